@@ -1,0 +1,132 @@
+package io.swarmcast.cli;
+
+import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.conf.ByteSize;
+import io.swarmcast.node.DriverNode;
+import io.swarmcast.tracker.ExecutorInfo;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The driver's side of the demo and of {@code swarmcast driver}: for each repetition, broadcast a
+ * fresh random value, have every executor read it and check its SHA-256, time it, report, destroy.
+ */
+final class BroadcastRounds {
+  private final BroadcastManager manager;
+  private final DriverNode driver;
+  private final String factory;
+  private final PrintStream human;
+
+  BroadcastRounds(BroadcastManager manager, String factory, PrintStream human) {
+    this.manager = manager;
+    this.driver = (DriverNode) manager.node();
+    this.factory = factory;
+    this.human = human;
+  }
+
+  /** Runs {@code reps} rounds of {@code size} bytes, handing each result to {@code sink}. */
+  List<RoundResult> run(long size, int reps, long seed, Consumer<RoundResult> sink) throws Exception {
+    List<RoundResult> results = new ArrayList<>();
+    for (int rep = 1; rep <= reps; rep++) {
+      RoundResult r = runOnce(size, rep, seed + rep);
+      results.add(r);
+      sink.accept(r);
+    }
+    return results;
+  }
+
+  private RoundResult runOnce(long size, int rep, long seed) throws Exception {
+    if (size > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("--size " + size + " exceeds the largest byte[] value (2 GiB)");
+    }
+    byte[] value = new byte[(int) size];
+    new SplittableRandom(seed).nextBytes(value);
+    byte[] sha = ReadTaskHandler.sha256(value);
+    List<ExecutorInfo> executors = driver.executors();
+
+    long t0 = System.nanoTime();
+    Broadcast<byte[]> b = manager.newBroadcast(value, false);
+    byte[] task = new ReadTask(1, sha, serialize(b)).encode();
+    List<CompletableFuture<byte[]>> answers = new ArrayList<>();
+    for (ExecutorInfo e : executors) {
+      answers.add(driver.runTask(e.id(), task));
+    }
+    try (Progress progress = Progress.start(human, String.format(Locale.ROOT, "rep %d: %s to %d executors (%s)", rep,
+        ByteSize.format(size), executors.size(), factory), executors.size() * size)) {
+      CompletableFuture<Void> all = CompletableFuture.allOf(answers.toArray(new CompletableFuture[0]));
+      while (!all.isDone()) {
+        progress.set(progressBytes(b, size, executors.size()));
+        try {
+          all.get(100, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException ignored) {
+          // keep drawing
+        } catch (java.util.concurrent.ExecutionException ignored) {
+          break;
+        }
+      }
+      progress.set(executors.size() * size);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long driverSent = driver.stats().of(b.id()).servedBytes();
+    List<RoundResult.ExecutorResult> per = new ArrayList<>();
+    long peerBytes = 0;
+    for (int i = 0; i < executors.size(); i++) {
+      RoundResult.ExecutorResult er;
+      try {
+        ReadTask.Result r = ReadTask.Result.decode(answers.get(i).join());
+        er = new RoundResult.ExecutorResult(executors.get(i).id(), r.nanos() / 1e9, r.fromDriverBytes(), r.fromPeersBytes(),
+            r.verified(), r.peakHeapBytes(), r.error());
+        peerBytes += r.fromPeersBytes();
+      } catch (RuntimeException | IOException e) {
+        er = new RoundResult.ExecutorResult(executors.get(i).id(), Double.NaN, 0, 0, false, 0, String.valueOf(e.getMessage()));
+      }
+      per.add(er);
+    }
+    b.destroy();
+    return new RoundResult(factory, rep, executors.size(), size, seconds, driverSent, peerBytes,
+        ReadTaskHandler.peakHeapBytes(), per);
+  }
+
+  /** Bytes delivered so far, estimated from the pieces executors have announced. */
+  private long progressBytes(Broadcast<byte[]> b, long size, int executors) {
+    int held = driver.tracker().piecesHeldByExecutors(b.id());
+    int pieceCount = pieceCount(b);
+    return pieceCount == 0 ? 0 : Math.min(executors * size, held * size / pieceCount);
+  }
+
+  private static int pieceCount(Broadcast<?> b) {
+    return b instanceof io.swarmcast.broadcast.TorrentBroadcast<?> t ? t.pieceCount()
+        : b instanceof io.swarmcast.broadcast.DirectBroadcast<?> d ? d.pieceCount() : 0;
+  }
+
+  static byte[] serialize(Broadcast<?> b) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(b);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The human summary of one round: a line and a table per executor. */
+  static void printTable(PrintStream out, RoundResult r) {
+    out.printf(Locale.ROOT, "rep %d: %s to %d executors with %s in %.3f s; driver sent %s, peers sent %s; %s%n",
+        r.rep(), ByteSize.format(r.sizeBytes()), r.executors(), r.factory(), r.seconds(),
+        ByteSize.format(r.driverBytesSent()), ByteSize.format(r.peerBytesSent()),
+        r.allVerified() ? "all verified" : "VERIFICATION FAILED");
+    out.printf(Locale.ROOT, "  %-9s %9s %14s %14s  %s%n", "executor", "seconds", "from driver", "from peers", "verified");
+    for (RoundResult.ExecutorResult e : r.perExecutor()) {
+      out.printf(Locale.ROOT, "  %-9d %9.3f %14s %14s  %s%n", e.id(), e.seconds(), ByteSize.format(e.fromDriverBytes()),
+          ByteSize.format(e.fromPeersBytes()), e.verified() ? "yes" : "NO " + e.error());
+    }
+  }
+}

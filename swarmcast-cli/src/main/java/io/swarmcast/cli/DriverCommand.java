@@ -1,0 +1,60 @@
+package io.swarmcast.cli;
+
+import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.node.DriverNode;
+import io.swarmcast.node.Endpoint;
+import io.swarmcast.security.SecurityManager;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code swarmcast driver}: wait for N executors, then broadcast R random values and time delivery. */
+@Command(name = "driver", mixinStandardHelpOptions = true,
+    description = {"Start a driver, wait until N executors joined, then R times: broadcast a fresh random value,",
+        "have every executor read it and verify its SHA-256, record the time until all have it, destroy it.",
+        "Exit status 1 if any executor failed to verify."})
+final class DriverCommand implements Callable<Integer> {
+  @Option(names = "--bind", required = true, paramLabel = "HOST:PORT", description = "Address executors reach the driver at.")
+  String bind;
+
+  @Option(names = "--executors", required = true, paramLabel = "N", description = "Executors to wait for.")
+  int executors;
+
+  @Option(names = "--wait", paramLabel = "SECONDS", description = "How long to wait for the executors. Default: ${DEFAULT-VALUE}.")
+  int waitSeconds = 300;
+
+  @Mixin
+  RoundOptions round;
+
+  @Override
+  public Integer call() throws Exception {
+    round.validate(executors);
+    Endpoint at = Endpoint.parse(bind);
+    SwarmConf conf = round.conf()
+        .set(SwarmConf.DRIVER_HOST, at.host())
+        .set(SwarmConf.DRIVER_PORT, Integer.toString(at.port()));
+    try (BroadcastManager manager = new BroadcastManager(true, conf, new SecurityManager(conf))) {
+      DriverNode node = (DriverNode) manager.node();
+      System.err.printf("driver listening on %s; waiting for %d executors%n", node.endpoint(), executors);
+      node.awaitExecutors(executors, waitSeconds, TimeUnit.SECONDS);
+      return report(manager, round, round.factory.name());
+    }
+  }
+
+  /** Runs the rounds and prints them; 0 if every executor verified every value. */
+  static int report(BroadcastManager manager, RoundOptions round, String factory) throws Exception {
+    BroadcastRounds rounds = new BroadcastRounds(manager, factory, System.err);
+    List<RoundResult> results = rounds.run(round.size, round.reps, round.seed, r -> {
+      if (round.json) {
+        System.out.println(r.toJson());
+        System.out.flush();
+      }
+      BroadcastRounds.printTable(round.human(), r);
+    });
+    return results.stream().allMatch(RoundResult::allVerified) ? 0 : 1;
+  }
+}

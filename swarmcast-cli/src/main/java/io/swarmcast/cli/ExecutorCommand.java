@@ -1,0 +1,55 @@
+package io.swarmcast.cli;
+
+import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.node.Endpoint;
+import io.swarmcast.node.ExecutorNode;
+import io.swarmcast.security.SecurityManager;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code swarmcast executor}: join a driver, fetch and serve pieces until the driver goes away. */
+@Command(name = "executor", mixinStandardHelpOptions = true,
+    description = {"Join a driver and serve until it goes away or this process is stopped.",
+        "Reads the broadcasts the driver asks for, stores their pieces and serves them to other executors."})
+final class ExecutorCommand implements Callable<Integer> {
+  @Option(names = "--driver", required = true, paramLabel = "HOST:PORT", description = "The driver to join.")
+  String driver;
+
+  @Option(names = "--bind", paramLabel = "HOST", description = "Address to serve pieces on, as peers will reach it. Default: ${DEFAULT-VALUE}.")
+  String bind = "127.0.0.1";
+
+  @Option(names = "--port", description = "Port to serve pieces on; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", split = ",", description = "Any configuration key.")
+  java.util.List<String> extra = java.util.List.of();
+
+  @Override
+  public Integer call() throws Exception {
+    Endpoint d = Endpoint.parse(driver);
+    SwarmConf conf = new SwarmConf()
+        .set(SwarmConf.DRIVER_HOST, d.host())
+        .set(SwarmConf.DRIVER_PORT, Integer.toString(d.port()))
+        .set(SwarmConf.EXECUTOR_HOST, bind)
+        .set(SwarmConf.EXECUTOR_PORT, Integer.toString(port));
+    for (String kv : extra) {
+      int eq = kv.indexOf('=');
+      conf.set(kv.substring(0, Math.max(0, eq)).trim(), kv.substring(eq + 1).trim());
+    }
+    BroadcastManager manager = new BroadcastManager(false, conf, new SecurityManager(conf));
+    ExecutorNode node = (ExecutorNode) manager.node();
+    node.setTaskHandler(new ReadTaskHandler(node));
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread hook = new Thread(stop::countDown, "swarmcast-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    node.driverLost().thenRun(stop::countDown);
+    System.err.printf("executor %d serving on %s, joined driver %s%n", node.executorId(), node.endpoint(), d);
+    stop.await();
+    System.err.printf("executor %d: driver %s gone; stopping%n", node.executorId(), d);
+    manager.stop();
+    return 0;
+  }
+}

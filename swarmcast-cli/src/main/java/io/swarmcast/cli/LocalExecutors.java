@@ -1,0 +1,106 @@
+package io.swarmcast.cli;
+
+import io.swarmcast.node.Endpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Executor processes on this machine, each a separate JVM running {@code swarmcast executor} with this
+ * JVM's classpath, its output in a log file. {@link #close()} stops exactly the processes it started,
+ * by PID: politely, then forcibly. Not thread-safe.
+ */
+public final class LocalExecutors implements AutoCloseable {
+  private final List<Process> processes = new ArrayList<>();
+  private final Path logDir;
+  private final Thread shutdownHook = new Thread(this::close, "swarmcast-stop-executors");
+
+  private LocalExecutors(Path logDir) {
+    this.logDir = logDir;
+  }
+
+  /** Starts {@code n} executors that join {@code driver}; {@code extraArgs} go to each executor command. */
+  public static LocalExecutors start(int n, Endpoint driver, List<String> jvmArgs, List<String> extraArgs) throws IOException {
+    LocalExecutors ex = new LocalExecutors(Files.createTempDirectory("swarmcast-executors-"));
+    Runtime.getRuntime().addShutdownHook(ex.shutdownHook);
+    try {
+      for (int i = 1; i <= n; i++) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(SwarmcastCli.class.getName());
+        cmd.add("executor");
+        cmd.add("--driver");
+        cmd.add(driver.toString());
+        cmd.add("--bind");
+        cmd.add(driver.host());
+        cmd.addAll(extraArgs);
+        Path log = ex.logDir.resolve("executor-" + i + ".log");
+        ex.processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+      }
+    } catch (IOException | RuntimeException e) {
+      ex.close();
+      throw e;
+    }
+    return ex;
+  }
+
+  static String javaBinary() {
+    return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  public List<Process> processes() {
+    return List.copyOf(processes);
+  }
+
+  /** Where each executor's output goes. */
+  public Path logDir() {
+    return logDir;
+  }
+
+  /** The first process that already exited, with its log's tail, or null if all run. */
+  public String firstFailure() {
+    for (int i = 0; i < processes.size(); i++) {
+      Process p = processes.get(i);
+      if (!p.isAlive()) {
+        String tail;
+        try {
+          List<String> lines = Files.readAllLines(logDir.resolve("executor-" + (i + 1) + ".log"));
+          tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+          tail = "(no log: " + e.getMessage() + ")";
+        }
+        return "executor process " + (i + 1) + " (pid " + p.pid() + ") exited with " + p.exitValue() + ":\n" + tail;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    for (Process p : processes) {
+      p.destroy();
+    }
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // close() is running from the hook itself
+    }
+  }
+}

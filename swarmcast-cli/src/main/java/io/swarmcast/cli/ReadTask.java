@@ -1,0 +1,84 @@
+package io.swarmcast.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The command line's one task: "read this broadcast on N threads and check its SHA-256". The driver
+ * ships it to each executor as an opaque {@code RunTask} payload.
+ *
+ * <pre>
+ * request: &lt;u8 version=1&gt;&lt;i32 threads&gt;&lt;32 bytes sha256&gt;&lt;i32 handle length&gt;&lt;Java-serialized Broadcast handle&gt;
+ * result:  &lt;u8 verified&gt;&lt;i64 nanos&gt;&lt;i64 fromDriverBytes&gt;&lt;i64 fromPeersBytes&gt;&lt;i64 peakHeapBytes&gt;&lt;UTF error&gt;
+ * </pre>
+ * The handle is the only Java-serialized part: it is the application's payload, as it would be in the
+ * user's own RPC, and the executor reads it through a filter that admits only Swarmcast's handle classes.
+ */
+record ReadTask(int threads, byte[] sha256, byte[] handle) {
+  static final int VERSION = 1;
+
+  ReadTask {
+    if (threads < 1 || threads > 256) {
+      throw new IllegalArgumentException("threads out of range [1, 256]: " + threads);
+    }
+    if (sha256.length != 32) {
+      throw new IllegalArgumentException("sha256 must be 32 bytes");
+    }
+  }
+
+  byte[] encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(handle.length + 48);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      out.writeInt(threads);
+      out.write(sha256);
+      out.writeInt(handle.length);
+      out.write(handle);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static ReadTask decode(byte[] payload) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+    int version = in.readUnsignedByte();
+    if (version != VERSION) {
+      throw new IOException("read task version " + version + " is not supported");
+    }
+    int threads = in.readInt();
+    byte[] sha = in.readNBytes(32);
+    int len = in.readInt();
+    if (len < 0 || len > in.available()) {
+      throw new IOException("handle length " + len + " exceeds the payload");
+    }
+    return new ReadTask(threads, sha, in.readNBytes(len));
+  }
+
+  /** What one executor reports back. */
+  record Result(boolean verified, long nanos, long fromDriverBytes, long fromPeersBytes, long peakHeapBytes, String error) {
+    byte[] encode() {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeBoolean(verified);
+        out.writeLong(nanos);
+        out.writeLong(fromDriverBytes);
+        out.writeLong(fromPeersBytes);
+        out.writeLong(peakHeapBytes);
+        out.writeUTF(error.length() > 4000 ? error.substring(0, 4000) : error);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return bytes.toByteArray();
+    }
+
+    static Result decode(byte[] payload) throws IOException {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+      return new Result(in.readBoolean(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readUTF());
+    }
+  }
+}

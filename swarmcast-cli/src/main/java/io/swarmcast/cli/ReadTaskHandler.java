@@ -1,0 +1,109 @@
+package io.swarmcast.cli;
+
+import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.node.ExecutorNode;
+import io.swarmcast.node.TaskHandler;
+import io.swarmcast.swarm.TransferStats;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Executor side of {@link ReadTask}: deserializes the handle through a strict filter, reads the value
+ * on the requested number of threads at once, and reports time, bytes by source and the checksum verdict.
+ */
+final class ReadTaskHandler implements TaskHandler {
+  /** Only the handle's own classes may be deserialized from the driver. */
+  static final ObjectInputFilter HANDLE_FILTER = ObjectInputFilter.Config.createFilter(
+      "maxbytes=16777216;maxdepth=8;maxrefs=64;io.swarmcast.broadcast.*;io.swarmcast.node.Endpoint;java.lang.Record;"
+          + "java.lang.Number;java.lang.Long;[I;!*");
+
+  private final ExecutorNode node;
+
+  ReadTaskHandler(ExecutorNode node) {
+    this.node = node;
+  }
+
+  @Override
+  public byte[] handle(byte[] payload) throws Exception {
+    ReadTask task = ReadTask.decode(payload);
+    Broadcast<?> b = deserialize(task.handle());
+    TransferStats.Counters before = snapshot(b.id());
+    long fromDriver0 = before.fromDriverBytes();
+    long fromPeers0 = before.fromPeersBytes();
+    long t0 = System.nanoTime();
+    String error = "";
+    boolean verified = false;
+    ExecutorService pool = Executors.newFixedThreadPool(task.threads());
+    try {
+      List<Future<Object>> reads = new ArrayList<>();
+      for (int i = 0; i < task.threads(); i++) {
+        reads.add(pool.submit((Callable<Object>) b::value));
+      }
+      verified = true;
+      for (Future<Object> f : reads) {
+        Object v = f.get();
+        verified &= v instanceof byte[] bytes && Arrays.equals(sha256(bytes), task.sha256());
+      }
+      if (!verified) {
+        error = "value does not match the driver's SHA-256";
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      error = String.valueOf(e.getCause().getMessage());
+    } finally {
+      pool.shutdownNow();
+    }
+    long nanos = System.nanoTime() - t0;
+    TransferStats.Counters after = snapshot(b.id());
+    return new ReadTask.Result(verified, nanos, after.fromDriverBytes() - fromDriver0, after.fromPeersBytes() - fromPeers0,
+        peakHeapBytes(), error).encode();
+  }
+
+  private TransferStats.Counters snapshot(long id) {
+    return node.stats().of(id);
+  }
+
+  static Broadcast<?> deserialize(byte[] handle) throws IOException, ClassNotFoundException {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(handle))) {
+      in.setObjectInputFilter(HANDLE_FILTER);
+      Object o = in.readObject();
+      if (!(o instanceof Broadcast<?> b)) {
+        throw new InvalidClassException("payload is not a broadcast handle: " + o.getClass().getName());
+      }
+      return b;
+    }
+  }
+
+  static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Highest heap use this JVM has seen, summed over its heap pools. */
+  static long peakHeapBytes() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+}

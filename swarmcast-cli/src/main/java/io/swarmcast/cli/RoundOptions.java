@@ -1,0 +1,76 @@
+package io.swarmcast.cli;
+
+import io.swarmcast.conf.SwarmConf;
+import java.io.PrintStream;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options shared by {@code driver} and {@code demo}: what to broadcast, how, how often, how to report. */
+final class RoundOptions {
+  enum Factory { torrent, direct }
+
+  enum Codec { lz4, zstd, none }
+
+  @Option(names = "--size", converter = SizeConverter.class, paramLabel = "SIZE",
+      defaultValue = "64m", description = "Bytes of random, incompressible data per broadcast (k/m/g suffixes). Default: ${DEFAULT-VALUE}.")
+  long size = 64L << 20; // shown as 64m in --help
+
+  @Option(names = "--factory", paramLabel = "torrent|direct",
+      description = "torrent: executors share pieces; direct: each fetches all from the driver. Default: ${DEFAULT-VALUE}.")
+  Factory factory = Factory.torrent;
+
+  @Option(names = "--reps", paramLabel = "R", description = "Broadcasts to run, one after another. Default: ${DEFAULT-VALUE}.")
+  int reps = 1;
+
+  @Option(names = "--json", description = "Print one JSON object per broadcast on stdout, nothing else; humans get stderr.")
+  boolean json;
+
+  @Option(names = "--block-size", converter = SizeConverter.class, paramLabel = "SIZE",
+      description = "Piece size (swarmcast.broadcast.blockSize). Default: 4m.")
+  Long blockSize;
+
+  @Option(names = "--compress", paramLabel = "lz4|zstd|none",
+      description = "Codec for the serialized value (swarmcast.broadcast.compress). Default: lz4.")
+  Codec compress;
+
+  @Option(names = "--seed", description = "Seed of the random values, for repeatable runs. Default: ${DEFAULT-VALUE}.")
+  long seed = 1;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", split = ",",
+      description = "Any other configuration key, e.g. --conf swarmcast.fetch.maxInFlight=16.")
+  List<String> extra = List.of();
+
+  void validate(int executors) {
+    if (executors < 1) {
+      throw new IllegalArgumentException("--executors must be at least 1: " + executors);
+    }
+    if (reps < 1) {
+      throw new IllegalArgumentException("--reps must be at least 1: " + reps);
+    }
+  }
+
+  /** The driver's configuration these options describe. */
+  SwarmConf conf() {
+    SwarmConf conf = new SwarmConf();
+    conf.set(SwarmConf.BROADCAST_FACTORY, factory.name());
+    if (blockSize != null) {
+      conf.set(SwarmConf.BLOCK_SIZE, Long.toString(blockSize));
+    }
+    if (compress != null) {
+      conf.set(SwarmConf.COMPRESS, compress.name());
+    }
+    for (String kv : extra) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--conf expects KEY=VALUE, got '" + kv + "'");
+      }
+      conf.set(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    }
+    return conf;
+  }
+
+  /** Where human output goes: stderr with --json (stdout is for JSON only), else stdout. */
+  PrintStream human() {
+    return json ? System.err : System.out;
+  }
+}

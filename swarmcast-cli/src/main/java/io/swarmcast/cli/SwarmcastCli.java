@@ -1,0 +1,44 @@
+package io.swarmcast.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code swarmcast} command: {@code driver}, {@code executor} and {@code demo}. */
+@Command(name = "swarmcast", mixinStandardHelpOptions = true, version = "swarmcast 0.1.0",
+    description = {
+        "Broadcast large read-only values from one JVM (the driver) to many (the executors).",
+        "The torrent factory cuts a value into checksummed pieces that executors fetch from the driver",
+        "and from each other, so the driver sends about one copy however many executors there are."},
+    subcommands = {DemoCommand.class, DriverCommand.class, ExecutorCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Examples:",
+        "  swarmcast demo                                   4 local executors, 64 MiB, torrent",
+        "  swarmcast demo --executors 8 --size 256m --factory direct --json",
+        "  swarmcast driver --bind 10.0.0.1:7077 --executors 16 --size 1g",
+        "  swarmcast executor --driver 10.0.0.1:7077 --bind 10.0.0.2"})
+public final class SwarmcastCli {
+  private SwarmcastCli() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (2 for usage errors), without exiting. */
+  public static int run(String... args) {
+    return new CommandLine(SwarmcastCli.class)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          // Configuration and runtime errors get one clear line; the stack trace only with -Dswarmcast.debug.
+          cmd.getErr().println("swarmcast " + cmd.getCommandName() + ": error: " + describe(e));
+          if (Boolean.getBoolean("swarmcast.debug")) {
+            e.printStackTrace(cmd.getErr());
+          }
+          return e instanceof IllegalArgumentException ? 2 : 1;
+        })
+        .execute(args);
+  }
+
+  private static String describe(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+}

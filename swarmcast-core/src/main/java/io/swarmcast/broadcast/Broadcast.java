@@ -1,0 +1,102 @@
+package io.swarmcast.broadcast;
+
+import java.io.Serializable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A read-only value that the driver made available to every executor: the handle an application
+ * ships to executors (it is small and {@link Serializable}) and on which they call {@link #value()}.
+ *
+ * <p>The public methods check that the broadcast is still valid and delegate to the implementation's
+ * {@link #getValue()}, {@link #doUnpersist(boolean)} and {@link #doDestroy(boolean)}. After
+ * {@link #destroy()} every use throws a {@link BroadcastException} naming the code that destroyed it.
+ *
+ * <p>Thread-safe: {@code value()} may be called from many threads at once; implementations fetch once.
+ *
+ * @param <T> the type of the broadcast value
+ */
+public abstract class Broadcast<T> implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(Broadcast.class);
+
+  private final long id;
+  private volatile boolean valid = true;
+  private volatile String destroySite = "";
+
+  protected Broadcast(long id) {
+    this.id = id;
+  }
+
+  /** The id the {@link BroadcastManager} gave this broadcast, unique per driver. */
+  public final long id() {
+    return id;
+  }
+
+  /** The broadcast value; on an executor, fetched on first use and cached by its node. */
+  public final T value() {
+    assertValid();
+    return getValue();
+  }
+
+  /**
+   * Asynchronously deletes the executors' cached copies. A later {@link #value()} on an executor
+   * fetches the value again.
+   */
+  public final void unpersist() {
+    unpersist(false);
+  }
+
+  /** Deletes the executors' cached copies; if {@code blocking}, waits until every executor confirmed. */
+  public final void unpersist(boolean blocking) {
+    assertValid();
+    doUnpersist(blocking);
+  }
+
+  /**
+   * Destroys all data and metadata of this broadcast, on the executors and the driver, and waits until
+   * done. It cannot be used again.
+   */
+  public final void destroy() {
+    destroy(true);
+  }
+
+  final void destroy(boolean blocking) {
+    assertValid();
+    valid = false;
+    destroySite = CallSite.capture();
+    LOG.info("destroying {} (from {})", this, destroySite);
+    doDestroy(blocking);
+  }
+
+  /** False once destroyed. */
+  public final boolean isValid() {
+    return valid;
+  }
+
+  /** Where this handle was destroyed, or "" if it was not (through this handle). */
+  protected final String destroySite() {
+    return destroySite;
+  }
+
+  /** Produces the value; called by {@link #value()} on a valid broadcast. */
+  protected abstract T getValue();
+
+  /** Removes the executors' copies. */
+  protected abstract void doUnpersist(boolean blocking);
+
+  /** Removes every copy, the driver's included. */
+  protected abstract void doDestroy(boolean blocking);
+
+  /** Throws if this broadcast was destroyed, naming the call site of {@code destroy}. */
+  protected final void assertValid() {
+    if (!valid) {
+      throw new BroadcastException("Attempted to use " + this + " after it was destroyed (" + destroySite + ")");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Broadcast(" + id + ")";
+  }
+}

@@ -1,0 +1,132 @@
+package io.swarmcast.broadcast;
+
+import io.swarmcast.conf.ConfigException;
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.node.DriverNode;
+import io.swarmcast.node.ExecutorNode;
+import io.swarmcast.node.SwarmNode;
+import io.swarmcast.security.SecurityManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The entry point: starts this process's node (a driver, or an executor that joins one) and hands out
+ * broadcasts through the {@link BroadcastFactory} named by {@code swarmcast.broadcast.factory}.
+ *
+ * <p>The factory's name is checked at construction, so a typo fails at once with the valid names;
+ * the factory itself is created and initialized on first use. Broadcast ids come from an
+ * {@link AtomicLong}. Thread-safe.
+ *
+ * <pre>{@code
+ * BroadcastManager driver = new BroadcastManager(true, conf, SecurityManager.insecure());
+ * Broadcast<Model> b = driver.newBroadcast(model, false);
+ * // ship b to executors by any channel; there: b.value()
+ * b.destroy();
+ * driver.stop();
+ * }</pre>
+ */
+public final class BroadcastManager implements AutoCloseable {
+  /** Short names accepted by {@code swarmcast.broadcast.factory}. */
+  public static final Map<String, Class<? extends BroadcastFactory>> SHORT_NAMES =
+      Map.of("torrent", TorrentBroadcastFactory.class, "direct", DirectBroadcastFactory.class);
+
+  private final boolean isDriver;
+  private final SwarmConf conf;
+  private final SecurityManager security;
+  private final SwarmNode node;
+  private final Class<? extends BroadcastFactory> factoryClass;
+  private final AtomicLong nextBroadcastId = new AtomicLong(0);
+  private BroadcastFactory factory;
+  private boolean stopped;
+
+  /**
+   * Starts a driver node ({@code isDriver}) listening on {@code swarmcast.driver.host:port}, or an
+   * executor node that registers with that driver.
+   *
+   * @throws ConfigException      if the factory name or another setting is invalid
+   * @throws UncheckedIOException if the node cannot listen or reach the driver
+   */
+  public BroadcastManager(boolean isDriver, SwarmConf conf, SecurityManager security) {
+    this.isDriver = isDriver;
+    this.conf = conf.copy();
+    this.security = security;
+    this.factoryClass = resolveFactory(conf.get(SwarmConf.BROADCAST_FACTORY));
+    try {
+      this.node = isDriver ? DriverNode.start(this.conf, security) : ExecutorNode.start(this.conf, security);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+  }
+
+  static Class<? extends BroadcastFactory> resolveFactory(String name) {
+    Class<? extends BroadcastFactory> shortName = SHORT_NAMES.get(name.trim().toLowerCase(java.util.Locale.ROOT));
+    if (shortName != null) {
+      return shortName;
+    }
+    String valid = "valid: torrent, direct, or the name of a class implementing " + BroadcastFactory.class.getName();
+    try {
+      Class<?> c = Class.forName(name.trim(), false, BroadcastManager.class.getClassLoader());
+      if (!BroadcastFactory.class.isAssignableFrom(c)) {
+        throw new ConfigException(SwarmConf.BROADCAST_FACTORY.name() + ": " + name + " does not implement "
+            + BroadcastFactory.class.getName() + "; " + valid);
+      }
+      return c.asSubclass(BroadcastFactory.class);
+    } catch (ClassNotFoundException e) {
+      throw new ConfigException(SwarmConf.BROADCAST_FACTORY.name() + ": unknown broadcast factory '" + name + "'; " + valid);
+    }
+  }
+
+  private synchronized BroadcastFactory factory() {
+    if (stopped) {
+      throw new IllegalStateException("BroadcastManager is stopped");
+    }
+    if (factory == null) {
+      try {
+        BroadcastFactory f = factoryClass.getDeclaredConstructor().newInstance();
+        f.initialize(isDriver, conf, security, node);
+        factory = f;
+      } catch (ReflectiveOperationException e) {
+        throw new ConfigException("cannot create broadcast factory " + factoryClass.getName() + ": " + e);
+      }
+    }
+    return factory;
+  }
+
+  /** Broadcasts {@code value} to the cluster; only on the driver. */
+  public <T> Broadcast<T> newBroadcast(T value, boolean isLocal) {
+    return factory().newBroadcast(value, isLocal, nextBroadcastId.getAndIncrement());
+  }
+
+  /** Removes a broadcast's blocks from executors and, if {@code removeFromDriver}, the driver. */
+  public void unbroadcast(long id, boolean removeFromDriver, boolean blocking) {
+    factory().unbroadcast(id, removeFromDriver, blocking);
+  }
+
+  /** This process's node: its endpoint, block manager and (on the driver) tracker. */
+  public SwarmNode node() {
+    return node;
+  }
+
+  public boolean isDriver() {
+    return isDriver;
+  }
+
+  /** Stops the factory and the node; broadcasts of this node become unreadable here. Idempotent. */
+  public synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    if (factory != null) {
+      factory.stop();
+    }
+    node.close();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

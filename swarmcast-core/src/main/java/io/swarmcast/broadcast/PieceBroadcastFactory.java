@@ -1,0 +1,83 @@
+package io.swarmcast.broadcast;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.node.DriverNode;
+import io.swarmcast.node.SwarmNode;
+import io.swarmcast.security.SecurityManager;
+import io.swarmcast.serializer.CompressionCodec;
+import io.swarmcast.serializer.Serializer;
+import io.swarmcast.serializer.Serializers;
+import io.swarmcast.swarm.FetchMode;
+import java.io.IOException;
+
+/**
+ * What the torrent and direct factories share: on the driver, cut the value into checksummed pieces,
+ * store them, and register the broadcast with the tracker; removal goes through the driver's node.
+ * Thread-safe after {@link #initialize}.
+ */
+abstract class PieceBroadcastFactory implements BroadcastFactory {
+  private volatile SwarmNode node;
+  private volatile Serializer serializer;
+  private volatile CompressionCodec codec;
+  private volatile int blockSize;
+
+  @Override
+  public void initialize(boolean isDriver, SwarmConf conf, SecurityManager security, SwarmNode node) {
+    if (isDriver != node.isDriver()) {
+      throw new IllegalArgumentException("isDriver = " + isDriver + " but the node is " + (node.isDriver() ? "a driver" : "an executor"));
+    }
+    this.serializer = Serializers.byName(conf.get(SwarmConf.SERIALIZER));
+    this.codec = CompressionCodec.byName(conf.get(SwarmConf.COMPRESS));
+    this.blockSize = (int) (long) conf.get(SwarmConf.BLOCK_SIZE);
+    this.node = node;
+  }
+
+  abstract FetchMode mode();
+
+  abstract <T> Broadcast<T> create(long id, SwarmNode node, PieceLayout layout, boolean isLocal, T value);
+
+  @Override
+  public <T> Broadcast<T> newBroadcast(T value, boolean isLocal, long id) {
+    DriverNode driver = driver("create a broadcast");
+    if (isLocal) {
+      driver.blockManager().putValue(id, value);
+      return create(id, driver, new PieceLayout(0, blockSize, new int[0], serializer.name(), codec.shortName()), true, value);
+    }
+    Blockifier.Pieces pieces;
+    try {
+      pieces = Blockifier.blockify(value, serializer, codec, blockSize, ByteBufAllocator.DEFAULT);
+    } catch (IOException | RuntimeException e) {
+      throw new BroadcastException("cannot serialize the value of Broadcast(" + id + ") with the " + serializer.name()
+          + " serializer: " + e, e);
+    }
+    for (int i = 0; i < pieces.buffers().size(); i++) {
+      driver.blockManager().putPiece(id, i, pieces.buffers().get(i));
+    }
+    driver.registerBroadcast(id, pieces.checksums().length, mode());
+    driver.blockManager().putValue(id, value);
+    PieceLayout layout = new PieceLayout(pieces.totalBytes(), blockSize, pieces.checksums(), serializer.name(), codec.shortName());
+    return create(id, driver, layout, false, value);
+  }
+
+  @Override
+  public void unbroadcast(long id, boolean removeFromDriver, boolean blocking) {
+    driver("unbroadcast").removeBroadcast(id, removeFromDriver, blocking, CallSite.capture());
+  }
+
+  private DriverNode driver(String action) {
+    SwarmNode n = node;
+    if (n == null) {
+      throw new IllegalStateException(getClass().getSimpleName() + " is not initialized");
+    }
+    if (n instanceof DriverNode d) {
+      return d;
+    }
+    throw new BroadcastException("cannot " + action + " on an executor; only the driver can");
+  }
+
+  @Override
+  public void stop() {
+    node = null;
+  }
+}

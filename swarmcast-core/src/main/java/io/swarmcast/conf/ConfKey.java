@@ -1,0 +1,116 @@
+package io.swarmcast.conf;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * A typed configuration key: its name, default, parser, validity check and one line of documentation.
+ *
+ * <p>Keys are declared once, in {@link SwarmConf}; the README's table of keys is checked against
+ * {@link SwarmConf#keys()} by a test, so a key cannot be added without being documented. Immutable.
+ *
+ * @param <T> the type a value parses to
+ */
+public final class ConfKey<T> {
+  private final String name;
+  private final String defaultText;
+  private final Function<String, T> parser;
+  private final Predicate<T> valid;
+  private final String constraint;
+  private final String doc;
+
+  private ConfKey(String name, String defaultText, Function<String, T> parser, Predicate<T> valid,
+      String constraint, String doc) {
+    this.name = Objects.requireNonNull(name);
+    this.defaultText = Objects.requireNonNull(defaultText);
+    this.parser = parser;
+    this.valid = valid;
+    this.constraint = constraint;
+    this.doc = doc;
+  }
+
+  static ConfKey<String> string(String name, String def, String doc) {
+    return new ConfKey<>(name, def, s -> s, s -> true, "", doc);
+  }
+
+  static ConfKey<Integer> integer(String name, int def, int min, int max, String doc) {
+    return new ConfKey<>(name, Integer.toString(def), s -> {
+      try {
+        return Integer.parseInt(s.trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(name + ": '" + s + "' is not an integer");
+      }
+    }, v -> v >= min && v <= max, "between " + min + " and " + max, doc);
+  }
+
+  static ConfKey<Long> bytes(String name, String def, long min, long max, String doc) {
+    return new ConfKey<>(name, def, s -> {
+      try {
+        return ByteSize.parse(s);
+      } catch (ConfigException e) {
+        throw new ConfigException(name + ": " + e.getMessage());
+      }
+    }, v -> v >= min && v <= max, "between " + ByteSize.format(min) + " and " + ByteSize.format(max), doc);
+  }
+
+  static ConfKey<Duration> duration(String name, String def, String doc) {
+    return new ConfKey<>(name, def, s -> parseDuration(name, s), d -> !d.isNegative() && !d.isZero(),
+        "positive", doc);
+  }
+
+  static ConfKey<Boolean> bool(String name, boolean def, String doc) {
+    return new ConfKey<>(name, Boolean.toString(def), s -> switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new ConfigException(name + ": '" + s + "' is not a boolean (true or false)");
+    }, v -> true, "", doc);
+  }
+
+  private static Duration parseDuration(String name, String s) {
+    String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (t.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      } else if (t.endsWith("s")) {
+        return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else if (t.endsWith("m")) {
+        return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+      }
+      return Duration.ofMillis(Long.parseLong(t));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + ": '" + s + "' is not a duration (e.g. 500ms, 30s, 2m)");
+    }
+  }
+
+  /** Parses and validates {@code text} as a value of this key. */
+  public T parse(String text) {
+    T value = parser.apply(text);
+    if (!valid.test(value)) {
+      throw new ConfigException(name + ": '" + text + "' is out of range (" + constraint + ")");
+    }
+    return value;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String defaultText() {
+    return defaultText;
+  }
+
+  public T defaultValue() {
+    return parse(defaultText);
+  }
+
+  public String doc() {
+    return doc;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,107 @@
+package io.swarmcast.conf;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The one configuration object: string settings by name, read through the typed keys declared here.
+ *
+ * <p>Every key Swarmcast reads is a constant of this class with its default and documentation;
+ * {@link #keys()} lists them all. Setting a key that starts with {@code swarmcast.} but is not one of
+ * them fails at once, so typos do not silently fall back to defaults. Values are validated when set.
+ *
+ * <p>Thread-safe: {@link #set} and reads synchronise on the instance; configure before starting nodes.
+ */
+public final class SwarmConf {
+  /** Which BroadcastFactory to use: {@code torrent}, {@code direct}, or a fully qualified class name. */
+  public static final ConfKey<String> BROADCAST_FACTORY = ConfKey.string("swarmcast.broadcast.factory", "torrent",
+      "Broadcast implementation: `torrent` (peer-to-peer), `direct` (every executor fetches from the driver), or a class name implementing BroadcastFactory.");
+  public static final ConfKey<Long> BLOCK_SIZE = ConfKey.bytes("swarmcast.broadcast.blockSize", "4m",
+      1024, 64L << 20, "Size of each piece a torrent broadcast is cut into (k/m/g suffixes).");
+  public static final ConfKey<String> COMPRESS = ConfKey.string("swarmcast.broadcast.compress", "lz4",
+      "Codec applied to the serialized value before it is cut: `lz4`, `zstd` or `none`.");
+  public static final ConfKey<String> SERIALIZER = ConfKey.string("swarmcast.serializer", "java",
+      "Serializer for broadcast values: `java` (java.io.Serializable) or `kryo`.");
+  public static final ConfKey<String> DRIVER_HOST = ConfKey.string("swarmcast.driver.host", "127.0.0.1",
+      "On the driver: address to bind and advertise. On an executor: the driver to join.");
+  public static final ConfKey<Integer> DRIVER_PORT = ConfKey.integer("swarmcast.driver.port", 0, 0, 65535,
+      "Driver port; 0 on the driver picks a free one (read it back from the node).");
+  public static final ConfKey<String> EXECUTOR_HOST = ConfKey.string("swarmcast.executor.host", "127.0.0.1",
+      "Address an executor binds its block server to and advertises to peers.");
+  public static final ConfKey<Integer> EXECUTOR_PORT = ConfKey.integer("swarmcast.executor.port", 0, 0, 65535,
+      "Executor block-server port; 0 picks a free one.");
+  public static final ConfKey<Integer> FETCH_MAX_IN_FLIGHT = ConfKey.integer("swarmcast.fetch.maxInFlight", 8, 1, 1024,
+      "Piece requests an executor keeps outstanding at once, over all sources.");
+  public static final ConfKey<Integer> FETCH_MAX_PER_PEER = ConfKey.integer("swarmcast.fetch.maxPerPeer", 2, 1, 64,
+      "Piece requests an executor keeps outstanding to any one peer (the driver included).");
+  public static final ConfKey<Duration> NETWORK_TIMEOUT = ConfKey.duration("swarmcast.network.timeout", "30s",
+      "How long a request (connect, fetch, remove, register) may take before it fails.");
+  public static final ConfKey<Long> MAX_FRAME_SIZE = ConfKey.bytes("swarmcast.network.maxFrameSize", "65m",
+      64 << 10, 1L << 30, "Largest frame a node accepts; larger length prefixes close the connection. Must exceed blockSize.");
+  public static final ConfKey<Integer> IO_THREADS = ConfKey.integer("swarmcast.network.ioThreads", 2, 1, 64,
+      "Netty event-loop threads per node.");
+  public static final ConfKey<Boolean> NATIVE_TRANSPORT = ConfKey.bool("swarmcast.network.native", true,
+      "Use native epoll when available (Linux); otherwise Java NIO.");
+  public static final ConfKey<Boolean> AUTHENTICATE = ConfKey.bool("swarmcast.authenticate", false,
+      "Require a shared secret on every connection (not implemented yet: true fails at startup).");
+
+  private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, COMPRESS, SERIALIZER,
+      DRIVER_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_PORT, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
+      NETWORK_TIMEOUT, MAX_FRAME_SIZE, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE);
+
+  private final Map<String, String> settings = new TreeMap<>();
+
+  public SwarmConf() {}
+
+  /** A configuration holding every {@code swarmcast.*} entry of {@code props}. */
+  public static SwarmConf fromProperties(Properties props) {
+    SwarmConf conf = new SwarmConf();
+    for (String name : props.stringPropertyNames()) {
+      if (name.startsWith("swarmcast.")) {
+        conf.set(name, props.getProperty(name));
+      }
+    }
+    return conf;
+  }
+
+  /** Every key Swarmcast reads, in documentation order. */
+  public static List<ConfKey<?>> keys() {
+    return KEYS;
+  }
+
+  /** Sets {@code key} after validating {@code value}; returns this for chaining. */
+  public synchronized <T> SwarmConf set(ConfKey<T> key, String value) {
+    key.parse(value);
+    settings.put(key.name(), value);
+    return this;
+  }
+
+  /** Sets a key by name; unknown {@code swarmcast.*} names and invalid values throw {@link ConfigException}. */
+  public synchronized SwarmConf set(String name, String value) {
+    ConfKey<?> key = KEYS.stream().filter(k -> k.name().equals(name)).findFirst()
+        .orElseThrow(() -> new ConfigException("unknown configuration key '" + name + "'; known keys: "
+            + KEYS.stream().map(ConfKey::name).toList()));
+    return set(key, value);
+  }
+
+  /** The value of {@code key}: the one set, or its default. */
+  public synchronized <T> T get(ConfKey<T> key) {
+    String v = settings.get(key.name());
+    return v == null ? key.defaultValue() : key.parse(v);
+  }
+
+  /** A copy of this configuration, for handing to a node that may be reconfigured independently. */
+  public synchronized SwarmConf copy() {
+    SwarmConf c = new SwarmConf();
+    c.settings.putAll(settings);
+    return c;
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "SwarmConf" + settings;
+  }
+}

@@ -1,0 +1,257 @@
+package io.swarmcast.node;
+
+import io.swarmcast.broadcast.BroadcastException;
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.protocol.Ack;
+import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.ExecutorRegistered;
+import io.swarmcast.protocol.Failure;
+import io.swarmcast.protocol.FetchAnyPiece;
+import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.GetLocations;
+import io.swarmcast.protocol.Hello;
+import io.swarmcast.protocol.Message;
+import io.swarmcast.protocol.RegisterExecutor;
+import io.swarmcast.protocol.RemoveBroadcast;
+import io.swarmcast.protocol.RunTask;
+import io.swarmcast.protocol.TaskResult;
+import io.swarmcast.security.SecurityManager;
+import io.swarmcast.storage.BlockManager;
+import io.swarmcast.storage.MemoryPieceStore;
+import io.swarmcast.swarm.FetchMode;
+import io.swarmcast.tracker.ExecutorInfo;
+import io.swarmcast.tracker.Tracker;
+import io.swarmcast.transport.Connection;
+import io.swarmcast.transport.MessageHandler;
+import io.swarmcast.transport.TransportContext;
+import io.swarmcast.transport.TransportServer;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's node: holds every piece of the driver's broadcasts, serves them, and runs the
+ * {@link Tracker} that executors register with, announce pieces to and ask for locations.
+ *
+ * <p>Thread-safe. Messages are handled on event-loop threads and never block.
+ */
+public final class DriverNode extends SwarmNode {
+  private static final Logger LOG = LoggerFactory.getLogger(DriverNode.class);
+
+  private final Tracker tracker;
+  private final TransportServer server;
+  private final Endpoint endpoint;
+
+  private DriverNode(SwarmConf conf, TransportContext transport, String host) throws IOException {
+    super(conf, transport, new BlockManager(new MemoryPieceStore()));
+    this.tracker = new Tracker(new SecureRandom());
+    this.server = transport.listen(host, conf.get(SwarmConf.DRIVER_PORT), new Handler());
+    this.endpoint = new Endpoint(host, server.port());
+  }
+
+  /** Starts a driver listening on {@code swarmcast.driver.host:port} and registers it in this JVM. */
+  public static DriverNode start(SwarmConf conf, SecurityManager security) throws IOException {
+    TransportContext transport = new TransportContext(conf, security, "driver");
+    try {
+      DriverNode node = new DriverNode(conf, transport, conf.get(SwarmConf.DRIVER_HOST));
+      NodeRegistry.register(node);
+      LOG.info("driver listening on {}", node.endpoint);
+      return node;
+    } catch (IOException | RuntimeException e) {
+      transport.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean isDriver() {
+    return true;
+  }
+
+  @Override
+  public Endpoint driverEndpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  public Tracker tracker() {
+    return tracker;
+  }
+
+  /** Waits until {@code n} executors have registered; throws {@link TimeoutException} naming how many did. */
+  public void awaitExecutors(int n, long timeout, TimeUnit unit) throws InterruptedException, TimeoutException {
+    if (!tracker.awaitExecutors(n, unit.toMillis(timeout))) {
+      throw new TimeoutException("only " + tracker.executors().size() + " of " + n + " executors registered within "
+          + unit.toSeconds(timeout) + " s");
+    }
+  }
+
+  public List<ExecutorInfo> executors() {
+    return tracker.executors();
+  }
+
+  @Override
+  public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, FetchMode mode) {
+    if (!blocks.piecesHeld(broadcastId, checksums.length).equals(allSet(checksums.length))) {
+      return CompletableFuture.failedFuture(new BroadcastException(tracker.whyUnknown(broadcastId)));
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private static java.util.BitSet allSet(int n) {
+    java.util.BitSet b = new java.util.BitSet(n);
+    b.set(0, n);
+    return b;
+  }
+
+  /** Starts tracking a broadcast whose pieces are all in this node's block manager. */
+  public void registerBroadcast(long broadcastId, int pieceCount, FetchMode mode) {
+    tracker.addBroadcast(broadcastId, pieceCount, mode == FetchMode.SWARM);
+  }
+
+  /**
+   * Removes a broadcast's blocks from every executor and, if {@code removeFromDriver}, from the driver
+   * too, remembering {@code site} to explain later use. If {@code blocking}, returns only when every
+   * live executor confirmed, and throws naming those that did not.
+   */
+  public void removeBroadcast(long broadcastId, boolean removeFromDriver, boolean blocking, String site) {
+    List<CompletableFuture<Message>> acks = new ArrayList<>();
+    List<ExecutorInfo> targets = tracker.executors();
+    for (ExecutorInfo e : targets) {
+      acks.add(e.connection().request(id -> new RemoveBroadcast(id, broadcastId)));
+    }
+    if (removeFromDriver) {
+      tracker.destroyed(broadcastId, site);
+      blocks.removeBroadcast(broadcastId);
+      stats.forget(broadcastId);
+    } else {
+      tracker.executorsDropped(broadcastId);
+    }
+    if (!blocking) {
+      return;
+    }
+    List<String> failed = new ArrayList<>();
+    for (int i = 0; i < acks.size(); i++) {
+      try {
+        acks.get(i).get();
+      } catch (ExecutionException e) {
+        if (targets.get(i).connection().isActive()) {
+          failed.add(targets.get(i) + ": " + e.getCause().getMessage());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BroadcastException("interrupted while removing Broadcast(" + broadcastId + ")");
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw new BroadcastException("removing Broadcast(" + broadcastId + ") failed on " + failed);
+    }
+  }
+
+  /** Sends an application request to one executor; the future holds its {@link TaskHandler}'s answer. */
+  public CompletableFuture<byte[]> runTask(int executorId, byte[] payload) {
+    ExecutorInfo target = tracker.executors().stream().filter(e -> e.id() == executorId).findFirst()
+        .orElseThrow(() -> new BroadcastException("no executor " + executorId + " is registered"));
+    return target.connection().request(id -> new RunTask(id, payload)).thenApply(m -> ((TaskResult) m).payload());
+  }
+
+  @Override
+  String whyMissing(long broadcastId, int piece) {
+    return tracker.knows(broadcastId)
+        ? "the driver does not hold piece " + piece + " of Broadcast(" + broadcastId + ")"
+        : tracker.whyUnknown(broadcastId);
+  }
+
+  @Override
+  public void close() {
+    NodeRegistry.unregister(this);
+    server.close();
+    transport.close();
+    blocks.close();
+  }
+
+  private final class Handler implements MessageHandler {
+    @Override
+    public void onMessage(Connection from, Message message) {
+      if (message instanceof RegisterExecutor r) {
+        register(from, r);
+        return;
+      }
+      if (message instanceof Hello h) {
+        from.send(new Failure(h.requestId(), "the driver takes RegisterExecutor, not Hello"));
+        return;
+      }
+      if (from.remoteNodeId() == 0) {
+        // Nothing but registration is served to a connection that has not registered.
+        if (message instanceof Message.Request req) {
+          from.send(new Failure(req.requestId(), "register first"));
+        }
+        from.close();
+        return;
+      }
+      if (message instanceof Announce a) {
+        tracker.announce(from.remoteNodeId(), a.broadcastId(), a.piece());
+      } else if (message instanceof GetLocations g) {
+        tracker.locations(g.requestId(), from.remoteNodeId(), g.broadcastId()).ifPresentOrElse(from::send,
+            () -> from.send(new Failure(g.requestId(), tracker.whyUnknown(g.broadcastId()))));
+      } else if (message instanceof FetchPiece f) {
+        servePiece(from, f);
+      } else if (message instanceof FetchAnyPiece f) {
+        fetchAny(from, f);
+      } else if (message instanceof Message.Request req) {
+        from.send(new Failure(req.requestId(), "the driver does not handle " + message.type()));
+      } else {
+        LOG.warn("closing {}: unexpected {}", from, message.type());
+        from.close();
+      }
+    }
+
+    private void register(Connection from, RegisterExecutor r) {
+      if (r.protocolVersion() != Message.PROTOCOL_VERSION) {
+        from.send(new Failure(r.requestId(), "protocol version " + r.protocolVersion() + " is not supported; the driver speaks "
+            + Message.PROTOCOL_VERSION));
+        return;
+      }
+      if (from.remoteNodeId() != 0) {
+        from.send(new Failure(r.requestId(), "already registered as executor " + from.remoteNodeId()));
+        return;
+      }
+      ExecutorInfo info = tracker.register(r.host(), r.port(), from);
+      from.setRemoteNodeId(info.id());
+      LOG.info("{} registered from {}", info, from.remoteAddress());
+      from.send(new ExecutorRegistered(r.requestId(), info.id()));
+    }
+
+    private void fetchAny(Connection from, FetchAnyPiece f) {
+      if (!tracker.knows(f.broadcastId())) {
+        from.send(new Failure(f.requestId(), tracker.whyUnknown(f.broadcastId())));
+        return;
+      }
+      int piece = tracker.choosePieceToSend(f.broadcastId(), f.exclude(), f.allowDuplicate());
+      if (piece < 0) {
+        from.send(new Ack(f.requestId()));
+      } else {
+        servePiece(from, new FetchPiece(f.requestId(), f.broadcastId(), piece));
+      }
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+      if (connection.remoteNodeId() != 0) {
+        LOG.info("executor {} disconnected", connection.remoteNodeId());
+        tracker.unregister(connection.remoteNodeId());
+      }
+    }
+  }
+}

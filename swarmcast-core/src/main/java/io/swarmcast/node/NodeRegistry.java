@@ -1,0 +1,42 @@
+package io.swarmcast.node;
+
+import io.swarmcast.broadcast.BroadcastException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one per-JVM registry in Swarmcast: which node in this JVM belongs to which driver.
+ *
+ * <p>It exists for a single reason. A broadcast handle is shipped to executors by the application's
+ * own channel and deserialized there by code that knows nothing of Swarmcast, so the handle cannot be
+ * given its node; on first {@code value()} it looks up the node of its driver here. Nodes register
+ * when they start and unregister when they close. Everything else in Swarmcast receives its
+ * collaborators through constructors. Thread-safe.
+ */
+public final class NodeRegistry {
+  private static final Map<Endpoint, SwarmNode> NODES = new ConcurrentHashMap<>();
+
+  private NodeRegistry() {}
+
+  static void register(SwarmNode node) {
+    SwarmNode previous = NODES.putIfAbsent(node.driverEndpoint(), node);
+    if (previous != null) {
+      throw new IllegalStateException("this JVM already runs a node of driver " + node.driverEndpoint()
+          + "; one node per driver per JVM");
+    }
+  }
+
+  static void unregister(SwarmNode node) {
+    NODES.remove(node.driverEndpoint(), node);
+  }
+
+  /** The node of {@code driver} in this JVM, or an exception saying how to start one. */
+  public static SwarmNode lookup(Endpoint driver) {
+    SwarmNode node = NODES.get(driver);
+    if (node == null) {
+      throw new BroadcastException("no Swarmcast node of driver " + driver + " runs in this JVM; start one with "
+          + "new BroadcastManager(false, conf, security) where conf names that driver");
+    }
+    return node;
+  }
+}

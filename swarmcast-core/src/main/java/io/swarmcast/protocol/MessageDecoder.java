@@ -1,0 +1,57 @@
+package io.swarmcast.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import java.util.List;
+
+/**
+ * Turns one frame body ({@code <u8 type><fields>}, the length prefix already stripped by
+ * {@link #framer}) into a {@link Message}. A frame with an unknown type, a truncated field or bytes
+ * left over raises {@link ProtocolException}; the connection handler then closes that connection.
+ * Stateless and {@link ChannelHandler.Sharable}.
+ */
+@ChannelHandler.Sharable
+public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
+  public static final MessageDecoder INSTANCE = new MessageDecoder();
+
+  private MessageDecoder() {
+    super(ByteBuf.class);
+  }
+
+  /**
+   * The framer that must precede this decoder: reads the 4-byte big-endian length, rejects frames
+   * longer than {@code maxFrameLength} before buffering them, and strips the prefix.
+   */
+  public static LengthFieldBasedFrameDecoder framer(int maxFrameLength) {
+    return new LengthFieldBasedFrameDecoder(maxFrameLength, 0, 4, 0, 4, true);
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+    out.add(decode(frame));
+  }
+
+  /** Decodes one frame body; exposed for tests and tools. */
+  public static Message decode(ByteBuf frame) {
+    if (!frame.isReadable()) {
+      throw new ProtocolException("empty frame");
+    }
+    MessageType type = MessageType.byId(frame.readUnsignedByte());
+    Message msg;
+    try {
+      msg = type.decode(frame);
+    } catch (IndexOutOfBoundsException e) {
+      throw new ProtocolException("truncated " + type + " frame");
+    }
+    if (frame.isReadable()) {
+      if (msg instanceof PieceData p) {
+        p.data().release();
+      }
+      throw new ProtocolException(frame.readableBytes() + " trailing bytes after " + type);
+    }
+    return msg;
+  }
+}

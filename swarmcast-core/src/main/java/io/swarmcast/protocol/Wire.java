@@ -1,0 +1,106 @@
+package io.swarmcast.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+
+/**
+ * Field codecs shared by the messages, each with its bound checked before anything is allocated.
+ *
+ * <pre>
+ * string: &lt;u16 length&gt;&lt;UTF-8 bytes&gt;          (at most {@value #MAX_STRING_BYTES} bytes)
+ * bitset: &lt;i32 bit count&gt;&lt;ceil(count/8) bytes, little-endian bit order&gt;  (at most {@value #MAX_PIECES} bits)
+ * bytes:  &lt;i32 length&gt;&lt;bytes&gt;                (at most the frame that carries them)
+ * </pre>
+ */
+final class Wire {
+  /** Longest string field: host names and error messages. */
+  static final int MAX_STRING_BYTES = 8 * 1024;
+  /** Most pieces one broadcast may have: 16 TiB at 4 MiB pieces. */
+  static final int MAX_PIECES = 1 << 22;
+
+  private Wire() {}
+
+  static void writeString(ByteBuf out, String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    if (b.length > MAX_STRING_BYTES) {
+      b = java.util.Arrays.copyOf(b, MAX_STRING_BYTES);
+    }
+    out.writeShort(b.length);
+    out.writeBytes(b);
+  }
+
+  static int stringLength(String s) {
+    return 2 + Math.min(MAX_STRING_BYTES, s.getBytes(StandardCharsets.UTF_8).length);
+  }
+
+  static String readString(ByteBuf in) {
+    int len = in.readUnsignedShort();
+    if (len > MAX_STRING_BYTES) {
+      throw new ProtocolException("string of " + len + " bytes exceeds " + MAX_STRING_BYTES);
+    }
+    checkReadable(in, len, "string");
+    String s = in.toString(in.readerIndex(), len, StandardCharsets.UTF_8);
+    in.skipBytes(len);
+    return s;
+  }
+
+  static void writeBitSet(ByteBuf out, BitSet bits, int count) {
+    out.writeInt(count);
+    byte[] bytes = bits.toByteArray();
+    int n = (count + 7) / 8;
+    out.writeBytes(bytes, 0, Math.min(n, bytes.length));
+    out.writeZero(Math.max(0, n - bytes.length));
+  }
+
+  static int bitSetLength(int count) {
+    return 4 + (count + 7) / 8;
+  }
+
+  static BitSet readBitSet(ByteBuf in) {
+    int count = in.readInt();
+    if (count < 0 || count > MAX_PIECES) {
+      throw new ProtocolException("bit set of " + count + " bits is out of range [0, " + MAX_PIECES + "]");
+    }
+    int n = (count + 7) / 8;
+    checkReadable(in, n, "bit set");
+    byte[] bytes = new byte[n];
+    in.readBytes(bytes);
+    BitSet bits = BitSet.valueOf(bytes);
+    if (bits.length() > count) {
+      throw new ProtocolException("bit set has bit " + (bits.length() - 1) + " set beyond its count " + count);
+    }
+    return bits;
+  }
+
+  static byte[] readBytes(ByteBuf in) {
+    int len = in.readInt();
+    if (len < 0) {
+      throw new ProtocolException("negative byte-array length " + len);
+    }
+    checkReadable(in, len, "byte array");
+    byte[] b = new byte[len];
+    in.readBytes(b);
+    return b;
+  }
+
+  static int checkPiece(int piece) {
+    if (piece < 0 || piece >= MAX_PIECES) {
+      throw new ProtocolException("piece index " + piece + " is out of range [0, " + MAX_PIECES + ")");
+    }
+    return piece;
+  }
+
+  static int checkPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new ProtocolException("port " + port + " is out of range");
+    }
+    return port;
+  }
+
+  private static void checkReadable(ByteBuf in, int len, String what) {
+    if (in.readableBytes() < len) {
+      throw new ProtocolException(what + " of " + len + " bytes but only " + in.readableBytes() + " remain in the frame");
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.swarmcast.storage;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Where a node keeps the pieces of broadcasts, addressed by (broadcast id, piece index). The memory
+ * store keeps them off the Java heap; a file-backed store can implement the same contract.
+ * Implementations are thread-safe.
+ */
+public interface PieceStore extends AutoCloseable {
+  /**
+   * Stores {@code data}, taking over the caller's reference. Returns false, and releases {@code data},
+   * if the piece is already stored.
+   */
+  boolean put(long broadcastId, int piece, ByteBuf data);
+
+  /** A new reference to the piece (the caller releases it), or null if this store does not hold it. */
+  ByteBuf get(long broadcastId, int piece);
+
+  boolean contains(long broadcastId, int piece);
+
+  /** Drops every piece of the broadcast; returns how many were dropped. */
+  int removeBroadcast(long broadcastId);
+
+  /** Bytes held over all broadcasts. */
+  long bytesStored();
+
+  /** Drops everything. */
+  @Override
+  void close();
+}

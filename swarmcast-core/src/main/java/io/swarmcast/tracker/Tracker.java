@@ -1,0 +1,166 @@
+package io.swarmcast.tracker;
+
+import io.swarmcast.protocol.Have;
+import io.swarmcast.protocol.Locations;
+import io.swarmcast.transport.Connection;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * The driver's directory of the swarm (Spark's BlockManagerMaster): registered executors, which of
+ * them holds which piece of each broadcast, and which broadcasts were destroyed and where.
+ *
+ * <p>Announcements are relayed at once as {@link Have} notices to every executor that asked for the
+ * broadcast's locations, so fetchers learn of new sources without polling. Executors are forgotten
+ * when their connection closes. Thread-safe: every method holds the tracker's lock; it sends notices
+ * (non-blocking writes) under it.
+ */
+public final class Tracker {
+  /** How many destroyed broadcasts are remembered, to explain late use. */
+  private static final int DESTROYED_REMEMBERED = 10_000;
+
+  private final Random random;
+  private final Map<Integer, ExecutorInfo> executors = new TreeMap<>();
+  private final Map<Long, PieceLedger> ledgers = new java.util.HashMap<>();
+  private final Map<Long, String> destroyed = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
+      return size() > DESTROYED_REMEMBERED;
+    }
+  };
+  private int nextExecutorId = 1;
+
+  public Tracker(Random random) {
+    this.random = random;
+  }
+
+  /** Registers an executor reachable at {@code host:port}; returns its new id. */
+  public synchronized ExecutorInfo register(String host, int port, Connection connection) {
+    ExecutorInfo info = new ExecutorInfo(nextExecutorId++, host, port, connection);
+    executors.put(info.id(), info);
+    notifyAll();
+    return info;
+  }
+
+  /** Forgets an executor and every piece it held. */
+  public synchronized void unregister(int executorId) {
+    if (executors.remove(executorId) != null) {
+      ledgers.values().forEach(l -> l.forget(executorId));
+    }
+  }
+
+  /** A snapshot of the registered executors, by id. */
+  public synchronized List<ExecutorInfo> executors() {
+    return List.copyOf(executors.values());
+  }
+
+  /** Waits until at least {@code n} executors are registered; false on timeout. */
+  public synchronized boolean awaitExecutors(int n, long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (executors.size() < n) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return true;
+  }
+
+  /** Starts tracking a broadcast the driver holds in full. */
+  public synchronized void addBroadcast(long broadcastId, int pieceCount, boolean peerSharing) {
+    ledgers.put(broadcastId, new PieceLedger(broadcastId, pieceCount, peerSharing));
+    destroyed.remove(broadcastId);
+  }
+
+  /** Executors' copies are gone (unpersist): forget where pieces were. */
+  public synchronized void executorsDropped(long broadcastId) {
+    PieceLedger l = ledgers.get(broadcastId);
+    if (l != null) {
+      l.resetExecutors();
+    }
+  }
+
+  /** The broadcast is gone everywhere; later requests are told where it was destroyed. */
+  public synchronized void destroyed(long broadcastId, String site) {
+    ledgers.remove(broadcastId);
+    destroyed.put(broadcastId, site);
+  }
+
+  /** Why a broadcast the tracker does not know is unknown, in words for the user. */
+  public synchronized String whyUnknown(long broadcastId) {
+    String site = destroyed.get(broadcastId);
+    return site != null
+        ? "Broadcast(" + broadcastId + ") was destroyed (" + site + ")"
+        : "Broadcast(" + broadcastId + ") is unknown to the driver";
+  }
+
+  public synchronized boolean knows(long broadcastId) {
+    return ledgers.containsKey(broadcastId);
+  }
+
+  /** Records an announcement and relays it to the broadcast's other subscribers. */
+  public synchronized void announce(int executorId, long broadcastId, int piece) {
+    PieceLedger l = ledgers.get(broadcastId);
+    ExecutorInfo from = executors.get(executorId);
+    if (l == null || from == null || !l.record(executorId, piece) || !l.peerSharing) {
+      return;
+    }
+    Have have = new Have(broadcastId, piece, executorId, from.host(), from.port());
+    for (int sub : l.subscribers) {
+      ExecutorInfo to = executors.get(sub);
+      if (sub != executorId && to != null) {
+        to.connection().send(have);
+      }
+    }
+  }
+
+  /** The holders of a broadcast's pieces, other than the asker, who is subscribed to later notices. */
+  public synchronized Optional<Locations> locations(long requestId, int askerId, long broadcastId) {
+    PieceLedger l = ledgers.get(broadcastId);
+    if (l == null) {
+      return Optional.empty();
+    }
+    List<Locations.Holder> holders = new ArrayList<>();
+    if (l.peerSharing) {
+      l.subscribers.add(askerId);
+      for (Map.Entry<Integer, BitSet> e : l.holdings.entrySet()) {
+        ExecutorInfo info = executors.get(e.getKey());
+        if (e.getKey() != askerId && info != null && holders.size() < Locations.MAX_HOLDERS) {
+          holders.add(new Locations.Holder(info.id(), info.host(), info.port(), (BitSet) e.getValue().clone()));
+        }
+      }
+    }
+    return Optional.of(new Locations(requestId, broadcastId, l.pieceCount, holders));
+  }
+
+  /** See {@link PieceLedger#chooseForDriver}; -1 also for an unknown broadcast. */
+  public synchronized int choosePieceToSend(long broadcastId, BitSet exclude, boolean allowDuplicate) {
+    PieceLedger l = ledgers.get(broadcastId);
+    return l == null ? -1 : l.chooseForDriver(exclude, allowDuplicate, random);
+  }
+
+  /** Pieces of the broadcast held over all executors (progress). */
+  public synchronized int piecesHeldByExecutors(long broadcastId) {
+    PieceLedger l = ledgers.get(broadcastId);
+    return l == null ? 0 : l.announced();
+  }
+
+  /** Pieces held by one executor. */
+  public synchronized int piecesHeldBy(long broadcastId, int executorId) {
+    PieceLedger l = ledgers.get(broadcastId);
+    BitSet b = l == null ? null : l.holdings.get(executorId);
+    return b == null ? 0 : b.cardinality();
+  }
+
+  public synchronized Collection<Integer> executorIds() {
+    return List.copyOf(executors.keySet());
+  }
+}

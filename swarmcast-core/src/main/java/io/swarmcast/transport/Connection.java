@@ -1,0 +1,152 @@
+package io.swarmcast.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.swarmcast.protocol.Failure;
+import io.swarmcast.protocol.Message;
+import io.swarmcast.protocol.PieceData;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+/**
+ * One TCP connection between two nodes, usable in both directions: each side can send requests,
+ * matched to their answers by request id, and one-way notices.
+ *
+ * <p>Every request has a deadline ({@code swarmcast.network.timeout}); when the connection closes,
+ * every outstanding request fails with an {@link IOException} naming the remote address.
+ * Thread-safe.
+ */
+public final class Connection {
+  private static final AtomicLong REQUEST_IDS = new AtomicLong();
+
+  private final Channel channel;
+  private final Duration timeout;
+  private final Map<Long, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
+  private final AtomicInteger piecesBeingSent = new AtomicInteger();
+  private volatile int remoteNodeId;
+
+  Connection(Channel channel, Duration timeout) {
+    this.channel = channel;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Sends the request {@code build} makes from a fresh request id; the future completes with the
+   * answer ({@link PieceData} answers own a buffer the caller must release), or fails with the
+   * remote {@link Failure}'s message as a {@link RemoteException}, a timeout, or the connection's loss.
+   */
+  public CompletableFuture<Message> request(LongFunction<Message> build) {
+    long id = REQUEST_IDS.incrementAndGet();
+    CompletableFuture<Message> answer = new CompletableFuture<>();
+    pending.put(id, answer);
+    if (!channel.isActive()) {
+      fail(id, new IOException("connection to " + remoteAddress() + " is closed"));
+      return answer;
+    }
+    var deadline = channel.eventLoop().schedule(
+        () -> fail(id, new TimeoutException("no answer from " + remoteAddress() + " within " + timeout.toMillis() + " ms")),
+        timeout.toMillis(), TimeUnit.MILLISECONDS);
+    answer.whenComplete((m, e) -> deadline.cancel(false));
+    channel.writeAndFlush(build.apply(id)).addListener((ChannelFutureListener) f -> {
+      if (!f.isSuccess()) {
+        fail(id, new IOException("could not send to " + remoteAddress() + ": " + f.cause(), f.cause()));
+      }
+    });
+    return answer;
+  }
+
+  /** Sends a notice or an answer; failures to send close the connection. */
+  public void send(Message message) {
+    boolean piece = message instanceof PieceData;
+    if (piece) {
+      piecesBeingSent.incrementAndGet();
+    }
+    channel.writeAndFlush(message).addListener((ChannelFutureListener) f -> {
+      if (piece) {
+        piecesBeingSent.decrementAndGet();
+      }
+      if (!f.isSuccess()) {
+        f.channel().close();
+      }
+    });
+  }
+
+  /** Pieces written to this connection that the socket has not taken yet: the send backlog. */
+  public int piecesBeingSent() {
+    return piecesBeingSent.get();
+  }
+
+  /** Completes the request an inbound answer belongs to; returns false if no request waits for it. */
+  boolean complete(Message.Response response) {
+    CompletableFuture<Message> f = pending.remove(response.requestId());
+    if (f == null) {
+      // Late answer to a request that already timed out: drop it, but free its buffer.
+      if (response instanceof PieceData p) {
+        p.data().release();
+      }
+      return false;
+    }
+    if (response instanceof Failure failure) {
+      f.completeExceptionally(new RemoteException(remoteAddress(), failure.message()));
+    } else if (!f.complete((Message) response) && response instanceof PieceData p) {
+      p.data().release();
+    }
+    return true;
+  }
+
+  private void fail(long id, Throwable cause) {
+    CompletableFuture<Message> f = pending.remove(id);
+    if (f != null) {
+      f.completeExceptionally(cause);
+    }
+  }
+
+  void failAll(Throwable cause) {
+    for (Long id : pending.keySet()) {
+      fail(id, cause);
+    }
+  }
+
+  public boolean isActive() {
+    return channel.isActive();
+  }
+
+  public void close() {
+    channel.close();
+  }
+
+  /** A future that completes when the connection has closed. */
+  public CompletableFuture<Void> closeFuture() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    channel.closeFuture().addListener(x -> f.complete(null));
+    return f;
+  }
+
+  public String remoteAddress() {
+    InetSocketAddress a = (InetSocketAddress) channel.remoteAddress();
+    return a == null ? "(unconnected)" : a.getHostString() + ":" + a.getPort();
+  }
+
+  /** The id the remote node gave in its handshake; 0 until then (0 is also the driver's id). */
+  public int remoteNodeId() {
+    return remoteNodeId;
+  }
+
+  public void setRemoteNodeId(int id) {
+    this.remoteNodeId = id;
+  }
+
+  @Override
+  public String toString() {
+    return "Connection(" + remoteAddress() + ", node " + remoteNodeId + ")";
+  }
+}

@@ -1,0 +1,64 @@
+package io.swarmcast.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.swarmcast.protocol.Failure;
+import io.swarmcast.protocol.Message;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Last handler of every pipeline: answers complete the requester's future, everything else goes to
+ * the node's {@link MessageHandler}. A handler that throws turns into a {@link Failure} reply; a frame
+ * the decoder rejects closes the connection (the peer is broken or hostile) and is logged once.
+ * One instance per channel.
+ */
+final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+
+  private final Connection connection;
+  private final MessageHandler handler;
+
+  ConnectionHandler(Connection connection, MessageHandler handler) {
+    super(Message.class, false);
+    this.connection = connection;
+    this.handler = handler;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, Message msg) {
+    if (msg instanceof Message.Response r) {
+      connection.complete(r);
+      return;
+    }
+    try {
+      handler.onMessage(connection, msg);
+    } catch (RuntimeException e) {
+      LOG.debug("handling {} from {} failed", msg, connection, e);
+      if (msg instanceof Message.Request req) {
+        connection.send(new Failure(req.requestId(), String.valueOf(e.getMessage())));
+      }
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    connection.failAll(new IOException("connection to " + connection.remoteAddress() + " closed"));
+    handler.onClosed(connection);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof DecoderException) {
+      LOG.warn("closing {}: bad frame: {}", connection, cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage());
+    } else if (cause instanceof IOException) {
+      LOG.debug("closing {}: {}", connection, cause.toString());
+    } else {
+      LOG.warn("closing {}", connection, cause);
+    }
+    ctx.close();
+  }
+}
