@@ -54,12 +54,13 @@ final class ReadTaskHandler implements TaskHandler {
       for (int i = 0; i < task.threads(); i++) {
         reads.add(pool.submit((Callable<Object>) b::value));
       }
-      verified = true;
+      boolean allMatch = true;
       for (Future<Object> f : reads) {
         Object v = f.get();
-        verified &= v instanceof byte[] bytes && Arrays.equals(sha256(bytes), task.sha256());
+        allMatch &= v instanceof byte[] bytes && Arrays.equals(sha256(bytes), task.sha256());
       }
-      if (!verified) {
+      verified = allMatch;
+      if (!allMatch) {
         error = "value does not match the driver's SHA-256";
       }
     } catch (java.util.concurrent.ExecutionException e) {

@@ -1,0 +1,70 @@
+package io.swarmcast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The packaged command, as a user runs it: {@code swarmcast demo --json} in its own process. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class DemoIT {
+  @Test
+  void demoReportsEveryExecutorVerifiedWithPeersSupplyingMostBytes() throws Exception {
+    Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
+    assertThat(jar).exists();
+    Process p = new ProcessBuilder(LocalExecutors.javaBinary(), "-jar", jar.toString(), "demo",
+        "--executors", "4", "--size", "32m", "--reps", "2", "--json")
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try {
+      String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(150, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isZero();
+      List<String> lines = stdout.lines().toList();
+      assertThat(lines).hasSize(2);
+      for (String line : lines) {
+        assertThat(line).startsWith("{").endsWith("}")
+            .contains("\"factory\":\"torrent\"", "\"executors\":4", "\"sizeBytes\":33554432", "\"allVerified\":true");
+        assertThat(count(line, "\"verified\":true")).isEqualTo(4);
+        long driver = field(line, "driverBytesSent");
+        long peers = field(line, "peerBytesSent");
+        assertThat(peers).as("peers supply most bytes").isGreaterThan(2 * driver);
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void badSizeIsAUsageErrorNamingTheValue() throws Exception {
+    Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
+    Process p = new ProcessBuilder(LocalExecutors.javaBinary(), "-jar", jar.toString(), "demo", "--size", "12x").start();
+    String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(stderr).contains("'12x'");
+    assertThat(Files.exists(jar)).isTrue();
+  }
+
+  private static long field(String json, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
+    assertThat(m.find()).as(name).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  private static int count(String s, String needle) {
+    int n = 0;
+    for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}

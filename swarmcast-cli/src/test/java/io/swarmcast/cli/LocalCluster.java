@@ -1,0 +1,80 @@
+package io.swarmcast.cli;
+
+import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.node.DriverNode;
+import io.swarmcast.security.SecurityManager;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real cluster for integration tests: the driver in the test JVM, executors as separate JVM
+ * processes on 127.0.0.1 (free ports), stopped by PID on {@link #close()}.
+ */
+final class LocalCluster implements AutoCloseable {
+  final BroadcastManager manager;
+  final DriverNode driver;
+  private final LocalExecutors executors;
+
+  private LocalCluster(BroadcastManager manager, LocalExecutors executors) {
+    this.manager = manager;
+    this.driver = (DriverNode) manager.node();
+    this.executors = executors;
+  }
+
+  static LocalCluster withExecutors(int n) throws Exception {
+    return withExecutors(n, new SwarmConf());
+  }
+
+  static LocalCluster withExecutors(int n, SwarmConf conf) throws Exception {
+    conf.set(SwarmConf.DRIVER_HOST, "127.0.0.1").set(SwarmConf.DRIVER_PORT, "0");
+    BroadcastManager manager = new BroadcastManager(true, conf, SecurityManager.insecure());
+    LocalExecutors executors = null;
+    try {
+      executors = LocalExecutors.start(n, manager.node().endpoint(), List.of("-Xmx512m"), List.of());
+      LocalCluster cluster = new LocalCluster(manager, executors);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (cluster.driver.executors().size() < n) {
+        String failure = executors.firstFailure();
+        if (failure != null) {
+          throw new IllegalStateException(failure);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("executors did not register; logs in " + executors.logDir());
+        }
+        Thread.sleep(20);
+      }
+      return cluster;
+    } catch (Exception | Error e) {
+      if (executors != null) {
+        executors.close();
+      }
+      manager.stop();
+      throw e;
+    }
+  }
+
+  List<Integer> executorIds() {
+    return driver.executors().stream().map(e -> e.id()).toList();
+  }
+
+  List<Process> processes() {
+    return executors.processes();
+  }
+
+  /** Ships {@code b} to one executor, which reads it on {@code threads} threads and checks it. */
+  ReadTask.Result read(int executorId, Broadcast<byte[]> b, byte[] value, int threads) throws Exception {
+    byte[] task = new ReadTask(threads, ReadTaskHandler.sha256(value), BroadcastRounds.serialize(b)).encode();
+    return ReadTask.Result.decode(driver.runTask(executorId, task).get(120, TimeUnit.SECONDS));
+  }
+
+  @Override
+  public void close() {
+    try {
+      manager.stop();
+    } finally {
+      executors.close();
+    }
+  }
+}

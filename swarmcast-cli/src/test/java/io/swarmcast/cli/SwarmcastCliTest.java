@@ -1,0 +1,82 @@
+package io.swarmcast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Argument handling of the command line, without starting any cluster. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class SwarmcastCliTest {
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private PrintStream savedErr;
+  private PrintStream savedOut;
+
+  @BeforeEach
+  void capture() {
+    savedErr = System.err;
+    savedOut = System.out;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setErr(savedErr);
+    System.setOut(savedOut);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void malformedSizeIsRejectedWithExitTwo() {
+    assertThat(SwarmcastCli.run("demo", "--size", "12x")).isEqualTo(2);
+    assertThat(stderr()).contains("malformed size '12x'");
+  }
+
+  @Test
+  void unknownFactoryListsTheValidOnes() {
+    assertThat(SwarmcastCli.run("demo", "--factory", "bittorrent")).isEqualTo(2);
+    assertThat(stderr()).contains("bittorrent").contains("torrent, direct");
+  }
+
+  @Test
+  void unknownConfigurationKeyIsAClearError() {
+    assertThat(SwarmcastCli.run("demo", "--executors", "1", "--conf", "swarmcast.nope=1")).isEqualTo(2);
+    assertThat(stderr()).contains("unknown configuration key 'swarmcast.nope'");
+  }
+
+  @Test
+  void zeroExecutorsIsRejected() {
+    assertThat(SwarmcastCli.run("demo", "--executors", "0")).isEqualTo(2);
+    assertThat(stderr()).contains("--executors must be at least 1");
+  }
+
+  @Test
+  void executorWithoutDriverIsAUsageError() {
+    assertThat(SwarmcastCli.run("executor")).isEqualTo(2);
+    assertThat(stderr()).contains("--driver");
+  }
+
+  @Test
+  void executorThatCannotReachItsDriverFailsClearly() {
+    assertThat(SwarmcastCli.run("executor", "--driver", "127.0.0.1:1", "--conf", "swarmcast.network.timeout=2s")).isEqualTo(1);
+    assertThat(stderr()).contains("cannot register with driver 127.0.0.1:1");
+  }
+
+  @Test
+  void helpExplainsEveryCommand() {
+    assertThat(SwarmcastCli.run("--help")).isZero();
+    String help = out.toString(StandardCharsets.UTF_8);
+    assertThat(help).contains("demo", "driver", "executor", "Examples:");
+  }
+}

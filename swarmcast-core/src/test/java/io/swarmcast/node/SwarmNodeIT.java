@@ -1,0 +1,176 @@
+package io.swarmcast.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.Unpooled;
+import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.protocol.Ack;
+import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.ExecutorRegistered;
+import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.Hello;
+import io.swarmcast.protocol.Message;
+import io.swarmcast.protocol.PieceData;
+import io.swarmcast.protocol.RegisterExecutor;
+import io.swarmcast.security.SecurityManager;
+import io.swarmcast.transport.Connection;
+import io.swarmcast.transport.MessageHandler;
+import io.swarmcast.transport.RemoteException;
+import io.swarmcast.transport.TransportContext;
+import io.swarmcast.transport.TransportServer;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A driver and an executor node in this JVM over real sockets on 127.0.0.1, with hostile and broken
+ * peers: garbage frames, unregistered requests, a wrong protocol version, and a peer serving corrupt pieces.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SwarmNodeIT {
+  private BroadcastManager driverManager;
+  private DriverNode driver;
+
+  @BeforeEach
+  void startDriver() {
+    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, "0").set(SwarmConf.BLOCK_SIZE, "64k")
+        .set(SwarmConf.COMPRESS, "none");
+    driverManager = new BroadcastManager(true, conf, SecurityManager.insecure());
+    driver = (DriverNode) driverManager.node();
+  }
+
+  @AfterEach
+  void stop() {
+    driverManager.stop();
+  }
+
+  private BroadcastManager startExecutor() {
+    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()));
+    return new BroadcastManager(false, conf, SecurityManager.insecure());
+  }
+
+  private static byte[] random(int n, long seed) {
+    byte[] b = new byte[n];
+    new SplittableRandom(seed).nextBytes(b);
+    return b;
+  }
+
+  @Test
+  void garbageAndOversizedFramesCloseOnlyThatConnection() throws Exception {
+    byte[][] attacks = {
+        random(4096, 1),                                  // noise
+        {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1}, // 2 GiB length prefix
+        {0, 0, 0, 1, (byte) 200},                          // unknown message type
+        {0, 0, 0, 3, 1, 0, 0},                             // truncated RegisterExecutor
+        {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0}, // negative length
+    };
+    for (byte[] attack : attacks) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", driver.endpoint().port()), 5000);
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(attack);
+        s.getOutputStream().flush();
+        assertThat(readUntilClosed(s.getInputStream()))
+            .as("driver closes the connection after %s", Arrays.toString(Arrays.copyOf(attack, 5))).isTrue();
+      }
+    }
+    // The driver still works for honest executors.
+    try (BroadcastManager executor = startExecutor()) {
+      byte[] value = random(300_000, 2);
+      Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
+      Broadcast<byte[]> shipped = roundTrip(b);
+      assertThat(shipped.value()).isEqualTo(value);
+    }
+  }
+
+  @Test
+  void requestsBeforeRegistrationAndWrongVersionsAreRefused() throws Exception {
+    try (TransportContext transport = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "probe")) {
+      MessageHandler ignore = (from, m) -> { };
+      Connection c = transport.connect("127.0.0.1", driver.endpoint().port(), ignore).get(5, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> c.request(id -> new FetchPiece(id, 0, 0)).get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(RemoteException.class).hasMessageContaining("register first");
+
+      Connection c2 = transport.connect("127.0.0.1", driver.endpoint().port(), ignore).get(5, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> c2.request(id -> new RegisterExecutor(id, 99, "127.0.0.1", 1)).get(5, TimeUnit.SECONDS))
+          .hasMessageContaining("protocol version 99 is not supported");
+    }
+  }
+
+  @Test
+  void corruptPiecesFromAPeerAreRejectedAndFetchedElsewhere() throws Exception {
+    byte[] value = random(1 << 20, 3);
+    Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
+    AtomicInteger corruptServed = new AtomicInteger();
+
+    try (TransportContext transport = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "liar")) {
+      // A registered "executor" that claims every piece and answers each request with garbage.
+      MessageHandler liar = (from, m) -> {
+        if (m instanceof Hello h) {
+          from.setRemoteNodeId(h.nodeId());
+          from.send(new Ack(h.requestId()));
+        } else if (m instanceof FetchPiece f) {
+          corruptServed.incrementAndGet();
+          from.send(new PieceData(f.requestId(), f.broadcastId(), f.piece(), Unpooled.wrappedBuffer(random(65536, f.piece()))));
+        }
+      };
+      TransportServer server = transport.listen("127.0.0.1", 0, liar);
+      Connection toDriver = transport.connect("127.0.0.1", driver.endpoint().port(), liar).get(5, TimeUnit.SECONDS);
+      Message reg = toDriver.request(id -> new RegisterExecutor(id, Message.PROTOCOL_VERSION, "127.0.0.1", server.port()))
+          .get(5, TimeUnit.SECONDS);
+      assertThat(reg).isInstanceOf(ExecutorRegistered.class);
+      for (int i = 0; i < 17; i++) {
+        toDriver.send(new Announce(b.id(), i));
+      }
+      awaitHeld(b.id(), 17);
+
+      try (BroadcastManager executor = startExecutor()) {
+        Broadcast<byte[]> shipped = roundTrip(b);
+        assertThat(shipped.value()).isEqualTo(value);
+        assertThat(corruptServed.get()).as("the executor asked the liar, then stopped").isBetween(1, 4);
+        assertThat(executor.node().stats().of(b.id()).fromDriverBytes()).isGreaterThanOrEqualTo(value.length);
+      }
+      server.close();
+    }
+  }
+
+  /** True once the peer closed (EOF or reset); false if it sent bytes instead. */
+  private static boolean readUntilClosed(InputStream in) throws java.io.IOException {
+    try {
+      return in.read() == -1;
+    } catch (java.net.SocketException reset) {
+      return true;
+    }
+  }
+
+  private void awaitHeld(long id, int pieces) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (driver.tracker().piecesHeldByExecutors(id) < pieces && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(driver.tracker().piecesHeldByExecutors(id)).isEqualTo(pieces);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T roundTrip(T handle) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(handle);
+    }
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      return (T) in.readObject();
+    }
+  }
+
+}
