@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
  *
  * <pre>
  * request: &lt;u8 version=1&gt;&lt;i32 threads&gt;&lt;32 bytes sha256&gt;&lt;i32 handle length&gt;&lt;Java-serialized Broadcast handle&gt;
- * result:  &lt;u8 verified&gt;&lt;i64 nanos&gt;&lt;i64 fromDriverBytes&gt;&lt;i64 fromPeersBytes&gt;&lt;i64 peakHeapBytes&gt;&lt;UTF error&gt;
+ * result:  &lt;u8 verified&gt;&lt;i64 readNanos&gt;&lt;i64 verifyNanos&gt;&lt;i64 fromDriverBytes&gt;&lt;i64 fromPeersBytes&gt;&lt;i64 peakHeapBytes&gt;&lt;UTF error&gt;
  * </pre>
  * The handle is the only Java-serialized part: it is the application's payload, as it would be in the
  * user's own RPC, and the executor reads it through a filter that admits only Swarmcast's handle classes.
@@ -60,12 +60,13 @@ record ReadTask(int threads, byte[] sha256, byte[] handle) {
   }
 
   /** What one executor reports back. */
-  record Result(boolean verified, long nanos, long fromDriverBytes, long fromPeersBytes, long peakHeapBytes, String error) {
+  record Result(boolean verified, long readNanos, long verifyNanos, long fromDriverBytes, long fromPeersBytes, long peakHeapBytes, String error) {
     byte[] encode() {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         out.writeBoolean(verified);
-        out.writeLong(nanos);
+        out.writeLong(readNanos);
+        out.writeLong(verifyNanos);
         out.writeLong(fromDriverBytes);
         out.writeLong(fromPeersBytes);
         out.writeLong(peakHeapBytes);
@@ -78,7 +79,8 @@ record ReadTask(int threads, byte[] sha256, byte[] handle) {
 
     static Result decode(byte[] payload) throws IOException {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-      return new Result(in.readBoolean(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readUTF());
+      return new Result(in.readBoolean(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+          in.readUTF());
     }
   }
 }

@@ -46,6 +46,7 @@ final class ReadTaskHandler implements TaskHandler {
     long fromDriver0 = before.fromDriverBytes();
     long fromPeers0 = before.fromPeersBytes();
     long t0 = System.nanoTime();
+    long read = 0;
     String error = "";
     boolean verified = false;
     ExecutorService pool = Executors.newFixedThreadPool(task.threads());
@@ -54,9 +55,13 @@ final class ReadTaskHandler implements TaskHandler {
       for (int i = 0; i < task.threads(); i++) {
         reads.add(pool.submit((Callable<Object>) b::value));
       }
-      boolean allMatch = true;
+      List<Object> values = new ArrayList<>();
       for (Future<Object> f : reads) {
-        Object v = f.get();
+        values.add(f.get());
+      }
+      read = System.nanoTime() - t0;
+      boolean allMatch = true;
+      for (Object v : values) {
         allMatch &= v instanceof byte[] bytes && Arrays.equals(sha256(bytes), task.sha256());
       }
       verified = allMatch;
@@ -68,10 +73,10 @@ final class ReadTaskHandler implements TaskHandler {
     } finally {
       pool.shutdownNow();
     }
-    long nanos = System.nanoTime() - t0;
+    long verify = read == 0 ? 0 : System.nanoTime() - t0 - read;
     TransferStats.Counters after = snapshot(b.id());
-    return new ReadTask.Result(verified, nanos, after.fromDriverBytes() - fromDriver0, after.fromPeersBytes() - fromPeers0,
-        peakHeapBytes(), error).encode();
+    return new ReadTask.Result(verified, read, verify, after.fromDriverBytes() - fromDriver0,
+        after.fromPeersBytes() - fromPeers0, peakHeapBytes(), error).encode();
   }
 
   private TransferStats.Counters snapshot(long id) {

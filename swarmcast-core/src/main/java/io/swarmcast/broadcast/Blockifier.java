@@ -56,6 +56,49 @@ public final class Blockifier {
     return new Pieces(buffers, checksums, total);
   }
 
+  /**
+   * The piece size for {@code totalBytes} of data shared by {@code executors}: {@code blockSize}
+   * halved until there are at least {@code piecesPerExecutor × executors} pieces, but not below
+   * {@code minBlockSize}. Why: a piece can be forwarded only once it has fully arrived, so the last
+   * pieces the driver sends need about {@code pieceSize × executors ÷ bandwidth} to spread; smaller
+   * pieces in large swarms keep that tail short, while few large pieces cost less per byte.
+   * Always divides {@code blockSize}.
+   */
+  public static int pieceSizeFor(long totalBytes, int blockSize, int minBlockSize, int piecesPerExecutor, int executors) {
+    long wanted = (long) piecesPerExecutor * Math.max(1, executors);
+    int size = blockSize;
+    while (size % 2 == 0 && size / 2 >= minBlockSize && (totalBytes + size - 1) / size < wanted) {
+      size /= 2;
+    }
+    return size;
+  }
+
+  /**
+   * Re-cuts {@code pieces} (all of {@code blockSize} but the last) into pieces of {@code pieceSize},
+   * which must divide {@code blockSize}: slices of the same buffers, no copy. Takes over the
+   * references of {@code pieces}.
+   */
+  public static Pieces split(Pieces pieces, int blockSize, int pieceSize) {
+    if (pieceSize <= 0 || blockSize % pieceSize != 0) {
+      throw new IllegalArgumentException("piece size " + pieceSize + " does not divide block size " + blockSize);
+    }
+    if (pieceSize == blockSize) {
+      return pieces;
+    }
+    List<ByteBuf> out = new ArrayList<>();
+    for (ByteBuf block : pieces.buffers()) {
+      for (int off = 0; off < block.readableBytes(); off += pieceSize) {
+        out.add(block.retainedSlice(block.readerIndex() + off, Math.min(pieceSize, block.readableBytes() - off)));
+      }
+      block.release();
+    }
+    int[] checksums = new int[out.size()];
+    for (int i = 0; i < checksums.length; i++) {
+      checksums[i] = Checksums.crc32c(out.get(i));
+    }
+    return new Pieces(out, checksums, pieces.totalBytes());
+  }
+
   /** Reads the value back from its pieces, in order; does not release them. */
   public static Object unblockify(List<ByteBuf> pieces, Serializer serializer, CompressionCodec codec,
       ClassLoader loader) throws IOException {

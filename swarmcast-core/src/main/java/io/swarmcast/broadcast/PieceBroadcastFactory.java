@@ -21,6 +21,8 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
   private volatile Serializer serializer;
   private volatile CompressionCodec codec;
   private volatile int blockSize;
+  private volatile int minBlockSize;
+  private volatile int piecesPerExecutor;
 
   @Override
   public void initialize(boolean isDriver, SwarmConf conf, SecurityManager security, SwarmNode node) {
@@ -30,6 +32,8 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     this.serializer = Serializers.byName(conf.get(SwarmConf.SERIALIZER));
     this.codec = CompressionCodec.byName(conf.get(SwarmConf.COMPRESS));
     this.blockSize = (int) (long) conf.get(SwarmConf.BLOCK_SIZE);
+    this.minBlockSize = (int) (long) conf.get(SwarmConf.MIN_BLOCK_SIZE);
+    this.piecesPerExecutor = conf.get(SwarmConf.PIECES_PER_EXECUTOR);
     this.node = node;
   }
 
@@ -42,11 +46,16 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     DriverNode driver = driver("create a broadcast");
     if (isLocal) {
       driver.blockManager().putValue(id, value);
-      return create(id, driver, new PieceLayout(0, blockSize, new int[0], serializer.name(), codec.shortName()), true, value);
+      return create(id, driver, new PieceLayout(0, 0, new int[0], serializer.name(), codec.shortName()), true, value);
     }
     Blockifier.Pieces pieces;
+    int pieceSize;
     try {
       pieces = Blockifier.blockify(value, serializer, codec, blockSize, ByteBufAllocator.DEFAULT);
+      // Only a swarm gains from small pieces: with the direct factory nobody forwards them.
+      int sharers = mode() == FetchMode.SWARM ? driver.executors().size() : 1;
+      pieceSize = Blockifier.pieceSizeFor(pieces.totalBytes(), blockSize, minBlockSize, piecesPerExecutor, sharers);
+      pieces = Blockifier.split(pieces, blockSize, pieceSize);
     } catch (IOException | RuntimeException e) {
       throw new BroadcastException("cannot serialize the value of Broadcast(" + id + ") with the " + serializer.name()
           + " serializer: " + e, e);
@@ -56,7 +65,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     }
     driver.registerBroadcast(id, pieces.checksums().length, mode());
     driver.blockManager().putValue(id, value);
-    PieceLayout layout = new PieceLayout(pieces.totalBytes(), blockSize, pieces.checksums(), serializer.name(), codec.shortName());
+    PieceLayout layout = new PieceLayout(pieces.totalBytes(), pieceSize, pieces.checksums(), serializer.name(), codec.shortName());
     return create(id, driver, layout, false, value);
   }
 

@@ -20,7 +20,11 @@ public final class SwarmConf {
   public static final ConfKey<String> BROADCAST_FACTORY = ConfKey.string("swarmcast.broadcast.factory", "torrent",
       "Broadcast implementation: `torrent` (peer-to-peer), `direct` (every executor fetches from the driver), or a class name implementing BroadcastFactory.");
   public static final ConfKey<Long> BLOCK_SIZE = ConfKey.bytes("swarmcast.broadcast.blockSize", "4m",
-      1024, 64L << 20, "Size of each piece a torrent broadcast is cut into (k/m/g suffixes).");
+      1024, 64L << 20, "Largest piece a broadcast is cut into (k/m/g suffixes).");
+  public static final ConfKey<Long> MIN_BLOCK_SIZE = ConfKey.bytes("swarmcast.broadcast.minBlockSize", "64k",
+      1024, 64L << 20, "Smallest piece a torrent broadcast is cut into when the swarm is large (see piecesPerExecutor).");
+  public static final ConfKey<Integer> PIECES_PER_EXECUTOR = ConfKey.integer("swarmcast.broadcast.piecesPerExecutor", 32,
+      1, 1 << 16, "A torrent broadcast halves blockSize (not below minBlockSize) until it has this many pieces per registered executor.");
   public static final ConfKey<String> COMPRESS = ConfKey.string("swarmcast.broadcast.compress", "lz4",
       "Codec applied to the serialized value before it is cut: `lz4`, `zstd` or `none`.");
   public static final ConfKey<String> SERIALIZER = ConfKey.string("swarmcast.serializer", "java",
@@ -48,7 +52,8 @@ public final class SwarmConf {
   public static final ConfKey<Boolean> AUTHENTICATE = ConfKey.bool("swarmcast.authenticate", false,
       "Require a shared secret on every connection (not implemented yet: true fails at startup).");
 
-  private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, COMPRESS, SERIALIZER,
+  private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, MIN_BLOCK_SIZE,
+      PIECES_PER_EXECUTOR, COMPRESS, SERIALIZER,
       DRIVER_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_PORT, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
       NETWORK_TIMEOUT, MAX_FRAME_SIZE, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE);
 
