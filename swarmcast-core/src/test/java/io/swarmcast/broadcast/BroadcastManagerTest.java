@@ -1,0 +1,89 @@
+package io.swarmcast.broadcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.swarmcast.conf.ConfigException;
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.node.SwarmNode;
+import io.swarmcast.security.SecurityManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(30)
+class BroadcastManagerTest {
+
+  /** A user-supplied factory, named by its class in the configuration. */
+  public static final class CustomFactory implements BroadcastFactory {
+    @Override
+    public void initialize(boolean isDriver, SwarmConf conf, SecurityManager security, SwarmNode node) {}
+
+    @Override
+    public <T> Broadcast<T> newBroadcast(T value, boolean isLocal, long id) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void unbroadcast(long id, boolean removeFromDriver, boolean blocking) {}
+
+    @Override
+    public void stop() {}
+  }
+
+  @Test
+  void shortNamesResolveToTheBuiltInFactories() {
+    assertThat(BroadcastManager.resolveFactory("torrent")).isEqualTo(TorrentBroadcastFactory.class);
+    assertThat(BroadcastManager.resolveFactory("direct")).isEqualTo(DirectBroadcastFactory.class);
+  }
+
+  @Test
+  void shortNamesAreCaseInsensitiveAndTrimmed() {
+    assertThat(BroadcastManager.resolveFactory("TORRENT")).isEqualTo(TorrentBroadcastFactory.class);
+    assertThat(BroadcastManager.resolveFactory("Direct")).isEqualTo(DirectBroadcastFactory.class);
+    assertThat(BroadcastManager.resolveFactory("  torrent ")).isEqualTo(TorrentBroadcastFactory.class);
+  }
+
+  @Test
+  void theDefaultFactoryNameResolves() {
+    assertThat(BroadcastManager.resolveFactory(new SwarmConf().get(SwarmConf.BROADCAST_FACTORY)))
+        .isEqualTo(TorrentBroadcastFactory.class);
+  }
+
+  @Test
+  void shortNamesTableListsTorrentAndDirect() {
+    assertThat(BroadcastManager.SHORT_NAMES).containsOnlyKeys("torrent", "direct");
+  }
+
+  @Test
+  void aClassNameResolvesToThatClass() {
+    assertThat(BroadcastManager.resolveFactory(DirectBroadcastFactory.class.getName()))
+        .isEqualTo(DirectBroadcastFactory.class);
+    assertThat(BroadcastManager.resolveFactory(CustomFactory.class.getName())).isEqualTo(CustomFactory.class);
+    assertThat(BroadcastManager.resolveFactory(" " + CustomFactory.class.getName() + " ")).isEqualTo(CustomFactory.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bittorrent", "http", "", "com.example.NoSuchFactory", "io.swarmcast.broadcast.torrent"})
+  void unknownNamesFailListingTheValidOnes(String name) {
+    assertThatThrownBy(() -> BroadcastManager.resolveFactory(name))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("swarmcast.broadcast.factory")
+        .hasMessageContaining("'" + name + "'")
+        .hasMessageContaining("torrent")
+        .hasMessageContaining("direct");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"java.lang.String", "java.util.ArrayList", "io.swarmcast.broadcast.Blockifier"})
+  void aClassThatIsNotABroadcastFactoryIsRejected(String name) {
+    assertThatThrownBy(() -> BroadcastManager.resolveFactory(name))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(name)
+        .hasMessageContaining("does not implement")
+        .hasMessageContaining(BroadcastFactory.class.getName())
+        .hasMessageContaining("torrent")
+        .hasMessageContaining("direct");
+  }
+}

@@ -1,0 +1,259 @@
+package io.swarmcast.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class BlockManagerTest {
+  private final BlockManager blocks = new BlockManager(new MemoryPieceStore());
+  private final ExecutorService pool = Executors.newFixedThreadPool(8);
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    pool.shutdownNow();
+    assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    blocks.close();
+  }
+
+  private static ByteBuf buf(int... bytes) {
+    ByteBuf b = UnpooledByteBufAllocator.DEFAULT.directBuffer(bytes.length);
+    for (int x : bytes) {
+      b.writeByte(x);
+    }
+    return b;
+  }
+
+  @Test
+  void concurrentCallersComputeTheValueOnce() throws Exception {
+    int threads = 8;
+    AtomicInteger computations = new AtomicInteger();
+    CountDownLatch ready = new CountDownLatch(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    Object value = new Object();
+    Callable<Object> compute = () -> {
+      computations.incrementAndGet();
+      Thread.sleep(200); // keep the computation running while the others arrive
+      return value;
+    };
+
+    List<Future<Object>> results = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      results.add(pool.submit(() -> {
+        ready.countDown();
+        go.await();
+        return blocks.getOrComputeValue(1, compute);
+      }));
+    }
+    assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+    go.countDown();
+
+    for (Future<Object> r : results) {
+      assertThat(r.get(10, TimeUnit.SECONDS)).isSameAs(value);
+    }
+    assertThat(computations.get()).isEqualTo(1);
+    assertThat(blocks.hasValue(1)).isTrue();
+    // Later calls are served from the cache too.
+    assertThat(blocks.getOrComputeValue(1, () -> {
+      throw new AssertionError("must not compute again");
+    })).isSameAs(value);
+  }
+
+  @Test
+  void differentBroadcastsAreComputedSeparately() throws Exception {
+    assertThat(blocks.getOrComputeValue(1, () -> "one")).isEqualTo("one");
+    assertThat(blocks.getOrComputeValue(2, () -> "two")).isEqualTo("two");
+    assertThat(blocks.getOrComputeValue(1, () -> "again")).isEqualTo("one");
+  }
+
+  @Test
+  void aFailedComputationIsRetriedByTheNextCall() throws Exception {
+    IOException boom = new IOException("fetch failed");
+    assertThatThrownBy(() -> blocks.getOrComputeValue(1, () -> {
+      throw boom;
+    })).isSameAs(boom);
+    assertThat(blocks.hasValue(1)).as("failure is not cached").isFalse();
+
+    AtomicInteger computations = new AtomicInteger();
+    assertThat(blocks.getOrComputeValue(1, () -> {
+      computations.incrementAndGet();
+      return "second try";
+    })).isEqualTo("second try");
+    assertThat(computations.get()).isEqualTo(1);
+    assertThat(blocks.getOrComputeValue(1, () -> "third")).isEqualTo("second try");
+  }
+
+  @Test
+  void aRuntimeFailureIsRethrownAsItIsAndRetried() throws Exception {
+    IllegalStateException boom = new IllegalStateException("corrupt");
+    assertThatThrownBy(() -> blocks.getOrComputeValue(1, () -> {
+      throw boom;
+    })).isSameAs(boom);
+    assertThat(blocks.getOrComputeValue(1, () -> 5)).isEqualTo(5);
+  }
+
+  @Test
+  void callersWaitingOnAFailedComputationGetItsFailure() throws Exception {
+    CountDownLatch computing = new CountDownLatch(1);
+    CountDownLatch fail = new CountDownLatch(1);
+    IOException boom = new IOException("driver gone");
+    AtomicInteger computations = new AtomicInteger();
+
+    Future<Object> first = pool.submit(() -> blocks.getOrComputeValue(1, () -> {
+      computations.incrementAndGet();
+      computing.countDown();
+      fail.await();
+      throw boom;
+    }));
+    assertThat(computing.await(10, TimeUnit.SECONDS)).isTrue();
+
+    AtomicReference<Thread> waiterThread = new AtomicReference<>();
+    Future<Object> waiter = pool.submit(() -> {
+      waiterThread.set(Thread.currentThread());
+      return blocks.getOrComputeValue(1, () -> {
+        computations.incrementAndGet();
+        return "should not run";
+      });
+    });
+    // Let the first computation fail only once the second caller is parked waiting for it.
+    while (waiterThread.get() == null || waiterThread.get().getState() != Thread.State.WAITING) {
+      Thread.onSpinWait();
+    }
+    fail.countDown();
+
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause().isSameAs(boom);
+    assertThatThrownBy(() -> waiter.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause().isSameAs(boom);
+    assertThat(computations.get()).isEqualTo(1);
+    assertThat(blocks.hasValue(1)).isFalse();
+    assertThat(blocks.getOrComputeValue(1, () -> "recovered")).isEqualTo("recovered");
+  }
+
+  @Test
+  void putValueIsReturnedWithoutComputing() throws Exception {
+    blocks.putValue(3, "driver's own");
+    assertThat(blocks.hasValue(3)).isTrue();
+    assertThat(blocks.getOrComputeValue(3, () -> "fetched")).isEqualTo("driver's own");
+  }
+
+  @Test
+  void removeValueKeepsPiecesAndForcesARecompute() throws Exception {
+    blocks.putPiece(1, 0, buf(1, 2, 3));
+    blocks.putValue(1, "v1");
+    blocks.removeValue(1);
+    assertThat(blocks.hasValue(1)).isFalse();
+    assertThat(blocks.hasPiece(1, 0)).isTrue();
+    assertThat(blocks.getOrComputeValue(1, () -> "v2")).isEqualTo("v2");
+  }
+
+  @Test
+  void removeBroadcastDropsValueAndPieces() throws Exception {
+    ByteBuf p0 = buf(1, 2, 3);
+    ByteBuf p1 = buf(4, 5);
+    blocks.putPiece(1, 0, p0);
+    blocks.putPiece(1, 1, p1);
+    blocks.putValue(1, "v");
+    assertThat(blocks.bytesStored()).isEqualTo(5);
+
+    assertThat(blocks.removeBroadcast(1)).isEqualTo(2);
+
+    assertThat(blocks.hasValue(1)).isFalse();
+    assertThat(blocks.hasPiece(1, 0)).isFalse();
+    assertThat(blocks.bytesStored()).isZero();
+    assertThat(p0.refCnt()).isZero();
+    assertThat(p1.refCnt()).isZero();
+  }
+
+  @Test
+  void piecesHeldReportsTheStoredPieces() {
+    blocks.putPiece(1, 0, buf(0));
+    blocks.putPiece(1, 2, buf(2));
+    blocks.putPiece(1, 9, buf(9));
+    BitSet held = blocks.piecesHeld(1, 4);
+    BitSet expected = new BitSet();
+    expected.set(0);
+    expected.set(2);
+    assertThat(held).isEqualTo(expected);
+    assertThat(blocks.piecesHeld(2, 4)).isEqualTo(new BitSet());
+  }
+
+  @Test
+  void putPieceReportsDuplicates() {
+    ByteBuf dup = buf(1);
+    assertThat(blocks.putPiece(1, 0, buf(0))).isTrue();
+    assertThat(blocks.putPiece(1, 0, dup)).isFalse();
+    assertThat(dup.refCnt()).isZero();
+  }
+
+  @Test
+  void allPiecesReturnsNewReferencesInOrder() {
+    ByteBuf p0 = buf(10);
+    ByteBuf p1 = buf(11);
+    blocks.putPiece(1, 1, p1);
+    blocks.putPiece(1, 0, p0);
+    List<ByteBuf> all = blocks.allPieces(1, 2);
+    try {
+      assertThat(all).hasSize(2);
+      assertThat(all.get(0).getByte(all.get(0).readerIndex())).isEqualTo((byte) 10);
+      assertThat(all.get(1).getByte(all.get(1).readerIndex())).isEqualTo((byte) 11);
+      assertThat(p0.refCnt()).isEqualTo(2);
+    } finally {
+      all.forEach(ByteBuf::release);
+    }
+    assertThat(p0.refCnt()).isEqualTo(1);
+    assertThat(p1.refCnt()).isEqualTo(1);
+  }
+
+  @Test
+  void allPiecesWithAMissingPieceFailsAndReleasesWhatItTook() {
+    ByteBuf p0 = buf(10);
+    ByteBuf p1 = buf(11);
+    blocks.putPiece(1, 0, p0);
+    blocks.putPiece(1, 1, p1);
+    assertThatThrownBy(() -> blocks.allPieces(1, 3))
+        .isInstanceOf(BlockNotFoundException.class)
+        .hasMessageContaining("piece 2")
+        .hasMessageContaining("broadcast 1");
+    assertThat(p0.refCnt()).isEqualTo(1);
+    assertThat(p1.refCnt()).isEqualTo(1);
+  }
+
+  @Test
+  void getPieceReturnsAReferenceTheCallerReleases() {
+    ByteBuf p0 = buf(7, 8);
+    blocks.putPiece(4, 0, p0);
+    ByteBuf got = blocks.getPiece(4, 0);
+    assertThat(got.readableBytes()).isEqualTo(2);
+    got.release();
+    assertThat(p0.refCnt()).isEqualTo(1);
+    assertThat(blocks.getPiece(4, 1)).isNull();
+  }
+
+  @Test
+  void closeDropsEverything() {
+    ByteBuf p0 = buf(1);
+    blocks.putPiece(1, 0, p0);
+    blocks.putValue(1, "v");
+    blocks.close();
+    assertThat(p0.refCnt()).isZero();
+    assertThat(blocks.hasValue(1)).isFalse();
+    assertThat(blocks.bytesStored()).isZero();
+  }
+}

@@ -1,0 +1,324 @@
+package io.swarmcast.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swarmcast.protocol.Locations;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class TrackerTest {
+  private static final long ID = 7;
+
+  private final Tracker tracker = new Tracker(new Random(42));
+
+  private static BitSet bits(int... indices) {
+    BitSet b = new BitSet();
+    for (int i : indices) {
+      b.set(i);
+    }
+    return b;
+  }
+
+  @Test
+  void theDriverSendsEveryPieceOnceBeforeAnyPieceTwice() {
+    tracker.addBroadcast(ID, 10, true);
+    Set<Integer> sent = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      int piece = tracker.choosePieceToSend(ID, new BitSet(), false);
+      assertThat(piece).isBetween(0, 9);
+      assertThat(sent.add(piece)).as("piece %d sent twice within the first 10 sends", piece).isTrue();
+    }
+    assertThat(sent).hasSize(10);
+  }
+
+  @Test
+  void withoutDuplicatesTheEleventhRequestGetsNothing() {
+    tracker.addBroadcast(ID, 10, true);
+    for (int i = 0; i < 10; i++) {
+      assertThat(tracker.choosePieceToSend(ID, new BitSet(), false)).isNotNegative();
+    }
+    assertThat(tracker.choosePieceToSend(ID, new BitSet(), false)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, new BitSet(), false)).isEqualTo(-1);
+  }
+
+  @Test
+  void withDuplicatesAllowedTheEleventhRequestGetsAPieceAndSendsStayBalanced() {
+    tracker.addBroadcast(ID, 10, true);
+    for (int i = 0; i < 10; i++) {
+      tracker.choosePieceToSend(ID, new BitSet(), false);
+    }
+    assertThat(tracker.choosePieceToSend(ID, new BitSet(), true)).isBetween(0, 9);
+    // The second round also covers every piece once before any third send.
+    Set<Integer> second = new HashSet<>();
+    tracker.addBroadcast(ID + 1, 10, true);
+    for (int i = 0; i < 10; i++) {
+      tracker.choosePieceToSend(ID + 1, new BitSet(), false);
+    }
+    for (int i = 0; i < 10; i++) {
+      assertThat(second.add(tracker.choosePieceToSend(ID + 1, new BitSet(), true))).isTrue();
+    }
+  }
+
+  @Test
+  void aRefusedDuplicateIsNotCountedAsSent() {
+    tracker.addBroadcast(ID, 2, true);
+    tracker.choosePieceToSend(ID, bits(1), false); // sends piece 0
+    assertThat(tracker.choosePieceToSend(ID, bits(1), false)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, bits(1), false)).isEqualTo(-1);
+    // Piece 1 was never sent, so it is still preferred over piece 0 (sent once).
+    assertThat(tracker.choosePieceToSend(ID, new BitSet(), false)).isEqualTo(1);
+  }
+
+  @Test
+  void excludedPiecesAreNeverChosen() {
+    tracker.addBroadcast(ID, 10, true);
+    BitSet exclude = bits(0, 2, 4, 6, 8, 9);
+    for (int i = 0; i < 100; i++) {
+      int piece = tracker.choosePieceToSend(ID, exclude, true);
+      assertThat(piece).isIn(1, 3, 5, 7);
+    }
+  }
+
+  @Test
+  void excludingEveryPieceGetsNothing() {
+    tracker.addBroadcast(ID, 10, true);
+    BitSet all = new BitSet();
+    all.set(0, 10);
+    assertThat(tracker.choosePieceToSend(ID, all, true)).isEqualTo(-1);
+    BitSet beyond = new BitSet();
+    beyond.set(0, 64);
+    assertThat(tracker.choosePieceToSend(ID, beyond, true)).isEqualTo(-1);
+  }
+
+  @Test
+  void anUnknownBroadcastGetsNothing() {
+    assertThat(tracker.choosePieceToSend(12345, new BitSet(), true)).isEqualTo(-1);
+    tracker.addBroadcast(ID, 3, true);
+    assertThat(tracker.choosePieceToSend(ID + 1, new BitSet(), true)).isEqualTo(-1);
+  }
+
+  @Test
+  void aDestroyedBroadcastGetsNothingAndIsExplainedWithItsSite() {
+    tracker.addBroadcast(ID, 3, true);
+    assertThat(tracker.knows(ID)).isTrue();
+    tracker.destroyed(ID, "Foo.bar(Foo.java:3)");
+    assertThat(tracker.knows(ID)).isFalse();
+    assertThat(tracker.choosePieceToSend(ID, new BitSet(), true)).isEqualTo(-1);
+    assertThat(tracker.whyUnknown(ID)).contains("Foo.bar(Foo.java:3)").contains("destroyed").contains("Broadcast(" + ID + ")");
+  }
+
+  @Test
+  void aNeverKnownBroadcastIsExplainedAsUnknown() {
+    assertThat(tracker.whyUnknown(99)).contains("Broadcast(99)").contains("unknown").doesNotContain("destroyed");
+  }
+
+  @Test
+  void reAddingADestroyedIdForgetsTheDestroySite() {
+    tracker.destroyed(ID, "Foo.bar(Foo.java:3)");
+    tracker.addBroadcast(ID, 3, true);
+    assertThat(tracker.knows(ID)).isTrue();
+    assertThat(tracker.whyUnknown(ID)).doesNotContain("Foo.bar");
+  }
+
+  @Test
+  void registerAssignsIncreasingIds() {
+    ExecutorInfo a = tracker.register("10.0.0.1", 7001, null);
+    ExecutorInfo b = tracker.register("10.0.0.2", 7002, null);
+    ExecutorInfo c = tracker.register("10.0.0.1", 7003, null);
+    assertThat(a.id()).isPositive();
+    assertThat(b.id()).isGreaterThan(a.id());
+    assertThat(c.id()).isGreaterThan(b.id());
+    assertThat(b.host()).isEqualTo("10.0.0.2");
+    assertThat(b.port()).isEqualTo(7002);
+    assertThat(tracker.executors()).containsExactly(a, b, c);
+    assertThat(tracker.executorIds()).containsExactly(a.id(), b.id(), c.id());
+  }
+
+  @Test
+  void idsAreNotReusedAfterUnregister() {
+    ExecutorInfo a = tracker.register("h", 1, null);
+    tracker.unregister(a.id());
+    ExecutorInfo b = tracker.register("h", 1, null);
+    assertThat(b.id()).isGreaterThan(a.id());
+    assertThat(tracker.executors()).containsExactly(b);
+  }
+
+  @Test
+  void announcementsAreCountedPerBroadcastAndPerExecutor() {
+    tracker.addBroadcast(ID, 4, true);
+    tracker.addBroadcast(ID + 1, 4, false);
+    int e1 = tracker.register("h1", 1, null).id();
+    int e2 = tracker.register("h2", 2, null).id();
+
+    tracker.announce(e1, ID, 0);
+    tracker.announce(e1, ID, 1);
+    tracker.announce(e2, ID, 1);
+    tracker.announce(e2, ID + 1, 3);
+
+    assertThat(tracker.piecesHeldByExecutors(ID)).isEqualTo(3);
+    assertThat(tracker.piecesHeldByExecutors(ID + 1)).isEqualTo(1);
+    assertThat(tracker.piecesHeldBy(ID, e1)).isEqualTo(2);
+    assertThat(tracker.piecesHeldBy(ID, e2)).isEqualTo(1);
+    assertThat(tracker.piecesHeldBy(ID + 1, e1)).isZero();
+  }
+
+  @Test
+  void repeatedOutOfRangeAndStrangersAnnouncementsAreIgnored() {
+    tracker.addBroadcast(ID, 4, true);
+    int e1 = tracker.register("h1", 1, null).id();
+
+    tracker.announce(e1, ID, 2);
+    tracker.announce(e1, ID, 2);
+    tracker.announce(e1, ID, 4);
+    tracker.announce(e1, ID, -1);
+    tracker.announce(e1 + 100, ID, 1);
+    tracker.announce(e1, ID + 1, 1);
+
+    assertThat(tracker.piecesHeldByExecutors(ID)).isEqualTo(1);
+    assertThat(tracker.piecesHeldByExecutors(ID + 1)).isZero();
+  }
+
+  @Test
+  void unregisterDropsTheExecutorsPieces() {
+    tracker.addBroadcast(ID, 4, true);
+    int e1 = tracker.register("h1", 1, null).id();
+    int e2 = tracker.register("h2", 2, null).id();
+    for (int p = 0; p < 4; p++) {
+      tracker.announce(e1, ID, p);
+    }
+    tracker.announce(e2, ID, 0);
+    assertThat(tracker.piecesHeldByExecutors(ID)).isEqualTo(5);
+
+    tracker.unregister(e1);
+
+    assertThat(tracker.piecesHeldByExecutors(ID)).isEqualTo(1);
+    assertThat(tracker.piecesHeldBy(ID, e1)).isZero();
+    assertThat(tracker.executorIds()).containsExactly(e2);
+    // Announcements from the forgotten executor no longer count.
+    tracker.announce(e1, ID, 3);
+    assertThat(tracker.piecesHeldByExecutors(ID)).isEqualTo(1);
+    // Unregistering twice, or an unknown id, is harmless.
+    tracker.unregister(e1);
+    tracker.unregister(12345);
+    assertThat(tracker.piecesHeldByExecutors(ID)).isEqualTo(1);
+  }
+
+  @Test
+  void executorsDroppedForgetsHoldingsAndResetsSendCounts() {
+    tracker.addBroadcast(ID, 2, true);
+    int e1 = tracker.register("h1", 1, null).id();
+    tracker.announce(e1, ID, 0);
+    tracker.choosePieceToSend(ID, new BitSet(), false);
+    tracker.choosePieceToSend(ID, new BitSet(), false);
+    assertThat(tracker.choosePieceToSend(ID, new BitSet(), false)).isEqualTo(-1);
+
+    tracker.executorsDropped(ID);
+
+    assertThat(tracker.piecesHeldByExecutors(ID)).isZero();
+    assertThat(tracker.knows(ID)).isTrue();
+    assertThat(tracker.choosePieceToSend(ID, new BitSet(), false)).isBetween(0, 1);
+  }
+
+  @Test
+  void locationsListOtherHoldersWithTheirPieces() {
+    tracker.addBroadcast(ID, 6, true);
+    ExecutorInfo e1 = tracker.register("h1", 1001, null);
+    ExecutorInfo e2 = tracker.register("h2", 1002, null);
+    ExecutorInfo asker = tracker.register("h3", 1003, null);
+    tracker.announce(e1.id(), ID, 0);
+    tracker.announce(e1.id(), ID, 5);
+    tracker.announce(e2.id(), ID, 2);
+    tracker.announce(asker.id(), ID, 4);
+
+    Optional<Locations> reply = tracker.locations(77, asker.id(), ID);
+
+    assertThat(reply).isPresent();
+    Locations l = reply.get();
+    assertThat(l.requestId()).isEqualTo(77);
+    assertThat(l.broadcastId()).isEqualTo(ID);
+    assertThat(l.pieceCount()).isEqualTo(6);
+    assertThat(l.holders()).containsExactlyInAnyOrder(
+        new Locations.Holder(e1.id(), "h1", 1001, bits(0, 5)),
+        new Locations.Holder(e2.id(), "h2", 1002, bits(2)));
+  }
+
+  @Test
+  void locationsOfADriverOnlyBroadcastListNoHolders() {
+    tracker.addBroadcast(ID, 3, false);
+    int e1 = tracker.register("h1", 1, null).id();
+    int e2 = tracker.register("h2", 2, null).id();
+    tracker.announce(e1, ID, 0);
+    assertThat(tracker.locations(1, e2, ID)).hasValueSatisfying(l -> assertThat(l.holders()).isEmpty());
+  }
+
+  @Test
+  void locationsOfAnUnknownBroadcastAreEmpty() {
+    assertThat(tracker.locations(1, 1, 404)).isEmpty();
+  }
+
+  @Test
+  void locationsAreASnapshot() {
+    tracker.addBroadcast(ID, 4, true);
+    int e1 = tracker.register("h1", 1, null).id();
+    int e2 = tracker.register("h2", 2, null).id();
+    tracker.announce(e1, ID, 0);
+    Locations l = tracker.locations(1, e2, ID).orElseThrow();
+    l.holders().get(0).pieces().set(3);
+    assertThat(tracker.piecesHeldBy(ID, e1)).isEqualTo(1);
+  }
+
+  @Test
+  void awaitExecutorsReturnsFalseOnTimeout() throws InterruptedException {
+    tracker.register("h1", 1, null);
+    long start = System.nanoTime();
+    assertThat(tracker.awaitExecutors(2, 100)).isFalse();
+    assertThat(System.nanoTime() - start).as("waited for the timeout").isGreaterThanOrEqualTo(90_000_000L);
+  }
+
+  @Test
+  void awaitExecutorsReturnsTrueAtOnceWhenEnoughAreRegistered() throws InterruptedException {
+    tracker.register("h1", 1, null);
+    tracker.register("h2", 2, null);
+    assertThat(tracker.awaitExecutors(2, 0)).isTrue();
+    assertThat(tracker.awaitExecutors(0, 0)).isTrue();
+  }
+
+  @Test
+  void awaitExecutorsWakesUpWhenAnExecutorRegisters() throws Exception {
+    AtomicBoolean result = new AtomicBoolean();
+    Thread waiter = new Thread(() -> {
+      try {
+        result.set(tracker.awaitExecutors(1, 20_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    long start = System.nanoTime();
+    waiter.start();
+    while (waiter.getState() != Thread.State.TIMED_WAITING && waiter.isAlive()) {
+      Thread.onSpinWait();
+    }
+    tracker.register("h1", 1, null);
+    waiter.join(10_000);
+    assertThat(waiter.isAlive()).isFalse();
+    assertThat(result.get()).isTrue();
+    assertThat(System.nanoTime() - start).as("woke well before the 20 s timeout").isLessThan(10_000_000_000L);
+  }
+
+  @Test
+  void executorsIsASnapshot() {
+    tracker.register("h1", 1, null);
+    List<ExecutorInfo> snapshot = tracker.executors();
+    tracker.register("h2", 2, null);
+    assertThat(snapshot).hasSize(1);
+    assertThat(tracker.executors()).hasSize(2);
+  }
+}
