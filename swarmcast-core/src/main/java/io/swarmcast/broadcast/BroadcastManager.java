@@ -68,8 +68,9 @@ public final class BroadcastManager implements AutoCloseable {
     String valid = "valid: torrent, direct, or the name of a class implementing " + BroadcastFactory.class.getName();
     try {
       Class<?> c = Class.forName(name.trim(), false, BroadcastManager.class.getClassLoader());
-      if (!BroadcastFactory.class.isAssignableFrom(c)) {
-        throw new ConfigException(SwarmConf.BROADCAST_FACTORY.name() + ": " + name + " does not implement "
+      if (!BroadcastFactory.class.isAssignableFrom(c) || c.isInterface()
+          || java.lang.reflect.Modifier.isAbstract(c.getModifiers())) {
+        throw new ConfigException(SwarmConf.BROADCAST_FACTORY.name() + ": " + name + " is not a concrete class implementing "
             + BroadcastFactory.class.getName() + "; " + valid);
       }
       return c.asSubclass(BroadcastFactory.class);

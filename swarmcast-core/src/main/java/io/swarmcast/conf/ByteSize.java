@@ -53,7 +53,8 @@ public final class ByteSize {
     String[] units = {"KiB", "MiB", "GiB", "TiB"};
     double v = bytes;
     int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
+    // 1023.95 KiB and up prints as 1024.0 KiB at one decimal: step up a unit there instead.
+    while (v >= 1023.95 && u < units.length - 1) {
       v /= 1024;
       u++;
     }

@@ -36,12 +36,13 @@ public record PieceData(long requestId, long broadcastId, int piece, ByteBuf dat
   public static PieceData decode(ByteBuf in) {
     long requestId = in.readLong();
     long broadcastId = in.readLong();
-    int piece = in.readInt();
+    int piece = Wire.checkPiece(in.readInt());
     int len = in.readInt();
     if (len < 0 || len != in.readableBytes()) {
       throw new ProtocolException("piece data length " + len + " does not match the " + in.readableBytes()
           + " bytes left in the frame");
     }
+    // Every check is done before the slice is retained, so a rejected frame leaks no reference.
     return new PieceData(requestId, broadcastId, piece, in.readRetainedSlice(len));
   }
 

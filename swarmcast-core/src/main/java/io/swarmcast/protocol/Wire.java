@@ -22,16 +22,26 @@ final class Wire {
   private Wire() {}
 
   static void writeString(ByteBuf out, String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    if (b.length > MAX_STRING_BYTES) {
-      b = java.util.Arrays.copyOf(b, MAX_STRING_BYTES);
-    }
+    byte[] b = utf8(s);
     out.writeShort(b.length);
     out.writeBytes(b);
   }
 
   static int stringLength(String s) {
-    return 2 + Math.min(MAX_STRING_BYTES, s.getBytes(StandardCharsets.UTF_8).length);
+    return 2 + utf8(s).length;
+  }
+
+  /** UTF-8 of {@code s}, cut to at most MAX_STRING_BYTES without splitting a character. */
+  private static byte[] utf8(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    if (b.length <= MAX_STRING_BYTES) {
+      return b;
+    }
+    int end = MAX_STRING_BYTES;
+    while (end > 0 && (b[end] & 0xC0) == 0x80) {
+      end--; // b[end] continues a character that started before it: cut before that character
+    }
+    return java.util.Arrays.copyOf(b, end);
   }
 
   static String readString(ByteBuf in) {

@@ -76,12 +76,13 @@ class BroadcastManagerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java.lang.String", "java.util.ArrayList", "io.swarmcast.broadcast.Blockifier"})
+  @ValueSource(strings = {"java.lang.String", "java.util.ArrayList", "io.swarmcast.broadcast.Blockifier",
+      "io.swarmcast.broadcast.BroadcastFactory", "io.swarmcast.broadcast.PieceBroadcastFactory"})
   void aClassThatIsNotABroadcastFactoryIsRejected(String name) {
     assertThatThrownBy(() -> BroadcastManager.resolveFactory(name))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(name)
-        .hasMessageContaining("does not implement")
+        .hasMessageContaining("is not a concrete class implementing")
         .hasMessageContaining(BroadcastFactory.class.getName())
         .hasMessageContaining("torrent")
         .hasMessageContaining("direct");

@@ -84,6 +84,7 @@ class ByteSizeTest {
       "1073741824, 1.0 GiB",
       "1649267441664, 1.5 TiB",
       "1125899906842624, 1024.0 TiB",
+      "1048575, 1.0 MiB",
   })
   void formatsWithTheLargestBinaryUnit(long bytes, String expected) {
     assertThat(ByteSize.format(bytes)).isEqualTo(expected);
