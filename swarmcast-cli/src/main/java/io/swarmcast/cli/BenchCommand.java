@@ -25,15 +25,15 @@ import picocli.CommandLine.Spec;
  * driver and executor processes, and writes results.csv, summary.md and time-vs-executors.png.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Benchmark broadcasts on an emulated cluster: one Linux network namespace per host (driver and",
-        "each executor) on a bridge, every link shaped to --rate in both directions with tc (needs root).",
-        "For each factory and executor count, runs a real driver and real executors, --reps broadcasts each,",
-        "then writes results.csv, summary.md and time-vs-executors.png to --out.",
-        "With --loopback, runs on 127.0.0.1 without namespaces or shaping, to measure the software's cost."},
+    description = {"Benchmark broadcasts on an emulated cluster (needs root): one Linux network namespace per host "
+        + "(the driver and each executor) on a bridge, every host's link shaped to --rate in both directions with tc. "
+        + "For each factory and executor count it runs a real driver and real executors for --reps broadcasts, "
+        + "then writes results.csv, summary.md and time-vs-executors.png to --out.",
+        "With --loopback: the same on 127.0.0.1, without namespaces or shaping, to measure the software's cost."},
     footer = {"", "Examples:",
-        "  swarmcast bench --executors 1,2,4,8,16 --size 128m --rate 100mbit --reps 3 --out bench-out",
-        "  swarmcast bench --executors 1,2,4 --size 32m --rate 1gbit --factory torrent --out /tmp/b",
-        "  swarmcast bench --loopback --executors 1,2,4 --size 64m --rate 1gbit --out /tmp/loop"})
+        "  swarmcast bench --executors 1,2,4,8,16 --size 128m --rate 100mbit --out bench-out",
+        "  swarmcast bench --executors 1,2,4 --size 32m --rate 1gbit --factory torrent",
+        "  swarmcast bench --loopback --executors 1,2,4 --size 64m --reps 5"})
 final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -91,6 +91,15 @@ final class BenchCommand implements Callable<Integer> {
     BenchRun run;
     NetnsCluster cluster;
 
+    /** From the shutdown hook (Ctrl-C, kill): says what it stops. */
+    synchronized void interrupted() {
+      if (!stopping && (run != null || cluster != null)) {
+        System.err.println("swarmcast bench: interrupted; stopping the driver and executors"
+            + (cluster != null ? " and removing namespaces " + cluster.plan().namespaces() : ""));
+      }
+      stopAll();
+    }
+
     synchronized void stopAll() {
       stopping = true;
       if (run != null) {
@@ -121,7 +130,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     Files.createDirectories(out);
     Active active = new Active();
-    Thread hook = new Thread(active::stopAll, "swarmcast-bench-cleanup");
+    Thread hook = new Thread(active::interrupted, "swarmcast-bench-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
 
     List<Integer> counts = List.copyOf(new LinkedHashSet<>(executors));
