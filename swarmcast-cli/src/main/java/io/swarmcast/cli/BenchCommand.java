@@ -85,32 +85,6 @@ final class BenchCommand implements Callable<Integer> {
       description = "JVM option for the driver and executor processes (repeatable). Default: -XX:+UseParallelGC.")
   List<String> jvmOpts = List.of("-XX:+UseParallelGC");
 
-  /** What the shutdown hook must stop: the current run and cluster. Creation and teardown hold its lock. */
-  private static final class Active {
-    boolean stopping;
-    BenchRun run;
-    NetnsCluster cluster;
-
-    /** From the shutdown hook (Ctrl-C, kill): says what it stops. */
-    synchronized void interrupted() {
-      if (!stopping && (run != null || cluster != null)) {
-        System.err.println("swarmcast bench: interrupted; stopping the driver and executors"
-            + (cluster != null ? " and removing namespaces " + cluster.plan().namespaces() : ""));
-      }
-      stopAll();
-    }
-
-    synchronized void stopAll() {
-      stopping = true;
-      if (run != null) {
-        run.kill();
-      }
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
-  }
-
   @Override
   public Integer call() throws Exception {
     validate();
@@ -129,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     Files.createDirectories(out);
-    Active active = new Active();
+    BenchCleanup active = new BenchCleanup();
     Thread hook = new Thread(active::interrupted, "swarmcast-bench-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
 
@@ -178,7 +152,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** One (factory, executors) run; adds its rows and returns a failure or null. */
-  private String runOne(Active active, String prefix, RoundOptions.Factory factory, int n, long rate, long delay,
+  private String runOne(BenchCleanup active, String prefix, RoundOptions.Factory factory, int n, long rate, long delay,
       List<BenchRow> rows) throws InterruptedException {
     BenchRun run = new BenchRun(javaCommand(), out.resolve("logs").resolve(factory + "-" + n), System.err);
     try {
