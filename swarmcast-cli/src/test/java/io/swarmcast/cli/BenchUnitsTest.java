@@ -1,0 +1,97 @@
+package io.swarmcast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class BenchUnitsTest {
+  @ParameterizedTest
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  @CsvSource({
+      "100mbit, 100000000",
+      "1gbit, 1000000000",
+      "500kbit, 500000",
+      "200mbit, 200000000",
+      "1.5gbit, 1500000000",
+      "64bit, 64",
+      "1mibit, 1048576",
+      "10mbps, 80000000",
+      "100MBit, 100000000",
+      "' 100mbit ', 100000000"})
+  void parsesTcRates(String text, long bits) {
+    assertThat(BenchUnits.parseRateBits(text)).isEqualTo(bits);
+  }
+
+  @ParameterizedTest
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  @ValueSource(strings = {"100", "100mb", "fast", "mbit", "-5mbit", "1e6bit", "", "100 mbits"})
+  void refusesMalformedRatesNamingThem(String text) {
+    assertThatThrownBy(() -> BenchUnits.parseRateBits(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'" + text + "'");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void refusesRatesOutOfRange() {
+    assertThatThrownBy(() -> BenchUnits.parseRateBits("0mbit")).hasMessageContaining("out of range");
+    assertThatThrownBy(() -> BenchUnits.parseRateBits("99999999999tbit")).hasMessageContaining("out of range");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void parsesDelays() {
+    assertThat(BenchUnits.parseDelayMicros("1ms")).isEqualTo(1000);
+    assertThat(BenchUnits.parseDelayMicros("250us")).isEqualTo(250);
+    assertThat(BenchUnits.parseDelayMicros("0.5ms")).isEqualTo(500);
+    assertThat(BenchUnits.parseDelayMicros("2s")).isEqualTo(2_000_000);
+    assertThatThrownBy(() -> BenchUnits.parseDelayMicros("1 hour")).hasMessageContaining("'1 hour'");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void formatsMegabitsWithoutTrailingZeros() {
+    assertThat(BenchUnits.mbit(100_000_000)).isEqualTo("100");
+    assertThat(BenchUnits.mbit(1_000_000_000)).isEqualTo("1000");
+    assertThat(BenchUnits.mbit(500_000)).isEqualTo("0.5");
+    assertThat(BenchUnits.mbit(0)).isEqualTo("0");
+    assertThat(BenchUnits.humanRate(100_000_000)).isEqualTo("100 Mbit/s");
+    assertThat(BenchUnits.humanRate(1_500_000_000)).isEqualTo("1.5 Gbit/s");
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void badRateIsAUsageErrorNamingTheValue() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CommandLine cl = new CommandLine(SwarmcastCli.class).setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+    int code = cl.execute("bench", "--rate", "100mb", "--out", "unused");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'100mb'");
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void usageErrorsNeedNoRoot() {
+    PrintStream saved = System.err;
+    System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      assertThat(SwarmcastCli.run("bench", "--executors", "1,2")).as("no --rate").isEqualTo(2);
+      assertThat(SwarmcastCli.run("bench", "--rate", "1gbit", "--executors", "0")).isEqualTo(2);
+      assertThat(SwarmcastCli.run("bench", "--rate", "1gbit", "--factory", "torrent,bogus")).isEqualTo(2);
+      assertThat(SwarmcastCli.run("bench", "--loopback", "--delay", "1ms")).isEqualTo(2);
+      assertThat(SwarmcastCli.run("bench", "--rate", "1gbit", "--delay", "soon")).isEqualTo(2);
+    } finally {
+      System.setErr(saved);
+    }
+  }
+}
