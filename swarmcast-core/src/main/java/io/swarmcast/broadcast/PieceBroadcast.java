@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
  */
 abstract class PieceBroadcast<T> extends Broadcast<T> {
   private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PieceBroadcast.class);
 
   private final Endpoint driver;
   private final PieceLayout layout;
@@ -63,6 +64,7 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
     if (isLocal) {
       throw new BroadcastException(this + " was created local (isLocal = true) and can only be read in the driver's JVM");
     }
+    long t0 = System.nanoTime();
     try {
       n.fetch(id(), layout.checksums(), fetchMode()).get();
     } catch (ExecutionException e) {
@@ -70,11 +72,15 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
       throw new BroadcastException("cannot fetch " + this + " from driver " + driver + ": "
           + (cause instanceof io.swarmcast.transport.RemoteException r ? r.remoteMessage() : cause.getMessage()), cause);
     }
+    long t1 = System.nanoTime();
     List<ByteBuf> pieces = n.blockManager().allPieces(id(), layout.pieceCount());
     try {
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      return Blockifier.unblockify(pieces, Serializers.byName(layout.serializer()), CompressionCodec.byName(layout.codec()),
+      Object value = Blockifier.unblockify(pieces, Serializers.byName(layout.serializer()), CompressionCodec.byName(layout.codec()),
           loader != null ? loader : getClass().getClassLoader());
+      LOG.debug("{}: fetched {} bytes in {} pieces in {} ms, deserialized in {} ms", this, layout.totalBytes(),
+          layout.pieceCount(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+      return value;
     } finally {
       pieces.forEach(ByteBuf::release);
     }
