@@ -73,20 +73,31 @@ public final class Blockifier {
 
   /**
    * Re-cuts {@code pieces} (all of {@code blockSize} but the last) into pieces of {@code pieceSize},
-   * which must divide {@code blockSize}: slices of the same buffers, no copy. Takes over the
-   * references of {@code pieces}.
+   * which must divide {@code blockSize}, starting with a ramp: the first {@code perStep} pieces are
+   * {@code firstPieceSize}, the next {@code perStep} twice that, and so on up to {@code pieceSize}.
+   * Why: at the start the driver sends about {@code perStep} pieces at once and nobody can forward
+   * anything until one has fully arrived; small first pieces fill the pipeline sooner. Slices of the
+   * same buffers, no copy; a piece never spans two blocks. Takes over the references of {@code pieces}.
    */
-  public static Pieces split(Pieces pieces, int blockSize, int pieceSize) {
+  public static Pieces split(Pieces pieces, int blockSize, int pieceSize, int firstPieceSize, int perStep) {
     if (pieceSize <= 0 || blockSize % pieceSize != 0) {
       throw new IllegalArgumentException("piece size " + pieceSize + " does not divide block size " + blockSize);
     }
-    if (pieceSize == blockSize) {
-      return pieces;
+    if (firstPieceSize <= 0 || perStep <= 0) {
+      throw new IllegalArgumentException("firstPieceSize and perStep must be positive: " + firstPieceSize + ", " + perStep);
     }
     List<ByteBuf> out = new ArrayList<>();
+    int size = Math.min(firstPieceSize, pieceSize);
+    int atThisSize = 0;
     for (ByteBuf block : pieces.buffers()) {
-      for (int off = 0; off < block.readableBytes(); off += pieceSize) {
-        out.add(block.retainedSlice(block.readerIndex() + off, Math.min(pieceSize, block.readableBytes() - off)));
+      for (int off = 0; off < block.readableBytes(); ) {
+        int n = Math.min(size, block.readableBytes() - off);
+        out.add(block.retainedSlice(block.readerIndex() + off, n));
+        off += n;
+        if (size < pieceSize && ++atThisSize == perStep) {
+          size = Math.min(pieceSize, size * 2);
+          atThisSize = 0;
+        }
       }
       block.release();
     }
@@ -95,6 +106,11 @@ public final class Blockifier {
       checksums[i] = Checksums.crc32c(out.get(i));
     }
     return new Pieces(out, checksums, pieces.totalBytes());
+  }
+
+  /** {@link #split(Pieces, int, int, int, int)} without a ramp: every piece {@code pieceSize} but the last. */
+  public static Pieces split(Pieces pieces, int blockSize, int pieceSize) {
+    return split(pieces, blockSize, pieceSize, pieceSize, 1);
   }
 
   /** Reads the value back from its pieces, in order; does not release them. */

@@ -55,7 +55,10 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
       // Only a swarm gains from small pieces: with the direct factory nobody forwards them.
       int sharers = mode() == FetchMode.SWARM ? driver.executors().size() : 1;
       pieceSize = Blockifier.pieceSizeFor(pieces.totalBytes(), blockSize, minBlockSize, piecesPerExecutor, sharers);
-      pieces = Blockifier.split(pieces, blockSize, pieceSize);
+      // Ramp up from minBlockSize over the pieces the driver sends first (2 per executor at once).
+      pieces = mode() == FetchMode.SWARM
+          ? Blockifier.split(pieces, blockSize, pieceSize, Math.min(minBlockSize, pieceSize), 2 * Math.max(1, sharers))
+          : Blockifier.split(pieces, blockSize, pieceSize);
     } catch (IOException | RuntimeException e) {
       throw new BroadcastException("cannot serialize the value of Broadcast(" + id + ") with the " + serializer.name()
           + " serializer: " + e, e);

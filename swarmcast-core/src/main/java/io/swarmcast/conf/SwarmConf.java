@@ -23,7 +23,7 @@ public final class SwarmConf {
       1024, 64L << 20, "Largest piece a broadcast is cut into (k/m/g suffixes).");
   public static final ConfKey<Long> MIN_BLOCK_SIZE = ConfKey.bytes("swarmcast.broadcast.minBlockSize", "64k",
       1024, 64L << 20, "Smallest piece a torrent broadcast is cut into when the swarm is large (see piecesPerExecutor).");
-  public static final ConfKey<Integer> PIECES_PER_EXECUTOR = ConfKey.integer("swarmcast.broadcast.piecesPerExecutor", 32,
+  public static final ConfKey<Integer> PIECES_PER_EXECUTOR = ConfKey.integer("swarmcast.broadcast.piecesPerExecutor", 64,
       1, 1 << 16, "A torrent broadcast halves blockSize (not below minBlockSize) until it has this many pieces per registered executor.");
   public static final ConfKey<String> COMPRESS = ConfKey.string("swarmcast.broadcast.compress", "lz4",
       "Codec applied to the serialized value before it is cut: `lz4`, `zstd` or `none`.");

@@ -26,7 +26,6 @@ import io.swarmcast.transport.MessageHandler;
 import io.swarmcast.transport.TransportContext;
 import io.swarmcast.transport.TransportServer;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +50,7 @@ public final class DriverNode extends SwarmNode {
 
   private DriverNode(SwarmConf conf, TransportContext transport, String host) throws IOException {
     super(conf, transport, new BlockManager(new MemoryPieceStore()));
-    this.tracker = new Tracker(new SecureRandom());
+    this.tracker = new Tracker();
     this.server = transport.listen(host, conf.get(SwarmConf.DRIVER_PORT), new Handler());
     this.endpoint = new Endpoint(host, server.port());
   }
@@ -238,7 +237,7 @@ public final class DriverNode extends SwarmNode {
         from.send(new Failure(f.requestId(), tracker.whyUnknown(f.broadcastId())));
         return;
       }
-      int piece = tracker.choosePieceToSend(f.broadcastId(), f.exclude(), f.allowDuplicate());
+      int piece = tracker.choosePieceToSend(f.broadcastId(), from.remoteNodeId(), f.exclude(), f.allowDuplicate());
       if (piece < 0) {
         from.send(new Ack(f.requestId()));
       } else {

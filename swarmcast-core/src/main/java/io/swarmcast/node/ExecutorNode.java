@@ -159,7 +159,7 @@ public final class ExecutorNode extends SwarmNode {
   @Override
   public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, FetchMode mode) {
     SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, mode, blocks, driver, peers,
-        PieceSelector.rarestFirst(random), limits, stats);
+        PieceSelector.rarestFirst(random), random, limits, stats);
     SwarmFetcher previous = fetchers.putIfAbsent(broadcastId, fetcher);
     if (previous != null) {
       return CompletableFuture.failedFuture(new IllegalStateException("Broadcast(" + broadcastId + ") is already being fetched"));

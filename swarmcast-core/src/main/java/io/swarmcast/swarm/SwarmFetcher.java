@@ -31,14 +31,15 @@ import org.slf4j.LoggerFactory;
  * Fetches the pieces of one broadcast that this executor lacks, keeping several requests in flight.
  *
  * <p>In {@link FetchMode#SWARM} mode it first asks the tracker where pieces are (which also subscribes
- * it to {@link Have} notices), then keeps up to {@code maxInFlight} requests outstanding, at most
- * {@code maxPerPeer} per source:
+ * it to {@link Have} notices), then keeps requests outstanding on two budgets:
  * <ul>
- *   <li>pieces some peer holds are requested from peers, the rarest first (the {@link PieceSelector}),
- *       each from the least-loaded peer holding it;</li>
- *   <li>the driver is asked for "any piece I lack" ({@link FetchAnyPiece}); it sends the piece it has
- *       sent least, or declines once every piece is out in the swarm. After that the driver is asked
- *       again only when nothing else can make progress, so it does not send pieces twice needlessly.</li>
+ *   <li>up to {@code maxPerPeer} to the driver, always, because the driver's upload is the one link
+ *       every byte must cross once: it is asked for "any piece I lack that no peer I know holds"
+ *       ({@link FetchAnyPiece}) and sends one it has never sent, so the swarm gets every piece once
+ *       before any piece twice, and the driver never sends what a peer could. Once it has none left,
+ *       it is asked again (for a duplicate) only if nothing else is in flight;</li>
+ *   <li>up to {@code maxInFlight} to peers, at most {@code maxPerPeer} each: the rarest piece some peer
+ *       holds (the {@link PieceSelector}), from the least-loaded peer holding it.</li>
  * </ul>
  * Every piece is checked against its CRC32C before it is stored; a corrupt piece is dropped and its
  * sender is no longer asked. Each stored piece is announced to the tracker at once so others can
@@ -82,6 +83,7 @@ public final class SwarmFetcher {
   private final PieceSelector selector;
   private final Limits limits;
   private final TransferStats stats;
+  private final java.util.Random random;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
   private final BitSet have;
@@ -91,11 +93,17 @@ public final class SwarmFetcher {
   private final Set<Integer> banned = new HashSet<>();
   private int driverInFlight;
   private int peerInFlight;
-  private boolean driverHasNothingFresh;
+  /** The driver has no piece it never sent outside our exclusion set; cleared when a peer is lost. */
+  private boolean driverHasNothing;
   private int driverCorruptions;
+  /** Diagnostics: when the fetch started, and the time during which nothing at all was outstanding. */
+  private final long startNanos = System.nanoTime();
+  private long idleSince = -1;
+  private long idleNanos;
+  private long firstPieceNanos = -1;
 
   public SwarmFetcher(long broadcastId, int[] checksums, FetchMode mode, BlockManager blocks, Connection driver,
-      ConnectionPool peerPool, PieceSelector selector, Limits limits, TransferStats stats) {
+      ConnectionPool peerPool, PieceSelector selector, java.util.Random random, Limits limits, TransferStats stats) {
     this.broadcastId = broadcastId;
     this.checksums = checksums.clone();
     this.mode = mode;
@@ -103,6 +111,7 @@ public final class SwarmFetcher {
     this.driver = driver;
     this.peerPool = peerPool;
     this.selector = selector;
+    this.random = random;
     this.limits = limits;
     this.stats = stats;
     this.holders = new int[checksums.length];
@@ -114,6 +123,7 @@ public final class SwarmFetcher {
     if (have.cardinality() == checksums.length) {
       done.complete(null);
     } else if (mode == FetchMode.SWARM) {
+      // Ask the driver at once, in parallel with the tracker: a small broadcast then costs one round trip.
       driver.request(id -> new GetLocations(id, broadcastId)).whenComplete((m, e) -> {
         if (e != null) {
           fail(e);
@@ -122,6 +132,7 @@ public final class SwarmFetcher {
           pump();
         }
       });
+      pump();
     } else {
       pump();
     }
@@ -164,44 +175,69 @@ public final class SwarmFetcher {
   private void pump() {
     List<Runnable> sends = new ArrayList<>();
     synchronized (this) {
-      while (!done.isDone() && driverInFlight + peerInFlight < limits.maxInFlight()) {
-        Runnable next = nextRequest();
+      // The driver first: its upload is the scarcest link in the swarm and must never sit idle.
+      while (!done.isDone() && driverInFlight < limits.maxPerPeer()) {
+        Runnable next = nextDriverRequest();
         if (next == null) {
           break;
         }
         sends.add(next);
       }
+      while (mode == FetchMode.SWARM && !done.isDone() && peerInFlight < limits.maxInFlight()) {
+        Runnable next = nextPeerRequest();
+        if (next == null) {
+          break;
+        }
+        sends.add(next);
+      }
+      boolean idle = driverInFlight + peerInFlight == 0;
+      if (idle && idleSince < 0) {
+        idleSince = System.nanoTime();
+      } else if (!idle && idleSince >= 0) {
+        idleNanos += System.nanoTime() - idleSince;
+        idleSince = -1;
+      }
     }
     sends.forEach(Runnable::run);
   }
 
-  /** Chooses the next request and books it; null if none should be sent now. Caller holds the lock. */
-  private Runnable nextRequest() {
+  /** Pieces neither held nor being fetched. Caller holds the lock. */
+  private BitSet wanted() {
     BitSet wanted = new BitSet(checksums.length);
     wanted.set(0, checksums.length);
     wanted.andNot(have);
     wanted.andNot(inFlight);
-    if (wanted.isEmpty()) {
+    return wanted;
+  }
+
+  /** Books the next piece request to a peer; null if no usable peer holds a wanted piece. Caller holds the lock. */
+  private Runnable nextPeerRequest() {
+    BitSet servable = new BitSet(checksums.length);
+    for (Peer p : peers.values()) {
+      if (p.inFlight < limits.maxPerPeer()) {
+        servable.or(p.pieces);
+      }
+    }
+    servable.and(wanted());
+    if (servable.isEmpty()) {
       return null;
     }
-    if (mode == FetchMode.SWARM) {
-      BitSet servable = new BitSet(checksums.length);
-      for (Peer p : peers.values()) {
-        if (p.inFlight < limits.maxPerPeer()) {
-          servable.or(p.pieces);
-        }
-      }
-      servable.and(wanted);
-      if (!servable.isEmpty()) {
-        int piece = selector.select(servable, holders);
-        Peer peer = leastLoadedHolder(piece);
-        inFlight.set(piece);
-        peer.inFlight++;
-        peerInFlight++;
-        return () -> fetchFromPeer(peer, piece);
-      }
-    }
-    if (driverInFlight >= limits.maxPerPeer()) {
+    int piece = selector.select(servable, holders);
+    Peer peer = leastLoadedHolder(piece);
+    inFlight.set(piece);
+    peer.inFlight++;
+    peerInFlight++;
+    return () -> fetchFromPeer(peer, piece);
+  }
+
+  /**
+   * Books the next request to the driver; null if there is nothing to ask it for. In swarm mode the
+   * driver is asked for any piece that no known peer holds (so it never sends what a peer could), and
+   * it picks the one it has sent least. Caller holds the lock.
+   */
+  private Runnable nextDriverRequest() {
+    BitSet wanted = wanted();
+    if (wanted.isEmpty()) {
       return null;
     }
     if (mode == FetchMode.DRIVER_ONLY) {
@@ -210,21 +246,37 @@ public final class SwarmFetcher {
       driverInFlight++;
       return () -> fetchFromDriver(piece);
     }
-    boolean stalled = peerInFlight == 0 && driverInFlight == 0;
-    if (driverHasNothingFresh && !stalled) {
+    // A duplicate (a piece the driver already sent someone) costs the driver's link, the one every
+    // byte must cross. Ask for one only when nothing else is moving: then it is the only way forward.
+    boolean stalled = driverInFlight == 0 && peerInFlight == 0;
+    if (driverHasNothing && !stalled) {
       return null;
     }
     BitSet exclude = (BitSet) have.clone();
     exclude.or(inFlight);
-    boolean allowDuplicate = driverHasNothingFresh;
+    for (Peer p : peers.values()) {
+      exclude.or(p.pieces);
+    }
+    if (exclude.cardinality() >= checksums.length) {
+      return null;
+    }
+    boolean allowDuplicate = driverHasNothing;
     driverInFlight++;
     return () -> fetchAnyFromDriver(exclude, allowDuplicate);
   }
 
+  /** The holder of {@code piece} with the fewest requests from us, chosen at random among equals. */
   private Peer leastLoadedHolder(int piece) {
     Peer best = null;
+    int ties = 0;
     for (Peer p : peers.values()) {
-      if (p.pieces.get(piece) && p.inFlight < limits.maxPerPeer() && (best == null || p.inFlight < best.inFlight)) {
+      if (!p.pieces.get(piece) || p.inFlight >= limits.maxPerPeer()) {
+        continue;
+      }
+      if (best == null || p.inFlight < best.inFlight) {
+        best = p;
+        ties = 1;
+      } else if (p.inFlight == best.inFlight && random.nextInt(++ties) == 0) {
         best = p;
       }
     }
@@ -267,6 +319,7 @@ public final class SwarmFetcher {
       if (peer.pieces.get(piece)) {
         peer.pieces.clear(piece);
         holders[piece]--;
+        driverHasNothing = false;
       }
     } else {
       LOG.debug("broadcast {}: executor {} failed: {}", broadcastId, peer.id, cause.toString());
@@ -275,6 +328,7 @@ public final class SwarmFetcher {
   }
 
   private void dropPeer(Peer peer) {
+    driverHasNothing = false; // the lost peer's pieces may now have to come from the driver
     if (peers.remove(peer.id) != null) {
       for (int i = peer.pieces.nextSetBit(0); i >= 0; i = peer.pieces.nextSetBit(i + 1)) {
         holders[i]--;
@@ -298,7 +352,7 @@ public final class SwarmFetcher {
           synchronized (this) {
             driverInFlight--;
             if (m instanceof Ack) {
-              driverHasNothingFresh = true;
+              driverHasNothing = true;
             }
           }
           onDriverReply(m, e);
@@ -344,6 +398,14 @@ public final class SwarmFetcher {
       blocks.putPiece(broadcastId, piece, data);
       have.set(piece);
       complete = have.cardinality() == checksums.length;
+      if (firstPieceNanos < 0) {
+        firstPieceNanos = System.nanoTime() - startNanos;
+      }
+      if (complete && LOG.isDebugEnabled()) {
+        LOG.debug("broadcast {}: {} pieces in {} ms; first after {} ms; idle {} ms; {} peers known", broadcastId,
+            checksums.length, (System.nanoTime() - startNanos) / 1_000_000, firstPieceNanos / 1_000_000,
+            idleNanos / 1_000_000, peers.size());
+      }
     }
     stats.received(broadcastId, fromDriver, bytes);
     driver.send(new Announce(broadcastId, piece));

@@ -4,7 +4,6 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 
 /**
@@ -17,6 +16,8 @@ final class PieceLedger {
   final boolean peerSharing;
   final Map<Integer, BitSet> holdings = new HashMap<>();
   final Set<Integer> subscribers = new HashSet<>();
+  /** Pieces the driver sent to each executor: its "any piece" requests cannot name those still in flight. */
+  private final Map<Integer, BitSet> sentTo = new HashMap<>();
   private final int[] sendCount;
   private int announced;
 
@@ -47,6 +48,7 @@ final class PieceLedger {
       announced -= held.cardinality();
     }
     subscribers.remove(executor);
+    sentTo.remove(executor);
   }
 
   /** Total pieces held over all executors: progress, from 0 to executors × pieceCount. */
@@ -55,28 +57,33 @@ final class PieceLedger {
   }
 
   /**
-   * The piece the driver should send next to someone lacking {@code exclude}: one it has sent least
-   * often, chosen at random among equals; -1 if every piece is excluded, or if only pieces already
-   * sent remain and {@code allowDuplicate} is false. Counts the send.
+   * The piece the driver should send next to {@code executor}, which lacks all but {@code exclude}:
+   * one it has sent least often, the lowest index among equals, never one already sent to that
+   * executor; -1 if none is left, or if only pieces already sent remain and {@code allowDuplicate}
+   * is false. Counts the send.
    */
-  int chooseForDriver(BitSet exclude, boolean allowDuplicate, Random random) {
+  int chooseForDriver(int executor, BitSet exclude, boolean allowDuplicate) {
+    BitSet sent = sentTo.computeIfAbsent(executor, k -> new BitSet(pieceCount));
+    exclude = (BitSet) exclude.clone();
+    exclude.or(sent);
+    // Lowest index among the least sent: pieces go out in order, so the small ones a broadcast starts
+    // with (see Blockifier.split) go first and the swarm can start forwarding early.
     int best = -1;
     int bestCount = Integer.MAX_VALUE;
-    int ties = 0;
     for (int i = exclude.nextClearBit(0); i < pieceCount; i = exclude.nextClearBit(i + 1)) {
-      int c = sendCount[i];
-      if (c < bestCount) {
+      if (sendCount[i] < bestCount) {
         best = i;
-        bestCount = c;
-        ties = 1;
-      } else if (c == bestCount && random.nextInt(++ties) == 0) {
-        best = i;
+        bestCount = sendCount[i];
+        if (bestCount == 0) {
+          break;
+        }
       }
     }
     if (best < 0 || (bestCount > 0 && !allowDuplicate)) {
       return -1;
     }
     sendCount[best]++;
+    sent.set(best);
     return best;
   }
 
@@ -84,6 +91,7 @@ final class PieceLedger {
   void resetExecutors() {
     holdings.clear();
     subscribers.clear();
+    sentTo.clear();
     announced = 0;
     java.util.Arrays.fill(sendCount, 0);
   }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.TreeMap;
 
 /**
@@ -26,7 +25,6 @@ public final class Tracker {
   /** How many destroyed broadcasts are remembered, to explain late use. */
   private static final int DESTROYED_REMEMBERED = 10_000;
 
-  private final Random random;
   private final Map<Integer, ExecutorInfo> executors = new TreeMap<>();
   private final Map<Long, PieceLedger> ledgers = new java.util.HashMap<>();
   private final Map<Long, String> destroyed = new LinkedHashMap<>(16, 0.75f, false) {
@@ -37,9 +35,7 @@ public final class Tracker {
   };
   private int nextExecutorId = 1;
 
-  public Tracker(Random random) {
-    this.random = random;
-  }
+  public Tracker() {}
 
   /** Registers an executor reachable at {@code host:port}; returns its new id. */
   public synchronized ExecutorInfo register(String host, int port, Connection connection) {
@@ -142,9 +138,9 @@ public final class Tracker {
   }
 
   /** See {@link PieceLedger#chooseForDriver}; -1 also for an unknown broadcast. */
-  public synchronized int choosePieceToSend(long broadcastId, BitSet exclude, boolean allowDuplicate) {
+  public synchronized int choosePieceToSend(long broadcastId, int executorId, BitSet exclude, boolean allowDuplicate) {
     PieceLedger l = ledgers.get(broadcastId);
-    return l == null ? -1 : l.chooseForDriver(exclude, allowDuplicate, random);
+    return l == null ? -1 : l.chooseForDriver(executorId, exclude, allowDuplicate);
   }
 
   /** Pieces of the broadcast held over all executors (progress). */

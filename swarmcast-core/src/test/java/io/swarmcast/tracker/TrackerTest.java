@@ -7,7 +7,6 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 class TrackerTest {
   private static final long ID = 7;
 
-  private final Tracker tracker = new Tracker(new Random(42));
+  private final Tracker tracker = new Tracker();
 
   private static BitSet bits(int... indices) {
     BitSet b = new BitSet();
@@ -32,7 +31,7 @@ class TrackerTest {
     tracker.addBroadcast(ID, 10, true);
     Set<Integer> sent = new HashSet<>();
     for (int i = 0; i < 10; i++) {
-      int piece = tracker.choosePieceToSend(ID, new BitSet(), false);
+      int piece = tracker.choosePieceToSend(ID, 1 + i % 3, new BitSet(), false);
       assertThat(piece).isBetween(0, 9);
       assertThat(sent.add(piece)).as("piece %d sent twice within the first 10 sends", piece).isTrue();
     }
@@ -43,38 +42,58 @@ class TrackerTest {
   void withoutDuplicatesTheEleventhRequestGetsNothing() {
     tracker.addBroadcast(ID, 10, true);
     for (int i = 0; i < 10; i++) {
-      assertThat(tracker.choosePieceToSend(ID, new BitSet(), false)).isNotNegative();
+      assertThat(tracker.choosePieceToSend(ID, 1 + i, new BitSet(), false)).isNotNegative();
     }
-    assertThat(tracker.choosePieceToSend(ID, new BitSet(), false)).isEqualTo(-1);
-    assertThat(tracker.choosePieceToSend(ID, new BitSet(), false)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, 11, new BitSet(), false)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, 12, new BitSet(), false)).isEqualTo(-1);
   }
 
   @Test
   void withDuplicatesAllowedTheEleventhRequestGetsAPieceAndSendsStayBalanced() {
     tracker.addBroadcast(ID, 10, true);
     for (int i = 0; i < 10; i++) {
-      tracker.choosePieceToSend(ID, new BitSet(), false);
+      tracker.choosePieceToSend(ID, 1, new BitSet(), false);
     }
-    assertThat(tracker.choosePieceToSend(ID, new BitSet(), true)).isBetween(0, 9);
+    assertThat(tracker.choosePieceToSend(ID, 2, new BitSet(), true)).isBetween(0, 9);
     // The second round also covers every piece once before any third send.
     Set<Integer> second = new HashSet<>();
     tracker.addBroadcast(ID + 1, 10, true);
     for (int i = 0; i < 10; i++) {
-      tracker.choosePieceToSend(ID + 1, new BitSet(), false);
+      tracker.choosePieceToSend(ID + 1, 1, new BitSet(), false);
     }
     for (int i = 0; i < 10; i++) {
-      assertThat(second.add(tracker.choosePieceToSend(ID + 1, new BitSet(), true))).isTrue();
+      assertThat(second.add(tracker.choosePieceToSend(ID + 1, 2 + i % 2, new BitSet(), true))).isTrue();
     }
   }
 
   @Test
   void aRefusedDuplicateIsNotCountedAsSent() {
     tracker.addBroadcast(ID, 2, true);
-    tracker.choosePieceToSend(ID, bits(1), false); // sends piece 0
-    assertThat(tracker.choosePieceToSend(ID, bits(1), false)).isEqualTo(-1);
-    assertThat(tracker.choosePieceToSend(ID, bits(1), false)).isEqualTo(-1);
+    tracker.choosePieceToSend(ID, 1, bits(1), false); // sends piece 0
+    assertThat(tracker.choosePieceToSend(ID, 2, bits(1), false)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, 3, bits(1), false)).isEqualTo(-1);
     // Piece 1 was never sent, so it is still preferred over piece 0 (sent once).
-    assertThat(tracker.choosePieceToSend(ID, new BitSet(), false)).isEqualTo(1);
+    assertThat(tracker.choosePieceToSend(ID, 4, new BitSet(), false)).isEqualTo(1);
+  }
+
+  @Test
+  void freshPiecesGoOutInOrderSoTheSmallFirstPiecesLeadTheWay() {
+    tracker.addBroadcast(ID, 6, true);
+    for (int i = 0; i < 6; i++) {
+      assertThat(tracker.choosePieceToSend(ID, 1 + i, new BitSet(), false)).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void anExecutorIsNeverSentTheSamePieceTwice() {
+    tracker.addBroadcast(ID, 4, true);
+    Set<Integer> got = new HashSet<>();
+    for (int i = 0; i < 4; i++) {
+      // Its "any piece" requests cannot name pieces still in flight to it, so the driver must remember them.
+      assertThat(got.add(tracker.choosePieceToSend(ID, 7, new BitSet(), true))).isTrue();
+    }
+    assertThat(tracker.choosePieceToSend(ID, 7, new BitSet(), true)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, 8, new BitSet(), true)).isBetween(0, 3);
   }
 
   @Test
@@ -82,7 +101,7 @@ class TrackerTest {
     tracker.addBroadcast(ID, 10, true);
     BitSet exclude = bits(0, 2, 4, 6, 8, 9);
     for (int i = 0; i < 100; i++) {
-      int piece = tracker.choosePieceToSend(ID, exclude, true);
+      int piece = tracker.choosePieceToSend(ID, 1 + i, exclude, true);
       assertThat(piece).isIn(1, 3, 5, 7);
     }
   }
@@ -92,17 +111,17 @@ class TrackerTest {
     tracker.addBroadcast(ID, 10, true);
     BitSet all = new BitSet();
     all.set(0, 10);
-    assertThat(tracker.choosePieceToSend(ID, all, true)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, 1, all, true)).isEqualTo(-1);
     BitSet beyond = new BitSet();
     beyond.set(0, 64);
-    assertThat(tracker.choosePieceToSend(ID, beyond, true)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, 1, beyond, true)).isEqualTo(-1);
   }
 
   @Test
   void anUnknownBroadcastGetsNothing() {
-    assertThat(tracker.choosePieceToSend(12345, new BitSet(), true)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(12345, 1, new BitSet(), true)).isEqualTo(-1);
     tracker.addBroadcast(ID, 3, true);
-    assertThat(tracker.choosePieceToSend(ID + 1, new BitSet(), true)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID + 1, 1, new BitSet(), true)).isEqualTo(-1);
   }
 
   @Test
@@ -111,7 +130,7 @@ class TrackerTest {
     assertThat(tracker.knows(ID)).isTrue();
     tracker.destroyed(ID, "Foo.bar(Foo.java:3)");
     assertThat(tracker.knows(ID)).isFalse();
-    assertThat(tracker.choosePieceToSend(ID, new BitSet(), true)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, 1, new BitSet(), true)).isEqualTo(-1);
     assertThat(tracker.whyUnknown(ID)).contains("Foo.bar(Foo.java:3)").contains("destroyed").contains("Broadcast(" + ID + ")");
   }
 
@@ -216,15 +235,15 @@ class TrackerTest {
     tracker.addBroadcast(ID, 2, true);
     int e1 = tracker.register("h1", 1, null).id();
     tracker.announce(e1, ID, 0);
-    tracker.choosePieceToSend(ID, new BitSet(), false);
-    tracker.choosePieceToSend(ID, new BitSet(), false);
-    assertThat(tracker.choosePieceToSend(ID, new BitSet(), false)).isEqualTo(-1);
+    tracker.choosePieceToSend(ID, e1, new BitSet(), false);
+    tracker.choosePieceToSend(ID, e1 + 1, new BitSet(), false);
+    assertThat(tracker.choosePieceToSend(ID, e1 + 2, new BitSet(), false)).isEqualTo(-1);
 
     tracker.executorsDropped(ID);
 
     assertThat(tracker.piecesHeldByExecutors(ID)).isZero();
     assertThat(tracker.knows(ID)).isTrue();
-    assertThat(tracker.choosePieceToSend(ID, new BitSet(), false)).isBetween(0, 1);
+    assertThat(tracker.choosePieceToSend(ID, e1, new BitSet(), false)).isBetween(0, 1);
   }
 
   @Test
