@@ -62,6 +62,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--reps", paramLabel = "R", description = "Broadcasts per run. Default: ${DEFAULT-VALUE}.")
   int reps = 3;
 
+  @Option(names = "--warmup", paramLabel = "W",
+      description = "Broadcasts run first in each run and left out of the results, so freshly started JVMs "
+          + "are measured after their JIT warmed up (their times stay in logs/). Default: ${DEFAULT-VALUE}.")
+  int warmup = 1;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: ${DEFAULT-VALUE}.")
   Path out = Path.of("bench-out");
 
@@ -82,8 +87,10 @@ final class BenchCommand implements Callable<Integer> {
   long timeoutSeconds;
 
   @Option(names = "--jvm-opt", paramLabel = "OPT",
-      description = "JVM option for the driver and executor processes (repeatable). Default: -XX:+UseParallelGC.")
-  List<String> jvmOpts = List.of("-XX:+UseParallelGC");
+      description = "JVM option for the driver and executor processes (repeatable). Default: -XX:+UseParallelGC, "
+          + "and a fixed heap of max(512 MiB, 3 x size + 256 MiB) touched at start (-XX:+AlwaysPreTouch), so "
+          + "that first-touch page faults of the heap fall outside the measured broadcasts.")
+  List<String> jvmOpts = List.of();
 
   @Override
   public Integer call() throws Exception {
@@ -151,6 +158,12 @@ final class BenchCommand implements Callable<Integer> {
     return failures.isEmpty() ? 0 : 1;
   }
 
+  /** The default JVM options of bench processes for values of {@code size} bytes. */
+  static List<String> defaultJvmOpts(long size) {
+    long heapMiB = Math.max(512, (3 * size >> 20) + 256);
+    return List.of("-XX:+UseParallelGC", "-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-XX:+AlwaysPreTouch");
+  }
+
   /** One (factory, executors) run; adds its rows and returns a failure or null. */
   private String runOne(BenchCleanup active, String prefix, RoundOptions.Factory factory, int n, long rate, long delay,
       List<BenchRow> rows) throws InterruptedException {
@@ -175,13 +188,14 @@ final class BenchCommand implements Callable<Integer> {
         active.run = run;
       }
       BenchRun.Outcome outcome = run.execute(launch, driverArgs(factory), executorArgs(), rate, timeout(n, rate));
-      rows.addAll(outcome.rows());
+      // Warm-up broadcasts are left out and the measured ones renumbered from 1.
+      outcome.rows().stream().filter(r -> r.rep() > warmup).map(r -> r.withRep(r.rep() - warmup)).forEach(rows::add);
       if (outcome.failure() != null) {
         run.kill();
         return outcome.failure();
       }
-      if (outcome.rows().size() < reps) {
-        return "the driver reported " + outcome.rows().size() + " of " + reps + " repetitions";
+      if (outcome.rows().size() < reps + warmup) {
+        return "the driver reported " + outcome.rows().size() + " of " + (reps + warmup) + " repetitions";
       }
       return null;
     } catch (IOException e) {
@@ -208,6 +222,9 @@ final class BenchCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(cl, "--executors values must be 1.." + NetnsPlan.MAX_EXECUTORS + ": " + n);
       }
     }
+    if (warmup < 0) {
+      throw new CommandLine.ParameterException(cl, "--warmup must not be negative: " + warmup);
+    }
     if (reps < 1) {
       throw new CommandLine.ParameterException(cl, "--reps must be at least 1: " + reps);
     }
@@ -229,7 +246,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private List<String> driverArgs(RoundOptions.Factory factory) {
     List<String> args = new ArrayList<>(List.of("--size", Long.toString(size), "--factory", factory.name(),
-        "--reps", Integer.toString(reps), "--wait", "120"));
+        "--reps", Integer.toString(reps + warmup), "--wait", "120"));
     if (blockSize != null) {
       args.addAll(List.of("--block-size", Long.toString(blockSize)));
     }
@@ -248,7 +265,7 @@ final class BenchCommand implements Callable<Integer> {
   private List<String> javaCommand() {
     List<String> cmd = new ArrayList<>();
     cmd.add(LocalExecutors.javaBinary());
-    cmd.addAll(jvmOpts);
+    cmd.addAll(jvmOpts.isEmpty() ? defaultJvmOpts(size) : jvmOpts);
     cmd.add("-cp");
     cmd.add(List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
         .map(p -> Path.of(p).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator)));
@@ -265,7 +282,7 @@ final class BenchCommand implements Callable<Integer> {
       return timeoutSeconds;
     }
     double oneCopy = !loopback && rate > 0 ? size * 8.0 / rate : size / (25.0 * (1 << 20));
-    return (long) Math.ceil(90 + reps * (30 + 4 * n * oneCopy));
+    return (long) Math.ceil(90 + (reps + warmup) * (30 + 4 * n * oneCopy));
   }
 
   private static int freePort() throws IOException {

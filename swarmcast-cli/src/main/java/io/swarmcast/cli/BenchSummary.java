@@ -107,7 +107,7 @@ final class BenchSummary {
     sb.append("# Swarmcast emulated-cluster benchmark\n\n");
     sb.append("Command:\n\n```\n").append(setup.commandLine()).append("\n```\n\n");
     sb.append("- Value: ").append(ByteSize.format(setup.sizeBytes())).append(" (").append(setup.sizeBytes())
-        .append(" bytes) of random data per broadcast, verified by SHA-256 on every executor.\n");
+        .append(" bytes) of random data per broadcast, verified by an XXH64 digest on every executor.\n");
     if (setup.loopback()) {
       sb.append("- Network: none emulated. Driver and executors are separate JVMs on 127.0.0.1 without shaping, "
           + "so times measure the software (serialization, hashing, copying, scheduling on this machine's "

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 
 /**
  * The driver's side of the demo and of {@code swarmcast driver}: for each repetition, broadcast a
- * fresh random value, have every executor read it and check its SHA-256, time it, report, destroy.
+ * fresh random value, have every executor read it and check its XXH64 digest, time it, report, destroy.
  */
 final class BroadcastRounds {
   private final BroadcastManager manager;
@@ -51,14 +51,14 @@ final class BroadcastRounds {
     }
     byte[] value = new byte[(int) size];
     new SplittableRandom(seed).nextBytes(value);
-    byte[] sha = ReadTaskHandler.sha256(value);
+    byte[] digest = ReadTaskHandler.digest(value);
     List<ExecutorInfo> executors = driver.executors();
 
     long t0 = System.nanoTime();
     Broadcast<byte[]> b = manager.newBroadcast(value, false);
-    byte[] task = new ReadTask(1, sha, serialize(b)).encode();
+    byte[] task = new ReadTask(1, digest, serialize(b)).encode();
     // Each answer is stamped when it arrives: the time an executor had the value is that stamp less
-    // the time it then spent checking the SHA-256, which is the demo's cost, not the broadcast's.
+    // the time it then spent checking the digest, which is the demo's cost, not the broadcast's.
     List<CompletableFuture<byte[]>> answers = new ArrayList<>();
     long[] arrivals = new long[executors.size()];
     for (int i = 0; i < executors.size(); i++) {

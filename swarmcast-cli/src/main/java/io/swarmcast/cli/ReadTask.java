@@ -8,25 +8,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The command line's one task: "read this broadcast on N threads and check its SHA-256". The driver
+ * The command line's one task: "read this broadcast on N threads and check its XXH64 digest". The driver
  * ships it to each executor as an opaque {@code RunTask} payload.
  *
  * <pre>
- * request: &lt;u8 version=1&gt;&lt;i32 threads&gt;&lt;32 bytes sha256&gt;&lt;i32 handle length&gt;&lt;Java-serialized Broadcast handle&gt;
+ * request: &lt;u8 version=1&gt;&lt;i32 threads&gt;&lt;8 bytes XXH64 digest&gt;&lt;i32 handle length&gt;&lt;Java-serialized Broadcast handle&gt;
  * result:  &lt;u8 verified&gt;&lt;i64 readNanos&gt;&lt;i64 verifyNanos&gt;&lt;i64 fromDriverBytes&gt;&lt;i64 fromPeersBytes&gt;&lt;i64 peakHeapBytes&gt;&lt;UTF error&gt;
  * </pre>
  * The handle is the only Java-serialized part: it is the application's payload, as it would be in the
  * user's own RPC, and the executor reads it through a filter that admits only Swarmcast's handle classes.
  */
-record ReadTask(int threads, byte[] sha256, byte[] handle) {
-  static final int VERSION = 1;
+record ReadTask(int threads, byte[] digest, byte[] handle) {
+  static final int VERSION = 2;
 
   ReadTask {
     if (threads < 1 || threads > 256) {
       throw new IllegalArgumentException("threads out of range [1, 256]: " + threads);
     }
-    if (sha256.length != 32) {
-      throw new IllegalArgumentException("sha256 must be 32 bytes");
+    if (digest.length != 8) {
+      throw new IllegalArgumentException("digest must be 8 bytes");
     }
   }
 
@@ -35,7 +35,7 @@ record ReadTask(int threads, byte[] sha256, byte[] handle) {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       out.writeInt(threads);
-      out.write(sha256);
+      out.write(digest);
       out.writeInt(handle.length);
       out.write(handle);
     } catch (IOException e) {
@@ -51,12 +51,12 @@ record ReadTask(int threads, byte[] sha256, byte[] handle) {
       throw new IOException("read task version " + version + " is not supported");
     }
     int threads = in.readInt();
-    byte[] sha = in.readNBytes(32);
+    byte[] digest = in.readNBytes(8);
     int len = in.readInt();
     if (len < 0 || len > in.available()) {
       throw new IOException("handle length " + len + " exceeds the payload");
     }
-    return new ReadTask(threads, sha, in.readNBytes(len));
+    return new ReadTask(threads, digest, in.readNBytes(len));
   }
 
   /** What one executor reports back. */

@@ -66,7 +66,7 @@ class BroadcastLifecycleIT {
     assertThatThrownBy(b::unpersist).hasMessageContaining("destroyHere");
 
     // An executor holding a handle shipped before destroy learns from the driver where it was destroyed.
-    byte[] task = new ReadTask(1, ReadTaskHandler.sha256(value), handleShippedBeforeDestroy).encode();
+    byte[] task = new ReadTask(1, ReadTaskHandler.digest(value), handleShippedBeforeDestroy).encode();
     ReadTask.Result r = ReadTask.Result.decode(cluster.driver.runTask(cluster.executorIds().get(1), task).get(60, TimeUnit.SECONDS));
     assertThat(r.verified()).isFalse();
     assertThat(r.error()).contains("destroyed").contains("destroyHere").contains("BroadcastLifecycleIT");

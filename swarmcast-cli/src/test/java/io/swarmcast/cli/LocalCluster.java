@@ -65,7 +65,7 @@ final class LocalCluster implements AutoCloseable {
 
   /** Ships {@code b} to one executor, which reads it on {@code threads} threads and checks it. */
   ReadTask.Result read(int executorId, Broadcast<byte[]> b, byte[] value, int threads) throws Exception {
-    byte[] task = new ReadTask(threads, ReadTaskHandler.sha256(value), BroadcastRounds.serialize(b)).encode();
+    byte[] task = new ReadTask(threads, ReadTaskHandler.digest(value), BroadcastRounds.serialize(b)).encode();
     return ReadTask.Result.decode(driver.runTask(executorId, task).get(120, TimeUnit.SECONDS));
   }
 

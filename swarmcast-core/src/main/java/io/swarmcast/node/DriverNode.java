@@ -158,11 +158,16 @@ public final class DriverNode extends SwarmNode {
     }
   }
 
-  /** Sends an application request to one executor; the future holds its {@link TaskHandler}'s answer. */
+  /**
+   * Sends an application request to one executor; the future holds its {@link TaskHandler}'s answer.
+   * A task may take as long as it needs (reading a large broadcast does): it fails only if the
+   * executor fails it or the connection is lost.
+   */
   public CompletableFuture<byte[]> runTask(int executorId, byte[] payload) {
     ExecutorInfo target = tracker.executors().stream().filter(e -> e.id() == executorId).findFirst()
         .orElseThrow(() -> new BroadcastException("no executor " + executorId + " is registered"));
-    return target.connection().request(id -> new RunTask(id, payload)).thenApply(m -> ((TaskResult) m).payload());
+    return target.connection().request(id -> new RunTask(id, payload), java.time.Duration.ZERO)
+        .thenApply(m -> ((TaskResult) m).payload());
   }
 
   @Override

@@ -45,6 +45,14 @@ public final class Connection {
    * remote {@link Failure}'s message as a {@link RemoteException}, a timeout, or the connection's loss.
    */
   public CompletableFuture<Message> request(LongFunction<Message> build) {
+    return request(build, timeout);
+  }
+
+  /**
+   * As {@link #request(LongFunction)} with its own deadline; {@link Duration#ZERO} for none (the
+   * request then fails only with the connection), for work whose length the caller cannot bound.
+   */
+  public CompletableFuture<Message> request(LongFunction<Message> build, Duration deadline) {
     long id = REQUEST_IDS.incrementAndGet();
     CompletableFuture<Message> answer = new CompletableFuture<>();
     pending.put(id, answer);
@@ -52,10 +60,12 @@ public final class Connection {
       fail(id, new IOException("connection to " + remoteAddress() + " is closed"));
       return answer;
     }
-    var deadline = channel.eventLoop().schedule(
-        () -> fail(id, new TimeoutException("no answer from " + remoteAddress() + " within " + timeout.toMillis() + " ms")),
-        timeout.toMillis(), TimeUnit.MILLISECONDS);
-    answer.whenComplete((m, e) -> deadline.cancel(false));
+    if (!deadline.isZero()) {
+      var timer = channel.eventLoop().schedule(
+          () -> fail(id, new TimeoutException("no answer from " + remoteAddress() + " within " + deadline.toMillis() + " ms")),
+          deadline.toMillis(), TimeUnit.MILLISECONDS);
+      answer.whenComplete((m, e) -> timer.cancel(false));
+    }
     channel.writeAndFlush(build.apply(id)).addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
         fail(id, new IOException("could not send to " + remoteAddress() + ": " + f.cause(), f.cause()));
