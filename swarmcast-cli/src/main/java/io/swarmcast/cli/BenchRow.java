@@ -56,12 +56,6 @@ record BenchRow(String factory, int executors, long sizeBytes, long rateBits, in
    *
    * @throws IllegalArgumentException if a field is missing or malformed
    */
-  /** This row as repetition {@code newRep}. */
-  BenchRow withRep(int newRep) {
-    return new BenchRow(factory, executors, sizeBytes, rateBits, newRep, seconds, driverBytesSent, peerBytesSent,
-        driverPeakHeapBytes, executorPeakHeapBytes, allVerified);
-  }
-
   static BenchRow fromDriverJson(String line, long rateBits) {
     String json = line.strip();
     if (!json.startsWith("{")) {

@@ -53,6 +53,9 @@ final class BroadcastRounds {
     new SplittableRandom(seed).nextBytes(value);
     byte[] digest = ReadTaskHandler.digest(value);
     List<ExecutorInfo> executors = driver.executors();
+    if (size >= ReadTaskHandler.GC_THRESHOLD) {
+      ReadTaskHandler.collectAndResetPeaks(); // the peak then covers this broadcast: the value and what it costs
+    }
 
     long t0 = System.nanoTime();
     Broadcast<byte[]> b = manager.newBroadcast(value, false);

@@ -48,6 +48,11 @@ final class DriverCommand implements Callable<Integer> {
   /** Runs the rounds and prints them; 0 if every executor verified every value. */
   static int report(BroadcastManager manager, RoundOptions round, String factory) throws Exception {
     BroadcastRounds rounds = new BroadcastRounds(manager, factory, System.err);
+    if (round.warmup > 0) {
+      long warmupSize = round.warmupSize != null ? round.warmupSize : Math.min(round.size, 32L << 20);
+      rounds.run(warmupSize, round.warmup, -round.seed, r -> System.err.printf(java.util.Locale.ROOT,
+          "warm-up %d: %.3f s, %s%n", r.rep(), r.seconds(), r.allVerified() ? "verified" : "NOT verified"));
+    }
     List<RoundResult> results = rounds.run(round.size, round.reps, round.seed, r -> {
       if (round.json) {
         System.out.println(r.toJson());

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,7 +32,16 @@ final class ReadTaskHandler implements TaskHandler {
       "maxbytes=16777216;maxdepth=8;maxrefs=64;io.swarmcast.broadcast.*;io.swarmcast.node.Endpoint;java.lang.Record;"
           + "java.lang.Number;java.lang.Long;[I;!*");
 
+  /** Values from this size up get a collection and a fresh heap peak after each read. */
+  static final long GC_THRESHOLD = 16L << 20;
+
   private final ExecutorNode node;
+  /** Reader threads, reused across tasks (a read may use several at once). */
+  private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "swarmcast-reader");
+    t.setDaemon(true);
+    return t;
+  });
 
   ReadTaskHandler(ExecutorNode node) {
     this.node = node;
@@ -48,11 +58,10 @@ final class ReadTaskHandler implements TaskHandler {
     long read = 0;
     String error = "";
     boolean verified = false;
-    ExecutorService pool = Executors.newFixedThreadPool(task.threads());
+    List<Future<Object>> reads = new ArrayList<>();
     try {
-      List<Future<Object>> reads = new ArrayList<>();
       for (int i = 0; i < task.threads(); i++) {
-        reads.add(pool.submit((Callable<Object>) b::value));
+        reads.add(readers.submit((Callable<Object>) b::value));
       }
       List<Object> values = new ArrayList<>();
       for (Future<Object> f : reads) {
@@ -70,12 +79,19 @@ final class ReadTaskHandler implements TaskHandler {
     } catch (java.util.concurrent.ExecutionException e) {
       error = String.valueOf(e.getCause().getMessage());
     } finally {
-      pool.shutdownNow();
+      reads.forEach(f -> f.cancel(true));
     }
     long verify = read == 0 ? 0 : System.nanoTime() - t0 - read;
     TransferStats.Counters after = snapshot(b.id());
-    return new ReadTask.Result(verified, read, verify, after.fromDriverBytes() - fromDriver0,
+    byte[] result = new ReadTask.Result(verified, read, verify, after.fromDriverBytes() - fromDriver0,
         after.fromPeersBytes() - fromPeers0, peakHeapBytes(), error).encode();
+    // Start the next task's peak from this one's live data, off the timed path. A full collection
+    // per broadcast is worth it for large values only: for small ones it would dominate the timing.
+    if (b instanceof io.swarmcast.broadcast.TorrentBroadcast<?> t && t.serializedBytes() >= GC_THRESHOLD
+        || b instanceof io.swarmcast.broadcast.DirectBroadcast<?> d && d.serializedBytes() >= GC_THRESHOLD) {
+      CompletableFuture.runAsync(ReadTaskHandler::collectAndResetPeaks);
+    }
+    return result;
   }
 
   private TransferStats.Counters snapshot(long id) {
@@ -102,7 +118,20 @@ final class ReadTaskHandler implements TaskHandler {
     return java.nio.ByteBuffer.allocate(8).putLong(h).array();
   }
 
-  /** Highest heap use this JVM has seen, summed over its heap pools. */
+  /**
+   * Collects garbage and restarts the heap pools' peak counters, so that the next peak measures one
+   * broadcast (with the previous value freed), not every value this JVM ever held.
+   */
+  static void collectAndResetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  /** Highest heap use since the last {@link #collectAndResetPeaks}, summed over the heap pools. */
   static long peakHeapBytes() {
     long sum = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

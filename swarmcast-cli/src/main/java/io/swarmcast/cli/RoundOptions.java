@@ -22,6 +22,15 @@ final class RoundOptions {
   @Option(names = "--reps", paramLabel = "R", description = "Broadcasts to run, one after another. Default: ${DEFAULT-VALUE}.")
   int reps = 1;
 
+  @Option(names = "--warmup", paramLabel = "W",
+      description = "Broadcasts of --warmup-size run first and not reported, so freshly started JVMs are measured "
+          + "warm. Default: ${DEFAULT-VALUE}.")
+  int warmup = 0;
+
+  @Option(names = "--warmup-size", converter = SizeConverter.class, paramLabel = "SIZE",
+      description = "Size of each warm-up broadcast. Default: the smaller of --size and 32m.")
+  Long warmupSize;
+
   @Option(names = "--json", description = "Print one JSON object per broadcast on stdout, nothing else; humans get stderr.")
   boolean json;
 
@@ -46,6 +55,9 @@ final class RoundOptions {
     }
     if (reps < 1) {
       throw new IllegalArgumentException("--reps must be at least 1: " + reps);
+    }
+    if (warmup < 0) {
+      throw new IllegalArgumentException("--warmup must not be negative: " + warmup);
     }
   }
 

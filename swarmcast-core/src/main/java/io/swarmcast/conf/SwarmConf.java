@@ -37,8 +37,8 @@ public final class SwarmConf {
       "Address an executor binds its block server to and advertises to peers.");
   public static final ConfKey<Integer> EXECUTOR_PORT = ConfKey.integer("swarmcast.executor.port", 0, 0, 65535,
       "Executor block-server port; 0 picks a free one.");
-  public static final ConfKey<Integer> FETCH_MAX_IN_FLIGHT = ConfKey.integer("swarmcast.fetch.maxInFlight", 8, 1, 1024,
-      "Piece requests an executor keeps outstanding at once, over all sources.");
+  public static final ConfKey<Integer> FETCH_MAX_IN_FLIGHT = ConfKey.integer("swarmcast.fetch.maxInFlight", 16, 1, 1024,
+      "Piece requests an executor keeps outstanding to peers at once (requests to the driver come on top).");
   public static final ConfKey<Integer> FETCH_MAX_PER_PEER = ConfKey.integer("swarmcast.fetch.maxPerPeer", 2, 1, 64,
       "Piece requests an executor keeps outstanding to any one peer (the driver included).");
   public static final ConfKey<Duration> NETWORK_TIMEOUT = ConfKey.duration("swarmcast.network.timeout", "30s",

@@ -26,7 +26,11 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
    * longer than {@code maxFrameLength} before buffering them, and strips the prefix.
    */
   public static LengthFieldBasedFrameDecoder framer(int maxFrameLength) {
-    return new LengthFieldBasedFrameDecoder(maxFrameLength, 0, 4, 0, 4, true);
+    LengthFieldBasedFrameDecoder framer = new LengthFieldBasedFrameDecoder(maxFrameLength, 0, 4, 0, 4, true);
+    // A piece frame spans many socket reads. Merging them copies the frame again each time the buffer
+    // grows; a composite keeps the read buffers as they are and the piece is sliced out of them.
+    framer.setCumulator(io.netty.handler.codec.ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+    return framer;
   }
 
   @Override

@@ -27,7 +27,7 @@ class SwarmConfTest {
     assertThat(conf.get(SwarmConf.DRIVER_PORT)).isZero();
     assertThat(conf.get(SwarmConf.EXECUTOR_HOST)).isEqualTo("127.0.0.1");
     assertThat(conf.get(SwarmConf.EXECUTOR_PORT)).isZero();
-    assertThat(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT)).isEqualTo(8);
+    assertThat(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT)).isEqualTo(16);
     assertThat(conf.get(SwarmConf.FETCH_MAX_PER_PEER)).isEqualTo(2);
     assertThat(conf.get(SwarmConf.NETWORK_TIMEOUT)).isEqualTo(Duration.ofSeconds(30));
     assertThat(conf.get(SwarmConf.MAX_FRAME_SIZE)).isEqualTo(65L << 20);
