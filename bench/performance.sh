@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Rebuilds every table and plot of docs/PERFORMANCE.md. Needs root (network namespaces, tc) and ~40 min
+# on 2 cores. Results go to docs/performance/<name>/ (results.csv, summary.md, time-vs-executors.png);
+# per-process logs stay under bench-out/ (git-ignored).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+out=docs/performance
+mkdir -p "$out" bench-out
+
+run() { # name, bench arguments...
+  local name=$1; shift
+  ./swarmcast bench "$@" --out "bench-out/$name"
+  mkdir -p "$out/$name"
+  cp "bench-out/$name"/{results.csv,summary.md} "$out/$name/"
+  cp "bench-out/$name/time-vs-executors.png" "$out/$name/" 2>/dev/null || true
+}
+
+# 1. The emulated network: 100 Mbit/s per host both ways, fair-queued, 128 MiB incompressible.
+run network --executors 1,2,4,8,16 --size 128m --rate 100mbit --factory torrent,direct --reps 3 \
+  --compress none --conf swarmcast.network.ioThreads=1
+# 2. Software cost: 512 MiB to one executor over loopback, no shaping.
+run loopback-512m --loopback --executors 1 --size 512m --factory torrent --reps 3 --compress none
+# 3. Small broadcasts: 1 KiB to 8 executors over loopback, after 200 warm-up broadcasts.
+run loopback-1k --loopback --executors 8 --size 1k --factory torrent --reps 200 --warmup 200
+# 4. The CPU-bound halves (JMH): cutting a value into pieces, and reading it back.
+mvn -B -q -DskipTests -pl swarmcast-bench -am package
+java -jar swarmcast-bench/target/swarmcast-benchmarks.jar -p codec=none,lz4 -p serializer=java,kryo \
+  -wi 2 -i 3 -rf text -rff "$out/jmh.txt" | tail -n 12
