@@ -12,7 +12,8 @@ import java.io.UncheckedIOException;
  * ships it to each executor as an opaque {@code RunTask} payload.
  *
  * <pre>
- * request: &lt;u8 version=1&gt;&lt;i32 threads&gt;&lt;8 bytes XXH64 digest&gt;&lt;i32 handle length&gt;&lt;Java-serialized Broadcast handle&gt;
+ * reset:   &lt;u8 'R'&gt;  (collect garbage and restart the heap peak; answered with no bytes)
+ * request: &lt;u8 version=2&gt;&lt;i32 threads&gt;&lt;8 bytes XXH64 digest&gt;&lt;i32 handle length&gt;&lt;Java-serialized Broadcast handle&gt;
  * result:  &lt;u8 verified&gt;&lt;i64 readNanos&gt;&lt;i64 verifyNanos&gt;&lt;i64 fromDriverBytes&gt;&lt;i64 fromPeersBytes&gt;&lt;i64 peakHeapBytes&gt;&lt;UTF error&gt;
  * </pre>
  * The handle is the only Java-serialized part: it is the application's payload, as it would be in the
@@ -20,6 +21,8 @@ import java.io.UncheckedIOException;
  */
 record ReadTask(int threads, byte[] digest, byte[] handle) {
   static final int VERSION = 2;
+  /** The whole payload of a reset request. */
+  static final byte[] RESET = {'R'};
 
   ReadTask {
     if (threads < 1 || threads > 256) {

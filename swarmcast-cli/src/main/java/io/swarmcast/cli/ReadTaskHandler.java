@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,7 +31,7 @@ final class ReadTaskHandler implements TaskHandler {
       "maxbytes=16777216;maxdepth=8;maxrefs=64;io.swarmcast.broadcast.*;io.swarmcast.node.Endpoint;java.lang.Record;"
           + "java.lang.Number;java.lang.Long;[I;!*");
 
-  /** Values from this size up get a collection and a fresh heap peak after each read. */
+  /** From this size up, every node collects garbage and restarts its heap peak before a broadcast. */
   static final long GC_THRESHOLD = 16L << 20;
 
   private final ExecutorNode node;
@@ -49,6 +48,10 @@ final class ReadTaskHandler implements TaskHandler {
 
   @Override
   public byte[] handle(byte[] payload) throws Exception {
+    if (Arrays.equals(payload, ReadTask.RESET)) {
+      collectAndResetPeaks();
+      return new byte[0];
+    }
     ReadTask task = ReadTask.decode(payload);
     Broadcast<?> b = deserialize(task.handle());
     TransferStats.Counters before = snapshot(b.id());
@@ -83,15 +86,8 @@ final class ReadTaskHandler implements TaskHandler {
     }
     long verify = read == 0 ? 0 : System.nanoTime() - t0 - read;
     TransferStats.Counters after = snapshot(b.id());
-    byte[] result = new ReadTask.Result(verified, read, verify, after.fromDriverBytes() - fromDriver0,
+    return new ReadTask.Result(verified, read, verify, after.fromDriverBytes() - fromDriver0,
         after.fromPeersBytes() - fromPeers0, peakHeapBytes(), error).encode();
-    // Start the next task's peak from this one's live data, off the timed path. A full collection
-    // per broadcast is worth it for large values only: for small ones it would dominate the timing.
-    if (b instanceof io.swarmcast.broadcast.TorrentBroadcast<?> t && t.serializedBytes() >= GC_THRESHOLD
-        || b instanceof io.swarmcast.broadcast.DirectBroadcast<?> d && d.serializedBytes() >= GC_THRESHOLD) {
-      CompletableFuture.runAsync(ReadTaskHandler::collectAndResetPeaks);
-    }
-    return result;
   }
 
   private TransferStats.Counters snapshot(long id) {

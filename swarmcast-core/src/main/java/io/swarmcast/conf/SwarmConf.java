@@ -39,7 +39,7 @@ public final class SwarmConf {
       "Executor block-server port; 0 picks a free one.");
   public static final ConfKey<Integer> FETCH_MAX_IN_FLIGHT = ConfKey.integer("swarmcast.fetch.maxInFlight", 16, 1, 1024,
       "Piece requests an executor keeps outstanding to peers at once (requests to the driver come on top).");
-  public static final ConfKey<Integer> FETCH_MAX_PER_PEER = ConfKey.integer("swarmcast.fetch.maxPerPeer", 2, 1, 64,
+  public static final ConfKey<Integer> FETCH_MAX_PER_PEER = ConfKey.integer("swarmcast.fetch.maxPerPeer", 2, 1, 16,
       "Piece requests an executor keeps outstanding to any one peer (the driver included).");
   public static final ConfKey<Duration> NETWORK_TIMEOUT = ConfKey.duration("swarmcast.network.timeout", "30s",
       "How long a request (connect, fetch, remove, register) may take before it fails.");

@@ -4,6 +4,7 @@ import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.Busy;
 import io.swarmcast.protocol.ExecutorRegistered;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchAnyPiece;
@@ -128,7 +129,7 @@ public final class DriverNode extends SwarmNode {
     List<CompletableFuture<Message>> acks = new ArrayList<>();
     List<ExecutorInfo> targets = tracker.executors();
     for (ExecutorInfo e : targets) {
-      acks.add(e.connection().request(id -> new RemoveBroadcast(id, broadcastId)));
+      acks.add(e.connection().request(id -> new RemoveBroadcast(id, broadcastId), Ack.class));
     }
     if (removeFromDriver) {
       tracker.destroyed(broadcastId, site);
@@ -166,7 +167,7 @@ public final class DriverNode extends SwarmNode {
   public CompletableFuture<byte[]> runTask(int executorId, byte[] payload) {
     ExecutorInfo target = tracker.executors().stream().filter(e -> e.id() == executorId).findFirst()
         .orElseThrow(() -> new BroadcastException("no executor " + executorId + " is registered"));
-    return target.connection().request(id -> new RunTask(id, payload), java.time.Duration.ZERO)
+    return target.connection().request(id -> new RunTask(id, payload), java.time.Duration.ZERO, TaskResult.class)
         .thenApply(m -> ((TaskResult) m).payload());
   }
 
@@ -240,6 +241,10 @@ public final class DriverNode extends SwarmNode {
     private void fetchAny(Connection from, FetchAnyPiece f) {
       if (!tracker.knows(f.broadcastId())) {
         from.send(new Failure(f.requestId(), tracker.whyUnknown(f.broadcastId())));
+        return;
+      }
+      if (isBusy(from)) {
+        from.send(new Busy(f.requestId())); // before choosing: a piece chosen is a piece booked
         return;
       }
       int piece = tracker.choosePieceToSend(f.broadcastId(), from.remoteNodeId(), f.exclude(), f.allowDuplicate());

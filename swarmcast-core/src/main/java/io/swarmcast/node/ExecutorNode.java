@@ -107,9 +107,11 @@ public final class ExecutorNode extends SwarmNode {
     try {
       Connection c = transport.connect(driverEndpoint.host(), driverEndpoint.port(), handler)
           .get(timeout, TimeUnit.MILLISECONDS);
-      Message reply = c.request(id -> new RegisterExecutor(id, Message.PROTOCOL_VERSION, endpoint.host(), endpoint.port()))
-          .get(timeout, TimeUnit.MILLISECONDS);
+      // Known as the driver's before registering: the driver may send (a removal, a task) as soon as
+      // it has registered us, possibly before its reply is read here.
       this.driver = c;
+      Message reply = c.request(id -> new RegisterExecutor(id, Message.PROTOCOL_VERSION, endpoint.host(), endpoint.port()),
+          ExecutorRegistered.class).get(timeout, TimeUnit.MILLISECONDS);
       this.executorId = ((ExecutorRegistered) reply).executorId();
       LOG.info("executor {} registered with driver {}, serving on {}", executorId, driverEndpoint, endpoint);
     } catch (ExecutionException e) {
@@ -123,7 +125,16 @@ public final class ExecutorNode extends SwarmNode {
   }
 
   private CompletableFuture<Connection> hello(Connection c) {
-    return c.request(id -> new Hello(id, Message.PROTOCOL_VERSION, executorId)).thenApply(ack -> c);
+    // A failed handshake is the connection's failure, not an answer about some piece.
+    return c.request(id -> new Hello(id, Message.PROTOCOL_VERSION, executorId), Ack.class).handle((ack, e) -> {
+      if (e != null) {
+        c.close();
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        throw new java.util.concurrent.CompletionException(
+            new IOException("handshake with " + c.remoteAddress() + " failed: " + cause.getMessage(), cause));
+      }
+      return c;
+    });
   }
 
   @Override
@@ -162,7 +173,7 @@ public final class ExecutorNode extends SwarmNode {
         PieceSelector.rarestFirst(random), random, limits, stats);
     SwarmFetcher previous = fetchers.putIfAbsent(broadcastId, fetcher);
     if (previous != null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("Broadcast(" + broadcastId + ") is already being fetched"));
+      return previous.future(); // e.g. a reader was interrupted and another one asks: join the running fetch
     }
     return fetcher.start().whenComplete((v, e) -> fetchers.remove(broadcastId, fetcher));
   }
@@ -241,6 +252,7 @@ public final class ExecutorNode extends SwarmNode {
         if (h.protocolVersion() != Message.PROTOCOL_VERSION) {
           from.send(new Failure(h.requestId(), "protocol version " + h.protocolVersion() + " is not supported; this executor speaks "
               + Message.PROTOCOL_VERSION));
+          from.close();
           return;
         }
         from.setRemoteNodeId(h.nodeId());

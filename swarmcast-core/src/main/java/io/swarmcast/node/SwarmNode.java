@@ -2,6 +2,7 @@ package io.swarmcast.node;
 
 import io.netty.buffer.ByteBuf;
 import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.protocol.Busy;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchPiece;
 import io.swarmcast.protocol.PieceData;
@@ -21,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public abstract sealed class SwarmNode implements AutoCloseable permits DriverNode, ExecutorNode {
   /** Pieces a node queues for one connection before it answers "busy": bounds memory a peer can pin. */
-  static final int MAX_PIECES_QUEUED_PER_CONNECTION = 16;
+  static final int MAX_PIECES_QUEUED_PER_CONNECTION = 64;
 
   final SwarmConf conf;
   final TransportContext transport;
@@ -63,10 +64,15 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
   /** Why this node cannot serve a piece, for the requester. */
   abstract String whyMissing(long broadcastId, int piece);
 
+  /** Whether {@code from} already has as many pieces queued as a connection may. */
+  static boolean isBusy(Connection from) {
+    return from.piecesBeingSent() >= MAX_PIECES_QUEUED_PER_CONNECTION;
+  }
+
   /** Answers a piece request from the block manager, zero-copy. */
   final void servePiece(Connection from, FetchPiece request) {
-    if (from.piecesBeingSent() >= MAX_PIECES_QUEUED_PER_CONNECTION) {
-      from.send(new Failure(request.requestId(), "busy: " + from.piecesBeingSent() + " pieces already queued for you"));
+    if (isBusy(from)) {
+      from.send(new Busy(request.requestId()));
       return;
     }
     ByteBuf piece = blocks.getPiece(request.broadcastId(), request.piece());

@@ -8,7 +8,7 @@ import java.util.BitSet;
  * it has sent least often, so the swarm gets every piece once before any piece twice.
  * <pre>fetch-any-piece: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;&lt;u8 allowDuplicate&gt;&lt;bitset exclude&gt;</pre>
  * With {@code allowDuplicate = 0} the driver sends only pieces it has never sent. It answers {@link Ack}
- * when it has nothing to send outside {@code exclude}; {@link PieceData} or {@link Failure} otherwise.
+ * when it has nothing to send outside {@code exclude}; {@link PieceData}, {@link Busy} or {@link Failure} otherwise.
  */
 public record FetchAnyPiece(long requestId, long broadcastId, boolean allowDuplicate, int pieceCount, BitSet exclude)
     implements Message, Message.Request {

@@ -18,7 +18,7 @@ import io.netty.buffer.ByteBuf;
  */
 public sealed interface Message
     permits RegisterExecutor, ExecutorRegistered, Hello, Ack, Failure, GetLocations, Locations, Announce, Have,
-        FetchPiece, FetchAnyPiece, PieceData, RemoveBroadcast, RunTask, TaskResult {
+        FetchPiece, FetchAnyPiece, PieceData, RemoveBroadcast, RunTask, TaskResult, Busy {
 
   /** The protocol version spoken by this build; exchanged in {@link RegisterExecutor} and {@link Hello}. */
   int PROTOCOL_VERSION = 1;

@@ -22,7 +22,8 @@ public enum MessageType {
   PIECE_DATA(12, PieceData::decode),
   REMOVE_BROADCAST(13, RemoveBroadcast::decode),
   RUN_TASK(14, RunTask::decode),
-  TASK_RESULT(15, TaskResult::decode);
+  TASK_RESULT(15, TaskResult::decode),
+  BUSY(16, Busy::decode);
 
   private static final MessageType[] BY_ID = new MessageType[256];
 

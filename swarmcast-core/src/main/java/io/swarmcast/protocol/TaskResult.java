@@ -7,6 +7,10 @@ import io.netty.buffer.ByteBuf;
  * <pre>task-result: &lt;i64 requestId&gt;&lt;i32 length&gt;&lt;payload&gt;</pre>
  */
 public record TaskResult(long requestId, byte[] payload) implements Message, Message.Response {
+  public TaskResult {
+    java.util.Objects.requireNonNull(payload, "task result payload");
+  }
+
   @Override
   public MessageType type() {
     return MessageType.TASK_RESULT;

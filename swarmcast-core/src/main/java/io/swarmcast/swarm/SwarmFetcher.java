@@ -3,6 +3,7 @@ package io.swarmcast.swarm;
 import io.netty.buffer.ByteBuf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.Busy;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
 import io.swarmcast.protocol.GetLocations;
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class SwarmFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(SwarmFetcher.class);
   private static final int MAX_DRIVER_CORRUPTIONS = 3;
+  /** How long a source that answered busy is left alone. */
+  private static final long BUSY_BACKOFF_NANOS = 20_000_000;
 
   /** Limits on outstanding requests. */
   public record Limits(int maxInFlight, int maxPerPeer) {
@@ -66,6 +69,8 @@ public final class SwarmFetcher {
     final int port;
     final BitSet pieces = new BitSet();
     int inFlight;
+    /** Not asked before this time (System.nanoTime) after it answered busy. */
+    long busyUntil;
 
     Peer(int id, String host, int port) {
       this.id = id;
@@ -124,7 +129,7 @@ public final class SwarmFetcher {
       done.complete(null);
     } else if (mode == FetchMode.SWARM) {
       // Ask the driver at once, in parallel with the tracker: a small broadcast then costs one round trip.
-      driver.request(id -> new GetLocations(id, broadcastId)).whenComplete((m, e) -> {
+      driver.request(id -> new GetLocations(id, broadcastId), Locations.class).whenComplete((m, e) -> {
         if (e != null) {
           fail(e);
         } else {
@@ -139,9 +144,17 @@ public final class SwarmFetcher {
     return done;
   }
 
-  /** Stops the fetch; pieces already stored stay. */
-  public void cancel(RuntimeException reason) {
+  /**
+   * Stops the fetch; pieces already stored stay. Under the lock that {@link #accept} stores under, so
+   * no piece is stored after a removal that follows the cancel.
+   */
+  public synchronized void cancel(RuntimeException reason) {
     done.completeExceptionally(reason);
+  }
+
+  /** The fetch's outcome, for a second caller while it runs. */
+  public CompletableFuture<Void> future() {
+    return done;
   }
 
   /** A tracker notice that a peer now holds a piece. */
@@ -161,6 +174,9 @@ public final class SwarmFetcher {
 
   private synchronized void addLocations(Locations loc) {
     for (Locations.Holder h : loc.holders()) {
+      if (banned.contains(h.executorId())) {
+        continue;
+      }
       Peer p = peers.computeIfAbsent(h.executorId(), id -> new Peer(id, h.host(), h.port()));
       BitSet pieces = h.pieces();
       for (int i = pieces.nextSetBit(0); i >= 0 && i < checksums.length; i = pieces.nextSetBit(i + 1)) {
@@ -213,8 +229,9 @@ public final class SwarmFetcher {
   /** Books the next piece request to a peer; null if no usable peer holds a wanted piece. Caller holds the lock. */
   private Runnable nextPeerRequest() {
     BitSet servable = new BitSet(checksums.length);
+    long now = System.nanoTime();
     for (Peer p : peers.values()) {
-      if (p.inFlight < limits.maxPerPeer()) {
+      if (p.inFlight < limits.maxPerPeer() && now >= p.busyUntil) {
         servable.or(p.pieces);
       }
     }
@@ -270,7 +287,7 @@ public final class SwarmFetcher {
     Peer best = null;
     int ties = 0;
     for (Peer p : peers.values()) {
-      if (!p.pieces.get(piece) || p.inFlight >= limits.maxPerPeer()) {
+      if (!p.pieces.get(piece) || p.inFlight >= limits.maxPerPeer() || System.nanoTime() < p.busyUntil) {
         continue;
       }
       if (best == null || p.inFlight < best.inFlight) {
@@ -285,45 +302,57 @@ public final class SwarmFetcher {
 
   private void fetchFromPeer(Peer peer, int piece) {
     peerPool.get(peer.host, peer.port)
-        .thenCompose(c -> c.request(id -> new FetchPiece(id, broadcastId, piece)))
+        .thenCompose(c -> c.request(id -> new FetchPiece(id, broadcastId, piece), PieceData.class, Busy.class))
         .whenComplete((m, e) -> {
-          synchronized (this) {
-            peer.inFlight--;
-            peerInFlight--;
-            inFlight.clear(piece);
-            if (e != null) {
-              onPeerFailure(peer, piece, e);
-            }
-          }
-          if (e == null) {
-            PieceData data = (PieceData) m;
-            if (!verified(data, piece)) {
-              synchronized (this) {
-                LOG.warn("broadcast {}: piece {} from executor {} is corrupt; no longer asking it", broadcastId, piece, peer.id);
-                dropPeer(peer);
-                banned.add(peer.id);
+          try {
+            synchronized (this) {
+              peer.inFlight--;
+              peerInFlight--;
+              inFlight.clear(piece);
+              if (e != null) {
+                onPeerFailure(peer, piece, e);
+              } else if (m instanceof Busy) {
+                peer.busyUntil = System.nanoTime() + BUSY_BACKOFF_NANOS;
+                retryLater();
               }
-            } else {
-              accept(piece, data.data().retain(), false);
             }
-            data.data().release();
+            if (m instanceof PieceData data) {
+              if (!verified(data, piece)) {
+                synchronized (this) {
+                  LOG.warn("broadcast {}: piece {} from executor {} is corrupt; no longer asking it", broadcastId, piece, peer.id);
+                  dropPeer(peer);
+                  banned.add(peer.id);
+                }
+              } else {
+                accept(piece, data.data().retain(), false);
+              }
+              data.data().release();
+            }
+          } finally {
+            pump();
           }
-          pump();
         });
+  }
+
+  /** Pumps again after the busy back-off, when a busy source may take requests again. */
+  private void retryLater() {
+    CompletableFuture.delayedExecutor(BUSY_BACKOFF_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS).execute(this::pump);
   }
 
   private void onPeerFailure(Peer peer, int piece, Throwable e) {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     if (cause instanceof RemoteException) {
       // The peer answered but no longer has the piece (unpersisted, or the announcement raced).
-      if (peer.pieces.get(piece)) {
+      if (peers.get(peer.id) == peer && peer.pieces.get(piece)) {
         peer.pieces.clear(piece);
         holders[piece]--;
         driverHasNothing = false;
       }
     } else {
+      // The connection or handshake failed, or the peer broke the protocol: stop asking it.
       LOG.debug("broadcast {}: executor {} failed: {}", broadcastId, peer.id, cause.toString());
       dropPeer(peer);
+      banned.add(peer.id);
     }
   }
 
@@ -337,7 +366,7 @@ public final class SwarmFetcher {
   }
 
   private void fetchFromDriver(int piece) {
-    driver.request(id -> new FetchPiece(id, broadcastId, piece)).whenComplete((m, e) -> {
+    driver.request(id -> new FetchPiece(id, broadcastId, piece), PieceData.class, Busy.class).whenComplete((m, e) -> {
       synchronized (this) {
         driverInFlight--;
         inFlight.clear(piece);
@@ -347,7 +376,8 @@ public final class SwarmFetcher {
   }
 
   private void fetchAnyFromDriver(BitSet exclude, boolean allowDuplicate) {
-    driver.request(id -> new FetchAnyPiece(id, broadcastId, allowDuplicate, checksums.length, exclude))
+    driver.request(id -> new FetchAnyPiece(id, broadcastId, allowDuplicate, checksums.length, exclude),
+            PieceData.class, Ack.class, Busy.class)
         .whenComplete((m, e) -> {
           synchronized (this) {
             driverInFlight--;
@@ -362,6 +392,10 @@ public final class SwarmFetcher {
   private void onDriverReply(Message m, Throwable e) {
     if (e != null) {
       fail(e);
+      return;
+    }
+    if (m instanceof Busy) {
+      retryLater();
       return;
     }
     if (m instanceof PieceData data) {

@@ -58,14 +58,18 @@ final class PieceLedger {
 
   /**
    * The piece the driver should send next to {@code executor}, which lacks all but {@code exclude}:
-   * one it has sent least often, the lowest index among equals, never one already sent to that
-   * executor; -1 if none is left, or if only pieces already sent remain and {@code allowDuplicate}
+   * one it has sent least often, the lowest index among equals, not one already sent to that executor
+   * unless {@code allowDuplicate}; -1 if none is left, or if only pieces already sent remain and {@code allowDuplicate}
    * is false. Counts the send.
    */
   int chooseForDriver(int executor, BitSet exclude, boolean allowDuplicate) {
     BitSet sent = sentTo.computeIfAbsent(executor, k -> new BitSet(pieceCount));
-    exclude = (BitSet) exclude.clone();
-    exclude.or(sent);
+    if (!allowDuplicate) {
+      // A piece already sent to this executor is still in flight to it, unless it was lost (corrupt,
+      // or never sent): a duplicate request, made only when the executor is stalled, may get it again.
+      exclude = (BitSet) exclude.clone();
+      exclude.or(sent);
+    }
     // Lowest index among the least sent: pieces go out in order, so the small ones a broadcast starts
     // with (see Blockifier.split) go first and the swarm can start forwarding early.
     int best = -1;

@@ -30,7 +30,22 @@ public final class Connection {
 
   private final Channel channel;
   private final Duration timeout;
-  private final Map<Long, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
+  private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+
+  /** A request waiting for its answer, and the answer types that are acceptable (none listed: any). */
+  private record Pending(CompletableFuture<Message> answer, Class<?>[] expected) {
+    boolean accepts(Message m) {
+      if (expected.length == 0 || m instanceof Failure) {
+        return true;
+      }
+      for (Class<?> c : expected) {
+        if (c.isInstance(m)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
   private final AtomicInteger piecesBeingSent = new AtomicInteger();
   private volatile int remoteNodeId;
 
@@ -49,13 +64,21 @@ public final class Connection {
   }
 
   /**
+   * As {@link #request(LongFunction)}, accepting only answers of the {@code expected} types: any other
+   * fails the future with a {@link io.swarmcast.protocol.ProtocolException} (and its buffer is freed).
+   */
+  public CompletableFuture<Message> request(LongFunction<Message> build, Class<?>... expected) {
+    return request(build, timeout, expected);
+  }
+
+  /**
    * As {@link #request(LongFunction)} with its own deadline; {@link Duration#ZERO} for none (the
    * request then fails only with the connection), for work whose length the caller cannot bound.
    */
-  public CompletableFuture<Message> request(LongFunction<Message> build, Duration deadline) {
+  public CompletableFuture<Message> request(LongFunction<Message> build, Duration deadline, Class<?>... expected) {
     long id = REQUEST_IDS.incrementAndGet();
     CompletableFuture<Message> answer = new CompletableFuture<>();
-    pending.put(id, answer);
+    pending.put(id, new Pending(answer, expected));
     if (!channel.isActive()) {
       fail(id, new IOException("connection to " + remoteAddress() + " is closed"));
       return answer;
@@ -97,26 +120,33 @@ public final class Connection {
 
   /** Completes the request an inbound answer belongs to; returns false if no request waits for it. */
   boolean complete(Message.Response response) {
-    CompletableFuture<Message> f = pending.remove(response.requestId());
-    if (f == null) {
+    Pending p = pending.remove(response.requestId());
+    if (p == null) {
       // Late answer to a request that already timed out: drop it, but free its buffer.
-      if (response instanceof PieceData p) {
-        p.data().release();
+      if (response instanceof PieceData late) {
+        late.data().release();
       }
       return false;
     }
-    if (response instanceof Failure failure) {
+    CompletableFuture<Message> f = p.answer();
+    if (!p.accepts((Message) response)) {
+      if (response instanceof PieceData data) {
+        data.data().release();
+      }
+      f.completeExceptionally(new io.swarmcast.protocol.ProtocolException(remoteAddress() + " answered "
+          + ((Message) response).type() + ", which that request does not take"));
+    } else if (response instanceof Failure failure) {
       f.completeExceptionally(new RemoteException(remoteAddress(), failure.message()));
-    } else if (!f.complete((Message) response) && response instanceof PieceData p) {
-      p.data().release();
+    } else if (!f.complete((Message) response) && response instanceof PieceData data) {
+      data.data().release();
     }
     return true;
   }
 
   private void fail(long id, Throwable cause) {
-    CompletableFuture<Message> f = pending.remove(id);
-    if (f != null) {
-      f.completeExceptionally(cause);
+    Pending p = pending.remove(id);
+    if (p != null) {
+      p.answer().completeExceptionally(cause);
     }
   }
 

@@ -30,7 +30,11 @@ public final class ConnectionPool implements AutoCloseable {
     CompletableFuture<Connection> chosen = connections.compute(key, (k, cur) -> usable(cur) ? cur : fresh);
     if (chosen == fresh) {
       // Connect outside compute(): completion callbacks may run on this thread and touch the map.
-      transport.connect(host, port, handler).thenCompose(onOpen).whenComplete((c, e) -> {
+      transport.connect(host, port, handler).thenCompose(c -> onOpen.apply(c).whenComplete((ok, e) -> {
+        if (e != null) {
+          c.close(); // a failed handshake must not leave the socket open
+        }
+      })).whenComplete((c, e) -> {
         if (e != null) {
           connections.remove(key, fresh);
           fresh.completeExceptionally(e);

@@ -125,7 +125,7 @@ class SwarmConfTest {
       "swarmcast.fetch.maxInFlight, 1025",
       "swarmcast.fetch.maxInFlight, -3",
       "swarmcast.fetch.maxInFlight, eight",
-      "swarmcast.fetch.maxPerPeer, 65",
+      "swarmcast.fetch.maxPerPeer, 17",
       "swarmcast.driver.port, 65536",
       "swarmcast.executor.port, -1",
       "swarmcast.network.ioThreads, 0",

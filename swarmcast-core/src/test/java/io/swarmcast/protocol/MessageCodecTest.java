@@ -66,6 +66,7 @@ class MessageCodecTest {
         new ExecutorRegistered(2, 7),
         new Hello(3, Message.PROTOCOL_VERSION, 42),
         new Ack(Long.MAX_VALUE),
+        new Busy(42),
         new Failure(5, "Broadcast(9) was destroyed (Main.run(Main.java:12)) — ünïcödé 日本"),
         new GetLocations(6, 99),
         new Locations(7, 99, 20, List.of(

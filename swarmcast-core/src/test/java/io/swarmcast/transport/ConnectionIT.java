@@ -1,0 +1,82 @@
+package io.swarmcast.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.protocol.Ack;
+import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.Hello;
+import io.swarmcast.protocol.PieceData;
+import io.swarmcast.protocol.ProtocolException;
+import io.swarmcast.security.SecurityManager;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Requests and answers over a real socket on 127.0.0.1: typed answers, deadlines, and freed buffers. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ConnectionIT {
+  private TransportContext transport;
+  private final ByteBuf piece = Unpooled.directBuffer(1024).writeZero(1024);
+
+  @BeforeEach
+  void start() {
+    transport = new TransportContext(new SwarmConf().set(SwarmConf.NETWORK_TIMEOUT, "1s"), SecurityManager.insecure(), "t");
+  }
+
+  @AfterEach
+  void stop() {
+    transport.close();
+    piece.release(piece.refCnt());
+  }
+
+  /** A server that answers FetchPiece with an Ack and Hello with a piece: the wrong type every time. */
+  private Connection connectToConfusedServer() throws Exception {
+    TransportServer server = transport.listen("127.0.0.1", 0, (from, m) -> {
+      if (m instanceof FetchPiece f) {
+        from.send(new Ack(f.requestId()));
+      } else if (m instanceof Hello h) {
+        from.send(new PieceData(h.requestId(), 1, 0, piece.retainedDuplicate()));
+      }
+    });
+    return transport.connect("127.0.0.1", server.port(), (from, m) -> { }).get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anAnswerOfTheWrongTypeFailsTheRequestClearly() throws Exception {
+    Connection c = connectToConfusedServer();
+    CompletableFuture<?> f = c.request(id -> new FetchPiece(id, 1, 0), PieceData.class);
+    assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ProtocolException.class)
+        .hasMessageContaining("ACK");
+  }
+
+  @Test
+  void anUnexpectedPieceFailsTheRequestToo() throws Exception {
+    Connection c = connectToConfusedServer();
+    CompletableFuture<?> f = c.request(id -> new Hello(id, 1, 9), Ack.class);
+    assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ProtocolException.class)
+        .hasMessageContaining("PIECE_DATA");
+  }
+
+  @Test
+  void requestsTimeOutButDeadlineFreeOnesWaitForTheConnection() throws Exception {
+    TransportServer server = transport.listen("127.0.0.1", 0, (from, m) -> { }); // never answers
+    Connection c = transport.connect("127.0.0.1", server.port(), (from, m) -> { }).get(5, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> c.request(id -> new Hello(id, 1, 1)).get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(TimeoutException.class);
+    CompletableFuture<?> patient = c.request(id -> new Hello(id, 1, 1), Duration.ZERO);
+    Thread.sleep(1500);
+    assertThat(patient).isNotDone();
+    server.close();
+    c.close();
+    assertThatThrownBy(() -> patient.get(5, TimeUnit.SECONDS)).hasMessageContaining("closed");
+  }
+}
