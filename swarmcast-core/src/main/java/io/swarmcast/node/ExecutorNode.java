@@ -59,8 +59,10 @@ public final class ExecutorNode extends SwarmNode {
   private final SwarmFetcher.Limits limits;
   private volatile Connection driver;
   private volatile int executorId;
-  private volatile TaskHandler taskHandler =
-      payload -> { throw new UnsupportedOperationException("this executor runs no tasks"); };
+  private volatile TaskHandler taskHandler;
+  /** Opened by {@link #setTaskHandler}: a task that arrives first (the driver knows us as soon as we
+   * registered, which is before the application can install its handler) waits for it. */
+  private final java.util.concurrent.CountDownLatch taskHandlerSet = new java.util.concurrent.CountDownLatch(1);
 
   private ExecutorNode(SwarmConf conf, TransportContext transport) throws IOException {
     super(conf, transport, new BlockManager(new MemoryPieceStore()));
@@ -159,7 +161,8 @@ public final class ExecutorNode extends SwarmNode {
 
   /** Installs the handler for the driver's {@link RunTask} requests. */
   public void setTaskHandler(TaskHandler handler) {
-    this.taskHandler = handler;
+    this.taskHandler = java.util.Objects.requireNonNull(handler, "handler");
+    taskHandlerSet.countDown();
   }
 
   /** Completes when the connection to the driver is lost. */
@@ -234,6 +237,9 @@ public final class ExecutorNode extends SwarmNode {
       } else if (message instanceof RunTask t) {
         taskThreads.execute(() -> {
           try {
+            if (!taskHandlerSet.await(transport.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+              throw new UnsupportedOperationException("this executor runs no tasks (no TaskHandler installed)");
+            }
             d.send(new TaskResult(t.requestId(), taskHandler.handle(t.payload())));
           } catch (Exception | Error e) {
             LOG.warn("task {} failed", t.requestId(), e);
