@@ -199,16 +199,6 @@ final class BenchRun implements AutoCloseable {
   }
 
   private static void destroy(List<Process> all) {
-    all.stream().filter(Process::isAlive).forEach(Process::destroy);
-    for (Process p : all) {
-      try {
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
+    Processes.stop(all);
   }
 }
