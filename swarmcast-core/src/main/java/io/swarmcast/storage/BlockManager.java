@@ -117,11 +117,6 @@ public final class BlockManager implements AutoCloseable {
     return store.removeBroadcast(broadcastId);
   }
 
-  /** Drops only the cached value, keeping the pieces (the driver, on unpersist). */
-  public void removeValue(long broadcastId) {
-    values.remove(broadcastId);
-  }
-
   public long bytesStored() {
     return store.bytesStored();
   }
