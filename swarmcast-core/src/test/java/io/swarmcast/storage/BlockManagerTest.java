@@ -154,16 +154,6 @@ class BlockManagerTest {
   }
 
   @Test
-  void removeValueKeepsPiecesAndForcesARecompute() throws Exception {
-    blocks.putPiece(1, 0, buf(1, 2, 3));
-    blocks.putValue(1, "v1");
-    blocks.removeValue(1);
-    assertThat(blocks.hasValue(1)).isFalse();
-    assertThat(blocks.hasPiece(1, 0)).isTrue();
-    assertThat(blocks.getOrComputeValue(1, () -> "v2")).isEqualTo("v2");
-  }
-
-  @Test
   void removeBroadcastDropsValueAndPieces() throws Exception {
     ByteBuf p0 = buf(1, 2, 3);
     ByteBuf p1 = buf(4, 5);
