@@ -42,13 +42,33 @@ final class PieceLedger {
     return true;
   }
 
+  /**
+   * Forgets a lost executor. Pieces the driver sent it that no other executor holds count as unsent
+   * again, so the driver offers them as fresh instead of waiting for fetchers to stall.
+   */
   void forget(int executor) {
     BitSet held = holdings.remove(executor);
     if (held != null) {
       announced -= held.cardinality();
     }
     subscribers.remove(executor);
-    sentTo.remove(executor);
+    BitSet sent = sentTo.remove(executor);
+    if (sent != null) {
+      for (int i = sent.nextSetBit(0); i >= 0; i = sent.nextSetBit(i + 1)) {
+        if (sendCount[i] > 0 && !heldByAnyone(i)) {
+          sendCount[i]--;
+        }
+      }
+    }
+  }
+
+  private boolean heldByAnyone(int piece) {
+    for (BitSet h : holdings.values()) {
+      if (h.get(piece)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Total pieces held over all executors: progress, from 0 to executors × pieceCount. */

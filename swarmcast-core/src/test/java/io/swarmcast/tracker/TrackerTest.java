@@ -101,6 +101,23 @@ class TrackerTest {
   }
 
   @Test
+  void piecesSentToALostExecutorThatNobodyHoldsAreFreshAgain() {
+    tracker.addBroadcast(ID, 2, true);
+    int lost = tracker.register("h1", 1, null).id();
+    int other = tracker.register("h2", 2, null).id();
+    assertThat(tracker.choosePieceToSend(ID, lost, new BitSet(), false)).isEqualTo(0);
+    assertThat(tracker.choosePieceToSend(ID, lost, new BitSet(), false)).isEqualTo(1);
+    tracker.announce(lost, ID, 1); // piece 1 arrived and was announced; piece 0 never did
+    tracker.announce(other, ID, 1);
+
+    tracker.unregister(lost);
+
+    // Piece 0 is out nowhere: the driver sends it as fresh. Piece 1 is held by the other executor.
+    assertThat(tracker.choosePieceToSend(ID, other, bits(1), false)).isEqualTo(0);
+    assertThat(tracker.choosePieceToSend(ID, other + 1, new BitSet(), false)).isEqualTo(-1);
+  }
+
+  @Test
   void excludedPiecesAreNeverChosen() {
     tracker.addBroadcast(ID, 10, true);
     BitSet exclude = bits(0, 2, 4, 6, 8, 9);
