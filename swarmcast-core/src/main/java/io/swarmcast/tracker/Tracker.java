@@ -22,6 +22,11 @@ import java.util.TreeMap;
  * (non-blocking writes) under it.
  */
 public final class Tracker {
+  /**
+   * Bytes of holder entries one {@link Locations} reply may carry: far below any frame limit, however
+   * many pieces a broadcast has. Holders past it are learned from {@link Have} notices instead.
+   */
+  static final int LOCATIONS_MAX_BYTES = 1 << 20;
   /** How many destroyed broadcasts are remembered, to explain late use. */
   private static final int DESTROYED_REMEMBERED = 10_000;
 
@@ -127,11 +132,18 @@ public final class Tracker {
     List<Locations.Holder> holders = new ArrayList<>();
     if (l.peerSharing) {
       l.subscribers.add(askerId);
+      int bytes = 0;
       for (Map.Entry<Integer, BitSet> e : l.holdings.entrySet()) {
         ExecutorInfo info = executors.get(e.getKey());
-        if (e.getKey() != askerId && info != null && holders.size() < Locations.MAX_HOLDERS) {
-          holders.add(new Locations.Holder(info.id(), info.host(), info.port(), (BitSet) e.getValue().clone()));
+        if (e.getKey() == askerId || info == null) {
+          continue;
         }
+        int entry = 4 + 2 + info.host().length() * 3 + 2 + 4 + (l.pieceCount + 7) / 8;
+        if (holders.size() >= Locations.MAX_HOLDERS || bytes + entry > LOCATIONS_MAX_BYTES) {
+          break;
+        }
+        bytes += entry;
+        holders.add(new Locations.Holder(info.id(), info.host(), info.port(), (BitSet) e.getValue().clone()));
       }
     }
     return Optional.of(new Locations(requestId, broadcastId, l.pieceCount, holders));

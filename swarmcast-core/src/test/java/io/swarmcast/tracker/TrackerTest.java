@@ -118,6 +118,19 @@ class TrackerTest {
   }
 
   @Test
+  void aLocationsReplyStaysSmallWhateverThePieceCount() {
+    int pieces = 1 << 22; // 16 TiB at 4 MiB pieces: 512 KiB of bit set per holder
+    tracker.addBroadcast(ID, pieces, true);
+    for (int i = 0; i < 10; i++) {
+      int e = tracker.register("10.0.0." + i, 7000 + i, null).id();
+      tracker.announce(e, ID, pieces - 1);
+    }
+    io.swarmcast.protocol.Locations reply = tracker.locations(1, 999, ID).orElseThrow();
+    assertThat(reply.holders()).isNotEmpty().hasSizeLessThan(10);
+    assertThat(reply.encodedLength()).isLessThanOrEqualTo(Tracker.LOCATIONS_MAX_BYTES + 64);
+  }
+
+  @Test
   void excludedPiecesAreNeverChosen() {
     tracker.addBroadcast(ID, 10, true);
     BitSet exclude = bits(0, 2, 4, 6, 8, 9);
