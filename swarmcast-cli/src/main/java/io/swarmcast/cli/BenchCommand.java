@@ -1,5 +1,7 @@
 package io.swarmcast.cli;
 
+import io.swarmcast.conf.SwarmConf;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -243,10 +245,10 @@ final class BenchCommand implements Callable<Integer> {
     if (timeoutSeconds < 0) {
       throw new CommandLine.ParameterException(cl, "--timeout must not be negative: " + timeoutSeconds);
     }
-    for (String kv : conf) {
-      if (kv.indexOf('=') <= 0) {
-        throw new CommandLine.ParameterException(cl, "--conf expects KEY=VALUE, got '" + kv + "'");
-      }
+    try {
+      RoundOptions.applyConf(new SwarmConf(), conf); // fail here, not in 17 processes later
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cl, e.getMessage());
     }
   }
 

@@ -186,7 +186,7 @@ final class BenchRun implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    destroy(all);
+    Processes.stop(all);
   }
 
   /** Stops every process at once, politely then forcibly: for timeouts and Ctrl-C. */
@@ -195,10 +195,7 @@ final class BenchRun implements AutoCloseable {
     synchronized (processes) {
       all = List.copyOf(processes);
     }
-    destroy(all);
-  }
-
-  private static void destroy(List<Process> all) {
     Processes.stop(all);
   }
+
 }

@@ -69,9 +69,7 @@ final class BroadcastRounds {
     try {
       return deliver(b, size, rep, executors, digest, t0);
     } finally {
-      if (b.isValid()) {
-        b.destroy();
-      }
+      b.destroy(); // also when an executor failed, so the driver's pieces never outlive the round
     }
   }
 
@@ -120,7 +118,6 @@ final class BroadcastRounds {
       per.add(er);
     }
     double seconds = (lastHad - t0) / 1e9;
-    b.destroy();
     return new RoundResult(factory, rep, executors.size(), size, seconds, driverSent, peerBytes,
         ReadTaskHandler.peakHeapBytes(), per);
   }

@@ -6,8 +6,6 @@ import io.swarmcast.node.DriverNode;
 import io.swarmcast.security.SecurityManager;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,24 +33,9 @@ final class DemoCommand implements Callable<Integer> {
       System.err.printf("driver on %s; starting %d executor processes%n", node.endpoint(), executors);
       List<String> passOn = round.extra.isEmpty() ? List.of() : List.of("--conf", String.join(",", round.extra));
       try (LocalExecutors local = LocalExecutors.start(executors, node.endpoint(), List.of("-XX:+UseParallelGC"), passOn)) {
-        awaitExecutors(node, local);
+        local.awaitRegistered(node, executors, 120);
         return DriverCommand.report(manager, round, round.factory.name());
       }
-    }
-  }
-
-  private void awaitExecutors(DriverNode node, LocalExecutors local) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (node.executors().size() < executors) {
-      String failure = local.firstFailure();
-      if (failure != null) {
-        throw new IllegalStateException(failure);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("only " + node.executors().size() + " of " + executors
-            + " executors registered within 120 s; logs in " + local.logDir());
-      }
-      Thread.sleep(50);
     }
   }
 }

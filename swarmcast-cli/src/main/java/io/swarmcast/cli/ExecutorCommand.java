@@ -35,10 +35,7 @@ final class ExecutorCommand implements Callable<Integer> {
         .set(SwarmConf.DRIVER_PORT, Integer.toString(d.port()))
         .set(SwarmConf.EXECUTOR_HOST, bind)
         .set(SwarmConf.EXECUTOR_PORT, Integer.toString(port));
-    for (String kv : extra) {
-      int eq = kv.indexOf('=');
-      conf.set(kv.substring(0, Math.max(0, eq)).trim(), kv.substring(eq + 1).trim());
-    }
+    RoundOptions.applyConf(conf, extra);
     BroadcastManager manager = new BroadcastManager(false, conf, new SecurityManager(conf));
     ExecutorNode node = (ExecutorNode) manager.node();
     node.setTaskHandler(new ReadTaskHandler(node));

@@ -63,6 +63,25 @@ public final class LocalExecutors implements AutoCloseable {
     return logDir;
   }
 
+  /**
+   * Waits until the driver counts {@code n} executors; fails at once, with its log, if one of these
+   * processes exits first, and after {@code timeoutSeconds} otherwise.
+   */
+  public void awaitRegistered(io.swarmcast.node.DriverNode driver, int n, long timeoutSeconds) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (driver.executors().size() < n) {
+      String failure = firstFailure();
+      if (failure != null) {
+        throw new IllegalStateException(failure);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new java.util.concurrent.TimeoutException("only " + driver.executors().size() + " of " + n
+            + " executors registered within " + timeoutSeconds + " s; logs in " + logDir);
+      }
+      Thread.sleep(20);
+    }
+  }
+
   /** The first process that already exited, with its log's tail, or null if all run. */
   public String firstFailure() {
     for (int i = 0; i < processes.size(); i++) {

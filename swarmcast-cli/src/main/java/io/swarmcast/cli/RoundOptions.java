@@ -71,7 +71,15 @@ final class RoundOptions {
     if (compress != null) {
       conf.set(SwarmConf.COMPRESS, compress.name());
     }
-    for (String kv : extra) {
+    return applyConf(conf, extra);
+  }
+
+  /**
+   * Sets each {@code KEY=VALUE} of a {@code --conf} option on {@code conf}; a malformed entry, an
+   * unknown key or a bad value throws an {@link IllegalArgumentException} naming it (exit code 2).
+   */
+  static SwarmConf applyConf(SwarmConf conf, List<String> assignments) {
+    for (String kv : assignments) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException("--conf expects KEY=VALUE, got '" + kv + "'");

@@ -33,19 +33,8 @@ final class LocalCluster implements AutoCloseable {
     LocalExecutors executors = null;
     try {
       executors = LocalExecutors.start(n, manager.node().endpoint(), List.of("-Xmx512m"), List.of());
-      LocalCluster cluster = new LocalCluster(manager, executors);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (cluster.driver.executors().size() < n) {
-        String failure = executors.firstFailure();
-        if (failure != null) {
-          throw new IllegalStateException(failure);
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("executors did not register; logs in " + executors.logDir());
-        }
-        Thread.sleep(20);
-      }
-      return cluster;
+      executors.awaitRegistered((DriverNode) manager.node(), n, 60);
+      return new LocalCluster(manager, executors);
     } catch (Exception | Error e) {
       if (executors != null) {
         executors.close();

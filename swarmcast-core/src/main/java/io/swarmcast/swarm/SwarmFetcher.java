@@ -240,7 +240,7 @@ public final class SwarmFetcher {
       return null;
     }
     int piece = selector.select(servable, holders);
-    Peer peer = leastLoadedHolder(piece);
+    Peer peer = leastLoadedHolder(piece, now);
     inFlight.set(piece);
     peer.inFlight++;
     peerInFlight++;
@@ -283,11 +283,11 @@ public final class SwarmFetcher {
   }
 
   /** The holder of {@code piece} with the fewest requests from us, chosen at random among equals. */
-  private Peer leastLoadedHolder(int piece) {
+  private Peer leastLoadedHolder(int piece, long now) {
     Peer best = null;
     int ties = 0;
     for (Peer p : peers.values()) {
-      if (!p.pieces.get(piece) || p.inFlight >= limits.maxPerPeer() || System.nanoTime() < p.busyUntil) {
+      if (!p.pieces.get(piece) || p.inFlight >= limits.maxPerPeer() || now < p.busyUntil) {
         continue;
       }
       if (best == null || p.inFlight < best.inFlight) {
@@ -317,16 +317,16 @@ public final class SwarmFetcher {
               }
             }
             if (m instanceof PieceData data) {
-              if (!verified(data, piece)) {
+              if (verified(data, piece)) {
+                accept(piece, data.data(), false);
+              } else {
+                data.data().release();
                 synchronized (this) {
                   LOG.warn("broadcast {}: piece {} from executor {} is corrupt; no longer asking it", broadcastId, piece, peer.id);
                   dropPeer(peer);
                   banned.add(peer.id);
                 }
-              } else {
-                accept(piece, data.data().retain(), false);
               }
-              data.data().release();
             }
           } finally {
             pump();
