@@ -66,6 +66,42 @@ class SwarmNodeIT {
     return b;
   }
 
+  /** Not Serializable: only Kryo can broadcast it. */
+  static final class Model {
+    java.util.Map<String, float[]> weights = new java.util.HashMap<>();
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"kryo, zstd", "kryo, lz4", "java, none", "java, zstd"})
+  void everySerializerAndCodecCarriesAValueEndToEnd(String serializer, String codec) throws Exception {
+    driverManager.stop();
+    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, "0").set(SwarmConf.BLOCK_SIZE, "64k")
+        .set(SwarmConf.SERIALIZER, serializer).set(SwarmConf.COMPRESS, codec);
+    driverManager = new BroadcastManager(true, conf, SecurityManager.insecure());
+    driver = (DriverNode) driverManager.node();
+    Object value;
+    if (serializer.equals("kryo")) {
+      Model m = new Model();
+      m.weights.put("layer", new float[] {1f, 2f, 3f});
+      m.weights.put("big", new float[200_000]);
+      value = m;
+    } else {
+      value = random(500_000, 4);
+    }
+    try (BroadcastManager executor = startExecutor()) {
+      Broadcast<Object> b = driverManager.newBroadcast(value, false);
+      Object read = roundTrip(b).value();
+      assertThat(read).isNotSameAs(value);
+      if (read instanceof Model m) {
+        assertThat(m.weights.get("layer")).containsExactly(1f, 2f, 3f);
+        assertThat(m.weights.get("big")).hasSize(200_000);
+      } else {
+        assertThat((byte[]) read).isEqualTo((byte[]) value);
+      }
+      assertThat(executor.node().stats().of(b.id()).fromDriverBytes()).isPositive();
+    }
+  }
+
   @Test
   void garbageAndOversizedFramesCloseOnlyThatConnection() throws Exception {
     byte[][] attacks = {
