@@ -39,8 +39,12 @@ public final class SwarmConf {
       "Executor block-server port; 0 picks a free one.");
   public static final ConfKey<Integer> FETCH_MAX_IN_FLIGHT = ConfKey.integer("swarmcast.fetch.maxInFlight", 16, 1, 1024,
       "Piece requests an executor keeps outstanding to peers at once (requests to the driver come on top).");
-  public static final ConfKey<Integer> FETCH_MAX_PER_PEER = ConfKey.integer("swarmcast.fetch.maxPerPeer", 2, 1, 16,
-      "Piece requests an executor keeps outstanding to any one peer (the driver included).");
+  public static final ConfKey<Integer> FETCH_MAX_PER_PEER = ConfKey.integer("swarmcast.fetch.maxPerPeer", 1, 1, 16,
+      "Piece requests an executor keeps outstanding to any one peer: more queue behind each other on the peer's link.");
+  public static final ConfKey<Integer> FETCH_MAX_FROM_DRIVER = ConfKey.integer("swarmcast.fetch.maxFromDriver", 2, 1, 16,
+      "Piece requests an executor keeps outstanding to the driver, so the driver's link never waits for a round trip.");
+  public static final ConfKey<Integer> UPLOAD_SLOTS = ConfKey.integer("swarmcast.upload.slots", 2, 1, 64,
+      "Piece uploads a node sends at once, each at the link's full rate; further requests wait in order.");
   public static final ConfKey<Duration> NETWORK_TIMEOUT = ConfKey.duration("swarmcast.network.timeout", "30s",
       "How long a request (connect, fetch, remove, register) may take before it fails.");
   public static final ConfKey<Long> MAX_FRAME_SIZE = ConfKey.bytes("swarmcast.network.maxFrameSize", "65m",
@@ -55,7 +59,7 @@ public final class SwarmConf {
   private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, MIN_BLOCK_SIZE,
       PIECES_PER_EXECUTOR, COMPRESS, SERIALIZER,
       DRIVER_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_PORT, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
-      NETWORK_TIMEOUT, MAX_FRAME_SIZE, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE);
+      FETCH_MAX_FROM_DRIVER, UPLOAD_SLOTS, NETWORK_TIMEOUT, MAX_FRAME_SIZE, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE);
 
   private final Map<String, String> settings = new TreeMap<>();
 

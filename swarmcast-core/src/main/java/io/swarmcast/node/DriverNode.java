@@ -4,7 +4,6 @@ import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
-import io.swarmcast.protocol.Busy;
 import io.swarmcast.protocol.ExecutorRegistered;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchAnyPiece;
@@ -243,16 +242,16 @@ public final class DriverNode extends SwarmNode {
         from.send(new Failure(f.requestId(), tracker.whyUnknown(f.broadcastId())));
         return;
       }
-      if (isBusy(from)) {
-        from.send(new Busy(f.requestId())); // before choosing: a piece chosen is a piece booked
-        return;
-      }
-      int piece = tracker.choosePieceToSend(f.broadcastId(), from.remoteNodeId(), f.exclude(), f.allowDuplicate());
-      if (piece < 0) {
-        from.send(new Ack(f.requestId()));
-      } else {
-        servePiece(from, new FetchPiece(f.requestId(), f.broadcastId(), piece));
-      }
+      // The piece is chosen when a slot frees, not now: a piece chosen is a piece booked, and by then
+      // the ledger knows more of what the others were sent.
+      queueUpload(from, f.requestId(), () -> {
+        int piece = tracker.choosePieceToSend(f.broadcastId(), from.remoteNodeId(), f.exclude(), f.allowDuplicate());
+        if (piece < 0) {
+          from.send(new Ack(f.requestId()));
+          return null;
+        }
+        return sendPiece(from, new FetchPiece(f.requestId(), f.broadcastId(), piece));
+      });
     }
 
     @Override

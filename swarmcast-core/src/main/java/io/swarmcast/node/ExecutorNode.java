@@ -71,7 +71,8 @@ public final class ExecutorNode extends SwarmNode {
     this.server = transport.listen(host, conf.get(SwarmConf.EXECUTOR_PORT), handler);
     this.endpoint = new Endpoint(host, server.port());
     this.peers = new ConnectionPool(transport, handler, this::hello);
-    this.limits = new SwarmFetcher.Limits(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT), conf.get(SwarmConf.FETCH_MAX_PER_PEER));
+    this.limits = new SwarmFetcher.Limits(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT), conf.get(SwarmConf.FETCH_MAX_PER_PEER),
+        conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER));
     this.taskThreads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "swarmcast-task");
       t.setDaemon(true);

@@ -21,18 +21,20 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread-safe. Closing a node stops its server, its connections and frees its pieces.
  */
 public abstract sealed class SwarmNode implements AutoCloseable permits DriverNode, ExecutorNode {
-  /** Pieces a node queues for one connection before it answers "busy": bounds memory a peer can pin. */
+  /** Piece uploads a node queues for one connection before it answers "busy": bounds what a peer can pin. */
   static final int MAX_PIECES_QUEUED_PER_CONNECTION = 64;
 
   final SwarmConf conf;
   final TransportContext transport;
   final BlockManager blocks;
   final TransferStats stats = new TransferStats();
+  final UploadSlots uploads;
 
   SwarmNode(SwarmConf conf, TransportContext transport, BlockManager blocks) {
     this.conf = conf;
     this.transport = transport;
     this.blocks = blocks;
+    this.uploads = new UploadSlots(conf.get(SwarmConf.UPLOAD_SLOTS), MAX_PIECES_QUEUED_PER_CONNECTION);
   }
 
   public abstract boolean isDriver();
@@ -64,24 +66,30 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
   /** Why this node cannot serve a piece, for the requester. */
   abstract String whyMissing(long broadcastId, int piece);
 
-  /** Whether {@code from} already has as many pieces queued as a connection may. */
-  static boolean isBusy(Connection from) {
-    return from.piecesBeingSent() >= MAX_PIECES_QUEUED_PER_CONNECTION;
+  /**
+   * Queues an upload for {@code from} (see {@link UploadSlots}); answers {@link Busy} instead if
+   * {@code from} already has as many queued as a connection may.
+   */
+  final void queueUpload(Connection from, long requestId, UploadSlots.Upload upload) {
+    if (!uploads.offer(from, upload)) {
+      from.send(new Busy(requestId));
+    }
   }
 
-  /** Answers a piece request from the block manager, zero-copy. */
+  /** Answers a piece request from the block manager, zero-copy, when an upload slot is free. */
   final void servePiece(Connection from, FetchPiece request) {
-    if (isBusy(from)) {
-      from.send(new Busy(request.requestId()));
-      return;
-    }
+    queueUpload(from, request.requestId(), () -> sendPiece(from, request));
+  }
+
+  /** Sends a piece now; null if this node does not hold it (the requester is told why). */
+  final CompletableFuture<Void> sendPiece(Connection to, FetchPiece request) {
     ByteBuf piece = blocks.getPiece(request.broadcastId(), request.piece());
     if (piece == null) {
-      from.send(new Failure(request.requestId(), whyMissing(request.broadcastId(), request.piece())));
-      return;
+      to.send(new Failure(request.requestId(), whyMissing(request.broadcastId(), request.piece())));
+      return null;
     }
     stats.served(request.broadcastId(), piece.readableBytes());
-    from.send(new PieceData(request.requestId(), request.broadcastId(), request.piece(), piece));
+    return to.send(new PieceData(request.requestId(), request.broadcastId(), request.piece(), piece));
   }
 
   @Override

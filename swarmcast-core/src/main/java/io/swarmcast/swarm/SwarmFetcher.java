@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>In {@link FetchMode#SWARM} mode it first asks the tracker where pieces are (which also subscribes
  * it to {@link Have} notices), then keeps requests outstanding on two budgets:
  * <ul>
- *   <li>up to {@code maxPerPeer} to the driver, always, because the driver's upload is the one link
+ *   <li>up to {@code maxFromDriver} to the driver, always, because the driver's upload is the one link
  *       every byte must cross once: it is asked for "any piece I lack that no peer I know holds"
  *       ({@link FetchAnyPiece}) and sends one it has never sent, so the swarm gets every piece once
  *       before any piece twice, and the driver never sends what a peer could. Once it has none left,
@@ -54,11 +54,11 @@ public final class SwarmFetcher {
   /** How long a source that answered busy is left alone. */
   private static final long BUSY_BACKOFF_NANOS = 20_000_000;
 
-  /** Limits on outstanding requests. */
-  public record Limits(int maxInFlight, int maxPerPeer) {
+  /** Limits on outstanding requests: to all peers, to any one peer, and to the driver. */
+  public record Limits(int maxInFlight, int maxPerPeer, int maxFromDriver) {
     public Limits {
-      if (maxInFlight < 1 || maxPerPeer < 1) {
-        throw new IllegalArgumentException("limits must be positive: " + maxInFlight + ", " + maxPerPeer);
+      if (maxInFlight < 1 || maxPerPeer < 1 || maxFromDriver < 1) {
+        throw new IllegalArgumentException("limits must be positive: " + maxInFlight + ", " + maxPerPeer + ", " + maxFromDriver);
       }
     }
   }
@@ -100,6 +100,13 @@ public final class SwarmFetcher {
   private int peerInFlight;
   /** The driver has no piece it never sent outside our exclusion set; cleared when a peer is lost. */
   private boolean driverHasNothing;
+  /** A {@link GetLocations} is outstanding. */
+  private boolean locating;
+  /**
+   * A source was lost: ask the tracker for every holder again. {@link Have} notices name only a piece's
+   * first holders (see the Tracker), so the others are learned this way.
+   */
+  private boolean relocate;
   private int driverCorruptions;
   /** Diagnostics: when the fetch started, and the time during which nothing at all was outstanding. */
   private final long startNanos = System.nanoTime();
@@ -129,14 +136,10 @@ public final class SwarmFetcher {
       done.complete(null);
     } else if (mode == FetchMode.SWARM) {
       // Ask the driver at once, in parallel with the tracker: a small broadcast then costs one round trip.
-      driver.request(id -> new GetLocations(id, broadcastId), Locations.class).whenComplete((m, e) -> {
-        if (e != null) {
-          fail(e);
-        } else {
-          addLocations((Locations) m);
-          pump();
-        }
-      });
+      synchronized (this) {
+        locating = true;
+      }
+      askLocations();
       pump();
     } else {
       pump();
@@ -172,6 +175,21 @@ public final class SwarmFetcher {
     pump();
   }
 
+  /** Asks the tracker for every holder; {@link #locating} is set by the caller. */
+  private void askLocations() {
+    driver.request(id -> new GetLocations(id, broadcastId), Locations.class).whenComplete((m, e) -> {
+      synchronized (this) {
+        locating = false;
+      }
+      if (e != null) {
+        fail(e);
+      } else {
+        addLocations((Locations) m);
+        pump();
+      }
+    });
+  }
+
   private synchronized void addLocations(Locations loc) {
     for (Locations.Holder h : loc.holders()) {
       if (banned.contains(h.executorId())) {
@@ -192,12 +210,17 @@ public final class SwarmFetcher {
     List<Runnable> sends = new ArrayList<>();
     synchronized (this) {
       // The driver first: its upload is the scarcest link in the swarm and must never sit idle.
-      while (!done.isDone() && driverInFlight < limits.maxPerPeer()) {
+      while (!done.isDone() && driverInFlight < limits.maxFromDriver()) {
         Runnable next = nextDriverRequest();
         if (next == null) {
           break;
         }
         sends.add(next);
+      }
+      if (relocate && !locating && !done.isDone()) {
+        relocate = false;
+        locating = true;
+        sends.add(this::askLocations);
       }
       while (mode == FetchMode.SWARM && !done.isDone() && peerInFlight < limits.maxInFlight()) {
         Runnable next = nextPeerRequest();
@@ -264,8 +287,9 @@ public final class SwarmFetcher {
       return () -> fetchFromDriver(piece);
     }
     // A duplicate (a piece the driver already sent someone) costs the driver's link, the one every
-    // byte must cross. Ask for one only when nothing else is moving: then it is the only way forward.
-    boolean stalled = driverInFlight == 0 && peerInFlight == 0;
+    // byte must cross. Ask for one only when nothing else is moving, not even a question about who
+    // holds what: then it is the only way forward.
+    boolean stalled = driverInFlight == 0 && peerInFlight == 0 && !locating;
     if (driverHasNothing && !stalled) {
       return null;
     }
@@ -347,6 +371,7 @@ public final class SwarmFetcher {
         peer.pieces.clear(piece);
         holders[piece]--;
         driverHasNothing = false;
+        relocate = true;
       }
     } else {
       // The connection or handshake failed, or the peer broke the protocol: stop asking it.
@@ -358,6 +383,7 @@ public final class SwarmFetcher {
 
   private void dropPeer(Peer peer) {
     driverHasNothing = false; // the lost peer's pieces may now have to come from the driver
+    relocate = true;
     if (peers.remove(peer.id) != null) {
       for (int i = peer.pieces.nextSetBit(0); i >= 0; i = peer.pieces.nextSetBit(i + 1)) {
         holders[i]--;

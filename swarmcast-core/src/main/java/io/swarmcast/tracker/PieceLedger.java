@@ -19,6 +19,8 @@ final class PieceLedger {
   /** Pieces the driver sent to each executor: its "any piece" requests cannot name those still in flight. */
   private final Map<Integer, BitSet> sentTo = new HashMap<>();
   private final int[] sendCount;
+  /** Executors holding each piece. */
+  private final int[] holderCount;
   private int announced;
 
   PieceLedger(long broadcastId, int pieceCount, boolean peerSharing) {
@@ -26,6 +28,7 @@ final class PieceLedger {
     this.pieceCount = pieceCount;
     this.peerSharing = peerSharing;
     this.sendCount = new int[pieceCount];
+    this.holderCount = new int[pieceCount];
   }
 
   /** Records that {@code executor} holds {@code piece}; false if out of range or already known. */
@@ -38,8 +41,14 @@ final class PieceLedger {
       return false;
     }
     held.set(piece);
+    holderCount[piece]++;
     announced++;
     return true;
+  }
+
+  /** How many executors hold {@code piece}. */
+  int holders(int piece) {
+    return holderCount[piece];
   }
 
   /**
@@ -50,6 +59,9 @@ final class PieceLedger {
     BitSet held = holdings.remove(executor);
     if (held != null) {
       announced -= held.cardinality();
+      for (int i = held.nextSetBit(0); i >= 0; i = held.nextSetBit(i + 1)) {
+        holderCount[i]--;
+      }
     }
     subscribers.remove(executor);
     BitSet sent = sentTo.remove(executor);
@@ -63,12 +75,7 @@ final class PieceLedger {
   }
 
   private boolean heldByAnyone(int piece) {
-    for (BitSet h : holdings.values()) {
-      if (h.get(piece)) {
-        return true;
-      }
-    }
-    return false;
+    return holderCount[piece] > 0;
   }
 
   /** Total pieces held over all executors: progress, from 0 to executors × pieceCount. */
@@ -118,5 +125,6 @@ final class PieceLedger {
     sentTo.clear();
     announced = 0;
     java.util.Arrays.fill(sendCount, 0);
+    java.util.Arrays.fill(holderCount, 0);
   }
 }

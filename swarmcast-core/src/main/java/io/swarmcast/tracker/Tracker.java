@@ -17,7 +17,12 @@ import java.util.TreeMap;
  * them holds which piece of each broadcast, and which broadcasts were destroyed and where.
  *
  * <p>Announcements are relayed at once as {@link Have} notices to every executor that asked for the
- * broadcast's locations, so fetchers learn of new sources without polling. Executors are forgotten
+ * broadcast's locations, so fetchers learn of new sources without polling — but only for a piece's
+ * first {@value #RELAYED_HOLDERS} holders. Relaying every holder to every subscriber costs pieces × N²
+ * small messages, all on the driver's upload, the one link every byte of the broadcast crosses: at 16
+ * executors that was 8 % of the driver's bytes and time. Two sources per piece are enough to spread
+ * the load (each executor is the first holder of the pieces the driver sent it), and a fetcher that
+ * loses its sources asks for {@link Locations} again, which list every holder. Executors are forgotten
  * when their connection closes. Thread-safe: every method holds the tracker's lock; it sends notices
  * (non-blocking writes) under it.
  */
@@ -27,6 +32,8 @@ public final class Tracker {
    * many pieces a broadcast has. Holders past it are learned from {@link Have} notices instead.
    */
   static final int LOCATIONS_MAX_BYTES = 1 << 20;
+  /** Holders of a piece that are relayed as {@link Have} notices; later ones are in {@link Locations} only. */
+  static final int RELAYED_HOLDERS = 2;
   /** How many destroyed broadcasts are remembered, to explain late use. */
   private static final int DESTROYED_REMEMBERED = 10_000;
 
@@ -111,7 +118,8 @@ public final class Tracker {
   public synchronized void announce(int executorId, long broadcastId, int piece) {
     PieceLedger l = ledgers.get(broadcastId);
     ExecutorInfo from = executors.get(executorId);
-    if (l == null || from == null || !l.record(executorId, piece) || !l.peerSharing) {
+    if (l == null || from == null || !l.record(executorId, piece) || !l.peerSharing
+        || l.holders(piece) > RELAYED_HOLDERS) {
       return;
     }
     Have have = new Have(broadcastId, piece, executorId, from.host(), from.port());

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
@@ -46,7 +45,6 @@ public final class Connection {
       return false;
     }
   }
-  private final AtomicInteger piecesBeingSent = new AtomicInteger();
   private volatile int remoteNodeId;
 
   Connection(Channel channel, Duration timeout) {
@@ -97,25 +95,22 @@ public final class Connection {
     return answer;
   }
 
-  /** Sends a notice or an answer; failures to send close the connection. */
-  public void send(Message message) {
-    boolean piece = message instanceof PieceData;
-    if (piece) {
-      piecesBeingSent.incrementAndGet();
-    }
+  /**
+   * Sends a notice or an answer. The future completes when the socket has taken the whole message (for
+   * a piece, about when it has left the host: see {@link TransportContext}), or fails if it could not
+   * be sent; a failure to send also closes the connection.
+   */
+  public CompletableFuture<Void> send(Message message) {
+    CompletableFuture<Void> written = new CompletableFuture<>();
     channel.writeAndFlush(message).addListener((ChannelFutureListener) f -> {
-      if (piece) {
-        piecesBeingSent.decrementAndGet();
-      }
-      if (!f.isSuccess()) {
+      if (f.isSuccess()) {
+        written.complete(null);
+      } else {
+        written.completeExceptionally(f.cause());
         f.channel().close();
       }
     });
-  }
-
-  /** Pieces written to this connection that the socket has not taken yet: the send backlog. */
-  public int piecesBeingSent() {
-    return piecesBeingSent.get();
+    return written;
   }
 
   /** Completes the request an inbound answer belongs to; returns false if no request waits for it. */

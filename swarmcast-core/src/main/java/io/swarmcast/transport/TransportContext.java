@@ -11,6 +11,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -18,6 +19,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.swarmcast.conf.SwarmConf;
@@ -33,22 +35,30 @@ import java.util.concurrent.TimeUnit;
 /**
  * Owns one node's event loops and builds every pipeline, client and server alike:
  * <pre>
- *   framer (length prefix, max frame) → MessageDecoder → MessageEncoder → ConnectionHandler(node handler)
+ *   flush consolidation → framer (length prefix, max frame) → MessageDecoder → MessageEncoder → ConnectionHandler(node handler)
  * </pre>
  * Native epoll is used when available and enabled ({@code swarmcast.network.native}); Java NIO
  * otherwise. Thread-safe; {@link #close()} stops the event loops and with them every connection.
  */
 public final class TransportContext implements AutoCloseable {
   private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("swarmcast.connection");
+  /**
+   * Unsent bytes a socket takes beyond what is on its way (TCP_NOTSENT_LOWAT, epoll only). Without it
+   * the kernel buffers up to megabytes per socket, so a write "completes" long before its bytes leave,
+   * and a node cannot pace its uploads (see {@code UploadSlots}); nor can anything overtake a queue of
+   * pieces it has already handed over.
+   */
+  static final long NOT_SENT_LOW_WATERMARK = 64 << 10;
 
   private final EventLoopGroup group;
   private final Class<? extends ServerChannel> serverChannelType;
   private final Class<? extends Channel> channelType;
+  private final boolean epoll;
   private final int maxFrameLength;
   private final Duration timeout;
 
   public TransportContext(SwarmConf conf, SecurityManager security, String name) {
-    boolean epoll = conf.get(SwarmConf.NATIVE_TRANSPORT) && Epoll.isAvailable();
+    this.epoll = conf.get(SwarmConf.NATIVE_TRANSPORT) && Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(conf.get(SwarmConf.IO_THREADS),
         new DefaultThreadFactory("swarmcast-" + name, true), io);
@@ -74,6 +84,9 @@ public final class TransportContext implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childHandler(initializer(handler));
+    if (epoll) {
+      b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATERMARK);
+    }
     try {
       Channel ch = b.bind(host, port).sync().channel();
       return new TransportServer(ch);
@@ -92,6 +105,9 @@ public final class TransportContext implements AutoCloseable {
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
         .handler(initializer(handler));
+    if (epoll) {
+      b.option(EpollChannelOption.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATERMARK);
+    }
     b.connect(new InetSocketAddress(host, port)).addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         result.complete(f.channel().attr(CONNECTION).get());
@@ -109,6 +125,8 @@ public final class TransportContext implements AutoCloseable {
       protected void initChannel(SocketChannel ch) {
         Connection connection = new Connection(ch, timeout);
         ch.pipeline()
+            // Small notices (Have, Announce) are flushed once per event-loop turn, not one packet each.
+            .addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
             .addLast("framer", MessageDecoder.framer(maxFrameLength))
             .addLast("decoder", MessageDecoder.INSTANCE)
             .addLast("encoder", MessageEncoder.INSTANCE)

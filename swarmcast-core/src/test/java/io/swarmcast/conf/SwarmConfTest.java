@@ -28,7 +28,9 @@ class SwarmConfTest {
     assertThat(conf.get(SwarmConf.EXECUTOR_HOST)).isEqualTo("127.0.0.1");
     assertThat(conf.get(SwarmConf.EXECUTOR_PORT)).isZero();
     assertThat(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT)).isEqualTo(16);
-    assertThat(conf.get(SwarmConf.FETCH_MAX_PER_PEER)).isEqualTo(2);
+    assertThat(conf.get(SwarmConf.FETCH_MAX_PER_PEER)).isEqualTo(1);
+    assertThat(conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER)).isEqualTo(2);
+    assertThat(conf.get(SwarmConf.UPLOAD_SLOTS)).isEqualTo(2);
     assertThat(conf.get(SwarmConf.NETWORK_TIMEOUT)).isEqualTo(Duration.ofSeconds(30));
     assertThat(conf.get(SwarmConf.MAX_FRAME_SIZE)).isEqualTo(65L << 20);
     assertThat(conf.get(SwarmConf.IO_THREADS)).isEqualTo(2);

@@ -10,6 +10,7 @@ import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
 import io.swarmcast.protocol.ExecutorRegistered;
+import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
 import io.swarmcast.protocol.Hello;
 import io.swarmcast.protocol.Message;
@@ -25,6 +26,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -181,6 +183,103 @@ class SwarmNodeIT {
     }
   }
 
+  /**
+   * Have notices name only a piece's first two holders. A fetcher whose known holders die must learn
+   * the others from the tracker, not wait for duplicates from the driver.
+   */
+  @Test
+  void aFetcherWhoseKnownHoldersDieFindsTheUnannouncedOnes() throws Exception {
+    byte[] value = random(1 << 20, 4);
+    Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
+    int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality(); // 17: 64 KiB each and a tail
+    AtomicInteger askedTheDead = new AtomicInteger();
+    AtomicInteger servedByThird = new AtomicInteger();
+    java.util.Map<Integer, byte[]> thirdHolds = new java.util.concurrent.ConcurrentHashMap<>();
+
+    try (TransportContext dying = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "dying");
+        TransportContext alive = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "third")) {
+      // The first two holders of every piece (relayed): they never answer, and will die.
+      MessageHandler silent = (from, m) -> {
+        if (m instanceof Hello h) {
+          from.setRemoteNodeId(h.nodeId());
+          from.send(new Ack(h.requestId()));
+        } else if (m instanceof FetchPiece) {
+          askedTheDead.incrementAndGet();
+        }
+      };
+      // The third holder (recorded, not relayed): got every piece from the driver, serves them.
+      MessageHandler honest = (from, m) -> {
+        if (m instanceof Hello h) {
+          from.setRemoteNodeId(h.nodeId());
+          from.send(new Ack(h.requestId()));
+        } else if (m instanceof FetchPiece f) {
+          servedByThird.incrementAndGet();
+          from.send(new PieceData(f.requestId(), f.broadcastId(), f.piece(), Unpooled.wrappedBuffer(thirdHolds.get(f.piece()))));
+        }
+      };
+      for (int i = 0; i < 2; i++) {
+        Connection toDriver = registerFake(dying, silent);
+        for (int p = 0; p < pieces; p++) {
+          toDriver.send(new Announce(b.id(), p));
+        }
+      }
+      awaitHeld(b.id(), 2 * pieces);
+
+      try (BroadcastManager executor = startExecutor()) {
+        Broadcast<byte[]> shipped = roundTrip(b);
+        java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(shipped::value);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (askedTheDead.get() < 2 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        assertThat(askedTheDead.get()).as("the fetcher waits on the two relayed holders").isGreaterThanOrEqualTo(2);
+
+        // Now the third holder of every piece appears; the fetcher is not told.
+        Connection third = registerFake(alive, honest);
+        // It takes what the driver never sent (the fetcher got its first pieces from the driver, in
+        // parallel with asking where the rest are), so the driver has no fresh piece left for anyone.
+        java.util.BitSet none = new java.util.BitSet();
+        for (Message m = null; !(m instanceof Ack); ) {
+          m = third.request(id -> new FetchAnyPiece(id, b.id(), false, pieces, none), PieceData.class, Ack.class)
+              .get(5, TimeUnit.SECONDS);
+          if (m instanceof PieceData d) {
+            thirdHolds.put(d.piece(), io.netty.buffer.ByteBufUtil.getBytes(d.data()));
+            d.data().release();
+            third.send(new Announce(b.id(), d.piece()));
+          }
+        }
+        int fromDriverAtStart = pieces - thirdHolds.size();
+        assertThat(fromDriverAtStart).as("pieces the fetcher asked the driver for before it knew holders").isBetween(0, 2);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (driver.tracker().piecesHeldByExecutors(b.id()) < 2 * pieces + pieces && System.nanoTime() < until) {
+          Thread.sleep(5);
+        }
+        dying.close();
+
+        assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(value);
+        assertThat(servedByThird.get()).as("pieces the fetcher got from the unannounced holder").isPositive();
+        var stats = executor.node().stats().of(b.id());
+        long serialized = 0;
+        for (int p = 0; p < pieces; p++) {
+          io.netty.buffer.ByteBuf piece = driver.blockManager().getPiece(b.id(), p);
+          serialized += piece.readableBytes();
+          piece.release();
+        }
+        assertThat(stats.fromPeersBytes() + stats.fromDriverBytes()).as("no piece twice, no duplicates from the driver")
+            .isEqualTo(serialized);
+      }
+    }
+  }
+
+  /** Registers a fake executor that serves with {@code handler}; returns its connection to the driver. */
+  private Connection registerFake(TransportContext transport, MessageHandler handler) throws Exception {
+    TransportServer server = transport.listen("127.0.0.1", 0, handler);
+    Connection toDriver = transport.connect("127.0.0.1", driver.endpoint().port(), handler).get(5, TimeUnit.SECONDS);
+    toDriver.request(id -> new RegisterExecutor(id, Message.PROTOCOL_VERSION, "127.0.0.1", server.port()),
+        ExecutorRegistered.class).get(5, TimeUnit.SECONDS);
+    return toDriver;
+  }
+
   /** True once the peer closed (EOF or reset); false if it sent bytes instead. */
   private static boolean readUntilClosed(InputStream in) throws java.io.IOException {
     try {
@@ -195,7 +294,7 @@ class SwarmNodeIT {
     while (driver.tracker().piecesHeldByExecutors(id) < pieces && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    assertThat(driver.tracker().piecesHeldByExecutors(id)).isEqualTo(pieces);
+    assertThat(driver.tracker().piecesHeldByExecutors(id)).as("pieces held over all executors").isEqualTo(pieces);
   }
 
   @SuppressWarnings("unchecked")

@@ -1,0 +1,123 @@
+package io.swarmcast.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.swarmcast.transport.Connection;
+import io.swarmcast.transport.LoopbackConnections;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class UploadSlotsTest {
+  private LoopbackConnections net;
+  private Connection a;
+  private Connection b;
+  private final List<String> started = new ArrayList<>();
+  private final List<CompletableFuture<Void>> writes = new ArrayList<>();
+
+  @BeforeEach
+  void connect() throws Exception {
+    net = new LoopbackConnections();
+    a = net.connect();
+    b = net.connect();
+  }
+
+  @AfterEach
+  void stop() {
+    net.close();
+  }
+
+  /** An upload that records its start and whose write completes when the test says so. */
+  private UploadSlots.Upload upload(String name) {
+    return () -> {
+      started.add(name);
+      CompletableFuture<Void> w = new CompletableFuture<>();
+      writes.add(w);
+      return w;
+    };
+  }
+
+  @Test
+  void runsAtMostSlotsAtOnceAndStartsTheRestInOrderAsWritesFinish() {
+    UploadSlots slots = new UploadSlots(2, 10);
+    for (String name : List.of("1", "2", "3", "4", "5")) {
+      assertThat(slots.offer(name.compareTo("3") < 0 ? a : b, upload(name))).isTrue();
+    }
+    assertThat(started).containsExactly("1", "2");
+    assertThat(slots.waiting()).isEqualTo(3);
+
+    writes.get(1).complete(null);
+    assertThat(started).containsExactly("1", "2", "3");
+    writes.get(0).completeExceptionally(new RuntimeException("connection reset")); // a failed write frees its slot too
+    assertThat(started).containsExactly("1", "2", "3", "4");
+    assertThat(slots.running()).isEqualTo(2);
+    writes.get(2).complete(null);
+    writes.get(3).complete(null);
+    writes.get(4).complete(null);
+    assertThat(started).containsExactly("1", "2", "3", "4", "5");
+    assertThat(slots.running()).isZero();
+    assertThat(slots.waiting()).isZero();
+  }
+
+  @Test
+  void oneConnectionCannotQueueMoreThanItsShare() {
+    UploadSlots slots = new UploadSlots(1, 3);
+    assertThat(slots.offer(a, upload("a1"))).isTrue();
+    assertThat(slots.offer(a, upload("a2"))).isTrue();
+    assertThat(slots.offer(a, upload("a3"))).isTrue();
+    assertThat(slots.offer(a, upload("a4"))).as("a's fourth, while three are queued or running").isFalse();
+    assertThat(slots.offer(b, upload("b1"))).as("another connection still gets in").isTrue();
+
+    writes.get(0).complete(null); // a1 done: a may queue one more
+    assertThat(slots.offer(a, upload("a5"))).isTrue();
+    assertThat(slots.waiting()).isEqualTo(3); // a3, b1, a5 behind a2
+  }
+
+  @Test
+  void uploadsThatSendNothingOrThrowFreeTheirSlotAtOnce() {
+    UploadSlots slots = new UploadSlots(1, 10);
+    slots.offer(a, () -> {
+      started.add("answered without a piece");
+      return null;
+    });
+    slots.offer(a, () -> {
+      started.add("threw");
+      throw new IllegalStateException("boom");
+    });
+    slots.offer(a, () -> {
+      started.add("already written");
+      return CompletableFuture.completedFuture(null);
+    });
+    slots.offer(b, upload("last"));
+
+    assertThat(started).containsExactly("answered without a piece", "threw", "already written", "last");
+    assertThat(slots.running()).isEqualTo(1);
+  }
+
+  @Test
+  void uploadsForAClosedConnectionAreSkipped() throws Exception {
+    UploadSlots slots = new UploadSlots(1, 10);
+    slots.offer(b, upload("b1"));
+    slots.offer(a, upload("a1"));
+    slots.offer(b, upload("b2"));
+    a.close();
+    a.closeFuture().get(5, TimeUnit.SECONDS);
+
+    writes.get(0).complete(null);
+
+    assertThat(started).containsExactly("b1", "b2");
+  }
+
+  @Test
+  void limitsMustBePositive() {
+    assertThatThrownBy(() -> new UploadSlots(0, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadSlots(1, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+}

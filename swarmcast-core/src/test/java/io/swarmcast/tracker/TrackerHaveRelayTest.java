@@ -1,0 +1,78 @@
+package io.swarmcast.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swarmcast.protocol.Have;
+import io.swarmcast.transport.LoopbackConnections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Have notices over real connections: who is told, and that only a piece's first holders are relayed. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class TrackerHaveRelayTest {
+  private static final long ID = 9;
+  private final Tracker tracker = new Tracker();
+  private LoopbackConnections net;
+
+  @AfterEach
+  void stop() {
+    if (net != null) {
+      net.close();
+    }
+  }
+
+  private int[] subscribedExecutors(int n) throws Exception {
+    net = new LoopbackConnections();
+    tracker.addBroadcast(ID, 8, true);
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = tracker.register("10.0.0." + (i + 1), 7000 + i, net.connect()).id();
+      tracker.locations(1, ids[i], ID).orElseThrow();
+    }
+    return ids;
+  }
+
+  private List<Have> haves(int atLeast) throws InterruptedException {
+    return net.awaitReceived(atLeast).stream().map(r -> (Have) r.message()).toList();
+  }
+
+  @Test
+  void onlyTheFirstHoldersOfAPieceAreRelayedToTheOtherSubscribers() throws Exception {
+    int[] e = subscribedExecutors(4);
+    tracker.announce(e[0], ID, 0);
+    tracker.announce(e[1], ID, 0);
+    tracker.announce(e[2], ID, 0); // a third holder: recorded, not relayed
+    tracker.announce(e[2], ID, 5); // its first piece 5: relayed to the three others
+
+    List<Have> got = haves(9);
+
+    assertThat(got).hasSize(9);
+    assertThat(got).filteredOn(h -> h.piece() == 0).extracting(Have::executorId)
+        .containsExactlyInAnyOrder(e[0], e[0], e[0], e[1], e[1], e[1]);
+    assertThat(got).filteredOn(h -> h.piece() == 5).extracting(Have::executorId).containsOnly(e[2]).hasSize(3);
+    assertThat(got).filteredOn(h -> h.executorId() == e[2]).extracting(Have::host, Have::port)
+        .containsOnly(org.assertj.core.groups.Tuple.tuple("10.0.0.3", 7002));
+    // The tracker still knows the third holder: Locations list it.
+    assertThat(tracker.locations(2, e[3], ID).orElseThrow().holders()).hasSize(3);
+  }
+
+  @Test
+  void aHolderIsRelayedAgainOnceEarlierHoldersAreGone() throws Exception {
+    int[] e = subscribedExecutors(4);
+    tracker.announce(e[0], ID, 0);
+    tracker.announce(e[1], ID, 0);
+    assertThat(haves(6)).hasSize(6);
+    tracker.unregister(e[0]);
+    tracker.unregister(e[1]);
+
+    tracker.announce(e[2], ID, 0); // holders now: e[2] only
+    tracker.announce(e[3], ID, 0); // and e[3]: the second holder, relayed
+
+    List<Have> got = haves(8);
+    assertThat(got).hasSize(8);
+    assertThat(got.subList(6, 8)).extracting(Have::executorId).containsExactlyInAnyOrder(e[2], e[3]);
+  }
+}
