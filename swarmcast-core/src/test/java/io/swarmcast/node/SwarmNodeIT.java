@@ -271,6 +271,55 @@ class SwarmNodeIT {
     }
   }
 
+  /**
+   * The end game: of a piece's two holders, one never answers. Its requests must not wait for the
+   * network timeout (30 s): once nothing else is left to ask, the other holder is asked too.
+   */
+  @Test
+  void aPieceStuckAtASilentHolderIsAlsoAskedOfAnother() throws Exception {
+    byte[] value = random(1 << 20, 5);
+    Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
+    int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality();
+    AtomicInteger askedTheSilent = new AtomicInteger();
+    AtomicInteger servedByHonest = new AtomicInteger();
+
+    try (TransportContext holders = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "holders")) {
+      MessageHandler silent = (from, m) -> {
+        if (m instanceof Hello h) {
+          from.setRemoteNodeId(h.nodeId());
+          from.send(new Ack(h.requestId()));
+        } else if (m instanceof FetchPiece) {
+          askedTheSilent.incrementAndGet();
+        }
+      };
+      MessageHandler honest = (from, m) -> {
+        if (m instanceof Hello h) {
+          from.setRemoteNodeId(h.nodeId());
+          from.send(new Ack(h.requestId()));
+        } else if (m instanceof FetchPiece f) {
+          servedByHonest.incrementAndGet();
+          from.send(new PieceData(f.requestId(), f.broadcastId(), f.piece(), driver.blockManager().getPiece(f.broadcastId(), f.piece())));
+        }
+      };
+      for (MessageHandler holder : List.of(silent, honest)) {
+        Connection toDriver = registerFake(holders, holder);
+        for (int p = 0; p < pieces; p++) {
+          toDriver.send(new Announce(b.id(), p));
+        }
+      }
+      awaitHeld(b.id(), 2 * pieces);
+
+      try (BroadcastManager executor = startExecutor()) {
+        long t0 = System.nanoTime();
+        assertThat(java.util.concurrent.CompletableFuture.supplyAsync(roundTrip(b)::value).get(15, TimeUnit.SECONDS))
+            .isEqualTo(value);
+        assertThat(askedTheSilent.get()).as("the silent holder was asked").isPositive();
+        assertThat(servedByHonest.get()).isPositive();
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).as("well within the 30 s network timeout").isLessThan(10);
+      }
+    }
+  }
+
   /** Registers a fake executor that serves with {@code handler}; returns its connection to the driver. */
   private Connection registerFake(TransportContext transport, MessageHandler handler) throws Exception {
     TransportServer server = transport.listen("127.0.0.1", 0, handler);
