@@ -147,7 +147,6 @@ final class BenchCommand implements Callable<Integer> {
 
     List<BenchSummary.Group> groups = BenchSummary.groups(rows);
     BenchSummary.Setup setup = new BenchSummary.Setup(commandLine(), loopback, size, rate, delay, failures);
-    Files.writeString(out.resolve("results.csv"), csv(rows));
     Files.writeString(out.resolve("summary.md"), BenchSummary.markdown(setup, groups));
     try {
       BenchChart.write(out.resolve("time-vs-executors.png"), groups, setup);
@@ -235,6 +234,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (reps < 1) {
       throw new CommandLine.ParameterException(cl, "--reps must be at least 1: " + reps);
+    }
+    if (BroadcastRounds.sizeProblem(size) != null) {
+      throw new CommandLine.ParameterException(cl, BroadcastRounds.sizeProblem(size));
     }
     if (!loopback && rateBits == null) {
       throw new CommandLine.ParameterException(cl, "--rate is required (e.g. --rate 100mbit), unless --loopback");

@@ -56,13 +56,14 @@ final class BenchRun implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
 
     // The executors join once: start them only when the driver is listening.
-    long listenDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(60, timeoutSeconds));
+    long listenSeconds = Math.min(60, timeoutSeconds);
+    long listenDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(listenSeconds);
     while (!contains(driverLog, "driver listening on")) {
       if (!driver.isAlive()) {
         return fail(jsonl, rateBits, "driver exited with " + driver.exitValue() + " before listening:\n" + tail(driverLog));
       }
       if (System.nanoTime() > listenDeadline) {
-        return fail(jsonl, rateBits, "driver did not listen within 60 s:\n" + tail(driverLog));
+        return fail(jsonl, rateBits, "driver did not listen within " + listenSeconds + " s:\n" + tail(driverLog));
       }
       Thread.sleep(50);
     }

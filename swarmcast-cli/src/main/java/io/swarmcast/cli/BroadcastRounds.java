@@ -45,10 +45,15 @@ final class BroadcastRounds {
     return results;
   }
 
+  /** The largest value a round can broadcast: a byte[]. */
+  static final long MAX_SIZE = Integer.MAX_VALUE - 16;
+
+  /** Why {@code size} cannot be broadcast, or null if it can: checked with the other options, before anything starts. */
+  static String sizeProblem(long size) {
+    return size > MAX_SIZE ? "--size " + size + " exceeds the largest byte[] value (2 GiB)" : null;
+  }
+
   private RoundResult runOnce(long size, int rep, long seed) throws Exception {
-    if (size > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("--size " + size + " exceeds the largest byte[] value (2 GiB)");
-    }
     byte[] value = new byte[(int) size];
     new SplittableRandom(seed).nextBytes(value);
     byte[] digest = ReadTaskHandler.digest(value);

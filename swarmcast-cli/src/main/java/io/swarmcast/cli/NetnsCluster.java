@@ -149,20 +149,27 @@ final class NetnsCluster implements AutoCloseable {
 
   /** Runs a short command, returning its exit code and output; never throws (exit 127 if it cannot start). */
   static Result run(List<String> cmd) {
+    java.nio.file.Path output = null;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      // Output goes to a file, read after the wait: reading a pipe first would block past the timeout
+      // if the command hung with its output open.
+      output = java.nio.file.Files.createTempFile("swarmcast-cmd", ".out");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
       p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return new Result(124, "timed out: " + NetnsPlan.render(cmd));
       }
-      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+      return new Result(p.exitValue(), java.nio.file.Files.readString(output, StandardCharsets.UTF_8));
     } catch (IOException e) {
       return new Result(127, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Result(130, "interrupted");
+    } finally {
+      if (output != null) {
+        output.toFile().delete();
+      }
     }
   }
 

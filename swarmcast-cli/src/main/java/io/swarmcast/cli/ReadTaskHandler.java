@@ -105,12 +105,14 @@ final class ReadTaskHandler implements TaskHandler {
     }
   }
 
+  private static final net.jpountz.xxhash.XXHash64 XXH64 = XXHashFactory.fastestInstance().hash64();
+
   /**
    * XXH64 of {@code bytes}, as 8 bytes. An end-to-end check by a different function than the pieces'
    * CRC32C, and cheap (GB/s): with SHA-256, executors that finished early slowed the others down.
    */
   static byte[] digest(byte[] bytes) {
-    long h = XXHashFactory.fastestInstance().hash64().hash(bytes, 0, bytes.length, 0x5357_4152_4d43_4153L);
+    long h = XXH64.hash(bytes, 0, bytes.length, 0x5357_4152_4d43_4153L);
     return java.nio.ByteBuffer.allocate(8).putLong(h).array();
   }
 

@@ -59,6 +59,9 @@ final class RoundOptions {
     if (warmup < 0) {
       throw new IllegalArgumentException("--warmup must not be negative: " + warmup);
     }
+    if (BroadcastRounds.sizeProblem(size) != null) {
+      throw new IllegalArgumentException(BroadcastRounds.sizeProblem(size));
+    }
   }
 
   /** The driver's configuration these options describe. */

@@ -83,8 +83,11 @@ class BenchUnitsTest {
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void usageErrorsNeedNoRoot() {
     PrintStream saved = System.err;
-    System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
+      assertThat(SwarmcastCli.run("bench", "--loopback", "--size", "3g")).isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8)).as("refused before any JVM starts").contains("exceeds the largest byte[] value");
       assertThat(SwarmcastCli.run("bench", "--executors", "1,2")).as("no --rate").isEqualTo(2);
       assertThat(SwarmcastCli.run("bench", "--rate", "1gbit", "--executors", "0")).isEqualTo(2);
       assertThat(SwarmcastCli.run("bench", "--rate", "1gbit", "--factory", "torrent,bogus")).isEqualTo(2);

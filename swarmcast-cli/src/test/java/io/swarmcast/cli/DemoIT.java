@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The packaged command, as a user runs it: {@code swarmcast demo --json} in its own process. */
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+// A separate thread: the tests read a child's output, and only then can a hung child be noticed.
+@Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DemoIT {
   @Test
   void demoReportsEveryExecutorVerifiedWithPeersSupplyingMostBytes() throws Exception {

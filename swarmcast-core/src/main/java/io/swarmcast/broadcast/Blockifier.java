@@ -108,11 +108,6 @@ public final class Blockifier {
     return new Pieces(out, checksums, pieces.totalBytes());
   }
 
-  /** {@link #split(Pieces, int, int, int, int)} without a ramp: every piece {@code pieceSize} but the last. */
-  public static Pieces split(Pieces pieces, int blockSize, int pieceSize) {
-    return split(pieces, blockSize, pieceSize, pieceSize, 1);
-  }
-
   /** Reads the value back from its pieces, in order; does not release them. */
   public static Object unblockify(List<ByteBuf> pieces, Serializer serializer, CompressionCodec codec,
       ClassLoader loader) throws IOException {

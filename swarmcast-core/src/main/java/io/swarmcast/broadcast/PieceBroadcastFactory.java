@@ -23,6 +23,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
   private volatile int blockSize;
   private volatile int minBlockSize;
   private volatile int piecesPerExecutor;
+  private volatile int piecesAskedAtOnce;
 
   @Override
   public void initialize(boolean isDriver, SwarmConf conf, SecurityManager security, SwarmNode node) {
@@ -34,6 +35,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     this.blockSize = (int) (long) conf.get(SwarmConf.BLOCK_SIZE);
     this.minBlockSize = (int) (long) conf.get(SwarmConf.MIN_BLOCK_SIZE);
     this.piecesPerExecutor = conf.get(SwarmConf.PIECES_PER_EXECUTOR);
+    this.piecesAskedAtOnce = conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER);
     this.node = node;
   }
 
@@ -46,19 +48,18 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     DriverNode driver = driver("create a broadcast");
     if (isLocal) {
       driver.blockManager().putValue(id, value);
-      return create(id, driver, new PieceLayout(0, 0, new int[0], serializer.name(), codec.shortName()), true, value);
+      return create(id, driver, new PieceLayout(0, new int[0], serializer.name(), codec.shortName()), true, value);
     }
     Blockifier.Pieces pieces;
-    int pieceSize;
     try {
       pieces = Blockifier.blockify(value, serializer, codec, blockSize, ByteBufAllocator.DEFAULT);
       // Only a swarm gains from small pieces: with the direct factory nobody forwards them.
-      int sharers = mode() == FetchMode.SWARM ? driver.executors().size() : 1;
-      pieceSize = Blockifier.pieceSizeFor(pieces.totalBytes(), blockSize, minBlockSize, piecesPerExecutor, sharers);
-      // Ramp up from minBlockSize over the pieces the driver sends first (2 per executor at once).
-      pieces = mode() == FetchMode.SWARM
-          ? Blockifier.split(pieces, blockSize, pieceSize, Math.min(minBlockSize, pieceSize), 2 * Math.max(1, sharers))
-          : Blockifier.split(pieces, blockSize, pieceSize);
+      if (mode() == FetchMode.SWARM) {
+        int sharers = Math.max(1, driver.executors().size());
+        int pieceSize = Blockifier.pieceSizeFor(pieces.totalBytes(), blockSize, minBlockSize, piecesPerExecutor, sharers);
+        // Ramp up from minBlockSize over the pieces the driver sends first (maxFromDriver per executor at once).
+        pieces = Blockifier.split(pieces, blockSize, pieceSize, Math.min(minBlockSize, pieceSize), piecesAskedAtOnce * sharers);
+      }
     } catch (IOException | RuntimeException e) {
       throw new BroadcastException("cannot serialize the value of Broadcast(" + id + ") with the " + serializer.name()
           + " serializer: " + e, e);
@@ -68,7 +69,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     }
     driver.registerBroadcast(id, pieces.checksums().length, mode());
     driver.blockManager().putValue(id, value);
-    PieceLayout layout = new PieceLayout(pieces.totalBytes(), pieceSize, pieces.checksums(), serializer.name(), codec.shortName());
+    PieceLayout layout = new PieceLayout(pieces.totalBytes(), pieces.checksums(), serializer.name(), codec.shortName());
     return create(id, driver, layout, false, value);
   }
 

@@ -3,11 +3,10 @@ package io.swarmcast.broadcast;
 import java.io.Serializable;
 
 /**
- * What a handle knows about its broadcast's bytes: their total size, the piece size (all pieces but
- * the last), each piece's
- * CRC32C, and how to turn the bytes back into the value. Immutable.
+ * What a handle knows about its broadcast's bytes: their total size, each piece's CRC32C (pieces
+ * vary in size: see {@code Blockifier.split}), and how to turn the bytes back into the value. Immutable.
  */
-record PieceLayout(long totalBytes, int pieceSize, int[] checksums, String serializer, String codec)
+record PieceLayout(long totalBytes, int[] checksums, String serializer, String codec)
     implements Serializable {
   int pieceCount() {
     return checksums.length;

@@ -44,7 +44,7 @@ public final class SwarmConf {
   public static final ConfKey<Integer> FETCH_MAX_FROM_DRIVER = ConfKey.integer("swarmcast.fetch.maxFromDriver", 2, 1, 16,
       "Piece requests an executor keeps outstanding to the driver, so the driver's link never waits for a round trip.");
   public static final ConfKey<Integer> UPLOAD_SLOTS = ConfKey.integer("swarmcast.upload.slots", 2, 1, 64,
-      "Piece uploads a node sends at once, each at the link's full rate; further requests wait in order.");
+      "Piece uploads a node sends at once, each at the link's full rate; further requests wait in order (paced with native epoll only).");
   public static final ConfKey<Duration> NETWORK_TIMEOUT = ConfKey.duration("swarmcast.network.timeout", "30s",
       "How long a request (connect, fetch, remove, register) may take before it fails.");
   public static final ConfKey<Long> MAX_FRAME_SIZE = ConfKey.bytes("swarmcast.network.maxFrameSize", "65m",

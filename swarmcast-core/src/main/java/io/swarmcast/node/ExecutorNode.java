@@ -130,8 +130,7 @@ public final class ExecutorNode extends SwarmNode {
   private CompletableFuture<Connection> hello(Connection c) {
     // A failed handshake is the connection's failure, not an answer about some piece.
     return c.request(id -> new Hello(id, Message.PROTOCOL_VERSION, executorId), Ack.class).handle((ack, e) -> {
-      if (e != null) {
-        c.close();
+      if (e != null) { // the pool closes the connection
         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
         throw new java.util.concurrent.CompletionException(
             new IOException("handshake with " + c.remoteAddress() + " failed: " + cause.getMessage(), cause));

@@ -34,7 +34,7 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
     this.conf = conf;
     this.transport = transport;
     this.blocks = blocks;
-    this.uploads = new UploadSlots(conf.get(SwarmConf.UPLOAD_SLOTS), MAX_PIECES_QUEUED_PER_CONNECTION);
+    this.uploads = new UploadSlots(conf.get(SwarmConf.UPLOAD_SLOTS), MAX_PIECES_QUEUED_PER_CONNECTION, transport.timeout());
   }
 
   public abstract boolean isDriver();

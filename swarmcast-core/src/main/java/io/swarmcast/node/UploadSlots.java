@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounded: at most {@code maxPerConnection} uploads wait or run for one connection; beyond that
  * {@link #offer} refuses, so a peer cannot make a node queue without limit. A queued upload whose
- * connection has closed is skipped. Thread-safe.
+ * connection has closed is skipped. An upload the socket has not taken within {@code writeDeadline}
+ * (the receiver stopped reading) closes its connection, which fails the write and frees the slot:
+ * a few stalled receivers must not stop a node's uploads to everyone else. Thread-safe.
  */
 final class UploadSlots {
   private static final Logger LOG = LoggerFactory.getLogger(UploadSlots.class);
@@ -44,16 +47,19 @@ final class UploadSlots {
 
   private final int slots;
   private final int maxPerConnection;
+  private final java.time.Duration writeDeadline;
   private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
   private final Map<Connection, Integer> perConnection = new HashMap<>();
   private int running;
 
-  UploadSlots(int slots, int maxPerConnection) {
-    if (slots < 1 || maxPerConnection < 1) {
-      throw new IllegalArgumentException("slots and maxPerConnection must be positive: " + slots + ", " + maxPerConnection);
+  UploadSlots(int slots, int maxPerConnection, java.time.Duration writeDeadline) {
+    if (slots < 1 || maxPerConnection < 1 || writeDeadline.isNegative() || writeDeadline.isZero()) {
+      throw new IllegalArgumentException("slots, maxPerConnection and writeDeadline must be positive: " + slots + ", "
+          + maxPerConnection + ", " + writeDeadline);
     }
     this.slots = slots;
     this.maxPerConnection = maxPerConnection;
+    this.writeDeadline = writeDeadline;
   }
 
   /** Queues an upload for {@code to}; false, queuing nothing, if {@code to} already has its maximum. */
@@ -101,9 +107,16 @@ final class UploadSlots {
         finished(next);
         continue;
       }
-      written.whenComplete((v, e) -> {
+      CompletableFuture<Void> write = written;
+      write.whenComplete((v, e) -> {
         finished(next);
         drain();
+      });
+      CompletableFuture.delayedExecutor(writeDeadline.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+        if (!write.isDone()) {
+          LOG.warn("{} took no piece for {} ms; closing it", next.to(), writeDeadline.toMillis());
+          next.to().close();
+        }
       });
     }
   }

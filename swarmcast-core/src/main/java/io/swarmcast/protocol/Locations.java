@@ -43,9 +43,14 @@ public record Locations(long requestId, long broadcastId, int pieceCount, List<H
   public int encodedLength() {
     int n = 8 + 8 + 4 + 4;
     for (Holder h : holders) {
-      n += 4 + Wire.stringLength(h.host()) + 2 + Wire.bitSetLength(pieceCount);
+      n += holderLength(h.host(), pieceCount);
     }
     return n;
+  }
+
+  /** Encoded bytes of one holder entry, for senders that bound a reply's size. */
+  public static int holderLength(String host, int pieceCount) {
+    return 4 + Wire.stringLength(host) + 2 + Wire.bitSetLength(pieceCount);
   }
 
   @Override

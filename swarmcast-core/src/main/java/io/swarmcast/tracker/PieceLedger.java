@@ -67,15 +67,11 @@ final class PieceLedger {
     BitSet sent = sentTo.remove(executor);
     if (sent != null) {
       for (int i = sent.nextSetBit(0); i >= 0; i = sent.nextSetBit(i + 1)) {
-        if (sendCount[i] > 0 && !heldByAnyone(i)) {
+        if (sendCount[i] > 0 && holderCount[i] == 0) {
           sendCount[i]--;
         }
       }
     }
-  }
-
-  private boolean heldByAnyone(int piece) {
-    return holderCount[piece] > 0;
   }
 
   /** Total pieces held over all executors: progress, from 0 to executors × pieceCount. */
@@ -90,13 +86,10 @@ final class PieceLedger {
    * is false. Counts the send.
    */
   int chooseForDriver(int executor, BitSet exclude, boolean allowDuplicate) {
+    // Without allowDuplicate only never-sent pieces qualify (bestCount must be 0 below), which also
+    // excludes those already sent to this executor. With it, a piece sent here before may go again: it
+    // was lost (corrupt, or never arrived), since the executor is stalled when it asks.
     BitSet sent = sentTo.computeIfAbsent(executor, k -> new BitSet(pieceCount));
-    if (!allowDuplicate) {
-      // A piece already sent to this executor is still in flight to it, unless it was lost (corrupt,
-      // or never sent): a duplicate request, made only when the executor is stalled, may get it again.
-      exclude = (BitSet) exclude.clone();
-      exclude.or(sent);
-    }
     // Lowest index among the least sent: pieces go out in order, so the small ones a broadcast starts
     // with (see Blockifier.split) go first and the swarm can start forwarding early.
     int best = -1;

@@ -29,7 +29,8 @@ import java.util.TreeMap;
 public final class Tracker {
   /**
    * Bytes of holder entries one {@link Locations} reply may carry: far below any frame limit, however
-   * many pieces a broadcast has. Holders past it are learned from {@link Have} notices instead.
+   * many pieces a broadcast has. Past it a reply lists a window of the holders that starts at a random
+   * one, so different askers (and a fetcher asking again) learn different holders.
    */
   static final int LOCATIONS_MAX_BYTES = 1 << 20;
   /** Holders of a piece that are relayed as {@link Have} notices; later ones are in {@link Locations} only. */
@@ -114,7 +115,7 @@ public final class Tracker {
     return ledgers.containsKey(broadcastId);
   }
 
-  /** Records an announcement and relays it to the broadcast's other subscribers. */
+  /** Records an announcement; relays it to the broadcast's other subscribers if it names one of the piece's first holders. */
   public synchronized void announce(int executorId, long broadcastId, int piece) {
     PieceLedger l = ledgers.get(broadcastId);
     ExecutorInfo from = executors.get(executorId);
@@ -140,13 +141,16 @@ public final class Tracker {
     List<Locations.Holder> holders = new ArrayList<>();
     if (l.peerSharing) {
       l.subscribers.add(askerId);
+      List<Map.Entry<Integer, BitSet>> all = new ArrayList<>(l.holdings.entrySet());
+      int start = all.isEmpty() ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt(all.size());
       int bytes = 0;
-      for (Map.Entry<Integer, BitSet> e : l.holdings.entrySet()) {
+      for (int k = 0; k < all.size(); k++) {
+        Map.Entry<Integer, BitSet> e = all.get((start + k) % all.size());
         ExecutorInfo info = executors.get(e.getKey());
         if (e.getKey() == askerId || info == null) {
           continue;
         }
-        int entry = 4 + 2 + info.host().length() * 3 + 2 + 4 + (l.pieceCount + 7) / 8;
+        int entry = Locations.holderLength(info.host(), l.pieceCount);
         if (holders.size() >= Locations.MAX_HOLDERS || bytes + entry > LOCATIONS_MAX_BYTES) {
           break;
         }
@@ -160,7 +164,11 @@ public final class Tracker {
   /** See {@link PieceLedger#chooseForDriver}; -1 also for an unknown broadcast. */
   public synchronized int choosePieceToSend(long broadcastId, int executorId, BitSet exclude, boolean allowDuplicate) {
     PieceLedger l = ledgers.get(broadcastId);
-    return l == null ? -1 : l.chooseForDriver(executorId, exclude, allowDuplicate);
+    // The choice is made when an upload slot frees, possibly after the executor was lost: booking a
+    // piece for it then would count the piece as sent for good. Ids are never reused, so a lost one
+    // is below the next id and no longer registered.
+    boolean lost = executorId < nextExecutorId && !executors.containsKey(executorId);
+    return l == null || lost ? -1 : l.chooseForDriver(executorId, exclude, allowDuplicate);
   }
 
   /** Pieces of the broadcast held over all executors (progress). */

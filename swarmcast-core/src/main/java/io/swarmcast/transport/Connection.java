@@ -20,7 +20,8 @@ import java.util.function.LongFunction;
  * One TCP connection between two nodes, usable in both directions: each side can send requests,
  * matched to their answers by request id, and one-way notices.
  *
- * <p>Every request has a deadline ({@code swarmcast.network.timeout}); when the connection closes,
+ * <p>Every request has a deadline ({@code swarmcast.network.timeout}, or its own; none only if the
+ * caller asks for none); when the connection closes,
  * every outstanding request fails with an {@link IOException} naming the remote address.
  * Thread-safe.
  */

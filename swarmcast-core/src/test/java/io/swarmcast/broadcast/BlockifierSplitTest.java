@@ -82,7 +82,7 @@ class BlockifierSplitTest {
     Blockifier.Pieces blocks = Blockifier.blockify(new byte[10], Serializers.byName("java"), CompressionCodec.NONE, MIB,
         UnpooledByteBufAllocator.DEFAULT);
     try {
-      assertThatThrownBy(() -> Blockifier.split(blocks, MIB, 3000)).hasMessageContaining("does not divide");
+      assertThatThrownBy(() -> Blockifier.split(blocks, MIB, 3000, 3000, 1)).hasMessageContaining("does not divide");
     } finally {
       blocks.release();
     }

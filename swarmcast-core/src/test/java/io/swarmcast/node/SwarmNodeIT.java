@@ -163,11 +163,7 @@ class SwarmNodeIT {
           from.send(new PieceData(f.requestId(), f.broadcastId(), f.piece(), Unpooled.wrappedBuffer(random(65536, f.piece()))));
         }
       };
-      TransportServer server = transport.listen("127.0.0.1", 0, liar);
-      Connection toDriver = transport.connect("127.0.0.1", driver.endpoint().port(), liar).get(5, TimeUnit.SECONDS);
-      Message reg = toDriver.request(id -> new RegisterExecutor(id, Message.PROTOCOL_VERSION, "127.0.0.1", server.port()))
-          .get(5, TimeUnit.SECONDS);
-      assertThat(reg).isInstanceOf(ExecutorRegistered.class);
+      Connection toDriver = registerFake(transport, liar);
       for (int i = 0; i < 17; i++) {
         toDriver.send(new Announce(b.id(), i));
       }
@@ -179,7 +175,6 @@ class SwarmNodeIT {
         assertThat(corruptServed.get()).as("the executor asked the liar, then stopped").isBetween(1, 4);
         assertThat(executor.node().stats().of(b.id()).fromDriverBytes()).isGreaterThanOrEqualTo(value.length);
       }
-      server.close();
     }
   }
 
@@ -250,10 +245,7 @@ class SwarmNodeIT {
         }
         int fromDriverAtStart = pieces - thirdHolds.size();
         assertThat(fromDriverAtStart).as("pieces the fetcher asked the driver for before it knew holders").isBetween(0, 2);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (driver.tracker().piecesHeldByExecutors(b.id()) < 2 * pieces + pieces && System.nanoTime() < until) {
-          Thread.sleep(5);
-        }
+        awaitHeld(b.id(), 3 * pieces); // two claimed holders, and the third's and the fetcher's pieces
         dying.close();
 
         assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(value);

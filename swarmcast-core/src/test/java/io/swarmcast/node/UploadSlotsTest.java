@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.LoopbackConnections;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class UploadSlotsTest {
+  private static final Duration MINUTE = Duration.ofMinutes(1);
   private LoopbackConnections net;
   private Connection a;
   private Connection b;
@@ -46,7 +48,7 @@ class UploadSlotsTest {
 
   @Test
   void runsAtMostSlotsAtOnceAndStartsTheRestInOrderAsWritesFinish() {
-    UploadSlots slots = new UploadSlots(2, 10);
+    UploadSlots slots = new UploadSlots(2, 10, MINUTE);
     for (String name : List.of("1", "2", "3", "4", "5")) {
       assertThat(slots.offer(name.compareTo("3") < 0 ? a : b, upload(name))).isTrue();
     }
@@ -68,7 +70,7 @@ class UploadSlotsTest {
 
   @Test
   void oneConnectionCannotQueueMoreThanItsShare() {
-    UploadSlots slots = new UploadSlots(1, 3);
+    UploadSlots slots = new UploadSlots(1, 3, MINUTE);
     assertThat(slots.offer(a, upload("a1"))).isTrue();
     assertThat(slots.offer(a, upload("a2"))).isTrue();
     assertThat(slots.offer(a, upload("a3"))).isTrue();
@@ -82,7 +84,7 @@ class UploadSlotsTest {
 
   @Test
   void uploadsThatSendNothingOrThrowFreeTheirSlotAtOnce() {
-    UploadSlots slots = new UploadSlots(1, 10);
+    UploadSlots slots = new UploadSlots(1, 10, MINUTE);
     slots.offer(a, () -> {
       started.add("answered without a piece");
       return null;
@@ -103,7 +105,7 @@ class UploadSlotsTest {
 
   @Test
   void uploadsForAClosedConnectionAreSkipped() throws Exception {
-    UploadSlots slots = new UploadSlots(1, 10);
+    UploadSlots slots = new UploadSlots(1, 10, MINUTE);
     slots.offer(b, upload("b1"));
     slots.offer(a, upload("a1"));
     slots.offer(b, upload("b2"));
@@ -117,7 +119,29 @@ class UploadSlotsTest {
 
   @Test
   void limitsMustBePositive() {
-    assertThatThrownBy(() -> new UploadSlots(0, 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new UploadSlots(1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadSlots(0, 1, MINUTE)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadSlots(1, 0, MINUTE)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadSlots(1, 1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aWriteTheReceiverNeverTakesClosesItsConnectionAndFreesTheSlot() throws Exception {
+    UploadSlots slots = new UploadSlots(1, 10, Duration.ofMillis(200));
+    CompletableFuture<Void> stuck = new CompletableFuture<>();
+    slots.offer(a, () -> {
+      started.add("stuck");
+      a.closeFuture().thenRun(() -> stuck.completeExceptionally(new java.io.IOException("closed"))); // as Netty fails it
+      return stuck;
+    });
+    slots.offer(b, upload("next"));
+    assertThat(started).containsExactly("stuck");
+
+    a.closeFuture().get(5, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (started.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(started).containsExactly("stuck", "next");
+    assertThat(b.isActive()).as("only the stalled receiver's connection is closed").isTrue();
   }
 }

@@ -281,6 +281,18 @@ class TrackerTest {
   }
 
   @Test
+  void noPieceIsBookedForAnExecutorThatIsGone() {
+    tracker.addBroadcast(ID, 2, true);
+    int lost = tracker.register("h1", 1, null).id();
+    int other = tracker.register("h2", 2, null).id();
+    tracker.unregister(lost);
+    // An upload slot freed after the executor was lost: nothing is chosen, nothing counted as sent.
+    assertThat(tracker.choosePieceToSend(ID, lost, new BitSet(), false)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, other, new BitSet(), false)).isZero();
+    assertThat(tracker.choosePieceToSend(ID, other, new BitSet(), false)).isEqualTo(1);
+  }
+
+  @Test
   void locationsListOtherHoldersWithTheirPieces() {
     tracker.addBroadcast(ID, 6, true);
     ExecutorInfo e1 = tracker.register("h1", 1001, null);
