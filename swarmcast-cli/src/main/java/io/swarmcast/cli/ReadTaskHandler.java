@@ -63,12 +63,16 @@ final class ReadTaskHandler implements TaskHandler {
     boolean verified = false;
     List<Future<Object>> reads = new ArrayList<>();
     try {
-      for (int i = 0; i < task.threads(); i++) {
-        reads.add(readers.submit((Callable<Object>) b::value));
-      }
       List<Object> values = new ArrayList<>();
-      for (Future<Object> f : reads) {
-        values.add(f.get());
+      if (task.threads() == 1) {
+        values.add(readOnThisThread(b)); // no hand-off to another thread: for small values it would show
+      } else {
+        for (int i = 0; i < task.threads(); i++) {
+          reads.add(readers.submit((Callable<Object>) b::value));
+        }
+        for (Future<Object> f : reads) {
+          values.add(f.get());
+        }
       }
       read = System.nanoTime() - t0;
       boolean allMatch = true;
@@ -88,6 +92,15 @@ final class ReadTaskHandler implements TaskHandler {
     TransferStats.Counters after = snapshot(b.id());
     return new ReadTask.Result(verified, read, verify, after.fromDriverBytes() - fromDriver0,
         after.fromPeersBytes() - fromPeers0, peakHeapBytes(), error).encode();
+  }
+
+  /** {@code b.value()}, its failure wrapped as the reader threads' would be. */
+  private static Object readOnThisThread(Broadcast<?> b) throws java.util.concurrent.ExecutionException {
+    try {
+      return b.value();
+    } catch (RuntimeException e) {
+      throw new java.util.concurrent.ExecutionException(e);
+    }
   }
 
   private TransferStats.Counters snapshot(long id) {
@@ -122,20 +135,18 @@ final class ReadTaskHandler implements TaskHandler {
    */
   static void collectAndResetPeaks() {
     System.gc();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        pool.resetPeakUsage();
-      }
-    }
+    HEAP_POOLS.forEach(MemoryPoolMXBean::resetPeakUsage);
   }
+
+  /** The heap's memory pools, looked up once: each lookup builds their MXBeans anew, which a 1 KiB broadcast would notice. */
+  private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+      .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
 
   /** Highest heap use since the last {@link #collectAndResetPeaks}, summed over the heap pools. */
   static long peakHeapBytes() {
     long sum = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        sum += pool.getPeakUsage().getUsed();
-      }
+    for (MemoryPoolMXBean pool : HEAP_POOLS) {
+      sum += pool.getPeakUsage().getUsed();
     }
     return sum;
   }

@@ -71,6 +71,38 @@ class BroadcastDeliveryIT {
     }
   }
 
+  /**
+   * A small broadcast reaches each executor straight from the driver, in one round trip, on the
+   * driver's spare copies; without them the driver sends one copy and the executors pass it on.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"4m", "0"})
+  void aSmallBroadcastComesStraightFromTheDriverWhileSpareCopiesLast(String spare) throws Exception {
+    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_SPARE_COPIES, spare).set(SwarmConf.COMPRESS, "none");
+    try (LocalCluster cluster = LocalCluster.withExecutors(EXECUTORS, conf)) {
+      byte[] value = random(16 << 10, 11);
+      Broadcast<byte[]> b = cluster.manager.newBroadcast(value, false);
+      long fromDriver = 0;
+      long fromPeers = 0;
+      for (int id : cluster.executorIds()) { // one after another: each later one could fetch from a peer
+        ReadTask.Result r = cluster.read(id, b, value, 1);
+        assertThat(r.verified()).isTrue();
+        fromDriver += r.fromDriverBytes();
+        fromPeers += r.fromPeersBytes();
+      }
+      long serialized = (fromDriver + fromPeers) / EXECUTORS;
+      long driverSent = cluster.driver.stats().of(b.id()).servedBytes();
+      if (spare.equals("0")) {
+        assertThat(driverSent).isEqualTo(serialized);
+        assertThat(fromPeers).isEqualTo((EXECUTORS - 1) * serialized);
+      } else {
+        assertThat(driverSent).isEqualTo(EXECUTORS * serialized);
+        assertThat(fromPeers).isZero();
+      }
+      b.destroy();
+    }
+  }
+
   @Test
   void localBroadcastIsReadInTheDriverJvmWithoutTheNetwork() throws Exception {
     SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, "0");

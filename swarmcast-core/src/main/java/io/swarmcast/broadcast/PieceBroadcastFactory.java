@@ -67,7 +67,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     for (int i = 0; i < pieces.buffers().size(); i++) {
       driver.blockManager().putPiece(id, i, pieces.buffers().get(i));
     }
-    driver.registerBroadcast(id, pieces.checksums().length, mode());
+    driver.registerBroadcast(id, pieces.checksums().length, pieces.totalBytes(), mode());
     driver.blockManager().putValue(id, value);
     PieceLayout layout = new PieceLayout(pieces.totalBytes(), pieces.checksums(), serializer.name(), codec.shortName());
     return create(id, driver, layout, false, value);

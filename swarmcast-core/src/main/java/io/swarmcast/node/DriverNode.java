@@ -45,12 +45,14 @@ public final class DriverNode extends SwarmNode {
   private static final Logger LOG = LoggerFactory.getLogger(DriverNode.class);
 
   private final Tracker tracker;
+  private final long spareCopyBytes;
   private final TransportServer server;
   private final Endpoint endpoint;
 
   private DriverNode(SwarmConf conf, TransportContext transport, String host) throws IOException {
     super(conf, transport, new BlockManager(new MemoryPieceStore()));
     this.tracker = new Tracker();
+    this.spareCopyBytes = conf.get(SwarmConf.DRIVER_SPARE_COPIES);
     this.server = transport.listen(host, conf.get(SwarmConf.DRIVER_PORT), new Handler());
     this.endpoint = new Endpoint(host, server.port());
   }
@@ -114,9 +116,14 @@ public final class DriverNode extends SwarmNode {
     return b;
   }
 
-  /** Starts tracking a broadcast whose pieces are all in this node's block manager. */
-  public void registerBroadcast(long broadcastId, int pieceCount, FetchMode mode) {
-    tracker.addBroadcast(broadcastId, pieceCount, mode == FetchMode.SWARM);
+  /**
+   * Starts tracking a broadcast of {@code totalBytes} in {@code pieceCount} pieces, all in this node's
+   * block manager. Its spare copies ({@link SwarmConf#DRIVER_SPARE_COPIES}) are counted in pieces of the average size.
+   */
+  public void registerBroadcast(long broadcastId, int pieceCount, long totalBytes, FetchMode mode) {
+    long pieceBytes = Math.max(1, (totalBytes + pieceCount - 1) / Math.max(1, pieceCount));
+    int spare = (int) Math.min(Integer.MAX_VALUE, spareCopyBytes / pieceBytes);
+    tracker.addBroadcast(broadcastId, pieceCount, mode == FetchMode.SWARM, spare);
   }
 
   /**

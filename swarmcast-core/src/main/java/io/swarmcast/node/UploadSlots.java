@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,15 +107,18 @@ final class UploadSlots {
         continue;
       }
       CompletableFuture<Void> write = written;
-      write.whenComplete((v, e) -> {
-        finished(next);
-        drain();
-      });
-      CompletableFuture.delayedExecutor(writeDeadline.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+      var deadline = next.to().schedule(() -> {
         if (!write.isDone()) {
           LOG.warn("{} took no piece for {} ms; closing it", next.to(), writeDeadline.toMillis());
           next.to().close();
         }
+      }, writeDeadline);
+      write.whenComplete((v, e) -> {
+        if (deadline != null) {
+          deadline.cancel(false);
+        }
+        finished(next);
+        drain();
       });
     }
   }

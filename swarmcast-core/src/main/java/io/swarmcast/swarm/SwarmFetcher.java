@@ -146,12 +146,14 @@ public final class SwarmFetcher {
     if (have.cardinality() == checksums.length) {
       done.complete(null);
     } else if (mode == FetchMode.SWARM) {
-      // Ask the driver at once, in parallel with the tracker: a small broadcast then costs one round trip.
+      // Ask the driver at once, in parallel with the tracker: a small broadcast then costs one round
+      // trip. The driver's requests are booked first, knowing no peer yet: were the tracker's answer
+      // already in, they would exclude what peers hold.
       synchronized (this) {
         locating = true;
       }
-      askLocations();
       pump();
+      askLocations();
     } else {
       pump();
     }
@@ -316,12 +318,12 @@ public final class SwarmFetcher {
     }
     if (nextDue != Long.MAX_VALUE && !endGameTimerArmed) {
       endGameTimerArmed = true;
-      CompletableFuture.delayedExecutor(nextDue - now, java.util.concurrent.TimeUnit.NANOSECONDS).execute(() -> {
+      driver.schedule(() -> {
         synchronized (this) {
           endGameTimerArmed = false;
         }
         pump();
-      });
+      }, java.time.Duration.ofNanos(nextDue - now));
     }
     return null;
   }
@@ -354,7 +356,8 @@ public final class SwarmFetcher {
     for (Peer p : peers.values()) {
       exclude.or(p.pieces);
     }
-    if (exclude.cardinality() >= checksums.length) {
+    // Each request in flight to the driver brings a piece outside the exclusion set: no more requests than such pieces.
+    if (exclude.cardinality() + driverInFlight >= checksums.length) {
       return null;
     }
     boolean allowDuplicate = driverHasNothing;
@@ -421,7 +424,7 @@ public final class SwarmFetcher {
 
   /** Pumps again after the busy back-off, when a busy source may take requests again. */
   private void retryLater() {
-    CompletableFuture.delayedExecutor(BUSY_BACKOFF_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS).execute(this::pump);
+    driver.schedule(this::pump, java.time.Duration.ofNanos(BUSY_BACKOFF_NANOS));
   }
 
   private void onPeerFailure(Peer peer, int piece, Throwable e) {

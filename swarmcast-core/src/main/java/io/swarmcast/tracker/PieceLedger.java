@@ -22,11 +22,16 @@ final class PieceLedger {
   /** Executors holding each piece. */
   private final int[] holderCount;
   private int announced;
+  /** Pieces the driver may still send beyond one copy without being asked for a duplicate (see {@link #chooseForDriver}). */
+  private int spareCopies;
+  private final int spareCopiesAtStart;
 
-  PieceLedger(long broadcastId, int pieceCount, boolean peerSharing) {
+  PieceLedger(long broadcastId, int pieceCount, boolean peerSharing, int spareCopies) {
     this.broadcastId = broadcastId;
     this.pieceCount = pieceCount;
     this.peerSharing = peerSharing;
+    this.spareCopies = spareCopies;
+    this.spareCopiesAtStart = spareCopies;
     this.sendCount = new int[pieceCount];
     this.holderCount = new int[pieceCount];
   }
@@ -80,34 +85,51 @@ final class PieceLedger {
   }
 
   /**
-   * The piece the driver should send next to {@code executor}, which lacks all but {@code exclude}:
-   * one it has sent least often, the lowest index among equals, not one already sent to that executor
-   * unless {@code allowDuplicate}; -1 if none is left, or if only pieces already sent remain and {@code allowDuplicate}
-   * is false. Counts the send.
+   * The piece the driver should send next to {@code executor}, which lacks all but {@code exclude}; -1
+   * if there is none to send. Counts the send. In order of preference:
+   * <ol>
+   *   <li>a piece never sent, the lowest index first: pieces go out in order, so the small ones a
+   *       broadcast starts with (see Blockifier.split) go first and the swarm can start forwarding early;</li>
+   *   <li>if {@code allowDuplicate} (the executor is stalled: a piece it was sent was lost, or its
+   *       holders were), the least-sent piece, even one sent to it before;</li>
+   *   <li>while spare copies last, the least-sent piece not yet sent to it. A copy of a small
+   *       broadcast costs the driver's link less than the round trips of waiting for a peer to hold
+   *       it, and the last pieces of a large one leave the driver when its link has nothing fresh left.</li>
+   * </ol>
    */
   int chooseForDriver(int executor, BitSet exclude, boolean allowDuplicate) {
-    // Without allowDuplicate only never-sent pieces qualify (bestCount must be 0 below), which also
-    // excludes those already sent to this executor. With it, a piece sent here before may go again: it
-    // was lost (corrupt, or never arrived), since the executor is stalled when it asks.
     BitSet sent = sentTo.computeIfAbsent(executor, k -> new BitSet(pieceCount));
-    // Lowest index among the least sent: pieces go out in order, so the small ones a broadcast starts
-    // with (see Blockifier.split) go first and the swarm can start forwarding early.
+    int fresh = leastSent(exclude, null);
+    if (fresh >= 0 && sendCount[fresh] > 0 && !allowDuplicate) {
+      fresh = -1;
+      if (spareCopies > 0) {
+        // Never a second copy to the same executor: its requests for "any piece" cannot exclude what is in flight to it.
+        int spare = leastSent(exclude, sent);
+        if (spare >= 0) {
+          spareCopies--;
+          fresh = spare;
+        }
+      }
+    }
+    if (fresh < 0) {
+      return -1;
+    }
+    sendCount[fresh]++;
+    sent.set(fresh);
+    return fresh;
+  }
+
+  /** The least-sent piece outside {@code exclude} and {@code alsoExclude} (if not null), lowest index among equals; -1 if none. */
+  private int leastSent(BitSet exclude, BitSet alsoExclude) {
     int best = -1;
-    int bestCount = Integer.MAX_VALUE;
     for (int i = exclude.nextClearBit(0); i < pieceCount; i = exclude.nextClearBit(i + 1)) {
-      if (sendCount[i] < bestCount) {
+      if ((alsoExclude == null || !alsoExclude.get(i)) && (best < 0 || sendCount[i] < sendCount[best])) {
         best = i;
-        bestCount = sendCount[i];
-        if (bestCount == 0) {
+        if (sendCount[i] == 0) {
           break;
         }
       }
     }
-    if (best < 0 || (bestCount > 0 && !allowDuplicate)) {
-      return -1;
-    }
-    sendCount[best]++;
-    sent.set(best);
     return best;
   }
 
@@ -117,6 +139,7 @@ final class PieceLedger {
     subscribers.clear();
     sentTo.clear();
     announced = 0;
+    spareCopies = spareCopiesAtStart;
     java.util.Arrays.fill(sendCount, 0);
     java.util.Arrays.fill(holderCount, 0);
   }

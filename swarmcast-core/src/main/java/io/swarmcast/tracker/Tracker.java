@@ -83,9 +83,17 @@ public final class Tracker {
     return true;
   }
 
-  /** Starts tracking a broadcast the driver holds in full. */
-  public synchronized void addBroadcast(long broadcastId, int pieceCount, boolean peerSharing) {
-    ledgers.put(broadcastId, new PieceLedger(broadcastId, pieceCount, peerSharing));
+  /** Starts tracking a broadcast the driver holds in full, with no spare copies. */
+  public void addBroadcast(long broadcastId, int pieceCount, boolean peerSharing) {
+    addBroadcast(broadcastId, pieceCount, peerSharing, 0);
+  }
+
+  /**
+   * Starts tracking a broadcast the driver holds in full; the driver may send {@code spareCopies} pieces
+   * beyond one copy to executors it has no fresh piece for (see {@link PieceLedger#chooseForDriver}).
+   */
+  public synchronized void addBroadcast(long broadcastId, int pieceCount, boolean peerSharing, int spareCopies) {
+    ledgers.put(broadcastId, new PieceLedger(broadcastId, pieceCount, peerSharing, spareCopies));
     destroyed.remove(broadcastId);
   }
 

@@ -97,6 +97,19 @@ public final class Connection {
   }
 
   /**
+   * Runs {@code task} on this connection's event loop after {@code delay}, also if the connection has
+   * closed by then; returns null if the node is shutting down. Timers belong here rather than on
+   * {@code CompletableFuture.delayedExecutor}: with fewer than 3 cores that starts a thread per task.
+   */
+  public java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    try {
+      return channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return null;
+    }
+  }
+
+  /**
    * Sends a notice or an answer. The future completes when the socket has taken the whole message (for
    * a piece, about when it has left the host: see {@link TransportContext}), or fails if it could not
    * be sent; a failure to send also closes the connection.

@@ -46,8 +46,15 @@ class SwarmNodeIT {
 
   @BeforeEach
   void startDriver() {
-    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, "0").set(SwarmConf.BLOCK_SIZE, "64k")
-        .set(SwarmConf.COMPRESS, "none");
+    startDriver(new SwarmConf());
+  }
+
+  /** Replaces the driver with one configured by {@code conf} plus the tests' port, block size and codec. */
+  private void startDriver(SwarmConf conf) {
+    if (driverManager != null) {
+      driverManager.stop();
+    }
+    conf.set(SwarmConf.DRIVER_PORT, "0").set(SwarmConf.BLOCK_SIZE, "64k").set(SwarmConf.COMPRESS, "none");
     driverManager = new BroadcastManager(true, conf, SecurityManager.insecure());
     driver = (DriverNode) driverManager.node();
   }
@@ -184,6 +191,8 @@ class SwarmNodeIT {
    */
   @Test
   void aFetcherWhoseKnownHoldersDieFindsTheUnannouncedOnes() throws Exception {
+    // No spare copies: the driver must run out of fresh pieces, so the fetcher has to find a peer.
+    startDriver(new SwarmConf().set(SwarmConf.DRIVER_SPARE_COPIES, "0"));
     byte[] value = random(1 << 20, 4);
     Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
     int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality(); // 17: 64 KiB each and a tail

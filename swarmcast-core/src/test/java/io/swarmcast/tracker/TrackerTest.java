@@ -67,6 +67,44 @@ class TrackerTest {
   }
 
   @Test
+  void spareCopiesGoToExecutorsTheDriverHasNoFreshPieceForUntilTheyRunOut() {
+    tracker.addBroadcast(ID, 2, true, 3);
+    assertThat(tracker.choosePieceToSend(ID, 1, new BitSet(), false)).isEqualTo(0);
+    assertThat(tracker.choosePieceToSend(ID, 1, new BitSet(), false)).isEqualTo(1);
+    // Nothing fresh is left: the next three sends are spare copies, the least-sent piece first.
+    assertThat(tracker.choosePieceToSend(ID, 2, new BitSet(), false)).isEqualTo(0);
+    assertThat(tracker.choosePieceToSend(ID, 2, new BitSet(), false)).isEqualTo(1);
+    assertThat(tracker.choosePieceToSend(ID, 3, new BitSet(), false)).isEqualTo(0);
+    assertThat(tracker.choosePieceToSend(ID, 3, new BitSet(), false)).as("the spare copies are spent").isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, 4, new BitSet(), false)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, 4, new BitSet(), true)).as("a stalled executor still gets a duplicate").isNotNegative();
+  }
+
+  @Test
+  void aSpareCopyIsNeverAPieceAlreadySentToThatExecutorNorOneItExcludes() {
+    tracker.addBroadcast(ID, 3, true, 100);
+    for (int i = 0; i < 3; i++) {
+      tracker.choosePieceToSend(ID, 1, new BitSet(), false);
+    }
+    // Executor 1 asks again with nothing excluded (its requests cannot name pieces still in flight to it).
+    assertThat(tracker.choosePieceToSend(ID, 1, new BitSet(), false)).isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, 2, bits(0, 1), false)).isEqualTo(2);
+    assertThat(tracker.choosePieceToSend(ID, 2, bits(0, 1), false)).isEqualTo(-1);
+  }
+
+  @Test
+  void unpersistRestoresTheSpareCopies() {
+    tracker.addBroadcast(ID, 1, true, 1);
+    assertThat(tracker.choosePieceToSend(ID, 1, new BitSet(), false)).isZero();
+    assertThat(tracker.choosePieceToSend(ID, 2, new BitSet(), false)).isZero();
+    assertThat(tracker.choosePieceToSend(ID, 3, new BitSet(), false)).isEqualTo(-1);
+    tracker.executorsDropped(ID);
+    assertThat(tracker.choosePieceToSend(ID, 1, new BitSet(), false)).isZero();
+    assertThat(tracker.choosePieceToSend(ID, 2, new BitSet(), false)).isZero();
+    assertThat(tracker.choosePieceToSend(ID, 3, new BitSet(), false)).isEqualTo(-1);
+  }
+
+  @Test
   void aRefusedDuplicateIsNotCountedAsSent() {
     tracker.addBroadcast(ID, 2, true);
     tracker.choosePieceToSend(ID, 1, bits(1), false); // sends piece 0
