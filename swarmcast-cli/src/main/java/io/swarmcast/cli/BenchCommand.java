@@ -65,9 +65,14 @@ final class BenchCommand implements Callable<Integer> {
   int reps = 3;
 
   @Option(names = "--warmup", paramLabel = "W",
-      description = "Broadcasts of min(size, 32m) each driver runs first and does not report, so freshly started "
+      description = "Broadcasts of --warmup-size each driver runs first and does not report, so freshly started "
           + "JVMs are measured after their JIT warmed up. Default: ${DEFAULT-VALUE}.")
   int warmup = 1;
+
+  @Option(names = "--warmup-size", converter = SizeConverter.class, paramLabel = "SIZE",
+      description = "Size of each warm-up broadcast. Default: the smaller of --size and 32m. With --size, the first "
+          + "measured broadcast no longer pays for memory the JVMs touch for the first time.")
+  Long warmupSize;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: ${DEFAULT-VALUE}.")
   Path out = Path.of("bench-out");
@@ -235,6 +240,9 @@ final class BenchCommand implements Callable<Integer> {
     if (reps < 1) {
       throw new CommandLine.ParameterException(cl, "--reps must be at least 1: " + reps);
     }
+    if (warmupSize != null && (warmupSize < 1 || BroadcastRounds.sizeProblem(warmupSize) != null)) {
+      throw new CommandLine.ParameterException(cl, "--warmup-size must be 1 byte to 2 GiB: " + warmupSize);
+    }
     if (BroadcastRounds.sizeProblem(size) != null) {
       throw new CommandLine.ParameterException(cl, BroadcastRounds.sizeProblem(size));
     }
@@ -257,6 +265,9 @@ final class BenchCommand implements Callable<Integer> {
   private List<String> driverArgs(RoundOptions.Factory factory) {
     List<String> args = new ArrayList<>(List.of("--size", Long.toString(size), "--factory", factory.name(),
         "--reps", Integer.toString(reps), "--warmup", Integer.toString(warmup), "--wait", "120"));
+    if (warmupSize != null) {
+      args.addAll(List.of("--warmup-size", Long.toString(warmupSize)));
+    }
     if (blockSize != null) {
       args.addAll(List.of("--block-size", Long.toString(blockSize)));
     }
@@ -291,7 +302,8 @@ final class BenchCommand implements Callable<Integer> {
     if (timeoutSeconds > 0) {
       return timeoutSeconds;
     }
-    double oneCopy = !loopback && rate > 0 ? size * 8.0 / rate : size / (25.0 * (1 << 20));
+    long largest = Math.max(size, warmupSize == null ? 0 : warmupSize);
+    double oneCopy = !loopback && rate > 0 ? largest * 8.0 / rate : largest / (25.0 * (1 << 20));
     return (long) Math.ceil(90 + (reps + warmup) * (30 + 4 * n * oneCopy));
   }
 

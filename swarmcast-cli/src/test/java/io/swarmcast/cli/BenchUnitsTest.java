@@ -93,6 +93,8 @@ class BenchUnitsTest {
       assertThat(SwarmcastCli.run("bench", "--rate", "1gbit", "--factory", "torrent,bogus")).isEqualTo(2);
       assertThat(SwarmcastCli.run("bench", "--loopback", "--delay", "1ms")).isEqualTo(2);
       assertThat(SwarmcastCli.run("bench", "--rate", "1gbit", "--delay", "soon")).isEqualTo(2);
+      assertThat(SwarmcastCli.run("bench", "--loopback", "--warmup-size", "3g")).isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("--warmup-size must be 1 byte to 2 GiB");
     } finally {
       System.setErr(saved);
     }

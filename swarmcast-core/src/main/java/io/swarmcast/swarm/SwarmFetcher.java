@@ -147,13 +147,16 @@ public final class SwarmFetcher {
       done.complete(null);
     } else if (mode == FetchMode.SWARM) {
       // Ask the driver at once, in parallel with the tracker: a small broadcast then costs one round
-      // trip. The driver's requests are booked first, knowing no peer yet: were the tracker's answer
-      // already in, they would exclude what peers hold.
+      // trip. Its requests are booked before the question is asked, so they never exclude what the
+      // answer names (with spare copies, each executor gets a small broadcast from the driver), and
+      // sent after it, so the answer comes first and later requests go to the peers it names.
+      List<Runnable> sends;
       synchronized (this) {
         locating = true;
+        sends = book();
       }
-      pump();
       askLocations();
+      sends.forEach(Runnable::run);
     } else {
       pump();
     }
@@ -220,37 +223,44 @@ public final class SwarmFetcher {
   }
 
   private void pump() {
-    List<Runnable> sends = new ArrayList<>();
+    List<Runnable> sends;
     synchronized (this) {
-      // The driver first: its upload is the scarcest link in the swarm and must never sit idle.
-      while (!done.isDone() && driverInFlight < limits.maxFromDriver()) {
-        Runnable next = nextDriverRequest();
-        if (next == null) {
-          break;
-        }
-        sends.add(next);
-      }
-      if (relocate && !locating && !done.isDone()) {
-        relocate = false;
-        locating = true;
-        sends.add(this::askLocations);
-      }
-      while (mode == FetchMode.SWARM && !done.isDone() && peerInFlight < limits.maxInFlight()) {
-        Runnable next = nextPeerRequest();
-        if (next == null) {
-          break;
-        }
-        sends.add(next);
-      }
-      boolean idle = driverInFlight + peerInFlight == 0;
-      if (idle && idleSince < 0) {
-        idleSince = System.nanoTime();
-      } else if (!idle && idleSince >= 0) {
-        idleNanos += System.nanoTime() - idleSince;
-        idleSince = -1;
-      }
+      sends = book();
     }
     sends.forEach(Runnable::run);
+  }
+
+  /** Books every request the limits allow and returns their sends, to run outside the lock. Caller holds the lock. */
+  private List<Runnable> book() {
+    List<Runnable> sends = new ArrayList<>();
+    // The driver first: its upload is the scarcest link in the swarm and must never sit idle.
+    while (!done.isDone() && driverInFlight < limits.maxFromDriver()) {
+      Runnable next = nextDriverRequest();
+      if (next == null) {
+        break;
+      }
+      sends.add(next);
+    }
+    if (relocate && !locating && !done.isDone()) {
+      relocate = false;
+      locating = true;
+      sends.add(this::askLocations);
+    }
+    while (mode == FetchMode.SWARM && !done.isDone() && peerInFlight < limits.maxInFlight()) {
+      Runnable next = nextPeerRequest();
+      if (next == null) {
+        break;
+      }
+      sends.add(next);
+    }
+    boolean idle = driverInFlight + peerInFlight == 0;
+    if (idle && idleSince < 0) {
+      idleSince = System.nanoTime();
+    } else if (!idle && idleSince >= 0) {
+      idleNanos += System.nanoTime() - idleSince;
+      idleSince = -1;
+    }
+    return sends;
   }
 
   /** Pieces neither held nor being fetched. Caller holds the lock. */
