@@ -70,8 +70,8 @@ final class BenchCommand implements Callable<Integer> {
   int warmup = 1;
 
   @Option(names = "--warmup-size", converter = SizeConverter.class, paramLabel = "SIZE",
-      description = "Size of each warm-up broadcast. Default: the smaller of --size and 32m. With --size, the first "
-          + "measured broadcast no longer pays for memory the JVMs touch for the first time.")
+      description = "Size of each warm-up broadcast. Default: --size, so the measured broadcasts do not pay for "
+          + "memory the JVMs touch for the first time (the pooled direct buffers pieces land in).")
   Long warmupSize;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: ${DEFAULT-VALUE}.")
@@ -265,9 +265,7 @@ final class BenchCommand implements Callable<Integer> {
   private List<String> driverArgs(RoundOptions.Factory factory) {
     List<String> args = new ArrayList<>(List.of("--size", Long.toString(size), "--factory", factory.name(),
         "--reps", Integer.toString(reps), "--warmup", Integer.toString(warmup), "--wait", "120"));
-    if (warmupSize != null) {
-      args.addAll(List.of("--warmup-size", Long.toString(warmupSize)));
-    }
+    args.addAll(List.of("--warmup-size", Long.toString(warmupSize != null ? warmupSize : size)));
     if (blockSize != null) {
       args.addAll(List.of("--block-size", Long.toString(blockSize)));
     }
@@ -302,7 +300,7 @@ final class BenchCommand implements Callable<Integer> {
     if (timeoutSeconds > 0) {
       return timeoutSeconds;
     }
-    long largest = Math.max(size, warmupSize == null ? 0 : warmupSize);
+    long largest = warmupSize == null ? size : Math.max(size, warmupSize);
     double oneCopy = !loopback && rate > 0 ? largest * 8.0 / rate : largest / (25.0 * (1 << 20));
     return (long) Math.ceil(90 + (reps + warmup) * (30 + 4 * n * oneCopy));
   }

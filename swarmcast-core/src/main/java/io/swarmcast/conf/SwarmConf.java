@@ -44,7 +44,7 @@ public final class SwarmConf {
   public static final ConfKey<Integer> FETCH_MAX_FROM_DRIVER = ConfKey.integer("swarmcast.fetch.maxFromDriver", 2, 1, 16,
       "Piece requests an executor keeps outstanding to the driver, so the driver's link never waits for a round trip.");
   public static final ConfKey<Long> DRIVER_SPARE_COPIES = ConfKey.bytes("swarmcast.driver.spareCopyBytes", "4m", 0, 1L << 40,
-      "Per broadcast, bytes the driver may send beyond one copy when it has no fresh piece for an executor, instead of leaving it to wait for a peer: a small broadcast reaches every executor in one round trip.");
+      "For broadcasts no larger than this: bytes the driver may send beyond one copy when it has no fresh piece for an executor, instead of leaving it to wait for a peer, so a small broadcast reaches every executor in one round trip. Larger broadcasts get none.");
   public static final ConfKey<Integer> UPLOAD_SLOTS = ConfKey.integer("swarmcast.upload.slots", 2, 1, 64,
       "Piece uploads a node sends at once, each at the link's full rate; further requests wait in order (paced with native epoll only).");
   public static final ConfKey<Duration> NETWORK_TIMEOUT = ConfKey.duration("swarmcast.network.timeout", "30s",

@@ -321,6 +321,40 @@ class SwarmNodeIT {
     }
   }
 
+  /**
+   * Spare copies: once every piece is out, the driver still sends a broadcast no larger than
+   * spareCopyBytes to an executor that asks, but a larger one only once.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"32768, true", "1048576, false"})
+  void onlyBroadcastsUpToSpareCopyBytesGetSpareCopies(int size, boolean spares) throws Exception {
+    startDriver(new SwarmConf().set(SwarmConf.DRIVER_SPARE_COPIES, "64k"));
+    Broadcast<byte[]> b = driverManager.newBroadcast(random(size, 6), false);
+    int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality();
+    MessageHandler idle = (from, m) -> {
+      if (m instanceof Hello h) {
+        from.setRemoteNodeId(h.nodeId());
+        from.send(new Ack(h.requestId()));
+      }
+    };
+    try (TransportContext fakes = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "fakes")) {
+      Connection first = registerFake(fakes, idle);
+      Connection second = registerFake(fakes, idle);
+      java.util.BitSet none = new java.util.BitSet();
+      for (int i = 0; i < pieces; i++) { // the first takes every fresh piece
+        Message fresh = first.request(id -> new FetchAnyPiece(id, b.id(), false, pieces, none), PieceData.class)
+            .get(5, TimeUnit.SECONDS);
+        ((PieceData) fresh).data().release();
+      }
+      Message m = second.request(id -> new FetchAnyPiece(id, b.id(), false, pieces, none), PieceData.class, Ack.class)
+          .get(5, TimeUnit.SECONDS);
+      if (m instanceof PieceData d) {
+        d.data().release();
+      }
+      assertThat(m).as("%d bytes in %d pieces", size, pieces).isInstanceOf(spares ? PieceData.class : Ack.class);
+    }
+  }
+
   /** Registers a fake executor that serves with {@code handler}; returns its connection to the driver. */
   private Connection registerFake(TransportContext transport, MessageHandler handler) throws Exception {
     TransportServer server = transport.listen("127.0.0.1", 0, handler);
