@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds every table and plot of docs/PERFORMANCE.md. Needs root (network namespaces, tc) and ~40 min
+# Rebuilds every table and plot of docs/PERFORMANCE.md. Needs root (network namespaces, tc) and ~50 min
 # on 2 cores. Results go to docs/performance/<name>/ (results.csv, summary.md, time-vs-executors.png);
 # per-process logs stay under bench-out/ (git-ignored).
 set -euo pipefail
@@ -20,8 +20,8 @@ run network --executors 1,2,4,8,16 --size 128m --rate 100mbit --factory torrent,
   --compress none --conf swarmcast.network.ioThreads=1
 # 2. Software cost: 512 MiB to one executor over loopback, no shaping.
 run loopback-512m --loopback --executors 1 --size 512m --factory torrent --reps 3 --compress none
-# 3. Small broadcasts: 1 KiB to 8 executors over loopback, after 200 warm-up broadcasts.
-run loopback-1k --loopback --executors 8 --size 1k --factory torrent --reps 200 --warmup 200
+# 3. Small broadcasts: 1 KiB to 8 executors over loopback, after 1000 warm-up broadcasts (the JIT).
+run loopback-1k --loopback --executors 8 --size 1k --factory torrent --reps 500 --warmup 1000
 # 4. The CPU-bound halves (JMH): cutting a value into pieces, and reading it back.
 mvn -B -q -DskipTests -pl swarmcast-bench -am package
 java -jar swarmcast-bench/target/swarmcast-benchmarks.jar -p codec=none,lz4 -p serializer=java,kryo \
