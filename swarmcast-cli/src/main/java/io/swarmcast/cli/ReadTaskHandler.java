@@ -98,7 +98,7 @@ final class ReadTaskHandler implements TaskHandler {
   private static Object readOnThisThread(Broadcast<?> b) throws java.util.concurrent.ExecutionException {
     try {
       return b.value();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // e.g. OutOfMemoryError: reported in this executor's result, as from a reader thread
       throw new java.util.concurrent.ExecutionException(e);
     }
   }

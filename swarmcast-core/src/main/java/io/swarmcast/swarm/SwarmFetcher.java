@@ -328,12 +328,13 @@ public final class SwarmFetcher {
     }
     if (nextDue != Long.MAX_VALUE && !endGameTimerArmed) {
       endGameTimerArmed = true;
-      driver.schedule(() -> {
+      var timer = driver.schedule(() -> {
         synchronized (this) {
           endGameTimerArmed = false;
         }
         pump();
       }, java.time.Duration.ofNanos(nextDue - now));
+      endGameTimerArmed = timer != null; // null: the node is closing
     }
     return null;
   }
