@@ -31,6 +31,15 @@ public final class Blockifier {
   /** Serializes, compresses and cuts {@code value} into pieces of {@code blockSize} bytes (the last may be shorter). */
   public static Pieces blockify(Object value, Serializer serializer, CompressionCodec codec, int blockSize,
       ByteBufAllocator alloc) throws IOException {
+    return checksummed(serialize(value, serializer, codec, blockSize, alloc));
+  }
+
+  /**
+   * Serializes and compresses {@code value} into buffers of {@code blockSize} bytes (the last may be
+   * shorter), owned by the caller, without checksums: for {@link #split}, which checksums its pieces.
+   */
+  public static List<ByteBuf> serialize(Object value, Serializer serializer, CompressionCodec codec, int blockSize,
+      ByteBufAllocator alloc) throws IOException {
     if (blockSize <= 0) {
       throw new IllegalArgumentException("blockSize <= 0: " + blockSize);
     }
@@ -44,7 +53,11 @@ public final class Blockifier {
       pieces.releaseAll();
       throw e;
     }
-    List<ByteBuf> buffers = pieces.pieces;
+    return pieces.pieces;
+  }
+
+  /** {@code buffers} with their CRC32C checksums. */
+  private static Pieces checksummed(List<ByteBuf> buffers) {
     int[] checksums = new int[buffers.size()];
     long total = 0;
     for (int i = 0; i < checksums.length; i++) {
@@ -72,14 +85,15 @@ public final class Blockifier {
   }
 
   /**
-   * Re-cuts {@code pieces} (all of {@code blockSize} but the last) into pieces of {@code pieceSize},
+   * Cuts {@code blocks} (all of {@code blockSize} but the last, see {@link #serialize}) into pieces of {@code pieceSize},
    * which must divide {@code blockSize}, starting with a ramp: the first {@code perStep} pieces are
    * {@code firstPieceSize}, the next {@code perStep} twice that, and so on up to {@code pieceSize}.
    * Why: at the start the driver sends about {@code perStep} pieces at once and nobody can forward
    * anything until one has fully arrived; small first pieces fill the pipeline sooner. Slices of the
-   * same buffers, no copy; a piece never spans two blocks. Takes over the references of {@code pieces}.
+   * same buffers, no copy; a piece never spans two blocks. Takes over the references of {@code blocks}
+   * once its arguments are checked.
    */
-  public static Pieces split(Pieces pieces, int blockSize, int pieceSize, int firstPieceSize, int perStep) {
+  public static Pieces split(List<ByteBuf> blocks, int blockSize, int pieceSize, int firstPieceSize, int perStep) {
     if (pieceSize <= 0 || blockSize % pieceSize != 0) {
       throw new IllegalArgumentException("piece size " + pieceSize + " does not divide block size " + blockSize);
     }
@@ -89,7 +103,7 @@ public final class Blockifier {
     List<ByteBuf> out = new ArrayList<>();
     int size = Math.min(firstPieceSize, pieceSize);
     int atThisSize = 0;
-    for (ByteBuf block : pieces.buffers()) {
+    for (ByteBuf block : blocks) {
       for (int off = 0; off < block.readableBytes(); ) {
         int n = Math.min(size, block.readableBytes() - off);
         out.add(block.retainedSlice(block.readerIndex() + off, n));
@@ -101,11 +115,7 @@ public final class Blockifier {
       }
       block.release();
     }
-    int[] checksums = new int[out.size()];
-    for (int i = 0; i < checksums.length; i++) {
-      checksums[i] = Checksums.crc32c(out.get(i));
-    }
-    return new Pieces(out, checksums, pieces.totalBytes());
+    return checksummed(out);
   }
 
   /** Reads the value back from its pieces, in order; does not release them. */

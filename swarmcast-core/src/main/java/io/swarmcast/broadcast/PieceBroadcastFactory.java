@@ -1,5 +1,6 @@
 package io.swarmcast.broadcast;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
@@ -10,6 +11,7 @@ import io.swarmcast.serializer.Serializer;
 import io.swarmcast.serializer.Serializers;
 import io.swarmcast.swarm.FetchMode;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * What the torrent and direct factories share: on the driver, cut the value into checksummed pieces,
@@ -52,13 +54,16 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     }
     Blockifier.Pieces pieces;
     try {
-      pieces = Blockifier.blockify(value, serializer, codec, blockSize, ByteBufAllocator.DEFAULT);
       // Only a swarm gains from small pieces: with the direct factory nobody forwards them.
       if (mode() == FetchMode.SWARM) {
+        List<ByteBuf> blocks = Blockifier.serialize(value, serializer, codec, blockSize, ByteBufAllocator.DEFAULT);
+        long total = blocks.stream().mapToLong(ByteBuf::readableBytes).sum();
         int sharers = Math.max(1, driver.executors().size());
-        int pieceSize = Blockifier.pieceSizeFor(pieces.totalBytes(), blockSize, minBlockSize, piecesPerExecutor, sharers);
+        int pieceSize = Blockifier.pieceSizeFor(total, blockSize, minBlockSize, piecesPerExecutor, sharers);
         // Ramp up from minBlockSize over the pieces the driver sends first (maxFromDriver per executor at once).
-        pieces = Blockifier.split(pieces, blockSize, pieceSize, Math.min(minBlockSize, pieceSize), piecesAskedAtOnce * sharers);
+        pieces = Blockifier.split(blocks, blockSize, pieceSize, Math.min(minBlockSize, pieceSize), piecesAskedAtOnce * sharers);
+      } else {
+        pieces = Blockifier.blockify(value, serializer, codec, blockSize, ByteBufAllocator.DEFAULT);
       }
     } catch (IOException | RuntimeException e) {
       throw new BroadcastException("cannot serialize the value of Broadcast(" + id + ") with the " + serializer.name()

@@ -37,7 +37,7 @@ class BlockifierSplitTest {
     Blockifier.Pieces blocks = Blockifier.blockify(value, Serializers.byName("java"), CompressionCodec.NONE, MIB,
         UnpooledByteBufAllocator.DEFAULT);
     long total = blocks.totalBytes();
-    Blockifier.Pieces pieces = Blockifier.split(blocks, MIB, 256 << 10, 64 << 10, 3);
+    Blockifier.Pieces pieces = Blockifier.split(blocks.buffers(), MIB, 256 << 10, 64 << 10, 3);
     try {
       List<Integer> sizes = new ArrayList<>();
       long sum = 0;
@@ -64,7 +64,7 @@ class BlockifierSplitTest {
     Blockifier.Pieces blocks = Blockifier.blockify(value, Serializers.byName("java"), CompressionCodec.NONE, MIB,
         UnpooledByteBufAllocator.DEFAULT);
     // A ramp of 3 x 384 KiB would cross the first block's end at 1 MiB: the third piece is cut there.
-    Blockifier.Pieces pieces = Blockifier.split(blocks, MIB, MIB, 384 << 10, 3);
+    Blockifier.Pieces pieces = Blockifier.split(blocks.buffers(), MIB, MIB, 384 << 10, 3);
     try {
       long offset = 0;
       for (ByteBuf p : pieces.buffers()) {
@@ -82,7 +82,7 @@ class BlockifierSplitTest {
     Blockifier.Pieces blocks = Blockifier.blockify(new byte[10], Serializers.byName("java"), CompressionCodec.NONE, MIB,
         UnpooledByteBufAllocator.DEFAULT);
     try {
-      assertThatThrownBy(() -> Blockifier.split(blocks, MIB, 3000, 3000, 1)).hasMessageContaining("does not divide");
+      assertThatThrownBy(() -> Blockifier.split(blocks.buffers(), MIB, 3000, 3000, 1)).hasMessageContaining("does not divide");
     } finally {
       blocks.release();
     }
