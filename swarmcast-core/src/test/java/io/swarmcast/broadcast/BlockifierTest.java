@@ -1,5 +1,6 @@
 package io.swarmcast.broadcast;
 
+import static io.swarmcast.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -50,19 +50,13 @@ class BlockifierTest {
     }
   }
 
-  private static byte[] randomBytes(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
   /** Named values: empty, 1 byte, a multiple of the block size, 3 MiB of random bytes. */
   private static Map<String, byte[]> values(int blockSize) {
     Map<String, byte[]> values = new java.util.LinkedHashMap<>();
     values.put("empty", new byte[0]);
     values.put("1 byte", new byte[] {7});
-    values.put("3 x blockSize", randomBytes(3 * blockSize, blockSize));
-    values.put("random 3 MiB", randomBytes(3 << 20, 3));
+    values.put("3 x blockSize", random(3 * blockSize, blockSize));
+    values.put("random 3 MiB", random(3 << 20, 3));
     return values;
   }
 
@@ -136,7 +130,7 @@ class BlockifierTest {
 
   @Test
   void withTheNoneCodecThePiecesConcatenatedAreTheSerializedBytes() throws IOException {
-    byte[] value = randomBytes(10_000, 5);
+    byte[] value = random(10_000, 5);
     Blockifier.Pieces pieces = Blockifier.blockify(value, JAVA, CompressionCodec.NONE, 1024, ALLOC);
     try {
       ByteArrayOutputStream joined = new ByteArrayOutputStream();
@@ -154,7 +148,7 @@ class BlockifierTest {
   @ParameterizedTest(name = "blockSize {0}")
   @ValueSource(ints = {1024, 4096, 1 << 20})
   void serializedSizeExactlyAMultipleOfBlockSizeLeavesNoShortOrEmptyLastPiece(int blockSize) throws IOException {
-    byte[] value = randomBytes(3 * blockSize - BYTE_ARRAY_OVERHEAD, 9);
+    byte[] value = random(3 * blockSize - BYTE_ARRAY_OVERHEAD, 9);
     assertThat(serializedLength(value)).isEqualTo(3 * blockSize);
 
     Blockifier.Pieces pieces = Blockifier.blockify(value, JAVA, CompressionCodec.NONE, blockSize, ALLOC);
@@ -190,7 +184,7 @@ class BlockifierTest {
 
   @Test
   void flippingAByteInAPieceChangesItsChecksum() throws IOException {
-    byte[] value = randomBytes(10_000, 13);
+    byte[] value = random(10_000, 13);
     Blockifier.Pieces pieces = Blockifier.blockify(value, JAVA, CompressionCodec.LZ4, 1024, ALLOC);
     try {
       for (int i = 0; i < pieces.buffers().size(); i++) {
@@ -212,7 +206,7 @@ class BlockifierTest {
 
   @Test
   void checksumsOfHeapAndCompositeBuffersAgreeWithDirectOnes() {
-    byte[] data = randomBytes(5000, 17);
+    byte[] data = random(5000, 17);
     ByteBuf direct = UnpooledByteBufAllocator.DEFAULT.directBuffer(data.length).writeBytes(data);
     ByteBuf heap = UnpooledByteBufAllocator.DEFAULT.heapBuffer(data.length).writeBytes(data);
     ByteBuf composite = UnpooledByteBufAllocator.DEFAULT.compositeBuffer()
@@ -247,7 +241,7 @@ class BlockifierTest {
   void aValueThatFailsToSerializeReleasesThePiecesAlreadyCut(CompressionCodec codec) {
     TrackingAllocator alloc = new TrackingAllocator();
     List<Object> value = new ArrayList<>();
-    value.add(randomBytes(600_000, 19));
+    value.add(random(600_000, 19));
     value.add(new Object());
     assertThatThrownBy(() -> Blockifier.blockify(value, JAVA, codec, 1024, alloc))
         .isInstanceOf(NotSerializableException.class);

@@ -1,5 +1,6 @@
 package io.swarmcast.node;
 
+import static io.swarmcast.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +28,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -67,12 +67,6 @@ class SwarmNodeIT {
   private BroadcastManager startExecutor() {
     SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()));
     return new BroadcastManager(false, conf, SecurityManager.insecure());
-  }
-
-  private static byte[] random(int n, long seed) {
-    byte[] b = new byte[n];
-    new SplittableRandom(seed).nextBytes(b);
-    return b;
   }
 
   /** Not Serializable: only Kryo can broadcast it. */
@@ -161,15 +155,10 @@ class SwarmNodeIT {
 
     try (TransportContext transport = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "liar")) {
       // A registered "executor" that claims every piece and answers each request with garbage.
-      MessageHandler liar = (from, m) -> {
-        if (m instanceof Hello h) {
-          from.setRemoteNodeId(h.nodeId());
-          from.send(new Ack(h.requestId()));
-        } else if (m instanceof FetchPiece f) {
-          corruptServed.incrementAndGet();
-          from.send(new PieceData(f.requestId(), f.broadcastId(), f.piece(), Unpooled.wrappedBuffer(random(65536, f.piece()))));
-        }
-      };
+      MessageHandler liar = fakePeer((from, f) -> {
+        corruptServed.incrementAndGet();
+        from.send(new PieceData(f.requestId(), f.broadcastId(), f.piece(), Unpooled.wrappedBuffer(random(65536, f.piece()))));
+      });
       Connection toDriver = registerFake(transport, liar);
       for (int i = 0; i < 17; i++) {
         toDriver.send(new Announce(b.id(), i));
@@ -203,24 +192,12 @@ class SwarmNodeIT {
     try (TransportContext dying = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "dying");
         TransportContext alive = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "third")) {
       // The first two holders of every piece (relayed): they never answer, and will die.
-      MessageHandler silent = (from, m) -> {
-        if (m instanceof Hello h) {
-          from.setRemoteNodeId(h.nodeId());
-          from.send(new Ack(h.requestId()));
-        } else if (m instanceof FetchPiece) {
-          askedTheDead.incrementAndGet();
-        }
-      };
+      MessageHandler silent = fakePeer((from, f) -> askedTheDead.incrementAndGet());
       // The third holder (recorded, not relayed): got every piece from the driver, serves them.
-      MessageHandler honest = (from, m) -> {
-        if (m instanceof Hello h) {
-          from.setRemoteNodeId(h.nodeId());
-          from.send(new Ack(h.requestId()));
-        } else if (m instanceof FetchPiece f) {
-          servedByThird.incrementAndGet();
-          from.send(new PieceData(f.requestId(), f.broadcastId(), f.piece(), Unpooled.wrappedBuffer(thirdHolds.get(f.piece()))));
-        }
-      };
+      MessageHandler honest = fakePeer((from, f) -> {
+        servedByThird.incrementAndGet();
+        from.send(new PieceData(f.requestId(), f.broadcastId(), f.piece(), Unpooled.wrappedBuffer(thirdHolds.get(f.piece()))));
+      });
       for (int i = 0; i < 2; i++) {
         Connection toDriver = registerFake(dying, silent);
         for (int p = 0; p < pieces; p++) {
@@ -285,23 +262,11 @@ class SwarmNodeIT {
     AtomicInteger servedByHonest = new AtomicInteger();
 
     try (TransportContext holders = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "holders")) {
-      MessageHandler silent = (from, m) -> {
-        if (m instanceof Hello h) {
-          from.setRemoteNodeId(h.nodeId());
-          from.send(new Ack(h.requestId()));
-        } else if (m instanceof FetchPiece) {
-          askedTheSilent.incrementAndGet();
-        }
-      };
-      MessageHandler honest = (from, m) -> {
-        if (m instanceof Hello h) {
-          from.setRemoteNodeId(h.nodeId());
-          from.send(new Ack(h.requestId()));
-        } else if (m instanceof FetchPiece f) {
-          servedByHonest.incrementAndGet();
-          from.send(new PieceData(f.requestId(), f.broadcastId(), f.piece(), driver.blockManager().getPiece(f.broadcastId(), f.piece())));
-        }
-      };
+      MessageHandler silent = fakePeer((from, f) -> askedTheSilent.incrementAndGet());
+      MessageHandler honest = fakePeer((from, f) -> {
+        servedByHonest.incrementAndGet();
+        from.send(new PieceData(f.requestId(), f.broadcastId(), f.piece(), driver.blockManager().getPiece(f.broadcastId(), f.piece())));
+      });
       for (MessageHandler holder : List.of(silent, honest)) {
         Connection toDriver = registerFake(holders, holder);
         for (int p = 0; p < pieces; p++) {
@@ -331,12 +296,7 @@ class SwarmNodeIT {
     startDriver(new SwarmConf().set(SwarmConf.DRIVER_SPARE_COPIES, "64k"));
     Broadcast<byte[]> b = driverManager.newBroadcast(random(size, 6), false);
     int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality();
-    MessageHandler idle = (from, m) -> {
-      if (m instanceof Hello h) {
-        from.setRemoteNodeId(h.nodeId());
-        from.send(new Ack(h.requestId()));
-      }
-    };
+    MessageHandler idle = fakePeer((from, f) -> { });
     try (TransportContext fakes = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "fakes")) {
       Connection first = registerFake(fakes, idle);
       Connection second = registerFake(fakes, idle);
@@ -353,6 +313,18 @@ class SwarmNodeIT {
       }
       assertThat(m).as("%d bytes in %d pieces", size, pieces).isInstanceOf(spares ? PieceData.class : Ack.class);
     }
+  }
+
+  /** A fake executor's server side: completes a peer's handshake and hands each piece request to {@code onFetch}. */
+  private static MessageHandler fakePeer(java.util.function.BiConsumer<Connection, FetchPiece> onFetch) {
+    return (from, m) -> {
+      if (m instanceof Hello h) {
+        from.setRemoteNodeId(h.nodeId());
+        from.send(new Ack(h.requestId()));
+      } else if (m instanceof FetchPiece f) {
+        onFetch.accept(from, f);
+      }
+    };
   }
 
   /** Registers a fake executor that serves with {@code handler}; returns its connection to the driver. */

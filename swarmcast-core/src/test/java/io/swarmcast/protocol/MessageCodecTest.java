@@ -1,5 +1,7 @@
 package io.swarmcast.protocol;
 
+import static io.swarmcast.TestData.bits;
+import static io.swarmcast.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +16,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -42,20 +43,6 @@ class MessageCodecTest {
     channel.finishAndReleaseAll();
   }
 
-  private static BitSet bits(int... indices) {
-    BitSet b = new BitSet();
-    for (int i : indices) {
-      b.set(i);
-    }
-    return b;
-  }
-
-  private static byte[] randomBytes(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
   /**
    * One sample of each message type, fresh on every call (a {@link PieceData} owns a buffer that sending consumes).
    * A new {@link MessageType} without a sample here fails {@link #thereIsASampleOfEveryMessageType}.
@@ -77,9 +64,9 @@ class MessageCodecTest {
         new Have(99, 3, 1, "10.0.0.1", 1000),
         new FetchPiece(8, 99, 4),
         new FetchAnyPiece(9, 99, true, 20, bits(1, 2, 19)),
-        new PieceData(10, 99, 5, Unpooled.wrappedBuffer(randomBytes(3000, 10))),
+        new PieceData(10, 99, 5, Unpooled.wrappedBuffer(random(3000, 10))),
         new RemoveBroadcast(11, -99),
-        new RunTask(12, randomBytes(500, 12)),
+        new RunTask(12, random(500, 12)),
         new TaskResult(Long.MIN_VALUE, "result".getBytes(StandardCharsets.UTF_8)));
   }
 
@@ -290,7 +277,7 @@ class MessageCodecTest {
 
   @Test
   void pieceDataIsSentWithoutCopyingItsBuffer() {
-    ByteBuf data = Unpooled.directBuffer(100).writeBytes(randomBytes(100, 1));
+    ByteBuf data = Unpooled.directBuffer(100).writeBytes(random(100, 1));
     channel.writeOutbound(new PieceData(1, 2, 3, data));
     ByteBuf header = channel.readOutbound();
     ByteBuf body = channel.readOutbound();
@@ -332,12 +319,12 @@ class MessageCodecTest {
     EmbeddedChannel ch = newChannel(maxFrame);
     try {
       // frame = 4 (length) + 1 (type) + 12 (RunTask header) + payload
-      byte[] payload = randomBytes(maxFrame - 4 - 1 - 12, 3);
+      byte[] payload = random(maxFrame - 4 - 1 - 12, 3);
       ch.writeInbound(Unpooled.wrappedBuffer(encode(ch, new RunTask(1, payload))));
       RunTask decoded = ch.readInbound();
       assertThat(decoded.payload()).isEqualTo(payload);
 
-      byte[] oneMore = randomBytes(payload.length + 1, 3);
+      byte[] oneMore = random(payload.length + 1, 3);
       byte[] wire = encode(ch, new RunTask(2, oneMore));
       assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(wire))).isInstanceOf(TooLongFrameException.class);
     } finally {

@@ -1,5 +1,6 @@
 package io.swarmcast.serializer;
 
+import static io.swarmcast.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,12 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(30)
 class CompressionCodecTest {
-
-  private static byte[] random(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
 
   private static byte[] compressible(int n) {
     byte[] unit = "the quick brown fox jumps over the lazy dog; ".getBytes(StandardCharsets.US_ASCII);

@@ -1,5 +1,6 @@
 package io.swarmcast.swarm;
 
+import static io.swarmcast.TestData.bits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,14 +15,6 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class PieceSelectorTest {
-
-  private static BitSet bits(int... indices) {
-    BitSet b = new BitSet();
-    for (int i : indices) {
-      b.set(i);
-    }
-    return b;
-  }
 
   @Test
   void rarestFirstPicksTheUniqueRarestCandidate() {

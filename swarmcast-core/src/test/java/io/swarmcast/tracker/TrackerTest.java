@@ -1,5 +1,6 @@
 package io.swarmcast.tracker;
 
+import static io.swarmcast.TestData.bits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcast.protocol.Locations;
@@ -17,14 +18,6 @@ class TrackerTest {
   private static final long ID = 7;
 
   private final Tracker tracker = new Tracker();
-
-  private static BitSet bits(int... indices) {
-    BitSet b = new BitSet();
-    for (int i : indices) {
-      b.set(i);
-    }
-    return b;
-  }
 
   @Test
   void theDriverSendsEveryPieceOnceBeforeAnyPieceTwice() {
