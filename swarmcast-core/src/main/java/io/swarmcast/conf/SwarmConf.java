@@ -47,6 +47,8 @@ public final class SwarmConf {
       "For broadcasts no larger than this: bytes the driver may send beyond one copy when it has no fresh piece for an executor, instead of leaving it to wait for a peer, so a small broadcast reaches every executor in one round trip. Larger broadcasts get none.");
   public static final ConfKey<Integer> UPLOAD_SLOTS = ConfKey.integer("swarmcast.upload.slots", 2, 1, 64,
       "Piece uploads a node sends at once, each at the link's full rate; further requests wait in order (paced with native epoll only).");
+  public static final ConfKey<Integer> UPLOAD_MAX_WAITING = ConfKey.integer("swarmcast.upload.maxWaiting", 1, 0, 1 << 16,
+      "On an executor: piece requests that may wait for an upload slot; beyond them a requester is told busy and asks another holder (the driver queues them all).");
   public static final ConfKey<Duration> NETWORK_TIMEOUT = ConfKey.duration("swarmcast.network.timeout", "30s",
       "How long a request (connect, fetch, remove, register) may take before it fails.");
   public static final ConfKey<Long> MAX_FRAME_SIZE = ConfKey.bytes("swarmcast.network.maxFrameSize", "65m",
@@ -61,7 +63,7 @@ public final class SwarmConf {
   private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, MIN_BLOCK_SIZE,
       PIECES_PER_EXECUTOR, COMPRESS, SERIALIZER,
       DRIVER_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_PORT, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
-      FETCH_MAX_FROM_DRIVER, DRIVER_SPARE_COPIES, UPLOAD_SLOTS, NETWORK_TIMEOUT, MAX_FRAME_SIZE, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE);
+      FETCH_MAX_FROM_DRIVER, DRIVER_SPARE_COPIES, UPLOAD_SLOTS, UPLOAD_MAX_WAITING, NETWORK_TIMEOUT, MAX_FRAME_SIZE, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE);
 
   private final Map<String, String> settings = new TreeMap<>();
 

@@ -50,7 +50,8 @@ public final class DriverNode extends SwarmNode {
   private final Endpoint endpoint;
 
   private DriverNode(SwarmConf conf, TransportContext transport, String host) throws IOException {
-    super(conf, transport, new BlockManager(new MemoryPieceStore()));
+    // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh pieces.
+    super(conf, transport, new BlockManager(new MemoryPieceStore()), Integer.MAX_VALUE);
     this.tracker = new Tracker();
     this.spareCopyBytes = conf.get(SwarmConf.DRIVER_SPARE_COPIES);
     this.server = transport.listen(host, conf.get(SwarmConf.DRIVER_PORT), new Handler());

@@ -65,7 +65,7 @@ public final class ExecutorNode extends SwarmNode {
   private final java.util.concurrent.CountDownLatch taskHandlerSet = new java.util.concurrent.CountDownLatch(1);
 
   private ExecutorNode(SwarmConf conf, TransportContext transport) throws IOException {
-    super(conf, transport, new BlockManager(new MemoryPieceStore()));
+    super(conf, transport, new BlockManager(new MemoryPieceStore()), conf.get(SwarmConf.UPLOAD_MAX_WAITING));
     this.driverEndpoint = new Endpoint(conf.get(SwarmConf.DRIVER_HOST), conf.get(SwarmConf.DRIVER_PORT));
     String host = conf.get(SwarmConf.EXECUTOR_HOST);
     this.server = transport.listen(host, conf.get(SwarmConf.EXECUTOR_PORT), handler);

@@ -30,11 +30,13 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
   final TransferStats stats = new TransferStats();
   final UploadSlots uploads;
 
-  SwarmNode(SwarmConf conf, TransportContext transport, BlockManager blocks) {
+  /** {@code maxUploadsWaiting}: see {@link UploadSlots#offer}. */
+  SwarmNode(SwarmConf conf, TransportContext transport, BlockManager blocks, int maxUploadsWaiting) {
     this.conf = conf;
     this.transport = transport;
     this.blocks = blocks;
-    this.uploads = new UploadSlots(conf.get(SwarmConf.UPLOAD_SLOTS), MAX_PIECES_QUEUED_PER_CONNECTION, transport.timeout());
+    this.uploads = new UploadSlots(conf.get(SwarmConf.UPLOAD_SLOTS), maxUploadsWaiting, MAX_PIECES_QUEUED_PER_CONNECTION,
+        transport.timeout());
   }
 
   public abstract boolean isDriver();

@@ -45,6 +45,7 @@ final class UploadSlots {
   private record Entry(Connection to, Upload upload) {}
 
   private final int slots;
+  private final int maxWaiting;
   private final int maxPerConnection;
   private final java.time.Duration writeDeadline;
   private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
@@ -52,20 +53,30 @@ final class UploadSlots {
   private int running;
 
   UploadSlots(int slots, int maxPerConnection, java.time.Duration writeDeadline) {
-    if (slots < 1 || maxPerConnection < 1 || writeDeadline.isNegative() || writeDeadline.isZero()) {
-      throw new IllegalArgumentException("slots, maxPerConnection and writeDeadline must be positive: " + slots + ", "
-          + maxPerConnection + ", " + writeDeadline);
+    this(slots, Integer.MAX_VALUE, maxPerConnection, writeDeadline);
+  }
+
+  /** As above, refusing uploads once {@code maxWaiting} wait for a slot, whoever asks (see {@link #offer}). */
+  UploadSlots(int slots, int maxWaiting, int maxPerConnection, java.time.Duration writeDeadline) {
+    if (slots < 1 || maxWaiting < 0 || maxPerConnection < 1 || writeDeadline.isNegative() || writeDeadline.isZero()) {
+      throw new IllegalArgumentException("slots, maxPerConnection and writeDeadline must be positive and maxWaiting "
+          + "not negative: " + slots + ", " + maxPerConnection + ", " + writeDeadline + ", " + maxWaiting);
     }
     this.slots = slots;
+    this.maxWaiting = maxWaiting;
     this.maxPerConnection = maxPerConnection;
     this.writeDeadline = writeDeadline;
   }
 
-  /** Queues an upload for {@code to}; false, queuing nothing, if {@code to} already has its maximum. */
+  /**
+   * Queues an upload for {@code to}; false, queuing nothing, if {@code to} already has its maximum, or
+   * if every slot is taken and {@code maxWaiting} uploads already wait: the asker is better off asking
+   * another holder than queuing behind them.
+   */
   boolean offer(Connection to, Upload upload) {
     synchronized (this) {
       int n = perConnection.getOrDefault(to, 0);
-      if (n >= maxPerConnection) {
+      if (n >= maxPerConnection || running + waiting.size() >= slots + (long) maxWaiting) {
         return false;
       }
       perConnection.put(to, n + 1);

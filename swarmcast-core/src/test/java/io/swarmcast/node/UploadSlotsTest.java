@@ -83,6 +83,22 @@ class UploadSlotsTest {
   }
 
   @Test
+  void beyondMaxWaitingAnyAskerIsRefusedUntilAnUploadFinishes() {
+    UploadSlots slots = new UploadSlots(2, 1, 10, MINUTE);
+    assertThat(slots.offer(a, upload("a1"))).isTrue();
+    assertThat(slots.offer(b, upload("b1"))).isTrue();
+    assertThat(slots.offer(a, upload("a2"))).as("one may wait").isTrue();
+    assertThat(slots.offer(b, upload("b2"))).as("a second may not, whoever asks").isFalse();
+    assertThat(started).containsExactly("a1", "b1");
+
+    writes.get(0).complete(null); // a1 done: a2 takes its slot, and one may wait again
+    assertThat(started).containsExactly("a1", "b1", "a2");
+    assertThat(slots.offer(b, upload("b3"))).isTrue();
+    assertThat(slots.offer(a, upload("a3"))).isFalse();
+    assertThatThrownBy(() -> new UploadSlots(1, -1, 1, MINUTE)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void uploadsThatSendNothingOrThrowFreeTheirSlotAtOnce() {
     UploadSlots slots = new UploadSlots(1, 10, MINUTE);
     slots.offer(a, () -> {
