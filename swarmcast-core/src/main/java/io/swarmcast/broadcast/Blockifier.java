@@ -121,42 +121,75 @@ public final class Blockifier {
   /** Reads the value back from its pieces, in order; does not release them. */
   public static Object unblockify(List<ByteBuf> pieces, Serializer serializer, CompressionCodec codec,
       ClassLoader loader) throws IOException {
-    try (InputStream in = codec.decompress(new PiecesInputStream(pieces))) {
+    return unblockify(pieces.size(), i -> pieces.get(i).retain(), serializer, codec, loader);
+  }
+
+  /**
+   * Where {@link #unblockify(int, PieceSource, Serializer, CompressionCodec, ClassLoader)} gets its
+   * pieces: it asks for each once, in order, and releases each when it has read it.
+   */
+  @FunctionalInterface
+  public interface PieceSource {
+    /** A reference to piece {@code index}, which the reader releases; may wait for the piece to arrive. */
+    ByteBuf piece(int index) throws IOException;
+  }
+
+  /**
+   * Reads the value back from {@code count} pieces taken from {@code source} one at a time, in order,
+   * so it can be read while later pieces are still arriving.
+   */
+  public static Object unblockify(int count, PieceSource source, Serializer serializer, CompressionCodec codec,
+      ClassLoader loader) throws IOException {
+    try (PiecesInputStream pieces = new PiecesInputStream(count, source);
+        InputStream in = codec.decompress(pieces)) {
       return serializer.deserialize(in, loader);
     }
   }
 
   /**
-   * Reads a list of buffers as one stream without copying them together. Java serialization reads a
-   * byte[] 1 KiB at a time, so each read must be cheap: this keeps its place in the current buffer
-   * (a CompositeByteBuf looked the component up again on every read, at several µs a KiB).
+   * Reads a sequence of buffers as one stream without copying them together. Java serialization reads
+   * a byte[] 1 KiB at a time, so each read must be cheap: this keeps its place in the current buffer
+   * (a CompositeByteBuf looked the component up again on every read, at several µs a KiB). Holds one
+   * piece at a time and releases it once read.
    */
   private static final class PiecesInputStream extends InputStream {
-    private final List<ByteBuf> pieces;
-    private int index;
+    private final int count;
+    private final PieceSource source;
+    /** Index of {@link #current}; count once every piece has been read. */
+    private int index = -1;
+    private ByteBuf current;
     private int offset;
 
-    PiecesInputStream(List<ByteBuf> pieces) {
-      this.pieces = pieces;
+    PiecesInputStream(int count, PieceSource source) {
+      this.count = count;
+      this.source = source;
     }
 
     /** The current piece with bytes left, or null at the end. */
-    private ByteBuf current() {
-      while (index < pieces.size() && offset >= pieces.get(index).readableBytes()) {
-        index++;
+    private ByteBuf current() throws IOException {
+      while (current == null || offset >= current.readableBytes()) {
+        if (current != null) {
+          current.release();
+          current = null;
+        }
+        if (index + 1 >= count) {
+          index = count;
+          return null;
+        }
+        current = source.piece(++index);
         offset = 0;
       }
-      return index < pieces.size() ? pieces.get(index) : null;
+      return current;
     }
 
     @Override
-    public int read() {
+    public int read() throws IOException {
       ByteBuf b = current();
       return b == null ? -1 : b.getUnsignedByte(b.readerIndex() + offset++);
     }
 
     @Override
-    public int read(byte[] dst, int off, int len) {
+    public int read(byte[] dst, int off, int len) throws IOException {
       if (len == 0) {
         return 0;
       }
@@ -170,10 +203,19 @@ public final class Blockifier {
       return n;
     }
 
+    /** Bytes left in the piece at hand: never waits for the next one. */
     @Override
     public int available() {
-      ByteBuf b = current();
-      return b == null ? 0 : b.readableBytes() - offset;
+      return current == null ? 0 : current.readableBytes() - offset;
+    }
+
+    @Override
+    public void close() {
+      if (current != null) {
+        current.release();
+        current = null;
+      }
+      index = count;
     }
   }
 

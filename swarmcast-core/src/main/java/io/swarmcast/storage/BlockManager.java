@@ -1,9 +1,7 @@
 package io.swarmcast.storage;
 
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +20,9 @@ import java.util.concurrent.ExecutionException;
 public final class BlockManager implements AutoCloseable {
   private final PieceStore store;
   private final Map<Long, CompletableFuture<Object>> values = new ConcurrentHashMap<>();
+  /** Signalled on every stored piece, for {@link #awaitPiece}; guards {@link #piecesStored}. */
+  private final Object arrivals = new Object();
+  private long piecesStored;
 
   public BlockManager(PieceStore store) {
     this.store = store;
@@ -29,7 +30,47 @@ public final class BlockManager implements AutoCloseable {
 
   /** Stores a piece, taking over the caller's reference; false if it was already here. */
   public boolean putPiece(long broadcastId, int piece, ByteBuf data) {
-    return store.put(broadcastId, piece, data);
+    boolean stored = store.put(broadcastId, piece, data);
+    if (stored) {
+      synchronized (arrivals) {
+        piecesStored++;
+        arrivals.notifyAll();
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * A new reference to a piece (the caller releases it), waiting until it is stored; null if
+   * {@code until} completes, however, while the piece is still not here. Lets a reader consume a
+   * broadcast's pieces in order while they are still being fetched.
+   */
+  public ByteBuf awaitPiece(long broadcastId, int piece, CompletableFuture<?> until) throws InterruptedException {
+    boolean wakeOnCompletion = false;
+    while (true) {
+      long seen;
+      synchronized (arrivals) {
+        seen = piecesStored;
+      }
+      ByteBuf b = store.get(broadcastId, piece);
+      if (b != null || until.isDone()) {
+        return b != null ? b : store.get(broadcastId, piece);
+      }
+      if (!wakeOnCompletion) {
+        wakeOnCompletion = true;
+        until.whenComplete((v, e) -> {
+          synchronized (arrivals) {
+            arrivals.notifyAll();
+          }
+        });
+      }
+      synchronized (arrivals) {
+        // A piece stored since we looked changes the count: look again instead of waiting.
+        while (piecesStored == seen && !until.isDone()) {
+          arrivals.wait();
+        }
+      }
+    }
   }
 
   /** A new reference to a piece, or null; the caller releases it. */
@@ -50,23 +91,6 @@ public final class BlockManager implements AutoCloseable {
       }
     }
     return held;
-  }
-
-  /**
-   * New references to all {@code pieceCount} pieces, in order; the caller releases them. Fails if one
-   * is missing (removed concurrently).
-   */
-  public List<ByteBuf> allPieces(long broadcastId, int pieceCount) {
-    List<ByteBuf> out = new ArrayList<>(pieceCount);
-    for (int i = 0; i < pieceCount; i++) {
-      ByteBuf b = store.get(broadcastId, i);
-      if (b == null) {
-        out.forEach(ByteBuf::release);
-        throw new BlockNotFoundException("piece " + i + " of broadcast " + broadcastId + " is no longer stored here");
-      }
-      out.add(b);
-    }
-    return out;
   }
 
   /** Records a value this node already has (the driver's own), so handles deserialized here find it. */

@@ -276,4 +276,49 @@ class BlockifierTest {
       return false;
     }
   }
+  @Test
+  void readsFromASourceInOrderHoldingOnePieceAtATime() throws IOException {
+    byte[] value = random(3 << 20, 11);
+    Blockifier.Pieces pieces = Blockifier.blockify(value, JAVA, CompressionCodec.NONE, 64 << 10, ALLOC);
+    try {
+      List<ByteBuf> buffers = pieces.buffers();
+      List<Integer> asked = new ArrayList<>();
+      Object back = Blockifier.unblockify(buffers.size(), index -> {
+        if (index > 0) {
+          assertThat(buffers.get(index - 1).refCnt()).as("piece %d released before piece %d is asked for", index - 1, index)
+              .isEqualTo(1);
+        }
+        asked.add(index);
+        return buffers.get(index).retain();
+      }, JAVA, CompressionCodec.NONE, LOADER);
+      assertThat((byte[]) back).isEqualTo(value);
+      assertThat(asked).isEqualTo(java.util.stream.IntStream.range(0, buffers.size()).boxed().toList());
+      for (ByteBuf piece : buffers) {
+        assertThat(piece.refCnt()).isEqualTo(1);
+      }
+    } finally {
+      pieces.release();
+    }
+  }
+
+  @Test
+  void aSourceThatFailsFailsTheReadAndLeaksNothing() throws IOException {
+    byte[] value = random(1 << 20, 12);
+    Blockifier.Pieces pieces = Blockifier.blockify(value, JAVA, CompressionCodec.LZ4, 64 << 10, ALLOC);
+    try {
+      List<ByteBuf> buffers = pieces.buffers();
+      assertThat(buffers.size()).isGreaterThan(3);
+      assertThatThrownBy(() -> Blockifier.unblockify(buffers.size(), index -> {
+        if (index == 2) {
+          throw new IOException("piece 2 never came");
+        }
+        return buffers.get(index).retain();
+      }, JAVA, CompressionCodec.LZ4, LOADER)).isInstanceOf(IOException.class).hasMessageContaining("piece 2 never came");
+      for (ByteBuf piece : buffers) {
+        assertThat(piece.refCnt()).isEqualTo(1);
+      }
+    } finally {
+      pieces.release();
+    }
+  }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -193,36 +194,41 @@ class BlockManagerTest {
   }
 
   @Test
-  void allPiecesReturnsNewReferencesInOrder() {
-    ByteBuf p0 = buf(10);
+  void awaitPieceWaitsUntilThePieceIsStored() throws Exception {
+    CompletableFuture<Void> fetch = new CompletableFuture<>();
+    blocks.putPiece(1, 0, buf(1)); // another piece arriving does not end the wait
+    Future<ByteBuf> waiting = pool.submit(() -> blocks.awaitPiece(1, 1, fetch));
+    Thread.sleep(100);
+    assertThat(waiting.isDone()).as("returned before piece 1 was stored").isFalse();
+    blocks.putPiece(2, 1, buf(2)); // nor does the same index of another broadcast
+    Thread.sleep(50);
+    assertThat(waiting.isDone()).isFalse();
+
     ByteBuf p1 = buf(11);
     blocks.putPiece(1, 1, p1);
-    blocks.putPiece(1, 0, p0);
-    List<ByteBuf> all = blocks.allPieces(1, 2);
-    try {
-      assertThat(all).hasSize(2);
-      assertThat(all.get(0).getByte(all.get(0).readerIndex())).isEqualTo((byte) 10);
-      assertThat(all.get(1).getByte(all.get(1).readerIndex())).isEqualTo((byte) 11);
-      assertThat(p0.refCnt()).isEqualTo(2);
-    } finally {
-      all.forEach(ByteBuf::release);
-    }
-    assertThat(p0.refCnt()).isEqualTo(1);
-    assertThat(p1.refCnt()).isEqualTo(1);
+    ByteBuf got = waiting.get(5, TimeUnit.SECONDS);
+    assertThat(got.getByte(got.readerIndex())).isEqualTo((byte) 11);
+    assertThat(p1.refCnt()).isEqualTo(2);
+    got.release();
+    assertThat(fetch.isDone()).isFalse();
   }
 
   @Test
-  void allPiecesWithAMissingPieceFailsAndReleasesWhatItTook() {
-    ByteBuf p0 = buf(10);
-    ByteBuf p1 = buf(11);
-    blocks.putPiece(1, 0, p0);
-    blocks.putPiece(1, 1, p1);
-    assertThatThrownBy(() -> blocks.allPieces(1, 3))
-        .isInstanceOf(BlockNotFoundException.class)
-        .hasMessageContaining("piece 2")
-        .hasMessageContaining("broadcast 1");
-    assertThat(p0.refCnt()).isEqualTo(1);
-    assertThat(p1.refCnt()).isEqualTo(1);
+  void awaitPieceGivesUpWhenItsFutureCompletesWithoutThePiece() throws Exception {
+    CompletableFuture<Void> fetch = new CompletableFuture<>();
+    Future<ByteBuf> waiting = pool.submit(() -> blocks.awaitPiece(1, 0, fetch));
+    Thread.sleep(100);
+    assertThat(waiting.isDone()).isFalse();
+    fetch.completeExceptionally(new IOException("driver gone"));
+    assertThat(waiting.get(5, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
+  void awaitPieceReturnsAStoredPieceAtOnceEvenAfterItsFutureCompleted() throws Exception {
+    blocks.putPiece(1, 0, buf(5));
+    ByteBuf got = blocks.awaitPiece(1, 0, CompletableFuture.failedFuture(new IOException("failed later")));
+    assertThat(got.getByte(got.readerIndex())).isEqualTo((byte) 5);
+    got.release();
   }
 
   @Test
