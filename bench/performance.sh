@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds every table and plot of docs/PERFORMANCE.md. Needs root (network namespaces, tc) and ~50 min
+# Rebuilds every table and plot of docs/PERFORMANCE.md. Needs root (network namespaces, tc) and ~60 min
 # on 2 cores. Results go to docs/performance/<name>/ (results.csv, summary.md, time-vs-executors.png);
 # per-process logs stay under bench-out/ (git-ignored).
 set -euo pipefail
