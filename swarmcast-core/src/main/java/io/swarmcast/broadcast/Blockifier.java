@@ -176,7 +176,8 @@ public final class Blockifier {
           index = count;
           return null;
         }
-        current = source.piece(++index);
+        current = source.piece(index + 1); // moves on only once it has the piece: a failed read can be retried
+        index++;
         offset = 0;
       }
       return current;

@@ -57,6 +57,9 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
       return (T) n.blockManager().getOrComputeValue(id(), () -> readValue(n));
     } catch (BroadcastException e) {
       throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BroadcastException("interrupted while reading " + this, e);
     } catch (Exception e) {
       throw new BroadcastException("cannot read " + this + ": " + e.getMessage(), e);
     }
@@ -83,7 +86,12 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
           Serializers.byName(layout.serializer()), CompressionCodec.byName(layout.codec()),
           loader != null ? loader : getClass().getClassLoader());
     } catch (IOException | RuntimeException e) {
-      awaitFetch(fetch); // a failed fetch is the cause, not what the reader made of its absence
+      try {
+        awaitFetch(fetch); // a failed fetch is the cause, not what the reader made of its absence
+      } catch (BroadcastException | InterruptedException fetchFailure) {
+        fetchFailure.addSuppressed(e);
+        throw fetchFailure;
+      }
       throw e;
     }
     // The value can be complete before the fetch is (trailing bytes): every piece must be here to serve.
