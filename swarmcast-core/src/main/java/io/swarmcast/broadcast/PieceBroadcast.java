@@ -96,9 +96,12 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
     }
     // The value can be complete before the fetch is (trailing bytes): every piece must be here to serve.
     awaitFetch(fetch);
-    long t1 = System.nanoTime();
-    LOG.debug("{}: {} bytes in {} pieces fetched in {} ms, read {} ms after the last piece", this, layout.totalBytes(),
-        layout.pieceCount(), (fetchedAt.join() - t0) / 1_000_000, (t1 - fetchedAt.join()) / 1_000_000);
+    if (LOG.isDebugEnabled()) {
+      long t1 = System.nanoTime();
+      long fetched = Math.min(t1, fetchedAt.join()); // the stamp can run after this thread woke
+      LOG.debug("{}: {} bytes in {} pieces fetched in {} ms, read {} ms after the last piece", this, layout.totalBytes(),
+          layout.pieceCount(), (fetched - t0) / 1_000_000, (t1 - fetched) / 1_000_000);
+    }
     return value;
   }
 

@@ -52,11 +52,7 @@ final class UploadSlots {
   private final Map<Connection, Integer> perConnection = new HashMap<>();
   private int running;
 
-  UploadSlots(int slots, int maxPerConnection, java.time.Duration writeDeadline) {
-    this(slots, Integer.MAX_VALUE, maxPerConnection, writeDeadline);
-  }
-
-  /** As above, refusing uploads once {@code maxWaiting} wait for a slot, whoever asks (see {@link #offer}). */
+  /** Refuses uploads once {@code maxWaiting} wait for a slot, whoever asks (see {@link #offer}). */
   UploadSlots(int slots, int maxWaiting, int maxPerConnection, java.time.Duration writeDeadline) {
     if (slots < 1 || maxWaiting < 0 || maxPerConnection < 1 || writeDeadline.isNegative() || writeDeadline.isZero()) {
       throw new IllegalArgumentException("slots, maxPerConnection and writeDeadline must be positive and maxWaiting "

@@ -116,9 +116,7 @@ class BlockifierTest {
       assertThat((byte[]) back).isEqualTo(value);
 
       // unblockify neither consumes nor releases the pieces: they can be read again.
-      for (ByteBuf piece : buffers) {
-        assertThat(piece.refCnt()).isEqualTo(1);
-      }
+      assertOnlyTheOwnersReference(buffers);
       assertThat((byte[]) Blockifier.unblockify(buffers, JAVA, codec, LOADER)).isEqualTo(value);
     } finally {
       pieces.release();
@@ -276,6 +274,7 @@ class BlockifierTest {
       return false;
     }
   }
+
   @Test
   void readsFromASourceInOrderHoldingOnePieceAtATime() throws IOException {
     byte[] value = random(3 << 20, 11);
@@ -293,9 +292,7 @@ class BlockifierTest {
       }, JAVA, CompressionCodec.NONE, LOADER);
       assertThat((byte[]) back).isEqualTo(value);
       assertThat(asked).isEqualTo(java.util.stream.IntStream.range(0, buffers.size()).boxed().toList());
-      for (ByteBuf piece : buffers) {
-        assertThat(piece.refCnt()).isEqualTo(1);
-      }
+      assertOnlyTheOwnersReference(buffers);
     } finally {
       pieces.release();
     }
@@ -314,11 +311,16 @@ class BlockifierTest {
         }
         return buffers.get(index).retain();
       }, JAVA, CompressionCodec.LZ4, LOADER)).isInstanceOf(IOException.class).hasMessageContaining("piece 2 never came");
-      for (ByteBuf piece : buffers) {
-        assertThat(piece.refCnt()).isEqualTo(1);
-      }
+      assertOnlyTheOwnersReference(buffers);
     } finally {
       pieces.release();
+    }
+  }
+
+  /** Every piece is back to the one reference its owner holds: the reader released what it took. */
+  private static void assertOnlyTheOwnersReference(List<ByteBuf> buffers) {
+    for (int i = 0; i < buffers.size(); i++) {
+      assertThat(buffers.get(i).refCnt()).as("references to piece %d", i).isEqualTo(1);
     }
   }
 }

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class UploadSlotsTest {
   private static final Duration MINUTE = Duration.ofMinutes(1);
+  /** No bound on uploads waiting for a slot, as on the driver. */
+  private static final int UNBOUNDED = Integer.MAX_VALUE;
   private LoopbackConnections net;
   private Connection a;
   private Connection b;
@@ -48,7 +50,7 @@ class UploadSlotsTest {
 
   @Test
   void runsAtMostSlotsAtOnceAndStartsTheRestInOrderAsWritesFinish() {
-    UploadSlots slots = new UploadSlots(2, 10, MINUTE);
+    UploadSlots slots = new UploadSlots(2, UNBOUNDED, 10, MINUTE);
     for (String name : List.of("1", "2", "3", "4", "5")) {
       assertThat(slots.offer(name.compareTo("3") < 0 ? a : b, upload(name))).isTrue();
     }
@@ -70,7 +72,7 @@ class UploadSlotsTest {
 
   @Test
   void oneConnectionCannotQueueMoreThanItsShare() {
-    UploadSlots slots = new UploadSlots(1, 3, MINUTE);
+    UploadSlots slots = new UploadSlots(1, UNBOUNDED, 3, MINUTE);
     assertThat(slots.offer(a, upload("a1"))).isTrue();
     assertThat(slots.offer(a, upload("a2"))).isTrue();
     assertThat(slots.offer(a, upload("a3"))).isTrue();
@@ -100,7 +102,7 @@ class UploadSlotsTest {
 
   @Test
   void uploadsThatSendNothingOrThrowFreeTheirSlotAtOnce() {
-    UploadSlots slots = new UploadSlots(1, 10, MINUTE);
+    UploadSlots slots = new UploadSlots(1, UNBOUNDED, 10, MINUTE);
     slots.offer(a, () -> {
       started.add("answered without a piece");
       return null;
@@ -121,7 +123,7 @@ class UploadSlotsTest {
 
   @Test
   void uploadsForAClosedConnectionAreSkipped() throws Exception {
-    UploadSlots slots = new UploadSlots(1, 10, MINUTE);
+    UploadSlots slots = new UploadSlots(1, UNBOUNDED, 10, MINUTE);
     slots.offer(b, upload("b1"));
     slots.offer(a, upload("a1"));
     slots.offer(b, upload("b2"));
@@ -135,14 +137,14 @@ class UploadSlotsTest {
 
   @Test
   void limitsMustBePositive() {
-    assertThatThrownBy(() -> new UploadSlots(0, 1, MINUTE)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new UploadSlots(1, 0, MINUTE)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new UploadSlots(1, 1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadSlots(0, UNBOUNDED, 1, MINUTE)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadSlots(1, UNBOUNDED, 0, MINUTE)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadSlots(1, UNBOUNDED, 1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aWriteTheReceiverNeverTakesClosesItsConnectionAndFreesTheSlot() throws Exception {
-    UploadSlots slots = new UploadSlots(1, 10, Duration.ofMillis(200));
+    UploadSlots slots = new UploadSlots(1, UNBOUNDED, 10, Duration.ofMillis(200));
     CompletableFuture<Void> stuck = new CompletableFuture<>();
     slots.offer(a, () -> {
       started.add("stuck");
