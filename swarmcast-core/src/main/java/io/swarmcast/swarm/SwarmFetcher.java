@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Fetches the pieces of one broadcast that this executor lacks, keeping several requests in flight.
  *
  * <p>In {@link FetchMode#SWARM} mode it first asks the tracker where pieces are (which also subscribes
- * it to {@link Have} notices), then keeps requests outstanding on two budgets:
+ * it to {@link Have} notices; for a one-piece broadcast only if the driver declines to send it), then
+ * keeps requests outstanding on two budgets:
  * <ul>
  *   <li>up to {@code maxFromDriver} to the driver, always, because the driver's upload is the one link
  *       every byte must cross once: it is asked for "any piece I lack that no peer I know holds"
@@ -110,6 +111,8 @@ public final class SwarmFetcher {
   private boolean driverHasNothing;
   /** A {@link GetLocations} is outstanding. */
   private boolean locating;
+  /** The tracker is asked only once the driver has declined (a one-piece broadcast, see {@link #start}). */
+  private boolean trackerDeferred;
   /**
    * A source was lost: ask the tracker for every holder again. {@link Have} notices name only a piece's
    * first holders (see the Tracker), so the others are learned this way.
@@ -145,6 +148,14 @@ public final class SwarmFetcher {
   public CompletableFuture<Void> start() {
     if (have.cardinality() == checksums.length) {
       done.complete(null);
+    } else if (mode == FetchMode.SWARM && checksums.length == 1) {
+      // One piece has one source to choose, and the driver (with spare copies for small broadcasts)
+      // is the usual one: ask it alone, and the tracker only if it declines. Asking both, and being
+      // told of every other executor's copy, was half the messages of a 1 KiB broadcast to 8 executors.
+      synchronized (this) {
+        trackerDeferred = true;
+      }
+      pump();
     } else if (mode == FetchMode.SWARM) {
       // Ask the driver at once, in parallel with the tracker: a small broadcast then costs one round
       // trip. Its requests are booked before the question is asked, so they never exclude what the
@@ -480,11 +491,19 @@ public final class SwarmFetcher {
     driver.request(id -> new FetchAnyPiece(id, broadcastId, allowDuplicate, checksums.length, exclude),
             PieceData.class, Ack.class, Busy.class)
         .whenComplete((m, e) -> {
+          boolean askTracker = false;
           synchronized (this) {
             driverInFlight--;
             if (m instanceof Ack) {
               driverHasNothing = true;
+              // Set before the pump below, which would otherwise ask the driver for a duplicate at once.
+              askTracker = trackerDeferred && !done.isDone();
+              trackerDeferred = false;
+              locating |= askTracker;
             }
+          }
+          if (askTracker) {
+            askLocations();
           }
           onDriverReply(m, e);
         });

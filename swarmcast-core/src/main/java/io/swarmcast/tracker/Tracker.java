@@ -185,6 +185,12 @@ public final class Tracker {
     return l == null ? 0 : l.announced();
   }
 
+  /** How many executors receive the broadcast's {@link Have} notices (those that asked for its locations). */
+  public synchronized int subscribers(long broadcastId) {
+    PieceLedger l = ledgers.get(broadcastId);
+    return l == null ? 0 : l.subscribers.size();
+  }
+
   /** Pieces held by one executor. */
   public synchronized int piecesHeldBy(long broadcastId, int executorId) {
     PieceLedger l = ledgers.get(broadcastId);

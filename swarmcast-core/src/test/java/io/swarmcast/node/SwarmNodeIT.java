@@ -315,6 +315,63 @@ class SwarmNodeIT {
     }
   }
 
+  /**
+   * A one-piece broadcast is asked of the driver alone, which sends it (a spare copy if need be): the
+   * executor neither asks the tracker nor hears of other copies. A larger one asks both at once.
+   * (Unsubscribed executors are what keeps a 1 KiB broadcast to 8 executors at 30 messages, not 60.)
+   */
+  @Test
+  void aOnePieceBroadcastComesFromTheDriverWithoutAskingTheTracker() throws Exception {
+    byte[] small = random(1024, 7);
+    byte[] large = random(1 << 20, 8);
+    Broadcast<byte[]> one = driverManager.newBroadcast(small, false);
+    Broadcast<byte[]> many = driverManager.newBroadcast(large, false);
+    try (BroadcastManager executor = startExecutor()) {
+      assertThat(roundTrip(one).value()).isEqualTo(small);
+      assertThat(roundTrip(many).value()).isEqualTo(large);
+      var stats = executor.node().stats().of(one.id());
+      assertThat(stats.fromDriverBytes()).as("the whole piece, from the driver").isEqualTo(
+          ((io.swarmcast.broadcast.TorrentBroadcast<byte[]>) one).serializedBytes());
+      assertThat(stats.fromPeersBytes()).isZero();
+      assertThat(driver.tracker().subscribers(one.id())).as("executors that asked where the one piece is").isZero();
+      assertThat(driver.tracker().subscribers(many.id())).as("executors that asked where the 17 pieces are").isEqualTo(1);
+    }
+  }
+
+  /**
+   * When the driver declines (no spare copies, its one piece already sent), the one-piece fetch asks
+   * the tracker and gets the piece from its holder, not a duplicate from the driver.
+   */
+  @Test
+  void aOnePieceBroadcastTheDriverDeclinesComesFromItsHolder() throws Exception {
+    startDriver(new SwarmConf().set(SwarmConf.DRIVER_SPARE_COPIES, "0"));
+    byte[] value = random(1024, 9);
+    Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
+    AtomicInteger served = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<byte[]> held = new java.util.concurrent.atomic.AtomicReference<>();
+    try (TransportContext fakes = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "holder")) {
+      Connection holder = registerFake(fakes, fakePeer((from, f) -> {
+        served.incrementAndGet();
+        from.send(new PieceData(f.requestId(), f.broadcastId(), f.piece(), Unpooled.wrappedBuffer(held.get())));
+      }));
+      Message m = holder.request(id -> new FetchAnyPiece(id, b.id(), false, 1, new java.util.BitSet()), PieceData.class)
+          .get(5, TimeUnit.SECONDS);
+      held.set(io.netty.buffer.ByteBufUtil.getBytes(((PieceData) m).data()));
+      ((PieceData) m).data().release();
+      holder.send(new Announce(b.id(), 0));
+      awaitHeld(b.id(), 1);
+
+      try (BroadcastManager executor = startExecutor()) {
+        assertThat(roundTrip(b).value()).isEqualTo(value);
+        var stats = executor.node().stats().of(b.id());
+        assertThat(stats.fromDriverBytes()).as("no duplicate from the driver").isZero();
+        assertThat(stats.fromPeersBytes()).isEqualTo(held.get().length);
+        assertThat(served.get()).isEqualTo(1);
+        assertThat(driver.tracker().subscribers(b.id())).as("the executor asked the tracker").isEqualTo(1);
+      }
+    }
+  }
+
   /** A fake executor's server side: completes a peer's handshake and hands each piece request to {@code onFetch}. */
   private static MessageHandler fakePeer(java.util.function.BiConsumer<Connection, FetchPiece> onFetch) {
     return (from, m) -> {
