@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * The tracker's record of one broadcast: which executor holds which piece, who wants {@code Have}
- * notices, and how often the driver has sent each piece. Not thread-safe: the {@link Tracker} guards it.
+ * notices (executors that asked for locations and do not yet hold every piece), and how often the
+ * driver has sent each piece. Not thread-safe: the {@link Tracker} guards it.
  */
 final class PieceLedger {
   final long broadcastId;
@@ -48,6 +49,9 @@ final class PieceLedger {
     held.set(piece);
     holderCount[piece]++;
     announced++;
+    if (held.cardinality() == pieceCount) {
+      subscribers.remove(executor); // it fetches nothing more; a new fetch (after unpersist) asks for locations again
+    }
     return true;
   }
 

@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * them holds which piece of each broadcast, and which broadcasts were destroyed and where.
  *
  * <p>Announcements are relayed at once as {@link Have} notices to every executor that asked for the
- * broadcast's locations, so fetchers learn of new sources without polling — but only for a piece's
+ * broadcast's locations and does not yet hold every piece, so fetchers learn of new sources without
+ * polling — but only for a piece's
  * first {@value #RELAYED_HOLDERS} holders. Relaying every holder to every subscriber costs pieces × N²
  * small messages, all on the driver's upload, the one link every byte of the broadcast crosses: at 16
  * executors that was 8 % of the driver's bytes and time. Two sources per piece are enough to spread
@@ -47,6 +48,7 @@ public final class Tracker {
     }
   };
   private int nextExecutorId = 1;
+  private long locationsAnswered;
 
   public Tracker() {}
 
@@ -146,6 +148,7 @@ public final class Tracker {
     if (l == null) {
       return Optional.empty();
     }
+    locationsAnswered++;
     List<Locations.Holder> holders = new ArrayList<>();
     if (l.peerSharing) {
       l.subscribers.add(askerId);
@@ -185,10 +188,15 @@ public final class Tracker {
     return l == null ? 0 : l.announced();
   }
 
-  /** How many executors receive the broadcast's {@link Have} notices (those that asked for its locations). */
+  /** How many executors receive the broadcast's {@link Have} notices: they asked for its locations and lack a piece. */
   public synchronized int subscribers(long broadcastId) {
     PieceLedger l = ledgers.get(broadcastId);
     return l == null ? 0 : l.subscribers.size();
+  }
+
+  /** How many {@link Locations} questions the tracker has answered, over all broadcasts: its main load. */
+  public synchronized long locationsAnswered() {
+    return locationsAnswered;
   }
 
   /** Pieces held by one executor. */

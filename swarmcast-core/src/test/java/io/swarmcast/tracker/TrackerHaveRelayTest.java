@@ -3,6 +3,7 @@ package io.swarmcast.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcast.protocol.Have;
+import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.LoopbackConnections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,28 @@ class TrackerHaveRelayTest {
         .containsOnly(org.assertj.core.groups.Tuple.tuple("10.0.0.3", 7002));
     // The tracker still knows the third holder: Locations list it.
     assertThat(tracker.locations(2, e[3], ID).orElseThrow().holders()).hasSize(3);
+  }
+
+  @Test
+  void anExecutorHoldingEveryPieceIsToldNoMore() throws Exception {
+    int[] e = subscribedExecutors(3);
+    tracker.addBroadcast(ID + 1, 1, true);
+    tracker.locations(2, e[0], ID + 1).orElseThrow(); // e[0] follows a second broadcast too
+    for (int p = 0; p < 8; p++) {
+      tracker.announce(e[0], ID, p); // relayed to e[1] and e[2]; e[0] now holds every piece
+    }
+    for (int p = 0; p < 8; p++) {
+      tracker.announce(e[1], ID, p); // each piece's second holder: relayed to e[2] alone
+    }
+    tracker.announce(e[1], ID + 1, 0); // to e[0], after anything else the tracker sent it
+
+    List<LoopbackConnections.Received> got = net.awaitReceived(16 + 8 + 1);
+    Connection toFirst = got.stream().filter(r -> ((Have) r.message()).broadcastId() == ID + 1)
+        .map(LoopbackConnections.Received::on).findFirst().orElseThrow();
+    assertThat(got).filteredOn(r -> r.on() == toFirst && ((Have) r.message()).broadcastId() == ID)
+        .as("notices of broadcast %d sent to the executor that holds all of it", ID).isEmpty();
+    assertThat(got).hasSize(25);
+    assertThat(tracker.subscribers(ID)).isEqualTo(1);
   }
 
   @Test
