@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import net.jpountz.lz4.LZ4BlockInputStream;
-import net.jpountz.lz4.LZ4BlockOutputStream;
 
 /**
  * The codecs a serialized broadcast value may be compressed with before it is cut into pieces.
@@ -17,7 +16,7 @@ public enum CompressionCodec {
   LZ4("lz4") {
     @Override
     public OutputStream compress(OutputStream out) {
-      return new LZ4BlockOutputStream(out, 256 * 1024);
+      return new Lz4SizedOutputStream(out, 256 * 1024);
     }
 
     @Override

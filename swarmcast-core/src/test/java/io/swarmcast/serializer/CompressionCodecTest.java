@@ -63,6 +63,21 @@ class CompressionCodecTest {
     }
   }
 
+  /** Around the LZ4 block size (256 KiB), where held-back data turns into a plain block stream. */
+  @ParameterizedTest
+  @ValueSource(ints = {63, 64, 1024, 262_143, 262_144, 262_145, 600_000})
+  void lz4RoundTripsEverySizeAroundItsBlockAsThePlainBlockFormat(int size) throws IOException {
+    byte[] data = random(size, size);
+    byte[] compressed = compress(CompressionCodec.LZ4, data);
+    try (InputStream in = new net.jpountz.lz4.LZ4BlockInputStream(new ByteArrayInputStream(compressed))) {
+      assertThat(in.readAllBytes()).isEqualTo(data);
+    }
+    // One block for a value that fits one: header (21 bytes) + the data stored raw (random) + end mark (21).
+    if (size <= 262_144) {
+      assertThat(compressed.length).isEqualTo(21 + size + 21);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(CompressionCodec.class)
   void roundTripsEmptyAndTinyInputs(CompressionCodec codec) throws IOException {
