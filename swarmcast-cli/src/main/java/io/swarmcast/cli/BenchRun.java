@@ -46,6 +46,7 @@ final class BenchRun implements AutoCloseable {
       long timeoutSeconds) throws IOException, InterruptedException {
     Files.createDirectories(logDir);
     Path jsonl = logDir.resolve("driver.jsonl");
+    JsonLinesTail<BenchRow> driverRows = new JsonLinesTail<>(jsonl, line -> BenchRow.fromDriverJson(line, rateBits));
     Path driverLog = logDir.resolve("driver.log");
     int n = launch.executorBinds().size();
     List<String> cmd = new ArrayList<>(launch.driverWrap());
@@ -60,10 +61,10 @@ final class BenchRun implements AutoCloseable {
     long listenDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(listenSeconds);
     while (!contains(driverLog, "driver listening on")) {
       if (!driver.isAlive()) {
-        return fail(jsonl, rateBits, "driver exited with " + driver.exitValue() + " before listening:\n" + tail(driverLog));
+        return fail(driverRows, "driver exited with " + driver.exitValue() + " before listening:\n" + tail(driverLog));
       }
       if (System.nanoTime() > listenDeadline) {
-        return fail(jsonl, rateBits, "driver did not listen within " + listenSeconds + " s:\n" + tail(driverLog));
+        return fail(driverRows, "driver did not listen within " + listenSeconds + " s:\n" + tail(driverLog));
       }
       Thread.sleep(50);
     }
@@ -79,7 +80,7 @@ final class BenchRun implements AutoCloseable {
     int reported = 0;
     long executorGoneSince = 0;
     while (driver.isAlive()) {
-      reported = reportNew(jsonl, rateBits, reported);
+      reported = reportNew(driverRows, reported);
       for (int i = 1; i < processes.size(); i++) {
         Process p = processes.get(i);
         if (p.isAlive()) {
@@ -89,18 +90,18 @@ final class BenchRun implements AutoCloseable {
         executorGoneSince = executorGoneSince == 0 ? System.nanoTime() : executorGoneSince;
         if (System.nanoTime() - executorGoneSince > TimeUnit.SECONDS.toNanos(10) && driver.isAlive()) {
           Path log = logDir.resolve("executor-" + i + ".log");
-          return fail(jsonl, rateBits, "executor " + i + " (pid " + p.pid() + ") exited with " + p.exitValue()
+          return fail(driverRows, "executor " + i + " (pid " + p.pid() + ") exited with " + p.exitValue()
               + " while the driver ran:\n" + tail(log));
         }
       }
       if (System.nanoTime() > deadline) {
-        return fail(jsonl, rateBits, "timed out after " + timeoutSeconds + " s (raise --timeout); driver log:\n"
+        return fail(driverRows, "timed out after " + timeoutSeconds + " s (raise --timeout); driver log:\n"
             + tail(driverLog));
       }
       driver.waitFor(200, TimeUnit.MILLISECONDS);
     }
-    reportNew(jsonl, rateBits, reported);
-    List<BenchRow> rows = parse(jsonl, rateBits);
+    reportNew(driverRows, reported);
+    List<BenchRow> rows = driverRows.poll();
     int code = driver.exitValue();
     String failure = null;
     if (code != 0) {
@@ -124,35 +125,19 @@ final class BenchRun implements AutoCloseable {
     return p;
   }
 
-  private Outcome fail(Path jsonl, long rateBits, String why) throws IOException {
-    return new Outcome(parse(jsonl, rateBits), why);
+  private Outcome fail(JsonLinesTail<BenchRow> driverRows, String why) throws IOException {
+    return new Outcome(driverRows.poll(), why);
   }
 
   /** Prints repetitions the driver finished since the last call; returns how many are printed now. */
-  private int reportNew(Path jsonl, long rateBits, int done) throws IOException {
-    List<BenchRow> rows = parse(jsonl, rateBits);
+  private int reportNew(JsonLinesTail<BenchRow> driverRows, int done) throws IOException {
+    List<BenchRow> rows = driverRows.poll();
     for (BenchRow r : rows.subList(Math.min(done, rows.size()), rows.size())) {
       err.printf(Locale.ROOT, "      rep %d: %.3f s%s%s%n", r.rep(), r.seconds(),
           r.ratio() > 0 ? String.format(Locale.ROOT, " (%.2f x size÷bandwidth)", r.ratio()) : "",
           r.allVerified() ? "" : "  NOT VERIFIED");
     }
     return Math.max(done, rows.size());
-  }
-
-  /** The complete JSON lines in {@code jsonl} (a line still being written is skipped). */
-  static List<BenchRow> parse(Path jsonl, long rateBits) throws IOException {
-    List<BenchRow> rows = new ArrayList<>();
-    if (!Files.exists(jsonl)) {
-      return rows;
-    }
-    String text = Files.readString(jsonl);
-    int end = text.lastIndexOf('\n');
-    for (String line : (end < 0 ? "" : text.substring(0, end)).split("\n")) {
-      if (line.strip().startsWith("{")) {
-        rows.add(BenchRow.fromDriverJson(line, rateBits));
-      }
-    }
-    return rows;
   }
 
   private static boolean contains(Path file, String text) throws IOException {
