@@ -35,7 +35,11 @@ final class JsonLinesTail<T> {
     byte[] added;
     try (SeekableByteChannel in = Files.newByteChannel(file)) {
       long size = in.size();
-      if (size <= offset) {
+      if (size < offset) { // rewritten from the start: read it again
+        offset = 0;
+        rows.clear();
+      }
+      if (size == offset) {
         return List.copyOf(rows);
       }
       ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(size - offset));
@@ -47,19 +51,26 @@ final class JsonLinesTail<T> {
     } catch (NoSuchFileException e) {
       return List.copyOf(rows);
     }
-    int end = added.length - 1;
-    while (end >= 0 && added[end] != '\n') { // a newline byte never occurs inside a UTF-8 sequence
-      end--;
-    }
-    if (end < 0) {
-      return List.copyOf(rows);
-    }
-    offset += end + 1;
-    for (String line : new String(added, 0, end + 1, StandardCharsets.UTF_8).split("\n")) {
+    // A newline byte never occurs inside a UTF-8 sequence. Each line counts as read once it is
+    // parsed, so a line the parser rejects is met again by the next poll, not skipped.
+    int start = 0;
+    for (int nl = indexOf(added, start); nl >= 0; nl = indexOf(added, start)) {
+      String line = new String(added, start, nl - start, StandardCharsets.UTF_8);
       if (line.strip().startsWith("{")) {
         rows.add(parser.apply(line));
       }
+      offset += nl + 1 - start;
+      start = nl + 1;
     }
     return List.copyOf(rows);
+  }
+
+  private static int indexOf(byte[] bytes, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 }

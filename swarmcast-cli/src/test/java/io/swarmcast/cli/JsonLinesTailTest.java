@@ -43,5 +43,22 @@ class JsonLinesTailTest {
 
     assertThat(tail.poll()).containsExactly("{\"rep\":1}", "{\"rep\":2,\"host\":\"é\"}", "{\"rep\":3}");
     assertThat(parsed).as("each line parsed once").hasSize(3);
+
+    Files.writeString(file, "{\"rep\":9}\n"); // rewritten, shorter: read again from the start
+    assertThat(tail.poll()).containsExactly("{\"rep\":9}");
+  }
+
+  @Test
+  void aLineTheParserRejectsIsNotSkippedByTheNextPoll() throws Exception {
+    Path file = dir.resolve("driver.jsonl");
+    JsonLinesTail<Integer> tail = new JsonLinesTail<>(file, line -> {
+      if (line.contains("bad")) {
+        throw new IllegalArgumentException("not a row: " + line);
+      }
+      return line.length();
+    });
+    append(file, "{}\n{bad}\n{}\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(tail::poll).hasMessageContaining("{bad}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(tail::poll).as("the same line again").hasMessageContaining("{bad}");
   }
 }

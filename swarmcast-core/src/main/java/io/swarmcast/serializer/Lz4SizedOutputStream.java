@@ -36,10 +36,10 @@ final class Lz4SizedOutputStream extends OutputStream {
 
   @Override
   public void write(int b) throws IOException {
-    if (lz4 != null && !closed) {
-      lz4.write(b);
+    if (lz4 != null || closed || heldLength == held.length) {
+      write(new byte[] {(byte) b}, 0, 1); // rare: switching, growing, or closed
     } else {
-      write(new byte[] {(byte) b}, 0, 1);
+      held[heldLength++] = (byte) b;
     }
   }
 
@@ -49,7 +49,7 @@ final class Lz4SizedOutputStream extends OutputStream {
     if (closed) {
       throw new IOException("stream closed");
     }
-    if (lz4 == null && heldLength + len > blockSize) {
+    if (lz4 == null && len > blockSize - heldLength) {
       lz4 = new LZ4BlockOutputStream(out, blockSize);
       lz4.write(held, 0, heldLength);
       held = null;
@@ -58,7 +58,7 @@ final class Lz4SizedOutputStream extends OutputStream {
       lz4.write(b, off, len);
       return;
     }
-    if (heldLength + len > held.length) {
+    if (len > held.length - heldLength) { // here heldLength + len <= blockSize
       held = Arrays.copyOf(held, Math.min(blockSize, Math.max(heldLength + len, 2 * held.length)));
     }
     System.arraycopy(b, off, held, heldLength, len);

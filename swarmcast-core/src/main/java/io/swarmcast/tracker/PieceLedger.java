@@ -55,6 +55,17 @@ final class PieceLedger {
     return true;
   }
 
+  /**
+   * Sends {@code executor} later notices, unless it already holds every piece: a question can arrive
+   * after its last announcement (a relocation sent just before), and would subscribe it for good.
+   */
+  void subscribe(int executor) {
+    BitSet held = holdings.get(executor);
+    if (held == null || held.cardinality() < pieceCount) {
+      subscribers.add(executor);
+    }
+  }
+
   /** How many executors hold {@code piece}. */
   int holders(int piece) {
     return holderCount[piece];

@@ -151,7 +151,7 @@ public final class Tracker {
     locationsAnswered++;
     List<Locations.Holder> holders = new ArrayList<>();
     if (l.peerSharing) {
-      l.subscribers.add(askerId);
+      l.subscribe(askerId);
       List<Map.Entry<Integer, BitSet>> all = new ArrayList<>(l.holdings.entrySet());
       int start = all.isEmpty() ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt(all.size());
       int bytes = 0;

@@ -163,13 +163,14 @@ class BlockifierTest {
   /** A small value holds little direct memory while broadcast, whatever the block size; a large one fills whole blocks. */
   @Test
   void aSmallValueGetsASmallBufferAndALargeOneFullBlocks() throws IOException {
-    int blockSize = 4 << 20;
+    int blockSize = 8 << 20; // above 4 MiB, where Netty's own growth would change pace
     Blockifier.Pieces small = Blockifier.blockify(random(1024, 10), JAVA, CompressionCodec.NONE, blockSize, ALLOC);
     Blockifier.Pieces large = Blockifier.blockify(random(2 * blockSize, 11), JAVA, CompressionCodec.NONE, blockSize, ALLOC);
     try {
       assertThat(small.buffers()).singleElement().satisfies(b -> assertThat(b.capacity()).isLessThanOrEqualTo(16 * 1024));
       assertThat(large.buffers()).hasSize(3);
       assertThat(large.buffers().subList(0, 2)).allSatisfy(b -> assertThat(b.readableBytes()).isEqualTo(blockSize));
+      assertThat(large.buffers().get(0).capacity()).isEqualTo(blockSize);
     } finally {
       small.release();
       large.release();

@@ -80,6 +80,8 @@ class TrackerHaveRelayTest {
         .as("notices of broadcast %d sent to the executor that holds all of it", ID).isEmpty();
     assertThat(got).hasSize(25);
     assertThat(tracker.subscribers(ID)).isEqualTo(1);
+    tracker.locations(3, e[0], ID).orElseThrow(); // a late question (a relocation sent before its last piece)
+    assertThat(tracker.subscribers(ID)).as("a holder of every piece is not subscribed again").isEqualTo(1);
   }
 
   @Test
