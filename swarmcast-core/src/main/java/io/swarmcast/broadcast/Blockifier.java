@@ -224,7 +224,7 @@ public final class Blockifier {
    * An output stream that fills direct buffers of {@code blockSize} bytes, one after another. The
    * first starts at {@value #FIRST_CAPACITY} bytes and grows as it fills: a 1 KiB value then holds
    * 16 KiB of direct memory for as long as it is broadcast, not 4 MiB, and skips the ~75 µs of
-   * allocating (and zeroing) 4 MiB. Growing the first block by doubling copies fewer than {@code blockSize} bytes in all.
+   * allocating (and zeroing) 4 MiB. A larger value pays one copy of 16 KiB.
    */
   private static final class PieceOutputStream extends OutputStream {
     static final int FIRST_CAPACITY = 16 * 1024;
@@ -252,13 +252,15 @@ public final class Blockifier {
     }
 
     /**
-     * Makes room for {@code n} bytes (within the maximum capacity) by doubling, up to the block size.
-     * Not left to Netty, which above 4 MiB grows in 4 MiB steps: a 64 MiB first block would be copied
-     * fifteen times (~480 MiB) instead of about once.
+     * Makes room for {@code n} bytes: a first block that outgrows its {@value #FIRST_CAPACITY} bytes
+     * becomes a whole block at once (copying at most those bytes). Not doubling: JMH's cut of 256 MiB
+     * with LZ4 went from ~125 to ~233 ms when the first block doubled its way up through 512 KiB,
+     * 1 MiB and 2 MiB buffers (why exactly, in Netty's size-adaptive allocator or in how glibc
+     * then maps 4 MiB blocks, was not pinned down; this keeps the allocations of before).
      */
     private static void ensureRoom(ByteBuf buf, int n) {
       if (buf.writableBytes() < n) {
-        buf.capacity((int) Math.min(buf.maxCapacity(), Math.max((long) buf.writerIndex() + n, 2L * buf.capacity())));
+        buf.capacity(buf.maxCapacity());
       }
     }
 
