@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds every table and plot of docs/PERFORMANCE.md. Needs root (network namespaces, tc) and ~60 min
+# Rebuilds every table and plot of docs/PERFORMANCE.md. Needs root (network namespaces, tc) and ~45 min
 # on 2 cores. Results go to docs/performance/<name>/ (results.csv, summary.md, time-vs-executors.png);
 # per-process logs stay under bench-out/ (git-ignored).
 set -euo pipefail
@@ -17,6 +17,9 @@ run() { # name, bench arguments...
 
 # 1. The emulated network: 100 Mbit/s per host both ways, fair-queued, 128 MiB incompressible.
 run network --executors 1,2,4,8,16 --size 128m --rate 100mbit --factory torrent,direct --reps 3 \
+  --compress none --conf swarmcast.network.ioThreads=1
+# 1b. The comparison with Spark 3.5's TorrentBroadcast (issue 3's figures): 200 Mbit/s, 1-8 executors.
+run network-200mbit --executors 1,2,4,8 --size 128m --rate 200mbit --factory torrent --reps 3 \
   --compress none --conf swarmcast.network.ioThreads=1
 # 2. Software cost: 512 MiB to one executor over loopback, no shaping.
 run loopback-512m --loopback --executors 1 --size 512m --factory torrent --reps 3 --compress none
