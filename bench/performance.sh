@@ -25,7 +25,9 @@ run network-200mbit --executors 1,2,4,8 --size 128m --rate 200mbit --factory tor
 run loopback-512m --loopback --executors 1 --size 512m --factory torrent --reps 3 --compress none
 # 3. Small broadcasts: 1 KiB to 8 executors over loopback, after 1000 warm-up broadcasts (the JIT).
 run loopback-1k --loopback --executors 8 --size 1k --factory torrent --reps 500 --warmup 1000
-# 4. The CPU-bound halves (JMH): cutting a value into pieces, and reading it back.
+# 4. The CPU-bound halves (JMH): cutting a value into pieces, and reading it back; and the driver's
+#    fixed cost of a 1 KiB broadcast.
 mvn -B -q -DskipTests -pl swarmcast-bench -am package
-java -jar swarmcast-bench/target/swarmcast-benchmarks.jar -p codec=none,lz4 -p serializer=java,kryo \
+java -jar swarmcast-bench/target/swarmcast-benchmarks.jar PiecePathBenchmark -p codec=none,lz4 -p serializer=java,kryo \
   -wi 2 -i 3 -rf text -rff "$out/jmh.txt" | tail -n 12
+java -jar swarmcast-bench/target/swarmcast-benchmarks.jar NewBroadcastBenchmark -rf text -rff "$out/jmh-new-broadcast.txt" | tail -n 4
