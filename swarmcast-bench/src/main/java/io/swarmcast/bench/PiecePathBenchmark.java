@@ -31,7 +31,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code cut}: the driver's serialize + compress + cut into off-heap pieces + CRC32C each;</li>
  *   <li>{@code read}: an executor's verify each piece's CRC32C + reassemble + decompress + deserialize.</li>
  * </ul>
- * Run: {@code java -jar swarmcast-bench/target/swarmcast-benchmarks.jar -p codec=none,lz4}.
+ * Run: {@code java -jar swarmcast-bench/target/swarmcast-benchmarks.jar PiecePathBenchmark -p codec=none,lz4}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
