@@ -33,6 +33,7 @@ final class JsonLinesTail<T> {
   /** Every row parsed so far, in file order, including those completed since the last call. */
   List<T> poll() throws IOException {
     byte[] added;
+    int length;
     try (SeekableByteChannel in = Files.newByteChannel(file)) {
       long size = in.size();
       if (size < offset) { // rewritten from the start: read it again
@@ -47,14 +48,15 @@ final class JsonLinesTail<T> {
       while (buf.hasRemaining() && in.read(buf) > 0) {
         // read what is there now
       }
-      added = java.util.Arrays.copyOf(buf.array(), buf.position());
+      added = buf.array();
+      length = buf.position();
     } catch (NoSuchFileException e) {
       return List.copyOf(rows);
     }
     // A newline byte never occurs inside a UTF-8 sequence. Each line counts as read once it is
     // parsed, so a line the parser rejects is met again by the next poll, not skipped.
     int start = 0;
-    for (int nl = indexOf(added, start); nl >= 0; nl = indexOf(added, start)) {
+    for (int nl = indexOf(added, start, length); nl >= 0; nl = indexOf(added, start, length)) {
       String line = new String(added, start, nl - start, StandardCharsets.UTF_8);
       if (line.strip().startsWith("{")) {
         rows.add(parser.apply(line));
@@ -65,8 +67,8 @@ final class JsonLinesTail<T> {
     return List.copyOf(rows);
   }
 
-  private static int indexOf(byte[] bytes, int from) {
-    for (int i = from; i < bytes.length; i++) {
+  private static int indexOf(byte[] bytes, int from, int end) {
+    for (int i = from; i < end; i++) {
       if (bytes[i] == '\n') {
         return i;
       }

@@ -50,9 +50,7 @@ final class Lz4SizedOutputStream extends OutputStream {
       throw new IOException("stream closed");
     }
     if (lz4 == null && len > blockSize - heldLength) {
-      lz4 = new LZ4BlockOutputStream(out, blockSize);
-      lz4.write(held, 0, heldLength);
-      held = null;
+      openLz4(blockSize);
     }
     if (lz4 != null) {
       lz4.write(b, off, len);
@@ -79,10 +77,15 @@ final class Lz4SizedOutputStream extends OutputStream {
     }
     closed = true;
     if (lz4 == null) {
-      lz4 = new LZ4BlockOutputStream(out, Math.max(MIN_BLOCK, heldLength));
-      lz4.write(held, 0, heldLength);
-      held = null;
+      openLz4(Math.max(MIN_BLOCK, heldLength));
     }
     lz4.close();
+  }
+
+  /** Ends holding back: opens the LZ4 stream with blocks of {@code size} and writes it what was held. */
+  private void openLz4(int size) throws IOException {
+    lz4 = new LZ4BlockOutputStream(out, size);
+    lz4.write(held, 0, heldLength);
+    held = null;
   }
 }

@@ -49,7 +49,7 @@ final class PieceLedger {
     held.set(piece);
     holderCount[piece]++;
     announced++;
-    if (held.cardinality() == pieceCount) {
+    if (isComplete(held)) {
       subscribers.remove(executor); // it fetches nothing more; a new fetch (after unpersist) asks for locations again
     }
     return true;
@@ -61,9 +61,13 @@ final class PieceLedger {
    */
   void subscribe(int executor) {
     BitSet held = holdings.get(executor);
-    if (held == null || held.cardinality() < pieceCount) {
+    if (held == null || !isComplete(held)) {
       subscribers.add(executor);
     }
+  }
+
+  private boolean isComplete(BitSet held) {
+    return held.cardinality() == pieceCount;
   }
 
   /** How many executors hold {@code piece}. */

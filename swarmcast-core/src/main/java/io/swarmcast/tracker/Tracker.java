@@ -189,7 +189,7 @@ public final class Tracker {
   }
 
   /** How many executors receive the broadcast's {@link Have} notices: they asked for its locations and lack a piece. */
-  public synchronized int subscribers(long broadcastId) {
+  synchronized int subscribers(long broadcastId) {
     PieceLedger l = ledgers.get(broadcastId);
     return l == null ? 0 : l.subscribers.size();
   }

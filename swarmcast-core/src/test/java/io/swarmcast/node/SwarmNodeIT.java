@@ -224,8 +224,7 @@ class SwarmNodeIT {
           m = third.request(id -> new FetchAnyPiece(id, b.id(), false, pieces, none), PieceData.class, Ack.class)
               .get(5, TimeUnit.SECONDS);
           if (m instanceof PieceData d) {
-            thirdHolds.put(d.piece(), io.netty.buffer.ByteBufUtil.getBytes(d.data()));
-            d.data().release();
+            thirdHolds.put(d.piece(), takeBytes(d));
             third.send(new Announce(b.id(), d.piece()));
           }
         }
@@ -355,8 +354,7 @@ class SwarmNodeIT {
       }));
       Message m = holder.request(id -> new FetchAnyPiece(id, b.id(), false, 1, new java.util.BitSet()), PieceData.class)
           .get(5, TimeUnit.SECONDS);
-      held.set(io.netty.buffer.ByteBufUtil.getBytes(((PieceData) m).data()));
-      ((PieceData) m).data().release();
+      held.set(takeBytes((PieceData) m));
       holder.send(new Announce(b.id(), 0));
       awaitHeld(b.id(), 1);
 
@@ -369,6 +367,13 @@ class SwarmNodeIT {
         assertThat(driver.tracker().locationsAnswered()).as("the executor asked the tracker").isEqualTo(1);
       }
     }
+  }
+
+  /** The piece's bytes; releases its buffer. */
+  private static byte[] takeBytes(PieceData d) {
+    byte[] bytes = io.netty.buffer.ByteBufUtil.getBytes(d.data());
+    d.data().release();
+    return bytes;
   }
 
   /** A fake executor's server side: completes a peer's handshake and hands each piece request to {@code onFetch}. */
