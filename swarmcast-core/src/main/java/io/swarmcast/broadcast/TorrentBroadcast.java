@@ -8,7 +8,7 @@ import io.swarmcast.swarm.FetchMode;
  * checksummed pieces and keeps them in its block manager. An executor looks in its own block manager
  * first; otherwise it fetches the pieces it lacks from the driver and from other executors, several
  * at once, verifies each, stores it and announces it so that others can fetch it from there. The
- * driver thus sends roughly one copy, not one per executor. See {@link io.swarmcast.swarm.SwarmFetcher}.
+ * driver thus sends roughly one copy, not one per executor. See {@link io.swarmcast.swarm.FetchScheduler}.
  *
  * <p>Thread-safe.
  */

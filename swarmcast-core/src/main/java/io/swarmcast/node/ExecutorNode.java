@@ -16,9 +16,11 @@ import io.swarmcast.protocol.TaskResult;
 import io.swarmcast.security.SecurityManager;
 import io.swarmcast.storage.BlockManager;
 import io.swarmcast.storage.MemoryPieceStore;
+import io.swarmcast.swarm.FetchLimits;
 import io.swarmcast.swarm.FetchMode;
-import io.swarmcast.swarm.PieceSelector;
-import io.swarmcast.swarm.SwarmFetcher;
+import io.swarmcast.swarm.FetchPolicy;
+import io.swarmcast.swarm.FetchScheduler;
+import io.swarmcast.swarm.FetchStrategy;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.ConnectionPool;
 import io.swarmcast.transport.MessageHandler;
@@ -56,7 +58,7 @@ public final class ExecutorNode extends SwarmNode {
   private final Map<Long, SwarmFetcher> fetchers = new ConcurrentHashMap<>();
   private final ExecutorService taskThreads;
   private final SecureRandom random = new SecureRandom();
-  private final SwarmFetcher.Limits limits;
+  private final FetchLimits limits;
   private volatile Connection driver;
   private volatile int executorId;
   private volatile TaskHandler taskHandler;
@@ -71,7 +73,7 @@ public final class ExecutorNode extends SwarmNode {
     this.server = transport.listen(host, conf.get(SwarmConf.EXECUTOR_PORT), handler);
     this.endpoint = new Endpoint(host, server.port());
     this.peers = new ConnectionPool(transport, handler, this::hello);
-    this.limits = new SwarmFetcher.Limits(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT), conf.get(SwarmConf.FETCH_MAX_PER_PEER),
+    this.limits = new FetchLimits(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT), conf.get(SwarmConf.FETCH_MAX_PER_PEER),
         conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER));
     this.taskThreads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "swarmcast-task");
@@ -172,8 +174,9 @@ public final class ExecutorNode extends SwarmNode {
 
   @Override
   public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, FetchMode mode) {
-    SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, mode, blocks, driver, peers,
-        PieceSelector.rarestFirst(random), random, limits, stats);
+    FetchScheduler scheduler = new FetchScheduler(checksums.length, blocks.piecesHeld(broadcastId, checksums.length),
+        FetchStrategy.of(mode), FetchPolicy.standard(limits, random), System::nanoTime);
+    SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, scheduler, blocks, driver, peers, stats);
     SwarmFetcher previous = fetchers.putIfAbsent(broadcastId, fetcher);
     if (previous != null) {
       return previous.future(); // e.g. a reader was interrupted and another one asks: join the running fetch

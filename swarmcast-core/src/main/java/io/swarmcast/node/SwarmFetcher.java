@@ -1,0 +1,277 @@
+package io.swarmcast.node;
+
+import io.netty.buffer.ByteBuf;
+import io.swarmcast.protocol.Ack;
+import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.Busy;
+import io.swarmcast.protocol.FetchAnyPiece;
+import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.GetLocations;
+import io.swarmcast.protocol.Have;
+import io.swarmcast.protocol.Locations;
+import io.swarmcast.protocol.Message;
+import io.swarmcast.protocol.PieceData;
+import io.swarmcast.storage.BlockManager;
+import io.swarmcast.storage.Checksums;
+import io.swarmcast.swarm.FetchAction;
+import io.swarmcast.swarm.FetchScheduler;
+import io.swarmcast.swarm.PeerAddress;
+import io.swarmcast.swarm.PeerPieces;
+import io.swarmcast.swarm.TransferStats;
+import io.swarmcast.transport.Connection;
+import io.swarmcast.transport.ConnectionPool;
+import io.swarmcast.transport.RemoteException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects one {@link FetchScheduler} to the network and the block manager: carries out its actions
+ * as requests on the driver's connection and on pooled peer connections, verifies every piece against
+ * its CRC32C before reporting it, stores and announces what arrives, and reports each outcome back as
+ * an event. All decisions are the scheduler's; this class only translates.
+ *
+ * <p>Thread-safe: the scheduler is called under this object's lock, which {@link #cancel} also takes,
+ * so no piece is stored after a removal that follows a cancel; network sends happen outside it.
+ */
+final class SwarmFetcher {
+  private static final Logger LOG = LoggerFactory.getLogger(SwarmFetcher.class);
+
+  private final long broadcastId;
+  private final int[] checksums;
+  private final FetchScheduler scheduler;
+  private final BlockManager blocks;
+  private final Connection driver;
+  private final ConnectionPool peerPool;
+  private final TransferStats stats;
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private final ActionRunner runner = new ActionRunner();
+  /** Outstanding requests' answers by token, so a cancel can drop one; tokens cancelled before their request was sent. */
+  private final Map<Long, CompletableFuture<Message>> answers = new HashMap<>();
+  private final Set<Long> cancelledEarly = new HashSet<>();
+  private final long startNanos = System.nanoTime();
+  private long firstPieceNanos = -1;
+
+  SwarmFetcher(long broadcastId, int[] checksums, FetchScheduler scheduler, BlockManager blocks, Connection driver,
+      ConnectionPool peerPool, TransferStats stats) {
+    this.broadcastId = broadcastId;
+    this.checksums = checksums.clone();
+    this.scheduler = scheduler;
+    this.blocks = blocks;
+    this.driver = driver;
+    this.peerPool = peerPool;
+    this.stats = stats;
+  }
+
+  /** Starts fetching; the future completes when every piece is stored here, or fails with the reason. */
+  CompletableFuture<Void> start() {
+    on(FetchScheduler::start);
+    return done;
+  }
+
+  /** Stops the fetch; pieces already stored stay. */
+  void cancel(RuntimeException reason) {
+    List<FetchAction> cancels;
+    synchronized (this) {
+      done.completeExceptionally(reason);
+      cancels = scheduler.stop();
+    }
+    run(cancels);
+  }
+
+  /** The fetch's outcome, for a second caller while it runs. */
+  CompletableFuture<Void> future() {
+    return done;
+  }
+
+  /** A tracker notice that a peer now holds a piece. */
+  void onHave(Have h) {
+    PeerAddress peer = new PeerAddress(h.executorId(), h.host(), h.port());
+    on(s -> s.onHave(peer, h.piece()));
+  }
+
+  /** Reports one event to the scheduler under the lock, then carries out its actions outside it. */
+  private void on(Function<FetchScheduler, List<FetchAction>> event) {
+    List<FetchAction> actions;
+    synchronized (this) {
+      actions = event.apply(scheduler);
+    }
+    run(actions);
+  }
+
+  private void run(List<FetchAction> actions) {
+    for (FetchAction a : actions) {
+      a.applyTo(runner);
+    }
+  }
+
+  /** Records a request's answer future so a later cancel can drop it; cancels it at once if its cancel came first. */
+  private CompletableFuture<Message> track(long token, CompletableFuture<Message> answer) {
+    boolean cancelled;
+    synchronized (this) {
+      cancelled = cancelledEarly.remove(token);
+      if (!cancelled) {
+        answers.put(token, answer);
+      }
+    }
+    if (cancelled) {
+      answer.cancel(false); // the connection frees a piece that still arrives
+    }
+    return answer;
+  }
+
+  /** Turns a request's outcome into the scheduler's event; {@code expected} is the piece asked for, or -1 for any. */
+  private void onAnswer(long token, int expected, boolean fromDriver, Message m, Throwable e) {
+    synchronized (this) {
+      answers.remove(token);
+    }
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof CancellationException) {
+      return; // the scheduler cancelled it and expects no report
+    }
+    if (cause instanceof RemoteException) {
+      on(s -> s.onRefused(token, cause));
+    } else if (cause != null) {
+      on(s -> s.onSourceFailed(token, cause));
+    } else if (m instanceof PieceData data) {
+      onPiece(token, expected, fromDriver, data);
+    } else if (m instanceof Busy) {
+      on(s -> s.onBusy(token));
+    } else if (m instanceof Ack) {
+      on(s -> s.onDriverDeclined(token));
+    } else {
+      on(s -> s.onSourceFailed(token, new io.swarmcast.protocol.ProtocolException("unexpected answer " + m.type())));
+    }
+  }
+
+  /** Verifies a piece, stores it if the scheduler still wants it, and announces it. */
+  private void onPiece(long token, int expected, boolean fromDriver, PieceData data) {
+    int piece = data.piece();
+    boolean valid = piece < checksums.length && (expected < 0 || piece == expected) && data.broadcastId() == broadcastId
+        && Checksums.crc32c(data.data()) == checksums[piece];
+    if (!valid) {
+      data.data().release();
+      on(s -> s.onCorrupt(token));
+      return;
+    }
+    ByteBuf bytes = data.data();
+    int size = bytes.readableBytes();
+    boolean stored = false;
+    List<FetchAction> actions;
+    synchronized (this) {
+      if (!done.isDone() && scheduler.wants(piece)) {
+        blocks.putPiece(broadcastId, piece, bytes);
+        stored = true;
+        if (firstPieceNanos < 0) {
+          firstPieceNanos = System.nanoTime() - startNanos;
+        }
+      }
+      actions = scheduler.onPiece(token, piece);
+    }
+    if (stored) {
+      stats.received(broadcastId, fromDriver, size);
+      driver.send(new Announce(broadcastId, piece));
+    } else {
+      bytes.release();
+    }
+    run(actions);
+  }
+
+  /** Carries out the scheduler's actions. */
+  private final class ActionRunner implements FetchAction.Handler {
+    @Override
+    public void askLocations(FetchAction.AskLocations action) {
+      driver.request(id -> new GetLocations(id, broadcastId), Locations.class).whenComplete((m, e) -> {
+        if (e != null) {
+          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          on(s -> s.onLocationsFailed(cause));
+        } else {
+          List<PeerPieces> holders = new ArrayList<>();
+          for (Locations.Holder h : ((Locations) m).holders()) {
+            holders.add(new PeerPieces(new PeerAddress(h.executorId(), h.host(), h.port()), h.pieces()));
+          }
+          on(s -> s.onLocations(holders));
+        }
+      });
+    }
+
+    @Override
+    public void fetchFromPeer(FetchAction.FetchFromPeer a) {
+      PeerAddress peer = a.peer();
+      peerPool.get(peer.host(), peer.port())
+          .thenCompose(c -> track(a.token(), c.request(id -> new FetchPiece(id, broadcastId, a.piece()), PieceData.class, Busy.class)))
+          .whenComplete((m, e) -> onAnswer(a.token(), a.piece(), false, m, e));
+    }
+
+    @Override
+    public void fetchFromDriver(FetchAction.FetchFromDriver a) {
+      track(a.token(), driver.request(id -> new FetchPiece(id, broadcastId, a.piece()), PieceData.class, Busy.class))
+          .whenComplete((m, e) -> onAnswer(a.token(), a.piece(), true, m, e));
+    }
+
+    @Override
+    public void fetchAnyFromDriver(FetchAction.FetchAnyFromDriver a) {
+      track(a.token(), driver.request(id -> new FetchAnyPiece(id, broadcastId, a.allowDuplicate(), checksums.length, a.exclude()),
+          PieceData.class, Ack.class, Busy.class))
+          .whenComplete((m, e) -> onAnswer(a.token(), -1, true, m, e));
+    }
+
+    @Override
+    public void cancel(FetchAction.Cancel a) {
+      CompletableFuture<Message> answer;
+      synchronized (SwarmFetcher.this) {
+        answer = answers.remove(a.token());
+        if (answer == null) {
+          cancelledEarly.add(a.token());
+        }
+      }
+      if (answer != null) {
+        answer.cancel(false); // a piece that still arrives is freed by the connection
+      }
+    }
+
+    @Override
+    public void banPeer(FetchAction.BanPeer a) {
+      if (a.reason() == FetchAction.BanPeer.Reason.CORRUPT) {
+        LOG.warn("broadcast {}: executor {} sent a corrupt piece; no longer asking it", broadcastId, a.peerId());
+      } else {
+        LOG.debug("broadcast {}: executor {} failed; no longer asking it", broadcastId, a.peerId());
+      }
+    }
+
+    @Override
+    public void wakeAt(FetchAction.WakeAt a) {
+      // The scheduler's clock is System.nanoTime (see ExecutorNode.fetch).
+      long delay = Math.max(0, a.nanoTime() - System.nanoTime());
+      driver.schedule(() -> on(FetchScheduler::onTimer), Duration.ofNanos(delay)); // null: the node is closing
+    }
+
+    @Override
+    public void done(FetchAction.Done a) {
+      if (LOG.isDebugEnabled()) {
+        int peers;
+        synchronized (SwarmFetcher.this) {
+          peers = scheduler.knownPeers();
+        }
+        LOG.debug("broadcast {}: {} pieces in {} ms; first after {} ms; {} peers known", broadcastId, checksums.length,
+            (System.nanoTime() - startNanos) / 1_000_000, firstPieceNanos / 1_000_000, peers);
+      }
+      done.complete(null);
+    }
+
+    @Override
+    public void fail(FetchAction.Fail a) {
+      done.completeExceptionally(a.cause());
+    }
+  }
+}

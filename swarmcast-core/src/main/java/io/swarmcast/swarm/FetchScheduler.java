@@ -1,0 +1,429 @@
+package io.swarmcast.swarm;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+
+/**
+ * The decisions of one executor's fetch of one broadcast, with no I/O: which piece to ask for, from
+ * whom, when to ask the driver, when to give up on a peer, when to ask a second holder (the end game).
+ *
+ * <p>It is driven by events — locations learned, a piece arrived, a piece was corrupt, a source was
+ * busy or lost or refused, the driver declined, a timer fired — and answers each with the
+ * {@link FetchAction}s to carry out: requests (each with a token its outcome is reported under),
+ * cancels, bans, a wake-up, done or fail. Where requests go is the {@link FetchStrategy}'s choice
+ * ({@link FetchStrategy#torrent()} or {@link FetchStrategy#direct()}); which piece, which holder and
+ * when to duplicate are the {@link FetchPolicy}'s. Time comes from the injected clock and chance from
+ * the policy's {@code Random}, so the same events give the same actions: tests drive it with no
+ * sockets, threads or sleeps, and a simulation can run thousands of them in one thread.
+ *
+ * <p>The adapter ({@code io.swarmcast.node.SwarmFetcher} on a real node) verifies pieces before it
+ * reports them, stores them, and carries out the actions. Events after the fetch has finished, and
+ * events for tokens the scheduler no longer knows (cancelled requests), yield no actions.
+ *
+ * <p>Not thread-safe: the adapter calls it under one lock.
+ */
+public final class FetchScheduler {
+  /** The driver's stand-in for a peer id in {@link Request}. */
+  static final int DRIVER = -1;
+  /** How long a source that answered busy is left alone. */
+  static final long BUSY_BACKOFF_NANOS = 20_000_000;
+  /** Corrupt pieces from the driver after which the fetch fails: its pieces are the reference. */
+  static final int MAX_DRIVER_CORRUPTIONS = 3;
+
+  /** An outstanding request: to a peer or the {@link #DRIVER}, for a piece or (-1) for any piece. */
+  record Request(long token, int source, int piece) {}
+
+  final int pieceCount;
+  final FetchPolicy policy;
+  final PeerTable peers;
+  private final FetchStrategy strategy;
+  private final LongSupplier clock;
+
+  final BitSet have;
+  /** Pieces with a request outstanding to a peer ({@link #peerRequests} > 0), or to the driver by index. */
+  final BitSet inFlight = new BitSet();
+  /** Per piece: peer requests outstanding (2 only in the end game), the peer asked last, and when. */
+  final int[] peerRequests;
+  final int[] askedPeer;
+  final long[] askedAt;
+  private final Map<Long, Request> requests = new HashMap<>();
+  private long nextToken = 1;
+  int driverInFlight;
+  int peerInFlight;
+  /** The driver declined: it has no piece it never sent outside our exclusion set. Cleared when a source is lost. */
+  boolean driverHasNothing;
+  /** An {@link FetchAction.AskLocations} is outstanding. */
+  boolean locating;
+  /** The tracker is asked only once the driver has declined (a one-piece broadcast). */
+  boolean trackerDeferred;
+  /** A source was lost: ask the tracker for every holder again (notices name only a piece's first holders). */
+  boolean relocate;
+  long driverBusyUntil = Long.MIN_VALUE;
+  private int driverCorruptions;
+  /** Wake-ups asked for and not yet reported, in the clock's time. */
+  private final NavigableSet<Long> wakeups = new TreeSet<>();
+  private boolean finished;
+
+  /**
+   * @param alreadyHeld pieces already stored on this node (copied)
+   * @param clock       the time in nanoseconds, e.g. {@code System::nanoTime}
+   */
+  public FetchScheduler(int pieceCount, BitSet alreadyHeld, FetchStrategy strategy, FetchPolicy policy, LongSupplier clock) {
+    if (pieceCount < 1) {
+      throw new IllegalArgumentException("pieceCount < 1: " + pieceCount);
+    }
+    this.pieceCount = pieceCount;
+    this.have = (BitSet) alreadyHeld.clone();
+    this.have.clear(pieceCount, Math.max(pieceCount, have.length()));
+    this.strategy = Objects.requireNonNull(strategy, "strategy");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.peers = new PeerTable(pieceCount);
+    this.peerRequests = new int[pieceCount];
+    this.askedPeer = new int[pieceCount];
+    this.askedAt = new long[pieceCount];
+  }
+
+  /** The first actions: {@link FetchAction.Done} at once if every piece is already here. */
+  public List<FetchAction> start() {
+    List<FetchAction> out = new ArrayList<>();
+    if (have.cardinality() == pieceCount) {
+      finish(out);
+    } else {
+      strategy.start(this, out);
+    }
+    return out;
+  }
+
+  /** The tracker's answer: who holds which pieces. */
+  public List<FetchAction> onLocations(List<PeerPieces> holders) {
+    locating = false;
+    for (PeerPieces h : holders) {
+      peers.addAll(h.peer(), h.pieces());
+    }
+    return book();
+  }
+
+  /** The tracker could not answer. */
+  public List<FetchAction> onLocationsFailed(Throwable cause) {
+    locating = false;
+    return fail(cause);
+  }
+
+  /** A notice that {@code peer} now holds {@code piece}. */
+  public List<FetchAction> onHave(PeerAddress peer, int piece) {
+    peers.add(peer, piece);
+    return book();
+  }
+
+  /**
+   * The request {@code token} brought {@code piece}, verified against its checksum. The adapter stores
+   * it if {@link #wants} said so before this call.
+   */
+  public List<FetchAction> onPiece(long token, int piece) {
+    Request r = end(token);
+    if (r == null) {
+      return List.of();
+    }
+    List<FetchAction> out = new ArrayList<>();
+    if (piece >= 0 && piece < pieceCount && !have.get(piece)) {
+      have.set(piece);
+      if (peerRequests[piece] > 0) {
+        cancelDuplicates(piece, out);
+      }
+    }
+    if (have.cardinality() == pieceCount) {
+      finish(out);
+      return out;
+    }
+    return book(out);
+  }
+
+  /** The request {@code token} brought bytes that fail their checksum (or the wrong piece). */
+  public List<FetchAction> onCorrupt(long token) {
+    Request r = end(token);
+    if (r == null) {
+      return List.of();
+    }
+    if (r.source() == DRIVER) {
+      if (++driverCorruptions >= MAX_DRIVER_CORRUPTIONS) {
+        return fail(new CorruptPieceException("the driver sent " + driverCorruptions + " pieces that fail their checksum"));
+      }
+      return book();
+    }
+    List<FetchAction> out = new ArrayList<>();
+    out.add(new FetchAction.BanPeer(r.source(), FetchAction.BanPeer.Reason.CORRUPT));
+    lose(r.source());
+    return book(out);
+  }
+
+  /** The source of {@code token} is busy: it is left alone for a while, and the piece asked of others. */
+  public List<FetchAction> onBusy(long token) {
+    Request r = end(token);
+    if (r == null) {
+      return List.of();
+    }
+    long until = clock.getAsLong() + BUSY_BACKOFF_NANOS;
+    if (r.source() == DRIVER) {
+      driverBusyUntil = until;
+    } else {
+      PeerTable.Peer p = peers.get(r.source());
+      if (p != null) {
+        p.busyUntil = until;
+      }
+    }
+    return book();
+  }
+
+  /**
+   * The source of {@code token} answered that it cannot serve the piece: a peer no longer has it
+   * (unpersisted, or an announcement raced), so it is asked of others; the driver's refusal (an
+   * unknown or destroyed broadcast) ends the fetch.
+   */
+  public List<FetchAction> onRefused(long token, Throwable cause) {
+    Request r = end(token);
+    if (r == null) {
+      return List.of();
+    }
+    if (r.source() == DRIVER) {
+      return fail(cause);
+    }
+    if (peers.lostPiece(r.source(), r.piece())) {
+      driverHasNothing = false;
+      relocate = true;
+    }
+    return book();
+  }
+
+  /**
+   * The request {@code token} failed: connection lost, timeout, or a broken protocol. A peer is banned
+   * for the rest of the fetch and its pieces asked of others; without the driver the fetch fails.
+   */
+  public List<FetchAction> onSourceFailed(long token, Throwable cause) {
+    Request r = end(token);
+    if (r == null) {
+      return List.of();
+    }
+    if (r.source() == DRIVER) {
+      return fail(cause);
+    }
+    List<FetchAction> out = new ArrayList<>();
+    if (!peers.isBanned(r.source())) {
+      out.add(new FetchAction.BanPeer(r.source(), FetchAction.BanPeer.Reason.FAILED));
+    }
+    lose(r.source());
+    return book(out);
+  }
+
+  /** The driver declined a request for any piece: it has none it never sent outside our exclusions. */
+  public List<FetchAction> onDriverDeclined(long token) {
+    Request r = end(token);
+    if (r == null) {
+      return List.of();
+    }
+    driverHasNothing = true;
+    List<FetchAction> out = new ArrayList<>();
+    if (trackerDeferred) {
+      trackerDeferred = false;
+      locating = true;
+      out.add(new FetchAction.AskLocations());
+    }
+    return book(out);
+  }
+
+  /** A wake-up asked for by {@link FetchAction.WakeAt} is due. */
+  public List<FetchAction> onTimer() {
+    wakeups.headSet(clock.getAsLong(), true).clear();
+    return book();
+  }
+
+  /** Stops the fetch (the adapter was cancelled): returns the cancels of every outstanding request. */
+  public List<FetchAction> stop() {
+    List<FetchAction> out = new ArrayList<>();
+    if (!finished) {
+      finished = true;
+      cancelAll(out);
+    }
+    return out;
+  }
+
+  /** Whether {@code piece} is in range and not yet here: the adapter stores an arriving piece only then. */
+  public boolean wants(int piece) {
+    return !finished && piece >= 0 && piece < pieceCount && !have.get(piece);
+  }
+
+  public boolean isFinished() {
+    return finished;
+  }
+
+  /** Pieces held (a copy). */
+  public BitSet held() {
+    return (BitSet) have.clone();
+  }
+
+  /** How many peers this fetch knows and has not banned. */
+  public int knownPeers() {
+    return peers.size();
+  }
+
+  /** Requests outstanding, to the driver and to peers. */
+  public int outstanding() {
+    return requests.size();
+  }
+
+  // ---- for the strategies ----
+
+  long now() {
+    return clock.getAsLong();
+  }
+
+  /** Pieces neither held nor being fetched. */
+  BitSet wanted() {
+    BitSet wanted = new BitSet(pieceCount);
+    wanted.set(0, pieceCount);
+    wanted.andNot(have);
+    wanted.andNot(inFlight);
+    return wanted;
+  }
+
+  /** Books a request for {@code piece} to {@code peer}. */
+  FetchAction.FetchFromPeer requestFromPeer(PeerTable.Peer peer, int piece, long now) {
+    Request r = newRequest(peer.address.id(), piece);
+    inFlight.set(piece);
+    peerRequests[piece]++;
+    askedPeer[piece] = peer.address.id();
+    askedAt[piece] = now;
+    peer.inFlight++;
+    peerInFlight++;
+    return new FetchAction.FetchFromPeer(r.token(), peer.address, piece);
+  }
+
+  /** Books a request to the driver, for {@code piece} or (-1) any piece. */
+  long requestFromDriver(int piece) {
+    if (piece >= 0) {
+      inFlight.set(piece);
+    }
+    driverInFlight++;
+    return newRequest(DRIVER, piece).token();
+  }
+
+  /** Asks for a wake-up at {@code at} unless one at or before it is pending. */
+  void wakeAt(long at, List<FetchAction> out) {
+    if (wakeups.isEmpty() || wakeups.first() > at) {
+      wakeups.add(at);
+      out.add(new FetchAction.WakeAt(at));
+    }
+  }
+
+  // ---- bookkeeping ----
+
+  private Request newRequest(int source, int piece) {
+    Request r = new Request(nextToken++, source, piece);
+    requests.put(r.token(), r);
+    return r;
+  }
+
+  /** Removes an outstanding request and releases what it held; null if the token is unknown or the fetch finished. */
+  private Request end(long token) {
+    if (finished) {
+      return null;
+    }
+    Request r = requests.remove(token);
+    if (r == null) {
+      return null;
+    }
+    release(r);
+    return r;
+  }
+
+  private void release(Request r) {
+    if (r.source() == DRIVER) {
+      driverInFlight--;
+      if (r.piece() >= 0 && peerRequests[r.piece()] == 0) {
+        inFlight.clear(r.piece());
+      }
+      return;
+    }
+    PeerTable.Peer p = peers.get(r.source());
+    if (p != null) {
+      p.inFlight--;
+    }
+    peerInFlight--;
+    if (--peerRequests[r.piece()] == 0) {
+      inFlight.clear(r.piece());
+    }
+  }
+
+  /** A peer is gone for this fetch: its pieces may now have to come from the driver, or from holders the tracker knows. */
+  private void lose(int peerId) {
+    peers.ban(peerId);
+    driverHasNothing = false;
+    relocate = true;
+  }
+
+  private List<FetchAction> book() {
+    return book(new ArrayList<>());
+  }
+
+  /**
+   * Lets the strategy book what it can, then makes sure a wake-up is pending for the earliest moment a
+   * busy source may be asked again: nothing else may happen before then.
+   */
+  private List<FetchAction> book(List<FetchAction> out) {
+    if (!finished) {
+      strategy.book(this, out);
+      long now = clock.getAsLong();
+      long nextFree = peers.earliestBusyUntilAfter(now);
+      if (driverBusyUntil > now) {
+        nextFree = Math.min(nextFree, driverBusyUntil);
+      }
+      if (nextFree != Long.MAX_VALUE) {
+        wakeAt(nextFree, out);
+      }
+    }
+    return out;
+  }
+
+  private List<FetchAction> fail(Throwable cause) {
+    List<FetchAction> out = new ArrayList<>();
+    if (!finished) {
+      finished = true;
+      cancelAll(out);
+      out.add(new FetchAction.Fail(cause));
+    }
+    return out;
+  }
+
+  private void finish(List<FetchAction> out) {
+    finished = true;
+    cancelAll(out);
+    out.add(new FetchAction.Done());
+  }
+
+  /** Cancels the end game's other request for a piece that has just arrived: its holder is free for others. */
+  private void cancelDuplicates(int piece, List<FetchAction> out) {
+    for (var it = requests.values().iterator(); it.hasNext(); ) {
+      Request r = it.next();
+      if (r.piece() == piece && r.source() != DRIVER) {
+        it.remove();
+        release(r);
+        out.add(new FetchAction.Cancel(r.token()));
+      }
+    }
+  }
+
+  /** Cancels every outstanding request, once the fetch has finished or stopped. */
+  private void cancelAll(List<FetchAction> out) {
+    for (Long token : requests.keySet()) {
+      out.add(new FetchAction.Cancel(token));
+    }
+    requests.clear();
+  }
+}

@@ -1,0 +1,156 @@
+package io.swarmcast.swarm;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One fetch's view of the peers: which known peer holds which piece, how many requests each has from
+ * us, which answered busy (and until when), and which are banned. Also counts each piece's holders,
+ * for rarest-first. Not thread-safe: the {@link FetchScheduler} owns it.
+ */
+final class PeerTable {
+  /** A known peer. */
+  static final class Peer {
+    final PeerAddress address;
+    final BitSet pieces = new BitSet();
+    int inFlight;
+    /** Not asked before this time after it answered busy. */
+    long busyUntil = Long.MIN_VALUE;
+
+    Peer(PeerAddress address) {
+      this.address = address;
+    }
+  }
+
+  /** An id no peer has, for {@link #choose}'s {@code except}. */
+  static final int NO_PEER = Integer.MIN_VALUE;
+
+  private final int pieceCount;
+  /** Insertion-ordered, so that iteration (and with it every random tie-break) is deterministic. */
+  private final Map<Integer, Peer> peers = new LinkedHashMap<>();
+  private final Set<Integer> banned = new HashSet<>();
+  private final int[] holders;
+
+  PeerTable(int pieceCount) {
+    this.pieceCount = pieceCount;
+    this.holders = new int[pieceCount];
+  }
+
+  /** Records that {@code address} holds {@code piece}; ignored for a banned peer or a piece out of range. */
+  void add(PeerAddress address, int piece) {
+    if (piece < 0 || piece >= pieceCount || banned.contains(address.id())) {
+      return;
+    }
+    Peer p = peers.computeIfAbsent(address.id(), id -> new Peer(address));
+    if (!p.pieces.get(piece)) {
+      p.pieces.set(piece);
+      holders[piece]++;
+    }
+  }
+
+  /** Records every piece of {@code pieces} (those in range) as held by {@code address}. */
+  void addAll(PeerAddress address, BitSet pieces) {
+    if (banned.contains(address.id())) {
+      return;
+    }
+    for (int i = pieces.nextSetBit(0); i >= 0 && i < pieceCount; i = pieces.nextSetBit(i + 1)) {
+      add(address, i);
+    }
+  }
+
+  Peer get(int id) {
+    return peers.get(id);
+  }
+
+  /** The peer answered that it no longer has {@code piece}; true if we thought it had. */
+  boolean lostPiece(int id, int piece) {
+    Peer p = peers.get(id);
+    if (p == null || !p.pieces.get(piece)) {
+      return false;
+    }
+    p.pieces.clear(piece);
+    holders[piece]--;
+    return true;
+  }
+
+  /** Forgets a peer and its pieces for the rest of the fetch. */
+  void ban(int id) {
+    banned.add(id);
+    Peer p = peers.remove(id);
+    if (p != null) {
+      for (int i = p.pieces.nextSetBit(0); i >= 0; i = p.pieces.nextSetBit(i + 1)) {
+        holders[i]--;
+      }
+    }
+  }
+
+  boolean isBanned(int id) {
+    return banned.contains(id);
+  }
+
+  int size() {
+    return peers.size();
+  }
+
+  /** Per piece, how many known peers hold it. Read-only for callers. */
+  int[] holders() {
+    return holders;
+  }
+
+  /** Pieces held by any known peer. */
+  BitSet allPieces() {
+    BitSet all = new BitSet(pieceCount);
+    for (Peer p : peers.values()) {
+      all.or(p.pieces);
+    }
+    return all;
+  }
+
+  /** Pieces that some peer able to take another request ({@code maxPerPeer}, not busy at {@code now}) holds. */
+  BitSet servable(long now, int maxPerPeer) {
+    BitSet servable = new BitSet(pieceCount);
+    for (Peer p : peers.values()) {
+      if (canTake(p, now, maxPerPeer)) {
+        servable.or(p.pieces);
+      }
+    }
+    return servable;
+  }
+
+  /**
+   * The holder of {@code piece} other than peer {@code except} that {@code selector} picks among those
+   * able to take another request; null if there is none.
+   */
+  Peer choose(int piece, long now, int except, int maxPerPeer, PeerSelector selector) {
+    List<PeerSelector.Candidate> candidates = new ArrayList<>();
+    for (Peer p : peers.values()) {
+      if (p.address.id() != except && p.pieces.get(piece) && canTake(p, now, maxPerPeer)) {
+        candidates.add(new PeerSelector.Candidate(p.address, p.inFlight));
+      }
+    }
+    if (candidates.isEmpty()) {
+      return null;
+    }
+    return peers.get(selector.select(candidates).peer().id());
+  }
+
+  /** The earliest time after {@code now} at which a busy peer may be asked again; {@link Long#MAX_VALUE} if none is busy. */
+  long earliestBusyUntilAfter(long now) {
+    long earliest = Long.MAX_VALUE;
+    for (Peer p : peers.values()) {
+      if (p.busyUntil > now) {
+        earliest = Math.min(earliest, p.busyUntil);
+      }
+    }
+    return earliest;
+  }
+
+  private static boolean canTake(Peer p, long now, int maxPerPeer) {
+    return p.inFlight < maxPerPeer && now >= p.busyUntil;
+  }
+}

@@ -1,0 +1,128 @@
+package io.swarmcast.swarm;
+
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Fetching from the swarm. Requests are kept outstanding on two budgets:
+ * <ul>
+ *   <li>up to {@code maxFromDriver} to the driver, always, because the driver's upload is the one link
+ *       every byte must cross once: it is asked for "any piece I lack that no peer I know holds" and
+ *       sends one it has never sent, so the swarm gets every piece once before any piece twice, and the
+ *       driver never sends what a peer could. Once it has declined, it is asked again (for a duplicate)
+ *       only if nothing else is moving;</li>
+ *   <li>up to {@code maxInFlight} to peers, at most {@code maxPerPeer} each: the piece the
+ *       {@link PieceSelector} picks among those some free peer holds, from the holder the
+ *       {@link PeerSelector} picks; once every missing piece is being fetched, the {@link EndGame}.</li>
+ * </ul>
+ * The tracker is asked where pieces are at the start, in parallel with the driver (a small broadcast
+ * then costs one round trip), and again whenever a source was lost. A one-piece broadcast asks the
+ * driver alone, and the tracker only if the driver declines: asking both, and being told of every
+ * other executor's copy, was half the messages of a 1 KiB broadcast to 8 executors.
+ */
+final class TorrentStrategy extends FetchStrategy {
+  static final TorrentStrategy INSTANCE = new TorrentStrategy();
+
+  private TorrentStrategy() {}
+
+  @Override
+  void start(FetchScheduler s, List<FetchAction> out) {
+    if (s.pieceCount == 1) {
+      s.trackerDeferred = true;
+    } else {
+      // The question goes first, so its answer comes before the driver's pieces and later requests go
+      // to the peers it names; the driver's requests are booked with it, so they never exclude what
+      // the answer names (with spare copies, each executor gets a small broadcast from the driver).
+      s.locating = true;
+      out.add(new FetchAction.AskLocations());
+    }
+    book(s, out);
+  }
+
+  @Override
+  void book(FetchScheduler s, List<FetchAction> out) {
+    // The driver first: its upload is the scarcest link in the swarm and must never sit idle.
+    while (s.driverInFlight < s.policy.limits().maxFromDriver() && bookDriver(s, out)) {
+      // booked one
+    }
+    if (s.relocate && !s.locating) {
+      s.relocate = false;
+      s.locating = true;
+      out.add(new FetchAction.AskLocations());
+    }
+    while (s.peerInFlight < s.policy.limits().maxInFlight() && bookPeer(s, out)) {
+      // booked one
+    }
+  }
+
+  /** Books the next request to the driver; false if there is nothing to ask it for. */
+  private static boolean bookDriver(FetchScheduler s, List<FetchAction> out) {
+    BitSet wanted = s.wanted();
+    if (wanted.isEmpty() || s.now() < s.driverBusyUntil) {
+      return false;
+    }
+    // A duplicate (a piece the driver already sent someone) costs the driver's link, the one every
+    // byte must cross. Ask for one only when nothing else is moving, not even a question about who
+    // holds what: then it is the only way forward.
+    boolean stalled = s.driverInFlight == 0 && s.peerInFlight == 0 && !s.locating;
+    if (s.driverHasNothing && !stalled) {
+      return false;
+    }
+    BitSet exclude = (BitSet) s.have.clone();
+    exclude.or(s.inFlight);
+    exclude.or(s.peers.allPieces());
+    // Each request in flight to the driver brings a piece outside the exclusion set: no more requests than such pieces.
+    if (exclude.cardinality() + s.driverInFlight >= s.pieceCount) {
+      return false;
+    }
+    boolean allowDuplicate = s.driverHasNothing;
+    out.add(new FetchAction.FetchAnyFromDriver(s.requestFromDriver(-1), exclude, allowDuplicate));
+    return true;
+  }
+
+  /** Books the next request to a peer; false if no usable peer holds a wanted piece. */
+  private static boolean bookPeer(FetchScheduler s, List<FetchAction> out) {
+    long now = s.now();
+    int maxPerPeer = s.policy.limits().maxPerPeer();
+    BitSet servable = s.peers.servable(now, maxPerPeer);
+    servable.and(s.wanted());
+    if (servable.isEmpty()) {
+      return endGame(s, now, out);
+    }
+    int piece = s.policy.pieces().select(servable, s.peers.holders());
+    PeerTable.Peer peer = s.peers.choose(piece, now, PeerTable.NO_PEER, maxPerPeer, s.policy.peers());
+    out.add(s.requestFromPeer(peer, piece, now));
+    return true;
+  }
+
+  /**
+   * Once every missing piece is being fetched, asks a second holder for a piece whose only request
+   * the {@link EndGame} says has waited long enough; the first answer is kept and the other request
+   * cancelled. Asks for a wake-up when the next such piece is due.
+   */
+  private static boolean endGame(FetchScheduler s, long now, List<FetchAction> out) {
+    if (!s.wanted().isEmpty()) {
+      return false;
+    }
+    long nextDue = Long.MAX_VALUE;
+    for (int piece = s.inFlight.nextSetBit(0); piece >= 0; piece = s.inFlight.nextSetBit(piece + 1)) {
+      if (s.peerRequests[piece] != 1) {
+        continue;
+      }
+      long due = s.policy.endGame().duplicateAt(s.askedAt[piece]);
+      if (now < due) {
+        nextDue = Math.min(nextDue, due);
+        continue;
+      }
+      PeerTable.Peer second = s.peers.choose(piece, now, s.askedPeer[piece], s.policy.limits().maxPerPeer(), s.policy.peers());
+      if (second != null) {
+        out.add(s.requestFromPeer(second, piece, now));
+        return true;
+      }
+    }
+    if (nextDue != Long.MAX_VALUE) {
+      s.wakeAt(nextDue, out);
+    }
+    return false;
+  }
+}

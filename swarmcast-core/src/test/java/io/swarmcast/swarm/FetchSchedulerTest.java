@@ -1,0 +1,416 @@
+package io.swarmcast.swarm;
+
+import static io.swarmcast.TestData.bits;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swarmcast.swarm.FetchAction.AskLocations;
+import io.swarmcast.swarm.FetchAction.BanPeer;
+import io.swarmcast.swarm.FetchAction.Cancel;
+import io.swarmcast.swarm.FetchAction.Done;
+import io.swarmcast.swarm.FetchAction.Fail;
+import io.swarmcast.swarm.FetchAction.FetchAnyFromDriver;
+import io.swarmcast.swarm.FetchAction.FetchFromDriver;
+import io.swarmcast.swarm.FetchAction.FetchFromPeer;
+import io.swarmcast.swarm.FetchAction.WakeAt;
+import java.io.IOException;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The fetch scheduler driven by events alone: no sockets, no threads, no sleeps. Time is a counter
+ * the test advances; chance a seeded {@link Random}.
+ */
+@Timeout(10)
+class FetchSchedulerTest {
+  private static final PeerAddress A = new PeerAddress(1, "10.0.0.1", 7001);
+  private static final PeerAddress B = new PeerAddress(2, "10.0.0.2", 7002);
+  private static final PeerAddress C = new PeerAddress(3, "10.0.0.3", 7003);
+
+  private long now = 1_000_000_000L;
+
+  private FetchScheduler torrent(int pieces, BitSet held, FetchLimits limits) {
+    return new FetchScheduler(pieces, held, FetchStrategy.torrent(), FetchPolicy.standard(limits, new Random(42)), () -> now);
+  }
+
+  private FetchScheduler torrent(int pieces) {
+    return torrent(pieces, new BitSet(), new FetchLimits(16, 1, 2));
+  }
+
+  @Test
+  void everythingAlreadyLocalIsDoneAtOnceWithoutAskingAnyone() {
+    FetchScheduler s = torrent(4, bits(0, 1, 2, 3), new FetchLimits(16, 1, 2));
+
+    assertThat(s.start()).containsExactly(new Done());
+    assertThat(s.isFinished()).isTrue();
+    assertThat(s.onHave(A, 0)).isEmpty();
+  }
+
+  @Test
+  void startAsksTheTrackerFirstAndTheDriverForAnyPieceUpToItsLimit() {
+    FetchScheduler s = torrent(8);
+
+    List<FetchAction> first = s.start();
+
+    assertThat(first.get(0)).isInstanceOf(AskLocations.class);
+    assertThat(of(first, FetchAnyFromDriver.class)).hasSize(2)
+        .allSatisfy(a -> assertThat(a.allowDuplicate()).isFalse());
+    assertThat(of(first, FetchFromPeer.class)).isEmpty();
+  }
+
+  @Test
+  void aOnePieceBroadcastAsksTheDriverAloneAndTheTrackerOnlyWhenTheDriverDeclines() {
+    FetchScheduler s = torrent(1);
+
+    List<FetchAction> first = s.start();
+    assertThat(first).hasSize(1).allMatch(a -> a instanceof FetchAnyFromDriver);
+
+    List<FetchAction> afterDecline = s.onDriverDeclined(token(first.get(0)));
+    assertThat(afterDecline).containsExactly(new AskLocations());
+
+    List<FetchAction> afterLocations = s.onLocations(List.of(new PeerPieces(A, bits(0))));
+    assertThat(of(afterLocations, FetchFromPeer.class)).singleElement()
+        .satisfies(r -> assertThat(r.peer()).isEqualTo(A));
+    FetchFromPeer r = of(afterLocations, FetchFromPeer.class).get(0);
+    assertThat(s.onPiece(r.token(), 0)).containsExactly(new Done());
+  }
+
+  @Test
+  void peerPiecesAreAskedOfPeersRarestFirstAndTheDriverIsNotAskedForWhatPeersHold() {
+    FetchScheduler s = torrent(4, new BitSet(), new FetchLimits(16, 4, 2));
+    s.start();
+
+    // A holds 0, 1, 2; B holds 1, 2: piece 0 is rarer than 1 and 2. Nobody holds 3.
+    List<FetchAction> actions = s.onLocations(List.of(new PeerPieces(A, bits(0, 1, 2)), new PeerPieces(B, bits(1, 2))));
+
+    List<FetchFromPeer> requests = of(actions, FetchFromPeer.class);
+    assertThat(requests).extracting(FetchFromPeer::piece).containsExactlyInAnyOrder(0, 1, 2);
+    assertThat(requests.get(0).piece()).as("the rarest piece goes first").isEqualTo(0);
+    assertThat(requests.get(0).peer()).isEqualTo(A);
+    // The driver was asked twice at the start; the peers' pieces are booked, so nothing more is asked of it.
+    assertThat(of(actions, FetchAnyFromDriver.class)).isEmpty();
+  }
+
+  @Test
+  void theDriversExclusionSetNamesHeldInFlightAndPeerHeldPieces() {
+    FetchScheduler s = torrent(6, bits(5), new FetchLimits(16, 1, 1));
+    List<FetchAction> first = s.start();
+    FetchAnyFromDriver ask = of(first, FetchAnyFromDriver.class).get(0);
+    assertThat(ask.exclude()).isEqualTo(bits(5));
+
+    s.onLocations(List.of(new PeerPieces(A, bits(0))));
+    // Piece 2 arrives from the driver; the next "any" request excludes it, A's piece 0 (in flight) and 5.
+    List<FetchAction> next = s.onPiece(ask.token(), 2);
+    assertThat(of(next, FetchAnyFromDriver.class)).singleElement()
+        .satisfies(a -> assertThat(a.exclude()).isEqualTo(bits(0, 2, 5)));
+  }
+
+  @Test
+  void aDeadPeerIsBannedAndItsPieceComesFromAnotherHolder() {
+    FetchScheduler s = torrent(2, new BitSet(), new FetchLimits(16, 1, 1));
+    List<FetchAction> start = s.start();
+    s.onDriverDeclined(token(of(start, FetchAnyFromDriver.class).get(0)));
+    List<FetchAction> actions = s.onLocations(List.of(new PeerPieces(A, bits(0, 1)), new PeerPieces(B, bits(0, 1))));
+    List<FetchFromPeer> reqs = of(actions, FetchFromPeer.class);
+    assertThat(reqs).hasSize(2);
+    FetchFromPeer toA = reqs.stream().filter(r -> r.peer().equals(A)).findFirst().orElseThrow();
+
+    List<FetchAction> afterDeath = s.onSourceFailed(toA.token(), new IOException("connection reset"));
+
+    assertThat(afterDeath).contains(new BanPeer(A.id(), BanPeer.Reason.FAILED));
+    assertThat(afterDeath).as("a lost source makes it ask the tracker again").contains(new AskLocations());
+    // B is busy with its one request; once it answers, A's piece goes to B, never to A again.
+    FetchFromPeer toB = reqs.stream().filter(r -> r.peer().equals(B)).findFirst().orElseThrow();
+    List<FetchAction> afterB = s.onPiece(toB.token(), toB.piece());
+    assertThat(of(afterB, FetchFromPeer.class)).singleElement().satisfies(r -> {
+      assertThat(r.peer()).isEqualTo(B);
+      assertThat(r.piece()).isEqualTo(toA.piece());
+    });
+    assertThat(s.onHave(A, 0)).as("a banned peer's notices are ignored").noneMatch(a -> a instanceof FetchFromPeer);
+  }
+
+  @Test
+  void aPeerLostMidPieceSendsThatPieceToTheDriverWhenNoOtherPeerHasIt() {
+    FetchScheduler s = torrent(2, new BitSet(), new FetchLimits(16, 1, 1));
+    List<FetchAction> start = s.start();
+    long driverToken = token(of(start, FetchAnyFromDriver.class).get(0));
+    List<FetchAction> loc = s.onLocations(List.of(new PeerPieces(A, bits(0))));
+    FetchFromPeer toA = of(loc, FetchFromPeer.class).get(0);
+    // The driver sends piece 1 and, all else being asked of A, declines more.
+    s.onPiece(driverToken, 1);
+
+    List<FetchAction> lost = s.onSourceFailed(toA.token(), new IOException("closed mid-piece"));
+
+    assertThat(of(lost, FetchAnyFromDriver.class)).as("piece 0 now has no peer: ask the driver")
+        .singleElement().satisfies(a -> assertThat(a.exclude()).isEqualTo(bits(1)));
+  }
+
+  @Test
+  void aCorruptPieceBansItsSenderAndIsAskedElsewhere() {
+    FetchScheduler s = torrent(1, new BitSet(), new FetchLimits(16, 1, 1));
+    long any = token(s.start().get(0));
+    s.onDriverDeclined(any);
+    List<FetchAction> loc = s.onLocations(List.of(new PeerPieces(A, bits(0)), new PeerPieces(B, bits(0))));
+    FetchFromPeer first = of(loc, FetchFromPeer.class).get(0);
+
+    List<FetchAction> afterCorrupt = s.onCorrupt(first.token());
+
+    assertThat(afterCorrupt).contains(new BanPeer(first.peer().id(), BanPeer.Reason.CORRUPT));
+    FetchFromPeer retry = of(afterCorrupt, FetchFromPeer.class).get(0);
+    assertThat(retry.peer()).isNotEqualTo(first.peer());
+    assertThat(retry.piece()).isEqualTo(0);
+  }
+
+  @Test
+  void threeCorruptPiecesFromTheDriverFailTheFetch() {
+    FetchScheduler s = torrent(4, new BitSet(), new FetchLimits(16, 1, 1));
+    long t = token(of(s.start(), FetchAnyFromDriver.class).get(0));
+    t = token(of(s.onCorrupt(t), FetchAnyFromDriver.class).get(0));
+    t = token(of(s.onCorrupt(t), FetchAnyFromDriver.class).get(0));
+
+    List<FetchAction> third = s.onCorrupt(t);
+
+    assertThat(of(third, Fail.class)).singleElement()
+        .satisfies(f -> assertThat(f.cause()).isInstanceOf(CorruptPieceException.class).hasMessageContaining("3 pieces"));
+    assertThat(s.isFinished()).isTrue();
+  }
+
+  @Test
+  void aBusyPeerIsLeftAloneForTheBackOffWhileOthersAreAsked() {
+    FetchScheduler s = torrent(1, new BitSet(), new FetchLimits(16, 1, 1));
+    s.onDriverDeclined(token(s.start().get(0)));
+    List<FetchAction> loc = s.onLocations(List.of(new PeerPieces(A, bits(0))));
+    FetchFromPeer toA = of(loc, FetchFromPeer.class).get(0);
+
+    List<FetchAction> busy = s.onBusy(toA.token());
+
+    assertThat(of(busy, FetchFromPeer.class)).as("A said busy: not asked again at once").isEmpty();
+    assertThat(of(busy, WakeAt.class)).singleElement()
+        .satisfies(w -> assertThat(w.nanoTime()).isEqualTo(now + FetchScheduler.BUSY_BACKOFF_NANOS));
+    // B appears meanwhile: it is asked at once.
+    assertThat(of(s.onHave(B, 0), FetchFromPeer.class)).singleElement().satisfies(r -> assertThat(r.peer()).isEqualTo(B));
+  }
+
+  @Test
+  void aBusyPeerIsAskedAgainWhenItsBackOffTimerFires() {
+    FetchScheduler s = torrent(1, new BitSet(), new FetchLimits(16, 1, 1));
+    s.onDriverDeclined(token(s.start().get(0)));
+    FetchFromPeer toA = of(s.onLocations(List.of(new PeerPieces(A, bits(0)))), FetchFromPeer.class).get(0);
+    s.onBusy(toA.token());
+
+    now += FetchScheduler.BUSY_BACKOFF_NANOS / 2;
+    assertThat(of(s.onTimer(), FetchFromPeer.class)).as("still backing off").isEmpty();
+    now += FetchScheduler.BUSY_BACKOFF_NANOS;
+    assertThat(of(s.onTimer(), FetchFromPeer.class)).singleElement().satisfies(r -> assertThat(r.peer()).isEqualTo(A));
+  }
+
+  @Test
+  void aPeerThatNoLongerHasThePieceIsNotAskedForItAgain() {
+    FetchScheduler s = torrent(1, new BitSet(), new FetchLimits(16, 1, 1));
+    s.onDriverDeclined(token(s.start().get(0)));
+    FetchFromPeer toA = of(s.onLocations(List.of(new PeerPieces(A, bits(0)))), FetchFromPeer.class).get(0);
+
+    List<FetchAction> refused = s.onRefused(toA.token(), new IllegalStateException("not held"));
+
+    assertThat(of(refused, BanPeer.class)).as("an honest answer is no reason to ban").isEmpty();
+    assertThat(of(refused, FetchFromPeer.class)).isEmpty();
+    assertThat(refused).as("its holders may be others than the notices named").contains(new AskLocations());
+    assertThat(of(refused, FetchAnyFromDriver.class)).as("a source was lost: the driver may have it fresh again")
+        .singleElement().satisfies(a -> assertThat(a.exclude().get(0)).isFalse());
+  }
+
+  @Test
+  void theDriverDecliningStopsFurtherAsksUntilNothingElseMoves() {
+    FetchScheduler s = torrent(3, new BitSet(), new FetchLimits(16, 1, 2));
+    List<FetchAction> start = s.start();
+    List<FetchAnyFromDriver> asks = of(start, FetchAnyFromDriver.class);
+    s.onLocations(List.of());
+    FetchFromPeer fromA = of(s.onHave(A, 0), FetchFromPeer.class).get(0);
+
+    assertThat(s.onDriverDeclined(asks.get(0).token())).as("a peer request is moving: no duplicate").isEmpty();
+    assertThat(of(s.onDriverDeclined(asks.get(1).token()), FetchAnyFromDriver.class)).isEmpty();
+
+    // The peer's piece arrives; with nothing moving, the driver is asked again, for a duplicate.
+    List<FetchAction> after = s.onPiece(fromA.token(), 0);
+    assertThat(of(after, FetchAnyFromDriver.class)).isNotEmpty().allSatisfy(a -> assertThat(a.allowDuplicate()).isTrue());
+  }
+
+  @Test
+  void theDriverRefusingTheBroadcastFailsTheFetchWithItsReason() {
+    FetchScheduler s = torrent(3);
+    long t = token(of(s.start(), FetchAnyFromDriver.class).get(0));
+    IllegalStateException why = new IllegalStateException("Broadcast(3) was destroyed (Main.java:12)");
+
+    List<FetchAction> refused = s.onRefused(t, why);
+
+    assertThat(of(refused, Fail.class)).singleElement().satisfies(f -> assertThat(f.cause()).isSameAs(why));
+    assertThat(of(refused, Cancel.class)).as("the other driver request is cancelled").hasSize(1);
+  }
+
+  @Test
+  void theEndGameAsksASecondHolderOfASlowPieceAndCancelsTheLoser() {
+    FetchScheduler s = torrent(2, new BitSet(), new FetchLimits(16, 1, 1));
+    s.onDriverDeclined(token(of(s.start(), FetchAnyFromDriver.class).get(0)));
+    List<FetchAction> loc = s.onLocations(List.of(new PeerPieces(A, bits(0, 1)), new PeerPieces(B, bits(0, 1))));
+    List<FetchFromPeer> reqs = of(loc, FetchFromPeer.class);
+    assertThat(reqs).hasSize(2);
+    FetchFromPeer fast = reqs.get(0);
+    FetchFromPeer slow = reqs.get(1);
+    WakeAt wake = of(loc, WakeAt.class).get(0);
+    assertThat(wake.nanoTime()).as("every missing piece is asked for: the end game's timer runs")
+        .isEqualTo(now + FetchPolicy.END_GAME_WAIT.toNanos());
+    List<FetchAction> afterFast = s.onPiece(fast.token(), fast.piece());
+    assertThat(of(afterFast, FetchFromPeer.class)).as("not yet: the slow request has not waited long").isEmpty();
+
+    now = wake.nanoTime();
+    List<FetchAction> endGame = s.onTimer();
+
+    FetchFromPeer second = of(endGame, FetchFromPeer.class).get(0);
+    assertThat(second.piece()).isEqualTo(slow.piece());
+    assertThat(second.peer()).isNotEqualTo(slow.peer());
+    // The second holder answers first: done, and the slow request is cancelled.
+    assertThat(s.onPiece(second.token(), second.piece())).containsExactly(new Cancel(slow.token()), new Done());
+    assertThat(s.onPiece(slow.token(), slow.piece())).as("a late answer is ignored").isEmpty();
+  }
+
+  @Test
+  void endGameWinnerCancelsTheOtherRequestBeforeTheFetchIsOver() {
+    FetchScheduler s = torrent(3, new BitSet(), new FetchLimits(16, 1, 1));
+    s.onDriverDeclined(token(of(s.start(), FetchAnyFromDriver.class).get(0)));
+    List<FetchFromPeer> reqs = of(s.onLocations(List.of(new PeerPieces(A, bits(0, 1, 2)), new PeerPieces(B, bits(0, 1, 2)),
+        new PeerPieces(C, bits(0, 1, 2)))), FetchFromPeer.class);
+    assertThat(reqs).hasSize(3);
+    FetchFromPeer done0 = reqs.get(0);
+    s.onPiece(done0.token(), done0.piece());
+    now += FetchPolicy.END_GAME_WAIT.toNanos();
+    FetchFromPeer dup = of(s.onTimer(), FetchFromPeer.class).get(0);
+    FetchFromPeer original = reqs.stream().filter(r -> r.piece() == dup.piece()).findFirst().orElseThrow();
+
+    List<FetchAction> won = s.onPiece(dup.token(), dup.piece());
+
+    assertThat(won).contains(new Cancel(original.token()));
+    assertThat(won).doesNotContain(new Done());
+    // The freed holders take the last piece's duplicate: it has waited as long.
+    int last = 3 - done0.piece() - dup.piece();
+    assertThat(of(won, FetchFromPeer.class)).singleElement().satisfies(r -> assertThat(r.piece()).isEqualTo(last));
+    assertThat(s.outstanding()).isEqualTo(2);
+  }
+
+  @Test
+  void aNoticeForAPieceOutOfRangeIsIgnored() {
+    FetchScheduler s = torrent(2);
+    s.start();
+    assertThat(s.onHave(A, 7)).noneMatch(a -> a instanceof FetchFromPeer);
+    assertThat(s.onHave(A, -1)).noneMatch(a -> a instanceof FetchFromPeer);
+  }
+
+  @Test
+  void eventsForUnknownTokensAndAfterTheEndYieldNothing() {
+    FetchScheduler s = torrent(2);
+    s.start();
+    assertThat(s.onPiece(999, 0)).isEmpty();
+    assertThat(s.onBusy(999)).isEmpty();
+    List<FetchAction> cancels = s.stop();
+    assertThat(cancels).hasSize(2).allMatch(a -> a instanceof Cancel);
+    assertThat(s.onHave(A, 0)).isEmpty();
+    assertThat(s.wants(0)).isFalse();
+  }
+
+  @Test
+  void theDirectStrategyAsksTheDriverForEachPieceInOrderAndNeverPeers() {
+    FetchScheduler s = new FetchScheduler(5, bits(1), FetchStrategy.direct(),
+        FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(1)), () -> now);
+
+    List<FetchAction> start = s.start();
+    assertThat(start).extracting(a -> ((FetchFromDriver) a).piece()).containsExactly(0, 2);
+    assertThat(s.onHave(A, 3)).as("peers are not used").isEmpty();
+
+    List<FetchAction> next = s.onPiece(((FetchFromDriver) start.get(0)).token(), 0);
+    assertThat(next).extracting(a -> ((FetchFromDriver) a).piece()).containsExactly(3);
+  }
+
+  @Test
+  void theSameEventsGiveTheSameActions() {
+    List<FetchAction> first = scriptedRun(7);
+    List<FetchAction> second = scriptedRun(7);
+    assertThat(second).usingRecursiveFieldByFieldElementComparator().isEqualTo(first);
+  }
+
+  /** Many peers, random arrivals: the fetch ends with every piece, no piece asked twice outside the end game. */
+  @Test
+  void aRandomSwarmAlwaysFinishes() {
+    for (int seed = 0; seed < 50; seed++) {
+      Random chance = new Random(seed);
+      int pieces = 1 + chance.nextInt(40);
+      FetchScheduler s = new FetchScheduler(pieces, new BitSet(), FetchStrategy.torrent(),
+          FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(seed)), () -> now);
+      java.util.ArrayDeque<FetchAction> queue = new java.util.ArrayDeque<>(s.start());
+      List<PeerPieces> holders = new java.util.ArrayList<>();
+      for (int p = 1; p <= 5; p++) {
+        BitSet b = new BitSet();
+        for (int i = 0; i < pieces; i++) {
+          if (chance.nextBoolean()) {
+            b.set(i);
+          }
+        }
+        holders.add(new PeerPieces(new PeerAddress(p, "h" + p, 1), b));
+      }
+      boolean finished = false;
+      for (int step = 0; step < 10_000 && !finished; step++) {
+        FetchAction a = queue.poll();
+        if (a == null) {
+          now += FetchScheduler.BUSY_BACKOFF_NANOS;
+          queue.addAll(s.onTimer());
+          continue;
+        }
+        List<FetchAction> next = switch (a.getClass().getSimpleName()) {
+          case "AskLocations" -> s.onLocations(holders);
+          case "FetchFromPeer" -> chance.nextInt(10) == 0 ? s.onBusy(((FetchFromPeer) a).token())
+              : s.onPiece(((FetchFromPeer) a).token(), ((FetchFromPeer) a).piece());
+          case "FetchAnyFromDriver" -> {
+            BitSet ex = ((FetchAnyFromDriver) a).exclude();
+            int piece = ex.nextClearBit(0);
+            yield piece < pieces ? s.onPiece(((FetchAnyFromDriver) a).token(), piece) : s.onDriverDeclined(((FetchAnyFromDriver) a).token());
+          }
+          case "Done" -> {
+            finished = true;
+            yield List.of();
+          }
+          default -> List.of();
+        };
+        queue.addAll(next);
+      }
+      assertThat(finished).as("seed %d, %d pieces", seed, pieces).isTrue();
+      assertThat(s.held().cardinality()).isEqualTo(pieces);
+    }
+  }
+
+  private List<FetchAction> scriptedRun(long seed) {
+    FetchScheduler s = new FetchScheduler(10, new BitSet(), FetchStrategy.torrent(),
+        FetchPolicy.standard(new FetchLimits(8, 2, 2), new Random(seed)), () -> now);
+    List<FetchAction> all = new java.util.ArrayList<>(s.start());
+    all.addAll(s.onLocations(List.of(new PeerPieces(A, bits(0, 1, 2, 3, 4)), new PeerPieces(B, bits(2, 3, 4, 5, 6)),
+        new PeerPieces(C, bits(0, 5, 6, 7, 8)))));
+    all.addAll(s.onHave(A, 9));
+    return all;
+  }
+
+  private static long token(FetchAction a) {
+    if (a instanceof FetchAnyFromDriver d) {
+      return d.token();
+    }
+    if (a instanceof FetchFromPeer p) {
+      return p.token();
+    }
+    if (a instanceof FetchFromDriver d) {
+      return d.token();
+    }
+    throw new AssertionError("not a request: " + a);
+  }
+
+  private static <T extends FetchAction> List<T> of(List<FetchAction> actions, Class<T> type) {
+    return actions.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+}
