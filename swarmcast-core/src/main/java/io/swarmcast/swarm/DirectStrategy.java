@@ -16,13 +16,13 @@ final class DirectStrategy extends FetchStrategy {
 
   @Override
   void book(FetchScheduler s, List<FetchAction> out) {
-    while (s.driverInFlight < s.policy.limits().maxFromDriver() && s.now() >= s.driverBusyUntil) {
+    while (s.requests.toDriver < s.policy.limits().maxFromDriver() && s.now() >= s.driverBusyUntil) {
       BitSet wanted = s.wanted();
       if (wanted.isEmpty()) {
         return;
       }
       int piece = wanted.nextSetBit(0);
-      out.add(new FetchAction.FetchFromDriver(s.requestFromDriver(piece), piece));
+      out.add(new FetchAction.FetchFromDriver(s.requests.toDriver(piece), piece));
     }
   }
 }

@@ -2,9 +2,7 @@ package io.swarmcast.swarm;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -30,15 +28,10 @@ import java.util.function.LongSupplier;
  * <p>Not thread-safe: the adapter calls it under one lock.
  */
 public final class FetchScheduler {
-  /** The driver's stand-in for a peer id in {@link Request}. */
-  static final int DRIVER = -1;
   /** How long a source that answered busy is left alone. */
   static final long BUSY_BACKOFF_NANOS = 20_000_000;
   /** Corrupt pieces from the driver after which the fetch fails: its pieces are the reference. */
   static final int MAX_DRIVER_CORRUPTIONS = 3;
-
-  /** An outstanding request: to a peer or the {@link #DRIVER}, for a piece or (-1) for any piece. */
-  record Request(long token, int source, int piece) {}
 
   final int pieceCount;
   final FetchPolicy policy;
@@ -47,16 +40,7 @@ public final class FetchScheduler {
   private final LongSupplier clock;
 
   final BitSet have;
-  /** Pieces with a request outstanding to a peer ({@link #peerRequests} > 0), or to the driver by index. */
-  final BitSet inFlight = new BitSet();
-  /** Per piece: peer requests outstanding (2 only in the end game), the peer asked last, and when. */
-  final int[] peerRequests;
-  final int[] askedPeer;
-  final long[] askedAt;
-  private final Map<Long, Request> requests = new HashMap<>();
-  private long nextToken = 1;
-  int driverInFlight;
-  int peerInFlight;
+  final OutstandingRequests requests;
   /** The driver declined: it has no piece it never sent outside our exclusion set. Cleared when a source is lost. */
   boolean driverHasNothing;
   /** An {@link FetchAction.AskLocations} is outstanding. */
@@ -86,9 +70,7 @@ public final class FetchScheduler {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.peers = new PeerTable(pieceCount);
-    this.peerRequests = new int[pieceCount];
-    this.askedPeer = new int[pieceCount];
-    this.askedAt = new long[pieceCount];
+    this.requests = new OutstandingRequests(pieceCount, peers);
   }
 
   /** The first actions: {@link FetchAction.Done} at once if every piece is already here. */
@@ -128,16 +110,15 @@ public final class FetchScheduler {
    * it if {@link #wants} said so before this call.
    */
   public List<FetchAction> onPiece(long token, int piece) {
-    Request r = end(token);
+    OutstandingRequests.Request r = end(token);
     if (r == null) {
       return List.of();
     }
     List<FetchAction> out = new ArrayList<>();
     if (piece >= 0 && piece < pieceCount && !have.get(piece)) {
       have.set(piece);
-      if (peerRequests[piece] > 0) {
-        cancelDuplicates(piece, out);
-      }
+      // The end game's other request for it is no longer wanted: its holder is free for others.
+      requests.endDuplicates(piece).forEach(t -> out.add(new FetchAction.Cancel(t)));
     }
     if (have.cardinality() == pieceCount) {
       finish(out);
@@ -148,11 +129,11 @@ public final class FetchScheduler {
 
   /** The request {@code token} brought bytes that fail their checksum (or the wrong piece). */
   public List<FetchAction> onCorrupt(long token) {
-    Request r = end(token);
+    OutstandingRequests.Request r = end(token);
     if (r == null) {
       return List.of();
     }
-    if (r.source() == DRIVER) {
+    if (r.source() == OutstandingRequests.DRIVER) {
       if (++driverCorruptions >= MAX_DRIVER_CORRUPTIONS) {
         return fail(new CorruptPieceException("the driver sent " + driverCorruptions + " pieces that fail their checksum"));
       }
@@ -166,12 +147,12 @@ public final class FetchScheduler {
 
   /** The source of {@code token} is busy: it is left alone for a while, and the piece asked of others. */
   public List<FetchAction> onBusy(long token) {
-    Request r = end(token);
+    OutstandingRequests.Request r = end(token);
     if (r == null) {
       return List.of();
     }
     long until = clock.getAsLong() + BUSY_BACKOFF_NANOS;
-    if (r.source() == DRIVER) {
+    if (r.source() == OutstandingRequests.DRIVER) {
       driverBusyUntil = until;
     } else {
       PeerTable.Peer p = peers.get(r.source());
@@ -188,11 +169,11 @@ public final class FetchScheduler {
    * unknown or destroyed broadcast) ends the fetch.
    */
   public List<FetchAction> onRefused(long token, Throwable cause) {
-    Request r = end(token);
+    OutstandingRequests.Request r = end(token);
     if (r == null) {
       return List.of();
     }
-    if (r.source() == DRIVER) {
+    if (r.source() == OutstandingRequests.DRIVER) {
       return fail(cause);
     }
     if (peers.lostPiece(r.source(), r.piece())) {
@@ -207,11 +188,11 @@ public final class FetchScheduler {
    * for the rest of the fetch and its pieces asked of others; without the driver the fetch fails.
    */
   public List<FetchAction> onSourceFailed(long token, Throwable cause) {
-    Request r = end(token);
+    OutstandingRequests.Request r = end(token);
     if (r == null) {
       return List.of();
     }
-    if (r.source() == DRIVER) {
+    if (r.source() == OutstandingRequests.DRIVER) {
       return fail(cause);
     }
     List<FetchAction> out = new ArrayList<>();
@@ -224,7 +205,7 @@ public final class FetchScheduler {
 
   /** The driver declined a request for any piece: it has none it never sent outside our exclusions. */
   public List<FetchAction> onDriverDeclined(long token) {
-    Request r = end(token);
+    OutstandingRequests.Request r = end(token);
     if (r == null) {
       return List.of();
     }
@@ -289,29 +270,8 @@ public final class FetchScheduler {
     BitSet wanted = new BitSet(pieceCount);
     wanted.set(0, pieceCount);
     wanted.andNot(have);
-    wanted.andNot(inFlight);
+    wanted.andNot(requests.inFlight);
     return wanted;
-  }
-
-  /** Books a request for {@code piece} to {@code peer}. */
-  FetchAction.FetchFromPeer requestFromPeer(PeerTable.Peer peer, int piece, long now) {
-    Request r = newRequest(peer.address.id(), piece);
-    inFlight.set(piece);
-    peerRequests[piece]++;
-    askedPeer[piece] = peer.address.id();
-    askedAt[piece] = now;
-    peer.inFlight++;
-    peerInFlight++;
-    return new FetchAction.FetchFromPeer(r.token(), peer.address, piece);
-  }
-
-  /** Books a request to the driver, for {@code piece} or (-1) any piece. */
-  long requestFromDriver(int piece) {
-    if (piece >= 0) {
-      inFlight.set(piece);
-    }
-    driverInFlight++;
-    return newRequest(DRIVER, piece).token();
   }
 
   /** Asks for a wake-up at {@code at} unless one at or before it is pending. */
@@ -324,41 +284,9 @@ public final class FetchScheduler {
 
   // ---- bookkeeping ----
 
-  private Request newRequest(int source, int piece) {
-    Request r = new Request(nextToken++, source, piece);
-    requests.put(r.token(), r);
-    return r;
-  }
-
-  /** Removes an outstanding request and releases what it held; null if the token is unknown or the fetch finished. */
-  private Request end(long token) {
-    if (finished) {
-      return null;
-    }
-    Request r = requests.remove(token);
-    if (r == null) {
-      return null;
-    }
-    release(r);
-    return r;
-  }
-
-  private void release(Request r) {
-    if (r.source() == DRIVER) {
-      driverInFlight--;
-      if (r.piece() >= 0 && peerRequests[r.piece()] == 0) {
-        inFlight.clear(r.piece());
-      }
-      return;
-    }
-    PeerTable.Peer p = peers.get(r.source());
-    if (p != null) {
-      p.inFlight--;
-    }
-    peerInFlight--;
-    if (--peerRequests[r.piece()] == 0) {
-      inFlight.clear(r.piece());
-    }
+  /** Removes an outstanding request; null if the token is unknown or the fetch finished. */
+  private OutstandingRequests.Request end(long token) {
+    return finished ? null : requests.end(token);
   }
 
   /** A peer is gone for this fetch: its pieces may now have to come from the driver, or from holders the tracker knows. */
@@ -407,23 +335,8 @@ public final class FetchScheduler {
     out.add(new FetchAction.Done());
   }
 
-  /** Cancels the end game's other request for a piece that has just arrived: its holder is free for others. */
-  private void cancelDuplicates(int piece, List<FetchAction> out) {
-    for (var it = requests.values().iterator(); it.hasNext(); ) {
-      Request r = it.next();
-      if (r.piece() == piece && r.source() != DRIVER) {
-        it.remove();
-        release(r);
-        out.add(new FetchAction.Cancel(r.token()));
-      }
-    }
-  }
-
   /** Cancels every outstanding request, once the fetch has finished or stopped. */
   private void cancelAll(List<FetchAction> out) {
-    for (Long token : requests.keySet()) {
-      out.add(new FetchAction.Cancel(token));
-    }
-    requests.clear();
+    requests.endAll().forEach(t -> out.add(new FetchAction.Cancel(t)));
   }
 }

@@ -42,7 +42,7 @@ final class TorrentStrategy extends FetchStrategy {
   @Override
   void book(FetchScheduler s, List<FetchAction> out) {
     // The driver first: its upload is the scarcest link in the swarm and must never sit idle.
-    while (s.driverInFlight < s.policy.limits().maxFromDriver() && bookDriver(s, out)) {
+    while (s.requests.toDriver < s.policy.limits().maxFromDriver() && bookDriver(s, out)) {
       // booked one
     }
     if (s.relocate && !s.locating) {
@@ -50,7 +50,7 @@ final class TorrentStrategy extends FetchStrategy {
       s.locating = true;
       out.add(new FetchAction.AskLocations());
     }
-    while (s.peerInFlight < s.policy.limits().maxInFlight() && bookPeer(s, out)) {
+    while (s.requests.toPeers < s.policy.limits().maxInFlight() && bookPeer(s, out)) {
       // booked one
     }
   }
@@ -64,19 +64,19 @@ final class TorrentStrategy extends FetchStrategy {
     // A duplicate (a piece the driver already sent someone) costs the driver's link, the one every
     // byte must cross. Ask for one only when nothing else is moving, not even a question about who
     // holds what: then it is the only way forward.
-    boolean stalled = s.driverInFlight == 0 && s.peerInFlight == 0 && !s.locating;
+    boolean stalled = s.requests.toDriver == 0 && s.requests.toPeers == 0 && !s.locating;
     if (s.driverHasNothing && !stalled) {
       return false;
     }
     BitSet exclude = (BitSet) s.have.clone();
-    exclude.or(s.inFlight);
+    exclude.or(s.requests.inFlight);
     exclude.or(s.peers.allPieces());
     // Each request in flight to the driver brings a piece outside the exclusion set: no more requests than such pieces.
-    if (exclude.cardinality() + s.driverInFlight >= s.pieceCount) {
+    if (exclude.cardinality() + s.requests.toDriver >= s.pieceCount) {
       return false;
     }
     boolean allowDuplicate = s.driverHasNothing;
-    out.add(new FetchAction.FetchAnyFromDriver(s.requestFromDriver(-1), exclude, allowDuplicate));
+    out.add(new FetchAction.FetchAnyFromDriver(s.requests.toDriver(-1), exclude, allowDuplicate));
     return true;
   }
 
@@ -91,7 +91,7 @@ final class TorrentStrategy extends FetchStrategy {
     }
     int piece = s.policy.pieces().select(servable, s.peers.holders());
     PeerTable.Peer peer = s.peers.choose(piece, now, PeerTable.NO_PEER, maxPerPeer, s.policy.peers());
-    out.add(s.requestFromPeer(peer, piece, now));
+    out.add(new FetchAction.FetchFromPeer(s.requests.toPeer(peer, piece, now), peer.address, piece));
     return true;
   }
 
@@ -105,18 +105,18 @@ final class TorrentStrategy extends FetchStrategy {
       return false;
     }
     long nextDue = Long.MAX_VALUE;
-    for (int piece = s.inFlight.nextSetBit(0); piece >= 0; piece = s.inFlight.nextSetBit(piece + 1)) {
-      if (s.peerRequests[piece] != 1) {
+    for (int piece = s.requests.inFlight.nextSetBit(0); piece >= 0; piece = s.requests.inFlight.nextSetBit(piece + 1)) {
+      if (s.requests.peerRequests[piece] != 1) {
         continue;
       }
-      long due = s.policy.endGame().duplicateAt(s.askedAt[piece]);
+      long due = s.policy.endGame().duplicateAt(s.requests.askedAt[piece]);
       if (now < due) {
         nextDue = Math.min(nextDue, due);
         continue;
       }
-      PeerTable.Peer second = s.peers.choose(piece, now, s.askedPeer[piece], s.policy.limits().maxPerPeer(), s.policy.peers());
+      PeerTable.Peer second = s.peers.choose(piece, now, s.requests.askedPeer[piece], s.policy.limits().maxPerPeer(), s.policy.peers());
       if (second != null) {
-        out.add(s.requestFromPeer(second, piece, now));
+        out.add(new FetchAction.FetchFromPeer(s.requests.toPeer(second, piece, now), second.address, piece));
         return true;
       }
     }
