@@ -74,7 +74,7 @@ public final class ExecutorNode extends SwarmNode {
     this.endpoint = new Endpoint(host, server.port());
     this.peers = new ConnectionPool(transport, handler, this::hello);
     this.limits = new FetchLimits(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT), conf.get(SwarmConf.FETCH_MAX_PER_PEER),
-        conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER));
+        conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER), conf.get(SwarmConf.FETCH_MAX_BAD_PIECES));
     this.taskThreads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "swarmcast-task");
       t.setDaemon(true);

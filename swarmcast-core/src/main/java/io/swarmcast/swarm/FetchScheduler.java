@@ -127,7 +127,11 @@ public final class FetchScheduler {
     return book(out);
   }
 
-  /** The request {@code token} brought bytes that fail their checksum (or the wrong piece). */
+  /**
+   * The request {@code token} brought bytes that fail their checksum (or the wrong piece). The piece is
+   * asked of another holder; a peer that sent {@code maxBadPieces} such pieces is banned, the driver
+   * after {@value #MAX_DRIVER_CORRUPTIONS} fails the fetch (its pieces are the reference).
+   */
   public List<FetchAction> onCorrupt(long token) {
     OutstandingRequests.Request r = end(token);
     if (r == null) {
@@ -139,9 +143,17 @@ public final class FetchScheduler {
       }
       return book();
     }
+    // The piece is asked of another holder; the peer, after maxBadPieces such pieces, of nothing.
     List<FetchAction> out = new ArrayList<>();
-    out.add(new FetchAction.BanPeer(r.source(), FetchAction.BanPeer.Reason.CORRUPT));
-    lose(r.source());
+    PeerTable.Peer p = peers.get(r.source());
+    if (p == null || ++p.badPieces >= policy.limits().maxBadPieces()) {
+      out.add(new FetchAction.BanPeer(r.source(), FetchAction.BanPeer.Reason.CORRUPT));
+      lose(r.source());
+    } else {
+      peers.lostPiece(r.source(), r.piece());
+      driverHasNothing = false;
+      relocate = true;
+    }
     return book(out);
   }
 

@@ -19,6 +19,8 @@ final class PeerTable {
     final PeerAddress address;
     final BitSet pieces = new BitSet();
     int inFlight;
+    /** Pieces from it that failed their checksum. */
+    int badPieces;
     /** Not asked before this time after it answered busy. */
     long busyUntil = Long.MIN_VALUE;
 

@@ -148,10 +148,38 @@ class FetchSchedulerTest {
   }
 
   @Test
-  void aCorruptPieceBansItsSenderAndIsAskedElsewhere() {
-    FetchScheduler s = torrent(1, new BitSet(), new FetchLimits(16, 1, 1));
-    long any = token(s.start().get(0));
-    s.onDriverDeclined(any);
+  void aCorruptPieceIsAskedOfAnotherHolderAndItsSenderBannedAfterMaxBadPieces() {
+    FetchScheduler s = torrent(2, new BitSet(), new FetchLimits(16, 1, 1, 2));
+    s.onDriverDeclined(token(of(s.start(), FetchAnyFromDriver.class).get(0)));
+    List<FetchAction> loc = s.onLocations(List.of(new PeerPieces(A, bits(0, 1)), new PeerPieces(B, bits(0, 1))));
+    List<FetchFromPeer> reqs = of(loc, FetchFromPeer.class);
+    FetchFromPeer fromA = reqs.stream().filter(r -> r.peer().equals(A)).findFirst().orElseThrow();
+    FetchFromPeer fromB = reqs.stream().filter(r -> r.peer().equals(B)).findFirst().orElseThrow();
+
+    List<FetchAction> firstBad = s.onCorrupt(fromA.token());
+    assertThat(of(firstBad, BanPeer.class)).as("one bad piece is not yet a ban").isEmpty();
+    // B is busy with its own piece; when it is free, it (not A) is asked for the piece A spoiled.
+    List<FetchAction> afterB = s.onPiece(fromB.token(), fromB.piece());
+    assertThat(of(afterB, FetchFromPeer.class)).singleElement().satisfies(r -> {
+      assertThat(r.peer()).isEqualTo(B);
+      assertThat(r.piece()).isEqualTo(fromA.piece());
+    });
+
+    // A sends a second bad piece (asked for again through a notice): now it is banned.
+    FetchScheduler again = torrent(3, new BitSet(), new FetchLimits(16, 1, 1, 2));
+    again.onDriverDeclined(token(of(again.start(), FetchAnyFromDriver.class).get(0)));
+    FetchFromPeer one = of(again.onLocations(List.of(new PeerPieces(A, bits(0, 1, 2)))), FetchFromPeer.class).get(0);
+    FetchFromPeer two = of(again.onCorrupt(one.token()), FetchFromPeer.class).get(0);
+    assertThat(two.peer()).isEqualTo(A);
+    assertThat(two.piece()).as("not the piece it spoiled").isNotEqualTo(one.piece());
+    assertThat(again.onCorrupt(two.token())).contains(new BanPeer(A.id(), BanPeer.Reason.CORRUPT));
+    assertThat(again.knownPeers()).isZero();
+  }
+
+  @Test
+  void withMaxBadPiecesOneTheFirstCorruptPieceBansItsSender() {
+    FetchScheduler s = torrent(1, new BitSet(), new FetchLimits(16, 1, 1, 1));
+    s.onDriverDeclined(token(s.start().get(0)));
     List<FetchAction> loc = s.onLocations(List.of(new PeerPieces(A, bits(0)), new PeerPieces(B, bits(0))));
     FetchFromPeer first = of(loc, FetchFromPeer.class).get(0);
 
