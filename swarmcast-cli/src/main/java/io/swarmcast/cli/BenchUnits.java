@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 
 /**
  * Parses the link rate and delay of {@code swarmcast bench} in tc's units, and formats numbers for its
@@ -97,29 +96,5 @@ final class BenchUnits {
 
   private static String plain(BigDecimal d) {
     return d.stripTrailingZeros().toPlainString();
-  }
-
-  /** {@code --rate}: a malformed value is a usage error (exit 2) naming it. */
-  static final class RateConverter implements CommandLine.ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      try {
-        return parseRateBits(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
-  }
-
-  /** {@code --delay}: a malformed value is a usage error (exit 2) naming it. */
-  static final class DelayConverter implements CommandLine.ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      try {
-        return parseDelayMicros(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
   }
 }
