@@ -1,7 +1,9 @@
 package io.swarmcast.cli;
 
+import io.swarmcast.bench.cluster.BenchSettings;
+import io.swarmcast.bench.cluster.BenchUnits;
+import io.swarmcast.bench.cluster.ClusterBench;
 import io.swarmcast.conf.SwarmConf;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.swarmcast.cli;
+package io.swarmcast.bench.cluster;
 
 import java.math.BigDecimal;
 import java.util.Locale;
@@ -14,14 +14,16 @@ import java.util.regex.Pattern;
  * rates {@code bps kbps mbps gbps tbps} (bytes per second, as in tc). A bare number is refused: tc reads
  * it as bytes per second, which nobody means. Delays: a number followed by {@code s}, {@code ms} or
  * {@code us}.
+ *
+ * <p>The parsers are public for the command line's {@code --rate} and {@code --delay} converters.
  */
-final class BenchUnits {
+public final class BenchUnits {
   private static final Pattern NUMBER_UNIT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([a-z]*)");
 
   private BenchUnits() {}
 
   /** The rate {@code text} denotes, in bits per second; throws IllegalArgumentException naming it. */
-  static long parseRateBits(String text) {
+  public static long parseRateBits(String text) {
     Matcher m = NUMBER_UNIT.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException(badRate(text));
@@ -56,7 +58,7 @@ final class BenchUnits {
   }
 
   /** The delay {@code text} denotes, in microseconds; throws IllegalArgumentException naming it. */
-  static long parseDelayMicros(String text) {
+  public static long parseDelayMicros(String text) {
     Matcher m = NUMBER_UNIT.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException(badDelay(text));

@@ -1,4 +1,4 @@
-package io.swarmcast.cli;
+package io.swarmcast.bench.cluster;
 
 import java.io.File;
 import java.io.IOException;
@@ -107,7 +107,7 @@ public final class ClusterBench {
    * all (measured: 16 executors went from 1.49x to 1.26x of size / bandwidth). On real hosts, with a
    * core or more per executor, the JVM defaults are right.
    */
-  public static List<String> defaultJvmOpts(long size) {
+  static List<String> defaultJvmOpts(long size) {
     long heapMiB = Math.max(512, (3 * size >> 20) + 256);
     return List.of("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-XX:+AlwaysPreTouch",
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
