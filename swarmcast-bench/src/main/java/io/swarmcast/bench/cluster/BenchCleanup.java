@@ -1,4 +1,4 @@
-package io.swarmcast.cli;
+package io.swarmcast.bench.cluster;
 
 /**
  * What {@code swarmcast bench} must stop on exit, error or Ctrl-C: the current run's processes and the

@@ -1,4 +1,4 @@
-package io.swarmcast.cli;
+package io.swarmcast.bench.cluster;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.swarmcast.cli;
+package io.swarmcast.bench.cluster;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,7 +29,7 @@ final class BenchRun implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
 
   /**
-   * @param javaCommand java, its options, {@code -cp JAR io.swarmcast.cli.SwarmcastCli}: the subcommand follows
+   * @param javaCommand java, its options, {@code -cp CLASSPATH MAIN}: the subcommand follows
    * @param logDir where driver.jsonl, driver.log and executor-i.log go
    */
   BenchRun(List<String> javaCommand, Path logDir, PrintStream err) {

@@ -1,10 +1,9 @@
-package io.swarmcast.cli;
+package io.swarmcast.bench.cluster;
 
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 
 /**
  * Parses the link rate and delay of {@code swarmcast bench} in tc's units, and formats numbers for its
@@ -15,14 +14,16 @@ import picocli.CommandLine;
  * rates {@code bps kbps mbps gbps tbps} (bytes per second, as in tc). A bare number is refused: tc reads
  * it as bytes per second, which nobody means. Delays: a number followed by {@code s}, {@code ms} or
  * {@code us}.
+ *
+ * <p>The parsers are public for the command line's {@code --rate} and {@code --delay} converters.
  */
-final class BenchUnits {
+public final class BenchUnits {
   private static final Pattern NUMBER_UNIT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([a-z]*)");
 
   private BenchUnits() {}
 
   /** The rate {@code text} denotes, in bits per second; throws IllegalArgumentException naming it. */
-  static long parseRateBits(String text) {
+  public static long parseRateBits(String text) {
     Matcher m = NUMBER_UNIT.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException(badRate(text));
@@ -57,7 +58,7 @@ final class BenchUnits {
   }
 
   /** The delay {@code text} denotes, in microseconds; throws IllegalArgumentException naming it. */
-  static long parseDelayMicros(String text) {
+  public static long parseDelayMicros(String text) {
     Matcher m = NUMBER_UNIT.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException(badDelay(text));
@@ -97,29 +98,5 @@ final class BenchUnits {
 
   private static String plain(BigDecimal d) {
     return d.stripTrailingZeros().toPlainString();
-  }
-
-  /** {@code --rate}: a malformed value is a usage error (exit 2) naming it. */
-  static final class RateConverter implements CommandLine.ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      try {
-        return parseRateBits(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
-  }
-
-  /** {@code --delay}: a malformed value is a usage error (exit 2) naming it. */
-  static final class DelayConverter implements CommandLine.ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      try {
-        return parseDelayMicros(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
   }
 }

@@ -1,18 +1,14 @@
-package io.swarmcast.cli;
+package io.swarmcast.bench.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 class BenchUnitsTest {
   @ParameterizedTest
@@ -67,36 +63,5 @@ class BenchUnitsTest {
     assertThat(BenchUnits.mbit(0)).isEqualTo("0");
     assertThat(BenchUnits.humanRate(100_000_000)).isEqualTo("100 Mbit/s");
     assertThat(BenchUnits.humanRate(1_500_000_000)).isEqualTo("1.5 Gbit/s");
-  }
-
-  @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
-  void badRateIsAUsageErrorNamingTheValue() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CommandLine cl = new CommandLine(SwarmcastCli.class).setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-    int code = cl.execute("bench", "--rate", "100mb", "--out", "unused");
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'100mb'");
-  }
-
-  @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
-  void usageErrorsNeedNoRoot() {
-    PrintStream saved = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(SwarmcastCli.run("bench", "--loopback", "--size", "3g")).isEqualTo(2);
-      assertThat(err.toString(StandardCharsets.UTF_8)).as("refused before any JVM starts").contains("exceeds the largest byte[] value");
-      assertThat(SwarmcastCli.run("bench", "--executors", "1,2")).as("no --rate").isEqualTo(2);
-      assertThat(SwarmcastCli.run("bench", "--rate", "1gbit", "--executors", "0")).isEqualTo(2);
-      assertThat(SwarmcastCli.run("bench", "--rate", "1gbit", "--factory", "torrent,bogus")).isEqualTo(2);
-      assertThat(SwarmcastCli.run("bench", "--loopback", "--delay", "1ms")).isEqualTo(2);
-      assertThat(SwarmcastCli.run("bench", "--rate", "1gbit", "--delay", "soon")).isEqualTo(2);
-      assertThat(SwarmcastCli.run("bench", "--loopback", "--warmup-size", "3g")).isEqualTo(2);
-      assertThat(err.toString(StandardCharsets.UTF_8)).contains("--warmup-size must be 1 byte to 2 GiB");
-    } finally {
-      System.setErr(saved);
-    }
   }
 }

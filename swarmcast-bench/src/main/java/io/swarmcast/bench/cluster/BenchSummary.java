@@ -1,4 +1,4 @@
-package io.swarmcast.cli;
+package io.swarmcast.bench.cluster;
 
 import io.swarmcast.conf.ByteSize;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.swarmcast.cli;
+package io.swarmcast.bench.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

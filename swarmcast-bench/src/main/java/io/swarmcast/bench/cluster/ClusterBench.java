@@ -1,0 +1,222 @@
+package io.swarmcast.bench.cluster;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The engine of {@code swarmcast bench}: sweeps factories × executor counts on an emulated cluster (one
+ * network namespace per host, links shaped with tc, see {@link NetnsPlan}) or on loopback. Each run
+ * starts a real driver and real executors as separate JVMs ({@link BenchRun}) through the command line
+ * named by {@link BenchSettings#mainClass()}, so the engine drives that command by its arguments and its
+ * {@code --json} output only. Writes results.csv after every run, then summary.md and
+ * time-vs-executors.png. Stops every process it started and removes every namespace it made, on
+ * failure and on Ctrl-C too (a shutdown hook). One sweep per {@link #run} call; not thread-safe.
+ */
+public final class ClusterBench {
+  /** The largest executor count of one run: the emulated cluster's /24 has room for 250 executors. */
+  public static final int MAX_EXECUTORS = NetnsPlan.MAX_EXECUTORS;
+
+  private final BenchSettings settings;
+
+  public ClusterBench(BenchSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Runs the sweep, reporting progress on {@code err} and the table of medians on {@code out}.
+   *
+   * @return 0 if every run reported every repetition, 1 if one failed or the machine cannot run the
+   *     emulated cluster (the reason on {@code err} and in summary.md)
+   */
+  public int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+    System.setProperty("java.awt.headless", "true");
+    String prefix = NetnsPlan.prefixFor(ProcessHandle.current().pid());
+    if (!settings.loopback()) {
+      try {
+        NetnsCluster.preflight(prefix, settings.delayMicros() > 0);
+        NetnsCluster.removeLeftovers(err);
+      } catch (NetnsCluster.Unsupported e) {
+        err.println("swarmcast bench: " + e.getMessage());
+        return 1;
+      }
+    }
+    Path dir = settings.out();
+    Files.createDirectories(dir);
+    BenchCleanup active = new BenchCleanup();
+    Thread hook = new Thread(active::interrupted, "swarmcast-bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    List<Integer> counts = List.copyOf(new LinkedHashSet<>(settings.executors()));
+    List<String> facs = List.copyOf(new LinkedHashSet<>(settings.factories()));
+    List<BenchRow> rows = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    int total = counts.size() * facs.size();
+    int index = 0;
+    try {
+      for (String factory : facs) {
+        for (int n : counts) {
+          index++;
+          err.printf("[%d/%d] %s x %d executor%s, rep 1..%d%n", index, total, factory, n, n == 1 ? "" : "s",
+              settings.reps());
+          String failure = runOne(active, prefix, factory, n, err, rows);
+          if (failure != null) {
+            failures.add(factory + " x " + n + ": " + failure);
+            err.println("      FAILED: " + failure);
+          }
+          Files.writeString(dir.resolve("results.csv"), csv(rows));
+        }
+      }
+    } finally {
+      active.stopAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or ran
+      }
+    }
+
+    List<BenchSummary.Group> groups = BenchSummary.groups(rows);
+    BenchSummary.Setup setup = new BenchSummary.Setup(settings.commandLine(), settings.loopback(),
+        settings.sizeBytes(), settings.rateBits(), settings.delayMicros(), failures);
+    Files.writeString(dir.resolve("summary.md"), BenchSummary.markdown(setup, groups));
+    try {
+      BenchChart.write(dir.resolve("time-vs-executors.png"), groups, setup);
+    } catch (IOException | RuntimeException | LinkageError e) {
+      failures.add("chart: " + e);
+      err.println("swarmcast bench: could not draw the chart: " + e);
+    }
+    out.print(BenchSummary.table(groups));
+    err.printf("results in %s (results.csv, summary.md, time-vs-executors.png, logs/)%s%n", dir,
+        failures.isEmpty() ? "" : "; " + failures.size() + " run(s) failed, see summary.md");
+    return failures.isEmpty() ? 0 : 1;
+  }
+
+  /**
+   * The default JVM options of bench processes for values of {@code size} bytes. Up to 17 JVMs share
+   * two cores here: C2 compilation and parallel GC threads of each would compete with the data path of
+   * all (measured: 16 executors went from 1.49x to 1.26x of size / bandwidth). On real hosts, with a
+   * core or more per executor, the JVM defaults are right.
+   */
+  static List<String> defaultJvmOpts(long size) {
+    long heapMiB = Math.max(512, (3 * size >> 20) + 256);
+    return List.of("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-XX:+AlwaysPreTouch",
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
+  }
+
+  /** One (factory, executors) run; adds its rows and returns a failure or null. */
+  private String runOne(BenchCleanup active, String prefix, String factory, int n, PrintStream err,
+      List<BenchRow> rows) throws InterruptedException {
+    BenchRun run = new BenchRun(javaCommand(), settings.out().resolve("logs").resolve(factory + "-" + n), err);
+    try {
+      BenchRun.Launch launch;
+      synchronized (active) {
+        if (active.stopping) {
+          return "interrupted";
+        }
+        if (settings.loopback()) {
+          String host = "127.0.0.1";
+          launch = new BenchRun.Launch(List.of(), host + ":" + freePort(),
+              Collections.nCopies(n, List.of()), Collections.nCopies(n, host));
+        } else {
+          NetnsPlan plan = new NetnsPlan(prefix, n, settings.rateBits(), settings.delayMicros());
+          active.cluster = NetnsCluster.create(plan, err);
+          launch = new BenchRun.Launch(NetnsPlan.exec(plan.driver(), List.of()), plan.driverEndpoint(),
+              plan.executors().stream().map(h -> NetnsPlan.exec(h, List.of())).toList(),
+              plan.executors().stream().map(NetnsPlan.Host::ip).toList());
+        }
+        active.run = run;
+      }
+      BenchRun.Outcome outcome = run.execute(launch, driverArgs(factory), executorArgs(), settings.rateBits(),
+          timeout(n));
+      rows.addAll(outcome.rows());
+      if (outcome.failure() != null) {
+        run.kill();
+        return outcome.failure();
+      }
+      if (outcome.rows().size() < settings.reps()) {
+        return "the driver reported " + outcome.rows().size() + " of " + settings.reps() + " repetitions";
+      }
+      return null;
+    } catch (IOException e) {
+      return e.getMessage();
+    } finally {
+      run.close();
+      synchronized (active) {
+        active.run = null;
+        if (active.cluster != null) {
+          active.cluster.close();
+          active.cluster = null;
+        }
+      }
+    }
+  }
+
+  private List<String> driverArgs(String factory) {
+    long size = settings.sizeBytes();
+    List<String> args = new ArrayList<>(List.of("--size", Long.toString(size), "--factory", factory,
+        "--reps", Integer.toString(settings.reps()), "--warmup", Integer.toString(settings.warmup()), "--wait", "120"));
+    Long warmupSize = settings.warmupSizeBytes();
+    args.addAll(List.of("--warmup-size", Long.toString(warmupSize != null ? warmupSize : size)));
+    if (settings.blockSizeBytes() != null) {
+      args.addAll(List.of("--block-size", Long.toString(settings.blockSizeBytes())));
+    }
+    if (settings.compress() != null) {
+      args.addAll(List.of("--compress", settings.compress()));
+    }
+    args.addAll(executorArgs());
+    return args;
+  }
+
+  private List<String> executorArgs() {
+    return settings.conf().isEmpty() ? List.of() : List.of("--conf", String.join(",", settings.conf()));
+  }
+
+  /** java, options, this JVM's classpath, the main class: the subcommand follows. */
+  private List<String> javaCommand() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(settings.jvmOpts().isEmpty() ? defaultJvmOpts(settings.sizeBytes()) : settings.jvmOpts());
+    cmd.add("-cp");
+    cmd.add(List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
+        .map(p -> Path.of(p).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator)));
+    cmd.add(settings.mainClass());
+    return cmd;
+  }
+
+  /**
+   * Generous: 90 s to start, plus per repetition 30 s and four times what the direct factory needs at
+   * best (N copies through the driver's link); on loopback the "link" is taken as 25 MiB/s.
+   */
+  private long timeout(int n) {
+    if (settings.timeoutSeconds() > 0) {
+      return settings.timeoutSeconds();
+    }
+    long size = settings.sizeBytes();
+    long largest = settings.warmupSizeBytes() == null ? size : Math.max(size, settings.warmupSizeBytes());
+    long rate = settings.rateBits();
+    double oneCopy = !settings.loopback() && rate > 0 ? largest * 8.0 / rate : largest / (25.0 * (1 << 20));
+    return (long) Math.ceil(90 + (settings.reps() + settings.warmup()) * (30 + 4 * n * oneCopy));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String csv(List<BenchRow> rows) {
+    StringBuilder sb = new StringBuilder(BenchRow.CSV_HEADER).append('\n');
+    rows.forEach(r -> sb.append(r.toCsv()).append('\n'));
+    return sb.toString();
+  }
+}

@@ -1,0 +1,48 @@
+package io.swarmcast.bench.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The settings the command line hands the engine check themselves; nothing is run. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class BenchSettingsTest {
+  private static BenchSettings settings(List<Integer> executors, boolean loopback, long delayMicros) {
+    return new BenchSettings(executors, List.of("torrent"), 1 << 20, 100_000_000, delayMicros, 3, 2, null,
+        loopback, null, null, List.of(), 0, List.of(), "io.example.Main", Path.of("out"), "swarmcast bench");
+  }
+
+  @Test
+  void copiesItsLists() {
+    List<Integer> counts = new ArrayList<>(List.of(1, 2));
+    BenchSettings s = settings(counts, false, 0);
+    counts.add(4);
+    assertThat(s.executors()).containsExactly(1, 2);
+  }
+
+  @Test
+  void refusesExecutorCountsTheClusterCannotHold() {
+    assertThatThrownBy(() -> settings(List.of(0), false, 0)).hasMessageContaining(": 0");
+    assertThatThrownBy(() -> settings(List.of(1, ClusterBench.MAX_EXECUTORS + 1), false, 0))
+        .hasMessageContaining(": " + (ClusterBench.MAX_EXECUTORS + 1));
+    assertThatThrownBy(() -> settings(List.of(), false, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void refusesADelayOnLoopback() {
+    assertThatThrownBy(() -> settings(List.of(1), true, 1000)).hasMessageContaining("1000 us");
+    assertThat(settings(List.of(1), false, 1000).delayMicros()).isEqualTo(1000);
+  }
+
+  @Test
+  void defaultJvmHeapHoldsThreeCopiesOfTheValue() {
+    assertThat(ClusterBench.defaultJvmOpts(64L << 20)).contains("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
+    assertThat(ClusterBench.defaultJvmOpts(512L << 20)).contains("-Xms1792m", "-Xmx1792m");
+  }
+}
