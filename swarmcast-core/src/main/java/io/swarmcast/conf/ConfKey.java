@@ -35,6 +35,38 @@ public final class ConfKey<T> {
     return new ConfKey<>(name, def, s -> s, s -> true, "", doc);
   }
 
+  /** One of {@code allowed} (case-insensitive; read back in lower case). */
+  static ConfKey<String> choice(String name, String def, java.util.List<String> allowed, String doc) {
+    return new ConfKey<>(name, def, s -> {
+      String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+      if (!allowed.contains(v)) {
+        throw new ConfigException(name + ": '" + s + "' is not one of " + String.join(", ", allowed));
+      }
+      return v;
+    }, v -> true, "", doc);
+  }
+
+  /**
+   * One of {@code shortNames}, or a fully qualified Java class name (whether the class exists and
+   * fits is checked where it is loaded, which the configuration cannot do).
+   */
+  static ConfKey<String> shortNameOrClass(String name, String def, java.util.List<String> shortNames, String doc) {
+    return new ConfKey<>(name, def, s -> {
+      String v = s.trim();
+      if (shortNames.contains(v.toLowerCase(java.util.Locale.ROOT))) {
+        return v.toLowerCase(java.util.Locale.ROOT);
+      }
+      if (!QUALIFIED_CLASS_NAME.matcher(v).matches()) {
+        throw new ConfigException(name + ": '" + s + "' is neither " + String.join(" nor ", shortNames)
+            + " nor a fully qualified class name");
+      }
+      return v;
+    }, v -> true, "", doc);
+  }
+
+  private static final java.util.regex.Pattern QUALIFIED_CLASS_NAME =
+      java.util.regex.Pattern.compile("(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
+
   static ConfKey<Integer> integer(String name, int def, int min, int max, String doc) {
     return new ConfKey<>(name, Integer.toString(def), s -> {
       try {
@@ -78,7 +110,9 @@ public final class ConfKey<T> {
       } else if (t.endsWith("m")) {
         return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
       }
-      return Duration.ofMillis(Long.parseLong(t));
+      Long.parseLong(t);
+      // A bare number was read as milliseconds, so "30" meant 30 ms where a user meant 30 s: say which.
+      throw new ConfigException(name + ": '" + s + "' has no unit; write " + t + "ms, " + t + "s or " + t + "m");
     } catch (NumberFormatException e) {
       throw new ConfigException(name + ": '" + s + "' is not a duration (e.g. 500ms, 30s, 2m)");
     }

@@ -17,7 +17,8 @@ import java.util.TreeMap;
  */
 public final class SwarmConf {
   /** Which BroadcastFactory to use: {@code torrent}, {@code direct}, or a fully qualified class name. */
-  public static final ConfKey<String> BROADCAST_FACTORY = ConfKey.string("swarmcast.broadcast.factory", "torrent",
+  public static final ConfKey<String> BROADCAST_FACTORY = ConfKey.shortNameOrClass("swarmcast.broadcast.factory", "torrent",
+      List.of("torrent", "direct"),
       "Broadcast implementation: `torrent` (peer-to-peer), `direct` (every executor fetches from the driver), or a class name implementing BroadcastFactory.");
   public static final ConfKey<Long> BLOCK_SIZE = ConfKey.bytes("swarmcast.broadcast.blockSize", "4m",
       1024, 64L << 20, "Largest piece a broadcast is cut into (k/m/g suffixes).");
@@ -25,9 +26,10 @@ public final class SwarmConf {
       1024, 64L << 20, "Smallest piece a torrent broadcast is cut into when the swarm is large (see piecesPerExecutor).");
   public static final ConfKey<Integer> PIECES_PER_EXECUTOR = ConfKey.integer("swarmcast.broadcast.piecesPerExecutor", 64,
       1, 1 << 16, "A torrent broadcast halves blockSize (not below minBlockSize) until it has this many pieces per registered executor.");
-  public static final ConfKey<String> COMPRESS = ConfKey.string("swarmcast.broadcast.compress", "lz4",
+  public static final ConfKey<String> COMPRESS = ConfKey.choice("swarmcast.broadcast.compress", "lz4",
+      List.of("lz4", "zstd", "none"),
       "Codec applied to the serialized value before it is cut: `lz4`, `zstd` or `none`.");
-  public static final ConfKey<String> SERIALIZER = ConfKey.string("swarmcast.serializer", "java",
+  public static final ConfKey<String> SERIALIZER = ConfKey.choice("swarmcast.serializer", "java", List.of("java", "kryo"),
       "Serializer for broadcast values: `java` (java.io.Serializable) or `kryo`.");
   public static final ConfKey<String> DRIVER_HOST = ConfKey.string("swarmcast.driver.host", "127.0.0.1",
       "On the driver: address to bind and advertise. On an executor: the driver to join.");

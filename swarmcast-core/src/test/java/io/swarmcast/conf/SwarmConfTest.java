@@ -137,6 +137,13 @@ class SwarmConfTest {
       "swarmcast.network.timeout, -5s",
       "swarmcast.network.timeout, soon",
       "swarmcast.network.timeout, 1.5s",
+      "swarmcast.network.timeout, 30",
+      "swarmcast.broadcast.compress, gzip",
+      "swarmcast.serializer, foo",
+      "swarmcast.broadcast.factory, torrnet",
+      "swarmcast.broadcast.factory, com.example.",
+      "swarmcast.broadcast.factory, 'my factory'",
+      "swarmcast.fetch.maxBadPieces, 0",
       "swarmcast.network.native, maybe",
       "swarmcast.authenticate, on",
   })
@@ -148,6 +155,28 @@ class SwarmConfTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(name);
     assertThat(conf.get(key)).isEqualTo(before);
+  }
+
+  @Test
+  void aDurationWithoutAUnitIsAnErrorThatSuggestsUnits() {
+    assertThatThrownBy(() -> new SwarmConf().set(SwarmConf.NETWORK_TIMEOUT, "30"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("swarmcast.network.timeout")
+        .hasMessageContaining("'30' has no unit")
+        .hasMessageContaining("30s");
+  }
+
+  @Test
+  void codecSerializerAndFactoryAreCheckedWhenSetAndNameTheChoices() {
+    assertThatThrownBy(() -> new SwarmConf().set("swarmcast.broadcast.compress", "gzip"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'gzip'").hasMessageContaining("lz4, zstd, none");
+    assertThatThrownBy(() -> new SwarmConf().set(SwarmConf.SERIALIZER, "foo"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'foo'").hasMessageContaining("java, kryo");
+    assertThatThrownBy(() -> new SwarmConf().set(SwarmConf.BROADCAST_FACTORY, "torrnet"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'torrnet'").hasMessageContaining("torrent");
+    SwarmConf conf = new SwarmConf().set(SwarmConf.COMPRESS, " ZSTD ").set(SwarmConf.BROADCAST_FACTORY, "com.example.MyFactory");
+    assertThat(conf.get(SwarmConf.COMPRESS)).isEqualTo("zstd");
+    assertThat(conf.get(SwarmConf.BROADCAST_FACTORY)).isEqualTo("com.example.MyFactory");
   }
 
   @Test
@@ -183,7 +212,6 @@ class SwarmConfTest {
       "30s, 30000",
       "500ms, 500",
       "2m, 120000",
-      "1500, 1500",
       "10S, 10000",
       "250MS, 250",
   })
