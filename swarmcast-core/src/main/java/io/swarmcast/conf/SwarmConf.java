@@ -47,6 +47,8 @@ public final class SwarmConf {
       "Piece requests an executor keeps outstanding to the driver, so the driver's link never waits for a round trip.");
   public static final ConfKey<Integer> FETCH_MAX_BAD_PIECES = ConfKey.integer("swarmcast.fetch.maxBadPieces", 2, 1, 1000,
       "Pieces failing their checksum after which an executor stops asking the peer that sent them, for that broadcast; each such piece is fetched again from another holder.");
+  public static final ConfKey<Duration> FETCH_PEER_TIMEOUT = ConfKey.duration("swarmcast.fetch.peerTimeout", "10s",
+      "How long an executor waits for a peer to answer one piece request before it counts the peer as stalled: the request is dropped, the peer not asked again for that broadcast, and the piece asked of another holder or the driver. Must exceed the time a peer needs to send a few pieces over the slowest link; requests to the driver use network.timeout.");
   public static final ConfKey<Long> DRIVER_SPARE_COPIES = ConfKey.bytes("swarmcast.driver.spareCopyBytes", "4m", 0, 1L << 40,
       "For broadcasts no larger than this: bytes the driver may send beyond one copy when it has no fresh piece for an executor, instead of leaving it to wait for a peer, so a small broadcast reaches every executor in one round trip. Larger broadcasts get none.");
   public static final ConfKey<Integer> UPLOAD_SLOTS = ConfKey.integer("swarmcast.upload.slots", 2, 1, 64,
@@ -67,7 +69,7 @@ public final class SwarmConf {
   private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, MIN_BLOCK_SIZE,
       PIECES_PER_EXECUTOR, COMPRESS, SERIALIZER,
       DRIVER_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_PORT, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
-      FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, DRIVER_SPARE_COPIES, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,
+      FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, DRIVER_SPARE_COPIES, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,
       NETWORK_TIMEOUT, MAX_FRAME_SIZE, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE);
 
   private final Map<String, String> settings = new TreeMap<>();

@@ -175,7 +175,7 @@ public final class ExecutorNode extends SwarmNode {
   @Override
   public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, FetchMode mode) {
     FetchScheduler scheduler = new FetchScheduler(checksums.length, blocks.piecesHeld(broadcastId, checksums.length),
-        FetchStrategy.of(mode), FetchPolicy.standard(limits, random), System::nanoTime);
+        FetchStrategy.of(mode), FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random), System::nanoTime);
     SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, scheduler, blocks, driver, peers, stats);
     SwarmFetcher previous = fetchers.putIfAbsent(broadcastId, fetcher);
     if (previous != null) {

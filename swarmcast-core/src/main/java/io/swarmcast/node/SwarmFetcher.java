@@ -243,7 +243,9 @@ final class SwarmFetcher {
     @Override
     public void banPeer(FetchAction.BanPeer a) {
       if (a.reason() == FetchAction.BanPeer.Reason.CORRUPT) {
-        LOG.warn("broadcast {}: executor {} sent a corrupt piece; no longer asking it", broadcastId, a.peerId());
+        LOG.warn("broadcast {}: executor {} sent corrupt pieces; no longer asking it", broadcastId, a.peerId());
+      } else if (a.reason() == FetchAction.BanPeer.Reason.STALLED) {
+        LOG.warn("broadcast {}: executor {} did not answer in time; no longer asking it", broadcastId, a.peerId());
       } else {
         LOG.debug("broadcast {}: executor {} failed; no longer asking it", broadcastId, a.peerId());
       }

@@ -85,7 +85,9 @@ public sealed interface FetchAction {
       /** It sent a piece that failed its checksum. */
       CORRUPT,
       /** The connection, its handshake or the request failed. */
-      FAILED
+      FAILED,
+      /** It did not answer within the policy's peer timeout. */
+      STALLED
     }
 
     @Override

@@ -6,9 +6,12 @@ import java.util.Random;
 
 /**
  * The replaceable decisions of a fetch, bundled: how many requests may be outstanding, which piece to
- * ask for, which holder to ask, and when to ask a second holder.
+ * ask for, which holder to ask, when to ask a second holder, and how long a peer may take to answer
+ * before it counts as stalled (cancelled, banned for the fetch, and its piece asked elsewhere).
  */
-public record FetchPolicy(FetchLimits limits, PieceSelector pieces, PeerSelector peers, EndGame endGame) {
+public record FetchPolicy(FetchLimits limits, PieceSelector pieces, PeerSelector peers, EndGame endGame, Duration peerTimeout) {
+  /** The default of {@code swarmcast.fetch.peerTimeout}. */
+  public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(10);
   /** How long a piece's only request waits in the end game before a second holder is asked (see {@link EndGame}). */
   public static final Duration END_GAME_WAIT = Duration.ofMillis(250);
 
@@ -17,11 +20,19 @@ public record FetchPolicy(FetchLimits limits, PieceSelector pieces, PeerSelector
     Objects.requireNonNull(pieces, "pieces");
     Objects.requireNonNull(peers, "peers");
     Objects.requireNonNull(endGame, "endGame");
+    if (peerTimeout.isNegative() || peerTimeout.isZero()) {
+      throw new IllegalArgumentException("peerTimeout must be positive: " + peerTimeout);
+    }
   }
 
   /** Rarest piece first, least-loaded holder, end game after {@link #END_GAME_WAIT}; ties broken with {@code random}. */
-  public static FetchPolicy standard(FetchLimits limits, Random random) {
+  public static FetchPolicy standard(FetchLimits limits, Duration peerTimeout, Random random) {
     return new FetchPolicy(limits, PieceSelector.rarestFirst(random), PeerSelector.leastLoaded(random),
-        EndGame.after(END_GAME_WAIT));
+        EndGame.after(END_GAME_WAIT), peerTimeout);
+  }
+
+  /** {@link #standard(FetchLimits, Duration, Random)} with the {@link #DEFAULT_PEER_TIMEOUT}. */
+  public static FetchPolicy standard(FetchLimits limits, Random random) {
+    return standard(limits, DEFAULT_PEER_TIMEOUT, random);
   }
 }

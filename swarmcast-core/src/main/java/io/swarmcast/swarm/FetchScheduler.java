@@ -231,10 +231,25 @@ public final class FetchScheduler {
     return book(out);
   }
 
-  /** A wake-up asked for by {@link FetchAction.WakeAt} is due. */
+  /**
+   * A wake-up asked for by {@link FetchAction.WakeAt} is due. Peer requests older than the policy's
+   * peer timeout are given up: cancelled, their peer banned as stalled, their pieces asked elsewhere.
+   */
   public List<FetchAction> onTimer() {
-    wakeups.headSet(clock.getAsLong(), true).clear();
-    return book();
+    long now = clock.getAsLong();
+    wakeups.headSet(now, true).clear();
+    List<FetchAction> out = new ArrayList<>();
+    if (!finished) {
+      for (OutstandingRequests.Request r : requests.toPeersSentBy(now - policy.peerTimeout().toNanos())) {
+        requests.end(r.token());
+        out.add(new FetchAction.Cancel(r.token()));
+        if (!peers.isBanned(r.source())) {
+          out.add(new FetchAction.BanPeer(r.source(), FetchAction.BanPeer.Reason.STALLED));
+        }
+        lose(r.source());
+      }
+    }
+    return book(out);
   }
 
   /** Stops the fetch (the adapter was cancelled): returns the cancels of every outstanding request. */
@@ -314,18 +329,22 @@ public final class FetchScheduler {
 
   /**
    * Lets the strategy book what it can, then makes sure a wake-up is pending for the earliest moment a
-   * busy source may be asked again: nothing else may happen before then.
+   * busy source may be asked again or a peer request times out: nothing else may happen before then.
    */
   private List<FetchAction> book(List<FetchAction> out) {
     if (!finished) {
       strategy.book(this, out);
       long now = clock.getAsLong();
-      long nextFree = peers.earliestBusyUntilAfter(now);
+      long next = peers.earliestBusyUntilAfter(now);
       if (driverBusyUntil > now) {
-        nextFree = Math.min(nextFree, driverBusyUntil);
+        next = Math.min(next, driverBusyUntil);
       }
-      if (nextFree != Long.MAX_VALUE) {
-        wakeAt(nextFree, out);
+      long oldest = requests.oldestToPeers();
+      if (oldest != Long.MAX_VALUE) {
+        next = Math.min(next, oldest + policy.peerTimeout().toNanos());
+      }
+      if (next != Long.MAX_VALUE) {
+        wakeAt(next, out);
       }
     }
     return out;

@@ -15,8 +15,8 @@ final class OutstandingRequests {
   /** The driver's stand-in for a peer id. */
   static final int DRIVER = -1;
 
-  /** An outstanding request: to a peer or the {@link #DRIVER}, for a piece or (-1) for any piece. */
-  record Request(long token, int source, int piece) {}
+  /** An outstanding request: to a peer or the {@link #DRIVER}, for a piece or (-1) for any piece, sent at {@code sentAt}. */
+  record Request(long token, int source, int piece, long sentAt) {}
 
   private final Map<Long, Request> byToken = new HashMap<>();
   private final PeerTable peers;
@@ -45,7 +45,7 @@ final class OutstandingRequests {
     askedAt[piece] = now;
     peer.inFlight++;
     toPeers++;
-    return add(peer.address.id(), piece);
+    return add(peer.address.id(), piece, now);
   }
 
   /** Books a request to the driver, for {@code piece} or (-1) any piece; returns its token. */
@@ -54,7 +54,7 @@ final class OutstandingRequests {
       inFlight.set(piece);
     }
     toDriver++;
-    return add(DRIVER, piece);
+    return add(DRIVER, piece, Long.MIN_VALUE);
   }
 
   /** Removes a request and releases what it held; null if the token is unknown. */
@@ -83,6 +83,28 @@ final class OutstandingRequests {
     return tokens;
   }
 
+  /** The peer requests sent at or before {@code sentBefore}: the stalled ones, once that is now minus the timeout. */
+  List<Request> toPeersSentBy(long sentBefore) {
+    List<Request> old = new ArrayList<>();
+    for (Request r : byToken.values()) {
+      if (r.source() != DRIVER && r.sentAt() <= sentBefore) {
+        old.add(r);
+      }
+    }
+    return old;
+  }
+
+  /** When the oldest peer request was sent; {@link Long#MAX_VALUE} if none is outstanding. */
+  long oldestToPeers() {
+    long oldest = Long.MAX_VALUE;
+    for (Request r : byToken.values()) {
+      if (r.source() != DRIVER) {
+        oldest = Math.min(oldest, r.sentAt());
+      }
+    }
+    return oldest;
+  }
+
   /** Forgets every request and returns their tokens. */
   List<Long> endAll() {
     List<Long> tokens = new ArrayList<>(byToken.keySet());
@@ -94,8 +116,8 @@ final class OutstandingRequests {
     return byToken.size();
   }
 
-  private long add(int source, int piece) {
-    Request r = new Request(nextToken++, source, piece);
+  private long add(int source, int piece, long sentAt) {
+    Request r = new Request(nextToken++, source, piece, sentAt);
     byToken.put(r.token(), r);
     return r.token();
   }

@@ -286,6 +286,38 @@ class SwarmNodeIT {
   }
 
   /**
+   * A stalled peer: the only holder of every piece takes requests and never answers. After
+   * {@code fetch.peerTimeout} its requests are dropped and it is not asked again, so the pieces come
+   * from the driver, long before the network timeout (set to a minute here) would have ended them.
+   */
+  @Test
+  void aSoleHolderThatNeverAnswersIsGivenUpAfterThePeerTimeout() throws Exception {
+    byte[] value = random(512 << 10, 8);
+    Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
+    int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality();
+    AtomicInteger askedTheSilent = new AtomicInteger();
+    try (TransportContext holders = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "stalled")) {
+      Connection toDriver = registerFake(holders, fakePeer((from, f) -> askedTheSilent.incrementAndGet()));
+      for (int p = 0; p < pieces; p++) {
+        toDriver.send(new Announce(b.id(), p));
+      }
+      awaitHeld(b.id(), pieces);
+      SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()))
+          .set(SwarmConf.FETCH_PEER_TIMEOUT, "1s").set(SwarmConf.NETWORK_TIMEOUT, "60s");
+      try (BroadcastManager executor = new BroadcastManager(false, conf, SecurityManager.insecure())) {
+        long t0 = System.nanoTime();
+        assertThat(java.util.concurrent.CompletableFuture.supplyAsync(roundTrip(b)::value).get(20, TimeUnit.SECONDS))
+            .isEqualTo(value);
+        assertThat(askedTheSilent.get()).as("the silent holder was asked, once").isEqualTo(1);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("about the 1 s peer timeout")
+            .isBetween(900L, 10_000L);
+        assertThat(executor.node().stats().of(b.id()).fromDriverBytes()).as("every byte came from the driver in the end")
+            .isEqualTo(driver.blockManager().bytesStored());
+      }
+    }
+  }
+
+  /**
    * Spare copies: once every piece is out, the driver still sends a broadcast no larger than
    * spareCopyBytes to an executor that asks, but a larger one only once.
    */

@@ -327,6 +327,30 @@ class FetchSchedulerTest {
   }
 
   @Test
+  void aPeerThatDoesNotAnswerWithinThePeerTimeoutIsCancelledBannedAndItsPieceAskedElsewhere() {
+    FetchScheduler s = new FetchScheduler(1, new BitSet(), FetchStrategy.torrent(),
+        FetchPolicy.standard(new FetchLimits(16, 1, 1), java.time.Duration.ofSeconds(3), new Random(3)), () -> now);
+    s.onDriverDeclined(token(s.start().get(0)));
+    List<FetchAction> loc = s.onLocations(List.of(new PeerPieces(A, bits(0))));
+    FetchFromPeer toA = of(loc, FetchFromPeer.class).get(0);
+    long deadline = now + 3_000_000_000L;
+
+    now += 2_000_000_000L;
+    List<FetchAction> early = s.onTimer(); // the end game's wake-up: no second holder to ask
+    assertThat(early).as("not yet stalled").noneMatch(a -> a instanceof Cancel || a instanceof BanPeer);
+    assertThat(of(early, WakeAt.class)).as("a wake-up for the request's deadline")
+        .singleElement().satisfies(w -> assertThat(w.nanoTime()).isEqualTo(deadline));
+    now = deadline;
+    List<FetchAction> stalled = s.onTimer();
+
+    assertThat(stalled).contains(new Cancel(toA.token()), new BanPeer(A.id(), BanPeer.Reason.STALLED));
+    assertThat(of(stalled, FetchAnyFromDriver.class)).as("nobody else has it: the driver, for a duplicate if need be")
+        .singleElement().satisfies(a -> assertThat(a.exclude().get(0)).isFalse());
+    assertThat(s.onPiece(toA.token(), 0)).as("its late answer is ignored").isEmpty();
+    assertThat(s.wants(0)).isTrue();
+  }
+
+  @Test
   void aNoticeForAPieceOutOfRangeIsIgnored() {
     FetchScheduler s = torrent(2);
     s.start();
