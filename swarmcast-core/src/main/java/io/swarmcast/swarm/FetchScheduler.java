@@ -107,19 +107,22 @@ public final class FetchScheduler {
 
   /**
    * The request {@code token} brought {@code piece}, verified against its checksum. The adapter stores
-   * it if {@link #wants} said so before this call.
+   * it if {@link #wants} said so just before this call, under the same lock. A piece is a piece: one
+   * that arrives for a request already given up (a stalled peer's late answer) still counts, and any
+   * other request for it is cancelled.
    */
   public List<FetchAction> onPiece(long token, int piece) {
-    OutstandingRequests.Request r = end(token);
-    if (r == null) {
+    if (finished) {
       return List.of();
     }
-    List<FetchAction> out = new ArrayList<>();
-    if (piece >= 0 && piece < pieceCount && !have.get(piece)) {
-      have.set(piece);
-      // The end game's other request for it is no longer wanted: its holder is free for others.
-      requests.endDuplicates(piece).forEach(t -> out.add(new FetchAction.Cancel(t)));
+    OutstandingRequests.Request r = requests.end(token);
+    if (!wants(piece)) {
+      return r != null ? book() : List.of();
     }
+    List<FetchAction> out = new ArrayList<>();
+    have.set(piece);
+    // Another request for it (the end game's, or one made after its first holder stalled) is no longer wanted.
+    requests.endDuplicates(piece).forEach(t -> out.add(new FetchAction.Cancel(t)));
     if (have.cardinality() == pieceCount) {
       finish(out);
       return out;
