@@ -13,6 +13,7 @@ import io.swarmcast.protocol.Announce;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
 import io.swarmcast.protocol.Failure;
+import io.swarmcast.protocol.Hello;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.PieceData;
 import io.swarmcast.protocol.RegisterExecutor;
@@ -157,6 +158,26 @@ class SwarmNodeIT {
           .hasMessageContaining("the driver takes RegisterExecutor, not Hello");
     }
     assertThat(driver.executors()).as("nobody registered").isEmpty();
+  }
+
+  /** An executor takes removals and tasks from its driver only, and tracker questions from nobody. */
+  @Test
+  void anExecutorRefusesWhatAPeerMayNotAskOfIt() throws Exception {
+    try (BroadcastManager executor = startExecutor();
+        TransportContext transport = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "peer")) {
+      Connection peer = transport.connect("127.0.0.1", executor.node().endpoint().port(), Greeting.hello(99),
+          TestHandlers.forAll((from, m) -> { })).get(5, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> peer.request(id -> new io.swarmcast.protocol.RemoveBroadcast(id, 1)).get(5, TimeUnit.SECONDS))
+          .hasMessageContaining("from the driver only");
+      assertThatThrownBy(() -> peer.request(id -> new io.swarmcast.protocol.GetLocations(id, 1)).get(5, TimeUnit.SECONDS))
+          .hasMessageContaining("the driver's tracker does");
+      assertThatThrownBy(() -> peer.request(id -> new Hello(id, Message.PROTOCOL_VERSION, 99)).get(5, TimeUnit.SECONDS))
+          .hasMessageContaining("handshake is already done");
+      assertThat(peer.isActive()).isTrue();
+      assertThatThrownBy(() -> transport.connect("127.0.0.1", executor.node().endpoint().port(),
+          Greeting.register("127.0.0.1", 1), TestHandlers.forAll((from, m) -> { })).get(5, TimeUnit.SECONDS))
+          .hasMessageContaining("executors take Hello, not RegisterExecutor");
+    }
   }
 
   @Test
