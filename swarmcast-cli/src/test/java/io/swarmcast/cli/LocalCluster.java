@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real cluster for integration tests: the driver in the test JVM, executors as separate JVM
- * processes on 127.0.0.1 (free ports), stopped by PID on {@link #close()}.
+ * processes on 127.0.0.1 (free ports), stopped by PID on {@link #close()}. Executors run Netty's leak
+ * detector at paranoid, and {@link #close()} fails if any of their logs reports a leak.
  */
 final class LocalCluster implements AutoCloseable {
   final BroadcastManager manager;
@@ -32,7 +33,9 @@ final class LocalCluster implements AutoCloseable {
     BroadcastManager manager = new BroadcastManager(true, conf, SecurityManager.insecure());
     LocalExecutors executors = null;
     try {
-      executors = LocalExecutors.start(n, manager.node().endpoint(), List.of("-Xmx512m"), List.of());
+      // Executors track every buffer too; close() fails on a leak any of them reported.
+      executors = LocalExecutors.start(n, manager.node().endpoint(),
+          List.of("-Xmx512m", "-Dio.netty.leakDetection.level=paranoid"), List.of());
       executors.awaitRegistered((DriverNode) manager.node(), n, 60);
       return new LocalCluster(manager, executors);
     } catch (Exception | Error e) {
@@ -64,6 +67,19 @@ final class LocalCluster implements AutoCloseable {
       manager.stop();
     } finally {
       executors.close();
+    }
+    List<String> leaks = new java.util.ArrayList<>();
+    try (var logs = java.nio.file.Files.list(executors.logDir())) {
+      for (java.nio.file.Path log : (Iterable<java.nio.file.Path>) logs::iterator) {
+        if (java.nio.file.Files.readString(log).contains("LEAK:")) {
+          leaks.add(log.toString());
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    if (!leaks.isEmpty()) {
+      throw new AssertionError("executors reported buffer leaks; see " + leaks);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.swarmcast.broadcast;
 import io.netty.buffer.ByteBuf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.Endpoint;
+import io.swarmcast.node.NodeException;
 import io.swarmcast.node.NodeRegistry;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.serializer.CompressionCodec;
@@ -57,6 +58,8 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
       return (T) n.blockManager().getOrComputeValue(id(), () -> readValue(n));
     } catch (BroadcastException e) {
       throw e;
+    } catch (NodeException e) {
+      throw new BroadcastException(e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BroadcastException("interrupted while reading " + this, e);
@@ -133,7 +136,11 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
   private SwarmNode node() {
     SwarmNode n = node;
     if (n == null) {
-      n = NodeRegistry.lookup(driver);
+      try {
+        n = NodeRegistry.lookup(driver);
+      } catch (NodeException e) {
+        throw new BroadcastException(e.getMessage(), e);
+      }
       node = n;
     }
     return n;
@@ -141,12 +148,20 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
 
   @Override
   protected void doUnpersist(boolean blocking) {
-    driverNode("unpersist").removeBroadcast(id(), false, blocking, "");
+    try {
+      driverNode("unpersist").removeBroadcast(id(), false, blocking, "");
+    } catch (NodeException e) {
+      throw new BroadcastException(e.getMessage(), e);
+    }
   }
 
   @Override
   protected void doDestroy(boolean blocking) {
-    driverNode("destroy").removeBroadcast(id(), true, blocking, destroySite());
+    try {
+      driverNode("destroy").removeBroadcast(id(), true, blocking, destroySite());
+    } catch (NodeException e) {
+      throw new BroadcastException(e.getMessage(), e);
+    }
     driverValue = null;
   }
 

@@ -80,7 +80,11 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
 
   @Override
   public void unbroadcast(long id, boolean removeFromDriver, boolean blocking) {
-    driver("unbroadcast").removeBroadcast(id, removeFromDriver, blocking, CallSite.capture());
+    try {
+      driver("unbroadcast").removeBroadcast(id, removeFromDriver, blocking, CallSite.capture());
+    } catch (io.swarmcast.node.NodeException e) {
+      throw new BroadcastException(e.getMessage(), e);
+    }
   }
 
   private DriverNode driver(String action) {

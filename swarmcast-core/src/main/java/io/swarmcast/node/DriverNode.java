@@ -1,34 +1,34 @@
 package io.swarmcast.node;
 
-import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
-import io.swarmcast.protocol.ExecutorRegistered;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
 import io.swarmcast.protocol.GetLocations;
-import io.swarmcast.protocol.Hello;
+import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Message;
-import io.swarmcast.protocol.RegisterExecutor;
 import io.swarmcast.protocol.RemoveBroadcast;
 import io.swarmcast.protocol.RunTask;
-import io.swarmcast.protocol.TaskResult;
 import io.swarmcast.security.SecurityManager;
 import io.swarmcast.storage.BlockManager;
 import io.swarmcast.storage.MemoryPieceStore;
 import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.tracker.ExecutorInfo;
 import io.swarmcast.tracker.Tracker;
+import io.swarmcast.transport.Admission;
 import io.swarmcast.transport.Connection;
+import io.swarmcast.transport.HandshakeException;
 import io.swarmcast.transport.MessageHandler;
 import io.swarmcast.transport.TransportContext;
 import io.swarmcast.transport.TransportServer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,6 +45,9 @@ public final class DriverNode extends SwarmNode {
   private static final Logger LOG = LoggerFactory.getLogger(DriverNode.class);
 
   private final Tracker tracker;
+  /** The connection of each registered executor: where its notices, removals and tasks go. */
+  private final Map<Integer, Connection> executorConnections = new ConcurrentHashMap<>();
+  private final ApplicationRequests applicationRequests;
   private final long spareCopyBytes;
   private final TransportServer server;
   private final Endpoint endpoint;
@@ -52,9 +55,11 @@ public final class DriverNode extends SwarmNode {
   private DriverNode(SwarmConf conf, TransportContext transport, String host) throws IOException {
     // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh pieces.
     super(conf, transport, new BlockManager(new MemoryPieceStore()), Integer.MAX_VALUE);
-    this.tracker = new Tracker();
+    this.tracker = new Tracker(this::sendNotice);
+    this.applicationRequests = new ApplicationRequests(transport.timeout());
     this.spareCopyBytes = conf.get(SwarmConf.DRIVER_SPARE_COPIES);
-    this.server = transport.listen(host, conf.get(SwarmConf.DRIVER_PORT), new Handler());
+    Handler handler = new Handler();
+    this.server = transport.listen(host, conf.get(SwarmConf.DRIVER_PORT), handler, handler);
     this.endpoint = new Endpoint(host, server.port());
   }
 
@@ -69,6 +74,13 @@ public final class DriverNode extends SwarmNode {
     } catch (IOException | RuntimeException e) {
       transport.close();
       throw e;
+    }
+  }
+
+  private void sendNotice(int executorId, Have notice) {
+    Connection c = executorConnections.get(executorId);
+    if (c != null) {
+      c.send(notice);
     }
   }
 
@@ -106,7 +118,7 @@ public final class DriverNode extends SwarmNode {
   @Override
   public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, FetchMode mode) {
     if (!blocks.piecesHeld(broadcastId, checksums.length).equals(allSet(checksums.length))) {
-      return CompletableFuture.failedFuture(new BroadcastException(tracker.whyUnknown(broadcastId)));
+      return CompletableFuture.failedFuture(new NodeException(tracker.whyUnknown(broadcastId)));
     }
     return CompletableFuture.completedFuture(null);
   }
@@ -133,13 +145,19 @@ public final class DriverNode extends SwarmNode {
   /**
    * Removes a broadcast's blocks from every executor and, if {@code removeFromDriver}, from the driver
    * too, remembering {@code site} to explain later use. If {@code blocking}, returns only when every
-   * live executor confirmed, and throws naming those that did not.
+   * live executor confirmed, and throws a {@link NodeException} naming those that did not.
    */
   public void removeBroadcast(long broadcastId, boolean removeFromDriver, boolean blocking, String site) {
     List<CompletableFuture<Message>> acks = new ArrayList<>();
-    List<ExecutorInfo> targets = tracker.executors();
-    for (ExecutorInfo e : targets) {
-      acks.add(e.connection().request(id -> new RemoveBroadcast(id, broadcastId), Ack.class));
+    List<ExecutorInfo> targets = new ArrayList<>();
+    List<Connection> connections = new ArrayList<>();
+    for (ExecutorInfo e : tracker.executors()) {
+      Connection c = executorConnections.get(e.id());
+      if (c != null) {
+        targets.add(e);
+        connections.add(c);
+        acks.add(c.request(id -> new RemoveBroadcast(id, broadcastId), Ack.class));
+      }
     }
     if (removeFromDriver) {
       tracker.destroyed(broadcastId, site);
@@ -156,29 +174,31 @@ public final class DriverNode extends SwarmNode {
       try {
         acks.get(i).get();
       } catch (ExecutionException e) {
-        if (targets.get(i).connection().isActive()) {
+        if (connections.get(i).isActive()) {
           failed.add(targets.get(i) + ": " + e.getCause().getMessage());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new BroadcastException("interrupted while removing Broadcast(" + broadcastId + ")");
+        throw new NodeException("interrupted while removing Broadcast(" + broadcastId + ")");
       }
     }
     if (!failed.isEmpty()) {
-      throw new BroadcastException("removing Broadcast(" + broadcastId + ") failed on " + failed);
+      throw new NodeException("removing Broadcast(" + broadcastId + ") failed on " + failed);
     }
   }
 
   /**
-   * Sends an application request to one executor; the future holds its {@link TaskHandler}'s answer.
+   * Sends an application request to one executor (see {@link ApplicationRequests}); the future holds
+   * its {@link TaskHandler}'s answer; {@link NodeException} if no such executor is registered.
    * A task may take as long as it needs (reading a large broadcast does): it fails only if the
    * executor fails it or the connection is lost.
    */
   public CompletableFuture<byte[]> runTask(int executorId, byte[] payload) {
-    ExecutorInfo target = tracker.executors().stream().filter(e -> e.id() == executorId).findFirst()
-        .orElseThrow(() -> new BroadcastException("no executor " + executorId + " is registered"));
-    return target.connection().request(id -> new RunTask(id, payload), java.time.Duration.ZERO, TaskResult.class)
-        .thenApply(m -> ((TaskResult) m).payload());
+    Connection target = executorConnections.get(executorId);
+    if (target == null) {
+      throw new NodeException("no executor " + executorId + " is registered");
+    }
+    return applicationRequests.call(target, payload);
   }
 
   @Override
@@ -193,62 +213,47 @@ public final class DriverNode extends SwarmNode {
     NodeRegistry.unregister(this);
     server.close();
     transport.close();
+    applicationRequests.close();
     blocks.close();
   }
 
-  private final class Handler implements MessageHandler {
+  /**
+   * The driver's side of every executor connection: admits registrations (the handshake) and handles
+   * what registered executors send. One method per inbound message; what executors never send the
+   * driver is refused.
+   */
+  private final class Handler implements MessageHandler, Admission {
     @Override
-    public void onMessage(Connection from, Message message) {
-      if (message instanceof RegisterExecutor r) {
-        register(from, r);
-        return;
-      }
-      if (message instanceof Hello h) {
-        from.send(new Failure(h.requestId(), "the driver takes RegisterExecutor, not Hello"));
-        return;
-      }
-      if (from.remoteNodeId() == 0) {
-        // Nothing but registration is served to a connection that has not registered.
-        if (message instanceof Message.Request req) {
-          from.send(new Failure(req.requestId(), "register first"));
-        }
-        from.close();
-        return;
-      }
-      if (message instanceof Announce a) {
-        tracker.announce(from.remoteNodeId(), a.broadcastId(), a.piece());
-      } else if (message instanceof GetLocations g) {
-        tracker.locations(g.requestId(), from.remoteNodeId(), g.broadcastId()).ifPresentOrElse(from::send,
-            () -> from.send(new Failure(g.requestId(), tracker.whyUnknown(g.broadcastId()))));
-      } else if (message instanceof FetchPiece f) {
-        servePiece(from, f);
-      } else if (message instanceof FetchAnyPiece f) {
-        fetchAny(from, f);
-      } else if (message instanceof Message.Request req) {
-        from.send(new Failure(req.requestId(), "the driver does not handle " + message.type()));
-      } else {
-        LOG.warn("closing {}: unexpected {}", from, message.type());
-        from.close();
-      }
-    }
-
-    private void register(Connection from, RegisterExecutor r) {
-      if (r.protocolVersion() != Message.PROTOCOL_VERSION) {
-        from.send(new Failure(r.requestId(), "protocol version " + r.protocolVersion() + " is not supported; the driver speaks "
-            + Message.PROTOCOL_VERSION));
-        return;
-      }
-      if (from.remoteNodeId() != 0) {
-        from.send(new Failure(r.requestId(), "already registered as executor " + from.remoteNodeId()));
-        return;
-      }
-      ExecutorInfo info = tracker.register(r.host(), r.port(), from);
-      from.setRemoteNodeId(info.id());
+    public int admitExecutor(Connection from, String host, int port) {
+      ExecutorInfo info = tracker.register(host, port);
+      executorConnections.put(info.id(), from);
       LOG.info("{} registered from {}", info, from.remoteAddress());
-      from.send(new ExecutorRegistered(r.requestId(), info.id()));
+      return info.id();
     }
 
-    private void fetchAny(Connection from, FetchAnyPiece f) {
+    @Override
+    public void admitPeer(Connection from, int nodeId) throws HandshakeException {
+      throw new HandshakeException("the driver takes RegisterExecutor, not Hello");
+    }
+
+    @Override
+    public void announce(Connection from, Announce a) {
+      tracker.announce(from.remoteNodeId(), a.broadcastId(), a.piece());
+    }
+
+    @Override
+    public void getLocations(Connection from, GetLocations g) {
+      tracker.locations(g.requestId(), from.remoteNodeId(), g.broadcastId()).ifPresentOrElse(from::send,
+          () -> from.send(new Failure(g.requestId(), tracker.whyUnknown(g.broadcastId()))));
+    }
+
+    @Override
+    public void fetchPiece(Connection from, FetchPiece f) {
+      servePiece(from, f);
+    }
+
+    @Override
+    public void fetchAnyPiece(Connection from, FetchAnyPiece f) {
       if (!tracker.knows(f.broadcastId())) {
         from.send(new Failure(f.requestId(), tracker.whyUnknown(f.broadcastId())));
         return;
@@ -266,11 +271,27 @@ public final class DriverNode extends SwarmNode {
     }
 
     @Override
+    public void have(Connection from, Have h) {
+      LOG.warn("closing {}: the driver is sent no {}", from, h.type());
+      from.close();
+    }
+
+    @Override
+    public void removeBroadcast(Connection from, RemoveBroadcast r) {
+      from.send(new Failure(r.requestId(), "the driver does not handle " + r.type()));
+    }
+
+    @Override
+    public void runTask(Connection from, RunTask t) {
+      from.send(new Failure(t.requestId(), "the driver does not handle " + t.type()));
+    }
+
+    @Override
     public void onClosed(Connection connection) {
-      if (connection.remoteNodeId() != 0) {
-        LOG.info("executor {} disconnected", connection.remoteNodeId());
-        tracker.unregister(connection.remoteNodeId());
-      }
+      int id = connection.remoteNodeId();
+      LOG.info("executor {} disconnected", id);
+      executorConnections.remove(id, connection);
+      tracker.unregister(id);
     }
   }
 }

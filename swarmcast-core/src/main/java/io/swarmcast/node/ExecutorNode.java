@@ -1,18 +1,16 @@
 package io.swarmcast.node;
 
-import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Ack;
-import io.swarmcast.protocol.ExecutorRegistered;
+import io.swarmcast.protocol.Announce;
 import io.swarmcast.protocol.Failure;
+import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.GetLocations;
 import io.swarmcast.protocol.Have;
-import io.swarmcast.protocol.Hello;
 import io.swarmcast.protocol.Message;
-import io.swarmcast.protocol.RegisterExecutor;
 import io.swarmcast.protocol.RemoveBroadcast;
 import io.swarmcast.protocol.RunTask;
-import io.swarmcast.protocol.TaskResult;
 import io.swarmcast.security.SecurityManager;
 import io.swarmcast.storage.BlockManager;
 import io.swarmcast.storage.MemoryPieceStore;
@@ -21,9 +19,13 @@ import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.swarm.FetchPolicy;
 import io.swarmcast.swarm.FetchScheduler;
 import io.swarmcast.swarm.FetchStrategy;
+import io.swarmcast.transport.Admission;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.ConnectionPool;
+import io.swarmcast.transport.Greeting;
+import io.swarmcast.transport.HandshakeException;
 import io.swarmcast.transport.MessageHandler;
+import io.swarmcast.transport.RemoteRole;
 import io.swarmcast.transport.TransportContext;
 import io.swarmcast.transport.TransportServer;
 import java.io.IOException;
@@ -32,8 +34,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -56,30 +56,23 @@ public final class ExecutorNode extends SwarmNode {
   private final ConnectionPool peers;
   private final Handler handler = new Handler();
   private final Map<Long, SwarmFetcher> fetchers = new ConcurrentHashMap<>();
-  private final ExecutorService taskThreads;
+  private final ApplicationRequests applicationRequests;
   private final SecureRandom random = new SecureRandom();
   private final FetchLimits limits;
   private volatile Connection driver;
   private volatile int executorId;
-  private volatile TaskHandler taskHandler;
-  /** Opened by {@link #setTaskHandler}: a task that arrives first (the driver knows us as soon as we
-   * registered, which is before the application can install its handler) waits for it. */
-  private final java.util.concurrent.CountDownLatch taskHandlerSet = new java.util.concurrent.CountDownLatch(1);
 
   private ExecutorNode(SwarmConf conf, TransportContext transport) throws IOException {
     super(conf, transport, new BlockManager(new MemoryPieceStore()), conf.get(SwarmConf.UPLOAD_MAX_WAITING));
     this.driverEndpoint = new Endpoint(conf.get(SwarmConf.DRIVER_HOST), conf.get(SwarmConf.DRIVER_PORT));
     String host = conf.get(SwarmConf.EXECUTOR_HOST);
-    this.server = transport.listen(host, conf.get(SwarmConf.EXECUTOR_PORT), handler);
+    this.server = transport.listen(host, conf.get(SwarmConf.EXECUTOR_PORT), handler, handler);
     this.endpoint = new Endpoint(host, server.port());
-    this.peers = new ConnectionPool(transport, handler, this::hello);
+    // Asked per connection: the id the greeting carries is known only once registered.
+    this.peers = new ConnectionPool(transport, () -> Greeting.hello(executorId), handler);
     this.limits = new FetchLimits(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT), conf.get(SwarmConf.FETCH_MAX_PER_PEER),
         conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER), conf.get(SwarmConf.FETCH_MAX_BAD_PIECES));
-    this.taskThreads = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "swarmcast-task");
-      t.setDaemon(true);
-      return t;
-    });
+    this.applicationRequests = new ApplicationRequests(transport.timeout());
   }
 
   /**
@@ -110,14 +103,12 @@ public final class ExecutorNode extends SwarmNode {
   private void register() throws IOException {
     long timeout = transport.timeout().toMillis();
     try {
-      Connection c = transport.connect(driverEndpoint.host(), driverEndpoint.port(), handler)
-          .get(timeout, TimeUnit.MILLISECONDS);
-      // Known as the driver's before registering: the driver may send (a removal, a task) as soon as
-      // it has registered us, possibly before its reply is read here.
+      // The handshake is the registration: the connection comes back once the driver gave us an id.
+      // Whatever the driver sends after that (a removal, a task) reaches the handler as the driver's.
+      Connection c = transport.connect(driverEndpoint.host(), driverEndpoint.port(),
+          Greeting.register(endpoint.host(), endpoint.port()), handler).get(timeout, TimeUnit.MILLISECONDS);
       this.driver = c;
-      Message reply = c.request(id -> new RegisterExecutor(id, Message.PROTOCOL_VERSION, endpoint.host(), endpoint.port()),
-          ExecutorRegistered.class).get(timeout, TimeUnit.MILLISECONDS);
-      this.executorId = ((ExecutorRegistered) reply).executorId();
+      this.executorId = c.localNodeId();
       LOG.info("executor {} registered with driver {}, serving on {}", executorId, driverEndpoint, endpoint);
     } catch (ExecutionException e) {
       throw new IOException("cannot register with driver " + driverEndpoint + ": " + e.getCause().getMessage(), e.getCause());
@@ -127,18 +118,6 @@ public final class ExecutorNode extends SwarmNode {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while registering with " + driverEndpoint);
     }
-  }
-
-  private CompletableFuture<Connection> hello(Connection c) {
-    // A failed handshake is the connection's failure, not an answer about some piece.
-    return c.request(id -> new Hello(id, Message.PROTOCOL_VERSION, executorId), Ack.class).handle((ack, e) -> {
-      if (e != null) { // the pool closes the connection
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        throw new java.util.concurrent.CompletionException(
-            new IOException("handshake with " + c.remoteAddress() + " failed: " + cause.getMessage(), cause));
-      }
-      return c;
-    });
   }
 
   @Override
@@ -161,10 +140,9 @@ public final class ExecutorNode extends SwarmNode {
     return executorId;
   }
 
-  /** Installs the handler for the driver's {@link RunTask} requests. */
+  /** Installs the handler for the driver's {@link RunTask} requests (see {@link ApplicationRequests}). */
   public void setTaskHandler(TaskHandler handler) {
-    this.taskHandler = java.util.Objects.requireNonNull(handler, "handler");
-    taskHandlerSet.countDown();
+    applicationRequests.setHandler(handler);
   }
 
   /** Completes when the connection to the driver is lost. */
@@ -192,7 +170,7 @@ public final class ExecutorNode extends SwarmNode {
   private void removeLocally(long broadcastId) {
     SwarmFetcher f = fetchers.remove(broadcastId);
     if (f != null) {
-      f.cancel(new BroadcastException("Broadcast(" + broadcastId + ") was removed by the driver while being fetched"));
+      f.cancel(new NodeException("Broadcast(" + broadcastId + ") was removed by the driver while being fetched"));
     }
     int n = blocks.removeBroadcast(broadcastId);
     LOG.debug("removed {} pieces of Broadcast({})", n, broadcastId);
@@ -209,74 +187,105 @@ public final class ExecutorNode extends SwarmNode {
   @Override
   public void close() {
     NodeRegistry.unregister(this);
-    fetchers.values().forEach(f -> f.cancel(new BroadcastException("executor node closed")));
-    taskThreads.shutdownNow();
+    fetchers.values().forEach(f -> f.cancel(new NodeException("executor node closed")));
+    applicationRequests.close();
     peers.close();
     server.close();
     transport.close();
     blocks.close();
   }
 
-  private final class Handler implements MessageHandler {
+  /**
+   * The executor's side of its connections: admits peers (the handshake) and handles what the driver
+   * and peers send, checking that each message comes from the side that may send it. One method per
+   * inbound message; what executors are never sent is refused.
+   */
+  private final class Handler implements MessageHandler, Admission {
     @Override
-    public void onMessage(Connection from, Message message) {
-      if (from == driver) {
-        fromDriver(message);
-      } else {
-        fromPeer(from, message);
+    public int admitExecutor(Connection from, String host, int port) throws HandshakeException {
+      throw new HandshakeException("executors take Hello, not RegisterExecutor; register with the driver");
+    }
+
+    /**
+     * Admits a peer by its claimed id, which this executor cannot check: it hears of other executors
+     * only as piece holders. Proof of identity comes with authentication (issue 13).
+     */
+    @Override
+    public void admitPeer(Connection from, int nodeId) throws HandshakeException {
+      if (nodeId <= 0) {
+        throw new HandshakeException("executor id " + nodeId + " is not one the driver gives");
       }
     }
 
-    private void fromDriver(Message message) {
-      Connection d = driver;
-      if (message instanceof Have h) {
+    @Override
+    public void have(Connection from, Have h) {
+      if (fromDriver(from, h)) {
         SwarmFetcher f = fetchers.get(h.broadcastId());
         if (f != null) {
           f.onHave(h);
         }
-      } else if (message instanceof RemoveBroadcast r) {
-        removeLocally(r.broadcastId());
-        d.send(new Ack(r.requestId()));
-      } else if (message instanceof RunTask t) {
-        taskThreads.execute(() -> {
-          try {
-            if (!taskHandlerSet.await(transport.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-              throw new UnsupportedOperationException("this executor runs no tasks (no TaskHandler installed)");
-            }
-            d.send(new TaskResult(t.requestId(), taskHandler.handle(t.payload())));
-          } catch (Exception | Error e) {
-            LOG.warn("task {} failed", t.requestId(), e);
-            d.send(new Failure(t.requestId(), e.getClass().getSimpleName() + ": " + e.getMessage()));
-          }
-        });
-      } else if (message instanceof Message.Request req) {
-        d.send(new Failure(req.requestId(), "executors do not handle " + message.type() + " from the driver"));
-      } else {
-        LOG.warn("ignoring unexpected {} from the driver", message.type());
       }
     }
 
-    private void fromPeer(Connection from, Message message) {
-      if (message instanceof Hello h) {
-        if (h.protocolVersion() != Message.PROTOCOL_VERSION) {
-          from.send(new Failure(h.requestId(), "protocol version " + h.protocolVersion() + " is not supported; this executor speaks "
-              + Message.PROTOCOL_VERSION));
-          from.close();
-          return;
-        }
-        from.setRemoteNodeId(h.nodeId());
-        from.send(new Ack(h.requestId()));
-      } else if (from.remoteNodeId() == 0) {
-        if (message instanceof Message.Request req) {
-          from.send(new Failure(req.requestId(), "say Hello first"));
-        }
-        from.close();
-      } else if (message instanceof FetchPiece f) {
+    @Override
+    public void removeBroadcast(Connection from, RemoveBroadcast r) {
+      if (fromDriver(from, r)) {
+        removeLocally(r.broadcastId());
+        from.send(new Ack(r.requestId()));
+      }
+    }
+
+    @Override
+    public void runTask(Connection from, RunTask t) {
+      if (fromDriver(from, t)) {
+        applicationRequests.run(from, t);
+      }
+    }
+
+    @Override
+    public void fetchPiece(Connection from, FetchPiece f) {
+      if (from.remoteRole() == RemoteRole.PEER) {
         servePiece(from, f);
-      } else if (message instanceof Message.Request req) {
-        from.send(new Failure(req.requestId(), "executors do not handle " + message.type() + " from peers"));
       } else {
-        LOG.warn("closing {}: unexpected {}", from, message.type());
+        refuse(from, f, "executors do not handle FETCH_PIECE from the driver");
+      }
+    }
+
+    @Override
+    public void announce(Connection from, Announce a) {
+      refuse(from, a, "executors do not handle ANNOUNCE; the driver's tracker does");
+    }
+
+    @Override
+    public void getLocations(Connection from, GetLocations g) {
+      refuse(from, g, "executors do not handle GET_LOCATIONS; the driver's tracker does");
+    }
+
+    @Override
+    public void fetchAnyPiece(Connection from, FetchAnyPiece f) {
+      refuse(from, f, "executors do not handle FETCH_ANY_PIECE; only the driver chooses pieces");
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+      // Peers come and go; the driver's loss is reported by driverLost().
+    }
+
+    /** True if {@code m} came from the driver; refuses it otherwise. */
+    private boolean fromDriver(Connection from, Message m) {
+      if (from.remoteRole() == RemoteRole.DRIVER) {
+        return true;
+      }
+      refuse(from, m, "executors take " + m.type() + " from the driver only");
+      return false;
+    }
+
+    /** A request gets a Failure saying {@code why}; a notice closes the connection, as it breaks the protocol. */
+    private void refuse(Connection from, Message m, String why) {
+      if (m instanceof Message.Request req) {
+        from.send(new Failure(req.requestId(), why));
+      } else {
+        LOG.warn("closing {}: {}", from, why);
         from.close();
       }
     }

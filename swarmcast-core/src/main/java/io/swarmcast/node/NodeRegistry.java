@@ -1,6 +1,5 @@
 package io.swarmcast.node;
 
-import io.swarmcast.broadcast.BroadcastException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,14 +34,14 @@ public final class NodeRegistry {
     (node.isDriver() ? DRIVERS : EXECUTORS).remove(node.driverEndpoint(), node);
   }
 
-  /** The node of {@code driver} in this JVM, or an exception saying how to start one. */
+  /** The node of {@code driver} in this JVM, or a {@link NodeException} saying how to start one. */
   public static SwarmNode lookup(Endpoint driver) {
     SwarmNode node = EXECUTORS.get(driver);
     if (node == null) {
       node = DRIVERS.get(driver);
     }
     if (node == null) {
-      throw new BroadcastException("no Swarmcast node of driver " + driver + " runs in this JVM; start one with "
+      throw new NodeException("no Swarmcast node of driver " + driver + " runs in this JVM; start one with "
           + "new BroadcastManager(false, conf, security) where conf names that driver");
     }
     return node;

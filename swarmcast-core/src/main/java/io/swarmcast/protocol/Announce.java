@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
  * Executor to tracker, one way: I now hold and serve this piece.
  * <pre>announce: &lt;i64 broadcastId&gt;&lt;i32 piece&gt;</pre>
  */
-public record Announce(long broadcastId, int piece) implements Message {
+public record Announce(long broadcastId, int piece) implements Message.Inbound {
   public Announce {
     Wire.checkPiece(piece);
   }
@@ -14,6 +14,11 @@ public record Announce(long broadcastId, int piece) implements Message {
   @Override
   public MessageType type() {
     return MessageType.ANNOUNCE;
+  }
+
+  @Override
+  public <C> void accept(MessageVisitor<C> visitor, C from) {
+    visitor.announce(from, this);
   }
 
   @Override

@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * {@link Failure}, it says nothing about whether the piece exists.
  * <pre>busy: &lt;i64 requestId&gt;</pre>
  */
-public record Busy(long requestId) implements Message, Message.Response {
+public record Busy(long requestId) implements Message.Response {
   @Override
   public MessageType type() {
     return MessageType.BUSY;

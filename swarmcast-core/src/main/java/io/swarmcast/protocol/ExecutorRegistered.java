@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
  * Driver to executor: registration accepted.
  * <pre>executor-registered: &lt;i64 requestId&gt;&lt;i32 executorId&gt;</pre>
  */
-public record ExecutorRegistered(long requestId, int executorId) implements Message, Message.Response {
+public record ExecutorRegistered(long requestId, int executorId) implements Message.Response {
   public ExecutorRegistered {
     if (executorId <= 0) {
       throw new ProtocolException("executor id must be positive: " + executorId);

@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
  * The request with this id failed; {@code message} says why in words a user can act on.
  * <pre>failure: &lt;i64 requestId&gt;&lt;string message&gt;</pre>
  */
-public record Failure(long requestId, String message) implements Message, Message.Response {
+public record Failure(long requestId, String message) implements Message.Response {
   @Override
   public MessageType type() {
     return MessageType.FAILURE;

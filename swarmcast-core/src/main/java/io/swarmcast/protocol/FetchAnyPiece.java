@@ -11,10 +11,15 @@ import java.util.BitSet;
  * when it has nothing to send outside {@code exclude}; {@link PieceData}, {@link Busy} or {@link Failure} otherwise.
  */
 public record FetchAnyPiece(long requestId, long broadcastId, boolean allowDuplicate, int pieceCount, BitSet exclude)
-    implements Message, Message.Request {
+    implements Message.Inbound, Message.Request {
   @Override
   public MessageType type() {
     return MessageType.FETCH_ANY_PIECE;
+  }
+
+  @Override
+  public <C> void accept(MessageVisitor<C> visitor, C from) {
+    visitor.fetchAnyPiece(from, this);
   }
 
   @Override

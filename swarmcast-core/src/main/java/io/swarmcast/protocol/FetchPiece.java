@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * <pre>fetch-piece: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;&lt;i32 piece&gt;</pre>
  * Answered by {@link PieceData}, {@link Busy} or {@link Failure}.
  */
-public record FetchPiece(long requestId, long broadcastId, int piece) implements Message, Message.Request {
+public record FetchPiece(long requestId, long broadcastId, int piece) implements Message.Inbound, Message.Request {
   public FetchPiece {
     Wire.checkPiece(piece);
   }
@@ -15,6 +15,11 @@ public record FetchPiece(long requestId, long broadcastId, int piece) implements
   @Override
   public MessageType type() {
     return MessageType.FETCH_PIECE;
+  }
+
+  @Override
+  public <C> void accept(MessageVisitor<C> visitor, C from) {
+    visitor.fetchPiece(from, this);
   }
 
   @Override

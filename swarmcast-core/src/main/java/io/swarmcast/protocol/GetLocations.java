@@ -8,10 +8,15 @@ import io.netty.buffer.ByteBuf;
  * <pre>get-locations: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;</pre>
  * Answered by {@link Locations} or {@link Failure} (unknown or destroyed broadcast).
  */
-public record GetLocations(long requestId, long broadcastId) implements Message, Message.Request {
+public record GetLocations(long requestId, long broadcastId) implements Message.Inbound, Message.Request {
   @Override
   public MessageType type() {
     return MessageType.GET_LOCATIONS;
+  }
+
+  @Override
+  public <C> void accept(MessageVisitor<C> visitor, C from) {
+    visitor.getLocations(from, this);
   }
 
   @Override

@@ -8,7 +8,7 @@ import io.netty.buffer.ByteBuf;
  * send it to each other directly.
  * <pre>have: &lt;i64 broadcastId&gt;&lt;i32 piece&gt;&lt;i32 executorId&gt;&lt;string host&gt;&lt;u16 port&gt;</pre>
  */
-public record Have(long broadcastId, int piece, int executorId, String host, int port) implements Message {
+public record Have(long broadcastId, int piece, int executorId, String host, int port) implements Message.Inbound {
   public Have {
     Wire.checkPiece(piece);
     Wire.checkPort(port);
@@ -17,6 +17,11 @@ public record Have(long broadcastId, int piece, int executorId, String host, int
   @Override
   public MessageType type() {
     return MessageType.HAVE;
+  }
+
+  @Override
+  public <C> void accept(MessageVisitor<C> visitor, C from) {
+    visitor.have(from, this);
   }
 
   @Override

@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * <pre>hello: &lt;i64 requestId&gt;&lt;i32 protocolVersion&gt;&lt;i32 nodeId&gt;</pre>
  * Answered by {@link Ack} or {@link Failure}.
  */
-public record Hello(long requestId, int protocolVersion, int nodeId) implements Message, Message.Request {
+public record Hello(long requestId, int protocolVersion, int nodeId) implements Message.Opening, Message.Request {
   @Override
   public MessageType type() {
     return MessageType.HELLO;

@@ -13,7 +13,7 @@ import java.util.List;
  * </pre>
  */
 public record Locations(long requestId, long broadcastId, int pieceCount, List<Holder> holders)
-    implements Message, Message.Response {
+    implements Message.Response {
   /** Most holders one reply lists; a larger swarm is sampled by the tracker. */
   public static final int MAX_HOLDERS = 4096;
 

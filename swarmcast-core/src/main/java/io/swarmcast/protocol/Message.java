@@ -11,14 +11,22 @@ import io.netty.buffer.ByteBuf;
  * | i32 length     | u8 type   | body (encodedLength bytes)|
  * +----------------+-----------+---------------------------+
  *   length = 1 + encodedLength; big-endian; bounded by swarmcast.network.maxFrameSize
+ *   (by 4 KiB until the connection's handshake is done)
  * </pre>
  * Each message is a record that writes its own body ({@link #encode}) and reads it back with a static
- * {@code decode(ByteBuf)}; {@link MessageType} maps the type byte to that decoder. Messages are
- * immutable, except that {@link PieceData} owns a reference-counted buffer.
+ * {@code decode(ByteBuf)}; {@link MessageType} maps the type byte to that record and decoder, and
+ * checks when it is loaded that it lists every record permitted here exactly once.
+ *
+ * <p>Every message is exactly one of three kinds, by who consumes it:
+ * <ul>
+ *   <li>{@link Opening}: the first message of a connection, consumed by the transport's handshake;</li>
+ *   <li>{@link Response}: the answer to a request, which completes the requester's future;</li>
+ *   <li>{@link Inbound}: a request or notice a node handles, dispatched through a
+ *       {@link MessageVisitor} whose methods the compiler requires every node to implement.</li>
+ * </ul>
+ * Messages are immutable, except that {@link PieceData} owns a reference-counted buffer.
  */
-public sealed interface Message
-    permits RegisterExecutor, ExecutorRegistered, Hello, Ack, Failure, GetLocations, Locations, Announce, Have,
-        FetchPiece, FetchAnyPiece, PieceData, RemoveBroadcast, RunTask, TaskResult, Busy {
+public sealed interface Message permits Message.Opening, Message.Response, Message.Inbound {
 
   /** The protocol version spoken by this build; exchanged in {@link RegisterExecutor} and {@link Hello}. */
   int PROTOCOL_VERSION = 1;
@@ -31,9 +39,23 @@ public sealed interface Message
   /** Writes the body. {@link PieceData} writes only its header; the encoder sends its data after it. */
   void encode(ByteBuf out);
 
+  /** The first message a client sends on a connection: its handshake, and nothing else may precede it. */
+  sealed interface Opening extends Message, Request permits RegisterExecutor, Hello {
+    /** The protocol version the client speaks. */
+    int protocolVersion();
+  }
+
   /** A message that answers the request with the same id. */
-  interface Response {
+  sealed interface Response extends Message
+      permits ExecutorRegistered, Ack, Failure, Locations, PieceData, TaskResult, Busy {
     long requestId();
+  }
+
+  /** A request or notice that a node handles once the handshake is done. */
+  sealed interface Inbound extends Message
+      permits GetLocations, Announce, Have, FetchPiece, FetchAnyPiece, RemoveBroadcast, RunTask {
+    /** Calls the {@code visitor}'s method for this message type. */
+    <C> void accept(MessageVisitor<C> visitor, C from);
   }
 
   /** A message that expects exactly one {@link Response} with its id. */

@@ -28,7 +28,8 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   public static LengthFieldBasedFrameDecoder framer(int maxFrameLength) {
     LengthFieldBasedFrameDecoder framer = new LengthFieldBasedFrameDecoder(maxFrameLength, 0, 4, 0, 4, true);
     // A piece frame spans many socket reads. Merging them copies the frame again each time the buffer
-    // grows; a composite keeps the read buffers as they are and the piece is sliced out of them.
+    // grows; a composite keeps the read buffers as they are, and PieceData.decode copies the piece out
+    // of them once, into a buffer of its own.
     framer.setCumulator(io.netty.handler.codec.ByteToMessageDecoder.COMPOSITE_CUMULATOR);
     return framer;
   }
@@ -51,9 +52,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       throw new ProtocolException("truncated " + type + " frame");
     }
     if (frame.isReadable()) {
-      if (msg instanceof PieceData p) {
-        p.data().release();
-      }
+      io.netty.util.ReferenceCountUtil.release(msg);
       throw new ProtocolException(frame.readableBytes() + " trailing bytes after " + type);
     }
     return msg;

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Writes a {@link Message} as one frame: {@code <i32 length><u8 type><body>}, where
  * {@code length = 1 + body length}. A {@link PieceData}'s buffer follows its header as a separate
- * write, never copied. Stateless and {@link ChannelHandler.Sharable}.
+ * write, never copied; the message's reference is released once written. Stateless and {@link ChannelHandler.Sharable}.
  */
 @ChannelHandler.Sharable
 public final class MessageEncoder extends MessageToMessageEncoder<Message> {
@@ -28,7 +28,8 @@ public final class MessageEncoder extends MessageToMessageEncoder<Message> {
     msg.encode(header);
     out.add(header);
     if (msg instanceof PieceData p) {
-      out.add(p.data());
+      // The encoder releases the message after this method: the channel takes a reference of its own.
+      out.add(p.content().retain());
     }
   }
 }

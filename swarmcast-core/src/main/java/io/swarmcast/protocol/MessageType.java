@@ -1,51 +1,68 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The type byte of each message and the decoder that reads its body. This table is the only place a
- * type id appears; adding a message means adding a record and one constant here.
+ * The one table of the wire protocol: each message's type byte, its record class and the decoder that
+ * reads its body. Adding a message means adding a record, permitting it in {@link Message} and adding
+ * one constant here; loading this class fails (and {@code MessageTypeTest} with it) if the records
+ * permitted in {@link Message} and the records listed here differ, or an id or record appears twice.
  */
 public enum MessageType {
-  REGISTER_EXECUTOR(1, RegisterExecutor::decode),
-  EXECUTOR_REGISTERED(2, ExecutorRegistered::decode),
-  HELLO(3, Hello::decode),
-  ACK(4, Ack::decode),
-  FAILURE(5, Failure::decode),
-  GET_LOCATIONS(6, GetLocations::decode),
-  LOCATIONS(7, Locations::decode),
-  ANNOUNCE(8, Announce::decode),
-  HAVE(9, Have::decode),
-  FETCH_PIECE(10, FetchPiece::decode),
-  FETCH_ANY_PIECE(11, FetchAnyPiece::decode),
-  PIECE_DATA(12, PieceData::decode),
-  REMOVE_BROADCAST(13, RemoveBroadcast::decode),
-  RUN_TASK(14, RunTask::decode),
-  TASK_RESULT(15, TaskResult::decode),
-  BUSY(16, Busy::decode);
+  REGISTER_EXECUTOR(1, RegisterExecutor.class, RegisterExecutor::decode),
+  EXECUTOR_REGISTERED(2, ExecutorRegistered.class, ExecutorRegistered::decode),
+  HELLO(3, Hello.class, Hello::decode),
+  ACK(4, Ack.class, Ack::decode),
+  FAILURE(5, Failure.class, Failure::decode),
+  GET_LOCATIONS(6, GetLocations.class, GetLocations::decode),
+  LOCATIONS(7, Locations.class, Locations::decode),
+  ANNOUNCE(8, Announce.class, Announce::decode),
+  HAVE(9, Have.class, Have::decode),
+  FETCH_PIECE(10, FetchPiece.class, FetchPiece::decode),
+  FETCH_ANY_PIECE(11, FetchAnyPiece.class, FetchAnyPiece::decode),
+  PIECE_DATA(12, PieceData.class, PieceData::decode),
+  REMOVE_BROADCAST(13, RemoveBroadcast.class, RemoveBroadcast::decode),
+  RUN_TASK(14, RunTask.class, RunTask::decode),
+  TASK_RESULT(15, TaskResult.class, TaskResult::decode),
+  BUSY(16, Busy.class, Busy::decode);
 
   private static final MessageType[] BY_ID = new MessageType[256];
 
   static {
     for (MessageType t : values()) {
-      if (BY_ID[t.id] != null) {
-        throw new ExceptionInInitializerError("duplicate message type id " + t.id);
+      if (t.id < 1 || t.id > 255 || BY_ID[t.id] != null) {
+        throw new ExceptionInInitializerError("message type id " + t.id + " is out of range or used twice");
       }
       BY_ID[t.id] = t;
+    }
+    String mismatch = mismatch();
+    if (mismatch != null) {
+      throw new ExceptionInInitializerError(mismatch);
     }
   }
 
   private final int id;
+  private final Class<? extends Message> messageClass;
   private final Function<ByteBuf, Message> decoder;
 
-  MessageType(int id, Function<ByteBuf, Message> decoder) {
+  MessageType(int id, Class<? extends Message> messageClass, Function<ByteBuf, Message> decoder) {
     this.id = id;
+    this.messageClass = messageClass;
     this.decoder = decoder;
   }
 
   public int id() {
     return id;
+  }
+
+  /** The record that carries this type. */
+  public Class<? extends Message> messageClass() {
+    return messageClass;
   }
 
   Message decode(ByteBuf body) {
@@ -59,5 +76,44 @@ public enum MessageType {
       throw new ProtocolException("unknown message type " + id);
     }
     return t;
+  }
+
+  /** Every record that implements {@link Message}, found through the sealed interfaces' permits. */
+  static Set<Class<?>> permittedRecords() {
+    Set<Class<?>> records = new HashSet<>();
+    Deque<Class<?>> todo = new ArrayDeque<>(java.util.List.of(Message.class));
+    while (!todo.isEmpty()) {
+      Class<?> c = todo.pop();
+      if (c.isSealed()) {
+        todo.addAll(java.util.List.of(c.getPermittedSubclasses()));
+      } else {
+        records.add(c);
+      }
+    }
+    return records;
+  }
+
+  /** What differs between {@link #permittedRecords()} and this table, or null if they agree one to one. */
+  static String mismatch() {
+    Set<Class<?>> permitted = permittedRecords();
+    Set<Class<?>> listed = new HashSet<>();
+    for (MessageType t : values()) {
+      if (!listed.add(t.messageClass)) {
+        return t.messageClass.getSimpleName() + " has two message types";
+      }
+    }
+    Set<Class<?>> unlisted = new HashSet<>(permitted);
+    unlisted.removeAll(listed);
+    Set<Class<?>> unpermitted = new HashSet<>(listed);
+    unpermitted.removeAll(permitted);
+    if (unlisted.isEmpty() && unpermitted.isEmpty()) {
+      return null;
+    }
+    return "MessageType and Message's permits disagree: no type for " + names(unlisted) + "; not permitted: "
+        + names(unpermitted);
+  }
+
+  private static String names(Set<Class<?>> classes) {
+    return classes.stream().map(Class::getSimpleName).sorted().toList().toString();
   }
 }

@@ -9,7 +9,7 @@ import io.netty.buffer.ByteBuf;
  * or {@link Failure} (for instance on a version mismatch).
  */
 public record RegisterExecutor(long requestId, int protocolVersion, String host, int port)
-    implements Message, Message.Request {
+    implements Message.Opening, Message.Request {
   public RegisterExecutor {
     Wire.checkPort(port);
   }

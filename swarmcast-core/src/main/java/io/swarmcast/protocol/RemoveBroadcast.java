@@ -7,10 +7,15 @@ import io.netty.buffer.ByteBuf;
  * <pre>remove-broadcast: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;</pre>
  * Answered by {@link Ack} once removed.
  */
-public record RemoveBroadcast(long requestId, long broadcastId) implements Message, Message.Request {
+public record RemoveBroadcast(long requestId, long broadcastId) implements Message.Inbound, Message.Request {
   @Override
   public MessageType type() {
     return MessageType.REMOVE_BROADCAST;
+  }
+
+  @Override
+  public <C> void accept(MessageVisitor<C> visitor, C from) {
+    visitor.removeBroadcast(from, this);
   }
 
   @Override

@@ -8,10 +8,15 @@ import io.netty.buffer.ByteBuf;
  * <pre>run-task: &lt;i64 requestId&gt;&lt;i32 length&gt;&lt;payload&gt;</pre>
  * Answered by {@link TaskResult} or {@link Failure}.
  */
-public record RunTask(long requestId, byte[] payload) implements Message, Message.Request {
+public record RunTask(long requestId, byte[] payload) implements Message.Inbound, Message.Request {
   @Override
   public MessageType type() {
     return MessageType.RUN_TASK;
+  }
+
+  @Override
+  public <C> void accept(MessageVisitor<C> visitor, C from) {
+    visitor.runTask(from, this);
   }
 
   @Override

@@ -1,11 +1,7 @@
 package io.swarmcast.tracker;
 
-import io.swarmcast.transport.Connection;
-
-/**
- * A registered executor: its id, the address it serves pieces on, and the driver's connection to it.
- */
-public record ExecutorInfo(int id, String host, int port, Connection connection) {
+/** A registered executor: its id and the address it serves pieces on. Immutable. */
+public record ExecutorInfo(int id, String host, int port) {
   @Override
   public String toString() {
     return "executor " + id + " (" + host + ":" + port + ")";

@@ -2,7 +2,6 @@ package io.swarmcast.tracker;
 
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
-import io.swarmcast.transport.Connection;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -24,8 +23,9 @@ import java.util.TreeMap;
  * executors that was 8 % of the driver's bytes and time. Two sources per piece are enough to spread
  * the load (each executor is the first holder of the pieces the driver sent it), and a fetcher that
  * loses its sources asks for {@link Locations} again, which list every holder. Executors are forgotten
- * when their connection closes. Thread-safe: every method holds the tracker's lock; it sends notices
- * (non-blocking writes) under it.
+ * when their connection closes. Notices go out through the {@link NoticeSender} the tracker is given;
+ * the tracker itself knows no connections. Thread-safe: every method holds the tracker's lock; it
+ * sends notices (non-blocking writes) under it.
  */
 public final class Tracker {
   /**
@@ -47,14 +47,18 @@ public final class Tracker {
       return size() > DESTROYED_REMEMBERED;
     }
   };
+  private final NoticeSender notices;
   private int nextExecutorId = 1;
   private long locationsAnswered;
 
-  public Tracker() {}
+  /** {@code notices}: how {@link Have} notices reach executors. */
+  public Tracker(NoticeSender notices) {
+    this.notices = java.util.Objects.requireNonNull(notices, "notices");
+  }
 
-  /** Registers an executor reachable at {@code host:port}; returns its new id. */
-  public synchronized ExecutorInfo register(String host, int port, Connection connection) {
-    ExecutorInfo info = new ExecutorInfo(nextExecutorId++, host, port, connection);
+  /** Registers an executor reachable at {@code host:port}; returns it with its new id. */
+  public synchronized ExecutorInfo register(String host, int port) {
+    ExecutorInfo info = new ExecutorInfo(nextExecutorId++, host, port);
     executors.put(info.id(), info);
     notifyAll();
     return info;
@@ -135,9 +139,8 @@ public final class Tracker {
     }
     Have have = new Have(broadcastId, piece, executorId, from.host(), from.port());
     for (int sub : l.subscribers) {
-      ExecutorInfo to = executors.get(sub);
-      if (sub != executorId && to != null) {
-        to.connection().send(have);
+      if (sub != executorId && executors.containsKey(sub)) {
+        notices.have(sub, have);
       }
     }
   }

@@ -2,6 +2,7 @@ package io.swarmcast.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.util.ReferenceCountUtil;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.PieceData;
@@ -20,6 +21,9 @@ import java.util.function.LongFunction;
  * One TCP connection between two nodes, usable in both directions: each side can send requests,
  * matched to their answers by request id, and one-way notices.
  *
+ * <p>A connection is handed out only once its handshake is done (see {@link HandshakeHandler}): it knows
+ * what the other side is ({@link #remoteRole()}) and which ids the handshake gave both sides.
+ *
  * <p>Every request has a deadline ({@code swarmcast.network.timeout}, or its own; none only if the
  * caller asks for none); when the connection closes,
  * every outstanding request fails with an {@link IOException} naming the remote address.
@@ -34,7 +38,7 @@ public final class Connection {
 
   /** A request waiting for its answer, and the answer types that are acceptable (none listed: any). */
   private record Pending(CompletableFuture<Message> answer, Class<?>[] expected) {
-    boolean accepts(Message m) {
+    boolean accepts(Message.Response m) {
       if (expected.length == 0 || m instanceof Failure) {
         return true;
       }
@@ -46,7 +50,9 @@ public final class Connection {
       return false;
     }
   }
-  private volatile int remoteNodeId;
+  private volatile RemoteRole remoteRole;
+  private volatile int remoteNodeId = -1;
+  private volatile int localNodeId = -1;
 
   Connection(Channel channel, Duration timeout) {
     this.channel = channel;
@@ -55,7 +61,7 @@ public final class Connection {
 
   /**
    * Sends the request {@code build} makes from a fresh request id; the future completes with the
-   * answer ({@link PieceData} answers own a buffer the caller must release), or fails with the
+   * answer (a {@link PieceData} answer owns a buffer: the caller releases it, or hands its data on), or fails with the
    * remote {@link Failure}'s message as a {@link RemoteException}, a timeout, or the connection's loss.
    */
   public CompletableFuture<Message> request(LongFunction<Message> build) {
@@ -75,7 +81,7 @@ public final class Connection {
    * request then fails only with the connection), for work whose length the caller cannot bound.
    */
   public CompletableFuture<Message> request(LongFunction<Message> build, Duration deadline, Class<?>... expected) {
-    long id = REQUEST_IDS.incrementAndGet();
+    long id = nextRequestId();
     CompletableFuture<Message> answer = new CompletableFuture<>();
     pending.put(id, new Pending(answer, expected));
     if (!channel.isActive()) {
@@ -94,6 +100,11 @@ public final class Connection {
       }
     });
     return answer;
+  }
+
+  /** A request id unique in this JVM. */
+  static long nextRequestId() {
+    return REQUEST_IDS.incrementAndGet();
   }
 
   /**
@@ -127,27 +138,26 @@ public final class Connection {
     return written;
   }
 
-  /** Completes the request an inbound answer belongs to; returns false if no request waits for it. */
+  /**
+   * Completes the request an inbound answer belongs to; returns false if no request waits for it.
+   * Takes over the answer's buffer, if it has one ({@link PieceData}): it goes to the requester's
+   * future, which then owns it, or is released here if nobody takes it.
+   */
   boolean complete(Message.Response response) {
     Pending p = pending.remove(response.requestId());
     if (p == null) {
-      // Late answer to a request that already timed out: drop it, but free its buffer.
-      if (response instanceof PieceData late) {
-        late.data().release();
-      }
+      ReferenceCountUtil.release(response); // late answer to a request that already timed out
       return false;
     }
     CompletableFuture<Message> f = p.answer();
-    if (!p.accepts((Message) response)) {
-      if (response instanceof PieceData data) {
-        data.data().release();
-      }
+    if (!p.accepts(response)) {
+      ReferenceCountUtil.release(response);
       f.completeExceptionally(new io.swarmcast.protocol.ProtocolException(remoteAddress() + " answered "
-          + ((Message) response).type() + ", which that request does not take"));
+          + response.type() + ", which that request does not take"));
     } else if (response instanceof Failure failure) {
       f.completeExceptionally(new RemoteException(remoteAddress(), failure.message()));
-    } else if (!f.complete((Message) response) && response instanceof PieceData data) {
-      data.data().release();
+    } else if (!f.complete(response)) {
+      ReferenceCountUtil.release(response); // the requester gave up (cancelled) before it came
     }
     return true;
   }
@@ -181,21 +191,45 @@ public final class Connection {
   }
 
   public String remoteAddress() {
-    InetSocketAddress a = (InetSocketAddress) channel.remoteAddress();
-    return a == null ? "(unconnected)" : a.getHostString() + ":" + a.getPort();
+    java.net.SocketAddress a = channel.remoteAddress();
+    if (a instanceof InetSocketAddress inet) {
+      return inet.getHostString() + ":" + inet.getPort();
+    }
+    return a == null ? "(unconnected)" : a.toString();
   }
 
-  /** The id the remote node gave in its handshake; 0 until then (0 is also the driver's id). */
+  /** What the other side is, as the handshake established; null only before it completed. */
+  public RemoteRole remoteRole() {
+    return remoteRole;
+  }
+
+  /**
+   * The other side's node id: 0 for the driver, the executor's id for an executor that registered
+   * with this driver or greeted this executor; -1 if the handshake did not name it (a peer this
+   * side greeted) or is not done. A greeting peer's id is its claim: see {@link Admission}.
+   */
   public int remoteNodeId() {
     return remoteNodeId;
   }
 
-  public void setRemoteNodeId(int id) {
-    this.remoteNodeId = id;
+  /** This side's id as the handshake gave it (the executor id the driver assigned), or -1. */
+  public int localNodeId() {
+    return localNodeId;
+  }
+
+  /** Whether the handshake completed: only then does the node's handler see this connection. */
+  boolean isEstablished() {
+    return remoteRole != null;
+  }
+
+  void established(RemoteRole role, int remoteId, int localId) {
+    this.remoteNodeId = remoteId;
+    this.localNodeId = localId;
+    this.remoteRole = role; // last: volatile, publishes the ids with it
   }
 
   @Override
   public String toString() {
-    return "Connection(" + remoteAddress() + ", node " + remoteNodeId + ")";
+    return "Connection(" + remoteAddress() + ", " + (remoteRole == null ? "handshaking" : remoteRole + " " + remoteNodeId) + ")";
   }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -20,7 +21,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.MessageDecoder;
@@ -31,17 +31,22 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Owns one node's event loops and builds every pipeline, client and server alike:
  * <pre>
- *   flush consolidation → framer (length prefix, max frame) → MessageDecoder → MessageEncoder → ConnectionHandler(node handler)
+ *   [TLS, issue 13] → flush consolidation → framer (length prefix; 4 KiB, then max frame)
+ *     → MessageDecoder → MessageEncoder → handshake (client or server; leaves once done) → ConnectionHandler(node handler)
  * </pre>
- * Native epoll is used when available and enabled ({@code swarmcast.network.native}); Java NIO
+ * A connection is usable only once its handshake is done: {@link #connect} completes then, and an
+ * accepted connection reaches the node's handler only then (see {@link HandshakeHandler}). The
+ * handshake must finish within {@link #handshakeDeadline()}.
+ *
+ * <p>Native epoll is used when available and enabled ({@code swarmcast.network.native}); Java NIO
  * otherwise. Thread-safe; {@link #close()} stops the event loops and with them every connection.
  */
 public final class TransportContext implements AutoCloseable {
-  private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("swarmcast.connection");
   /**
    * Unsent bytes a socket takes beyond what is on its way (TCP_NOTSENT_LOWAT, epoll only). Without it
    * the kernel buffers up to megabytes per socket, so a write "completes" long before its bytes leave,
@@ -49,6 +54,11 @@ public final class TransportContext implements AutoCloseable {
    * pieces it has already handed over.
    */
   static final long NOT_SENT_LOW_WATERMARK = 64 << 10;
+  /**
+   * Longest a handshake may take, whatever {@code swarmcast.network.timeout} says: a connection that
+   * has not said who it is holds a socket and a little memory, and only its own side gains by waiting.
+   */
+  static final Duration MAX_HANDSHAKE_DEADLINE = Duration.ofSeconds(10);
 
   private final EventLoopGroup group;
   private final Class<? extends ServerChannel> serverChannelType;
@@ -56,6 +66,7 @@ public final class TransportContext implements AutoCloseable {
   private final boolean epoll;
   private final int maxFrameLength;
   private final Duration timeout;
+  private final Duration handshakeDeadline;
 
   public TransportContext(SwarmConf conf, SecurityManager security, String name) {
     this.epoll = conf.get(SwarmConf.NATIVE_TRANSPORT) && Epoll.isAvailable();
@@ -72,10 +83,14 @@ public final class TransportContext implements AutoCloseable {
     }
     this.maxFrameLength = (int) Math.min(Integer.MAX_VALUE, maxFrame);
     this.timeout = conf.get(SwarmConf.NETWORK_TIMEOUT);
+    this.handshakeDeadline = timeout.compareTo(MAX_HANDSHAKE_DEADLINE) < 0 ? timeout : MAX_HANDSHAKE_DEADLINE;
   }
 
-  /** Listens on {@code host:port} (0 picks a free port); each accepted connection goes to {@code handler}. */
-  public TransportServer listen(String host, int port, MessageHandler handler) throws IOException {
+  /**
+   * Listens on {@code host:port} (0 picks a free port). Each accepted connection must complete its
+   * handshake, which {@code admission} decides on; then it goes to {@code handler}.
+   */
+  public TransportServer listen(String host, int port, Admission admission, MessageHandler handler) throws IOException {
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
         .channel(serverChannelType)
@@ -83,7 +98,8 @@ public final class TransportContext implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childHandler(initializer(handler));
+        .childHandler(initializer(false, handler,
+            c -> new ServerHandshake(c, admission, handshakeDeadline, maxFrameLength)));
     if (epoll) {
       b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATERMARK);
     }
@@ -95,8 +111,14 @@ public final class TransportContext implements AutoCloseable {
     }
   }
 
-  /** Opens a connection to {@code host:port}; messages from the other side go to {@code handler}. */
-  public CompletableFuture<Connection> connect(String host, int port, MessageHandler handler) {
+  /**
+   * Opens a connection to {@code host:port} and performs the handshake {@code greeting} describes. The
+   * future completes with the connection once the other side accepted; it fails with an
+   * {@link IOException} naming the address if the socket cannot connect, and with a
+   * {@link HandshakeException} saying why if the handshake fails. Messages from the other side go to
+   * {@code handler}.
+   */
+  public CompletableFuture<Connection> connect(String host, int port, Greeting greeting, MessageHandler handler) {
     CompletableFuture<Connection> result = new CompletableFuture<>();
     Bootstrap b = new Bootstrap()
         .group(group)
@@ -104,14 +126,13 @@ public final class TransportContext implements AutoCloseable {
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
-        .handler(initializer(handler));
+        .handler(initializer(true, handler,
+            c -> new ClientHandshake(c, greeting, result, handshakeDeadline, maxFrameLength)));
     if (epoll) {
       b.option(EpollChannelOption.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATERMARK);
     }
     b.connect(new InetSocketAddress(host, port)).addListener((ChannelFutureListener) f -> {
-      if (f.isSuccess()) {
-        result.complete(f.channel().attr(CONNECTION).get());
-      } else {
+      if (!f.isSuccess()) { // once connected, the handshake completes the result
         result.completeExceptionally(new IOException("cannot connect to " + host + ":" + port + ": "
             + f.cause().getMessage(), f.cause()));
       }
@@ -119,25 +140,41 @@ public final class TransportContext implements AutoCloseable {
     return result;
   }
 
-  private ChannelInitializer<SocketChannel> initializer(MessageHandler handler) {
+  /** The pipeline of one connection; {@code isClient}: this side connected (else it accepted). */
+  private ChannelInitializer<SocketChannel> initializer(boolean isClient, MessageHandler handler,
+      Function<Connection, HandshakeHandler> handshake) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
         Connection connection = new Connection(ch, timeout);
-        ch.pipeline()
-            // Small notices (Have, Announce) are flushed once per event-loop turn, not one packet each.
-            .addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
-            .addLast("framer", MessageDecoder.framer(maxFrameLength))
+        HandshakeHandler gate = handshake.apply(connection);
+        if (isClient != (gate instanceof ClientHandshake)) {
+          throw new IllegalStateException("a " + (isClient ? "client" : "server") + " pipeline needs the "
+              + (isClient ? "client" : "server") + " handshake");
+        }
+        ChannelPipeline p = ch.pipeline();
+        // TLS slot (issue 13): first, so that everything after it, the handshake included, is encrypted:
+        //   p.addLast("tls", isClient ? clientSsl.newHandler(ch.alloc(), host, port) : serverSsl.newHandler(ch.alloc()));
+        // Small notices (Have, Announce) are flushed once per event-loop turn, not one packet each.
+        p.addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
+            // Small until the handshake is done; the handshake replaces it with one of maxFrameLength.
+            .addLast(HandshakeHandler.FRAMER, MessageDecoder.framer(HandshakeHandler.MAX_FRAME))
             .addLast("decoder", MessageDecoder.INSTANCE)
             .addLast("encoder", MessageEncoder.INSTANCE)
+            // Before the node's handler: nothing reaches the node until the handshake is done.
+            .addLast("handshake", gate)
             .addLast("handler", new ConnectionHandler(connection, handler));
-        ch.attr(CONNECTION).set(connection);
       }
     };
   }
 
   public Duration timeout() {
     return timeout;
+  }
+
+  /** How long a connection may take to complete its handshake: the network timeout, at most 10 s. */
+  public Duration handshakeDeadline() {
+    return handshakeDeadline;
   }
 
   @Override

@@ -10,9 +10,9 @@ import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
-import io.swarmcast.protocol.ExecutorRegistered;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.Hello;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.PieceData;
@@ -20,7 +20,10 @@ import io.swarmcast.protocol.RegisterExecutor;
 import io.swarmcast.security.SecurityManager;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.MessageHandler;
-import io.swarmcast.transport.RemoteException;
+import io.swarmcast.transport.Greeting;
+import io.swarmcast.transport.HandshakeException;
+import io.swarmcast.transport.RawSocket;
+import io.swarmcast.transport.TestHandlers;
 import io.swarmcast.transport.TransportContext;
 import io.swarmcast.transport.TransportServer;
 import java.io.InputStream;
@@ -135,15 +138,45 @@ class SwarmNodeIT {
 
   @Test
   void requestsBeforeRegistrationAndWrongVersionsAreRefused() throws Exception {
+    try (RawSocket s = new RawSocket(driver.endpoint().port())) {
+      s.send(new FetchPiece(1, 0, 0));
+      assertThat(s.read()).isInstanceOfSatisfying(Failure.class,
+          f -> assertThat(f.message()).contains("handshake first"));
+      assertThat(s.closedByPeer()).isTrue();
+    }
+    try (RawSocket s = new RawSocket(driver.endpoint().port())) {
+      s.send(new RegisterExecutor(2, 99, "127.0.0.1", 1));
+      assertThat(s.read()).isInstanceOfSatisfying(Failure.class,
+          f -> assertThat(f.message()).contains("protocol version 99 is not supported"));
+      assertThat(s.closedByPeer()).isTrue();
+    }
     try (TransportContext transport = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "probe")) {
-      MessageHandler ignore = (from, m) -> { };
-      Connection c = transport.connect("127.0.0.1", driver.endpoint().port(), ignore).get(5, TimeUnit.SECONDS);
-      assertThatThrownBy(() -> c.request(id -> new FetchPiece(id, 0, 0)).get(5, TimeUnit.SECONDS))
-          .hasCauseInstanceOf(RemoteException.class).hasMessageContaining("register first");
+      assertThatThrownBy(() -> transport.connect("127.0.0.1", driver.endpoint().port(), Greeting.hello(5),
+          TestHandlers.forAll((from, m) -> { })).get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(HandshakeException.class)
+          .hasMessageContaining("127.0.0.1:" + driver.endpoint().port())
+          .hasMessageContaining("the driver takes RegisterExecutor, not Hello");
+    }
+    assertThat(driver.executors()).as("nobody registered").isEmpty();
+  }
 
-      Connection c2 = transport.connect("127.0.0.1", driver.endpoint().port(), ignore).get(5, TimeUnit.SECONDS);
-      assertThatThrownBy(() -> c2.request(id -> new RegisterExecutor(id, 99, "127.0.0.1", 1)).get(5, TimeUnit.SECONDS))
-          .hasMessageContaining("protocol version 99 is not supported");
+  /** An executor takes removals and tasks from its driver only, and tracker questions from nobody. */
+  @Test
+  void anExecutorRefusesWhatAPeerMayNotAskOfIt() throws Exception {
+    try (BroadcastManager executor = startExecutor();
+        TransportContext transport = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "peer")) {
+      Connection peer = transport.connect("127.0.0.1", executor.node().endpoint().port(), Greeting.hello(99),
+          TestHandlers.forAll((from, m) -> { })).get(5, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> peer.request(id -> new io.swarmcast.protocol.RemoveBroadcast(id, 1)).get(5, TimeUnit.SECONDS))
+          .hasMessageContaining("from the driver only");
+      assertThatThrownBy(() -> peer.request(id -> new io.swarmcast.protocol.GetLocations(id, 1)).get(5, TimeUnit.SECONDS))
+          .hasMessageContaining("the driver's tracker does");
+      assertThatThrownBy(() -> peer.request(id -> new Hello(id, Message.PROTOCOL_VERSION, 99)).get(5, TimeUnit.SECONDS))
+          .hasMessageContaining("handshake is already done");
+      assertThat(peer.isActive()).isTrue();
+      assertThatThrownBy(() -> transport.connect("127.0.0.1", executor.node().endpoint().port(),
+          Greeting.register("127.0.0.1", 1), TestHandlers.forAll((from, m) -> { })).get(5, TimeUnit.SECONDS))
+          .hasMessageContaining("executors take Hello, not RegisterExecutor");
     }
   }
 
@@ -308,7 +341,9 @@ class SwarmNodeIT {
         long t0 = System.nanoTime();
         assertThat(java.util.concurrent.CompletableFuture.supplyAsync(roundTrip(b)::value).get(20, TimeUnit.SECONDS))
             .isEqualTo(value);
-        assertThat(askedTheSilent.get()).as("the silent holder was asked, once").isEqualTo(1);
+        // Asked at least once; more if the driver's first pieces (asked for before the locations came)
+        // made a request to it redundant, which is then cancelled and the holder asked for another.
+        assertThat(askedTheSilent.get()).as("the silent holder was asked").isPositive();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("about the 1 s peer timeout")
             .isBetween(900L, 10_000L);
         assertThat(executor.node().stats().of(b.id()).fromDriverBytes()).as("every byte came from the driver in the end")
@@ -408,24 +443,21 @@ class SwarmNodeIT {
     return bytes;
   }
 
-  /** A fake executor's server side: completes a peer's handshake and hands each piece request to {@code onFetch}. */
+  /** A fake executor's server side: hands each piece request to {@code onFetch} (the transport greets peers). */
   private static MessageHandler fakePeer(java.util.function.BiConsumer<Connection, FetchPiece> onFetch) {
-    return (from, m) -> {
-      if (m instanceof Hello h) {
-        from.setRemoteNodeId(h.nodeId());
-        from.send(new Ack(h.requestId()));
-      } else if (m instanceof FetchPiece f) {
+    return TestHandlers.forAll((from, m) -> {
+      if (m instanceof FetchPiece f) {
         onFetch.accept(from, f);
       }
-    };
+    });
   }
 
   /** Registers a fake executor that serves with {@code handler}; returns its connection to the driver. */
   private Connection registerFake(TransportContext transport, MessageHandler handler) throws Exception {
-    TransportServer server = transport.listen("127.0.0.1", 0, handler);
-    Connection toDriver = transport.connect("127.0.0.1", driver.endpoint().port(), handler).get(5, TimeUnit.SECONDS);
-    toDriver.request(id -> new RegisterExecutor(id, Message.PROTOCOL_VERSION, "127.0.0.1", server.port()),
-        ExecutorRegistered.class).get(5, TimeUnit.SECONDS);
+    TransportServer server = transport.listen("127.0.0.1", 0, TestHandlers.admitAll(), handler);
+    Connection toDriver = transport.connect("127.0.0.1", driver.endpoint().port(),
+        Greeting.register("127.0.0.1", server.port()), handler).get(5, TimeUnit.SECONDS);
+    assertThat(toDriver.localNodeId()).as("the id the driver gave").isPositive();
     return toDriver;
   }
 

@@ -3,41 +3,34 @@ package io.swarmcast.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcast.protocol.Have;
-import io.swarmcast.transport.Connection;
-import io.swarmcast.transport.LoopbackConnections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Have notices over real connections: who is told, and that only a piece's first holders are relayed. */
+/**
+ * Have notices as the tracker sends them (through a recording {@link NoticeSender}; the driver's
+ * connections are not the tracker's business): who is told, and that only a piece's first holders
+ * are relayed.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TrackerHaveRelayTest {
   private static final long ID = 9;
-  private final Tracker tracker = new Tracker();
-  private LoopbackConnections net;
+  private final RecordingNoticeSender notices = new RecordingNoticeSender();
+  private final Tracker tracker = new Tracker(notices);
 
-  @AfterEach
-  void stop() {
-    if (net != null) {
-      net.close();
-    }
-  }
-
-  private int[] subscribedExecutors(int n) throws Exception {
-    net = new LoopbackConnections();
+  private int[] subscribedExecutors(int n) {
     tracker.addBroadcast(ID, 8, true);
     int[] ids = new int[n];
     for (int i = 0; i < n; i++) {
-      ids[i] = tracker.register("10.0.0." + (i + 1), 7000 + i, net.connect()).id();
+      ids[i] = tracker.register("10.0.0." + (i + 1), 7000 + i).id();
       tracker.locations(1, ids[i], ID).orElseThrow();
     }
     return ids;
   }
 
-  private List<Have> haves(int atLeast) throws InterruptedException {
-    return net.awaitReceived(atLeast).stream().map(r -> (Have) r.message()).toList();
+  private List<Have> haves() {
+    return notices.notices();
   }
 
   @Test
@@ -48,7 +41,7 @@ class TrackerHaveRelayTest {
     tracker.announce(e[2], ID, 0); // a third holder: recorded, not relayed
     tracker.announce(e[2], ID, 5); // its first piece 5: relayed to the three others
 
-    List<Have> got = haves(9);
+    List<Have> got = haves();
 
     assertThat(got).hasSize(9);
     assertThat(got).filteredOn(h -> h.piece() == 0).extracting(Have::executorId)
@@ -73,10 +66,11 @@ class TrackerHaveRelayTest {
     }
     tracker.announce(e[1], ID + 1, 0); // to e[0], after anything else the tracker sent it
 
-    List<LoopbackConnections.Received> got = net.awaitReceived(16 + 8 + 1);
-    Connection toFirst = got.stream().filter(r -> ((Have) r.message()).broadcastId() == ID + 1)
-        .map(LoopbackConnections.Received::on).findFirst().orElseThrow();
-    assertThat(got).filteredOn(r -> r.on() == toFirst && ((Have) r.message()).broadcastId() == ID)
+    List<RecordingNoticeSender.Sent> got = notices.sent();
+    int toFirst = got.stream().filter(r -> r.notice().broadcastId() == ID + 1)
+        .map(RecordingNoticeSender.Sent::to).findFirst().orElseThrow();
+    assertThat(toFirst).isEqualTo(e[0]);
+    assertThat(got).filteredOn(r -> r.to() == toFirst && r.notice().broadcastId() == ID)
         .as("notices of broadcast %d sent to the executor that holds all of it", ID).isEmpty();
     assertThat(got).hasSize(25);
     assertThat(tracker.subscribers(ID)).isEqualTo(1);
@@ -89,14 +83,14 @@ class TrackerHaveRelayTest {
     int[] e = subscribedExecutors(4);
     tracker.announce(e[0], ID, 0);
     tracker.announce(e[1], ID, 0);
-    assertThat(haves(6)).hasSize(6);
+    assertThat(haves()).hasSize(6);
     tracker.unregister(e[0]);
     tracker.unregister(e[1]);
 
     tracker.announce(e[2], ID, 0); // holders now: e[2] only
     tracker.announce(e[3], ID, 0); // and e[3]: the second holder, relayed
 
-    List<Have> got = haves(8);
+    List<Have> got = haves();
     assertThat(got).hasSize(8);
     assertThat(got.subList(6, 8)).extracting(Have::executorId).containsExactlyInAnyOrder(e[2], e[3]);
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class TrackerTest {
   private static final long ID = 7;
 
-  private final Tracker tracker = new Tracker();
+  private final Tracker tracker = new Tracker((executor, notice) -> { });
 
   @Test
   void theDriverSendsEveryPieceOnceBeforeAnyPieceTwice() {
@@ -134,8 +134,8 @@ class TrackerTest {
   @Test
   void piecesSentToALostExecutorThatNobodyHoldsAreFreshAgain() {
     tracker.addBroadcast(ID, 2, true);
-    int lost = tracker.register("h1", 1, null).id();
-    int other = tracker.register("h2", 2, null).id();
+    int lost = tracker.register("h1", 1).id();
+    int other = tracker.register("h2", 2).id();
     assertThat(tracker.choosePieceToSend(ID, lost, new BitSet(), false)).isEqualTo(0);
     assertThat(tracker.choosePieceToSend(ID, lost, new BitSet(), false)).isEqualTo(1);
     tracker.announce(lost, ID, 1); // piece 1 arrived and was announced; piece 0 never did
@@ -153,7 +153,7 @@ class TrackerTest {
     int pieces = 1 << 22; // 16 TiB at 4 MiB pieces: 512 KiB of bit set per holder
     tracker.addBroadcast(ID, pieces, true);
     for (int i = 0; i < 10; i++) {
-      int e = tracker.register("10.0.0." + i, 7000 + i, null).id();
+      int e = tracker.register("10.0.0." + i, 7000 + i).id();
       tracker.announce(e, ID, pieces - 1);
     }
     io.swarmcast.protocol.Locations reply = tracker.locations(1, 999, ID).orElseThrow();
@@ -214,9 +214,9 @@ class TrackerTest {
 
   @Test
   void registerAssignsIncreasingIds() {
-    ExecutorInfo a = tracker.register("10.0.0.1", 7001, null);
-    ExecutorInfo b = tracker.register("10.0.0.2", 7002, null);
-    ExecutorInfo c = tracker.register("10.0.0.1", 7003, null);
+    ExecutorInfo a = tracker.register("10.0.0.1", 7001);
+    ExecutorInfo b = tracker.register("10.0.0.2", 7002);
+    ExecutorInfo c = tracker.register("10.0.0.1", 7003);
     assertThat(a.id()).isPositive();
     assertThat(b.id()).isGreaterThan(a.id());
     assertThat(c.id()).isGreaterThan(b.id());
@@ -228,9 +228,9 @@ class TrackerTest {
 
   @Test
   void idsAreNotReusedAfterUnregister() {
-    ExecutorInfo a = tracker.register("h", 1, null);
+    ExecutorInfo a = tracker.register("h", 1);
     tracker.unregister(a.id());
-    ExecutorInfo b = tracker.register("h", 1, null);
+    ExecutorInfo b = tracker.register("h", 1);
     assertThat(b.id()).isGreaterThan(a.id());
     assertThat(tracker.executors()).containsExactly(b);
   }
@@ -239,8 +239,8 @@ class TrackerTest {
   void announcementsAreCountedPerBroadcastAndPerExecutor() {
     tracker.addBroadcast(ID, 4, true);
     tracker.addBroadcast(ID + 1, 4, false);
-    int e1 = tracker.register("h1", 1, null).id();
-    int e2 = tracker.register("h2", 2, null).id();
+    int e1 = tracker.register("h1", 1).id();
+    int e2 = tracker.register("h2", 2).id();
 
     tracker.announce(e1, ID, 0);
     tracker.announce(e1, ID, 1);
@@ -257,7 +257,7 @@ class TrackerTest {
   @Test
   void repeatedOutOfRangeAndStrangersAnnouncementsAreIgnored() {
     tracker.addBroadcast(ID, 4, true);
-    int e1 = tracker.register("h1", 1, null).id();
+    int e1 = tracker.register("h1", 1).id();
 
     tracker.announce(e1, ID, 2);
     tracker.announce(e1, ID, 2);
@@ -273,8 +273,8 @@ class TrackerTest {
   @Test
   void unregisterDropsTheExecutorsPieces() {
     tracker.addBroadcast(ID, 4, true);
-    int e1 = tracker.register("h1", 1, null).id();
-    int e2 = tracker.register("h2", 2, null).id();
+    int e1 = tracker.register("h1", 1).id();
+    int e2 = tracker.register("h2", 2).id();
     for (int p = 0; p < 4; p++) {
       tracker.announce(e1, ID, p);
     }
@@ -298,7 +298,7 @@ class TrackerTest {
   @Test
   void executorsDroppedForgetsHoldingsAndResetsSendCounts() {
     tracker.addBroadcast(ID, 2, true);
-    int e1 = tracker.register("h1", 1, null).id();
+    int e1 = tracker.register("h1", 1).id();
     tracker.announce(e1, ID, 0);
     tracker.choosePieceToSend(ID, e1, new BitSet(), false);
     tracker.choosePieceToSend(ID, e1 + 1, new BitSet(), false);
@@ -314,8 +314,8 @@ class TrackerTest {
   @Test
   void noPieceIsBookedForAnExecutorThatIsGone() {
     tracker.addBroadcast(ID, 2, true);
-    int lost = tracker.register("h1", 1, null).id();
-    int other = tracker.register("h2", 2, null).id();
+    int lost = tracker.register("h1", 1).id();
+    int other = tracker.register("h2", 2).id();
     tracker.unregister(lost);
     // An upload slot freed after the executor was lost: nothing is chosen, nothing counted as sent.
     assertThat(tracker.choosePieceToSend(ID, lost, new BitSet(), false)).isEqualTo(-1);
@@ -326,9 +326,9 @@ class TrackerTest {
   @Test
   void locationsListOtherHoldersWithTheirPieces() {
     tracker.addBroadcast(ID, 6, true);
-    ExecutorInfo e1 = tracker.register("h1", 1001, null);
-    ExecutorInfo e2 = tracker.register("h2", 1002, null);
-    ExecutorInfo asker = tracker.register("h3", 1003, null);
+    ExecutorInfo e1 = tracker.register("h1", 1001);
+    ExecutorInfo e2 = tracker.register("h2", 1002);
+    ExecutorInfo asker = tracker.register("h3", 1003);
     tracker.announce(e1.id(), ID, 0);
     tracker.announce(e1.id(), ID, 5);
     tracker.announce(e2.id(), ID, 2);
@@ -349,8 +349,8 @@ class TrackerTest {
   @Test
   void locationsOfADriverOnlyBroadcastListNoHolders() {
     tracker.addBroadcast(ID, 3, false);
-    int e1 = tracker.register("h1", 1, null).id();
-    int e2 = tracker.register("h2", 2, null).id();
+    int e1 = tracker.register("h1", 1).id();
+    int e2 = tracker.register("h2", 2).id();
     tracker.announce(e1, ID, 0);
     assertThat(tracker.locations(1, e2, ID)).hasValueSatisfying(l -> assertThat(l.holders()).isEmpty());
   }
@@ -363,8 +363,8 @@ class TrackerTest {
   @Test
   void locationsAreASnapshot() {
     tracker.addBroadcast(ID, 4, true);
-    int e1 = tracker.register("h1", 1, null).id();
-    int e2 = tracker.register("h2", 2, null).id();
+    int e1 = tracker.register("h1", 1).id();
+    int e2 = tracker.register("h2", 2).id();
     tracker.announce(e1, ID, 0);
     Locations l = tracker.locations(1, e2, ID).orElseThrow();
     l.holders().get(0).pieces().set(3);
@@ -373,7 +373,7 @@ class TrackerTest {
 
   @Test
   void awaitExecutorsReturnsFalseOnTimeout() throws InterruptedException {
-    tracker.register("h1", 1, null);
+    tracker.register("h1", 1);
     long start = System.nanoTime();
     assertThat(tracker.awaitExecutors(2, 100)).isFalse();
     assertThat(System.nanoTime() - start).as("waited for the timeout").isGreaterThanOrEqualTo(90_000_000L);
@@ -381,8 +381,8 @@ class TrackerTest {
 
   @Test
   void awaitExecutorsReturnsTrueAtOnceWhenEnoughAreRegistered() throws InterruptedException {
-    tracker.register("h1", 1, null);
-    tracker.register("h2", 2, null);
+    tracker.register("h1", 1);
+    tracker.register("h2", 2);
     assertThat(tracker.awaitExecutors(2, 0)).isTrue();
     assertThat(tracker.awaitExecutors(0, 0)).isTrue();
   }
@@ -402,7 +402,7 @@ class TrackerTest {
     while (waiter.getState() != Thread.State.TIMED_WAITING && waiter.isAlive()) {
       Thread.onSpinWait();
     }
-    tracker.register("h1", 1, null);
+    tracker.register("h1", 1);
     waiter.join(10_000);
     assertThat(waiter.isAlive()).isFalse();
     assertThat(result.get()).isTrue();
@@ -411,9 +411,9 @@ class TrackerTest {
 
   @Test
   void executorsIsASnapshot() {
-    tracker.register("h1", 1, null);
+    tracker.register("h1", 1);
     List<ExecutorInfo> snapshot = tracker.executors();
-    tracker.register("h2", 2, null);
+    tracker.register("h2", 2);
     assertThat(snapshot).hasSize(1);
     assertThat(tracker.executors()).hasSize(2);
   }

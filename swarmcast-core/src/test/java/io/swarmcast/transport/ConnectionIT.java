@@ -8,7 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.FetchPiece;
-import io.swarmcast.protocol.Hello;
+import io.swarmcast.protocol.GetLocations;
 import io.swarmcast.protocol.PieceData;
 import io.swarmcast.protocol.ProtocolException;
 import io.swarmcast.security.SecurityManager;
@@ -38,16 +38,21 @@ class ConnectionIT {
     piece.release(piece.refCnt());
   }
 
-  /** A server that answers FetchPiece with an Ack and Hello with a piece: the wrong type every time. */
+  /** A server that answers FetchPiece with an Ack and GetLocations with a piece: the wrong type every time. */
   private Connection connectToConfusedServer() throws Exception {
-    TransportServer server = transport.listen("127.0.0.1", 0, (from, m) -> {
+    TransportServer server = transport.listen("127.0.0.1", 0, TestHandlers.admitAll(), TestHandlers.forAll((from, m) -> {
       if (m instanceof FetchPiece f) {
         from.send(new Ack(f.requestId()));
-      } else if (m instanceof Hello h) {
-        from.send(new PieceData(h.requestId(), 1, 0, piece.retainedDuplicate()));
+      } else if (m instanceof GetLocations g) {
+        from.send(new PieceData(g.requestId(), 1, 0, piece.retainedDuplicate()));
       }
-    });
-    return transport.connect("127.0.0.1", server.port(), (from, m) -> { }).get(5, TimeUnit.SECONDS);
+    }));
+    return connect(server);
+  }
+
+  private Connection connect(TransportServer server) throws Exception {
+    return transport.connect("127.0.0.1", server.port(), Greeting.hello(1), TestHandlers.forAll((from, m) -> { }))
+        .get(5, TimeUnit.SECONDS);
   }
 
   @Test
@@ -61,18 +66,18 @@ class ConnectionIT {
   @Test
   void anUnexpectedPieceFailsTheRequestToo() throws Exception {
     Connection c = connectToConfusedServer();
-    CompletableFuture<?> f = c.request(id -> new Hello(id, 1, 9), Ack.class);
+    CompletableFuture<?> f = c.request(id -> new GetLocations(id, 9), Ack.class);
     assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ProtocolException.class)
         .hasMessageContaining("PIECE_DATA");
   }
 
   @Test
   void requestsTimeOutButDeadlineFreeOnesWaitForTheConnection() throws Exception {
-    TransportServer server = transport.listen("127.0.0.1", 0, (from, m) -> { }); // never answers
-    Connection c = transport.connect("127.0.0.1", server.port(), (from, m) -> { }).get(5, TimeUnit.SECONDS);
-    assertThatThrownBy(() -> c.request(id -> new Hello(id, 1, 1)).get(5, TimeUnit.SECONDS))
+    TransportServer server = transport.listen("127.0.0.1", 0, TestHandlers.admitAll(), TestHandlers.forAll((from, m) -> { }));
+    Connection c = connect(server); // the server completes the handshake, then never answers
+    assertThatThrownBy(() -> c.request(id -> new GetLocations(id, 1)).get(5, TimeUnit.SECONDS))
         .hasCauseInstanceOf(TimeoutException.class);
-    CompletableFuture<?> patient = c.request(id -> new Hello(id, 1, 1), Duration.ZERO);
+    CompletableFuture<?> patient = c.request(id -> new GetLocations(id, 1), Duration.ZERO);
     Thread.sleep(1500);
     assertThat(patient).isNotDone();
     server.close();

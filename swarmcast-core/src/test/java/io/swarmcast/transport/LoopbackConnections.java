@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real connections over 127.0.0.1 for tests outside this package: each {@link #connect()} opens a
- * client connection to one recording server, which keeps every message it receives, with the
- * server-side connection it came on.
+ * client connection to one recording server (handshake done), which keeps every inbound message it
+ * receives, with the server-side connection it came on.
  */
 public final class LoopbackConnections implements AutoCloseable {
   /** A message the server received, and the connection it arrived on (the server's end). */
@@ -23,12 +23,14 @@ public final class LoopbackConnections implements AutoCloseable {
   private final TransportServer server;
 
   public LoopbackConnections() throws IOException {
-    server = transport.listen("127.0.0.1", 0, (from, m) -> received.add(new Received(from, m)));
+    server = transport.listen("127.0.0.1", 0, TestHandlers.admitAll(),
+        TestHandlers.forAll((from, m) -> received.add(new Received(from, m))));
   }
 
-  /** A new client connection to the recording server. */
+  /** A new client connection to the recording server, greeting it as a peer. */
   public Connection connect() throws Exception {
-    return transport.connect("127.0.0.1", server.port(), (from, m) -> { }).get(5, TimeUnit.SECONDS);
+    return transport.connect("127.0.0.1", server.port(), Greeting.hello(1), TestHandlers.forAll((from, m) -> { }))
+        .get(5, TimeUnit.SECONDS);
   }
 
   /** Messages received so far. */

@@ -1,0 +1,22 @@
+package io.swarmcast.transport;
+
+/**
+ * The accepting node's say in a handshake: the transport checks the protocol version and gates the
+ * connection, and asks the node whether to admit who is connecting. Called once per connection, on
+ * its event-loop thread, before anything else from that connection is handled: implementations must
+ * not block.
+ *
+ * <p>Identity is claimed, not proven: an executor id in {@code Hello} is taken as the peer states it.
+ * Issue 13 adds authentication (a challenge and response between version check and admission, see
+ * {@link HandshakeHandler}); until then, admit only what the node can check itself.
+ */
+public interface Admission {
+  /**
+   * An executor serving pieces on {@code host:port} asks to join (a driver's connection). Returns the
+   * id it is given; throws to refuse, with the reason it is told.
+   */
+  int admitExecutor(Connection from, String host, int port) throws HandshakeException;
+
+  /** Another executor, claiming id {@code nodeId}, opens a peer connection; throws to refuse. */
+  void admitPeer(Connection from, int nodeId) throws HandshakeException;
+}

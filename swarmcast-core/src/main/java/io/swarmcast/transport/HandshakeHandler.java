@@ -1,0 +1,144 @@
+package io.swarmcast.transport;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.swarmcast.protocol.Message;
+import io.swarmcast.protocol.MessageDecoder;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection's state until its handshake is done, and the gate in front of the node: one instance per
+ * channel, between the codec and the {@link ConnectionHandler}. Every message that arrives before the
+ * handshake completes ends here and goes no further.
+ *
+ * <pre>
+ *   OPENED ──opening / answer──▶ [AUTHENTICATING: issue 13] ──▶ ESTABLISHED (this handler leaves the pipeline)
+ *      │                                                       └─ framer limit raised to maxFrameSize
+ *      └── wrong version, refused, any other message, a frame over {@value #MAX_FRAME} bytes,
+ *          no handshake within the deadline ──▶ closed, one log line naming the remote address
+ * </pre>
+ *
+ * <p>The client side ({@link ClientHandshake}) sends its {@link Greeting} and waits for the answer;
+ * the server side ({@link ServerHandshake}) checks the protocol version and asks the node's
+ * {@link Admission} who may connect. Before the handshake a connection gets a small frame limit and a
+ * deadline, so a stranger can make a node buffer little and hold a socket only briefly. Issue 13's
+ * challenge and response belongs between the version check and admission: it would keep this
+ * handler in an authenticating state, consuming its own messages, before calling
+ * {@link #established}. Not thread-safe: used on its channel's event loop only.
+ */
+abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
+  /** Largest frame accepted before the handshake: the handshake's messages are a few dozen bytes. */
+  static final int MAX_FRAME = 4096;
+  /** The pipeline name of the framer whose limit the handshake raises. */
+  static final String FRAMER = "framer";
+
+  final Connection connection;
+  private final Duration deadline;
+  private final int maxFrameLength;
+  private ScheduledFuture<?> timer;
+  private boolean finished;
+
+  /** {@code maxFrameLength}: the framer's limit once the handshake is done. */
+  HandshakeHandler(Connection connection, Duration deadline, int maxFrameLength) {
+    this.connection = connection;
+    this.deadline = deadline;
+    this.maxFrameLength = maxFrameLength;
+  }
+
+  /** The channel is connected: the deadline starts; a client sends its opening. */
+  abstract void opened(ChannelHandlerContext ctx);
+
+  /** One message before the handshake is done; the caller releases it. */
+  abstract void read(ChannelHandlerContext ctx, Message message);
+
+  /** The handshake failed for {@code cause}, already logged and with the channel closing. */
+  abstract void failed(HandshakeException cause);
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    timer = ctx.executor().schedule(() -> refuse(ctx, "no handshake within " + deadline.toMillis() + " ms", null),
+        deadline.toNanos(), TimeUnit.NANOSECONDS);
+    opened(ctx);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (finished) {
+        return; // refused and closing: whatever else was in the socket is dropped
+      }
+      if (msg instanceof Message m) {
+        read(ctx, m);
+      } else {
+        refuse(ctx, "unexpected " + msg.getClass().getSimpleName() + " in the pipeline", null);
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * The handshake is done: the node's handler takes the connection from here. The frame limit is
+   * raised only now, so that before it nobody unknown can make this node buffer a large frame.
+   */
+  final void established(ChannelHandlerContext ctx, RemoteRole role, int remoteNodeId, int localNodeId) {
+    finished = true;
+    timer.cancel(false);
+    connection.established(role, remoteNodeId, localNodeId);
+    ChannelPipeline p = ctx.pipeline();
+    // Leave before the framer is replaced: the old framer hands the bytes it holds to the new one at
+    // once, and the frames in them are the node's.
+    p.remove(this);
+    p.replace(FRAMER, FRAMER, MessageDecoder.framer(maxFrameLength));
+  }
+
+  /** Ends the handshake and the connection, sending {@code reply} first if there is one; logs {@code why} once. */
+  final void refuse(ChannelHandlerContext ctx, String why, Message reply) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    LOG.warn("closing {}: {}", connection.remoteAddress(), why);
+    failed(new HandshakeException("handshake with " + connection.remoteAddress() + " failed: " + why));
+    if (reply != null && ctx.channel().isActive()) {
+      ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (!finished) {
+      finished = true;
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      failed(new HandshakeException("connection to " + connection.remoteAddress() + " closed before its handshake completed"));
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Before the handshake every error is the stranger's: a frame over the small limit, garbage.
+    Throwable shown = cause.getCause() != null && cause instanceof io.netty.handler.codec.DecoderException ? cause.getCause() : cause;
+    if (finished) {
+      ctx.close();
+    } else {
+      refuse(ctx, "bad frame before the handshake: " + shown.getMessage(), null);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.swarmcast.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.swarmcast.protocol.Ack;
+import io.swarmcast.protocol.ExecutorRegistered;
+import io.swarmcast.protocol.Failure;
+import io.swarmcast.protocol.Hello;
+import io.swarmcast.protocol.Message;
+import io.swarmcast.protocol.RegisterExecutor;
+import java.time.Duration;
+
+/**
+ * The accepting side's handshake: the first message must be an opening ({@link RegisterExecutor} or
+ * {@link Hello}) in this build's protocol version, and the node's {@link Admission} must take it;
+ * then the answer ({@link ExecutorRegistered} or {@link Ack}) goes back and the connection is the
+ * node's. A request before that is answered "handshake first" and the connection closed; anything
+ * else just closes it. One instance per channel.
+ */
+final class ServerHandshake extends HandshakeHandler {
+  private final Admission admission;
+
+  ServerHandshake(Connection connection, Admission admission, Duration deadline, int maxFrameLength) {
+    super(connection, deadline, maxFrameLength);
+    this.admission = admission;
+  }
+
+  @Override
+  void opened(ChannelHandlerContext ctx) {
+    // The client speaks first.
+  }
+
+  @Override
+  void read(ChannelHandlerContext ctx, Message message) {
+    if (!(message instanceof Message.Opening opening)) {
+      if (message instanceof Message.Request request) {
+        refuse(ctx, message.type() + " before the handshake", new Failure(request.requestId(),
+            "handshake first: a connection starts with RegisterExecutor or Hello, not " + message.type()));
+      } else {
+        refuse(ctx, message.type() + " before the handshake", null);
+      }
+      return;
+    }
+    long id = opening.requestId();
+    if (opening.protocolVersion() != Message.PROTOCOL_VERSION) {
+      String why = "protocol version " + opening.protocolVersion() + " is not supported; this node speaks "
+          + Message.PROTOCOL_VERSION;
+      refuse(ctx, why, new Failure(id, why));
+      return;
+    }
+    // Issue 13: authentication (a challenge, its response) goes here, before the node is asked.
+    try {
+      if (opening instanceof RegisterExecutor r) {
+        int executorId = admission.admitExecutor(connection, r.host(), r.port());
+        ctx.writeAndFlush(new ExecutorRegistered(id, executorId));
+        established(ctx, RemoteRole.EXECUTOR, executorId, 0);
+      } else {
+        Hello h = (Hello) opening; // Opening permits these two
+        admission.admitPeer(connection, h.nodeId());
+        ctx.writeAndFlush(new Ack(id));
+        established(ctx, RemoteRole.PEER, h.nodeId(), -1);
+      }
+    } catch (HandshakeException e) {
+      refuse(ctx, e.getMessage(), new Failure(id, e.getMessage()));
+    }
+  }
+
+  @Override
+  void failed(HandshakeException cause) {
+    // Nobody waits for an accepted connection; the refusal is logged.
+  }
+}
