@@ -5,8 +5,9 @@ import java.lang.management.ManagementFactory;
 /**
  * This process's CPU time so far: user + system over all its threads, those that already exited
  * included — the same total as {@code utime + stime} in {@code /proc/self/stat} (HotSpot on Linux
- * reads it from there too, so it moves in clock ticks, 10 ms). Each driver and executor reports its
- * own, sampled at the start and end of every broadcast round. Stateless, thread-safe.
+ * counts it the same way, so it moves in clock ticks: 10 ms per process, too coarse for broadcasts that
+ * take a few milliseconds). Each driver and executor reports its own, sampled at the start and end of
+ * every broadcast round. Stateless, thread-safe.
  */
 final class ProcessCpu {
   private static final java.lang.management.OperatingSystemMXBean OS = ManagementFactory.getOperatingSystemMXBean();

@@ -33,6 +33,7 @@ class BenchLoopbackIT {
     assertThat(rows).extracting(r -> r[0] + " " + r[1] + " " + r[4] + " " + r[5]).containsExactlyInAnyOrder(
         "torrent 1 1 1", "torrent 1 2 2", "torrent 2 1 1", "torrent 2 2 2",
         "direct 1 1 1", "direct 1 2 2", "direct 2 1 1", "direct 2 2 2");
+    double cpuOfAll = 0;
     for (String[] r : rows) {
       String run = Arrays.toString(r);
       assertThat(Long.parseLong(r[2])).as(run).isEqualTo(256 * 1024);
@@ -40,13 +41,16 @@ class BenchLoopbackIT {
       long delivered = Long.parseLong(r[9]) + Long.parseLong(r[10]);
       assertThat(delivered).as("bytes sent in %s: every executor got the whole value", run)
           .isGreaterThanOrEqualTo(Long.parseLong(r[1]) * 256 * 1024);
+      // CPU time moves in clock ticks (10 ms) per process, so a short broadcast may show 0.
       double driverCpu = Double.parseDouble(r[13]);
       double cpu = Double.parseDouble(r[14]);
-      assertThat(driverCpu).as("driver CPU of %s", run).isPositive();
-      assertThat(cpu).as("CPU of %s", run).isGreaterThan(driverCpu);
+      assertThat(driverCpu).as("driver CPU of %s", run).isNotNegative();
+      assertThat(cpu).as("CPU of %s", run).isGreaterThanOrEqualTo(driverCpu);
       assertThat(Double.parseDouble(r[15])).as("CPU per GiB of %s", run)
-          .isCloseTo(cpu / (Long.parseLong(r[1]) / 4096.0), org.assertj.core.data.Offset.offset(0.01 * cpu * 4096));
+          .isCloseTo(cpu / (Long.parseLong(r[1]) / 4096.0), org.assertj.core.data.Offset.offset(0.01 + 0.01 * cpu * 4096));
+      cpuOfAll += cpu;
     }
+    assertThat(cpuOfAll).as("CPU of all broadcasts").isPositive();
     List<String> processes = Files.readAllLines(out.resolve("processes.csv"));
     assertThat(processes.get(0)).isEqualTo("factory,executors,process,pid,cpuSeconds");
     assertThat(processes).hasSize(1 + 2 * (2 + 3)); // per factory: 1 + 1 and 1 + 2 processes
