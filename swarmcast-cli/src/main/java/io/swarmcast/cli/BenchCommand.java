@@ -24,7 +24,10 @@ import picocli.CommandLine.Spec;
         + "(the driver and each executor) on a bridge, every host's link shaped to --rate in both directions with tc. "
         + "For each factory and executor count it runs a real driver and real executors for --reps broadcasts, "
         + "then writes results.csv, summary.md and time-vs-executors.png to --out.",
-        "With --loopback: the same on 127.0.0.1, without namespaces or shaping, to measure the software's cost."},
+        "With --loopback: the same on 127.0.0.1, without namespaces or shaping, to measure the software's cost, "
+            + "after the plain TCP ceiling of loopback (--ceiling).",
+        "Every process starts as a user's would (the ./swarmcast wrapper's JVM options, a heap size) and the first "
+            + "broadcast of each fresh cluster is reported on its own; results.csv has the CPU of every process per broadcast."},
     footer = {"", "Examples:",
         "  swarmcast bench --executors 1,2,4,8,16 --size 128m --rate 100mbit --out bench-out",
         "  swarmcast bench --executors 1,2,4 --size 32m --rate 1gbit --factory torrent",
@@ -58,14 +61,13 @@ final class BenchCommand implements Callable<Integer> {
   int reps = 3;
 
   @Option(names = "--warmup", paramLabel = "W",
-      description = "Broadcasts of --warmup-size each driver runs first and does not report, so freshly started "
-          + "JVMs are measured warm. Default: ${DEFAULT-VALUE}: the JIT is warm after one, but executors still page in "
-          + "fresh memory for the pieces throughout the first two large broadcasts (page faults), and not after.")
-  int warmup = 2;
+      description = "Broadcasts of --warmup-size each driver runs first and does not report. Default: ${DEFAULT-VALUE}: "
+          + "a user's first broadcast in a fresh cluster counts, so it is reported (rep 1, clusterBroadcast 1) and "
+          + "shown apart from the rest. A warm-up is for experiments only.")
+  int warmup = 0;
 
   @Option(names = "--warmup-size", converter = SizeConverter.class, paramLabel = "SIZE",
-      description = "Size of each warm-up broadcast. Default: --size, so the measured broadcasts do not pay for "
-          + "memory the JVMs touch for the first time (the pooled direct buffers pieces land in).")
+      description = "Size of each warm-up broadcast, with --warmup. Default: --size.")
   Long warmupSize;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: ${DEFAULT-VALUE}.")
@@ -88,11 +90,19 @@ final class BenchCommand implements Callable<Integer> {
   long timeoutSeconds;
 
   @Option(names = "--jvm-opt", paramLabel = "OPT",
-      description = "JVM option for the driver and executor processes (repeatable). Default: a fixed heap of "
-          + "max(512 MiB, 3 x size + 256 MiB) touched at start (-XX:+AlwaysPreTouch), so first-touch page faults "
-          + "fall outside the measured broadcasts; and, because every emulated host shares this machine's few "
-          + "cores, the lightest JVM: the C1 compiler only, the serial collector, no perf data.")
+      description = "JVM option for the driver and executor processes (repeatable), replacing the default, for "
+          + "experiments; summary.md names the options used. Default: what the ./swarmcast wrapper gives a user's "
+          + "processes ($SWARMCAST_JAVA_OPTS, else -XX:+UseParallelGC) plus a heap of max(512 MiB, 3 x size + 256 MiB) "
+          + "(-Xms and -Xmx), nothing else.")
   List<String> jvmOpts = List.of();
+
+  @Option(names = "--ceiling", converter = SizeConverter.class, paramLabel = "SIZE", defaultValue = "512m",
+      description = "With --loopback: bytes sent over plain TCP between two JVMs first, 3 times, to measure the "
+          + "loopback ceiling that summary.md compares 1 executor with. Default: ${DEFAULT-VALUE}.")
+  long ceiling;
+
+  @Option(names = "--no-ceiling", description = "With --loopback: skip the TCP ceiling.")
+  boolean noCeiling;
 
   @Override
   public Integer call() throws Exception {
@@ -100,8 +110,8 @@ final class BenchCommand implements Callable<Integer> {
     List<String> factoryNames = factories.stream().map(Enum::name).toList();
     BenchSettings settings = new BenchSettings(executors, factoryNames, size, rateBits == null ? 0 : rateBits,
         delayMicros == null ? 0 : delayMicros, reps, warmup, warmupSize, loopback, blockSize,
-        compress == null ? null : compress.name(), conf, timeoutSeconds, jvmOpts, SwarmcastCli.class.getName(),
-        out, commandLine());
+        compress == null ? null : compress.name(), conf, timeoutSeconds, jvmOpts, loopback && !noCeiling ? ceiling : 0,
+        SwarmcastCli.class.getName(), out, commandLine());
     return new ClusterBench(settings).run(System.out, System.err);
   }
 

@@ -69,17 +69,21 @@ final class BroadcastRounds {
       CompletableFuture.allOf(resets.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
     }
 
+    // CPU is sampled on every node just before the clock starts and just after the last executor had
+    // the value, so the figures cover the broadcast: neither the value's making nor the reset above.
+    long[] executorCpu0 = executorCpuNanos(executors);
+    long driverCpu0 = ProcessCpu.nanos();
     long t0 = System.nanoTime();
     Broadcast<byte[]> b = manager.newBroadcast(value, false);
     try {
-      return deliver(b, size, rep, executors, digest, t0);
+      return deliver(b, size, rep, executors, digest, t0, driverCpu0, executorCpu0);
     } finally {
       b.destroy(); // also when an executor failed, so the driver's pieces never outlive the round
     }
   }
 
   private RoundResult deliver(Broadcast<byte[]> b, long size, int rep, List<ExecutorInfo> executors,
-      byte[] digest, long t0) throws Exception {
+      byte[] digest, long t0, long driverCpu0, long[] executorCpu0) throws Exception {
     byte[] task = new ReadTask(1, digest, serialize(b)).encode();
     // Each answer is stamped when it arrives: the time an executor had the value is that stamp less
     // the time it then spent checking the digest, which is the demo's cost, not the broadcast's.
@@ -104,6 +108,8 @@ final class BroadcastRounds {
       }
       progress.set(executors.size() * size);
     }
+    double driverCpu = cpuSeconds(driverCpu0, ProcessCpu.nanos());
+    long[] executorCpu1 = executorCpuNanos(executors);
     long lastHad = t0;
     long driverSent = driver.stats().of(b.id()).servedBytes();
     List<RoundResult.ExecutorResult> per = new ArrayList<>();
@@ -113,18 +119,42 @@ final class BroadcastRounds {
       try {
         ReadTask.Result r = ReadTask.Result.decode(answers.get(i).join());
         er = new RoundResult.ExecutorResult(executors.get(i).id(), r.readNanos() / 1e9, r.fromDriverBytes(),
-            r.fromPeersBytes(), r.verified(), r.peakHeapBytes(), r.error());
+            r.fromPeersBytes(), r.verified(), r.peakHeapBytes(), cpuSeconds(executorCpu0[i], executorCpu1[i]), r.error());
         lastHad = Math.max(lastHad, arrivals[i] - r.verifyNanos());
         peerBytes += r.fromPeersBytes();
       } catch (RuntimeException | IOException e) {
-        er = new RoundResult.ExecutorResult(executors.get(i).id(), Double.NaN, 0, 0, false, 0, String.valueOf(e.getMessage()));
+        er = new RoundResult.ExecutorResult(executors.get(i).id(), Double.NaN, 0, 0, false, 0,
+            cpuSeconds(executorCpu0[i], executorCpu1[i]), String.valueOf(e.getMessage()));
         lastHad = Math.max(lastHad, arrivals[i]);
       }
       per.add(er);
     }
     double seconds = (lastHad - t0) / 1e9;
     return new RoundResult(factory, rep, executors.size(), size, seconds, driverSent, peerBytes,
-        ReadTaskHandler.peakHeapBytes(), per);
+        ReadTaskHandler.peakHeapBytes(), driverCpu, per);
+  }
+
+  /** Each executor's process CPU in nanoseconds ({@link ReadTask#CPU}), -1 where it did not answer. */
+  private long[] executorCpuNanos(List<ExecutorInfo> executors) throws InterruptedException {
+    List<CompletableFuture<byte[]>> asks = new ArrayList<>();
+    for (ExecutorInfo e : executors) {
+      asks.add(driver.runTask(e.id(), ReadTask.CPU));
+    }
+    long[] nanos = new long[executors.size()];
+    for (int i = 0; i < nanos.length; i++) {
+      try {
+        nanos[i] = java.nio.ByteBuffer.wrap(asks.get(i).get(60, TimeUnit.SECONDS)).getLong();
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+          | java.nio.BufferUnderflowException e) {
+        nanos[i] = -1;
+      }
+    }
+    return nanos;
+  }
+
+  /** The CPU seconds between two samples, NaN if either is unknown. */
+  static double cpuSeconds(long beforeNanos, long afterNanos) {
+    return beforeNanos < 0 || afterNanos < beforeNanos ? Double.NaN : (afterNanos - beforeNanos) / 1e9;
   }
 
   /** Bytes delivered so far, estimated from the pieces executors have announced. */
@@ -149,14 +179,16 @@ final class BroadcastRounds {
 
   /** The human summary of one round: a line and a table per executor. */
   static void printTable(PrintStream out, RoundResult r) {
-    out.printf(Locale.ROOT, "rep %d: %s to %d executors with %s in %.3f s; driver sent %s, peers sent %s; %s%n",
+    out.printf(Locale.ROOT, "rep %d: %s to %d executors with %s in %.3f s; driver sent %s, peers sent %s; "
+            + "CPU driver %.3f s, executors %.3f s; %s%n",
         r.rep(), ByteSize.format(r.sizeBytes()), r.executors(), r.factory(), r.seconds(),
-        ByteSize.format(r.driverBytesSent()), ByteSize.format(r.peerBytesSent()),
-        r.allVerified() ? "all verified" : "VERIFICATION FAILED");
-    out.printf(Locale.ROOT, "  %-9s %9s %14s %14s  %s%n", "executor", "seconds", "from driver", "from peers", "verified");
+        ByteSize.format(r.driverBytesSent()), ByteSize.format(r.peerBytesSent()), r.driverCpuSeconds(),
+        r.executorCpuSeconds(), r.allVerified() ? "all verified" : "VERIFICATION FAILED");
+    out.printf(Locale.ROOT, "  %-9s %9s %14s %14s %9s  %s%n", "executor", "seconds", "from driver", "from peers", "CPU s",
+        "verified");
     for (RoundResult.ExecutorResult e : r.perExecutor()) {
-      out.printf(Locale.ROOT, "  %-9d %9.3f %14s %14s  %s%n", e.id(), e.seconds(), ByteSize.format(e.fromDriverBytes()),
-          ByteSize.format(e.fromPeersBytes()), e.verified() ? "yes" : "NO " + e.error());
+      out.printf(Locale.ROOT, "  %-9d %9.3f %14s %14s %9.3f  %s%n", e.id(), e.seconds(), ByteSize.format(e.fromDriverBytes()),
+          ByteSize.format(e.fromPeersBytes()), e.cpuSeconds(), e.verified() ? "yes" : "NO " + e.error());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.swarmcast.cli;
 
+import io.swarmcast.bench.cluster.JavaOpts;
 import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
@@ -32,7 +33,7 @@ final class DemoCommand implements Callable<Integer> {
       DriverNode node = (DriverNode) manager.node();
       System.err.printf("driver on %s; starting %d executor processes%n", node.endpoint(), executors);
       List<String> passOn = round.extra.isEmpty() ? List.of() : List.of("--conf", String.join(",", round.extra));
-      try (LocalExecutors local = LocalExecutors.start(executors, node.endpoint(), List.of("-XX:+UseParallelGC"), passOn)) {
+      try (LocalExecutors local = LocalExecutors.start(executors, node.endpoint(), JavaOpts.fromEnvironment(), passOn)) {
         local.awaitRegistered(node, executors, 120);
         return DriverCommand.report(manager, round, round.factory.name());
       }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
  *
  * <pre>
  * reset:   &lt;u8 'R'&gt;  (collect garbage and restart the heap peak; answered with no bytes)
+ * cpu:     &lt;u8 'C'&gt;  (answered with &lt;i64 CPU nanoseconds this process used so far, -1 if unknown&gt;)
  * request: &lt;u8 version=2&gt;&lt;i32 threads&gt;&lt;8 bytes XXH64 digest&gt;&lt;i32 handle length&gt;&lt;Java-serialized Broadcast handle&gt;
  * result:  &lt;u8 verified&gt;&lt;i64 readNanos&gt;&lt;i64 verifyNanos&gt;&lt;i64 fromDriverBytes&gt;&lt;i64 fromPeersBytes&gt;&lt;i64 peakHeapBytes&gt;&lt;UTF error&gt;
  * </pre>
@@ -23,6 +24,8 @@ record ReadTask(int threads, byte[] digest, byte[] handle) {
   static final int VERSION = 2;
   /** The whole payload of a reset request. */
   static final byte[] RESET = {'R'};
+  /** The whole payload of a CPU-time request. */
+  static final byte[] CPU = {'C'};
 
   ReadTask {
     if (threads < 1 || threads > 256) {

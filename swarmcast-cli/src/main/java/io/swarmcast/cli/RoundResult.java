@@ -3,13 +3,21 @@ package io.swarmcast.cli;
 import java.util.List;
 import java.util.Locale;
 
-/** The outcome of one broadcast to every executor: timing, traffic and verdicts. Immutable. */
+/**
+ * The outcome of one broadcast to every executor: timing, traffic, CPU and verdicts. Immutable.
+ *
+ * @param driverCpuSeconds CPU the driver process used during the round (all threads, user + system), NaN if unknown
+ */
 record RoundResult(String factory, int rep, int executors, long sizeBytes, double seconds, long driverBytesSent,
-    long peerBytesSent, long driverPeakHeapBytes, List<ExecutorResult> perExecutor) {
+    long peerBytesSent, long driverPeakHeapBytes, double driverCpuSeconds, List<ExecutorResult> perExecutor) {
 
-  /** One executor's part. */
+  /**
+   * One executor's part.
+   *
+   * @param cpuSeconds CPU the executor process used during the round, NaN if unknown
+   */
   record ExecutorResult(int id, double seconds, long fromDriverBytes, long fromPeersBytes, boolean verified,
-      long peakHeapBytes, String error) {}
+      long peakHeapBytes, double cpuSeconds, String error) {}
 
   boolean allVerified() {
     return perExecutor.size() == executors && perExecutor.stream().allMatch(ExecutorResult::verified);
@@ -17,6 +25,11 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
 
   long executorPeakHeapBytes() {
     return perExecutor.stream().mapToLong(ExecutorResult::peakHeapBytes).max().orElse(0);
+  }
+
+  /** CPU of all executor processes during the round; NaN if any is unknown. */
+  double executorCpuSeconds() {
+    return perExecutor.size() == executors ? perExecutor.stream().mapToDouble(ExecutorResult::cpuSeconds).sum() : Double.NaN;
   }
 
   /** One line of JSON with the fields the README documents. */
@@ -31,6 +44,8 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
         .append(",\"peerBytesSent\":").append(peerBytesSent)
         .append(",\"driverPeakHeapBytes\":").append(driverPeakHeapBytes)
         .append(",\"executorPeakHeapBytes\":").append(executorPeakHeapBytes())
+        .append(",\"driverCpuSeconds\":").append(num(driverCpuSeconds))
+        .append(",\"executorCpuSeconds\":").append(num(executorCpuSeconds()))
         .append(",\"allVerified\":").append(allVerified())
         .append(",\"perExecutor\":[");
     for (int i = 0; i < perExecutor.size(); i++) {
@@ -40,6 +55,7 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
           .append(",\"seconds\":").append(num(e.seconds()))
           .append(",\"fromDriverBytes\":").append(e.fromDriverBytes())
           .append(",\"fromPeersBytes\":").append(e.fromPeersBytes())
+          .append(",\"cpuSeconds\":").append(num(e.cpuSeconds()))
           .append(",\"verified\":").append(e.verified());
       if (!e.error().isEmpty()) {
         sb.append(",\"error\":\"").append(escape(e.error())).append('"');
@@ -49,8 +65,9 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
     return sb.append("]}").toString();
   }
 
+  /** Four decimals; {@code null} for NaN (unknown), which JSON has no number for. */
   private static String num(double d) {
-    return String.format(Locale.ROOT, "%.4f", d);
+    return Double.isFinite(d) ? String.format(Locale.ROOT, "%.4f", d) : "null";
   }
 
   private static String escape(String s) {

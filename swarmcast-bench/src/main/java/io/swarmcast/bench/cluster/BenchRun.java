@@ -11,42 +11,64 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One bench run: a {@code swarmcast driver --json} process and N {@code swarmcast executor} processes,
- * each wrapped by its host's launcher (e.g. {@code ip netns exec NS}, or nothing on loopback). Starts
- * the executors once the driver listens, enforces a timeout, parses the driver's JSON lines, and stops
- * exactly the processes it started, by PID. {@link #close()} is idempotent and safe from a shutdown hook.
+ * each wrapped by its host's launcher (e.g. {@code ip netns exec NS}, which replaces itself with the
+ * command, or nothing on loopback). Starts the executors once the driver listens, enforces a timeout,
+ * parses the driver's JSON lines, samples every process's CPU from {@code /proc/<pid>/stat} while they
+ * run, and stops exactly the processes it started, by PID. {@link #close()} is idempotent and safe from
+ * a shutdown hook.
  */
 final class BenchRun implements AutoCloseable {
   /** Where each process runs and what address it uses. */
   record Launch(List<String> driverWrap, String driverEndpoint, List<List<String>> executorWraps,
       List<String> executorBinds) {}
 
-  /** What a run produced: the parsed rows (possibly fewer than asked for) and a failure, or null. */
-  record Outcome(List<BenchRow> rows, String failure) {}
+  /**
+   * What a run produced: the parsed rows (possibly fewer than asked for), the CPU each process used
+   * over the whole run, and a failure, or null.
+   */
+  record Outcome(List<BenchRow> rows, List<ProcessCpu> processes, String failure) {}
+
+  /**
+   * One process's CPU over the run, JVM start-up and the time between broadcasts included: its last
+   * {@code utime + stime} seen (sampled every 200 ms while the driver runs, and once after it exits).
+   *
+   * @param process {@code driver} or {@code executor-<i>}
+   * @param cpuSeconds NaN if never read (no /proc)
+   */
+  record ProcessCpu(String process, long pid, double cpuSeconds) {}
 
   private final List<String> javaCommand;
   private final Path logDir;
   private final PrintStream err;
   private final List<Process> processes = new ArrayList<>();
+  /** Per process in {@link #processes}, the most CPU ticks read so far; -1 before any. */
+  private final List<Long> cpuTicks = new ArrayList<>();
+  private final long ticksPerSecond;
 
   /**
    * @param javaCommand java, its options, {@code -cp CLASSPATH MAIN}: the subcommand follows
    * @param logDir where driver.jsonl, driver.log and executor-i.log go
+   * @param ticksPerSecond the unit of /proc's CPU times ({@link ProcStat#ticksPerSecond})
    */
-  BenchRun(List<String> javaCommand, Path logDir, PrintStream err) {
+  BenchRun(List<String> javaCommand, Path logDir, PrintStream err, long ticksPerSecond) {
     this.javaCommand = List.copyOf(javaCommand);
     this.logDir = logDir;
     this.err = err;
+    this.ticksPerSecond = ticksPerSecond;
   }
 
   /**
    * Runs the driver with {@code driverArgs} (after {@code driver --bind ... --executors N}) and the
    * executors with {@code executorArgs}, waits at most {@code timeoutSeconds} for the driver to finish.
+   *
+   * @param warmups the driver's {@code --warmup}, recorded in each row
    */
-  Outcome execute(Launch launch, List<String> driverArgs, List<String> executorArgs, long rateBits,
+  Outcome execute(Launch launch, List<String> driverArgs, List<String> executorArgs, long rateBits, int warmups,
       long timeoutSeconds) throws IOException, InterruptedException {
     Files.createDirectories(logDir);
     Path jsonl = logDir.resolve("driver.jsonl");
-    JsonLinesTail<BenchRow> driverRows = new JsonLinesTail<>(jsonl, line -> BenchRow.fromDriverJson(line, rateBits));
+    JsonLinesTail<BenchRow> driverRows = new JsonLinesTail<>(jsonl,
+        line -> BenchRow.fromDriverJson(line, rateBits, warmups));
     Path driverLog = logDir.resolve("driver.log");
     int n = launch.executorBinds().size();
     List<String> cmd = new ArrayList<>(launch.driverWrap());
@@ -80,6 +102,7 @@ final class BenchRun implements AutoCloseable {
     int reported = 0;
     long executorGoneSince = 0;
     while (driver.isAlive()) {
+      sampleCpu();
       reported = reportNew(driverRows, reported);
       for (int i = 1; i < processes.size(); i++) {
         Process p = processes.get(i);
@@ -100,6 +123,7 @@ final class BenchRun implements AutoCloseable {
       }
       driver.waitFor(200, TimeUnit.MILLISECONDS);
     }
+    sampleCpu(); // the executors, which outlive the driver by a moment
     reportNew(driverRows, reported);
     List<BenchRow> rows = driverRows.poll();
     int code = driver.exitValue();
@@ -108,7 +132,7 @@ final class BenchRun implements AutoCloseable {
       failure = "driver exited with " + code + (rows.stream().allMatch(BenchRow::allVerified) ? "" : " (not every executor verified)")
           + ":\n" + tail(driverLog);
     }
-    return new Outcome(rows, failure);
+    return new Outcome(rows, processCpu(), failure);
   }
 
   private Process start(List<String> cmd, Path out, Path errFile, boolean merge) throws IOException {
@@ -121,12 +145,41 @@ final class BenchRun implements AutoCloseable {
     Process p = pb.start();
     synchronized (processes) {
       processes.add(p);
+      cpuTicks.add(-1L);
     }
     return p;
   }
 
+  /** Reads every live process's CPU ticks; a process keeps the last figure read before it exited. */
+  private void sampleCpu() {
+    List<Process> all;
+    synchronized (processes) {
+      all = List.copyOf(processes);
+    }
+    for (int i = 0; i < all.size(); i++) {
+      java.util.OptionalLong ticks = ProcStat.cpuTicks(all.get(i).pid());
+      if (ticks.isPresent() && ticks.getAsLong() > cpuTicks.get(i)) {
+        cpuTicks.set(i, ticks.getAsLong());
+      }
+    }
+  }
+
+  /** Each started process's CPU so far: the driver first, then the executors in order. */
+  private List<ProcessCpu> processCpu() {
+    List<ProcessCpu> out = new ArrayList<>();
+    synchronized (processes) {
+      for (int i = 0; i < processes.size(); i++) {
+        long ticks = cpuTicks.get(i);
+        out.add(new ProcessCpu(i == 0 ? "driver" : "executor-" + i, processes.get(i).pid(),
+            ticks < 0 ? Double.NaN : ticks / (double) ticksPerSecond));
+      }
+    }
+    return out;
+  }
+
   private Outcome fail(JsonLinesTail<BenchRow> driverRows, String why) throws IOException {
-    return new Outcome(driverRows.poll(), why);
+    sampleCpu();
+    return new Outcome(driverRows.poll(), processCpu(), why);
   }
 
   /** Prints repetitions the driver finished since the last call; returns how many are printed now. */

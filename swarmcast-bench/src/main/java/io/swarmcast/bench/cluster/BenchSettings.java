@@ -14,14 +14,18 @@ import java.util.Objects;
  * @param rateBits each host's link rate in bit/s; with {@code loopback} only a reference, 0 for none
  * @param delayMicros one-way delay between hosts, 0 for none; must be 0 with {@code loopback}
  * @param reps broadcasts per run, at least 1
- * @param warmup unreported broadcasts each driver runs first, at least 0
+ * @param warmup unreported broadcasts each driver runs first, at least 0; with 0 (the command's default) the
+ *     first reported broadcast is the first of a freshly started cluster
  * @param warmupSizeBytes size of each warm-up broadcast; null for {@code sizeBytes}
  * @param loopback everything on 127.0.0.1, no namespaces or shaping
  * @param blockSizeBytes piece size passed to the driver, or null for its default
  * @param compress codec name passed to the driver, or null for its default
  * @param conf {@code KEY=VALUE} configuration for driver and executors
  * @param timeoutSeconds limit per run (one factory and executor count); 0 to derive it from size, rate and executors
- * @param jvmOpts options of the driver and executor JVMs; empty for {@link ClusterBench#defaultJvmOpts}
+ * @param jvmOpts options of the driver and executor JVMs; empty for {@link ClusterBench#defaultJvmOpts}: the
+ *     user's ({@link JavaOpts}) plus a heap size
+ * @param ceilingBytes with {@code loopback}, bytes of the plain TCP transfer that measures the loopback
+ *     ceiling first ({@link TcpCeiling}); 0 to skip it
  * @param mainClass the class whose {@code main} runs the {@code driver} and {@code executor} subcommands,
  *     started with this JVM's classpath
  * @param out where results.csv, summary.md, time-vs-executors.png and logs/ go
@@ -29,8 +33,8 @@ import java.util.Objects;
  */
 public record BenchSettings(List<Integer> executors, List<String> factories, long sizeBytes, long rateBits,
     long delayMicros, int reps, int warmup, Long warmupSizeBytes, boolean loopback, Long blockSizeBytes,
-    String compress, List<String> conf, long timeoutSeconds, List<String> jvmOpts, String mainClass, Path out,
-    String commandLine) {
+    String compress, List<String> conf, long timeoutSeconds, List<String> jvmOpts, long ceilingBytes,
+    String mainClass, Path out, String commandLine) {
 
   public BenchSettings {
     executors = List.copyOf(executors);
@@ -50,6 +54,9 @@ public record BenchSettings(List<Integer> executors, List<String> factories, lon
     }
     if (reps < 1 || warmup < 0) {
       throw new IllegalArgumentException("reps < 1 or warmup < 0: " + reps + ", " + warmup);
+    }
+    if (ceilingBytes < 0) {
+      throw new IllegalArgumentException("ceilingBytes < 0: " + ceilingBytes);
     }
     if (loopback && delayMicros != 0) {
       throw new IllegalArgumentException("a delay needs the emulated network, not loopback: " + delayMicros + " us");

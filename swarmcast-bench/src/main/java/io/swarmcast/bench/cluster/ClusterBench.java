@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -18,18 +21,30 @@ import java.util.stream.Collectors;
  * network namespace per host, links shaped with tc, see {@link NetnsPlan}) or on loopback. Each run
  * starts a real driver and real executors as separate JVMs ({@link BenchRun}) through the command line
  * named by {@link BenchSettings#mainClass()}, so the engine drives that command by its arguments and its
- * {@code --json} output only. Writes results.csv after every run, then summary.md and
- * time-vs-executors.png. Stops every process it started and removes every namespace it made, on
- * failure and on Ctrl-C too (a shutdown hook). One sweep per {@link #run} call; not thread-safe.
+ * {@code --json} output only. The processes get the JVM options a user's {@code swarmcast} processes get
+ * ({@link JavaOpts}) and a heap size, nothing else, unless {@code --jvm-opt} says otherwise. On loopback
+ * it first measures the plain TCP ceiling ({@link TcpCeiling}). Writes results.csv and processes.csv
+ * after every run, then summary.md and time-vs-executors.png. Stops every process it started and
+ * removes every namespace it made, on failure and on Ctrl-C too (a shutdown hook). One sweep per
+ * {@link #run} call; not thread-safe.
  */
 public final class ClusterBench {
   /** The largest executor count of one run: the emulated cluster's /24 has room for 250 executors. */
   public static final int MAX_EXECUTORS = NetnsPlan.MAX_EXECUTORS;
 
+  /** Repetitions of the loopback ceiling's transfer. */
+  static final int CEILING_REPS = 3;
+
   private final BenchSettings settings;
+  /** The options of every driver and executor JVM: {@code --jvm-opt}, or the user's plus a heap size. */
+  private final List<String> jvmOpts;
+  private final long ticksPerSecond = ProcStat.ticksPerSecond();
 
   public ClusterBench(BenchSettings settings) {
     this.settings = settings;
+    this.jvmOpts = settings.jvmOpts().isEmpty()
+        ? defaultJvmOpts(JavaOpts.fromEnvironment(), settings.sizeBytes())
+        : settings.jvmOpts();
   }
 
   /**
@@ -59,21 +74,36 @@ public final class ClusterBench {
     List<Integer> counts = List.copyOf(new LinkedHashSet<>(settings.executors()));
     List<String> facs = List.copyOf(new LinkedHashSet<>(settings.factories()));
     List<BenchRow> rows = new ArrayList<>();
+    List<String> processLines = new ArrayList<>(List.of("factory,executors,process,pid,cpuSeconds"));
+    Map<String, Double> runCpu = new HashMap<>();
     List<String> failures = new ArrayList<>();
     int total = counts.size() * facs.size();
     int index = 0;
+    err.println("JVM options of every driver and executor: " + String.join(" ", jvmOpts));
+    CeilingRun.Result ceiling = null;
     try {
+      if (settings.loopback() && settings.ceilingBytes() > 0) {
+        ceiling = measureCeiling(dir, err, failures);
+      }
       for (String factory : facs) {
         for (int n : counts) {
           index++;
           err.printf("[%d/%d] %s x %d executor%s, rep 1..%d%n", index, total, factory, n, n == 1 ? "" : "s",
               settings.reps());
-          String failure = runOne(active, prefix, factory, n, err, rows);
+          List<BenchRun.ProcessCpu> cpu = new ArrayList<>();
+          String failure = runOne(active, prefix, factory, n, err, rows, cpu);
           if (failure != null) {
             failures.add(factory + " x " + n + ": " + failure);
             err.println("      FAILED: " + failure);
           }
+          for (BenchRun.ProcessCpu p : cpu) {
+            processLines.add(String.join(",", factory, Integer.toString(n), p.process(), Long.toString(p.pid()),
+                Double.isNaN(p.cpuSeconds()) ? "" : String.format(Locale.ROOT, "%.2f", p.cpuSeconds())));
+          }
+          runCpu.put(BenchSummary.key(factory, n), cpu.isEmpty() ? Double.NaN
+              : cpu.stream().mapToDouble(BenchRun.ProcessCpu::cpuSeconds).sum());
           Files.writeString(dir.resolve("results.csv"), csv(rows));
+          Files.writeString(dir.resolve("processes.csv"), String.join("\n", processLines) + "\n");
         }
       }
     } finally {
@@ -85,9 +115,10 @@ public final class ClusterBench {
       }
     }
 
-    List<BenchSummary.Group> groups = BenchSummary.groups(rows);
+    List<BenchSummary.Group> groups = BenchSummary.groups(rows, runCpu);
     BenchSummary.Setup setup = new BenchSummary.Setup(settings.commandLine(), settings.loopback(),
-        settings.sizeBytes(), settings.rateBits(), settings.delayMicros(), failures);
+        settings.sizeBytes(), settings.rateBits(), settings.delayMicros(), jvmOpts, settings.warmup(), ceiling,
+        failures);
     Files.writeString(dir.resolve("summary.md"), BenchSummary.markdown(setup, groups));
     try {
       BenchChart.write(dir.resolve("time-vs-executors.png"), groups, setup);
@@ -96,27 +127,54 @@ public final class ClusterBench {
       err.println("swarmcast bench: could not draw the chart: " + e);
     }
     out.print(BenchSummary.table(groups));
-    err.printf("results in %s (results.csv, summary.md, time-vs-executors.png, logs/)%s%n", dir,
+    if (ceiling != null && groups.stream().anyMatch(g -> g.executors() == 1)) {
+      out.printf(Locale.ROOT, "%nloopback TCP ceiling: %.0f MiB/s%n", ceiling.medianMiBps());
+      out.print(BenchSummary.ceilingTable(groups, ceiling));
+    }
+    err.printf("results in %s (results.csv, processes.csv, %ssummary.md, time-vs-executors.png, logs/)%s%n", dir,
+        ceiling != null ? "ceiling.csv, " : "",
         failures.isEmpty() ? "" : "; " + failures.size() + " run(s) failed, see summary.md");
     return failures.isEmpty() ? 0 : 1;
   }
 
   /**
-   * The default JVM options of bench processes for values of {@code size} bytes. Up to 17 JVMs share
-   * two cores here: C2 compilation and parallel GC threads of each would compete with the data path of
-   * all (measured: 16 executors went from 1.49x to 1.26x of size / bandwidth). On real hosts, with a
-   * core or more per executor, the JVM defaults are right.
+   * The default JVM options of bench processes for values of {@code size} bytes: exactly what a user's
+   * {@code swarmcast driver} and {@code swarmcast executor} get from the wrapper ({@code userOpts}, see
+   * {@link JavaOpts}), then a heap of max(512 MiB, 3 x size + 256 MiB) — the one thing the bench sets,
+   * so that 17 JVMs on one machine neither run out of heap nor each take a quarter of its memory. Last,
+   * so it wins over a heap size in {@code userOpts}. Nothing else: no pre-touched heap, no C1-only JIT,
+   * no serial collector, since a user has none of these (issue 12).
    */
-  static List<String> defaultJvmOpts(long size) {
+  static List<String> defaultJvmOpts(List<String> userOpts, long size) {
     long heapMiB = Math.max(512, (3 * size >> 20) + 256);
-    return List.of("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-XX:+AlwaysPreTouch",
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
+    List<String> opts = new ArrayList<>(userOpts);
+    opts.addAll(List.of("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m"));
+    return List.copyOf(opts);
+  }
+
+  /** The loopback ceiling, written to ceiling.csv; null (and a failure noted) if it could not be measured. */
+  private CeilingRun.Result measureCeiling(Path dir, PrintStream err, List<String> failures)
+      throws IOException, InterruptedException {
+    err.printf("[ceiling] plain TCP over 127.0.0.1, %d x %s%n", CEILING_REPS,
+        io.swarmcast.conf.ByteSize.format(settings.ceilingBytes()));
+    try {
+      CeilingRun.Result r = CeilingRun.measure(javaCommand(null), settings.ceilingBytes(), CEILING_REPS,
+          dir.resolve("logs"));
+      Files.writeString(dir.resolve("ceiling.csv"), r.csv());
+      err.printf(Locale.ROOT, "      %.0f MiB/s (median)%n", r.medianMiBps());
+      return r;
+    } catch (IOException e) {
+      failures.add("loopback ceiling: " + e.getMessage());
+      err.println("      FAILED: " + e.getMessage());
+      return null;
+    }
   }
 
   /** One (factory, executors) run; adds its rows and returns a failure or null. */
   private String runOne(BenchCleanup active, String prefix, String factory, int n, PrintStream err,
-      List<BenchRow> rows) throws InterruptedException {
-    BenchRun run = new BenchRun(javaCommand(), settings.out().resolve("logs").resolve(factory + "-" + n), err);
+      List<BenchRow> rows, List<BenchRun.ProcessCpu> cpu) throws InterruptedException {
+    BenchRun run = new BenchRun(javaCommand(settings.mainClass()), settings.out().resolve("logs").resolve(factory + "-" + n),
+        err, ticksPerSecond);
     try {
       BenchRun.Launch launch;
       synchronized (active) {
@@ -137,8 +195,9 @@ public final class ClusterBench {
         active.run = run;
       }
       BenchRun.Outcome outcome = run.execute(launch, driverArgs(factory), executorArgs(), settings.rateBits(),
-          timeout(n));
+          settings.warmup(), timeout(n));
       rows.addAll(outcome.rows());
+      cpu.addAll(outcome.processes());
       if (outcome.failure() != null) {
         run.kill();
         return outcome.failure();
@@ -181,15 +240,17 @@ public final class ClusterBench {
     return settings.conf().isEmpty() ? List.of() : List.of("--conf", String.join(",", settings.conf()));
   }
 
-  /** java, options, this JVM's classpath, the main class: the subcommand follows. */
-  private List<String> javaCommand() {
+  /** java, options, this JVM's classpath, then {@code mainClass} unless null: the arguments follow. */
+  private List<String> javaCommand(String mainClass) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(settings.jvmOpts().isEmpty() ? defaultJvmOpts(settings.sizeBytes()) : settings.jvmOpts());
+    cmd.addAll(jvmOpts);
     cmd.add("-cp");
     cmd.add(List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
         .map(p -> Path.of(p).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator)));
-    cmd.add(settings.mainClass());
+    if (mainClass != null) {
+      cmd.add(mainClass);
+    }
     return cmd;
   }
 

@@ -11,62 +11,96 @@ import org.junit.jupiter.api.Timeout;
 class BenchRowTest {
   private static final String JSON = "{\"factory\":\"torrent\",\"rep\":2,\"executors\":4,\"sizeBytes\":16777216,"
       + "\"seconds\":2.6844,\"driverBytesSent\":16778629,\"peerBytesSent\":50335887,\"driverPeakHeapBytes\":55030648,"
-      + "\"executorPeakHeapBytes\":58668832,\"allVerified\":true,\"perExecutor\":[{\"id\":1,\"seconds\":1.9000,"
-      + "\"fromDriverBytes\":4194304,\"fromPeersBytes\":12582912,\"verified\":true}]}";
+      + "\"executorPeakHeapBytes\":58668832,\"driverCpuSeconds\":0.5000,\"executorCpuSeconds\":1.5000,"
+      + "\"allVerified\":true,\"perExecutor\":[{\"id\":1,\"seconds\":1.9000,"
+      + "\"fromDriverBytes\":4194304,\"fromPeersBytes\":12582912,\"cpuSeconds\":0.3750,\"verified\":true}]}";
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void headerHasExactlyTheDocumentedColumns() {
-    assertThat(BenchRow.CSV_HEADER).isEqualTo("factory,executors,sizeBytes,rateMbit,rep,seconds,lowerBoundSeconds,"
-        + "ratio,driverBytesSent,peerBytesSent,driverPeakHeapBytes,executorPeakHeapBytes");
+    assertThat(BenchRow.CSV_HEADER).isEqualTo("factory,executors,sizeBytes,rateMbit,rep,clusterBroadcast,seconds,"
+        + "lowerBoundSeconds,ratio,driverBytesSent,peerBytesSent,driverPeakHeapBytes,executorPeakHeapBytes,"
+        + "driverCpuSeconds,cpuSeconds,cpuSecondsPerGiB");
   }
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void parsesTheDriversJsonLine() {
-    BenchRow r = BenchRow.fromDriverJson(JSON, 100_000_000);
-    assertThat(r).isEqualTo(new BenchRow("torrent", 4, 16_777_216, 100_000_000, 2, 2.6844, 16_778_629,
-        50_335_887, 55_030_648, 58_668_832, true));
+    BenchRow r = BenchRow.fromDriverJson(JSON, 100_000_000, 0);
+    assertThat(r).isEqualTo(new BenchRow("torrent", 4, 16_777_216, 100_000_000, 2, 0, 2.6844, 16_778_629,
+        50_335_887, 55_030_648, 58_668_832, 0.5, 1.5, true));
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void cpuIsUnknownWhenTheDriverSaysNullOrNothing() {
+    BenchRow nulls = BenchRow.fromDriverJson(JSON.replace("1.5000", "null"), 0, 0);
+    assertThat(nulls.driverCpuSeconds()).isEqualTo(0.5);
+    assertThat(nulls.executorCpuSeconds()).isNaN();
+    assertThat(nulls.toCsv()).endsWith(",0.5000,,");
+    BenchRow old = BenchRow.fromDriverJson(JSON.replace("\"driverCpuSeconds\":0.5000,\"executorCpuSeconds\":1.5000,", ""),
+        0, 0);
+    assertThat(old.cpuSeconds()).isNaN();
+    assertThat(old.toCsv().split(",", -1)).hasSize(BenchRow.COLUMNS.size());
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void cpuPerGiBCountsEveryExecutorsCopy() {
+    BenchRow r = BenchRow.fromDriverJson(JSON, 0, 0);
+    // 2.0 CPU seconds for 16 MiB to 4 executors = 1/16 GiB delivered: 32 s per GiB.
+    assertThat(r.cpuSeconds()).isEqualTo(2.0);
+    assertThat(r.cpuSecondsPerGiB()).isEqualTo(32.0);
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void warmUpsShiftTheBroadcastsNumberInItsCluster() {
+    assertThat(BenchRow.fromDriverJson(JSON, 0, 0).clusterBroadcast()).isEqualTo(2);
+    assertThat(BenchRow.fromDriverJson(JSON, 0, 2).clusterBroadcast()).isEqualTo(4);
+    assertThat(BenchRow.fromDriverJson(JSON.replace("\"rep\":2", "\"rep\":1"), 0, 0).clusterBroadcast()).isEqualTo(1);
   }
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void perExecutorFieldsDoNotStandInForTopLevelOnes() {
     String noTopLevelSeconds = JSON.replace("\"seconds\":2.6844,", "");
-    assertThatThrownBy(() -> BenchRow.fromDriverJson(noTopLevelSeconds, 0)).hasMessageContaining("no field 'seconds'");
+    assertThatThrownBy(() -> BenchRow.fromDriverJson(noTopLevelSeconds, 0, 0)).hasMessageContaining("no field 'seconds'");
   }
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void refusesWhatIsNotJson() {
-    assertThatThrownBy(() -> BenchRow.fromDriverJson("driver listening on 10.77.0.1:7077", 0))
+    assertThatThrownBy(() -> BenchRow.fromDriverJson("driver listening on 10.77.0.1:7077", 0, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a JSON object");
-    assertThatThrownBy(() -> BenchRow.fromDriverJson(JSON.replace("2.6844", "fast"), 0))
+    assertThatThrownBy(() -> BenchRow.fromDriverJson(JSON.replace("2.6844", "fast"), 0, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("malformed number");
   }
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void formatsACsvRowWithLowerBoundAndRatio() {
-    BenchRow r = BenchRow.fromDriverJson(JSON, 100_000_000);
+    BenchRow r = BenchRow.fromDriverJson(JSON, 100_000_000, 0);
     // 16 MiB * 8 / 100e6 bit/s = 1.34217728 s; 2.6844 / 1.34217728 = 2.00003...
     assertThat(r.lowerBoundSeconds()).isCloseTo(1.34217728, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(r.toCsv()).isEqualTo("torrent,4,16777216,100,2,2.6844,1.3422,2.0000,16778629,50335887,55030648,58668832");
+    assertThat(r.toCsv()).isEqualTo("torrent,4,16777216,100,2,2,2.6844,1.3422,2.0000,16778629,50335887,55030648,58668832,"
+        + "0.5000,2.0000,32.0000");
     assertThat(r.toCsv().split(",", -1)).hasSize(BenchRow.COLUMNS.size());
   }
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void withoutARateLowerBoundAndRatioAreZero() {
-    BenchRow r = BenchRow.fromDriverJson(JSON, 0);
-    assertThat(r.toCsv()).isEqualTo("torrent,4,16777216,0,2,2.6844,0.0000,0.0000,16778629,50335887,55030648,58668832");
+    BenchRow r = BenchRow.fromDriverJson(JSON, 0, 0);
+    assertThat(r.toCsv()).isEqualTo("torrent,4,16777216,0,2,2,2.6844,0.0000,0.0000,16778629,50335887,55030648,58668832,"
+        + "0.5000,2.0000,32.0000");
   }
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void fractionalRatesKeepTheirDecimals() {
-    BenchRow r = new BenchRow("direct", 1, 1_000_000, 500_000, 1, 20.0, 1, 0, 0, 0, true);
-    assertThat(r.toCsv()).startsWith("direct,1,1000000,0.5,1,20.0000,16.0000,1.2500,");
-    assertThat(List.of(r.toCsv().split(","))).hasSize(12);
+    BenchRow r = new BenchRow("direct", 1, 1_000_000, 500_000, 1, 0, 20.0, 1, 0, 0, 0, 1.0, 2.0, true);
+    assertThat(r.toCsv()).startsWith("direct,1,1000000,0.5,1,1,20.0000,16.0000,1.2500,");
+    assertThat(List.of(r.toCsv().split(","))).hasSize(16);
   }
 }

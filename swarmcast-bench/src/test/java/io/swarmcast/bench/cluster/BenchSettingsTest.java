@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 class BenchSettingsTest {
   private static BenchSettings settings(List<Integer> executors, boolean loopback, long delayMicros) {
     return new BenchSettings(executors, List.of("torrent"), 1 << 20, 100_000_000, delayMicros, 3, 2, null,
-        loopback, null, null, List.of(), 0, List.of(), "io.example.Main", Path.of("out"), "swarmcast bench");
+        loopback, null, null, List.of(), 0, List.of(), 0, "io.example.Main", Path.of("out"), "swarmcast bench");
   }
 
   @Test
@@ -41,8 +41,10 @@ class BenchSettingsTest {
   }
 
   @Test
-  void defaultJvmHeapHoldsThreeCopiesOfTheValue() {
-    assertThat(ClusterBench.defaultJvmOpts(64L << 20)).contains("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
-    assertThat(ClusterBench.defaultJvmOpts(512L << 20)).contains("-Xms1792m", "-Xmx1792m");
+  void defaultJvmOptionsAreTheUsersPlusAHeapThatHoldsThreeCopiesOfTheValue() {
+    assertThat(ClusterBench.defaultJvmOpts(JavaOpts.DEFAULT, 64L << 20))
+        .containsExactly("-XX:+UseParallelGC", "-Xms512m", "-Xmx512m");
+    assertThat(ClusterBench.defaultJvmOpts(List.of("-XX:+UseG1GC", "-Xmx2g"), 512L << 20))
+        .as("the bench's heap comes last, so it wins").containsExactly("-XX:+UseG1GC", "-Xmx2g", "-Xms1792m", "-Xmx1792m");
   }
 }

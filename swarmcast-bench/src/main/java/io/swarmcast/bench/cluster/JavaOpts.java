@@ -1,0 +1,36 @@
+package io.swarmcast.bench.cluster;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JVM options a user's {@code swarmcast} processes get: what the {@code ./swarmcast} wrapper passes
+ * to {@code java}, namely {@code $SWARMCAST_JAVA_OPTS} if set and not empty, else {@link #DEFAULT} (the
+ * wrapper's {@code ${SWARMCAST_JAVA_OPTS:-...}}; a test keeps the two in step). The wrapper exports the
+ * options it used, so a bench or demo started through it hands its child JVMs exactly the same ones.
+ * Stateless, thread-safe.
+ */
+public final class JavaOpts {
+  /** The environment variable the wrapper reads. */
+  public static final String ENV = "SWARMCAST_JAVA_OPTS";
+
+  /** The wrapper's options when {@link #ENV} is unset or empty. */
+  public static final List<String> DEFAULT = List.of("-XX:+UseParallelGC");
+
+  private JavaOpts() {}
+
+  /** The options a user's process gets in {@code env}: {@link #ENV} split at whitespace, or {@link #DEFAULT}. */
+  public static List<String> of(Map<String, String> env) {
+    String value = env.get(ENV);
+    if (value == null || value.isBlank()) {
+      return DEFAULT;
+    }
+    return Arrays.stream(value.strip().split("\\s+")).toList();
+  }
+
+  /** The options of this process's environment. */
+  public static List<String> fromEnvironment() {
+    return of(System.getenv());
+  }
+}
