@@ -77,4 +77,37 @@ class PieceDataOwnershipTest {
       channel.finishAndReleaseAll();
     }
   }
+
+  /**
+   * A piece framed across many read buffers is copied into its own buffer without passing through
+   * the heap: a composite asked for one NIO buffer of itself copies every byte into a new array.
+   */
+  @Test
+  void decodingAPieceSpreadOverReadBuffersAllocatesAlmostNothingOnTheHeap() {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long self = Thread.currentThread().getId();
+    int pieceBytes = 4 << 20;
+    for (int round = 0; round < 3; round++) { // the first rounds load classes, which allocates
+      io.netty.buffer.CompositeByteBuf frame = io.netty.buffer.ByteBufAllocator.DEFAULT.compositeDirectBuffer(Integer.MAX_VALUE);
+      ByteBuf header = io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(25);
+      header.writeByte(MessageType.PIECE_DATA.id()).writeLong(1).writeLong(2).writeInt(3).writeInt(pieceBytes);
+      frame.addComponent(true, header);
+      for (int off = 0; off < pieceBytes; off += 64 << 10) {
+        frame.addComponent(true, io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(64 << 10).writeZero(64 << 10));
+      }
+      ByteBuf slice = frame.retainedSlice(); // as the framer hands it on
+      frame.release();
+
+      long before = threads.getThreadAllocatedBytes(self);
+      PieceData p = (PieceData) MessageDecoder.decode(slice);
+      long allocated = threads.getThreadAllocatedBytes(self) - before;
+
+      slice.release();
+      assertThat(p.data().readableBytes()).isEqualTo(pieceBytes);
+      p.release();
+      if (round == 2) {
+        assertThat(allocated).as("heap bytes allocated to decode a 4 MiB piece").isLessThan(256 << 10);
+      }
+    }
+  }
 }
