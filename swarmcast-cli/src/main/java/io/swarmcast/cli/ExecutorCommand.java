@@ -10,10 +10,13 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code swarmcast executor}: join a driver, fetch and serve pieces until the driver goes away. */
+/** {@code swarmcast executor}: join a driver (waiting for it if need be), fetch and serve pieces, and rejoin after a driver restart, until stopped. */
 @Command(name = "executor", mixinStandardHelpOptions = true,
-    description = {"Join a driver and serve until it goes away or this process is stopped.",
-        "Reads the broadcasts the driver asks for, stores their pieces and serves them to other executors."})
+    description = {"Join a driver and serve until this process is stopped.",
+        "Reads the broadcasts the driver asks for, stores their pieces and serves them to other executors.",
+        "Keeps trying while the driver cannot be reached (started later, restarting), logging every 10 s;",
+        "when the driver goes away it drops that driver's pieces and waits for a driver at the same address again.",
+        "--conf swarmcast.executor.joinTimeout=30s gives up after that long instead, with exit status 1."})
 final class ExecutorCommand implements Callable<Integer> {
   @Option(names = "--driver", required = true, paramLabel = "HOST:PORT", description = "The driver to join.")
   String driver;
@@ -34,7 +37,9 @@ final class ExecutorCommand implements Callable<Integer> {
         .set(SwarmConf.DRIVER_HOST, d.host())
         .set(SwarmConf.DRIVER_PORT, Integer.toString(d.port()))
         .set(SwarmConf.EXECUTOR_HOST, bind)
-        .set(SwarmConf.EXECUTOR_PORT, Integer.toString(port));
+        .set(SwarmConf.EXECUTOR_PORT, Integer.toString(port))
+        // A fleet's executors may start before their driver, or outlive a restart of it: wait for it.
+        .set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, "forever");
     RoundOptions.applyConf(conf, extra);
     BroadcastManager manager = new BroadcastManager(false, conf, new SecurityManager(conf));
     ExecutorNode node = (ExecutorNode) manager.node();
@@ -42,10 +47,8 @@ final class ExecutorCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(stop::countDown, "swarmcast-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    node.driverLost().thenRun(stop::countDown);
     System.err.printf("executor %d serving on %s, joined driver %s%n", node.executorId(), node.endpoint(), d);
     stop.await();
-    System.err.printf("executor %d: driver %s gone; stopping%n", node.executorId(), d);
     manager.stop();
     return 0;
   }

@@ -69,8 +69,8 @@ class SwarmcastCliTest {
 
   @Test
   void executorThatCannotReachItsDriverFailsClearly() {
-    assertThat(SwarmcastCli.run("executor", "--driver", "127.0.0.1:1", "--conf", "swarmcast.network.timeout=2s")).isEqualTo(1);
-    assertThat(stderr()).contains("cannot register with driver 127.0.0.1:1");
+    assertThat(SwarmcastCli.run("executor", "--driver", "127.0.0.1:1", "--conf", "swarmcast.executor.joinTimeout=1s")).isEqualTo(1);
+    assertThat(stderr()).contains("could not join driver 127.0.0.1:1 within 1 s").contains("attempts)");
   }
 
   @Test

@@ -69,9 +69,20 @@ public abstract class Broadcast<T> implements Serializable {
     doDestroy(blocking);
   }
 
-  /** False once destroyed. */
+  /**
+   * False once destroyed: through this handle, or anywhere, once this JVM's node has heard of it (an
+   * executor holding a handle shipped before the destroy learns it with the removal).
+   */
   public final boolean isValid() {
-    return valid;
+    return valid && destroyedElsewhereAt() == null;
+  }
+
+  /**
+   * Where this broadcast was destroyed through another handle, if this JVM's node has heard of it;
+   * null if not. The default knows of no other handle.
+   */
+  protected String destroyedElsewhereAt() {
+    return null;
   }
 
   /** Where this handle was destroyed, or "" if it was not (through this handle). */
@@ -92,6 +103,10 @@ public abstract class Broadcast<T> implements Serializable {
   protected final void assertValid() {
     if (!valid) {
       throw new BroadcastException("Attempted to use " + this + " after it was destroyed (" + destroySite + ")");
+    }
+    String elsewhere = destroyedElsewhereAt();
+    if (elsewhere != null) {
+      throw new BroadcastException("Attempted to use " + this + " after it was destroyed (" + elsewhere + ")");
     }
   }
 

@@ -105,6 +105,25 @@ public final class BroadcastManager implements AutoCloseable {
     factory().unbroadcast(id, removeFromDriver, blocking);
   }
 
+  /**
+   * On the driver: waits until at least {@code n} executors have joined, so a first broadcast reaches
+   * a known fleet (executors may start before or after the driver: they keep trying to join).
+   *
+   * @throws BroadcastException naming how many joined, if fewer did within {@code timeout}; or if
+   *     this is not the driver
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public void awaitExecutors(int n, java.time.Duration timeout) throws InterruptedException {
+    if (!(node instanceof DriverNode driver)) {
+      throw new BroadcastException("awaitExecutors is for the driver; this BroadcastManager is an executor's");
+    }
+    try {
+      driver.awaitExecutors(n, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new BroadcastException(e.getMessage(), e);
+    }
+  }
+
   /** This process's node: its endpoint, block manager and (on the driver) tracker. */
   public SwarmNode node() {
     return node;

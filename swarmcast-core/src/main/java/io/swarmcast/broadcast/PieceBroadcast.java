@@ -30,6 +30,8 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PieceBroadcast.class);
 
   private final Endpoint driver;
+  /** Which run of the driver made this handle: finds this JVM's node of that driver (see NodeRegistry). */
+  private final long driverIncarnation;
   private final PieceLayout layout;
   private final boolean isLocal;
   /** The driver's own value; not shipped. */
@@ -39,6 +41,7 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
   PieceBroadcast(long id, SwarmNode node, PieceLayout layout, boolean isLocal, T driverValue) {
     super(id);
     this.driver = node.driverEndpoint();
+    this.driverIncarnation = node.driverIncarnation();
     this.node = node;
     this.layout = layout;
     this.isLocal = isLocal;
@@ -135,15 +138,25 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
 
   private SwarmNode node() {
     SwarmNode n = node;
-    if (n == null) {
+    // The node an executor had may since have joined a restarted driver: then this handle's is gone.
+    if (n == null || n.driverIncarnation() != driverIncarnation) {
       try {
-        n = NodeRegistry.lookup(driver);
+        n = NodeRegistry.lookup(driverIncarnation, driver);
       } catch (NodeException e) {
         throw new BroadcastException(e.getMessage(), e);
       }
       node = n;
     }
     return n;
+  }
+
+  @Override
+  protected String destroyedElsewhereAt() {
+    try {
+      return node().destroyedAt(id());
+    } catch (BroadcastException noNode) {
+      return null; // nothing here has heard of a destroy
+    }
   }
 
   @Override
@@ -183,8 +196,8 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
 
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
-    if (driver == null || layout == null || layout.checksums() == null) {
-      throw new java.io.InvalidObjectException("broadcast handle is missing its driver or layout");
+    if (driver == null || layout == null || layout.checksums() == null || driverIncarnation == 0) {
+      throw new java.io.InvalidObjectException("broadcast handle is missing its driver, its driver's incarnation or its layout");
     }
   }
 }

@@ -92,6 +92,13 @@ public final class ConfKey<T> {
         "positive", doc);
   }
 
+  /** A positive duration, or {@code forever} (a duration of {@link java.time.temporal.ChronoUnit#FOREVER}). */
+  static ConfKey<Duration> durationOrForever(String name, String def, String doc) {
+    return new ConfKey<>(name, def, s -> s.trim().equalsIgnoreCase("forever")
+        ? java.time.temporal.ChronoUnit.FOREVER.getDuration() : parseDuration(name, s),
+        d -> !d.isNegative() && !d.isZero(), "positive, or forever", doc);
+  }
+
   static ConfKey<Boolean> bool(String name, boolean def, String doc) {
     return new ConfKey<>(name, Boolean.toString(def), s -> switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "true", "yes", "1" -> true;
@@ -109,12 +116,14 @@ public final class ConfKey<T> {
         return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
       } else if (t.endsWith("m")) {
         return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else if (t.endsWith("h")) {
+        return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
       }
       Long.parseLong(t);
       // A bare number was read as milliseconds, so "30" meant 30 ms where a user meant 30 s: say which.
-      throw new ConfigException(name + ": '" + s + "' has no unit; write " + t + "ms, " + t + "s or " + t + "m");
+      throw new ConfigException(name + ": '" + s + "' has no unit; write " + t + "ms, " + t + "s, " + t + "m or " + t + "h");
     } catch (NumberFormatException e) {
-      throw new ConfigException(name + ": '" + s + "' is not a duration (e.g. 500ms, 30s, 2m)");
+      throw new ConfigException(name + ": '" + s + "' is not a duration (e.g. 500ms, 30s, 2m, 1h)");
     }
   }
 

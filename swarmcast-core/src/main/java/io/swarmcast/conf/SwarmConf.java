@@ -32,11 +32,19 @@ public final class SwarmConf {
   public static final ConfKey<String> SERIALIZER = ConfKey.choice("swarmcast.serializer", "java", List.of("java", "kryo"),
       "Serializer for broadcast values: `java` (java.io.Serializable) or `kryo`.");
   public static final ConfKey<String> DRIVER_HOST = ConfKey.string("swarmcast.driver.host", "127.0.0.1",
-      "On the driver: address to bind and advertise. On an executor: the driver to join.");
+      "On the driver: the address it advertises, and binds unless driver.bindHost is set; `0.0.0.0` binds every interface and advertises this host's first non-loopback address (or fails saying so). On an executor: the driver to join (a name or an address: handles find their node by the driver's incarnation, not by this string).");
+  public static final ConfKey<String> DRIVER_BIND_HOST = ConfKey.string("swarmcast.driver.bindHost", "",
+      "On the driver: the address to listen on, if not driver.host (e.g. `0.0.0.0` behind a NAT that executors reach by another name).");
   public static final ConfKey<Integer> DRIVER_PORT = ConfKey.integer("swarmcast.driver.port", 0, 0, 65535,
       "Driver port; 0 on the driver picks a free one (read it back from the node).");
   public static final ConfKey<String> EXECUTOR_HOST = ConfKey.string("swarmcast.executor.host", "127.0.0.1",
-      "Address an executor binds its block server to and advertises to peers.");
+      "The address an executor advertises to peers, and binds its block server to unless executor.bindHost is set; `0.0.0.0` as for driver.host.");
+  public static final ConfKey<String> EXECUTOR_BIND_HOST = ConfKey.string("swarmcast.executor.bindHost", "",
+      "The address an executor's block server listens on, if not executor.host.");
+  public static final ConfKey<Duration> EXECUTOR_JOIN_TIMEOUT = ConfKey.durationOrForever("swarmcast.executor.joinTimeout", "60s",
+      "How long an executor keeps trying to join its driver (capped exponential back-off, 100 ms to 5 s) before it fails naming the driver and the last reason; `forever` never gives up (what `swarmcast executor` uses). A driver that refuses the executor is not retried.");
+  public static final ConfKey<Boolean> EXECUTOR_REJOIN = ConfKey.bool("swarmcast.executor.rejoin", true,
+      "When the driver goes away, an executor drops that driver's blocks and waits for a driver at the same address again, so a long-lived fleet survives driver restarts; handles of the old driver then fail naming it. false: the executor stays driverless.");
   public static final ConfKey<Integer> EXECUTOR_PORT = ConfKey.integer("swarmcast.executor.port", 0, 0, 65535,
       "Executor block-server port; 0 picks a free one.");
   public static final ConfKey<Integer> FETCH_MAX_IN_FLIGHT = ConfKey.integer("swarmcast.fetch.maxInFlight", 16, 1, 1024,
@@ -68,7 +76,8 @@ public final class SwarmConf {
 
   private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, MIN_BLOCK_SIZE,
       PIECES_PER_EXECUTOR, COMPRESS, SERIALIZER,
-      DRIVER_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_PORT, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
+      DRIVER_HOST, DRIVER_BIND_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_BIND_HOST, EXECUTOR_PORT, EXECUTOR_JOIN_TIMEOUT,
+      EXECUTOR_REJOIN, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
       FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, DRIVER_SPARE_COPIES, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,
       NETWORK_TIMEOUT, MAX_FRAME_SIZE, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE);
 

@@ -51,25 +51,38 @@ public final class DriverNode extends SwarmNode {
   private final long spareCopyBytes;
   private final TransportServer server;
   private final Endpoint endpoint;
+  private final long incarnation = newIncarnation();
 
-  private DriverNode(SwarmConf conf, TransportContext transport, String host) throws IOException {
+  private DriverNode(SwarmConf conf, TransportContext transport) throws IOException {
     // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh pieces.
     super(conf, transport, new BlockManager(new MemoryPieceStore()), Integer.MAX_VALUE);
     this.tracker = new Tracker(this::sendNotice);
     this.applicationRequests = new ApplicationRequests(transport.timeout());
     this.spareCopyBytes = conf.get(SwarmConf.DRIVER_SPARE_COPIES);
     Handler handler = new Handler();
-    this.server = transport.listen(host, conf.get(SwarmConf.DRIVER_PORT), handler, handler);
-    this.endpoint = new Endpoint(host, server.port());
+    String host = conf.get(SwarmConf.DRIVER_HOST);
+    String advertised = Addresses.advertise(host, SwarmConf.DRIVER_HOST.name());
+    this.server = transport.listen(Addresses.bind(conf.get(SwarmConf.DRIVER_BIND_HOST), host), conf.get(SwarmConf.DRIVER_PORT),
+        handler, handler);
+    this.endpoint = new Endpoint(advertised, server.port());
+  }
+
+  /** A random, non-zero incarnation id: 0 means "no driver" on the wire. */
+  private static long newIncarnation() {
+    long id;
+    do {
+      id = new java.security.SecureRandom().nextLong();
+    } while (id == 0);
+    return id;
   }
 
   /** Starts a driver listening on {@code swarmcast.driver.host:port} and registers it in this JVM. */
   public static DriverNode start(SwarmConf conf, SecurityManager security) throws IOException {
     TransportContext transport = new TransportContext(conf, security, "driver");
     try {
-      DriverNode node = new DriverNode(conf, transport, conf.get(SwarmConf.DRIVER_HOST));
-      NodeRegistry.register(node);
-      LOG.info("driver listening on {}", node.endpoint);
+      DriverNode node = new DriverNode(conf, transport);
+      NodeRegistry.register(node, node.incarnation);
+      LOG.info("driver listening on {} (incarnation {})", node.endpoint, Long.toHexString(node.incarnation));
       return node;
     } catch (IOException | RuntimeException e) {
       transport.close();
@@ -101,6 +114,16 @@ public final class DriverNode extends SwarmNode {
 
   public Tracker tracker() {
     return tracker;
+  }
+
+  @Override
+  public long driverIncarnation() {
+    return incarnation;
+  }
+
+  @Override
+  public String destroyedAt(long broadcastId) {
+    return tracker.destroyedAt(broadcastId);
   }
 
   /** Waits until {@code n} executors have registered; throws {@link TimeoutException} naming how many did. */
@@ -156,7 +179,9 @@ public final class DriverNode extends SwarmNode {
       if (c != null) {
         targets.add(e);
         connections.add(c);
-        acks.add(c.request(id -> new RemoveBroadcast(id, broadcastId), Ack.class));
+        // A destroy names its site, so the executor's own handles turn invalid and say where.
+        String destroyedAt = removeFromDriver ? (site.isEmpty() ? "destroyed on the driver" : site) : "";
+        acks.add(c.request(id -> new RemoveBroadcast(id, broadcastId, destroyedAt), Ack.class));
       }
     }
     if (removeFromDriver) {
@@ -210,7 +235,7 @@ public final class DriverNode extends SwarmNode {
 
   @Override
   public void close() {
-    NodeRegistry.unregister(this);
+    NodeRegistry.unregister(this, incarnation);
     server.close();
     transport.close();
     applicationRequests.close();
@@ -234,6 +259,11 @@ public final class DriverNode extends SwarmNode {
     @Override
     public void admitPeer(Connection from, int nodeId) throws HandshakeException {
       throw new HandshakeException("the driver takes RegisterExecutor, not Hello");
+    }
+
+    @Override
+    public long driverIncarnation() {
+      return incarnation;
     }
 
     @Override

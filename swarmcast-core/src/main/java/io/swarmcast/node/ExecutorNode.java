@@ -59,25 +59,34 @@ public final class ExecutorNode extends SwarmNode {
   private final ApplicationRequests applicationRequests;
   private final SecureRandom random = new SecureRandom();
   private final FetchLimits limits;
+  /** Guards joining and losing the driver against each other and against close. */
+  private final Object membership = new Object();
+  private final DestroyedBroadcasts destroyed = new DestroyedBroadcasts();
   private volatile Connection driver;
   private volatile int executorId;
+  private volatile long driverIncarnation;
+  private volatile boolean closed;
 
   private ExecutorNode(SwarmConf conf, TransportContext transport) throws IOException {
     super(conf, transport, new BlockManager(new MemoryPieceStore()), conf.get(SwarmConf.UPLOAD_MAX_WAITING));
     this.driverEndpoint = new Endpoint(conf.get(SwarmConf.DRIVER_HOST), conf.get(SwarmConf.DRIVER_PORT));
     String host = conf.get(SwarmConf.EXECUTOR_HOST);
-    this.server = transport.listen(host, conf.get(SwarmConf.EXECUTOR_PORT), handler, handler);
-    this.endpoint = new Endpoint(host, server.port());
-    // Asked per connection: the id the greeting carries is known only once registered.
-    this.peers = new ConnectionPool(transport, () -> Greeting.hello(executorId), handler);
+    String advertised = Addresses.advertise(host, SwarmConf.EXECUTOR_HOST.name());
+    this.server = transport.listen(Addresses.bind(conf.get(SwarmConf.EXECUTOR_BIND_HOST), host),
+        conf.get(SwarmConf.EXECUTOR_PORT), handler, handler);
+    this.endpoint = new Endpoint(advertised, server.port());
+    // Asked per connection: the id and incarnation the greeting carries are known only once joined.
+    this.peers = new ConnectionPool(transport, () -> Greeting.hello(executorId, driverIncarnation), handler);
     this.limits = new FetchLimits(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT), conf.get(SwarmConf.FETCH_MAX_PER_PEER),
         conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER), conf.get(SwarmConf.FETCH_MAX_BAD_PIECES));
     this.applicationRequests = new ApplicationRequests(transport.timeout());
   }
 
   /**
-   * Starts an executor: listens on {@code swarmcast.executor.host:port}, registers with the driver at
-   * {@code swarmcast.driver.host:port}, and registers itself in this JVM's {@link NodeRegistry}.
+   * Starts an executor: listens on {@code swarmcast.executor.host:port}, joins the driver at
+   * {@code swarmcast.driver.host:port} (retrying while it cannot be reached, up to
+   * {@code swarmcast.executor.joinTimeout}), and registers itself in this JVM's {@link NodeRegistry}.
+   * With {@code swarmcast.executor.rejoin}, it joins again whenever its driver goes away.
    */
   public static ExecutorNode start(SwarmConf conf, SecurityManager security) throws IOException {
     if (conf.get(SwarmConf.DRIVER_PORT) == 0) {
@@ -87,8 +96,8 @@ public final class ExecutorNode extends SwarmNode {
     ExecutorNode node = null;
     try {
       node = new ExecutorNode(conf, transport);
-      node.register();
-      NodeRegistry.register(node);
+      node.joined(DriverJoin.join(transport, node.driverEndpoint, node.greeting(), node.handler,
+          conf.get(SwarmConf.EXECUTOR_JOIN_TIMEOUT), () -> false));
       return node;
     } catch (IOException | RuntimeException e) {
       if (node != null) {
@@ -97,26 +106,76 @@ public final class ExecutorNode extends SwarmNode {
         transport.close();
       }
       throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      node.closeQuietly();
+      throw new IOException("interrupted while joining driver " + node.driverEndpoint);
     }
   }
 
-  private void register() throws IOException {
-    long timeout = transport.timeout().toMillis();
-    try {
-      // The handshake is the registration: the connection comes back once the driver gave us an id.
-      // Whatever the driver sends after that (a removal, a task) reaches the handler as the driver's.
-      Connection c = transport.connect(driverEndpoint.host(), driverEndpoint.port(),
-          Greeting.register(endpoint.host(), endpoint.port()), handler).get(timeout, TimeUnit.MILLISECONDS);
+  private Greeting greeting() {
+    return Greeting.register(endpoint.host(), endpoint.port());
+  }
+
+  /**
+   * The driver took us: it may send (a removal, a task) as soon as the handshake is done, and that
+   * reaches the handler as the driver's. From now on handles of its incarnation find this node.
+   */
+  private void joined(Connection c) {
+    synchronized (membership) {
+      if (closed) {
+        c.close();
+        return;
+      }
       this.driver = c;
       this.executorId = c.localNodeId();
-      LOG.info("executor {} registered with driver {}, serving on {}", executorId, driverEndpoint, endpoint);
-    } catch (ExecutionException e) {
-      throw new IOException("cannot register with driver " + driverEndpoint + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new IOException("driver " + driverEndpoint + " did not answer registration within " + timeout + " ms");
+      this.driverIncarnation = c.driverIncarnation();
+      NodeRegistry.register(this, driverIncarnation);
+    }
+    LOG.info("executor {} joined driver {} (incarnation {}), serving on {}", executorId, driverEndpoint,
+        Long.toHexString(driverIncarnation), endpoint);
+    c.closeFuture().thenRun(() -> lost(c));
+  }
+
+  /**
+   * The driver went away: its broadcasts die with it (a restarted driver's ids mean other values), so
+   * fetches stop, blocks are dropped and peers of that driver are let go; then, with rejoin, wait for a
+   * driver at the same address again, on a thread of its own.
+   */
+  private void lost(Connection c) {
+    int dropped;
+    synchronized (membership) {
+      if (closed || driver != c) {
+        return;
+      }
+      NodeRegistry.unregister(this, driverIncarnation);
+      fetchers.values().forEach(f -> f.cancel(new NodeException("the driver " + driverEndpoint + " went away")));
+      fetchers.clear();
+      dropped = blocks.clear();
+      destroyed.clear();
+      peers.close();
+      driverIncarnation = 0;
+    }
+    boolean rejoin = conf.get(SwarmConf.EXECUTOR_REJOIN);
+    LOG.warn("executor {}: driver {} went away; dropped {} pieces{}", executorId, driverEndpoint, dropped,
+        rejoin ? "; waiting for a driver there again" : "");
+    if (rejoin) {
+      Thread t = new Thread(this::rejoin, "swarmcast-rejoin");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  private void rejoin() {
+    try {
+      joined(DriverJoin.join(transport, driverEndpoint, greeting(), handler,
+          java.time.temporal.ChronoUnit.FOREVER.getDuration(), () -> closed));
+    } catch (IOException e) {
+      if (!closed) {
+        LOG.error("executor {}: stopped trying to rejoin driver {}: {}", executorId, driverEndpoint, e.getMessage());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while registering with " + driverEndpoint);
     }
   }
 
@@ -135,9 +194,19 @@ public final class ExecutorNode extends SwarmNode {
     return endpoint;
   }
 
-  /** The id the driver gave this executor. */
+  /** The id the driver gave this executor (a new one each time it joins). */
   public int executorId() {
     return executorId;
+  }
+
+  @Override
+  public long driverIncarnation() {
+    return driverIncarnation;
+  }
+
+  @Override
+  public String destroyedAt(long broadcastId) {
+    return destroyed.site(broadcastId);
   }
 
   /** Installs the handler for the driver's {@link RunTask} requests (see {@link ApplicationRequests}). */
@@ -145,13 +214,18 @@ public final class ExecutorNode extends SwarmNode {
     applicationRequests.setHandler(handler);
   }
 
-  /** Completes when the connection to the driver is lost. */
+  /** Completes when the connection to the current driver is lost (with rejoin, the node then waits for another). */
   public CompletableFuture<Void> driverLost() {
     return driver.closeFuture();
   }
 
   @Override
   public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, FetchMode mode) {
+    Connection driver = this.driver;
+    if (driver == null || !driver.isActive() || driverIncarnation == 0) {
+      return CompletableFuture.failedFuture(new NodeException("executor is not joined to driver " + driverEndpoint
+          + " (it went away; " + (conf.get(SwarmConf.EXECUTOR_REJOIN) ? "waiting for it to come back)" : "rejoin is off)")));
+    }
     FetchScheduler scheduler = new FetchScheduler(checksums.length, blocks.piecesHeld(broadcastId, checksums.length),
         FetchStrategy.of(mode), FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random), System::nanoTime);
     SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, scheduler, blocks, driver, peers, stats);
@@ -186,7 +260,10 @@ public final class ExecutorNode extends SwarmNode {
 
   @Override
   public void close() {
-    NodeRegistry.unregister(this);
+    synchronized (membership) {
+      closed = true;
+      NodeRegistry.unregister(this, driverIncarnation);
+    }
     fetchers.values().forEach(f -> f.cancel(new NodeException("executor node closed")));
     applicationRequests.close();
     peers.close();
@@ -215,6 +292,14 @@ public final class ExecutorNode extends SwarmNode {
       if (nodeId <= 0) {
         throw new HandshakeException("executor id " + nodeId + " is not one the driver gives");
       }
+      if (driverIncarnation == 0) {
+        throw new HandshakeException("this executor has no driver at the moment");
+      }
+    }
+
+    @Override
+    public long driverIncarnation() {
+      return driverIncarnation;
     }
 
     @Override
@@ -230,6 +315,9 @@ public final class ExecutorNode extends SwarmNode {
     @Override
     public void removeBroadcast(Connection from, RemoveBroadcast r) {
       if (fromDriver(from, r)) {
+        if (r.isDestroy()) {
+          destroyed.add(r.broadcastId(), r.destroyedAt());
+        }
         removeLocally(r.broadcastId());
         from.send(new Ack(r.requestId()));
       }
@@ -268,7 +356,7 @@ public final class ExecutorNode extends SwarmNode {
 
     @Override
     public void onClosed(Connection connection) {
-      // Peers come and go; the driver's loss is reported by driverLost().
+      // Peers come and go; the driver's loss is watched from joined().
     }
 
     /** True if {@code m} came from the driver; refuses it otherwise. */

@@ -48,6 +48,18 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
   public abstract Endpoint endpoint();
 
   /**
+   * The incarnation of the driver this node belongs to (for the driver, its own): a random 64-bit
+   * value picked when the driver started, which every handle carries. 0 while an executor has no driver.
+   */
+  public abstract long driverIncarnation();
+
+  /**
+   * Where broadcast {@code broadcastId} was destroyed, if this node has learned that it was; null if it
+   * has not. Handles consult it, so {@code isValid()} is false on every node that heard of a destroy.
+   */
+  public abstract String destroyedAt(long broadcastId);
+
+  /**
    * Makes sure every piece of a broadcast is in this node's block manager, fetching what is missing.
    * Completes at once on the driver, which holds every piece of its broadcasts.
    */

@@ -3,11 +3,19 @@ package io.swarmcast.protocol;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Executor to executor, first message on a peer connection: who is asking, in which protocol.
- * <pre>hello: &lt;i64 requestId&gt;&lt;i32 protocolVersion&gt;&lt;i32 nodeId&gt;</pre>
+ * Executor to executor, first message on a peer connection: who is asking, in which protocol, and of
+ * which driver incarnation (peers of another driver, or of a previous run of this one, are refused;
+ * 0 claims none, for tools).
+ * <pre>hello: &lt;i64 requestId&gt;&lt;i32 protocolVersion&gt;&lt;i32 nodeId&gt;&lt;i64 driverIncarnation&gt;</pre>
  * Answered by {@link Ack} or {@link Failure}.
  */
-public record Hello(long requestId, int protocolVersion, int nodeId) implements Message.Opening, Message.Request {
+public record Hello(long requestId, int protocolVersion, int nodeId, long driverIncarnation)
+    implements Message.Opening, Message.Request {
+  /** A hello that claims no driver incarnation. */
+  public Hello(long requestId, int protocolVersion, int nodeId) {
+    this(requestId, protocolVersion, nodeId, 0);
+  }
+
   @Override
   public MessageType type() {
     return MessageType.HELLO;
@@ -15,15 +23,15 @@ public record Hello(long requestId, int protocolVersion, int nodeId) implements 
 
   @Override
   public int encodedLength() {
-    return 16;
+    return 24;
   }
 
   @Override
   public void encode(ByteBuf out) {
-    out.writeLong(requestId).writeInt(protocolVersion).writeInt(nodeId);
+    out.writeLong(requestId).writeInt(protocolVersion).writeInt(nodeId).writeLong(driverIncarnation);
   }
 
   public static Hello decode(ByteBuf in) {
-    return new Hello(in.readLong(), in.readInt(), in.readInt());
+    return new Hello(in.readLong(), in.readInt(), in.readInt(), in.readLong());
   }
 }

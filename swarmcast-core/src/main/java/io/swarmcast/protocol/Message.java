@@ -29,7 +29,7 @@ import io.netty.buffer.ByteBuf;
 public sealed interface Message permits Message.Opening, Message.Response, Message.Inbound {
 
   /** The protocol version spoken by this build; exchanged in {@link RegisterExecutor} and {@link Hello}. */
-  int PROTOCOL_VERSION = 1;
+  int PROTOCOL_VERSION = 2;
 
   MessageType type();
 

@@ -141,6 +141,12 @@ public final class BlockManager implements AutoCloseable {
     return store.removeBroadcast(broadcastId);
   }
 
+  /** Drops every value and every piece (the driver they belong to is gone); returns how many pieces were dropped. */
+  public int clear() {
+    values.clear();
+    return store.clear();
+  }
+
   public long bytesStored() {
     return store.bytesStored();
   }

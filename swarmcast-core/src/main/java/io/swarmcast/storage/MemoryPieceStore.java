@@ -57,9 +57,16 @@ public final class MemoryPieceStore implements PieceStore {
   }
 
   @Override
-  public synchronized void close() {
+  public synchronized int clear() {
+    int n = 0;
     for (Long id : pieces.keySet().toArray(new Long[0])) {
-      removeBroadcast(id);
+      n += removeBroadcast(id);
     }
+    return n;
+  }
+
+  @Override
+  public synchronized void close() {
+    clear();
   }
 }

@@ -22,6 +22,9 @@ public interface PieceStore extends AutoCloseable {
   /** Drops every piece of the broadcast; returns how many were dropped. */
   int removeBroadcast(long broadcastId);
 
+  /** Drops every piece of every broadcast; returns how many were dropped. The store stays usable. */
+  int clear();
+
   /** Bytes held over all broadcasts. */
   long bytesStored();
 

@@ -111,6 +111,11 @@ public final class Tracker {
     }
   }
 
+  /** Where the broadcast was destroyed, if it was (and is still remembered); null otherwise. */
+  public synchronized String destroyedAt(long broadcastId) {
+    return destroyed.get(broadcastId);
+  }
+
   /** The broadcast is gone everywhere; later requests are told where it was destroyed. */
   public synchronized void destroyed(long broadcastId, String site) {
     ledgers.remove(broadcastId);

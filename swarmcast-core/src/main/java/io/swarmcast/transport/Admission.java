@@ -19,4 +19,11 @@ public interface Admission {
 
   /** Another executor, claiming id {@code nodeId}, opens a peer connection; throws to refuse. */
   void admitPeer(Connection from, int nodeId) throws HandshakeException;
+
+  /**
+   * The incarnation of the driver this node belongs to: sent to registering executors, and required
+   * of greeting peers (the transport refuses a peer that names another). 0 while an executor has not
+   * joined a driver, and for tools that check nothing.
+   */
+  long driverIncarnation();
 }

@@ -41,10 +41,10 @@ final class ClientHandshake extends HandshakeHandler {
       refuse(ctx, "sent " + message.type() + " before answering the handshake", null);
     } else if (greeting.accepted().isInstance(answer)) {
       established(ctx, greeting.remoteRole(), greeting.remoteRole() == RemoteRole.DRIVER ? 0 : -1,
-          greeting.localNodeId(answer));
+          greeting.localNodeId(answer), greeting.driverIncarnation(answer));
       result.complete(connection);
     } else if (answer instanceof Failure f) {
-      refuse(ctx, f.message(), null);
+      refuse(ctx, f.message(), null, true);
     } else {
       refuse(ctx, "answered " + message.type() + " where " + greeting.accepted().getSimpleName() + " completes the handshake", null);
     }

@@ -53,6 +53,7 @@ public final class Connection {
   private volatile RemoteRole remoteRole;
   private volatile int remoteNodeId = -1;
   private volatile int localNodeId = -1;
+  private volatile long driverIncarnation;
 
   Connection(Channel channel, Duration timeout) {
     this.channel = channel;
@@ -217,14 +218,23 @@ public final class Connection {
     return localNodeId;
   }
 
+  /**
+   * The incarnation of the driver the handshake was about: the driver's own on a registration, the
+   * one a peer claimed (or this side sent) on a peer connection; 0 if none was named.
+   */
+  public long driverIncarnation() {
+    return driverIncarnation;
+  }
+
   /** Whether the handshake completed: only then does the node's handler see this connection. */
   boolean isEstablished() {
     return remoteRole != null;
   }
 
-  void established(RemoteRole role, int remoteId, int localId) {
+  void established(RemoteRole role, int remoteId, int localId, long driverIncarnation) {
     this.remoteNodeId = remoteId;
     this.localNodeId = localId;
+    this.driverIncarnation = driverIncarnation;
     this.remoteRole = role; // last: volatile, publishes the ids with it
   }
 

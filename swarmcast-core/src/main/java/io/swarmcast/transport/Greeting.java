@@ -18,9 +18,14 @@ public sealed interface Greeting {
     return new Register(host, port);
   }
 
-  /** Executor {@code nodeId} opening a peer connection. */
+  /** Executor {@code nodeId} of the driver incarnation {@code driverIncarnation} opening a peer connection. */
+  static Greeting hello(int nodeId, long driverIncarnation) {
+    return new PeerHello(nodeId, driverIncarnation);
+  }
+
+  /** A peer greeting that names no driver incarnation (for tools; a node of a driver refuses it). */
   static Greeting hello(int nodeId) {
-    return new PeerHello(nodeId);
+    return new PeerHello(nodeId, 0);
   }
 
   /** The opening request, with the transport's request id. */
@@ -34,6 +39,9 @@ public sealed interface Greeting {
 
   /** The id this side has on the connection, from the accepted answer. */
   int localNodeId(Message.Response accepted);
+
+  /** The driver incarnation the connection is about, from the accepted answer or the greeting. */
+  long driverIncarnation(Message.Response accepted);
 
   /** See {@link #register}. */
   record Register(String host, int port) implements Greeting {
@@ -56,13 +64,23 @@ public sealed interface Greeting {
     public int localNodeId(Message.Response accepted) {
       return ((ExecutorRegistered) accepted).executorId();
     }
+
+    @Override
+    public long driverIncarnation(Message.Response accepted) {
+      return ((ExecutorRegistered) accepted).driverIncarnation();
+    }
   }
 
   /** See {@link #hello}. */
-  record PeerHello(int nodeId) implements Greeting {
+  record PeerHello(int nodeId, long incarnation) implements Greeting {
     @Override
     public Message.Opening opening(long requestId) {
-      return new Hello(requestId, Message.PROTOCOL_VERSION, nodeId);
+      return new Hello(requestId, Message.PROTOCOL_VERSION, nodeId, incarnation);
+    }
+
+    @Override
+    public long driverIncarnation(Message.Response accepted) {
+      return incarnation;
     }
 
     @Override

@@ -90,10 +90,11 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
    * The handshake is done: the node's handler takes the connection from here. The frame limit is
    * raised only now, so that before it nobody unknown can make this node buffer a large frame.
    */
-  final void established(ChannelHandlerContext ctx, RemoteRole role, int remoteNodeId, int localNodeId) {
+  final void established(ChannelHandlerContext ctx, RemoteRole role, int remoteNodeId, int localNodeId,
+      long driverIncarnation) {
     finished = true;
     timer.cancel(false);
-    connection.established(role, remoteNodeId, localNodeId);
+    connection.established(role, remoteNodeId, localNodeId, driverIncarnation);
     ChannelPipeline p = ctx.pipeline();
     // Leave before the framer is replaced: the old framer hands the bytes it holds to the new one at
     // once, and the frames in them are the node's.
@@ -103,6 +104,11 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   /** Ends the handshake and the connection, sending {@code reply} first if there is one; logs {@code why} once. */
   final void refuse(ChannelHandlerContext ctx, String why, Message reply) {
+    refuse(ctx, why, reply, false);
+  }
+
+  /** As {@link #refuse(ChannelHandlerContext, String, Message)}; {@code refusedByRemote}: the other side said no. */
+  final void refuse(ChannelHandlerContext ctx, String why, Message reply, boolean refusedByRemote) {
     if (finished) {
       return;
     }
@@ -111,7 +117,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
       timer.cancel(false);
     }
     LOG.warn("closing {}: {}", connection.remoteAddress(), why);
-    failed(new HandshakeException("handshake with " + connection.remoteAddress() + " failed: " + why));
+    failed(new HandshakeException("handshake with " + connection.remoteAddress() + " failed: " + why, refusedByRemote));
     if (reply != null && ctx.channel().isActive()) {
       ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
     } else {

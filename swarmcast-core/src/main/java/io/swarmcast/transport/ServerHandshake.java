@@ -51,13 +51,20 @@ final class ServerHandshake extends HandshakeHandler {
     try {
       if (opening instanceof RegisterExecutor r) {
         int executorId = admission.admitExecutor(connection, r.host(), r.port());
-        ctx.writeAndFlush(new ExecutorRegistered(id, executorId));
-        established(ctx, RemoteRole.EXECUTOR, executorId, 0);
+        long incarnation = admission.driverIncarnation();
+        ctx.writeAndFlush(new ExecutorRegistered(id, executorId, incarnation));
+        established(ctx, RemoteRole.EXECUTOR, executorId, 0, incarnation);
       } else {
         Hello h = (Hello) opening; // Opening permits these two
         admission.admitPeer(connection, h.nodeId());
+        long mine = admission.driverIncarnation();
+        if (mine != 0 && h.driverIncarnation() != mine) {
+          // A peer of another driver, or of this driver's previous run: its pieces are not ours.
+          throw new HandshakeException("executor " + h.nodeId() + " belongs to driver incarnation "
+              + Long.toHexString(h.driverIncarnation()) + ", this node to " + Long.toHexString(mine));
+        }
         ctx.writeAndFlush(new Ack(id));
-        established(ctx, RemoteRole.PEER, h.nodeId(), -1);
+        established(ctx, RemoteRole.PEER, h.nodeId(), -1, h.driverIncarnation());
       }
     } catch (HandshakeException e) {
       refuse(ctx, e.getMessage(), new Failure(id, e.getMessage()));

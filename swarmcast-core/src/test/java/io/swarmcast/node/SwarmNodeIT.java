@@ -165,8 +165,8 @@ class SwarmNodeIT {
   void anExecutorRefusesWhatAPeerMayNotAskOfIt() throws Exception {
     try (BroadcastManager executor = startExecutor();
         TransportContext transport = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "peer")) {
-      Connection peer = transport.connect("127.0.0.1", executor.node().endpoint().port(), Greeting.hello(99),
-          TestHandlers.forAll((from, m) -> { })).get(5, TimeUnit.SECONDS);
+      Connection peer = transport.connect("127.0.0.1", executor.node().endpoint().port(),
+          Greeting.hello(99, executor.node().driverIncarnation()), TestHandlers.forAll((from, m) -> { })).get(5, TimeUnit.SECONDS);
       assertThatThrownBy(() -> peer.request(id -> new io.swarmcast.protocol.RemoveBroadcast(id, 1)).get(5, TimeUnit.SECONDS))
           .hasMessageContaining("from the driver only");
       assertThatThrownBy(() -> peer.request(id -> new io.swarmcast.protocol.GetLocations(id, 1)).get(5, TimeUnit.SECONDS))
@@ -177,6 +177,23 @@ class SwarmNodeIT {
       assertThatThrownBy(() -> transport.connect("127.0.0.1", executor.node().endpoint().port(),
           Greeting.register("127.0.0.1", 1), TestHandlers.forAll((from, m) -> { })).get(5, TimeUnit.SECONDS))
           .hasMessageContaining("executors take Hello, not RegisterExecutor");
+    }
+  }
+
+  /** A peer of another driver, or of this driver's previous run, is refused at the handshake, naming both incarnations. */
+  @Test
+  void anExecutorRefusesPeersOfAnotherDriverIncarnation() throws Exception {
+    try (BroadcastManager executor = startExecutor();
+        TransportContext transport = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "stranger")) {
+      long mine = executor.node().driverIncarnation();
+      assertThat(mine).isEqualTo(driver.driverIncarnation()).isNotZero();
+      for (long other : new long[] {0, mine + 1}) {
+        assertThatThrownBy(() -> transport.connect("127.0.0.1", executor.node().endpoint().port(), Greeting.hello(7, other),
+            TestHandlers.forAll((from, m) -> { })).get(5, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(HandshakeException.class)
+            .hasMessageContaining("belongs to driver incarnation " + Long.toHexString(other))
+            .hasMessageContaining(Long.toHexString(mine));
+      }
     }
   }
 

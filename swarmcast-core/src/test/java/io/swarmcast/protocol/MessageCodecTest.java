@@ -50,8 +50,8 @@ class MessageCodecTest {
   static List<Message> samples() {
     return List.of(
         new RegisterExecutor(1, Message.PROTOCOL_VERSION, "exec-7.cluster.example", 40001),
-        new ExecutorRegistered(2, 7),
-        new Hello(3, Message.PROTOCOL_VERSION, 42),
+        new ExecutorRegistered(2, 7, 0x5eed_cafe_f00d_1234L),
+        new Hello(3, Message.PROTOCOL_VERSION, 42, -77L),
         new Ack(Long.MAX_VALUE),
         new Busy(42),
         new Failure(5, "Broadcast(9) was destroyed (Main.run(Main.java:12)) — ünïcödé 日本"),
@@ -65,7 +65,7 @@ class MessageCodecTest {
         new FetchPiece(8, 99, 4),
         new FetchAnyPiece(9, 99, true, 20, bits(1, 2, 19)),
         new PieceData(10, 99, 5, Unpooled.wrappedBuffer(random(3000, 10))),
-        new RemoveBroadcast(11, -99),
+        new RemoveBroadcast(11, -99, "Main.run(Main.java:12)"),
         new RunTask(12, random(500, 12)),
         new TaskResult(Long.MIN_VALUE, "result".getBytes(StandardCharsets.UTF_8)));
   }
@@ -487,8 +487,26 @@ class MessageCodecTest {
 
   @Test
   void aZeroExecutorIdOnTheWireIsRejected() {
-    assertRejected(frame(MessageType.EXECUTOR_REGISTERED.id(), Unpooled.buffer().writeLong(1).writeInt(0)),
+    assertRejected(frame(MessageType.EXECUTOR_REGISTERED.id(), Unpooled.buffer().writeLong(1).writeInt(0).writeLong(5)),
         "executor id");
+  }
+
+  @Test
+  void anUnpersistIsARemovalWithoutASiteAndADestroyNamesItsSite() {
+    RemoveBroadcast unpersist = new RemoveBroadcast(13, 99);
+    RemoveBroadcast destroy = new RemoveBroadcast(14, 99, "Main.run(Main.java:12)");
+    assertThat(unpersist.isDestroy()).isFalse();
+    assertThat(destroy.isDestroy()).isTrue();
+    for (RemoveBroadcast r : List.of(unpersist, destroy)) {
+      io.netty.buffer.ByteBuf body = Unpooled.buffer();
+      body.writeByte(r.type().id());
+      r.encode(body);
+      try {
+        assertThat(MessageDecoder.decode(body)).isEqualTo(r);
+      } finally {
+        body.release();
+      }
+    }
   }
 
   @Test
@@ -531,7 +549,7 @@ class MessageCodecTest {
     assertThatThrownBy(() -> new Have(1, 0, 1, "h", 65536)).isInstanceOf(ProtocolException.class);
     assertThatThrownBy(() -> new RegisterExecutor(1, 1, "h", -1)).isInstanceOf(ProtocolException.class);
     assertThatThrownBy(() -> new Locations.Holder(1, "h", 70000, new BitSet())).isInstanceOf(ProtocolException.class);
-    assertThatThrownBy(() -> new ExecutorRegistered(1, 0)).isInstanceOf(ProtocolException.class);
+    assertThatThrownBy(() -> new ExecutorRegistered(1, 0, 5)).isInstanceOf(ProtocolException.class);
     assertThatThrownBy(() -> new Locations(1, 1, -1, List.of())).isInstanceOf(ProtocolException.class);
     assertThatThrownBy(() -> new Locations(1, 1, Wire.MAX_PIECES + 1, List.of())).isInstanceOf(ProtocolException.class);
     List<Locations.Holder> tooMany = new ArrayList<>();

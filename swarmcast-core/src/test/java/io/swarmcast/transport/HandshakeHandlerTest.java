@@ -60,6 +60,11 @@ class HandshakeHandlerTest {
     public void admitPeer(Connection from, int nodeId) throws HandshakeException {
       throw new HandshakeException("no peers here");
     }
+
+    @Override
+    public long driverIncarnation() {
+      return 0;
+    }
   };
 
   private EmbeddedChannel pipeline(java.util.function.Function<Connection, HandshakeHandler> handshake) throws Exception {
@@ -162,7 +167,7 @@ class HandshakeHandlerTest {
   void anAdmittedConnectionReachesTheNodeWithTheFullFrameLimit() throws Exception {
     byte[] big = new byte[100_000]; // far over the handshake's limit, in the same read as the opening
     server().writeInbound(wire(new RegisterExecutor(3, Message.PROTOCOL_VERSION, "10.0.0.1", 7000), new RunTask(9, big)));
-    assertThat(written()).isEqualTo(new ExecutorRegistered(3, 7));
+    assertThat(written()).isEqualTo(new ExecutorRegistered(3, 7, 0));
     assertThat(admitted).containsExactly("executor 10.0.0.1:7000");
     assertThat(delivered).singleElement().isInstanceOfSatisfying(RunTask.class,
         t -> assertThat(t.payload()).hasSize(big.length));
@@ -183,7 +188,7 @@ class HandshakeHandlerTest {
     assertThat(opening.protocolVersion()).isEqualTo(Message.PROTOCOL_VERSION);
     assertThat(result).isNotDone();
 
-    channel.writeInbound(wire(new ExecutorRegistered(opening.requestId(), 12), new Have(1, 0, 3, "10.0.0.3", 7002)));
+    channel.writeInbound(wire(new ExecutorRegistered(opening.requestId(), 12, 0), new Have(1, 0, 3, "10.0.0.3", 7002)));
     assertThat(result.get()).isSameAs(connection);
     assertThat(connection.localNodeId()).isEqualTo(12);
     assertThat(connection.remoteRole()).isEqualTo(RemoteRole.DRIVER);

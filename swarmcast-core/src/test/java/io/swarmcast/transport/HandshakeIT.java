@@ -52,6 +52,11 @@ class HandshakeIT {
         }
         accepted.set(from);
       }
+
+      @Override
+      public long driverIncarnation() {
+        return 0;
+      }
     };
     server = transport.listen("127.0.0.1", 0, admission, TestHandlers.forAll((from, m) -> received.add(m)));
   }

@@ -73,6 +73,11 @@ public final class TestHandlers {
 
       @Override
       public void admitPeer(Connection from, int nodeId) {}
+
+      @Override
+      public long driverIncarnation() {
+        return 0;
+      }
     };
   }
 }

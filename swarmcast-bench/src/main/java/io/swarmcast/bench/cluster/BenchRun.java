@@ -109,7 +109,7 @@ final class BenchRun implements AutoCloseable {
         if (p.isAlive()) {
           continue;
         }
-        // Executors leave when the driver closes; give a driver that is just exiting a few seconds.
+        // An executor that exits while the driver runs has failed; give a driver that is just exiting a few seconds.
         executorGoneSince = executorGoneSince == 0 ? System.nanoTime() : executorGoneSince;
         if (System.nanoTime() - executorGoneSince > TimeUnit.SECONDS.toNanos(10) && driver.isAlive()) {
           Path log = logDir.resolve("executor-" + i + ".log");
@@ -207,7 +207,10 @@ final class BenchRun implements AutoCloseable {
     }
   }
 
-  /** Lets the executors leave on their own (they stop when the driver goes), then stops what is left, by PID. */
+  /**
+   * Lets the driver finish on its own (it exits after its last round), then stops the executors, by
+   * PID: they outlive their driver and would wait for the next one, as a fleet's do.
+   */
   @Override
   public void close() {
     List<Process> all;
@@ -215,12 +218,8 @@ final class BenchRun implements AutoCloseable {
       all = List.copyOf(processes);
     }
     try {
-      long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      for (Process p : all) {
-        long left = graceEnd - System.nanoTime();
-        if (left > 0) {
-          p.waitFor(left, TimeUnit.NANOSECONDS);
-        }
+      if (!all.isEmpty()) {
+        all.get(0).waitFor(10, TimeUnit.SECONDS); // the driver is started first
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,0 +1,212 @@
+package io.swarmcast.node;
+
+import static io.swarmcast.TestData.random;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.broadcast.BroadcastException;
+import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.security.SecurityManager;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * An executor's membership of a cluster over real sockets on 127.0.0.1: joining a driver that starts
+ * later, giving up after the join timeout, rejoining a restarted driver without mixing its broadcasts
+ * with the old one's, finding its node whatever name the driver was reached by, and learning of
+ * destroys.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MembershipIT {
+  private final List<BroadcastManager> started = new ArrayList<>();
+
+  @AfterEach
+  void stopAll() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      started.get(i).stop();
+    }
+  }
+
+  private BroadcastManager driver(int port, String host) {
+    return track(new BroadcastManager(true, new SwarmConf().set(SwarmConf.DRIVER_HOST, host)
+        .set(SwarmConf.DRIVER_PORT, Integer.toString(port)).set(SwarmConf.COMPRESS, "none"), SecurityManager.insecure()));
+  }
+
+  private BroadcastManager executor(int port, String driverHost, String joinTimeout) {
+    return track(new BroadcastManager(false, new SwarmConf().set(SwarmConf.DRIVER_HOST, driverHost)
+        .set(SwarmConf.DRIVER_PORT, Integer.toString(port)).set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, joinTimeout),
+        SecurityManager.insecure()));
+  }
+
+  private synchronized BroadcastManager track(BroadcastManager m) {
+    started.add(m);
+    return m;
+  }
+
+  @Test
+  void anExecutorStartedBeforeItsDriverJoinsOnceTheDriverListens() throws Exception {
+    int port = freePort();
+    CompletableFuture<BroadcastManager> executor = CompletableFuture.supplyAsync(() -> executor(port, "127.0.0.1", "30s"));
+    Thread.sleep(2_000); // the executor has tried, and failed, several times by now
+    assertThat(executor).isNotDone();
+
+    BroadcastManager driver = driver(port, "127.0.0.1");
+    BroadcastManager joined = executor.get(20, TimeUnit.SECONDS);
+
+    driver.awaitExecutors(1, Duration.ofSeconds(10));
+    byte[] value = random(300_000, 1);
+    Broadcast<byte[]> b = driver.newBroadcast(value, false);
+    assertThat(shipped(b).value()).isEqualTo(value);
+    assertThat(((ExecutorNode) joined.node()).driverIncarnation()).isEqualTo(driver.node().driverIncarnation());
+  }
+
+  @Test
+  void anExecutorWhoseDriverNeverComesGivesUpAfterTheJoinTimeoutNamingIt() throws Exception {
+    int port = freePort();
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> executor(port, "127.0.0.1", "1500ms"))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("could not join driver 127.0.0.1:" + port + " within 1500 ms")
+        .hasMessageContaining("attempts)");
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertThat(millis).as("about the join timeout").isBetween(1_400L, 8_000L);
+  }
+
+  @Test
+  void aRestartedDriverIsRejoinedAndItsPredecessorsHandlesFailNamingIt() throws Exception {
+    int port = freePort();
+    BroadcastManager first = driver(port, "127.0.0.1");
+    BroadcastManager executor = executor(port, "127.0.0.1", "30s");
+    ExecutorNode node = (ExecutorNode) executor.node();
+    Broadcast<byte[]> old = first.newBroadcast(random(100_000, 2), false);
+    Broadcast<byte[]> oldShipped = shipped(old);
+    assertThat(oldShipped.value()).isNotNull();
+    assertThat(node.blockManager().bytesStored()).isPositive();
+    long firstIncarnation = first.node().driverIncarnation();
+
+    first.stop();
+    awaitTrue(() -> node.driverIncarnation() == 0, "the executor noticed its driver left");
+    assertThat(node.blockManager().bytesStored()).as("the old driver's pieces are dropped").isZero();
+
+    BroadcastManager second = driver(port, "127.0.0.1");
+    second.awaitExecutors(1, Duration.ofSeconds(20));
+    awaitTrue(() -> node.driverIncarnation() == second.node().driverIncarnation(), "the executor rejoined");
+    assertThat(second.node().driverIncarnation()).isNotEqualTo(firstIncarnation);
+
+    // Ids start again at 0 on the new driver: the old handle must not read the new broadcast 0.
+    byte[] fresh = random(100_000, 3);
+    Broadcast<byte[]> now = second.newBroadcast(fresh, false);
+    assertThat(now.id()).isEqualTo(old.id());
+    assertThatThrownBy(oldShipped::value).isInstanceOf(BroadcastException.class)
+        .hasMessageContaining("is gone").hasMessageContaining(Long.toHexString(firstIncarnation));
+    assertThat(shipped(now).value()).isEqualTo(fresh);
+  }
+
+  @Test
+  void anExecutorThatReachedTheDriverAsLocalhostServesHandlesThatName127() throws Exception {
+    int port = freePort();
+    BroadcastManager driver = driver(port, "127.0.0.1");
+    executor(port, "localhost", "30s");
+    byte[] value = random(50_000, 4);
+    Broadcast<byte[]> b = driver.newBroadcast(value, false);
+    assertThat(shipped(b).value()).isEqualTo(value);
+  }
+
+  @Test
+  void aDriverBoundToEveryInterfaceAdvertisesAnAddressOthersCanUse() throws Exception {
+    int port = freePort();
+    BroadcastManager driver;
+    try {
+      driver = driver(port, "0.0.0.0");
+    } catch (io.swarmcast.conf.ConfigException noAddress) {
+      // A host with loopback only: then the failure must say what to set.
+      assertThat(noAddress).hasMessageContaining("swarmcast.driver.host").hasMessageContaining("no non-loopback address");
+      return;
+    }
+    Endpoint advertised = driver.node().endpoint();
+    assertThat(Addresses.isWildcard(advertised.host())).as("advertised %s", advertised).isFalse();
+    assertThat(advertised.host()).isNotIn("127.0.0.1", "::1");
+    // Executors may still reach it by any of its addresses, loopback included.
+    executor(port, "127.0.0.1", "30s");
+    byte[] value = random(50_000, 5);
+    assertThat(shipped(driver.newBroadcast(value, false)).value()).isEqualTo(value);
+  }
+
+  @Test
+  void aDestroyOnTheDriverMakesEveryExecutorsCopyOfTheHandleInvalid() throws Exception {
+    int port = freePort();
+    BroadcastManager driver = driver(port, "127.0.0.1");
+    executor(port, "127.0.0.1", "30s");
+    Broadcast<byte[]> b = driver.newBroadcast(random(50_000, 6), false);
+    Broadcast<byte[]> onExecutor = shipped(b);
+    onExecutor.value();
+    assertThat(onExecutor.isValid()).isTrue();
+
+    b.destroy();
+
+    assertThat(onExecutor.isValid()).as("the executor heard of the destroy").isFalse();
+    assertThatThrownBy(onExecutor::value).isInstanceOf(BroadcastException.class)
+        .hasMessageContaining("after it was destroyed").hasMessageContaining("MembershipIT");
+    Broadcast<byte[]> unpersisted = driver.newBroadcast(random(50_000, 7), false);
+    Broadcast<byte[]> copy = shipped(unpersisted);
+    copy.value();
+    unpersisted.unpersist(true);
+    assertThat(copy.isValid()).as("an unpersist is not a destroy").isTrue();
+  }
+
+  @Test
+  void awaitExecutorsSaysHowManyJoinedWhenTooFewDid() throws Exception {
+    int port = freePort();
+    BroadcastManager driver = driver(port, "127.0.0.1");
+    executor(port, "127.0.0.1", "30s");
+    driver.awaitExecutors(1, Duration.ofSeconds(5));
+    assertThatThrownBy(() -> driver.awaitExecutors(2, Duration.ofMillis(300)))
+        .isInstanceOf(BroadcastException.class).hasMessageContaining("only 1 of 2 executors");
+    BroadcastManager anExecutor = started.get(1);
+    assertThatThrownBy(() -> anExecutor.awaitExecutors(1, Duration.ofMillis(10))).isInstanceOf(BroadcastException.class)
+        .hasMessageContaining("for the driver");
+  }
+
+  /** The handle as an executor gets it: serialized and read back, so it binds to this JVM's executor node. */
+  @SuppressWarnings("unchecked")
+  private static <T> Broadcast<T> shipped(Broadcast<T> handle) throws IOException, ClassNotFoundException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(handle);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      return (Broadcast<T>) in.readObject();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+}
