@@ -40,20 +40,42 @@ public final class Blockifier {
    */
   public static List<ByteBuf> serialize(Object value, Serializer serializer, CompressionCodec codec, int blockSize,
       ByteBufAllocator alloc) throws IOException {
+    return serialize(value, serializer, codec, blockSize, alloc, false).blocks();
+  }
+
+  /** Serialized blocks, and the codec they were written with. */
+  public record Serialized(List<ByteBuf> blocks, CompressionCodec codec) {}
+
+  /**
+   * As {@link #serialize(Object, Serializer, CompressionCodec, int, ByteBufAllocator)}; with
+   * {@code onlyIfItCompresses}, a value whose first bytes do not compress by 10 % is written raw
+   * (see {@link CodecChoice}), and the result says which codec was used.
+   */
+  public static Serialized serialize(Object value, Serializer serializer, CompressionCodec codec, int blockSize,
+      ByteBufAllocator alloc, boolean onlyIfItCompresses) throws IOException {
     if (blockSize <= 0) {
       throw new IllegalArgumentException("blockSize <= 0: " + blockSize);
     }
     PieceOutputStream pieces = new PieceOutputStream(alloc, blockSize);
+    CompressionCodec used = codec;
     try {
-      try (OutputStream out = codec.compress(pieces)) {
-        serializer.serialize(value, out);
+      if (onlyIfItCompresses) {
+        CodecChoice out = new CodecChoice(pieces, codec);
+        try (out) {
+          serializer.serialize(value, out);
+        }
+        used = out.chosen();
+      } else {
+        try (OutputStream out = codec.compress(pieces)) {
+          serializer.serialize(value, out);
+        }
       }
       pieces.close();
     } catch (IOException | RuntimeException e) {
       pieces.releaseAll();
       throw e;
     }
-    return pieces.pieces;
+    return new Serialized(pieces.pieces, used);
   }
 
   /** {@code buffers} with their CRC32C checksums. */

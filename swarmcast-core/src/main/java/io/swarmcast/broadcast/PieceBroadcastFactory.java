@@ -53,18 +53,19 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
       return create(id, driver, new PieceLayout(0, new int[0], serializer.name(), codec.shortName()), true, value);
     }
     Blockifier.Pieces pieces;
+    CompressionCodec used;
     try {
+      Blockifier.Serialized serialized = Blockifier.serialize(value, serializer, codec, blockSize, ByteBufAllocator.DEFAULT, true);
+      used = serialized.codec();
+      List<ByteBuf> blocks = serialized.blocks();
       // Only a swarm gains from small pieces: with the direct factory nobody forwards them.
-      if (mode() == FetchMode.SWARM) {
-        List<ByteBuf> blocks = Blockifier.serialize(value, serializer, codec, blockSize, ByteBufAllocator.DEFAULT);
-        long total = blocks.stream().mapToLong(ByteBuf::readableBytes).sum();
-        int sharers = Math.max(1, driver.executors().size());
-        int pieceSize = Blockifier.pieceSizeFor(total, blockSize, minBlockSize, piecesPerExecutor, sharers);
-        // Ramp up from minBlockSize over the pieces the driver sends first (maxFromDriver per executor at once).
-        pieces = Blockifier.split(blocks, blockSize, pieceSize, Math.min(minBlockSize, pieceSize), piecesAskedAtOnce * sharers);
-      } else {
-        pieces = Blockifier.blockify(value, serializer, codec, blockSize, ByteBufAllocator.DEFAULT);
-      }
+      int sharers = mode() == FetchMode.SWARM ? Math.max(1, driver.executors().size()) : 1;
+      long total = blocks.stream().mapToLong(ByteBuf::readableBytes).sum();
+      int pieceSize = mode() == FetchMode.SWARM
+          ? Blockifier.pieceSizeFor(total, blockSize, minBlockSize, piecesPerExecutor, sharers) : blockSize;
+      // Ramp up from minBlockSize over the pieces the driver sends first (maxFromDriver per executor at once).
+      int firstPieceSize = mode() == FetchMode.SWARM ? Math.min(minBlockSize, pieceSize) : blockSize;
+      pieces = Blockifier.split(blocks, blockSize, pieceSize, firstPieceSize, piecesAskedAtOnce * sharers);
     } catch (IOException | RuntimeException e) {
       throw new BroadcastException("cannot serialize the value of Broadcast(" + id + ") with the " + serializer.name()
           + " serializer: " + e, e);
@@ -74,7 +75,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     }
     driver.registerBroadcast(id, pieces.checksums().length, pieces.totalBytes(), mode());
     driver.blockManager().putValue(id, value);
-    PieceLayout layout = new PieceLayout(pieces.totalBytes(), pieces.checksums(), serializer.name(), codec.shortName());
+    PieceLayout layout = new PieceLayout(pieces.totalBytes(), pieces.checksums(), serializer.name(), used.shortName());
     return create(id, driver, layout, false, value);
   }
 
