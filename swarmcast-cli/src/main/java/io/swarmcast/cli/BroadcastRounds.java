@@ -26,12 +26,19 @@ final class BroadcastRounds {
   private final DriverNode driver;
   private final String factory;
   private final PrintStream human;
+  private final ExecutorFaults faults;
 
   BroadcastRounds(BroadcastManager manager, String factory, PrintStream human) {
+    this(manager, factory, human, ExecutorFaults.none());
+  }
+
+  /** Rounds in which {@code faults} are injected: see {@link ExecutorFaults}. */
+  BroadcastRounds(BroadcastManager manager, String factory, PrintStream human, ExecutorFaults faults) {
     this.manager = manager;
     this.driver = (DriverNode) manager.node();
     this.factory = factory;
     this.human = human;
+    this.faults = faults;
   }
 
   /** Runs {@code reps} rounds of {@code size} bytes, handing each result to {@code sink}. */
@@ -57,14 +64,15 @@ final class BroadcastRounds {
     byte[] value = new byte[(int) size];
     new SplittableRandom(seed).nextBytes(value);
     byte[] digest = ReadTaskHandler.digest(value);
-    List<ExecutorInfo> executors = driver.executors();
+    // Killed executors are left out at once, whether or not the driver has noticed their loss yet.
+    List<ExecutorInfo> executors = driver.executors().stream().filter(e -> !faults.killed(e.id())).toList();
     if (size >= ReadTaskHandler.GC_THRESHOLD) {
       // Off the clock, every node frees the previous value and restarts its heap peak, so the peaks
       // reported measure this broadcast alone. Small values skip it: a collection would dwarf them.
       ReadTaskHandler.collectAndResetPeaks();
       List<CompletableFuture<byte[]>> resets = new ArrayList<>();
       for (ExecutorInfo e : executors) {
-        resets.add(driver.runTask(e.id(), ReadTask.RESET));
+        resets.add(ask(e.id(), ReadTask.RESET));
       }
       CompletableFuture.allOf(resets.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
     }
@@ -89,24 +97,16 @@ final class BroadcastRounds {
     // the time it then spent checking the digest, which is the demo's cost, not the broadcast's.
     List<CompletableFuture<byte[]>> answers = new ArrayList<>();
     long[] arrivals = new long[executors.size()];
-    for (int i = 0; i < executors.size(); i++) {
-      int slot = i;
-      answers.add(driver.runTask(executors.get(i).id(), task).whenComplete((r, e) -> arrivals[slot] = System.nanoTime()));
-    }
-    try (Progress progress = Progress.start(human, String.format(Locale.ROOT, "rep %d: %s to %d executors (%s)", rep,
-        ByteSize.format(size), executors.size(), factory), executors.size() * size)) {
-      CompletableFuture<Void> all = CompletableFuture.allOf(answers.toArray(new CompletableFuture[0]));
-      while (!all.isDone()) {
-        progress.set(progressBytes(b, size, executors.size()));
-        try {
-          all.get(100, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException ignored) {
-          // keep drawing
-        } catch (java.util.concurrent.ExecutionException ignored) {
-          break;
-        }
+    // Executors to kill die while this broadcast's pieces move (the first time only); see ExecutorFaults.
+    ExecutorFaults.Watch killer = faults.watch(driver, b.id(), pieceCount(b));
+    try {
+      for (int i = 0; i < executors.size(); i++) {
+        int slot = i;
+        answers.add(ask(executors.get(i).id(), task).whenComplete((r, e) -> arrivals[slot] = System.nanoTime()));
       }
-      progress.set(executors.size() * size);
+      awaitAnswers(b, size, rep, executors.size(), answers);
+    } finally {
+      killer.close();
     }
     double driverCpu = cpuSeconds(driverCpu0, ProcessCpu.nanos());
     long[] executorCpu1 = executorCpuNanos(executors);
@@ -115,17 +115,24 @@ final class BroadcastRounds {
     List<RoundResult.ExecutorResult> per = new ArrayList<>();
     long peerBytes = 0;
     for (int i = 0; i < executors.size(); i++) {
+      int id = executors.get(i).id();
+      RoundResult.Fault fault = faults.of(id);
       RoundResult.ExecutorResult er;
       try {
         ReadTask.Result r = ReadTask.Result.decode(answers.get(i).join());
-        er = new RoundResult.ExecutorResult(executors.get(i).id(), r.readNanos() / 1e9, r.fromDriverBytes(),
-            r.fromPeersBytes(), r.verified(), r.peakHeapBytes(), cpuSeconds(executorCpu0[i], executorCpu1[i]), r.error());
-        lastHad = Math.max(lastHad, arrivals[i] - r.verifyNanos());
+        er = new RoundResult.ExecutorResult(id, r.readNanos() / 1e9, r.fromDriverBytes(), r.fromPeersBytes(), r.verified(),
+            r.peakHeapBytes(), cpuSeconds(executorCpu0[i], executorCpu1[i]), r.corruptPieces(), r.error(), fault);
+        if (fault != RoundResult.Fault.KILLED) { // a killed executor's time is not the broadcast's
+          lastHad = Math.max(lastHad, arrivals[i] - r.verifyNanos());
+        }
         peerBytes += r.fromPeersBytes();
       } catch (RuntimeException | IOException e) {
-        er = new RoundResult.ExecutorResult(executors.get(i).id(), Double.NaN, 0, 0, false, 0,
-            cpuSeconds(executorCpu0[i], executorCpu1[i]), String.valueOf(e.getMessage()));
-        lastHad = Math.max(lastHad, arrivals[i]);
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        er = new RoundResult.ExecutorResult(id, Double.NaN, 0, 0, false, 0, cpuSeconds(executorCpu0[i], executorCpu1[i]), 0,
+            String.valueOf(cause.getMessage()), fault);
+        if (fault != RoundResult.Fault.KILLED) {
+          lastHad = Math.max(lastHad, arrivals[i]);
+        }
       }
       per.add(er);
     }
@@ -134,11 +141,40 @@ final class BroadcastRounds {
         ReadTaskHandler.peakHeapBytes(), driverCpu, per);
   }
 
+  /** Draws progress until every executor answered or failed. */
+  private void awaitAnswers(Broadcast<byte[]> b, long size, int rep, int executors, List<CompletableFuture<byte[]>> answers)
+      throws InterruptedException {
+    try (Progress progress = Progress.start(human, String.format(Locale.ROOT, "rep %d: %s to %d executors (%s)", rep,
+        ByteSize.format(size), executors, factory), executors * size)) {
+      CompletableFuture<Void> all = CompletableFuture.allOf(answers.toArray(new CompletableFuture[0]));
+      while (!all.isDone()) {
+        progress.set(progressBytes(b, size, executors));
+        try {
+          all.get(100, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException ignored) {
+          // keep drawing
+        } catch (java.util.concurrent.ExecutionException ignored) {
+          break;
+        }
+      }
+      progress.set(executors * size);
+    }
+  }
+
+  /** Sends a task to executor {@code id}; a failed future if the driver no longer knows it (it was killed, say). */
+  private CompletableFuture<byte[]> ask(int id, byte[] payload) {
+    try {
+      return driver.runTask(id, payload);
+    } catch (io.swarmcast.node.NodeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** Each executor's process CPU in nanoseconds ({@link ReadTask#CPU}), -1 where it did not answer. */
   private long[] executorCpuNanos(List<ExecutorInfo> executors) throws InterruptedException {
     List<CompletableFuture<byte[]>> asks = new ArrayList<>();
     for (ExecutorInfo e : executors) {
-      asks.add(driver.runTask(e.id(), ReadTask.CPU));
+      asks.add(ask(e.id(), ReadTask.CPU));
     }
     long[] nanos = new long[executors.size()];
     for (int i = 0; i < nanos.length; i++) {
@@ -183,12 +219,29 @@ final class BroadcastRounds {
             + "CPU driver %.3f s, executors %.3f s; %s%n",
         r.rep(), ByteSize.format(r.sizeBytes()), r.executors(), r.factory(), r.seconds(),
         ByteSize.format(r.driverBytesSent()), ByteSize.format(r.peerBytesSent()), r.driverCpuSeconds(),
-        r.executorCpuSeconds(), r.allVerified() ? "all verified" : "VERIFICATION FAILED");
-    out.printf(Locale.ROOT, "  %-9s %9s %14s %14s %9s  %s%n", "executor", "seconds", "from driver", "from peers", "CPU s",
-        "verified");
+        r.executorCpuSeconds(), verdict(r));
+    out.printf(Locale.ROOT, "  %-9s %9s %14s %14s %9s %7s  %s%n", "executor", "seconds", "from driver", "from peers", "CPU s",
+        "corrupt", "verified");
     for (RoundResult.ExecutorResult e : r.perExecutor()) {
-      out.printf(Locale.ROOT, "  %-9d %9.3f %14s %14s %9.3f  %s%n", e.id(), e.seconds(), ByteSize.format(e.fromDriverBytes()),
-          ByteSize.format(e.fromPeersBytes()), e.cpuSeconds(), e.verified() ? "yes" : "NO " + e.error());
+      out.printf(Locale.ROOT, "  %-9d %9.3f %14s %14s %9.3f %7d  %s%n", e.id(), e.seconds(), ByteSize.format(e.fromDriverBytes()),
+          ByteSize.format(e.fromPeersBytes()), e.cpuSeconds(), e.corruptPieces(), verdict(e));
     }
+  }
+
+  /** The round's verdict: killed executors are counted apart, not as failures. */
+  private static String verdict(RoundResult r) {
+    long killed = r.killed();
+    String verdict = !r.allVerified() ? "VERIFICATION FAILED"
+        : killed == 0 ? "all verified" : "all " + (r.executors() - killed) + " survivors verified, " + killed + " killed";
+    long corrupt = r.corruptPiecesDetected();
+    return corrupt == 0 ? verdict : verdict + "; " + corrupt + " corrupt pieces detected and fetched again";
+  }
+
+  private static String verdict(RoundResult.ExecutorResult e) {
+    return switch (e.fault()) {
+      case KILLED -> "killed (SIGKILL)";
+      case CORRUPTING -> (e.verified() ? "yes" : "NO " + e.error()) + "; served corrupt pieces";
+      case NONE -> e.verified() ? "yes" : "NO " + e.error();
+    };
   }
 }

@@ -15,10 +15,22 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Run a whole cluster on this machine: the driver in this process, N executor JVMs on 127.0.0.1.",
         "Broadcasts random values, has every executor verify them, prints time and traffic per executor,",
-        "then stops the executors. Exit status 1 if any executor failed to verify."})
+        "then stops the executors. Exit status 1 if any executor failed to verify (killed ones do not count).",
+        "--kill-executors and --corrupt-executors inject faults to show what the swarm survives."})
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--executors", paramLabel = "N", description = "Executor processes to start. Default: ${DEFAULT-VALUE}.")
   int executors = 4;
+
+  @Option(names = "--kill-executors", paramLabel = "K",
+      description = {"Fault injection: SIGKILL K executor processes while the first broadcast's pieces move, each once "
+          + "it holds a random 10-80 % of them. The others must still verify; later broadcasts go to the survivors. "
+          + "Default: ${DEFAULT-VALUE}."})
+  int kill;
+
+  @Option(names = "--corrupt-executors", paramLabel = "K",
+      description = {"Fault injection: K executors flip a bit in every piece they send to others (executor "
+          + "--corrupt-uploads). Every executor must still verify. Default: ${DEFAULT-VALUE}."})
+  int corrupt;
 
   @Mixin
   RoundOptions round;
@@ -26,6 +38,10 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     round.validate(executors);
+    String faultProblem = faultProblem(executors, kill, corrupt);
+    if (faultProblem != null) {
+      throw new IllegalArgumentException(faultProblem);
+    }
     SwarmConf conf = round.conf()
         .set(SwarmConf.DRIVER_HOST, "127.0.0.1")
         .set(SwarmConf.DRIVER_PORT, "0");
@@ -33,10 +49,31 @@ final class DemoCommand implements Callable<Integer> {
       DriverNode node = (DriverNode) manager.node();
       System.err.printf("driver on %s; starting %d executor processes%n", node.endpoint(), executors);
       List<String> passOn = round.extra.isEmpty() ? List.of() : List.of("--conf", String.join(",", round.extra));
-      try (LocalExecutors local = LocalExecutors.start(executors, node.endpoint(), JavaOpts.fromEnvironment(), passOn)) {
+      // The first `corrupt` processes corrupt their uploads; ExecutorFaults finds their executor ids.
+      try (LocalExecutors local = LocalExecutors.start(executors, node.endpoint(), JavaOpts.fromEnvironment(),
+          i -> i <= corrupt ? concat(passOn, "--corrupt-uploads") : passOn)) {
         local.awaitRegistered(node, executors, 120);
-        return DriverCommand.report(manager, round, round.factory.name());
+        ExecutorFaults faults = ExecutorFaults.plan(node, local.processes(), corrupt, kill, round.seed, System.err);
+        return DriverCommand.report(manager, round, round.factory.name(), faults);
       }
     }
+  }
+
+  /** Why the fault options cannot be honoured, or null: someone must be left to verify. */
+  static String faultProblem(int executors, int kill, int corrupt) {
+    if (kill < 0 || corrupt < 0) {
+      return "--kill-executors and --corrupt-executors must not be negative: " + kill + ", " + corrupt;
+    }
+    if (kill + corrupt >= executors) {
+      return "--kill-executors " + kill + " plus --corrupt-executors " + corrupt + " must leave at least one of the "
+          + executors + " executors neither killed nor corrupting";
+    }
+    return null;
+  }
+
+  private static List<String> concat(List<String> args, String arg) {
+    List<String> all = new java.util.ArrayList<>(args);
+    all.add(arg);
+    return all;
   }
 }

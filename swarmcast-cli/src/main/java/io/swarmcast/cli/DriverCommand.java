@@ -47,13 +47,17 @@ final class DriverCommand implements Callable<Integer> {
 
   /** Runs the rounds and prints them; 0 if every executor verified every value. */
   static int report(BroadcastManager manager, RoundOptions round, String factory) throws Exception {
-    BroadcastRounds rounds = new BroadcastRounds(manager, factory, System.err);
+    return report(manager, round, factory, ExecutorFaults.none());
+  }
+
+  /** As {@link #report(BroadcastManager, RoundOptions, String)}, injecting {@code faults} into the reported rounds. */
+  static int report(BroadcastManager manager, RoundOptions round, String factory, ExecutorFaults faults) throws Exception {
     if (round.warmup > 0) {
       long warmupSize = round.warmupSize != null ? round.warmupSize : Math.min(round.size, 32L << 20);
-      rounds.run(warmupSize, round.warmup, -round.seed, r -> System.err.printf(java.util.Locale.ROOT,
+      new BroadcastRounds(manager, factory, System.err).run(warmupSize, round.warmup, -round.seed, r -> System.err.printf(java.util.Locale.ROOT,
           "warm-up %d: %.3f s, %s%n", r.rep(), r.seconds(), r.allVerified() ? "verified" : "NOT verified"));
     }
-    List<RoundResult> results = rounds.run(round.size, round.reps, round.seed, r -> {
+    List<RoundResult> results = new BroadcastRounds(manager, factory, System.err, faults).run(round.size, round.reps, round.seed, r -> {
       if (round.json) {
         System.out.println(r.toJson());
         System.out.flush();

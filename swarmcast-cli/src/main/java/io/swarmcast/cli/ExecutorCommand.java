@@ -4,6 +4,7 @@ import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.Endpoint;
 import io.swarmcast.node.ExecutorNode;
+import io.swarmcast.node.UploadFilter;
 import io.swarmcast.security.SecurityManager;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +31,12 @@ final class ExecutorCommand implements Callable<Integer> {
   @Option(names = "--conf", paramLabel = "KEY=VALUE", split = ",", description = "Any configuration key.")
   java.util.List<String> extra = java.util.List.of();
 
+  @Option(names = "--corrupt-uploads",
+      description = "Fault injection, for demos and tests: flip a bit in every piece this executor sends to others "
+          + "(its own copy stays intact). Their checksums fail, so fetchers discard them and, after "
+          + "swarmcast.fetch.maxBadPieces, stop asking this executor.")
+  boolean corruptUploads;
+
   @Override
   public Integer call() throws Exception {
     Endpoint d = Endpoint.parse(driver);
@@ -44,10 +51,14 @@ final class ExecutorCommand implements Callable<Integer> {
     BroadcastManager manager = new BroadcastManager(false, conf, new SecurityManager(conf));
     ExecutorNode node = (ExecutorNode) manager.node();
     node.setTaskHandler(new ReadTaskHandler(node));
+    if (corruptUploads) {
+      node.setUploadFilter(UploadFilter.FLIP_BITS);
+    }
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(stop::countDown, "swarmcast-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    System.err.printf("executor %d serving on %s, joined driver %s%n", node.executorId(), node.endpoint(), d);
+    System.err.printf("executor %d serving on %s, joined driver %s%s%n", node.executorId(), node.endpoint(), d,
+        corruptUploads ? "; CORRUPTING every piece it uploads (fault injection)" : "");
     stop.await();
     manager.stop();
     return 0;

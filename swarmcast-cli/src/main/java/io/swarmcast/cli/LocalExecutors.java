@@ -25,6 +25,15 @@ public final class LocalExecutors implements AutoCloseable {
 
   /** Starts {@code n} executors that join {@code driver}; {@code extraArgs} go to each executor command. */
   public static LocalExecutors start(int n, Endpoint driver, List<String> jvmArgs, List<String> extraArgs) throws IOException {
+    return start(n, driver, jvmArgs, i -> extraArgs);
+  }
+
+  /**
+   * Starts {@code n} executors that join {@code driver}; {@code extraArgs.apply(i)} go to the command of
+   * the {@code i}th (from 1), which is {@code processes().get(i - 1)}.
+   */
+  public static LocalExecutors start(int n, Endpoint driver, List<String> jvmArgs,
+      java.util.function.IntFunction<List<String>> extraArgs) throws IOException {
     LocalExecutors ex = new LocalExecutors(Files.createTempDirectory("swarmcast-executors-"));
     Runtime.getRuntime().addShutdownHook(ex.shutdownHook);
     try {
@@ -40,7 +49,7 @@ public final class LocalExecutors implements AutoCloseable {
         cmd.add(driver.toString());
         cmd.add("--bind");
         cmd.add(driver.host());
-        cmd.addAll(extraArgs);
+        cmd.addAll(extraArgs.apply(i));
         Path log = ex.logDir.resolve("executor-" + i + ".log");
         ex.processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
       }

@@ -14,18 +14,23 @@ import java.io.UncheckedIOException;
  * <pre>
  * reset:   &lt;u8 'R'&gt;  (collect garbage and restart the heap peak; answered with no bytes)
  * cpu:     &lt;u8 'C'&gt;  (answered with &lt;i64 CPU nanoseconds this process used so far, -1 if unknown&gt;)
- * request: &lt;u8 version=2&gt;&lt;i32 threads&gt;&lt;8 bytes XXH64 digest&gt;&lt;i32 handle length&gt;&lt;Java-serialized Broadcast handle&gt;
- * result:  &lt;u8 verified&gt;&lt;i64 readNanos&gt;&lt;i64 verifyNanos&gt;&lt;i64 fromDriverBytes&gt;&lt;i64 fromPeersBytes&gt;&lt;i64 peakHeapBytes&gt;&lt;UTF error&gt;
+ * pid:     &lt;u8 'P'&gt;  (answered with &lt;i64 this process's id&gt;: the demo finds the process of each executor id)
+ * request: &lt;u8 version=3&gt;&lt;i32 threads&gt;&lt;8 bytes XXH64 digest&gt;&lt;i32 handle length&gt;&lt;Java-serialized Broadcast handle&gt;
+ * result:  &lt;u8 verified&gt;&lt;i64 readNanos&gt;&lt;i64 verifyNanos&gt;&lt;i64 fromDriverBytes&gt;&lt;i64 fromPeersBytes&gt;&lt;i64 peakHeapBytes&gt;
+ *          &lt;i64 corruptPieces&gt;&lt;UTF error&gt;
  * </pre>
  * The handle is the only Java-serialized part: it is the application's payload, as it would be in the
  * user's own RPC, and the executor reads it through a filter that admits only Swarmcast's handle classes.
  */
 record ReadTask(int threads, byte[] digest, byte[] handle) {
-  static final int VERSION = 2;
+  /** 3: the result carries the pieces that failed their checksum. */
+  static final int VERSION = 3;
   /** The whole payload of a reset request. */
   static final byte[] RESET = {'R'};
   /** The whole payload of a CPU-time request. */
   static final byte[] CPU = {'C'};
+  /** The whole payload of a process-id request. */
+  static final byte[] PID = {'P'};
 
   ReadTask {
     if (threads < 1 || threads > 256) {
@@ -65,8 +70,13 @@ record ReadTask(int threads, byte[] digest, byte[] handle) {
     return new ReadTask(threads, digest, in.readNBytes(len));
   }
 
-  /** What one executor reports back. */
-  record Result(boolean verified, long readNanos, long verifyNanos, long fromDriverBytes, long fromPeersBytes, long peakHeapBytes, String error) {
+  /**
+   * What one executor reports back.
+   *
+   * @param corruptPieces pieces received during the read that failed their checksum and were fetched again
+   */
+  record Result(boolean verified, long readNanos, long verifyNanos, long fromDriverBytes, long fromPeersBytes, long peakHeapBytes,
+      long corruptPieces, String error) {
     byte[] encode() {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
       try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -76,6 +86,7 @@ record ReadTask(int threads, byte[] digest, byte[] handle) {
         out.writeLong(fromDriverBytes);
         out.writeLong(fromPeersBytes);
         out.writeLong(peakHeapBytes);
+        out.writeLong(corruptPieces);
         out.writeUTF(error.length() > 4000 ? error.substring(0, 4000) : error);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -86,7 +97,7 @@ record ReadTask(int threads, byte[] digest, byte[] handle) {
     static Result decode(byte[] payload) throws IOException {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
       return new Result(in.readBoolean(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-          in.readUTF());
+          in.readLong(), in.readUTF());
     }
   }
 }

@@ -55,11 +55,15 @@ final class ReadTaskHandler implements TaskHandler {
     if (Arrays.equals(payload, ReadTask.CPU)) {
       return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(ProcessCpu.nanos()).array();
     }
+    if (Arrays.equals(payload, ReadTask.PID)) {
+      return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(ProcessHandle.current().pid()).array();
+    }
     ReadTask task = ReadTask.decode(payload);
     Broadcast<?> b = deserialize(task.handle());
     TransferStats.Counters before = snapshot(b.id());
     long fromDriver0 = before.fromDriverBytes();
     long fromPeers0 = before.fromPeersBytes();
+    long corrupt0 = before.corruptPieces();
     long t0 = System.nanoTime();
     long read = 0;
     String error = "";
@@ -94,7 +98,7 @@ final class ReadTaskHandler implements TaskHandler {
     long verify = read == 0 ? 0 : System.nanoTime() - t0 - read;
     TransferStats.Counters after = snapshot(b.id());
     return new ReadTask.Result(verified, read, verify, after.fromDriverBytes() - fromDriver0,
-        after.fromPeersBytes() - fromPeers0, peakHeapBytes(), error).encode();
+        after.fromPeersBytes() - fromPeers0, peakHeapBytes(), after.corruptPieces() - corrupt0, error).encode();
   }
 
   /** {@code b.value()}, its failure wrapped as the reader threads' would be. */

@@ -11,25 +11,53 @@ import java.util.Locale;
 record RoundResult(String factory, int rep, int executors, long sizeBytes, double seconds, long driverBytesSent,
     long peerBytesSent, long driverPeakHeapBytes, double driverCpuSeconds, List<ExecutorResult> perExecutor) {
 
+  /** A fault the demo injected into one executor ({@code swarmcast demo --kill-executors, --corrupt-executors}). */
+  enum Fault {
+    /** None: the executor is expected to verify. */
+    NONE,
+    /** SIGKILLed during the round: not expected to verify, not counted as a failure. */
+    KILLED,
+    /** Uploads pieces with a flipped bit; its own copy is intact, so it is expected to verify. */
+    CORRUPTING
+  }
+
   /**
    * One executor's part.
    *
    * @param cpuSeconds CPU the executor process used during the round, NaN if unknown
+   * @param corruptPieces pieces it received that failed their checksum (and fetched again elsewhere)
    */
   record ExecutorResult(int id, double seconds, long fromDriverBytes, long fromPeersBytes, boolean verified,
-      long peakHeapBytes, double cpuSeconds, String error) {}
+      long peakHeapBytes, double cpuSeconds, long corruptPieces, String error, Fault fault) {
+    boolean killed() {
+      return fault == Fault.KILLED;
+    }
+  }
 
+  /** True if every executor that was not killed verified the value, and at least one was not killed. */
   boolean allVerified() {
-    return perExecutor.size() == executors && perExecutor.stream().allMatch(ExecutorResult::verified);
+    return perExecutor.size() == executors && perExecutor.stream().allMatch(e -> e.killed() || e.verified())
+        && perExecutor.stream().anyMatch(e -> !e.killed());
+  }
+
+  /** Executors killed during the round. */
+  long killed() {
+    return perExecutor.stream().filter(ExecutorResult::killed).count();
+  }
+
+  /** Corrupt pieces the executors detected (and discarded) during the round. */
+  long corruptPiecesDetected() {
+    return perExecutor.stream().mapToLong(ExecutorResult::corruptPieces).sum();
   }
 
   long executorPeakHeapBytes() {
     return perExecutor.stream().mapToLong(ExecutorResult::peakHeapBytes).max().orElse(0);
   }
 
-  /** CPU of all executor processes during the round; NaN if any is unknown. */
+  /** CPU of the executor processes that were not killed during the round; NaN if any is unknown. */
   double executorCpuSeconds() {
-    return perExecutor.size() == executors ? perExecutor.stream().mapToDouble(ExecutorResult::cpuSeconds).sum() : Double.NaN;
+    return perExecutor.size() == executors
+        ? perExecutor.stream().filter(e -> !e.killed()).mapToDouble(ExecutorResult::cpuSeconds).sum() : Double.NaN;
   }
 
   /** One line of JSON with the fields the README documents. */
@@ -47,6 +75,7 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
         .append(",\"driverCpuSeconds\":").append(num(driverCpuSeconds))
         .append(",\"executorCpuSeconds\":").append(num(executorCpuSeconds()))
         .append(",\"allVerified\":").append(allVerified())
+        .append(",\"corruptPiecesDetected\":").append(corruptPiecesDetected())
         .append(",\"perExecutor\":[");
     for (int i = 0; i < perExecutor.size(); i++) {
       ExecutorResult e = perExecutor.get(i);
@@ -56,7 +85,10 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
           .append(",\"fromDriverBytes\":").append(e.fromDriverBytes())
           .append(",\"fromPeersBytes\":").append(e.fromPeersBytes())
           .append(",\"cpuSeconds\":").append(num(e.cpuSeconds()))
-          .append(",\"verified\":").append(e.verified());
+          .append(",\"verified\":").append(e.verified())
+          .append(",\"killed\":").append(e.killed())
+          .append(",\"corrupting\":").append(e.fault() == Fault.CORRUPTING)
+          .append(",\"corruptPiecesDetected\":").append(e.corruptPieces());
       if (!e.error().isEmpty()) {
         sb.append(",\"error\":\"").append(escape(e.error())).append('"');
       }

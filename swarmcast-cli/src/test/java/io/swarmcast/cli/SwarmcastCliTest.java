@@ -62,6 +62,14 @@ class SwarmcastCliTest {
   }
 
   @Test
+  void faultsThatLeaveNobodyToVerifyAreRejected() {
+    assertThat(SwarmcastCli.run("demo", "--executors", "3", "--kill-executors", "2", "--corrupt-executors", "1")).isEqualTo(2);
+    assertThat(stderr()).contains("--kill-executors 2 plus --corrupt-executors 1 must leave at least one of the 3 executors");
+    assertThat(SwarmcastCli.run("demo", "--kill-executors", "-1")).isEqualTo(2);
+    assertThat(stderr()).contains("must not be negative: -1, 0");
+  }
+
+  @Test
   void executorWithoutDriverIsAUsageError() {
     assertThat(SwarmcastCli.run("executor")).isEqualTo(2);
     assertThat(stderr()).contains("--driver");

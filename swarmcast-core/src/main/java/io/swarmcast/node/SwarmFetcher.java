@@ -161,6 +161,7 @@ final class SwarmFetcher {
         && Checksums.crc32c(data.data()) == checksums[piece];
     if (!valid) {
       data.data().release();
+      stats.corrupt(broadcastId);
       on(s -> s.onCorrupt(token));
       return;
     }

@@ -29,6 +29,8 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
   final BlockManager blocks;
   final TransferStats stats = new TransferStats();
   final UploadSlots uploads;
+  /** Applied to every piece this node uploads; {@link UploadFilter#NONE} unless fault injection asked otherwise. */
+  private volatile UploadFilter uploadFilter = UploadFilter.NONE;
 
   /** {@code maxUploadsWaiting}: see {@link UploadSlots#offer}. */
   SwarmNode(SwarmConf conf, TransportContext transport, BlockManager blocks, int maxUploadsWaiting) {
@@ -77,6 +79,14 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
     return conf;
   }
 
+  /**
+   * Installs what this node does to each piece it uploads from now on (see {@link UploadFilter}): for
+   * fault injection, so that demos and tests can run a node that serves corrupt pieces.
+   */
+  public void setUploadFilter(UploadFilter filter) {
+    this.uploadFilter = java.util.Objects.requireNonNull(filter, "filter");
+  }
+
   /** Why this node cannot serve a piece, for the requester. */
   abstract String whyMissing(long broadcastId, int piece);
 
@@ -103,7 +113,8 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
       return null;
     }
     stats.served(request.broadcastId(), piece.readableBytes());
-    return to.send(new PieceData(request.requestId(), request.broadcastId(), request.piece(), piece));
+    ByteBuf sent = uploadFilter.apply(request.broadcastId(), request.piece(), piece);
+    return to.send(new PieceData(request.requestId(), request.broadcastId(), request.piece(), sent));
   }
 
   @Override

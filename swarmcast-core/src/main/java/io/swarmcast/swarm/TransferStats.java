@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Byte counters of one node, per broadcast: received from the driver, received from peers, and
- * served to others. They survive unpersist (a second fetch adds to them) and are dropped on
+ * served to others; and the received pieces that failed their checksum. They survive unpersist (a second fetch adds to them) and are dropped on
  * {@link #forget}. Thread-safe.
  */
 public final class TransferStats {
@@ -15,6 +15,7 @@ public final class TransferStats {
     final LongAdder fromDriver = new LongAdder();
     final LongAdder fromPeers = new LongAdder();
     final LongAdder served = new LongAdder();
+    final LongAdder corrupt = new LongAdder();
 
     public long fromDriverBytes() {
       return fromDriver.sum();
@@ -26,6 +27,11 @@ public final class TransferStats {
 
     public long servedBytes() {
       return served.sum();
+    }
+
+    /** Pieces received for this broadcast that failed their checksum (or were not the piece asked for) and were discarded. */
+    public long corruptPieces() {
+      return corrupt.sum();
     }
   }
 
@@ -43,6 +49,11 @@ public final class TransferStats {
 
   public void served(long broadcastId, long bytes) {
     of(broadcastId).served.add(bytes);
+  }
+
+  /** Counts a received piece that failed its check and was discarded. */
+  public void corrupt(long broadcastId) {
+    of(broadcastId).corrupt.increment();
   }
 
   public void forget(long broadcastId) {

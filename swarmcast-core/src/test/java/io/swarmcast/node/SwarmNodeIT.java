@@ -219,6 +219,8 @@ class SwarmNodeIT {
         Broadcast<byte[]> shipped = roundTrip(b);
         assertThat(shipped.value()).isEqualTo(value);
         assertThat(corruptServed.get()).as("the executor asked the liar, then stopped").isBetween(1, 4);
+        assertThat(executor.node().stats().of(b.id()).corruptPieces()).as("corrupt pieces counted")
+            .isBetween(1L, (long) corruptServed.get());
         assertThat(executor.node().stats().of(b.id()).fromDriverBytes()).isGreaterThanOrEqualTo(value.length);
       }
     }
