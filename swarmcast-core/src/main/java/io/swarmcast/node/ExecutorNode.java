@@ -54,7 +54,7 @@ public final class ExecutorNode extends SwarmNode {
   private final Endpoint endpoint;
   private final TransportServer server;
   private final ConnectionPool peers;
-  private final Handler handler = new Handler();
+  private final ExecutorMessages handler = new ExecutorMessages(this);
   private final Map<Long, SwarmFetcher> fetchers = new ConcurrentHashMap<>();
   private final ApplicationRequests applicationRequests;
   private final SecureRandom random = new SecureRandom();
@@ -62,6 +62,7 @@ public final class ExecutorNode extends SwarmNode {
   /** Guards joining and losing the driver against each other and against close. */
   private final Object membership = new Object();
   private final DestroyedBroadcasts destroyed = new DestroyedBroadcasts();
+  private final PeerDirectory directory = new PeerDirectory();
   private volatile Connection driver;
   private volatile int executorId;
   private volatile long driverIncarnation;
@@ -122,43 +123,61 @@ public final class ExecutorNode extends SwarmNode {
    * reaches the handler as the driver's. From now on handles of its incarnation find this node.
    */
   private void joined(Connection c) {
+    long previous;
+    int dropped = 0;
     synchronized (membership) {
       if (closed) {
         c.close();
         return;
+      }
+      previous = driverIncarnation;
+      if (previous != 0 && previous != c.driverIncarnation()) {
+        dropped = forgetDriver(previous);
       }
       this.driver = c;
       this.executorId = c.localNodeId();
       this.driverIncarnation = c.driverIncarnation();
       NodeRegistry.register(this, driverIncarnation);
     }
-    LOG.info("executor {} joined driver {} (incarnation {}), serving on {}", executorId, driverEndpoint,
-        Long.toHexString(driverIncarnation), endpoint);
+    LOG.info("executor {} joined driver {} (incarnation {}), serving on {}{}", executorId, driverEndpoint,
+        Long.toHexString(driverIncarnation), endpoint, previous == 0 ? ""
+            : "; dropped " + dropped + " pieces of its previous incarnation " + Long.toHexString(previous));
     c.closeFuture().thenRun(() -> lost(c));
   }
 
   /**
-   * The driver went away: its broadcasts die with it (a restarted driver's ids mean other values), so
-   * fetches stop, blocks are dropped and peers of that driver are let go; then, with rejoin, wait for a
-   * driver at the same address again, on a thread of its own.
+   * Forgets everything of a driver incarnation that a new one replaced: its broadcasts are gone for
+   * good (the new driver's ids mean other values). Caller holds {@link #membership}. Returns the
+   * number of pieces dropped.
+   */
+  private int forgetDriver(long incarnation) {
+    NodeRegistry.unregister(this, incarnation);
+    fetchers.values().forEach(f -> f.cancel(new NodeException("the driver " + driverEndpoint + " was replaced")));
+    fetchers.clear();
+    directory.clear();
+    destroyed.clear();
+    peers.close();
+    return blocks.clear();
+  }
+
+  /**
+   * The driver went away. Running fetches go on with the peers (peer exchange), and the pieces stay
+   * here, served to peers still fetching, until a new driver takes over (then they are dropped, see
+   * {@link #joined}); with rejoin, that driver is waited for at the same address, on a thread of its own.
    */
   private void lost(Connection c) {
-    int dropped;
+    int fetching;
     synchronized (membership) {
       if (closed || driver != c) {
         return;
       }
-      NodeRegistry.unregister(this, driverIncarnation);
-      fetchers.values().forEach(f -> f.cancel(new NodeException("the driver " + driverEndpoint + " went away")));
-      fetchers.clear();
-      dropped = blocks.clear();
-      destroyed.clear();
-      peers.close();
-      driverIncarnation = 0;
+      fetching = fetchers.size();
+      IOException gone = new IOException("connection to driver " + driverEndpoint + " closed");
+      fetchers.values().forEach(f -> f.driverLost(gone));
     }
     boolean rejoin = conf.get(SwarmConf.EXECUTOR_REJOIN);
-    LOG.warn("executor {}: driver {} went away; dropped {} pieces{}", executorId, driverEndpoint, dropped,
-        rejoin ? "; waiting for a driver there again" : "");
+    LOG.warn("executor {}: driver {} went away; {} fetch(es) go on with the peers, {} bytes stay served{}", executorId,
+        driverEndpoint, fetching, blocks.bytesStored(), rejoin ? "; waiting for a driver there again" : "");
     if (rejoin) {
       Thread t = new Thread(this::rejoin, "swarmcast-rejoin");
       t.setDaemon(true);
@@ -199,9 +218,19 @@ public final class ExecutorNode extends SwarmNode {
     return executorId;
   }
 
+  /**
+   * The incarnation of the driver this executor belongs to: the last one it joined, also while that
+   * driver is gone (its broadcasts are still served to peers) until a new one takes over.
+   */
   @Override
   public long driverIncarnation() {
     return driverIncarnation;
+  }
+
+  /** Whether this executor is connected to its driver now. */
+  public boolean isJoined() {
+    Connection d = driver;
+    return d != null && d.isActive();
   }
 
   @Override
@@ -228,7 +257,8 @@ public final class ExecutorNode extends SwarmNode {
     }
     FetchScheduler scheduler = new FetchScheduler(checksums.length, blocks.piecesHeld(broadcastId, checksums.length),
         FetchStrategy.of(mode), FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random), System::nanoTime);
-    SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, scheduler, blocks, driver, peers, stats);
+    SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, scheduler, blocks, driver, peers, stats, directory,
+        new io.swarmcast.swarm.PeerAddress(executorId, endpoint.host(), endpoint.port()));
     SwarmFetcher previous = fetchers.putIfAbsent(broadcastId, fetcher);
     if (previous != null) {
       return previous.future(); // e.g. a reader was interrupted and another one asks: join the running fetch
@@ -246,6 +276,7 @@ public final class ExecutorNode extends SwarmNode {
     if (f != null) {
       f.cancel(new NodeException("Broadcast(" + broadcastId + ") was removed by the driver while being fetched"));
     }
+    directory.forget(broadcastId);
     int n = blocks.removeBroadcast(broadcastId);
     LOG.debug("removed {} pieces of Broadcast({})", n, broadcastId);
   }
@@ -272,110 +303,27 @@ public final class ExecutorNode extends SwarmNode {
     blocks.close();
   }
 
-  /**
-   * The executor's side of its connections: admits peers (the handshake) and handles what the driver
-   * and peers send, checking that each message comes from the side that may send it. One method per
-   * inbound message; what executors are never sent is refused.
-   */
-  private final class Handler implements MessageHandler, Admission {
-    @Override
-    public int admitExecutor(Connection from, String host, int port) throws HandshakeException {
-      throw new HandshakeException("executors take Hello, not RegisterExecutor; register with the driver");
-    }
+  // ---- what ExecutorMessages needs of the node ----
 
-    /**
-     * Admits a peer by its claimed id, which this executor cannot check: it hears of other executors
-     * only as piece holders. Proof of identity comes with authentication (issue 13).
-     */
-    @Override
-    public void admitPeer(Connection from, int nodeId) throws HandshakeException {
-      if (nodeId <= 0) {
-        throw new HandshakeException("executor id " + nodeId + " is not one the driver gives");
-      }
-      if (driverIncarnation == 0) {
-        throw new HandshakeException("this executor has no driver at the moment");
-      }
-    }
+  SwarmFetcher fetcher(long broadcastId) {
+    return fetchers.get(broadcastId);
+  }
 
-    @Override
-    public long driverIncarnation() {
-      return driverIncarnation;
+  /** The driver destroyed or unpersisted a broadcast: drop it here, remembering a destroy's site. */
+  void removeBroadcast(RemoveBroadcast r) {
+    if (r.isDestroy()) {
+      destroyed.add(r.broadcastId(), r.destroyedAt());
     }
+    removeLocally(r.broadcastId());
+  }
 
-    @Override
-    public void have(Connection from, Have h) {
-      if (fromDriver(from, h)) {
-        SwarmFetcher f = fetchers.get(h.broadcastId());
-        if (f != null) {
-          f.onHave(h);
-        }
-      }
-    }
+  ApplicationRequests applicationRequests() {
+    return applicationRequests;
+  }
 
-    @Override
-    public void removeBroadcast(Connection from, RemoveBroadcast r) {
-      if (fromDriver(from, r)) {
-        if (r.isDestroy()) {
-          destroyed.add(r.broadcastId(), r.destroyedAt());
-        }
-        removeLocally(r.broadcastId());
-        from.send(new Ack(r.requestId()));
-      }
-    }
-
-    @Override
-    public void runTask(Connection from, RunTask t) {
-      if (fromDriver(from, t)) {
-        applicationRequests.run(from, t);
-      }
-    }
-
-    @Override
-    public void fetchPiece(Connection from, FetchPiece f) {
-      if (from.remoteRole() == RemoteRole.PEER) {
-        servePiece(from, f);
-      } else {
-        refuse(from, f, "executors do not handle FETCH_PIECE from the driver");
-      }
-    }
-
-    @Override
-    public void announce(Connection from, Announce a) {
-      refuse(from, a, "executors do not handle ANNOUNCE; the driver's tracker does");
-    }
-
-    @Override
-    public void getLocations(Connection from, GetLocations g) {
-      refuse(from, g, "executors do not handle GET_LOCATIONS; the driver's tracker does");
-    }
-
-    @Override
-    public void fetchAnyPiece(Connection from, FetchAnyPiece f) {
-      refuse(from, f, "executors do not handle FETCH_ANY_PIECE; only the driver chooses pieces");
-    }
-
-    @Override
-    public void onClosed(Connection connection) {
-      // Peers come and go; the driver's loss is watched from joined().
-    }
-
-    /** True if {@code m} came from the driver; refuses it otherwise. */
-    private boolean fromDriver(Connection from, Message m) {
-      if (from.remoteRole() == RemoteRole.DRIVER) {
-        return true;
-      }
-      refuse(from, m, "executors take " + m.type() + " from the driver only");
-      return false;
-    }
-
-    /** A request gets a Failure saying {@code why}; a notice closes the connection, as it breaks the protocol. */
-    private void refuse(Connection from, Message m, String why) {
-      if (m instanceof Message.Request req) {
-        from.send(new Failure(req.requestId(), why));
-      } else {
-        LOG.warn("closing {}: {}", from, why);
-        from.close();
-      }
-    }
+  /** This executor's answer to a peer's question about a broadcast, or null if it does not know it. */
+  io.swarmcast.protocol.Locations answerLocations(GetLocations g, Connection asker) {
+    return directory.answer(g.requestId(), g.broadcastId(),
+        new io.swarmcast.swarm.PeerAddress(executorId, endpoint.host(), endpoint.port()), blocks, asker);
   }
 }

@@ -23,6 +23,7 @@ import io.swarmcast.transport.ConnectionPool;
 import io.swarmcast.transport.RemoteException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,6 +55,9 @@ final class SwarmFetcher {
   private final Connection driver;
   private final ConnectionPool peerPool;
   private final TransferStats stats;
+  private final PeerDirectory directory;
+  /** This executor as its peers know it, for the {@link Have} notices it sends them. */
+  private final PeerAddress self;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final ActionRunner runner = new ActionRunner();
   /** Outstanding requests' answers by token, so a cancel can drop one; tokens cancelled before their request was sent. */
@@ -63,7 +67,7 @@ final class SwarmFetcher {
   private long firstPieceNanos = -1;
 
   SwarmFetcher(long broadcastId, int[] checksums, FetchScheduler scheduler, BlockManager blocks, Connection driver,
-      ConnectionPool peerPool, TransferStats stats) {
+      ConnectionPool peerPool, TransferStats stats, PeerDirectory directory, PeerAddress self) {
     this.broadcastId = broadcastId;
     this.checksums = checksums.clone();
     this.scheduler = scheduler;
@@ -71,6 +75,9 @@ final class SwarmFetcher {
     this.driver = driver;
     this.peerPool = peerPool;
     this.stats = stats;
+    this.directory = directory;
+    this.self = self;
+    directory.fetching(broadcastId, checksums.length);
   }
 
   /** Starts fetching; the future completes when every piece is stored here, or fails with the reason. */
@@ -94,10 +101,23 @@ final class SwarmFetcher {
     return done;
   }
 
-  /** A tracker notice that a peer now holds a piece. */
+  /** A notice, from the tracker or from the peer itself, that a peer now holds a piece. */
   void onHave(Have h) {
     PeerAddress peer = new PeerAddress(h.executorId(), h.host(), h.port());
+    if (h.piece() >= 0 && h.piece() < checksums.length) {
+      BitSet one = new BitSet();
+      one.set(h.piece());
+      directory.learned(broadcastId, peer, one);
+    }
     on(s -> s.onHave(peer, h.piece()));
+  }
+
+  /**
+   * The driver's connection closed: the fetch goes on with the peers (see
+   * {@link FetchScheduler#onDriverLost}) and fails only if they cannot finish it.
+   */
+  void driverLost(Throwable cause) {
+    on(s -> s.onDriverLost(cause));
   }
 
   /** Reports one event to the scheduler under the lock, then carries out its actions outside it. */
@@ -139,7 +159,9 @@ final class SwarmFetcher {
     if (cause instanceof CancellationException) {
       return; // the scheduler cancelled it and expects no report
     }
-    if (cause instanceof RemoteException) {
+    if (cause != null && fromDriver && !driver.isActive()) {
+      on(s -> s.onDriverLost(cause)); // the driver is gone, not merely this request: go on with the peers
+    } else if (cause instanceof RemoteException) {
       on(s -> s.onRefused(token, cause));
     } else if (cause != null) {
       on(s -> s.onSourceFailed(token, cause));
@@ -182,10 +204,22 @@ final class SwarmFetcher {
     if (stored) {
       stats.received(broadcastId, fromDriver, size);
       driver.send(new Announce(broadcastId, piece));
+      directory.stored(broadcastId, new Have(broadcastId, piece, self.id(), self.host(), self.port()));
     } else {
       bytes.release();
     }
     run(actions);
+  }
+
+  /** The holders an answer names, recorded for this executor's own answers to its peers. */
+  private List<PeerPieces> learnedFrom(Locations loc) {
+    List<PeerPieces> holders = new ArrayList<>();
+    for (Locations.Holder h : loc.holders()) {
+      PeerAddress p = new PeerAddress(h.executorId(), h.host(), h.port());
+      holders.add(new PeerPieces(p, h.pieces()));
+      directory.learned(broadcastId, p, h.pieces());
+    }
+    return holders;
   }
 
   /** Carries out the scheduler's actions. */
@@ -195,15 +229,29 @@ final class SwarmFetcher {
       driver.request(id -> new GetLocations(id, broadcastId), Locations.class).whenComplete((m, e) -> {
         if (e != null) {
           Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-          on(s -> s.onLocationsFailed(cause));
+          on(s -> driver.isActive() ? s.onLocationsFailed(cause) : s.onDriverLost(cause));
         } else {
-          List<PeerPieces> holders = new ArrayList<>();
-          for (Locations.Holder h : ((Locations) m).holders()) {
-            holders.add(new PeerPieces(new PeerAddress(h.executorId(), h.host(), h.port()), h.pieces()));
-          }
+          List<PeerPieces> holders = learnedFrom((Locations) m);
           on(s -> s.onLocations(holders));
         }
       });
+    }
+
+    @Override
+    public void askPeers(FetchAction.AskPeers a) {
+      for (PeerAddress peer : a.peers()) {
+        peerPool.get(peer.host(), peer.port())
+            .thenCompose(c -> c.request(id -> new GetLocations(id, broadcastId), Locations.class))
+            .whenComplete((m, e) -> {
+              if (e != null) {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                on(s -> s.onPeerLocationsFailed(peer, cause));
+              } else {
+                List<PeerPieces> holders = learnedFrom((Locations) m);
+                on(s -> s.onPeerLocations(peer, holders));
+              }
+            });
+      }
     }
 
     @Override

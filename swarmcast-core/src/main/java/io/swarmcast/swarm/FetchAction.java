@@ -17,6 +17,8 @@ public sealed interface FetchAction {
   interface Handler {
     void askLocations(AskLocations action);
 
+    void askPeers(AskPeers action);
+
     void fetchFromPeer(FetchFromPeer action);
 
     void fetchFromDriver(FetchFromDriver action);
@@ -39,6 +41,21 @@ public sealed interface FetchAction {
     @Override
     public void applyTo(Handler handler) {
       handler.askLocations(this);
+    }
+  }
+
+  /**
+   * The driver is gone: ask each of {@code peers} which pieces it holds and which holders it knows,
+   * reporting each answer with {@link FetchScheduler#onPeerLocations} or {@link FetchScheduler#onPeerLocationsFailed}.
+   */
+  record AskPeers(java.util.List<PeerAddress> peers) implements FetchAction {
+    public AskPeers {
+      peers = java.util.List.copyOf(peers);
+    }
+
+    @Override
+    public void applyTo(Handler handler) {
+      handler.askPeers(this);
     }
   }
 

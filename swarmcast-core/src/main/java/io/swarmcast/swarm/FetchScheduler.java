@@ -3,9 +3,7 @@ package io.swarmcast.swarm;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.NavigableSet;
 import java.util.Objects;
-import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,7 +11,7 @@ import java.util.function.LongSupplier;
  * whom, when to ask the driver, when to give up on a peer, when to ask a second holder (the end game).
  *
  * <p>It is driven by events — locations learned, a piece arrived, a piece was corrupt, a source was
- * busy or lost or refused, the driver declined, a timer fired — and answers each with the
+ * busy or lost or refused, the driver declined or went away, a timer fired — and answers each with the
  * {@link FetchAction}s to carry out: requests (each with a token its outcome is reported under),
  * cancels, bans, a wake-up, done or fail. Where requests go is the {@link FetchStrategy}'s choice
  * ({@link FetchStrategy#torrent()} or {@link FetchStrategy#direct()}); which piece, which holder and
@@ -23,9 +21,8 @@ import java.util.function.LongSupplier;
  *
  * <p>The adapter ({@code io.swarmcast.node.SwarmFetcher} on a real node) verifies pieces before it
  * reports them, stores them, and carries out the actions. Events after the fetch has finished, and
- * events for tokens the scheduler no longer knows (cancelled requests), yield no actions.
- *
- * <p>Not thread-safe: the adapter calls it under one lock.
+ * events for tokens the scheduler no longer knows (cancelled requests), yield no actions. Not
+ * thread-safe: the adapter calls it under one lock.
  */
 public final class FetchScheduler {
   /** How long a source that answered busy is left alone. */
@@ -51,8 +48,9 @@ public final class FetchScheduler {
   boolean relocate;
   long driverBusyUntil = Long.MIN_VALUE;
   private int driverCorruptions;
-  /** Wake-ups asked for and not yet reported, in the clock's time. */
-  private final NavigableSet<Long> wakeups = new TreeSet<>();
+  final Wakeups wakeups = new Wakeups();
+  /** Where pieces are once the driver and its tracker are gone. */
+  final PeerExchange exchange = new PeerExchange();
   private boolean finished;
 
   /**
@@ -235,12 +233,58 @@ public final class FetchScheduler {
   }
 
   /**
+   * The driver went away. Its outstanding requests are dropped, not failed: the fetch goes on with
+   * the peers, asking them (not the tracker) where pieces are, and fails only once it is clear that
+   * no reachable executor has some piece. A fetch that knows no peer at all fails at once.
+   */
+  public List<FetchAction> onDriverLost(Throwable cause) {
+    if (finished || exchange.driverGone()) {
+      return List.of();
+    }
+    exchange.driverLost();
+    requests.endDriverRequests();
+    locating = false;
+    trackerDeferred = false;
+    if (peers.size() == 0) {
+      return fail(new IllegalStateException("the driver went away (" + cause.getMessage()
+          + ") and this executor knows no other holder of the broadcast"));
+    }
+    return book();
+  }
+
+  /** {@code from} answered which pieces it and the holders it knows hold (peer exchange, after the driver left). */
+  public List<FetchAction> onPeerLocations(PeerAddress from, List<PeerPieces> holders) {
+    if (finished) {
+      return List.of();
+    }
+    exchange.answered();
+    for (PeerPieces h : holders) {
+      peers.addAll(h.peer(), h.pieces());
+    }
+    return book();
+  }
+
+  /** {@code from} could not be asked: it is banned like any peer that fails. */
+  public List<FetchAction> onPeerLocationsFailed(PeerAddress from, Throwable cause) {
+    if (finished) {
+      return List.of();
+    }
+    exchange.answered();
+    List<FetchAction> out = new ArrayList<>();
+    if (!peers.isBanned(from.id())) {
+      out.add(new FetchAction.BanPeer(from.id(), FetchAction.BanPeer.Reason.FAILED));
+    }
+    lose(from.id());
+    return book(out);
+  }
+
+  /**
    * A wake-up asked for by {@link FetchAction.WakeAt} is due. Peer requests older than the policy's
    * peer timeout are given up: cancelled, their peer banned as stalled, their pieces asked elsewhere.
    */
   public List<FetchAction> onTimer() {
     long now = clock.getAsLong();
-    wakeups.headSet(now, true).clear();
+    wakeups.fired(now);
     List<FetchAction> out = new ArrayList<>();
     if (!finished) {
       for (OutstandingRequests.Request r : requests.toPeersSentBy(now - policy.peerTimeout().toNanos())) {
@@ -289,8 +333,6 @@ public final class FetchScheduler {
     return requests.size();
   }
 
-  // ---- for the strategies ----
-
   long now() {
     return clock.getAsLong();
   }
@@ -303,16 +345,6 @@ public final class FetchScheduler {
     wanted.andNot(requests.inFlight);
     return wanted;
   }
-
-  /** Asks for a wake-up at {@code at} unless one at or before it is pending. */
-  void wakeAt(long at, List<FetchAction> out) {
-    if (wakeups.isEmpty() || wakeups.first() > at) {
-      wakeups.add(at);
-      out.add(new FetchAction.WakeAt(at));
-    }
-  }
-
-  // ---- bookkeeping ----
 
   /** Removes an outstanding request; null if the token is unknown or the fetch finished. */
   private OutstandingRequests.Request end(long token) {
@@ -330,25 +362,16 @@ public final class FetchScheduler {
     return book(new ArrayList<>());
   }
 
-  /**
-   * Lets the strategy book what it can, then makes sure a wake-up is pending for the earliest moment a
-   * busy source may be asked again or a peer request times out: nothing else may happen before then.
-   */
+  /** Lets the strategy book what it can; fails a driverless fetch that cannot finish; arms the next wake-up. */
   private List<FetchAction> book(List<FetchAction> out) {
     if (!finished) {
       strategy.book(this, out);
-      long now = clock.getAsLong();
-      long next = peers.earliestBusyUntilAfter(now);
-      if (driverBusyUntil > now) {
-        next = Math.min(next, driverBusyUntil);
+      IllegalStateException stuck = exchange.stuck(wanted(), peers, pieceCount);
+      if (stuck != null) {
+        out.addAll(fail(stuck));
+        return out;
       }
-      long oldest = requests.oldestToPeers();
-      if (oldest != Long.MAX_VALUE) {
-        next = Math.min(next, oldest + policy.peerTimeout().toNanos());
-      }
-      if (next != Long.MAX_VALUE) {
-        wakeAt(next, out);
-      }
+      wakeups.forDeadlines(this, clock.getAsLong(), out);
     }
     return out;
   }

@@ -105,6 +105,20 @@ final class OutstandingRequests {
     return oldest;
   }
 
+  /** Ends every request to the driver (it is gone) and returns their tokens. */
+  List<Long> endDriverRequests() {
+    List<Long> tokens = new ArrayList<>();
+    for (var it = byToken.values().iterator(); it.hasNext(); ) {
+      Request r = it.next();
+      if (r.source() == DRIVER) {
+        it.remove();
+        release(r);
+        tokens.add(r.token());
+      }
+    }
+    return tokens;
+  }
+
   /** Forgets every request and returns their tokens. */
   List<Long> endAll() {
     List<Long> tokens = new ArrayList<>(byToken.keySet());

@@ -91,6 +91,15 @@ final class PeerTable {
     }
   }
 
+  /** The known (not banned) peers' addresses, in the order they became known. */
+  List<PeerAddress> addresses() {
+    List<PeerAddress> out = new ArrayList<>(peers.size());
+    for (Peer p : peers.values()) {
+      out.add(p.address);
+    }
+    return out;
+  }
+
   boolean isBanned(int id) {
     return banned.contains(id);
   }

@@ -45,7 +45,14 @@ final class TorrentStrategy extends FetchStrategy {
     while (s.requests.toDriver < s.policy.limits().maxFromDriver() && bookDriver(s, out)) {
       // booked one
     }
-    if (s.relocate && !s.locating) {
+    if (s.exchange.driverGone()) {
+      // No tracker: ask every peer not asked yet (new ones come from answers and notices).
+      s.relocate = false;
+      List<PeerAddress> ask = s.exchange.toAsk(s.peers);
+      if (!ask.isEmpty()) {
+        out.add(new FetchAction.AskPeers(ask));
+      }
+    } else if (s.relocate && !s.locating) {
       s.relocate = false;
       s.locating = true;
       out.add(new FetchAction.AskLocations());
@@ -58,7 +65,7 @@ final class TorrentStrategy extends FetchStrategy {
   /** Books the next request to the driver; false if there is nothing to ask it for. */
   private static boolean bookDriver(FetchScheduler s, List<FetchAction> out) {
     BitSet wanted = s.wanted();
-    if (wanted.isEmpty() || s.now() < s.driverBusyUntil) {
+    if (wanted.isEmpty() || s.now() < s.driverBusyUntil || s.exchange.driverGone()) {
       return false;
     }
     // A duplicate (a piece the driver already sent someone) costs the driver's link, the one every
@@ -121,7 +128,7 @@ final class TorrentStrategy extends FetchStrategy {
       }
     }
     if (nextDue != Long.MAX_VALUE) {
-      s.wakeAt(nextDue, out);
+      s.wakeups.at(nextDue, out);
     }
     return false;
   }

@@ -160,7 +160,7 @@ class SwarmNodeIT {
     assertThat(driver.executors()).as("nobody registered").isEmpty();
   }
 
-  /** An executor takes removals and tasks from its driver only, and tracker questions from nobody. */
+  /** An executor takes removals and tasks from its driver only, and answers peers' questions about broadcasts it knows. */
   @Test
   void anExecutorRefusesWhatAPeerMayNotAskOfIt() throws Exception {
     try (BroadcastManager executor = startExecutor();
@@ -170,13 +170,82 @@ class SwarmNodeIT {
       assertThatThrownBy(() -> peer.request(id -> new io.swarmcast.protocol.RemoveBroadcast(id, 1)).get(5, TimeUnit.SECONDS))
           .hasMessageContaining("from the driver only");
       assertThatThrownBy(() -> peer.request(id -> new io.swarmcast.protocol.GetLocations(id, 1)).get(5, TimeUnit.SECONDS))
-          .hasMessageContaining("the driver's tracker does");
+          .as("peers may ask where pieces are (peer exchange), of broadcasts this executor knows")
+          .hasMessageContaining("does not know Broadcast(1)");
       assertThatThrownBy(() -> peer.request(id -> new Hello(id, Message.PROTOCOL_VERSION, 99)).get(5, TimeUnit.SECONDS))
           .hasMessageContaining("handshake is already done");
       assertThat(peer.isActive()).isTrue();
       assertThatThrownBy(() -> transport.connect("127.0.0.1", executor.node().endpoint().port(),
           Greeting.register("127.0.0.1", 1), TestHandlers.forAll((from, m) -> { })).get(5, TimeUnit.SECONDS))
           .hasMessageContaining("executors take Hello, not RegisterExecutor");
+    }
+  }
+
+  /**
+   * A broadcast outlives its driver once seeded: the only other holder is slow, the driver is stopped
+   * while the executor fetches, and the fetch goes on with the holder, which it asks (not the gone
+   * tracker) where pieces are, and finishes.
+   */
+  @Test
+  void aFetchGoesOnWithThePeersWhenTheDriverDies() throws Exception {
+    startDriver(new SwarmConf().set(SwarmConf.DRIVER_SPARE_COPIES, "0")); // once every piece is out, it declines
+    byte[] value = random(512 << 10, 12);
+    Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
+    int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality();
+    java.util.Map<Integer, byte[]> copy = new java.util.HashMap<>();
+    for (int p = 0; p < pieces; p++) {
+      io.netty.buffer.ByteBuf buf = driver.blockManager().getPiece(b.id(), p);
+      copy.put(p, io.netty.buffer.ByteBufUtil.getBytes(buf));
+      buf.release();
+    }
+    AtomicInteger askedWhere = new AtomicInteger();
+    try (TransportContext holders = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "seeder")) {
+      int[] seederId = new int[1];
+      int[] seederPort = new int[1];
+      MessageHandler seeder = TestHandlers.forAll((from, m) -> {
+        if (m instanceof FetchPiece f) { // slowly, so the driver dies mid-fetch
+          from.schedule(() -> from.send(new PieceData(f.requestId(), f.broadcastId(), f.piece(),
+              io.netty.buffer.Unpooled.wrappedBuffer(copy.get(f.piece())))), java.time.Duration.ofMillis(150));
+        } else if (m instanceof io.swarmcast.protocol.GetLocations g) {
+          askedWhere.incrementAndGet();
+          java.util.BitSet all = new java.util.BitSet();
+          all.set(0, pieces);
+          from.send(new io.swarmcast.protocol.Locations(g.requestId(), g.broadcastId(), pieces,
+              List.of(new io.swarmcast.protocol.Locations.Holder(seederId[0], "127.0.0.1", seederPort[0], all))));
+        }
+      });
+      TransportServer server = holders.listen("127.0.0.1", 0, TestHandlers.admitAll(), seeder);
+      seederPort[0] = server.port();
+      Connection toDriver = holders.connect("127.0.0.1", driver.endpoint().port(), Greeting.register("127.0.0.1", server.port()),
+          seeder).get(5, TimeUnit.SECONDS);
+      seederId[0] = toDriver.localNodeId();
+      // The seeder takes every piece from the driver, as a first executor would: the driver has sent
+      // each once, so it sends the executor under test none, and all must come from the slow seeder.
+      java.util.BitSet got = new java.util.BitSet();
+      for (int p = 0; p < pieces; p++) {
+        java.util.BitSet exclude = (java.util.BitSet) got.clone();
+        PieceData d = (PieceData) toDriver.request(id -> new io.swarmcast.protocol.FetchAnyPiece(id, b.id(), false, pieces, exclude),
+            PieceData.class).get(5, TimeUnit.SECONDS);
+        got.set(d.piece());
+        d.release();
+        toDriver.send(new Announce(b.id(), d.piece()));
+      }
+      awaitHeld(b.id(), pieces);
+
+      try (BroadcastManager executor = startExecutor()) {
+        java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(roundTrip(b)::value);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (executor.node().blockManager().piecesHeld(b.id(), pieces).isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        assertThat(read).as("still fetching when the driver dies").isNotDone();
+        driverManager.stop();
+
+        assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(value);
+        assertThat(askedWhere.get()).as("the seeder was asked where pieces are").isPositive();
+      } finally {
+        startDriver(); // for @AfterEach
+      }
     }
   }
 

@@ -1,0 +1,141 @@
+package io.swarmcast.node;
+
+import io.swarmcast.protocol.Ack;
+import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.Failure;
+import io.swarmcast.protocol.FetchAnyPiece;
+import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.GetLocations;
+import io.swarmcast.protocol.Have;
+import io.swarmcast.protocol.Locations;
+import io.swarmcast.protocol.Message;
+import io.swarmcast.protocol.RemoveBroadcast;
+import io.swarmcast.protocol.RunTask;
+import io.swarmcast.transport.Admission;
+import io.swarmcast.transport.Connection;
+import io.swarmcast.transport.HandshakeException;
+import io.swarmcast.transport.MessageHandler;
+import io.swarmcast.transport.RemoteRole;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The executor's side of its connections: admits peers (the handshake) and handles what the driver
+ * and peers send, checking that each message comes from the side that may send it. One method per
+ * inbound message; what executors are never sent is refused.
+ */
+final class ExecutorMessages implements MessageHandler, Admission {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorMessages.class);
+
+  private final ExecutorNode node;
+
+  ExecutorMessages(ExecutorNode node) {
+    this.node = node;
+  }
+
+  @Override
+  public int admitExecutor(Connection from, String host, int port) throws HandshakeException {
+    throw new HandshakeException("executors take Hello, not RegisterExecutor; register with the driver");
+  }
+
+  /**
+   * Admits a peer by its claimed id, which this executor cannot check: it hears of other executors
+   * only as piece holders. Proof of identity comes with authentication (issue 13).
+   */
+  @Override
+  public void admitPeer(Connection from, int nodeId) throws HandshakeException {
+    if (nodeId <= 0) {
+      throw new HandshakeException("executor id " + nodeId + " is not one the driver gives");
+    }
+    if (node.driverIncarnation() == 0) {
+      throw new HandshakeException("this executor has no driver at the moment");
+    }
+  }
+
+  @Override
+  public long driverIncarnation() {
+    return node.driverIncarnation();
+  }
+
+  /** From the driver's tracker, or (once its driver is gone, or when it asked) from a peer about itself. */
+  @Override
+  public void have(Connection from, Have h) {
+    SwarmFetcher f = node.fetcher(h.broadcastId());
+    if (f != null) {
+      f.onHave(h);
+    }
+  }
+
+  @Override
+  public void removeBroadcast(Connection from, RemoveBroadcast r) {
+    if (fromDriver(from, r)) {
+      node.removeBroadcast(r);
+      from.send(new Ack(r.requestId()));
+    }
+  }
+
+  @Override
+  public void runTask(Connection from, RunTask t) {
+    if (fromDriver(from, t)) {
+      node.applicationRequests().run(from, t);
+    }
+  }
+
+  @Override
+  public void fetchPiece(Connection from, FetchPiece f) {
+    if (from.remoteRole() == RemoteRole.PEER) {
+      node.servePiece(from, f);
+    } else {
+      refuse(from, f, "executors do not handle FETCH_PIECE from the driver");
+    }
+  }
+
+  @Override
+  public void announce(Connection from, Announce a) {
+    refuse(from, a, "executors do not handle ANNOUNCE; the driver's tracker does");
+  }
+
+  /** Peer exchange: a peer asks what this executor holds and which holders it knows (see {@link PeerDirectory}). */
+  @Override
+  public void getLocations(Connection from, GetLocations g) {
+    if (from.remoteRole() != RemoteRole.PEER) {
+      refuse(from, g, "executors answer GET_LOCATIONS from peers only");
+      return;
+    }
+    Locations answer = node.answerLocations(g, from);
+    if (answer == null) {
+      from.send(new Failure(g.requestId(), "executor " + node.executorId() + " does not know Broadcast(" + g.broadcastId() + ")"));
+    } else {
+      from.send(answer);
+    }
+  }
+
+  @Override
+  public void fetchAnyPiece(Connection from, FetchAnyPiece f) {
+    refuse(from, f, "executors do not handle FETCH_ANY_PIECE; only the driver chooses pieces");
+  }
+
+  @Override
+  public void onClosed(Connection connection) {
+    // Peers come and go; the driver's loss is watched by the node (see ExecutorNode.joined).
+  }
+
+  /** True if {@code m} came from the driver; refuses it otherwise. */
+  private boolean fromDriver(Connection from, Message m) {
+    if (from.remoteRole() == RemoteRole.DRIVER) {
+      return true;
+    }
+    refuse(from, m, "executors take " + m.type() + " from the driver only");
+    return false;
+  }
+
+  /** A request gets a Failure saying {@code why}; a notice closes the connection, as it breaks the protocol. */
+  private void refuse(Connection from, Message m, String why) {
+    if (m instanceof Message.Request req) {
+      from.send(new Failure(req.requestId(), why));
+    } else {
+      LOG.warn("closing {}: {}", from, why);
+      from.close();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.swarmcast.node;
+
+import io.swarmcast.protocol.Have;
+import io.swarmcast.protocol.Locations;
+import io.swarmcast.swarm.PeerAddress;
+import io.swarmcast.transport.Connection;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What an executor knows of other executors' pieces, per broadcast, so it can answer its peers when
+ * the driver's tracker is gone: its own pieces and the holders it heard of (peer exchange), and the
+ * peers that asked, who then get a {@link Have} for every piece it stores. Filled by the fetches (what
+ * the tracker and peers told them). Thread-safe: one lock for all.
+ */
+final class PeerDirectory {
+  /** One broadcast: how many pieces it has, the holders heard of, and who asked this executor. */
+  private static final class Entry {
+    final int pieceCount;
+    final Map<Integer, PeerAddress> addresses = new LinkedHashMap<>();
+    final Map<Integer, BitSet> pieces = new HashMap<>();
+    final Set<Connection> subscribers = ConcurrentHashMap.newKeySet();
+
+    Entry(int pieceCount) {
+      this.pieceCount = pieceCount;
+    }
+  }
+
+  private final Map<Long, Entry> broadcasts = new HashMap<>();
+
+  /** This executor fetches (or holds) {@code broadcastId}, of {@code pieceCount} pieces. */
+  synchronized void fetching(long broadcastId, int pieceCount) {
+    broadcasts.computeIfAbsent(broadcastId, k -> new Entry(pieceCount));
+  }
+
+  /** {@code peer} holds {@code pieces} of {@code broadcastId}. */
+  synchronized void learned(long broadcastId, PeerAddress peer, BitSet pieces) {
+    Entry e = broadcasts.get(broadcastId);
+    if (e != null) {
+      e.addresses.putIfAbsent(peer.id(), peer);
+      e.pieces.computeIfAbsent(peer.id(), k -> new BitSet()).or(pieces);
+    }
+  }
+
+  /**
+   * The answer to a peer's question about {@code broadcastId}: this executor ({@code self}, with the
+   * pieces {@code blocks} hold) first, then the holders it knows, up to {@link Locations#MAX_HOLDERS}; the asker
+   * is sent this executor's later pieces. Null if this executor does not know the broadcast.
+   */
+  synchronized Locations answer(long requestId, long broadcastId, PeerAddress self, io.swarmcast.storage.BlockManager blocks,
+      Connection asker) {
+    Entry e = broadcasts.get(broadcastId);
+    if (e == null) {
+      return null;
+    }
+    BitSet selfPieces = blocks.piecesHeld(broadcastId, e.pieceCount);
+    List<Locations.Holder> holders = new ArrayList<>();
+    holders.add(new Locations.Holder(self.id(), self.host(), self.port(), selfPieces));
+    for (PeerAddress p : e.addresses.values()) {
+      if (holders.size() >= Locations.MAX_HOLDERS) {
+        break;
+      }
+      if (p.id() != self.id() && p.id() != asker.remoteNodeId()) {
+        holders.add(new Locations.Holder(p.id(), p.host(), p.port(), (BitSet) e.pieces.get(p.id()).clone()));
+      }
+    }
+    e.subscribers.add(asker);
+    return new Locations(requestId, broadcastId, e.pieceCount, holders);
+  }
+
+  /** Tells the peers that asked about {@code broadcastId} that this executor now holds a piece. */
+  void stored(long broadcastId, Have notice) {
+    Set<Connection> to;
+    synchronized (this) {
+      Entry e = broadcasts.get(broadcastId);
+      if (e == null || e.subscribers.isEmpty()) {
+        return;
+      }
+      e.subscribers.removeIf(c -> !c.isActive());
+      to = Set.copyOf(e.subscribers);
+    }
+    to.forEach(c -> c.send(notice));
+  }
+
+  synchronized void forget(long broadcastId) {
+    broadcasts.remove(broadcastId);
+  }
+
+  synchronized void clear() {
+    broadcasts.clear();
+  }
+}

@@ -1,0 +1,126 @@
+package io.swarmcast.swarm;
+
+import static io.swarmcast.TestData.bits;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swarmcast.swarm.FetchAction.AskPeers;
+import io.swarmcast.swarm.FetchAction.BanPeer;
+import io.swarmcast.swarm.FetchAction.Done;
+import io.swarmcast.swarm.FetchAction.Fail;
+import io.swarmcast.swarm.FetchAction.FetchAnyFromDriver;
+import io.swarmcast.swarm.FetchAction.FetchFromPeer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A fetch whose driver goes away: it goes on with the peers, learning holders from them, or fails fast. */
+@Timeout(10)
+class FetchSchedulerDriverlessTest {
+  private static final PeerAddress A = new PeerAddress(1, "10.0.0.1", 7001);
+  private static final PeerAddress B = new PeerAddress(2, "10.0.0.2", 7002);
+  private static final PeerAddress C = new PeerAddress(3, "10.0.0.3", 7003);
+  private static final IOException GONE = new IOException("connection to driver closed");
+
+  private long now = 5_000_000_000L;
+
+  private FetchScheduler scheduler(int pieces) {
+    return new FetchScheduler(pieces, new BitSet(), FetchStrategy.torrent(),
+        FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(11)), () -> now);
+  }
+
+  @Test
+  void aFetchThatKnowsNoPeerFailsAtOnceWhenTheDriverGoes() {
+    FetchScheduler s = scheduler(4);
+    s.start();
+    s.onLocations(List.of());
+
+    List<FetchAction> lost = s.onDriverLost(GONE);
+
+    assertThat(of(lost, Fail.class)).singleElement().satisfies(f -> assertThat(f.cause())
+        .hasMessageContaining("knows no other holder").hasMessageContaining("connection to driver closed"));
+  }
+
+  @Test
+  void withoutTheDriverEveryKnownPeerIsAskedOnceAndPeersTheyNameAreAskedToo() {
+    FetchScheduler s = scheduler(4);
+    s.start();
+    s.onLocations(List.of(new PeerPieces(A, bits(0)), new PeerPieces(B, bits(1))));
+
+    List<FetchAction> lost = s.onDriverLost(GONE);
+
+    assertThat(of(lost, FetchAnyFromDriver.class)).isEmpty();
+    assertThat(of(lost, AskPeers.class)).singleElement().satisfies(a -> assertThat(a.peers()).containsExactly(A, B));
+    // A knows C, who holds the pieces nobody else has: C is asked in turn, and its pieces fetched from it.
+    List<FetchAction> fromA = s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0)), new PeerPieces(C, bits(2, 3))));
+    assertThat(of(fromA, AskPeers.class)).singleElement().satisfies(a -> assertThat(a.peers()).containsExactly(C));
+    assertThat(of(fromA, FetchFromPeer.class)).extracting(FetchFromPeer::peer).contains(C);
+    assertThat(of(s.onPeerLocations(B, List.of(new PeerPieces(B, bits(1)))), AskPeers.class)).as("nobody new").isEmpty();
+    assertThat(s.onDriverLost(GONE)).as("lost once").isEmpty();
+  }
+
+  @Test
+  void afterTheDriverGoesTheFetchFinishesFromPeersAlone() {
+    FetchScheduler s = scheduler(3);
+    s.start(); // the driver's requests from here die with it
+    List<FetchAction> pending = new ArrayList<>(
+        s.onLocations(List.of(new PeerPieces(A, bits(0, 1, 2)), new PeerPieces(B, bits(0, 1, 2)))));
+    pending.addAll(s.onDriverLost(GONE));
+    boolean done = false;
+    for (int step = 0; step < 100 && !done; step++) {
+      FetchAction a = pending.remove(0);
+      if (a instanceof FetchFromPeer r) {
+        pending.addAll(s.onPiece(r.token(), r.piece()));
+      } else if (a instanceof AskPeers ask) {
+        for (PeerAddress p : ask.peers()) {
+          pending.addAll(s.onPeerLocations(p, List.of(new PeerPieces(p, bits(0, 1, 2)))));
+        }
+      } else if (a instanceof Done) {
+        done = true;
+      } else {
+        assertThat(a).isNotInstanceOf(Fail.class).isNotInstanceOf(FetchAnyFromDriver.class);
+      }
+    }
+    assertThat(done).isTrue();
+    assertThat(s.held().cardinality()).isEqualTo(3);
+  }
+
+  @Test
+  void aPieceNoReachableExecutorHoldsFailsTheFetchOnceEveryPeerAnsweredNamingIt() {
+    FetchScheduler s = scheduler(5);
+    s.start();
+    s.onLocations(List.of(new PeerPieces(A, bits(0, 1)), new PeerPieces(B, bits(2))));
+    List<FetchAction> lost = s.onDriverLost(GONE);
+    assertThat(of(lost, Fail.class)).as("not before the peers answered").isEmpty();
+
+    assertThat(of(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0, 1)))), Fail.class)).isEmpty();
+    List<FetchAction> last = s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2))));
+
+    assertThat(of(last, Fail.class)).singleElement().satisfies(f -> assertThat(f.cause())
+        .hasMessageContaining("no executor this one can reach holds piece(s) 3, 4 of 5"));
+  }
+
+  @Test
+  void aPeerThatCannotBeAskedIsBannedAndItsPiecesCountAsUnreachable() {
+    FetchScheduler s = scheduler(2);
+    s.start();
+    List<FetchAction> asked = s.onLocations(List.of(new PeerPieces(A, bits(0)), new PeerPieces(B, bits(1))));
+    FetchFromPeer toB = of(asked, FetchFromPeer.class).stream().filter(r -> r.peer().equals(B)).findFirst().orElseThrow();
+    s.onDriverLost(GONE);
+    s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0))));
+
+    List<FetchAction> failed = s.onPeerLocationsFailed(B, new IOException("refused"));
+    assertThat(failed).contains(new BanPeer(B.id(), BanPeer.Reason.FAILED));
+    assertThat(of(failed, Fail.class)).as("its piece request is still out").isEmpty();
+    List<FetchAction> alsoFailed = s.onSourceFailed(toB.token(), new IOException("refused"));
+
+    assertThat(of(alsoFailed, Fail.class)).singleElement().satisfies(f -> assertThat(f.cause()).hasMessageContaining("piece(s) 1 of 2"));
+  }
+
+  private static <T extends FetchAction> List<T> of(List<FetchAction> actions, Class<T> type) {
+    return actions.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+}
