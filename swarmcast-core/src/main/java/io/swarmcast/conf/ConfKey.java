@@ -87,6 +87,24 @@ public final class ConfKey<T> {
     }, v -> v >= min && v <= max, "between " + ByteSize.format(min) + " and " + ByteSize.format(max), doc);
   }
 
+  /**
+   * A byte size, or {@code auto} (read back as an empty value) for one the node works out itself,
+   * from the machine it runs on.
+   */
+  static ConfKey<java.util.OptionalLong> bytesOrAuto(String name, long min, long max, String doc) {
+    return new ConfKey<>(name, "auto", s -> {
+      if (s.trim().equalsIgnoreCase("auto")) {
+        return java.util.OptionalLong.empty();
+      }
+      try {
+        return java.util.OptionalLong.of(ByteSize.parse(s));
+      } catch (ConfigException e) {
+        throw new ConfigException(name + ": " + e.getMessage() + " (or auto)");
+      }
+    }, v -> v.isEmpty() || (v.getAsLong() >= min && v.getAsLong() <= max),
+        "auto, or between " + ByteSize.format(min) + " and " + ByteSize.format(max), doc);
+  }
+
   static ConfKey<Duration> duration(String name, String def, String doc) {
     return new ConfKey<>(name, def, s -> parseDuration(name, s), d -> !d.isNegative() && !d.isZero(),
         "positive", doc);

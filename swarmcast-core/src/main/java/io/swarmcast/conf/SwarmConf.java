@@ -67,6 +67,12 @@ public final class SwarmConf {
       "How long a request (connect, fetch, remove, register) may take before it fails.");
   public static final ConfKey<Long> MAX_FRAME_SIZE = ConfKey.bytes("swarmcast.network.maxFrameSize", "65m",
       64 << 10, 1L << 30, "Largest frame a node accepts; larger length prefixes close the connection. Must exceed blockSize.");
+  public static final ConfKey<Integer> MAX_CONNECTIONS = ConfKey.integer("swarmcast.network.maxConnections", 1024,
+      1, 1 << 20, "Connections a node accepts at once; one beyond them is closed as soon as it is accepted (the connections a node opens itself do not count).");
+  public static final ConfKey<Duration> IDLE_TIMEOUT = ConfKey.duration("swarmcast.network.idleTimeout", "2m",
+      "A peer connection that carries nothing either way for this long (and has no request outstanding) is closed; it is reopened when next needed. An executor and its driver instead exchange a 4-byte keepalive every third of it and close their connection when nothing at all arrives for this long, so a silent link stays up and a dead one is noticed.");
+  public static final ConfKey<java.util.OptionalLong> MAX_BUFFERED_BYTES = ConfKey.bytesOrAuto("swarmcast.network.maxBufferedBytes",
+      64 << 10, 1L << 40, "Bytes a node holds in incomplete incoming frames over all its connections; past it, the connection holding the most is closed. `auto`: a quarter of the JVM's direct memory, at most 256 MiB, and never less than one piece frame.");
   public static final ConfKey<Integer> IO_THREADS = ConfKey.integer("swarmcast.network.ioThreads", 2, 1, 64,
       "Netty event-loop threads per node.");
   public static final ConfKey<Boolean> NATIVE_TRANSPORT = ConfKey.bool("swarmcast.network.native", true,
@@ -79,7 +85,7 @@ public final class SwarmConf {
       DRIVER_HOST, DRIVER_BIND_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_BIND_HOST, EXECUTOR_PORT, EXECUTOR_JOIN_TIMEOUT,
       EXECUTOR_REJOIN, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
       FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, DRIVER_SPARE_COPIES, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,
-      NETWORK_TIMEOUT, MAX_FRAME_SIZE, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE);
+      NETWORK_TIMEOUT, MAX_FRAME_SIZE, MAX_CONNECTIONS, IDLE_TIMEOUT, MAX_BUFFERED_BYTES, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE);
 
   private final Map<String, String> settings = new TreeMap<>();
 

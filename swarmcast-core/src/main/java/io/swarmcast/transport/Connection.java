@@ -176,6 +176,11 @@ public final class Connection {
     }
   }
 
+  /** Whether a request this side sent still waits for its answer. */
+  boolean hasPendingRequests() {
+    return !pending.isEmpty();
+  }
+
   public boolean isActive() {
     return channel.isActive();
   }

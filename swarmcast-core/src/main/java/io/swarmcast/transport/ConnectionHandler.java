@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+  /** Whoever sends garbage chooses how often: at most one line per 10 s. */
+  private static final RateLimitedLog BAD_FRAMES = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(10));
 
   private final Connection connection;
   private final MessageHandler handler;
@@ -63,7 +65,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof DecoderException) {
-      LOG.warn("closing {}: bad frame: {}", connection, cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage());
+      BAD_FRAMES.warn("closing {}: bad frame: {}", connection, cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage());
     } else if (cause instanceof IOException) {
       LOG.debug("closing {}: {}", connection, cause.toString());
     } else {

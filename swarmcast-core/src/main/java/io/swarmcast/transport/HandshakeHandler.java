@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
+  /** Strangers choose how often a handshake fails: at most one line per 10 s says so. */
+  private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   /** Largest frame accepted before the handshake: the handshake's messages are a few dozen bytes. */
   static final int MAX_FRAME = 4096;
   /** The pipeline name of the framer whose limit the handshake raises. */
@@ -116,7 +118,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     if (timer != null) {
       timer.cancel(false);
     }
-    LOG.warn("closing {}: {}", connection.remoteAddress(), why);
+    REFUSALS.warn("closing {}: {}", connection.remoteAddress(), why);
     failed(new HandshakeException("handshake with " + connection.remoteAddress() + " failed: " + why, refusedByRemote));
     if (reply != null && ctx.channel().isActive()) {
       ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);

@@ -36,12 +36,19 @@ import java.util.function.Function;
 /**
  * Owns one node's event loops and builds every pipeline, client and server alike:
  * <pre>
- *   [TLS, issue 13] → flush consolidation → framer (length prefix; 4 KiB, then max frame)
+ *   idle state → IdleGuard → [TLS, issue 13] → flush consolidation
+ *     → budget meter (in) → framer (length prefix; 4 KiB, then max frame) → budget meter (out) → keepalive filter
  *     → MessageDecoder → MessageEncoder → handshake (client or server; leaves once done) → ConnectionHandler(node handler)
  * </pre>
  * A connection is usable only once its handshake is done: {@link #connect} completes then, and an
  * accepted connection reaches the node's handler only then (see {@link HandshakeHandler}). The
  * handshake must finish within {@link #handshakeDeadline()}.
+ *
+ * <p>What a stranger can cost a node is bounded here: at most {@code swarmcast.network.maxConnections}
+ * accepted connections ({@link ConnectionLimit}); before its handshake a connection may send frames
+ * of 4 KiB and must finish it within the deadline; after it, bytes held in incomplete frames over all
+ * connections stay within {@code swarmcast.network.maxBufferedBytes} ({@link BufferBudget}), and a
+ * connection that carries nothing is closed after {@code swarmcast.network.idleTimeout} ({@link IdleGuard}).
  *
  * <p>Native epoll is used when available and enabled ({@code swarmcast.network.native}); Java NIO
  * otherwise. Thread-safe; {@link #close()} stops the event loops and with them every connection.
@@ -59,6 +66,8 @@ public final class TransportContext implements AutoCloseable {
    * has not said who it is holds a socket and a little memory, and only its own side gains by waiting.
    */
   static final Duration MAX_HANDSHAKE_DEADLINE = Duration.ofSeconds(10);
+  /** The most {@code swarmcast.network.maxBufferedBytes=auto} gives: enough for dozens of pieces in flight. */
+  static final long MAX_AUTO_BUFFERED_BYTES = 256L << 20;
 
   private final EventLoopGroup group;
   private final Class<? extends ServerChannel> serverChannelType;
@@ -67,6 +76,9 @@ public final class TransportContext implements AutoCloseable {
   private final int maxFrameLength;
   private final Duration timeout;
   private final Duration handshakeDeadline;
+  private final Duration idleTimeout;
+  private final ConnectionLimit accepted;
+  private final BufferBudget budget;
 
   public TransportContext(SwarmConf conf, SecurityManager security, String name) {
     this.epoll = conf.get(SwarmConf.NATIVE_TRANSPORT) && Epoll.isAvailable();
@@ -84,6 +96,28 @@ public final class TransportContext implements AutoCloseable {
     this.maxFrameLength = (int) Math.min(Integer.MAX_VALUE, maxFrame);
     this.timeout = conf.get(SwarmConf.NETWORK_TIMEOUT);
     this.handshakeDeadline = timeout.compareTo(MAX_HANDSHAKE_DEADLINE) < 0 ? timeout : MAX_HANDSHAKE_DEADLINE;
+    this.idleTimeout = conf.get(SwarmConf.IDLE_TIMEOUT);
+    this.accepted = new ConnectionLimit(conf.get(SwarmConf.MAX_CONNECTIONS));
+    this.budget = new BufferBudget(bufferBudget(conf));
+  }
+
+  /**
+   * {@code swarmcast.network.maxBufferedBytes}, or for {@code auto} a quarter of the JVM's direct
+   * memory, at most {@value #MAX_AUTO_BUFFERED_BYTES}. Either way at least one piece's frame: a smaller
+   * budget would close every connection that sends one.
+   */
+  private static long bufferBudget(SwarmConf conf) {
+    long onePiece = conf.get(SwarmConf.BLOCK_SIZE) + 1024;
+    java.util.OptionalLong set = conf.get(SwarmConf.MAX_BUFFERED_BYTES);
+    if (set.isEmpty()) {
+      long auto = Math.min(MAX_AUTO_BUFFERED_BYTES, io.netty.util.internal.PlatformDependent.maxDirectMemory() / 4);
+      return Math.max(auto, onePiece);
+    }
+    if (set.getAsLong() < onePiece) {
+      throw new io.swarmcast.conf.ConfigException(SwarmConf.MAX_BUFFERED_BYTES.name() + " (" + set.getAsLong()
+          + ") must hold one piece's frame: " + SwarmConf.BLOCK_SIZE.name() + " + 1 KiB = " + onePiece);
+    }
+    return set.getAsLong();
   }
 
   /**
@@ -146,6 +180,9 @@ public final class TransportContext implements AutoCloseable {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
+        if (!isClient && !accepted.admit(ch)) {
+          return; // over the cap: closed before it could send a byte
+        }
         Connection connection = new Connection(ch, timeout);
         HandshakeHandler gate = handshake.apply(connection);
         if (isClient != (gate instanceof ClientHandshake)) {
@@ -153,12 +190,20 @@ public final class TransportContext implements AutoCloseable {
               + (isClient ? "client" : "server") + " handshake");
         }
         ChannelPipeline p = ch.pipeline();
+        BufferBudget.Meter meter = budget.meter(ch);
+        // First, so that it sees every byte either way, whatever is buffered or decoded after it.
+        p.addLast("idle", IdleGuard.stateHandler(idleTimeout))
+            .addLast("idleGuard", new IdleGuard(connection, idleTimeout));
         // TLS slot (issue 13): first, so that everything after it, the handshake included, is encrypted:
         //   p.addLast("tls", isClient ? clientSsl.newHandler(ch.alloc(), host, port) : serverSsl.newHandler(ch.alloc()));
         // Small notices (Have, Announce) are flushed once per event-loop turn, not one packet each.
         p.addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
             // Small until the handshake is done; the handshake replaces it with one of maxFrameLength.
+            // The meters on either side of the framer count what it holds (BufferBudget).
+            .addLast("meterIn", meter.in())
             .addLast(HandshakeHandler.FRAMER, MessageDecoder.framer(HandshakeHandler.MAX_FRAME))
+            .addLast("meterOut", meter.out())
+            .addLast("keepalive", IdleGuard.Keepalive.FILTER)
             .addLast("decoder", MessageDecoder.INSTANCE)
             .addLast("encoder", MessageEncoder.INSTANCE)
             // Before the node's handler: nothing reaches the node until the handshake is done.
@@ -175,6 +220,21 @@ public final class TransportContext implements AutoCloseable {
   /** How long a connection may take to complete its handshake: the network timeout, at most 10 s. */
   public Duration handshakeDeadline() {
     return handshakeDeadline;
+  }
+
+  /** Connections this node has accepted and not yet closed (those it opened are not counted). */
+  public int acceptedConnections() {
+    return accepted.open();
+  }
+
+  /** Bytes this node holds in incomplete incoming frames, over all its connections. */
+  public long bufferedBytes() {
+    return budget.held();
+  }
+
+  /** The most {@link #bufferedBytes()} may be before a connection is closed for it. */
+  public long bufferBudget() {
+    return budget.limit();
   }
 
   @Override

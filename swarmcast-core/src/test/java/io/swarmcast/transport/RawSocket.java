@@ -78,6 +78,29 @@ public final class RawSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads and drops whatever the node sends (keepalives, say) until it closes; true then, false if it
+   * kept the connection open for the socket's read timeout.
+   */
+  public boolean awaitClosed() throws IOException {
+    byte[] sink = new byte[4096];
+    try {
+      while (in.read(sink) != -1) {
+        // dropped
+      }
+      return true;
+    } catch (java.net.SocketTimeoutException open) {
+      return false;
+    } catch (SocketException | EOFException reset) {
+      return true;
+    }
+  }
+
+  /** The raw stream to the node, for tests that write a frame piece by piece. */
+  public java.io.OutputStream output() throws IOException {
+    return socket.getOutputStream();
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

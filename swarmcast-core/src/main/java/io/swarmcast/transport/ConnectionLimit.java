@@ -1,0 +1,50 @@
+package io.swarmcast.transport;
+
+import io.netty.channel.Channel;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cap on connections one node has accepted ({@code swarmcast.network.maxConnections}). A
+ * connection is counted from the moment it is accepted, handshake or not, and released when it
+ * closes; one beyond the cap is closed before anything is read from it, with a warning logged at most
+ * every 10 s. Connections the node opens itself are not counted: strangers cannot use up a node's
+ * ability to reach its driver or its peers. Thread-safe.
+ */
+final class ConnectionLimit {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimit.class);
+
+  private final int max;
+  private final AtomicInteger open = new AtomicInteger();
+  private final RateLimitedLog refusals = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+
+  ConnectionLimit(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max < 1: " + max);
+    }
+    this.max = max;
+  }
+
+  /**
+   * Counts {@code ch} and returns true if it is within the cap, and releases it when it closes;
+   * otherwise closes it at once and returns false.
+   */
+  boolean admit(Channel ch) {
+    if (open.incrementAndGet() > max) {
+      open.decrementAndGet();
+      refusals.warn("closing {} at once: this node has {} connections open, the most swarmcast.network.maxConnections allows",
+          ch.remoteAddress(), max);
+      ch.close();
+      return false;
+    }
+    ch.closeFuture().addListener(f -> open.decrementAndGet());
+    return true;
+  }
+
+  /** Connections counted now. */
+  int open() {
+    return open.get();
+  }
+}
