@@ -92,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--jvm-opt", paramLabel = "OPT",
       description = "JVM option for the driver and executor processes (repeatable), replacing the default, for "
           + "experiments; summary.md names the options used. Default: what the ./swarmcast wrapper gives a user's "
-          + "processes ($SWARMCAST_JAVA_OPTS, else -XX:+UseParallelGC) plus a heap of max(512 MiB, 3 x size + 256 MiB) "
+          + "processes ($SWARMCAST_JAVA_OPTS, else -XX:+UseParallelGC -XX:TieredStopAtLevel=1) plus a heap of max(512 MiB, 3 x size + 256 MiB) "
           + "(-Xms and -Xmx), nothing else.")
   List<String> jvmOpts = List.of();
 

@@ -16,7 +16,7 @@ public final class JavaOpts {
   public static final String ENV = "SWARMCAST_JAVA_OPTS";
 
   /** The wrapper's options when {@link #ENV} is unset or empty. */
-  public static final List<String> DEFAULT = List.of("-XX:+UseParallelGC");
+  public static final List<String> DEFAULT = List.of("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
 
   private JavaOpts() {}
 

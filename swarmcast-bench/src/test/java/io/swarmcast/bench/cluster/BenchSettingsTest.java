@@ -43,7 +43,7 @@ class BenchSettingsTest {
   @Test
   void defaultJvmOptionsAreTheUsersPlusAHeapThatHoldsThreeCopiesOfTheValue() {
     assertThat(ClusterBench.defaultJvmOpts(JavaOpts.DEFAULT, 64L << 20))
-        .containsExactly("-XX:+UseParallelGC", "-Xms512m", "-Xmx512m");
+        .containsExactly("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1", "-Xms512m", "-Xmx512m");
     assertThat(ClusterBench.defaultJvmOpts(List.of("-XX:+UseG1GC", "-Xmx2g"), 512L << 20))
         .as("the bench's heap comes last, so it wins").containsExactly("-XX:+UseG1GC", "-Xmx2g", "-Xms1792m", "-Xmx1792m");
   }
