@@ -44,7 +44,7 @@ public final class SwarmConf {
   public static final ConfKey<Duration> EXECUTOR_JOIN_TIMEOUT = ConfKey.durationOrForever("swarmcast.executor.joinTimeout", "60s",
       "How long an executor keeps trying to join its driver (capped exponential back-off, 100 ms to 5 s) before it fails naming the driver and the last reason; `forever` never gives up (what `swarmcast executor` uses). A driver that refuses the executor is not retried.");
   public static final ConfKey<Boolean> EXECUTOR_REJOIN = ConfKey.bool("swarmcast.executor.rejoin", true,
-      "When the driver goes away, an executor drops that driver's blocks and waits for a driver at the same address again, so a long-lived fleet survives driver restarts; handles of the old driver then fail naming it. false: the executor stays driverless.");
+      "When the driver goes away, an executor waits for a driver at the same address again, so a long-lived fleet survives driver restarts; it keeps serving the old driver's pieces to peers still fetching until a new driver takes over, then drops them, and handles of the old driver fail naming it. false: the executor stays driverless.");
   public static final ConfKey<Integer> EXECUTOR_PORT = ConfKey.integer("swarmcast.executor.port", 0, 0, 65535,
       "Executor block-server port; 0 picks a free one.");
   public static final ConfKey<Integer> FETCH_MAX_IN_FLIGHT = ConfKey.integer("swarmcast.fetch.maxInFlight", 16, 1, 1024,

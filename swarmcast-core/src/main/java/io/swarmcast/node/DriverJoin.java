@@ -78,17 +78,23 @@ final class DriverJoin {
   private static Connection attempt(TransportContext transport, Endpoint driver, Greeting greeting, MessageHandler handler)
       throws IOException, InterruptedException {
     long timeout = transport.timeout().toMillis();
+    java.util.concurrent.CompletableFuture<Connection> connecting = transport.connect(driver.host(), driver.port(), greeting, handler);
     try {
       // The handshake is the registration: the connection comes back once the driver gave us an id.
-      return transport.connect(driver.host(), driver.port(), greeting, handler).get(timeout, TimeUnit.MILLISECONDS);
+      return connecting.get(timeout, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | InterruptedException e) {
+      // Given up on: a registration that completes later must not leave a ghost executor on the driver.
+      connecting.thenAccept(Connection::close);
+      if (e instanceof InterruptedException ie) {
+        throw ie;
+      }
+      throw new IOException("driver " + driver + " did not answer registration within " + timeout + " ms");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IOException io) {
         throw io;
       }
       throw new IOException("cannot register with driver " + driver + ": " + cause.getMessage(), cause);
-    } catch (TimeoutException e) {
-      throw new IOException("driver " + driver + " did not answer registration within " + timeout + " ms");
     }
   }
 

@@ -60,6 +60,9 @@ final class ExecutorMessages implements MessageHandler, Admission {
   /** From the driver's tracker, or (once its driver is gone, or when it asked) from a peer about itself. */
   @Override
   public void have(Connection from, Have h) {
+    if (!sameDriver(from, h)) {
+      return;
+    }
     SwarmFetcher f = node.fetcher(h.broadcastId());
     if (f != null) {
       f.onHave(h);
@@ -83,6 +86,9 @@ final class ExecutorMessages implements MessageHandler, Admission {
 
   @Override
   public void fetchPiece(Connection from, FetchPiece f) {
+    if (!sameDriver(from, f)) {
+      return;
+    }
     if (from.remoteRole() == RemoteRole.PEER) {
       node.servePiece(from, f);
     } else {
@@ -102,6 +108,9 @@ final class ExecutorMessages implements MessageHandler, Admission {
       refuse(from, g, "executors answer GET_LOCATIONS from peers only");
       return;
     }
+    if (!sameDriver(from, g)) {
+      return;
+    }
     Locations answer = node.answerLocations(g, from);
     if (answer == null) {
       from.send(new Failure(g.requestId(), "executor " + node.executorId() + " does not know Broadcast(" + g.broadcastId() + ")"));
@@ -118,6 +127,18 @@ final class ExecutorMessages implements MessageHandler, Admission {
   @Override
   public void onClosed(Connection connection) {
     // Peers come and go; the driver's loss is watched by the node (see ExecutorNode.joined).
+  }
+
+  /**
+   * True unless {@code from} is a peer of another driver incarnation than this executor's now: after a
+   * new driver took over, a peer of the old one must not be served the new broadcasts that reuse its ids.
+   */
+  private boolean sameDriver(Connection from, Message m) {
+    if (from.remoteRole() != RemoteRole.PEER || from.driverIncarnation() == node.driverIncarnation()) {
+      return true;
+    }
+    refuse(from, m, "this executor now belongs to another driver incarnation");
+    return false;
   }
 
   /** True if {@code m} came from the driver; refuses it otherwise. */

@@ -30,6 +30,7 @@ import io.swarmcast.transport.TransportContext;
 import io.swarmcast.transport.TransportServer;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -125,6 +126,7 @@ public final class ExecutorNode extends SwarmNode {
   private void joined(Connection c) {
     long previous;
     int dropped = 0;
+    List<SwarmFetcher> replaced = List.of();
     synchronized (membership) {
       if (closed) {
         c.close();
@@ -132,12 +134,24 @@ public final class ExecutorNode extends SwarmNode {
       }
       previous = driverIncarnation;
       if (previous != 0 && previous != c.driverIncarnation()) {
+        replaced = List.copyOf(fetchers.values());
         dropped = forgetDriver(previous);
       }
       this.driver = c;
       this.executorId = c.localNodeId();
       this.driverIncarnation = c.driverIncarnation();
       NodeRegistry.register(this, driverIncarnation);
+    }
+    // Outside the lock: cancelling completes futures whose dependents may run anything.
+    replaced.forEach(f -> f.cancel(new NodeException("the driver " + driverEndpoint + " was replaced")));
+    if (previous == c.driverIncarnation()) {
+      // The same driver, after a broken link: it forgot what we hold when we left, so say it again.
+      directory.heldBroadcasts().forEach((id, pieceCount) -> {
+        java.util.BitSet held = blocks.piecesHeld(id, pieceCount);
+        for (int p = held.nextSetBit(0); p >= 0; p = held.nextSetBit(p + 1)) {
+          c.send(new io.swarmcast.protocol.Announce(id, p));
+        }
+      });
     }
     LOG.info("executor {} joined driver {} (incarnation {}), serving on {}{}", executorId, driverEndpoint,
         Long.toHexString(driverIncarnation), endpoint, previous == 0 ? ""
@@ -152,8 +166,7 @@ public final class ExecutorNode extends SwarmNode {
    */
   private int forgetDriver(long incarnation) {
     NodeRegistry.unregister(this, incarnation);
-    fetchers.values().forEach(f -> f.cancel(new NodeException("the driver " + driverEndpoint + " was replaced")));
-    fetchers.clear();
+    fetchers.clear(); // cancelled by the caller, outside the lock
     directory.clear();
     destroyed.clear();
     peers.close();
@@ -166,15 +179,17 @@ public final class ExecutorNode extends SwarmNode {
    * {@link #joined}); with rejoin, that driver is waited for at the same address, on a thread of its own.
    */
   private void lost(Connection c) {
-    int fetching;
+    List<SwarmFetcher> running;
     synchronized (membership) {
       if (closed || driver != c) {
         return;
       }
-      fetching = fetchers.size();
-      IOException gone = new IOException("connection to driver " + driverEndpoint + " closed");
-      fetchers.values().forEach(f -> f.driverLost(gone));
+      running = List.copyOf(fetchers.values());
     }
+    int fetching = running.size();
+    // Outside the lock: a fetch going on without its driver connects to and asks its peers.
+    IOException gone = new IOException("connection to driver " + driverEndpoint + " closed");
+    running.forEach(f -> f.driverLost(gone));
     boolean rejoin = conf.get(SwarmConf.EXECUTOR_REJOIN);
     LOG.warn("executor {}: driver {} went away; {} fetch(es) go on with the peers, {} bytes stay served{}", executorId,
         driverEndpoint, fetching, blocks.bytesStored(), rejoin ? "; waiting for a driver there again" : "");

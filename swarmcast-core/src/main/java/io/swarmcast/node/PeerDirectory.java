@@ -32,6 +32,9 @@ final class PeerDirectory {
     }
   }
 
+  /** Bytes of holder entries one answer may carry (as the tracker's {@code LOCATIONS_MAX_BYTES}). */
+  static final int MAX_ANSWER_BYTES = 1 << 20;
+
   private final Map<Long, Entry> broadcasts = new HashMap<>();
 
   /** This executor fetches (or holds) {@code broadcastId}, of {@code pieceCount} pieces. */
@@ -62,14 +65,19 @@ final class PeerDirectory {
     BitSet selfPieces = blocks.piecesHeld(broadcastId, e.pieceCount);
     List<Locations.Holder> holders = new ArrayList<>();
     holders.add(new Locations.Holder(self.id(), self.host(), self.port(), selfPieces));
+    // Bounded in bytes as the tracker's answers are, far below any frame limit however many pieces.
+    int bytes = Locations.holderLength(self.host(), e.pieceCount);
     for (PeerAddress p : e.addresses.values()) {
-      if (holders.size() >= Locations.MAX_HOLDERS) {
+      int entry = Locations.holderLength(p.host(), e.pieceCount);
+      if (holders.size() >= Locations.MAX_HOLDERS || bytes + entry > MAX_ANSWER_BYTES) {
         break;
       }
+      bytes += entry;
       if (p.id() != self.id() && p.id() != asker.remoteNodeId()) {
         holders.add(new Locations.Holder(p.id(), p.host(), p.port(), (BitSet) e.pieces.get(p.id()).clone()));
       }
     }
+    e.subscribers.removeIf(c -> !c.isActive());
     e.subscribers.add(asker);
     return new Locations(requestId, broadcastId, e.pieceCount, holders);
   }
@@ -86,6 +94,13 @@ final class PeerDirectory {
       to = Set.copyOf(e.subscribers);
     }
     to.forEach(c -> c.send(notice));
+  }
+
+  /** The broadcasts this executor fetches or holds, with their piece counts (a copy). */
+  synchronized Map<Long, Integer> heldBroadcasts() {
+    Map<Long, Integer> out = new HashMap<>();
+    broadcasts.forEach((id, e) -> out.put(id, e.pieceCount));
+    return out;
   }
 
   synchronized void forget(long broadcastId) {

@@ -32,6 +32,10 @@ public record Hello(long requestId, int protocolVersion, int nodeId, long driver
   }
 
   public static Hello decode(ByteBuf in) {
-    return new Hello(in.readLong(), in.readInt(), in.readInt(), in.readLong());
+    long requestId = in.readLong();
+    int version = in.readInt();
+    int nodeId = in.readInt();
+    // A version-1 hello ends here: read it, so the handshake can answer "version 1 is not supported".
+    return new Hello(requestId, version, nodeId, version == 1 && !in.isReadable() ? 0 : in.readLong());
   }
 }

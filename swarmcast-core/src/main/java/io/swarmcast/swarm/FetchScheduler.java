@@ -16,8 +16,8 @@ import java.util.function.LongSupplier;
  * cancels, bans, a wake-up, done or fail. Where requests go is the {@link FetchStrategy}'s choice
  * ({@link FetchStrategy#torrent()} or {@link FetchStrategy#direct()}); which piece, which holder and
  * when to duplicate are the {@link FetchPolicy}'s. Time comes from the injected clock and chance from
- * the policy's {@code Random}, so the same events give the same actions: tests drive it with no
- * sockets, threads or sleeps, and a simulation can run thousands of them in one thread.
+ * the policy's {@code Random}, so the same events give the same actions: tests drive it with no I/O,
+ * and a simulation can run thousands of them in one thread.
  *
  * <p>The adapter ({@code io.swarmcast.node.SwarmFetcher} on a real node) verifies pieces before it
  * reports them, stores them, and carries out the actions. Events after the fetch has finished, and
@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
 public final class FetchScheduler {
   /** How long a source that answered busy is left alone. */
   static final long BUSY_BACKOFF_NANOS = 20_000_000;
-  /** Corrupt pieces from the driver after which the fetch fails: its pieces are the reference. */
+  /** Corrupt pieces from the driver after which the fetch fails (its pieces are the reference). */
   static final int MAX_DRIVER_CORRUPTIONS = 3;
 
   final int pieceCount;
@@ -35,13 +35,11 @@ public final class FetchScheduler {
   final PeerTable peers;
   private final FetchStrategy strategy;
   private final LongSupplier clock;
-
   final BitSet have;
   final OutstandingRequests requests;
   /** The driver declined: it has no piece it never sent outside our exclusion set. Cleared when a source is lost. */
   boolean driverHasNothing;
-  /** An {@link FetchAction.AskLocations} is outstanding. */
-  boolean locating;
+  boolean locating; // an AskLocations is outstanding
   /** The tracker is asked only once the driver has declined (a one-piece broadcast). */
   boolean trackerDeferred;
   /** A source was lost: ask the tracker for every holder again (notices name only a piece's first holders). */
@@ -148,7 +146,9 @@ public final class FetchScheduler {
     List<FetchAction> out = new ArrayList<>();
     PeerTable.Peer p = peers.get(r.source());
     if (p == null || ++p.badPieces >= policy.limits().maxBadPieces()) {
-      out.add(new FetchAction.BanPeer(r.source(), FetchAction.BanPeer.Reason.CORRUPT));
+      if (!peers.isBanned(r.source())) {
+        out.add(new FetchAction.BanPeer(r.source(), FetchAction.BanPeer.Reason.CORRUPT));
+      }
       lose(r.source());
     } else {
       peers.lostPiece(r.source(), r.piece());
@@ -362,11 +362,11 @@ public final class FetchScheduler {
     return book(new ArrayList<>());
   }
 
-  /** Lets the strategy book what it can; fails a driverless fetch that cannot finish; arms the next wake-up. */
+  /** Lets the strategy book what it can; fails a fetch that cannot finish; arms the next wake-up. */
   private List<FetchAction> book(List<FetchAction> out) {
     if (!finished) {
       strategy.book(this, out);
-      IllegalStateException stuck = exchange.stuck(wanted(), peers, pieceCount);
+      IllegalStateException stuck = exchange.cannotFinish(this);
       if (stuck != null) {
         out.addAll(fail(stuck));
         return out;

@@ -119,9 +119,10 @@ final class OutstandingRequests {
     return tokens;
   }
 
-  /** Forgets every request and returns their tokens. */
+  /** Ends every request and returns their tokens. */
   List<Long> endAll() {
     List<Long> tokens = new ArrayList<>(byToken.keySet());
+    byToken.values().forEach(this::release);
     byToken.clear();
     return tokens;
   }

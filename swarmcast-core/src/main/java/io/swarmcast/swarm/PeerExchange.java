@@ -41,23 +41,36 @@ final class PeerExchange {
     return fresh;
   }
 
+  /** Whether questions to peers are out. */
+  boolean asking() {
+    return pending > 0;
+  }
+
   /** An answer (or its failure) came back. */
   void answered() {
     pending = Math.max(0, pending - 1);
   }
 
   /**
-   * Why the fetch cannot finish, if every question is answered and some missing piece ({@code
-   * wanted}: neither held nor being fetched) has no known holder: nobody reachable has it. Null while
-   * the driver lives, questions are out, or every missing piece has a holder.
+   * Why the fetch {@code s} cannot finish, or null if it can still: once the driver is gone and every
+   * question is answered, a missing piece (neither held nor being fetched) that no known peer holds is
+   * held by nobody reachable; and a fetch with nothing out and nothing to wait for (no request, no
+   * question, no wake-up: the direct strategy without its driver) will never hear of anything again.
    */
-  IllegalStateException stuck(BitSet wanted, PeerTable peers, int pieceCount) {
-    if (!driverGone || pending > 0) {
-      return null;
+  IllegalStateException cannotFinish(FetchScheduler s) {
+    BitSet wanted = s.wanted();
+    if (driverGone && pending == 0) {
+      BitSet orphans = (BitSet) wanted.clone();
+      orphans.andNot(s.peers.allPieces());
+      if (!orphans.isEmpty()) {
+        return new IllegalStateException("the driver is gone and no executor this one can reach holds piece(s) "
+            + Describe.pieces(orphans) + " of " + s.pieceCount);
+      }
     }
-    BitSet orphans = (BitSet) wanted.clone();
-    orphans.andNot(peers.allPieces());
-    return orphans.isEmpty() ? null : new IllegalStateException("the driver is gone and no executor this one can reach "
-        + "holds piece(s) " + Describe.pieces(orphans) + " of " + pieceCount);
+    if (s.requests.size() == 0 && !s.locating && pending == 0 && !s.wakeups.anyPending()) {
+      return new IllegalStateException("nothing is left to ask for piece(s) " + Describe.pieces(wanted) + " of " + s.pieceCount
+          + (driverGone ? ": the driver is gone" : ""));
+    }
+    return null;
   }
 }

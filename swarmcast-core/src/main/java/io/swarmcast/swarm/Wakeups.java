@@ -21,6 +21,10 @@ final class Wakeups {
     }
   }
 
+  boolean anyPending() {
+    return !pending.isEmpty();
+  }
+
   /** Those due by {@code now} have fired. */
   void fired(long now) {
     pending.headSet(now, true).clear();

@@ -85,6 +85,13 @@ public final class Connection {
     long id = nextRequestId();
     CompletableFuture<Message> answer = new CompletableFuture<>();
     pending.put(id, new Pending(answer, expected));
+    // A caller that cancels no longer waits: forget the request, so a stalled peer's connection does not
+    // count as busy for ever; an answer that still comes is freed as a late one (see complete).
+    answer.whenComplete((m, e) -> {
+      if (answer.isCancelled()) {
+        pending.remove(id);
+      }
+    });
     if (!channel.isActive()) {
       fail(id, new IOException("connection to " + remoteAddress() + " is closed"));
       return answer;

@@ -44,6 +44,21 @@ class FetchSchedulerDriverlessTest {
         .hasMessageContaining("knows no other holder").hasMessageContaining("connection to driver closed"));
   }
 
+  /** The direct strategy has no use for peers: without its driver nothing more can come, so it fails at once (not hang). */
+  @Test
+  void aDirectFetchFailsAtOnceWhenItsDriverGoesEvenIfPeersAreKnown() {
+    FetchScheduler s = new FetchScheduler(3, new BitSet(), FetchStrategy.direct(),
+        FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(1)), () -> now);
+    s.start();
+    s.onHave(A, 0);
+
+    List<FetchAction> lost = s.onDriverLost(GONE);
+
+    assertThat(of(lost, Fail.class)).singleElement().satisfies(f -> assertThat(f.cause())
+        .hasMessageContaining("the driver is gone"));
+    assertThat(s.isFinished()).isTrue();
+  }
+
   @Test
   void withoutTheDriverEveryKnownPeerIsAskedOnceAndPeersTheyNameAreAskedToo() {
     FetchScheduler s = scheduler(4);

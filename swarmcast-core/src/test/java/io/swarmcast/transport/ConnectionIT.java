@@ -84,4 +84,17 @@ class ConnectionIT {
     c.close();
     assertThatThrownBy(() -> patient.get(5, TimeUnit.SECONDS)).hasMessageContaining("closed");
   }
+
+  /** A request its caller cancelled is forgotten at once: the connection no longer counts as waiting for it. */
+  @Test
+  void aCancelledRequestLeavesNothingPending() throws Exception {
+    TransportServer server = transport.listen("127.0.0.1", 0, TestHandlers.admitAll(), TestHandlers.forAll((from, m) -> { }));
+    Connection c = connect(server); // never answers
+    CompletableFuture<?> asked = c.request(id -> new GetLocations(id, 1), Duration.ZERO);
+    assertThat(c.hasPendingRequests()).isTrue();
+
+    asked.cancel(false);
+
+    assertThat(c.hasPendingRequests()).as("cancelled requests are not waited for").isFalse();
+  }
 }

@@ -9,6 +9,7 @@ import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchPiece;
 import io.swarmcast.protocol.Hello;
 import io.swarmcast.protocol.Message;
+import io.swarmcast.protocol.MessageType;
 import io.swarmcast.protocol.RunTask;
 import io.swarmcast.security.SecurityManager;
 import java.io.DataInputStream;
@@ -136,6 +137,20 @@ class HandshakeIT {
       s.send(new Hello(1, Message.PROTOCOL_VERSION + 1, 5));
       assertThat(s.read()).isEqualTo(new Failure(1, "protocol version " + (Message.PROTOCOL_VERSION + 1)
           + " is not supported; this node speaks " + Message.PROTOCOL_VERSION));
+      assertThat(s.closedByPeer()).isTrue();
+    }
+  }
+
+  /** A node of protocol 1 (whose hello had no driver incarnation) is told why, not just cut off. */
+  @Test
+  void aVersionOneHelloIsAnsweredThatVersionOneIsNotSupported() throws Exception {
+    try (RawSocket s = new RawSocket(server.port())) {
+      io.netty.buffer.ByteBuf v1 = io.netty.buffer.Unpooled.buffer();
+      v1.writeInt(1 + 16).writeByte(MessageType.HELLO.id()).writeLong(1).writeInt(1).writeInt(5);
+      s.write(io.netty.buffer.ByteBufUtil.getBytes(v1));
+      v1.release();
+      assertThat(s.read()).isEqualTo(new Failure(1, "protocol version 1 is not supported; this node speaks "
+          + Message.PROTOCOL_VERSION));
       assertThat(s.closedByPeer()).isTrue();
     }
   }
