@@ -87,7 +87,25 @@ final class RoundOptions {
       if (eq <= 0) {
         throw new IllegalArgumentException("--conf expects KEY=VALUE, got '" + kv + "'");
       }
-      conf.set(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      String key = kv.substring(0, eq).trim();
+      if (key.equals(SwarmConf.AUTH_SECRET.name())) {
+        // Everyone on the host can read a command line (ps): never take a secret from one.
+        throw new IllegalArgumentException("--conf " + key + " would show the secret to anyone running ps; put it in a "
+            + "file and pass --conf " + SwarmConf.AUTH_SECRET_FILE.name() + "=FILE, or set " + SECRET_ENV);
+      }
+      conf.set(key, kv.substring(eq + 1).trim());
+    }
+    return withSecretFromEnvironment(conf, System.getenv());
+  }
+
+  /** The environment variable the CLI reads the cluster's shared secret from. */
+  static final String SECRET_ENV = "SWARMCAST_SECRET";
+
+  /** Sets {@code swarmcast.auth.secret} from {@value #SECRET_ENV} in {@code env}, unless a secret file is set. */
+  static SwarmConf withSecretFromEnvironment(SwarmConf conf, java.util.Map<String, String> env) {
+    String secret = env.get(SECRET_ENV);
+    if (secret != null && !secret.isBlank() && conf.get(SwarmConf.AUTH_SECRET_FILE).isEmpty()) {
+      conf.set(SwarmConf.AUTH_SECRET, secret.strip());
     }
     return conf;
   }

@@ -82,6 +82,16 @@ class SwarmcastCliTest {
   }
 
   @Test
+  void aSecretOnTheCommandLineIsRefusedAndOneInTheEnvironmentIsTaken() {
+    assertThat(SwarmcastCli.run("executor", "--driver", "127.0.0.1:1", "--conf", "swarmcast.auth.secret=hunter2")).isEqualTo(2);
+    assertThat(stderr()).contains("would show the secret to anyone running ps").contains("SWARMCAST_SECRET")
+        .doesNotContain("hunter2");
+    io.swarmcast.conf.SwarmConf conf = RoundOptions.withSecretFromEnvironment(new io.swarmcast.conf.SwarmConf(),
+        java.util.Map.of("SWARMCAST_SECRET", "  s3cret \n"));
+    assertThat(conf.get(io.swarmcast.conf.SwarmConf.AUTH_SECRET)).isEqualTo("s3cret");
+  }
+
+  @Test
   void helpExplainsEveryCommand() {
     assertThat(SwarmcastCli.run("--help")).isZero();
     String help = out.toString(StandardCharsets.UTF_8);

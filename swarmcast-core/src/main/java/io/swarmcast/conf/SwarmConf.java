@@ -78,14 +78,19 @@ public final class SwarmConf {
   public static final ConfKey<Boolean> NATIVE_TRANSPORT = ConfKey.bool("swarmcast.network.native", true,
       "Use native epoll when available (Linux); otherwise Java NIO.");
   public static final ConfKey<Boolean> AUTHENTICATE = ConfKey.bool("swarmcast.authenticate", false,
-      "Require a shared secret on every connection (not implemented yet: true fails at startup).");
+      "Require a shared secret on every connection: true without auth.secret or auth.secretFile fails at start-up. A secret alone also turns authentication on.");
+  public static final ConfKey<String> AUTH_SECRET = ConfKey.string("swarmcast.auth.secret", "",
+      "The cluster's shared secret, for the library (the CLI refuses it on its command line: use auth.secretFile or SWARMCAST_SECRET). Both sides of every connection prove they know it with HMAC-SHA256 over fresh nonces; it never crosses the wire.");
+  public static final ConfKey<String> AUTH_SECRET_FILE = ConfKey.string("swarmcast.auth.secretFile", "",
+      "A file holding the shared secret (surrounding white space ignored), instead of auth.secret.");
 
   private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, MIN_BLOCK_SIZE,
       PIECES_PER_EXECUTOR, COMPRESS, SERIALIZER,
       DRIVER_HOST, DRIVER_BIND_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_BIND_HOST, EXECUTOR_PORT, EXECUTOR_JOIN_TIMEOUT,
       EXECUTOR_REJOIN, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
       FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, DRIVER_SPARE_COPIES, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,
-      NETWORK_TIMEOUT, MAX_FRAME_SIZE, MAX_CONNECTIONS, IDLE_TIMEOUT, MAX_BUFFERED_BYTES, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE);
+      NETWORK_TIMEOUT, MAX_FRAME_SIZE, MAX_CONNECTIONS, IDLE_TIMEOUT, MAX_BUFFERED_BYTES, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE,
+      AUTH_SECRET, AUTH_SECRET_FILE);
 
   private final Map<String, String> settings = new TreeMap<>();
 

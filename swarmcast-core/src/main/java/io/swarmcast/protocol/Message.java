@@ -47,7 +47,7 @@ public sealed interface Message permits Message.Opening, Message.Response, Messa
 
   /** A message that answers the request with the same id. */
   sealed interface Response extends Message
-      permits ExecutorRegistered, Ack, Failure, Locations, PieceData, TaskResult, Busy {
+      permits ExecutorRegistered, Ack, Failure, Locations, PieceData, TaskResult, Busy, AuthChallenge, AuthProof {
     long requestId();
   }
 

@@ -29,7 +29,9 @@ public enum MessageType {
   REMOVE_BROADCAST(13, RemoveBroadcast.class, RemoveBroadcast::decode),
   RUN_TASK(14, RunTask.class, RunTask::decode),
   TASK_RESULT(15, TaskResult.class, TaskResult::decode),
-  BUSY(16, Busy.class, Busy::decode);
+  BUSY(16, Busy.class, Busy::decode),
+  AUTH_CHALLENGE(17, AuthChallenge.class, AuthChallenge::decode),
+  AUTH_PROOF(18, AuthProof.class, AuthProof::decode);
 
   private static final MessageType[] BY_ID = new MessageType[256];
 

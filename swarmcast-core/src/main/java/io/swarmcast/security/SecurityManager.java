@@ -2,22 +2,51 @@ package io.swarmcast.security;
 
 import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Holds the security settings every node consults when it opens or accepts a connection.
  *
- * <p>Authentication and TLS are not implemented yet; rather than pretend, a configuration that asks
- * for them ({@code swarmcast.authenticate=true}) is refused here, at node start-up. Immutable.
+ * <p>With a shared secret ({@code swarmcast.auth.secret}, or the contents of
+ * {@code swarmcast.auth.secretFile}), every connection's handshake proves, in both directions, that
+ * both sides know it (see {@link SharedSecret}); a side that does not is refused before anything is
+ * registered or served. {@code swarmcast.authenticate=true} without a secret is a configuration error.
+ * TLS is not implemented yet. Immutable.
  */
 public final class SecurityManager {
-  private final boolean authenticate;
+  private final SharedSecret secret;
 
   public SecurityManager(SwarmConf conf) {
-    this.authenticate = conf.get(SwarmConf.AUTHENTICATE);
-    if (authenticate) {
-      throw new ConfigException(SwarmConf.AUTHENTICATE.name()
-          + "=true is not supported yet: this build has no authentication; unset it or run on a trusted network");
+    byte[] bytes = secretBytes(conf);
+    if (bytes.length == 0 && conf.get(SwarmConf.AUTHENTICATE)) {
+      throw new ConfigException(SwarmConf.AUTHENTICATE.name() + "=true needs a shared secret: set "
+          + SwarmConf.AUTH_SECRET.name() + " or " + SwarmConf.AUTH_SECRET_FILE.name());
     }
+    this.secret = bytes.length == 0 ? null : new SharedSecret(bytes);
+  }
+
+  private static byte[] secretBytes(SwarmConf conf) {
+    String inline = conf.get(SwarmConf.AUTH_SECRET);
+    String file = conf.get(SwarmConf.AUTH_SECRET_FILE);
+    if (!inline.isEmpty() && !file.isEmpty()) {
+      throw new ConfigException("set one of " + SwarmConf.AUTH_SECRET.name() + " and " + SwarmConf.AUTH_SECRET_FILE.name()
+          + ", not both");
+    }
+    if (!file.isEmpty()) {
+      try {
+        String text = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        if (text.isEmpty()) {
+          throw new ConfigException(SwarmConf.AUTH_SECRET_FILE.name() + ": " + file + " is empty");
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new ConfigException(SwarmConf.AUTH_SECRET_FILE.name() + ": cannot read " + file + ": " + e.getMessage());
+      }
+    }
+    return inline.getBytes(StandardCharsets.UTF_8);
   }
 
   /** A manager for a trusted network: no authentication, no encryption. */
@@ -26,6 +55,11 @@ public final class SecurityManager {
   }
 
   public boolean isAuthenticationEnabled() {
-    return authenticate;
+    return secret != null;
+  }
+
+  /** The shared secret, or null when authentication is off. */
+  public SharedSecret secret() {
+    return secret;
   }
 }

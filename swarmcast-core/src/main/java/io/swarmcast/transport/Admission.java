@@ -6,9 +6,9 @@ package io.swarmcast.transport;
  * its event-loop thread, before anything else from that connection is handled: implementations must
  * not block.
  *
- * <p>Identity is claimed, not proven: an executor id in {@code Hello} is taken as the peer states it.
- * Issue 13 adds authentication (a challenge and response between version check and admission, see
- * {@link HandshakeHandler}); until then, admit only what the node can check itself.
+ * <p>With a shared secret, only members of the cluster reach admission (the transport checks their
+ * proofs first, see {@link HandshakeHandler}); but an executor id in {@code Hello} is still what the
+ * member states it is. Admit only what the node can check itself.
  */
 public interface Admission {
   /**

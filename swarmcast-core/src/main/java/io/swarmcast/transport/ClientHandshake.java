@@ -2,8 +2,11 @@ package io.swarmcast.transport;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.swarmcast.protocol.AuthChallenge;
+import io.swarmcast.protocol.AuthProof;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.Message;
+import io.swarmcast.security.SharedSecret;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,13 +19,20 @@ import java.util.concurrent.CompletableFuture;
 final class ClientHandshake extends HandshakeHandler {
   private final Greeting greeting;
   private final CompletableFuture<Connection> result;
+  /** The shared secret, or null: then an acceptor that asks for authentication is refused. */
+  private final SharedSecret secret;
   private long requestId;
+  /** With a secret: this side's nonce once challenged, and whether the acceptor has proven itself. */
+  private byte[] nonce;
+  private byte[] acceptorNonce;
+  private boolean acceptorProven;
 
-  ClientHandshake(Connection connection, Greeting greeting, CompletableFuture<Connection> result, Duration deadline,
-      int maxFrameLength) {
+  ClientHandshake(Connection connection, Greeting greeting, CompletableFuture<Connection> result, SharedSecret secret,
+      Duration deadline, int maxFrameLength) {
     super(connection, deadline, maxFrameLength);
     this.greeting = greeting;
     this.result = result;
+    this.secret = secret;
   }
 
   @Override
@@ -39,11 +49,34 @@ final class ClientHandshake extends HandshakeHandler {
   void read(ChannelHandlerContext ctx, Message message) {
     if (!(message instanceof Message.Response answer) || answer.requestId() != requestId) {
       refuse(ctx, "sent " + message.type() + " before answering the handshake", null);
+    } else if (answer instanceof AuthChallenge challenge) {
+      if (secret == null) {
+        refuseAuthentication(ctx, "it requires a shared secret and none is configured (swarmcast.auth.secret)");
+        return;
+      }
+      acceptorNonce = challenge.nonce();
+      nonce = SharedSecret.nonce();
+      ctx.writeAndFlush(new AuthProof(requestId, nonce, secret.connectorProof(acceptorNonce, nonce)));
+    } else if (answer instanceof AuthProof proof) {
+      if (nonce == null || !SharedSecret.matches(secret.acceptorProof(acceptorNonce, nonce), proof.proof())) {
+        refuseAuthentication(ctx, "it does not prove it knows the shared secret");
+        return;
+      }
+      acceptorProven = true;
     } else if (greeting.accepted().isInstance(answer)) {
+      if (secret != null && !acceptorProven) {
+        // Mutual: an acceptor without the secret (or one that skipped it) is not trusted either.
+        refuseAuthentication(ctx, "it did not authenticate itself (no shared secret on that side?)");
+        return;
+      }
       established(ctx, greeting.remoteRole(), greeting.remoteRole() == RemoteRole.DRIVER ? 0 : -1,
           greeting.localNodeId(answer), greeting.driverIncarnation(answer));
       result.complete(connection);
     } else if (answer instanceof Failure f) {
+      if (f.message().startsWith(ServerHandshake.AUTH_FAILED)) {
+        refuseAuthentication(ctx, "it refused this side's proof (a different secret?)");
+        return;
+      }
       refuse(ctx, f.message(), null, true);
     } else {
       refuse(ctx, "answered " + message.type() + " where " + greeting.accepted().getSimpleName() + " completes the handshake", null);

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * handshake completes ends here and goes no further.
  *
  * <pre>
- *   OPENED ──opening / answer──▶ [AUTHENTICATING: issue 13] ──▶ ESTABLISHED (this handler leaves the pipeline)
+ *   OPENED ──opening──▶ [AUTHENTICATING: challenge, proofs, with a secret] ──answer──▶ ESTABLISHED (this handler leaves the pipeline)
  *      │                                                       └─ framer limit raised to maxFrameSize
  *      └── wrong version, refused, any other message, a frame over {@value #MAX_FRAME} bytes,
  *          no handshake within the deadline ──▶ closed, one log line naming the remote address
@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>The client side ({@link ClientHandshake}) sends its {@link Greeting} and waits for the answer;
  * the server side ({@link ServerHandshake}) checks the protocol version and asks the node's
  * {@link Admission} who may connect. Before the handshake a connection gets a small frame limit and a
- * deadline, so a stranger can make a node buffer little and hold a socket only briefly. Issue 13's
- * challenge and response belongs between the version check and admission: it would keep this
- * handler in an authenticating state, consuming its own messages, before calling
- * {@link #established}. Not thread-safe: used on its channel's event loop only.
+ * deadline, so a stranger can make a node buffer little and hold a socket only briefly. With a shared
+ * secret, the challenge and both proofs (see {@code SharedSecret}) come between the version check and
+ * admission: the node is asked nothing about a connection that has not proven the secret, and the
+ * connecting side accepts no answer from a side that has not proven it either. Not thread-safe: used
+ * on its channel's event loop only.
  */
 abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
@@ -111,6 +112,20 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   /** As {@link #refuse(ChannelHandlerContext, String, Message)}; {@code refusedByRemote}: the other side said no. */
   final void refuse(ChannelHandlerContext ctx, String why, Message reply, boolean refusedByRemote) {
+    refuse(ctx, why, reply, new HandshakeException("handshake with " + connection.remoteAddress() + " failed: " + why,
+        refusedByRemote));
+  }
+
+  /**
+   * The other side failed to authenticate, or refused this side's proof: the caller learns
+   * {@code "authentication failed with HOST:PORT: why"}, not a timeout, and is not to retry.
+   */
+  final void refuseAuthentication(ChannelHandlerContext ctx, String why) {
+    refuse(ctx, "authentication failed: " + why, null,
+        new HandshakeException("authentication failed with " + connection.remoteAddress() + ": " + why, true));
+  }
+
+  private void refuse(ChannelHandlerContext ctx, String why, Message reply, HandshakeException failure) {
     if (finished) {
       return;
     }
@@ -119,7 +134,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
       timer.cancel(false);
     }
     REFUSALS.warn("closing {}: {}", connection.remoteAddress(), why);
-    failed(new HandshakeException("handshake with " + connection.remoteAddress() + " failed: " + why, refusedByRemote));
+    failed(failure);
     if (reply != null && ctx.channel().isActive()) {
       ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
     } else {

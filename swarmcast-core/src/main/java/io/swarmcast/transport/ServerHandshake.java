@@ -2,11 +2,14 @@ package io.swarmcast.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.swarmcast.protocol.Ack;
+import io.swarmcast.protocol.AuthChallenge;
+import io.swarmcast.protocol.AuthProof;
 import io.swarmcast.protocol.ExecutorRegistered;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.Hello;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.RegisterExecutor;
+import io.swarmcast.security.SharedSecret;
 import java.time.Duration;
 
 /**
@@ -17,11 +20,20 @@ import java.time.Duration;
  * else just closes it. One instance per channel.
  */
 final class ServerHandshake extends HandshakeHandler {
-  private final Admission admission;
+  /** What a side that fails authentication is told: nothing more (which part failed is for the log). */
+  static final String AUTH_FAILED = "authentication failed";
 
-  ServerHandshake(Connection connection, Admission admission, Duration deadline, int maxFrameLength) {
+  private final Admission admission;
+  /** The shared secret, or null: then openings are admitted without authentication. */
+  private final SharedSecret secret;
+  /** With a secret: the opening waiting for the connector's proof, and the nonce it was challenged with. */
+  private Message.Opening challenged;
+  private byte[] nonce;
+
+  ServerHandshake(Connection connection, Admission admission, SharedSecret secret, Duration deadline, int maxFrameLength) {
     super(connection, deadline, maxFrameLength);
     this.admission = admission;
+    this.secret = secret;
   }
 
   @Override
@@ -31,6 +43,10 @@ final class ServerHandshake extends HandshakeHandler {
 
   @Override
   void read(ChannelHandlerContext ctx, Message message) {
+    if (challenged != null) {
+      proven(ctx, message);
+      return;
+    }
     if (!(message instanceof Message.Opening opening)) {
       if (message instanceof Message.Request request) {
         refuse(ctx, message.type() + " before the handshake", new Failure(request.requestId(),
@@ -47,7 +63,37 @@ final class ServerHandshake extends HandshakeHandler {
       refuse(ctx, why, new Failure(id, why));
       return;
     }
-    // Issue 13: authentication (a challenge, its response) goes here, before the node is asked.
+    if (secret != null) {
+      // Prove it first: nothing of the node is asked or touched until the connector has.
+      challenged = opening;
+      nonce = SharedSecret.nonce();
+      ctx.writeAndFlush(new AuthChallenge(id, nonce));
+      return;
+    }
+    admit(ctx, opening);
+  }
+
+  /** The connector's answer to the challenge: its proof, checked before anything else happens. */
+  private void proven(ChannelHandlerContext ctx, Message message) {
+    long id = challenged.requestId();
+    if (!(message instanceof AuthProof p) || p.requestId() != id) {
+      refuse(ctx, AUTH_FAILED + ": sent " + message.type() + " instead of a proof", new Failure(id, AUTH_FAILED));
+      return;
+    }
+    byte[] theirs = p.nonce();
+    if (!SharedSecret.matches(secret.connectorProof(nonce, theirs), p.proof())) {
+      refuse(ctx, AUTH_FAILED + ": wrong proof (another secret, or a replayed exchange)", new Failure(id, AUTH_FAILED));
+      return;
+    }
+    ctx.write(new AuthProof(id, new byte[AuthChallenge.LENGTH], secret.acceptorProof(nonce, theirs)));
+    Message.Opening opening = challenged;
+    challenged = null;
+    admit(ctx, opening);
+  }
+
+  /** Asks the node to take the (authenticated, if required) opening; answers and establishes, or refuses. */
+  private void admit(ChannelHandlerContext ctx, Message.Opening opening) {
+    long id = opening.requestId();
     try {
       if (opening instanceof RegisterExecutor r) {
         int executorId = admission.admitExecutor(connection, r.host(), r.port());

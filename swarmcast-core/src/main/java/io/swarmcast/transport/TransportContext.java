@@ -69,6 +69,8 @@ public final class TransportContext implements AutoCloseable {
   /** The most {@code swarmcast.network.maxBufferedBytes=auto} gives: enough for dozens of pieces in flight. */
   static final long MAX_AUTO_BUFFERED_BYTES = 256L << 20;
 
+  /** Whose shared secret (if any) every handshake proves. */
+  private final SecurityManager security;
   private final EventLoopGroup group;
   private final Class<? extends ServerChannel> serverChannelType;
   private final Class<? extends Channel> channelType;
@@ -81,6 +83,7 @@ public final class TransportContext implements AutoCloseable {
   private final BufferBudget budget;
 
   public TransportContext(SwarmConf conf, SecurityManager security, String name) {
+    this.security = java.util.Objects.requireNonNull(security, "security");
     this.epoll = conf.get(SwarmConf.NATIVE_TRANSPORT) && Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(conf.get(SwarmConf.IO_THREADS),
@@ -133,7 +136,7 @@ public final class TransportContext implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childHandler(initializer(false, handler,
-            c -> new ServerHandshake(c, admission, handshakeDeadline, maxFrameLength)));
+            c -> new ServerHandshake(c, admission, security.secret(), handshakeDeadline, maxFrameLength)));
     if (epoll) {
       b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATERMARK);
     }
@@ -161,7 +164,7 @@ public final class TransportContext implements AutoCloseable {
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
         .handler(initializer(true, handler,
-            c -> new ClientHandshake(c, greeting, result, handshakeDeadline, maxFrameLength)));
+            c -> new ClientHandshake(c, greeting, result, security.secret(), handshakeDeadline, maxFrameLength)));
     if (epoll) {
       b.option(EpollChannelOption.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATERMARK);
     }

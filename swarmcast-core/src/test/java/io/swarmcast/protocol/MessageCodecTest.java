@@ -67,7 +67,9 @@ class MessageCodecTest {
         new PieceData(10, 99, 5, Unpooled.wrappedBuffer(random(3000, 10))),
         new RemoveBroadcast(11, -99, "Main.run(Main.java:12)"),
         new RunTask(12, random(500, 12)),
-        new TaskResult(Long.MIN_VALUE, "result".getBytes(StandardCharsets.UTF_8)));
+        new TaskResult(Long.MIN_VALUE, "result".getBytes(StandardCharsets.UTF_8)),
+        new AuthChallenge(17, random(AuthChallenge.LENGTH, 17)),
+        new AuthProof(18, random(AuthChallenge.LENGTH, 18), random(AuthChallenge.LENGTH, 19)));
   }
 
   /** More samples for edge cases of the field codecs; same rules as {@link #samples}. */
