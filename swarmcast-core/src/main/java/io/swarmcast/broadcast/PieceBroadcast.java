@@ -89,7 +89,7 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
     Object value;
     try {
       value = Blockifier.unblockify(layout.pieceCount(), i -> awaitPiece(blocks, i, fetch),
-          Serializers.byName(layout.serializer()), CompressionCodec.byName(layout.codec()),
+          Serializers.forReading(layout.serializer(), n.conf()), CompressionCodec.byName(layout.codec()),
           loader != null ? loader : getClass().getClassLoader());
     } catch (IOException | RuntimeException e) {
       try {

@@ -67,6 +67,18 @@ public final class ConfKey<T> {
   private static final java.util.regex.Pattern QUALIFIED_CLASS_NAME =
       java.util.regex.Pattern.compile("(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
 
+  /** A filter pattern in the JDK's {@link java.io.ObjectInputFilter} syntax, checked by compiling it. */
+  static ConfKey<String> javaFilter(String name, String def, String doc) {
+    return new ConfKey<>(name, def, s -> {
+      try {
+        java.io.ObjectInputFilter.Config.createFilter(s);
+        return s;
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name + ": '" + s + "' is not a filter pattern: " + e.getMessage());
+      }
+    }, v -> true, "", doc);
+  }
+
   static ConfKey<Integer> integer(String name, int def, int min, int max, String doc) {
     return new ConfKey<>(name, Integer.toString(def), s -> {
       try {

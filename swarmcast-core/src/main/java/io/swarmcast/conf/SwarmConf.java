@@ -31,6 +31,15 @@ public final class SwarmConf {
       "Codec applied to the serialized value before it is cut: `lz4`, `zstd` or `none`.");
   public static final ConfKey<String> SERIALIZER = ConfKey.choice("swarmcast.serializer", "java", List.of("java", "kryo"),
       "Serializer for broadcast values: `java` (java.io.Serializable) or `kryo`.");
+  /** The default of {@link #JAVA_FILTER}: see {@code JavaSerializer.DEFAULT_FILTER} for why. */
+  public static final String DEFAULT_JAVA_FILTER = "maxdepth=200;maxrefs=100000000"
+      + ";!org.apache.commons.collections.functors.*;!org.apache.commons.collections4.functors.*"
+      + ";!org.apache.commons.beanutils.*;!org.codehaus.groovy.runtime.*;!org.springframework.beans.factory.*"
+      + ";!com.sun.org.apache.xalan.internal.xsltc.trax.*;!org.apache.xalan.xsltc.trax.*"
+      + ";!javax.management.*;!java.rmi.*;!sun.rmi.*;!com.sun.rowset.*;!com.mchange.v2.c3p0.*";
+  public static final ConfKey<String> JAVA_FILTER = ConfKey.javaFilter("swarmcast.serializer.java.filter",
+      DEFAULT_JAVA_FILTER,
+      "The ObjectInputFilter (JDK pattern syntax, e.g. `com.example.*;java.base/*;!*`) that Java-serialized broadcast values are read through; the default bounds depth and references and refuses the packages of well-known gadget chains. Allow-list your own types for a stricter one.");
   public static final ConfKey<String> DRIVER_HOST = ConfKey.string("swarmcast.driver.host", "127.0.0.1",
       "On the driver: the address it advertises, and binds unless driver.bindHost is set; `0.0.0.0` binds every interface and advertises this host's first non-loopback address (or fails saying so). On an executor: the driver to join (a name or an address: handles find their node by the driver's incarnation, not by this string).");
   public static final ConfKey<String> DRIVER_BIND_HOST = ConfKey.string("swarmcast.driver.bindHost", "",
@@ -85,7 +94,7 @@ public final class SwarmConf {
       "A file holding the shared secret (surrounding white space ignored), instead of auth.secret.");
 
   private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, MIN_BLOCK_SIZE,
-      PIECES_PER_EXECUTOR, COMPRESS, SERIALIZER,
+      PIECES_PER_EXECUTOR, COMPRESS, SERIALIZER, JAVA_FILTER,
       DRIVER_HOST, DRIVER_BIND_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_BIND_HOST, EXECUTOR_PORT, EXECUTOR_JOIN_TIMEOUT,
       EXECUTOR_REJOIN, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
       FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, DRIVER_SPARE_COPIES, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,

@@ -2,13 +2,39 @@ package io.swarmcast.serializer;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 
-/** {@link Serializer} over {@code java.io} serialization; values must be {@link java.io.Serializable}. Thread-safe. */
+/**
+ * {@link Serializer} over {@code java.io} serialization; values must be {@link java.io.Serializable}.
+ * Reading goes through an {@link ObjectInputFilter} ({@code swarmcast.serializer.java.filter}), so
+ * bytes from the network cannot instantiate what the filter refuses. Thread-safe.
+ */
 public final class JavaSerializer implements Serializer {
+  /**
+   * The default filter: bounds on depth and references, and the packages of the well-known
+   * deserialization gadget chains refused. Everything else is allowed (broadcast values are the
+   * application's own types); a cluster that knows its types should allow-list them instead.
+   */
+  public static final String DEFAULT_FILTER = io.swarmcast.conf.SwarmConf.DEFAULT_JAVA_FILTER;
+
+  private final ObjectInputFilter filter;
+  private final String pattern;
+
+  /** With {@link #DEFAULT_FILTER}. */
+  public JavaSerializer() {
+    this(DEFAULT_FILTER);
+  }
+
+  /** With the filter {@code pattern} in the JDK's syntax ({@link ObjectInputFilter.Config#createFilter}). */
+  public JavaSerializer(String pattern) {
+    this.pattern = pattern;
+    this.filter = ObjectInputFilter.Config.createFilter(pattern);
+  }
+
   @Override
   public String name() {
     return "java";
@@ -24,7 +50,11 @@ public final class JavaSerializer implements Serializer {
   @Override
   public Object deserialize(InputStream in, ClassLoader loader) throws IOException {
     try (ObjectInputStream ois = new LoaderObjectInputStream(in, loader)) {
+      ois.setObjectInputFilter(filter);
       return ois.readObject();
+    } catch (java.io.InvalidClassException e) {
+      throw new java.io.InvalidClassException("the broadcast value holds a class that swarmcast.serializer.java.filter refuses ("
+          + e.getMessage() + "); filter: " + pattern);
     } catch (ClassNotFoundException e) {
       throw new IOException("class of the broadcast value is not on this node's classpath: " + e.getMessage(), e);
     }

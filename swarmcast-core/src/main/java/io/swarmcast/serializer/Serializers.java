@@ -8,6 +8,18 @@ public final class Serializers {
 
   private Serializers() {}
 
+  /**
+   * The serializer {@code name} for reading values on a node configured with {@code conf}: Java
+   * serialization through that node's {@code swarmcast.serializer.java.filter}.
+   */
+  public static Serializer forReading(String name, io.swarmcast.conf.SwarmConf conf) {
+    String pattern = conf.get(io.swarmcast.conf.SwarmConf.JAVA_FILTER);
+    if (name.trim().equalsIgnoreCase("java") && !pattern.equals(JavaSerializer.DEFAULT_FILTER)) {
+      return new JavaSerializer(pattern);
+    }
+    return byName(name);
+  }
+
   public static Serializer byName(String name) {
     return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "java" -> JAVA;

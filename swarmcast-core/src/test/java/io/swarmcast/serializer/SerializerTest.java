@@ -206,4 +206,35 @@ class SerializerTest {
       closed = true;
     }
   }
+
+  /** Serializable, in a package a filter can refuse. */
+  static final class Gadget implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final String payload = "calc";
+  }
+
+  @org.junit.jupiter.api.Test
+  void javaReadsThroughItsFilterAndNamesItWhenItRefuses() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    new JavaSerializer().serialize(new java.util.ArrayList<>(java.util.List.of(new Gadget())), bytes);
+
+    Object allowed = new JavaSerializer().deserialize(new java.io.ByteArrayInputStream(bytes.toByteArray()),
+        getClass().getClassLoader());
+    org.assertj.core.api.Assertions.assertThat(allowed).isInstanceOf(java.util.ArrayList.class);
+
+    JavaSerializer strict = new JavaSerializer("java.util.*;java.lang.*;!*");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> strict.deserialize(
+        new java.io.ByteArrayInputStream(bytes.toByteArray()), getClass().getClassLoader()))
+        .isInstanceOf(java.io.InvalidClassException.class)
+        .hasMessageContaining("swarmcast.serializer.java.filter refuses").hasMessageContaining("!*");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aFilterThatDoesNotParseIsAConfigurationErrorWhenSet() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.swarmcast.conf.SwarmConf()
+        .set("swarmcast.serializer.java.filter", "maxdepth=abc"))
+        .isInstanceOf(io.swarmcast.conf.ConfigException.class).hasMessageContaining("swarmcast.serializer.java.filter");
+    org.assertj.core.api.Assertions.assertThat(Serializers.forReading("java", new io.swarmcast.conf.SwarmConf()
+        .set("swarmcast.serializer.java.filter", "java.util.*;!*"))).isInstanceOf(JavaSerializer.class);
+  }
 }
