@@ -241,7 +241,13 @@ final class BroadcastRounds {
     String verdict = !r.allVerified() ? "VERIFICATION FAILED"
         : killed == 0 ? "all verified" : "all " + (r.executors() - killed) + " survivors verified, " + killed + " killed";
     long corrupt = r.corruptPiecesDetected();
-    return corrupt == 0 ? verdict : verdict + "; " + corrupt + " corrupt pieces detected and fetched again";
+    if (corrupt > 0) {
+      verdict += "; " + corrupt + " corrupt pieces detected and fetched again";
+    }
+    if (r.driverKilled()) {
+      verdict += "; driver SIGKILLed once seeded, " + r.driverKill().executorsDoneAfterKill() + " executors finished without it";
+    }
+    return verdict;
   }
 
   private static String verdict(RoundResult.ExecutorResult e) {
