@@ -33,10 +33,10 @@ import java.util.regex.Pattern;
  * is the longest executor read. One round ({@code --reps 1}). Not thread-safe.
  */
 final class DriverKillDemo {
-  /** How long the driver may take to listen, and the executors to join it and seed the broadcast. */
+  /** How long the driver may take to listen, and the executors to join it. */
   private static final long START_SECONDS = 120;
-  /** How long the executors may take to report once the driver is dead. */
-  private static final long FINISH_SECONDS = 300;
+  /** How long the broadcast may take to be seeded once the executors started, and they to report once the driver died. */
+  private static final long ROUND_SECONDS = 300;
   private static final Pattern LISTENING = Pattern.compile("\\{\"listening\":\"([^\"]+)\"}");
   private static final Pattern SEEDED = Pattern.compile("\\{\"seeded\":(\\d+),.*");
   /** Put in the queue of the driver's lines when its stdout ends. */
@@ -79,14 +79,14 @@ final class DriverKillDemo {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       BlockingQueue<String> lines = linesOf(driver);
-      long startDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
-      Endpoint at = Endpoint.parse(await(lines, LISTENING, "listening", startDeadline, driver, driverLog, () -> null));
+      Endpoint at = Endpoint.parse(await(lines, LISTENING, "listening", START_SECONDS, driver, driverLog, () -> null));
       List<String> passOn = round.extra.isEmpty() ? List.of() : List.of("--conf", String.join(",", round.extra));
       try (LocalExecutors local = LocalExecutors.start(executors, at, jvmArgs,
           i -> concat(passOn, "--results-file", resultsFile(dir, i).toString()))) {
         log.printf("driver process %d on %s (its log and the executors' results in %s); %d executor processes (logs in %s)%n",
             driver.pid(), at, dir, executors, local.logDir());
-        long id = Long.parseLong(await(lines, SEEDED, "seeded", startDeadline, driver, driverLog, local::firstFailure));
+        long id = Long.parseLong(await(lines, SEEDED, "seeded", START_SECONDS + ROUND_SECONDS, driver, driverLog,
+            local::firstFailure));
         driver.destroyForcibly();
         long killedAt = System.currentTimeMillis();
         log.printf("Broadcast(%d) is seeded: killed the driver (pid %d) with SIGKILL%n", id, driver.pid());
@@ -142,10 +142,11 @@ final class DriverKillDemo {
 
   /**
    * The first group of the driver's next line that matches {@code p}; fails if the driver's output
-   * ends first, {@code failure} names a failed executor, or the deadline passes.
+   * ends first, {@code failure} names a failed executor, or {@code seconds} pass.
    */
-  private static String await(BlockingQueue<String> lines, Pattern p, String what, long deadline, Process driver,
+  private static String await(BlockingQueue<String> lines, Pattern p, String what, long seconds, Process driver,
       Path driverLog, Supplier<String> failure) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (true) {
       String line = lines.poll(50, TimeUnit.MILLISECONDS);
       if (line == END) {
@@ -162,7 +163,7 @@ final class DriverKillDemo {
         throw new IllegalStateException(failed);
       }
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("the driver did not report '" + what + "' within " + START_SECONDS + " s; log: " + driverLog);
+        throw new TimeoutException("the driver did not report '" + what + "' within " + seconds + " s; log: " + driverLog);
       }
     }
   }
@@ -170,7 +171,7 @@ final class DriverKillDemo {
   /** Each executor process's report on broadcast {@code id}, by process number (from 1); missing if it gave none. */
   private Map<Integer, ExecutorReport> awaitReports(LocalExecutors local, Path dir, long id) throws Exception {
     Map<Integer, ExecutorReport> reports = new TreeMap<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FINISH_SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ROUND_SECONDS);
     while (true) {
       boolean waiting = false;
       for (int i = 1; i <= executors; i++) {
@@ -202,7 +203,7 @@ final class DriverKillDemo {
       ExecutorReport report = reports.get(i);
       if (report == null) {
         per.add(new RoundResult.ExecutorResult(0, Double.NaN, 0, 0, false, 0, Double.NaN, 0, "executor process " + i
-            + " reported no result (it exited, or took longer than " + FINISH_SECONDS + " s)", RoundResult.Fault.NONE));
+            + " reported no result (it exited, or took longer than " + ROUND_SECONDS + " s)", RoundResult.Fault.NONE));
         continue;
       }
       ReadTask.Result r = report.result();

@@ -112,14 +112,14 @@ final class ReadTaskHandler implements TaskHandler {
         after.fromPeersBytes() - fromPeers0, peakHeapBytes(), after.corruptPieces() - corrupt0, error);
     if (resultsFile != null) {
       long cpu1 = ProcessCpu.nanos();
-      record(new ExecutorReport(b.id(), node.executorId(), cpu0 < 0 || cpu1 < cpu0 ? -1 : cpu1 - cpu0,
+      appendReport(new ExecutorReport(b.id(), node.executorId(), cpu0 < 0 || cpu1 < cpu0 ? -1 : cpu1 - cpu0,
           System.currentTimeMillis(), result));
     }
     return result.encode();
   }
 
   /** Appends a report to the results file; a failure is logged, not the task's: the driver still gets the result. */
-  private void record(ExecutorReport report) {
+  private void appendReport(ExecutorReport report) {
     try {
       report.appendTo(resultsFile);
     } catch (IOException e) {
