@@ -27,18 +27,23 @@ final class BroadcastRounds {
   private final String factory;
   private final PrintStream human;
   private final ExecutorFaults faults;
+  private final SeededReport seeded;
 
   BroadcastRounds(BroadcastManager manager, String factory, PrintStream human) {
-    this(manager, factory, human, ExecutorFaults.none());
+    this(manager, factory, human, ExecutorFaults.none(), SeededReport.off());
   }
 
-  /** Rounds in which {@code faults} are injected: see {@link ExecutorFaults}. */
-  BroadcastRounds(BroadcastManager manager, String factory, PrintStream human, ExecutorFaults faults) {
+  /**
+   * Rounds in which {@code faults} are injected (see {@link ExecutorFaults}) and whose broadcasts are
+   * reported once seeded (see {@link SeededReport}).
+   */
+  BroadcastRounds(BroadcastManager manager, String factory, PrintStream human, ExecutorFaults faults, SeededReport seeded) {
     this.manager = manager;
     this.driver = (DriverNode) manager.node();
     this.factory = factory;
     this.human = human;
     this.faults = faults;
+    this.seeded = seeded;
   }
 
   /** Runs {@code reps} rounds of {@code size} bytes, handing each result to {@code sink}. */
@@ -99,6 +104,7 @@ final class BroadcastRounds {
     long[] arrivals = new long[executors.size()];
     // Executors to kill die while this broadcast's pieces move (the first time only); see ExecutorFaults.
     ExecutorFaults.Watch killer = faults.watch(driver, b.id(), pieceCount(b));
+    ExecutorFaults.Watch seededWatch = seeded.watch(driver, b.id(), pieceCount(b), executors);
     try {
       for (int i = 0; i < executors.size(); i++) {
         int slot = i;
@@ -106,6 +112,7 @@ final class BroadcastRounds {
       }
       awaitAnswers(b, size, rep, executors.size(), answers);
     } finally {
+      seededWatch.close();
       killer.close();
     }
     double driverCpu = cpuSeconds(driverCpu0, ProcessCpu.nanos());
@@ -234,7 +241,13 @@ final class BroadcastRounds {
     String verdict = !r.allVerified() ? "VERIFICATION FAILED"
         : killed == 0 ? "all verified" : "all " + (r.executors() - killed) + " survivors verified, " + killed + " killed";
     long corrupt = r.corruptPiecesDetected();
-    return corrupt == 0 ? verdict : verdict + "; " + corrupt + " corrupt pieces detected and fetched again";
+    if (corrupt > 0) {
+      verdict += "; " + corrupt + " corrupt pieces detected and fetched again";
+    }
+    if (r.driverKilled()) {
+      verdict += "; driver SIGKILLed once seeded, " + r.driverKill().executorsDoneAfterKill() + " executors finished without it";
+    }
+    return verdict;
   }
 
   private static String verdict(RoundResult.ExecutorResult e) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     description = {"Run a whole cluster on this machine: the driver in this process, N executor JVMs on 127.0.0.1.",
         "Broadcasts random values, has every executor verify them, prints time and traffic per executor,",
         "then stops the executors. Exit status 1 if any executor failed to verify (killed ones do not count).",
-        "--kill-executors and --corrupt-executors inject faults to show what the swarm survives."})
+        "--kill-executors, --corrupt-executors and --kill-driver-after-seeded inject faults to show what the swarm survives."})
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--executors", paramLabel = "N", description = "Executor processes to start. Default: ${DEFAULT-VALUE}.")
   int executors = 4;
@@ -32,6 +32,13 @@ final class DemoCommand implements Callable<Integer> {
           + "--corrupt-uploads). Every executor must still verify. Default: ${DEFAULT-VALUE}."})
   int corrupt;
 
+  @Option(names = "--kill-driver-after-seeded",
+      description = {"Fault injection: run the driver in a child process and SIGKILL it as soon as every piece of the "
+          + "broadcast is on some executor. The executors must finish with each other and verify; they report to "
+          + "this process through files, not through the dead driver. One broadcast (--reps 1), torrent factory, "
+          + "not with --kill-executors or --corrupt-executors."})
+  boolean killDriver;
+
   @Mixin
   RoundOptions round;
 
@@ -41,6 +48,13 @@ final class DemoCommand implements Callable<Integer> {
     String faultProblem = faultProblem(executors, kill, corrupt);
     if (faultProblem != null) {
       throw new IllegalArgumentException(faultProblem);
+    }
+    if (killDriver) {
+      String problem = DriverKillDemo.problem(round, kill, corrupt);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+      return new DriverKillDemo(executors, round, JavaOpts.fromEnvironment(), System.err).run();
     }
     SwarmConf conf = round.conf()
         .set(SwarmConf.DRIVER_HOST, "127.0.0.1")

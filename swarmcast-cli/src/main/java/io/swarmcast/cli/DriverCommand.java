@@ -27,6 +27,11 @@ final class DriverCommand implements Callable<Integer> {
   @Option(names = "--wait", paramLabel = "SECONDS", description = "How long to wait for the executors. Default: ${DEFAULT-VALUE}.")
   int waitSeconds = 300;
 
+  @Option(names = "--report-seeded", hidden = true,
+      description = "For demo --kill-driver-after-seeded: print {\"listening\":\"HOST:PORT\"} once listening and "
+          + "{\"seeded\":ID,\"pieces\":N} once every piece of a reported broadcast is on some executor (SeededReport).")
+  boolean reportSeeded;
+
   @Mixin
   RoundOptions round;
 
@@ -40,8 +45,13 @@ final class DriverCommand implements Callable<Integer> {
     try (BroadcastManager manager = new BroadcastManager(true, conf, new SecurityManager(conf))) {
       DriverNode node = (DriverNode) manager.node();
       System.err.printf("driver listening on %s; waiting for %d executors%n", node.endpoint(), executors);
+      if (reportSeeded) {
+        System.out.println("{\"listening\":\"" + node.endpoint() + "\"}");
+        System.out.flush();
+      }
       node.awaitExecutors(executors, waitSeconds, TimeUnit.SECONDS);
-      return report(manager, round, round.factory.name());
+      return report(manager, round, round.factory.name(), ExecutorFaults.none(),
+          reportSeeded ? SeededReport.to(System.out) : SeededReport.off());
     }
   }
 
@@ -52,12 +62,18 @@ final class DriverCommand implements Callable<Integer> {
 
   /** As {@link #report(BroadcastManager, RoundOptions, String)}, injecting {@code faults} into the reported rounds. */
   static int report(BroadcastManager manager, RoundOptions round, String factory, ExecutorFaults faults) throws Exception {
+    return report(manager, round, factory, faults, SeededReport.off());
+  }
+
+  /** As {@link #report(BroadcastManager, RoundOptions, String, ExecutorFaults)}, reporting each broadcast once seeded. */
+  static int report(BroadcastManager manager, RoundOptions round, String factory, ExecutorFaults faults, SeededReport seeded)
+      throws Exception {
     if (round.warmup > 0) {
       long warmupSize = round.warmupSize != null ? round.warmupSize : Math.min(round.size, 32L << 20);
       new BroadcastRounds(manager, factory, System.err).run(warmupSize, round.warmup, -round.seed, r -> System.err.printf(java.util.Locale.ROOT,
           "warm-up %d: %.3f s, %s%n", r.rep(), r.seconds(), r.allVerified() ? "verified" : "NOT verified"));
     }
-    List<RoundResult> results = new BroadcastRounds(manager, factory, System.err, faults).run(round.size, round.reps, round.seed, r -> {
+    List<RoundResult> results = new BroadcastRounds(manager, factory, System.err, faults, seeded).run(round.size, round.reps, round.seed, r -> {
       if (round.json) {
         System.out.println(r.toJson());
         System.out.flush();

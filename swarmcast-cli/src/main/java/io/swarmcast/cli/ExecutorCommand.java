@@ -37,6 +37,11 @@ final class ExecutorCommand implements Callable<Integer> {
           + "swarmcast.fetch.maxBadPieces, stop asking this executor.")
   boolean corruptUploads;
 
+  @Option(names = "--results-file", hidden = true, paramLabel = "PATH",
+      description = "Also append each read task's result to this file (ExecutorReport): the demo reads it when it "
+          + "killed the driver (demo --kill-driver-after-seeded).")
+  java.nio.file.Path resultsFile;
+
   @Override
   public Integer call() throws Exception {
     Endpoint d = Endpoint.parse(driver);
@@ -50,7 +55,7 @@ final class ExecutorCommand implements Callable<Integer> {
     RoundOptions.applyConf(conf, extra);
     BroadcastManager manager = new BroadcastManager(false, conf, new SecurityManager(conf));
     ExecutorNode node = (ExecutorNode) manager.node();
-    node.setTaskHandler(new ReadTaskHandler(node));
+    node.setTaskHandler(new ReadTaskHandler(node, resultsFile));
     if (corruptUploads) {
       node.setUploadFilter(UploadFilter.FLIP_BITS);
     }

@@ -23,7 +23,9 @@ import java.util.concurrent.Future;
 
 /**
  * Executor side of {@link ReadTask}: deserializes the handle through a strict filter, reads the value
- * on the requested number of threads at once, and reports time, bytes by source and the checksum verdict.
+ * on the requested number of threads at once, and reports time, bytes by source and the checksum verdict
+ * to the driver and, if given a results file, also there ({@link ExecutorReport}), for a demo whose
+ * driver may be dead by the time the read ends.
  */
 final class ReadTaskHandler implements TaskHandler {
   /** Only the handle's own classes may be deserialized from the driver. */
@@ -35,6 +37,8 @@ final class ReadTaskHandler implements TaskHandler {
   static final long GC_THRESHOLD = 16L << 20;
 
   private final ExecutorNode node;
+  /** Where each read's result is also appended; null for none. */
+  private final java.nio.file.Path resultsFile;
   /** Reader threads, reused across tasks (a read may use several at once). */
   private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "swarmcast-reader");
@@ -43,7 +47,13 @@ final class ReadTaskHandler implements TaskHandler {
   });
 
   ReadTaskHandler(ExecutorNode node) {
+    this(node, null);
+  }
+
+  /** A handler that also appends each read's result to {@code resultsFile} (null: only answers the driver). */
+  ReadTaskHandler(ExecutorNode node, java.nio.file.Path resultsFile) {
     this.node = node;
+    this.resultsFile = resultsFile;
   }
 
   @Override
@@ -64,6 +74,7 @@ final class ReadTaskHandler implements TaskHandler {
     long fromDriver0 = before.fromDriverBytes();
     long fromPeers0 = before.fromPeersBytes();
     long corrupt0 = before.corruptPieces();
+    long cpu0 = resultsFile == null ? -1 : ProcessCpu.nanos();
     long t0 = System.nanoTime();
     long read = 0;
     String error = "";
@@ -97,8 +108,23 @@ final class ReadTaskHandler implements TaskHandler {
     }
     long verify = read == 0 ? 0 : System.nanoTime() - t0 - read;
     TransferStats.Counters after = snapshot(b.id());
-    return new ReadTask.Result(verified, read, verify, after.fromDriverBytes() - fromDriver0,
-        after.fromPeersBytes() - fromPeers0, peakHeapBytes(), after.corruptPieces() - corrupt0, error).encode();
+    ReadTask.Result result = new ReadTask.Result(verified, read, verify, after.fromDriverBytes() - fromDriver0,
+        after.fromPeersBytes() - fromPeers0, peakHeapBytes(), after.corruptPieces() - corrupt0, error);
+    if (resultsFile != null) {
+      long cpu1 = ProcessCpu.nanos();
+      appendReport(new ExecutorReport(b.id(), node.executorId(), cpu0 < 0 || cpu1 < cpu0 ? -1 : cpu1 - cpu0,
+          System.currentTimeMillis(), result));
+    }
+    return result.encode();
+  }
+
+  /** Appends a report to the results file; a failure is logged, not the task's: the driver still gets the result. */
+  private void appendReport(ExecutorReport report) {
+    try {
+      report.appendTo(resultsFile);
+    } catch (IOException e) {
+      System.err.println("cannot write the result of Broadcast(" + report.broadcastId() + ") to " + resultsFile + ": " + e);
+    }
   }
 
   /** {@code b.value()}, its failure wrapped as the reader threads' would be. */

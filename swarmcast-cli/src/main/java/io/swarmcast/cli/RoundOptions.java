@@ -64,6 +64,25 @@ final class RoundOptions {
     }
   }
 
+  /** These options as a {@code swarmcast driver} command line takes them, {@code --json} left out. */
+  List<String> args() {
+    List<String> args = new java.util.ArrayList<>(List.of("--size", Long.toString(size), "--factory", factory.name(),
+        "--reps", Integer.toString(reps), "--warmup", Integer.toString(warmup), "--seed", Long.toString(seed)));
+    if (warmupSize != null) {
+      args.addAll(List.of("--warmup-size", Long.toString(warmupSize)));
+    }
+    if (blockSize != null) {
+      args.addAll(List.of("--block-size", Long.toString(blockSize)));
+    }
+    if (compress != null) {
+      args.addAll(List.of("--compress", compress.name()));
+    }
+    if (!extra.isEmpty()) {
+      args.addAll(List.of("--conf", String.join(",", extra)));
+    }
+    return args;
+  }
+
   /** The driver's configuration these options describe. */
   SwarmConf conf() {
     SwarmConf conf = new SwarmConf();

@@ -7,9 +7,30 @@ import java.util.Locale;
  * The outcome of one broadcast to every executor: timing, traffic, CPU and verdicts. Immutable.
  *
  * @param driverCpuSeconds CPU the driver process used during the round (all threads, user + system), NaN if unknown
+ * @param driverKill how the driver was killed during the round ({@code demo --kill-driver-after-seeded}); null if it was not
  */
 record RoundResult(String factory, int rep, int executors, long sizeBytes, double seconds, long driverBytesSent,
-    long peerBytesSent, long driverPeakHeapBytes, double driverCpuSeconds, List<ExecutorResult> perExecutor) {
+    long peerBytesSent, long driverPeakHeapBytes, double driverCpuSeconds, List<ExecutorResult> perExecutor,
+    DriverKill driverKill) {
+
+  /** A round whose driver lived through it. */
+  RoundResult(String factory, int rep, int executors, long sizeBytes, double seconds, long driverBytesSent,
+      long peerBytesSent, long driverPeakHeapBytes, double driverCpuSeconds, List<ExecutorResult> perExecutor) {
+    this(factory, rep, executors, sizeBytes, seconds, driverBytesSent, peerBytesSent, driverPeakHeapBytes, driverCpuSeconds,
+        perExecutor, null);
+  }
+
+  /**
+   * The driver was SIGKILLed once the broadcast was seeded.
+   *
+   * @param executorsDoneAfterKill executors whose read ended after the kill: they finished without the driver
+   */
+  record DriverKill(int executorsDoneAfterKill) {}
+
+  /** True if the driver was killed during the round. */
+  boolean driverKilled() {
+    return driverKill != null;
+  }
 
   /** A fault the demo injected into one executor ({@code swarmcast demo --kill-executors, --corrupt-executors}). */
   enum Fault {
@@ -76,7 +97,11 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
         .append(",\"executorCpuSeconds\":").append(num(executorCpuSeconds()))
         .append(",\"allVerified\":").append(allVerified())
         .append(",\"corruptPiecesDetected\":").append(corruptPiecesDetected())
-        .append(",\"perExecutor\":[");
+        .append(",\"driverKilled\":").append(driverKilled());
+    if (driverKilled()) {
+      sb.append(",\"executorsDoneAfterKill\":").append(driverKill.executorsDoneAfterKill());
+    }
+    sb.append(",\"perExecutor\":[");
     for (int i = 0; i < perExecutor.size(); i++) {
       ExecutorResult e = perExecutor.get(i);
       sb.append(i == 0 ? "" : ",")

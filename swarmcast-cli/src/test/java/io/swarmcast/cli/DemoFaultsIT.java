@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The demo's fault injection, as a user runs it: {@code swarmcast demo --kill-executors K} and
- * {@code --corrupt-executors K} in their own process, 6 executor JVMs, 64 MiB.
+ * The demo's fault injection, as a user runs it: {@code swarmcast demo --kill-executors K},
+ * {@code --corrupt-executors K} (6 executor JVMs) and {@code --kill-driver-after-seeded} (4) in their own
+ * process, 64 MiB.
  */
 // A separate thread: the tests read a child's output, and only then can a hung child be noticed.
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -59,6 +60,24 @@ class DemoFaultsIT {
     assertThat(per).hasSize(6).allSatisfy(e -> assertThat(e).contains("\"verified\":true", "\"killed\":false"));
     assertThat(per.stream().filter(e -> e.contains("\"corrupting\":true"))).hasSize(1)
         .allSatisfy(e -> assertThat(field(e, "corruptPiecesDetected")).as("it detects none: nobody else lies").isZero());
+  }
+
+  /**
+   * The driver, a child process of the demo, is SIGKILLed as soon as every piece is on some executor:
+   * all four executors still verify, reported through their own files (the demo asks the dead driver
+   * nothing), and some finished after the kill with bytes from their peers: it died mid-broadcast.
+   */
+  @Test
+  void aDriverKilledOnceSeededLeavesEveryExecutorToFinishAndVerify() throws Exception {
+    List<String> lines = demo("--executors", "4", "--size", "64m", "--kill-driver-after-seeded", "--json");
+    assertThat(lines).hasSize(1);
+    String line = lines.get(0);
+    assertThat(line).contains("\"executors\":4", "\"sizeBytes\":67108864", "\"allVerified\":true", "\"driverKilled\":true");
+    assertThat(field(line, "executorsDoneAfterKill")).as("executors that finished after the driver died").isPositive();
+    assertThat(field(line, "peerBytesSent")).as("bytes the executors had from each other").isPositive();
+    List<String> per = perExecutor(line);
+    assertThat(per).hasSize(4).allSatisfy(e -> assertThat(e).contains("\"verified\":true").doesNotContain("\"error\""));
+    assertThat(per.stream().map(e -> field(e, "id")).distinct()).as("four distinct executors reported").hasSize(4);
   }
 
   /** Runs the packaged demo; returns its stdout lines once it exited 0, or fails with its stderr. */

@@ -70,6 +70,17 @@ class SwarmcastCliTest {
   }
 
   @Test
+  void killingTheDriverIsOneTorrentRoundWithoutOtherFaults() {
+    assertThat(SwarmcastCli.run("demo", "--kill-driver-after-seeded", "--reps", "2")).isEqualTo(2);
+    assertThat(stderr()).contains("--reps must be 1, not 2");
+    assertThat(SwarmcastCli.run("demo", "--kill-driver-after-seeded", "--kill-executors", "1")).isEqualTo(2);
+    assertThat(stderr()).contains("cannot be combined with --kill-executors or --corrupt-executors");
+    assertThat(SwarmcastCli.run("demo", "--kill-driver-after-seeded", "--corrupt-executors", "1")).isEqualTo(2);
+    assertThat(SwarmcastCli.run("demo", "--kill-driver-after-seeded", "--factory", "direct")).isEqualTo(2);
+    assertThat(stderr()).contains("needs --factory torrent");
+  }
+
+  @Test
   void executorWithoutDriverIsAUsageError() {
     assertThat(SwarmcastCli.run("executor")).isEqualTo(2);
     assertThat(stderr()).contains("--driver");

@@ -23,6 +23,8 @@ final class PieceLedger {
   /** Executors holding each piece. */
   private final int[] holderCount;
   private int announced;
+  /** Pieces held by at least one executor. */
+  private int seededPieces;
   /** Pieces the driver may still send beyond one copy without being asked for a duplicate (see {@link #chooseForDriver}). */
   private int spareCopies;
   private final int spareCopiesAtStart;
@@ -47,7 +49,9 @@ final class PieceLedger {
       return false;
     }
     held.set(piece);
-    holderCount[piece]++;
+    if (holderCount[piece]++ == 0) {
+      seededPieces++;
+    }
     announced++;
     if (isComplete(held)) {
       subscribers.remove(executor); // it fetches nothing more; a new fetch (after unpersist) asks for locations again
@@ -84,7 +88,9 @@ final class PieceLedger {
     if (held != null) {
       announced -= held.cardinality();
       for (int i = held.nextSetBit(0); i >= 0; i = held.nextSetBit(i + 1)) {
-        holderCount[i]--;
+        if (--holderCount[i] == 0) {
+          seededPieces--;
+        }
       }
     }
     subscribers.remove(executor);
@@ -96,6 +102,11 @@ final class PieceLedger {
         }
       }
     }
+  }
+
+  /** True if every piece is held by at least one executor: the broadcast no longer needs the driver. */
+  boolean isSeeded() {
+    return seededPieces == pieceCount;
   }
 
   /** Total pieces held over all executors: progress, from 0 to executors × pieceCount. */
@@ -158,6 +169,7 @@ final class PieceLedger {
     subscribers.clear();
     sentTo.clear();
     announced = 0;
+    seededPieces = 0;
     spareCopies = spareCopiesAtStart;
     java.util.Arrays.fill(sendCount, 0);
     java.util.Arrays.fill(holderCount, 0);

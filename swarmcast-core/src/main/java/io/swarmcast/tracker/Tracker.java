@@ -196,6 +196,15 @@ public final class Tracker {
     return l == null ? 0 : l.announced();
   }
 
+  /**
+   * True if every piece of the broadcast is held by at least one registered executor, so that fetches
+   * already running can finish without the driver (peer exchange); false for an unknown broadcast.
+   */
+  public synchronized boolean isSeeded(long broadcastId) {
+    PieceLedger l = ledgers.get(broadcastId);
+    return l != null && l.isSeeded();
+  }
+
   /** How many executors receive the broadcast's {@link Have} notices: they asked for its locations and lack a piece. */
   synchronized int subscribers(long broadcastId) {
     PieceLedger l = ledgers.get(broadcastId);

@@ -149,6 +149,29 @@ class TrackerTest {
   }
 
   @Test
+  void aBroadcastIsSeededOnceEveryPieceHasAHolderAndNotWhenTheOnlyHolderIsLost() {
+    tracker.addBroadcast(ID, 3, true);
+    int a = tracker.register("h1", 1).id();
+    int b = tracker.register("h2", 2).id();
+    assertThat(tracker.isSeeded(ID)).isFalse();
+    tracker.announce(a, ID, 0);
+    tracker.announce(b, ID, 0); // a second holder of piece 0 is not a new piece
+    tracker.announce(b, ID, 1);
+    assertThat(tracker.isSeeded(ID)).as("piece 2 on nobody").isFalse();
+    tracker.announce(a, ID, 2);
+    assertThat(tracker.isSeeded(ID)).isTrue();
+
+    tracker.unregister(b); // piece 1's only holder
+    assertThat(tracker.isSeeded(ID)).isFalse();
+    tracker.announce(a, ID, 1);
+    assertThat(tracker.isSeeded(ID)).isTrue();
+
+    tracker.executorsDropped(ID); // unpersist
+    assertThat(tracker.isSeeded(ID)).isFalse();
+    assertThat(tracker.isSeeded(ID + 1)).as("unknown broadcast").isFalse();
+  }
+
+  @Test
   void aLocationsReplyStaysSmallWhateverThePieceCount() {
     int pieces = 1 << 22; // 16 TiB at 4 MiB pieces: 512 KiB of bit set per holder
     tracker.addBroadcast(ID, pieces, true);

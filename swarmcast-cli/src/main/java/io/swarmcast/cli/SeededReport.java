@@ -1,0 +1,83 @@
+package io.swarmcast.cli;
+
+import io.swarmcast.node.DriverNode;
+import io.swarmcast.tracker.ExecutorInfo;
+import io.swarmcast.tracker.Tracker;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The driver's half of {@code demo --kill-driver-after-seeded} ({@code driver --report-seeded}): while a
+ * reported round's pieces move, a watcher thread polls the tracker and prints one line on stdout,
+ * flushed, as soon as the broadcast is seeded:
+ * <pre>
+ * {"seeded":&lt;broadcastId&gt;,"pieces":&lt;pieceCount&gt;}
+ * </pre>
+ * Seeded means every piece is held by at least one executor ({@link Tracker#isSeeded}) and every
+ * executor of the round holds at least one: its fetch is under way, so it can finish with its peers
+ * alone (a read that starts after the driver died cannot). The demo SIGKILLs the driver on that line.
+ * At most one line per watched broadcast. Thread-safe.
+ */
+final class SeededReport {
+  /** How often the watcher looks at the tracker. */
+  private static final long POLL_MILLIS = 2;
+
+  /** Where the line goes; null when off. */
+  private final PrintStream out;
+
+  private SeededReport(PrintStream out) {
+    this.out = out;
+  }
+
+  /** Reports nothing: every driver but the demo's child. */
+  static SeededReport off() {
+    return new SeededReport(null);
+  }
+
+  /** Reports to {@code out}, which should be stdout with {@code --json}. */
+  static SeededReport to(PrintStream out) {
+    return new SeededReport(java.util.Objects.requireNonNull(out, "out"));
+  }
+
+  /** True if broadcast {@code broadcastId} is seeded among {@code executors}, in the sense above. */
+  static boolean seeded(Tracker tracker, long broadcastId, List<ExecutorInfo> executors) {
+    if (!tracker.isSeeded(broadcastId)) {
+      return false;
+    }
+    for (ExecutorInfo e : executors) {
+      if (tracker.piecesHeldBy(broadcastId, e.id()) == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Starts watching the broadcast; closing the watch stops it, whether or not it reported. */
+  ExecutorFaults.Watch watch(DriverNode driver, long broadcastId, int pieceCount, List<ExecutorInfo> executors) {
+    if (out == null) {
+      return () -> { };
+    }
+    Thread watcher = new Thread(() -> {
+      try {
+        while (!seeded(driver.tracker(), broadcastId, executors)) {
+          Thread.sleep(POLL_MILLIS);
+        }
+        out.println("{\"seeded\":" + broadcastId + ",\"pieces\":" + pieceCount + "}");
+        out.flush();
+      } catch (InterruptedException stopped) {
+        // the round is over
+      }
+    }, "swarmcast-seeded-report");
+    watcher.setDaemon(true);
+    watcher.start();
+    return () -> {
+      watcher.interrupt();
+      try {
+        watcher.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+  }
+}
