@@ -20,10 +20,6 @@ import io.swarmcast.transport.HandshakeException;
 import io.swarmcast.transport.RawSocket;
 import io.swarmcast.transport.TestHandlers;
 import io.swarmcast.transport.TransportContext;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -78,7 +74,7 @@ class AuthIT {
     BroadcastManager driver = driver(SECRET);
     executor(driver, SECRET);
     byte[] value = random(300_000, 1);
-    assertThat(shipped(driver.newBroadcast(value, false)).value()).isEqualTo(value);
+    assertThat(SwarmNodeTestSupport.roundTrip(driver.newBroadcast(value, false)).value()).isEqualTo(value);
   }
 
   @Test
@@ -169,14 +165,4 @@ class AuthIT {
     assertThat(((DriverNode) driver.node()).executors()).hasSize(n);
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> Broadcast<T> shipped(Broadcast<T> handle) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(handle);
-    }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return (Broadcast<T>) in.readObject();
-    }
-  }
 }

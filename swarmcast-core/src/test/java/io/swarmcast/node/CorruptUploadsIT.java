@@ -38,7 +38,7 @@ class CorruptUploadsIT {
         executor.node().setUploadFilter(UploadFilter.FLIP_BITS);
         byte[] value = random(1 << 20, 11);
         Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
-        assertThat(roundTrip(b).value()).as("the corrupting executor reads the value itself").isEqualTo(value);
+        assertThat(SwarmNodeTestSupport.roundTrip(b).value()).as("the corrupting executor reads the value itself").isEqualTo(value);
         int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality();
         assertThat(executor.node().blockManager().piecesHeld(b.id(), pieces).cardinality()).isEqualTo(pieces);
 
@@ -74,14 +74,4 @@ class CorruptUploadsIT {
     return n;
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T roundTrip(T handle) throws Exception {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-      out.writeObject(handle);
-    }
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
-      return (T) in.readObject();
-    }
-  }
 }

@@ -9,11 +9,7 @@ import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -71,7 +67,7 @@ class MembershipIT {
     driver.awaitExecutors(1, Duration.ofSeconds(10));
     byte[] value = random(300_000, 1);
     Broadcast<byte[]> b = driver.newBroadcast(value, false);
-    assertThat(shipped(b).value()).isEqualTo(value);
+    assertThat(SwarmNodeTestSupport.roundTrip(b).value()).isEqualTo(value);
     assertThat(((ExecutorNode) joined.node()).driverIncarnation()).isEqualTo(driver.node().driverIncarnation());
   }
 
@@ -94,7 +90,7 @@ class MembershipIT {
     BroadcastManager executor = executor(port, "127.0.0.1", "30s");
     ExecutorNode node = (ExecutorNode) executor.node();
     Broadcast<byte[]> old = first.newBroadcast(random(100_000, 2), false);
-    Broadcast<byte[]> oldShipped = shipped(old);
+    Broadcast<byte[]> oldShipped = SwarmNodeTestSupport.roundTrip(old);
     assertThat(oldShipped.value()).isNotNull();
     assertThat(node.blockManager().bytesStored()).isPositive();
     long firstIncarnation = first.node().driverIncarnation();
@@ -115,7 +111,7 @@ class MembershipIT {
     assertThat(now.id()).isEqualTo(old.id());
     assertThatThrownBy(oldShipped::value).isInstanceOf(BroadcastException.class)
         .hasMessageContaining("is gone").hasMessageContaining(Long.toHexString(firstIncarnation));
-    assertThat(shipped(now).value()).isEqualTo(fresh);
+    assertThat(SwarmNodeTestSupport.roundTrip(now).value()).isEqualTo(fresh);
   }
 
   @Test
@@ -125,7 +121,7 @@ class MembershipIT {
     executor(port, "localhost", "30s");
     byte[] value = random(50_000, 4);
     Broadcast<byte[]> b = driver.newBroadcast(value, false);
-    assertThat(shipped(b).value()).isEqualTo(value);
+    assertThat(SwarmNodeTestSupport.roundTrip(b).value()).isEqualTo(value);
   }
 
   @Test
@@ -145,7 +141,7 @@ class MembershipIT {
     // Executors may still reach it by any of its addresses, loopback included.
     executor(port, "127.0.0.1", "30s");
     byte[] value = random(50_000, 5);
-    assertThat(shipped(driver.newBroadcast(value, false)).value()).isEqualTo(value);
+    assertThat(SwarmNodeTestSupport.roundTrip(driver.newBroadcast(value, false)).value()).isEqualTo(value);
   }
 
   @Test
@@ -154,7 +150,7 @@ class MembershipIT {
     BroadcastManager driver = driver(port, "127.0.0.1");
     executor(port, "127.0.0.1", "30s");
     Broadcast<byte[]> b = driver.newBroadcast(random(50_000, 6), false);
-    Broadcast<byte[]> onExecutor = shipped(b);
+    Broadcast<byte[]> onExecutor = SwarmNodeTestSupport.roundTrip(b);
     onExecutor.value();
     assertThat(onExecutor.isValid()).isTrue();
 
@@ -164,7 +160,7 @@ class MembershipIT {
     assertThatThrownBy(onExecutor::value).isInstanceOf(BroadcastException.class)
         .hasMessageContaining("after it was destroyed").hasMessageContaining("MembershipIT");
     Broadcast<byte[]> unpersisted = driver.newBroadcast(random(50_000, 7), false);
-    Broadcast<byte[]> copy = shipped(unpersisted);
+    Broadcast<byte[]> copy = SwarmNodeTestSupport.roundTrip(unpersisted);
     copy.value();
     unpersisted.unpersist(true);
     assertThat(copy.isValid()).as("an unpersist is not a destroy").isTrue();
@@ -183,17 +179,6 @@ class MembershipIT {
         .hasMessageContaining("for the driver");
   }
 
-  /** The handle as an executor gets it: serialized and read back, so it binds to this JVM's executor node. */
-  @SuppressWarnings("unchecked")
-  private static <T> Broadcast<T> shipped(Broadcast<T> handle) throws IOException, ClassNotFoundException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(handle);
-    }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return (Broadcast<T>) in.readObject();
-    }
-  }
 
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

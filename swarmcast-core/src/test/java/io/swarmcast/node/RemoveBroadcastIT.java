@@ -54,7 +54,7 @@ class RemoveBroadcastIT {
         byte[] value = random(1 << 20, 12);
         Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
         int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality();
-        assertThat(roundTrip(b).value()).isEqualTo(value);
+        assertThat(SwarmNodeTestSupport.roundTrip(b).value()).isEqualTo(value);
         assertThat(live.node().blockManager().piecesHeld(b.id(), pieces).cardinality()).isEqualTo(pieces);
 
         long t0 = System.nanoTime();
@@ -66,7 +66,7 @@ class RemoveBroadcastIT {
         assertThat(live.node().blockManager().piecesHeld(b.id(), pieces).cardinality()).as("the live executor's pieces")
             .isZero();
 
-        assertThat(roundTrip(b).value()).as("read again after unpersist").isEqualTo(value);
+        assertThat(SwarmNodeTestSupport.roundTrip(b).value()).as("read again after unpersist").isEqualTo(value);
         t0 = System.nanoTime();
         assertThatThrownBy(b::destroy).isInstanceOf(BroadcastException.class)
             .hasMessageContaining("executor " + silentId + " (")
@@ -85,14 +85,4 @@ class RemoveBroadcastIT {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T roundTrip(T handle) throws Exception {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-      out.writeObject(handle);
-    }
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
-      return (T) in.readObject();
-    }
-  }
 }

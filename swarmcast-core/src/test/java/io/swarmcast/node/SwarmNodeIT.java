@@ -96,7 +96,7 @@ class SwarmNodeIT {
     }
     try (BroadcastManager executor = startExecutor()) {
       Broadcast<Object> b = driverManager.newBroadcast(value, false);
-      Object read = roundTrip(b).value();
+      Object read = SwarmNodeTestSupport.roundTrip(b).value();
       assertThat(read).isNotSameAs(value);
       if (read instanceof Model m) {
         assertThat(m.weights.get("layer")).containsExactly(1f, 2f, 3f);
@@ -131,7 +131,7 @@ class SwarmNodeIT {
     try (BroadcastManager executor = startExecutor()) {
       byte[] value = random(300_000, 2);
       Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
-      Broadcast<byte[]> shipped = roundTrip(b);
+      Broadcast<byte[]> shipped = SwarmNodeTestSupport.roundTrip(b);
       assertThat(shipped.value()).isEqualTo(value);
     }
   }
@@ -233,7 +233,7 @@ class SwarmNodeIT {
       awaitHeld(b.id(), pieces);
 
       try (BroadcastManager executor = startExecutor()) {
-        java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(roundTrip(b)::value);
+        java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(SwarmNodeTestSupport.roundTrip(b)::value);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (executor.node().blockManager().piecesHeld(b.id(), pieces).isEmpty() && System.nanoTime() < deadline) {
           Thread.sleep(5);
@@ -285,7 +285,7 @@ class SwarmNodeIT {
       awaitHeld(b.id(), 17);
 
       try (BroadcastManager executor = startExecutor()) {
-        Broadcast<byte[]> shipped = roundTrip(b);
+        Broadcast<byte[]> shipped = SwarmNodeTestSupport.roundTrip(b);
         assertThat(shipped.value()).isEqualTo(value);
         assertThat(corruptServed.get()).as("the executor asked the liar, then stopped").isBetween(1, 4);
         assertThat(executor.node().stats().of(b.id()).corruptPieces()).as("corrupt pieces counted")
@@ -328,7 +328,7 @@ class SwarmNodeIT {
       awaitHeld(b.id(), 2 * pieces);
 
       try (BroadcastManager executor = startExecutor()) {
-        Broadcast<byte[]> shipped = roundTrip(b);
+        Broadcast<byte[]> shipped = SwarmNodeTestSupport.roundTrip(b);
         java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(shipped::value);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (askedTheDead.get() < 2 && System.nanoTime() < deadline) {
@@ -397,7 +397,7 @@ class SwarmNodeIT {
 
       try (BroadcastManager executor = startExecutor()) {
         long t0 = System.nanoTime();
-        assertThat(java.util.concurrent.CompletableFuture.supplyAsync(roundTrip(b)::value).get(15, TimeUnit.SECONDS))
+        assertThat(java.util.concurrent.CompletableFuture.supplyAsync(SwarmNodeTestSupport.roundTrip(b)::value).get(15, TimeUnit.SECONDS))
             .isEqualTo(value);
         assertThat(askedTheSilent.get()).as("the silent holder was asked").isPositive();
         assertThat(servedByHonest.get()).isPositive();
@@ -427,7 +427,7 @@ class SwarmNodeIT {
           .set(SwarmConf.FETCH_PEER_TIMEOUT, "1s").set(SwarmConf.NETWORK_TIMEOUT, "60s");
       try (BroadcastManager executor = new BroadcastManager(false, conf, SecurityManager.insecure())) {
         long t0 = System.nanoTime();
-        assertThat(java.util.concurrent.CompletableFuture.supplyAsync(roundTrip(b)::value).get(20, TimeUnit.SECONDS))
+        assertThat(java.util.concurrent.CompletableFuture.supplyAsync(SwarmNodeTestSupport.roundTrip(b)::value).get(20, TimeUnit.SECONDS))
             .isEqualTo(value);
         // Asked at least once; more if the driver's first pieces (asked for before the locations came)
         // made a request to it redundant, which is then cancelled and the holder asked for another.
@@ -480,13 +480,13 @@ class SwarmNodeIT {
     Broadcast<byte[]> one = driverManager.newBroadcast(small, false);
     Broadcast<byte[]> many = driverManager.newBroadcast(large, false);
     try (BroadcastManager executor = startExecutor()) {
-      assertThat(roundTrip(one).value()).isEqualTo(small);
+      assertThat(SwarmNodeTestSupport.roundTrip(one).value()).isEqualTo(small);
       var stats = executor.node().stats().of(one.id());
       assertThat(stats.fromDriverBytes()).as("the whole piece, from the driver").isEqualTo(
           ((io.swarmcast.broadcast.TorrentBroadcast<byte[]>) one).serializedBytes());
       assertThat(stats.fromPeersBytes()).isZero();
       assertThat(driver.tracker().locationsAnswered()).as("questions about the one piece").isZero();
-      assertThat(roundTrip(many).value()).isEqualTo(large);
+      assertThat(SwarmNodeTestSupport.roundTrip(many).value()).isEqualTo(large);
       assertThat(driver.tracker().locationsAnswered()).as("questions about the 17 pieces").isEqualTo(1);
     }
   }
@@ -514,7 +514,7 @@ class SwarmNodeIT {
       awaitHeld(b.id(), 1);
 
       try (BroadcastManager executor = startExecutor()) {
-        assertThat(roundTrip(b).value()).isEqualTo(value);
+        assertThat(SwarmNodeTestSupport.roundTrip(b).value()).isEqualTo(value);
         var stats = executor.node().stats().of(b.id());
         assertThat(stats.fromDriverBytes()).as("no duplicate from the driver").isZero();
         assertThat(stats.fromPeersBytes()).isEqualTo(held.get().length);
@@ -566,15 +566,5 @@ class SwarmNodeIT {
     assertThat(driver.tracker().piecesHeldByExecutors(id)).as("pieces held over all executors").isEqualTo(pieces);
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T roundTrip(T handle) throws Exception {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-      out.writeObject(handle);
-    }
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
-      return (T) in.readObject();
-    }
-  }
 
 }
