@@ -366,12 +366,11 @@ public final class FetchScheduler {
   private List<FetchAction> book(List<FetchAction> out) {
     if (!finished) {
       strategy.book(this, out);
+      wakeups.forDeadlines(this, clock.getAsLong(), out); // before the check: a busy peer is something to wait for
       IllegalStateException stuck = exchange.cannotFinish(this);
       if (stuck != null) {
         out.addAll(fail(stuck));
-        return out;
       }
-      wakeups.forDeadlines(this, clock.getAsLong(), out);
     }
     return out;
   }
