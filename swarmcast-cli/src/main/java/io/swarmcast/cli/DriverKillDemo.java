@@ -1,5 +1,6 @@
 package io.swarmcast.cli;
 
+import io.swarmcast.bench.cluster.JavaOpts;
 import io.swarmcast.node.Endpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -111,11 +112,8 @@ final class DriverKillDemo {
   }
 
   private Process startDriver(Path driverLog) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(LocalExecutors.javaBinary());
-    cmd.addAll(jvmArgs);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SwarmcastCli.class.getName(), "driver",
-        "--bind", "127.0.0.1:0", "--executors", Integer.toString(executors), "--wait", Long.toString(START_SECONDS),
+    List<String> cmd = new ArrayList<>(JavaOpts.childCommand(jvmArgs, SwarmcastCli.class.getName()));
+    cmd.addAll(List.of("driver", "--bind", "127.0.0.1:0", "--executors", Integer.toString(executors), "--wait", Long.toString(START_SECONDS),
         "--json", "--report-seeded"));
     cmd.addAll(round.args());
     return new ProcessBuilder(cmd).redirectError(driverLog.toFile()).start();

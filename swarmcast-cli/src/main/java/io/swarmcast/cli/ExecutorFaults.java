@@ -118,32 +118,44 @@ final class ExecutorFaults {
     if (pendingKills.isEmpty()) {
       return () -> { };
     }
-    Thread watcher = new Thread(() -> {
-      try {
-        while (killDue(driver, broadcastId, pieceCount)) {
-          Thread.sleep(POLL_MILLIS);
-        }
-      } catch (InterruptedException stopped) {
-        // the round is over
-      }
-    }, "swarmcast-demo-killer");
-    watcher.setDaemon(true);
-    watcher.start();
-    return () -> {
-      watcher.interrupt();
-      try {
-        watcher.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      killRemaining(driver, broadcastId, pieceCount);
-    };
+    return Watch.polling("swarmcast-demo-killer", POLL_MILLIS, () -> !killDue(driver, broadcastId, pieceCount), () -> { },
+        () -> killRemaining(driver, broadcastId, pieceCount));
   }
 
   /** A running {@link #watch}; closing it ends it. */
   interface Watch extends AutoCloseable {
     @Override
     void close();
+
+    /**
+     * A daemon thread named {@code name} that checks {@code done} every {@code pollMillis} and runs
+     * {@code whenDone} once it holds; closing the watch stops the thread (waiting up to 5 s for it) and
+     * then runs {@code afterStop}.
+     */
+    static Watch polling(String name, long pollMillis, java.util.function.BooleanSupplier done, Runnable whenDone,
+        Runnable afterStop) {
+      Thread watcher = new Thread(() -> {
+        try {
+          while (!done.getAsBoolean()) {
+            Thread.sleep(pollMillis);
+          }
+          whenDone.run();
+        } catch (InterruptedException stopped) {
+          // the round is over
+        }
+      }, name);
+      watcher.setDaemon(true);
+      watcher.start();
+      return () -> {
+        watcher.interrupt();
+        try {
+          watcher.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        afterStop.run();
+      };
+    }
   }
 
   /** Kills each executor that reached its share; true while some are left. */

@@ -1,11 +1,11 @@
 package io.swarmcast.cli;
 
+import io.swarmcast.bench.cluster.JavaOpts;
 import io.swarmcast.bench.cluster.Processes;
 import io.swarmcast.node.Endpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,12 +38,7 @@ public final class LocalExecutors implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(ex.shutdownHook);
     try {
       for (int i = 1; i <= n; i++) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaBinary());
-        cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(SwarmcastCli.class.getName());
+        List<String> cmd = new ArrayList<>(JavaOpts.childCommand(jvmArgs, SwarmcastCli.class.getName()));
         cmd.add("executor");
         cmd.add("--driver");
         cmd.add(driver.toString());
@@ -58,10 +53,6 @@ public final class LocalExecutors implements AutoCloseable {
       throw e;
     }
     return ex;
-  }
-
-  static String javaBinary() {
-    return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   public List<Process> processes() {

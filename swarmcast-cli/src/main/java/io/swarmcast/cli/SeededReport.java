@@ -5,7 +5,6 @@ import io.swarmcast.tracker.ExecutorInfo;
 import io.swarmcast.tracker.Tracker;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The driver's half of {@code demo --kill-driver-after-seeded} ({@code driver --report-seeded}): while a
@@ -58,26 +57,10 @@ final class SeededReport {
     if (out == null) {
       return () -> { };
     }
-    Thread watcher = new Thread(() -> {
-      try {
-        while (!seeded(driver.tracker(), broadcastId, executors)) {
-          Thread.sleep(POLL_MILLIS);
-        }
-        out.println("{\"seeded\":" + broadcastId + ",\"pieces\":" + pieceCount + "}");
-        out.flush();
-      } catch (InterruptedException stopped) {
-        // the round is over
-      }
-    }, "swarmcast-seeded-report");
-    watcher.setDaemon(true);
-    watcher.start();
-    return () -> {
-      watcher.interrupt();
-      try {
-        watcher.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
+    return ExecutorFaults.Watch.polling("swarmcast-seeded-report", POLL_MILLIS,
+        () -> seeded(driver.tracker(), broadcastId, executors), () -> {
+          out.println("{\"seeded\":" + broadcastId + ",\"pieces\":" + pieceCount + "}");
+          out.flush();
+        }, () -> { });
   }
 }

@@ -85,7 +85,7 @@ class DemoFaultsIT {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
     assertThat(jar).exists();
     Path stderr = Files.createTempFile("swarmcast-demo-", ".err");
-    List<String> cmd = new java.util.ArrayList<>(List.of(LocalExecutors.javaBinary(), "-jar", jar.toString(), "demo"));
+    List<String> cmd = new java.util.ArrayList<>(List.of(io.swarmcast.bench.cluster.JavaOpts.javaBinary(), "-jar", jar.toString(), "demo"));
     cmd.addAll(Arrays.asList(args));
     Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
     try {

@@ -21,7 +21,7 @@ class DemoIT {
   void demoReportsEveryExecutorVerifiedWithPeersSupplyingMostBytes() throws Exception {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
     assertThat(jar).exists();
-    Process p = new ProcessBuilder(LocalExecutors.javaBinary(), "-jar", jar.toString(), "demo",
+    Process p = new ProcessBuilder(io.swarmcast.bench.cluster.JavaOpts.javaBinary(), "-jar", jar.toString(), "demo",
         "--executors", "4", "--size", "32m", "--reps", "2", "--json")
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
@@ -47,7 +47,7 @@ class DemoIT {
   @Test
   void badSizeIsAUsageErrorNamingTheValue() throws Exception {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
-    Process p = new ProcessBuilder(LocalExecutors.javaBinary(), "-jar", jar.toString(), "demo", "--size", "12x").start();
+    Process p = new ProcessBuilder(io.swarmcast.bench.cluster.JavaOpts.javaBinary(), "-jar", jar.toString(), "demo", "--size", "12x").start();
     String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);

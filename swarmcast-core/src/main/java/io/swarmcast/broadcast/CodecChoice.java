@@ -46,7 +46,11 @@ final class CodecChoice extends OutputStream {
 
   @Override
   public void write(int b) throws IOException {
-    write(new byte[] {(byte) b}, 0, 1);
+    if (target != null) {
+      target.write(b); // once chosen, no array per byte
+    } else {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
   }
 
   @Override

@@ -237,21 +237,7 @@ public final class DriverNode extends SwarmNode {
   public void close() {
     NodeRegistry.unregister(this, incarnation);
     server.close();
-    // Close each executor's connection first and wait for it, so every executor learns at once that
-    // its driver is gone: left to the event loops' shutdown, one was seen to stay open for seconds.
-    List<CompletableFuture<Void>> closing = new ArrayList<>();
-    for (Connection c : executorConnections.values()) {
-      closing.add(c.closeFuture());
-      c.close();
-    }
-    try {
-      CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.debug("closing executor connections", e);
-    }
-    transport.close();
+    transport.close(); // closes every executor's connection first, so each learns at once
     applicationRequests.close();
     blocks.close();
   }

@@ -1,14 +1,9 @@
 package io.swarmcast.node;
 
 import io.swarmcast.conf.SwarmConf;
-import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
-import io.swarmcast.protocol.Failure;
-import io.swarmcast.protocol.FetchAnyPiece;
-import io.swarmcast.protocol.FetchPiece;
 import io.swarmcast.protocol.GetLocations;
 import io.swarmcast.protocol.Have;
-import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.RemoveBroadcast;
 import io.swarmcast.protocol.RunTask;
 import io.swarmcast.security.SecurityManager;
@@ -19,13 +14,9 @@ import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.swarm.FetchPolicy;
 import io.swarmcast.swarm.FetchScheduler;
 import io.swarmcast.swarm.FetchStrategy;
-import io.swarmcast.transport.Admission;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.ConnectionPool;
 import io.swarmcast.transport.Greeting;
-import io.swarmcast.transport.HandshakeException;
-import io.swarmcast.transport.MessageHandler;
-import io.swarmcast.transport.RemoteRole;
 import io.swarmcast.transport.TransportContext;
 import io.swarmcast.transport.TransportServer;
 import java.io.IOException;
@@ -34,9 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

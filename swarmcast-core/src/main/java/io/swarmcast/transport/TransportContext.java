@@ -69,6 +69,9 @@ public final class TransportContext implements AutoCloseable {
   /** The most {@code swarmcast.network.maxBufferedBytes=auto} gives: enough for dozens of pieces in flight. */
   static final long MAX_AUTO_BUFFERED_BYTES = 256L << 20;
 
+  /** Every open connection, accepted or opened, so {@link #close} can close them before the event loops. */
+  private final io.netty.channel.group.ChannelGroup channels =
+      new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
   /** Whose shared secret (if any) every handshake proves. */
   private final SecurityManager security;
   private final EventLoopGroup group;
@@ -186,6 +189,7 @@ public final class TransportContext implements AutoCloseable {
         if (!isClient && !accepted.admit(ch)) {
           return; // over the cap: closed before it could send a byte
         }
+        channels.add(ch); // leaves the group by itself when it closes
         Connection connection = new Connection(ch, timeout);
         HandshakeHandler gate = handshake.apply(connection);
         if (isClient != (gate instanceof ClientHandshake)) {
@@ -242,6 +246,9 @@ public final class TransportContext implements AutoCloseable {
 
   @Override
   public void close() {
+    // Close every connection first and wait for it, so the other side learns at once that this node
+    // is gone: left to the event loops' shutdown, a connection was seen to stay open for seconds.
+    channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -1,6 +1,5 @@
 package io.swarmcast.bench.cluster;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -14,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The engine of {@code swarmcast bench}: sweeps factories × executor counts on an emulated cluster (one
@@ -242,16 +240,7 @@ public final class ClusterBench {
 
   /** java, options, this JVM's classpath, then {@code mainClass} unless null: the arguments follow. */
   private List<String> javaCommand(String mainClass) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOpts);
-    cmd.add("-cp");
-    cmd.add(List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
-        .map(p -> Path.of(p).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator)));
-    if (mainClass != null) {
-      cmd.add(mainClass);
-    }
-    return cmd;
+    return JavaOpts.childCommand(jvmOpts, mainClass);
   }
 
   /**

@@ -33,4 +33,28 @@ public final class JavaOpts {
   public static List<String> fromEnvironment() {
     return of(System.getenv());
   }
+
+  /** The {@code java} binary of this JVM. */
+  public static String javaBinary() {
+    return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * The command that starts {@code mainClass} (unless null) in a child JVM like this one: the same
+   * {@code java} binary, {@code options}, and this JVM's classpath with absolute entries (the child may
+   * start in another directory, or in a network namespace). The program's arguments follow.
+   */
+  public static List<String> childCommand(List<String> options, String mainClass) {
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(javaBinary());
+    cmd.addAll(options);
+    cmd.add("-cp");
+    cmd.add(Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .map(p -> java.nio.file.Path.of(p).toAbsolutePath().toString())
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+    if (mainClass != null) {
+      cmd.add(mainClass);
+    }
+    return cmd;
+  }
 }
