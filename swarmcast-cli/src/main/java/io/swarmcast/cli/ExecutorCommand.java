@@ -45,7 +45,7 @@ final class ExecutorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Endpoint d = Endpoint.parse(driver);
-    SwarmConf conf = new SwarmConf()
+    SwarmConf conf = RoundOptions.cliDefaults()
         .set(SwarmConf.DRIVER_HOST, d.host())
         .set(SwarmConf.DRIVER_PORT, Integer.toString(d.port()))
         .set(SwarmConf.EXECUTOR_HOST, bind)

@@ -83,9 +83,21 @@ final class RoundOptions {
     return args;
   }
 
+  /**
+   * What {@code swarmcast driver} and {@code swarmcast executor} pre-touch for pieces when they start
+   * (the library's default is none): a process started to move broadcasts of hundreds of MiB pays for
+   * their fresh pages at start, not during its first broadcast. {@code --conf} overrides it.
+   */
+  static final String CLI_PRE_TOUCH = "256m";
+
+  /** A configuration with the defaults of the command-line processes, before {@code --conf}. */
+  static SwarmConf cliDefaults() {
+    return new SwarmConf().set(SwarmConf.STORAGE_PRE_TOUCH_BYTES, CLI_PRE_TOUCH);
+  }
+
   /** The driver's configuration these options describe. */
   SwarmConf conf() {
-    SwarmConf conf = new SwarmConf();
+    SwarmConf conf = cliDefaults();
     conf.set(SwarmConf.BROADCAST_FACTORY, factory.name());
     if (blockSize != null) {
       conf.set(SwarmConf.BLOCK_SIZE, Long.toString(blockSize));

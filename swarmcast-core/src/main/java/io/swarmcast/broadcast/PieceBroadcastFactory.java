@@ -1,7 +1,6 @@
 package io.swarmcast.broadcast;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.SwarmNode;
@@ -55,7 +54,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     Blockifier.Pieces pieces;
     CompressionCodec used;
     try {
-      Blockifier.Serialized serialized = Blockifier.serialize(value, serializer, codec, blockSize, ByteBufAllocator.DEFAULT, true);
+      Blockifier.Serialized serialized = Blockifier.serialize(value, serializer, codec, blockSize, driver.blockManager().memory(), true);
       used = serialized.codec();
       List<ByteBuf> blocks = serialized.blocks();
       // Only a swarm gains from small pieces: with the direct factory nobody forwards them.

@@ -53,9 +53,9 @@ public final class DriverNode extends SwarmNode {
   private final Endpoint endpoint;
   private final long incarnation = newIncarnation();
 
-  private DriverNode(SwarmConf conf, TransportContext transport) throws IOException {
+  private DriverNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory) throws IOException {
     // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh pieces.
-    super(conf, transport, new BlockManager(new MemoryPieceStore()), Integer.MAX_VALUE);
+    super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), Integer.MAX_VALUE);
     this.tracker = new Tracker(this::sendNotice);
     this.applicationRequests = new ApplicationRequests(transport.timeout());
     this.spareCopyBytes = conf.get(SwarmConf.DRIVER_SPARE_COPIES);
@@ -78,9 +78,10 @@ public final class DriverNode extends SwarmNode {
 
   /** Starts a driver listening on {@code swarmcast.driver.host:port} and registers it in this JVM. */
   public static DriverNode start(SwarmConf conf, SecurityManager security) throws IOException {
-    TransportContext transport = new TransportContext(conf, security, "driver");
+    io.swarmcast.storage.PieceMemory memory = pieceMemory(conf);
+    TransportContext transport = new TransportContext(conf, security, "driver", memory);
     try {
-      DriverNode node = new DriverNode(conf, transport);
+      DriverNode node = new DriverNode(conf, transport, memory);
       NodeRegistry.register(node, node.incarnation);
       LOG.info("driver listening on {} (incarnation {})", node.endpoint, Long.toHexString(node.incarnation));
       return node;

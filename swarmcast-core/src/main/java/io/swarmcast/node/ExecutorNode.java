@@ -57,8 +57,8 @@ public final class ExecutorNode extends SwarmNode {
   private volatile long driverIncarnation;
   private volatile boolean closed;
 
-  private ExecutorNode(SwarmConf conf, TransportContext transport) throws IOException {
-    super(conf, transport, new BlockManager(new MemoryPieceStore()), conf.get(SwarmConf.UPLOAD_MAX_WAITING));
+  private ExecutorNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory) throws IOException {
+    super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), conf.get(SwarmConf.UPLOAD_MAX_WAITING));
     this.driverEndpoint = new Endpoint(conf.get(SwarmConf.DRIVER_HOST), conf.get(SwarmConf.DRIVER_PORT));
     String host = conf.get(SwarmConf.EXECUTOR_HOST);
     String advertised = Addresses.advertise(host, SwarmConf.EXECUTOR_HOST.name());
@@ -82,10 +82,11 @@ public final class ExecutorNode extends SwarmNode {
     if (conf.get(SwarmConf.DRIVER_PORT) == 0) {
       throw new io.swarmcast.conf.ConfigException(SwarmConf.DRIVER_PORT.name() + " must name the driver's port on an executor");
     }
-    TransportContext transport = new TransportContext(conf, security, "executor");
+    io.swarmcast.storage.PieceMemory memory = pieceMemory(conf);
+    TransportContext transport = new TransportContext(conf, security, "executor", memory);
     ExecutorNode node = null;
     try {
-      node = new ExecutorNode(conf, transport);
+      node = new ExecutorNode(conf, transport, memory);
       node.joined(DriverJoin.join(transport, node.driverEndpoint, node.greeting(), node.handler,
           conf.get(SwarmConf.EXECUTOR_JOIN_TIMEOUT), () -> false));
       return node;

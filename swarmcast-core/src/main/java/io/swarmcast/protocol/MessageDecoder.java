@@ -36,18 +36,28 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
-    out.add(decode(frame));
+    out.add(decode(frame, ctx.alloc()));
   }
 
-  /** Decodes one frame body; exposed for tests and tools. */
+  /** Decodes one frame body, a piece's data into memory from the frame's allocator; for tests and tools. */
   public static Message decode(ByteBuf frame) {
+    return decode(frame, frame.alloc());
+  }
+
+  /**
+   * Decodes one frame body; a piece's data goes into memory from {@code pieceMemory}, the channel's
+   * allocator (a node's {@code PieceMemory}), not the frame's: a frame that fitted in one socket read
+   * is a slice of a buffer from the allocator underneath.
+   */
+  static Message decode(ByteBuf frame, io.netty.buffer.ByteBufAllocator pieceMemory) {
     if (!frame.isReadable()) {
       throw new ProtocolException("empty frame");
     }
     MessageType type = MessageType.byId(frame.readUnsignedByte());
     Message msg;
     try {
-      msg = type.decode(frame);
+      // The one message carrying bulk bytes, and the only one that allocates.
+      msg = type == MessageType.PIECE_DATA ? PieceData.decode(frame, pieceMemory) : type.decode(frame);
     } catch (IndexOutOfBoundsException e) {
       throw new ProtocolException("truncated " + type + " frame");
     }

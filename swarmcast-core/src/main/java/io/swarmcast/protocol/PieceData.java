@@ -14,7 +14,7 @@ import io.netty.buffer.ByteBufHolder;
  * once ({@code ReferenceCountUtil.release(message)}), or hands {@link #data()} on to an owner that
  * does, such as {@code BlockManager.putPiece}. A received piece's buffer is its own: {@link #decode}
  * copies the bytes out of the socket's read buffers into a buffer of exactly their size, so a stored
- * piece pins nothing else. Not thread-safe as a reference count, like any {@code ByteBuf}.
+ * piece pins nothing else; on a node that buffer comes from its {@code PieceMemory}, which recycles it. Not thread-safe as a reference count, like any {@code ByteBuf}.
  */
 public record PieceData(long requestId, long broadcastId, int piece, ByteBuf data)
     implements Message.Response, ByteBufHolder {
@@ -48,6 +48,11 @@ public record PieceData(long requestId, long broadcastId, int piece, ByteBuf dat
    * would keep all of them alive for as long as the piece is stored.
    */
   public static PieceData decode(ByteBuf in) {
+    return decode(in, in.alloc());
+  }
+
+  /** As {@link #decode(ByteBuf)}, with the data's buffer from {@code alloc}. */
+  static PieceData decode(ByteBuf in, io.netty.buffer.ByteBufAllocator alloc) {
     long requestId = in.readLong();
     long broadcastId = in.readLong();
     int piece = Wire.checkPiece(in.readInt());
@@ -57,7 +62,7 @@ public record PieceData(long requestId, long broadcastId, int piece, ByteBuf dat
           + " bytes left in the frame");
     }
     // Every check is done before the buffer is allocated, so a rejected frame leaks nothing.
-    ByteBuf own = in.alloc().directBuffer(len, len);
+    ByteBuf own = alloc.directBuffer(len, len);
     // Component by component: the frame is a slice of a composite of read buffers, and handing it to
     // writeBytes as one made the adaptive allocator ask for one NIO buffer of it, which a composite
     // builds by copying every byte into a new heap array (measured: 384 MB of garbage for 384 MiB).

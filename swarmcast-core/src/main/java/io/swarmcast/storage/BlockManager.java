@@ -23,9 +23,22 @@ public final class BlockManager implements AutoCloseable {
   /** Signalled on every stored piece, for {@link #awaitPiece}; guards {@link #piecesStored}. */
   private final Object arrivals = new Object();
   private long piecesStored;
+  private final PieceMemory memory;
 
+  /** A block manager whose pieces' memory is not kept for reuse. */
   public BlockManager(PieceStore store) {
+    this(store, new PieceMemory(io.netty.buffer.ByteBufAllocator.DEFAULT, 0));
+  }
+
+  /** A block manager whose pieces take their memory from, and give it back to, {@code memory}. */
+  public BlockManager(PieceStore store, PieceMemory memory) {
     this.store = store;
+    this.memory = memory;
+  }
+
+  /** The allocator for this node's pieces: the driver cuts into it, the transport receives into it. */
+  public PieceMemory memory() {
+    return memory;
   }
 
   /** Stores a piece, taking over the caller's reference; false if it was already here. */
@@ -155,5 +168,6 @@ public final class BlockManager implements AutoCloseable {
   public void close() {
     values.clear();
     store.close();
+    memory.clear();
   }
 }

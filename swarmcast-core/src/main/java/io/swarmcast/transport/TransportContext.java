@@ -84,8 +84,15 @@ public final class TransportContext implements AutoCloseable {
   private final Duration idleTimeout;
   private final ConnectionLimit accepted;
   private final BufferBudget budget;
+  /** Every channel's allocator: a node's {@code PieceMemory}, from which received pieces take their buffers. */
+  private final io.netty.buffer.ByteBufAllocator allocator;
 
   public TransportContext(SwarmConf conf, SecurityManager security, String name) {
+    this(conf, security, name, io.netty.buffer.ByteBufAllocator.DEFAULT);
+  }
+
+  public TransportContext(SwarmConf conf, SecurityManager security, String name, io.netty.buffer.ByteBufAllocator allocator) {
+    this.allocator = java.util.Objects.requireNonNull(allocator, "allocator");
     this.security = java.util.Objects.requireNonNull(security, "security");
     this.epoll = conf.get(SwarmConf.NATIVE_TRANSPORT) && Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -189,6 +196,7 @@ public final class TransportContext implements AutoCloseable {
         if (!isClient && !accepted.admit(ch)) {
           return; // over the cap: closed before it could send a byte
         }
+        ch.config().setAllocator(allocator);
         channels.add(ch); // leaves the group by itself when it closes
         Connection connection = new Connection(ch, timeout);
         HandshakeHandler gate = handshake.apply(connection);

@@ -267,6 +267,28 @@ class SwarmNodeIT {
   }
 
   @Test
+  void aLaterBroadcastReusesThePieceMemoryOfADestroyedOne() throws Exception {
+    byte[] value = random(1 << 20, 21); // 16 pieces of 64 KiB
+    try (BroadcastManager executor = startExecutor()) {
+      io.swarmcast.storage.PieceMemory received = executor.node().blockManager().memory();
+      io.swarmcast.storage.PieceMemory cut = driver.blockManager().memory();
+      Broadcast<byte[]> first = driverManager.newBroadcast(value, false);
+      assertThat(SwarmNodeTestSupport.roundTrip(first).value()).isEqualTo(value);
+      long freshAfterFirst = received.freshBytes();
+      assertThat(freshAfterFirst).as("the first broadcast's pieces are fresh memory").isGreaterThanOrEqualTo(value.length);
+      first.destroy();
+      assertThat(received.idleBytes()).as("destroyed, the pieces' memory is kept").isGreaterThanOrEqualTo(value.length);
+
+      byte[] other = random(1 << 20, 22);
+      Broadcast<byte[]> second = driverManager.newBroadcast(other, false);
+      assertThat(SwarmNodeTestSupport.roundTrip(second).value()).isEqualTo(other);
+      assertThat(received.freshBytes()).as("the second one's pieces reuse it").isEqualTo(freshAfterFirst);
+      assertThat(received.reusedBytes()).isGreaterThanOrEqualTo(value.length);
+      assertThat(cut.reusedBytes()).as("so do the driver's blocks").isPositive();
+    }
+  }
+
+  @Test
   void corruptPiecesFromAPeerAreRejectedAndFetchedElsewhere() throws Exception {
     byte[] value = random(1 << 20, 3);
     Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
