@@ -89,10 +89,15 @@ final class RoundOptions {
    * their fresh pages at start, not during its first broadcast. {@code --conf} overrides it.
    */
   static final String CLI_PRE_TOUCH = "256m";
+  /**
+   * The private broadcast {@code swarmcast driver} and {@code swarmcast executor} send themselves at
+   * start (the library's default is none), so a fresh process's first broadcast runs compiled code.
+   */
+  static final String CLI_WARM_UP = "8m";
 
   /** A configuration with the defaults of the command-line processes, before {@code --conf}. */
   static SwarmConf cliDefaults() {
-    return new SwarmConf().set(SwarmConf.STORAGE_PRE_TOUCH_BYTES, CLI_PRE_TOUCH);
+    return new SwarmConf().set(SwarmConf.STORAGE_PRE_TOUCH_BYTES, CLI_PRE_TOUCH).set(SwarmConf.NODE_WARM_UP_BYTES, CLI_WARM_UP);
   }
 
   /** The driver's configuration these options describe. */

@@ -53,6 +53,7 @@ public final class BroadcastManager implements AutoCloseable {
     this.conf = conf.copy();
     this.security = security;
     this.factoryClass = resolveFactory(conf.get(SwarmConf.BROADCAST_FACTORY));
+    WarmUp.run(this.conf, security); // none unless swarmcast.node.warmUpBytes is set
     try {
       this.node = isDriver ? DriverNode.start(this.conf, security) : ExecutorNode.start(this.conf, security);
     } catch (IOException e) {

@@ -43,20 +43,17 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
 
   /**
    * A node's piece memory, per {@code swarmcast.storage.*}: kept for reuse and, if configured, touched
-   * in the background now, so the first broadcast's pieces do not pay for fresh pages. Bounded in time
-   * by its size (tens of milliseconds per 128 MiB); a node closed meanwhile stops it.
+   * now, before the node serves or joins, so the first broadcast's pieces do not pay for fresh pages.
+   * Not in the background: a driver may broadcast the moment its executors have joined, and touching
+   * hundreds of MiB in nine JVMs at once then took the CPU that broadcast needed (8 executors on two
+   * cores, 200 Mbit/s: first broadcast 1.75x). Bounded by its size: about 0.1 s per 256 MiB here.
    */
   static io.swarmcast.storage.PieceMemory pieceMemory(SwarmConf conf) {
     long retain = conf.get(SwarmConf.STORAGE_RETAIN_BYTES);
     io.swarmcast.storage.PieceMemory memory =
         new io.swarmcast.storage.PieceMemory(io.netty.buffer.ByteBufAllocator.DEFAULT, retain);
     long preTouch = Math.min(retain, conf.get(SwarmConf.STORAGE_PRE_TOUCH_BYTES));
-    int blockSize = (int) (long) conf.get(SwarmConf.BLOCK_SIZE);
-    if (preTouch >= blockSize) {
-      Thread t = new Thread(() -> memory.preTouch(preTouch, blockSize), "swarmcast-pretouch");
-      t.setDaemon(true);
-      t.start();
-    }
+    memory.preTouch(preTouch, (int) (long) conf.get(SwarmConf.BLOCK_SIZE));
     return memory;
   }
 

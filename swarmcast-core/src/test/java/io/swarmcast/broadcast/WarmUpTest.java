@@ -1,0 +1,47 @@
+package io.swarmcast.broadcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.security.SecurityManager;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class WarmUpTest {
+  @Test
+  void noneUnlessAsked() {
+    assertThat(WarmUp.run(new SwarmConf(), SecurityManager.insecure())).isFalse();
+  }
+
+  @Test
+  void thePrivateBroadcastArrivesAndLeavesNoThreadsBehind() throws Exception {
+    Set<String> before = swarmcastThreads();
+    SwarmConf conf = new SwarmConf().set(SwarmConf.NODE_WARM_UP_BYTES, "2m").set(SwarmConf.BLOCK_SIZE, "256k");
+    assertThat(WarmUp.run(conf, SecurityManager.insecure())).isTrue();
+    // Event loops end asynchronously after stop; give them a moment.
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!before.containsAll(swarmcastThreads()) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(swarmcastThreads()).isSubsetOf(before);
+  }
+
+  @Test
+  void itUsesTheNodesSecretAndThenTheNodeStarts() {
+    SwarmConf conf = new SwarmConf().set(SwarmConf.NODE_WARM_UP_BYTES, "1m").set(SwarmConf.AUTH_SECRET, "s3cret-for-warm-up");
+    SecurityManager security = new SecurityManager(conf);
+    assertThat(WarmUp.run(conf, security)).isTrue();
+    try (BroadcastManager driver = new BroadcastManager(true, conf.copy().set(SwarmConf.DRIVER_PORT, "0"), security)) {
+      Broadcast<String> b = driver.newBroadcast("after the warm-up", false);
+      assertThat(b.value()).isEqualTo("after the warm-up");
+    }
+  }
+
+  private static Set<String> swarmcastThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .filter(n -> n.startsWith("swarmcast-")).collect(Collectors.toSet());
+  }
+}
