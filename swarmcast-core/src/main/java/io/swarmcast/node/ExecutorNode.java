@@ -116,6 +116,7 @@ public final class ExecutorNode extends SwarmNode {
     long previous;
     int dropped = 0;
     List<SwarmFetcher> replaced = List.of();
+    List<SwarmFetcher> resumed = List.of();
     synchronized (membership) {
       if (closed) {
         c.close();
@@ -125,6 +126,8 @@ public final class ExecutorNode extends SwarmNode {
       if (previous != 0 && previous != c.driverIncarnation()) {
         replaced = List.copyOf(fetchers.values());
         dropped = forgetDriver(previous);
+      } else if (previous == c.driverIncarnation()) {
+        resumed = List.copyOf(fetchers.values());
       }
       this.driver = c;
       this.executorId = c.localNodeId();
@@ -134,6 +137,9 @@ public final class ExecutorNode extends SwarmNode {
     // Outside the lock: cancelling completes futures whose dependents may run anything.
     replaced.forEach(f -> f.cancel(new NodeException("the driver " + driverEndpoint + " was replaced")));
     if (previous == c.driverIncarnation()) {
+      // Fetches that went on with the peers use the driver again; before the re-announcing below, so a
+      // piece stored meanwhile is announced on the new connection if not by the loop.
+      resumed.forEach(f -> f.driverBack(c));
       // The same driver, after a broken link: it forgot what we hold when we left, so say it again.
       directory.heldBroadcasts().forEach((id, pieceCount) -> {
         java.util.BitSet held = blocks.piecesHeld(id, pieceCount);

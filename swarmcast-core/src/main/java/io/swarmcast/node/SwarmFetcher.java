@@ -52,7 +52,8 @@ final class SwarmFetcher {
   private final int[] checksums;
   private final FetchScheduler scheduler;
   private final BlockManager blocks;
-  private final Connection driver;
+  /** The connection to the driver; replaced when the same driver takes this executor again after a broken link. */
+  private volatile Connection driver;
   private final ConnectionPool peerPool;
   private final TransferStats stats;
   private final PeerDirectory directory;
@@ -118,6 +119,15 @@ final class SwarmFetcher {
    */
   void driverLost(Throwable cause) {
     on(s -> s.onDriverLost(cause));
+  }
+
+  /**
+   * The same driver took this executor again, over {@code connection}: the fetch asks it and its
+   * tracker again (see {@link FetchScheduler#onDriverBack}).
+   */
+  void driverBack(Connection connection) {
+    this.driver = connection;
+    on(FetchScheduler::onDriverBack);
   }
 
   /** Reports one event to the scheduler under the lock, then carries out its actions outside it. */

@@ -238,44 +238,25 @@ public final class FetchScheduler {
    * no reachable executor has some piece. A fetch that knows no peer at all fails at once.
    */
   public List<FetchAction> onDriverLost(Throwable cause) {
-    if (finished || exchange.driverGone()) {
-      return List.of();
-    }
-    exchange.driverLost();
-    requests.endDriverRequests();
-    locating = false;
-    trackerDeferred = false;
-    if (peers.size() == 0) {
-      return fail(new IllegalStateException("the driver went away (" + cause.getMessage()
-          + ") and this executor knows no other holder of the broadcast"));
-    }
-    return book();
+    return exchange.onDriverLost(this, cause);
+  }
+
+  /**
+   * The driver is back: the same incarnation, after a broken link, took this executor again. The
+   * fetch asks it and its tracker as before it left; answers to questions already put to peers still count.
+   */
+  public List<FetchAction> onDriverBack() {
+    return exchange.onDriverBack(this);
   }
 
   /** {@code from} answered which pieces it and the holders it knows hold (peer exchange, after the driver left). */
   public List<FetchAction> onPeerLocations(PeerAddress from, List<PeerPieces> holders) {
-    if (finished) {
-      return List.of();
-    }
-    exchange.answered();
-    for (PeerPieces h : holders) {
-      peers.addAll(h.peer(), h.pieces());
-    }
-    return book();
+    return exchange.onPeerLocations(this, holders);
   }
 
   /** {@code from} could not be asked: it is banned like any peer that fails. */
   public List<FetchAction> onPeerLocationsFailed(PeerAddress from, Throwable cause) {
-    if (finished) {
-      return List.of();
-    }
-    exchange.answered();
-    List<FetchAction> out = new ArrayList<>();
-    if (!peers.isBanned(from.id())) {
-      out.add(new FetchAction.BanPeer(from.id(), FetchAction.BanPeer.Reason.FAILED));
-    }
-    lose(from.id());
-    return book(out);
+    return exchange.onPeerLocationsFailed(this, from);
   }
 
   /**
@@ -352,18 +333,18 @@ public final class FetchScheduler {
   }
 
   /** A peer is gone for this fetch: its pieces may now have to come from the driver, or from holders the tracker knows. */
-  private void lose(int peerId) {
+  void lose(int peerId) {
     peers.ban(peerId);
     driverHasNothing = false;
     relocate = true;
   }
 
-  private List<FetchAction> book() {
+  List<FetchAction> book() {
     return book(new ArrayList<>());
   }
 
   /** Lets the strategy book what it can; fails a fetch that cannot finish; arms the next wake-up. */
-  private List<FetchAction> book(List<FetchAction> out) {
+  List<FetchAction> book(List<FetchAction> out) {
     if (!finished) {
       strategy.book(this, out);
       wakeups.forDeadlines(this, clock.getAsLong(), out); // before the check: a busy peer is something to wait for
@@ -375,7 +356,7 @@ public final class FetchScheduler {
     return out;
   }
 
-  private List<FetchAction> fail(Throwable cause) {
+  List<FetchAction> fail(Throwable cause) {
     List<FetchAction> out = new ArrayList<>();
     if (!finished) {
       finished = true;

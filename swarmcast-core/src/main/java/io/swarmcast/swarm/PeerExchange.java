@@ -11,7 +11,8 @@ import java.util.Set;
  * the peers themselves. Each known peer is asked once for what it holds and which holders it knows
  * (peer exchange); peers named in the answers are asked in turn. When no question is outstanding and
  * some missing piece has no known holder, no executor this one can reach has it, and the fetch fails
- * at once, naming the pieces, instead of waiting. Not thread-safe: the {@link FetchScheduler} owns it.
+ * at once, naming the pieces, instead of waiting. If the driver comes back (the same incarnation after
+ * a broken link), the fetch uses it and its tracker again. Not thread-safe: the {@link FetchScheduler} owns it.
  */
 final class PeerExchange {
   private boolean driverGone;
@@ -22,8 +23,58 @@ final class PeerExchange {
     return driverGone;
   }
 
-  void driverLost() {
+  /** See {@link FetchScheduler#onDriverLost}. */
+  List<FetchAction> onDriverLost(FetchScheduler s, Throwable cause) {
+    if (s.isFinished() || driverGone) {
+      return List.of();
+    }
     driverGone = true;
+    s.requests.endDriverRequests();
+    s.locating = false;
+    s.trackerDeferred = false;
+    if (s.peers.size() == 0) {
+      return s.fail(new IllegalStateException("the driver went away (" + cause.getMessage()
+          + ") and this executor knows no other holder of the broadcast"));
+    }
+    return s.book();
+  }
+
+  /** See {@link FetchScheduler#onDriverBack}. */
+  List<FetchAction> onDriverBack(FetchScheduler s) {
+    if (s.isFinished() || !driverGone) {
+      return List.of();
+    }
+    driverGone = false;
+    asked.clear(); // should it leave again, every peer is worth asking again
+    s.driverHasNothing = false;
+    s.relocate = true; // the tracker knows holders that peer exchange may not have named
+    return s.book();
+  }
+
+  /** See {@link FetchScheduler#onPeerLocations}. */
+  List<FetchAction> onPeerLocations(FetchScheduler s, List<PeerPieces> holders) {
+    if (s.isFinished()) {
+      return List.of();
+    }
+    answered();
+    for (PeerPieces h : holders) {
+      s.peers.addAll(h.peer(), h.pieces());
+    }
+    return s.book();
+  }
+
+  /** See {@link FetchScheduler#onPeerLocationsFailed}. */
+  List<FetchAction> onPeerLocationsFailed(FetchScheduler s, PeerAddress from) {
+    if (s.isFinished()) {
+      return List.of();
+    }
+    answered();
+    List<FetchAction> out = new ArrayList<>();
+    if (!s.peers.isBanned(from.id())) {
+      out.add(new FetchAction.BanPeer(from.id(), FetchAction.BanPeer.Reason.FAILED));
+    }
+    s.lose(from.id());
+    return s.book(out);
   }
 
   /** Known peers not asked yet, now marked asked; empty while the driver is alive. */

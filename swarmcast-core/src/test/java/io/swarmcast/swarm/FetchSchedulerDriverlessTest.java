@@ -3,6 +3,7 @@ package io.swarmcast.swarm;
 import static io.swarmcast.TestData.bits;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmcast.swarm.FetchAction.AskLocations;
 import io.swarmcast.swarm.FetchAction.AskPeers;
 import io.swarmcast.swarm.FetchAction.BanPeer;
 import io.swarmcast.swarm.FetchAction.Done;
@@ -75,6 +76,25 @@ class FetchSchedulerDriverlessTest {
     assertThat(of(fromA, FetchFromPeer.class)).extracting(FetchFromPeer::peer).contains(C);
     assertThat(of(s.onPeerLocations(B, List.of(new PeerPieces(B, bits(1)))), AskPeers.class)).as("nobody new").isEmpty();
     assertThat(s.onDriverLost(GONE)).as("lost once").isEmpty();
+  }
+
+  /** The same driver took this executor again after a broken link: the fetch asks it and its tracker once more. */
+  @Test
+  void whenTheDriverComesBackTheFetchAsksItAndItsTrackerAgain() {
+    FetchScheduler s = scheduler(4);
+    s.start();
+    s.onLocations(List.of(new PeerPieces(A, bits(0))));
+    List<FetchAction> lost = s.onDriverLost(GONE);
+    assertThat(of(lost, AskPeers.class)).as("A is asked where pieces are; no failure while it answers").hasSize(1);
+
+    List<FetchAction> back = s.onDriverBack();
+
+    assertThat(of(back, FetchAnyFromDriver.class)).as("the driver is asked again").isNotEmpty();
+    assertThat(of(back, AskLocations.class)).as("and its tracker").hasSize(1);
+    // A's late answer names no holder of pieces 1-3: with the driver back, that is no reason to fail.
+    assertThat(of(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0)))), Fail.class)).isEmpty();
+    assertThat(s.isFinished()).isFalse();
+    assertThat(s.onDriverBack()).as("back once").isEmpty();
   }
 
   @Test
