@@ -27,7 +27,7 @@ public final class SwarmConf {
   public static final ConfKey<Integer> PIECES_PER_EXECUTOR = ConfKey.integer("swarmcast.broadcast.piecesPerExecutor", 64,
       1, 1 << 16, "A torrent broadcast halves blockSize (not below minBlockSize) until it has this many pieces per registered executor.");
   public static final ConfKey<Long> STORAGE_RETAIN_BYTES = ConfKey.bytes("swarmcast.storage.retainBytes", "512m", 0, 1L << 40,
-      "Direct memory of dropped pieces a node keeps for its next broadcasts instead of returning it to the OS (fresh memory costs a page fault and zeroing per 4 KiB). 0 returns it at once.");
+      "Direct memory of dropped pieces a node keeps for its next broadcasts instead of returning it to the OS (fresh memory costs a page fault and zeroing per 4 KiB); at most half the JVM's direct memory (-XX:MaxDirectMemorySize, by default the heap's maximum). 0 returns it at once.");
   public static final ConfKey<Long> STORAGE_PRE_TOUCH_BYTES = ConfKey.bytes("swarmcast.storage.preTouchBytes", "0", 0, 1L << 40,
       "Memory for pieces a node allocates and touches when it starts, before it serves or joins (at most storage.retainBytes), so its first broadcast does not pay the page faults; it is resident from then on. 0 for none (the library's default: your JVM, your memory); `swarmcast driver` and `swarmcast executor` use 256m.");
   public static final ConfKey<Long> NODE_WARM_UP_BYTES = ConfKey.bytes("swarmcast.node.warmUpBytes", "0", 0, 256L << 20,

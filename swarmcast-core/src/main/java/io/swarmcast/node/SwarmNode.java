@@ -49,7 +49,8 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
    * cores, 200 Mbit/s: first broadcast 1.75x). Bounded by its size: about 0.1 s per 256 MiB here.
    */
   static io.swarmcast.storage.PieceMemory pieceMemory(SwarmConf conf) {
-    long retain = conf.get(SwarmConf.STORAGE_RETAIN_BYTES);
+    // Never more than half the JVM's direct memory: idle pieces must not starve the sockets' buffers.
+    long retain = Math.min(conf.get(SwarmConf.STORAGE_RETAIN_BYTES), io.netty.util.internal.PlatformDependent.maxDirectMemory() / 2);
     io.swarmcast.storage.PieceMemory memory =
         new io.swarmcast.storage.PieceMemory(io.netty.buffer.ByteBufAllocator.DEFAULT, retain);
     long preTouch = Math.min(retain, conf.get(SwarmConf.STORAGE_PRE_TOUCH_BYTES));
