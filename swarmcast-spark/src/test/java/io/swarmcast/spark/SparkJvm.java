@@ -59,22 +59,40 @@ final class SparkJvm {
    * and the executor JVMs it forked. The output goes to {@code log}.
    */
   static int run(Class<?> mainClass, Path log, Duration timeout, String... args) throws IOException, InterruptedException {
+    String classPath = String.join(File.pathSeparator, sparkJars() + File.separator + "*", shadedJar().toString(),
+        required("swarmcastSpark.testClasses"));
+    List<String> cmd = new ArrayList<>(List.of("-cp", classPath, mainClass.getName()));
+    cmd.addAll(List.of(args));
+    return launch(cmd, log, timeout);
+  }
+
+  /**
+   * Runs {@code spark-submit ARGS} as Spark's script does ({@code org.apache.spark.deploy.SparkSubmit}
+   * with Spark's jars alone on the class path): what a user types, without a Spark download.
+   */
+  static int submit(Path log, Duration timeout, List<String> args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("-cp", sparkJars() + File.separator + "*", "org.apache.spark.deploy.SparkSubmit"));
+    cmd.addAll(args);
+    return launch(cmd, log, timeout);
+  }
+
+  /** Spark's own jars, as swarmcast-spark-dist copied them. */
+  static Path sparkJars() {
     Path dist = Path.of(required("swarmcastSpark.distJars"));
     if (!Files.isDirectory(dist)) {
       throw new IllegalStateException("no Spark jars at " + dist + ": swarmcast-spark-dist builds them (mvn -pl swarmcast-spark -am verify)");
     }
-    String classPath = String.join(File.pathSeparator, dist + File.separator + "*", shadedJar().toString(),
-        required("swarmcastSpark.testClasses"));
+    return dist;
+  }
+
+  private static int launch(List<String> javaArgs, Path log, Duration timeout) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
     cmd.addAll(JAVA_OPTIONS);
     cmd.add("-Dspark.testing=true");
     cmd.add("-Dspark.test.home=" + workDir());
-    cmd.add("-cp");
-    cmd.add(classPath);
-    cmd.add(mainClass.getName());
-    cmd.addAll(List.of(args));
+    cmd.addAll(javaArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_TESTING", "1");
     pb.environment().put("SPARK_SCALA_VERSION", required("swarmcastSpark.scalaVersion"));
@@ -82,7 +100,7 @@ final class SparkJvm {
     Process p = pb.start();
     try {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError(mainClass.getSimpleName() + " did not finish within " + timeout + "; log: " + log);
+        throw new AssertionError(javaArgs.get(2) + " did not finish within " + timeout + "; log: " + log);
       }
       return p.exitValue();
     } finally {
