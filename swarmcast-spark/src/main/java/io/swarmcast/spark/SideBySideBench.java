@@ -20,7 +20,8 @@ import org.apache.spark.api.java.function.Function;
  * side by side in one application: per repetition, a fresh random value of the given size through each,
  * in alternating order, each read by one task per executor that returns the value's digest. The time
  * runs from the broadcast call to the last task's result on the driver, so both include a job's
- * scheduling overhead alike.
+ * scheduling overhead alike; one job without a broadcast runs first, so neither pays for the first
+ * job's set-up.
  *
  * <p>Run with spark-submit (master and resources as usual, {@code spark.plugins} set to
  * {@link SwarmcastPlugin}, one core per executor):
@@ -56,6 +57,9 @@ public final class SideBySideBench {
     }
     try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setAppName("swarmcast-side-by-side"))) {
       awaitExecutors(sc, executors);
+      // One job without a broadcast first: otherwise whichever factory goes first also pays for the
+      // first job's set-up on every executor (task deserialization, class loading, JIT).
+      readEverywhere(sc, executors, i -> SparkEnv.get().executorId());
       for (int rep = 1; rep <= reps; rep++) {
         byte[] value = new byte[(int) size];
         new Random(rep).nextBytes(value);
@@ -130,6 +134,9 @@ public final class SideBySideBench {
   private static void awaitExecutors(JavaSparkContext sc, int n) throws InterruptedException {
     long deadline = System.nanoTime() + 300_000_000_000L;
     while (sc.sc().statusTracker().getExecutorInfos().length < n + 1) { // counts the driver too
+      if (sc.sc().isStopped()) {
+        throw new IllegalStateException("Spark stopped the application while waiting for " + n + " executors (see its log)");
+      }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("only " + (sc.sc().statusTracker().getExecutorInfos().length - 1) + " of " + n
             + " executors registered within 300 s");
