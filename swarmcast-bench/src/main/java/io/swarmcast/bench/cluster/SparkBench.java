@@ -35,10 +35,9 @@ public final class SparkBench {
     this.settings = settings;
     this.sparkJars = sparkJars.toAbsolutePath();
     this.pluginJar = pluginJar.toAbsolutePath();
-    // The driver holds the value, Spark's blocks of it and Swarmcast's pieces: more than a Swarmcast driver.
-    this.jvmOpts = settings.jvmOpts().isEmpty()
-        ? ClusterBench.defaultJvmOpts(JavaOpts.fromEnvironment(), 3 * settings.sizeBytes())
-        : settings.jvmOpts();
+    // As a Spark user's JVMs run: Spark's defaults, not the swarmcast wrapper's options, and a heap (what
+    // spark-submit --driver-memory sets) for the value, Spark's blocks of it and Swarmcast's pieces.
+    this.jvmOpts = settings.jvmOpts().isEmpty() ? driverHeap(settings.sizeBytes()) : settings.jvmOpts();
   }
 
   /** Runs the sweep; 0 if every run reported every repetition verified, 1 otherwise (reasons on {@code err}). */
@@ -68,7 +67,8 @@ public final class SparkBench {
     Runtime.getRuntime().addShutdownHook(hook);
     List<BenchRow> rows = new ArrayList<>();
     List<String> failures = new ArrayList<>();
-    err.println("JVM options of the Spark driver and executors: " + String.join(" ", jvmOpts));
+    err.println("JVM options of the Spark driver (executors: the same without the heap, which Spark sets): "
+        + String.join(" ", jvmOpts));
     try {
       for (int n : List.copyOf(new LinkedHashSet<>(settings.executors()))) {
         err.printf("[spark] %d executor%s, %d rep%s of sc.broadcast and SwarmcastSpark.broadcast, alternating%n", n,
@@ -152,6 +152,11 @@ public final class SparkBench {
         }
       }
     }
+  }
+
+  static List<String> driverHeap(long size) {
+    long mib = Math.max(1024, (3 * size >> 20) + 512);
+    return List.of("-Xms" + mib + "m", "-Xmx" + mib + "m");
   }
 
   /** Each executor holds the value twice over (Spark's blocks and its value, Swarmcast's pieces and its value). */

@@ -22,8 +22,9 @@ final class SparkSummary {
             + "result on the driver, a job's scheduling included for both.\n");
     sb.append("- Spark does not report what its broadcasts send: its `driverBytesSent`/`peerBytesSent` are -1 in "
         + "results.csv. Heap and CPU are not measured here (0 and empty).\n");
-    sb.append("- Driver JVM and executor options (Spark sets the executors' heap): `")
-        .append(String.join(" ", setup.jvmOpts())).append("`.\n");
+    sb.append("- JVM options: Spark's own defaults, as a Spark user's processes have them (the --add-opens flags Java 17 "
+        + "needs); the driver also `").append(String.join(" ", setup.jvmOpts()))
+        .append("`, the executors the same without the heap, which Spark sets from spark.executor.memory.\n");
     sb.append(setup.loopback()
         ? "- Network: none emulated; every process on 127.0.0.1 without shaping.\n"
         : "- Network: one Linux network namespace per host on a bridge; every host's link shaped to "
