@@ -23,6 +23,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * the last three being the value object's identity hash in its JVM and that executor's bytes received
  * for the broadcast — then {@code expected SHA256} and {@code driverServed BYTES}. Mode {@code badKey}
  * starts Spark with a misspelt {@code spark.swarmcast.*} key and writes {@code startupFailure MESSAGE}.
+ * Mode {@code churn} is {@code run}, then an executor replaced and the broadcast read again
+ * ({@code killed ID} and {@code after ...} lines).
  */
 public final class BroadcastDigestJob {
   private BroadcastDigestJob() {}
@@ -43,6 +45,9 @@ public final class BroadcastDigestJob {
         .set("spark.driver.bindAddress", "127.0.0.1")
         .set("spark.ui.enabled", "false")
         .set("spark.executor.memory", "512m")
+        // Without it a standalone master gives an application one executor per worker, and did not start a
+        // replacement on the worker of an executor it had killed (Spark 3.5.9).
+        .set("spark.executor.cores", "1")
         .set("spark.executor.extraJavaOptions", SparkJvm.executorJavaOptions())
         .set("spark.executor.extraClassPath", shadedJar);
     if (metricsDir != null) {
@@ -78,12 +83,50 @@ public final class BroadcastDigestJob {
       lines.addAll(tasks);
       lines.add("expected " + sha256(value));
       lines.add("driverServed " + SwarmcastSpark.localNode().stats().of(b.id()).servedBytes());
+      if (mode.equals("churn")) {
+        lines.addAll(replaceAnExecutorAndReadAgain(jsc, b, executors, tasks.get(0).split(" ")[1]));
+      }
       if (metricsDir != null) {
         Thread.sleep(2500); // two periods of the CSV sink, so the executors' counters reach it before they stop
       }
       b.destroy();
     }
     Files.write(out, lines);
+  }
+
+  /**
+   * What dynamic allocation does: gives executor {@code victim} back (Spark kills it; its Swarmcast node
+   * goes with it), asks for a new one, and has every executor — the newcomer included — read the
+   * broadcast made before. Lines: {@code killed ID}, then {@code after ...} as {@code task} lines.
+   */
+  private static List<String> replaceAnExecutorAndReadAgain(JavaSparkContext jsc, Broadcast<byte[]> b, int n, String victim)
+      throws InterruptedException {
+    List<String> lines = new ArrayList<>();
+    if (!jsc.sc().killExecutor(victim)) {
+      throw new IllegalStateException("Spark refused to kill executor " + victim);
+    }
+    lines.add("killed " + victim);
+    awaitExecutorCount(jsc, n - 1);
+    // An absolute target, as dynamic allocation sets it: requestExecutors(1) right after the kill counted
+    // the executor still pending removal and asked for nothing new.
+    jsc.sc().requestTotalExecutors(n, 0, scala.collection.immutable.Map$.MODULE$.empty());
+    awaitExecutors(jsc, n);
+    // Tasks that take a moment, so that the newcomer gets some even if the scheduler learns of it late.
+    jsc.parallelize(IntStream.range(0, 4 * n).boxed().toList(), 4 * n).map(i -> {
+      Thread.sleep(300);
+      return readOnExecutor(b);
+    }).collect().forEach(t -> lines.add("after" + t.substring("task".length())));
+    return lines;
+  }
+
+  private static void awaitExecutorCount(JavaSparkContext jsc, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (jsc.sc().statusTracker().getExecutorInfos().length != n + 1) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("executors did not drop to " + n + " within 60 s");
+      }
+      Thread.sleep(100);
+    }
   }
 
   private static String readOnExecutor(Broadcast<byte[]> b) throws Exception {

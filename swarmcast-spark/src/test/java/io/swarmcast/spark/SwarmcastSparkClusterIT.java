@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Timeout;
  * workers in the driver JVM and forks one executor JVM per worker, each loading the plugin from the
  * shaded jar next to Spark's own Netty 4.1, lz4-java, Kryo 4 and SLF4J. Every task reads the broadcast;
  * the test checks the digests, that every executor took part and read the value once, that the
- * driver sent about one copy (the executors exchanged the rest), and that the counters reached
- * Spark's metric system (a CSV sink).
+ * driver sent about one copy (the executors exchanged the rest), that after Spark gives an executor
+ * back and starts another (what dynamic allocation does) the newcomer joins and reads the same broadcast,
+ * and that the counters reached Spark's metric system (a CSV sink).
  */
 class SwarmcastSparkClusterIT {
   private static final int EXECUTORS = 3;
@@ -37,7 +38,7 @@ class SwarmcastSparkClusterIT {
     Files.deleteIfExists(out);
     deleteTree(metrics);
 
-    int exit = SparkJvm.run(BroadcastDigestJob.class, log, Duration.ofSeconds(200), "run",
+    int exit = SparkJvm.run(BroadcastDigestJob.class, log, Duration.ofSeconds(200), "churn",
         "local-cluster[" + EXECUTORS + ",1,1024]", Integer.toString(EXECUTORS), Integer.toString(VALUE_BYTES),
         Integer.toString(4 * EXECUTORS), out.toString(), SparkJvm.shadedJar().toString(), metrics.toString());
 
@@ -60,14 +61,25 @@ class SwarmcastSparkClusterIT {
         .isBetween((long) VALUE_BYTES, (long) (VALUE_BYTES * 1.25));
     assertThat(result.tasks().stream().mapToLong(JobOutput.Task::fromPeers).sum()).isPositive();
 
-    // The counters reached Spark's metric system on every executor and the driver.
-    for (String id : Stream.concat(byExecutor.keySet().stream(), Stream.of("driver")).toList()) {
+    // Executors come and go: one was given back, a new one came; all three read the broadcast made before.
+    assertThat(result.killed()).isIn(byExecutor.keySet());
+    Map<String, List<JobOutput.Task>> after = result.after().stream().collect(Collectors.groupingBy(JobOutput.Task::executor));
+    assertThat(after.keySet()).as("executors after the replacement").hasSize(EXECUTORS).doesNotContain(result.killed());
+    assertThat(result.after()).allSatisfy(t -> assertThat(t.digest()).isEqualTo(result.expected()));
+    String newcomer = after.keySet().stream().filter(id -> !byExecutor.containsKey(id)).findFirst().orElseThrow();
+    JobOutput.Task first = after.get(newcomer).get(0);
+    assertThat(first.fromDriver() + first.fromPeers()).as("bytes the newcomer %s received", newcomer)
+        .isBetween((long) VALUE_BYTES, VALUE_BYTES + VALUE_BYTES / 4L);
+
+    // The counters reached Spark's metric system on every executor alive at the end, and the driver. (The
+    // one given back may have stopped before its sink's last report.)
+    for (String id : Stream.concat(after.keySet().stream(), Stream.of("driver")).toList()) {
       assertThat(metricFiles(metrics, id)).as("metrics of %s in %s", id, metrics)
           .contains(METRIC_PREFIX + "bytesFromDriver", METRIC_PREFIX + "bytesFromPeers", METRIC_PREFIX + "bytesServed",
               METRIC_PREFIX + "piecesServed", METRIC_PREFIX + "fetchTimeMs");
     }
-    long fromDriver = byExecutor.keySet().stream().mapToLong(id -> lastValue(metrics, id, "bytesFromDriver")).sum();
-    long fromPeers = byExecutor.keySet().stream().mapToLong(id -> lastValue(metrics, id, "bytesFromPeers")).sum();
+    long fromDriver = after.keySet().stream().mapToLong(id -> lastValue(metrics, id, "bytesFromDriver")).sum();
+    long fromPeers = after.keySet().stream().mapToLong(id -> lastValue(metrics, id, "bytesFromPeers")).sum();
     assertThat(fromDriver + fromPeers).as("bytes received, as the executors' metrics say")
         .isGreaterThanOrEqualTo((long) EXECUTORS * VALUE_BYTES);
   }
