@@ -45,9 +45,6 @@ public final class BroadcastDigestJob {
         .set("spark.driver.bindAddress", "127.0.0.1")
         .set("spark.ui.enabled", "false")
         .set("spark.executor.memory", "512m")
-        // Without it a standalone master gives an application one executor per worker, and did not start a
-        // replacement on the worker of an executor it had killed (Spark 3.5.9).
-        .set("spark.executor.cores", "1")
         .set("spark.executor.extraJavaOptions", SparkJvm.executorJavaOptions())
         .set("spark.executor.extraClassPath", shadedJar);
     if (metricsDir != null) {
