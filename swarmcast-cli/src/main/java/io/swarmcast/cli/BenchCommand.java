@@ -3,6 +3,7 @@ package io.swarmcast.cli;
 import io.swarmcast.bench.cluster.BenchSettings;
 import io.swarmcast.bench.cluster.BenchUnits;
 import io.swarmcast.bench.cluster.ClusterBench;
+import io.swarmcast.bench.cluster.SparkBench;
 import io.swarmcast.conf.SwarmConf;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:",
         "  swarmcast bench --executors 1,2,4,8,16 --size 128m --rate 100mbit --out bench-out",
         "  swarmcast bench --executors 1,2,4 --size 32m --rate 1gbit --factory torrent",
-        "  swarmcast bench --loopback --executors 1,2,4 --size 64m --reps 5"})
+        "  swarmcast bench --loopback --executors 1,2,4 --size 64m --reps 5",
+        "  swarmcast bench --spark --executors 1,2,4,8 --size 128m --rate 100mbit --reps 3 --out bench-out/spark"})
 final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -104,8 +106,29 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-ceiling", description = "With --loopback: skip the TCP ceiling.")
   boolean noCeiling;
 
+  @Option(names = "--spark", description = {"Side by side inside Apache Spark: per executor count a Spark standalone "
+      + "cluster (a master on the driver host, a one-core worker per executor host) and one application that times "
+      + "sc.broadcast (factory spark-torrent) and SwarmcastSpark.broadcast (swarmcast) alternately. Needs the jars of "
+      + "`mvn -B -pl swarmcast-spark -am package -DskipTests`; not with --factory."})
+  boolean spark;
+
+  @Option(names = "--spark-jars", paramLabel = "DIR",
+      description = "With --spark: Spark's jars (a Spark distribution's jars/). Default: swarmcast-spark-dist/target/spark-jars-"
+          + SPARK_VERSION + " of this checkout.")
+  Path sparkJars;
+
+  @Option(names = "--spark-plugin", paramLabel = "JAR",
+      description = "With --spark: swarmcast-spark's shaded jar. Default: the one in swarmcast-spark/target of this checkout.")
+  Path sparkPlugin;
+
+  /** The Spark that swarmcast-spark-dist copies by default. */
+  static final String SPARK_VERSION = "3.5.9";
+
   @Override
   public Integer call() throws Exception {
+    if (spark) {
+      return runSpark();
+    }
     validate();
     List<String> factoryNames = factories.stream().map(Enum::name).toList();
     BenchSettings settings = new BenchSettings(executors, factoryNames, size, rateBits == null ? 0 : rateBits,
@@ -113,6 +136,47 @@ final class BenchCommand implements Callable<Integer> {
         compress == null ? null : compress.name(), conf, timeoutSeconds, jvmOpts, loopback && !noCeiling ? ceiling : 0,
         SwarmcastCli.class.getName(), out, commandLine());
     return new ClusterBench(settings).run(System.out, System.err);
+  }
+
+  private int runSpark() throws Exception {
+    CommandLine cl = spec.commandLine();
+    if (cl.getParseResult().hasMatchedOption("--factory")) {
+      throw new CommandLine.ParameterException(cl, "--spark compares spark-torrent with swarmcast; it takes no --factory");
+    }
+    if (warmup != 0 || warmupSize != null || blockSize != null || compress != null || !conf.isEmpty() || delayMicros != null) {
+      throw new CommandLine.ParameterException(cl,
+          "--spark takes --executors, --size, --rate, --reps, --out, --loopback, --timeout, --jvm-opt only");
+    }
+    factories = List.of(RoundOptions.Factory.torrent); // satisfies validate(); the Spark bench names its own two
+    validate();
+    Path checkout = checkout();
+    Path jars = sparkJars != null ? sparkJars
+        : checkout.resolve("swarmcast-spark-dist").resolve("target").resolve("spark-jars-" + SPARK_VERSION);
+    Path plugin = sparkPlugin != null ? sparkPlugin : shadedJar(checkout.resolve("swarmcast-spark").resolve("target"));
+    BenchSettings settings = new BenchSettings(executors, List.of("spark-torrent", "swarmcast"), size,
+        rateBits == null ? 0 : rateBits, 0, reps, 0, null, loopback, null, null, List.of(), timeoutSeconds, jvmOpts, 0,
+        SwarmcastCli.class.getName(), out, commandLine());
+    return new SparkBench(settings, jars, plugin).run(System.out, System.err);
+  }
+
+  /** This checkout's root: the command-line jar is its swarmcast-cli/target/swarmcast.jar. */
+  private static Path checkout() throws java.net.URISyntaxException {
+    Path jar = Path.of(SwarmcastCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path root = jar.getParent() == null || jar.getParent().getParent() == null ? null : jar.getParent().getParent().getParent();
+    return root != null ? root : Path.of(".");
+  }
+
+  private static Path shadedJar(Path target) throws java.io.IOException {
+    if (java.nio.file.Files.isDirectory(target)) {
+      try (var files = java.nio.file.Files.list(target)) {
+        java.util.Optional<Path> jar = files.filter(f -> f.getFileName().toString().matches("swarmcast-spark-.*-shaded\\.jar"))
+            .findFirst();
+        if (jar.isPresent()) {
+          return jar.get();
+        }
+      }
+    }
+    return target.resolve("swarmcast-spark-shaded.jar (not built)");
   }
 
   private void validate() {

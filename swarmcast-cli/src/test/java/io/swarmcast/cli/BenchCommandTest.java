@@ -38,6 +38,11 @@ class BenchCommandTest {
       assertThat(SwarmcastCli.run("bench", "--rate", "1gbit", "--delay", "soon")).isEqualTo(2);
       assertThat(SwarmcastCli.run("bench", "--loopback", "--warmup-size", "3g")).isEqualTo(2);
       assertThat(err.toString(StandardCharsets.UTF_8)).contains("--warmup-size must be 1 byte to 2 GiB");
+      assertThat(SwarmcastCli.run("bench", "--spark", "--rate", "1gbit", "--factory", "direct")).as("--spark names its own factories")
+          .isEqualTo(2);
+      assertThat(SwarmcastCli.run("bench", "--spark", "--rate", "1gbit", "--compress", "zstd")).isEqualTo(2);
+      assertThat(SwarmcastCli.run("bench", "--spark", "--executors", "1")).as("--spark without --rate").isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("it takes no --factory");
     } finally {
       System.setErr(saved);
     }

@@ -273,7 +273,13 @@ public final class ExecutorNode extends SwarmNode {
     if (previous != null) {
       return previous.future(); // e.g. a reader was interrupted and another one asks: join the running fetch
     }
-    return fetcher.start().whenComplete((v, e) -> fetchers.remove(broadcastId, fetcher));
+    long started = System.nanoTime();
+    return fetcher.start().whenComplete((v, e) -> {
+      fetchers.remove(broadcastId, fetcher);
+      if (e == null) {
+        stats.fetched(System.nanoTime() - started);
+      }
+    });
   }
 
   @Override

@@ -7,9 +7,48 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Byte counters of one node, per broadcast: received from the driver, received from peers, and
  * served to others; and the received pieces that failed their checksum. They survive unpersist (a second fetch adds to them) and are dropped on
- * {@link #forget}. Thread-safe.
+ * {@link #forget}. {@link #total()} adds up every broadcast the node ever had and is never reset, so
+ * that a metrics system polling it sees counters that only grow. Thread-safe.
  */
 public final class TransferStats {
+  /** A node's counters over all broadcasts since it started; monotonic, for metrics systems. */
+  public static final class Totals {
+    private final Counters bytes = new Counters();
+    private final LongAdder piecesServed = new LongAdder();
+    private final LongAdder fetches = new LongAdder();
+    private final LongAdder fetchNanos = new LongAdder();
+
+    public long fromDriverBytes() {
+      return bytes.fromDriverBytes();
+    }
+
+    public long fromPeersBytes() {
+      return bytes.fromPeersBytes();
+    }
+
+    public long servedBytes() {
+      return bytes.servedBytes();
+    }
+
+    public long piecesServed() {
+      return piecesServed.sum();
+    }
+
+    public long corruptPieces() {
+      return bytes.corruptPieces();
+    }
+
+    /** Fetches of a whole broadcast this node completed (an executor's; the driver fetches nothing). */
+    public long fetches() {
+      return fetches.sum();
+    }
+
+    /** Wall-clock time those fetches took, summed, in nanoseconds. */
+    public long fetchNanos() {
+      return fetchNanos.sum();
+    }
+  }
+
   /** Counters of one broadcast on one node. */
   public static final class Counters {
     final LongAdder fromDriver = new LongAdder();
@@ -36,6 +75,12 @@ public final class TransferStats {
   }
 
   private final Map<Long, Counters> byBroadcast = new ConcurrentHashMap<>();
+  private final Totals total = new Totals();
+
+  /** This node's counters over every broadcast since it started. */
+  public Totals total() {
+    return total;
+  }
 
   /** The counters of a broadcast, created at zero on first use. */
   public Counters of(long broadcastId) {
@@ -45,15 +90,25 @@ public final class TransferStats {
   public void received(long broadcastId, boolean fromDriver, long bytes) {
     Counters c = of(broadcastId);
     (fromDriver ? c.fromDriver : c.fromPeers).add(bytes);
+    (fromDriver ? total.bytes.fromDriver : total.bytes.fromPeers).add(bytes);
   }
 
   public void served(long broadcastId, long bytes) {
     of(broadcastId).served.add(bytes);
+    total.bytes.served.add(bytes);
+    total.piecesServed.increment();
   }
 
   /** Counts a received piece that failed its check and was discarded. */
   public void corrupt(long broadcastId) {
     of(broadcastId).corrupt.increment();
+    total.bytes.corrupt.increment();
+  }
+
+  /** Counts a completed fetch of a whole broadcast that took {@code nanos}. */
+  public void fetched(long nanos) {
+    total.fetches.increment();
+    total.fetchNanos.add(nanos);
   }
 
   public void forget(long broadcastId) {

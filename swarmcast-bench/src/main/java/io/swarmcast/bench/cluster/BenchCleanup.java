@@ -8,11 +8,13 @@ package io.swarmcast.bench.cluster;
 final class BenchCleanup {
   boolean stopping;
   BenchRun run;
+  /** The current Spark cluster of {@code bench --spark}, if any. */
+  SparkRun spark;
   NetnsCluster cluster;
 
   /** From the shutdown hook (Ctrl-C, kill): says what it stops, then stops it. */
   synchronized void interrupted() {
-    if (!stopping && (run != null || cluster != null)) {
+    if (!stopping && (run != null || spark != null || cluster != null)) {
       System.err.println("swarmcast bench: interrupted; stopping the driver and executors"
           + (cluster != null ? " and removing namespaces " + cluster.plan().namespaces() : ""));
     }
@@ -24,6 +26,9 @@ final class BenchCleanup {
     stopping = true;
     if (run != null) {
       run.kill();
+    }
+    if (spark != null) {
+      spark.kill();
     }
     if (cluster != null) {
       cluster.close();

@@ -1,0 +1,33 @@
+package io.swarmcast.spark;
+
+import io.swarmcast.broadcast.BroadcastManager;
+
+/**
+ * The Swarmcast node the plugin started in this JVM, for {@link SwarmcastSpark}: Spark hands its
+ * plugins no way to reach application code, and there is one SparkContext (and one executor) per JVM,
+ * so one slot is enough. In local mode only the driver's node runs, and tasks read from it.
+ * Thread-safe.
+ */
+final class LocalNode {
+  private static volatile BroadcastManager manager;
+
+  private LocalNode() {}
+
+  static synchronized void started(BroadcastManager m) {
+    if (manager != null) {
+      throw new IllegalStateException("a Swarmcast node already runs in this JVM: " + manager.node().endpoint());
+    }
+    manager = m;
+  }
+
+  static synchronized void stopped(BroadcastManager m) {
+    if (manager == m) {
+      manager = null;
+    }
+  }
+
+  /** This JVM's node, or null if the plugin did not start one. */
+  static BroadcastManager get() {
+    return manager;
+  }
+}

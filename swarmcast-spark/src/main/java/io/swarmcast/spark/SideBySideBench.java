@@ -1,0 +1,160 @@
+package io.swarmcast.spark;
+
+import io.swarmcast.swarm.TransferStats;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+
+/**
+ * A Spark application that times {@code sc.broadcast(value)} and {@code SwarmcastSpark.broadcast(sc, value)}
+ * side by side in one application: per repetition, a fresh random value of the given size through each,
+ * in alternating order, each read by one task per executor that returns the value's digest. The time
+ * runs from the broadcast call to the last task's result on the driver, so both include a job's
+ * scheduling overhead alike; one job without a broadcast runs first, so neither pays for the first
+ * job's set-up.
+ *
+ * <p>Run with spark-submit (master and resources as usual, {@code spark.plugins} set to
+ * {@link SwarmcastPlugin}, one core per executor):
+ * {@code SideBySideBench --executors N --size BYTES --reps R [--out FILE]}. Prints one JSON object per
+ * broadcast (and appends it to FILE), in the fields of {@code swarmcast driver --json}: {@code factory}
+ * is {@code spark-torrent} or {@code swarmcast}; byte counts Spark does not expose are -1; heap and CPU
+ * are not measured (0 and null). {@code allVerified} is false unless every digest matched and every
+ * executor read the value in its own task.
+ */
+public final class SideBySideBench {
+  static final String SPARK = "spark-torrent";
+  static final String SWARMCAST = "swarmcast";
+
+  private SideBySideBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int executors = 0;
+    long size = 0;
+    int reps = 1;
+    Path out = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--executors" -> executors = Integer.parseInt(args[++i]);
+        case "--size" -> size = io.swarmcast.conf.ByteSize.parse(args[++i]);
+        case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--out" -> out = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]
+            + "; usage: SideBySideBench --executors N --size BYTES --reps R [--out FILE]");
+      }
+    }
+    if (executors < 1 || size < 1 || size > Integer.MAX_VALUE - 64 || reps < 1) {
+      throw new IllegalArgumentException("need --executors >= 1, 1 <= --size < 2g, --reps >= 1");
+    }
+    try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setAppName("swarmcast-side-by-side"))) {
+      awaitExecutors(sc, executors);
+      // One job without a broadcast first: otherwise whichever factory goes first also pays for the
+      // first job's set-up on every executor (task deserialization, class loading, JIT).
+      readEverywhere(sc, executors, i -> SparkEnv.get().executorId());
+      for (int rep = 1; rep <= reps; rep++) {
+        byte[] value = new byte[(int) size];
+        new Random(rep).nextBytes(value);
+        String expected = BenchDigest.of(value);
+        // Alternate which goes first, so that neither always meets a cluster the other just warmed.
+        List<String> order = rep % 2 == 1 ? List.of(SPARK, SWARMCAST) : List.of(SWARMCAST, SPARK);
+        for (String factory : order) {
+          String json = factory.equals(SPARK) ? viaSpark(sc, value, expected, executors, rep)
+              : viaSwarmcast(sc, value, expected, executors, rep);
+          System.out.println(json);
+          if (out != null) {
+            Files.writeString(out, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          }
+        }
+      }
+    }
+  }
+
+  private static String viaSpark(JavaSparkContext sc, byte[] value, String expected, int n, int rep) {
+    long t0 = System.nanoTime();
+    org.apache.spark.broadcast.Broadcast<byte[]> b = sc.broadcast(value);
+    List<String> results = readEverywhere(sc, n, i -> report(b.value(), 0));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    b.destroy();
+    return json(SPARK, n, value.length, rep, seconds, -1, -1, verified(results, expected, n));
+  }
+
+  private static String viaSwarmcast(JavaSparkContext sc, byte[] value, String expected, int n, int rep) {
+    long t0 = System.nanoTime();
+    io.swarmcast.broadcast.Broadcast<byte[]> b = SwarmcastSpark.broadcast(sc, value);
+    List<String> results = readEverywhere(sc, n, i -> {
+      byte[] v = b.value();
+      return report(v, SwarmcastSpark.localNode().stats().of(b.id()).fromPeersBytes());
+    });
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    TransferStats.Counters driver = SwarmcastSpark.localNode().stats().of(b.id());
+    long fromPeers = results.stream().mapToLong(r -> Long.parseLong(r.split(" ")[2])).sum();
+    long driverSent = driver.servedBytes();
+    b.destroy();
+    return json(SWARMCAST, n, value.length, rep, seconds, driverSent, fromPeers, verified(results, expected, n));
+  }
+
+  private static List<String> readEverywhere(JavaSparkContext sc, int n, Function<Integer, String> read) {
+    return sc.parallelize(IntStream.range(0, n).boxed().toList(), n).map(read).collect();
+  }
+
+  /** What a task returns: {@code EXECUTOR DIGEST FROM_PEERS}. */
+  private static String report(byte[] v, long fromPeers) {
+    return SparkEnv.get().executorId() + " " + BenchDigest.of(v) + " " + fromPeers;
+  }
+
+  private static boolean verified(List<String> results, String expected, int n) {
+    Set<String> executors = new HashSet<>();
+    for (String r : results) {
+      String[] f = r.split(" ");
+      if (!f[1].equals(expected)) {
+        return false;
+      }
+      executors.add(f[0]);
+    }
+    return executors.size() == n;
+  }
+
+  private static String json(String factory, int n, long size, int rep, double seconds, long driverSent, long peerSent,
+      boolean verified) {
+    return String.format(Locale.ROOT, "{\"factory\":\"%s\",\"rep\":%d,\"executors\":%d,\"sizeBytes\":%d,\"seconds\":%.4f,"
+        + "\"driverBytesSent\":%d,\"peerBytesSent\":%d,\"driverPeakHeapBytes\":0,\"executorPeakHeapBytes\":0,"
+        + "\"driverCpuSeconds\":null,\"executorCpuSeconds\":null,\"allVerified\":%s}", factory, rep, n, size, seconds,
+        driverSent, peerSent, verified);
+  }
+
+  private static void awaitExecutors(JavaSparkContext sc, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + 300_000_000_000L;
+    while (sc.sc().statusTracker().getExecutorInfos().length < n + 1) { // counts the driver too
+      if (sc.sc().isStopped()) {
+        throw new IllegalStateException("Spark stopped the application while waiting for " + n + " executors (see its log)");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + (sc.sc().statusTracker().getExecutorInfos().length - 1) + " of " + n
+            + " executors registered within 300 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** SHA-256 of a value, hex. */
+  static final class BenchDigest {
+    private BenchDigest() {}
+
+    static String of(byte[] v) {
+      try {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(v));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}

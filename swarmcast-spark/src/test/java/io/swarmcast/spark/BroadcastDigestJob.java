@@ -1,0 +1,152 @@
+package io.swarmcast.spark;
+
+import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.swarm.TransferStats;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * A Spark application, run by the integration tests in a driver JVM of its own ({@link SparkJvm}):
+ * broadcasts random bytes with {@link SwarmcastSpark} and has every task return what it read.
+ *
+ * <p>Arguments: {@code mode master executors valueBytes partitions outFile shadedJar [metricsDir]}.
+ * Mode {@code run} writes one line per task — {@code task EXECUTOR SHA256 IDENTITY FROM_DRIVER FROM_PEERS},
+ * the last three being the value object's identity hash in its JVM and that executor's bytes received
+ * for the broadcast — then {@code expected SHA256} and {@code driverServed BYTES}. Mode {@code badKey}
+ * starts Spark with a misspelt {@code spark.swarmcast.*} key and writes {@code startupFailure MESSAGE}.
+ * Mode {@code churn} is {@code run}, then an executor replaced and the broadcast read again
+ * ({@code killed ID} and {@code after ...} lines).
+ */
+public final class BroadcastDigestJob {
+  private BroadcastDigestJob() {}
+
+  public static void main(String[] args) throws Exception {
+    String mode = args[0];
+    String master = args[1];
+    int executors = Integer.parseInt(args[2]);
+    int valueBytes = Integer.parseInt(args[3]);
+    int partitions = Integer.parseInt(args[4]);
+    Path out = Path.of(args[5]);
+    String shadedJar = args[6];
+    Path metricsDir = args.length > 7 ? Path.of(args[7]) : null;
+
+    SparkConf conf = new SparkConf().setMaster(master).setAppName("swarmcast-" + mode)
+        .set("spark.plugins", SwarmcastPlugin.class.getName())
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1")
+        .set("spark.ui.enabled", "false")
+        .set("spark.executor.memory", "512m")
+        .set("spark.executor.extraJavaOptions", SparkJvm.executorJavaOptions())
+        .set("spark.executor.extraClassPath", shadedJar);
+    if (metricsDir != null) {
+      Files.createDirectories(metricsDir);
+      conf.set("spark.metrics.conf.*.sink.csv.class", "org.apache.spark.metrics.sink.CsvSink")
+          .set("spark.metrics.conf.*.sink.csv.period", "1")
+          .set("spark.metrics.conf.*.sink.csv.unit", "seconds")
+          .set("spark.metrics.conf.*.sink.csv.directory", metricsDir.toString());
+    }
+    List<String> lines = new ArrayList<>();
+    if (mode.equals("badKey")) {
+      conf.set("spark.swarmcast.broadcast.blocksize", "1m"); // the key is blockSize
+      try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
+        lines.add("started");
+      } catch (Exception e) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          chain.append(t).append(" | ");
+        }
+        lines.add("startupFailure " + chain);
+      }
+      Files.write(out, lines);
+      return;
+    }
+
+    byte[] value = new byte[valueBytes];
+    new Random(42).nextBytes(value);
+    try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
+      awaitExecutors(jsc, executors);
+      Broadcast<byte[]> b = SwarmcastSpark.broadcast(jsc, value);
+      List<String> tasks = jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+          .map(i -> readOnExecutor(b)).collect();
+      lines.addAll(tasks);
+      lines.add("expected " + sha256(value));
+      lines.add("driverServed " + SwarmcastSpark.localNode().stats().of(b.id()).servedBytes());
+      if (mode.equals("churn")) {
+        lines.addAll(replaceAnExecutorAndReadAgain(jsc, b, executors, tasks.get(0).split(" ")[1]));
+      }
+      if (metricsDir != null) {
+        Thread.sleep(2500); // two periods of the CSV sink, so the executors' counters reach it before they stop
+      }
+      b.destroy();
+    }
+    Files.write(out, lines);
+  }
+
+  /**
+   * What dynamic allocation does: gives executor {@code victim} back (Spark kills it; its Swarmcast node
+   * goes with it), asks for a new one, and has every executor — the newcomer included — read the
+   * broadcast made before. Lines: {@code killed ID}, then {@code after ...} as {@code task} lines.
+   */
+  private static List<String> replaceAnExecutorAndReadAgain(JavaSparkContext jsc, Broadcast<byte[]> b, int n, String victim)
+      throws InterruptedException {
+    List<String> lines = new ArrayList<>();
+    if (!jsc.sc().killExecutor(victim)) {
+      throw new IllegalStateException("Spark refused to kill executor " + victim);
+    }
+    lines.add("killed " + victim);
+    awaitExecutorCount(jsc, n - 1);
+    // An absolute target, as dynamic allocation sets it: requestExecutors(1) right after the kill counted
+    // the executor still pending removal and asked for nothing new.
+    jsc.sc().requestTotalExecutors(n, 0, scala.collection.immutable.Map$.MODULE$.empty());
+    awaitExecutors(jsc, n);
+    // Tasks that take a moment, so that the newcomer gets some even if the scheduler learns of it late.
+    jsc.parallelize(IntStream.range(0, 4 * n).boxed().toList(), 4 * n).map(i -> {
+      Thread.sleep(300);
+      return readOnExecutor(b);
+    }).collect().forEach(t -> lines.add("after" + t.substring("task".length())));
+    return lines;
+  }
+
+  private static void awaitExecutorCount(JavaSparkContext jsc, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (jsc.sc().statusTracker().getExecutorInfos().length != n + 1) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("executors did not drop to " + n + " within 60 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static String readOnExecutor(Broadcast<byte[]> b) throws Exception {
+    byte[] v = b.value();
+    TransferStats.Counters c = SwarmcastSpark.localNode().stats().of(b.id());
+    return "task " + SparkEnv.get().executorId() + " " + sha256(v) + " " + System.identityHashCode(v) + " "
+        + c.fromDriverBytes() + " " + c.fromPeersBytes();
+  }
+
+  /** Waits until {@code n} executors registered, so that every one of them gets a task of the first wave. */
+  private static void awaitExecutors(JavaSparkContext jsc, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    // getExecutorInfos counts the driver too.
+    while (jsc.sc().statusTracker().getExecutorInfos().length < n + 1) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + (jsc.sc().statusTracker().getExecutorInfos().length - 1) + " of " + n
+            + " executors registered within 120 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+}
