@@ -40,6 +40,8 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   /** Largest frame accepted before the handshake: the handshake's messages are a few dozen bytes. */
   static final int MAX_FRAME = 4096;
+  /** The pipeline name of the SslHandler, when TLS is on. */
+  static final String TLS = "tls";
   /** The pipeline name of the framer whose limit the handshake raises. */
   static final String FRAMER = "framer";
 
@@ -142,6 +144,35 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * What this connection's proofs are bound to: both TLS certificates' fingerprints, or nothing
+   * without TLS (see {@code ChannelBinding}). Called once a message arrived, so TLS is established.
+   */
+  final byte[] channelBinding(ChannelHandlerContext ctx, boolean connector) throws javax.net.ssl.SSLPeerUnverifiedException {
+    io.netty.handler.ssl.SslHandler ssl = (io.netty.handler.ssl.SslHandler) ctx.pipeline().get(TLS);
+    return ssl == null ? io.swarmcast.security.ChannelBinding.NONE
+        : io.swarmcast.security.ChannelBinding.of(ssl.engine().getSession(), connector);
+  }
+
+  /** A failed TLS handshake (an untrusted or expired certificate, no certificate, not TLS at all) ends ours too. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done && !done.isSuccess()) {
+      refuse(ctx, "TLS handshake failed: " + tlsReason(done.cause()), null, true);
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  private static String tlsReason(Throwable cause) {
+    // The root cause says why ("CertificateExpiredException: NotAfter: ..."); the wrappers above it
+    // ("General OpenSslEngine problem") do not.
+    Throwable c = cause;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getClass().getSimpleName() + ": " + c.getMessage();
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (!finished) {
@@ -160,6 +191,8 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     Throwable shown = cause.getCause() != null && cause instanceof io.netty.handler.codec.DecoderException ? cause.getCause() : cause;
     if (finished) {
       ctx.close();
+    } else if (shown instanceof javax.net.ssl.SSLException) {
+      refuse(ctx, "TLS handshake failed: " + tlsReason(shown), null, true);
     } else {
       refuse(ctx, "bad frame before the handshake: " + shown.getMessage(), null);
     }
