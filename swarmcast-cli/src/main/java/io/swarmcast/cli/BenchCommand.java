@@ -104,9 +104,29 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-ceiling", description = "With --loopback: skip the TCP ceiling.")
   boolean noCeiling;
 
+  @Option(names = "--secure",
+      description = {"Run every driver and executor with a fresh random shared secret (an owner-only temporary file, "
+          + "passed as --conf swarmcast.auth.secretFile=...) and self-signed TLS 1.3, to measure what security costs. "
+          + "Pick the TLS implementation with --conf swarmcast.tls.provider=jdk|openssl (default auto: OpenSSL when it loads)."})
+  boolean secure;
+
   @Override
   public Integer call() throws Exception {
     validate();
+    if (!secure) {
+      return run(conf);
+    }
+    Path dir = SecurityOptions.secureDir();
+    try {
+      List<String> withSecurity = new ArrayList<>(conf);
+      withSecurity.addAll(SecurityOptions.secure(dir, null).asConf());
+      return run(withSecurity);
+    } finally {
+      SecurityOptions.deleteSecureDir(dir);
+    }
+  }
+
+  private int run(List<String> conf) throws Exception {
     List<String> factoryNames = factories.stream().map(Enum::name).toList();
     BenchSettings settings = new BenchSettings(executors, factoryNames, size, rateBits == null ? 0 : rateBits,
         delayMicros == null ? 0 : delayMicros, reps, warmup, warmupSize, loopback, blockSize,
