@@ -124,6 +124,23 @@ class AuthorizationIT {
     assertThat(tracker.tracker().piecesHeldByExecutors(b.id())).as("what it announced is forgotten").isZero();
   }
 
+  /** An executor away during a destroy announces what it holds when it rejoins: the driver tells it to drop it. */
+  @Test
+  void anExecutorAnnouncingADestroyedBroadcastIsToldToRemoveIt() throws Exception {
+    BroadcastManager driver = node(true, 0);
+    Broadcast<byte[]> b = driver.newBroadcast(random(100_000, 6), false);
+    b.destroy();
+    java.util.concurrent.BlockingQueue<io.swarmcast.protocol.Message> received = new java.util.concurrent.LinkedBlockingQueue<>();
+    Connection late = member().connect("127.0.0.1", driver.node().endpoint().port(), Greeting.register("127.0.0.1", 9),
+        TestHandlers.forAll((from, m) -> received.add(m))).get(10, TimeUnit.SECONDS);
+    late.send(new Announce(b.id(), 0));
+    io.swarmcast.protocol.Message m = received.poll(10, TimeUnit.SECONDS);
+    assertThat(m).isInstanceOfSatisfying(RemoveBroadcast.class, r -> {
+      assertThat(r.broadcastId()).isEqualTo(b.id());
+      assertThat(r.destroyedAt()).isNotEmpty();
+    });
+  }
+
   @Test
   void theDriverNotTheExecutorChoosesItsId() throws Exception {
     BroadcastManager driver = node(true, 0);
