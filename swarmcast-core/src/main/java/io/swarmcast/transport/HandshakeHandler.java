@@ -40,6 +40,8 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   /** Largest frame accepted before the handshake: the handshake's messages are a few dozen bytes. */
   static final int MAX_FRAME = 4096;
+  /** The key that turns TLS on, named in errors that may come from one side having it and the other not. */
+  private static final String TLS_KEY = "swarmcast.tls.enabled";
   /** The pipeline name of the SslHandler, when TLS is on. */
   static final String TLS = "tls";
   /** The pipeline name of the framer whose limit the handshake raises. */
@@ -170,6 +172,11 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     while (c.getCause() != null && c.getCause() != c) {
       c = c.getCause();
     }
+    if (c instanceof java.nio.channels.ClosedChannelException || c instanceof io.netty.handler.ssl.NotSslRecordException) {
+      // What a node without TLS does with a ClientHello: it closes, or answers in plain text.
+      return "the other side " + (c instanceof io.netty.handler.ssl.NotSslRecordException ? "answered without TLS"
+          : "closed the connection during the TLS handshake") + " (is " + TLS_KEY + " the same on both sides?)";
+    }
     return c.getClass().getSimpleName() + ": " + c.getMessage();
   }
 
@@ -180,7 +187,9 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
       if (timer != null) {
         timer.cancel(false);
       }
-      failed(new HandshakeException("connection to " + connection.remoteAddress() + " closed before its handshake completed"));
+      // Without TLS here, a node with TLS closes what it cannot read as TLS: say so, as it looks like any other close.
+      failed(new HandshakeException("connection to " + connection.remoteAddress() + " closed before its handshake completed"
+          + (ctx.pipeline().get(TLS) == null ? " (if that node requires TLS, set " + TLS_KEY + " here too)" : "")));
     }
     ctx.fireChannelInactive();
   }

@@ -158,6 +158,25 @@ class TlsIT {
     assertThat(((DriverNode) driver.node()).executors()).isEmpty();
   }
 
+  /** One side with TLS and one without cannot talk; the connecting side's error says TLS may be why. */
+  @Test
+  void tlsAndPlainNodesRefuseEachOtherAtOnce() throws Exception {
+    TestCertificates pki = new TestCertificates(dir, "cluster-ca");
+    BroadcastManager tlsDriver = node(true, 0, pem(pki.node("driver"), "auto"));
+    // A close is all a plain node sees; it cannot tell a TLS node from one restarting, so it retries (joinTimeout).
+    assertThatThrownBy(() -> node(false, tlsDriver.node().endpoint().port(), c -> { }))
+        .hasMessageContaining("127.0.0.1:" + tlsDriver.node().endpoint().port())
+        .hasMessageContaining("if that node requires TLS, set swarmcast.tls.enabled here too");
+    BroadcastManager plainDriver = node(true, 0, c -> { });
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> node(false, plainDriver.node().endpoint().port(), pem(pki.node("executor"), "auto")))
+        .hasMessageContaining("127.0.0.1:" + plainDriver.node().endpoint().port())
+        .hasMessageContaining("TLS handshake failed").hasMessageContaining("is swarmcast.tls.enabled the same on both sides?");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("refused, not timed out").isLessThan(4_000);
+    assertThat(((DriverNode) tlsDriver.node()).executors()).isEmpty();
+    assertThat(((DriverNode) plainDriver.node()).executors()).isEmpty();
+  }
+
   @Test
   void selfSignedWithoutASecretIsAConfigurationError() {
     SwarmConf conf = new SwarmConf().set(SwarmConf.TLS_ENABLED, "true").set(SwarmConf.TLS_SELF_SIGNED, "true");
