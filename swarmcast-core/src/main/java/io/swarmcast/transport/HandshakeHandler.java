@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * deadline, so a stranger can make a node buffer little and hold a socket only briefly. With a shared
  * secret, the challenge and both proofs (see {@code SharedSecret}) come between the version check and
  * admission: the node is asked nothing about a connection that has not proven the secret, and the
- * connecting side accepts no answer from a side that has not proven it either. Not thread-safe: used
+ * connecting side accepts no answer from a side that has not proven it either. With TLS, the
+ * {@code SslHandler} ahead of this one handshakes first; its failure (an untrusted or expired
+ * certificate, a peer without TLS) ends this handshake with "TLS handshake failed: why", and the
+ * proofs are bound to both TLS certificates ({@link #channelBinding}). Not thread-safe: used
  * on its channel's event loop only.
  */
 abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
