@@ -99,6 +99,8 @@ public final class Tls {
             selfSigned ? ", self-signed certificates checked through the shared-secret handshake" : "");
       }
       return new Tls(server, client, provider, selfSigned);
+    } catch (ConfigException e) {
+      throw e; // already says which key is wrong
     } catch (SSLException | IllegalArgumentException e) {
       throw new ConfigException("cannot set up TLS from " + (selfSigned ? "a self-signed certificate"
           : cert + ", " + key + " and " + trust) + ": " + e.getMessage());
