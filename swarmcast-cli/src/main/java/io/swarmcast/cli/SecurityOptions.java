@@ -137,14 +137,33 @@ final class SecurityOptions {
     return s;
   }
 
-  /** An owner-only temporary directory for {@link #secure}. */
+  /** Shutdown hooks that delete a {@link #secureDir} if the process is stopped (Ctrl-C, SIGTERM) before it is. */
+  private static final java.util.Map<Path, Thread> CLEANUPS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** An owner-only temporary directory for {@link #secure}; deleted at exit unless {@link #deleteSecureDir} did first. */
   static Path secureDir() throws IOException {
-    return Files.createTempDirectory("swarmcast-secure-",
+    Path dir = Files.createTempDirectory("swarmcast-secure-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Thread hook = new Thread(() -> delete(dir), "swarmcast-delete-secret");
+    CLEANUPS.put(dir, hook);
+    Runtime.getRuntime().addShutdownHook(hook);
+    return dir;
   }
 
   /** Deletes what {@link #secure} wrote. */
   static void deleteSecureDir(Path dir) {
+    Thread hook = CLEANUPS.remove(dir);
+    if (hook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // the hook runs anyway
+      }
+    }
+    delete(dir);
+  }
+
+  private static void delete(Path dir) {
     try {
       Files.deleteIfExists(dir.resolve("secret"));
       Files.deleteIfExists(dir);
