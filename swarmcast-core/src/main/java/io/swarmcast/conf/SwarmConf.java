@@ -105,7 +105,7 @@ public final class SwarmConf {
       "Quick start without PEM files: each node makes a throwaway certificate, and the shared-secret handshake checks both sides' certificate fingerprints, so an impostor or man in the middle fails authentication. Needs tls.enabled and a shared secret.");
   public static final ConfKey<String> TLS_PROVIDER = ConfKey.choice("swarmcast.tls.provider", "auto",
       List.of("auto", "jdk", "openssl"),
-      "TLS implementation: `openssl` (netty-tcnative BoringSSL, fails if it does not load), `jdk`, or `auto` (OpenSSL when it loads, else the JDK); the one in use is logged once.");
+      "TLS implementation: `openssl` (netty-tcnative BoringSSL, fails if it does not load), `jdk`, or `auto` (OpenSSL when it loads, else the JDK); the one in use is logged once. The JDK's needs C2 to be fast (not the wrapper's C1-only options: ten times the CPU, docs/PERFORMANCE.md).");
   public static final ConfKey<Boolean> KRYO_REGISTRATION_REQUIRED = ConfKey.bool("swarmcast.serializer.kryo.registrationRequired", true,
       "Kryo reads and writes only registered classes (the JDK's common collections and arrays, plus serializer.kryo.classesToRegister), so a value cannot name an arbitrary class to instantiate; false lets Kryo write any class's name.");
   public static final ConfKey<String> KRYO_CLASSES = ConfKey.string("swarmcast.serializer.kryo.classesToRegister", "",

@@ -97,6 +97,10 @@ public final class Tls {
       if (LOGGED.add(provider.name())) {
         LOG.info("TLS 1.3 with the {} provider{}", provider == SslProvider.OPENSSL ? "OpenSSL (BoringSSL)" : "JDK",
             selfSigned ? ", self-signed certificates checked through the shared-secret handshake" : "");
+        if (provider == SslProvider.JDK && withoutC2()) {
+          LOG.warn("TLS with the JDK provider in a JVM without C2 (-XX:TieredStopAtLevel below 4) costs about ten times "
+              + "the CPU of OpenSSL: the JDK's AES-GCM is fast only with C2's intrinsics (docs/PERFORMANCE.md, issue 13)");
+        }
       }
       return new Tls(server, client, provider, selfSigned);
     } catch (ConfigException e) {
@@ -105,6 +109,16 @@ public final class Tls {
       throw new ConfigException("cannot set up TLS from " + (selfSigned ? "a self-signed certificate"
           : cert + ", " + key + " and " + trust) + ": " + e.getMessage());
     }
+  }
+
+  /** True if this JVM was told to stop below C2 (the ./swarmcast wrapper's default): measured in issue 13. */
+  private static boolean withoutC2() {
+    for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-XX:TieredStopAtLevel=") && !arg.endsWith("=4")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static SslProvider provider(String choice) {
