@@ -124,12 +124,32 @@ final class BenchCommand implements Callable<Integer> {
   /** The Spark that swarmcast-spark-dist copies by default. */
   static final String SPARK_VERSION = "3.5.9";
 
+  @Option(names = "--secure",
+      description = {"Run every driver and executor with a fresh random shared secret (an owner-only temporary file, "
+          + "passed as --conf swarmcast.auth.secretFile=...) and self-signed TLS 1.3, to measure what security costs. "
+          + "Pick the TLS implementation with --conf swarmcast.tls.provider=jdk|openssl (default auto: OpenSSL when it loads)."})
+  boolean secure;
+
   @Override
   public Integer call() throws Exception {
     if (spark) {
       return runSpark();
     }
     validate();
+    if (!secure) {
+      return run(conf);
+    }
+    Path dir = SecurityOptions.secureDir();
+    try {
+      List<String> withSecurity = new ArrayList<>(conf);
+      withSecurity.addAll(SecurityOptions.secure(dir, null).asConf());
+      return run(withSecurity);
+    } finally {
+      SecurityOptions.deleteSecureDir(dir);
+    }
+  }
+
+  private int run(List<String> conf) throws Exception {
     List<String> factoryNames = factories.stream().map(Enum::name).toList();
     BenchSettings settings = new BenchSettings(executors, factoryNames, size, rateBits == null ? 0 : rateBits,
         delayMicros == null ? 0 : delayMicros, reps, warmup, warmupSize, loopback, blockSize,

@@ -39,8 +39,16 @@ final class DemoCommand implements Callable<Integer> {
           + "not with --kill-executors or --corrupt-executors."})
   boolean killDriver;
 
+  @Option(names = "--secure",
+      description = {"Run with a fresh random shared secret (in an owner-only temporary file, handed to the executors "
+          + "as --secret-file) and self-signed TLS: every connection authenticated and encrypted."})
+  boolean secure;
+
   @Mixin
   RoundOptions round;
+
+  @Mixin
+  SecurityOptions security;
 
   @Override
   public Integer call() throws Exception {
@@ -49,20 +57,40 @@ final class DemoCommand implements Callable<Integer> {
     if (faultProblem != null) {
       throw new IllegalArgumentException(faultProblem);
     }
+    if (secure && (security.secretFile != null || security.tlsEnabled())) {
+      throw new IllegalArgumentException("--secure makes its own secret and certificates: use it without --secret-file "
+          + "and the --tls options (--tls-provider aside)");
+    }
+    java.nio.file.Path secureDir = secure ? SecurityOptions.secureDir() : null;
+    try {
+      SecurityOptions sec = secure ? SecurityOptions.secure(secureDir, security.provider) : security;
+      return run(sec);
+    } finally {
+      if (secureDir != null) {
+        SecurityOptions.deleteSecureDir(secureDir);
+      }
+    }
+  }
+
+  private int run(SecurityOptions sec) throws Exception {
     if (killDriver) {
       String problem = DriverKillDemo.problem(round, kill, corrupt);
       if (problem != null) {
         throw new IllegalArgumentException(problem);
       }
-      return new DriverKillDemo(executors, round, JavaOpts.fromEnvironment(), System.err).run();
+      return new DriverKillDemo(executors, round, sec.args(), JavaOpts.fromEnvironment(), System.err).run();
     }
-    SwarmConf conf = round.conf()
+    SwarmConf conf = sec.apply(round.conf())
         .set(SwarmConf.DRIVER_HOST, "127.0.0.1")
         .set(SwarmConf.DRIVER_PORT, "0");
-    try (BroadcastManager manager = new BroadcastManager(true, conf, new SecurityManager(conf))) {
+    SecurityManager checks = new SecurityManager(conf);
+    try (BroadcastManager manager = new BroadcastManager(true, conf, checks)) {
       DriverNode node = (DriverNode) manager.node();
-      System.err.printf("driver on %s; starting %d executor processes%n", node.endpoint(), executors);
-      List<String> passOn = round.extra.isEmpty() ? List.of() : List.of("--conf", String.join(",", round.extra));
+      System.err.printf("driver on %s; starting %d executor processes%s%n", node.endpoint(), executors, SecurityOptions.describe(checks));
+      List<String> passOn = new java.util.ArrayList<>(sec.args());
+      if (!round.extra.isEmpty()) {
+        passOn.addAll(List.of("--conf", String.join(",", round.extra)));
+      }
       // The first `corrupt` processes corrupt their uploads; ExecutorFaults finds their executor ids.
       try (LocalExecutors local = LocalExecutors.start(executors, node.endpoint(), JavaOpts.fromEnvironment(),
           i -> i <= corrupt ? concat(passOn, "--corrupt-uploads") : passOn)) {

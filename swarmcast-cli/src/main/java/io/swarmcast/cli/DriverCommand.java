@@ -35,16 +35,21 @@ final class DriverCommand implements Callable<Integer> {
   @Mixin
   RoundOptions round;
 
+  @Mixin
+  SecurityOptions security;
+
   @Override
   public Integer call() throws Exception {
     round.validate(executors);
     Endpoint at = Endpoint.parse(bind);
-    SwarmConf conf = round.conf()
+    SwarmConf conf = security.apply(round.conf())
         .set(SwarmConf.DRIVER_HOST, at.host())
         .set(SwarmConf.DRIVER_PORT, Integer.toString(at.port()));
-    try (BroadcastManager manager = new BroadcastManager(true, conf, new SecurityManager(conf))) {
+    SecurityManager checks = new SecurityManager(conf);
+    try (BroadcastManager manager = new BroadcastManager(true, conf, checks)) {
       DriverNode node = (DriverNode) manager.node();
-      System.err.printf("driver listening on %s; waiting for %d executors%n", node.endpoint(), executors);
+      System.err.printf("driver listening on %s; waiting for %d executors%s%n", node.endpoint(), executors,
+          SecurityOptions.describe(checks));
       if (reportSeeded) {
         System.out.println("{\"listening\":\"" + node.endpoint() + "\"}");
         System.out.flush();

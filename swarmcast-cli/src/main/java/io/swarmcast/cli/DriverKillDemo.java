@@ -46,12 +46,15 @@ final class DriverKillDemo {
   private final int executors;
   private final RoundOptions round;
   private final List<String> jvmArgs;
+  /** The security options (SecurityOptions.args) every child, the driver too, is started with. */
+  private final List<String> securityArgs;
   private final PrintStream log;
 
   /** A demo of {@code executors} executor JVMs; {@code jvmArgs} go to every child JVM, the driver's too. */
-  DriverKillDemo(int executors, RoundOptions round, List<String> jvmArgs, PrintStream log) {
+  DriverKillDemo(int executors, RoundOptions round, List<String> securityArgs, List<String> jvmArgs, PrintStream log) {
     this.executors = executors;
     this.round = round;
+    this.securityArgs = List.copyOf(securityArgs);
     this.jvmArgs = List.copyOf(jvmArgs);
     this.log = log;
   }
@@ -81,7 +84,10 @@ final class DriverKillDemo {
     try {
       BlockingQueue<String> lines = linesOf(driver);
       Endpoint at = Endpoint.parse(await(lines, LISTENING, "listening", START_SECONDS, driver, driverLog, () -> null));
-      List<String> passOn = round.extra.isEmpty() ? List.of() : List.of("--conf", String.join(",", round.extra));
+      List<String> passOn = new ArrayList<>(securityArgs);
+      if (!round.extra.isEmpty()) {
+        passOn.addAll(List.of("--conf", String.join(",", round.extra)));
+      }
       try (LocalExecutors local = LocalExecutors.start(executors, at, jvmArgs,
           i -> concat(passOn, "--results-file", resultsFile(dir, i).toString()))) {
         log.printf("driver process %d on %s (its log and the executors' results in %s); %d executor processes (logs in %s)%n",
@@ -116,6 +122,7 @@ final class DriverKillDemo {
     cmd.addAll(List.of("driver", "--bind", "127.0.0.1:0", "--executors", Integer.toString(executors), "--wait", Long.toString(START_SECONDS),
         "--json", "--report-seeded"));
     cmd.addAll(round.args());
+    cmd.addAll(securityArgs);
     return new ProcessBuilder(cmd).redirectError(driverLog.toFile()).start();
   }
 

@@ -9,6 +9,7 @@ import io.swarmcast.security.SecurityManager;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code swarmcast executor}: join a driver (waiting for it if need be), fetch and serve pieces, and rejoin after a driver restart, until stopped. */
@@ -31,6 +32,9 @@ final class ExecutorCommand implements Callable<Integer> {
   @Option(names = "--conf", paramLabel = "KEY=VALUE", split = ",", description = "Any configuration key.")
   java.util.List<String> extra = java.util.List.of();
 
+  @Mixin
+  SecurityOptions security;
+
   @Option(names = "--corrupt-uploads",
       description = "Fault injection, for demos and tests: flip a bit in every piece this executor sends to others "
           + "(its own copy stays intact). Their checksums fail, so fetchers discard them and, after "
@@ -52,7 +56,7 @@ final class ExecutorCommand implements Callable<Integer> {
         .set(SwarmConf.EXECUTOR_PORT, Integer.toString(port))
         // A fleet's executors may start before their driver, or outlive a restart of it: wait for it.
         .set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, "forever");
-    RoundOptions.applyConf(conf, extra);
+    security.apply(RoundOptions.applyConf(conf, extra));
     BroadcastManager manager = new BroadcastManager(false, conf, new SecurityManager(conf));
     ExecutorNode node = (ExecutorNode) manager.node();
     node.setTaskHandler(new ReadTaskHandler(node, resultsFile));

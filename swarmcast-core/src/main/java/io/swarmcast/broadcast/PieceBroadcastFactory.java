@@ -31,7 +31,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     if (isDriver != node.isDriver()) {
       throw new IllegalArgumentException("isDriver = " + isDriver + " but the node is " + (node.isDriver() ? "a driver" : "an executor"));
     }
-    this.serializer = Serializers.byName(conf.get(SwarmConf.SERIALIZER));
+    this.serializer = Serializers.forReading(conf.get(SwarmConf.SERIALIZER), conf); // same settings for writing
     this.codec = CompressionCodec.byName(conf.get(SwarmConf.COMPRESS));
     this.blockSize = (int) (long) conf.get(SwarmConf.BLOCK_SIZE);
     this.minBlockSize = (int) (long) conf.get(SwarmConf.MIN_BLOCK_SIZE);

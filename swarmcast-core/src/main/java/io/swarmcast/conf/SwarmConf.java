@@ -99,13 +99,32 @@ public final class SwarmConf {
   public static final ConfKey<String> AUTH_SECRET_FILE = ConfKey.string("swarmcast.auth.secretFile", "",
       "A file holding the shared secret (surrounding white space ignored), instead of auth.secret.");
 
+  public static final ConfKey<Boolean> TLS_ENABLED = ConfKey.bool("swarmcast.tls.enabled", false,
+      "TLS 1.3 on every connection, both sides verified (mutual TLS): with tls.certFile, tls.keyFile and tls.trustFile, or with tls.selfSigned.");
+  public static final ConfKey<String> TLS_CERT_FILE = ConfKey.string("swarmcast.tls.certFile", "",
+      "PEM file with this node's certificate chain (its own certificate first); it serves as both server and client certificate.");
+  public static final ConfKey<String> TLS_KEY_FILE = ConfKey.string("swarmcast.tls.keyFile", "",
+      "PEM file with the private key of tls.certFile, unencrypted PKCS#8 (`BEGIN PRIVATE KEY`).");
+  public static final ConfKey<String> TLS_TRUST_FILE = ConfKey.string("swarmcast.tls.trustFile", "",
+      "PEM file with the certificates (usually the cluster's CA) a peer's certificate must chain to; host names are not checked, since nodes reach each other by the addresses they advertise.");
+  public static final ConfKey<Boolean> TLS_SELF_SIGNED = ConfKey.bool("swarmcast.tls.selfSigned", false,
+      "Quick start without PEM files: each node makes a throwaway certificate, and the shared-secret handshake checks both sides' certificate fingerprints, so an impostor or man in the middle fails authentication. Needs tls.enabled and a shared secret.");
+  public static final ConfKey<String> TLS_PROVIDER = ConfKey.choice("swarmcast.tls.provider", "auto",
+      List.of("auto", "jdk", "openssl"),
+      "TLS implementation: `openssl` (netty-tcnative BoringSSL, fails if it does not load), `jdk`, or `auto` (OpenSSL when it loads, else the JDK); the one in use is logged once. The JDK's needs C2 to be fast (not the wrapper's C1-only options: ten times the CPU, docs/PERFORMANCE.md).");
+  public static final ConfKey<Boolean> KRYO_REGISTRATION_REQUIRED = ConfKey.bool("swarmcast.serializer.kryo.registrationRequired", true,
+      "Kryo reads and writes only registered classes (the JDK's common collections and arrays, plus serializer.kryo.classesToRegister), so a value cannot name an arbitrary class to instantiate; false lets Kryo write any class's name.");
+  public static final ConfKey<String> KRYO_CLASSES = ConfKey.string("swarmcast.serializer.kryo.classesToRegister", "",
+      "Comma-separated class names Kryo registers, in this order (every node must list the same classes in the same order).");
+
   private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, MIN_BLOCK_SIZE,
       PIECES_PER_EXECUTOR, STORAGE_RETAIN_BYTES, STORAGE_PRE_TOUCH_BYTES, NODE_WARM_UP_BYTES, COMPRESS, SERIALIZER, JAVA_FILTER,
       DRIVER_HOST, DRIVER_BIND_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_BIND_HOST, EXECUTOR_PORT, EXECUTOR_JOIN_TIMEOUT,
       EXECUTOR_REJOIN, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
       FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, DRIVER_SPARE_COPIES, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,
       NETWORK_TIMEOUT, MAX_FRAME_SIZE, MAX_CONNECTIONS, IDLE_TIMEOUT, MAX_BUFFERED_BYTES, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE,
-      AUTH_SECRET, AUTH_SECRET_FILE);
+      AUTH_SECRET, AUTH_SECRET_FILE, TLS_ENABLED, TLS_CERT_FILE, TLS_KEY_FILE, TLS_TRUST_FILE, TLS_SELF_SIGNED,
+      TLS_PROVIDER, KRYO_REGISTRATION_REQUIRED, KRYO_CLASSES);
 
   private final Map<String, String> settings = new TreeMap<>();
 

@@ -267,8 +267,31 @@ public final class DriverNode extends SwarmNode {
       return incarnation;
     }
 
+    /**
+     * Records what an executor says it holds, under the id the driver gave its connection (it cannot
+     * speak for another). What the tracker can check, it does: a piece index outside a known
+     * broadcast is a lie or a bug, and the executor is dropped (its connection closed, so it is
+     * unregistered and everything it announced forgotten). A broadcast the tracker does not know is
+     * ignored: it may just have been destroyed. Whether it really holds an in-range piece cannot be
+     * checked here; a fetcher that gets a bad piece from it bans it (swarmcast.fetch.maxBadPieces).
+     * An executor announcing a broadcast the driver destroyed missed the removal (it was away, and
+     * rejoining announces what it holds): it is told again, so that it stops serving those pieces.
+     */
     @Override
     public void announce(Connection from, Announce a) {
+      int count = tracker.pieceCount(a.broadcastId());
+      String destroyedAt = count < 0 ? tracker.destroyedAt(a.broadcastId()) : null;
+      if (destroyedAt != null) {
+        from.request(id -> new RemoveBroadcast(id, a.broadcastId(), destroyedAt.isEmpty() ? "destroyed on the driver" : destroyedAt),
+            Ack.class);
+        return;
+      }
+      if (count >= 0 && (a.piece() < 0 || a.piece() >= count)) {
+        LOG.warn("closing {}: executor {} announced piece {} of Broadcast({}), which has {} pieces; dropping it",
+            from, from.remoteNodeId(), a.piece(), a.broadcastId(), count);
+        from.close();
+        return;
+      }
       tracker.announce(from.remoteNodeId(), a.broadcastId(), a.piece());
     }
 

@@ -40,7 +40,10 @@ final class ExecutorMessages implements MessageHandler, Admission {
 
   /**
    * Admits a peer by its claimed id, which this executor cannot check: it hears of other executors
-   * only as piece holders. Proof of identity comes with authentication (issue 13).
+   * only as piece holders. With a shared secret the peer has proven it is a member (the handshake ran
+   * before this); which member it is stays a claim, so a peer's id decides nothing but whom this
+   * executor's own fetches count a bad piece against. Peers are served pieces and locations only;
+   * removal and tasks are taken from the driver's connection alone ({@link #fromDriver}).
    */
   @Override
   public void admitPeer(Connection from, int nodeId) throws HandshakeException {

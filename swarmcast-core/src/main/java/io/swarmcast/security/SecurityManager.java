@@ -14,10 +14,14 @@ import java.nio.file.Path;
  * {@code swarmcast.auth.secretFile}), every connection's handshake proves, in both directions, that
  * both sides know it (see {@link SharedSecret}); a side that does not is refused before anything is
  * registered or served. {@code swarmcast.authenticate=true} without a secret is a configuration error.
- * TLS is not implemented yet. Immutable.
+ * With {@code swarmcast.tls.enabled}, every connection is TLS 1.3 with both sides' certificates
+ * verified ({@link Tls}), and with a secret as well the proofs are bound to those certificates
+ * ({@link ChannelBinding}). Immutable.
  */
 public final class SecurityManager {
   private final SharedSecret secret;
+  /** TLS, or null when off. */
+  private final Tls tls;
 
   public SecurityManager(SwarmConf conf) {
     byte[] bytes = secretBytes(conf);
@@ -26,6 +30,7 @@ public final class SecurityManager {
           + SwarmConf.AUTH_SECRET.name() + " or " + SwarmConf.AUTH_SECRET_FILE.name());
     }
     this.secret = bytes.length == 0 ? null : new SharedSecret(bytes);
+    this.tls = Tls.fromConf(conf, secret != null);
   }
 
   private static byte[] secretBytes(SwarmConf conf) {
@@ -56,6 +61,11 @@ public final class SecurityManager {
 
   public boolean isAuthenticationEnabled() {
     return secret != null;
+  }
+
+  /** TLS settings, or null when TLS is off. */
+  public Tls tls() {
+    return tls;
   }
 
   /** The shared secret, or null when authentication is off. */

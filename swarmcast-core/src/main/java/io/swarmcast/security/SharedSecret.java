@@ -11,8 +11,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The cluster's shared secret and the proofs made with it. Each side of a connection picks a fresh
  * random nonce; each proves it knows the secret with
- * <pre>HMAC-SHA256(secret, "swarmcast-auth-1" | role | acceptor's nonce | connector's nonce)</pre>
- * where role is {@code "connector"} or {@code "acceptor"}. The secret never crosses the wire; a proof
+ * <pre>HMAC-SHA256(secret, "swarmcast-auth-1" | role | acceptor's nonce | connector's nonce | binding)</pre>
+ * where role is {@code "connector"} or {@code "acceptor"}, and binding is empty without TLS and the
+ * two certificates' fingerprints with it ({@link ChannelBinding}), so that a proof made in one TLS
+ * connection is worthless in another, as a man in the middle would need. The secret never crosses the wire; a proof
  * is bound to both nonces, so a recorded exchange cannot be replayed (the other side's nonce is new
  * every time), and to the role, so a proof cannot be reflected back. Immutable and thread-safe.
  */
@@ -37,13 +39,13 @@ public final class SharedSecret {
   }
 
   /** The proof of the connecting side. */
-  public byte[] connectorProof(byte[] acceptorNonce, byte[] connectorNonce) {
-    return proof("connector", acceptorNonce, connectorNonce);
+  public byte[] connectorProof(byte[] acceptorNonce, byte[] connectorNonce, byte[] binding) {
+    return proof("connector", acceptorNonce, connectorNonce, binding);
   }
 
   /** The proof of the accepting side. */
-  public byte[] acceptorProof(byte[] acceptorNonce, byte[] connectorNonce) {
-    return proof("acceptor", acceptorNonce, connectorNonce);
+  public byte[] acceptorProof(byte[] acceptorNonce, byte[] connectorNonce, byte[] binding) {
+    return proof("acceptor", acceptorNonce, connectorNonce, binding);
   }
 
   /** Compares in constant time. */
@@ -51,7 +53,7 @@ public final class SharedSecret {
     return MessageDigest.isEqual(expected, actual);
   }
 
-  private byte[] proof(String role, byte[] acceptorNonce, byte[] connectorNonce) {
+  private byte[] proof(String role, byte[] acceptorNonce, byte[] connectorNonce, byte[] binding) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
@@ -59,6 +61,7 @@ public final class SharedSecret {
       mac.update(role.getBytes(StandardCharsets.US_ASCII));
       mac.update(acceptorNonce);
       mac.update(connectorNonce);
+      mac.update(binding);
       return mac.doFinal();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);

@@ -8,13 +8,23 @@ public final class Serializers {
 
   private Serializers() {}
 
+  /** Kryo serializers by their registration settings: building one per read would rebuild its Kryo instances. */
+  private static final java.util.Map<String, KryoSerializer> KRYOS = new java.util.concurrent.ConcurrentHashMap<>();
+
   /**
-   * The serializer {@code name} for reading values on a node configured with {@code conf}: Java
-   * serialization through that node's {@code swarmcast.serializer.java.filter}.
+   * The serializer {@code name} for reading or writing values on a node configured with {@code conf}:
+   * Java serialization through that node's {@code swarmcast.serializer.java.filter}; Kryo with its
+   * {@code swarmcast.serializer.kryo.*} registration settings.
    */
   public static Serializer forReading(String name, io.swarmcast.conf.SwarmConf conf) {
+    String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+    if (n.equals("kryo")) {
+      String key = conf.get(io.swarmcast.conf.SwarmConf.KRYO_REGISTRATION_REQUIRED) + "|"
+          + conf.get(io.swarmcast.conf.SwarmConf.KRYO_CLASSES);
+      return KRYOS.computeIfAbsent(key, k -> KryoSerializer.fromConf(conf));
+    }
     String pattern = conf.get(io.swarmcast.conf.SwarmConf.JAVA_FILTER);
-    if (name.trim().equalsIgnoreCase("java") && !pattern.equals(JavaSerializer.DEFAULT_FILTER)) {
+    if (n.equals("java") && !pattern.equals(JavaSerializer.DEFAULT_FILTER)) {
       return new JavaSerializer(pattern);
     }
     return byName(name);

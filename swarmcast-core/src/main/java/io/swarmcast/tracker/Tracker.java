@@ -130,6 +130,12 @@ public final class Tracker {
         : "Broadcast(" + broadcastId + ") is unknown to the driver";
   }
 
+  /** How many pieces a broadcast has; -1 if the tracker does not know it (never, or no longer). */
+  public synchronized int pieceCount(long broadcastId) {
+    PieceLedger l = ledgers.get(broadcastId);
+    return l == null ? -1 : l.pieceCount;
+  }
+
   public synchronized boolean knows(long broadcastId) {
     return ledgers.containsKey(broadcastId);
   }

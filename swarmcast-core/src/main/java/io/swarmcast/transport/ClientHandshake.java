@@ -25,6 +25,8 @@ final class ClientHandshake extends HandshakeHandler {
   /** With a secret: this side's nonce once challenged, and whether the acceptor has proven itself. */
   private byte[] nonce;
   private byte[] acceptorNonce;
+  /** The TLS certificates the proofs are bound to (empty without TLS), fixed once challenged. */
+  private byte[] binding;
   private boolean acceptorProven;
 
   ClientHandshake(Connection connection, Greeting greeting, CompletableFuture<Connection> result, SharedSecret secret,
@@ -54,12 +56,19 @@ final class ClientHandshake extends HandshakeHandler {
         refuseAuthentication(ctx, "it requires a shared secret and none is configured (swarmcast.auth.secret)");
         return;
       }
+      try {
+        binding = channelBinding(ctx, true);
+      } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        refuseAuthentication(ctx, "no TLS certificate to bind the proof to: " + e.getMessage());
+        return;
+      }
       acceptorNonce = challenge.nonce();
       nonce = SharedSecret.nonce();
-      ctx.writeAndFlush(new AuthProof(requestId, nonce, secret.connectorProof(acceptorNonce, nonce)));
+      ctx.writeAndFlush(new AuthProof(requestId, nonce, secret.connectorProof(acceptorNonce, nonce, binding)));
     } else if (answer instanceof AuthProof proof) {
-      if (nonce == null || !SharedSecret.matches(secret.acceptorProof(acceptorNonce, nonce), proof.proof())) {
-        refuseAuthentication(ctx, "it does not prove it knows the shared secret");
+      if (nonce == null || !SharedSecret.matches(secret.acceptorProof(acceptorNonce, nonce, binding), proof.proof())) {
+        refuseAuthentication(ctx, "it does not prove it knows the shared secret"
+            + (binding.length > 0 ? " over this TLS connection (another secret, or a man in the middle)" : ""));
         return;
       }
       acceptorProven = true;

@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * deadline, so a stranger can make a node buffer little and hold a socket only briefly. With a shared
  * secret, the challenge and both proofs (see {@code SharedSecret}) come between the version check and
  * admission: the node is asked nothing about a connection that has not proven the secret, and the
- * connecting side accepts no answer from a side that has not proven it either. Not thread-safe: used
+ * connecting side accepts no answer from a side that has not proven it either. With TLS, the
+ * {@code SslHandler} ahead of this one handshakes first; its failure (an untrusted or expired
+ * certificate, a peer without TLS) ends this handshake with "TLS handshake failed: why", and the
+ * proofs are bound to both TLS certificates ({@link #channelBinding}). Not thread-safe: used
  * on its channel's event loop only.
  */
 abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
@@ -40,6 +43,10 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   /** Largest frame accepted before the handshake: the handshake's messages are a few dozen bytes. */
   static final int MAX_FRAME = 4096;
+  /** The key that turns TLS on, named in errors that may come from one side having it and the other not. */
+  private static final String TLS_KEY = "swarmcast.tls.enabled";
+  /** The pipeline name of the SslHandler, when TLS is on. */
+  static final String TLS = "tls";
   /** The pipeline name of the framer whose limit the handshake raises. */
   static final String FRAMER = "framer";
 
@@ -142,6 +149,40 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * What this connection's proofs are bound to: both TLS certificates' fingerprints, or nothing
+   * without TLS (see {@code ChannelBinding}). Called once a message arrived, so TLS is established.
+   */
+  final byte[] channelBinding(ChannelHandlerContext ctx, boolean connector) throws javax.net.ssl.SSLPeerUnverifiedException {
+    io.netty.handler.ssl.SslHandler ssl = (io.netty.handler.ssl.SslHandler) ctx.pipeline().get(TLS);
+    return ssl == null ? io.swarmcast.security.ChannelBinding.NONE
+        : io.swarmcast.security.ChannelBinding.of(ssl.engine().getSession(), connector);
+  }
+
+  /** A failed TLS handshake (an untrusted or expired certificate, no certificate, not TLS at all) ends ours too. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done && !done.isSuccess()) {
+      refuse(ctx, "TLS handshake failed: " + tlsReason(done.cause()), null, true);
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  private static String tlsReason(Throwable cause) {
+    // The root cause says why ("CertificateExpiredException: NotAfter: ..."); the wrappers above it
+    // ("General OpenSslEngine problem") do not.
+    Throwable c = cause;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    if (c instanceof java.nio.channels.ClosedChannelException || c instanceof io.netty.handler.ssl.NotSslRecordException) {
+      // What a node without TLS does with a ClientHello: it closes, or answers in plain text.
+      return "the other side " + (c instanceof io.netty.handler.ssl.NotSslRecordException ? "answered without TLS"
+          : "closed the connection during the TLS handshake") + " (is " + TLS_KEY + " the same on both sides?)";
+    }
+    return c.getClass().getSimpleName() + ": " + c.getMessage();
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (!finished) {
@@ -149,7 +190,9 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
       if (timer != null) {
         timer.cancel(false);
       }
-      failed(new HandshakeException("connection to " + connection.remoteAddress() + " closed before its handshake completed"));
+      // Without TLS here, a node with TLS closes what it cannot read as TLS: say so, as it looks like any other close.
+      failed(new HandshakeException("connection to " + connection.remoteAddress() + " closed before its handshake completed"
+          + (ctx.pipeline().get(TLS) == null ? " (if that node requires TLS, set " + TLS_KEY + " here too)" : "")));
     }
     ctx.fireChannelInactive();
   }
@@ -160,6 +203,8 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     Throwable shown = cause.getCause() != null && cause instanceof io.netty.handler.codec.DecoderException ? cause.getCause() : cause;
     if (finished) {
       ctx.close();
+    } else if (shown instanceof javax.net.ssl.SSLException) {
+      refuse(ctx, "TLS handshake failed: " + tlsReason(shown), null, true);
     } else {
       refuse(ctx, "bad frame before the handshake: " + shown.getMessage(), null);
     }

@@ -81,11 +81,19 @@ final class ServerHandshake extends HandshakeHandler {
       return;
     }
     byte[] theirs = p.nonce();
-    if (!SharedSecret.matches(secret.connectorProof(nonce, theirs), p.proof())) {
-      refuse(ctx, AUTH_FAILED + ": wrong proof (another secret, or a replayed exchange)", new Failure(id, AUTH_FAILED));
+    byte[] binding;
+    try {
+      binding = channelBinding(ctx, false);
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      refuse(ctx, AUTH_FAILED + ": no TLS certificate to bind the proof to", new Failure(id, AUTH_FAILED));
       return;
     }
-    ctx.write(new AuthProof(id, new byte[AuthChallenge.LENGTH], secret.acceptorProof(nonce, theirs)));
+    if (!SharedSecret.matches(secret.connectorProof(nonce, theirs, binding), p.proof())) {
+      refuse(ctx, AUTH_FAILED + ": wrong proof (another secret, a replayed exchange"
+          + (binding.length > 0 ? ", or a man in the middle with its own certificate)" : ")"), new Failure(id, AUTH_FAILED));
+      return;
+    }
+    ctx.write(new AuthProof(id, new byte[AuthChallenge.LENGTH], secret.acceptorProof(nonce, theirs, binding)));
     Message.Opening opening = challenged;
     challenged = null;
     admit(ctx, opening);

@@ -36,7 +36,7 @@ import java.util.function.Function;
 /**
  * Owns one node's event loops and builds every pipeline, client and server alike:
  * <pre>
- *   idle state → IdleGuard → [TLS, issue 13] → flush consolidation
+ *   idle state → IdleGuard → [TLS: SslHandler, with swarmcast.tls.enabled] → flush consolidation
  *     → budget meter (in) → framer (length prefix; 4 KiB, then max frame) → budget meter (out) → keepalive filter
  *     → MessageDecoder → MessageEncoder → handshake (client or server; leaves once done) → ConnectionHandler(node handler)
  * </pre>
@@ -145,7 +145,7 @@ public final class TransportContext implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childHandler(initializer(false, handler,
+        .childHandler(initializer(false, null, 0, handler,
             c -> new ServerHandshake(c, admission, security.secret(), handshakeDeadline, maxFrameLength)));
     if (epoll) {
       b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATERMARK);
@@ -173,7 +173,7 @@ public final class TransportContext implements AutoCloseable {
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
-        .handler(initializer(true, handler,
+        .handler(initializer(true, host, port, handler,
             c -> new ClientHandshake(c, greeting, result, security.secret(), handshakeDeadline, maxFrameLength)));
     if (epoll) {
       b.option(EpollChannelOption.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATERMARK);
@@ -187,8 +187,11 @@ public final class TransportContext implements AutoCloseable {
     return result;
   }
 
-  /** The pipeline of one connection; {@code isClient}: this side connected (else it accepted). */
-  private ChannelInitializer<SocketChannel> initializer(boolean isClient, MessageHandler handler,
+  /**
+   * The pipeline of one connection; {@code isClient}: this side connected to {@code host:port} (else
+   * it accepted, and they are unused).
+   */
+  private ChannelInitializer<SocketChannel> initializer(boolean isClient, String host, int port, MessageHandler handler,
       Function<Connection, HandshakeHandler> handshake) {
     return new ChannelInitializer<>() {
       @Override
@@ -209,8 +212,14 @@ public final class TransportContext implements AutoCloseable {
         // First, so that it sees every byte either way, whatever is buffered or decoded after it.
         p.addLast("idle", IdleGuard.stateHandler(idleTimeout))
             .addLast("idleGuard", new IdleGuard(connection, idleTimeout));
-        // TLS slot (issue 13): first, so that everything after it, the handshake included, is encrypted:
-        //   p.addLast("tls", isClient ? clientSsl.newHandler(ch.alloc(), host, port) : serverSsl.newHandler(ch.alloc()));
+        // TLS before anything that reads or writes messages, so that everything, the handshake included,
+        // is encrypted; after the idle guard, which counts (encrypted) bytes either way. Uploads are
+        // ByteBuf writes (no FileRegion), which SslHandler encrypts; pacing (TCP_NOTSENT_LOWAT and
+        // write completion) then counts ciphertext, a few bytes per 16 KiB record more.
+        io.swarmcast.security.Tls tls = security.tls();
+        if (tls != null) {
+          p.addLast(HandshakeHandler.TLS, isClient ? tls.clientHandler(ch.alloc(), host, port) : tls.serverHandler(ch.alloc()));
+        }
         // Small notices (Have, Announce) are flushed once per event-loop turn, not one packet each.
         p.addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
             // Small until the handshake is done; the handshake replaces it with one of maxFrameLength.

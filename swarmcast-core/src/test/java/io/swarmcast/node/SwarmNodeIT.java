@@ -68,7 +68,8 @@ class SwarmNodeIT {
   }
 
   private BroadcastManager startExecutor() {
-    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()));
+    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()))
+        .set(SwarmConf.KRYO_CLASSES, Model.class.getName());
     return new BroadcastManager(false, conf, SecurityManager.insecure());
   }
 
@@ -82,7 +83,8 @@ class SwarmNodeIT {
   void everySerializerAndCodecCarriesAValueEndToEnd(String serializer, String codec) throws Exception {
     driverManager.stop();
     SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, "0").set(SwarmConf.BLOCK_SIZE, "64k")
-        .set(SwarmConf.SERIALIZER, serializer).set(SwarmConf.COMPRESS, codec);
+        .set(SwarmConf.SERIALIZER, serializer).set(SwarmConf.COMPRESS, codec)
+        .set(SwarmConf.KRYO_CLASSES, Model.class.getName()); // Kryo requires registration by default
     driverManager = new BroadcastManager(true, conf, SecurityManager.insecure());
     driver = (DriverNode) driverManager.node();
     Object value;

@@ -47,7 +47,8 @@ class SerializerTest {
   }
 
   static Stream<Serializer> serializers() {
-    return Stream.of(new JavaSerializer(), new KryoSerializer());
+    // Kryo requires registration by default: this test's own classes are registered, as a user would.
+    return Stream.of(new JavaSerializer(), new KryoSerializer(true, List.of(Model.class, Lookup.class)));
   }
 
   private static Object roundTrip(Serializer serializer, Object value) throws IOException {
@@ -126,7 +127,7 @@ class SerializerTest {
   void kryoRoundTripsANonSerializableClassWithoutANoArgConstructor() throws IOException {
     Opaque value = new Opaque("weights", new ArrayList<>(List.of(1, 2, 3)));
     value.self = value;
-    Opaque back = (Opaque) roundTrip(new KryoSerializer(), value);
+    Opaque back = (Opaque) roundTrip(new KryoSerializer(true, List.of(Opaque.class)), value);
     assertThat(back.name).isEqualTo("weights");
     assertThat(back.values).containsExactly(1, 2, 3);
     assertThat(back.self).as("cyclic reference is preserved").isSameAs(back);
@@ -236,5 +237,41 @@ class SerializerTest {
         .isInstanceOf(io.swarmcast.conf.ConfigException.class).hasMessageContaining("swarmcast.serializer.java.filter");
     org.assertj.core.api.Assertions.assertThat(Serializers.forReading("java", new io.swarmcast.conf.SwarmConf()
         .set("swarmcast.serializer.java.filter", "java.util.*;!*"))).isInstanceOf(JavaSerializer.class);
+  }
+
+  @Test
+  void kryoRefusesToWriteAnUnregisteredClassNamingItAndTheKey() {
+    Opaque value = new Opaque("x", new ArrayList<>());
+    assertThatThrownBy(() -> new KryoSerializer().serialize(value, new ByteArrayOutputStream()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("kryo cannot write class " + Opaque.class.getName() + ": it is not registered")
+        .hasMessageContaining("swarmcast.serializer.kryo.classesToRegister");
+  }
+
+  @Test
+  void kryoRefusesToReadAClassThisNodeDidNotRegister() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new KryoSerializer(true, List.of(Opaque.class)).serialize(new Opaque("x", new ArrayList<>()), out);
+    assertThatThrownBy(() -> new KryoSerializer().deserialize(new ByteArrayInputStream(out.toByteArray()),
+        getClass().getClassLoader()))
+        .isInstanceOf(IOException.class).hasMessageContaining("unregistered class ID")
+        .hasMessageContaining("swarmcast.serializer.kryo.classesToRegister");
+  }
+
+  @Test
+  void kryoTakesItsRegistrationFromTheConfiguration() throws IOException {
+    io.swarmcast.conf.SwarmConf conf = new io.swarmcast.conf.SwarmConf()
+        .set(io.swarmcast.conf.SwarmConf.KRYO_CLASSES, " " + Opaque.class.getName() + " , " + Lookup.class.getName());
+    Opaque back = (Opaque) roundTrip(Serializers.forReading("kryo", conf), new Opaque("y", new ArrayList<>(List.of(4))));
+    assertThat(back.values).containsExactly(4);
+
+    io.swarmcast.conf.SwarmConf open = new io.swarmcast.conf.SwarmConf()
+        .set(io.swarmcast.conf.SwarmConf.KRYO_REGISTRATION_REQUIRED, "false");
+    assertThat(((Opaque) roundTrip(Serializers.forReading("kryo", open), new Opaque("z", new ArrayList<>()))).name).isEqualTo("z");
+
+    io.swarmcast.conf.SwarmConf typo = new io.swarmcast.conf.SwarmConf()
+        .set(io.swarmcast.conf.SwarmConf.KRYO_CLASSES, "com.example.NoSuchModel");
+    assertThatThrownBy(() -> Serializers.forReading("kryo", typo)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cannot load class 'com.example.NoSuchModel'");
   }
 }
