@@ -21,7 +21,8 @@ import org.apache.spark.api.java.function.Function;
  * in alternating order, each read by one task per executor that returns the value's digest. The time
  * runs from the broadcast call to the last task's result on the driver, so both include a job's
  * scheduling overhead alike; one job without a broadcast runs first, so neither pays for the first
- * job's set-up.
+ * job's set-up. Off the clock before each, the previous one is gone everywhere and every JVM has
+ * collected its garbage.
  *
  * <p>Run with spark-submit (master and resources as usual, {@code spark.plugins} set to
  * {@link SwarmcastPlugin}, one core per executor):
@@ -67,6 +68,7 @@ public final class SideBySideBench {
         // Alternate which goes first, so that neither always meets a cluster the other just warmed.
         List<String> order = rep % 2 == 1 ? List.of(SPARK, SWARMCAST) : List.of(SWARMCAST, SPARK);
         for (String factory : order) {
+          settle(sc, executors);
           String json = factory.equals(SPARK) ? viaSpark(sc, value, expected, executors, rep)
               : viaSwarmcast(sc, value, expected, executors, rep);
           System.out.println(json);
@@ -83,6 +85,9 @@ public final class SideBySideBench {
     org.apache.spark.broadcast.Broadcast<byte[]> b = sc.broadcast(value);
     List<String> results = readEverywhere(sc, n, i -> report(b.value(), 0));
     double seconds = (System.nanoTime() - t0) / 1e9;
+    // Spark's destroy() removes the executors' blocks in the background; Swarmcast's destroy waits for
+    // its executors. Off the clock, wait for Spark's too, so neither leaves work behind for the other.
+    b.unpersist(true);
     b.destroy();
     return json(SPARK, n, value.length, rep, seconds, -1, -1, verified(results, expected, n));
   }
@@ -100,6 +105,19 @@ public final class SideBySideBench {
     long driverSent = driver.servedBytes();
     b.destroy();
     return json(SWARMCAST, n, value.length, rep, seconds, driverSent, fromPeers, verified(results, expected, n));
+  }
+
+  /**
+   * Off the clock, before every timed broadcast: every executor and the driver collect their garbage
+   * (the previous values), as {@code swarmcast bench} does between broadcasts, so that a broadcast
+   * does not pay for the collection of the one before it, whichever factory that was.
+   */
+  private static void settle(JavaSparkContext sc, int n) {
+    System.gc();
+    readEverywhere(sc, n, i -> {
+      System.gc();
+      return SparkEnv.get().executorId();
+    });
   }
 
   private static List<String> readEverywhere(JavaSparkContext sc, int n, Function<Integer, String> read) {
