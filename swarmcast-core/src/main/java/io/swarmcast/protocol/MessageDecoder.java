@@ -56,8 +56,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     MessageType type = MessageType.byId(frame.readUnsignedByte());
     Message msg;
     try {
-      // The one message carrying bulk bytes, and the only one that allocates.
-      msg = type == MessageType.PIECE_DATA ? PieceData.decode(frame, pieceMemory) : type.decode(frame);
+      msg = type.decode(frame, pieceMemory);
     } catch (IndexOutOfBoundsException e) {
       throw new ProtocolException("truncated " + type + " frame");
     }

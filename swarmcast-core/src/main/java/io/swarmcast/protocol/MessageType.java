@@ -5,6 +5,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -25,7 +27,7 @@ public enum MessageType {
   HAVE(9, Have.class, Have::decode),
   FETCH_PIECE(10, FetchPiece.class, FetchPiece::decode),
   FETCH_ANY_PIECE(11, FetchAnyPiece.class, FetchAnyPiece::decode),
-  PIECE_DATA(12, PieceData.class, PieceData::decode),
+  PIECE_DATA(12, PieceData.class, (body, pieceMemory) -> PieceData.decode(body, pieceMemory)),
   REMOVE_BROADCAST(13, RemoveBroadcast.class, RemoveBroadcast::decode),
   RUN_TASK(14, RunTask.class, RunTask::decode),
   TASK_RESULT(15, TaskResult.class, TaskResult::decode),
@@ -50,9 +52,14 @@ public enum MessageType {
 
   private final int id;
   private final Class<? extends Message> messageClass;
-  private final Function<ByteBuf, Message> decoder;
+  /** Reads a body; the allocator is for bulk data a message carries (a piece), which only PIECE_DATA has. */
+  private final BiFunction<ByteBuf, ByteBufAllocator, Message> decoder;
 
   MessageType(int id, Class<? extends Message> messageClass, Function<ByteBuf, Message> decoder) {
+    this(id, messageClass, (body, pieceMemory) -> decoder.apply(body));
+  }
+
+  MessageType(int id, Class<? extends Message> messageClass, BiFunction<ByteBuf, ByteBufAllocator, Message> decoder) {
     this.id = id;
     this.messageClass = messageClass;
     this.decoder = decoder;
@@ -67,8 +74,9 @@ public enum MessageType {
     return messageClass;
   }
 
-  Message decode(ByteBuf body) {
-    return decoder.apply(body);
+  /** Decodes a body; bulk data goes into buffers from {@code pieceMemory}. */
+  Message decode(ByteBuf body, ByteBufAllocator pieceMemory) {
+    return decoder.apply(body, pieceMemory);
   }
 
   /** The type with wire id {@code id}, or a {@link ProtocolException} naming it. */
