@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * run, and stops exactly the processes it started, by PID. {@link #close()} is idempotent and safe from
  * a shutdown hook.
  */
-final class BenchRun implements AutoCloseable {
+final class BenchRun implements AutoCloseable, BenchCleanup.Processes {
   /** Where each process runs and what address it uses. */
   record Launch(List<String> driverWrap, String driverEndpoint, List<List<String>> executorWraps,
       List<String> executorBinds) {}
@@ -228,7 +228,8 @@ final class BenchRun implements AutoCloseable {
   }
 
   /** Stops every process at once, politely then forcibly: for timeouts and Ctrl-C. */
-  void kill() {
+  @Override
+  public void kill() {
     List<Process> all;
     synchronized (processes) {
       all = List.copyOf(processes);

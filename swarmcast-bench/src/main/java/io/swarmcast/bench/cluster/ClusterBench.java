@@ -174,24 +174,14 @@ public final class ClusterBench {
     BenchRun run = new BenchRun(javaCommand(settings.mainClass()), settings.out().resolve("logs").resolve(factory + "-" + n),
         err, ticksPerSecond);
     try {
-      BenchRun.Launch launch;
-      synchronized (active) {
-        if (active.stopping) {
-          return "interrupted";
-        }
-        if (settings.loopback()) {
-          String host = "127.0.0.1";
-          launch = new BenchRun.Launch(List.of(), host + ":" + freePort(),
-              Collections.nCopies(n, List.of()), Collections.nCopies(n, host));
-        } else {
-          NetnsPlan plan = new NetnsPlan(prefix, n, settings.rateBits(), settings.delayMicros());
-          active.cluster = NetnsCluster.create(plan, err);
-          launch = new BenchRun.Launch(NetnsPlan.exec(plan.driver(), List.of()), plan.driverEndpoint(),
-              plan.executors().stream().map(h -> NetnsPlan.exec(h, List.of())).toList(),
-              plan.executors().stream().map(NetnsPlan.Host::ip).toList());
-        }
-        active.run = run;
+      NetnsPlan plan = settings.loopback() ? null : new NetnsPlan(prefix, n, settings.rateBits(), settings.delayMicros());
+      if (!active.begin(run, plan, err)) {
+        return "interrupted";
       }
+      BenchRun.Launch launch = plan == null
+          ? new BenchRun.Launch(List.of(), "127.0.0.1:" + freePort(), Collections.nCopies(n, List.of()),
+              Collections.nCopies(n, "127.0.0.1"))
+          : new BenchRun.Launch(plan.driverExec(), plan.driverEndpoint(), plan.executorExecs(), plan.executorIps());
       BenchRun.Outcome outcome = run.execute(launch, driverArgs(factory), executorArgs(), settings.rateBits(),
           settings.warmup(), timeout(n));
       rows.addAll(outcome.rows());
@@ -208,13 +198,7 @@ public final class ClusterBench {
       return e.getMessage();
     } finally {
       run.close();
-      synchronized (active) {
-        active.run = null;
-        if (active.cluster != null) {
-          active.cluster.close();
-          active.cluster = null;
-        }
-      }
+      active.end();
     }
   }
 

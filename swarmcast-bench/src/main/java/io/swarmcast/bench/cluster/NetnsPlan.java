@@ -102,6 +102,21 @@ final class NetnsPlan {
     return all;
   }
 
+  /** The command prefix that runs a process in the driver's namespace. */
+  List<String> driverExec() {
+    return exec(driver(), List.of());
+  }
+
+  /** The command prefixes that run a process in each executor's namespace, in order. */
+  List<List<String>> executorExecs() {
+    return executors().stream().map(h -> exec(h, List.of())).toList();
+  }
+
+  /** Each executor host's address, in order. */
+  List<String> executorIps() {
+    return executors().stream().map(Host::ip).toList();
+  }
+
   /** Wraps {@code cmd} to run inside {@code host}'s namespace. */
   static List<String> exec(Host host, List<String> cmd) {
     List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace()));

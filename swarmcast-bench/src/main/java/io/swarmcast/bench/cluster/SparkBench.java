@@ -111,23 +111,14 @@ public final class SparkBench {
       throws InterruptedException {
     SparkRun run = new SparkRun(sparkHome, scalaVersion, pluginJar, jvmOpts, settings.out().resolve("logs").resolve("spark-" + n));
     try {
-      SparkRun.Hosts hosts;
-      synchronized (active) {
-        if (active.stopping) {
-          return "interrupted";
-        }
-        if (settings.loopback()) {
-          hosts = new SparkRun.Hosts(List.of(), "127.0.0.1", java.util.Collections.nCopies(n, List.of()),
-              java.util.Collections.nCopies(n, "127.0.0.1"));
-        } else {
-          NetnsPlan plan = new NetnsPlan(prefix, n, settings.rateBits(), settings.delayMicros());
-          active.cluster = NetnsCluster.create(plan, err);
-          hosts = new SparkRun.Hosts(NetnsPlan.exec(plan.driver(), List.of()), plan.driver().ip(),
-              plan.executors().stream().map(h -> NetnsPlan.exec(h, List.of())).toList(),
-              plan.executors().stream().map(NetnsPlan.Host::ip).toList());
-        }
-        active.spark = run;
+      NetnsPlan plan = settings.loopback() ? null : new NetnsPlan(prefix, n, settings.rateBits(), settings.delayMicros());
+      if (!active.begin(run, plan, err)) {
+        return "interrupted";
       }
+      SparkRun.Hosts hosts = plan == null
+          ? new SparkRun.Hosts(List.of(), "127.0.0.1", java.util.Collections.nCopies(n, List.of()),
+              java.util.Collections.nCopies(n, "127.0.0.1"))
+          : new SparkRun.Hosts(plan.driverExec(), plan.driver().ip(), plan.executorExecs(), plan.executorIps());
       List<String> lines = run.execute(hosts, settings.sizeBytes(), settings.reps(), executorMemory(), timeout(n));
       int before = rows.size();
       for (String line : lines) {
@@ -144,13 +135,7 @@ public final class SparkBench {
       return e.getMessage();
     } finally {
       run.close();
-      synchronized (active) {
-        active.spark = null;
-        if (active.cluster != null) {
-          active.cluster.close();
-          active.cluster = null;
-        }
-      }
+      active.end();
     }
   }
 

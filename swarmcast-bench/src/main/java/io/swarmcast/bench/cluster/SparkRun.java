@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * executors as the application jar, as with {@code spark-submit --jars}. Every process is stopped by
  * PID, the executor JVMs that workers forked first. Not thread-safe; {@link #kill} may come from a hook.
  */
-final class SparkRun implements AutoCloseable {
+final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
   static final String APP_CLASS = "io.swarmcast.spark.SideBySideBench";
   static final String PLUGIN_CLASS = "io.swarmcast.spark.SwarmcastPlugin";
   /** What Spark's launcher adds on Java 17, one flag per package. */
@@ -183,7 +183,8 @@ final class SparkRun implements AutoCloseable {
   }
 
   /** Stops the application, the executors the workers forked, the workers and the master, by PID. */
-  void kill() {
+  @Override
+  public void kill() {
     List<Process> all = new ArrayList<>();
     synchronized (this) {
       if (app != null) {
