@@ -20,10 +20,14 @@ final class LocalNode {
     manager = m;
   }
 
-  static synchronized void stopped(BroadcastManager m) {
-    if (manager == m) {
-      manager = null;
+  /** Forgets {@code m} as this JVM's node and stops it: both plugins' shutdown. */
+  static void stop(BroadcastManager m) {
+    synchronized (LocalNode.class) {
+      if (manager == m) {
+        manager = null;
+      }
     }
+    m.stop(); // outside the lock: stopping closes sockets and waits for event loops
   }
 
   /** This JVM's node, or null if the plugin did not start one. */

@@ -47,8 +47,7 @@ final class SwarmcastDriverPlugin implements DriverPlugin {
     BroadcastManager m = manager;
     if (m != null) {
       manager = null;
-      LocalNode.stopped(m);
-      m.stop();
+      LocalNode.stop(m);
       LOG.info("Swarmcast driver node stopped");
     }
   }

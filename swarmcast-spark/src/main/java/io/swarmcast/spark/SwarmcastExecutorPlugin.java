@@ -36,8 +36,7 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
       LocalNode.started(m);
       NodeMetrics.register(ctx.metricRegistry(), m.node().stats());
     } catch (RuntimeException e) {
-      LocalNode.stopped(m);
-      m.stop();
+      LocalNode.stop(m);
       throw e;
     }
     manager = m;
@@ -70,8 +69,7 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
     BroadcastManager m = manager;
     if (m != null) {
       manager = null;
-      LocalNode.stopped(m);
-      m.stop();
+      LocalNode.stop(m);
     }
   }
 }
