@@ -18,19 +18,20 @@ import org.apache.spark.api.java.function.Function;
 /**
  * A Spark application that times {@code sc.broadcast(value)} and {@code SwarmcastSpark.broadcast(sc, value)}
  * side by side in one application: per repetition, a fresh random value of the given size through each,
- * in alternating order, each read by one task per executor that returns the value's digest. The time
- * runs from the broadcast call to the last task's result on the driver, so both include a job's
- * scheduling overhead alike; one job without a broadcast runs first, so neither pays for the first
- * job's set-up. Off the clock before each, the previous one is gone everywhere and every JVM has
- * collected its garbage.
+ * in alternating order, each read by one task per executor. The time runs from the broadcast call to
+ * the last task's result on the driver, so both include a job's scheduling overhead alike; one job
+ * without a broadcast runs first, so neither pays for the first job's set-up. After the clock stops, a
+ * second job checks every executor's copy against the driver's SHA-256; before each broadcast, the
+ * previous one is gone everywhere and every JVM has collected its garbage.
  *
  * <p>Run with spark-submit (master and resources as usual, {@code spark.plugins} set to
  * {@link SwarmcastPlugin}, one core per executor):
  * {@code SideBySideBench --executors N --size BYTES --reps R [--out FILE]}. Prints one JSON object per
  * broadcast (and appends it to FILE), in the fields of {@code swarmcast driver --json}: {@code factory}
  * is {@code spark-torrent} or {@code swarmcast}; byte counts Spark does not expose are -1; heap and CPU
- * are not measured (0 and null). {@code allVerified} is false unless every digest matched and every
- * executor read the value in its own task.
+ * are not measured (0 and null). {@code allVerified} is false unless every executor read the value in
+ * its own task and every executor's digest matched. A {@code phases} line on stderr per broadcast
+ * gives each executor's task start and value time.
  */
 public final class SideBySideBench {
   static final String SPARK = "spark-torrent";
@@ -81,30 +82,44 @@ public final class SideBySideBench {
   }
 
   private static String viaSpark(JavaSparkContext sc, byte[] value, String expected, int n, int rep) {
+    long w0 = System.currentTimeMillis();
     long t0 = System.nanoTime();
     org.apache.spark.broadcast.Broadcast<byte[]> b = sc.broadcast(value);
-    List<String> results = readEverywhere(sc, n, i -> report(b.value(), 0));
+    long handle = System.currentTimeMillis();
+    List<String> reads = readEverywhere(sc, n, i -> {
+      long start = System.currentTimeMillis();
+      return read(b.value(), 0, start);
+    });
     double seconds = (System.nanoTime() - t0) / 1e9;
+    phases(SPARK, rep, w0, handle, seconds, reads);
+    boolean verified = verified(reads, value.length, n) && digestsMatch(readEverywhere(sc, n, i -> digest(b.value())),
+        expected, n);
     // Spark's destroy() removes the executors' blocks in the background; Swarmcast's destroy waits for
     // its executors. Off the clock, wait for Spark's too, so neither leaves work behind for the other.
     b.unpersist(true);
     b.destroy();
-    return json(SPARK, n, value.length, rep, seconds, -1, -1, verified(results, expected, n));
+    return json(SPARK, n, value.length, rep, seconds, -1, -1, verified);
   }
 
   private static String viaSwarmcast(JavaSparkContext sc, byte[] value, String expected, int n, int rep) {
+    long w0 = System.currentTimeMillis();
     long t0 = System.nanoTime();
     io.swarmcast.broadcast.Broadcast<byte[]> b = SwarmcastSpark.broadcast(sc, value);
-    List<String> results = readEverywhere(sc, n, i -> {
+    long handle = System.currentTimeMillis();
+    List<String> reads = readEverywhere(sc, n, i -> {
+      long start = System.currentTimeMillis();
       byte[] v = b.value();
-      return report(v, SwarmcastSpark.localNode().stats().of(b.id()).fromPeersBytes());
+      return read(v, SwarmcastSpark.localNode().stats().of(b.id()).fromPeersBytes(), start);
     });
     double seconds = (System.nanoTime() - t0) / 1e9;
+    phases(SWARMCAST, rep, w0, handle, seconds, reads);
+    boolean verified = verified(reads, value.length, n) && digestsMatch(readEverywhere(sc, n, i -> digest(b.value())),
+        expected, n);
     TransferStats.Counters driver = SwarmcastSpark.localNode().stats().of(b.id());
-    long fromPeers = results.stream().mapToLong(r -> Long.parseLong(r.split(" ")[2])).sum();
+    long fromPeers = reads.stream().mapToLong(r -> Long.parseLong(r.split(" ")[1])).sum();
     long driverSent = driver.servedBytes();
     b.destroy();
-    return json(SWARMCAST, n, value.length, rep, seconds, driverSent, fromPeers, verified(results, expected, n));
+    return json(SWARMCAST, n, value.length, rep, seconds, driverSent, fromPeers, verified);
   }
 
   /**
@@ -124,15 +139,55 @@ public final class SideBySideBench {
     return sc.parallelize(IntStream.range(0, n).boxed().toList(), n).map(read).collect();
   }
 
-  /** What a task returns: {@code EXECUTOR DIGEST FROM_PEERS}. */
-  private static String report(byte[] v, long fromPeers) {
-    return SparkEnv.get().executorId() + " " + BenchDigest.of(v) + " " + fromPeers;
+  /**
+   * What a timed task returns: {@code EXECUTOR FROM_PEERS LENGTH TASK_START_MS VALUE_MS} (wall clock, one
+   * machine's). The digest is left to a second, untimed job ({@link #digest}): with a swarm every executor
+   * gets the value at nearly the same moment, so eight SHA-256 passes of the whole value would compete for
+   * the cores at the end of the clock, a cost of the check and not of either broadcast.
+   */
+  private static String read(byte[] v, long fromPeers, long startMs) {
+    return SparkEnv.get().executorId() + " " + fromPeers + " " + v.length + " " + startMs + " "
+        + System.currentTimeMillis();
   }
 
-  private static boolean verified(List<String> results, String expected, int n) {
-    Set<String> executors = new HashSet<>();
-    for (String r : results) {
+  /** What a verifying task returns: {@code EXECUTOR SHA256}, of the value that executor already holds. */
+  private static String digest(byte[] v) {
+    return SparkEnv.get().executorId() + " " + BenchDigest.of(v);
+  }
+
+  /**
+   * Where the time went, on stderr: seconds from the broadcast call to the handle, and per executor to its
+   * task's start and to its value.
+   */
+  private static void phases(String factory, int rep, long w0, long handleMs, double seconds, List<String> reads) {
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "phases %s rep %d total %.3f s, handle %.3f:",
+        factory, rep, seconds, (handleMs - w0) / 1e3));
+    for (String r : reads) {
       String[] f = r.split(" ");
+      b.append(String.format(Locale.ROOT, " [executor %s start %.3f value %.3f]", f[0],
+          (Long.parseLong(f[3]) - w0) / 1e3, (Long.parseLong(f[4]) - w0) / 1e3));
+    }
+    System.err.println(b);
+  }
+
+  /** Every executor read the value, whole, in a task of the timed job. */
+  private static boolean verified(List<String> reads, int length, int n) {
+    Set<String> executors = new HashSet<>();
+    for (String r : reads) {
+      String[] f = r.split(" ");
+      if (Integer.parseInt(f[2]) != length) {
+        return false;
+      }
+      executors.add(f[0]);
+    }
+    return executors.size() == n;
+  }
+
+  /** Every executor's copy has the driver's digest. */
+  private static boolean digestsMatch(List<String> digests, String expected, int n) {
+    Set<String> executors = new HashSet<>();
+    for (String d : digests) {
+      String[] f = d.split(" ");
       if (!f[1].equals(expected)) {
         return false;
       }
