@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds every table and plot of docs/PERFORMANCE.md. Needs root (network namespaces, tc) and ~45 min
+# Rebuilds every table and plot of docs/PERFORMANCE.md. Needs root (network namespaces, tc) and ~65 min
 # on 2 cores. Results go to docs/performance/<name>/ (results.csv, summary.md, time-vs-executors.png);
 # per-process logs stay under bench-out/ (git-ignored).
 # Every process runs as a user's would: the ./swarmcast wrapper's JVM options ($SWARMCAST_JAVA_OPTS, default
@@ -14,7 +14,8 @@ run() { # name, bench arguments...
   local name=$1; shift
   ./swarmcast bench "$@" --out "bench-out/$name"
   mkdir -p "$out/$name"
-  cp "bench-out/$name"/{results.csv,processes.csv,summary.md} "$out/$name/"
+  cp "bench-out/$name"/{results.csv,summary.md} "$out/$name/"
+  cp "bench-out/$name/processes.csv" "$out/$name/" 2>/dev/null || true
   cp "bench-out/$name/ceiling.csv" "$out/$name/" 2>/dev/null || true
   cp "bench-out/$name/time-vs-executors.png" "$out/$name/" 2>/dev/null || true
 }
@@ -29,6 +30,12 @@ run loopback-512m --loopback --executors 1 --size 512m --factory torrent --reps 
 # 3. Small broadcasts: 1 KiB to 8 executors over loopback, 500 in a fresh cluster (rep 1 is its first;
 #    the median shows the steady state).
 run loopback-1k --loopback --executors 8 --size 1k --factory torrent --reps 500 --no-ceiling
+# 3b. Where the link time goes at 8 executors: how long the driver's link sends, and how long after its
+#     last byte each executor's last byte arrives (byte counters of every emulated host).
+python3 bench/link-usage.py -- ./swarmcast bench --executors 8 --size 128m --rate 100mbit --reps 2 --factory torrent \
+  --out bench-out/link-usage | grep -E '^(broadcast|  swcb)' > "$out/link-usage.txt"
+# 3c. Inside Spark: sc.broadcast against SwarmcastSpark.broadcast in one application per executor count.
+run spark --spark --executors 1,2,4,8 --size 128m --rate 100mbit --reps 3
 # 4. The CPU-bound halves (JMH): cutting a value into pieces, and reading it back; and the driver's
 #    fixed cost of a 1 KiB broadcast.
 mvn -B -q -DskipTests -pl swarmcast-bench -am package

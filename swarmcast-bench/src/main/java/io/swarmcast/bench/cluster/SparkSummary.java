@@ -18,8 +18,10 @@ final class SparkSummary {
         .append(ByteSize.format(setup.sizeBytes()))
         .append(" of random bytes through `sc.broadcast` (factory `spark-torrent`, Spark's TorrentBroadcast with its "
             + "defaults) and through `SwarmcastSpark.broadcast` (`swarmcast`), in alternating order, each read by one "
-            + "task per executor that checks its SHA-256. `seconds` runs from the broadcast call to the last task's "
-            + "result on the driver, a job's scheduling included for both.\n");
+            + "task per executor. `seconds` runs from the broadcast call to the last task's result on the driver, a "
+            + "job's scheduling included for both; after the clock stops, a second job checks every executor's copy "
+            + "against the driver's SHA-256 (the application log has a `phases` line per broadcast: when the handle "
+            + "existed, and when each executor's task started and had the value).\n");
     sb.append("- Spark does not report what its broadcasts send: its `driverBytesSent`/`peerBytesSent` are -1 in "
         + "results.csv. Heap and CPU are not measured here (0 and empty).\n");
     sb.append("- JVM options: Spark's own defaults, as a Spark user's processes have them (the --add-opens flags Java 17 "
