@@ -53,6 +53,9 @@ public final class BroadcastManager implements AutoCloseable {
     this.conf = conf.copy();
     this.security = security;
     this.factoryClass = resolveFactory(conf.get(SwarmConf.BROADCAST_FACTORY));
+    if (this.conf.get(SwarmConf.NODE_C1_ONLY)) {
+      JitDirectives.keepSwarmcastOutOfC2(); // before the warm-up or the first broadcast compiles anything
+    }
     WarmUp.run(this.conf, security); // none unless swarmcast.node.warmUpBytes is set
     try {
       this.node = isDriver ? DriverNode.start(this.conf, security) : ExecutorNode.start(this.conf, security);

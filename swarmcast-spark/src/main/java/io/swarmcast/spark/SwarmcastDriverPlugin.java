@@ -20,7 +20,6 @@ final class SwarmcastDriverPlugin implements DriverPlugin {
   @Override
   public Map<String, String> init(SparkContext sc, PluginContext ctx) {
     SwarmConf conf = SparkSettings.driver(SwarmcastPlugin.settings(ctx.conf()));
-    JitDirectives.keepSwarmcastOutOfC2(); // before the node's warm-up compiles anything
     BroadcastManager m = new BroadcastManager(true, conf, new SecurityManager(conf));
     try {
       LocalNode.started(m);

@@ -29,7 +29,6 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
       return;
     }
     SwarmConf conf = SparkSettings.executor(SwarmcastPlugin.settings(ctx.conf()), extraConf, hostname(ctx));
-    JitDirectives.keepSwarmcastOutOfC2(); // before the node's warm-up compiles anything
     // Blocks until joined: a task must not find the node unjoined. The driver node started before any
     // executor was asked for, so this normally takes one round trip; it retries up to joinTimeout.
     BroadcastManager m = new BroadcastManager(false, conf, new SecurityManager(conf));

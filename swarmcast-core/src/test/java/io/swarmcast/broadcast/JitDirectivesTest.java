@@ -1,4 +1,4 @@
-package io.swarmcast.spark;
+package io.swarmcast.broadcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.swarmcast.spark;
+package io.swarmcast.broadcast;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -8,16 +8,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps Swarmcast's own classes (and the libraries relocated under {@code io.swarmcast.shaded}) out of
- * the C2 compiler in a Spark JVM, which then compiles them with C1 alone.
+ * Keeps Swarmcast's own classes (and the libraries the Spark plugin's jar relocates under
+ * {@code io.swarmcast.shaded}) out of the C2 compiler, which leaves them to C1
+ * ({@code swarmcast.node.c1Only}).
  *
  * <p>Why: a node's hot loops are copies, checksums (JDK intrinsics either way) and socket I/O, which
  * C1 compiles well, while C2 spends seconds of CPU compiling them during the first broadcasts — CPU
- * that seventeen JVMs on a small machine, or the user's own tasks on a real one, do not have. The
- * {@code ./swarmcast} wrapper runs whole JVMs with C1 for the same reason; inside Spark the JVM is
- * the user's, so only our classes are excluded, through a compiler directive added at run time (the
+ * that many JVMs on a small machine, or the user's own work on a real one, do not have. The
+ * {@code ./swarmcast} wrapper runs whole JVMs with C1 for the same reason; in a user's JVM (a library
+ * user's, Spark's) only our classes are excluded, through a compiler directive added at run time (the
  * DiagnosticCommand MBean's {@code compilerDirectivesAdd}, what {@code jcmd PID Compiler.directives_add}
- * calls). Spark's and the user's code keep C2. Measured in docs/PERFORMANCE.md.
+ * calls); everything else keeps the JVM's settings. Measured inside Spark in docs/PERFORMANCE.md.
  *
  * <p>Best effort: a JVM without the MBean (not HotSpot) keeps its defaults, and says so in the log.
  */
