@@ -109,7 +109,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--spark", description = {"Side by side inside Apache Spark: per executor count a Spark standalone "
       + "cluster (a master on the driver host, a one-core worker per executor host) and one application that times "
       + "sc.broadcast (factory spark-torrent) and SwarmcastSpark.broadcast (swarmcast) alternately. Needs the jars of "
-      + "`mvn -B -pl swarmcast-spark -am package -DskipTests`; not with --factory."})
+      + "`mvn -B -pl swarmcast-spark -am package -DskipTests`; not with --factory. --conf swarmcast.X=V reaches the plugin's "
+      + "nodes as spark.swarmcast.X=V."})
   boolean spark;
 
   @Option(names = "--spark-jars", paramLabel = "DIR",
@@ -163,9 +164,9 @@ final class BenchCommand implements Callable<Integer> {
     if (cl.getParseResult().hasMatchedOption("--factory")) {
       throw new CommandLine.ParameterException(cl, "--spark compares spark-torrent with swarmcast; it takes no --factory");
     }
-    if (warmup != 0 || warmupSize != null || blockSize != null || compress != null || !conf.isEmpty() || delayMicros != null) {
+    if (warmup != 0 || warmupSize != null || blockSize != null || compress != null || delayMicros != null) {
       throw new CommandLine.ParameterException(cl,
-          "--spark takes --executors, --size, --rate, --reps, --out, --loopback, --timeout, --jvm-opt only");
+          "--spark takes --executors, --size, --rate, --reps, --out, --loopback, --timeout, --jvm-opt, --conf only");
     }
     factories = List.of(RoundOptions.Factory.torrent); // satisfies validate(); the Spark bench names its own two
     validate();
@@ -174,7 +175,7 @@ final class BenchCommand implements Callable<Integer> {
         : checkout.resolve("swarmcast-spark-dist").resolve("target").resolve("spark-jars-" + SPARK_VERSION);
     Path plugin = sparkPlugin != null ? sparkPlugin : shadedJar(checkout.resolve("swarmcast-spark").resolve("target"));
     BenchSettings settings = new BenchSettings(executors, List.of("spark-torrent", "swarmcast"), size,
-        rateBits == null ? 0 : rateBits, 0, reps, 0, null, loopback, null, null, List.of(), timeoutSeconds, jvmOpts, 0,
+        rateBits == null ? 0 : rateBits, 0, reps, 0, null, loopback, null, null, conf, timeoutSeconds, jvmOpts, 0,
         SwarmcastCli.class.getName(), out, commandLine());
     return new SparkBench(settings, jars, plugin).run(System.out, System.err);
   }

@@ -109,7 +109,7 @@ public final class SparkBench {
   private String runOne(BenchCleanup active, String prefix, Path sparkHome, String scalaVersion, int n, PrintStream err,
       List<BenchRow> rows)
       throws InterruptedException {
-    SparkRun run = new SparkRun(sparkHome, scalaVersion, pluginJar, jvmOpts, settings.out().resolve("logs").resolve("spark-" + n));
+    SparkRun run = new SparkRun(sparkHome, scalaVersion, pluginJar, jvmOpts, settings.conf(), settings.out().resolve("logs").resolve("spark-" + n));
     try {
       NetnsPlan plan = settings.loopback() ? null : new NetnsPlan(prefix, n, settings.rateBits(), settings.delayMicros());
       if (!active.begin(run, plan, err)) {

@@ -37,6 +37,8 @@ final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
   private final String scalaVersion;
   private final Path pluginJar;
   private final List<String> jvmOpts;
+  /** {@code swarmcast.X=V} settings, passed to the application as {@code spark.swarmcast.X=V}. */
+  private final List<String> swarmConf;
   private final Path logDir;
   private final List<Process> daemons = new ArrayList<>();
   private Process app;
@@ -45,13 +47,35 @@ final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
    * @param sparkHome a directory with {@code jars/} and {@code RELEASE}
    * @param scalaVersion the Scala binary version of Spark's jars (2.12, 2.13)
    * @param jvmOpts options of the application (driver) and executor JVMs, heap included
+   * @param swarmConf {@code swarmcast.X=VALUE} settings for the plugin's nodes (the bench's {@code --conf})
    */
-  SparkRun(Path sparkHome, String scalaVersion, Path pluginJar, List<String> jvmOpts, Path logDir) {
+  SparkRun(Path sparkHome, String scalaVersion, Path pluginJar, List<String> jvmOpts, List<String> swarmConf,
+      Path logDir) {
     this.sparkHome = sparkHome;
     this.scalaVersion = scalaVersion;
     this.pluginJar = pluginJar;
     this.jvmOpts = List.copyOf(jvmOpts);
+    this.swarmConf = List.copyOf(swarmConf);
     this.logDir = logDir;
+  }
+
+  /**
+   * The {@code --conf} arguments of spark-submit for {@code swarmcast.X=VALUE} settings: the plugin reads
+   * them as {@code spark.swarmcast.X} (and fails the application, naming the key, if one is unknown).
+   *
+   * @throws IllegalArgumentException for an entry that is not {@code swarmcast.KEY=VALUE}
+   */
+  static List<String> sparkConf(List<String> swarmConf) {
+    List<String> args = new ArrayList<>();
+    for (String entry : swarmConf) {
+      int eq = entry.indexOf('=');
+      if (eq <= 0 || !entry.startsWith("swarmcast.")) {
+        throw new IllegalArgumentException("not swarmcast.KEY=VALUE: " + entry);
+      }
+      args.add("--conf");
+      args.add("spark." + entry);
+    }
+    return args;
   }
 
   /**
@@ -89,8 +113,9 @@ final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
         "--conf", "spark.executor.memory=" + executorMemory,
         "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", executorJvmOpts()),
         "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.plugins=" + PLUGIN_CLASS,
-        "--class", APP_CLASS, pluginJar.toString(),
+        "--conf", "spark.plugins=" + PLUGIN_CLASS));
+    submit.addAll(sparkConf(swarmConf));
+    submit.addAll(List.of("--class", APP_CLASS, pluginJar.toString(),
         "--executors", Integer.toString(n), "--size", Long.toString(size), "--reps", Integer.toString(reps),
         "--out", results.toString()));
     Path appLog = logDir.resolve("application.log");
