@@ -92,8 +92,7 @@ public final class SideBySideBench {
     });
     double seconds = (System.nanoTime() - t0) / 1e9;
     phases(SPARK, rep, w0, handle, seconds, reads);
-    boolean verified = verified(reads, value.length, n) && digestsMatch(readEverywhere(sc, n, i -> digest(b.value())),
-        expected, n);
+    boolean verified = verified(sc, reads, value.length, expected, n, i -> digest(b.value()));
     // Spark's destroy() removes the executors' blocks in the background; Swarmcast's destroy waits for
     // its executors. Off the clock, wait for Spark's too, so neither leaves work behind for the other.
     b.unpersist(true);
@@ -113,8 +112,7 @@ public final class SideBySideBench {
     });
     double seconds = (System.nanoTime() - t0) / 1e9;
     phases(SWARMCAST, rep, w0, handle, seconds, reads);
-    boolean verified = verified(reads, value.length, n) && digestsMatch(readEverywhere(sc, n, i -> digest(b.value())),
-        expected, n);
+    boolean verified = verified(sc, reads, value.length, expected, n, i -> digest(b.value()));
     TransferStats.Counters driver = SwarmcastSpark.localNode().stats().of(b.id());
     long fromPeers = reads.stream().mapToLong(r -> Long.parseLong(r.split(" ")[1])).sum();
     long driverSent = driver.servedBytes();
@@ -170,25 +168,22 @@ public final class SideBySideBench {
     System.err.println(b);
   }
 
-  /** Every executor read the value, whole, in a task of the timed job. */
-  private static boolean verified(List<String> reads, int length, int n) {
-    Set<String> executors = new HashSet<>();
-    for (String r : reads) {
-      String[] f = r.split(" ");
-      if (Integer.parseInt(f[2]) != length) {
-        return false;
-      }
-      executors.add(f[0]);
-    }
-    return executors.size() == n;
+  /**
+   * Every executor read the whole value in a task of the timed job ({@code reads}), and then, off the
+   * clock, every executor's copy has the driver's digest ({@code digestTask} run on each).
+   */
+  private static boolean verified(JavaSparkContext sc, List<String> reads, int length, String expected, int n,
+      Function<Integer, String> digestTask) {
+    return everyExecutor(reads, 2, Integer.toString(length), n)
+        && everyExecutor(readEverywhere(sc, n, digestTask), 1, expected, n);
   }
 
-  /** Every executor's copy has the driver's digest. */
-  private static boolean digestsMatch(List<String> digests, String expected, int n) {
+  /** All {@code n} executors answered, each with {@code expected} as field {@code field} of its answer. */
+  private static boolean everyExecutor(List<String> answers, int field, String expected, int n) {
     Set<String> executors = new HashSet<>();
-    for (String d : digests) {
-      String[] f = d.split(" ");
-      if (!f[1].equals(expected)) {
+    for (String answer : answers) {
+      String[] f = answer.split(" ");
+      if (!f[field].equals(expected)) {
         return false;
       }
       executors.add(f[0]);

@@ -7,9 +7,10 @@ import java.io.PrintStream;
  * What {@code swarmcast bench} must stop on exit, error or Ctrl-C: the current run's processes and the
  * current emulated cluster. {@link #begin} (which builds the cluster) and every teardown hold this
  * object's lock, so a shutdown hook never races a cluster being built; after {@link #stopAll()} nothing
- * new may start.
+ * new may start. {@link #onShutdown} registers it to run on exit; {@link #close} stops everything and
+ * unregisters it.
  */
-final class BenchCleanup {
+final class BenchCleanup implements AutoCloseable {
   /** A run's processes: a driver and its executors, or a Spark cluster. */
   interface Processes {
     /** Kills every process by PID. */
@@ -19,6 +20,17 @@ final class BenchCleanup {
   private boolean stopping;
   private Processes processes;
   private NetnsCluster cluster;
+  private Thread hook;
+
+  private BenchCleanup() {}
+
+  /** A cleanup that also runs if the JVM exits mid-sweep (Ctrl-C, kill). */
+  static BenchCleanup onShutdown() {
+    BenchCleanup c = new BenchCleanup();
+    c.hook = new Thread(c::interrupted, "swarmcast-bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(c.hook);
+    return c;
+  }
 
   /**
    * Starts a run: builds {@code plan}'s emulated cluster (none for loopback: null) and makes
@@ -61,6 +73,17 @@ final class BenchCleanup {
     }
     if (cluster != null) {
       cluster.close();
+    }
+  }
+
+  /** At the end of a sweep: {@link #stopAll()}, and no more shutdown hook. */
+  @Override
+  public void close() {
+    stopAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or ran
     }
   }
 }

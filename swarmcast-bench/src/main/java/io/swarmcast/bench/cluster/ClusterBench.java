@@ -54,20 +54,12 @@ public final class ClusterBench {
   public int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
     System.setProperty("java.awt.headless", "true");
     String prefix = NetnsPlan.prefixFor(ProcessHandle.current().pid());
-    if (!settings.loopback()) {
-      try {
-        NetnsCluster.preflight(prefix, settings.delayMicros() > 0);
-        NetnsCluster.removeLeftovers(err);
-      } catch (NetnsCluster.Unsupported e) {
-        err.println("swarmcast bench: " + e.getMessage());
-        return 1;
-      }
+    if (!settings.loopback() && !NetnsCluster.prepare(prefix, settings.delayMicros() > 0, err)) {
+      return 1;
     }
     Path dir = settings.out();
     Files.createDirectories(dir);
-    BenchCleanup active = new BenchCleanup();
-    Thread hook = new Thread(active::interrupted, "swarmcast-bench-cleanup");
-    Runtime.getRuntime().addShutdownHook(hook);
+    BenchCleanup active = BenchCleanup.onShutdown();
 
     List<Integer> counts = List.copyOf(new LinkedHashSet<>(settings.executors()));
     List<String> facs = List.copyOf(new LinkedHashSet<>(settings.factories()));
@@ -105,12 +97,7 @@ public final class ClusterBench {
         }
       }
     } finally {
-      active.stopAll();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running or ran
-      }
+      active.close();
     }
 
     List<BenchSummary.Group> groups = BenchSummary.groups(rows, runCpu);

@@ -39,6 +39,21 @@ final class NetnsCluster implements AutoCloseable {
     this.err = err;
   }
 
+  /**
+   * Before a sweep on the emulated network: {@link #preflight}, then {@link #removeLeftovers}. False,
+   * with the reason on {@code err}, if this machine cannot run the emulated cluster.
+   */
+  static boolean prepare(String prefix, boolean needNetem, PrintStream err) {
+    try {
+      preflight(prefix, needNetem);
+    } catch (Unsupported e) {
+      err.println("swarmcast bench: " + e.getMessage());
+      return false;
+    }
+    removeLeftovers(err);
+    return true;
+  }
+
   /** Checks root, {@code ip}/{@code tc}, that namespaces can be made, and netem if a delay is wanted. */
   static void preflight(String prefix, boolean needNetem) throws Unsupported {
     if (!isRoot()) {

@@ -49,22 +49,14 @@ public final class SparkBench {
     }
     System.setProperty("java.awt.headless", "true");
     String prefix = NetnsPlan.prefixFor(ProcessHandle.current().pid());
-    if (!settings.loopback()) {
-      try {
-        NetnsCluster.preflight(prefix, settings.delayMicros() > 0);
-        NetnsCluster.removeLeftovers(err);
-      } catch (NetnsCluster.Unsupported e) {
-        err.println("swarmcast bench: " + e.getMessage());
-        return 1;
-      }
+    if (!settings.loopback() && !NetnsCluster.prepare(prefix, settings.delayMicros() > 0, err)) {
+      return 1;
     }
     Path dir = settings.out();
     Files.createDirectories(dir);
     Path sparkHome = sparkHome(dir);
     String scalaVersion = scalaVersion();
-    BenchCleanup active = new BenchCleanup();
-    Thread hook = new Thread(active::interrupted, "swarmcast-bench-cleanup");
-    Runtime.getRuntime().addShutdownHook(hook);
+    BenchCleanup active = BenchCleanup.onShutdown();
     List<BenchRow> rows = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     err.println("JVM options of the Spark driver (executors: the same without the heap, which Spark sets): "
@@ -81,12 +73,7 @@ public final class SparkBench {
         Files.writeString(dir.resolve("results.csv"), csv(rows));
       }
     } finally {
-      active.stopAll();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running or ran
-      }
+      active.close();
     }
     List<BenchSummary.Group> groups = BenchSummary.groups(rows);
     BenchSummary.Setup setup = new BenchSummary.Setup(settings.commandLine(), settings.loopback(), settings.sizeBytes(),
