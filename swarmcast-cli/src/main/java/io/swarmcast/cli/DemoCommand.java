@@ -23,7 +23,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--kill-executors", paramLabel = "K",
       description = {"Fault injection: SIGKILL K executor processes while the first broadcast's pieces move, each once "
-          + "it holds a random 10-80 % of them. The others must still verify; later broadcasts go to the survivors. "
+          + "it holds a random 10-80 %% of them. The others must still verify; later broadcasts go to the survivors. "
           + "Default: ${DEFAULT-VALUE}."})
   int kill;
 

@@ -108,4 +108,14 @@ class SwarmcastCliTest {
     String help = out.toString(StandardCharsets.UTF_8);
     assertThat(help).contains("demo", "driver", "executor", "Examples:");
   }
+
+  @Test
+  void everyCommandsHelpFormatsCleanly() {
+    // A lone '%' in a description is a format specifier to picocli: it prints a warning and the raw text.
+    for (String command : new String[] {"demo", "driver", "executor", "bench"}) {
+      assertThat(SwarmcastCli.run(command, "--help")).as(command).isZero();
+      assertThat(stderr()).as(command).doesNotContain("picocli WARN");
+      assertThat(out.toString(StandardCharsets.UTF_8)).as(command).doesNotContain("%n");
+    }
+  }
 }
