@@ -50,6 +50,18 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
 
   abstract FetchMode fetchMode();
 
+  /**
+   * Makes this deserialized handle read through {@code executor} instead of the node {@link NodeRegistry}
+   * would find: for the warm-up's private executors, which are not registered. Returns this handle.
+   */
+  PieceBroadcast<T> readThrough(SwarmNode executor) {
+    if (executor.driverIncarnation() != driverIncarnation) {
+      throw new IllegalArgumentException(executor + " belongs to another driver than " + this);
+    }
+    this.node = executor;
+    return this;
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   protected T getValue() {

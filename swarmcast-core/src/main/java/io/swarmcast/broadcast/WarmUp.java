@@ -7,23 +7,30 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import io.swarmcast.node.ExecutorNode;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Before a node starts, sends {@code swarmcast.node.warmUpBytes} through a private driver and executor
- * on 127.0.0.1 in this JVM, so the code of a broadcast — handshake, cutting, serving, receiving,
- * checksums, storing, reading back, deserializing — is compiled before the first real one.
+ * Before a node starts, sends {@code swarmcast.node.warmUpBytes} through a private driver and two
+ * executors on 127.0.0.1 in this JVM, so the code of a broadcast — handshake, cutting, serving,
+ * receiving, checksums, storing, relaying, fetching from a peer, reading back, deserializing — is
+ * compiled before the first real one.
  *
  * <p>Why: a freshly started JVM interprets that code and compiles it during its first broadcast, and the
  * compiler's CPU then competes with the transfer. Measured with 8 executors on two cores, 128 MiB at
  * 200 Mbit/s: one 8 MiB broadcast beforehand brought the first real one from 7.6 s (10.0 CPU-s) to
- * 6.5 s (8.2 CPU-s), the second being 6.3 s (5.3 CPU-s). Doing it at start, before the node joins,
+ * 6.5 s (8.2 CPU-s), the second being 6.3 s (5.3 CPU-s). With one private executor and 128 KiB pieces
+ * an executor still compiled about 900 methods during its first broadcast (between peers, and per piece),
+ * hence two executors and small pieces. Doing it at start, before the node joins,
  * moves that cost to start-up, where a fleet pays it once per process, not per cluster's first broadcast.
  *
  * <p>Bounded: at most {@link #LIMIT_MILLIS} ms; on failure or time-out the node starts anyway (one log line).
@@ -34,6 +41,10 @@ final class WarmUp {
   private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
   /** The longest a warm-up may hold up a node's start. */
   static final long LIMIT_MILLIS = 10_000;
+  /** Executors in the private swarm: two, so that the code between peers is compiled too. */
+  static final int EXECUTORS = 2;
+  /** The private broadcast's piece size: see {@link #privateConf}. */
+  static final long PIECE_BYTES = 32 << 10;
 
   private WarmUp() {}
 
@@ -48,10 +59,11 @@ final class WarmUp {
     }
     long t0 = System.nanoTime();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    BroadcastManager[] nodes = new BroadcastManager[2];
+    List<AutoCloseable> nodes = new CopyOnWriteArrayList<>();
     Thread worker = new Thread(() -> {
       try {
-        transfer(privateConf(conf), security, (int) bytes, nodes);
+        long betweenExecutors = transfer(privateConf(conf), security, (int) bytes, nodes);
+        LOG.debug("warm-up: {} bytes went between the private executors", betweenExecutors);
         done.complete(null);
       } catch (Throwable t) {
         done.completeExceptionally(t);
@@ -68,20 +80,29 @@ final class WarmUp {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException e) {
-      LOG.info("warm-up failed ({}); starting without it", e.getCause().toString());
+      Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+          ? c.getCause() : e.getCause();
+      LOG.info("warm-up failed ({}); starting without it", cause.toString());
     } finally {
-      for (int i = nodes.length - 1; i >= 0; i--) { // the executor first: else it logs its driver's loss
-        if (nodes[i] != null) {
-          nodes[i].stop();
+      for (int i = nodes.size() - 1; i >= 0; i--) { // the executors first: else they log their driver's loss
+        try {
+          nodes.get(i).close();
+        } catch (Exception e) {
+          LOG.debug("closing a warm-up node: {}", e.toString());
         }
       }
     }
     return false;
   }
 
-  /** This node's settings (codec, serializer, piece sizes, security) on loopback, with nothing warmed or pre-touched. */
-  private static SwarmConf privateConf(SwarmConf conf) {
+  /**
+   * This node's settings (codec, serializer, security) on loopback, with nothing warmed or pre-touched,
+   * and pieces of {@link #PIECE_BYTES}: the JIT compiles a method once it has run about 200 times, so the
+   * per-piece code must run that often; 8 MiB in 128 KiB pieces (the default's smallest) ran it 64 times.
+   */
+  static SwarmConf privateConf(SwarmConf conf) {
     return conf.copy()
+        .set(SwarmConf.BLOCK_SIZE, Long.toString(PIECE_BYTES)).set(SwarmConf.MIN_BLOCK_SIZE, Long.toString(PIECE_BYTES))
         .set(SwarmConf.NODE_WARM_UP_BYTES, "0")
         .set(SwarmConf.STORAGE_PRE_TOUCH_BYTES, "0")
         .set(SwarmConf.DRIVER_HOST, "127.0.0.1").set(SwarmConf.DRIVER_BIND_HOST, "").set(SwarmConf.DRIVER_PORT, "0")
@@ -89,27 +110,53 @@ final class WarmUp {
         .set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, "5s").set(SwarmConf.EXECUTOR_REJOIN, "false");
   }
 
-  private static void transfer(SwarmConf conf, SecurityManager security, int bytes, BroadcastManager[] nodes)
+  /**
+   * Broadcasts {@code bytes} from a private driver to {@link #EXECUTORS} private executors, adding each
+   * node to {@code nodes} (the caller closes them); returns the bytes the executors got from each other.
+   */
+  static long transfer(SwarmConf conf, SecurityManager security, int bytes, List<AutoCloseable> nodes)
       throws IOException, ClassNotFoundException {
     BroadcastManager driver = new BroadcastManager(true, conf, security);
-    nodes[0] = driver;
-    int port = driver.node().endpoint().port();
-    nodes[1] = new BroadcastManager(false, conf.copy().set(SwarmConf.DRIVER_PORT, Integer.toString(port)), security);
+    nodes.add(driver::stop);
+    SwarmConf executorConf = conf.copy().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.node().endpoint().port()));
+    List<ExecutorNode> executors = new ArrayList<>();
+    for (int i = 0; i < EXECUTORS; i++) {
+      ExecutorNode executor = ExecutorNode.startPrivate(executorConf, security);
+      nodes.add(executor);
+      executors.add(executor);
+    }
     byte[] value = new byte[bytes];
     new SplittableRandom(bytes).nextBytes(value);
     Broadcast<byte[]> sent = driver.newBroadcast(value, false);
-    // As an application ships it: serialized, so the copy finds the private executor, not the driver.
+    // As an application ships it: serialized. Each copy reads through one private executor, all at once,
+    // so they fetch from the driver and from each other, serve each other and relay what they hold.
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ObjectOutputStream o = new ObjectOutputStream(out)) {
       o.writeObject(sent);
     }
-    Broadcast<?> shipped;
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(out.toByteArray()))) {
-      shipped = (Broadcast<?>) in.readObject();
+    List<CompletableFuture<Object>> reads = new ArrayList<>();
+    for (ExecutorNode executor : executors) {
+      Object shipped;
+      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+        shipped = in.readObject();
+      }
+      if (!(shipped instanceof PieceBroadcast<?> handle)) {
+        throw new IllegalStateException("the factory " + conf.get(SwarmConf.BROADCAST_FACTORY) + " makes handles the warm-up cannot read");
+      }
+      handle.readThrough(executor);
+      reads.add(CompletableFuture.supplyAsync(handle::value, task -> {
+        Thread reader = new Thread(task, "swarmcast-warm-up-reader");
+        reader.setDaemon(true);
+        reader.start();
+      }));
     }
-    if (!(shipped.value() instanceof byte[] got) || !Arrays.equals(got, value)) {
-      throw new IllegalStateException("the private broadcast arrived altered");
+    for (CompletableFuture<Object> read : reads) {
+      if (!(read.join() instanceof byte[] got) || !Arrays.equals(got, value)) {
+        throw new IllegalStateException("the private broadcast arrived altered");
+      }
     }
+    long betweenExecutors = executors.stream().mapToLong(e -> e.stats().total().fromPeersBytes()).sum();
     sent.destroy();
+    return betweenExecutors;
   }
 }

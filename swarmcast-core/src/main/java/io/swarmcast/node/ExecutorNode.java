@@ -56,9 +56,13 @@ public final class ExecutorNode extends SwarmNode {
   private volatile int executorId;
   private volatile long driverIncarnation;
   private volatile boolean closed;
+  /** False for a private executor (see {@link #startPrivate}), which handles cannot find. */
+  private final boolean registers;
 
-  private ExecutorNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory) throws IOException {
+  private ExecutorNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory, boolean registers)
+      throws IOException {
     super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), conf.get(SwarmConf.UPLOAD_MAX_WAITING));
+    this.registers = registers;
     this.driverEndpoint = new Endpoint(conf.get(SwarmConf.DRIVER_HOST), conf.get(SwarmConf.DRIVER_PORT));
     String host = conf.get(SwarmConf.EXECUTOR_HOST);
     String advertised = Addresses.advertise(host, SwarmConf.EXECUTOR_HOST.name());
@@ -79,6 +83,19 @@ public final class ExecutorNode extends SwarmNode {
    * With {@code swarmcast.executor.rejoin}, it joins again whenever its driver goes away.
    */
   public static ExecutorNode start(SwarmConf conf, SecurityManager security) throws IOException {
+    return start(conf, security, true);
+  }
+
+  /**
+   * As {@link #start}, but not registered in {@link NodeRegistry}: handles do not find this node, so
+   * several may run in one JVM for the same driver. For a node's warm-up, whose private swarm binds its
+   * handles to its executors explicitly; anything else wants {@link #start}.
+   */
+  public static ExecutorNode startPrivate(SwarmConf conf, SecurityManager security) throws IOException {
+    return start(conf, security, false);
+  }
+
+  private static ExecutorNode start(SwarmConf conf, SecurityManager security, boolean registers) throws IOException {
     if (conf.get(SwarmConf.DRIVER_PORT) == 0) {
       throw new io.swarmcast.conf.ConfigException(SwarmConf.DRIVER_PORT.name() + " must name the driver's port on an executor");
     }
@@ -86,7 +103,7 @@ public final class ExecutorNode extends SwarmNode {
     TransportContext transport = new TransportContext(conf, security, "executor", memory);
     ExecutorNode node = null;
     try {
-      node = new ExecutorNode(conf, transport, memory);
+      node = new ExecutorNode(conf, transport, memory, registers);
       node.joined(DriverJoin.join(transport, node.driverEndpoint, node.greeting(), node.handler,
           conf.get(SwarmConf.EXECUTOR_JOIN_TIMEOUT), () -> false));
       return node;
@@ -132,7 +149,9 @@ public final class ExecutorNode extends SwarmNode {
       this.driver = c;
       this.executorId = c.localNodeId();
       this.driverIncarnation = c.driverIncarnation();
-      NodeRegistry.register(this, driverIncarnation);
+      if (registers) {
+        NodeRegistry.register(this, driverIncarnation);
+      }
     }
     // Outside the lock: cancelling completes futures whose dependents may run anything.
     replaced.forEach(f -> f.cancel(new NodeException("the driver " + driverEndpoint + " was replaced")));

@@ -30,6 +30,23 @@ class WarmUpTest {
   }
 
   @Test
+  void thePrivateExecutorsServeEachOtherInSmallPieces() throws Exception {
+    SwarmConf conf = WarmUp.privateConf(new SwarmConf());
+    assertThat(conf.get(SwarmConf.BLOCK_SIZE)).isEqualTo(WarmUp.PIECE_BYTES);
+    java.util.List<AutoCloseable> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      // 8 MiB: above spareCopyBytes, so the driver sends each piece once and the executors must trade.
+      long betweenExecutors = WarmUp.transfer(conf, SecurityManager.insecure(), 8 << 20, nodes);
+      assertThat(betweenExecutors).isPositive();
+      assertThat(nodes).hasSize(1 + WarmUp.EXECUTORS);
+    } finally {
+      for (int i = nodes.size() - 1; i >= 0; i--) {
+        nodes.get(i).close();
+      }
+    }
+  }
+
+  @Test
   void itUsesTheNodesSecretAndThenTheNodeStarts() {
     SwarmConf conf = new SwarmConf().set(SwarmConf.NODE_WARM_UP_BYTES, "1m").set(SwarmConf.AUTH_SECRET, "s3cret-for-warm-up");
     SecurityManager security = new SecurityManager(conf);
