@@ -33,7 +33,7 @@ public final class SwarmConf {
   public static final ConfKey<Boolean> NODE_C1_ONLY = ConfKey.bool("swarmcast.node.c1Only", true,
       "Compile Swarmcast's own classes (io.swarmcast.*) with C1 only, through a HotSpot compiler directive added when the node starts: a node's hot loops are copies, checksums and socket I/O, which C1 compiles well, and C2 spent more CPU compiling them than it saved (inside Spark at 200 Mbit/s: 1.19x size/bandwidth instead of 1.33x). The rest of the JVM keeps its own JIT settings. false: leave the JIT alone.");
   public static final ConfKey<Long> NODE_WARM_UP_BYTES = ConfKey.bytes("swarmcast.node.warmUpBytes", "0", 0, 256L << 20,
-      "Bytes of a private broadcast a node sends itself over 127.0.0.1 before it starts (bounded to 10 s), so the JIT compiles a broadcast's code before the first real one instead of during it. 0 for none (the library's default); `swarmcast driver` and `swarmcast executor` use 8m.");
+      "Bytes of a private broadcast a node sends itself over 127.0.0.1 before it starts (a private driver and two executors that trade 32 KiB pieces; bounded to 10 s), so the JIT compiles a broadcast's code, between peers too, before the first real one instead of during it. 0 for none (the library's default); `swarmcast driver` and `swarmcast executor` use 8m.");
   public static final ConfKey<String> COMPRESS = ConfKey.choice("swarmcast.broadcast.compress", "lz4",
       List.of("lz4", "zstd", "none"),
       "Codec applied to the serialized value before it is cut: `lz4`, `zstd` or `none`.");
