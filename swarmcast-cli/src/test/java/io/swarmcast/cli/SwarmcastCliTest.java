@@ -112,10 +112,11 @@ class SwarmcastCliTest {
   @Test
   void everyCommandsHelpFormatsCleanly() {
     // A lone '%' in a description is a format specifier to picocli: it prints a warning and the raw text.
-    for (String command : new String[] {"demo", "driver", "executor", "bench"}) {
+    java.util.Set<String> commands = new picocli.CommandLine(SwarmcastCli.class).getSubcommands().keySet();
+    assertThat(commands).contains("demo", "driver", "executor", "bench");
+    for (String command : commands) {
       assertThat(SwarmcastCli.run(command, "--help")).as(command).isZero();
       assertThat(stderr()).as(command).doesNotContain("picocli WARN");
-      assertThat(out.toString(StandardCharsets.UTF_8)).as(command).doesNotContain("%n");
     }
   }
 }

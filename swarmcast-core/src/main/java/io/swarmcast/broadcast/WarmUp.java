@@ -1,19 +1,18 @@
 package io.swarmcast.broadcast;
 
 import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.node.ExecutorNode;
 import io.swarmcast.security.SecurityManager;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import io.swarmcast.node.ExecutorNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -59,11 +58,13 @@ final class WarmUp {
     }
     long t0 = System.nanoTime();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    List<AutoCloseable> nodes = new CopyOnWriteArrayList<>();
+    PrivateNodes nodes = new PrivateNodes();
     Thread worker = new Thread(() -> {
       try {
         long betweenExecutors = transfer(privateConf(conf), security, (int) bytes, nodes);
-        LOG.debug("warm-up: {} bytes went between the private executors", betweenExecutors);
+        if (betweenExecutors == 0) {
+          LOG.info("warm-up: the private executors traded no pieces, so the code between peers is not compiled yet");
+        }
         done.complete(null);
       } catch (Throwable t) {
         done.completeExceptionally(t);
@@ -77,20 +78,16 @@ final class WarmUp {
       return true;
     } catch (TimeoutException e) {
       LOG.info("warm-up did not finish within {} ms; starting without it", LIMIT_MILLIS);
+      worker.interrupt();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      worker.interrupt();
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
           ? c.getCause() : e.getCause();
       LOG.info("warm-up failed ({}); starting without it", cause.toString());
     } finally {
-      for (int i = nodes.size() - 1; i >= 0; i--) { // the executors first: else they log their driver's loss
-        try {
-          nodes.get(i).close();
-        } catch (Exception e) {
-          LOG.debug("closing a warm-up node: {}", e.toString());
-        }
-      }
+      nodes.close(); // a node the worker starts after this is closed as soon as it is added
     }
     return false;
   }
@@ -98,7 +95,8 @@ final class WarmUp {
   /**
    * This node's settings (codec, serializer, security) on loopback, with nothing warmed or pre-touched,
    * and pieces of {@link #PIECE_BYTES}: the JIT compiles a method once it has run about 200 times, so the
-   * per-piece code must run that often; 8 MiB in 128 KiB pieces (the default's smallest) ran it 64 times.
+   * per-piece code must run that often; 8 MiB in 128 KiB pieces (the default's smallest) ran it 64 times,
+   * in 32 KiB pieces 256 times per executor. A warm-up under about 6 MiB compiles less of it.
    */
   static SwarmConf privateConf(SwarmConf conf) {
     return conf.copy()
@@ -114,7 +112,7 @@ final class WarmUp {
    * Broadcasts {@code bytes} from a private driver to {@link #EXECUTORS} private executors, adding each
    * node to {@code nodes} (the caller closes them); returns the bytes the executors got from each other.
    */
-  static long transfer(SwarmConf conf, SecurityManager security, int bytes, List<AutoCloseable> nodes)
+  static long transfer(SwarmConf conf, SecurityManager security, int bytes, PrivateNodes nodes)
       throws IOException, ClassNotFoundException {
     BroadcastManager driver = new BroadcastManager(true, conf, security);
     nodes.add(driver::stop);
@@ -158,5 +156,50 @@ final class WarmUp {
     long betweenExecutors = executors.stream().mapToLong(e -> e.stats().total().fromPeersBytes()).sum();
     sent.destroy();
     return betweenExecutors;
+  }
+
+  /**
+   * The warm-up's nodes, closed in reverse order of start (the executors before their driver, else they
+   * log its loss). Once closed, a node added later is closed at once: on a time-out the worker may still
+   * be starting one, and a private executor left running would keep its port and threads for good.
+   */
+  static final class PrivateNodes implements AutoCloseable {
+    private final List<AutoCloseable> nodes = new ArrayList<>();
+    private boolean closed;
+
+    void add(AutoCloseable node) {
+      synchronized (this) {
+        if (!closed) {
+          nodes.add(node);
+          return;
+        }
+      }
+      closeQuietly(node);
+    }
+
+    @Override
+    public void close() {
+      List<AutoCloseable> all;
+      synchronized (this) {
+        closed = true;
+        all = new ArrayList<>(nodes);
+        nodes.clear();
+      }
+      for (int i = all.size() - 1; i >= 0; i--) {
+        closeQuietly(all.get(i));
+      }
+    }
+
+    synchronized int size() {
+      return nodes.size();
+    }
+
+    private static void closeQuietly(AutoCloseable node) {
+      try {
+        node.close();
+      } catch (Exception e) {
+        LOG.debug("closing a warm-up node: {}", e.toString());
+      }
+    }
   }
 }

@@ -87,9 +87,10 @@ public final class ExecutorNode extends SwarmNode {
   }
 
   /**
-   * As {@link #start}, but not registered in {@link NodeRegistry}: handles do not find this node, so
-   * several may run in one JVM for the same driver. For a node's warm-up, whose private swarm binds its
-   * handles to its executors explicitly; anything else wants {@link #start}.
+   * Internal, not API: for a node's warm-up ({@code io.swarmcast.broadcast.WarmUp}), whose private swarm
+   * binds its handles to its executors explicitly. As {@link #start}, but not registered in
+   * {@link NodeRegistry}, so several may run in one JVM for the same driver and handles never find them.
+   * Anything else wants {@link #start}.
    */
   public static ExecutorNode startPrivate(SwarmConf conf, SecurityManager security) throws IOException {
     return start(conf, security, false);

@@ -17,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Swarmcast receives its collaborators through constructors.
  *
  * <p>A JVM may run a driver and one executor of that driver (tests do); handles then bind to the
- * executor, which fetches like any other, while the driver's own handles keep their node. Thread-safe.
+ * executor, which fetches like any other, while the driver's own handles keep their node. A node's
+ * warm-up also runs private executors ({@link ExecutorNode#startPrivate}), which are not registered here
+ * and which only its own handles, bound to them explicitly, use. Thread-safe.
  */
 public final class NodeRegistry {
   private static final Map<Long, SwarmNode> DRIVERS = new ConcurrentHashMap<>();

@@ -28,8 +28,13 @@ import io.netty.buffer.ByteBuf;
  */
 public sealed interface Message permits Message.Opening, Message.Response, Message.Inbound {
 
-  /** The protocol version spoken by this build; exchanged in {@link RegisterExecutor} and {@link Hello}. */
-  int PROTOCOL_VERSION = 2;
+  /**
+   * The protocol version spoken by this build; exchanged in {@link RegisterExecutor} and {@link Hello},
+   * and nodes of another version are refused at the handshake. 2: the driver's incarnation in handles and
+   * greetings. 3: a {@code byte[]} value's pieces hold it raw, not in Java serialization
+   * ({@code JavaSerializer}), so an older executor could not read a newer driver's values.
+   */
+  int PROTOCOL_VERSION = 3;
 
   MessageType type();
 

@@ -28,8 +28,9 @@ import java.nio.ByteBuffer;
  * buffer, so each byte is copied twice and the stream below sees half a million calls per 512 MiB; raw,
  * each is copied once, a piece at a time (512 MiB to one executor on loopback: the reader's CPU fell
  * from about 0.15 s to 0.05 s). A Java serialization stream always starts with {@code 0xACED}, so the two
- * cannot be confused. The filter still decides: it sees a {@code byte[]} of that length at depth 1, as
- * {@code ObjectInputStream} would have shown it.
+ * cannot be confused. The filter still decides, combined with the JVM's own ({@code jdk.serialFilter},
+ * {@code jdk.serialFilterFactory}) as {@code ObjectInputStream} combines them: it sees a {@code byte[]}
+ * of that length at depth 1, so {@code maxarray} bounds it.
  */
 public final class JavaSerializer implements Serializer {
   /**
@@ -100,8 +101,12 @@ public final class JavaSerializer implements Serializer {
     if (length < 0) {
       throw new java.io.StreamCorruptedException("raw byte[] value of negative length " + length);
     }
-    ObjectInputFilter.Status status = filter.checkInput(new RawBytesInfo(length));
-    if (status == ObjectInputFilter.Status.REJECTED) {
+    // As ObjectInputStream does: the JVM-wide filter factory combines the JVM's filter with ours.
+    java.util.function.BinaryOperator<ObjectInputFilter> factory = ObjectInputFilter.Config.getSerialFilterFactory();
+    ObjectInputFilter effective = factory.apply(factory.apply(null, ObjectInputFilter.Config.getSerialFilter()), filter);
+    ObjectInputFilter.Status status = effective == null ? ObjectInputFilter.Status.UNDECIDED
+        : effective.checkInput(new RawBytesInfo(length));
+    if (status == null || status == ObjectInputFilter.Status.REJECTED) {
       throw new java.io.InvalidClassException("the broadcast value, a byte[" + length
           + "], is refused by swarmcast.serializer.java.filter: " + pattern);
     }
@@ -110,7 +115,10 @@ public final class JavaSerializer implements Serializer {
     return value;
   }
 
-  /** What the filter is shown for a raw byte[]: what ObjectInputStream would show for the same value. */
+  /**
+   * What the filter is shown for a raw byte[]: its class, length, depth and references as
+   * ObjectInputStream would show them; the stream's bytes so far are the header's 8.
+   */
   private record RawBytesInfo(long arrayLength) implements ObjectInputFilter.FilterInfo {
     @Override
     public Class<?> serialClass() {

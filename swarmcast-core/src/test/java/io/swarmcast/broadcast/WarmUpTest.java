@@ -19,7 +19,7 @@ class WarmUpTest {
   @Test
   void thePrivateBroadcastArrivesAndLeavesNoThreadsBehind() throws Exception {
     Set<String> before = swarmcastThreads();
-    SwarmConf conf = new SwarmConf().set(SwarmConf.NODE_WARM_UP_BYTES, "2m").set(SwarmConf.BLOCK_SIZE, "256k");
+    SwarmConf conf = new SwarmConf().set(SwarmConf.NODE_WARM_UP_BYTES, "2m");
     assertThat(WarmUp.run(conf, SecurityManager.insecure())).isTrue();
     // Event loops end asynchronously after stop; give them a moment.
     long deadline = System.nanoTime() + 10_000_000_000L;
@@ -33,17 +33,25 @@ class WarmUpTest {
   void thePrivateExecutorsServeEachOtherInSmallPieces() throws Exception {
     SwarmConf conf = WarmUp.privateConf(new SwarmConf());
     assertThat(conf.get(SwarmConf.BLOCK_SIZE)).isEqualTo(WarmUp.PIECE_BYTES);
-    java.util.List<AutoCloseable> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try {
+    try (WarmUp.PrivateNodes nodes = new WarmUp.PrivateNodes()) {
       // 8 MiB: above spareCopyBytes, so the driver sends each piece once and the executors must trade.
       long betweenExecutors = WarmUp.transfer(conf, SecurityManager.insecure(), 8 << 20, nodes);
       assertThat(betweenExecutors).isPositive();
-      assertThat(nodes).hasSize(1 + WarmUp.EXECUTORS);
-    } finally {
-      for (int i = nodes.size() - 1; i >= 0; i--) {
-        nodes.get(i).close();
-      }
+      assertThat(nodes.size()).isEqualTo(1 + WarmUp.EXECUTORS);
     }
+  }
+
+  @Test
+  void aNodeStartedAfterTheWarmUpGaveUpIsClosedAtOnce() {
+    java.util.List<String> closed = new java.util.ArrayList<>();
+    WarmUp.PrivateNodes nodes = new WarmUp.PrivateNodes();
+    nodes.add(() -> closed.add("driver"));
+    nodes.add(() -> closed.add("executor"));
+    nodes.close();
+    assertThat(closed).containsExactly("executor", "driver");
+    nodes.add(() -> closed.add("late executor"));
+    assertThat(closed).containsExactly("executor", "driver", "late executor");
+    assertThat(nodes.size()).isZero();
   }
 
   @Test
