@@ -62,7 +62,7 @@ final class WarmUp {
     Thread worker = new Thread(() -> {
       try {
         long betweenExecutors = transfer(privateConf(conf), security, (int) bytes, nodes);
-        if (betweenExecutors == 0) {
+        if (betweenExecutors == 0 && BroadcastManager.resolveFactory(conf.get(SwarmConf.BROADCAST_FACTORY)) == TorrentBroadcastFactory.class) {
           LOG.info("warm-up: the private executors traded no pieces, so the code between peers is not compiled yet");
         }
         done.complete(null);
