@@ -31,8 +31,9 @@ public sealed interface Message permits Message.Opening, Message.Response, Messa
   /**
    * The protocol version spoken by this build; exchanged in {@link RegisterExecutor} and {@link Hello},
    * and nodes of another version are refused at the handshake. 2: the driver's incarnation in handles and
-   * greetings. 3: a {@code byte[]} value's pieces hold it raw, not in Java serialization
-   * ({@code JavaSerializer}), so an older executor could not read a newer driver's values.
+   * greetings. 3: a {@code byte[]} value's pieces hold it raw, not serialized, and a Kryo stream starts
+   * with a tag byte ({@code io.swarmcast.serializer.RawBytes}), so an older executor could not read a
+   * newer driver's values.
    */
   int PROTOCOL_VERSION = 3;
 

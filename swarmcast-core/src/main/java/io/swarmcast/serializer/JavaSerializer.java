@@ -1,8 +1,6 @@
 package io.swarmcast.serializer;
 
 import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
@@ -11,26 +9,17 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
-import java.nio.ByteBuffer;
 
 /**
  * {@link Serializer} over {@code java.io} serialization; values must be {@link java.io.Serializable}.
  * Reading goes through an {@link ObjectInputFilter} ({@code swarmcast.serializer.java.filter}), so
  * bytes from the network cannot instantiate what the filter refuses. Thread-safe.
  *
- * <p>A value that is a {@code byte[]} (a file, a model's blob) is written raw instead:
- * <pre>
- * +------+------+------+------+----------------------+------------------+
- * | 0x53 | 0x57 | 0x00 | 0x01 | length (int32, BE)   | length bytes     |
- * +------+------+------+------+----------------------+------------------+
- * </pre>
- * Why: {@code ObjectOutputStream} and {@code ObjectInputStream} move a byte[] through their own 1 KiB
- * buffer, so each byte is copied twice and the stream below sees half a million calls per 512 MiB; raw,
- * each is copied once, a piece at a time (512 MiB to one executor on loopback: the reader's CPU fell
- * from about 0.15 s to 0.05 s). A Java serialization stream always starts with {@code 0xACED}, so the two
- * cannot be confused. The filter still decides, combined with the JVM's own ({@code jdk.serialFilter},
- * {@code jdk.serialFilterFactory}) as {@code ObjectInputStream} combines them: it sees a {@code byte[]}
- * of that length at depth 1, so {@code maxarray} bounds it.
+ * <p>A value that is a {@code byte[]} is written raw ({@link RawBytes}: why, and its layout). A Java
+ * serialization stream always starts with {@code 0xACED}, so the two cannot be confused. The filter
+ * still decides, combined with the JVM's own ({@code jdk.serialFilter}, {@code jdk.serialFilterFactory})
+ * as {@code ObjectInputStream} combines them: it sees a {@code byte[]} of that length at depth 1, so
+ * {@code maxarray} bounds it.
  */
 public final class JavaSerializer implements Serializer {
   /**
@@ -39,9 +28,6 @@ public final class JavaSerializer implements Serializer {
    * application's own types); a cluster that knows its types should allow-list them instead.
    */
   public static final String DEFAULT_FILTER = io.swarmcast.conf.SwarmConf.DEFAULT_JAVA_FILTER;
-
-  /** The first four bytes of a raw byte[] value: "SW", then format 1. */
-  private static final int RAW_BYTES_MAGIC = 0x5357_0001;
 
   private final ObjectInputFilter filter;
   private final String pattern;
@@ -65,11 +51,7 @@ public final class JavaSerializer implements Serializer {
   @Override
   public void serialize(Object value, OutputStream out) throws IOException {
     if (value instanceof byte[] bytes) {
-      DataOutputStream data = new DataOutputStream(out);
-      data.writeInt(RAW_BYTES_MAGIC);
-      data.writeInt(bytes.length);
-      data.write(bytes);
-      data.flush();
+      RawBytes.write(bytes, out);
       return;
     }
     ObjectOutputStream oos = new ObjectOutputStream(out);
@@ -80,8 +62,8 @@ public final class JavaSerializer implements Serializer {
   @Override
   public Object deserialize(InputStream in, ClassLoader loader) throws IOException {
     byte[] head = in.readNBytes(4);
-    if (head.length == 4 && ByteBuffer.wrap(head).getInt() == RAW_BYTES_MAGIC) {
-      return readRawBytes(new DataInputStream(in));
+    if (RawBytes.isRaw(head)) {
+      return RawBytes.readAfterMagic(in, this::checkRawLength);
     }
     // Not raw: a Java serialization stream, whose first bytes were just read.
     InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), in);
@@ -96,11 +78,8 @@ public final class JavaSerializer implements Serializer {
     }
   }
 
-  private byte[] readRawBytes(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0) {
-      throw new java.io.StreamCorruptedException("raw byte[] value of negative length " + length);
-    }
+  /** The filter's verdict on a raw byte[] of {@code length}, as ObjectInputStream would reach it. */
+  private void checkRawLength(int length) throws IOException {
     // As ObjectInputStream does: the JVM-wide filter factory combines the JVM's filter with ours.
     java.util.function.BinaryOperator<ObjectInputFilter> factory = ObjectInputFilter.Config.getSerialFilterFactory();
     ObjectInputFilter effective = factory.apply(factory.apply(null, ObjectInputFilter.Config.getSerialFilter()), filter);
@@ -110,9 +89,6 @@ public final class JavaSerializer implements Serializer {
       throw new java.io.InvalidClassException("the broadcast value, a byte[" + length
           + "], is refused by swarmcast.serializer.java.filter: " + pattern);
     }
-    byte[] value = new byte[length];
-    in.readFully(value); // EOFException if the pieces end early
-    return value;
   }
 
   /**
@@ -137,7 +113,7 @@ public final class JavaSerializer implements Serializer {
 
     @Override
     public long streamBytes() {
-      return 8;
+      return RawBytes.HEADER_BYTES;
     }
   }
 

@@ -156,16 +156,39 @@ class SerializerTest {
     assertThat((byte[]) strict.deserialize(new ByteArrayInputStream(small.toByteArray()), getClass().getClassLoader())).hasSize(100);
   }
 
-  @Test
-  void aTruncatedOrNegativeRawByteArrayIsAClearError() throws IOException {
+  @ParameterizedTest
+  @MethodSource("serializers")
+  void aTruncatedOrNegativeRawByteArrayIsAClearError(Serializer serializer) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new JavaSerializer().serialize(new byte[1000], out);
+    serializer.serialize(new byte[1000], out);
     byte[] truncated = java.util.Arrays.copyOf(out.toByteArray(), 500);
-    assertThatThrownBy(() -> new JavaSerializer().deserialize(new ByteArrayInputStream(truncated), getClass().getClassLoader()))
+    assertThatThrownBy(() -> serializer.deserialize(new ByteArrayInputStream(truncated), getClass().getClassLoader()))
         .isInstanceOf(java.io.EOFException.class);
     byte[] negative = {0x53, 0x57, 0, 1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFE};
-    assertThatThrownBy(() -> new JavaSerializer().deserialize(new ByteArrayInputStream(negative), getClass().getClassLoader()))
+    assertThatThrownBy(() -> serializer.deserialize(new ByteArrayInputStream(negative), getClass().getClassLoader()))
         .isInstanceOf(java.io.StreamCorruptedException.class).hasMessageContaining("negative length -2");
+  }
+
+  @Test
+  void kryoWritesAByteArrayRawAndAnythingElseBehindItsTag() throws IOException {
+    KryoSerializer kryo = new KryoSerializer();
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    kryo.serialize(new byte[] {7, 8, 9}, raw);
+    assertThat(raw.toByteArray()).containsExactly(0x53, 0x57, 0, 1, 0, 0, 0, 3, 7, 8, 9);
+    ByteArrayOutputStream tagged = new ByteArrayOutputStream();
+    kryo.serialize(new ArrayList<>(List.of(1, 2)), tagged);
+    assertThat(tagged.toByteArray()[0]).isEqualTo((byte) 'K');
+  }
+
+  @Test
+  void kryoRefusesAStreamItDidNotWriteNamingItsFirstByte() {
+    KryoSerializer kryo = new KryoSerializer();
+    assertThatThrownBy(() -> kryo.deserialize(new ByteArrayInputStream(new byte[] {0x0C, 1, 2}), getClass().getClassLoader()))
+        .isInstanceOf(java.io.StreamCorruptedException.class).hasMessageContaining("first byte 0x0c");
+    assertThatThrownBy(() -> kryo.deserialize(new ByteArrayInputStream(new byte[] {0x53, 0x57, 0}), getClass().getClassLoader()))
+        .isInstanceOf(java.io.StreamCorruptedException.class).hasMessageContaining("first byte 0x53");
+    assertThatThrownBy(() -> kryo.deserialize(new ByteArrayInputStream(new byte[0]), getClass().getClassLoader()))
+        .isInstanceOf(java.io.StreamCorruptedException.class).hasMessageContaining("empty");
   }
 
   @Test
