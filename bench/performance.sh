@@ -40,5 +40,5 @@ run spark --spark --executors 1,2,4,8 --size 128m --rate 100mbit --reps 3
 #    fixed cost of a 1 KiB broadcast.
 mvn -B -q -DskipTests -pl swarmcast-bench -am package
 java -jar swarmcast-bench/target/swarmcast-benchmarks.jar PiecePathBenchmark -p codec=none,lz4 -p serializer=java,kryo \
-  -wi 2 -i 3 -rf text -rff "$out/jmh.txt" | tail -n 12
+  -wi 2 -i 3 -rf text -rff "$out/jmh.txt" | tail -n 20
 java -jar swarmcast-bench/target/swarmcast-benchmarks.jar NewBroadcastBenchmark -rf text -rff "$out/jmh-new-broadcast.txt" | tail -n 4

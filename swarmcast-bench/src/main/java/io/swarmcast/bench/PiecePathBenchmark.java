@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The two CPU-bound halves of a broadcast, per 256 MiB of incompressible byte[] value (multiply the
- * score by 4 for seconds per GiB):
+ * The two CPU-bound halves of a broadcast, per 256 MiB of incompressible bytes, as a byte[] value or
+ * inside a record (see {@link #shape}; multiply the score by 4 for seconds per GiB):
  * <ul>
  *   <li>{@code cut}: the driver's serialize + compress + cut into off-heap pieces + CRC32C each;</li>
  *   <li>{@code read}: an executor's verify each piece's CRC32C + reassemble + decompress + deserialize.</li>
@@ -52,16 +52,29 @@ public class PiecePathBenchmark {
   @Param({"4194304"})
   int blockSize;
 
-  private byte[] value;
+  /**
+   * {@code bytes}: the value is the byte[] itself, which both serializers write raw; {@code record}: a
+   * record holding it, which goes through the serializer (Java serialization reads its array back 1 KiB
+   * at a time, so the piece stream's cost per read counts).
+   */
+  @Param({"bytes", "record"})
+  String shape;
+
+  /** A value that holds its bytes in a field, as a model object would. */
+  public record Blob(String name, byte[] data) implements java.io.Serializable {}
+
+  private Object value;
   private Serializer ser;
   private CompressionCodec comp;
   private Blockifier.Pieces pieces;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    value = new byte[VALUE_BYTES];
-    new SplittableRandom(42).nextBytes(value);
-    ser = Serializers.byName(serializer);
+    byte[] bytes = new byte[VALUE_BYTES];
+    new SplittableRandom(42).nextBytes(bytes);
+    value = shape.equals("bytes") ? bytes : new Blob("weights", bytes);
+    ser = serializer.equals("kryo")
+        ? new io.swarmcast.serializer.KryoSerializer(true, java.util.List.of(Blob.class)) : Serializers.byName(serializer);
     comp = CompressionCodec.byName(codec);
     pieces = Blockifier.blockify(value, ser, comp, blockSize, ByteBufAllocator.DEFAULT);
   }
