@@ -53,7 +53,8 @@ public class PiecePathBenchmark {
   int blockSize;
 
   /**
-   * {@code bytes}: the value is the byte[] itself, which both serializers write raw; {@code record}: a
+   * {@code bytes}: the value is the byte[] itself, which a broadcast writes with the byte[] serializer
+   * whatever {@link #serializer} says; {@code record}: a
    * record holding it, which goes through the serializer (Java serialization reads its array back 1 KiB
    * at a time, so the piece stream's cost per read counts).
    */
@@ -73,8 +74,10 @@ public class PiecePathBenchmark {
     byte[] bytes = new byte[VALUE_BYTES];
     new SplittableRandom(42).nextBytes(bytes);
     value = shape.equals("bytes") ? bytes : new Blob("weights", bytes);
-    ser = serializer.equals("kryo")
-        ? new io.swarmcast.serializer.KryoSerializer(true, java.util.List.of(Blob.class)) : Serializers.byName(serializer);
+    // As a broadcast picks it: a byte[] value goes through the byte[] serializer whatever the setting.
+    ser = shape.equals("bytes") ? Serializers.forReading(io.swarmcast.serializer.ByteArraySerializer.NAME, new io.swarmcast.conf.SwarmConf())
+        : serializer.equals("kryo") ? new io.swarmcast.serializer.KryoSerializer(true, java.util.List.of(Blob.class))
+        : Serializers.byName(serializer);
     comp = CompressionCodec.byName(codec);
     pieces = Blockifier.blockify(value, ser, comp, blockSize, ByteBufAllocator.DEFAULT);
   }

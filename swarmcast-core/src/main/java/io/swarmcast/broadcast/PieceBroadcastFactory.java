@@ -5,6 +5,7 @@ import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.security.SecurityManager;
+import io.swarmcast.serializer.ByteArraySerializer;
 import io.swarmcast.serializer.CompressionCodec;
 import io.swarmcast.serializer.Serializer;
 import io.swarmcast.serializer.Serializers;
@@ -20,6 +21,8 @@ import java.util.List;
 abstract class PieceBroadcastFactory implements BroadcastFactory {
   private volatile SwarmNode node;
   private volatile Serializer serializer;
+  /** For a byte[] value, whatever {@link #serializer} is: see {@link ByteArraySerializer}. */
+  private volatile Serializer bytesSerializer;
   private volatile CompressionCodec codec;
   private volatile int blockSize;
   private volatile int minBlockSize;
@@ -32,6 +35,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
       throw new IllegalArgumentException("isDriver = " + isDriver + " but the node is " + (node.isDriver() ? "a driver" : "an executor"));
     }
     this.serializer = Serializers.forReading(conf.get(SwarmConf.SERIALIZER), conf); // same settings for writing
+    this.bytesSerializer = Serializers.forReading(ByteArraySerializer.NAME, conf);
     this.codec = CompressionCodec.byName(conf.get(SwarmConf.COMPRESS));
     this.blockSize = (int) (long) conf.get(SwarmConf.BLOCK_SIZE);
     this.minBlockSize = (int) (long) conf.get(SwarmConf.MIN_BLOCK_SIZE);
@@ -51,6 +55,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
       driver.blockManager().putValue(id, value);
       return create(id, driver, new PieceLayout(0, new int[0], serializer.name(), codec.shortName()), true, value);
     }
+    Serializer serializer = value instanceof byte[] ? bytesSerializer : this.serializer; // named in the handle
     Blockifier.Pieces pieces;
     CompressionCodec used;
     try {

@@ -31,9 +31,8 @@ public sealed interface Message permits Message.Opening, Message.Response, Messa
   /**
    * The protocol version spoken by this build; exchanged in {@link RegisterExecutor} and {@link Hello},
    * and nodes of another version are refused at the handshake. 2: the driver's incarnation in handles and
-   * greetings. 3: a {@code byte[]} value's pieces hold it raw, not serialized, and a Kryo stream starts
-   * with a tag byte ({@code io.swarmcast.serializer.RawBytes}), so an older executor could not read a
-   * newer driver's values.
+   * greetings. 3: a handle may name the serializer {@code bytes} (a {@code byte[]} value, see
+   * {@code io.swarmcast.serializer.ByteArraySerializer}), which an older executor could not read.
    */
   int PROTOCOL_VERSION = 3;
 

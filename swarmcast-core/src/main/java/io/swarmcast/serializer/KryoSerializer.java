@@ -25,10 +25,6 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * {@code swarmcast.serializer.kryo.classesToRegister} in its order; numbers follow the order, so every
  * node must list the same classes in the same order. Writing an unregistered class fails naming it and
  * the key to add it to. Kryo instances are not thread-safe, so each thread gets its own. Thread-safe.
- *
- * <p>A value that is a {@code byte[]} is written raw ({@link RawBytes}), bypassing Kryo's buffer; any
- * other value as the byte {@value #KRYO_TAG} ('K') and then Kryo's stream, so that the reader can tell
- * the two apart whatever number Kryo gave the value's class.
  */
 public final class KryoSerializer implements Serializer {
   /** Registered first, always in this order (appending here changes no earlier number). */
@@ -38,9 +34,6 @@ public final class KryoSerializer implements Serializer {
       java.util.LinkedHashMap.class, java.util.TreeMap.class, java.util.HashSet.class, java.util.LinkedHashSet.class,
       java.util.TreeSet.class, java.math.BigInteger.class,
       java.math.BigDecimal.class);
-
-  /** The first byte of a value written by Kryo (a raw byte[] starts with {@link RawBytes#MAGIC}'s 0x53). */
-  static final int KRYO_TAG = 0x4B;
 
   private final boolean registrationRequired;
   private final List<Class<?>> registered;
@@ -99,11 +92,6 @@ public final class KryoSerializer implements Serializer {
 
   @Override
   public void serialize(Object value, OutputStream out) throws IOException {
-    if (value instanceof byte[] bytes) {
-      RawBytes.write(bytes, out);
-      return;
-    }
-    out.write(KRYO_TAG);
     Output output = new Output(out, 64 * 1024);
     try {
       kryos.get().writeClassAndObject(output, value);
@@ -115,19 +103,6 @@ public final class KryoSerializer implements Serializer {
 
   @Override
   public Object deserialize(InputStream in, ClassLoader loader) throws IOException {
-    int first = in.read();
-    if (first == RawBytes.MAGIC >>> 24) {
-      byte[] head = new byte[4];
-      head[0] = (byte) first;
-      int rest = in.readNBytes(head, 1, 3);
-      if (rest == 3 && RawBytes.isRaw(head)) {
-        return RawBytes.readAfterMagic(in, length -> { });
-      }
-    }
-    if (first != KRYO_TAG) {
-      throw new java.io.StreamCorruptedException(first < 0 ? "the broadcast value's stream is empty"
-          : String.format("not a value written by Swarmcast's kryo serializer (first byte 0x%02x)", first));
-    }
     Kryo kryo = kryos.get();
     ClassLoader previous = kryo.getClassLoader();
     kryo.setClassLoader(loader);

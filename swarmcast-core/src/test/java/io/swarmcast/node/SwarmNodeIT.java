@@ -111,6 +111,25 @@ class SwarmNodeIT {
   }
 
   @Test
+  void aByteArrayGoesAsItIsWhateverTheSerializerAndTheReadersFilterStillBoundsIt() throws Exception {
+    driverManager.stop();
+    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, "0").set(SwarmConf.BLOCK_SIZE, "64k")
+        .set(SwarmConf.SERIALIZER, "kryo");
+    driverManager = new BroadcastManager(true, conf, SecurityManager.insecure());
+    driver = (DriverNode) driverManager.node();
+    SwarmConf executorConf = new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()))
+        .set(SwarmConf.JAVA_FILTER, "maxarray=100000");
+    try (BroadcastManager executor = new BroadcastManager(false, executorConf, SecurityManager.insecure())) {
+      byte[] small = random(100_000, 5);
+      assertThat((byte[]) SwarmNodeTestSupport.roundTrip(driverManager.newBroadcast(small, false)).value()).isEqualTo(small);
+      // Kryo never consults the Java filter: that it refuses this one shows the handle named the byte[] serializer.
+      Broadcast<byte[]> big = SwarmNodeTestSupport.roundTrip(driverManager.newBroadcast(random(100_001, 6), false));
+      assertThatThrownBy(big::value).isInstanceOf(io.swarmcast.broadcast.BroadcastException.class)
+          .hasMessageContaining("byte[100001]").hasMessageContaining("maxarray=100000");
+    }
+  }
+
+  @Test
   void garbageAndOversizedFramesCloseOnlyThatConnection() throws Exception {
     byte[][] attacks = {
         random(4096, 1),                                  // noise

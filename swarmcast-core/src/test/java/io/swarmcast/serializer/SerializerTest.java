@@ -134,64 +134,6 @@ class SerializerTest {
   }
 
   @Test
-  void javaWritesAByteArrayRawAndAnythingElseAsJavaSerialization() throws IOException {
-    ByteArrayOutputStream raw = new ByteArrayOutputStream();
-    new JavaSerializer().serialize(new byte[] {7, 8, 9}, raw);
-    assertThat(raw.toByteArray()).containsExactly(0x53, 0x57, 0, 1, 0, 0, 0, 3, 7, 8, 9);
-    ByteArrayOutputStream java = new ByteArrayOutputStream();
-    new JavaSerializer().serialize(new Model("m", 1, new double[] {1.0}), java);
-    assertThat(java.toByteArray()).startsWith((byte) 0xAC, (byte) 0xED);
-  }
-
-  @Test
-  void theJavaFilterStillBoundsARawByteArray() throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new JavaSerializer().serialize(new byte[1000], out);
-    JavaSerializer strict = new JavaSerializer("maxarray=100");
-    assertThatThrownBy(() -> strict.deserialize(new ByteArrayInputStream(out.toByteArray()), getClass().getClassLoader()))
-        .isInstanceOf(java.io.InvalidClassException.class)
-        .hasMessageContaining("byte[1000]").hasMessageContaining("maxarray=100");
-    ByteArrayOutputStream small = new ByteArrayOutputStream();
-    new JavaSerializer().serialize(new byte[100], small);
-    assertThat((byte[]) strict.deserialize(new ByteArrayInputStream(small.toByteArray()), getClass().getClassLoader())).hasSize(100);
-  }
-
-  @ParameterizedTest
-  @MethodSource("serializers")
-  void aTruncatedOrNegativeRawByteArrayIsAClearError(Serializer serializer) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    serializer.serialize(new byte[1000], out);
-    byte[] truncated = java.util.Arrays.copyOf(out.toByteArray(), 500);
-    assertThatThrownBy(() -> serializer.deserialize(new ByteArrayInputStream(truncated), getClass().getClassLoader()))
-        .isInstanceOf(java.io.EOFException.class);
-    byte[] negative = {0x53, 0x57, 0, 1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFE};
-    assertThatThrownBy(() -> serializer.deserialize(new ByteArrayInputStream(negative), getClass().getClassLoader()))
-        .isInstanceOf(java.io.StreamCorruptedException.class).hasMessageContaining("negative length -2");
-  }
-
-  @Test
-  void kryoWritesAByteArrayRawAndAnythingElseBehindItsTag() throws IOException {
-    KryoSerializer kryo = new KryoSerializer();
-    ByteArrayOutputStream raw = new ByteArrayOutputStream();
-    kryo.serialize(new byte[] {7, 8, 9}, raw);
-    assertThat(raw.toByteArray()).containsExactly(0x53, 0x57, 0, 1, 0, 0, 0, 3, 7, 8, 9);
-    ByteArrayOutputStream tagged = new ByteArrayOutputStream();
-    kryo.serialize(new ArrayList<>(List.of(1, 2)), tagged);
-    assertThat(tagged.toByteArray()[0]).isEqualTo((byte) 'K');
-  }
-
-  @Test
-  void kryoRefusesAStreamItDidNotWriteNamingItsFirstByte() {
-    KryoSerializer kryo = new KryoSerializer();
-    assertThatThrownBy(() -> kryo.deserialize(new ByteArrayInputStream(new byte[] {0x0C, 1, 2}), getClass().getClassLoader()))
-        .isInstanceOf(java.io.StreamCorruptedException.class).hasMessageContaining("first byte 0x0c");
-    assertThatThrownBy(() -> kryo.deserialize(new ByteArrayInputStream(new byte[] {0x53, 0x57, 0}), getClass().getClassLoader()))
-        .isInstanceOf(java.io.StreamCorruptedException.class).hasMessageContaining("first byte 0x53");
-    assertThatThrownBy(() -> kryo.deserialize(new ByteArrayInputStream(new byte[0]), getClass().getClassLoader()))
-        .isInstanceOf(java.io.StreamCorruptedException.class).hasMessageContaining("empty");
-  }
-
-  @Test
   void javaRejectsANonSerializableClass() {
     Opaque value = new Opaque("x", List.of());
     assertThatThrownBy(() -> new JavaSerializer().serialize(value, new ByteArrayOutputStream()))
