@@ -38,7 +38,7 @@ public final class SwarmConf {
       List.of("lz4", "zstd", "none"),
       "Codec applied to the serialized value before it is cut: `lz4`, `zstd` or `none`.");
   public static final ConfKey<String> SERIALIZER = ConfKey.choice("swarmcast.serializer", "java", List.of("java", "kryo"),
-      "Serializer for broadcast values: `java` (java.io.Serializable) or `kryo`.");
+      "Serializer for broadcast values: `java` (java.io.Serializable) or `kryo`. A `byte[]` value goes as it is, with either.");
   /** The default of {@link #JAVA_FILTER}: see {@code JavaSerializer.DEFAULT_FILTER} for why. */
   public static final String DEFAULT_JAVA_FILTER = "maxdepth=200;maxrefs=100000000"
       + ";!org.apache.commons.collections.functors.*;!org.apache.commons.collections4.functors.*"
