@@ -62,7 +62,8 @@ final class WarmUp {
     Thread worker = new Thread(() -> {
       try {
         long betweenExecutors = transfer(privateConf(conf), security, (int) bytes, nodes);
-        if (betweenExecutors == 0 && BroadcastManager.resolveFactory(conf.get(SwarmConf.BROADCAST_FACTORY)) == TorrentBroadcastFactory.class) {
+        boolean torrent = BroadcastManager.resolveFactory(conf.get(SwarmConf.BROADCAST_FACTORY)) == TorrentBroadcastFactory.class;
+        if (betweenExecutors == 0 && torrent) { // with direct, executors never trade
           LOG.info("warm-up: the private executors traded no pieces, so the code between peers is not compiled yet");
         }
         done.complete(null);
