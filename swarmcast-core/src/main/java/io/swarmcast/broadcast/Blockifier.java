@@ -107,6 +107,28 @@ public final class Blockifier {
   }
 
   /**
+   * How a broadcast is cut: pieces of {@code pieceSize} after a ramp that starts at {@code firstPieceSize}
+   * and doubles every {@code perStep} pieces (see {@link #split}).
+   */
+  public record Cut(int pieceSize, int firstPieceSize, int perStep) {
+    /** Whole blocks: nobody forwards pieces (the direct factory). */
+    public static Cut whole(int blockSize) {
+      return new Cut(blockSize, blockSize, 1);
+    }
+
+    /**
+     * A swarm's cut of {@code totalBytes} with {@code executors} registered (see {@link #pieceSizeFor}),
+     * ramping up from {@code minBlockSize} over the pieces the driver sends first ({@code askedAtOnce}
+     * per executor at once).
+     */
+    public static Cut swarm(long totalBytes, int blockSize, int minBlockSize, int piecesPerExecutor, int askedAtOnce,
+        int executors) {
+      int pieceSize = pieceSizeFor(totalBytes, blockSize, minBlockSize, piecesPerExecutor, executors);
+      return new Cut(pieceSize, Math.min(minBlockSize, pieceSize), askedAtOnce * Math.max(1, executors));
+    }
+  }
+
+  /**
    * Cuts {@code blocks} (all of {@code blockSize} but the last, see {@link #serialize}) into pieces of {@code pieceSize},
    * which must divide {@code blockSize}, starting with a ramp: the first {@code perStep} pieces are
    * {@code firstPieceSize}, the next {@code perStep} twice that, and so on up to {@code pieceSize}.
@@ -116,28 +138,58 @@ public final class Blockifier {
    * once its arguments are checked.
    */
   public static Pieces split(List<ByteBuf> blocks, int blockSize, int pieceSize, int firstPieceSize, int perStep) {
+    int[] blockLengths = new int[blocks.size()];
+    for (int b = 0; b < blockLengths.length; b++) {
+      blockLengths[b] = blocks.get(b).readableBytes();
+    }
+    int[] sizes = pieceSizes(blockLengths, blockSize, pieceSize, firstPieceSize, perStep);
+    List<ByteBuf> out = new ArrayList<>(sizes.length);
+    int piece = 0;
+    for (ByteBuf block : blocks) {
+      for (int off = 0; off < block.readableBytes(); off += sizes[piece++]) {
+        out.add(block.retainedSlice(block.readerIndex() + off, sizes[piece]));
+      }
+      block.release();
+    }
+    return checksummed(out);
+  }
+
+  /**
+   * The sizes of the pieces {@link #split} cuts blocks of {@code blockLengths} into: the ramp from
+   * {@code firstPieceSize}, doubling every {@code perStep} pieces up to {@code pieceSize}, and no piece
+   * spanning two blocks. A simulation cuts its broadcasts with it, so they have the real pieces.
+   */
+  public static int[] pieceSizes(int[] blockLengths, int blockSize, int pieceSize, int firstPieceSize, int perStep) {
     if (pieceSize <= 0 || blockSize % pieceSize != 0) {
       throw new IllegalArgumentException("piece size " + pieceSize + " does not divide block size " + blockSize);
     }
     if (firstPieceSize <= 0 || perStep <= 0) {
       throw new IllegalArgumentException("firstPieceSize and perStep must be positive: " + firstPieceSize + ", " + perStep);
     }
-    List<ByteBuf> out = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
     int size = Math.min(firstPieceSize, pieceSize);
     int atThisSize = 0;
-    for (ByteBuf block : blocks) {
-      for (int off = 0; off < block.readableBytes(); ) {
-        int n = Math.min(size, block.readableBytes() - off);
-        out.add(block.retainedSlice(block.readerIndex() + off, n));
+    for (int length : blockLengths) {
+      for (int off = 0; off < length; ) {
+        int n = Math.min(size, length - off);
+        sizes.add(n);
         off += n;
         if (size < pieceSize && ++atThisSize == perStep) {
           size = Math.min(pieceSize, size * 2);
           atThisSize = 0;
         }
       }
-      block.release();
     }
-    return checksummed(out);
+    return sizes.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** {@link #pieceSizes(int[], int, int, int, int)} for {@code totalBytes} in blocks of {@code blockSize} (the last one shorter). */
+  public static int[] pieceSizes(long totalBytes, int blockSize, int pieceSize, int firstPieceSize, int perStep) {
+    int[] blockLengths = new int[(int) ((totalBytes + blockSize - 1) / blockSize)];
+    for (int b = 0; b < blockLengths.length; b++) {
+      blockLengths[b] = (int) Math.min(blockSize, totalBytes - (long) b * blockSize);
+    }
+    return pieceSizes(blockLengths, blockSize, pieceSize, firstPieceSize, perStep);
   }
 
   /** Reads the value back from its pieces, in order; does not release them. */

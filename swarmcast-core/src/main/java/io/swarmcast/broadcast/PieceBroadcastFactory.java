@@ -65,11 +65,10 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
       // Only a swarm gains from small pieces: with the direct factory nobody forwards them.
       int sharers = mode() == FetchMode.SWARM ? Math.max(1, driver.executors().size()) : 1;
       long total = blocks.stream().mapToLong(ByteBuf::readableBytes).sum();
-      int pieceSize = mode() == FetchMode.SWARM
-          ? Blockifier.pieceSizeFor(total, blockSize, minBlockSize, piecesPerExecutor, sharers) : blockSize;
-      // Ramp up from minBlockSize over the pieces the driver sends first (maxFromDriver per executor at once).
-      int firstPieceSize = mode() == FetchMode.SWARM ? Math.min(minBlockSize, pieceSize) : blockSize;
-      pieces = Blockifier.split(blocks, blockSize, pieceSize, firstPieceSize, piecesAskedAtOnce * sharers);
+      Blockifier.Cut cut = mode() == FetchMode.SWARM
+          ? Blockifier.Cut.swarm(total, blockSize, minBlockSize, piecesPerExecutor, piecesAskedAtOnce, sharers)
+          : Blockifier.Cut.whole(blockSize);
+      pieces = Blockifier.split(blocks, blockSize, cut.pieceSize(), cut.firstPieceSize(), cut.perStep());
     } catch (IOException | RuntimeException e) {
       throw new BroadcastException("cannot serialize the value of Broadcast(" + id + ") with the " + serializer.name()
           + " serializer: " + e, e);

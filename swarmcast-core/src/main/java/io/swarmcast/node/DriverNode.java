@@ -155,15 +155,11 @@ public final class DriverNode extends SwarmNode {
 
   /**
    * Starts tracking a broadcast of {@code totalBytes} in {@code pieceCount} pieces, all in this node's
-   * block manager. A broadcast no larger than {@link SwarmConf#DRIVER_SPARE_COPIES} gets that many bytes
-   * of spare copies, counted in pieces of the average size; a larger one none: at 2 executors, spare
-   * copies of a 128 MiB broadcast shared the driver's link with its last fresh pieces and delayed them
-   * (1.15x to 1.17x of size / bandwidth).
+   * block manager, with the spare copies {@link Tracker#spareCopies} gives for {@link SwarmConf#DRIVER_SPARE_COPIES}.
    */
   public void registerBroadcast(long broadcastId, int pieceCount, long totalBytes, FetchMode mode) {
-    long pieceBytes = Math.max(1, (totalBytes + pieceCount - 1) / Math.max(1, pieceCount));
-    int spare = totalBytes > spareCopyBytes ? 0 : (int) Math.min(Integer.MAX_VALUE, spareCopyBytes / pieceBytes);
-    tracker.addBroadcast(broadcastId, pieceCount, mode == FetchMode.SWARM, spare);
+    tracker.addBroadcast(broadcastId, pieceCount, mode == FetchMode.SWARM,
+        Tracker.spareCopies(totalBytes, pieceCount, spareCopyBytes));
   }
 
   /**

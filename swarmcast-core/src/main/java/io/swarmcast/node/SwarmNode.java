@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public abstract sealed class SwarmNode implements AutoCloseable permits DriverNode, ExecutorNode {
   /** Piece uploads a node queues for one connection before it answers "busy": bounds what a peer can pin. */
-  static final int MAX_PIECES_QUEUED_PER_CONNECTION = 64;
+  public static final int MAX_PIECES_QUEUED_PER_CONNECTION = 64;
 
   final SwarmConf conf;
   final TransportContext transport;

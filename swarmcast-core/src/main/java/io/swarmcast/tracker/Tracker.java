@@ -5,11 +5,15 @@ import io.swarmcast.protocol.Locations;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.random.RandomGenerator;
 
 /**
  * The driver's directory of the swarm (Spark's BlockManagerMaster): registered executors, which of
@@ -40,7 +44,7 @@ public final class Tracker {
   private static final int DESTROYED_REMEMBERED = 10_000;
 
   private final Map<Integer, ExecutorInfo> executors = new TreeMap<>();
-  private final Map<Long, PieceLedger> ledgers = new java.util.HashMap<>();
+  private final Map<Long, PieceLedger> ledgers = new HashMap<>();
   private final Map<Long, String> destroyed = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
@@ -48,12 +52,31 @@ public final class Tracker {
     }
   };
   private final NoticeSender notices;
+  /** Where a long {@link Locations} reply's window starts: injected, so a simulation replays the same run. */
+  private final RandomGenerator random;
   private int nextExecutorId = 1;
   private long locationsAnswered;
 
   /** {@code notices}: how {@link Have} notices reach executors. */
   public Tracker(NoticeSender notices) {
-    this.notices = java.util.Objects.requireNonNull(notices, "notices");
+    this(notices, new SplittableRandom());
+  }
+
+  /** {@code random}: the tracker's only chance (which holders a long {@link Locations} reply lists); seeded by simulations. */
+  public Tracker(NoticeSender notices, RandomGenerator random) {
+    this.notices = Objects.requireNonNull(notices, "notices");
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /**
+   * Spare copies (see {@link PieceLedger#chooseForDriver}) for a broadcast of {@code totalBytes} in
+   * {@code pieceCount} pieces: {@code spareCopyBytes} counted in pieces of the average size if the
+   * broadcast is no larger than that, else none. At 2 executors, spare copies of a 128 MiB broadcast
+   * shared the driver's link with its last fresh pieces and delayed them (1.15x to 1.17x of size / bandwidth).
+   */
+  public static int spareCopies(long totalBytes, int pieceCount, long spareCopyBytes) {
+    long pieceBytes = Math.max(1, (totalBytes + pieceCount - 1) / Math.max(1, pieceCount));
+    return totalBytes > spareCopyBytes ? 0 : (int) Math.min(Integer.MAX_VALUE, spareCopyBytes / pieceBytes);
   }
 
   /** Registers an executor reachable at {@code host:port}; returns it with its new id. */
@@ -167,7 +190,7 @@ public final class Tracker {
     if (l.peerSharing) {
       l.subscribe(askerId);
       List<Map.Entry<Integer, BitSet>> all = new ArrayList<>(l.holdings.entrySet());
-      int start = all.isEmpty() ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt(all.size());
+      int start = all.isEmpty() ? 0 : random.nextInt(all.size());
       int bytes = 0;
       for (int k = 0; k < all.size(); k++) {
         Map.Entry<Integer, BitSet> e = all.get((start + k) % all.size());

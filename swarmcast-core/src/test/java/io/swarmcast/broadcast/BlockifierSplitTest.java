@@ -59,6 +59,23 @@ class BlockifierSplitTest {
   }
 
   @Test
+  void pieceSizesForATotalAreTheSizesSplitCuts() throws Exception {
+    byte[] value = new byte[5 * MIB + 12345];
+    Blockifier.Pieces blocks = Blockifier.blockify(value, Serializers.byName("java"), CompressionCodec.NONE, MIB,
+        UnpooledByteBufAllocator.DEFAULT);
+    long total = blocks.totalBytes();
+    Blockifier.Cut cut = Blockifier.Cut.swarm(total, MIB, 64 << 10, 16, 2, 8);
+    Blockifier.Pieces pieces = Blockifier.split(blocks.buffers(), MIB, cut.pieceSize(), cut.firstPieceSize(), cut.perStep());
+    try {
+      int[] cutSizes = pieces.buffers().stream().mapToInt(ByteBuf::readableBytes).toArray();
+      assertThat(Blockifier.pieceSizes(total, MIB, cut.pieceSize(), cut.firstPieceSize(), cut.perStep())).containsExactly(cutSizes);
+      assertThat(cut.perStep()).isEqualTo(16); // two pieces asked at once by each of 8 executors
+    } finally {
+      pieces.release();
+    }
+  }
+
+  @Test
   void aPieceNeverSpansTwoBlocks() throws Exception {
     byte[] value = new byte[3 * MIB];
     Blockifier.Pieces blocks = Blockifier.blockify(value, Serializers.byName("java"), CompressionCodec.NONE, MIB,

@@ -185,6 +185,26 @@ class TrackerTest {
   }
 
   @Test
+  void aSeededTrackerListsTheSameWindowOfHoldersEveryRun() {
+    // A long reply lists a window of holders starting at a random one: the injected chance decides which.
+    int pieces = 1 << 22;
+    java.util.function.LongFunction<java.util.List<Integer>> firstHolders = seed -> {
+      Tracker t = new Tracker((executor, notice) -> { }, new java.util.SplittableRandom(seed));
+      t.addBroadcast(ID, pieces, true);
+      for (int i = 0; i < 10; i++) {
+        t.announce(t.register("10.0.0." + i, 7000 + i).id(), ID, pieces - 1);
+      }
+      return t.locations(1, 999, ID).orElseThrow().holders().stream().map(h -> h.executorId()).toList();
+    };
+    assertThat(firstHolders.apply(3)).isEqualTo(firstHolders.apply(3));
+    java.util.Set<java.util.List<Integer>> windows = new java.util.HashSet<>();
+    for (long seed = 0; seed < 20; seed++) {
+      windows.add(firstHolders.apply(seed));
+    }
+    assertThat(windows).as("different seeds, different windows").hasSizeGreaterThan(1);
+  }
+
+  @Test
   void excludedPiecesAreNeverChosen() {
     tracker.addBroadcast(ID, 10, true);
     BitSet exclude = bits(0, 2, 4, 6, 8, 9);
