@@ -33,6 +33,28 @@ final class Progress implements AutoCloseable {
     return new Progress(bar);
   }
 
+  /** A bar from 0 to 100 %, for work measured as a share done. */
+  static Progress percent(PrintStream out, String task) {
+    if (System.console() == null) {
+      return new Progress(null);
+    }
+    return new Progress(new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(100)
+        .setUnit(" %", 1)
+        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+        .setConsumer(new ConsoleProgressBarConsumer(out))
+        .setUpdateIntervalMillis(200)
+        .build());
+  }
+
+  /** With {@link #percent}: {@code share} (0 to 1) is done. */
+  void fraction(double share) {
+    if (bar != null) {
+      bar.stepTo(Math.round(share * 100));
+    }
+  }
+
   void set(long bytes) {
     if (bar != null) {
       bar.stepTo(bytes / (1 << 20));

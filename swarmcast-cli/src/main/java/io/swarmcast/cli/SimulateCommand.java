@@ -1,0 +1,147 @@
+package io.swarmcast.cli;
+
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.sim.Scenario;
+import io.swarmcast.sim.SimReport;
+import io.swarmcast.sim.SimResult;
+import io.swarmcast.sim.Simulation;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code swarmcast simulate}: a swarm of thousands in one JVM, with the nodes' own scheduler and tracker. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+    description = {"Simulate one broadcast to many executors in virtual time: the nodes' own fetch scheduler, "
+        + "tracker and upload policy decide, over a modelled network (per-host upload and download capacity, "
+        + "latency, fair sharing per connection, every control message at its encoded size).",
+        "Writes results.csv, summary.md, finish-cdf.png and driver-link.png to --out. How far the model is from "
+            + "the emulated cluster: docs/scaling.md."},
+    footer = {"", "Examples:",
+        "  swarmcast simulate --executors 10000 --size 128m --rate 10gbit --out sim-out",
+        "  swarmcast simulate --executors 1000 --size 1g --rate 10gbit --slow-fraction 0.1",
+        "  swarmcast simulate --executors 2,4,8,16 --size 128m --rate 100mbit --out sim-small"})
+final class SimulateCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--executors", split = ",", paramLabel = "N[,N...]", description = "Executor counts, one run each. Default: 100.")
+  List<Integer> executors = List.of(100);
+
+  @Option(names = "--size", converter = SizeConverter.class, paramLabel = "SIZE", defaultValue = "128m",
+      description = "Bytes per broadcast (k/m/g suffixes). Default: ${DEFAULT-VALUE}.")
+  long size;
+
+  @Option(names = "--rate", converter = BenchCommand.RateConverter.class, paramLabel = "RATE", defaultValue = "10gbit",
+      description = "Every host's link, each way, in tc units (100mbit, 10gbit). Default: ${DEFAULT-VALUE}.")
+  long rateBits;
+
+  @Option(names = "--driver-rate", converter = BenchCommand.RateConverter.class, paramLabel = "RATE",
+      description = "The driver's link, each way. Default: --rate.")
+  Long driverRateBits;
+
+  @Option(names = "--latency", converter = BenchCommand.DelayConverter.class, paramLabel = "DELAY", defaultValue = "50us",
+      description = "One-way latency from each host to the switch (a path crosses two). Default: ${DEFAULT-VALUE}.")
+  long latencyMicros;
+
+  @Option(names = "--slow-fraction", paramLabel = "F", defaultValue = "0",
+      description = "Share of executors on slow links. Default: ${DEFAULT-VALUE}.")
+  double slowFraction;
+
+  @Option(names = "--slow-factor", paramLabel = "X", defaultValue = "10",
+      description = "How many times slower their links are. Default: ${DEFAULT-VALUE}.")
+  double slowFactor;
+
+  @Option(names = "--kill-fraction", paramLabel = "F", defaultValue = "0",
+      description = "Share of executors that die mid-broadcast. Default: ${DEFAULT-VALUE}.")
+  double killFraction;
+
+  @Option(names = "--kill-at", paramLabel = "T", defaultValue = "0.5",
+      description = "When they die, × size÷bandwidth. Default: ${DEFAULT-VALUE}.")
+  double killAt;
+
+  @Option(names = "--late-fraction", paramLabel = "F", defaultValue = "0",
+      description = "Share of executors that join late. Default: ${DEFAULT-VALUE}.")
+  double lateFraction;
+
+  @Option(names = "--late-at", paramLabel = "T", defaultValue = "0.5",
+      description = "When they join, × size÷bandwidth. Default: ${DEFAULT-VALUE}.")
+  double lateAt;
+
+  @Option(names = "--driver-dies-when-seeded", description = "The driver's process ends once every piece is on some executor.")
+  boolean driverDies;
+
+  @Option(names = "--efficiency", paramLabel = "E", defaultValue = "" + Scenario.DEFAULT_EFFICIENCY,
+      description = "Share of a link's rate a transfer's payload gets (calibrated on the emulated cluster). Default: ${DEFAULT-VALUE}.")
+  double efficiency;
+
+  @Option(names = "--socket-window", converter = SizeConverter.class, paramLabel = "SIZE",
+      description = "Unsent bytes of a connection at which a piece's write completes. Default: 64 KiB + max(128 KiB, --rate × 4 × --latency).")
+  Long socketWindow;
+
+  @Option(names = "--seeds", paramLabel = "S[,S...]", split = ",", description = "Random seeds, one run each. Default: 1.")
+  List<Long> seeds = List.of(1L);
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", split = ",",
+      description = "Node configuration (piece sizes, fetch limits, upload slots), as for driver and executor.")
+  List<String> conf = List.of();
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: ${DEFAULT-VALUE}.")
+  Path out = Path.of("sim-out");
+
+  @Override
+  public Integer call() throws Exception {
+    SwarmConf swarmConf = new SwarmConf();
+    for (String kv : conf) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--conf takes KEY=VALUE, not '" + kv + "'");
+      }
+      swarmConf.set(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    }
+    for (int n : executors) {
+      if (n < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--executors must be at least 1: " + n);
+      }
+    }
+    List<Scenario> runs = new ArrayList<>();
+    for (int n : executors) {
+      for (long seed : seeds) {
+        Scenario s = Scenario.of(n, size, rateBits).withConf(swarmConf).withSeed(seed).withLatency(latencyMicros * 1000)
+            .withEfficiency(efficiency).withSlow(slowFraction, slowFactor).withKills(killFraction, killAt)
+            .withLateJoiners(lateFraction, lateAt).withDriverDyingWhenSeeded(driverDies);
+        if (driverRateBits != null) {
+          s = s.withDriverRate(driverRateBits);
+        }
+        if (socketWindow != null) {
+          s = s.withSocketWindow(socketWindow);
+        }
+        runs.add(s);
+      }
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    List<SimResult> results = new ArrayList<>();
+    for (Scenario s : runs) {
+      SimResult r;
+      try (Progress bar = Progress.percent(System.err, "simulate " + s.executors())) {
+        r = new Simulation(s).onProgress(bar::fraction).run();
+      }
+      results.add(r);
+      w.printf(Locale.ROOT, "%d executors, seed %d: last %.3f, p50 %.3f, p99 %.3f × size÷bandwidth; driver sent %.3f copies "
+              + "and %.2f %% control; at most %d connections per executor; %d failed, %d killed; %.1f s%n",
+          s.executors(), s.seed(), r.lastRatio(), r.p50Ratio(), r.p99Ratio(), r.driverCopies(), 100 * r.driverControlShare(),
+          r.maxConnections(), r.failed() + r.unfinished(), r.killed(), r.wallSeconds());
+      w.flush();
+    }
+    SimReport.write(out, "swarmcast " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), results);
+    w.println("wrote " + out.resolve("results.csv") + ", summary.md, finish-cdf.png, driver-link.png");
+    return 0;
+  }
+}

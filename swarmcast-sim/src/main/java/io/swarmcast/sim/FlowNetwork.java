@@ -1,0 +1,441 @@
+package io.swarmcast.sim;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The modelled network, at the level of flows: every host has an upload and a download capacity and a
+ * one-way latency to the switch; a piece in transit is a flow whose rate changes whenever a flow starts
+ * or ends near it; a control message is a few bytes that leave ahead of the data.
+ *
+ * <p><b>Connections.</b> Two hosts talk over one TCP connection each way, as real nodes do: the pieces
+ * written to it go one after the other, and fairness is per connection (the emulated cluster's HTB
+ * classes share each link fairly per peer, not per flow). A sender's write of a piece completes, and
+ * frees its upload slot, once no more than {@code socketWindow} bytes of that connection are still
+ * unsent: what TCP has in flight (its congestion window, which fills the bottleneck's queue) plus
+ * {@code TCP_NOTSENT_LOWAT}. So a node has a piece or two per connection on its way beyond its slots.
+ *
+ * <p><b>Rates: a local max-min approximation.</b> Exact max-min fairness (progressive filling over the
+ * whole graph, {@link MaxMinFair#exact}) on every event costs O(connections) per event, too much for
+ * 10,000 hosts. Here a connection's rate comes from two rounds of max-min, one at each end: the
+ * sender's upload shared among its connections, each capped at what its receiver would give it (the
+ * receiver's download shared among the connections into it, the others capped at their sender's equal
+ * share). Only the rates near a change are recomputed. {@code FlowNetworkTest} measures the error
+ * against the exact allocation.
+ *
+ * <p><b>Control messages</b> are sent at the sender's full upload rate ahead of its data (they are
+ * small and the real transport writes them at once), in order: a burst of notices queues behind itself.
+ * The link time they take is taken from the sender's connections, which therefore finish later; that
+ * is how a flood of notices from the driver slows the pieces it sends. A receiver's download is not
+ * charged for them. Every message is counted at its real encoded size.
+ *
+ * <p>Not thread-safe: the {@link EventLoop}'s thread runs it.
+ */
+final class FlowNetwork {
+  /** One host: its link and what crossed it. */
+  static final class Host {
+    final int id;
+    final double upBytesPerSecond;
+    final double downBytesPerSecond;
+    final long latencyNanos;
+    /** Connections with a piece moving, from and to this host. */
+    final List<Conn> out = new ArrayList<>(4);
+    final List<Conn> in = new ArrayList<>(4);
+    /** Hosts it has a connection with (either side opened it). */
+    final Set<Integer> connections = new HashSet<>();
+    boolean alive = true;
+    /** When the control messages already queued on its upload will have left, in nanoseconds. */
+    long controlFreeAt;
+    /** Link time taken by control messages and not yet charged to the connections, in seconds. */
+    double pendingControlSeconds;
+    long dataBytesSent;
+    long dataBytesReceived;
+    long controlBytesSent;
+    long controlMessagesSent;
+    long controlBytesReceived;
+    /** The receiver's water level and the download it gives, as of reshare {@code sharePass}. */
+    double shareLevel;
+    double shareUsed;
+    long sharePass = -1;
+
+    Host(int id, double upBytesPerSecond, double downBytesPerSecond, long latencyNanos) {
+      this.id = id;
+      this.upBytesPerSecond = upBytesPerSecond;
+      this.downBytesPerSecond = downBytesPerSecond;
+      this.latencyNanos = latencyNanos;
+    }
+  }
+
+  /** One piece on a connection. */
+  static final class Flow {
+    final long bytes;
+    final Runnable onSent;
+    final Runnable onArrived;
+    double remaining;
+    boolean sent;
+
+    Flow(long bytes, Runnable onSent, Runnable onArrived) {
+      this.bytes = bytes;
+      this.remaining = bytes;
+      this.onSent = onSent;
+      this.onArrived = onArrived;
+    }
+  }
+
+  /** The connection from one host to another: its pieces in order, the first one moving. */
+  static final class Conn {
+    final Host from;
+    final Host to;
+    final ArrayDeque<Flow> flows = new ArrayDeque<>(2);
+    /** Bytes per second of the first flow. */
+    double rate;
+    long settledAt;
+    int version;
+    /** An event for its next write or last byte is pending, at {@code eventAt}; due at {@code dueAt} (not before). */
+    boolean scheduled;
+    long eventAt;
+    long dueAt;
+
+    Conn(Host from, Host to) {
+      this.from = from;
+      this.to = to;
+    }
+  }
+
+  private final EventLoop loop;
+  private final long socketWindow;
+  private final List<Host> hosts = new ArrayList<>();
+  private final Map<Long, Conn> conns = new HashMap<>();
+  private double[] scratch = new double[16];
+  /** Numbers each reshare, so a receiver's level is computed once in it. */
+  private long pass;
+  private long rateUpdates;
+
+  /** {@code socketWindow}: unsent bytes of a connection at which a write completes (see the class comment). */
+  FlowNetwork(EventLoop loop, long socketWindow) {
+    this.loop = loop;
+    this.socketWindow = socketWindow;
+  }
+
+  Host addHost(double upBytesPerSecond, double downBytesPerSecond, long latencyNanos) {
+    Host h = new Host(hosts.size(), upBytesPerSecond, downBytesPerSecond, latencyNanos);
+    hosts.add(h);
+    return h;
+  }
+
+  /** The rate of every connection with a piece moving, from and to which host (for tests). */
+  List<double[]> rates() {
+    List<double[]> out = new ArrayList<>();
+    for (Conn c : conns.values()) {
+      if (!c.flows.isEmpty()) {
+        out.add(new double[] {c.from.id, c.to.id, c.rate});
+      }
+    }
+    return out;
+  }
+
+  /** Rate recomputations so far (the model's own cost). */
+  long rateUpdates() {
+    return rateUpdates;
+  }
+
+  /** Records that {@code a} and {@code b} hold a connection (idempotent). */
+  void connect(Host a, Host b) {
+    a.connections.add(b.id);
+    b.connections.add(a.id);
+  }
+
+  /**
+   * Sends a control message of {@code bytes} (its whole frame) from {@code from} to {@code to}, which
+   * {@code onArrive} receives after it has left {@code from}'s upload and crossed both latencies. A dead
+   * host sends nothing; a message that reaches a dead host runs {@code onLost} instead, one path latency
+   * later (the connection is refused or reset), if it is not null.
+   */
+  void control(Host from, Host to, int bytes, Runnable onArrive, Runnable onLost) {
+    if (!from.alive) {
+      return;
+    }
+    double seconds = bytes / from.upBytesPerSecond;
+    long start = Math.max(loop.now(), from.controlFreeAt);
+    from.controlFreeAt = start + (long) Math.ceil(seconds * 1e9);
+    from.controlBytesSent += bytes;
+    from.controlMessagesSent++;
+    if (!from.out.isEmpty()) {
+      from.pendingControlSeconds += seconds;
+    }
+    long path = from.latencyNanos + to.latencyNanos;
+    loop.at(from.controlFreeAt + path, () -> {
+      if (to.alive) {
+        to.controlBytesReceived += bytes;
+        onArrive.run();
+      } else if (onLost != null && from.alive) {
+        loop.after(path, onLost);
+      }
+    });
+  }
+
+  /** {@link #control(Host, Host, int, Runnable, Runnable)} for a message whose loss nobody notices (a notice, an answer). */
+  void control(Host from, Host to, int bytes, Runnable onArrive) {
+    control(from, to, bytes, onArrive, null);
+  }
+
+  /**
+   * Writes a piece of {@code bytes} to the connection from {@code from} to {@code to}: {@code onSent}
+   * runs when the write completes (see the class comment; a real upload slot frees then), and
+   * {@code onArrived} when its last byte has crossed the path.
+   */
+  void send(Host from, Host to, long bytes, Runnable onSent, Runnable onArrived) {
+    Conn c = conns.computeIfAbsent(((long) from.id << 32) | to.id, k -> new Conn(from, to));
+    Flow f = new Flow(bytes, onSent, onArrived);
+    c.flows.add(f);
+    if (c.flows.size() == 1) {
+      c.settledAt = loop.now();
+      from.out.add(c);
+      to.in.add(c);
+      reshare(from, to);
+    } else {
+      settle(c, loop.now());
+      schedule(c);
+    }
+  }
+
+  /** {@code h} dies: it sends and receives nothing more, and every connection from or to it stops. */
+  void kill(Host h) {
+    h.alive = false;
+    List<Conn> dead = new ArrayList<>();
+    for (Conn c : conns.values()) {
+      if (c.from == h || c.to == h) {
+        dead.add(c);
+      }
+    }
+    for (Conn c : dead) {
+      settle(c, loop.now());
+      c.version++;
+      for (Flow f : c.flows) {
+        if (!f.sent && c.from.alive) {
+          loop.after(0, f.onSent); // the write fails: the sender's slot frees
+        }
+      }
+      c.flows.clear();
+      idle(c);
+    }
+  }
+
+  /** The connection has nothing left to send: it stops taking a share of either link. */
+  private void idle(Conn c) {
+    conns.remove(((long) c.from.id << 32) | c.to.id);
+    if (c.from.out.remove(c)) {
+      c.to.in.remove(c);
+      reshare(c.from, c.to);
+    }
+  }
+
+  /**
+   * Recomputes the rates that a connection starting or stopping between {@code from} and {@code to}
+   * changes: those of {@code from} and of every sender into {@code to}. (Not those of the senders into
+   * {@code from}'s other receivers, whose shares also move a little: a third more work for a third less
+   * error, see {@code FlowNetworkTest}.) Then no receiver of theirs may take more than its download:
+   * one that would is given its download in proportion.
+   */
+  private void reshare(Host from, Host to) {
+    Set<Host> senders = new LinkedHashSet<>();
+    senders.add(from);
+    for (Conn g : to.in) {
+      senders.add(g.from);
+    }
+    pass++;
+    for (Host s : senders) {
+      shareUpload(s);
+    }
+    for (Host s : senders) {
+      for (Conn c : s.out) {
+        capDownload(c.to);
+      }
+    }
+  }
+
+  /** Scales the connections into {@code r} down to its download if, together, they exceed it. */
+  private void capDownload(Host r) {
+    double sum = 0;
+    for (Conn g : r.in) {
+      sum += g.rate;
+    }
+    if (sum <= r.downBytesPerSecond * (1 + 1e-9)) {
+      return;
+    }
+    double scale = r.downBytesPerSecond / sum;
+    long now = loop.now();
+    for (Conn g : r.in) {
+      settle(g, now);
+      g.rate *= scale;
+      schedule(g);
+    }
+  }
+
+  /** The sender's upload shared max-min among its connections, each capped at what its receiver would give it. */
+  private void shareUpload(Host s) {
+    long now = loop.now();
+    int n = s.out.size();
+    if (n == 0) {
+      return;
+    }
+    double[] caps = new double[n];
+    for (int i = 0; i < n; i++) {
+      Conn c = s.out.get(i);
+      settle(c, now);
+      caps[i] = receiverShare(c);
+    }
+    boolean charged = chargeControl(s);
+    double level = MaxMinFair.level(s.upBytesPerSecond, caps.clone(), n, 0);
+    for (int i = 0; i < n; i++) {
+      Conn c = s.out.get(i);
+      // An unchanged rate keeps its event: progress is linear, so the time it was scheduled for still holds.
+      double rate = Math.min(caps[i], level);
+      if (charged || !c.scheduled || Math.abs(rate - c.rate) > 1e-9 * c.rate) {
+        c.rate = rate;
+        schedule(c);
+        rateUpdates++;
+      }
+    }
+  }
+
+  /**
+   * What {@code c}'s receiver gives it if the other connections into it take at most their sender's
+   * equal share: the receiver's water level, or, for a connection its sender holds below that level,
+   * what the others leave. The receiver's level is computed once per reshare ({@code pass}).
+   */
+  private double receiverShare(Conn c) {
+    Host r = c.to;
+    int m = r.in.size();
+    if (m == 1) {
+      return r.downBytesPerSecond;
+    }
+    if (r.sharePass != pass) {
+      if (scratch.length < m) {
+        scratch = new double[Math.max(m, 2 * scratch.length)];
+      }
+      for (int k = 0; k < m; k++) {
+        Conn g = r.in.get(k);
+        scratch[k] = g.from.upBytesPerSecond / g.from.out.size();
+      }
+      double level = MaxMinFair.level(r.downBytesPerSecond, scratch, m, 0);
+      double used = 0;
+      for (int k = 0; k < m; k++) {
+        used += Math.min(scratch[k], level);
+      }
+      r.shareLevel = level;
+      r.shareUsed = used;
+      r.sharePass = pass;
+    }
+    double cap = c.from.upBytesPerSecond / c.from.out.size();
+    return cap >= r.shareLevel ? r.shareLevel : r.downBytesPerSecond - (r.shareUsed - cap);
+  }
+
+  /** Charges the link time of control messages sent since the last charge to the sender's connections; true if there was any. */
+  private static boolean chargeControl(Host s) {
+    if (s.pendingControlSeconds <= 0) {
+      return false;
+    }
+    for (Conn c : s.out) {
+      c.flows.getFirst().remaining += c.rate * s.pendingControlSeconds;
+    }
+    s.pendingControlSeconds = 0;
+    return true;
+  }
+
+  private static void settle(Conn c, long now) {
+    Flow head = c.flows.peekFirst();
+    if (head != null) {
+      head.remaining = Math.max(0, head.remaining - c.rate * (now - c.settledAt) / 1e9);
+    }
+    c.settledAt = now;
+  }
+
+  /**
+   * Reports the writes that have completed and schedules the next event of {@code c}: the moment its
+   * first unsent piece's write completes, or its first piece's last byte leaves, whichever comes first.
+   */
+  private void schedule(Conn c) {
+    long now = loop.now();
+    double unsent = 0;
+    double untilWrite = Double.MAX_VALUE; // bytes the first piece must still send before the next write completes
+    for (Flow f : c.flows) {
+      unsent += f.remaining;
+      if (!f.sent) {
+        if (unsent <= socketWindow) {
+          f.sent = true;
+          if (c.from.alive) {
+            loop.after(0, f.onSent);
+          }
+        } else {
+          untilWrite = unsent - socketWindow;
+          break;
+        }
+      }
+    }
+    Flow head = c.flows.peekFirst();
+    if (head == null || c.rate <= 0) {
+      c.scheduled = false;
+      c.version++;
+      return;
+    }
+    long at = now + (long) Math.ceil(Math.min(head.remaining, untilWrite) / c.rate * 1e9);
+    c.dueAt = at;
+    if (c.scheduled && at >= c.eventAt) {
+      return; // the pending event comes first and waits on for the new time: no second event in the queue
+    }
+    c.scheduled = true;
+    c.eventAt = at;
+    int version = ++c.version;
+    loop.at(at, () -> fire(c, version));
+  }
+
+  private void fire(Conn c, int version) {
+    if (c.version != version) {
+      return;
+    }
+    long now = loop.now();
+    if (now < c.dueAt) {
+      c.eventAt = c.dueAt;
+      loop.at(c.dueAt, () -> fire(c, version));
+      return;
+    }
+    c.scheduled = false;
+    if (c.from.pendingControlSeconds > 0) {
+      pass++;
+      shareUpload(c.from); // control messages took link time: everything finishes later
+      return;
+    }
+    settle(c, now);
+    Flow head = c.flows.peekFirst();
+    if (head != null && head.remaining <= 1e-6) {
+      finish(c, head);
+    } else {
+      schedule(c);
+    }
+  }
+
+  /** The first piece's last byte has left: it arrives one path latency later, and the next piece moves. */
+  private void finish(Conn c, Flow head) {
+    c.flows.pollFirst();
+    c.from.dataBytesSent += head.bytes;
+    c.to.dataBytesReceived += head.bytes;
+    loop.after(c.from.latencyNanos + c.to.latencyNanos, () -> {
+      if (c.to.alive) {
+        head.onArrived.run();
+      }
+    });
+    if (c.flows.isEmpty()) {
+      c.version++;
+      idle(c);
+    } else {
+      schedule(c);
+    }
+  }
+}

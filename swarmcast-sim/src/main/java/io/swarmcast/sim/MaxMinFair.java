@@ -1,0 +1,86 @@
+package io.swarmcast.sim;
+
+import java.util.Arrays;
+
+/**
+ * Max-min fair shares. {@link #waterFill} shares one capacity among flows with caps (what
+ * {@link FlowNetwork} does at each sender); {@link #exact} is progressive filling over a whole graph of
+ * senders and receivers, the reference the network's approximation is measured against.
+ */
+final class MaxMinFair {
+  private MaxMinFair() {}
+
+  /** {@code capacity} shared max-min among flows each capped at {@code caps[i]}. */
+  static double[] waterFill(double capacity, double[] caps) {
+    double level = level(capacity, caps, caps.length, 0);
+    double[] rates = new double[caps.length];
+    for (int i = 0; i < caps.length; i++) {
+      rates[i] = Math.min(caps[i], level);
+    }
+    return rates;
+  }
+
+  /**
+   * The water level of {@code capacity} shared max-min among the first {@code n} flows of {@code caps}
+   * plus {@code uncapped} flows without a cap: each capped flow gets min(cap, level), each uncapped one
+   * the level. Infinite if the capped flows cannot use it all and none is uncapped. Sorts {@code caps}'s first {@code n}.
+   */
+  static double level(double capacity, double[] caps, int n, int uncapped) {
+    Arrays.sort(caps, 0, n);
+    double left = capacity;
+    for (int k = 0; k < n; k++) {
+      double share = left / (n - k + uncapped);
+      if (caps[k] >= share) {
+        return share;
+      }
+      left -= caps[k];
+    }
+    return uncapped > 0 ? left / uncapped : Double.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Exact max-min fair rates of flows {@code from[i] -> to[i]} over hosts with upload {@code up} and
+   * download {@code down}: progressive filling, raising every unfrozen flow at once until a link is full.
+   */
+  static double[] exact(double[] up, double[] down, int[] from, int[] to) {
+    int n = from.length;
+    double[] rates = new double[n];
+    boolean[] frozen = new boolean[n];
+    double[] upLeft = up.clone();
+    double[] downLeft = down.clone();
+    int unfrozen = n;
+    while (unfrozen > 0) {
+      int[] upCount = new int[up.length];
+      int[] downCount = new int[down.length];
+      for (int i = 0; i < n; i++) {
+        if (!frozen[i]) {
+          upCount[from[i]]++;
+          downCount[to[i]]++;
+        }
+      }
+      double step = Double.MAX_VALUE;
+      for (int h = 0; h < up.length; h++) {
+        if (upCount[h] > 0) {
+          step = Math.min(step, upLeft[h] / upCount[h]);
+        }
+        if (downCount[h] > 0) {
+          step = Math.min(step, downLeft[h] / downCount[h]);
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        if (!frozen[i]) {
+          rates[i] += step;
+          upLeft[from[i]] -= step;
+          downLeft[to[i]] -= step;
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        if (!frozen[i] && (upLeft[from[i]] <= 1e-9 * up[from[i]] || downLeft[to[i]] <= 1e-9 * down[to[i]])) {
+          frozen[i] = true;
+          unfrozen--;
+        }
+      }
+    }
+    return rates;
+  }
+}

@@ -1,0 +1,143 @@
+package io.swarmcast.sim;
+
+import io.swarmcast.node.SwarmNode;
+import io.swarmcast.protocol.Have;
+import io.swarmcast.protocol.Locations;
+import io.swarmcast.swarm.UploadQueue;
+import io.swarmcast.tracker.NoticeSender;
+import io.swarmcast.tracker.Tracker;
+import java.util.BitSet;
+import java.util.SplittableRandom;
+
+/**
+ * The driver in a simulation: the real {@link Tracker} (executors, ledger, {@code Have} relay, the
+ * driver's piece choice) behind the real {@link UploadQueue} policy, answering what the simulated
+ * executors send as {@code DriverNode} does. Its notices and answers go over the modelled network at
+ * their encoded sizes, and the time spent inside the tracker is measured.
+ */
+final class SimDriver implements NoticeSender {
+  static final long BROADCAST_ID = 1;
+
+  private final Simulation sim;
+  final FlowNetwork.Host host;
+  final Tracker tracker;
+  private final UploadQueue<Integer, Upload> uploads;
+  private final int[] pieceSizes;
+  private final int fetchAnyFrame;
+  /** Wall-clock nanoseconds spent inside the tracker's methods. */
+  long trackerNanos;
+  long trackerCalls;
+  long locationsBytes;
+  long locationsAnswered;
+  long haveNotices;
+
+  /** A request for any piece, waiting for an upload slot. */
+  private record Upload(SimExecutor from, long token, BitSet exclude, boolean allowDuplicate) {}
+
+  SimDriver(Simulation sim, FlowNetwork.Host host, int[] pieceSizes, int uploadSlots, long seed, long spareCopyBytes) {
+    this.sim = sim;
+    this.host = host;
+    this.pieceSizes = pieceSizes;
+    this.tracker = new Tracker(this, new SplittableRandom(seed));
+    // The driver queues every request (no "busy"), at most so many per connection, as DriverNode does.
+    this.uploads = new UploadQueue<>(uploadSlots, Integer.MAX_VALUE, SwarmNode.MAX_PIECES_QUEUED_PER_CONNECTION);
+    long total = 0;
+    for (int s : pieceSizes) {
+      total += s;
+    }
+    tracker.addBroadcast(BROADCAST_ID, pieceSizes.length, true, Tracker.spareCopies(total, pieceSizes.length, spareCopyBytes));
+    this.fetchAnyFrame = Frames.fetchAny(pieceSizes.length, new BitSet());
+  }
+
+  int fetchAnyFrame() {
+    return fetchAnyFrame;
+  }
+
+  /** An executor joins: the tracker gives it its id. */
+  int register(String hostName, int port) {
+    long t0 = System.nanoTime();
+    int id = tracker.register(hostName, port).id();
+    timed(t0);
+    return id;
+  }
+
+  /** The driver noticed that an executor's connection closed. */
+  void unregister(int executorId) {
+    long t0 = System.nanoTime();
+    tracker.unregister(executorId);
+    timed(t0);
+  }
+
+  @Override
+  public void have(int executorId, Have notice) {
+    SimExecutor to = sim.executor(executorId);
+    if (to != null) {
+      haveNotices++;
+      sim.network.control(host, to.host, Frames.of(notice), () -> to.onHave(notice));
+    }
+  }
+
+  void onAnnounce(SimExecutor from, int piece) {
+    long t0 = System.nanoTime();
+    tracker.announce(from.id, BROADCAST_ID, piece);
+    boolean seeded = tracker.isSeeded(BROADCAST_ID);
+    timed(t0);
+    if (seeded) {
+      sim.seeded();
+    }
+  }
+
+  void onGetLocations(SimExecutor from) {
+    long t0 = System.nanoTime();
+    Locations loc = tracker.locations(1, from.id, BROADCAST_ID).orElseThrow();
+    timed(t0);
+    int bytes = Frames.of(loc);
+    locationsBytes += bytes;
+    locationsAnswered++;
+    sim.network.control(host, from.host, bytes, () -> from.onLocations(loc));
+  }
+
+  void onFetchAny(SimExecutor from, long token, BitSet exclude, boolean allowDuplicate) {
+    if (!uploads.offer(from.id, new Upload(from, token, exclude, allowDuplicate))) {
+      sim.network.control(host, from.host, Frames.BUSY, () -> from.onBusy(token));
+      return;
+    }
+    drain();
+  }
+
+  /** Starts waiting uploads while slots are free; the piece is chosen when its slot frees, as on a real driver. */
+  private void drain() {
+    UploadQueue.Started<Integer, Upload> next;
+    while ((next = uploads.poll()) != null) {
+      Upload u = next.upload();
+      long t0 = System.nanoTime();
+      int piece = u.from.host.alive
+          ? tracker.choosePieceToSend(BROADCAST_ID, u.from.id, u.exclude, u.allowDuplicate) : -1;
+      timed(t0);
+      if (!u.from.host.alive) {
+        uploads.finished(next);
+      } else if (piece < 0) {
+        uploads.finished(next);
+        sim.network.control(host, u.from.host, Frames.ACK, () -> u.from.onDriverDeclined(u.token));
+      } else {
+        UploadQueue.Started<Integer, Upload> started = next;
+        sim.network.send(host, u.from.host, Frames.piece(pieceSizes[piece]),
+            () -> {
+              uploads.finished(started);
+              drain();
+            },
+            () -> u.from.onPieceArrived(u.token, piece, true));
+      }
+    }
+  }
+
+  /** The driver's process ends: its uploads stop and every executor sees its connection close. */
+  void die() {
+    sim.network.kill(host);
+  }
+
+  private void timed(long t0) {
+    trackerNanos += System.nanoTime() - t0;
+    trackerCalls++;
+  }
+}

@@ -1,0 +1,97 @@
+package io.swarmcast.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import io.swarmcast.conf.SwarmConf;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Whole simulations, through the public API: what must hold whatever the model's constants. */
+@Timeout(120)
+class SimulationTest {
+  private static final long MIB = 1 << 20;
+
+  @Test
+  void oneExecutorGetsOneCopyAtTheLinksPayloadRate() {
+    SimResult r = new Simulation(Scenario.of(1, 64 * MIB, 100e6)).run();
+    assertThat(r.finished()).isEqualTo(1);
+    assertThat(r.lastRatio()).isCloseTo(1 / Scenario.DEFAULT_EFFICIENCY, offset(0.01));
+    assertThat(r.driverCopies()).isCloseTo(1.0, offset(0.001)); // frames add 29 bytes a piece
+    assertThat(r.peerDataBytes()).isZero();
+  }
+
+  @Test
+  void theDriverSendsAboutOneCopyAndThePeersTheRest() {
+    SimResult r = new Simulation(Scenario.of(8, 32 * MIB, 100e6)).run();
+    assertThat(r.finished()).isEqualTo(8);
+    assertThat(r.failed() + r.unfinished() + r.killed()).isZero();
+    assertThat(r.driverCopies()).isBetween(1.0, 1.05);
+    assertThat(r.peerDataBytes() / (double) (32 * MIB)).isBetween(6.9, 7.2);
+    assertThat(r.lastRatio()).isBetween(1.0, 1.5);
+    assertThat(r.locationsAnswered()).isGreaterThanOrEqualTo(8);
+    assertThat(r.haveNotices()).isPositive();
+    assertThat(r.driverControlBytes()).isPositive();
+    assertThat(r.maxConnections()).isBetween(2, 8); // the driver and up to 7 peers
+  }
+
+  @Test
+  void theSameSeedGivesTheSameRunAndAnotherSeedAnotherOne() {
+    Scenario s = Scenario.of(6, 16 * MIB, 100e6).withSlow(0.34, 4); // the seed picks who is slow
+    SimResult a = new Simulation(s.withSeed(7)).run();
+    SimResult b = new Simulation(s.withSeed(7)).run();
+    SimResult c = new Simulation(s.withSeed(8)).run();
+    assertThat(b.finishRatios()).containsExactly(a.finishRatios());
+    assertThat(b.events()).isEqualTo(a.events());
+    assertThat(c.events()).as("another seed, other random choices").isNotEqualTo(a.events());
+  }
+
+  @Test
+  void survivorsFinishWhenExecutorsDieMidBroadcast() {
+    SimResult r = new Simulation(Scenario.of(12, 32 * MIB, 100e6).withKills(0.25, 0.5)).run();
+    assertThat(r.killed()).isEqualTo(3);
+    assertThat(r.finished()).isEqualTo(9);
+    assertThat(r.failed() + r.unfinished()).isZero();
+  }
+
+  @Test
+  void lateJoinersFinishCountedFromTheirJoin() {
+    SimResult r = new Simulation(Scenario.of(8, 32 * MIB, 100e6).withLateJoiners(0.25, 0.5)).run();
+    assertThat(r.finished()).isEqualTo(8);
+    // A late joiner finds most pieces on peers already: it needs about one size÷bandwidth from its join.
+    assertThat(r.lastRatio()).isBetween(1.0, 1.6);
+  }
+
+  @Test
+  void slowExecutorsAreMeasuredAgainstTheirOwnLinks() {
+    SimResult r = new Simulation(Scenario.of(10, 16 * MIB, 100e6).withSlow(0.2, 10)).run();
+    assertThat(r.finished()).isEqualTo(10);
+    assertThat(r.slowLastRatio()).isGreaterThanOrEqualTo(1.0);
+    assertThat(r.fastLastRatio()).isGreaterThanOrEqualTo(1.0);
+  }
+
+  @Test
+  void executorsFinishFromEachOtherWhenTheDriverDiesOnceTheSwarmIsSeeded() {
+    SimResult r = new Simulation(Scenario.of(6, 32 * MIB, 100e6).withDriverDyingWhenSeeded(true)).run();
+    assertThat(r.seededRatio()).isPositive();
+    assertThat(r.finished()).isEqualTo(6);
+    assertThat(r.failed() + r.unfinished()).isZero();
+    assertThat(r.driverCopies()).isLessThanOrEqualTo(1.05);
+  }
+
+  @Test
+  void theBroadcastIsCutAsARealDriverCutsIt() {
+    // 128 MiB to 8 executors: 128 pieces per executor, so 128 KiB pieces (1,024 of them, the ramp included).
+    SimResult r = new Simulation(Scenario.of(8, 128 * MIB, 1e9).withConf(new SwarmConf())).run();
+    assertThat(r.pieceCount()).isEqualTo(1024);
+    assertThat(r.pieceBytes()).isEqualTo(128 << 10);
+  }
+
+  @Test
+  void badScenariosAreRefusedWithTheReason() {
+    assertThatThrownBy(() -> Scenario.of(0, MIB, 1e9)).hasMessageContaining("executors must be at least 1");
+    assertThatThrownBy(() -> Scenario.of(1, MIB, 1e9).withSlow(1.5, 10)).hasMessageContaining("fractions must be in [0, 1]");
+    assertThatThrownBy(() -> Scenario.of(1, MIB, 1e9).withEfficiency(0)).hasMessageContaining("efficiency");
+  }
+}
