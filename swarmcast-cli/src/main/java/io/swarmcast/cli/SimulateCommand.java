@@ -5,6 +5,7 @@ import io.swarmcast.sim.Scenario;
 import io.swarmcast.sim.SimReport;
 import io.swarmcast.sim.SimResult;
 import io.swarmcast.sim.Simulation;
+import io.swarmcast.sim.Validation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,6 +97,12 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: ${DEFAULT-VALUE}.")
   Path out = Path.of("sim-out");
 
+  @Option(names = "--compare", paramLabel = "RESULTS_CSV",
+      description = {"Check the model: simulate every torrent shape (executors, size, rate) of a `swarmcast bench` "
+          + "results.csv and write validation.md comparing the measured median of the later broadcasts, and the "
+          + "driver's share of the bytes, with the simulation. --executors, --size and --rate come from the file."})
+  Path compare;
+
   @Override
   public Integer call() throws Exception {
     SwarmConf swarmConf = new SwarmConf();
@@ -111,19 +118,13 @@ final class SimulateCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--executors must be at least 1: " + n);
       }
     }
+    if (compare != null) {
+      return compare(swarmConf);
+    }
     List<Scenario> runs = new ArrayList<>();
     for (int n : executors) {
       for (long seed : seeds) {
-        Scenario s = Scenario.of(n, size, rateBits).withConf(swarmConf).withSeed(seed).withLatency(latencyMicros * 1000)
-            .withEfficiency(efficiency).withSlow(slowFraction, slowFactor).withKills(killFraction, killAt)
-            .withLateJoiners(lateFraction, lateAt).withDriverDyingWhenSeeded(driverDies);
-        if (driverRateBits != null) {
-          s = s.withDriverRate(driverRateBits);
-        }
-        if (socketWindow != null) {
-          s = s.withSocketWindow(socketWindow);
-        }
-        runs.add(s);
+        runs.add(configure(Scenario.of(n, size, rateBits), swarmConf, seed));
       }
     }
     PrintWriter w = spec.commandLine().getOut();
@@ -140,8 +141,42 @@ final class SimulateCommand implements Callable<Integer> {
           r.maxConnections(), r.failed() + r.unfinished(), r.killed(), r.wallSeconds());
       w.flush();
     }
-    SimReport.write(out, "swarmcast " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), results);
+    SimReport.write(out, commandLine(), results);
     w.println("wrote " + out.resolve("results.csv") + ", summary.md, finish-cdf.png, driver-link.png");
     return 0;
+  }
+
+  /** Every option but the shape's applied to {@code s}. */
+  private Scenario configure(Scenario s, SwarmConf swarmConf, long seed) {
+    s = s.withConf(swarmConf).withSeed(seed).withLatency(latencyMicros * 1000).withEfficiency(efficiency)
+        .withSlow(slowFraction, slowFactor).withKills(killFraction, killAt).withLateJoiners(lateFraction, lateAt)
+        .withDriverDyingWhenSeeded(driverDies);
+    if (driverRateBits != null) {
+      s = s.withDriverRate(driverRateBits);
+    }
+    if (socketWindow != null) {
+      s = s.withSocketWindow(socketWindow);
+    }
+    return s;
+  }
+
+  private int compare(SwarmConf swarmConf) throws java.io.IOException {
+    if (!java.nio.file.Files.isRegularFile(compare)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--compare: no such file: " + compare);
+    }
+    List<Validation.Row> rows = Validation.compare(compare, s -> configure(s, swarmConf, seeds.get(0)));
+    String table = Validation.table(rows);
+    java.nio.file.Files.createDirectories(out);
+    java.nio.file.Files.writeString(out.resolve("validation.md"), "# The simulator against the emulated cluster\n\nCommand:\n\n```\n"
+        + commandLine() + "\n```\n\nMeasured: " + compare + ". Times are × size÷bandwidth; `error` is simulated ÷ measured "
+        + "later median − 1; the driver share is the driver's part of all piece bytes delivered.\n\n" + table);
+    PrintWriter w = spec.commandLine().getOut();
+    w.print(table);
+    w.println("wrote " + out.resolve("validation.md"));
+    return 0;
+  }
+
+  private String commandLine() {
+    return "swarmcast " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
   }
 }

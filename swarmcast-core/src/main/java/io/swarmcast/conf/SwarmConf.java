@@ -84,8 +84,8 @@ public final class SwarmConf {
       "How long a request (connect, fetch, remove, register) may take before it fails.");
   public static final ConfKey<Long> MAX_FRAME_SIZE = ConfKey.bytes("swarmcast.network.maxFrameSize", "65m",
       64 << 10, 1L << 30, "Largest frame a node accepts; larger length prefixes close the connection. Must exceed blockSize.");
-  public static final ConfKey<Integer> MAX_CONNECTIONS = ConfKey.integer("swarmcast.network.maxConnections", 1024,
-      1, 1 << 20, "Connections a node accepts at once; one beyond them is closed as soon as it is accepted (the connections a node opens itself do not count).");
+  public static final ConfKey<Integer> MAX_CONNECTIONS = ConfKey.integer("swarmcast.network.maxConnections", 16384,
+      1, 1 << 20, "Connections a node accepts at once; one beyond them is closed as soon as it is accepted (the connections a node opens itself do not count). A driver holds one per executor, so this bounds the swarm: 16384 lets 10,000 executors join with room to spare (1024 before stopped the 1,025th). Each idle connection costs a socket and a few KiB; what incomplete frames hold is bounded over all of them by maxBufferedBytes. The process's open-file limit must allow it too (a node warns at start if it does not).");
   public static final ConfKey<Duration> IDLE_TIMEOUT = ConfKey.duration("swarmcast.network.idleTimeout", "2m",
       "A peer connection that carries nothing either way for this long (and has no request outstanding) is closed; it is reopened when next needed. An executor and its driver instead exchange a 4-byte keepalive every third of it and close their connection when nothing at all arrives for this long, so a silent link stays up and a dead one is noticed.");
   public static final ConfKey<java.util.OptionalLong> MAX_BUFFERED_BYTES = ConfKey.bytesOrAuto("swarmcast.network.maxBufferedBytes",

@@ -25,6 +25,17 @@ final class ConnectionLimit {
       throw new IllegalArgumentException("max < 1: " + max);
     }
     this.max = max;
+    long files = openFileLimit();
+    if (files > 0 && files < max) {
+      LOG.warn("swarmcast.network.maxConnections is {} but this process may open only {} files: past about {} connections "
+          + "accepts will fail; raise the limit (ulimit -n) or lower the key", max, files, files);
+    }
+  }
+
+  /** The process's limit on open files (the JVM raises its soft limit to the hard one); -1 where unknown. */
+  static long openFileLimit() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
   }
 
   /**
