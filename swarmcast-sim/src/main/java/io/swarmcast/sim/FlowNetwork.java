@@ -29,6 +29,11 @@ import java.util.Set;
  * share). Only the rates near a change are recomputed. {@code FlowNetworkTest} measures the error
  * against the exact allocation.
  *
+ * <p><b>Acknowledgements.</b> Every data byte a host receives costs its upload {@code ackShare} bytes of
+ * TCP acknowledgements, and its sender's download as much: a link shaped at the IP level carries them.
+ * It matters in a swarm, where executors upload and download at once; one executor downloading alone
+ * leaves its upload idle, so the calibration on one executor does not see it.
+ *
  * <p><b>Control messages</b> are sent at the sender's full upload rate ahead of its data (they are
  * small and the real transport writes them at once), in order: a burst of notices queues behind itself.
  * The link time they take is taken from the sender's connections, which therefore finish later; that
@@ -62,6 +67,7 @@ final class FlowNetwork {
     /** The receiver's water level and the download it gives, as of reshare {@code sharePass}. */
     double shareLevel;
     double shareUsed;
+    double shareDown;
     long sharePass = -1;
 
     Host(int id, double upBytesPerSecond, double downBytesPerSecond, long latencyNanos) {
@@ -110,6 +116,7 @@ final class FlowNetwork {
 
   private final EventLoop loop;
   private final long socketWindow;
+  private final double ackShare;
   private final List<Host> hosts = new ArrayList<>();
   private final Map<Long, Conn> conns = new HashMap<>();
   private double[] scratch = new double[16];
@@ -117,10 +124,15 @@ final class FlowNetwork {
   private long pass;
   private long rateUpdates;
 
-  /** {@code socketWindow}: unsent bytes of a connection at which a write completes (see the class comment). */
-  FlowNetwork(EventLoop loop, long socketWindow) {
+  /**
+   * {@code socketWindow}: unsent bytes of a connection at which a write completes (see the class
+   * comment); {@code ackShare}: link bytes the receiver's acknowledgements take, per data byte, on the
+   * opposite direction of both hosts' links.
+   */
+  FlowNetwork(EventLoop loop, long socketWindow, double ackShare) {
     this.loop = loop;
     this.socketWindow = socketWindow;
+    this.ackShare = ackShare;
   }
 
   Host addHost(double upBytesPerSecond, double downBytesPerSecond, long latencyNanos) {
@@ -266,10 +278,11 @@ final class FlowNetwork {
     for (Conn g : r.in) {
       sum += g.rate;
     }
-    if (sum <= r.downBytesPerSecond * (1 + 1e-9)) {
+    double down = downForData(r);
+    if (sum <= down * (1 + 1e-9)) {
       return;
     }
-    double scale = r.downBytesPerSecond / sum;
+    double scale = down / sum;
     long now = loop.now();
     for (Conn g : r.in) {
       settle(g, now);
@@ -292,7 +305,7 @@ final class FlowNetwork {
       caps[i] = receiverShare(c);
     }
     boolean charged = chargeControl(s);
-    double level = MaxMinFair.level(s.upBytesPerSecond, caps.clone(), n, 0);
+    double level = MaxMinFair.level(upForData(s), caps.clone(), n, 0);
     for (int i = 0; i < n; i++) {
       Conn c = s.out.get(i);
       // An unchanged rate keeps its event: progress is linear, so the time it was scheduled for still holds.
@@ -314,7 +327,7 @@ final class FlowNetwork {
     Host r = c.to;
     int m = r.in.size();
     if (m == 1) {
-      return r.downBytesPerSecond;
+      return downForData(r);
     }
     if (r.sharePass != pass) {
       if (scratch.length < m) {
@@ -324,17 +337,37 @@ final class FlowNetwork {
         Conn g = r.in.get(k);
         scratch[k] = g.from.upBytesPerSecond / g.from.out.size();
       }
-      double level = MaxMinFair.level(r.downBytesPerSecond, scratch, m, 0);
+      double down = downForData(r);
+      double level = MaxMinFair.level(down, scratch, m, 0);
       double used = 0;
       for (int k = 0; k < m; k++) {
         used += Math.min(scratch[k], level);
       }
       r.shareLevel = level;
       r.shareUsed = used;
+      r.shareDown = down;
       r.sharePass = pass;
     }
     double cap = c.from.upBytesPerSecond / c.from.out.size();
-    return cap >= r.shareLevel ? r.shareLevel : r.downBytesPerSecond - (r.shareUsed - cap);
+    return cap >= r.shareLevel ? r.shareLevel : r.shareDown - (r.shareUsed - cap);
+  }
+
+  /** A host's upload less what the acknowledgements of its downloads take of it. */
+  private double upForData(Host h) {
+    double in = 0;
+    for (Conn c : h.in) {
+      in += c.rate;
+    }
+    return Math.max(h.upBytesPerSecond * 0.01, h.upBytesPerSecond - ackShare * in);
+  }
+
+  /** A host's download less what the acknowledgements of its uploads take of it. */
+  private double downForData(Host h) {
+    double out = 0;
+    for (Conn c : h.out) {
+      out += c.rate;
+    }
+    return Math.max(h.downBytesPerSecond * 0.01, h.downBytesPerSecond - ackShare * out);
   }
 
   /** Charges the link time of control messages sent since the last charge to the sender's connections; true if there was any. */

@@ -23,9 +23,17 @@ final class MaxMinFair {
   /**
    * The water level of {@code capacity} shared max-min among the first {@code n} flows of {@code caps}
    * plus {@code uncapped} flows without a cap: each capped flow gets min(cap, level), each uncapped one
-   * the level. Infinite if the capped flows cannot use it all and none is uncapped. Sorts {@code caps}'s first {@code n}.
+   * the level. Infinite if the capped flows cannot use it all and none is uncapped. May sort {@code caps}'s first {@code n}.
    */
   static double level(double capacity, double[] caps, int n, int uncapped) {
+    double equal = capacity / (n + uncapped);
+    boolean anyBelow = false;
+    for (int k = 0; k < n && !anyBelow; k++) {
+      anyBelow = caps[k] < equal;
+    }
+    if (!anyBelow) {
+      return n + uncapped == 0 ? Double.POSITIVE_INFINITY : equal; // the common case: no sort
+    }
     Arrays.sort(caps, 0, n);
     double left = capacity;
     for (int k = 0; k < n; k++) {

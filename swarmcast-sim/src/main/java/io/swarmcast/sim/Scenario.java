@@ -31,6 +31,11 @@ public record Scenario(int executors, long sizeBytes, double rateBitsPerSecond, 
     double lateFraction, double lateAtRatio, boolean driverDiesWhenSeeded, SwarmConf conf, long seed) {
   /** One TCP flow's payload on an HTB-shaped veth here: 1 executor, 128 MiB at 100 Mbit/s took 1.048x size÷bandwidth. */
   public static final double DEFAULT_EFFICIENCY = 0.955;
+  /**
+   * Acknowledgement bytes per data byte: a 66-byte ACK (Ethernet, IP and TCP with timestamps) for every
+   * two 1,514-byte segments, as Linux acknowledges a bulk transfer.
+   */
+  public static final double ACK_SHARE = 66.0 / (2 * 1514);
   /** veth pair and bridge, one way. */
   public static final long DEFAULT_LATENCY_NANOS = 50_000;
 

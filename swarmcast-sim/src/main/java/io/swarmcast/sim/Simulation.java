@@ -42,7 +42,7 @@ public final class Simulation {
   public Simulation(Scenario scenario) {
     this.scenario = scenario;
     this.conf = scenario.conf();
-    this.network = new FlowNetwork(loop, scenario.socketWindow());
+    this.network = new FlowNetwork(loop, scenario.socketWindow(), Scenario.ACK_SHARE);
     int n = scenario.executors();
     Blockifier.Cut cut = Blockifier.Cut.swarm(scenario.sizeBytes(), (int) (long) conf.get(SwarmConf.BLOCK_SIZE),
         (int) (long) conf.get(SwarmConf.MIN_BLOCK_SIZE), conf.get(SwarmConf.PIECES_PER_EXECUTOR),

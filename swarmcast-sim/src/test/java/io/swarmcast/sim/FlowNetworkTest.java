@@ -22,7 +22,7 @@ class FlowNetworkTest {
   @Test
   void aLoneTransferTakesItsSizeOverTheRateAndBothLatencies() {
     EventLoop loop = new EventLoop();
-    FlowNetwork net = new FlowNetwork(loop, 1);
+    FlowNetwork net = new FlowNetwork(loop, 1, 0);
     FlowNetwork.Host a = net.addHost(10 * MB, 10 * MB, 1_000_000);
     FlowNetwork.Host b = net.addHost(10 * MB, 10 * MB, 2_000_000);
     long[] arrived = {-1};
@@ -35,7 +35,7 @@ class FlowNetworkTest {
   @Test
   void twoReceiversShareASendersUploadAndThenTheSurvivorSpeedsUp() {
     EventLoop loop = new EventLoop();
-    FlowNetwork net = new FlowNetwork(loop, 1);
+    FlowNetwork net = new FlowNetwork(loop, 1, 0);
     FlowNetwork.Host s = net.addHost(10 * MB, 10 * MB, 0);
     FlowNetwork.Host r1 = net.addHost(10 * MB, 10 * MB, 0);
     FlowNetwork.Host r2 = net.addHost(10 * MB, 10 * MB, 0);
@@ -51,7 +51,7 @@ class FlowNetworkTest {
   @Test
   void piecesOnOneConnectionGoOneAfterTheOtherAndAWriteCompletesAtTheWindow() {
     EventLoop loop = new EventLoop();
-    FlowNetwork net = new FlowNetwork(loop, 500_000);
+    FlowNetwork net = new FlowNetwork(loop, 500_000, 0);
     FlowNetwork.Host a = net.addHost(10 * MB, 10 * MB, 0);
     FlowNetwork.Host b = net.addHost(10 * MB, 10 * MB, 0);
     List<String> log = new ArrayList<>();
@@ -65,7 +65,7 @@ class FlowNetworkTest {
   @Test
   void controlMessagesTakeLinkTimeFromTheSendersPieces() {
     EventLoop loop = new EventLoop();
-    FlowNetwork net = new FlowNetwork(loop, 1);
+    FlowNetwork net = new FlowNetwork(loop, 1, 0);
     FlowNetwork.Host a = net.addHost(10 * MB, 10 * MB, 0);
     FlowNetwork.Host b = net.addHost(10 * MB, 10 * MB, 0);
     long[] arrived = {-1};
@@ -83,7 +83,7 @@ class FlowNetworkTest {
   @Test
   void aKilledHostStopsItsTransfersAndFreesItsSendersSlots() {
     EventLoop loop = new EventLoop();
-    FlowNetwork net = new FlowNetwork(loop, 1);
+    FlowNetwork net = new FlowNetwork(loop, 1, 0);
     FlowNetwork.Host a = net.addHost(10 * MB, 10 * MB, 0);
     FlowNetwork.Host b = net.addHost(10 * MB, 10 * MB, 0);
     boolean[] sent = {false};
@@ -112,7 +112,7 @@ class FlowNetworkTest {
       double[] up = new double[hosts];
       double[] down = new double[hosts];
       EventLoop loop = new EventLoop();
-      FlowNetwork net = new FlowNetwork(loop, 1);
+      FlowNetwork net = new FlowNetwork(loop, 1, 0);
       List<FlowNetwork.Host> hs = new ArrayList<>();
       for (int h = 0; h < hosts; h++) {
         double cap = (r.nextInt(10) == 0 ? 1 : 10) * MB;
