@@ -87,6 +87,11 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Unsent bytes of a connection at which a piece's write completes. Default: 64 KiB + max(128 KiB, --rate × 4 × --latency).")
   Long socketWindow;
 
+  @Option(names = "--shared-window", description = "A host's connections share one socket window (64 KiB each at "
+      + "least) instead of having one each: the other bound on how TCP shares a host that sends on hundreds of "
+      + "connections at once (docs/scaling.md).")
+  boolean sharedWindow;
+
   @Option(names = "--seeds", paramLabel = "S[,S...]", split = ",", description = "Random seeds, one run each. Default: 1.")
   List<Long> seeds = List.of(1L);
 
@@ -150,7 +155,7 @@ final class SimulateCommand implements Callable<Integer> {
   private Scenario configure(Scenario s, SwarmConf swarmConf, long seed) {
     s = s.withConf(swarmConf).withSeed(seed).withLatency(latencyMicros * 1000).withEfficiency(efficiency)
         .withSlow(slowFraction, slowFactor).withKills(killFraction, killAt).withLateJoiners(lateFraction, lateAt)
-        .withDriverDyingWhenSeeded(driverDies);
+        .withDriverDyingWhenSeeded(driverDies).withSharedWindow(sharedWindow);
     if (driverRateBits != null) {
       s = s.withDriverRate(driverRateBits);
     }

@@ -1,7 +1,5 @@
 package io.swarmcast.sim;
 
-import java.util.Arrays;
-
 /**
  * Max-min fair shares. {@link #waterFill} shares one capacity among flows with caps (what
  * {@link FlowNetwork} does at each sender); {@link #exact} is progressive filling over a whole graph of
@@ -23,27 +21,33 @@ final class MaxMinFair {
   /**
    * The water level of {@code capacity} shared max-min among the first {@code n} flows of {@code caps}
    * plus {@code uncapped} flows without a cap: each capped flow gets min(cap, level), each uncapped one
-   * the level. Infinite if the capped flows cannot use it all and none is uncapped. May sort {@code caps}'s first {@code n}.
+   * the level. Infinite if the capped flows cannot use it all and none is uncapped.
    */
   static double level(double capacity, double[] caps, int n, int uncapped) {
-    double equal = capacity / (n + uncapped);
-    boolean anyBelow = false;
-    for (int k = 0; k < n && !anyBelow; k++) {
-      anyBelow = caps[k] < equal;
-    }
-    if (!anyBelow) {
-      return n + uncapped == 0 ? Double.POSITIVE_INFINITY : equal; // the common case: no sort
-    }
-    Arrays.sort(caps, 0, n);
+    // Raise the level in rounds: flows capped below it take their cap and leave the rest to the others.
+    // Each round is one pass and most shares settle in one or two, where sorting cost n log n every time.
     double left = capacity;
-    for (int k = 0; k < n; k++) {
-      double share = left / (n - k + uncapped);
-      if (caps[k] >= share) {
-        return share;
+    int open = n + uncapped;
+    double level = open == 0 ? Double.POSITIVE_INFINITY : left / open;
+    boolean[] settled = null;
+    while (true) {
+      boolean changed = false;
+      for (int k = 0; k < n; k++) {
+        if ((settled == null || !settled[k]) && caps[k] < level) {
+          if (settled == null) {
+            settled = new boolean[n];
+          }
+          settled[k] = true;
+          left -= caps[k];
+          open--;
+          changed = true;
+        }
       }
-      left -= caps[k];
+      if (!changed) {
+        return level;
+      }
+      level = open == 0 ? Double.POSITIVE_INFINITY : left / open;
     }
-    return uncapped > 0 ? left / uncapped : Double.POSITIVE_INFINITY;
   }
 
   /**

@@ -16,6 +16,8 @@ import java.util.Objects;
  *                        what one TCP flow reaches on a shaped link); calibrated on one executor
  * @param socketWindowBytes unsent bytes of a connection at which a write of a piece completes (what TCP
  *                        keeps in flight plus {@code TCP_NOTSENT_LOWAT}); 0 for {@link #defaultSocketWindow}
+ * @param sharedWindow    whether a host's connections share one window's worth in flight (each gets
+ *                        {@code TCP_NOTSENT_LOWAT} plus its share of the rest) instead of a window each
  * @param slowFraction    the share of executors whose link is {@code slowFactor} times slower
  * @param slowFactor      how much slower those links are
  * @param killFraction    the share of executors that die at {@code killAtRatio} × size÷bandwidth
@@ -27,7 +29,7 @@ import java.util.Objects;
  * @param seed            every random choice (the schedulers', the tracker's, who is slow or dies) follows from it
  */
 public record Scenario(int executors, long sizeBytes, double rateBitsPerSecond, double driverRateBitsPerSecond,
-    long latencyNanos, double efficiency, long socketWindowBytes, double slowFraction, double slowFactor, double killFraction, double killAtRatio,
+    long latencyNanos, double efficiency, long socketWindowBytes, boolean sharedWindow, double slowFraction, double slowFactor, double killFraction, double killAtRatio,
     double lateFraction, double lateAtRatio, boolean driverDiesWhenSeeded, SwarmConf conf, long seed) {
   /** One TCP flow's payload on an HTB-shaped veth here: 1 executor, 128 MiB at 100 Mbit/s took 1.048x size÷bandwidth. */
   public static final double DEFAULT_EFFICIENCY = 0.955;
@@ -56,57 +58,63 @@ public record Scenario(int executors, long sizeBytes, double rateBitsPerSecond, 
 
   /** {@code executors} executors, {@code sizeBytes} at {@code rateBitsPerSecond}, defaults for the rest, no faults. */
   public static Scenario of(int executors, long sizeBytes, double rateBitsPerSecond) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, 0, DEFAULT_LATENCY_NANOS, DEFAULT_EFFICIENCY, 0, 0, 10, 0, 0.5,
+    return new Scenario(executors, sizeBytes, rateBitsPerSecond, 0, DEFAULT_LATENCY_NANOS, DEFAULT_EFFICIENCY, 0, false, 0, 10, 0, 0.5,
         0, 0.5, false, new SwarmConf(), 1);
   }
 
   public Scenario withSeed(long s) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes,
+    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow,
         slowFraction, slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, s);
   }
 
   public Scenario withSlow(double fraction, double factor) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes,
+    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow,
         fraction, factor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, seed);
   }
 
   public Scenario withKills(double fraction, double atRatio) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes,
+    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow,
         slowFraction, slowFactor, fraction, atRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, seed);
   }
 
   public Scenario withLateJoiners(double fraction, double atRatio) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes,
+    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow,
         slowFraction, slowFactor, killFraction, killAtRatio, fraction, atRatio, driverDiesWhenSeeded, conf, seed);
   }
 
   public Scenario withDriverRate(double bitsPerSecond) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, bitsPerSecond, latencyNanos, efficiency, socketWindowBytes, slowFraction,
+    return new Scenario(executors, sizeBytes, rateBitsPerSecond, bitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow, slowFraction,
         slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, seed);
   }
 
   public Scenario withLatency(long nanos) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, nanos, efficiency, socketWindowBytes, slowFraction,
+    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, nanos, efficiency, socketWindowBytes, sharedWindow, slowFraction,
         slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, seed);
   }
 
   public Scenario withEfficiency(double e) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, e, socketWindowBytes, slowFraction,
+    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, e, socketWindowBytes, sharedWindow, slowFraction,
         slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, seed);
   }
 
   public Scenario withDriverDyingWhenSeeded(boolean dies) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes,
+    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow,
         slowFraction, slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, dies, conf, seed);
   }
 
   public Scenario withSocketWindow(long bytes) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, bytes,
+    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, bytes, sharedWindow,
         slowFraction, slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, seed);
   }
 
+  public Scenario withSharedWindow(boolean shared) {
+    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency,
+        socketWindowBytes, shared, slowFraction, slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio,
+        driverDiesWhenSeeded, conf, seed);
+  }
+
   public Scenario withConf(SwarmConf c) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes,
+    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow,
         slowFraction, slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, c, seed);
   }
 

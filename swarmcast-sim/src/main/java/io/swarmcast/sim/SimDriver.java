@@ -107,6 +107,9 @@ final class SimDriver implements NoticeSender {
 
   /** Starts waiting uploads while slots are free; the piece is chosen when its slot frees, as on a real driver. */
   private void drain() {
+    if (!host.alive) {
+      return;
+    }
     UploadQueue.Started<Integer, Upload> next;
     while ((next = uploads.poll()) != null) {
       Upload u = next.upload();

@@ -277,27 +277,33 @@ final class SimExecutor implements FetchAction.Handler {
   }
 
   private void drain() {
+    if (!host.alive) {
+      return;
+    }
     UploadQueue.Started<Integer, Request> next;
     while ((next = uploads.poll()) != null) {
       Request r = next.upload();
       if (!r.from.host.alive) {
-        finished(next);
+        uploads.finished(next);
+        accepted.remove(r);
       } else if (!held.get(r.piece)) {
-        finished(next);
+        uploads.finished(next);
+        accepted.remove(r);
         sim.network.control(host, r.from.host, Frames.FAILURE, () -> r.from.onRefused(r.token));
       } else {
         UploadQueue.Started<Integer, Request> started = next;
+        // The slot frees when the write completes; the request is answered only when the piece arrives,
+        // so a death in between fails it, as a real closed connection does.
         sim.network.send(host, r.from.host, Frames.piece(sim.pieceSize(r.piece)), () -> {
-          finished(started);
+          uploads.finished(started);
           drain();
-        }, () -> r.from.onPieceArrived(r.token, r.piece, false));
+        }, () -> {
+          if (accepted.remove(r)) {
+            r.from.onPieceArrived(r.token, r.piece, false);
+          }
+        });
       }
     }
-  }
-
-  private void finished(UploadQueue.Started<Integer, Request> started) {
-    uploads.finished(started);
-    accepted.remove(started.upload());
   }
 
   /** This executor's process ends: its flows stop, and whoever waits for a piece from it learns the connection closed. */

@@ -60,8 +60,9 @@ public final class SimReport {
               + "the nodes' own scheduler (`FetchScheduler`), tracker (`Tracker`) and upload policy (`UploadQueue`) decide.%n",
           mib(s.sizeBytes())));
       b.append(String.format(Locale.ROOT, "- Links: %s each way (the driver's: %s), %.0f µs one way to the switch; "
-              + "a transfer's payload gets %.1f %% of the rate; a write completes with %d KiB of its connection unsent.%n",
-          rate(s.rateBitsPerSecond()), rate(s.driverRate()), s.latencyNanos() / 1e3, 100 * s.efficiency(), s.socketWindow() >> 10));
+              + "a transfer's payload gets %.1f %% of the rate; a write completes with %d KiB of its connection unsent%s.%n",
+          rate(s.rateBitsPerSecond()), rate(s.driverRate()), s.latencyNanos() / 1e3, 100 * s.efficiency(), s.socketWindow() >> 10,
+          s.sharedWindow() ? " (shared among a host's connections, 64 KiB each at least)" : ""));
       if (s.slowFraction() > 0 || s.killFraction() > 0 || s.lateFraction() > 0 || s.driverDiesWhenSeeded()) {
         b.append(String.format(Locale.ROOT, "- Faults: %.1f %% of executors %.0f× slower; %.1f %% killed at %.2f × size÷bandwidth; "
                 + "%.1f %% join at %.2f ×; the driver %s once the swarm is seeded.%n", 100 * s.slowFraction(), s.slowFactor(),
@@ -89,6 +90,9 @@ public final class SimReport {
         .xAxisTitle("time × size÷bandwidth").yAxisTitle("share of executors done").build();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setYAxisDecimalPattern("0.0");
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(1.0);
     for (SimResult r : results) {
       double[] x = r.finishRatios();
       if (x.length == 0) {

@@ -42,7 +42,7 @@ public final class Simulation {
   public Simulation(Scenario scenario) {
     this.scenario = scenario;
     this.conf = scenario.conf();
-    this.network = new FlowNetwork(loop, scenario.socketWindow(), Scenario.ACK_SHARE);
+    this.network = new FlowNetwork(loop, scenario.socketWindow(), scenario.sharedWindow(), Scenario.ACK_SHARE);
     int n = scenario.executors();
     Blockifier.Cut cut = Blockifier.Cut.swarm(scenario.sizeBytes(), (int) (long) conf.get(SwarmConf.BLOCK_SIZE),
         (int) (long) conf.get(SwarmConf.MIN_BLOCK_SIZE), conf.get(SwarmConf.PIECES_PER_EXECUTOR),
@@ -93,6 +93,12 @@ public final class Simulation {
     long lateAt = seconds(scenario.lateAtRatio() * ideal);
     for (SimExecutor e : executors.subList(n - late, n)) {
       loop.at(lateAt, () -> {
+        if (!driver.host.alive) {
+          // No driver to join: a real executor would wait for one; here it is counted as failed.
+          e.failure = new IllegalStateException("no driver to join");
+          executorEnded(e);
+          return;
+        }
         join(e);
         e.start(policy(e));
       });

@@ -53,6 +53,16 @@ class SimulationTest {
     assertThat(r.killed()).isEqualTo(3);
     assertThat(r.finished()).isEqualTo(9);
     assertThat(r.failed() + r.unfinished()).isZero();
+    // A closed connection fails its requests at once: nobody waits out the 10 s peer timeout (3.7 × here).
+    assertThat(r.lastRatio()).isLessThan(2.0);
+  }
+
+  @Test
+  void anExecutorThatComesAfterTheDriverLeftHasNoDriverToJoin() {
+    SimResult r = new Simulation(Scenario.of(6, 8 * MIB, 1e9).withDriverDyingWhenSeeded(true).withLateJoiners(0.34, 20)).run();
+    assertThat(r.finished()).isEqualTo(4);
+    assertThat(r.failed()).isEqualTo(2);
+    assertThat(r.unfinished()).isZero();
   }
 
   @Test

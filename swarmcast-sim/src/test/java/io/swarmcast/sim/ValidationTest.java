@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
  * The model against the emulated cluster, in every build: the small shapes of a committed bench run
  * (docs/scaling/validation/100mbit, made by bench/validation.sh) simulated again and compared. A change
  * to the scheduler, the tracker or the model that moves the prediction away from what was measured
- * fails here. docs/scaling.md has every shape, those the model misses (2 executors, 32) included.
+ * fails here. docs/scaling.md has every shape, the one the model misses (32 executors) included.
  */
 @Timeout(120)
 class ValidationTest {
@@ -30,9 +30,9 @@ class ValidationTest {
       assertThat(rows).extracting(Validation.Row::executors).containsExactly(1, 2, 4, 8);
       for (Validation.Row r : rows) {
         assertThat(Math.abs(r.splitError())).as("driver share, %d executors", r.executors()).isLessThan(0.02);
-        if (r.executors() != 2) { // 2 executors: -6.8 %, see docs/scaling.md
-          assertThat(Math.abs(r.timeError())).as("time, %d executors", r.executors()).isLessThan(0.05);
-        }
+        // At 2 executors the measured time includes a TCP loss the model does not have; that the two agree
+        // there is partly the approximation's own unused capacity (docs/scaling.md): a failure here may be either.
+        assertThat(Math.abs(r.timeError())).as("time, %d executors", r.executors()).isLessThan(0.05);
       }
     } finally {
       Files.deleteIfExists(small);
