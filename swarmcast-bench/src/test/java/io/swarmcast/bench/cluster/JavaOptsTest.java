@@ -29,6 +29,7 @@ class JavaOptsTest {
     assertThat(Files.readString(wrapper))
         .contains("SWARMCAST_JAVA_OPTS=\"${SWARMCAST_JAVA_OPTS:-" + String.join(" ", JavaOpts.DEFAULT) + "}\"")
         .contains("export SWARMCAST_JAVA_OPTS")
-        .contains("exec java $SWARMCAST_JAVA_OPTS -jar");
+        .contains("exec java $SWARMCAST_JAVA_OPTS -jar")
+        .contains("exec java ${SWARMCAST_SIM_JAVA_OPTS:--XX:+UseParallelGC -XX:MaxRAMPercentage=60} -jar"); // simulate: C2
   }
 }
