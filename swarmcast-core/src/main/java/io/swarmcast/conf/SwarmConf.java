@@ -74,6 +74,8 @@ public final class SwarmConf {
       "Pieces failing their checksum after which an executor stops asking the peer that sent them, for that broadcast; each such piece is fetched again from another holder.");
   public static final ConfKey<Duration> FETCH_PEER_TIMEOUT = ConfKey.duration("swarmcast.fetch.peerTimeout", "10s",
       "How long an executor waits for a peer to answer one piece request before it counts the peer as stalled: the request is dropped, the peer not asked again for that broadcast, and the piece asked of another holder or the driver. Must exceed the time a peer needs to send a few pieces over the slowest link; requests to the driver use network.timeout.");
+  public static final ConfKey<Integer> TRACKER_NEIGHBOURS = ConfKey.integer("swarmcast.tracker.neighbours", 0, 0, 4096,
+      "Experimental. 0: the tracker relays each piece's first holders to every fetching executor as Have notices, which grows as executors x pieces on the driver's link. K > 0: it relays nothing and answers a location question with K executors drawn at random; each executor asks those neighbours what they hold and hears of their new pieces from them (peer exchange from the start), and draws new ones when it loses a source. Every node of a cluster must use the same value. docs/scaling.md.");
   public static final ConfKey<Long> DRIVER_SPARE_COPIES = ConfKey.bytes("swarmcast.driver.spareCopyBytes", "4m", 0, 1L << 40,
       "For broadcasts no larger than this: bytes the driver may send beyond one copy when it has no fresh piece for an executor, instead of leaving it to wait for a peer, so a small broadcast reaches every executor in one round trip. Larger broadcasts get none.");
   public static final ConfKey<Integer> UPLOAD_SLOTS = ConfKey.integer("swarmcast.upload.slots", 2, 1, 64,
@@ -123,7 +125,7 @@ public final class SwarmConf {
       PIECES_PER_EXECUTOR, STORAGE_RETAIN_BYTES, STORAGE_PRE_TOUCH_BYTES, NODE_C1_ONLY, NODE_WARM_UP_BYTES, COMPRESS, SERIALIZER, JAVA_FILTER,
       DRIVER_HOST, DRIVER_BIND_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_BIND_HOST, EXECUTOR_PORT, EXECUTOR_JOIN_TIMEOUT,
       EXECUTOR_REJOIN, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
-      FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, DRIVER_SPARE_COPIES, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,
+      FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, TRACKER_NEIGHBOURS, DRIVER_SPARE_COPIES, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,
       NETWORK_TIMEOUT, MAX_FRAME_SIZE, MAX_CONNECTIONS, IDLE_TIMEOUT, MAX_BUFFERED_BYTES, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE,
       AUTH_SECRET, AUTH_SECRET_FILE, TLS_ENABLED, TLS_CERT_FILE, TLS_KEY_FILE, TLS_TRUST_FILE, TLS_SELF_SIGNED,
       TLS_PROVIDER, KRYO_REGISTRATION_REQUIRED, KRYO_CLASSES);

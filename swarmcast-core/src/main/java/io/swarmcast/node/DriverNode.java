@@ -56,7 +56,7 @@ public final class DriverNode extends SwarmNode {
   private DriverNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory) throws IOException {
     // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh pieces.
     super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), Integer.MAX_VALUE);
-    this.tracker = new Tracker(this::sendNotice);
+    this.tracker = new Tracker(this::sendNotice, new java.util.SplittableRandom(), conf.get(SwarmConf.TRACKER_NEIGHBOURS));
     this.applicationRequests = new ApplicationRequests(transport.timeout());
     this.spareCopyBytes = conf.get(SwarmConf.DRIVER_SPARE_COPIES);
     Handler handler = new Handler();

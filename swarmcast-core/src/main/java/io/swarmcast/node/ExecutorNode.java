@@ -286,7 +286,8 @@ public final class ExecutorNode extends SwarmNode {
           + " (it went away; " + (conf.get(SwarmConf.EXECUTOR_REJOIN) ? "waiting for it to come back)" : "rejoin is off)")));
     }
     FetchScheduler scheduler = new FetchScheduler(checksums.length, blocks.piecesHeld(broadcastId, checksums.length),
-        FetchStrategy.of(mode), FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random), System::nanoTime);
+        FetchStrategy.of(mode), FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random)
+            .withNeighbourExchange(conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0), System::nanoTime);
     SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, scheduler, blocks, driver, peers, stats, directory,
         new io.swarmcast.swarm.PeerAddress(executorId, endpoint.host(), endpoint.port()));
     SwarmFetcher previous = fetchers.putIfAbsent(broadcastId, fetcher);

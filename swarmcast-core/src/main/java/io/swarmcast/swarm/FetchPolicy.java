@@ -7,9 +7,11 @@ import java.util.Random;
 /**
  * The replaceable decisions of a fetch, bundled: how many requests may be outstanding, which piece to
  * ask for, which holder to ask, when to ask a second holder, and how long a peer may take to answer
- * before it counts as stalled (cancelled, banned for the fetch, and its piece asked elsewhere).
+ * before it counts as stalled (cancelled, banned for the fetch, and its piece asked elsewhere); and
+ * whether the peers the tracker names are asked at once what they hold ({@code neighbourExchange}).
  */
-public record FetchPolicy(FetchLimits limits, PieceSelector pieces, PeerSelector peers, EndGame endGame, Duration peerTimeout) {
+public record FetchPolicy(FetchLimits limits, PieceSelector pieces, PeerSelector peers, EndGame endGame, Duration peerTimeout,
+    boolean neighbourExchange) {
   /** The default of {@code swarmcast.fetch.peerTimeout}. */
   public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(10);
   /** How long a piece's only request waits in the end game before a second holder is asked (see {@link EndGame}). */
@@ -28,7 +30,15 @@ public record FetchPolicy(FetchLimits limits, PieceSelector pieces, PeerSelector
   /** Rarest piece first, least-loaded holder, end game after {@link #END_GAME_WAIT}; ties broken with {@code random}. */
   public static FetchPolicy standard(FetchLimits limits, Duration peerTimeout, Random random) {
     return new FetchPolicy(limits, PieceSelector.rarestFirst(random), PeerSelector.leastLoaded(random),
-        EndGame.after(END_GAME_WAIT), peerTimeout);
+        EndGame.after(END_GAME_WAIT), peerTimeout, false);
+  }
+
+  /**
+   * This policy with the tracker's neighbours asked at once what they hold (peer exchange from the
+   * start), as {@code swarmcast.tracker.neighbours} has it: the tracker then relays no notices.
+   */
+  public FetchPolicy withNeighbourExchange(boolean exchange) {
+    return new FetchPolicy(limits, pieces, peers, endGame, peerTimeout, exchange);
   }
 
   /** {@link #standard(FetchLimits, Duration, Random)} with the {@link #DEFAULT_PEER_TIMEOUT}. */

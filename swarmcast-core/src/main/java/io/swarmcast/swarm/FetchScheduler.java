@@ -86,7 +86,14 @@ public final class FetchScheduler {
     for (PeerPieces h : holders) {
       peers.addAll(h.peer(), h.pieces());
     }
-    return book();
+    List<FetchAction> out = new ArrayList<>();
+    if (policy.neighbourExchange() && !finished) {
+      List<PeerAddress> ask = exchange.askNew(holders);
+      if (!ask.isEmpty()) {
+        out.add(new FetchAction.AskPeers(ask)); // they answer with what they hold and tell us of what comes
+      }
+    }
+    return book(out);
   }
 
   /** The tracker could not answer. */

@@ -92,6 +92,22 @@ final class PeerExchange {
     return fresh;
   }
 
+  /**
+   * The peers of {@code named} not asked yet, now marked asked: the neighbours a tracker named, asked
+   * while the driver is alive (see {@link FetchPolicy#neighbourExchange}). Unlike {@link #toAsk}, peers
+   * that answers name are not asked in turn, so an executor hears from a bounded set.
+   */
+  List<PeerAddress> askNew(List<PeerPieces> named) {
+    List<PeerAddress> fresh = new ArrayList<>();
+    for (PeerPieces p : named) {
+      if (asked.add(p.peer().id())) {
+        fresh.add(p.peer());
+      }
+    }
+    pending += fresh.size();
+    return fresh;
+  }
+
   /** Whether questions to peers are out. */
   boolean asking() {
     return pending > 0;

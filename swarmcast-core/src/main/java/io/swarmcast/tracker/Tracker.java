@@ -54,6 +54,8 @@ public final class Tracker {
   private final NoticeSender notices;
   /** Where a long {@link Locations} reply's window starts: injected, so a simulation replays the same run. */
   private final RandomGenerator random;
+  /** Executors named per location answer, with no relay; 0 for the relay. */
+  private final int neighbours;
   private int nextExecutorId = 1;
   private long locationsAnswered;
 
@@ -64,8 +66,20 @@ public final class Tracker {
 
   /** {@code random}: the tracker's only chance (which holders a long {@link Locations} reply lists); seeded by simulations. */
   public Tracker(NoticeSender notices, RandomGenerator random) {
+    this(notices, random, 0);
+  }
+
+  /**
+   * {@code neighbours}: 0 relays {@link Have} notices as above; K > 0 relays none and answers a location
+   * question with K executors drawn at random, whom the asker asks itself ({@code swarmcast.tracker.neighbours}).
+   */
+  public Tracker(NoticeSender notices, RandomGenerator random, int neighbours) {
+    if (neighbours < 0) {
+      throw new IllegalArgumentException("neighbours < 0: " + neighbours);
+    }
     this.notices = Objects.requireNonNull(notices, "notices");
     this.random = Objects.requireNonNull(random, "random");
+    this.neighbours = neighbours;
   }
 
   /**
@@ -167,7 +181,7 @@ public final class Tracker {
   public synchronized void announce(int executorId, long broadcastId, int piece) {
     PieceLedger l = ledgers.get(broadcastId);
     ExecutorInfo from = executors.get(executorId);
-    if (l == null || from == null || !l.record(executorId, piece) || !l.peerSharing
+    if (l == null || from == null || !l.record(executorId, piece) || !l.peerSharing || neighbours > 0
         || l.holders(piece) > RELAYED_HOLDERS) {
       return;
     }
@@ -187,6 +201,9 @@ public final class Tracker {
     }
     locationsAnswered++;
     List<Locations.Holder> holders = new ArrayList<>();
+    if (l.peerSharing && neighbours > 0) {
+      return Optional.of(new Locations(requestId, broadcastId, l.pieceCount, neighbours(l, askerId)));
+    }
     if (l.peerSharing) {
       l.subscribe(askerId);
       List<Map.Entry<Integer, BitSet>> all = new ArrayList<>(l.holdings.entrySet());
@@ -207,6 +224,23 @@ public final class Tracker {
       }
     }
     return Optional.of(new Locations(requestId, broadcastId, l.pieceCount, holders));
+  }
+
+  /** Up to {@link #neighbours} registered executors other than the asker, drawn at random, with the pieces they announced. */
+  private List<Locations.Holder> neighbours(PieceLedger l, int askerId) {
+    List<Integer> ids = new ArrayList<>(executors.keySet());
+    ids.remove(Integer.valueOf(askerId));
+    int k = Math.min(Math.min(neighbours, Locations.MAX_HOLDERS), ids.size());
+    List<Locations.Holder> out = new ArrayList<>(k);
+    for (int i = 0; i < k; i++) {
+      int j = i + random.nextInt(ids.size() - i); // a partial Fisher-Yates shuffle
+      Integer id = ids.set(j, ids.get(i));
+      ids.set(i, id);
+      ExecutorInfo info = executors.get(id);
+      BitSet held = l.holdings.get(id);
+      out.add(new Locations.Holder(id, info.host(), info.port(), held == null ? new BitSet() : (BitSet) held.clone()));
+    }
+    return out;
   }
 
   /** See {@link PieceLedger#chooseForDriver}; -1 also for an unknown broadcast. */

@@ -466,4 +466,29 @@ class FetchSchedulerTest {
   private static <T extends FetchAction> List<T> of(List<FetchAction> actions, Class<T> type) {
     return actions.stream().filter(type::isInstance).map(type::cast).toList();
   }
+
+  @Test
+  void withNeighbourExchangeTheTrackersPeersAreAskedOnceWhatTheyHold() {
+    FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),
+        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbourExchange(true), () -> 0L);
+    s.start();
+    List<FetchAction> first = s.onLocations(List.of(new PeerPieces(A, new BitSet()), new PeerPieces(B, new BitSet())));
+    assertThat(first).filteredOn(FetchAction.AskPeers.class::isInstance).singleElement()
+        .satisfies(a -> assertThat(((FetchAction.AskPeers) a).peers()).containsExactly(A, B));
+    List<FetchAction> again = s.onLocations(List.of(new PeerPieces(B, new BitSet()), new PeerPieces(C, new BitSet())));
+    assertThat(again).filteredOn(FetchAction.AskPeers.class::isInstance).singleElement()
+        .satisfies(a -> assertThat(((FetchAction.AskPeers) a).peers()).as("B was asked already").containsExactly(C));
+    BitSet two = new BitSet();
+    two.set(2);
+    assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, two))))
+        .anySatisfy(a -> assertThat(a).isEqualTo(new FetchAction.FetchFromPeer(((FetchAction.FetchFromPeer) a).token(), A, 2)));
+  }
+
+  @Test
+  void withoutNeighbourExchangeNoPeerIsAskedWhileTheDriverIsUp() {
+    FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),
+        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)), () -> 0L);
+    s.start();
+    assertThat(s.onLocations(List.of(new PeerPieces(A, new BitSet())))).noneMatch(FetchAction.AskPeers.class::isInstance);
+  }
 }

@@ -94,4 +94,28 @@ class TrackerHaveRelayTest {
     assertThat(got).hasSize(8);
     assertThat(got.subList(6, 8)).extracting(Have::executorId).containsExactlyInAnyOrder(e[2], e[3]);
   }
+
+  @org.junit.jupiter.api.Test
+  void withNeighboursTheTrackerRelaysNothingAndNamesKRandomOthers() {
+    RecordingNoticeSender sender = new RecordingNoticeSender();
+    Tracker t = new Tracker(sender, new java.util.SplittableRandom(3), 3);
+    t.addBroadcast(7, 4, true);
+    java.util.List<Integer> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ids.add(t.register("10.0.0." + i, 7000 + i).id());
+    }
+    io.swarmcast.protocol.Locations first = t.locations(1, ids.get(0), 7).orElseThrow();
+    org.assertj.core.api.Assertions.assertThat(first.holders()).hasSize(3)
+        .allSatisfy(h -> org.assertj.core.api.Assertions.assertThat(h.executorId()).isNotEqualTo(ids.get(0)).isIn(ids));
+    org.assertj.core.api.Assertions.assertThat(first.holders().stream().map(h -> h.executorId()).distinct()).hasSize(3);
+    t.announce(ids.get(1), 7, 0);
+    t.announce(ids.get(2), 7, 0);
+    org.assertj.core.api.Assertions.assertThat(sender.sent()).as("no relay").isEmpty();
+    java.util.Set<Integer> named = new java.util.HashSet<>();
+    for (int q = 0; q < 20; q++) {
+      t.locations(1, ids.get(0), 7).orElseThrow().holders().forEach(h -> named.add(h.executorId()));
+    }
+    org.assertj.core.api.Assertions.assertThat(named).as("drawn at random, not always the same").hasSizeGreaterThan(3);
+    org.assertj.core.api.Assertions.assertThat(t.isSeeded(7)).as("announcements are still recorded").isFalse();
+  }
 }

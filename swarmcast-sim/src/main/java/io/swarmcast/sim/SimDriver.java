@@ -34,11 +34,12 @@ final class SimDriver implements NoticeSender {
   /** A request for any piece, waiting for an upload slot. */
   private record Upload(SimExecutor from, long token, BitSet exclude, boolean allowDuplicate) {}
 
-  SimDriver(Simulation sim, FlowNetwork.Host host, int[] pieceSizes, int uploadSlots, long seed, long spareCopyBytes) {
+  SimDriver(Simulation sim, FlowNetwork.Host host, int[] pieceSizes, int uploadSlots, long seed, long spareCopyBytes,
+      int neighbours) {
     this.sim = sim;
     this.host = host;
     this.pieceSizes = pieceSizes;
-    this.tracker = new Tracker(this, new SplittableRandom(seed));
+    this.tracker = new Tracker(this, new SplittableRandom(seed), neighbours);
     // The driver queues every request (no "busy"), at most so many per connection, as DriverNode does.
     this.uploads = new UploadQueue<>(uploadSlots, Integer.MAX_VALUE, SwarmNode.MAX_PIECES_QUEUED_PER_CONNECTION);
     long total = 0;

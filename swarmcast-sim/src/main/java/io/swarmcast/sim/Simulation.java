@@ -54,7 +54,7 @@ public final class Simulation {
     double driverBytes = scenario.driverRate() * scenario.efficiency() / 8;
     FlowNetwork.Host driverHost = network.addHost(driverBytes, driverBytes, scenario.latencyNanos());
     this.driver = new SimDriver(this, driverHost, pieceSizes, conf.get(SwarmConf.UPLOAD_SLOTS), scenario.seed(),
-        conf.get(SwarmConf.DRIVER_SPARE_COPIES));
+        conf.get(SwarmConf.DRIVER_SPARE_COPIES), conf.get(SwarmConf.TRACKER_NEIGHBOURS));
     Random chance = new Random(scenario.seed());
     int slow = (int) Math.round(n * scenario.slowFraction());
     for (int i = 0; i < n; i++) {
@@ -63,7 +63,7 @@ public final class Simulation {
       FlowNetwork.Host h = network.addHost(bytes, bytes, scenario.latencyNanos());
       String name = "10." + (1 + i / 65536) + "." + (i / 256 % 256) + "." + (i % 256);
       executors.add(new SimExecutor(this, h, name, 7078, isSlow, conf.get(SwarmConf.UPLOAD_SLOTS),
-          conf.get(SwarmConf.UPLOAD_MAX_WAITING), scenario.driverDiesWhenSeeded()));
+          conf.get(SwarmConf.UPLOAD_MAX_WAITING), scenario.driverDiesWhenSeeded() || conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0));
     }
     java.util.Collections.shuffle(executors, chance); // who is slow, late or dies is not who joined first
   }
@@ -123,7 +123,8 @@ public final class Simulation {
   }
 
   private FetchPolicy policy(SimExecutor e) {
-    return FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), new Random(scenario.seed() * 1_000_003L + e.id));
+    return FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), new Random(scenario.seed() * 1_000_003L + e.id))
+        .withNeighbourExchange(conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0);
   }
 
   private void kill(SimExecutor e) {
