@@ -63,6 +63,31 @@ class FlowNetworkTest {
   }
 
   @Test
+  void aSharedWindowIsSplitAmongTheSendersConnections() {
+    // 1 MB pieces to two receivers at once, a 600 kB window: alone, a write completes at 0.4 MB sent;
+    // shared, each connection has 64 KiB + (600 kB - 64 KiB) / 2 and completes later.
+    long[] own = writesCompleted(false);
+    long[] shared = writesCompleted(true);
+    assertThat(own[0] / 1e6).as("ms, own window").isCloseTo(80, org.assertj.core.data.Offset.offset(1.0));
+    long window = (64 << 10) + (600_000 - (64 << 10)) / 2;
+    double expectedMs = (1_000_000 - window) / 5e6 * 1e3; // each connection at half of 10 MB/s
+    assertThat(shared[0] / 1e6).as("ms, shared window").isCloseTo(expectedMs, org.assertj.core.data.Offset.offset(1.0));
+  }
+
+  private static long[] writesCompleted(boolean sharedWindow) {
+    EventLoop loop = new EventLoop();
+    FlowNetwork net = new FlowNetwork(loop, 600_000, sharedWindow, 0);
+    FlowNetwork.Host s = net.addHost(10 * MB, 10 * MB, 0);
+    long[] sent = new long[2];
+    for (int i = 0; i < 2; i++) {
+      int k = i;
+      net.send(s, net.addHost(10 * MB, 10 * MB, 0), 1_000_000, () -> sent[k] = loop.now(), () -> {});
+    }
+    loop.run(Long.MAX_VALUE);
+    return sent;
+  }
+
+  @Test
   void controlMessagesTakeLinkTimeFromTheSendersPieces() {
     EventLoop loop = new EventLoop();
     FlowNetwork net = new FlowNetwork(loop, 1, 0);
