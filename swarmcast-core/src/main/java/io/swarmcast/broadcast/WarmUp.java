@@ -61,7 +61,7 @@ final class WarmUp {
     PrivateNodes nodes = new PrivateNodes();
     Thread worker = new Thread(() -> {
       try {
-        long betweenExecutors = transfer(privateConf(conf), security, (int) bytes, nodes);
+        long betweenExecutors = transfer(privateConf(conf), security, (int) bytes, EXECUTORS, nodes).fromPeersBytes();
         boolean torrent = BroadcastManager.resolveFactory(conf.get(SwarmConf.BROADCAST_FACTORY)) == TorrentBroadcastFactory.class;
         if (betweenExecutors == 0 && torrent) { // with direct, executors never trade
           LOG.info("warm-up: the private executors traded no pieces, so the code between peers is not compiled yet");
@@ -109,17 +109,21 @@ final class WarmUp {
         .set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, "5s").set(SwarmConf.EXECUTOR_REJOIN, "false");
   }
 
+  /** What the executors of a {@link #transfer} got, from the driver and from each other, in bytes. */
+  record Transfer(long fromDriverBytes, long fromPeersBytes) {}
+
   /**
-   * Broadcasts {@code bytes} from a private driver to {@link #EXECUTORS} private executors, adding each
-   * node to {@code nodes} (the caller closes them); returns the bytes the executors got from each other.
+   * Broadcasts {@code bytes} from a private driver to {@code executorCount} private executors that read
+   * it at once, adding each node to {@code nodes} (the caller closes them); fails if any copy arrives
+   * altered. Returns where the executors' bytes came from.
    */
-  static long transfer(SwarmConf conf, SecurityManager security, int bytes, PrivateNodes nodes)
+  static Transfer transfer(SwarmConf conf, SecurityManager security, int bytes, int executorCount, PrivateNodes nodes)
       throws IOException, ClassNotFoundException {
     BroadcastManager driver = new BroadcastManager(true, conf, security);
     nodes.add(driver::stop);
     SwarmConf executorConf = conf.copy().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.node().endpoint().port()));
     List<ExecutorNode> executors = new ArrayList<>();
-    for (int i = 0; i < EXECUTORS; i++) {
+    for (int i = 0; i < executorCount; i++) {
       ExecutorNode executor = ExecutorNode.startPrivate(executorConf, security);
       nodes.add(executor);
       executors.add(executor);
@@ -154,9 +158,10 @@ final class WarmUp {
         throw new IllegalStateException("the private broadcast arrived altered");
       }
     }
-    long betweenExecutors = executors.stream().mapToLong(e -> e.stats().total().fromPeersBytes()).sum();
+    Transfer got = new Transfer(executors.stream().mapToLong(e -> e.stats().total().fromDriverBytes()).sum(),
+        executors.stream().mapToLong(e -> e.stats().total().fromPeersBytes()).sum());
     sent.destroy();
-    return betweenExecutors;
+    return got;
   }
 
   /**

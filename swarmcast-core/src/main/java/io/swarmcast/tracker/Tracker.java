@@ -7,10 +7,12 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
@@ -226,16 +228,33 @@ public final class Tracker {
     return Optional.of(new Locations(requestId, broadcastId, l.pieceCount, holders));
   }
 
-  /** Up to {@link #neighbours} registered executors other than the asker, drawn at random, with the pieces they announced. */
+  /**
+   * Up to {@link #neighbours} registered executors other than the asker, drawn at random, with the pieces
+   * they announced. Ids are handed out in order and lost ones are not reused, so a random id below the
+   * next one is usually a registered executor: drawing costs about K look-ups, not a copy of every id
+   * (this runs under the tracker's lock, once per question, at every executor count). Only when most
+   * ids are gone does it fall back to drawing from the registered ones.
+   */
   private List<Locations.Holder> neighbours(PieceLedger l, int askerId) {
-    List<Integer> ids = new ArrayList<>(executors.keySet());
-    ids.remove(Integer.valueOf(askerId));
-    int k = Math.min(Math.min(neighbours, Locations.MAX_HOLDERS), ids.size());
+    int others = executors.size() - (executors.containsKey(askerId) ? 1 : 0);
+    int k = Math.min(Math.min(neighbours, Locations.MAX_HOLDERS), others);
+    Set<Integer> picked = new LinkedHashSet<>();
+    for (int tries = 0; picked.size() < k && tries < 8 * k; tries++) {
+      int id = 1 + random.nextInt(nextExecutorId - 1);
+      if (id != askerId && executors.containsKey(id)) {
+        picked.add(id);
+      }
+    }
+    if (picked.size() < k) {
+      List<Integer> rest = new ArrayList<>(executors.keySet());
+      rest.removeAll(picked);
+      rest.remove(Integer.valueOf(askerId));
+      while (picked.size() < k) {
+        picked.add(rest.remove(random.nextInt(rest.size())));
+      }
+    }
     List<Locations.Holder> out = new ArrayList<>(k);
-    for (int i = 0; i < k; i++) {
-      int j = i + random.nextInt(ids.size() - i); // a partial Fisher-Yates shuffle
-      Integer id = ids.set(j, ids.get(i));
-      ids.set(i, id);
+    for (int id : picked) {
       ExecutorInfo info = executors.get(id);
       BitSet held = l.holdings.get(id);
       out.add(new Locations.Holder(id, info.host(), info.port(), held == null ? new BitSet() : (BitSet) held.clone()));

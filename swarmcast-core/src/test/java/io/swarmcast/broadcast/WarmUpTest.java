@@ -35,7 +35,7 @@ class WarmUpTest {
     assertThat(conf.get(SwarmConf.BLOCK_SIZE)).isEqualTo(WarmUp.PIECE_BYTES);
     try (WarmUp.PrivateNodes nodes = new WarmUp.PrivateNodes()) {
       // 8 MiB: above spareCopyBytes, so the driver sends each piece once and the executors must trade.
-      long betweenExecutors = WarmUp.transfer(conf, SecurityManager.insecure(), 8 << 20, nodes);
+      long betweenExecutors = WarmUp.transfer(conf, SecurityManager.insecure(), 8 << 20, WarmUp.EXECUTORS, nodes).fromPeersBytes();
       assertThat(betweenExecutors).isPositive();
       assertThat(nodes.size()).isEqualTo(1 + WarmUp.EXECUTORS);
     }

@@ -118,4 +118,23 @@ class TrackerHaveRelayTest {
     org.assertj.core.api.Assertions.assertThat(named).as("drawn at random, not always the same").hasSizeGreaterThan(3);
     org.assertj.core.api.Assertions.assertThat(t.isSeeded(7)).as("announcements are still recorded").isFalse();
   }
+
+  @org.junit.jupiter.api.Test
+  void neighboursAreDrawnFromTheRegisteredEvenWhenMostIdsAreGone() {
+    Tracker t = new Tracker(new RecordingNoticeSender(), new java.util.SplittableRandom(5), 4);
+    t.addBroadcast(7, 4, true);
+    java.util.List<Integer> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      ids.add(t.register("10.0.0." + i, 7000 + i).id());
+    }
+    java.util.List<Integer> alive = ids.subList(0, 6);
+    for (int id : ids.subList(6, 100)) {
+      t.unregister(id);
+    }
+    for (int q = 0; q < 20; q++) {
+      java.util.List<Integer> named = t.locations(1, alive.get(0), 7).orElseThrow().holders().stream().map(h -> h.executorId()).toList();
+      org.assertj.core.api.Assertions.assertThat(named).hasSize(4).doesNotHaveDuplicates()
+          .allSatisfy(id -> org.assertj.core.api.Assertions.assertThat(id).isIn(alive.subList(1, 6)));
+    }
+  }
 }

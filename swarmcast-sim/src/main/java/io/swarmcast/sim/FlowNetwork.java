@@ -26,8 +26,9 @@ import java.util.Set;
  * 10,000 hosts. Here a connection's rate comes from two rounds of max-min, one at each end: the
  * sender's upload shared among its connections, each capped at what its receiver would give it (the
  * receiver's download shared among the connections into it, the others capped at their sender's equal
- * share). Only the rates near a change are recomputed. {@code FlowNetworkTest} measures the error
- * against the exact allocation.
+ * share). Only the rates nearest a change are recomputed (see {@link #reshare}), and no host ever
+ * sends or takes more than its link. {@code FlowNetworkTest} measures the error against the exact
+ * allocation.
  *
  * <p><b>Acknowledgements.</b> Every data byte a host receives costs its upload {@code ackShare} bytes of
  * TCP acknowledgements, and its sender's download as much: a link shaped at the IP level carries them.
@@ -60,7 +61,6 @@ final class FlowNetwork {
     /** Link time taken by control messages and not yet charged to the connections, in seconds. */
     double pendingControlSeconds;
     long dataBytesSent;
-    long dataBytesReceived;
     long controlBytesSent;
     long controlMessagesSent;
     long controlBytesReceived;
@@ -124,12 +124,11 @@ final class FlowNetwork {
   /** {@code TCP_NOTSENT_LOWAT} of a node's sockets (TransportContext). */
   private static final long LOWAT = 64 << 10;
   private final double ackShare;
-  private final List<Host> hosts = new ArrayList<>();
+  private int hostCount;
   private final Map<Long, Conn> conns = new HashMap<>();
   private double[] scratch = new double[16];
   /** Numbers each reshare, so a receiver's level is computed once in it. */
   private long pass;
-  private long rateUpdates;
 
   /**
    * {@code socketWindow}: unsent bytes of a connection at which a write completes (see the class
@@ -149,9 +148,7 @@ final class FlowNetwork {
   }
 
   Host addHost(double upBytesPerSecond, double downBytesPerSecond, long latencyNanos) {
-    Host h = new Host(hosts.size(), upBytesPerSecond, downBytesPerSecond, latencyNanos);
-    hosts.add(h);
-    return h;
+    return new Host(hostCount++, upBytesPerSecond, downBytesPerSecond, latencyNanos);
   }
 
   /** The rate of every connection with a piece moving, from and to which host (for tests). */
@@ -163,11 +160,6 @@ final class FlowNetwork {
       }
     }
     return out;
-  }
-
-  /** Rate recomputations so far (the model's own cost). */
-  long rateUpdates() {
-    return rateUpdates;
   }
 
   /** Records that {@code a} and {@code b} hold a connection (idempotent). */
@@ -288,8 +280,7 @@ final class FlowNetwork {
         if (!g.scheduled || Math.abs(rate - g.rate) > 1e-9 * g.rate) {
           g.rate = rate;
           schedule(g);
-          rateUpdates++;
-        }
+          }
       }
     }
     for (Conn g : to.in) {
@@ -357,7 +348,6 @@ final class FlowNetwork {
       if (charged || !c.scheduled || Math.abs(rate - c.rate) > 1e-9 * c.rate) {
         c.rate = rate;
         schedule(c);
-        rateUpdates++;
       }
     }
   }
@@ -524,7 +514,6 @@ final class FlowNetwork {
   private void finish(Conn c, Flow head) {
     c.flows.pollFirst();
     c.from.dataBytesSent += head.bytes;
-    c.to.dataBytesReceived += head.bytes;
     loop.after(c.from.latencyNanos + c.to.latencyNanos, () -> {
       if (c.to.alive) {
         head.onArrived.run();

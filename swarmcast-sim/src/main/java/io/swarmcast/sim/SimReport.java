@@ -1,5 +1,6 @@
 package io.swarmcast.sim;
 
+import io.swarmcast.conf.ByteSize;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class SimReport {
       Scenario s = results.get(0).scenario();
       b.append(String.format(Locale.ROOT, "- One broadcast of %s to every executor at once, cut as a real driver cuts it; "
               + "the nodes' own scheduler (`FetchScheduler`), tracker (`Tracker`) and upload policy (`UploadQueue`) decide.%n",
-          mib(s.sizeBytes())));
+          ByteSize.format(s.sizeBytes())));
       b.append(String.format(Locale.ROOT, "- Links: %s each way (the driver's: %s), %.0f µs one way to the switch; "
               + "a transfer's payload gets %.1f %% of the rate; a write completes with %d KiB of its connection unsent%s.%n",
           rate(s.rateBitsPerSecond()), rate(s.driverRate()), s.latencyNanos() / 1e3, 100 * s.efficiency(), s.socketWindow() >> 10,
@@ -79,7 +80,7 @@ public final class SimReport {
       b.append(String.format(Locale.ROOT, "| %d | %d | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f %% | %d | %d | %s | %d | %.2f | %d/%d | %.1f |%n",
           r.scenario().executors(), r.scenario().seed(), r.pieceCount(), r.lastRatio(), r.p50Ratio(), r.p99Ratio(),
           r.fastLastRatio(), r.driverCopies(), 100 * r.driverControlShare(), r.driverControlMessages(), r.haveNotices(),
-          mib(r.locationsBytes()), r.maxConnections(), r.trackerSeconds(), r.failed(), r.killed(), r.wallSeconds()));
+          ByteSize.format(r.locationsBytes()), r.maxConnections(), r.trackerSeconds(), r.failed(), r.killed(), r.wallSeconds()));
     }
     b.append("\nThe model, and how it was checked against the emulated cluster: docs/scaling.md.\n");
     return b.toString();
@@ -140,11 +141,6 @@ public final class SimReport {
 
   private static String f(double v) {
     return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
-  }
-
-  static String mib(long bytes) {
-    return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30))
-        : String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
   }
 
   static String rate(double bits) {
