@@ -44,7 +44,14 @@ import org.slf4j.LoggerFactory;
 public final class DriverNode extends SwarmNode {
   private static final Logger LOG = LoggerFactory.getLogger(DriverNode.class);
 
+  /**
+   * How long after its write a piece the driver sent holds its upload slot waiting for the executor's
+   * announcement (see {@link DeliveryReceipts}).
+   */
+  public static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(1);
+
   private final Tracker tracker;
+  private final DeliveryReceipts receipts = new DeliveryReceipts(RECEIPT_TIMEOUT);
   /** The connection of each registered executor: where its notices, removals and tasks go. */
   private final Map<Integer, Connection> executorConnections = new ConcurrentHashMap<>();
   private final ApplicationRequests applicationRequests;
@@ -55,7 +62,7 @@ public final class DriverNode extends SwarmNode {
 
   private DriverNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory) throws IOException {
     // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh pieces.
-    super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), Integer.MAX_VALUE);
+    super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), conf.get(SwarmConf.DRIVER_UPLOAD_SLOTS), Integer.MAX_VALUE);
     this.tracker = new Tracker(this::sendNotice, new java.util.SplittableRandom(), conf.get(SwarmConf.TRACKER_NEIGHBOURS));
     this.applicationRequests = new ApplicationRequests(transport.timeout());
     this.spareCopyBytes = conf.get(SwarmConf.DRIVER_SPARE_COPIES);
@@ -288,6 +295,7 @@ public final class DriverNode extends SwarmNode {
         from.close();
         return;
       }
+      receipts.announced(from, a.broadcastId(), a.piece());
       tracker.announce(from.remoteNodeId(), a.broadcastId(), a.piece());
     }
 
@@ -316,7 +324,7 @@ public final class DriverNode extends SwarmNode {
           from.send(new Ack(f.requestId()));
           return null;
         }
-        return sendPiece(from, new FetchPiece(f.requestId(), f.broadcastId(), piece));
+        return receipts.await(from, f.broadcastId(), piece, () -> sendPiece(from, new FetchPiece(f.requestId(), f.broadcastId(), piece)));
       });
     }
 
@@ -341,6 +349,7 @@ public final class DriverNode extends SwarmNode {
       int id = connection.remoteNodeId();
       LOG.info("executor {} disconnected", id);
       executorConnections.remove(id, connection);
+      receipts.closed(connection);
       tracker.unregister(id);
     }
   }

@@ -61,7 +61,8 @@ public final class ExecutorNode extends SwarmNode {
 
   private ExecutorNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory, boolean registers)
       throws IOException {
-    super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), conf.get(SwarmConf.UPLOAD_MAX_WAITING));
+    super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), conf.get(SwarmConf.UPLOAD_SLOTS),
+        conf.get(SwarmConf.UPLOAD_MAX_WAITING));
     this.registers = registers;
     this.driverEndpoint = new Endpoint(conf.get(SwarmConf.DRIVER_HOST), conf.get(SwarmConf.DRIVER_PORT));
     String host = conf.get(SwarmConf.EXECUTOR_HOST);

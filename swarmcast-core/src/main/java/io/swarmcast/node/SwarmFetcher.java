@@ -217,6 +217,9 @@ final class SwarmFetcher {
       directory.stored(broadcastId, new Have(broadcastId, piece, self.id(), self.host(), self.port()));
     } else {
       bytes.release();
+      if (fromDriver && blocks.hasPiece(broadcastId, piece)) {
+        driver.send(new Announce(broadcastId, piece)); // the driver holds an upload slot until it hears (DeliveryReceipts)
+      }
     }
     run(actions);
   }

@@ -1,5 +1,6 @@
 package io.swarmcast.sim;
 
+import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
@@ -7,6 +8,9 @@ import io.swarmcast.swarm.UploadQueue;
 import io.swarmcast.tracker.NoticeSender;
 import io.swarmcast.tracker.Tracker;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -30,6 +34,12 @@ final class SimDriver implements NoticeSender {
   long locationsBytes;
   long locationsAnswered;
   long haveNotices;
+
+  private static final long RECEIPT_TIMEOUT = DriverNode.RECEIPT_TIMEOUT.toNanos();
+  /** Pieces sent and not yet announced, by executor and piece: each holds an upload slot. */
+  private final Map<Long, Receipt> receipts = new HashMap<>();
+
+  private record Receipt(UploadQueue.Started<Integer, Upload> slot, SimExecutor to, int piece) {}
 
   /** A request for any piece, waiting for an upload slot. */
   private record Upload(SimExecutor from, long token, BitSet exclude, boolean allowDuplicate) {}
@@ -79,6 +89,10 @@ final class SimDriver implements NoticeSender {
   }
 
   void onAnnounce(SimExecutor from, int piece) {
+    Receipt r = receipts.get(key(from, piece));
+    if (r != null) {
+      release(r);
+    }
     long t0 = System.nanoTime();
     tracker.announce(from.id, BROADCAST_ID, piece);
     boolean seeded = tracker.isSeeded(BROADCAST_ID);
@@ -124,15 +138,36 @@ final class SimDriver implements NoticeSender {
         uploads.finished(next);
         sim.network.control(host, u.from.host, Frames.ACK, () -> u.from.onDriverDeclined(u.token));
       } else {
-        UploadQueue.Started<Integer, Upload> started = next;
+        // The slot is held until the executor announces the piece, or RECEIPT_TIMEOUT after the
+        // write, or the executor dies: as DriverNode's DeliveryReceipts do.
+        Receipt receipt = new Receipt(next, u.from, piece);
+        receipts.put(key(u.from, piece), receipt);
         sim.network.send(host, u.from.host, Frames.piece(pieceSizes[piece]),
-            () -> {
-              uploads.finished(started);
-              drain();
-            },
+            () -> sim.loop.after(RECEIPT_TIMEOUT, () -> release(receipt)),
             () -> u.from.onPieceArrived(u.token, piece, true));
       }
     }
+  }
+
+  /** Frees a receipt's upload slot, once. */
+  private void release(Receipt r) {
+    if (receipts.remove(key(r.to, r.piece), r)) {
+      uploads.finished(r.slot);
+      drain();
+    }
+  }
+
+  /** An executor died: nothing more will be announced by it. */
+  void lost(SimExecutor e) {
+    for (Receipt r : List.copyOf(receipts.values())) {
+      if (r.to == e) {
+        release(r);
+      }
+    }
+  }
+
+  private static long key(SimExecutor e, int piece) {
+    return ((long) e.id << 32) | piece;
   }
 
   /** The driver's process ends: its uploads stop and every executor sees its connection close. */

@@ -136,6 +136,10 @@ final class SimExecutor implements FetchAction.Handler {
           sim.network.control(host, s.host, Frames.of(have), () -> s.onHave(have));
         }
       }
+    } else if (fromDriver && held.get(piece)) {
+      // Already here: announced all the same, so the driver's upload slot frees (SwarmFetcher does so).
+      SimDriver driver = sim.driver;
+      sim.network.control(host, driver.host, Frames.ANNOUNCE, () -> driver.onAnnounce(this, piece));
     }
     on(s -> s.onPiece(token, piece));
   }
