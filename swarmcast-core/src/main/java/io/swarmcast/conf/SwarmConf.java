@@ -80,8 +80,8 @@ public final class SwarmConf {
       "For broadcasts no larger than this: bytes the driver may send beyond one copy when it has no fresh piece for an executor, instead of leaving it to wait for a peer, so a small broadcast reaches every executor in one round trip. Larger broadcasts get none.");
   public static final ConfKey<Integer> UPLOAD_SLOTS = ConfKey.integer("swarmcast.upload.slots", 2, 1, 64,
       "Piece uploads a node sends at once, each at the link's full rate; further requests wait in order (paced with native epoll only).");
-  public static final ConfKey<Integer> DRIVER_UPLOAD_SLOTS = ConfKey.integer("swarmcast.driver.uploadSlots", 32, 1, 1024,
-      "Pieces the driver sends at once; each holds its slot until the executor announces it stored the piece, so the driver's link carries a few fast pieces, not thousands of slow ones.");
+  public static final ConfKey<Integer> DRIVER_MAX_PIECES_IN_FLIGHT = ConfKey.integer("swarmcast.driver.maxPiecesInFlight", 32, 1, 1 << 16,
+      "Pieces the driver has sent and not yet heard stored (each until its executor announces it, at most 1 s after the write); beyond them it starts no upload, so with many executors its link carries a few fast pieces, not thousands of slow ones.");
   public static final ConfKey<Integer> UPLOAD_MAX_WAITING = ConfKey.integer("swarmcast.upload.maxWaiting", 1, 0, 1 << 16,
       "On an executor: piece requests that may wait for an upload slot; beyond them a requester is told busy and asks another holder (the driver queues them all).");
   public static final ConfKey<Duration> NETWORK_TIMEOUT = ConfKey.duration("swarmcast.network.timeout", "30s",
@@ -127,7 +127,7 @@ public final class SwarmConf {
       PIECES_PER_EXECUTOR, STORAGE_RETAIN_BYTES, STORAGE_PRE_TOUCH_BYTES, NODE_C1_ONLY, NODE_WARM_UP_BYTES, COMPRESS, SERIALIZER, JAVA_FILTER,
       DRIVER_HOST, DRIVER_BIND_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_BIND_HOST, EXECUTOR_PORT, EXECUTOR_JOIN_TIMEOUT,
       EXECUTOR_REJOIN, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
-      FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, TRACKER_NEIGHBOURS, DRIVER_SPARE_COPIES, DRIVER_UPLOAD_SLOTS, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,
+      FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, TRACKER_NEIGHBOURS, DRIVER_SPARE_COPIES, DRIVER_MAX_PIECES_IN_FLIGHT, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,
       NETWORK_TIMEOUT, MAX_FRAME_SIZE, MAX_CONNECTIONS, IDLE_TIMEOUT, MAX_BUFFERED_BYTES, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE,
       AUTH_SECRET, AUTH_SECRET_FILE, TLS_ENABLED, TLS_CERT_FILE, TLS_KEY_FILE, TLS_TRUST_FILE, TLS_SELF_SIGNED,
       TLS_PROVIDER, KRYO_REGISTRATION_REQUIRED, KRYO_CLASSES);

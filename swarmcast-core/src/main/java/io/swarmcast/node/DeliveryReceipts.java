@@ -7,8 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The driver's pieces that have left but are not yet known to have arrived. The driver holds an upload
- * slot for each until its executor announces the piece, not merely until the socket has taken it.
+ * The driver's pieces that have left but are not yet known to have arrived. The driver starts no new
+ * upload while {@code swarmcast.driver.maxPiecesInFlight} of them await their executor's announcement,
+ * whatever its upload slots say (those free when the socket has taken a piece).
  *
  * <p>Why: the socket takes a piece long before it arrives. A connection's kernel buffer holds about a
  * piece (what TCP keeps in flight plus {@code TCP_NOTSENT_LOWAT}), so a write completes at once, the
@@ -20,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>An executor announces a piece from the driver even when it already held it, so the receipt still
  * comes. A receipt that does not come within {@code timeout} of the write (the executor stopped
- * fetching, or is overloaded) frees the slot anyway: a slot is never lost. Thread-safe.
+ * fetching, or is overloaded) counts as come: the bound is never used up for good. Thread-safe.
  */
 final class DeliveryReceipts {
   private record Key(Connection to, long broadcastId, int piece) {}
@@ -33,30 +34,26 @@ final class DeliveryReceipts {
   }
 
   /**
-   * Registers the receipt of a piece about to be written, then returns a future that completes when
-   * the write has completed and the piece was announced, or {@code timeout} after the write, or when
-   * the write fails (exceptionally then).
+   * Registers the receipt of a piece about to be written to {@code to}; returns a future that the
+   * executor's announcement completes, or {@link #written} once the write failed or timed out.
    */
-  CompletableFuture<Void> await(Connection to, long broadcastId, int piece, java.util.function.Supplier<CompletableFuture<Void>> write) {
-    Key key = new Key(to, broadcastId, piece);
+  CompletableFuture<Void> expect(Connection to, long broadcastId, int piece) {
     CompletableFuture<Void> receipt = new CompletableFuture<>();
-    pending.put(key, receipt);
-    CompletableFuture<Void> written = write.get();
-    if (written == null) {
-      pending.remove(key, receipt);
-      return null;
+    pending.put(new Key(to, broadcastId, piece), receipt);
+    return receipt;
+  }
+
+  /**
+   * The write of a piece whose receipt was {@link #expect}ed ended ({@code failure} null if it
+   * succeeded): a failed one needs no receipt; a written one waits at most {@code timeout} more for it.
+   */
+  void written(Connection to, long broadcastId, int piece, CompletableFuture<Void> receipt, Throwable failure) {
+    Key key = new Key(to, broadcastId, piece);
+    if (failure != null || receipt.isDone()) {
+      expire(key, receipt);
+    } else if (to.schedule(() -> expire(key, receipt), timeout) == null) {
+      expire(key, receipt); // the node is closing: nothing will be announced
     }
-    return written.whenComplete((v, e) -> {
-      if (e != null) {
-        pending.remove(key, receipt);
-        receipt.complete(null);
-      } else if (!receipt.isDone()) {
-        var timer = to.schedule(() -> expire(key, receipt), timeout);
-        if (timer == null) {
-          expire(key, receipt); // the connection is gone: nothing will be announced on it
-        }
-      }
-    }).thenCombine(receipt, (a, b) -> null);
   }
 
   /** {@code from} announced {@code piece}: a slot waiting for it frees. */

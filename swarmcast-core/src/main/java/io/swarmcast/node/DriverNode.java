@@ -3,6 +3,7 @@ package io.swarmcast.node;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.AnnounceMany;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
@@ -45,7 +46,7 @@ public final class DriverNode extends SwarmNode {
   private static final Logger LOG = LoggerFactory.getLogger(DriverNode.class);
 
   /**
-   * How long after its write a piece the driver sent holds its upload slot waiting for the executor's
+   * How long after its write a piece the driver sent counts as in flight, waiting for the executor's
    * announcement (see {@link DeliveryReceipts}).
    */
   public static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(1);
@@ -62,7 +63,8 @@ public final class DriverNode extends SwarmNode {
 
   private DriverNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory) throws IOException {
     // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh pieces.
-    super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), conf.get(SwarmConf.DRIVER_UPLOAD_SLOTS), Integer.MAX_VALUE);
+    super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), conf.get(SwarmConf.UPLOAD_SLOTS), Integer.MAX_VALUE,
+        conf.get(SwarmConf.DRIVER_MAX_PIECES_IN_FLIGHT));
     this.tracker = new Tracker(this::sendNotice, new java.util.SplittableRandom(), conf.get(SwarmConf.TRACKER_NEIGHBOURS));
     this.applicationRequests = new ApplicationRequests(transport.timeout());
     this.spareCopyBytes = conf.get(SwarmConf.DRIVER_SPARE_COPIES);
@@ -299,6 +301,27 @@ public final class DriverNode extends SwarmNode {
       tracker.announce(from.remoteNodeId(), a.broadcastId(), a.piece());
     }
 
+    /** Pieces an executor got from peers, in one message (see {@link io.swarmcast.swarm.AnnouncementBatch}); checked as {@link #announce} is. */
+    @Override
+    public void announceMany(Connection from, AnnounceMany a) {
+      int count = tracker.pieceCount(a.broadcastId());
+      if (count < 0) {
+        String destroyedAt = tracker.destroyedAt(a.broadcastId());
+        if (destroyedAt != null) {
+          from.request(id -> new RemoveBroadcast(id, a.broadcastId(), destroyedAt.isEmpty() ? "destroyed on the driver" : destroyedAt),
+              Ack.class);
+        }
+        return;
+      }
+      if (a.pieceCount() != count) {
+        LOG.warn("closing {}: executor {} announced pieces of Broadcast({}) as {} pieces; it has {}; dropping it",
+            from, from.remoteNodeId(), a.broadcastId(), a.pieceCount(), count);
+        from.close();
+        return;
+      }
+      tracker.announce(from.remoteNodeId(), a.broadcastId(), a.pieces());
+    }
+
     @Override
     public void getLocations(Connection from, GetLocations g) {
       tracker.locations(g.requestId(), from.remoteNodeId(), g.broadcastId()).ifPresentOrElse(from::send,
@@ -318,13 +341,30 @@ public final class DriverNode extends SwarmNode {
       }
       // The piece is chosen when a slot frees, not now: a piece chosen is a piece booked, and by then
       // the ledger knows more of what the others were sent.
-      queueUpload(from, f.requestId(), () -> {
-        int piece = tracker.choosePieceToSend(f.broadcastId(), from.remoteNodeId(), f.exclude(), f.allowDuplicate());
-        if (piece < 0) {
-          from.send(new Ack(f.requestId()));
-          return null;
+      queueUpload(from, f.requestId(), new UploadSlots.Upload() {
+        private CompletableFuture<Void> receipt;
+
+        @Override
+        public CompletableFuture<Void> start() {
+          int piece = tracker.choosePieceToSend(f.broadcastId(), from.remoteNodeId(), f.exclude(), f.allowDuplicate());
+          if (piece < 0) {
+            from.send(new Ack(f.requestId()));
+            return null;
+          }
+          receipt = receipts.expect(from, f.broadcastId(), piece);
+          CompletableFuture<Void> written = sendPiece(from, new FetchPiece(f.requestId(), f.broadcastId(), piece));
+          if (written == null) {
+            receipts.written(from, f.broadcastId(), piece, receipt, new IllegalStateException("not sent"));
+          } else {
+            written.whenComplete((v, e) -> receipts.written(from, f.broadcastId(), piece, receipt, e));
+          }
+          return written;
         }
-        return receipts.await(from, f.broadcastId(), piece, () -> sendPiece(from, new FetchPiece(f.requestId(), f.broadcastId(), piece)));
+
+        @Override
+        public CompletableFuture<Void> confirmed() {
+          return receipt;
+        }
       });
     }
 

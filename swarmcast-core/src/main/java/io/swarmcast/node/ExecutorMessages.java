@@ -2,6 +2,7 @@ package io.swarmcast.node;
 
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.AnnounceMany;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
@@ -102,6 +103,11 @@ final class ExecutorMessages implements MessageHandler, Admission {
   @Override
   public void announce(Connection from, Announce a) {
     refuse(from, a, "executors do not handle ANNOUNCE; the driver's tracker does");
+  }
+
+  @Override
+  public void announceMany(Connection from, AnnounceMany a) {
+    refuse(from, a, "executors do not handle ANNOUNCE_MANY; the driver's tracker does");
   }
 
   /** Peer exchange: a peer asks what this executor holds and which holders it knows (see {@link PeerDirectory}). */

@@ -12,6 +12,7 @@ import io.swarmcast.storage.MemoryPieceStore;
 import io.swarmcast.swarm.FetchLimits;
 import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.swarm.FetchPolicy;
+import io.swarmcast.swarm.AnnouncementBatch;
 import io.swarmcast.swarm.FetchScheduler;
 import io.swarmcast.swarm.FetchStrategy;
 import io.swarmcast.transport.Connection;
@@ -62,7 +63,7 @@ public final class ExecutorNode extends SwarmNode {
   private ExecutorNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory, boolean registers)
       throws IOException {
     super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), conf.get(SwarmConf.UPLOAD_SLOTS),
-        conf.get(SwarmConf.UPLOAD_MAX_WAITING));
+        conf.get(SwarmConf.UPLOAD_MAX_WAITING), Integer.MAX_VALUE);
     this.registers = registers;
     this.driverEndpoint = new Endpoint(conf.get(SwarmConf.DRIVER_HOST), conf.get(SwarmConf.DRIVER_PORT));
     String host = conf.get(SwarmConf.EXECUTOR_HOST);
@@ -286,10 +287,13 @@ public final class ExecutorNode extends SwarmNode {
       return CompletableFuture.failedFuture(new NodeException("executor is not joined to driver " + driverEndpoint
           + " (it went away; " + (conf.get(SwarmConf.EXECUTOR_REJOIN) ? "waiting for it to come back)" : "rejoin is off)")));
     }
-    FetchScheduler scheduler = new FetchScheduler(checksums.length, blocks.piecesHeld(broadcastId, checksums.length),
-        FetchStrategy.of(mode), FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random)
-            .withNeighbourExchange(conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0), System::nanoTime);
-    SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, scheduler, blocks, driver, peers, stats, directory,
+    java.util.BitSet held = blocks.piecesHeld(broadcastId, checksums.length);
+    boolean neighbours = conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0;
+    FetchScheduler scheduler = new FetchScheduler(checksums.length, held, FetchStrategy.of(mode),
+        FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random).withNeighbourExchange(neighbours), System::nanoTime);
+    // With the relay, the tracker relays a piece's first holders as they announce: no batching then.
+    AnnouncementBatch announcements = new AnnouncementBatch(checksums.length, held, neighbours ? AnnouncementBatch.BATCHES : 0);
+    SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, scheduler, announcements, blocks, driver, peers, stats, directory,
         new io.swarmcast.swarm.PeerAddress(executorId, endpoint.host(), endpoint.port()));
     SwarmFetcher previous = fetchers.putIfAbsent(broadcastId, fetcher);
     if (previous != null) {

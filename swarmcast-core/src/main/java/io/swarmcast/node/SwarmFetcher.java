@@ -3,6 +3,7 @@ package io.swarmcast.node;
 import io.netty.buffer.ByteBuf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.AnnounceMany;
 import io.swarmcast.protocol.Busy;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
@@ -14,6 +15,7 @@ import io.swarmcast.protocol.PieceData;
 import io.swarmcast.storage.BlockManager;
 import io.swarmcast.storage.Checksums;
 import io.swarmcast.swarm.FetchAction;
+import io.swarmcast.swarm.AnnouncementBatch;
 import io.swarmcast.swarm.FetchScheduler;
 import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.swarm.PeerPieces;
@@ -51,6 +53,8 @@ final class SwarmFetcher {
   private final long broadcastId;
   private final int[] checksums;
   private final FetchScheduler scheduler;
+  /** Which stored pieces are announced now, and which in a later batch; under this object's lock. */
+  private final AnnouncementBatch announcements;
   private final BlockManager blocks;
   /** The connection to the driver; replaced when the same driver takes this executor again after a broken link. */
   private volatile Connection driver;
@@ -67,11 +71,12 @@ final class SwarmFetcher {
   private final long startNanos = System.nanoTime();
   private long firstPieceNanos = -1;
 
-  SwarmFetcher(long broadcastId, int[] checksums, FetchScheduler scheduler, BlockManager blocks, Connection driver,
-      ConnectionPool peerPool, TransferStats stats, PeerDirectory directory, PeerAddress self) {
+  SwarmFetcher(long broadcastId, int[] checksums, FetchScheduler scheduler, AnnouncementBatch announcements, BlockManager blocks,
+      Connection driver, ConnectionPool peerPool, TransferStats stats, PeerDirectory directory, PeerAddress self) {
     this.broadcastId = broadcastId;
     this.checksums = checksums.clone();
     this.scheduler = scheduler;
+    this.announcements = announcements;
     this.blocks = blocks;
     this.driver = driver;
     this.peerPool = peerPool;
@@ -200,11 +205,13 @@ final class SwarmFetcher {
     ByteBuf bytes = data.data();
     int size = bytes.readableBytes();
     boolean stored = false;
+    BitSet batch = null;
     List<FetchAction> actions;
     synchronized (this) {
       if (!done.isDone() && scheduler.wants(piece)) {
         blocks.putPiece(broadcastId, piece, bytes);
         stored = true;
+        batch = announcements.stored(piece, fromDriver);
         if (firstPieceNanos < 0) {
           firstPieceNanos = System.nanoTime() - startNanos;
         }
@@ -213,7 +220,12 @@ final class SwarmFetcher {
     }
     if (stored) {
       stats.received(broadcastId, fromDriver, size);
-      driver.send(new Announce(broadcastId, piece));
+      if (fromDriver || !announcements.batches()) {
+        driver.send(new Announce(broadcastId, piece));
+      }
+      if (batch != null && !batch.isEmpty() && announcements.batches()) {
+        driver.send(new AnnounceMany(broadcastId, checksums.length, batch));
+      }
       directory.stored(broadcastId, new Have(broadcastId, piece, self.id(), self.host(), self.port()));
     } else {
       bytes.release();

@@ -32,12 +32,14 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
   /** Applied to every piece this node uploads; {@link UploadFilter#NONE} unless fault injection asked otherwise. */
   private volatile UploadFilter uploadFilter = UploadFilter.NONE;
 
-  /** {@code uploadSlots}, {@code maxUploadsWaiting}: see {@link UploadSlots}. */
-  SwarmNode(SwarmConf conf, TransportContext transport, BlockManager blocks, int uploadSlots, int maxUploadsWaiting) {
+  /** {@code uploadSlots}, {@code maxUploadsWaiting}, {@code maxUnconfirmed}: see {@link UploadSlots}. */
+  SwarmNode(SwarmConf conf, TransportContext transport, BlockManager blocks, int uploadSlots, int maxUploadsWaiting,
+      int maxUnconfirmed) {
     this.conf = conf;
     this.transport = transport;
     this.blocks = blocks;
-    this.uploads = new UploadSlots(uploadSlots, maxUploadsWaiting, MAX_PIECES_QUEUED_PER_CONNECTION, transport.timeout());
+    this.uploads = new UploadSlots(uploadSlots, maxUploadsWaiting, MAX_PIECES_QUEUED_PER_CONNECTION, maxUnconfirmed,
+        transport.timeout());
   }
 
   /**

@@ -29,6 +29,14 @@ final class UploadSlots {
      * gone, the driver has nothing left) and returns null, which frees the slot at once.
      */
     CompletableFuture<Void> start();
+
+    /**
+     * Asked once {@link #start} returned: completes when the receiver has confirmed the upload (the
+     * driver's pieces, see {@code DeliveryReceipts}); null, the default, if it needs no confirmation.
+     */
+    default CompletableFuture<Void> confirmed() {
+      return null;
+    }
   }
 
   private final UploadQueue<Connection, Upload> queue;
@@ -36,10 +44,15 @@ final class UploadSlots {
 
   /** Refuses uploads once {@code maxWaiting} wait for a slot, whoever asks (see {@link #offer}). */
   UploadSlots(int slots, int maxWaiting, int maxPerConnection, Duration writeDeadline) {
+    this(slots, maxWaiting, maxPerConnection, Integer.MAX_VALUE, writeDeadline);
+  }
+
+  /** {@code maxUnconfirmed}: see {@link UploadQueue#UploadQueue(int, int, int, int)}. */
+  UploadSlots(int slots, int maxWaiting, int maxPerConnection, int maxUnconfirmed, Duration writeDeadline) {
     if (writeDeadline.isNegative() || writeDeadline.isZero()) {
       throw new IllegalArgumentException("writeDeadline must be positive: " + writeDeadline);
     }
-    this.queue = new UploadQueue<>(slots, maxWaiting, maxPerConnection);
+    this.queue = new UploadQueue<>(slots, maxWaiting, maxPerConnection, maxUnconfirmed);
     this.writeDeadline = writeDeadline;
   }
 
@@ -81,6 +94,15 @@ final class UploadSlots {
       } catch (RuntimeException e) {
         LOG.warn("upload to {} failed to start", to, e);
       }
+      CompletableFuture<Void> confirmed = written == null ? null : next.upload().confirmed();
+      if (confirmed == null) {
+        confirmed(); // nothing sent, or nothing to wait for
+      } else {
+        confirmed.whenComplete((v, e) -> {
+          confirmed();
+          drain();
+        });
+      }
       if (written == null || written.isDone()) {
         finished(next);
         continue;
@@ -105,5 +127,9 @@ final class UploadSlots {
 
   private synchronized void finished(UploadQueue.Started<Connection, Upload> e) {
     queue.finished(e);
+  }
+
+  private synchronized void confirmed() {
+    queue.confirmed();
   }
 }

@@ -33,7 +33,8 @@ public enum MessageType {
   TASK_RESULT(15, TaskResult.class, TaskResult::decode),
   BUSY(16, Busy.class, Busy::decode),
   AUTH_CHALLENGE(17, AuthChallenge.class, AuthChallenge::decode),
-  AUTH_PROOF(18, AuthProof.class, AuthProof::decode);
+  AUTH_PROOF(18, AuthProof.class, AuthProof::decode),
+  ANNOUNCE_MANY(19, AnnounceMany.class, AnnounceMany::decode);
 
   private static final MessageType[] BY_ID = new MessageType[256];
 

@@ -17,6 +17,8 @@ public interface MessageVisitor<C> {
 
   void announce(C from, Announce message);
 
+  void announceMany(C from, AnnounceMany message);
+
   void have(C from, Have message);
 
   void fetchPiece(C from, FetchPiece message);

@@ -30,11 +30,24 @@ public final class UploadQueue<K, U> {
   private final int slots;
   private final int maxWaiting;
   private final int maxPerRequester;
+  private final int maxUnconfirmed;
   private final ArrayDeque<Started<K, U>> waiting = new ArrayDeque<>();
   private final Map<K, Integer> perRequester = new HashMap<>();
   private int running;
+  private int unconfirmed;
 
+  /** With no bound on uploads awaiting confirmation. */
   public UploadQueue(int slots, int maxWaiting, int maxPerRequester) {
+    this(slots, maxWaiting, maxPerRequester, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@code maxUnconfirmed}: uploads started and not yet {@link #confirmed} (the receiver has not said it
+   * stored them) beyond which none starts, whatever slots are free. A slot frees when the socket took
+   * the piece, which for a small piece is at once: on the driver, without this bound, a thousand
+   * executors asking at once get a thousand pieces at once, each at a thousandth of its link.
+   */
+  public UploadQueue(int slots, int maxWaiting, int maxPerRequester, int maxUnconfirmed) {
     if (slots < 1 || maxWaiting < 0 || maxPerRequester < 1) {
       throw new IllegalArgumentException("slots and maxPerRequester must be positive and maxWaiting not negative: "
           + slots + ", " + maxPerRequester + ", " + maxWaiting);
@@ -42,6 +55,10 @@ public final class UploadQueue<K, U> {
     this.slots = slots;
     this.maxWaiting = maxWaiting;
     this.maxPerRequester = maxPerRequester;
+    if (maxUnconfirmed < 1) {
+      throw new IllegalArgumentException("maxUnconfirmed must be positive: " + maxUnconfirmed);
+    }
+    this.maxUnconfirmed = maxUnconfirmed;
   }
 
   /**
@@ -58,13 +75,27 @@ public final class UploadQueue<K, U> {
     return true;
   }
 
-  /** The next upload to start, which now holds a slot; null if every slot is taken or nothing waits. */
+  /**
+   * The next upload to start, which now holds a slot and counts as unconfirmed until {@link #confirmed};
+   * null if every slot is taken, {@code maxUnconfirmed} uploads await confirmation, or nothing waits.
+   */
   public Started<K, U> poll() {
-    if (running >= slots || waiting.isEmpty()) {
+    if (running >= slots || unconfirmed >= maxUnconfirmed || waiting.isEmpty()) {
       return null;
     }
     running++;
+    unconfirmed++;
     return waiting.poll();
+  }
+
+  /** An upload from {@link #poll} was confirmed, or needs no confirmation: call once per upload. */
+  public void confirmed() {
+    unconfirmed--;
+  }
+
+  /** Uploads started and not yet confirmed. */
+  public int unconfirmed() {
+    return unconfirmed;
   }
 
   /** {@code started} has ended (sent, failed or skipped): its slot is free. */

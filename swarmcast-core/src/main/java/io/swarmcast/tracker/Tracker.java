@@ -195,6 +195,13 @@ public final class Tracker {
     }
   }
 
+  /** Records a batch of announcements ({@code AnnounceMany}), each as {@link #announce(int, long, int)} does. */
+  public synchronized void announce(int executorId, long broadcastId, BitSet pieces) {
+    for (int p = pieces.nextSetBit(0); p >= 0; p = pieces.nextSetBit(p + 1)) {
+      announce(executorId, broadcastId, p);
+    }
+  }
+
   /** The holders of a broadcast's pieces, other than the asker, who is subscribed to later notices. */
   public synchronized Optional<Locations> locations(long requestId, int askerId, long broadcastId) {
     PieceLedger l = ledgers.get(broadcastId);

@@ -31,61 +31,51 @@ class DeliveryReceiptsTest {
   }
 
   @Test
-  void aSlotIsHeldPastItsWriteUntilTheExecutorAnnouncesThatPiece() {
+  void aPieceIsInFlightPastItsWriteUntilTheExecutorAnnouncesIt() {
     DeliveryReceipts receipts = new DeliveryReceipts(Duration.ofMinutes(1));
-    CompletableFuture<Void> write = new CompletableFuture<>();
-    CompletableFuture<Void> slot = receipts.await(a, 7, 3, () -> write);
-
-    write.complete(null);
-    assertThat(slot).as("written, not yet announced").isNotDone();
+    CompletableFuture<Void> receipt = receipts.expect(a, 7, 3);
+    receipts.written(a, 7, 3, receipt, null);
+    assertThat(receipt).as("written, not yet announced").isNotDone();
     receipts.announced(b, 7, 3);
     receipts.announced(a, 7, 4);
     receipts.announced(a, 8, 3);
-    assertThat(slot).as("another connection, piece or broadcast").isNotDone();
+    assertThat(receipt).as("another connection, piece or broadcast").isNotDone();
     receipts.announced(a, 7, 3);
-    assertThat(slot).isCompleted();
+    assertThat(receipt).isCompleted();
     assertThat(receipts.pending()).isZero();
   }
 
   @Test
-  void anAnnouncementThatOvertakesTheWriteStillCounts() {
+  void anAnnouncementThatOvertakesTheWriteCompletionStillCounts() {
     DeliveryReceipts receipts = new DeliveryReceipts(Duration.ofMinutes(1));
-    CompletableFuture<Void> write = new CompletableFuture<>();
-    CompletableFuture<Void> slot = receipts.await(a, 7, 3, () -> write);
+    CompletableFuture<Void> receipt = receipts.expect(a, 7, 3);
     receipts.announced(a, 7, 3);
-    assertThat(slot).as("the write has not completed yet").isNotDone();
-    write.complete(null);
-    assertThat(slot).isCompleted();
+    assertThat(receipt).isCompleted();
+    receipts.written(a, 7, 3, receipt, null);
+    assertThat(receipts.pending()).isZero();
   }
 
   @Test
-  void noAnnouncementFreesTheSlotAfterTheTimeout() {
+  void noAnnouncementCountsAsComeAfterTheTimeout() {
     DeliveryReceipts receipts = new DeliveryReceipts(Duration.ofMillis(50));
-    CompletableFuture<Void> slot = receipts.await(a, 7, 3, () -> CompletableFuture.completedFuture(null));
-    assertThat(slot.orTimeout(10, TimeUnit.SECONDS).join()).isNull();
+    CompletableFuture<Void> receipt = receipts.expect(a, 7, 3);
+    receipts.written(a, 7, 3, receipt, null);
+    assertThat(receipt.orTimeout(10, TimeUnit.SECONDS).join()).isNull();
     assertThat(receipts.pending()).isZero();
   }
 
   @Test
-  void aClosedConnectionOrAFailedWriteFreesItsSlots() {
+  void aClosedConnectionOrAFailedWriteEndsItsReceipts() {
     DeliveryReceipts receipts = new DeliveryReceipts(Duration.ofMinutes(1));
-    CompletableFuture<Void> onA = receipts.await(a, 7, 3, () -> CompletableFuture.completedFuture(null));
-    CompletableFuture<Void> onB = receipts.await(b, 7, 3, () -> CompletableFuture.completedFuture(null));
+    CompletableFuture<Void> onA = receipts.expect(a, 7, 3);
+    CompletableFuture<Void> onB = receipts.expect(b, 7, 3);
     receipts.closed(a);
     assertThat(onA).isCompleted();
     assertThat(onB).isNotDone();
 
-    CompletableFuture<Void> failing = new CompletableFuture<>();
-    CompletableFuture<Void> failed = receipts.await(b, 7, 4, () -> failing);
-    failing.completeExceptionally(new RuntimeException("connection reset"));
-    assertThat(failed).isCompletedExceptionally();
+    CompletableFuture<Void> failed = receipts.expect(b, 7, 4);
+    receipts.written(b, 7, 4, failed, new RuntimeException("connection reset"));
+    assertThat(failed).isCompleted();
     assertThat(receipts.pending()).as("only b's piece 3 is still awaited").isEqualTo(1);
-  }
-
-  @Test
-  void nothingSentHoldsNothing() {
-    DeliveryReceipts receipts = new DeliveryReceipts(Duration.ofMinutes(1));
-    assertThat(receipts.await(a, 7, 3, () -> null)).isNull();
-    assertThat(receipts.pending()).isZero();
   }
 }

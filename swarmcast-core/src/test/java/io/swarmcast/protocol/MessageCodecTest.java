@@ -61,6 +61,7 @@ class MessageCodecTest {
             new Locations.Holder(2, "host-b", 65535, new BitSet()),
             new Locations.Holder(3, "", 0, bits(7, 8, 9, 10, 11, 12, 13, 14, 15)))),
         new Announce(99, 3),
+        new AnnounceMany(99, 20, bits(0, 3, 19)),
         new Have(99, 3, 1, "10.0.0.1", 1000),
         new FetchPiece(8, 99, 4),
         new FetchAnyPiece(9, 99, true, 20, bits(1, 2, 19)),
@@ -85,7 +86,9 @@ class MessageCodecTest {
         new PieceData(5, 6, Wire.MAX_PIECES - 1, Unpooled.wrappedBuffer(new byte[] {1, 2, 3})),
         new RunTask(7, new byte[0]),
         new TaskResult(8, new byte[0]),
-        new Have(1, 0, 0, "ü", 65535));
+        new Have(1, 0, 0, "ü", 65535),
+        new AnnounceMany(1, 0, new BitSet()),
+        new AnnounceMany(1, 9, bits(8)));
   }
 
   private static void releaseIfPieceData(Message m) {

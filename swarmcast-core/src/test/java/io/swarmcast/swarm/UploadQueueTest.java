@@ -27,6 +27,23 @@ class UploadQueueTest {
   }
 
   @Test
+  void noUploadStartsWhileTheUnconfirmedOnesAreAtTheirBoundWhateverSlotsAreFree() {
+    UploadQueue<String, String> q = new UploadQueue<>(2, 10, 10, 3);
+    for (String u : new String[] {"a1", "b1", "c1", "d1"}) {
+      assertThat(q.offer(u.substring(0, 1), u)).isTrue();
+    }
+    UploadQueue.Started<String, String> a1 = q.poll();
+    UploadQueue.Started<String, String> b1 = q.poll();
+    q.finished(a1); // the sockets took both pieces at once
+    q.finished(b1);
+    assertThat(q.poll().upload()).isEqualTo("c1");
+    assertThat(q.poll()).as("a free slot, but 3 pieces are unconfirmed").isNull();
+    assertThat(q.unconfirmed()).isEqualTo(3);
+    q.confirmed();
+    assertThat(q.poll().upload()).isEqualTo("d1");
+  }
+
+  @Test
   void aRequesterAtItsMaximumAndAFullQueueAreRefused() {
     UploadQueue<String, Integer> q = new UploadQueue<>(1, 1, 2);
     assertThat(q.offer("a", 1)).isTrue();

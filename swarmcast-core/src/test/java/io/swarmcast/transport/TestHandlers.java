@@ -33,6 +33,11 @@ public final class TestHandlers {
       }
 
       @Override
+      public void announceMany(Connection from, io.swarmcast.protocol.AnnounceMany m) {
+        onMessage.accept(from, m);
+      }
+
+      @Override
       public void have(Connection from, Have m) {
         onMessage.accept(from, m);
       }

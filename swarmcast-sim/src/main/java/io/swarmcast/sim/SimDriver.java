@@ -39,19 +39,19 @@ final class SimDriver implements NoticeSender {
   /** Pieces sent and not yet announced, by executor and piece: each holds an upload slot. */
   private final Map<Long, Receipt> receipts = new HashMap<>();
 
-  private record Receipt(UploadQueue.Started<Integer, Upload> slot, SimExecutor to, int piece) {}
+  private record Receipt(SimExecutor to, int piece) {}
 
   /** A request for any piece, waiting for an upload slot. */
   private record Upload(SimExecutor from, long token, BitSet exclude, boolean allowDuplicate) {}
 
-  SimDriver(Simulation sim, FlowNetwork.Host host, int[] pieceSizes, int uploadSlots, long seed, long spareCopyBytes,
-      int neighbours) {
+  SimDriver(Simulation sim, FlowNetwork.Host host, int[] pieceSizes, int uploadSlots, int maxPiecesInFlight, long seed,
+      long spareCopyBytes, int neighbours) {
     this.sim = sim;
     this.host = host;
     this.pieceSizes = pieceSizes;
     this.tracker = new Tracker(this, new SplittableRandom(seed), neighbours);
     // The driver queues every request (no "busy"), at most so many per connection, as DriverNode does.
-    this.uploads = new UploadQueue<>(uploadSlots, Integer.MAX_VALUE, SwarmNode.MAX_PIECES_QUEUED_PER_CONNECTION);
+    this.uploads = new UploadQueue<>(uploadSlots, Integer.MAX_VALUE, SwarmNode.MAX_PIECES_QUEUED_PER_CONNECTION, maxPiecesInFlight);
     long total = 0;
     for (int s : pieceSizes) {
       total += s;
@@ -102,6 +102,16 @@ final class SimDriver implements NoticeSender {
     }
   }
 
+  void onAnnounceMany(SimExecutor from, BitSet pieces) {
+    long t0 = System.nanoTime();
+    tracker.announce(from.id, BROADCAST_ID, pieces);
+    boolean seeded = tracker.isSeeded(BROADCAST_ID);
+    timed(t0);
+    if (seeded) {
+      sim.seeded();
+    }
+  }
+
   void onGetLocations(SimExecutor from) {
     long t0 = System.nanoTime();
     Locations loc = tracker.locations(1, from.id, BROADCAST_ID).orElseThrow();
@@ -134,25 +144,33 @@ final class SimDriver implements NoticeSender {
       timed(t0);
       if (!u.from.host.alive) {
         uploads.finished(next);
+        uploads.confirmed();
       } else if (piece < 0) {
         uploads.finished(next);
+        uploads.confirmed();
         sim.network.control(host, u.from.host, Frames.ACK, () -> u.from.onDriverDeclined(u.token));
       } else {
-        // The slot is held until the executor announces the piece, or RECEIPT_TIMEOUT after the
-        // write, or the executor dies: as DriverNode's DeliveryReceipts do.
-        Receipt receipt = new Receipt(next, u.from, piece);
+        // The slot frees when the write completes; the piece stays in flight until the executor
+        // announces it, or RECEIPT_TIMEOUT after the write, or the executor dies: as DriverNode's
+        // DeliveryReceipts do.
+        UploadQueue.Started<Integer, Upload> started = next;
+        Receipt receipt = new Receipt(u.from, piece);
         receipts.put(key(u.from, piece), receipt);
         sim.network.send(host, u.from.host, Frames.piece(pieceSizes[piece]),
-            () -> sim.loop.after(RECEIPT_TIMEOUT, () -> release(receipt)),
+            () -> {
+              uploads.finished(started);
+              sim.loop.after(RECEIPT_TIMEOUT, () -> release(receipt));
+              drain();
+            },
             () -> u.from.onPieceArrived(u.token, piece, true));
       }
     }
   }
 
-  /** Frees a receipt's upload slot, once. */
+  /** A piece in flight is confirmed (or given up on), once. */
   private void release(Receipt r) {
     if (receipts.remove(key(r.to, r.piece), r)) {
-      uploads.finished(r.slot);
+      uploads.confirmed();
       drain();
     }
   }

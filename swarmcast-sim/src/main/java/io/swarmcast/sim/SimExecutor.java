@@ -1,8 +1,10 @@
 package io.swarmcast.sim;
 
 import io.swarmcast.node.SwarmNode;
+import io.swarmcast.protocol.AnnounceMany;
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
+import io.swarmcast.swarm.AnnouncementBatch;
 import io.swarmcast.swarm.FetchAction;
 import io.swarmcast.swarm.FetchPolicy;
 import io.swarmcast.swarm.FetchScheduler;
@@ -36,6 +38,8 @@ final class SimExecutor implements FetchAction.Handler {
   PeerAddress address;
   final boolean slow;
   private FetchScheduler scheduler;
+  /** Which stored pieces are announced at once and which in a batch, as on a real executor. */
+  private AnnouncementBatch announcements;
   private final BitSet held = new BitSet();
   private final Set<Long> cancelled = new HashSet<>();
   private final UploadQueue<Integer, Request> uploads;
@@ -78,6 +82,7 @@ final class SimExecutor implements FetchAction.Handler {
     address = new PeerAddress(id, hostName, port);
     startedAt = sim.loop.now();
     scheduler = new FetchScheduler(sim.pieceCount(), new BitSet(), FetchStrategy.torrent(), policy, sim.loop::now);
+    announcements = new AnnouncementBatch(sim.pieceCount(), new BitSet(), policy.neighbourExchange() ? AnnouncementBatch.BATCHES : 0);
     run(scheduler.start());
   }
 
@@ -129,7 +134,14 @@ final class SimExecutor implements FetchAction.Handler {
       }
       sim.pieceStored();
       SimDriver driver = sim.driver;
-      sim.network.control(host, driver.host, Frames.ANNOUNCE, () -> driver.onAnnounce(this, piece));
+      BitSet batch = announcements.stored(piece, fromDriver);
+      if (fromDriver || !announcements.batches()) {
+        sim.network.control(host, driver.host, Frames.ANNOUNCE, () -> driver.onAnnounce(this, piece));
+      }
+      if (batch != null && !batch.isEmpty() && announcements.batches()) {
+        AnnounceMany many = new AnnounceMany(SimDriver.BROADCAST_ID, sim.pieceCount(), batch);
+        sim.network.control(host, driver.host, Frames.of(many), () -> driver.onAnnounceMany(this, batch));
+      }
       if (!subscribers.isEmpty()) {
         Have have = new Have(SimDriver.BROADCAST_ID, piece, id, hostName, port);
         for (SimExecutor s : subscribers) {
@@ -287,6 +299,7 @@ final class SimExecutor implements FetchAction.Handler {
     UploadQueue.Started<Integer, Request> next;
     while ((next = uploads.poll()) != null) {
       Request r = next.upload();
+      uploads.confirmed(); // a peer's upload needs no confirmation
       if (!r.from.host.alive) {
         uploads.finished(next);
         accepted.remove(r);

@@ -53,7 +53,8 @@ public final class Simulation {
         conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER), conf.get(SwarmConf.FETCH_MAX_BAD_PIECES));
     double driverBytes = scenario.driverRate() * scenario.efficiency() / 8;
     FlowNetwork.Host driverHost = network.addHost(driverBytes, driverBytes, scenario.latencyNanos());
-    this.driver = new SimDriver(this, driverHost, pieceSizes, conf.get(SwarmConf.DRIVER_UPLOAD_SLOTS), scenario.seed(),
+    this.driver = new SimDriver(this, driverHost, pieceSizes, conf.get(SwarmConf.UPLOAD_SLOTS),
+        conf.get(SwarmConf.DRIVER_MAX_PIECES_IN_FLIGHT), scenario.seed(),
         conf.get(SwarmConf.DRIVER_SPARE_COPIES), conf.get(SwarmConf.TRACKER_NEIGHBOURS));
     Random chance = new Random(scenario.seed());
     int slow = (int) Math.round(n * scenario.slowFraction());
