@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PeerDirectory {
   /** One broadcast: how many pieces it has, the holders heard of, and who asked this executor. */
   private static final class Entry {
-    final int pieceCount;
+    /** -1 while pending: a peer asked before this executor began to fetch it. */
+    int pieceCount;
     final Map<Integer, PeerAddress> addresses = new LinkedHashMap<>();
     final Map<Integer, BitSet> pieces = new HashMap<>();
     final Set<Connection> subscribers = ConcurrentHashMap.newKeySet();
@@ -35,11 +36,23 @@ final class PeerDirectory {
   /** Bytes of holder entries one answer may carry (as the tracker's {@code LOCATIONS_MAX_BYTES}). */
   static final int MAX_ANSWER_BYTES = 1 << 20;
 
+  /**
+   * Broadcasts that peers asked about before this executor began to fetch them, kept so the askers get
+   * its pieces once it does; beyond this many, such questions are refused (a stranger must not grow
+   * the directory without bound).
+   */
+  static final int MAX_PENDING = 64;
+
   private final Map<Long, Entry> broadcasts = new HashMap<>();
+  private int pending;
 
   /** This executor fetches (or holds) {@code broadcastId}, of {@code pieceCount} pieces. */
   synchronized void fetching(long broadcastId, int pieceCount) {
-    broadcasts.computeIfAbsent(broadcastId, k -> new Entry(pieceCount));
+    Entry e = broadcasts.computeIfAbsent(broadcastId, k -> new Entry(pieceCount));
+    if (e.pieceCount < 0) {
+      e.pieceCount = pieceCount;
+      pending--;
+    }
   }
 
   /** {@code peer} holds {@code pieces} of {@code broadcastId}. */
@@ -59,8 +72,21 @@ final class PeerDirectory {
   synchronized Locations answer(long requestId, long broadcastId, PeerAddress self, io.swarmcast.storage.BlockManager blocks,
       Connection asker) {
     Entry e = broadcasts.get(broadcastId);
+    if (e == null && pending < MAX_PENDING) {
+      // Asked before this executor began to fetch it: a driver ships a broadcast's handle to its
+      // executors one after another, and a neighbour asking first must not take "unknown" for an
+      // answer (it bans the peer for the fetch). It holds nothing yet, and hears of each piece it stores.
+      e = new Entry(-1);
+      broadcasts.put(broadcastId, e);
+      pending++;
+    }
     if (e == null) {
       return null;
+    }
+    if (e.pieceCount < 0) {
+      e.subscribers.removeIf(c -> !c.isActive());
+      e.subscribers.add(asker);
+      return new Locations(requestId, broadcastId, 0, List.of(new Locations.Holder(self.id(), self.host(), self.port(), new BitSet())));
     }
     BitSet selfPieces = blocks.piecesHeld(broadcastId, e.pieceCount);
     List<Locations.Holder> holders = new ArrayList<>();
@@ -99,15 +125,23 @@ final class PeerDirectory {
   /** The broadcasts this executor fetches or holds, with their piece counts (a copy). */
   synchronized Map<Long, Integer> heldBroadcasts() {
     Map<Long, Integer> out = new HashMap<>();
-    broadcasts.forEach((id, e) -> out.put(id, e.pieceCount));
+    broadcasts.forEach((id, e) -> {
+      if (e.pieceCount >= 0) {
+        out.put(id, e.pieceCount);
+      }
+    });
     return out;
   }
 
   synchronized void forget(long broadcastId) {
-    broadcasts.remove(broadcastId);
+    Entry e = broadcasts.remove(broadcastId);
+    if (e != null && e.pieceCount < 0) {
+      pending--;
+    }
   }
 
   synchronized void clear() {
     broadcasts.clear();
+    pending = 0;
   }
 }

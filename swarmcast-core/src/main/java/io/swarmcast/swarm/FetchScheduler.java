@@ -102,9 +102,17 @@ public final class FetchScheduler {
     return fail(cause);
   }
 
-  /** A notice that {@code peer} now holds {@code piece}. */
+  /**
+   * A notice that {@code peer} now holds {@code piece}. A notice of a piece this executor holds, from a
+   * peer it already knew, changes nothing it could book: with neighbours, many notices are such (one
+   * from each neighbour for every piece), and booking again for each was work for nothing.
+   */
   public List<FetchAction> onHave(PeerAddress peer, int piece) {
+    boolean known = peers.get(peer.id()) != null;
     peers.add(peer, piece);
+    if (known && piece >= 0 && piece < pieceCount && have.get(piece)) {
+      return List.of();
+    }
     return book();
   }
 

@@ -60,6 +60,21 @@ class FetchSchedulerDriverlessTest {
     assertThat(s.isFinished()).isTrue();
   }
 
+  /** Notices of held pieces from known peers are dropped unbooked; one from a stranger still gets the stranger asked. */
+  @Test
+  void aNoticeOfAHeldPieceBooksNothingUnlessItNamesAPeerNotYetKnown() {
+    FetchScheduler s = scheduler(4);
+    s.start();
+    List<FetchAction> located = s.onLocations(List.of(new PeerPieces(A, bits(0)), new PeerPieces(B, bits(1))));
+    FetchFromPeer fromA = of(located, FetchFromPeer.class).stream().filter(r -> r.peer().equals(A)).findFirst().orElseThrow();
+    s.onPiece(fromA.token(), 0);
+    s.onDriverLost(GONE); // A and B are asked what they hold
+
+    assertThat(s.onHave(B, 0)).as("B is known and piece 0 is held").isEmpty();
+    assertThat(of(s.onHave(C, 0), AskPeers.class)).as("C is new: asked what it holds")
+        .singleElement().satisfies(a -> assertThat(a.peers()).containsExactly(C));
+  }
+
   @Test
   void withoutTheDriverEveryKnownPeerIsAskedOnceAndPeersTheyNameAreAskedToo() {
     FetchScheduler s = scheduler(4);

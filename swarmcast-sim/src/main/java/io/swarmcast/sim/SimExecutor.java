@@ -47,7 +47,8 @@ final class SimExecutor implements FetchAction.Handler {
   private final Set<Request> accepted = new LinkedHashSet<>();
   /** With the driver gone: what this executor knows of others (peer exchange), and who asked it. */
   private final Map<Integer, PeerPieces> known;
-  private final Set<SimExecutor> subscribers = new HashSet<>();
+  /** In the order they asked: notices go out in that order, so a run is a function of its seed. */
+  private final Set<SimExecutor> subscribers = new LinkedHashSet<>();
   long startedAt = -1;
   long finishedAt = -1;
   Throwable failure;
