@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class DeliveryReceipts {
   private record Key(Connection to, long broadcastId, int piece) {}
 
-  private final Map<Key, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
+  private final Map<Key, CompletableFuture<Boolean>> pending = new ConcurrentHashMap<>();
   private final Duration timeout;
 
   DeliveryReceipts(Duration timeout) {
@@ -35,10 +35,11 @@ final class DeliveryReceipts {
 
   /**
    * Registers the receipt of a piece about to be written to {@code to}; returns a future that the
-   * executor's announcement completes, or {@link #written} once the write failed or timed out.
+   * executor's announcement completes with true, or with false once the write failed, the receipt timed
+   * out ({@link #written}) or the connection closed.
    */
-  CompletableFuture<Void> expect(Connection to, long broadcastId, int piece) {
-    CompletableFuture<Void> receipt = new CompletableFuture<>();
+  CompletableFuture<Boolean> expect(Connection to, long broadcastId, int piece) {
+    CompletableFuture<Boolean> receipt = new CompletableFuture<>();
     pending.put(new Key(to, broadcastId, piece), receipt);
     return receipt;
   }
@@ -47,7 +48,7 @@ final class DeliveryReceipts {
    * The write of a piece whose receipt was {@link #expect}ed ended ({@code failure} null if it
    * succeeded): a failed one needs no receipt; a written one waits at most {@code timeout} more for it.
    */
-  void written(Connection to, long broadcastId, int piece, CompletableFuture<Void> receipt, Throwable failure) {
+  void written(Connection to, long broadcastId, int piece, CompletableFuture<Boolean> receipt, Throwable failure) {
     Key key = new Key(to, broadcastId, piece);
     if (failure != null || receipt.isDone()) {
       expire(key, receipt);
@@ -56,11 +57,11 @@ final class DeliveryReceipts {
     }
   }
 
-  /** {@code from} announced {@code piece}: a slot waiting for it frees. */
+  /** {@code from} announced {@code piece}: its receipt completes with true. */
   void announced(Connection from, long broadcastId, int piece) {
-    CompletableFuture<Void> r = pending.remove(new Key(from, broadcastId, piece));
+    CompletableFuture<Boolean> r = pending.remove(new Key(from, broadcastId, piece));
     if (r != null) {
-      r.complete(null);
+      r.complete(true);
     }
   }
 
@@ -68,7 +69,7 @@ final class DeliveryReceipts {
   void closed(Connection c) {
     pending.entrySet().removeIf(e -> {
       if (e.getKey().to() == c) {
-        e.getValue().complete(null);
+        e.getValue().complete(false);
         return true;
       }
       return false;
@@ -80,8 +81,8 @@ final class DeliveryReceipts {
     return pending.size();
   }
 
-  private void expire(Key key, CompletableFuture<Void> receipt) {
+  private void expire(Key key, CompletableFuture<Boolean> receipt) {
     pending.remove(key, receipt);
-    receipt.complete(null);
+    receipt.complete(false);
   }
 }

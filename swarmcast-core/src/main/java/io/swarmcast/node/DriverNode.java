@@ -253,6 +253,19 @@ public final class DriverNode extends SwarmNode {
    * what registered executors send. One method per inbound message; what executors never send the
    * driver is refused.
    */
+  /** The size of a piece the driver holds; 0 if it holds it no longer. */
+  private int pieceBytes(long broadcastId, int piece) {
+    io.netty.buffer.ByteBuf b = blocks.getPiece(broadcastId, piece);
+    if (b == null) {
+      return 0;
+    }
+    try {
+      return b.readableBytes();
+    } finally {
+      b.release();
+    }
+  }
+
   private final class Handler implements MessageHandler, Admission {
     @Override
     public int admitExecutor(Connection from, String host, int port) {
@@ -342,7 +355,7 @@ public final class DriverNode extends SwarmNode {
       // The piece is chosen when a slot frees, not now: a piece chosen is a piece booked, and by then
       // the ledger knows more of what the others were sent.
       queueUpload(from, f.requestId(), new UploadSlots.Upload() {
-        private CompletableFuture<Void> receipt;
+        private CompletableFuture<Boolean> receipt;
 
         @Override
         public CompletableFuture<Void> start() {
@@ -351,7 +364,14 @@ public final class DriverNode extends SwarmNode {
             from.send(new Ack(f.requestId()));
             return null;
           }
+          long startNanos = System.nanoTime();
+          int bytes = pieceBytes(f.broadcastId(), piece);
           receipt = receipts.expect(from, f.broadcastId(), piece);
+          receipt.thenAccept(announced -> {
+            if (announced) {
+              tracker.delivered(from.remoteNodeId(), bytes, System.nanoTime() - startNanos);
+            }
+          });
           CompletableFuture<Void> written = sendPiece(from, new FetchPiece(f.requestId(), f.broadcastId(), piece));
           if (written == null) {
             receipts.written(from, f.broadcastId(), piece, receipt, new IllegalStateException("not sent"));
@@ -362,7 +382,7 @@ public final class DriverNode extends SwarmNode {
         }
 
         @Override
-        public CompletableFuture<Void> confirmed() {
+        public CompletableFuture<Boolean> confirmed() {
           return receipt;
         }
       });

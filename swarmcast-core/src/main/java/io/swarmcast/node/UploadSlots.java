@@ -34,7 +34,7 @@ final class UploadSlots {
      * Asked once {@link #start} returned: completes when the receiver has confirmed the upload (the
      * driver's pieces, see {@code DeliveryReceipts}); null, the default, if it needs no confirmation.
      */
-    default CompletableFuture<Void> confirmed() {
+    default CompletableFuture<?> confirmed() {
       return null;
     }
   }
@@ -94,7 +94,7 @@ final class UploadSlots {
       } catch (RuntimeException e) {
         LOG.warn("upload to {} failed to start", to, e);
       }
-      CompletableFuture<Void> confirmed = written == null ? null : next.upload().confirmed();
+      CompletableFuture<?> confirmed = written == null ? null : next.upload().confirmed();
       if (confirmed == null) {
         confirmed(); // nothing sent, or nothing to wait for
       } else {

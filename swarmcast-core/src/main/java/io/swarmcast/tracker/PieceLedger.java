@@ -128,6 +128,14 @@ final class PieceLedger {
    * </ol>
    */
   int chooseForDriver(int executor, BitSet exclude, boolean allowDuplicate) {
+    return chooseForDriver(executor, exclude, allowDuplicate, false);
+  }
+
+  /** As above; a {@code slow} executor (see {@link DeliveryPace}) gets a piece only if {@code allowDuplicate}. */
+  int chooseForDriver(int executor, BitSet exclude, boolean allowDuplicate, boolean slow) {
+    if (slow && !allowDuplicate) {
+      return -1;
+    }
     BitSet sent = sentTo.computeIfAbsent(executor, k -> new BitSet(pieceCount));
     int fresh = leastSent(exclude, null);
     if (fresh >= 0 && sendCount[fresh] > 0 && !allowDuplicate) {

@@ -60,6 +60,7 @@ public final class Tracker {
   private final int neighbours;
   private int nextExecutorId = 1;
   private long locationsAnswered;
+  private final DeliveryPace pace = new DeliveryPace();
 
   /** {@code notices}: how {@link Have} notices reach executors. */
   public Tracker(NoticeSender notices) {
@@ -107,6 +108,7 @@ public final class Tracker {
   public synchronized void unregister(int executorId) {
     if (executors.remove(executorId) != null) {
       ledgers.values().forEach(l -> l.forget(executorId));
+      pace.forget(executorId);
     }
   }
 
@@ -276,7 +278,18 @@ public final class Tracker {
     // piece for it then would count the piece as sent for good. Ids are never reused, so a lost one
     // is below the next id and no longer registered.
     boolean lost = executorId < nextExecutorId && !executors.containsKey(executorId);
-    return l == null || lost ? -1 : l.chooseForDriver(executorId, exclude, allowDuplicate);
+    return l == null || lost ? -1 : l.chooseForDriver(executorId, exclude, allowDuplicate, pace.isSlow(executorId));
+  }
+
+  /**
+   * A piece of {@code bytes} the driver sent reached {@code executorId} (it announced it) {@code nanos}
+   * after the driver began to write it: how the driver learns which executors are slow (see
+   * {@link DeliveryPace}); those get no fresh pieces.
+   */
+  public synchronized void delivered(int executorId, long bytes, long nanos) {
+    if (executors.containsKey(executorId)) {
+      pace.delivered(executorId, bytes, nanos);
+    }
   }
 
   /** Pieces of the broadcast held over all executors (progress). */

@@ -33,7 +33,7 @@ class DeliveryReceiptsTest {
   @Test
   void aPieceIsInFlightPastItsWriteUntilTheExecutorAnnouncesIt() {
     DeliveryReceipts receipts = new DeliveryReceipts(Duration.ofMinutes(1));
-    CompletableFuture<Void> receipt = receipts.expect(a, 7, 3);
+    CompletableFuture<Boolean> receipt = receipts.expect(a, 7, 3);
     receipts.written(a, 7, 3, receipt, null);
     assertThat(receipt).as("written, not yet announced").isNotDone();
     receipts.announced(b, 7, 3);
@@ -41,14 +41,14 @@ class DeliveryReceiptsTest {
     receipts.announced(a, 8, 3);
     assertThat(receipt).as("another connection, piece or broadcast").isNotDone();
     receipts.announced(a, 7, 3);
-    assertThat(receipt).isCompleted();
+    assertThat(receipt).isCompletedWithValue(true);
     assertThat(receipts.pending()).isZero();
   }
 
   @Test
   void anAnnouncementThatOvertakesTheWriteCompletionStillCounts() {
     DeliveryReceipts receipts = new DeliveryReceipts(Duration.ofMinutes(1));
-    CompletableFuture<Void> receipt = receipts.expect(a, 7, 3);
+    CompletableFuture<Boolean> receipt = receipts.expect(a, 7, 3);
     receipts.announced(a, 7, 3);
     assertThat(receipt).isCompleted();
     receipts.written(a, 7, 3, receipt, null);
@@ -58,24 +58,24 @@ class DeliveryReceiptsTest {
   @Test
   void noAnnouncementCountsAsComeAfterTheTimeout() {
     DeliveryReceipts receipts = new DeliveryReceipts(Duration.ofMillis(50));
-    CompletableFuture<Void> receipt = receipts.expect(a, 7, 3);
+    CompletableFuture<Boolean> receipt = receipts.expect(a, 7, 3);
     receipts.written(a, 7, 3, receipt, null);
-    assertThat(receipt.orTimeout(10, TimeUnit.SECONDS).join()).isNull();
+    assertThat(receipt.orTimeout(10, TimeUnit.SECONDS).join()).as("not announced").isFalse();
     assertThat(receipts.pending()).isZero();
   }
 
   @Test
   void aClosedConnectionOrAFailedWriteEndsItsReceipts() {
     DeliveryReceipts receipts = new DeliveryReceipts(Duration.ofMinutes(1));
-    CompletableFuture<Void> onA = receipts.expect(a, 7, 3);
-    CompletableFuture<Void> onB = receipts.expect(b, 7, 3);
+    CompletableFuture<Boolean> onA = receipts.expect(a, 7, 3);
+    CompletableFuture<Boolean> onB = receipts.expect(b, 7, 3);
     receipts.closed(a);
-    assertThat(onA).isCompleted();
+    assertThat(onA).isCompletedWithValue(false);
     assertThat(onB).isNotDone();
 
-    CompletableFuture<Void> failed = receipts.expect(b, 7, 4);
+    CompletableFuture<Boolean> failed = receipts.expect(b, 7, 4);
     receipts.written(b, 7, 4, failed, new RuntimeException("connection reset"));
-    assertThat(failed).isCompleted();
+    assertThat(failed).isCompletedWithValue(false);
     assertThat(receipts.pending()).as("only b's piece 3 is still awaited").isEqualTo(1);
   }
 }

@@ -39,7 +39,7 @@ final class SimDriver implements NoticeSender {
   /** Pieces sent and not yet announced, by executor and piece: each holds an upload slot. */
   private final Map<Long, Receipt> receipts = new HashMap<>();
 
-  private record Receipt(SimExecutor to, int piece) {}
+  private record Receipt(SimExecutor to, int piece, long writtenAt) {}
 
   /** A request for any piece, waiting for an upload slot. */
   private record Upload(SimExecutor from, long token, BitSet exclude, boolean allowDuplicate) {}
@@ -91,6 +91,9 @@ final class SimDriver implements NoticeSender {
   void onAnnounce(SimExecutor from, int piece) {
     Receipt r = receipts.get(key(from, piece));
     if (r != null) {
+      long t = System.nanoTime();
+      tracker.delivered(from.id, pieceSizes[piece], sim.loop.now() - r.writtenAt);
+      timed(t);
       release(r);
     }
     long t0 = System.nanoTime();
@@ -154,7 +157,7 @@ final class SimDriver implements NoticeSender {
         // announces it, or RECEIPT_TIMEOUT after the write, or the executor dies: as DriverNode's
         // DeliveryReceipts do.
         UploadQueue.Started<Integer, Upload> started = next;
-        Receipt receipt = new Receipt(u.from, piece);
+        Receipt receipt = new Receipt(u.from, piece, sim.loop.now());
         receipts.put(key(u.from, piece), receipt);
         sim.network.send(host, u.from.host, Frames.piece(pieceSizes[piece]),
             () -> {
