@@ -108,6 +108,22 @@ final class PeerExchange {
     return fresh;
   }
 
+  /** Whether {@code peerId} was asked already. */
+  boolean wasAsked(int peerId) {
+    return asked.contains(peerId);
+  }
+
+  /** Peers asked and not banned: with neighbours, the neighbour set. */
+  int askedAndUsable(PeerTable peers) {
+    int n = 0;
+    for (int id : asked) {
+      if (!peers.isBanned(id)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Whether questions to peers are out. */
   boolean asking() {
     return pending > 0;

@@ -468,20 +468,25 @@ class FetchSchedulerTest {
   }
 
   @Test
-  void withNeighbourExchangeTheTrackersPeersAreAskedOnceWhatTheyHold() {
+  void withNeighbourExchangeTheTrackersPeersAreAskedOnceWhatTheyHoldAndALostOneIsReplacedNotAdded() {
+    PeerAddress d = new PeerAddress(4, "10.0.0.4", 7004);
     FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),
         FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbourExchange(true), () -> 0L);
     s.start();
     List<FetchAction> first = s.onLocations(List.of(new PeerPieces(A, new BitSet()), new PeerPieces(B, new BitSet())));
-    assertThat(first).filteredOn(FetchAction.AskPeers.class::isInstance).singleElement()
-        .satisfies(a -> assertThat(((FetchAction.AskPeers) a).peers()).containsExactly(A, B));
-    List<FetchAction> again = s.onLocations(List.of(new PeerPieces(B, new BitSet()), new PeerPieces(C, new BitSet())));
-    assertThat(again).filteredOn(FetchAction.AskPeers.class::isInstance).singleElement()
-        .satisfies(a -> assertThat(((FetchAction.AskPeers) a).peers()).as("B was asked already").containsExactly(C));
-    BitSet two = new BitSet();
-    two.set(2);
-    assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, two))))
-        .anySatisfy(a -> assertThat(a).isEqualTo(new FetchAction.FetchFromPeer(((FetchAction.FetchFromPeer) a).token(), A, 2)));
+    assertThat(of(first, FetchAction.AskPeers.class)).singleElement().satisfies(a -> assertThat(a.peers()).containsExactly(A, B));
+    assertThat(of(s.onLocations(List.of(new PeerPieces(B, new BitSet()), new PeerPieces(C, new BitSet()))), FetchAction.AskPeers.class))
+        .as("two neighbours, as first named: C is not added").isEmpty();
+
+    assertThat(s.onPeerLocationsFailed(A, new IOException("refused"))).contains(new AskLocations());
+    List<FetchAction> again = s.onLocations(List.of(new PeerPieces(C, new BitSet()), new PeerPieces(d, new BitSet())));
+    assertThat(of(again, FetchAction.AskPeers.class)).singleElement()
+        .satisfies(a -> assertThat(a.peers()).as("A is replaced by one new neighbour").containsExactly(C));
+
+    // B's answer names a holder it heard of (D): not a neighbour of ours, so nothing is fetched from it.
+    List<FetchAction> fromB = s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2)), new PeerPieces(d, bits(3))));
+    assertThat(of(fromB, FetchFromPeer.class)).extracting(FetchFromPeer::peer, FetchFromPeer::piece)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(B, 2));
   }
 
   @Test
