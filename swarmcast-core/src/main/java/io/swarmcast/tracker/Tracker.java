@@ -213,7 +213,10 @@ public final class Tracker {
     locationsAnswered++;
     List<Locations.Holder> holders = new ArrayList<>();
     if (l.peerSharing && neighbours > 0) {
-      return Optional.of(new Locations(requestId, broadcastId, l.pieceCount, neighbours(l, askerId)));
+      // Names only, no bit sets (a count of 0): the asker asks each neighbour what it holds anyway,
+      // and K bit sets of every piece were most of the driver's control bytes (simulated: 2.4 KiB
+      // per executor with 1,024 pieces and K = 16, 18 % of 128 MiB at 10,000 executors).
+      return Optional.of(new Locations(requestId, broadcastId, 0, neighbours(askerId)));
     }
     if (l.peerSharing) {
       l.subscribe(askerId);
@@ -238,13 +241,13 @@ public final class Tracker {
   }
 
   /**
-   * Up to {@link #neighbours} registered executors other than the asker, drawn at random, with the pieces
-   * they announced. Ids are handed out in order and lost ones are not reused, so a random id below the
+   * Up to {@link #neighbours} registered executors other than the asker, drawn at random, without their
+   * pieces. Ids are handed out in order and lost ones are not reused, so a random id below the
    * next one is usually a registered executor: drawing costs about K look-ups, not a copy of every id
    * (this runs under the tracker's lock, once per question, at every executor count). Only when most
    * ids are gone does it fall back to drawing from the registered ones.
    */
-  private List<Locations.Holder> neighbours(PieceLedger l, int askerId) {
+  private List<Locations.Holder> neighbours(int askerId) {
     int others = executors.size() - (executors.containsKey(askerId) ? 1 : 0);
     int k = Math.min(Math.min(neighbours, Locations.MAX_HOLDERS), others);
     Set<Integer> picked = new LinkedHashSet<>();
@@ -265,8 +268,7 @@ public final class Tracker {
     List<Locations.Holder> out = new ArrayList<>(k);
     for (int id : picked) {
       ExecutorInfo info = executors.get(id);
-      BitSet held = l.holdings.get(id);
-      out.add(new Locations.Holder(id, info.host(), info.port(), held == null ? new BitSet() : (BitSet) held.clone()));
+      out.add(new Locations.Holder(id, info.host(), info.port(), new BitSet()));
     }
     return out;
   }

@@ -108,6 +108,8 @@ class TrackerHaveRelayTest {
     org.assertj.core.api.Assertions.assertThat(first.holders()).hasSize(3)
         .allSatisfy(h -> org.assertj.core.api.Assertions.assertThat(h.executorId()).isNotEqualTo(ids.get(0)).isIn(ids));
     org.assertj.core.api.Assertions.assertThat(first.holders().stream().map(h -> h.executorId()).distinct()).hasSize(3);
+    org.assertj.core.api.Assertions.assertThat(first.pieceCount()).as("names only: the neighbours say what they hold").isZero();
+    org.assertj.core.api.Assertions.assertThat(first.encodedLength()).isLessThan(3 * 30 + 30);
     t.announce(ids.get(1), 7, 0);
     t.announce(ids.get(2), 7, 0);
     org.assertj.core.api.Assertions.assertThat(sender.sent()).as("no relay").isEmpty();
