@@ -70,8 +70,8 @@ final class TorrentStrategy extends FetchStrategy {
     }
     // A duplicate (a piece the driver already sent someone) costs the driver's link, the one every
     // byte must cross. Ask for one only when nothing else is moving, not even a question about who
-    // holds what: then it is the only way forward.
-    boolean stalled = s.requests.toDriver == 0 && s.requests.toPeers == 0 && !s.locating;
+    // holds what, to the tracker or to neighbours: then it is the only way forward.
+    boolean stalled = s.requests.toDriver == 0 && s.requests.toPeers == 0 && !s.locating && !s.exchange.asking();
     if (s.driverHasNothing && !stalled) {
       return false;
     }

@@ -41,9 +41,17 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A driver and an executor node in this JVM over real sockets on 127.0.0.1, with hostile and broken
  * peers: garbage frames, unregistered requests, a wrong protocol version, and a peer serving corrupt pieces.
+ *
+ * <p>Many tests stand fake holders beside the real nodes: protocol-level clients that register, announce
+ * pieces and answer piece requests, but not location questions. They exercise what the tracker's
+ * {@code Locations} and relay tell a fetcher, so the nodes here run with the relay
+ * ({@code swarmcast.tracker.neighbours=0}); with neighbours, the default, a fetcher learns a holder's
+ * pieces from the holder itself (NeighbourExchangeIT, and the command line's ITs, run that).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SwarmNodeIT {
+  /** The tracker's relay, for the fake holders (see the class comment). */
+  private static final String RELAY = "0";
   private BroadcastManager driverManager;
   private DriverNode driver;
 
@@ -57,7 +65,8 @@ class SwarmNodeIT {
     if (driverManager != null) {
       driverManager.stop();
     }
-    conf.set(SwarmConf.DRIVER_PORT, "0").set(SwarmConf.BLOCK_SIZE, "64k").set(SwarmConf.COMPRESS, "none");
+    conf.set(SwarmConf.DRIVER_PORT, "0").set(SwarmConf.BLOCK_SIZE, "64k").set(SwarmConf.COMPRESS, "none")
+        .set(SwarmConf.TRACKER_NEIGHBOURS, RELAY);
     driverManager = new BroadcastManager(true, conf, SecurityManager.insecure());
     driver = (DriverNode) driverManager.node();
   }
@@ -69,7 +78,7 @@ class SwarmNodeIT {
 
   private BroadcastManager startExecutor() {
     SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()))
-        .set(SwarmConf.KRYO_CLASSES, Model.class.getName());
+        .set(SwarmConf.KRYO_CLASSES, Model.class.getName()).set(SwarmConf.TRACKER_NEIGHBOURS, RELAY);
     return new BroadcastManager(false, conf, SecurityManager.insecure());
   }
 
@@ -468,7 +477,7 @@ class SwarmNodeIT {
       }
       awaitHeld(b.id(), pieces);
       SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()))
-          .set(SwarmConf.FETCH_PEER_TIMEOUT, "1s").set(SwarmConf.NETWORK_TIMEOUT, "60s");
+          .set(SwarmConf.FETCH_PEER_TIMEOUT, "1s").set(SwarmConf.NETWORK_TIMEOUT, "60s").set(SwarmConf.TRACKER_NEIGHBOURS, RELAY);
       try (BroadcastManager executor = new BroadcastManager(false, conf, SecurityManager.insecure())) {
         long t0 = System.nanoTime();
         assertThat(java.util.concurrent.CompletableFuture.supplyAsync(SwarmNodeTestSupport.roundTrip(b)::value).get(20, TimeUnit.SECONDS))

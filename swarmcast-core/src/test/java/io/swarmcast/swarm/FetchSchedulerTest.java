@@ -489,6 +489,21 @@ class FetchSchedulerTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple(B, 2));
   }
 
+  /** The driver's duplicate is the last resort: not while neighbours are still being asked what they hold. */
+  @Test
+  void withNeighbourExchangeNoDuplicateIsAskedOfTheDriverWhileNeighboursAreAsked() {
+    FetchScheduler s = new FetchScheduler(1, new BitSet(), FetchStrategy.torrent(),
+        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbourExchange(true), () -> 0L);
+    FetchAnyFromDriver any = of(s.start(), FetchAnyFromDriver.class).get(0);
+    assertThat(s.onDriverDeclined(any.token())).containsExactly(new AskLocations());
+
+    List<FetchAction> located = s.onLocations(List.of(new PeerPieces(A, new BitSet())));
+    assertThat(of(located, FetchAction.AskPeers.class)).hasSize(1);
+    assertThat(of(located, FetchAnyFromDriver.class)).as("A has not answered yet").isEmpty();
+    assertThat(of(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0)))), FetchFromPeer.class))
+        .singleElement().satisfies(r -> assertThat(r.peer()).isEqualTo(A));
+  }
+
   @Test
   void withoutNeighbourExchangeNoPeerIsAskedWhileTheDriverIsUp() {
     FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),

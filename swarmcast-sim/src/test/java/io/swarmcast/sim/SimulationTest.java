@@ -38,13 +38,14 @@ class SimulationTest {
 
   @Test
   void theSameSeedGivesTheSameRunAndAnotherSeedAnotherOne() {
-    Scenario s = Scenario.of(6, 16 * MIB, 100e6).withSlow(0.34, 4); // the seed picks who is slow
+    // The seed picks who is slow and, with more executors than neighbours, who neighbours whom.
+    Scenario s = Scenario.of(24, 8 * MIB, 100e6).withSlow(0.25, 4);
     SimResult a = new Simulation(s.withSeed(7)).run();
     SimResult b = new Simulation(s.withSeed(7)).run();
     SimResult c = new Simulation(s.withSeed(8)).run();
     assertThat(b.finishRatios()).containsExactly(a.finishRatios());
     assertThat(b.events()).isEqualTo(a.events());
-    assertThat(c.events()).as("another seed, other random choices").isNotEqualTo(a.events());
+    assertThat(c.finishRatios()).as("another seed, other random choices (who is slow)").isNotEqualTo(a.finishRatios());
   }
 
   @Test
