@@ -298,10 +298,7 @@ public final class DriverNode extends SwarmNode {
     @Override
     public void announce(Connection from, Announce a) {
       int count = tracker.pieceCount(a.broadcastId());
-      String destroyedAt = count < 0 ? tracker.destroyedAt(a.broadcastId()) : null;
-      if (destroyedAt != null) {
-        from.request(id -> new RemoveBroadcast(id, a.broadcastId(), destroyedAt.isEmpty() ? "destroyed on the driver" : destroyedAt),
-            Ack.class);
+      if (count < 0 && toldDestroyed(from, a.broadcastId())) {
         return;
       }
       if (count >= 0 && (a.piece() < 0 || a.piece() >= count)) {
@@ -314,16 +311,26 @@ public final class DriverNode extends SwarmNode {
       tracker.announce(from.remoteNodeId(), a.broadcastId(), a.piece());
     }
 
+    /**
+     * Tells an executor that announced pieces of a broadcast the driver destroyed to drop them (it missed
+     * the removal: it was away, and rejoining announces what it holds); false if it was not destroyed.
+     */
+    private boolean toldDestroyed(Connection from, long broadcastId) {
+      String destroyedAt = tracker.destroyedAt(broadcastId);
+      if (destroyedAt == null) {
+        return false;
+      }
+      from.request(id -> new RemoveBroadcast(id, broadcastId, destroyedAt.isEmpty() ? "destroyed on the driver" : destroyedAt),
+          Ack.class);
+      return true;
+    }
+
     /** Pieces an executor got from peers, in one message (see {@link io.swarmcast.swarm.AnnouncementBatch}); checked as {@link #announce} is. */
     @Override
     public void announceMany(Connection from, AnnounceMany a) {
       int count = tracker.pieceCount(a.broadcastId());
       if (count < 0) {
-        String destroyedAt = tracker.destroyedAt(a.broadcastId());
-        if (destroyedAt != null) {
-          from.request(id -> new RemoveBroadcast(id, a.broadcastId(), destroyedAt.isEmpty() ? "destroyed on the driver" : destroyedAt),
-              Ack.class);
-        }
+        toldDestroyed(from, a.broadcastId());
         return;
       }
       if (a.pieceCount() != count) {

@@ -124,6 +124,26 @@ class AuthorizationIT {
     assertThat(tracker.tracker().piecesHeldByExecutors(b.id())).as("what it announced is forgotten").isZero();
   }
 
+  @Test
+  void anExecutorAnnouncingABatchOfTheWrongShapeIsDropped() throws Exception {
+    BroadcastManager driver = node(true, 0);
+    DriverNode tracker = (DriverNode) driver.node();
+    Broadcast<byte[]> b = driver.newBroadcast(random(300_000, 5), false); // 5 pieces of 64 KiB
+    Connection liar = open(member(), driver.node().endpoint().port(), Greeting.register("127.0.0.1", 9));
+    java.util.BitSet two = new java.util.BitSet();
+    two.set(2);
+    two.set(4);
+
+    liar.send(new io.swarmcast.protocol.AnnounceMany(b.id(), 5, two)); // recorded, as one announcement each
+    awaitTrue(() -> tracker.tracker().piecesHeldBy(b.id(), liar.localNodeId()) == 2);
+    assertThat(liar.isActive()).isTrue();
+
+    liar.send(new io.swarmcast.protocol.AnnounceMany(b.id(), 6, two)); // a broadcast of 6 pieces: not this one
+    liar.closeFuture().get(10, TimeUnit.SECONDS);
+    awaitTrue(() -> tracker.executors().isEmpty());
+    assertThat(tracker.tracker().piecesHeldByExecutors(b.id())).as("what it announced is forgotten").isZero();
+  }
+
   /** An executor away during a destroy announces what it holds when it rejoins: the driver tells it to drop it. */
   @Test
   void anExecutorAnnouncingADestroyedBroadcastIsToldToRemoveIt() throws Exception {

@@ -96,18 +96,17 @@ final class SimDriver implements NoticeSender {
       timed(t);
       release(r);
     }
-    long t0 = System.nanoTime();
-    tracker.announce(from.id, BROADCAST_ID, piece);
-    boolean seeded = tracker.isSeeded(BROADCAST_ID);
-    timed(t0);
-    if (seeded) {
-      sim.seeded();
-    }
+    recorded(() -> tracker.announce(from.id, BROADCAST_ID, piece));
   }
 
   void onAnnounceMany(SimExecutor from, BitSet pieces) {
+    recorded(() -> tracker.announce(from.id, BROADCAST_ID, pieces));
+  }
+
+  /** Runs an announcement through the tracker, timed, and tells the simulation once the swarm is seeded. */
+  private void recorded(Runnable announcement) {
     long t0 = System.nanoTime();
-    tracker.announce(from.id, BROADCAST_ID, pieces);
+    announcement.run();
     boolean seeded = tracker.isSeeded(BROADCAST_ID);
     timed(t0);
     if (seeded) {
