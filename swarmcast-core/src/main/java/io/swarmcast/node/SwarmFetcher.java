@@ -220,10 +220,10 @@ final class SwarmFetcher {
     }
     if (stored) {
       stats.received(broadcastId, fromDriver, size);
-      if (fromDriver || !announcements.batches()) {
+      if (announcements.announcedAlone(fromDriver)) {
         driver.send(new Announce(broadcastId, piece));
       }
-      if (batch != null && !batch.isEmpty() && announcements.batches()) {
+      if (batch != null) {
         driver.send(new AnnounceMany(broadcastId, checksums.length, batch));
       }
       directory.stored(broadcastId, new Have(broadcastId, piece, self.id(), self.host(), self.port()));

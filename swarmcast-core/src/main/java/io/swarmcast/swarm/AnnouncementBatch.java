@@ -21,6 +21,7 @@ public final class AnnouncementBatch {
   private final int pieceCount;
   private final int flushAt;
   private final BitSet pending = new BitSet();
+  private int pendingCount;
   private int held;
 
   /** {@code batches}: how many messages carry one fetch's peer pieces; 0 for none held back (every piece at once). */
@@ -33,26 +34,28 @@ public final class AnnouncementBatch {
     this.held = alreadyHeld.get(0, pieceCount).cardinality();
   }
 
-  /** Whether a piece from a peer is held back for a batch: if not, it is announced alone at once. */
-  public boolean batches() {
-    return flushAt > 1;
+  /** Whether a piece just stored is announced alone, at once: the driver's pieces always, peers' ones without batches. */
+  public boolean announcedAlone(boolean fromDriver) {
+    return fromDriver || flushAt == 1;
   }
 
   /**
-   * A piece was stored. One from the driver is announced alone by the caller; one from a peer joins the
-   * batch. Returns the pieces to announce together now, or null: a batch is sent once it is full, and
-   * whatever is pending once the fetch holds every piece.
+   * A piece was stored. Returns the pieces to announce together now (never empty), or null: a piece
+   * not {@link #announcedAlone} joins the batch, which is sent once it is full, and whatever is pending
+   * once the fetch holds every piece.
    */
   public BitSet stored(int piece, boolean fromDriver) {
     held++;
-    if (!fromDriver) {
+    if (!announcedAlone(fromDriver)) {
       pending.set(piece);
+      pendingCount++;
     }
-    if (pending.isEmpty() || (pending.cardinality() < flushAt && held < pieceCount)) {
+    if (pendingCount == 0 || (pendingCount < flushAt && held < pieceCount)) {
       return null;
     }
     BitSet out = (BitSet) pending.clone();
     pending.clear();
+    pendingCount = 0;
     return out;
   }
 }

@@ -20,7 +20,8 @@ class AnnouncementBatchTest {
   @Test
   void peersPiecesGoInBatchesAndTheDriversAlone() {
     AnnouncementBatch batch = new AnnouncementBatch(64, new BitSet(), 16); // a batch every 4 pieces
-    assertThat(batch.batches()).isTrue();
+    assertThat(batch.announcedAlone(false)).isFalse();
+    assertThat(batch.announcedAlone(true)).isTrue();
     assertThat(batch.stored(10, false)).isNull();
     assertThat(batch.stored(3, true)).as("the driver's piece is announced alone; the batch waits").isNull();
     assertThat(batch.stored(11, false)).isNull();
@@ -48,13 +49,13 @@ class AnnouncementBatchTest {
   @Test
   void withoutBatchesEveryPieceIsAnnouncedAlone() {
     AnnouncementBatch batch = new AnnouncementBatch(64, new BitSet(), 0);
-    assertThat(batch.batches()).isFalse();
-    assertThat(batch.stored(9, false)).isEqualTo(bits(9));
+    assertThat(batch.announcedAlone(false)).isTrue();
+    assertThat(batch.stored(9, false)).as("nothing is held back").isNull();
   }
 
   @Test
   void aBroadcastOfFewerPiecesThanBatchesAnnouncesEachPiece() {
     AnnouncementBatch batch = new AnnouncementBatch(4, new BitSet(), 16);
-    assertThat(batch.batches()).isFalse();
+    assertThat(batch.announcedAlone(false)).isTrue();
   }
 }

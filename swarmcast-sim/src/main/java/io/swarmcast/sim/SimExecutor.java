@@ -136,10 +136,10 @@ final class SimExecutor implements FetchAction.Handler {
       sim.pieceStored();
       SimDriver driver = sim.driver;
       BitSet batch = announcements.stored(piece, fromDriver);
-      if (fromDriver || !announcements.batches()) {
+      if (announcements.announcedAlone(fromDriver)) {
         sim.network.control(host, driver.host, Frames.ANNOUNCE, () -> driver.onAnnounce(this, piece));
       }
-      if (batch != null && !batch.isEmpty() && announcements.batches()) {
+      if (batch != null) {
         AnnounceMany many = new AnnounceMany(SimDriver.BROADCAST_ID, sim.pieceCount(), batch);
         sim.network.control(host, driver.host, Frames.of(many), () -> driver.onAnnounceMany(this, batch));
       }
