@@ -22,6 +22,16 @@ public interface BroadcastFactory {
    */
   <T> Broadcast<T> newBroadcast(T value, boolean isLocal, long id);
 
+  /**
+   * Broadcasts the file at {@code file} with the given id: on executors, {@code value()} is a local,
+   * read-only copy. The driver serves the file itself, which must not change while it is broadcast.
+   *
+   * @throws UnsupportedOperationException if this factory cannot broadcast files (the default)
+   */
+  default Broadcast<java.nio.file.Path> newFileBroadcast(java.nio.file.Path file, long id) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot broadcast files");
+  }
+
   /** Removes a broadcast's blocks from the executors and, if {@code removeFromDriver}, the driver. */
   void unbroadcast(long id, boolean removeFromDriver, boolean blocking);
 

@@ -104,6 +104,38 @@ public final class BroadcastManager implements AutoCloseable {
     return factory().newBroadcast(value, isLocal, nextBroadcastId.getAndIncrement());
   }
 
+  /**
+   * Broadcasts a file; only on the driver. Reads the file once, to checksum its pieces and compute its
+   * SHA-256, and then serves it from where it is, without a copy: it must not change, move or vanish
+   * while the broadcast lives. On an executor, {@code value()} fetches the pieces into a file under
+   * {@code swarmcast.storage.dir}, at their offsets (no piece ever on the heap, so files larger than the
+   * heap and than direct memory work), checks the whole file's SHA-256 and returns its path; that file is
+   * read-only and is deleted on {@code unpersist}, {@code destroy}, or when the executor stops.
+   *
+   * @throws BroadcastException naming the path if it is not a readable regular file
+   */
+  public Broadcast<java.nio.file.Path> broadcastFile(java.nio.file.Path file) {
+    return factory().newFileBroadcast(file, nextBroadcastId.getAndIncrement());
+  }
+
+  /**
+   * On the driver: waits until the swarm is seeded, every piece of {@code broadcast} held by at least one
+   * executor, so that the executors can finish among themselves should the driver go away. Returns
+   * false if that did not happen within {@code timeout}.
+   *
+   * @throws BroadcastException if this is not the driver, or the broadcast is unknown or gone
+   */
+  public boolean awaitSeeded(Broadcast<?> broadcast, java.time.Duration timeout) throws InterruptedException {
+    if (!(node instanceof DriverNode driver)) {
+      throw new BroadcastException("awaitSeeded is for the driver; this BroadcastManager is an executor's");
+    }
+    try {
+      return driver.awaitSeeded(broadcast.id(), timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (io.swarmcast.node.NodeException e) {
+      throw new BroadcastException(e.getMessage(), e);
+    }
+  }
+
   /** Removes a broadcast's blocks from executors and, if {@code removeFromDriver}, the driver. */
   public void unbroadcast(long id, boolean removeFromDriver, boolean blocking) {
     factory().unbroadcast(id, removeFromDriver, blocking);

@@ -50,6 +50,14 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
 
   abstract FetchMode fetchMode();
 
+  final PieceLayout layout() {
+    return layout;
+  }
+
+  final boolean isLocal() {
+    return isLocal;
+  }
+
   /**
    * Makes this deserialized handle read through {@code executor} instead of the node {@link NodeRegistry}
    * would find: for the warm-up's private executors, which are not registered. Returns this handle.
@@ -89,7 +97,7 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
    * last gap is left to read. (Read after the fetch, a 128 MiB value took 0.2–0.4 s more at 16
    * executors sharing two cores, all at the same moment.)
    */
-  private Object readValue(SwarmNode n) throws IOException, InterruptedException {
+  Object readValue(SwarmNode n) throws IOException, InterruptedException {
     if (isLocal) {
       throw new BroadcastException(this + " was created local (isLocal = true) and can only be read in the driver's JVM");
     }
@@ -138,7 +146,7 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
   }
 
   /** Returns once the fetch has succeeded; throws why it failed. */
-  private void awaitFetch(CompletableFuture<Void> fetch) throws InterruptedException {
+  final void awaitFetch(CompletableFuture<Void> fetch) throws InterruptedException {
     try {
       fetch.get();
     } catch (ExecutionException e) {

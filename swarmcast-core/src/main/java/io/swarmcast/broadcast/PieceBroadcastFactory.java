@@ -10,7 +10,12 @@ import io.swarmcast.serializer.CompressionCodec;
 import io.swarmcast.serializer.Serializer;
 import io.swarmcast.serializer.Serializers;
 import io.swarmcast.swarm.FetchMode;
+import io.swarmcast.storage.Checksums;
+import io.swarmcast.storage.PieceFile;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.List;
 
 /**
@@ -28,6 +33,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
   private volatile int minBlockSize;
   private volatile int piecesPerExecutor;
   private volatile int piecesAskedAtOnce;
+  private volatile boolean sha256PerPiece;
 
   @Override
   public void initialize(boolean isDriver, SwarmConf conf, SecurityManager security, SwarmNode node) {
@@ -41,6 +47,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     this.minBlockSize = (int) (long) conf.get(SwarmConf.MIN_BLOCK_SIZE);
     this.piecesPerExecutor = conf.get(SwarmConf.PIECES_PER_EXECUTOR);
     this.piecesAskedAtOnce = conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER);
+    this.sha256PerPiece = "sha256".equals(conf.get(SwarmConf.FILE_PIECE_DIGEST));
     this.node = node;
   }
 
@@ -80,6 +87,63 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     driver.blockManager().putValue(id, value);
     PieceLayout layout = new PieceLayout(pieces.totalBytes(), pieces.checksums(), serializer.name(), used.shortName());
     return create(id, driver, layout, false, value);
+  }
+
+  /**
+   * Checksums the file in one pass (each piece's CRC32C, optionally its SHA-256, and the whole file's
+   * SHA-256) through one direct buffer, then serves it in place. Pieces are all one size, so each has a
+   * fixed offset in the executors' files: no ramp of small first pieces as for values.
+   */
+  @Override
+  public Broadcast<Path> newFileBroadcast(Path file, long id) {
+    DriverNode driver = driver("broadcast a file");
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new BroadcastException("cannot broadcast " + file + ": " + (Files.exists(file) ? "not a readable regular file" : "no such file"));
+    }
+    PieceFile source;
+    try {
+      long length = Files.size(file);
+      int sharers = mode() == FetchMode.SWARM ? Math.max(1, driver.executors().size()) : 1;
+      int pieceSize = mode() == FetchMode.SWARM
+          ? Blockifier.Cut.swarm(length, blockSize, minBlockSize, piecesPerExecutor, piecesAskedAtOnce, sharers).pieceSize()
+          : blockSize;
+      source = PieceFile.source(id, file.toAbsolutePath(), pieceSize);
+    } catch (IOException e) {
+      throw new BroadcastException("cannot broadcast " + file + ": " + e, e);
+    }
+    int count = source.pieceCount();
+    int[] crcs = new int[count];
+    byte[] pieceDigests = sha256PerPiece ? new byte[count * FileBroadcast.SHA256_BYTES] : null;
+    MessageDigest whole = FileBroadcast.sha256();
+    try {
+      for (int i = 0; i < count; i++) {
+        ByteBuf piece = source.read(i, driver.blockManager().memory());
+        try {
+          crcs[i] = Checksums.crc32c(piece);
+          MessageDigest own = pieceDigests == null ? null : FileBroadcast.sha256();
+          for (java.nio.ByteBuffer part : piece.nioBuffers()) {
+            whole.update(part.duplicate());
+            if (own != null) {
+              own.update(part);
+            }
+          }
+          if (own != null) {
+            System.arraycopy(own.digest(), 0, pieceDigests, i * FileBroadcast.SHA256_BYTES, FileBroadcast.SHA256_BYTES);
+          }
+        } finally {
+          piece.release();
+        }
+      }
+      driver.blockManager().addFile(id, source);
+    } catch (RuntimeException e) {
+      source.close();
+      throw new BroadcastException("cannot broadcast " + file + ": " + e.getMessage(), e);
+    }
+    driver.registerBroadcast(id, count, source.length(), mode());
+    PieceLayout layout = new PieceLayout(source.length(), crcs, "file", "none");
+    FileBroadcast b = new FileBroadcast(id, driver, layout, source.path(), source.pieceSize(), whole.digest(), pieceDigests, mode());
+    driver.blockManager().putValue(id, source.path());
+    return b;
   }
 
   @Override

@@ -30,6 +30,11 @@ public final class SwarmConf {
       "Direct memory of dropped pieces a node keeps for its next broadcasts instead of returning it to the OS (fresh memory costs a page fault and zeroing per 4 KiB); at most half the JVM's direct memory (-XX:MaxDirectMemorySize, by default the heap's maximum). 0 returns it at once.");
   public static final ConfKey<Long> STORAGE_PRE_TOUCH_BYTES = ConfKey.bytes("swarmcast.storage.preTouchBytes", "0", 0, 1L << 40,
       "Memory for pieces a node allocates and touches when it starts, before it serves or joins (at most storage.retainBytes), so its first broadcast does not pay the page faults; it is resident from then on. 0 for none (the library's default: your JVM, your memory); `swarmcast driver` and `swarmcast executor` use 256m.");
+  public static final ConfKey<String> STORAGE_DIR = ConfKey.string("swarmcast.storage.dir", "",
+      "Directory under which an executor writes the files of file broadcasts (broadcastFile), one subdirectory per node, deleted on unpersist, destroy and when the node stops. Empty: the JVM's java.io.tmpdir.");
+  public static final ConfKey<String> FILE_PIECE_DIGEST = ConfKey.choice("swarmcast.file.pieceDigest", "crc32c",
+      List.of("crc32c", "sha256"),
+      "What a file broadcast's handle carries per piece besides the whole file's SHA-256, which every executor checks once the file is complete: `crc32c` (catches corruption in transit, at memory speed), or `sha256` (also catches a peer that forges pieces, so a bad piece is refused when it arrives, not after the whole file; 32 bytes per piece in the handle and a SHA-256 per received piece).");
   public static final ConfKey<Boolean> NODE_C1_ONLY = ConfKey.bool("swarmcast.node.c1Only", true,
       "Compile Swarmcast's own classes (io.swarmcast.*) with C1 only, through a HotSpot compiler directive added when the node starts: a node's hot loops are copies, checksums and socket I/O, which C1 compiles well, and C2 spent more CPU compiling them than it saved (inside Spark at 200 Mbit/s: 1.19x size/bandwidth instead of 1.33x). The rest of the JVM keeps its own JIT settings. false: leave the JIT alone.");
   public static final ConfKey<Long> NODE_WARM_UP_BYTES = ConfKey.bytes("swarmcast.node.warmUpBytes", "0", 0, 256L << 20,
@@ -124,7 +129,7 @@ public final class SwarmConf {
       "Comma-separated class names Kryo registers, in this order (every node must list the same classes in the same order).");
 
   private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, MIN_BLOCK_SIZE,
-      PIECES_PER_EXECUTOR, STORAGE_RETAIN_BYTES, STORAGE_PRE_TOUCH_BYTES, NODE_C1_ONLY, NODE_WARM_UP_BYTES, COMPRESS, SERIALIZER, JAVA_FILTER,
+      PIECES_PER_EXECUTOR, STORAGE_RETAIN_BYTES, STORAGE_PRE_TOUCH_BYTES, STORAGE_DIR, FILE_PIECE_DIGEST, NODE_C1_ONLY, NODE_WARM_UP_BYTES, COMPRESS, SERIALIZER, JAVA_FILTER,
       DRIVER_HOST, DRIVER_BIND_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_BIND_HOST, EXECUTOR_PORT, EXECUTOR_JOIN_TIMEOUT,
       EXECUTOR_REJOIN, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
       FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, TRACKER_NEIGHBOURS, DRIVER_SPARE_COPIES, DRIVER_MAX_PIECES_IN_FLIGHT, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,

@@ -144,12 +144,36 @@ public final class DriverNode extends SwarmNode {
     }
   }
 
+  /**
+   * Waits until every piece of a broadcast is held by at least one executor (announced to the tracker);
+   * false on timeout. Polls every 5 ms: the tracker's lock is the swarm's busiest, and this must not
+   * add a wake-up to every announcement.
+   *
+   * @throws NodeException if the driver does not know the broadcast (never created, or removed)
+   */
+  public boolean awaitSeeded(long broadcastId, long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    while (true) {
+      if (!tracker.knows(broadcastId)) {
+        throw new NodeException(tracker.whyUnknown(broadcastId));
+      }
+      if (tracker.isSeeded(broadcastId)) {
+        return true;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+  }
+
   public List<ExecutorInfo> executors() {
     return tracker.executors();
   }
 
   @Override
-  public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, FetchMode mode) {
+  public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, io.swarmcast.storage.PieceCheck check,
+      FetchMode mode) {
     if (!blocks.piecesHeld(broadcastId, checksums.length).equals(allSet(checksums.length))) {
       return CompletableFuture.failedFuture(new NodeException(tracker.whyUnknown(broadcastId)));
     }
@@ -253,19 +277,6 @@ public final class DriverNode extends SwarmNode {
    * what registered executors send. One method per inbound message; what executors never send the
    * driver is refused.
    */
-  /** The size of a piece the driver holds; 0 if it holds it no longer. */
-  private int pieceBytes(long broadcastId, int piece) {
-    io.netty.buffer.ByteBuf b = blocks.getPiece(broadcastId, piece);
-    if (b == null) {
-      return 0;
-    }
-    try {
-      return b.readableBytes();
-    } finally {
-      b.release();
-    }
-  }
-
   private final class Handler implements MessageHandler, Admission {
     @Override
     public int admitExecutor(Connection from, String host, int port) {
@@ -372,7 +383,7 @@ public final class DriverNode extends SwarmNode {
             return null;
           }
           long startNanos = System.nanoTime();
-          int bytes = pieceBytes(f.broadcastId(), piece);
+          int bytes = blocks.pieceBytes(f.broadcastId(), piece);
           receipt = receipts.expect(from, f.broadcastId(), piece);
           receipt.thenAccept(announced -> {
             if (announced) {

@@ -281,7 +281,8 @@ public final class ExecutorNode extends SwarmNode {
   }
 
   @Override
-  public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, FetchMode mode) {
+  public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, io.swarmcast.storage.PieceCheck check,
+      FetchMode mode) {
     Connection driver = this.driver;
     if (driver == null || !driver.isActive() || driverIncarnation == 0) {
       return CompletableFuture.failedFuture(new NodeException("executor is not joined to driver " + driverEndpoint
@@ -293,7 +294,7 @@ public final class ExecutorNode extends SwarmNode {
         FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random).withNeighbourExchange(neighbours), System::nanoTime);
     // With the relay, the tracker relays a piece's first holders as they announce: no batching then.
     AnnouncementBatch announcements = new AnnouncementBatch(checksums.length, held, neighbours ? AnnouncementBatch.BATCHES : 0);
-    SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, scheduler, announcements, blocks, driver, peers, stats, directory,
+    SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, check, scheduler, announcements, blocks, driver, peers, stats, directory,
         new io.swarmcast.swarm.PeerAddress(executorId, endpoint.host(), endpoint.port()));
     SwarmFetcher previous = fetchers.putIfAbsent(broadcastId, fetcher);
     if (previous != null) {

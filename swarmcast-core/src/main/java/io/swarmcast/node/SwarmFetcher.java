@@ -52,6 +52,8 @@ final class SwarmFetcher {
 
   private final long broadcastId;
   private final int[] checksums;
+  /** What a piece must pass besides its CRC32C. */
+  private final io.swarmcast.storage.PieceCheck check;
   private final FetchScheduler scheduler;
   /** Which stored pieces are announced now, and which in a later batch; under this object's lock. */
   private final AnnouncementBatch announcements;
@@ -71,10 +73,11 @@ final class SwarmFetcher {
   private final long startNanos = System.nanoTime();
   private long firstPieceNanos = -1;
 
-  SwarmFetcher(long broadcastId, int[] checksums, FetchScheduler scheduler, AnnouncementBatch announcements, BlockManager blocks,
+  SwarmFetcher(long broadcastId, int[] checksums, io.swarmcast.storage.PieceCheck check, FetchScheduler scheduler, AnnouncementBatch announcements, BlockManager blocks,
       Connection driver, ConnectionPool peerPool, TransferStats stats, PeerDirectory directory, PeerAddress self) {
     this.broadcastId = broadcastId;
     this.checksums = checksums.clone();
+    this.check = check;
     this.scheduler = scheduler;
     this.announcements = announcements;
     this.blocks = blocks;
@@ -195,7 +198,7 @@ final class SwarmFetcher {
   private void onPiece(long token, int expected, boolean fromDriver, PieceData data) {
     int piece = data.piece();
     boolean valid = piece < checksums.length && (expected < 0 || piece == expected) && data.broadcastId() == broadcastId
-        && Checksums.crc32c(data.data()) == checksums[piece];
+        && Checksums.crc32c(data.data()) == checksums[piece] && check.matches(piece, data.data());
     if (!valid) {
       data.data().release();
       stats.corrupt(broadcastId);
@@ -207,16 +210,26 @@ final class SwarmFetcher {
     boolean stored = false;
     BitSet batch = null;
     List<FetchAction> actions;
+    java.io.UncheckedIOException unwritable = null;
     synchronized (this) {
       if (!done.isDone() && scheduler.wants(piece)) {
-        blocks.putPiece(broadcastId, piece, bytes);
-        stored = true;
-        batch = announcements.stored(piece, fromDriver);
-        if (firstPieceNanos < 0) {
-          firstPieceNanos = System.nanoTime() - startNanos;
+        try {
+          blocks.putPiece(broadcastId, piece, bytes);
+          stored = true;
+          batch = announcements.stored(piece, fromDriver);
+          if (firstPieceNanos < 0) {
+            firstPieceNanos = System.nanoTime() - startNanos;
+          }
+        } catch (java.io.UncheckedIOException e) {
+          unwritable = e; // the buffer is released; below, outside the lock, the fetch stops
         }
       }
-      actions = scheduler.onPiece(token, piece);
+      actions = unwritable == null ? scheduler.onPiece(token, piece) : List.of();
+    }
+    if (unwritable != null) {
+      // A full disk: this fetch cannot go on, but every piece stored so far stays stored and served.
+      cancel(new io.swarmcast.node.NodeException(unwritable.getMessage(), unwritable));
+      return;
     }
     if (stored) {
       stats.received(broadcastId, fromDriver, size);

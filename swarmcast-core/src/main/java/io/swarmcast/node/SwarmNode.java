@@ -83,7 +83,25 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
    * Makes sure every piece of a broadcast is in this node's block manager, fetching what is missing.
    * Completes at once on the driver, which holds every piece of its broadcasts.
    */
-  public abstract CompletableFuture<Void> fetch(long broadcastId, int[] checksums, FetchMode mode);
+  public final CompletableFuture<Void> fetch(long broadcastId, int[] checksums, FetchMode mode) {
+    return fetch(broadcastId, checksums, io.swarmcast.storage.PieceCheck.NONE, mode);
+  }
+
+  /** As {@link #fetch(long, int[], FetchMode)}; a piece is stored only if it also passes {@code check}. */
+  public abstract CompletableFuture<Void> fetch(long broadcastId, int[] checksums, io.swarmcast.storage.PieceCheck check,
+      FetchMode mode);
+
+  /**
+   * Where this node keeps the files of file broadcasts it fetches: a directory of its own under
+   * {@code swarmcast.storage.dir} (the JVM's temporary directory by default), named by process and port
+   * so that executors sharing a host and a storage directory never share files. Created with the first
+   * file, and removed with the last.
+   */
+  public java.nio.file.Path fileDirectory() {
+    String dir = conf.get(SwarmConf.STORAGE_DIR);
+    java.nio.file.Path base = java.nio.file.Path.of(dir.isEmpty() ? System.getProperty("java.io.tmpdir") : dir);
+    return base.resolve("swarmcast-" + ProcessHandle.current().pid() + "-" + endpoint().port());
+  }
 
   public BlockManager blockManager() {
     return blocks;
@@ -118,13 +136,23 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
     }
   }
 
-  /** Answers a piece request from the block manager, zero-copy, when an upload slot is free. */
+  /**
+   * Answers a piece request from the block manager, zero-copy, when an upload slot is free: a piece in
+   * memory is written from its buffer, a piece in a file with {@code sendfile} unless TLS must see it.
+   */
   final void servePiece(Connection from, FetchPiece request) {
     queueUpload(from, request.requestId(), () -> sendPiece(from, request));
   }
 
   /** Sends a piece now; null if this node does not hold it (the requester is told why). */
   final CompletableFuture<Void> sendPiece(Connection to, FetchPiece request) {
+    if (uploadFilter == UploadFilter.NONE && to.carriesFileRegions()) {
+      io.netty.channel.FileRegion region = blocks.pieceRegion(request.broadcastId(), request.piece());
+      if (region != null) {
+        stats.served(request.broadcastId(), region.count());
+        return to.send(new io.swarmcast.protocol.PieceRegion(request.requestId(), request.broadcastId(), request.piece(), region));
+      }
+    }
     ByteBuf piece = blocks.getPiece(request.broadcastId(), request.piece());
     if (piece == null) {
       to.send(new Failure(request.requestId(), whyMissing(request.broadcastId(), request.piece())));

@@ -9,18 +9,33 @@ import java.util.List;
 /**
  * Writes a {@link Message} as one frame: {@code <i32 length><u8 type><body>}, where
  * {@code length = 1 + body length}. A {@link PieceData}'s buffer follows its header as a separate
- * write, never copied; the message's reference is released once written. Stateless and {@link ChannelHandler.Sharable}.
+ * write, never copied; the message's reference is released once written. A {@link PieceRegion} is
+ * the same frame with a file region for its data, which the channel sends with {@code sendfile}.
+ * Stateless and {@link ChannelHandler.Sharable}.
  */
 @ChannelHandler.Sharable
-public final class MessageEncoder extends MessageToMessageEncoder<Message> {
+public final class MessageEncoder extends MessageToMessageEncoder<Object> {
   public static final MessageEncoder INSTANCE = new MessageEncoder();
 
   private MessageEncoder() {
-    super(Message.class);
+    super(Object.class);
   }
 
   @Override
-  protected void encode(ChannelHandlerContext ctx, Message msg, List<Object> out) {
+  public boolean acceptOutboundMessage(Object msg) {
+    return msg instanceof Message || msg instanceof PieceRegion;
+  }
+
+  @Override
+  protected void encode(ChannelHandlerContext ctx, Object outbound, List<Object> out) {
+    if (outbound instanceof PieceRegion r) {
+      ByteBuf header = ctx.alloc().ioBuffer(5 + PieceData.HEADER_LENGTH);
+      r.encodeHeader(header);
+      out.add(header);
+      out.add(r.region().retain()); // the encoder releases the PieceRegion after this method
+      return;
+    }
+    Message msg = (Message) outbound;
     int bodyLength = msg.encodedLength();
     int headerBody = msg instanceof PieceData ? PieceData.HEADER_LENGTH : bodyLength;
     ByteBuf header = ctx.alloc().ioBuffer(5 + headerBody);

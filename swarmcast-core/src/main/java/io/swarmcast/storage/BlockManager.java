@@ -24,6 +24,8 @@ public final class BlockManager implements AutoCloseable {
   private final Object arrivals = new Object();
   private long piecesStored;
   private final PieceMemory memory;
+  /** File broadcasts: their pieces live in one file each instead of {@link #store}. */
+  private final Map<Long, PieceFile> files = new ConcurrentHashMap<>();
 
   /** A block manager whose pieces' memory is not kept for reuse. */
   public BlockManager(PieceStore store) {
@@ -41,9 +43,32 @@ public final class BlockManager implements AutoCloseable {
     return memory;
   }
 
-  /** Stores a piece, taking over the caller's reference; false if it was already here. */
+  /**
+   * Keeps a file broadcast's pieces in {@code file} from now on (see {@link PieceFile}): on the driver
+   * the user's file, on an executor the file it fetches into.
+   *
+   * @throws IllegalStateException if the broadcast already has a file or pieces in memory here
+   */
+  public void addFile(long broadcastId, PieceFile file) {
+    if (store.contains(broadcastId, 0) || files.putIfAbsent(broadcastId, file) != null) {
+      throw new IllegalStateException("Broadcast(" + broadcastId + ") already has pieces here");
+    }
+  }
+
+  /** The file a file broadcast's pieces are kept in, or null if it is not a file broadcast here. */
+  public PieceFile file(long broadcastId) {
+    return files.get(broadcastId);
+  }
+
+  /**
+   * Stores a piece, taking over the caller's reference; false if it was already here.
+   *
+   * @throws java.io.UncheckedIOException if a file broadcast's piece cannot be written (a full disk),
+   *     naming the file; what was held stays held
+   */
   public boolean putPiece(long broadcastId, int piece, ByteBuf data) {
-    boolean stored = store.put(broadcastId, piece, data);
+    PieceFile file = files.get(broadcastId);
+    boolean stored = file != null ? file.write(piece, data) : store.put(broadcastId, piece, data);
     if (stored) {
       synchronized (arrivals) {
         piecesStored++;
@@ -65,9 +90,9 @@ public final class BlockManager implements AutoCloseable {
       synchronized (arrivals) {
         seen = piecesStored;
       }
-      ByteBuf b = store.get(broadcastId, piece);
+      ByteBuf b = getPiece(broadcastId, piece);
       if (b != null || until.isDone()) {
-        return b != null ? b : store.get(broadcastId, piece);
+        return b != null ? b : getPiece(broadcastId, piece);
       }
       if (!wakeOnCompletion) {
         wakeOnCompletion = true;
@@ -88,18 +113,46 @@ public final class BlockManager implements AutoCloseable {
 
   /** A new reference to a piece, or null; the caller releases it. */
   public ByteBuf getPiece(long broadcastId, int piece) {
-    return store.get(broadcastId, piece);
+    PieceFile file = files.get(broadcastId);
+    return file != null ? file.read(piece, memory) : store.get(broadcastId, piece);
+  }
+
+  /**
+   * A piece as a region of its file, for {@code sendfile}; null if the broadcast's pieces are not in
+   * a file here or this piece is not held. The caller releases it (the transport does, once written).
+   */
+  public io.netty.channel.FileRegion pieceRegion(long broadcastId, int piece) {
+    PieceFile file = files.get(broadcastId);
+    return file == null ? null : file.region(piece);
+  }
+
+  /** The length of a piece held here, without reading it; 0 if it is not held. */
+  public int pieceBytes(long broadcastId, int piece) {
+    PieceFile file = files.get(broadcastId);
+    if (file != null) {
+      return file.has(piece) ? file.pieceBytes(piece) : 0;
+    }
+    ByteBuf b = store.get(broadcastId, piece);
+    if (b == null) {
+      return 0;
+    }
+    try {
+      return b.readableBytes();
+    } finally {
+      b.release();
+    }
   }
 
   public boolean hasPiece(long broadcastId, int piece) {
-    return store.contains(broadcastId, piece);
+    PieceFile file = files.get(broadcastId);
+    return file != null ? file.has(piece) : store.contains(broadcastId, piece);
   }
 
   /** Which of the first {@code pieceCount} pieces of a broadcast are here. */
   public BitSet piecesHeld(long broadcastId, int pieceCount) {
     BitSet held = new BitSet(pieceCount);
     for (int i = 0; i < pieceCount; i++) {
-      if (store.contains(broadcastId, i)) {
+      if (hasPiece(broadcastId, i)) {
         held.set(i);
       }
     }
@@ -151,22 +204,46 @@ public final class BlockManager implements AutoCloseable {
   /** Drops the broadcast's value and pieces; returns how many pieces were dropped. */
   public int removeBroadcast(long broadcastId) {
     values.remove(broadcastId);
-    return store.removeBroadcast(broadcastId);
+    PieceFile file = files.remove(broadcastId);
+    int dropped = 0;
+    if (file != null) {
+      dropped = file.piecesHeld();
+      file.close();
+    }
+    return dropped + store.removeBroadcast(broadcastId);
   }
 
   /** Drops every value and every piece (the driver they belong to is gone); returns how many pieces were dropped. */
   public int clear() {
     values.clear();
-    return store.clear();
+    return closeFiles() + store.clear();
   }
 
+  private int closeFiles() {
+    int dropped = 0;
+    for (Long id : files.keySet().toArray(new Long[0])) {
+      PieceFile file = files.remove(id);
+      if (file != null) {
+        dropped += file.piecesHeld();
+        file.close();
+      }
+    }
+    return dropped;
+  }
+
+  /** Bytes of pieces held, in memory and in files (a driver's source files included). */
   public long bytesStored() {
-    return store.bytesStored();
+    long inFiles = 0;
+    for (PieceFile f : files.values()) {
+      inFiles += f.bytesHeld();
+    }
+    return store.bytesStored() + inFiles;
   }
 
   @Override
   public void close() {
     values.clear();
+    closeFiles();
     store.close();
     memory.clear();
   }

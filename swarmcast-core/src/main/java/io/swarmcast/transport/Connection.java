@@ -134,6 +134,23 @@ public final class Connection {
    * be sent; a failure to send also closes the connection.
    */
   public CompletableFuture<Void> send(Message message) {
+    return write(message);
+  }
+
+  /**
+   * Sends a piece straight from a file ({@link PieceRegion}); as {@link #send}. Only on a connection
+   * without TLS ({@link #carriesFileRegions}).
+   */
+  public CompletableFuture<Void> send(io.swarmcast.protocol.PieceRegion piece) {
+    return write(piece);
+  }
+
+  /** Whether {@link #send(io.swarmcast.protocol.PieceRegion)} can be used here: false under TLS. */
+  public boolean carriesFileRegions() {
+    return channel.pipeline().get(HandshakeHandler.TLS) == null;
+  }
+
+  private CompletableFuture<Void> write(Object message) {
     CompletableFuture<Void> written = new CompletableFuture<>();
     channel.writeAndFlush(message).addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {

@@ -1,0 +1,166 @@
+package io.swarmcast.broadcast;
+
+import io.netty.buffer.ByteBuf;
+import io.swarmcast.node.SwarmNode;
+import io.swarmcast.storage.BlockManager;
+import io.swarmcast.storage.PieceCheck;
+import io.swarmcast.storage.PieceFile;
+import io.swarmcast.swarm.FetchMode;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A broadcast of a file ({@link BroadcastManager#broadcastFile}). The driver serves the user's file
+ * itself, piece by piece, without reading it into memory; an executor writes each verified piece at
+ * its offset in a file of its own under {@code swarmcast.storage.dir} and, once every piece is there
+ * and the whole file's SHA-256 matches the handle's, {@link #value()} returns that file's path. The
+ * file is read-only, and deleted on {@code unpersist}, {@code destroy}, or when the node stops.
+ *
+ * <p>Pieces are all {@code pieceSize} long but the last, so each has a fixed offset. The handle
+ * carries each piece's CRC32C, the file's SHA-256 and, with {@code swarmcast.file.pieceDigest=sha256},
+ * each piece's SHA-256 as well. Thread-safe; the file is fetched once per node however many threads
+ * ask.
+ */
+final class FileBroadcast extends PieceBroadcast<Path> {
+  private static final long serialVersionUID = 1L;
+  static final int SHA256_BYTES = 32;
+
+  /** The file's name on the driver (no directories): the executor's copy keeps it. */
+  private final String name;
+  private final int pieceSize;
+  private final byte[] sha256;
+  /** Each piece's SHA-256, 32 bytes after 32 bytes; null unless asked for. */
+  private final byte[] pieceDigests;
+  private final FetchMode mode;
+
+  FileBroadcast(long id, SwarmNode node, PieceLayout layout, Path driverFile, int pieceSize, byte[] sha256,
+      byte[] pieceDigests, FetchMode mode) {
+    super(id, node, layout, false, driverFile);
+    this.name = safeName(driverFile.getFileName() == null ? "file" : driverFile.getFileName().toString());
+    this.pieceSize = pieceSize;
+    this.sha256 = sha256.clone();
+    this.pieceDigests = pieceDigests == null ? null : pieceDigests.clone();
+    this.mode = mode;
+  }
+
+  @Override
+  FetchMode fetchMode() {
+    return mode;
+  }
+
+  /** The file's name, as it is on the driver and will be on every executor. */
+  public String fileName() {
+    return name;
+  }
+
+  /** The file's length in bytes. */
+  public long fileBytes() {
+    return layout().totalBytes();
+  }
+
+  /** The file's SHA-256, in lower-case hex. */
+  public String sha256Hex() {
+    return HexFormat.of().formatHex(sha256);
+  }
+
+  @Override
+  Object readValue(SwarmNode n) throws IOException, InterruptedException {
+    BlockManager blocks = n.blockManager();
+    PieceFile file = blocks.file(id());
+    if (file == null) {
+      Path where = n.fileDirectory().resolve(id() + "-" + name);
+      file = PieceFile.create(id(), where, layout().totalBytes(), pieceSize);
+      try {
+        blocks.addFile(id(), file);
+      } catch (IllegalStateException e) {
+        file.close();
+        throw new BroadcastException("cannot fetch " + this + " into " + where + ": " + e.getMessage(), e);
+      }
+    }
+    CompletableFuture<Void> fetch = n.fetch(id(), layout().checksums(), pieceCheck(), mode);
+    awaitFetch(fetch);
+    byte[] got = digest(file, blocks);
+    if (!MessageDigest.isEqual(got, sha256)) {
+      blocks.removeBroadcast(id());
+      throw new BroadcastException(this + ": the fetched file's SHA-256 is " + HexFormat.of().formatHex(got)
+          + ", not " + sha256Hex() + " as the driver's handle says; the file was deleted (was the driver's file changed "
+          + "while it was broadcast?)");
+    }
+    if (!file.path().toFile().setReadOnly()) {
+      throw new BroadcastException("cannot make " + file.path() + " read-only");
+    }
+    return file.path();
+  }
+
+  /** The SHA-256 of a complete file, read through one direct buffer: nothing of it on the heap. */
+  static byte[] digest(PieceFile file, BlockManager blocks) {
+    MessageDigest sha = sha256();
+    for (int i = 0; i < file.pieceCount(); i++) {
+      ByteBuf piece = file.read(i, blocks.memory());
+      if (piece == null) {
+        throw new BroadcastException("piece " + i + " of " + file + " is no longer stored");
+      }
+      try {
+        for (java.nio.ByteBuffer part : piece.nioBuffers()) {
+          sha.update(part);
+        }
+      } finally {
+        piece.release();
+      }
+    }
+    return sha.digest();
+  }
+
+  private PieceCheck pieceCheck() {
+    if (pieceDigests == null) {
+      return PieceCheck.NONE;
+    }
+    byte[] digests = pieceDigests;
+    return (piece, data) -> {
+      MessageDigest sha = sha256();
+      for (java.nio.ByteBuffer part : data.nioBuffers(data.readerIndex(), data.readableBytes())) {
+        sha.update(part);
+      }
+      byte[] want = Arrays.copyOfRange(digests, piece * SHA256_BYTES, (piece + 1) * SHA256_BYTES);
+      return MessageDigest.isEqual(sha.digest(), want);
+    };
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /** A file name an executor can use as it is: no directories, nothing hidden or special. */
+  static String safeName(String name) {
+    String cleaned = name.replaceAll("[^A-Za-z0-9._+-]", "_");
+    if (cleaned.isEmpty() || cleaned.chars().allMatch(c -> c == '.')) {
+      return "file";
+    }
+    return cleaned.length() > 200 ? cleaned.substring(cleaned.length() - 200) : cleaned;
+  }
+
+  @Override
+  public String toString() {
+    return "FileBroadcast(" + id() + ", " + name + ")";
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    int count = layout().pieceCount();
+    if (name == null || !name.equals(safeName(name)) || pieceSize <= 0 || sha256 == null || sha256.length != SHA256_BYTES
+        || count != PieceFile.pieceCount(layout().totalBytes(), pieceSize)
+        || (pieceDigests != null && pieceDigests.length != count * SHA256_BYTES) || mode == null) {
+      throw new InvalidObjectException("file broadcast handle is inconsistent: name, piece size, digests or piece count");
+    }
+  }
+}
