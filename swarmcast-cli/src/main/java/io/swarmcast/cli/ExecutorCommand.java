@@ -29,6 +29,12 @@ final class ExecutorCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port to serve pieces on; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int port;
 
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Where files sent with `swarmcast send` go, under their own names. Each appears only once "
+          + "complete and verified (a link or copy under a hidden name, then renamed): never a partial file under "
+          + "its final name. Without --out they are verified and kept only under swarmcast.storage.dir.")
+  java.nio.file.Path out;
+
   @Option(names = "--conf", paramLabel = "KEY=VALUE", split = ",", description = "Any configuration key.")
   java.util.List<String> extra = java.util.List.of();
 
@@ -56,10 +62,14 @@ final class ExecutorCommand implements Callable<Integer> {
         .set(SwarmConf.EXECUTOR_PORT, Integer.toString(port))
         // A fleet's executors may start before their driver, or outlive a restart of it: wait for it.
         .set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, "forever");
+    if (out != null) {
+      // Received files are written beside --out, so placing one there is a link on the same file system, not a copy.
+      conf.set(SwarmConf.STORAGE_DIR, out.toAbsolutePath().resolve(".swarmcast").toString());
+    }
     security.apply(RoundOptions.applyConf(conf, extra));
     BroadcastManager manager = new BroadcastManager(false, conf, new SecurityManager(conf));
     ExecutorNode node = (ExecutorNode) manager.node();
-    node.setTaskHandler(new ReadTaskHandler(node, resultsFile));
+    node.setTaskHandler(new ReadTaskHandler(node, resultsFile, out));
     if (corruptUploads) {
       node.setUploadFilter(UploadFilter.FLIP_BITS);
     }

@@ -31,7 +31,7 @@ final class ReadTaskHandler implements TaskHandler {
   /** Only the handle's own classes may be deserialized from the driver. */
   static final ObjectInputFilter HANDLE_FILTER = ObjectInputFilter.Config.createFilter(
       "maxbytes=16777216;maxdepth=8;maxrefs=64;io.swarmcast.broadcast.*;io.swarmcast.node.Endpoint;java.lang.Record;"
-          + "java.lang.Number;java.lang.Long;[I;!*");
+          + "java.lang.Number;java.lang.Long;java.lang.Enum;io.swarmcast.swarm.FetchMode;[I;[B;!*");
 
   /** From this size up, every node collects garbage and restarts its heap peak before a broadcast. */
   static final long GC_THRESHOLD = 16L << 20;
@@ -39,6 +39,8 @@ final class ReadTaskHandler implements TaskHandler {
   private final ExecutorNode node;
   /** Where each read's result is also appended; null for none. */
   private final java.nio.file.Path resultsFile;
+  /** Where {@link FileTask}s put their files; null to verify them only. */
+  private final java.nio.file.Path outDir;
   /** Reader threads, reused across tasks (a read may use several at once). */
   private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "swarmcast-reader");
@@ -52,8 +54,14 @@ final class ReadTaskHandler implements TaskHandler {
 
   /** A handler that also appends each read's result to {@code resultsFile} (null: only answers the driver). */
   ReadTaskHandler(ExecutorNode node, java.nio.file.Path resultsFile) {
+    this(node, resultsFile, null);
+  }
+
+  /** As {@link #ReadTaskHandler(ExecutorNode, java.nio.file.Path)}; files sent to it go to {@code outDir} (null: verified only). */
+  ReadTaskHandler(ExecutorNode node, java.nio.file.Path resultsFile, java.nio.file.Path outDir) {
     this.node = node;
     this.resultsFile = resultsFile;
+    this.outDir = outDir;
   }
 
   @Override
@@ -67,6 +75,13 @@ final class ReadTaskHandler implements TaskHandler {
     }
     if (Arrays.equals(payload, ReadTask.PID)) {
       return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(ProcessHandle.current().pid()).array();
+    }
+    if (FileTask.isFileTask(payload)) {
+      FileTask.Result r = FileTask.run(node, payload, outDir);
+      System.err.printf(java.util.Locale.ROOT, "%s in %.1f s, %s from the driver and %s from peers: %s%n",
+          r.verified() ? "received" : "FAILED", r.nanos() / 1e9, FileSizes.human(r.fromDriverBytes()),
+          FileSizes.human(r.fromPeersBytes()), r.detail());
+      return r.encode();
     }
     ReadTask task = ReadTask.decode(payload);
     Broadcast<?> b = deserialize(task.handle());
