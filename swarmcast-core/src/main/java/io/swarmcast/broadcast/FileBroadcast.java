@@ -84,8 +84,16 @@ final class FileBroadcast extends PieceBroadcast<Path> {
       }
     }
     CompletableFuture<Void> fetch = n.fetch(id(), layout().checksums(), pieceCheck(), mode);
+    // The SHA-256 follows the fetch in piece order, each piece read back as soon as it is written (from
+    // the page cache), so that on a link slower than hashing the check is done when the last piece is.
+    byte[] got;
+    try {
+      got = digestFollowing(file, blocks, fetch);
+    } catch (BroadcastException e) {
+      awaitFetch(fetch); // a failed fetch is the cause
+      throw e;
+    }
     awaitFetch(fetch);
-    byte[] got = digest(file, blocks);
     if (!MessageDigest.isEqual(got, sha256)) {
       blocks.removeBroadcast(id());
       throw new BroadcastException(this + ": the fetched file's SHA-256 is " + HexFormat.of().formatHex(got)
@@ -98,13 +106,16 @@ final class FileBroadcast extends PieceBroadcast<Path> {
     return file.path();
   }
 
-  /** The SHA-256 of a complete file, read through one direct buffer: nothing of it on the heap. */
-  static byte[] digest(PieceFile file, BlockManager blocks) {
+  /**
+   * The SHA-256 of the file, piece by piece in order, each piece read (into a direct buffer: nothing of
+   * it on the heap) once the fetch has stored it.
+   */
+  private byte[] digestFollowing(PieceFile file, BlockManager blocks, CompletableFuture<Void> fetch) throws InterruptedException {
     MessageDigest sha = sha256();
     for (int i = 0; i < file.pieceCount(); i++) {
-      ByteBuf piece = file.read(i, blocks.memory());
+      ByteBuf piece = blocks.awaitPiece(id(), i, fetch);
       if (piece == null) {
-        throw new BroadcastException("piece " + i + " of " + file + " is no longer stored");
+        throw new BroadcastException("piece " + i + " of " + file + " is not stored here");
       }
       try {
         for (java.nio.ByteBuffer part : piece.nioBuffers()) {
