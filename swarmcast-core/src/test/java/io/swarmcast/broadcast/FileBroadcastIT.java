@@ -85,6 +85,22 @@ class FileBroadcastIT {
     }
   }
 
+  /** Under TLS the pieces cannot go by sendfile: they are read into buffers for the TLS handler instead. */
+  @Test
+  void underTlsPiecesGoThroughBuffersAndArriveIntact() throws Exception {
+    Path file = randomFile("weights.bin", (4 << 20) + 7);
+    SwarmConf tls = conf().set(SwarmConf.AUTHENTICATE, "true").set(SwarmConf.AUTH_SECRET, "file broadcast test secret")
+        .set(SwarmConf.TLS_ENABLED, "true").set(SwarmConf.TLS_SELF_SIGNED, "true").set(SwarmConf.TLS_PROVIDER, "jdk");
+    try (WarmUp.PrivateNodes nodes = new WarmUp.PrivateNodes()) {
+      Swarm swarm = Swarm.start(tls, nodes, new SecurityManager(tls));
+      Broadcast<Path> b = swarm.driver.broadcastFile(file);
+      for (Path copy : swarm.readEverywhere(b)) {
+        assertThat(sha256(copy)).isEqualTo(sha256(file));
+      }
+      b.destroy();
+    }
+  }
+
   @Test
   void aMissingFileIsAClearError() throws Exception {
     try (WarmUp.PrivateNodes nodes = new WarmUp.PrivateNodes()) {
@@ -116,12 +132,16 @@ class FileBroadcastIT {
   /** A driver and its executors, all private nodes of this JVM. */
   private record Swarm(BroadcastManager driver, List<ExecutorNode> executors) {
     static Swarm start(SwarmConf conf, WarmUp.PrivateNodes nodes) throws Exception {
-      BroadcastManager driver = new BroadcastManager(true, conf, SecurityManager.insecure());
+      return start(conf, nodes, SecurityManager.insecure());
+    }
+
+    static Swarm start(SwarmConf conf, WarmUp.PrivateNodes nodes, SecurityManager security) throws Exception {
+      BroadcastManager driver = new BroadcastManager(true, conf, security);
       nodes.add(driver::stop);
       SwarmConf executorConf = conf.copy().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.node().endpoint().port()));
       List<ExecutorNode> executors = new ArrayList<>();
       for (int i = 0; i < EXECUTORS; i++) {
-        ExecutorNode executor = ExecutorNode.startPrivate(executorConf, SecurityManager.insecure());
+        ExecutorNode executor = ExecutorNode.startPrivate(executorConf, security);
         nodes.add(executor);
         executors.add(executor);
       }
