@@ -79,8 +79,8 @@ final class ReadTaskHandler implements TaskHandler {
     if (FileTask.isFileTask(payload)) {
       FileTask.Result r = FileTask.run(node, payload, outDir);
       System.err.printf(java.util.Locale.ROOT, "%s in %.1f s, %s from the driver and %s from peers: %s%n",
-          r.verified() ? "received" : "FAILED", r.nanos() / 1e9, FileSizes.human(r.fromDriverBytes()),
-          FileSizes.human(r.fromPeersBytes()), r.detail());
+          r.verified() ? "received" : "FAILED", r.nanos() / 1e9, io.swarmcast.conf.ByteSize.format(r.fromDriverBytes()),
+          io.swarmcast.conf.ByteSize.format(r.fromPeersBytes()), r.detail());
       return r.encode();
     }
     ReadTask task = ReadTask.decode(payload);

@@ -91,7 +91,7 @@ final class SendCommand implements Callable<Integer> {
         Broadcast<Path> b = manager.broadcastFile(f);
         sent.put(b, f);
         totalBytes += Files.size(f);
-        System.err.printf(Locale.ROOT, "%s: %s checksummed in %.1f s%n", f, FileSizes.human(Files.size(f)),
+        System.err.printf(Locale.ROOT, "%s: %s checksummed in %.1f s%n", f, io.swarmcast.conf.ByteSize.format(Files.size(f)),
             (System.nanoTime() - t0) / 1e9);
       }
       long start = System.nanoTime();
@@ -106,7 +106,7 @@ final class SendCommand implements Callable<Integer> {
       double seconds = (System.nanoTime() - start) / 1e9;
       if (until == Until.seeded) {
         System.err.printf(Locale.ROOT, "seeded: every piece of %d file(s), %s, is on some executor after %.1f s; "
-            + "the executors finish from each other%n", files.size(), FileSizes.human(totalBytes), seconds);
+            + "the executors finish from each other%n", files.size(), io.swarmcast.conf.ByteSize.format(totalBytes), seconds);
         return 0;
       }
       return report(deliveries, totalBytes, seconds, joined.size());
@@ -157,12 +157,12 @@ final class SendCommand implements Callable<Integer> {
       fromDriver += r.fromDriverBytes();
       fromPeers += r.fromPeersBytes();
       System.err.printf(Locale.ROOT, "  %-8d  %-30s %8.1f %13s %13s  %s%n", d.executor().id(), shorten(d.file().getFileName().toString()),
-          r.nanos() / 1e9, FileSizes.human(r.fromDriverBytes()), FileSizes.human(r.fromPeersBytes()),
+          r.nanos() / 1e9, io.swarmcast.conf.ByteSize.format(r.fromDriverBytes()), io.swarmcast.conf.ByteSize.format(r.fromPeersBytes()),
           r.verified() ? "verified " + r.detail() : "FAILED: " + r.detail());
     }
     System.err.printf(Locale.ROOT, "%s to %d executors in %.1f s; the driver sent %s (%.2f copies), peers %s; %s%n",
-        FileSizes.human(totalBytes), executorCount, seconds, FileSizes.human(fromDriver),
-        totalBytes == 0 ? 0.0 : fromDriver / (double) totalBytes, FileSizes.human(fromPeers),
+        io.swarmcast.conf.ByteSize.format(totalBytes), executorCount, seconds, io.swarmcast.conf.ByteSize.format(fromDriver),
+        totalBytes == 0 ? 0.0 : fromDriver / (double) totalBytes, io.swarmcast.conf.ByteSize.format(fromPeers),
         failed == 0 ? "all verified" : failed + " FAILED");
     return failed == 0 ? 0 : 1;
   }
