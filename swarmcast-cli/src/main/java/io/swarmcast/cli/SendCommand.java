@@ -29,13 +29,17 @@ import picocli.CommandLine.Parameters;
  * themselves).
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
-    description = {"Send files to executors started with `swarmcast executor --driver HOST:PORT --out DIR`.",
-        "Waits until N executors joined, checksums each file (CRC32C per piece, SHA-256 of the whole), and has",
-        "every executor fetch it, from this driver and from each other, verify it and place it in its --out DIR.",
-        "The files are served from where they are, without a copy: do not change them while this runs.",
-        "Exit status 0 once every joined executor verified every file (--until verified, the default),",
-        "or once every piece of every file is on some executor and every executor is fetching (--until seeded):",
-        "the executors then finish from each other. 1 if an executor failed."})
+    description = {"Send files to executors started with",
+        "  swarmcast executor --driver HOST:PORT --out DIR",
+        "Waits until N executors joined, checksums each file (CRC32C per piece,",
+        "SHA-256 of the whole), and has every executor fetch it, from this driver",
+        "and from each other, verify it and place it in its --out DIR.",
+        "The files are served from where they are, without a copy: do not change",
+        "them while this runs.",
+        "Exit status 0 once every joined executor verified every file (--until",
+        "verified, the default), or once every piece of every file is on some",
+        "executor and every executor is fetching (--until seeded): the executors",
+        "then finish from each other. 1 if an executor failed."})
 final class SendCommand implements Callable<Integer> {
   /** When {@code send} returns. */
   enum Until { verified, seeded }
