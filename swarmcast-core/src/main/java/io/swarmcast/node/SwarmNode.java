@@ -146,7 +146,8 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
 
   /** Sends a piece now; null if this node does not hold it (the requester is told why). */
   final CompletableFuture<Void> sendPiece(Connection to, FetchPiece request) {
-    if (uploadFilter == UploadFilter.NONE && to.carriesFileRegions()) {
+    // Only a file broadcast's pieces can go by sendfile: memory pieces skip the pipeline lookup.
+    if (blocks.file(request.broadcastId()) != null && uploadFilter == UploadFilter.NONE && to.carriesFileRegions()) {
       io.netty.channel.FileRegion region = blocks.pieceRegion(request.broadcastId(), request.piece());
       if (region != null) {
         stats.served(request.broadcastId(), region.count());
