@@ -40,6 +40,8 @@ public final class BroadcastManager implements AutoCloseable {
   private final AtomicLong nextBroadcastId = new AtomicLong(0);
   private BroadcastFactory factory;
   private boolean stopped;
+  /** On the driver with {@code swarmcast.cleaner.enabled}: destroys broadcasts whose handles were dropped; else null. */
+  private final BroadcastCleaner cleaner;
 
   /**
    * Starts a driver node ({@code isDriver}) listening on {@code swarmcast.driver.host:port}, or an
@@ -62,6 +64,20 @@ public final class BroadcastManager implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
+    this.cleaner = isDriver && this.conf.get(SwarmConf.CLEANER_ENABLED)
+        ? new BroadcastCleaner(this.conf.get(SwarmConf.CLEANER_INTERVAL), this.conf.get(SwarmConf.CLEANER_GC_INTERVAL),
+            id -> ((DriverNode) node).removeBroadcast(id, true, false, CLEANED_SITE))
+        : null;
+  }
+
+  /** What later use of a broadcast the cleaner removed is told, as a destroy's call site would be. */
+  static final String CLEANED_SITE = "removed by the cleaner: no handle to it was reachable on the driver (swarmcast.cleaner.enabled)";
+
+  private <B extends Broadcast<?>> B watched(B handle) {
+    if (cleaner != null) {
+      cleaner.watch(handle);
+    }
+    return handle;
   }
 
   static Class<? extends BroadcastFactory> resolveFactory(String name) {
@@ -101,7 +117,7 @@ public final class BroadcastManager implements AutoCloseable {
 
   /** Broadcasts {@code value} to the cluster; only on the driver. */
   public <T> Broadcast<T> newBroadcast(T value, boolean isLocal) {
-    return factory().newBroadcast(value, isLocal, nextBroadcastId.getAndIncrement());
+    return watched(factory().newBroadcast(value, isLocal, nextBroadcastId.getAndIncrement()));
   }
 
   /**
@@ -115,7 +131,7 @@ public final class BroadcastManager implements AutoCloseable {
    * @throws BroadcastException naming the path if it is not a readable regular file
    */
   public Broadcast<java.nio.file.Path> broadcastFile(java.nio.file.Path file) {
-    return factory().newFileBroadcast(file, nextBroadcastId.getAndIncrement());
+    return watched(factory().newFileBroadcast(file, nextBroadcastId.getAndIncrement()));
   }
 
   /**
@@ -175,6 +191,9 @@ public final class BroadcastManager implements AutoCloseable {
       return;
     }
     stopped = true;
+    if (cleaner != null) {
+      cleaner.close();
+    }
     if (factory != null) {
       factory.stop();
     }

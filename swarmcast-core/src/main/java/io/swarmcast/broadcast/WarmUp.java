@@ -106,7 +106,9 @@ final class WarmUp {
         .set(SwarmConf.STORAGE_PRE_TOUCH_BYTES, "0")
         .set(SwarmConf.DRIVER_HOST, "127.0.0.1").set(SwarmConf.DRIVER_BIND_HOST, "").set(SwarmConf.DRIVER_PORT, "0")
         .set(SwarmConf.EXECUTOR_HOST, "127.0.0.1").set(SwarmConf.EXECUTOR_BIND_HOST, "").set(SwarmConf.EXECUTOR_PORT, "0")
-        .set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, "5s").set(SwarmConf.EXECUTOR_REJOIN, "false");
+        .set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, "5s").set(SwarmConf.EXECUTOR_REJOIN, "false")
+        // Nothing to watch in a warm-up: no HTTP server (the user's port is the real node's), no JMX bean, no cleaner.
+        .set(SwarmConf.UI_PORT, "-1").set(SwarmConf.METRICS_JMX, "false").set(SwarmConf.CLEANER_ENABLED, "false");
   }
 
   /** What the executors of a {@link #transfer} got, from the driver and from each other, in bytes. */

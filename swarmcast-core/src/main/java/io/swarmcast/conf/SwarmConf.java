@@ -128,6 +128,18 @@ public final class SwarmConf {
   public static final ConfKey<String> KRYO_CLASSES = ConfKey.string("swarmcast.serializer.kryo.classesToRegister", "",
       "Comma-separated class names Kryo registers, in this order (every node must list the same classes in the same order).");
 
+  public static final ConfKey<Integer> UI_PORT = ConfKey.integer("swarmcast.ui.port", -1, -1, 65535,
+      "Port of the node's HTTP server: Prometheus metrics at /metrics and, on the driver, the live swarm page at / (-1: no server; 0: any free port).");
+  public static final ConfKey<String> UI_BIND_HOST = ConfKey.string("swarmcast.ui.bindHost", "127.0.0.1",
+      "Address the HTTP server listens on. Loopback by default: the page and metrics carry no authentication, so expose them (e.g. 0.0.0.0) only on a network you trust.");
+  public static final ConfKey<Boolean> METRICS_JMX = ConfKey.bool("swarmcast.metrics.jmx", true,
+      "Register each node's metrics as a JMX MBean (io.swarmcast:type=Node,role=...,port=...).");
+  public static final ConfKey<Boolean> CLEANER_ENABLED = ConfKey.bool("swarmcast.cleaner.enabled", true,
+      "Destroy a broadcast on the driver and every executor once no handle to it is reachable on the driver.");
+  public static final ConfKey<Duration> CLEANER_INTERVAL = ConfKey.duration("swarmcast.cleaner.interval", "1s",
+      "How often the cleaner removes the broadcasts whose handles were collected, in one batch per run.");
+  public static final ConfKey<Duration> CLEANER_GC_INTERVAL = ConfKey.durationOrForever("swarmcast.cleaner.gcInterval", "30m",
+      "How often the cleaner asks for a GC (System.gc) while the driver holds broadcasts, so a driver that rarely collects still finds dropped handles ('forever': never).");
   private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, MIN_BLOCK_SIZE,
       PIECES_PER_EXECUTOR, STORAGE_RETAIN_BYTES, STORAGE_PRE_TOUCH_BYTES, STORAGE_DIR, FILE_PIECE_DIGEST, NODE_C1_ONLY, NODE_WARM_UP_BYTES, COMPRESS, SERIALIZER, JAVA_FILTER,
       DRIVER_HOST, DRIVER_BIND_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_BIND_HOST, EXECUTOR_PORT, EXECUTOR_JOIN_TIMEOUT,
@@ -135,7 +147,7 @@ public final class SwarmConf {
       FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, TRACKER_NEIGHBOURS, DRIVER_SPARE_COPIES, DRIVER_MAX_PIECES_IN_FLIGHT, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,
       NETWORK_TIMEOUT, MAX_FRAME_SIZE, MAX_CONNECTIONS, IDLE_TIMEOUT, MAX_BUFFERED_BYTES, IO_THREADS, NATIVE_TRANSPORT, AUTHENTICATE,
       AUTH_SECRET, AUTH_SECRET_FILE, TLS_ENABLED, TLS_CERT_FILE, TLS_KEY_FILE, TLS_TRUST_FILE, TLS_SELF_SIGNED,
-      TLS_PROVIDER, KRYO_REGISTRATION_REQUIRED, KRYO_CLASSES);
+      TLS_PROVIDER, KRYO_REGISTRATION_REQUIRED, KRYO_CLASSES, UI_PORT, UI_BIND_HOST, METRICS_JMX, CLEANER_ENABLED, CLEANER_INTERVAL, CLEANER_GC_INTERVAL);
 
   private final Map<String, String> settings = new TreeMap<>();
 

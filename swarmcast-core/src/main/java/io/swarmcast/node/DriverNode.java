@@ -60,6 +60,7 @@ public final class DriverNode extends SwarmNode {
   private final TransportServer server;
   private final Endpoint endpoint;
   private final long incarnation = newIncarnation();
+  private final SwarmWatch watch;
 
   private DriverNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory) throws IOException {
     // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh pieces.
@@ -74,6 +75,7 @@ public final class DriverNode extends SwarmNode {
     this.server = transport.listen(Addresses.bind(conf.get(SwarmConf.DRIVER_BIND_HOST), host), conf.get(SwarmConf.DRIVER_PORT),
         handler, handler);
     this.endpoint = new Endpoint(advertised, server.port());
+    this.watch = new SwarmWatch(tracker, this);
   }
 
   /** A random, non-zero incarnation id: 0 means "no driver" on the wire. */
@@ -91,6 +93,12 @@ public final class DriverNode extends SwarmNode {
     TransportContext transport = new TransportContext(conf, security, "driver", memory);
     try {
       DriverNode node = new DriverNode(conf, transport, memory);
+      try {
+        node.startObservability(node.watch);
+      } catch (IOException | RuntimeException e) {
+        node.close();
+        throw e;
+      }
       NodeRegistry.register(node, node.incarnation);
       LOG.info("driver listening on {} (incarnation {})", node.endpoint, Long.toHexString(node.incarnation));
       return node;
@@ -110,6 +118,21 @@ public final class DriverNode extends SwarmNode {
   @Override
   public boolean isDriver() {
     return true;
+  }
+
+  @Override
+  public List<io.swarmcast.metrics.MetricFamily> metrics() {
+    return NodeMetrics.of(this, tracker);
+  }
+
+  /** The swarm as the page shows it: JSON for executors {@code offset .. offset+limit} (see {@link SwarmWatch}). */
+  public String swarmJson(int offset, int limit) {
+    return watch.json(offset, limit);
+  }
+
+  /** The latest {@link io.swarmcast.protocol.FetchReport} of each executor for a broadcast, by executor id. */
+  public Map<Integer, io.swarmcast.protocol.FetchReport> fetchReports(long broadcastId) {
+    return watch.reports(broadcastId);
   }
 
   @Override
@@ -193,6 +216,7 @@ public final class DriverNode extends SwarmNode {
   public void registerBroadcast(long broadcastId, int pieceCount, long totalBytes, FetchMode mode) {
     tracker.addBroadcast(broadcastId, pieceCount, mode == FetchMode.SWARM,
         Tracker.spareCopies(totalBytes, pieceCount, spareCopyBytes));
+    watch.added(broadcastId, totalBytes);
   }
 
   /**
@@ -216,6 +240,7 @@ public final class DriverNode extends SwarmNode {
     }
     if (removeFromDriver) {
       tracker.destroyed(broadcastId, site);
+      watch.removed(broadcastId);
       blocks.removeBroadcast(broadcastId);
       stats.forget(broadcastId);
     } else {
@@ -266,6 +291,7 @@ public final class DriverNode extends SwarmNode {
   @Override
   public void close() {
     NodeRegistry.unregister(this, incarnation);
+    stopObservability();
     server.close();
     transport.close(); // closes every executor's connection first, so each learns at once
     applicationRequests.close();
@@ -420,6 +446,12 @@ public final class DriverNode extends SwarmNode {
     @Override
     public void runTask(Connection from, RunTask t) {
       from.send(new Failure(t.requestId(), "the driver does not handle " + t.type()));
+    }
+
+    /** An executor's account of a fetch: kept for the swarm page and {@code status}, under the id its connection has. */
+    @Override
+    public void fetchReport(Connection from, io.swarmcast.protocol.FetchReport r) {
+      watch.reported(from.remoteNodeId(), r);
     }
 
     @Override

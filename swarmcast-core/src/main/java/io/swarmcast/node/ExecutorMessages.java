@@ -81,6 +81,13 @@ final class ExecutorMessages implements MessageHandler, Admission {
     }
   }
 
+  /** Reports go to the driver; an executor sent one is talking to the wrong node. */
+  @Override
+  public void fetchReport(Connection from, io.swarmcast.protocol.FetchReport r) {
+    LOG.warn("closing {}: executors are sent no {}", from, r.type());
+    from.close();
+  }
+
   @Override
   public void runTask(Connection from, RunTask t) {
     if (fromDriver(from, t)) {

@@ -107,6 +107,9 @@ public final class ExecutorNode extends SwarmNode {
     ExecutorNode node = null;
     try {
       node = new ExecutorNode(conf, transport, memory, registers);
+      if (registers) {
+        node.startObservability(null);
+      }
       node.joined(DriverJoin.join(transport, node.driverEndpoint, node.greeting(), node.handler,
           conf.get(SwarmConf.EXECUTOR_JOIN_TIMEOUT), () -> false));
       return node;
@@ -236,6 +239,11 @@ public final class ExecutorNode extends SwarmNode {
   }
 
   @Override
+  public java.util.List<io.swarmcast.metrics.MetricFamily> metrics() {
+    return NodeMetrics.of(this, null);
+  }
+
+  @Override
   public Endpoint driverEndpoint() {
     return driverEndpoint;
   }
@@ -306,7 +314,34 @@ public final class ExecutorNode extends SwarmNode {
       if (e == null) {
         stats.fetched(System.nanoTime() - started);
       }
+      reportFetch(fetcher.report(e));
     });
+  }
+
+  /**
+   * Logs a fetch's one line (at info when it moved bytes) and tells the driver, for its swarm page
+   * and {@code status}: e.g. {@code fetched Broadcast(7), 128 MiB in 5.8 s: 16 MiB from the driver,
+   * 112 MiB from 6 peers}.
+   */
+  private void reportFetch(io.swarmcast.protocol.FetchReport r) {
+    long bytes = r.fromDriverBytes() + r.fromPeersBytes();
+    String split = io.swarmcast.conf.ByteSize.format(bytes) + " in " + String.format(java.util.Locale.ROOT, "%.1f s", r.nanos() / 1e9)
+        + ": " + io.swarmcast.conf.ByteSize.format(r.fromDriverBytes()) + " from the driver, "
+        + io.swarmcast.conf.ByteSize.format(r.fromPeersBytes()) + " from " + r.fromPeers().size()
+        + (r.fromPeers().size() == 1 ? " peer" : " peers")
+        + (r.corruptPieces() > 0 ? ", " + r.corruptPieces() + " corrupt pieces refused" : "")
+        + (r.bannedPeers().isEmpty() ? "" : ", banned " + r.bannedPeers());
+    if (!r.succeeded()) {
+      LOG.warn("fetching Broadcast({}) failed after {}: {}", r.broadcastId(), split, r.failure());
+    } else if (bytes > 0) {
+      LOG.info("fetched Broadcast({}), {}", r.broadcastId(), split);
+    } else {
+      LOG.debug("Broadcast({}) was already here", r.broadcastId());
+    }
+    Connection d = driver;
+    if (d != null && d.isActive()) {
+      d.send(r);
+    }
   }
 
   @Override
@@ -339,6 +374,7 @@ public final class ExecutorNode extends SwarmNode {
       NodeRegistry.unregister(this, driverIncarnation);
     }
     fetchers.values().forEach(f -> f.cancel(new NodeException("executor node closed")));
+    stopObservability();
     applicationRequests.close();
     peers.close();
     server.close();

@@ -7,6 +7,7 @@ import io.swarmcast.protocol.AnnounceMany;
 import io.swarmcast.protocol.Busy;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.FetchReport;
 import io.swarmcast.protocol.GetLocations;
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
@@ -72,6 +73,11 @@ final class SwarmFetcher {
   private final Set<Long> cancelledEarly = new HashSet<>();
   private final long startNanos = System.nanoTime();
   private long firstPieceNanos = -1;
+  /** For the fetch's report: bytes stored from the driver and from each peer, pieces refused, peers banned; under this object's lock. */
+  private long fromDriverBytes;
+  private final Map<Integer, Long> fromPeers = new HashMap<>();
+  private int corruptPieces;
+  private final List<Integer> bannedPeers = new ArrayList<>();
 
   SwarmFetcher(long broadcastId, int[] checksums, io.swarmcast.storage.PieceCheck check, FetchScheduler scheduler, AnnouncementBatch announcements, BlockManager blocks,
       Connection driver, ConnectionPool peerPool, TransferStats stats, PeerDirectory directory, PeerAddress self) {
@@ -168,8 +174,34 @@ final class SwarmFetcher {
     return answer;
   }
 
+  /**
+   * What this fetch did, for the driver ({@link FetchReport}) and the executor's log: its time so far,
+   * where its bytes came from, the pieces it refused and the peers it banned. {@code failure} is null
+   * for a fetch that completed.
+   */
+  synchronized FetchReport report(Throwable failure) {
+    String why = failure == null ? "" : String.valueOf(failure.getMessage());
+    Map<Integer, Long> peers = fromPeers;
+    if (peers.size() > FetchReport.MAX_PEERS) {
+      peers = new HashMap<>();
+      for (Map.Entry<Integer, Long> e : fromPeers.entrySet()) {
+        if (peers.size() < FetchReport.MAX_PEERS) {
+          peers.put(e.getKey(), e.getValue());
+        }
+      }
+    }
+    List<Integer> banned = bannedPeers.subList(0, Math.min(bannedPeers.size(), FetchReport.MAX_PEERS));
+    return new FetchReport(broadcastId, System.nanoTime() - startNanos, fromDriverBytes, corruptPieces, why, peers, banned);
+  }
+
   /** Turns a request's outcome into the scheduler's event; {@code expected} is the piece asked for, or -1 for any. */
   private void onAnswer(long token, int expected, boolean fromDriver, Message m, Throwable e) {
+    onAnswer(token, expected, fromDriver ? -1 : Integer.MIN_VALUE, m, e);
+  }
+
+  /** As above; {@code source} is the peer's id, or -1 for the driver. */
+  private void onAnswer(long token, int expected, int source, Message m, Throwable e) {
+    boolean fromDriver = source == -1;
     synchronized (this) {
       answers.remove(token);
     }
@@ -184,7 +216,7 @@ final class SwarmFetcher {
     } else if (cause != null) {
       on(s -> s.onSourceFailed(token, cause));
     } else if (m instanceof PieceData data) {
-      onPiece(token, expected, fromDriver, data);
+      onPiece(token, expected, source, data);
     } else if (m instanceof Busy) {
       on(s -> s.onBusy(token));
     } else if (m instanceof Ack) {
@@ -195,13 +227,17 @@ final class SwarmFetcher {
   }
 
   /** Verifies a piece, stores it if the scheduler still wants it, and announces it. */
-  private void onPiece(long token, int expected, boolean fromDriver, PieceData data) {
+  private void onPiece(long token, int expected, int source, PieceData data) {
+    boolean fromDriver = source == -1;
     int piece = data.piece();
     boolean valid = piece < checksums.length && (expected < 0 || piece == expected) && data.broadcastId() == broadcastId
         && Checksums.crc32c(data.data()) == checksums[piece] && check.matches(piece, data.data());
     if (!valid) {
       data.data().release();
       stats.corrupt(broadcastId);
+      synchronized (this) {
+        corruptPieces++;
+      }
       on(s -> s.onCorrupt(token));
       return;
     }
@@ -216,6 +252,11 @@ final class SwarmFetcher {
         try {
           blocks.putPiece(broadcastId, piece, bytes);
           stored = true;
+          if (fromDriver) {
+            fromDriverBytes += size;
+          } else {
+            fromPeers.merge(source, (long) size, Long::sum);
+          }
           batch = announcements.stored(piece, fromDriver);
           if (firstPieceNanos < 0) {
             firstPieceNanos = System.nanoTime() - startNanos;
@@ -297,7 +338,7 @@ final class SwarmFetcher {
       PeerAddress peer = a.peer();
       peerPool.get(peer.host(), peer.port())
           .thenCompose(c -> track(a.token(), c.request(id -> new FetchPiece(id, broadcastId, a.piece()), PieceData.class, Busy.class)))
-          .whenComplete((m, e) -> onAnswer(a.token(), a.piece(), false, m, e));
+          .whenComplete((m, e) -> onAnswer(a.token(), a.piece(), peer.id(), m, e));
     }
 
     @Override
@@ -329,6 +370,9 @@ final class SwarmFetcher {
 
     @Override
     public void banPeer(FetchAction.BanPeer a) {
+      synchronized (SwarmFetcher.this) {
+        bannedPeers.add(a.peerId());
+      }
       if (a.reason() == FetchAction.BanPeer.Reason.CORRUPT) {
         LOG.warn("broadcast {}: executor {} sent corrupt pieces; no longer asking it", broadcastId, a.peerId());
       } else if (a.reason() == FetchAction.BanPeer.Reason.STALLED) {

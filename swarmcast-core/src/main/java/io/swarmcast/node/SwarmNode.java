@@ -11,6 +11,7 @@ import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.swarm.TransferStats;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.TransportContext;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,6 +32,10 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
   final UploadSlots uploads;
   /** Applied to every piece this node uploads; {@link UploadFilter#NONE} unless fault injection asked otherwise. */
   private volatile UploadFilter uploadFilter = UploadFilter.NONE;
+  /** This node's HTTP server ({@code swarmcast.ui.port}), or null. */
+  private volatile io.swarmcast.ui.UiServer ui;
+  /** Unregisters this node's JMX bean ({@code swarmcast.metrics.jmx}), or null. */
+  private volatile AutoCloseable jmx;
 
   /** {@code uploadSlots}, {@code maxUploadsWaiting}, {@code maxUnconfirmed}: see {@link UploadSlots}. */
   SwarmNode(SwarmConf conf, TransportContext transport, BlockManager blocks, int uploadSlots, int maxUploadsWaiting,
@@ -60,6 +65,67 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
   }
 
   public abstract boolean isDriver();
+
+  /**
+   * This node's metrics now (see {@link NodeMetrics}): what {@code /metrics} serves and the JMX bean
+   * shows, for a bridge to Micrometer or another registry.
+   */
+  public abstract java.util.List<io.swarmcast.metrics.MetricFamily> metrics();
+
+  /** The port of this node's HTTP server ({@code swarmcast.ui.port}), or -1 if it has none. */
+  public int uiPort() {
+    io.swarmcast.ui.UiServer s = ui;
+    return s == null ? -1 : s.port();
+  }
+
+  /**
+   * Starts what people watch the node through, as configured: the HTTP server for metrics (and, given
+   * {@code swarm}, the swarm page) and the JMX bean. Called once the node's endpoint is bound.
+   */
+  final void startObservability(SwarmWatch swarm) throws IOException {
+    if (conf.get(SwarmConf.METRICS_JMX)) {
+      try {
+        jmx = io.swarmcast.metrics.MetricsMBean.register(isDriver() ? "driver" : "executor", endpoint().port(), this::metrics);
+      } catch (javax.management.JMException e) {
+        org.slf4j.LoggerFactory.getLogger(SwarmNode.class).warn("metrics not offered over JMX: {}", e.toString());
+      }
+    }
+    int port = conf.get(SwarmConf.UI_PORT);
+    if (port >= 0) {
+      ui = io.swarmcast.ui.UiServer.start(new io.swarmcast.ui.UiServer.Content() {
+        @Override
+        public String metrics() {
+          return io.swarmcast.metrics.PrometheusText.write(SwarmNode.this.metrics());
+        }
+
+        @Override
+        public boolean hasSwarm() {
+          return swarm != null;
+        }
+
+        @Override
+        public String swarmJson(int offset, int limit) {
+          return swarm.json(offset, limit);
+        }
+      }, conf.get(SwarmConf.UI_BIND_HOST), port);
+    }
+  }
+
+  /** Stops the HTTP server and unregisters the JMX bean. */
+  final void stopObservability() {
+    io.swarmcast.ui.UiServer s = ui;
+    if (s != null) {
+      s.close();
+    }
+    AutoCloseable j = jmx;
+    if (j != null) {
+      try {
+        j.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(SwarmNode.class).debug("unregistering the JMX bean", e);
+      }
+    }
+  }
 
   /** The driver this node belongs to (for the driver, itself). */
   public abstract Endpoint driverEndpoint();

@@ -58,7 +58,7 @@ public sealed interface Message permits Message.Opening, Message.Response, Messa
 
   /** A request or notice that a node handles once the handshake is done. */
   sealed interface Inbound extends Message
-      permits GetLocations, Announce, AnnounceMany, Have, FetchPiece, FetchAnyPiece, RemoveBroadcast, RunTask {
+      permits GetLocations, Announce, AnnounceMany, Have, FetchPiece, FetchAnyPiece, RemoveBroadcast, RunTask, FetchReport {
     /** Calls the {@code visitor}'s method for this message type. */
     <C> void accept(MessageVisitor<C> visitor, C from);
   }

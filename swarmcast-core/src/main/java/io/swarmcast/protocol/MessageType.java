@@ -34,7 +34,8 @@ public enum MessageType {
   BUSY(16, Busy.class, Busy::decode),
   AUTH_CHALLENGE(17, AuthChallenge.class, AuthChallenge::decode),
   AUTH_PROOF(18, AuthProof.class, AuthProof::decode),
-  ANNOUNCE_MANY(19, AnnounceMany.class, AnnounceMany::decode);
+  ANNOUNCE_MANY(19, AnnounceMany.class, AnnounceMany::decode),
+  FETCH_REPORT(20, FetchReport.class, FetchReport::decode);
 
   private static final MessageType[] BY_ID = new MessageType[256];
 

@@ -28,4 +28,6 @@ public interface MessageVisitor<C> {
   void removeBroadcast(C from, RemoveBroadcast message);
 
   void runTask(C from, RunTask message);
+
+  void fetchReport(C from, FetchReport message);
 }

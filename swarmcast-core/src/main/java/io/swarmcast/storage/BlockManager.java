@@ -240,6 +240,11 @@ public final class BlockManager implements AutoCloseable {
     return store.bytesStored() + inFiles;
   }
 
+  /** Broadcasts with pieces held here, in memory or in a file. */
+  public int broadcastsHeld() {
+    return store.broadcastCount() + files.size();
+  }
+
   @Override
   public void close() {
     values.clear();

@@ -52,6 +52,11 @@ public final class MemoryPieceStore implements PieceStore {
   }
 
   @Override
+  public synchronized int broadcastCount() {
+    return pieces.size();
+  }
+
+  @Override
   public synchronized long bytesStored() {
     return bytes;
   }

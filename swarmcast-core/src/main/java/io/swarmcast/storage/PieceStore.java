@@ -26,6 +26,9 @@ public interface PieceStore extends AutoCloseable {
   int clear();
 
   /** Bytes held over all broadcasts. */
+  /** Broadcasts with at least one piece here. */
+  int broadcastCount();
+
   long bytesStored();
 
   /** Drops everything. */

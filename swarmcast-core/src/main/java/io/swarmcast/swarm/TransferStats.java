@@ -15,8 +15,16 @@ public final class TransferStats {
   public static final class Totals {
     private final Counters bytes = new Counters();
     private final LongAdder piecesServed = new LongAdder();
+    private final LongAdder piecesReceived = new LongAdder();
     private final LongAdder fetches = new LongAdder();
     private final LongAdder fetchNanos = new LongAdder();
+    private final LongAdder[] fetchBuckets = new LongAdder[FETCH_SECONDS_BUCKETS.length];
+
+    Totals() {
+      for (int i = 0; i < fetchBuckets.length; i++) {
+        fetchBuckets[i] = new LongAdder();
+      }
+    }
 
     public long fromDriverBytes() {
       return bytes.fromDriverBytes();
@@ -36,6 +44,25 @@ public final class TransferStats {
 
     public long corruptPieces() {
       return bytes.corruptPieces();
+    }
+
+    /** Pieces this node received, verified and stored. */
+    public long piecesReceived() {
+      return piecesReceived.sum();
+    }
+
+    /**
+     * Completed fetches that took at most {@code FETCH_SECONDS_BUCKETS[i]} seconds, cumulative as a
+     * Prometheus histogram's buckets are (the last bucket, +Inf, is {@link #fetches()}).
+     */
+    public long[] fetchSecondsBuckets() {
+      long[] cumulative = new long[fetchBuckets.length];
+      long sum = 0;
+      for (int i = 0; i < fetchBuckets.length; i++) {
+        sum += fetchBuckets[i].sum();
+        cumulative[i] = sum;
+      }
+      return cumulative;
     }
 
     /** Fetches of a whole broadcast this node completed (an executor's; the driver fetches nothing). */
@@ -74,6 +101,12 @@ public final class TransferStats {
     }
   }
 
+  /**
+   * Upper bounds, in seconds, of the fetch-time histogram's buckets: from a small broadcast on a fast
+   * network (tens of milliseconds) to many GiB on a slow one (tens of minutes).
+   */
+  public static final double[] FETCH_SECONDS_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120, 300, 600, 1800};
+
   private final Map<Long, Counters> byBroadcast = new ConcurrentHashMap<>();
   private final Totals total = new Totals();
 
@@ -91,6 +124,7 @@ public final class TransferStats {
     Counters c = of(broadcastId);
     (fromDriver ? c.fromDriver : c.fromPeers).add(bytes);
     (fromDriver ? total.bytes.fromDriver : total.bytes.fromPeers).add(bytes);
+    total.piecesReceived.increment();
   }
 
   public void served(long broadcastId, long bytes) {
@@ -109,6 +143,13 @@ public final class TransferStats {
   public void fetched(long nanos) {
     total.fetches.increment();
     total.fetchNanos.add(nanos);
+    double seconds = nanos / 1e9;
+    for (int i = 0; i < FETCH_SECONDS_BUCKETS.length; i++) {
+      if (seconds <= FETCH_SECONDS_BUCKETS[i]) {
+        total.fetchBuckets[i].increment();
+        break;
+      }
+    }
   }
 
   public void forget(long broadcastId) {

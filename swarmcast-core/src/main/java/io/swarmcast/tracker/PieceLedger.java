@@ -171,6 +171,19 @@ final class PieceLedger {
     return best;
   }
 
+  /** A copy of each executor's holdings and of what the driver pushed to it. */
+  BroadcastPieces snapshot(java.util.Set<Integer> registered) {
+    Map<Integer, BitSet> held = new HashMap<>();
+    Map<Integer, BitSet> pushed = new HashMap<>();
+    for (int e : registered) {
+      BitSet h = holdings.get(e);
+      BitSet p = sentTo.get(e);
+      held.put(e, h == null ? new BitSet() : (BitSet) h.clone());
+      pushed.put(e, p == null ? new BitSet() : (BitSet) p.clone());
+    }
+    return new BroadcastPieces(broadcastId, pieceCount, isSeeded(), held, pushed);
+  }
+
   /** Forgets every executor's copy (unpersist): the driver starts counting sends afresh. */
   void resetExecutors() {
     holdings.clear();

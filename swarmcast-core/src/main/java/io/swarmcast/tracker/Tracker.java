@@ -46,7 +46,7 @@ public final class Tracker {
   private static final int DESTROYED_REMEMBERED = 10_000;
 
   private final Map<Integer, ExecutorInfo> executors = new TreeMap<>();
-  private final Map<Long, PieceLedger> ledgers = new HashMap<>();
+  private final Map<Long, PieceLedger> ledgers = new java.util.LinkedHashMap<>();
   private final Map<Long, String> destroyed = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
@@ -60,6 +60,7 @@ public final class Tracker {
   private final int neighbours;
   private int nextExecutorId = 1;
   private long locationsAnswered;
+  private long announcementsReceived;
   private final DeliveryPace pace = new DeliveryPace();
 
   /** {@code notices}: how {@link Have} notices reach executors. */
@@ -183,6 +184,7 @@ public final class Tracker {
 
   /** Records an announcement; relays it to the broadcast's other subscribers if it names one of the piece's first holders. */
   public synchronized void announce(int executorId, long broadcastId, int piece) {
+    announcementsReceived++;
     PieceLedger l = ledgers.get(broadcastId);
     ExecutorInfo from = executors.get(executorId);
     if (l == null || from == null || !l.record(executorId, piece) || !l.peerSharing || neighbours > 0
@@ -318,6 +320,22 @@ public final class Tracker {
   /** How many {@link Locations} questions the tracker has answered, over all broadcasts: its main load. */
   public synchronized long locationsAnswered() {
     return locationsAnswered;
+  }
+
+  /** Pieces executors announced, over all broadcasts, one per piece whether alone or in a batch. */
+  public synchronized long announcementsReceived() {
+    return announcementsReceived;
+  }
+
+  /** The broadcasts the tracker knows now, in the order they were added. */
+  public synchronized List<Long> broadcastIds() {
+    return List.copyOf(ledgers.keySet());
+  }
+
+  /** A copy of what the tracker knows of a broadcast (see {@link BroadcastPieces}); null if it does not know it. */
+  public synchronized BroadcastPieces pieces(long broadcastId) {
+    PieceLedger l = ledgers.get(broadcastId);
+    return l == null ? null : l.snapshot(executors.keySet());
   }
 
   /** Pieces held by one executor. */

@@ -30,8 +30,9 @@ final class ClientHandshake extends HandshakeHandler {
   private boolean acceptorProven;
 
   ClientHandshake(Connection connection, Greeting greeting, CompletableFuture<Connection> result, SharedSecret secret,
-      Duration deadline, int maxFrameLength) {
-    super(connection, deadline, maxFrameLength);
+      Duration deadline, int maxFrameLength,
+      java.util.concurrent.atomic.LongAdder authFailures) {
+    super(connection, deadline, maxFrameLength, authFailures);
     this.greeting = greeting;
     this.result = result;
     this.secret = secret;

@@ -55,9 +55,13 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private final int maxFrameLength;
   private ScheduledFuture<?> timer;
   private boolean finished;
+  /** The node's count of failed authentications (a wrong or missing secret, a failed TLS handshake), for its metrics. */
+  private final java.util.concurrent.atomic.LongAdder authFailures;
 
   /** {@code maxFrameLength}: the framer's limit once the handshake is done. */
-  HandshakeHandler(Connection connection, Duration deadline, int maxFrameLength) {
+  HandshakeHandler(Connection connection, Duration deadline, int maxFrameLength,
+      java.util.concurrent.atomic.LongAdder authFailures) {
+    this.authFailures = authFailures;
     this.connection = connection;
     this.deadline = deadline;
     this.maxFrameLength = maxFrameLength;
@@ -128,8 +132,16 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
    * {@code "authentication failed with HOST:PORT: why"}, not a timeout, and is not to retry.
    */
   final void refuseAuthentication(ChannelHandlerContext ctx, String why) {
+    authFailed();
     refuse(ctx, "authentication failed: " + why, null,
         new HandshakeException("authentication failed with " + connection.remoteAddress() + ": " + why, true));
+  }
+
+  /** Counts a failed authentication: a proof missing or wrong, or TLS refused. */
+  final void authFailed() {
+    if (!finished) {
+      authFailures.increment();
+    }
   }
 
   private void refuse(ChannelHandlerContext ctx, String why, Message reply, HandshakeException failure) {
@@ -163,6 +175,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done && !done.isSuccess()) {
+      authFailed();
       refuse(ctx, "TLS handshake failed: " + tlsReason(done.cause()), null, true);
     }
     ctx.fireUserEventTriggered(evt);
@@ -204,6 +217,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     if (finished) {
       ctx.close();
     } else if (shown instanceof javax.net.ssl.SSLException) {
+      authFailed();
       refuse(ctx, "TLS handshake failed: " + tlsReason(shown), null, true);
     } else {
       refuse(ctx, "bad frame before the handshake: " + shown.getMessage(), null);

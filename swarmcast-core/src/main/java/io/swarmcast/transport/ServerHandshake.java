@@ -30,8 +30,9 @@ final class ServerHandshake extends HandshakeHandler {
   private Message.Opening challenged;
   private byte[] nonce;
 
-  ServerHandshake(Connection connection, Admission admission, SharedSecret secret, Duration deadline, int maxFrameLength) {
-    super(connection, deadline, maxFrameLength);
+  ServerHandshake(Connection connection, Admission admission, SharedSecret secret, Duration deadline, int maxFrameLength,
+      java.util.concurrent.atomic.LongAdder authFailures) {
+    super(connection, deadline, maxFrameLength, authFailures);
     this.admission = admission;
     this.secret = secret;
   }
@@ -77,6 +78,7 @@ final class ServerHandshake extends HandshakeHandler {
   private void proven(ChannelHandlerContext ctx, Message message) {
     long id = challenged.requestId();
     if (!(message instanceof AuthProof p) || p.requestId() != id) {
+      authFailed();
       refuse(ctx, AUTH_FAILED + ": sent " + message.type() + " instead of a proof", new Failure(id, AUTH_FAILED));
       return;
     }
@@ -85,10 +87,12 @@ final class ServerHandshake extends HandshakeHandler {
     try {
       binding = channelBinding(ctx, false);
     } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      authFailed();
       refuse(ctx, AUTH_FAILED + ": no TLS certificate to bind the proof to", new Failure(id, AUTH_FAILED));
       return;
     }
     if (!SharedSecret.matches(secret.connectorProof(nonce, theirs, binding), p.proof())) {
+      authFailed();
       refuse(ctx, AUTH_FAILED + ": wrong proof (another secret, a replayed exchange"
           + (binding.length > 0 ? ", or a man in the middle with its own certificate)" : ")"), new Failure(id, AUTH_FAILED));
       return;

@@ -86,6 +86,8 @@ public final class TransportContext implements AutoCloseable {
   private final BufferBudget budget;
   /** Every channel's allocator: a node's {@code PieceMemory}, from which received pieces take their buffers. */
   private final io.netty.buffer.ByteBufAllocator allocator;
+  /** Handshakes that failed to authenticate, either side's (see {@code HandshakeHandler#authFailed}). */
+  private final java.util.concurrent.atomic.LongAdder authFailures = new java.util.concurrent.atomic.LongAdder();
 
   public TransportContext(SwarmConf conf, SecurityManager security, String name) {
     this(conf, security, name, io.netty.buffer.ByteBufAllocator.DEFAULT);
@@ -146,7 +148,7 @@ public final class TransportContext implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childHandler(initializer(false, null, 0, handler,
-            c -> new ServerHandshake(c, admission, security.secret(), handshakeDeadline, maxFrameLength)));
+            c -> new ServerHandshake(c, admission, security.secret(), handshakeDeadline, maxFrameLength, authFailures)));
     if (epoll) {
       b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATERMARK);
     }
@@ -174,7 +176,7 @@ public final class TransportContext implements AutoCloseable {
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
         .handler(initializer(true, host, port, handler,
-            c -> new ClientHandshake(c, greeting, result, security.secret(), handshakeDeadline, maxFrameLength)));
+            c -> new ClientHandshake(c, greeting, result, security.secret(), handshakeDeadline, maxFrameLength, authFailures)));
     if (epoll) {
       b.option(EpollChannelOption.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATERMARK);
     }
@@ -249,6 +251,16 @@ public final class TransportContext implements AutoCloseable {
   /** Connections this node has accepted and not yet closed (those it opened are not counted). */
   public int acceptedConnections() {
     return accepted.open();
+  }
+
+  /** Connections open now, accepted and opened. */
+  public int openConnections() {
+    return channels.size();
+  }
+
+  /** Handshakes that failed to authenticate since this node started: a wrong or missing secret, TLS refused. */
+  public long authFailures() {
+    return authFailures.sum();
   }
 
   /** Bytes this node holds in incomplete incoming frames, over all its connections. */

@@ -70,7 +70,8 @@ class MessageCodecTest {
         new RunTask(12, random(500, 12)),
         new TaskResult(Long.MIN_VALUE, "result".getBytes(StandardCharsets.UTF_8)),
         new AuthChallenge(17, random(AuthChallenge.LENGTH, 17)),
-        new AuthProof(18, random(AuthChallenge.LENGTH, 18), random(AuthChallenge.LENGTH, 19)));
+        new AuthProof(18, random(AuthChallenge.LENGTH, 18), random(AuthChallenge.LENGTH, 19)),
+        new FetchReport(99, 5_800_000_000L, 16 << 20, 2, "", java.util.Map.of(2, 112L << 20, 3, 7L), List.of(4)));
   }
 
   /** More samples for edge cases of the field codecs; same rules as {@link #samples}. */
@@ -88,7 +89,8 @@ class MessageCodecTest {
         new TaskResult(8, new byte[0]),
         new Have(1, 0, 0, "ü", 65535),
         new AnnounceMany(1, 0, new BitSet()),
-        new AnnounceMany(1, 9, bits(8)));
+        new AnnounceMany(1, 9, bits(8)),
+        new FetchReport(1, 0, 0, 0, "peer timeout — ünïcödé", java.util.Map.of(), List.of()));
   }
 
   private static void releaseIfPieceData(Message m) {

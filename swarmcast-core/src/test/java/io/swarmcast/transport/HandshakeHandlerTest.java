@@ -81,7 +81,7 @@ class HandshakeHandlerTest {
   }
 
   private EmbeddedChannel server() throws Exception {
-    return pipeline(c -> new ServerHandshake(c, admission, null, DEADLINE, MAX_FRAME));
+    return pipeline(c -> new ServerHandshake(c, admission, null, DEADLINE, MAX_FRAME, new java.util.concurrent.atomic.LongAdder()));
   }
 
   private static ByteBuf wire(Message... messages) {
@@ -182,7 +182,7 @@ class HandshakeHandlerTest {
   @Test
   void theClientCompletesOnTheAnswerAndPassesOnWhatFollowsIt() throws Exception {
     CompletableFuture<Connection> result = new CompletableFuture<>();
-    pipeline(c -> new ClientHandshake(c, Greeting.register("10.0.0.2", 7001), result, null, DEADLINE, MAX_FRAME));
+    pipeline(c -> new ClientHandshake(c, Greeting.register("10.0.0.2", 7001), result, null, DEADLINE, MAX_FRAME, new java.util.concurrent.atomic.LongAdder()));
     RegisterExecutor opening = (RegisterExecutor) written();
     assertThat(opening.host()).isEqualTo("10.0.0.2");
     assertThat(opening.protocolVersion()).isEqualTo(Message.PROTOCOL_VERSION);
@@ -198,7 +198,7 @@ class HandshakeHandlerTest {
   @Test
   void theClientFailsWithTheServersReasonAndTheAddress() throws Exception {
     CompletableFuture<Connection> result = new CompletableFuture<>();
-    pipeline(c -> new ClientHandshake(c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME));
+    pipeline(c -> new ClientHandshake(c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME, new java.util.concurrent.atomic.LongAdder()));
     Hello opening = (Hello) written();
     channel.writeInbound(wire(new Failure(opening.requestId(), "protocol version 1 is not supported; this node speaks 2")));
     assertThatThrownBy(result::get).isInstanceOf(ExecutionException.class).cause()
@@ -210,7 +210,7 @@ class HandshakeHandlerTest {
   @Test
   void theClientFailsIfTheAnswerDoesNotComeByTheDeadline() throws Exception {
     CompletableFuture<Connection> result = new CompletableFuture<>();
-    pipeline(c -> new ClientHandshake(c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME));
+    pipeline(c -> new ClientHandshake(c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME, new java.util.concurrent.atomic.LongAdder()));
     channel.advanceTimeBy(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     channel.runScheduledPendingTasks();
     assertThatThrownBy(result::get).cause().isInstanceOf(HandshakeException.class)
@@ -221,7 +221,7 @@ class HandshakeHandlerTest {
   @Test
   void theClientRefusesAnythingButTheAnswer() throws Exception {
     CompletableFuture<Connection> result = new CompletableFuture<>();
-    pipeline(c -> new ClientHandshake(c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME));
+    pipeline(c -> new ClientHandshake(c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME, new java.util.concurrent.atomic.LongAdder()));
     written();
     channel.writeInbound(wire(new Have(1, 0, 3, "10.0.0.3", 7002)));
     assertThatThrownBy(result::get).cause().isInstanceOf(HandshakeException.class).hasMessageContaining("HAVE");

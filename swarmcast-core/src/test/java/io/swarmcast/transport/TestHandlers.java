@@ -63,6 +63,11 @@ public final class TestHandlers {
       }
 
       @Override
+      public void fetchReport(Connection from, io.swarmcast.protocol.FetchReport m) {
+        onMessage.accept(from, m);
+      }
+
+      @Override
       public void onClosed(Connection connection) {}
     };
   }
