@@ -38,11 +38,14 @@ final class DriverCommand implements Callable<Integer> {
   @Mixin
   SecurityOptions security;
 
+  @Mixin
+  UiOptions ui;
+
   @Override
   public Integer call() throws Exception {
     round.validate(executors);
     Endpoint at = Endpoint.parse(bind);
-    SwarmConf conf = security.apply(round.conf())
+    SwarmConf conf = ui.apply(security.apply(round.conf()))
         .set(SwarmConf.DRIVER_HOST, at.host())
         .set(SwarmConf.DRIVER_PORT, Integer.toString(at.port()));
     SecurityManager checks = new SecurityManager(conf);
@@ -50,6 +53,7 @@ final class DriverCommand implements Callable<Integer> {
       DriverNode node = (DriverNode) manager.node();
       System.err.printf("driver listening on %s; waiting for %d executors%s%n", node.endpoint(), executors,
           SecurityOptions.describe(checks));
+      UiOptions.announce(node, System.err);
       if (reportSeeded) {
         System.out.println("{\"listening\":\"" + node.endpoint() + "\"}");
         System.out.flush();

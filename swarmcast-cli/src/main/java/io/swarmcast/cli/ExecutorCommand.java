@@ -41,6 +41,9 @@ final class ExecutorCommand implements Callable<Integer> {
   @Mixin
   SecurityOptions security;
 
+  @Mixin
+  UiOptions ui;
+
   @Option(names = "--corrupt-uploads",
       description = "Fault injection, for demos and tests: flip a bit in every piece this executor sends to others "
           + "(its own copy stays intact). Their checksums fail, so fetchers discard them and, after "
@@ -66,7 +69,7 @@ final class ExecutorCommand implements Callable<Integer> {
       // Received files are written beside --out, so placing one there is a link on the same file system, not a copy.
       conf.set(SwarmConf.STORAGE_DIR, out.toAbsolutePath().resolve(".swarmcast").toString());
     }
-    security.apply(RoundOptions.applyConf(conf, extra));
+    ui.apply(security.apply(RoundOptions.applyConf(conf, extra)));
     BroadcastManager manager = new BroadcastManager(false, conf, new SecurityManager(conf));
     ExecutorNode node = (ExecutorNode) manager.node();
     node.setTaskHandler(new ReadTaskHandler(node, resultsFile, out));
@@ -78,6 +81,7 @@ final class ExecutorCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     System.err.printf("executor %d serving on %s, joined driver %s%s%n", node.executorId(), node.endpoint(), d,
         corruptUploads ? "; CORRUPTING every piece it uploads (fault injection)" : "");
+    UiOptions.announce(node, System.err);
     stop.await();
     manager.stop();
     return 0;

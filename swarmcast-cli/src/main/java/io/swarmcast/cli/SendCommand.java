@@ -64,6 +64,9 @@ final class SendCommand implements Callable<Integer> {
   @Mixin
   SecurityOptions security;
 
+  @Mixin
+  UiOptions ui;
+
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "The files to send.")
   List<Path> files;
 
@@ -78,7 +81,7 @@ final class SendCommand implements Callable<Integer> {
       }
     }
     Endpoint at = Endpoint.parse(bind);
-    SwarmConf conf = security.apply(RoundOptions.applyConf(RoundOptions.cliDefaults(), extra))
+    SwarmConf conf = ui.apply(security.apply(RoundOptions.applyConf(RoundOptions.cliDefaults(), extra)))
         .set(SwarmConf.DRIVER_HOST, at.host())
         .set(SwarmConf.DRIVER_PORT, Integer.toString(at.port()));
     SecurityManager checks = new SecurityManager(conf);
@@ -86,6 +89,7 @@ final class SendCommand implements Callable<Integer> {
       DriverNode node = (DriverNode) manager.node();
       System.err.printf("driver listening on %s; waiting for %d executors%s%n", node.endpoint(), executors,
           SecurityOptions.describe(checks));
+      UiOptions.announce(node, System.err);
       node.awaitExecutors(executors, waitSeconds, TimeUnit.SECONDS);
       List<ExecutorInfo> joined = node.executors();
       Map<Broadcast<Path>, Path> sent = new LinkedHashMap<>();

@@ -3,13 +3,13 @@ package io.swarmcast.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code swarmcast} command: {@code driver}, {@code executor}, {@code send}, {@code demo}, {@code bench} and {@code simulate}. */
+/** The {@code swarmcast} command: {@code driver}, {@code executor}, {@code send}, {@code status}, {@code demo}, {@code bench} and {@code simulate}. */
 @Command(name = "swarmcast", mixinStandardHelpOptions = true, version = "swarmcast 0.1.0",
     description = {
         "Broadcast large read-only values from one JVM (the driver) to many (the executors).",
         "The torrent factory cuts a value into checksummed pieces that executors fetch from the driver",
         "and from each other, so the driver sends about one copy however many executors there are."},
-    subcommands = {DemoCommand.class, DriverCommand.class, ExecutorCommand.class, SendCommand.class, BenchCommand.class, SimulateCommand.class,
+    subcommands = {DemoCommand.class, DriverCommand.class, ExecutorCommand.class, SendCommand.class, StatusCommand.class, BenchCommand.class, SimulateCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  swarmcast demo                                   4 local executors, 64 MiB, torrent",
@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         "  swarmcast executor --driver 10.0.0.1:7077 --bind 10.0.0.2",
         "  swarmcast send --bind 10.0.0.1:7077 --executors 8 model.bin     (on each host: executor ... --out DIR)",
         "  swarmcast executor --driver 10.0.0.1:7077 --bind 10.0.0.2 --out /data/models",
+        "  swarmcast driver --bind 10.0.0.1:7077 --executors 16 --ui-port 4040      (swarm page: http://127.0.0.1:4040/)",
+        "  swarmcast status --driver 127.0.0.1:4040",
         "  swarmcast bench --executors 1,2,4,8 --size 128m --rate 100mbit --out bench-out   (root: emulated cluster)",
         "  swarmcast simulate --executors 10000 --size 128m --rate 10gbit --out sim-out"})
 public final class SwarmcastCli {

@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorNode extends SwarmNode {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorNode.class);
+  /** One line per fetch with its split (see {@link #reportFetch}): a logger of its own, so it can be on when the rest is quiet. */
+  private static final Logger FETCHES = LoggerFactory.getLogger("io.swarmcast.fetches");
 
   private final Endpoint driverEndpoint;
   private final Endpoint endpoint;
@@ -332,11 +334,11 @@ public final class ExecutorNode extends SwarmNode {
         + (r.corruptPieces() > 0 ? ", " + r.corruptPieces() + " corrupt pieces refused" : "")
         + (r.bannedPeers().isEmpty() ? "" : ", banned " + r.bannedPeers());
     if (!r.succeeded()) {
-      LOG.warn("fetching Broadcast({}) failed after {}: {}", r.broadcastId(), split, r.failure());
+      FETCHES.warn("fetching Broadcast({}) failed after {}: {}", r.broadcastId(), split, r.failure());
     } else if (bytes > 0) {
-      LOG.info("fetched Broadcast({}), {}", r.broadcastId(), split);
+      FETCHES.info("fetched Broadcast({}), {}", r.broadcastId(), split);
     } else {
-      LOG.debug("Broadcast({}) was already here", r.broadcastId());
+      FETCHES.debug("Broadcast({}) was already here", r.broadcastId());
     }
     Connection d = driver;
     if (d != null && d.isActive()) {
