@@ -1,11 +1,13 @@
 package io.swarmcast.cli;
 
+import io.swarmcast.bench.cluster.JsonLine;
 import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.Endpoint;
 import io.swarmcast.security.SecurityManager;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -55,13 +57,18 @@ final class DriverCommand implements Callable<Integer> {
           SecurityOptions.describe(checks));
       UiOptions.announce(node, System.err);
       if (reportSeeded) {
-        System.out.println("{\"listening\":\"" + node.endpoint() + "\"}");
+        System.out.println(listeningLine(node.endpoint()));
         System.out.flush();
       }
       node.awaitExecutors(executors, waitSeconds, TimeUnit.SECONDS);
       return report(manager, round, round.factory.name(), ExecutorFaults.none(),
           reportSeeded ? SeededReport.to(System.out) : SeededReport.off());
     }
+  }
+
+  /** The {@code --report-seeded} line that says where the driver listens, as the demo reads it. */
+  static String listeningLine(Endpoint at) {
+    return JsonLine.write(Map.of("listening", at.toString()));
   }
 
   /** Runs the rounds and prints them; 0 if every executor verified every value. */

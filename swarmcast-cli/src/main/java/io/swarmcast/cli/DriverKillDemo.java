@@ -1,6 +1,7 @@
 package io.swarmcast.cli;
 
 import io.swarmcast.bench.cluster.JavaOpts;
+import io.swarmcast.bench.cluster.JsonLine;
 import io.swarmcast.node.Endpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,8 +20,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code swarmcast demo --kill-driver-after-seeded}: the driver runs in a child process ({@code swarmcast
@@ -38,8 +37,6 @@ final class DriverKillDemo {
   private static final long START_SECONDS = 120;
   /** How long the broadcast may take to be seeded once the executors started, and they to report once the driver died. */
   private static final long ROUND_SECONDS = 300;
-  private static final Pattern LISTENING = Pattern.compile("\\{\"listening\":\"([^\"]+)\"}");
-  private static final Pattern SEEDED = Pattern.compile("\\{\"seeded\":(\\d+),.*");
   /** Put in the queue of the driver's lines when its stdout ends. */
   private static final String END = new String("end of the driver's output");
 
@@ -83,7 +80,8 @@ final class DriverKillDemo {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       BlockingQueue<String> lines = linesOf(driver);
-      Endpoint at = Endpoint.parse(await(lines, LISTENING, "listening", START_SECONDS, driver, driverLog, () -> null));
+      Endpoint at = Endpoint.parse(await(lines, "listening", START_SECONDS, driver, driverLog, () -> null)
+          .text("listening"));
       List<String> passOn = new ArrayList<>(securityArgs);
       if (!round.extra.isEmpty()) {
         passOn.addAll(List.of("--conf", String.join(",", round.extra)));
@@ -92,8 +90,8 @@ final class DriverKillDemo {
           i -> concat(passOn, "--results-file", resultsFile(dir, i).toString()))) {
         log.printf("driver process %d on %s (its log and the executors' results in %s); %d executor processes (logs in %s)%n",
             driver.pid(), at, dir, executors, local.logDir());
-        long id = Long.parseLong(await(lines, SEEDED, "seeded", START_SECONDS + ROUND_SECONDS, driver, driverLog,
-            local::firstFailure));
+        long id = await(lines, "seeded", START_SECONDS + ROUND_SECONDS, driver, driverLog, local::firstFailure)
+            .whole("seeded");
         driver.destroyForcibly();
         long killedAt = System.currentTimeMillis();
         log.printf("Broadcast(%d) is seeded: killed the driver (pid %d) with SIGKILL%n", id, driver.pid());
@@ -146,10 +144,10 @@ final class DriverKillDemo {
   }
 
   /**
-   * The first group of the driver's next line that matches {@code p}; fails if the driver's output
+   * The driver's next line that reports {@code what} ({@link #reporting}); fails if the driver's output
    * ends first, {@code failure} names a failed executor, or {@code seconds} pass.
    */
-  private static String await(BlockingQueue<String> lines, Pattern p, String what, long seconds, Process driver,
+  private static JsonLine await(BlockingQueue<String> lines, String what, long seconds, Process driver,
       Path driverLog, Supplier<String> failure) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (true) {
@@ -159,9 +157,9 @@ final class DriverKillDemo {
         throw new IllegalStateException("the driver process ended before it reported '" + what + "' (exit status "
             + (driver.isAlive() ? "unknown" : driver.exitValue()) + "); its log " + driverLog + " ends:\n" + tail(driverLog));
       }
-      Matcher m = line == null ? null : p.matcher(line);
-      if (m != null && m.matches()) {
-        return m.group(1);
+      JsonLine report = line == null ? null : reporting(line, what);
+      if (report != null) {
+        return report;
       }
       String failed = failure.get();
       if (failed != null) {
@@ -171,6 +169,14 @@ final class DriverKillDemo {
         throw new TimeoutException("the driver did not report '" + what + "' within " + seconds + " s; log: " + driverLog);
       }
     }
+  }
+
+  /**
+   * {@code line} if it is a JSON object with the field {@code what} ({@code listening}, {@code seeded}), else
+   * null: the driver's stdout also carries its rounds' JSON.
+   */
+  static JsonLine reporting(String line, String what) {
+    return JsonLine.parseIfObject(line).filter(json -> json.has(what)).orElse(null);
   }
 
   /** Each executor process's report on broadcast {@code id}, by process number (from 1); missing if it gave none. */

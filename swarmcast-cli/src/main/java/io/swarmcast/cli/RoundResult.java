@@ -1,7 +1,10 @@
 package io.swarmcast.cli;
 
+import io.swarmcast.bench.cluster.JsonLine;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
  * The outcome of one broadcast to every executor: timing, traffic, CPU and verdicts. Immutable.
@@ -81,70 +84,49 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
         ? perExecutor.stream().filter(e -> !e.killed()).mapToDouble(ExecutorResult::cpuSeconds).sum() : Double.NaN;
   }
 
-  /** One line of JSON with the fields the README documents. */
+  /** One line of JSON with the fields the README documents, in its order. */
   String toJson() {
-    StringBuilder sb = new StringBuilder(256 + 160 * perExecutor.size());
-    sb.append("{\"factory\":\"").append(factory).append('"')
-        .append(",\"rep\":").append(rep)
-        .append(",\"executors\":").append(executors)
-        .append(",\"sizeBytes\":").append(sizeBytes)
-        .append(",\"seconds\":").append(num(seconds))
-        .append(",\"driverBytesSent\":").append(driverBytesSent)
-        .append(",\"peerBytesSent\":").append(peerBytesSent)
-        .append(",\"driverPeakHeapBytes\":").append(driverPeakHeapBytes)
-        .append(",\"executorPeakHeapBytes\":").append(executorPeakHeapBytes())
-        .append(",\"driverCpuSeconds\":").append(num(driverCpuSeconds))
-        .append(",\"executorCpuSeconds\":").append(num(executorCpuSeconds()))
-        .append(",\"allVerified\":").append(allVerified())
-        .append(",\"corruptPiecesDetected\":").append(corruptPiecesDetected())
-        .append(",\"driverKilled\":").append(driverKilled());
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("factory", factory);
+    json.put("rep", rep);
+    json.put("executors", executors);
+    json.put("sizeBytes", sizeBytes);
+    json.put("seconds", num(seconds));
+    json.put("driverBytesSent", driverBytesSent);
+    json.put("peerBytesSent", peerBytesSent);
+    json.put("driverPeakHeapBytes", driverPeakHeapBytes);
+    json.put("executorPeakHeapBytes", executorPeakHeapBytes());
+    json.put("driverCpuSeconds", num(driverCpuSeconds));
+    json.put("executorCpuSeconds", num(executorCpuSeconds()));
+    json.put("allVerified", allVerified());
+    json.put("corruptPiecesDetected", corruptPiecesDetected());
+    json.put("driverKilled", driverKilled());
     if (driverKilled()) {
-      sb.append(",\"executorsDoneAfterKill\":").append(driverKill.executorsDoneAfterKill());
+      json.put("executorsDoneAfterKill", driverKill.executorsDoneAfterKill());
     }
-    sb.append(",\"perExecutor\":[");
-    for (int i = 0; i < perExecutor.size(); i++) {
-      ExecutorResult e = perExecutor.get(i);
-      sb.append(i == 0 ? "" : ",")
-          .append("{\"id\":").append(e.id())
-          .append(",\"seconds\":").append(num(e.seconds()))
-          .append(",\"fromDriverBytes\":").append(e.fromDriverBytes())
-          .append(",\"fromPeersBytes\":").append(e.fromPeersBytes())
-          .append(",\"cpuSeconds\":").append(num(e.cpuSeconds()))
-          .append(",\"verified\":").append(e.verified())
-          .append(",\"killed\":").append(e.killed())
-          .append(",\"corrupting\":").append(e.fault() == Fault.CORRUPTING)
-          .append(",\"corruptPiecesDetected\":").append(e.corruptPieces());
-      if (!e.error().isEmpty()) {
-        sb.append(",\"error\":\"").append(escape(e.error())).append('"');
-      }
-      sb.append('}');
-    }
-    return sb.append("]}").toString();
+    json.put("perExecutor", perExecutor.stream().map(RoundResult::executorJson).toList());
+    return JsonLine.write(json);
   }
 
-  /** Four decimals; {@code null} for NaN (unknown), which JSON has no number for. */
-  private static String num(double d) {
-    return Double.isFinite(d) ? String.format(Locale.ROOT, "%.4f", d) : "null";
+  private static Map<String, Object> executorJson(ExecutorResult e) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", e.id());
+    json.put("seconds", num(e.seconds()));
+    json.put("fromDriverBytes", e.fromDriverBytes());
+    json.put("fromPeersBytes", e.fromPeersBytes());
+    json.put("cpuSeconds", num(e.cpuSeconds()));
+    json.put("verified", e.verified());
+    json.put("killed", e.killed());
+    json.put("corrupting", e.fault() == Fault.CORRUPTING);
+    json.put("corruptPiecesDetected", e.corruptPieces());
+    if (!e.error().isEmpty()) {
+      json.put("error", e.error());
+    }
+    return json;
   }
 
-  private static String escape(String s) {
-    StringBuilder sb = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.toString();
+  /** Four decimals, as the README shows them; null for NaN (unknown), which JSON has no number for. */
+  private static BigDecimal num(double d) {
+    return JsonLine.fixed(d, 4);
   }
 }

@@ -1,10 +1,13 @@
 package io.swarmcast.cli;
 
+import io.swarmcast.bench.cluster.JsonLine;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.tracker.ExecutorInfo;
 import io.swarmcast.tracker.Tracker;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The driver's half of {@code demo --kill-driver-after-seeded} ({@code driver --report-seeded}): while a
@@ -52,6 +55,14 @@ final class SeededReport {
     return true;
   }
 
+  /** The line that reports broadcast {@code broadcastId} seeded, as the demo reads it. */
+  static String line(long broadcastId, int pieceCount) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("seeded", broadcastId);
+    json.put("pieces", pieceCount);
+    return JsonLine.write(json);
+  }
+
   /** Starts watching the broadcast; closing the watch stops it, whether or not it reported. */
   ExecutorFaults.Watch watch(DriverNode driver, long broadcastId, int pieceCount, List<ExecutorInfo> executors) {
     if (out == null) {
@@ -59,7 +70,7 @@ final class SeededReport {
     }
     return ExecutorFaults.Watch.polling("swarmcast-seeded-report", POLL_MILLIS,
         () -> seeded(driver.tracker(), broadcastId, executors), () -> {
-          out.println("{\"seeded\":" + broadcastId + ",\"pieces\":" + pieceCount + "}");
+          out.println(line(broadcastId, pieceCount));
           out.flush();
         }, () -> { });
   }

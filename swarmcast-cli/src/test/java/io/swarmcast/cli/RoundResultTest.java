@@ -2,11 +2,15 @@ package io.swarmcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.swarmcast.bench.cluster.JsonLine;
 import io.swarmcast.cli.RoundResult.Fault;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,6 +51,49 @@ class RoundResultTest {
         + "\"verified\":true,\"killed\":false,\"corrupting\":false,\"corruptPiecesDetected\":0},"
         + "{\"id\":2,\"seconds\":1.2500,\"fromDriverBytes\":1024,\"fromPeersBytes\":0,"
         + "\"cpuSeconds\":0.2500,\"verified\":true,\"killed\":false,\"corrupting\":false,\"corruptPiecesDetected\":0}]}");
+  }
+
+  /** What the bench and the demo's readers get back from the line: every figure, and any error text verbatim. */
+  @Test
+  void jsonReadsBackAsWritten() throws Exception {
+    String error = "read failed: \"piece 3\" \\ checksum\nsecond line\t\u0007 é";
+    RoundResult.ExecutorResult failed = new RoundResult.ExecutorResult(2, Double.NaN, 7, 9, false, 0, 0.33333, 0, error,
+        Fault.NONE);
+    RoundResult r = new RoundResult("torrent", 3, 2, 5L << 30, 12.34567, 5L << 30, 6L << 30, 4096, Double.NaN,
+        List.of(executor(1, 0.5), failed), new RoundResult.DriverKill(1));
+    String line = r.toJson();
+    assertThat(line).doesNotContain("\n");
+
+    JsonLine back = JsonLine.parse(line);
+    assertThat(back.text("factory")).isEqualTo("torrent");
+    assertThat(back.wholeInt("rep")).isEqualTo(3);
+    assertThat(back.wholeInt("executors")).isEqualTo(2);
+    assertThat(back.whole("sizeBytes")).isEqualTo(5L << 30);
+    assertThat(back.number("seconds")).isEqualTo(12.3457);
+    assertThat(back.whole("driverBytesSent")).isEqualTo(5L << 30);
+    assertThat(back.whole("peerBytesSent")).isEqualTo(6L << 30);
+    assertThat(back.whole("driverPeakHeapBytes")).isEqualTo(4096);
+    assertThat(back.whole("executorPeakHeapBytes")).isEqualTo(2048);
+    assertThat(back.has("driverCpuSeconds")).as("unknown is written, as null").isTrue();
+    assertThat(back.numberOrNaN("driverCpuSeconds")).isNaN();
+    assertThat(back.number("executorCpuSeconds")).isEqualTo(0.8333);
+    assertThat(back.flag("allVerified")).isFalse();
+    assertThat(back.flag("driverKilled")).isTrue();
+    assertThat(back.wholeInt("executorsDoneAfterKill")).isEqualTo(1);
+    assertThat(JSON.std.mapFrom(line).get("perExecutor")).isEqualTo(List.of(
+        Map.of("id", 1, "seconds", 1.25, "fromDriverBytes", 1024, "fromPeersBytes", 0, "cpuSeconds", 0.5,
+            "verified", true, "killed", false, "corrupting", false, "corruptPiecesDetected", 0),
+        mapOf("id", 2, "seconds", null, "fromDriverBytes", 7, "fromPeersBytes", 9, "cpuSeconds", 0.3333,
+            "verified", false, "killed", false, "corrupting", false, "corruptPiecesDetected", 0, "error", error)));
+  }
+
+  /** Map.of, but with nulls. */
+  private static Map<String, Object> mapOf(Object... keysAndValues) {
+    Map<String, Object> m = new HashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
   }
 
   @Test

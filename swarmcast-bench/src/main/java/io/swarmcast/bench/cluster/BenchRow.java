@@ -1,11 +1,7 @@
 package io.swarmcast.bench.cluster;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One repetition of one bench run: what {@code swarmcast driver --json} printed for it, plus the link
@@ -30,8 +26,6 @@ record BenchRow(String factory, int executors, long sizeBytes, long rateBits, in
   static final String CSV_HEADER = String.join(",", COLUMNS);
 
   private static final double GIB = 1L << 30;
-
-  private static final Pattern FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\]]+)");
 
   /** size ÷ bandwidth: the time one copy of the value needs on one link; 0 without a rate. */
   double lowerBoundSeconds() {
@@ -81,61 +75,16 @@ record BenchRow(String factory, int executors, long sizeBytes, long rateBits, in
   }
 
   /**
-   * Reads one line of {@code swarmcast driver --json} (the top-level fields; perExecutor is skipped). The
+   * Reads one line of {@code swarmcast driver --json} (the top-level fields; perExecutor is not read). The
    * CPU fields may be absent (a driver from before they existed) or {@code null}: NaN then.
    *
-   * @throws IllegalArgumentException if a field is missing or malformed
+   * @throws IllegalArgumentException if the line is not a JSON object, or a field is missing or malformed
    */
   static BenchRow fromDriverJson(String line, long rateBits, int warmups) {
-    String json = line.strip();
-    if (!json.startsWith("{")) {
-      throw new IllegalArgumentException("not a JSON object: " + abbreviate(json));
-    }
-    int nested = json.indexOf("\"perExecutor\"");
-    String top = nested < 0 ? json : json.substring(0, nested);
-    Map<String, String> fields = new HashMap<>();
-    Matcher m = FIELD.matcher(top);
-    while (m.find()) {
-      fields.putIfAbsent(m.group(1), m.group(2).strip());
-    }
-    try {
-      return new BenchRow(
-          unquote(need(fields, "factory", json)),
-          Integer.parseInt(need(fields, "executors", json)),
-          Long.parseLong(need(fields, "sizeBytes", json)),
-          rateBits,
-          Integer.parseInt(need(fields, "rep", json)),
-          warmups,
-          Double.parseDouble(need(fields, "seconds", json)),
-          Long.parseLong(need(fields, "driverBytesSent", json)),
-          Long.parseLong(need(fields, "peerBytesSent", json)),
-          Long.parseLong(need(fields, "driverPeakHeapBytes", json)),
-          Long.parseLong(need(fields, "executorPeakHeapBytes", json)),
-          optionalDouble(fields.get("driverCpuSeconds")),
-          optionalDouble(fields.get("executorCpuSeconds")),
-          Boolean.parseBoolean(need(fields, "allVerified", json)));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("malformed number (" + e.getMessage() + ") in: " + abbreviate(json), e);
-    }
-  }
-
-  private static String need(Map<String, String> fields, String name, String json) {
-    String v = fields.get(name);
-    if (v == null) {
-      throw new IllegalArgumentException("no field '" + name + "' in: " + abbreviate(json));
-    }
-    return v;
-  }
-
-  private static double optionalDouble(String v) {
-    return v == null || v.equals("null") ? Double.NaN : Double.parseDouble(v);
-  }
-
-  private static String unquote(String v) {
-    return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    JsonLine json = JsonLine.parse(line);
+    return new BenchRow(json.text("factory"), json.wholeInt("executors"), json.whole("sizeBytes"), rateBits,
+        json.wholeInt("rep"), warmups, json.number("seconds"), json.whole("driverBytesSent"),
+        json.whole("peerBytesSent"), json.whole("driverPeakHeapBytes"), json.whole("executorPeakHeapBytes"),
+        json.numberOrNaN("driverCpuSeconds"), json.numberOrNaN("executorCpuSeconds"), json.flag("allVerified"));
   }
 }

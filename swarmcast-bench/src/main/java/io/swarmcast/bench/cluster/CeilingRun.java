@@ -38,20 +38,25 @@ final class CeilingRun {
   }
 
   private static final Pattern PORT = Pattern.compile("port (\\d+)");
-  private static final Pattern LINE = Pattern.compile("\\{\"rep\":(\\d+),\"bytes\":(\\d+),\"seconds\":([0-9.]+)}");
 
   private CeilingRun() {}
 
-  /** Parses the receiver's output: its JSON lines, in order; other lines are skipped. */
+  /**
+   * Parses the receiver's output: its JSON lines ({@link TcpCeiling#line}), in order; other lines are skipped
+   * (the JVM's own warnings share the file).
+   *
+   * @throws IllegalArgumentException if a repetition moved other than {@code bytes}, or a JSON line lacks a field
+   */
   static List<Double> parse(List<String> lines, long bytes) {
     List<Double> seconds = new ArrayList<>();
     for (String line : lines) {
-      Matcher m = LINE.matcher(line.strip());
-      if (m.matches()) {
-        if (Long.parseLong(m.group(2)) != bytes) {
-          throw new IllegalArgumentException("the receiver got " + m.group(2) + " bytes, not " + bytes + ": " + line);
+      JsonLine json = JsonLine.parseIfObject(line).orElse(null);
+      if (json != null) {
+        long got = json.whole("bytes");
+        if (got != bytes) {
+          throw new IllegalArgumentException("the receiver got " + got + " bytes, not " + bytes + ": " + line);
         }
-        seconds.add(Double.parseDouble(m.group(3)));
+        seconds.add(json.number("seconds"));
       }
     }
     return seconds;

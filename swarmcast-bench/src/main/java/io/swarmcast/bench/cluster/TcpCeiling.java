@@ -7,7 +7,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The plain TCP ceiling of this machine's loopback, the yardstick for {@code swarmcast bench --loopback}:
@@ -57,11 +58,20 @@ public final class TcpCeiling {
             got += n;
           }
           double seconds = (System.nanoTime() - t0) / 1e9;
-          out.printf(Locale.ROOT, "{\"rep\":%d,\"bytes\":%d,\"seconds\":%.6f}%n", rep, got, seconds);
+          out.println(line(rep, got, seconds));
           out.flush();
         }
       }
     }
+  }
+
+  /** The receiver's line for one repetition, which {@link CeilingRun#parse} reads. */
+  static String line(int rep, long bytes, double seconds) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("rep", rep);
+    fields.put("bytes", bytes);
+    fields.put("seconds", JsonLine.fixed(seconds, 6));
+    return JsonLine.write(fields);
   }
 
   /** Connects {@code reps} times to 127.0.0.1:{@code port}, writing {@code bytes} each time. */

@@ -3,7 +3,9 @@ package io.swarmcast.bench.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,7 +76,42 @@ class BenchRowTest {
     assertThatThrownBy(() -> BenchRow.fromDriverJson("driver listening on 10.77.0.1:7077", 0, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a JSON object");
     assertThatThrownBy(() -> BenchRow.fromDriverJson(JSON.replace("2.6844", "fast"), 0, 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("malformed number");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a JSON object");
+    assertThatThrownBy(() -> BenchRow.fromDriverJson(JSON.replace("2.6844", "\"fast\""), 0, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'seconds' holds a malformed number");
+    assertThatThrownBy(() -> BenchRow.fromDriverJson(JSON.replace("\"rep\":2", "\"rep\":2.5"), 0, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'rep' holds a malformed number");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void readsAnyValidJsonNotJustTheDriversSpacingAndOrder() {
+    String spaced = "{ \"allVerified\" : false, \"executorPeakHeapBytes\": 2, \"driverPeakHeapBytes\": 1,"
+        + " \"peerBytesSent\": 0, \"driverBytesSent\": 3, \"seconds\": 1e1, \"rep\": 1, \"sizeBytes\": 4294967296,"
+        + " \"executors\": 2, \"factory\": \"to\\\"rrent\", \"driverCpuSeconds\": null }";
+    assertThat(BenchRow.fromDriverJson(spaced, 0, 0)).isEqualTo(new BenchRow("to\"rrent", 2, 4L << 30, 0, 1, 0, 10.0,
+        3, 0, 1, 2, Double.NaN, Double.NaN, false));
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void readsBackALineWrittenInTheDriversShape() {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("factory", "direct");
+    line.put("rep", 3);
+    line.put("executors", 8);
+    line.put("sizeBytes", 1L << 33);
+    line.put("seconds", JsonLine.fixed(12.34567, 4));
+    line.put("driverBytesSent", 1L << 36);
+    line.put("peerBytesSent", 0);
+    line.put("driverPeakHeapBytes", 123_456_789L);
+    line.put("executorPeakHeapBytes", 98_765_432L);
+    line.put("driverCpuSeconds", JsonLine.fixed(0.5, 4));
+    line.put("executorCpuSeconds", JsonLine.fixed(Double.NaN, 4));
+    line.put("allVerified", true);
+    line.put("perExecutor", List.of(Map.of("id", 1, "seconds", JsonLine.fixed(1.0, 4))));
+    assertThat(BenchRow.fromDriverJson(JsonLine.write(line), 1_000_000_000, 1)).isEqualTo(new BenchRow("direct", 8,
+        1L << 33, 1_000_000_000, 3, 1, 12.3457, 1L << 36, 0, 123_456_789, 98_765_432, 0.5, Double.NaN, true));
   }
 
   @Test

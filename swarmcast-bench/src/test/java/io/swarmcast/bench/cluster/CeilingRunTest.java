@@ -21,6 +21,14 @@ class CeilingRunTest {
   }
 
   @Test
+  void readsBackWhatTheReceiverWrites() {
+    List<String> out = List.of("port 40123", TcpCeiling.line(1, MIB512, 0.1234564), "{ not JSON after all",
+        TcpCeiling.line(2, MIB512, 2.5));
+    assertThat(out.get(1)).isEqualTo("{\"rep\":1,\"bytes\":536870912,\"seconds\":0.123456}");
+    assertThat(CeilingRun.parse(out, MIB512)).containsExactly(0.123456, 2.5);
+  }
+
+  @Test
   void refusesATransferOfTheWrongSize() {
     assertThatThrownBy(() -> CeilingRun.parse(List.of("{\"rep\":1,\"bytes\":12,\"seconds\":0.1}"), MIB512))
         .hasMessageContaining("got 12 bytes");
