@@ -101,6 +101,7 @@ class NodeLimitsIT {
     await(() -> transport().acceptedConnections() == 0, "the first executor's connection closed");
     long memoryBefore = usedDirectMemory();
 
+    long afterFirstRound = -1;
     for (int round = 1; round <= 2; round++) {
       long peakMemory = stallInHugeFrames(8, 60 << 20, 20 << 20, () -> {
         // The stalled survivors still hold their frames; a real executor is served as before.
@@ -116,11 +117,22 @@ class NodeLimitsIT {
       // stays near the budget, not near 8 × 20 MiB.
       assertThat(peakMemory - memoryBefore).as("direct memory the attack cost at its peak").isLessThan(96L << 20);
       await(() -> transport().acceptedConnections() == 0 && transport().bufferedBytes() == 0, "every connection gone");
-      // The allocator keeps a few freed chunks for reuse (per thread, and every executor brings new
-      // threads): memory returns to the pool, not all to the OS. The second round must stay within it too.
-      long cached = 32L << 20;
-      await(() -> usedDirectMemory() <= memoryBefore + cached,
-          "direct memory back to within " + cached + " of " + memoryBefore + " (now " + usedDirectMemory() + ")");
+      if (round == 1) {
+        // The allocator keeps freed chunks for reuse (per arena and per thread, and every executor brings
+        // new threads): memory returns to the pool, not all to the OS, and how much stays varies from run
+        // to run (32 to 38 MiB were seen here). What it must not be is the attack's 160 MiB.
+        long cached = 64L << 20;
+        await(() -> usedDirectMemory() <= memoryBefore + cached,
+            "direct memory back to within " + cached + " of " + memoryBefore + " (now " + usedDirectMemory() + ")");
+        afterFirstRound = usedDirectMemory();
+      } else {
+        // A second attack reuses what the first left in the pool: nothing accumulates.
+        long first = afterFirstRound;
+        long slack = 8L << 20;
+        await(() -> usedDirectMemory() <= first + slack,
+            "direct memory after a second attack back to within " + slack + " of the first's " + first + " (now "
+                + usedDirectMemory() + ")");
+      }
     }
   }
 
