@@ -80,7 +80,7 @@ final class StatusCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%nBroadcast(%s), %s in %d pieces: %s, %s/%s verified%s%n", b.get("id"), bytes(b.get("bytes")), pieces,
           Boolean.TRUE.equals(b.get("seeded")) ? "seeded" : "not seeded yet", b.get("verified"), swarm.get("executorCount"),
           number(b.get("failed")) > 0 ? ", " + b.get("failed") + " failed" : "");
-      out.printf(Locale.ROOT, "  %-9s %-22s %6s  %-9s %8s %12s %12s  %s%n", "executor", "address", "held", "state", "time",
+      out.printf(Locale.ROOT, "  %-9s %-22s %6s %11s  %-9s %8s %12s %12s  %s%n", "executor", "address", "held", "bytes", "state", "time",
           "from driver", "from peers", "notes");
       for (Map<String, Object> e : (List<Map<String, Object>>) b.get("executors")) {
         Map<String, Object> info = addresses.getOrDefault(number(e.get("id")), Map.of());
@@ -94,8 +94,8 @@ final class StatusCommand implements Callable<Integer> {
         if (e.get("failure") instanceof String f && !f.isEmpty()) {
           notes += f;
         }
-        out.printf(Locale.ROOT, "  %-9s %-22s %5d%%  %-9s %8s %12s %12s  %s%n", e.get("id"), info.get("host") + ":" + info.get("port"),
-            pieces == 0 ? 100 : 100 * number(e.get("count")) / pieces, e.get("state"),
+        out.printf(Locale.ROOT, "  %-9s %-22s %5d%% %11s  %-9s %8s %12s %12s  %s%n", e.get("id"), info.get("host") + ":" + info.get("port"),
+            pieces == 0 ? 100 : 100 * number(e.get("count")) / pieces, bytes(e.get("heldBytes")), e.get("state"),
             e.get("seconds") == null ? "" : String.format(Locale.ROOT, "%.1f s", ((Number) e.get("seconds")).doubleValue()),
             e.get("fromDriver") == null ? "" : bytes(e.get("fromDriver")), e.get("fromPeers") == null ? "" : bytes(e.get("fromPeers")),
             notes.replaceAll("; $", ""));

@@ -130,6 +130,11 @@ public final class DriverNode extends SwarmNode {
     return watch.json(offset, limit);
   }
 
+  /** What the page and {@code status} show; for this package's tests. */
+  SwarmWatch watch() {
+    return watch;
+  }
+
   /** The latest {@link io.swarmcast.protocol.FetchReport} of each executor for a broadcast, by executor id. */
   public Map<Integer, io.swarmcast.protocol.FetchReport> fetchReports(long broadcastId) {
     return watch.reports(broadcastId);

@@ -163,7 +163,10 @@ final class SwarmWatch {
       FetchReport r = byExecutor.get(e.id());
       String state = r == null ? (held.cardinality() == p.pieceCount() ? "complete" : "fetching")
           : r.succeeded() ? "verified" : "failed";
-      w.beginObject().name("id").value(e.id()).name("count").value(held.cardinality()).name("state").value(state)
+      long size = sizes.getOrDefault(p.broadcastId(), 0L);
+      long heldBytes = held.cardinality() == p.pieceCount() ? size : (long) ((double) size * held.cardinality() / p.pieceCount());
+      w.beginObject().name("id").value(e.id()).name("count").value(held.cardinality()).name("heldBytes").value(heldBytes)
+          .name("state").value(state)
           .name("held").value(b64.encodeToString(held.toByteArray()))
           .name("pushed").value(b64.encodeToString(pushed.toByteArray()));
       if (r != null) {

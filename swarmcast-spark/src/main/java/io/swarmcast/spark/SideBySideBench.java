@@ -1,6 +1,10 @@
 package io.swarmcast.spark;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.swarmcast.swarm.TransferStats;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -34,6 +38,8 @@ import org.apache.spark.api.java.function.Function;
  * gives each executor's task start and value time.
  */
 public final class SideBySideBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   static final String SPARK = "spark-torrent";
   static final String SWARMCAST = "swarmcast";
 
@@ -191,12 +197,15 @@ public final class SideBySideBench {
     return executors.size() == n;
   }
 
+  /** One line in the fields of {@code swarmcast driver --json}, written with the Jackson that Spark itself ships. */
   private static String json(String factory, int n, long size, int rep, double seconds, long driverSent, long peerSent,
       boolean verified) {
-    return String.format(Locale.ROOT, "{\"factory\":\"%s\",\"rep\":%d,\"executors\":%d,\"sizeBytes\":%d,\"seconds\":%.4f,"
-        + "\"driverBytesSent\":%d,\"peerBytesSent\":%d,\"driverPeakHeapBytes\":0,\"executorPeakHeapBytes\":0,"
-        + "\"driverCpuSeconds\":null,\"executorCpuSeconds\":null,\"allVerified\":%s}", factory, rep, n, size, seconds,
-        driverSent, peerSent, verified);
+    ObjectNode o = JSON.createObjectNode().put("factory", factory).put("rep", rep).put("executors", n).put("sizeBytes", size)
+        .put("seconds", BigDecimal.valueOf(seconds).setScale(4, RoundingMode.HALF_UP)).put("driverBytesSent", driverSent)
+        .put("peerBytesSent", peerSent).put("driverPeakHeapBytes", 0).put("executorPeakHeapBytes", 0);
+    o.putNull("driverCpuSeconds");
+    o.putNull("executorCpuSeconds");
+    return o.put("allVerified", verified).toString();
   }
 
   private static void awaitExecutors(JavaSparkContext sc, int n) throws InterruptedException {
