@@ -66,7 +66,10 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     Blockifier.Pieces pieces;
     CompressionCodec used;
     try {
-      Blockifier.Serialized serialized = Blockifier.serialize(value, serializer, codec, blockSize, driver.blockManager().memory(), true);
+      // Past the memory budget the serialized value goes to heap buffers, and its pieces to disk.
+      io.netty.buffer.ByteBufAllocator alloc = new OverflowToHeapAllocator(driver.blockManager().memory(),
+          driver.blockManager().memoryRoom());
+      Blockifier.Serialized serialized = Blockifier.serialize(value, serializer, codec, blockSize, alloc, true);
       used = serialized.codec();
       List<ByteBuf> blocks = serialized.blocks();
       // Only a swarm gains from small pieces: with the direct factory nobody forwards them.

@@ -30,6 +30,8 @@ public final class SwarmConf {
       "Direct memory of dropped pieces a node keeps for its next broadcasts instead of returning it to the OS (fresh memory costs a page fault and zeroing per 4 KiB); at most half the JVM's direct memory (-XX:MaxDirectMemorySize, by default the heap's maximum). 0 returns it at once.");
   public static final ConfKey<Long> STORAGE_PRE_TOUCH_BYTES = ConfKey.bytes("swarmcast.storage.preTouchBytes", "0", 0, 1L << 40,
       "Memory for pieces a node allocates and touches when it starts, before it serves or joins (at most storage.retainBytes), so its first broadcast does not pay the page faults; it is resident from then on. 0 for none (the library's default: your JVM, your memory); `swarmcast driver` and `swarmcast executor` use 256m.");
+  public static final ConfKey<java.util.OptionalLong> STORAGE_MEMORY_BYTES = ConfKey.bytesOrAuto("swarmcast.storage.memoryBytes", 0,
+      1L << 50, "Bytes of pieces a node keeps in memory; beyond them pieces are written to files under swarmcast.storage.dir and served from there (auto: half the JVM's direct memory).");
   public static final ConfKey<String> STORAGE_DIR = ConfKey.string("swarmcast.storage.dir", "",
       "Directory under which an executor writes the files of file broadcasts (broadcastFile), one subdirectory per node, deleted on unpersist, destroy and when the node stops. Empty: the JVM's java.io.tmpdir.");
   public static final ConfKey<String> FILE_PIECE_DIGEST = ConfKey.choice("swarmcast.file.pieceDigest", "crc32c",
@@ -141,7 +143,7 @@ public final class SwarmConf {
   public static final ConfKey<Duration> CLEANER_GC_INTERVAL = ConfKey.durationOrForever("swarmcast.cleaner.gcInterval", "30m",
       "How often the cleaner asks for a GC (System.gc) while the driver holds broadcasts, so a driver that rarely collects still finds dropped handles ('forever': never).");
   private static final List<ConfKey<?>> KEYS = List.of(BROADCAST_FACTORY, BLOCK_SIZE, MIN_BLOCK_SIZE,
-      PIECES_PER_EXECUTOR, STORAGE_RETAIN_BYTES, STORAGE_PRE_TOUCH_BYTES, STORAGE_DIR, FILE_PIECE_DIGEST, NODE_C1_ONLY, NODE_WARM_UP_BYTES, COMPRESS, SERIALIZER, JAVA_FILTER,
+      PIECES_PER_EXECUTOR, STORAGE_RETAIN_BYTES, STORAGE_PRE_TOUCH_BYTES, STORAGE_MEMORY_BYTES, STORAGE_DIR, FILE_PIECE_DIGEST, NODE_C1_ONLY, NODE_WARM_UP_BYTES, COMPRESS, SERIALIZER, JAVA_FILTER,
       DRIVER_HOST, DRIVER_BIND_HOST, DRIVER_PORT, EXECUTOR_HOST, EXECUTOR_BIND_HOST, EXECUTOR_PORT, EXECUTOR_JOIN_TIMEOUT,
       EXECUTOR_REJOIN, FETCH_MAX_IN_FLIGHT, FETCH_MAX_PER_PEER,
       FETCH_MAX_FROM_DRIVER, FETCH_MAX_BAD_PIECES, FETCH_PEER_TIMEOUT, TRACKER_NEIGHBOURS, DRIVER_SPARE_COPIES, DRIVER_MAX_PIECES_IN_FLIGHT, UPLOAD_SLOTS, UPLOAD_MAX_WAITING,

@@ -14,7 +14,6 @@ import io.swarmcast.protocol.RemoveBroadcast;
 import io.swarmcast.protocol.RunTask;
 import io.swarmcast.security.SecurityManager;
 import io.swarmcast.storage.BlockManager;
-import io.swarmcast.storage.MemoryPieceStore;
 import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.tracker.ExecutorInfo;
 import io.swarmcast.tracker.Tracker;
@@ -64,7 +63,7 @@ public final class DriverNode extends SwarmNode {
 
   private DriverNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory) throws IOException {
     // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh pieces.
-    super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), conf.get(SwarmConf.UPLOAD_SLOTS), Integer.MAX_VALUE,
+    super(conf, transport, memory, conf.get(SwarmConf.UPLOAD_SLOTS), Integer.MAX_VALUE,
         conf.get(SwarmConf.DRIVER_MAX_PIECES_IN_FLIGHT));
     this.tracker = new Tracker(this::sendNotice, new java.util.SplittableRandom(), conf.get(SwarmConf.TRACKER_NEIGHBOURS));
     this.applicationRequests = new ApplicationRequests(transport.timeout());

@@ -8,7 +8,6 @@ import io.swarmcast.protocol.RemoveBroadcast;
 import io.swarmcast.protocol.RunTask;
 import io.swarmcast.security.SecurityManager;
 import io.swarmcast.storage.BlockManager;
-import io.swarmcast.storage.MemoryPieceStore;
 import io.swarmcast.swarm.FetchLimits;
 import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.swarm.FetchPolicy;
@@ -64,7 +63,7 @@ public final class ExecutorNode extends SwarmNode {
 
   private ExecutorNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory, boolean registers)
       throws IOException {
-    super(conf, transport, new BlockManager(new MemoryPieceStore(), memory), conf.get(SwarmConf.UPLOAD_SLOTS),
+    super(conf, transport, memory, conf.get(SwarmConf.UPLOAD_SLOTS),
         conf.get(SwarmConf.UPLOAD_MAX_WAITING), Integer.MAX_VALUE);
     this.registers = registers;
     this.driverEndpoint = new Endpoint(conf.get(SwarmConf.DRIVER_HOST), conf.get(SwarmConf.DRIVER_PORT));
@@ -335,8 +334,10 @@ public final class ExecutorNode extends SwarmNode {
         + (r.bannedPeers().isEmpty() ? "" : ", banned " + r.bannedPeers());
     if (!r.succeeded()) {
       FETCHES.warn("fetching Broadcast({}) failed after {}: {}", r.broadcastId(), split, r.failure());
-    } else if (bytes > 0) {
+    } else if (bytes > 0 && registers) {
       FETCHES.info("fetched Broadcast({}), {}", r.broadcastId(), split);
+    } else if (bytes > 0) {
+      FETCHES.debug("warm-up: fetched Broadcast({}), {}", r.broadcastId(), split); // a node's private swarm: not the user's
     } else {
       FETCHES.debug("Broadcast({}) was already here", r.broadcastId());
     }

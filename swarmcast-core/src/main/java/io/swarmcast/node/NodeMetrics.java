@@ -32,6 +32,8 @@ final class NodeMetrics {
         TransferStats.FETCH_SECONDS_BUCKETS, t.fetchSecondsBuckets(), t.fetches(), t.fetchNanos() / 1e9));
     out.add(MetricFamily.of("swarmcast_held_bytes", "Bytes of pieces this node holds now, in memory and in files.", Type.GAUGE,
         node.blocks.bytesStored()));
+    out.add(MetricFamily.of("swarmcast_spilled_bytes", "Of those, bytes on disk because memory held swarmcast.storage.memoryBytes.",
+        Type.GAUGE, node.blocks.bytesSpilled()));
     out.add(MetricFamily.of("swarmcast_broadcasts_held", "Broadcasts with pieces on this node now.", Type.GAUGE,
         node.blocks.broadcastsHeld()));
     out.add(MetricFamily.of("swarmcast_connections", "Connections open now, accepted and opened.", Type.GAUGE,

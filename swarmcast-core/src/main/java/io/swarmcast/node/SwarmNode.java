@@ -37,12 +37,17 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
   /** Unregisters this node's JMX bean ({@code swarmcast.metrics.jmx}), or null. */
   private volatile AutoCloseable jmx;
 
-  /** {@code uploadSlots}, {@code maxUploadsWaiting}, {@code maxUnconfirmed}: see {@link UploadSlots}. */
-  SwarmNode(SwarmConf conf, TransportContext transport, BlockManager blocks, int uploadSlots, int maxUploadsWaiting,
-      int maxUnconfirmed) {
+  /**
+   * {@code memory}: where pieces take their buffers; they are kept in memory up to
+   * {@code swarmcast.storage.memoryBytes} and beyond it on disk, in {@link #fileDirectory()} (see
+   * {@link io.swarmcast.storage.SpillingPieceStore}). {@code uploadSlots}, {@code maxUploadsWaiting},
+   * {@code maxUnconfirmed}: see {@link UploadSlots}.
+   */
+  SwarmNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory, int uploadSlots,
+      int maxUploadsWaiting, int maxUnconfirmed) {
     this.conf = conf;
     this.transport = transport;
-    this.blocks = blocks;
+    this.blocks = new BlockManager(new io.swarmcast.storage.SpillingPieceStore(memoryBudget(conf), memory, this::fileDirectory), memory);
     this.uploads = new UploadSlots(uploadSlots, maxUploadsWaiting, MAX_PIECES_QUEUED_PER_CONNECTION, maxUnconfirmed,
         transport.timeout());
   }
@@ -62,6 +67,15 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
     long preTouch = Math.min(retain, conf.get(SwarmConf.STORAGE_PRE_TOUCH_BYTES));
     memory.preTouch(preTouch, (int) (long) conf.get(SwarmConf.BLOCK_SIZE));
     return memory;
+  }
+
+  /**
+   * Bytes of pieces a node keeps in memory ({@code swarmcast.storage.memoryBytes}); {@code auto} is half
+   * the JVM's direct memory, so pieces beyond it go to disk instead of failing the node.
+   */
+  static long memoryBudget(SwarmConf conf) {
+    return conf.get(SwarmConf.STORAGE_MEMORY_BYTES)
+        .orElse(io.netty.util.internal.PlatformDependent.maxDirectMemory() / 2);
   }
 
   public abstract boolean isDriver();
@@ -212,8 +226,8 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
 
   /** Sends a piece now; null if this node does not hold it (the requester is told why). */
   final CompletableFuture<Void> sendPiece(Connection to, FetchPiece request) {
-    // Only a file broadcast's pieces can go by sendfile: memory pieces skip the pipeline lookup.
-    if (blocks.file(request.broadcastId()) != null && uploadFilter == UploadFilter.NONE && to.carriesFileRegions()) {
+    // Only pieces on disk (a file broadcast's, or spilled ones) can go by sendfile: memory pieces skip the pipeline lookup.
+    if (blocks.hasPiecesOnDisk(request.broadcastId()) && uploadFilter == UploadFilter.NONE && to.carriesFileRegions()) {
       io.netty.channel.FileRegion region = blocks.pieceRegion(request.broadcastId(), request.piece());
       if (region != null) {
         stats.served(request.broadcastId(), region.count());

@@ -118,12 +118,17 @@ public final class BlockManager implements AutoCloseable {
   }
 
   /**
-   * A piece as a region of its file, for {@code sendfile}; null if the broadcast's pieces are not in
-   * a file here or this piece is not held. The caller releases it (the transport does, once written).
+   * A piece as a region of its file, for {@code sendfile}; null if the piece is not held on disk here
+   * (it is in memory, or not held). The caller releases it (the transport does, once written).
    */
   public io.netty.channel.FileRegion pieceRegion(long broadcastId, int piece) {
     PieceFile file = files.get(broadcastId);
-    return file == null ? null : file.region(piece);
+    return file != null ? file.region(piece) : store.region(broadcastId, piece);
+  }
+
+  /** Whether some of the broadcast's pieces are on disk here (a file broadcast, or pieces spilled past the memory budget). */
+  public boolean hasPiecesOnDisk(long broadcastId) {
+    return files.containsKey(broadcastId) || store.hasOnDisk(broadcastId);
   }
 
   /** The length of a piece held here, without reading it; 0 if it is not held. */
@@ -238,6 +243,16 @@ public final class BlockManager implements AutoCloseable {
       inFiles += f.bytesHeld();
     }
     return store.bytesStored() + inFiles;
+  }
+
+  /** Bytes of ordinary broadcasts' pieces held on disk because memory held its budget (see {@link SpillingPieceStore}). */
+  public long bytesSpilled() {
+    return store instanceof SpillingPieceStore s ? s.spilledBytes() : 0;
+  }
+
+  /** Bytes of pieces memory may still take before pieces go to disk. */
+  public long memoryRoom() {
+    return store instanceof SpillingPieceStore s ? s.memoryRoom() : Long.MAX_VALUE;
   }
 
   /** Broadcasts with pieces held here, in memory or in a file. */

@@ -51,6 +51,11 @@ public final class MemoryPieceStore implements PieceStore {
     return of.size();
   }
 
+  /** Whether any piece of the broadcast is here. */
+  public synchronized boolean holds(long broadcastId) {
+    return pieces.containsKey(broadcastId);
+  }
+
   @Override
   public synchronized int broadcastCount() {
     return pieces.size();

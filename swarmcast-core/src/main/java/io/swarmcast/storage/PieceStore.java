@@ -25,11 +25,24 @@ public interface PieceStore extends AutoCloseable {
   /** Drops every piece of every broadcast; returns how many were dropped. The store stays usable. */
   int clear();
 
-  /** Bytes held over all broadcasts. */
   /** Broadcasts with at least one piece here. */
   int broadcastCount();
 
+  /** Bytes held over all broadcasts. */
   long bytesStored();
+
+  /**
+   * A piece held on disk as a region of its file, for {@code sendfile} (the caller releases it); null if
+   * this store holds the piece in memory, or not at all.
+   */
+  default io.netty.channel.FileRegion region(long broadcastId, int piece) {
+    return null;
+  }
+
+  /** Whether any piece of the broadcast is on disk here, so {@link #region} may give one. */
+  default boolean hasOnDisk(long broadcastId) {
+    return false;
+  }
 
   /** Drops everything. */
   @Override
