@@ -72,6 +72,14 @@ public final class BroadcastDigestJob {
 
     byte[] value = new byte[valueBytes];
     new Random(42).nextBytes(value);
+    if (mode.equals("cleanup")) {
+      conf.set("spark.swarmcast.cleaner.interval", "500ms").set("spark.swarmcast.cleaner.gcInterval", "500ms");
+      try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
+        lines.addAll(dropOneKeepOne(jsc, value, partitions));
+      }
+      Files.write(out, lines);
+      return;
+    }
     try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
       awaitExecutors(jsc, executors);
       Broadcast<byte[]> b = SwarmcastSpark.broadcast(jsc, value);
@@ -89,6 +97,32 @@ public final class BroadcastDigestJob {
       b.destroy();
     }
     Files.write(out, lines);
+  }
+
+  /**
+   * Broadcasts twice, reads both in a job, drops one handle and keeps the other, then waits (with real
+   * GCs) until the driver's tracker has forgotten the dropped one. Lines: {@code dropped ID KNOWN_AFTER},
+   * {@code kept ID KNOWN_AFTER READ_AGAIN_SHA256}, {@code expected SHA256}.
+   */
+  private static List<String> dropOneKeepOne(JavaSparkContext jsc, byte[] value, int partitions) throws Exception {
+    Broadcast<byte[]> kept = SwarmcastSpark.broadcast(jsc, value);
+    long dropped = readAndDrop(jsc, value, partitions);
+    io.swarmcast.node.DriverNode driver = (io.swarmcast.node.DriverNode) SwarmcastSpark.localNode();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (driver.tracker().knows(dropped) && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    String again = jsc.parallelize(List.of(1), 1).map(i -> sha256(kept.value())).collect().get(0);
+    return List.of("dropped " + dropped + " " + driver.tracker().knows(dropped),
+        "kept " + kept.id() + " " + driver.tracker().knows(kept.id()) + " " + again, "expected " + sha256(value));
+  }
+
+  /** Broadcasts, has every partition read it, and returns only its id: the handle is unreachable after. */
+  private static long readAndDrop(JavaSparkContext jsc, byte[] value, int partitions) {
+    Broadcast<byte[]> b = SwarmcastSpark.broadcast(jsc, value);
+    jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).map(i -> sha256(b.value())).collect();
+    return b.id();
   }
 
   /**

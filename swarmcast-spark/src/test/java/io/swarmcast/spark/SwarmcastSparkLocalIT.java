@@ -40,6 +40,25 @@ class SwarmcastSparkLocalIT {
     assertThat(result.driverServed()).isZero();
   }
 
+  /** The cleaner (on by default) removes a broadcast once its handle is dropped, and never one still held. */
+  @Test
+  @Timeout(150)
+  void aDroppedBroadcastIsCleanedUpAndAHeldOneStays() throws Exception {
+    Path dir = SparkJvm.workDir();
+    Path out = dir.resolve("cleanup.out");
+    Path log = dir.resolve("cleanup.log");
+    Files.deleteIfExists(out);
+
+    int exit = SparkJvm.run(BroadcastDigestJob.class, log, Duration.ofSeconds(130),
+        "cleanup", "local[2]", "0", Integer.toString(VALUE_BYTES), "4", out.toString(), SparkJvm.shadedJar().toString());
+
+    assertThat(exit).as("driver exit status; log:\n%s", SparkJvm.tail(log, 60)).isZero();
+    java.util.List<String> lines = Files.readAllLines(out);
+    String expected = lines.get(2).split(" ")[1];
+    assertThat(lines.get(0)).as("the dropped broadcast is forgotten by the driver's tracker").endsWith(" false");
+    assertThat(lines.get(1)).as("the kept one is still known and readable").endsWith(" true " + expected);
+  }
+
   @Test
   @Timeout(120)
   void aMisspeltSwarmcastKeyStopsStartUpNamingIt() throws Exception {
