@@ -50,6 +50,9 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   SecurityOptions security;
 
+  @Mixin
+  UiOptions ui;
+
   @Override
   public Integer call() throws Exception {
     round.validate(executors);
@@ -80,13 +83,14 @@ final class DemoCommand implements Callable<Integer> {
       }
       return new DriverKillDemo(executors, round, sec.args(), JavaOpts.fromEnvironment(), System.err).run();
     }
-    SwarmConf conf = sec.apply(round.conf())
+    SwarmConf conf = ui.apply(sec.apply(round.conf()))
         .set(SwarmConf.DRIVER_HOST, "127.0.0.1")
         .set(SwarmConf.DRIVER_PORT, "0");
     SecurityManager checks = new SecurityManager(conf);
     try (BroadcastManager manager = new BroadcastManager(true, conf, checks)) {
       DriverNode node = (DriverNode) manager.node();
       System.err.printf("driver on %s; starting %d executor processes%s%n", node.endpoint(), executors, SecurityOptions.describe(checks));
+      UiOptions.announce(node, System.err);
       List<String> passOn = new java.util.ArrayList<>(sec.args());
       if (!round.extra.isEmpty()) {
         passOn.addAll(List.of("--conf", String.join(",", round.extra)));
