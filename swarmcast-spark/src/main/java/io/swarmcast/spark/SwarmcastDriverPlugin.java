@@ -34,6 +34,15 @@ final class SwarmcastDriverPlugin implements DriverPlugin {
     return Map.of(SparkSettings.DRIVER_HOST, at.host(), SparkSettings.DRIVER_PORT, Integer.toString(at.port()));
   }
 
+  /** An executor asks for a file added with {@link SwarmcastSpark#addFile}: its handle, serialized. */
+  @Override
+  public Object receive(Object message) {
+    if (message instanceof SharedFiles.FileRequest request) {
+      return SharedFiles.answer(request);
+    }
+    throw new IllegalArgumentException("Swarmcast's driver plugin takes file requests, not " + message);
+  }
+
   @Override
   public void registerMetrics(String appId, PluginContext ctx) {
     BroadcastManager m = manager;
@@ -47,6 +56,7 @@ final class SwarmcastDriverPlugin implements DriverPlugin {
     BroadcastManager m = manager;
     if (m != null) {
       manager = null;
+      SharedFiles.clear();
       LocalNode.stop(m);
       LOG.info("Swarmcast driver node stopped");
     }

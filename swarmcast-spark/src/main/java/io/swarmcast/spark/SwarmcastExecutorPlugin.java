@@ -40,6 +40,7 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
       throw e;
     }
     manager = m;
+    SharedFiles.executorStarted(ctx);
     LOG.info("Swarmcast executor node of Spark executor {} on {} joined driver {}; {}", ctx.executorID(),
         m.node().endpoint(), m.node().driverEndpoint(), Transport.describe(conf));
   }
@@ -69,6 +70,7 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
     BroadcastManager m = manager;
     if (m != null) {
       manager = null;
+      SharedFiles.clear();
       LocalNode.stop(m);
     }
   }

@@ -3,6 +3,7 @@ package io.swarmcast.spark;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.node.SwarmNode;
+import java.nio.file.Path;
 import java.util.Objects;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -27,6 +28,44 @@ public final class SwarmcastSpark {
 
   /** Broadcasts {@code value} to every executor of {@code sc}'s application. */
   public static <T> Broadcast<T> broadcast(SparkContext sc, T value) {
+    return driverManager(sc).newBroadcast(value, false);
+  }
+
+  /** Broadcasts {@code value} to every executor of {@code jsc}'s application. */
+  public static <T> Broadcast<T> broadcast(JavaSparkContext jsc, T value) {
+    return broadcast(Objects.requireNonNull(jsc, "jsc").sc(), value);
+  }
+
+  /**
+   * Sends a file to every executor of {@code sc}'s application, peer to peer: the replacement for
+   * {@code sc.addFile(path)}, whose executors each fetch the whole file from the driver. Executors read
+   * it with {@link SwarmcastFiles#get(String)} under its file name. The driver checksums the file once
+   * here (CRC32C per piece, SHA-256 of the whole) and serves it from where it is: it must not change
+   * while the application runs. Returns the file's name.
+   *
+   * @throws IllegalArgumentException if a file of the same name was already added, or {@code path} is
+   *     not a readable regular file
+   */
+  public static String addFile(SparkContext sc, String path) {
+    BroadcastManager m = driverManager(sc);
+    Path file = Path.of(Objects.requireNonNull(path, "path")).toAbsolutePath();
+    String name = file.getFileName().toString();
+    Broadcast<Path> handle;
+    try {
+      handle = m.broadcastFile(file);
+    } catch (io.swarmcast.broadcast.BroadcastException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    SharedFiles.added(name, handle, file);
+    return name;
+  }
+
+  /** As {@link #addFile(SparkContext, String)}. */
+  public static String addFile(JavaSparkContext jsc, String path) {
+    return addFile(Objects.requireNonNull(jsc, "jsc").sc(), path);
+  }
+
+  private static BroadcastManager driverManager(SparkContext sc) {
     Objects.requireNonNull(sc, "sc");
     if (sc.isStopped()) {
       throw new IllegalStateException("the SparkContext is stopped");
@@ -36,12 +75,7 @@ public final class SwarmcastSpark {
       throw new IllegalStateException("Swarmcast is not running in this Spark driver: start the application with --conf "
           + "spark.plugins=" + SwarmcastPlugin.class.getName() + " and the swarmcast-spark jar in --jars");
     }
-    return m.newBroadcast(value, false);
-  }
-
-  /** Broadcasts {@code value} to every executor of {@code jsc}'s application. */
-  public static <T> Broadcast<T> broadcast(JavaSparkContext jsc, T value) {
-    return broadcast(Objects.requireNonNull(jsc, "jsc").sc(), value);
+    return m;
   }
 
   /**

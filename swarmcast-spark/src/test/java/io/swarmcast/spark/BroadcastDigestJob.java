@@ -89,6 +89,7 @@ public final class BroadcastDigestJob {
       lines.add("expected " + sha256(value));
       lines.add("driverServed " + SwarmcastSpark.localNode().stats().of(b.id()).servedBytes());
       if (mode.equals("churn")) {
+        lines.addAll(addAFileAndReadItEverywhere(jsc, valueBytes, partitions, out.resolveSibling("added-" + valueBytes + ".bin")));
         lines.addAll(replaceAnExecutorAndReadAgain(jsc, b, executors, tasks.get(0).split(" ")[1]));
       }
       if (metricsDir != null) {
@@ -97,6 +98,24 @@ public final class BroadcastDigestJob {
       b.destroy();
     }
     Files.write(out, lines);
+  }
+
+  /**
+   * {@link SwarmcastSpark#addFile} of a random file, read on the executors with {@link SwarmcastFiles#get}.
+   * Lines: {@code file EXECUTOR SHA256 PATH} per task, {@code fileSource SHA256 PATH}.
+   */
+  private static List<String> addAFileAndReadItEverywhere(JavaSparkContext jsc, int bytes, int partitions, Path file)
+      throws Exception {
+    byte[] content = new byte[bytes];
+    new Random(7).nextBytes(content);
+    Files.write(file, content);
+    String name = SwarmcastSpark.addFile(jsc, file.toString());
+    List<String> lines = new ArrayList<>(jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).map(i -> {
+      String path = SwarmcastFiles.get(name);
+      return "file " + SparkEnv.get().executorId() + " " + sha256(Files.readAllBytes(Path.of(path))) + " " + path;
+    }).collect());
+    lines.add("fileSource " + sha256(content) + " " + file.toAbsolutePath());
+    return lines;
   }
 
   /**

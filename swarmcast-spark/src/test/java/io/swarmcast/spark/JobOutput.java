@@ -28,6 +28,7 @@ record JobOutput(List<Task> tasks, String expected, long driverServed, String ki
         case "killed" -> killed = f[1];
         case "expected" -> expected = f[1];
         case "driverServed" -> driverServed = Long.parseLong(f[1]);
+        case "file", "fileSource" -> { } // SwarmcastSpark.addFile's part: read by the test itself
         default -> throw new IllegalStateException("unexpected line in " + file + ": " + line);
       }
     }

@@ -61,6 +61,16 @@ class SwarmcastSparkClusterIT {
         .isBetween((long) VALUE_BYTES, (long) (VALUE_BYTES * 1.25));
     assertThat(result.tasks().stream().mapToLong(JobOutput.Task::fromPeers).sum()).isPositive();
 
+    // SwarmcastSpark.addFile: every executor read the file from a copy of its own, intact.
+    List<String> lines = Files.readAllLines(out);
+    String[] source = lines.stream().filter(l -> l.startsWith("fileSource ")).findFirst().orElseThrow().split(" ");
+    List<String[]> fileTasks = lines.stream().filter(l -> l.startsWith("file ")).map(l -> l.split(" ")).toList();
+    assertThat(fileTasks).hasSize(4 * EXECUTORS).allSatisfy(f -> {
+      assertThat(f[2]).as("digest of executor %s's copy", f[1]).isEqualTo(source[1]);
+      assertThat(f[3]).as("executor %s reads its own copy", f[1]).isNotEqualTo(source[2]);
+    });
+    assertThat(fileTasks.stream().map(f -> f[1]).collect(Collectors.toSet())).hasSize(EXECUTORS);
+
     // Executors come and go: one was given back, a new one came; all three read the broadcast made before.
     assertThat(result.killed()).isIn(byExecutor.keySet());
     Map<String, List<JobOutput.Task>> after = result.after().stream().collect(Collectors.groupingBy(JobOutput.Task::executor));
