@@ -51,6 +51,11 @@ final class BenchCommand implements Callable<Integer> {
           "Required unless --loopback; there it only sets the size÷bandwidth reference (else 0)."})
   Long rateBits;
 
+  @Option(names = "--driver-rate", converter = RateConverter.class, paramLabel = "RATE",
+      description = "The driver host's link rate, if not --rate: e.g. a driver on 400mbit and executors on 50mbit "
+          + "(results.csv's seededSeconds: when every piece was on some executor).")
+  Long driverRateBits;
+
   @Option(names = "--delay", converter = DelayConverter.class, paramLabel = "DELAY",
       description = "One-way delay between hosts, e.g. 1ms (needs the netem qdisc; not with --loopback).")
   Long delayMicros;
@@ -106,6 +111,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-ceiling", description = "With --loopback: skip the TCP ceiling.")
   boolean noCeiling;
 
+  @Option(names = "--files", description = {"With --spark: files instead of values. Per repetition a fresh file of --size "
+      + "random bytes goes out by sc.addFile, read with SparkFiles.get (factory spark-addFile), and by SwarmcastSpark.addFile, "
+      + "read with SwarmcastFiles.get (swarmcast-addFile)."})
+  boolean files;
+
   @Option(names = "--spark", description = {"Side by side inside Apache Spark: per executor count a Spark standalone "
       + "cluster (a master on the driver host, a one-core worker per executor host) and one application that times "
       + "sc.broadcast (factory spark-torrent) and SwarmcastSpark.broadcast (swarmcast) alternately. Needs the jars of "
@@ -136,6 +146,9 @@ final class BenchCommand implements Callable<Integer> {
     if (spark) {
       return runSpark();
     }
+    if (files) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--files is for --spark (sc.addFile against SwarmcastSpark.addFile)");
+    }
     validate();
     if (!secure) {
       return run(conf);
@@ -153,7 +166,7 @@ final class BenchCommand implements Callable<Integer> {
   private int run(List<String> conf) throws Exception {
     List<String> factoryNames = factories.stream().map(Enum::name).toList();
     BenchSettings settings = new BenchSettings(executors, factoryNames, size, rateBits == null ? 0 : rateBits,
-        delayMicros == null ? 0 : delayMicros, reps, warmup, warmupSize, loopback, blockSize,
+        driverRateBits == null ? 0 : driverRateBits, delayMicros == null ? 0 : delayMicros, reps, warmup, warmupSize, loopback, blockSize,
         compress == null ? null : compress.name(), conf, timeoutSeconds, jvmOpts, loopback && !noCeiling ? ceiling : 0,
         SwarmcastCli.class.getName(), out, commandLine());
     return new ClusterBench(settings).run(System.out, System.err);
@@ -174,8 +187,9 @@ final class BenchCommand implements Callable<Integer> {
     Path jars = sparkJars != null ? sparkJars
         : checkout.resolve("swarmcast-spark-dist").resolve("target").resolve("spark-jars-" + SPARK_VERSION);
     Path plugin = sparkPlugin != null ? sparkPlugin : shadedJar(checkout.resolve("swarmcast-spark").resolve("target"));
-    BenchSettings settings = new BenchSettings(executors, List.of("spark-torrent", "swarmcast"), size,
-        rateBits == null ? 0 : rateBits, 0, reps, 0, null, loopback, null, null, conf, timeoutSeconds, jvmOpts, 0,
+    List<String> pair = files ? List.of("spark-addFile", "swarmcast-addFile") : List.of("spark-torrent", "swarmcast");
+    BenchSettings settings = new BenchSettings(executors, pair, size,
+        rateBits == null ? 0 : rateBits, driverRateBits == null ? 0 : driverRateBits, 0, reps, 0, null, loopback, null, null, conf, timeoutSeconds, jvmOpts, 0,
         SwarmcastCli.class.getName(), out, commandLine());
     return new SparkBench(settings, jars, plugin).run(System.out, System.err);
   }

@@ -105,6 +105,7 @@ final class BroadcastRounds {
     // Executors to kill die while this broadcast's pieces move (the first time only); see ExecutorFaults.
     ExecutorFaults.Watch killer = faults.watch(driver, b.id(), pieceCount(b));
     ExecutorFaults.Watch seededWatch = seeded.watch(driver, b.id(), pieceCount(b), executors);
+    CompletableFuture<Long> seededAt = seededAt(b.id());
     try {
       for (int i = 0; i < executors.size(); i++) {
         int slot = i;
@@ -114,6 +115,14 @@ final class BroadcastRounds {
     } finally {
       seededWatch.close();
       killer.close();
+    }
+    double seededSeconds;
+    try {
+      // The last announcements may reach the tracker just after the last answer.
+      long at = seededAt.get(1, TimeUnit.SECONDS);
+      seededSeconds = at < 0 ? Double.NaN : (at - t0) / 1e9;
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      seededSeconds = Double.NaN;
     }
     double driverCpu = cpuSeconds(driverCpu0, ProcessCpu.nanos());
     long[] executorCpu1 = executorCpuNanos(executors);
@@ -145,7 +154,26 @@ final class BroadcastRounds {
     }
     double seconds = (lastHad - t0) / 1e9;
     return new RoundResult(factory, rep, executors.size(), size, seconds, driverSent, peerBytes,
-        ReadTaskHandler.peakHeapBytes(), driverCpu, per);
+        ReadTaskHandler.peakHeapBytes(), driverCpu, per).withSeededSeconds(seededSeconds);
+  }
+
+  /**
+   * When the swarm holds every piece of the broadcast (each on some executor): from then on the executors
+   * could finish without the driver. A daemon thread polls the tracker ({@code DriverNode.awaitSeeded},
+   * every 5 ms); -1 if the broadcast went away first, or after an hour.
+   */
+  private CompletableFuture<Long> seededAt(long broadcastId) {
+    CompletableFuture<Long> at = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        at.complete(driver.awaitSeeded(broadcastId, 1, TimeUnit.HOURS) ? System.nanoTime() : -1L);
+      } catch (InterruptedException | RuntimeException e) {
+        at.complete(-1L);
+      }
+    }, "swarmcast-seeded-at");
+    t.setDaemon(true);
+    t.start();
+    return at;
   }
 
   /** Draws progress until every executor answered or failed. */

@@ -14,7 +14,21 @@ import java.util.Map;
  */
 record RoundResult(String factory, int rep, int executors, long sizeBytes, double seconds, long driverBytesSent,
     long peerBytesSent, long driverPeakHeapBytes, double driverCpuSeconds, List<ExecutorResult> perExecutor,
-    DriverKill driverKill) {
+    DriverKill driverKill, double seededSeconds) {
+
+  /** As the canonical constructor, the seeded time unknown (NaN). */
+  RoundResult(String factory, int rep, int executors, long sizeBytes, double seconds, long driverBytesSent,
+      long peerBytesSent, long driverPeakHeapBytes, double driverCpuSeconds, List<ExecutorResult> perExecutor,
+      DriverKill driverKill) {
+    this(factory, rep, executors, sizeBytes, seconds, driverBytesSent, peerBytesSent, driverPeakHeapBytes, driverCpuSeconds,
+        perExecutor, driverKill, Double.NaN);
+  }
+
+  /** The same round with {@code seconds} until every piece was on some executor (the swarm seeded). */
+  RoundResult withSeededSeconds(double seconds) {
+    return new RoundResult(factory, rep, executors, sizeBytes, this.seconds, driverBytesSent, peerBytesSent, driverPeakHeapBytes,
+        driverCpuSeconds, perExecutor, driverKill, seconds);
+  }
 
   /** A round whose driver lived through it. */
   RoundResult(String factory, int rep, int executors, long sizeBytes, double seconds, long driverBytesSent,
@@ -104,6 +118,7 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
     if (driverKilled()) {
       json.put("executorsDoneAfterKill", driverKill.executorsDoneAfterKill());
     }
+    json.put("seededSeconds", num(seededSeconds));
     json.put("perExecutor", perExecutor.stream().map(RoundResult::executorJson).toList());
     return JsonLine.write(json);
   }

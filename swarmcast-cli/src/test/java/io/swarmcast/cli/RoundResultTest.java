@@ -46,7 +46,7 @@ class RoundResultTest {
     assertThat(r.toJson()).isEqualTo("{\"factory\":\"torrent\",\"rep\":1,\"executors\":2,\"sizeBytes\":1024,"
         + "\"seconds\":1.5000,\"driverBytesSent\":1024,\"peerBytesSent\":1024,\"driverPeakHeapBytes\":4096,"
         + "\"executorPeakHeapBytes\":2048,\"driverCpuSeconds\":0.1250,\"executorCpuSeconds\":0.7500,\"allVerified\":true,"
-        + "\"corruptPiecesDetected\":0,\"driverKilled\":false,"
+        + "\"corruptPiecesDetected\":0,\"driverKilled\":false,\"seededSeconds\":null,"
         + "\"perExecutor\":[{\"id\":1,\"seconds\":1.2500,\"fromDriverBytes\":1024,\"fromPeersBytes\":0,\"cpuSeconds\":0.5000,"
         + "\"verified\":true,\"killed\":false,\"corrupting\":false,\"corruptPiecesDetected\":0},"
         + "{\"id\":2,\"seconds\":1.2500,\"fromDriverBytes\":1024,\"fromPeersBytes\":0,"
@@ -130,7 +130,7 @@ class RoundResultTest {
     RoundResult r = round(List.of(corrupting(1), detecting(2, 2), detecting(3, 1)));
     assertThat(r.allVerified()).isTrue();
     assertThat(r.corruptPiecesDetected()).isEqualTo(3);
-    assertThat(r.toJson()).contains("\"allVerified\":true,\"corruptPiecesDetected\":3,\"driverKilled\":false,\"perExecutor\"")
+    assertThat(r.toJson()).contains("\"allVerified\":true,\"corruptPiecesDetected\":3,\"driverKilled\":false,\"seededSeconds\":null,\"perExecutor\"")
         .contains("{\"id\":1,\"seconds\":1.0000,\"fromDriverBytes\":1024,\"fromPeersBytes\":0,\"cpuSeconds\":0.5000,"
             + "\"verified\":true,\"killed\":false,\"corrupting\":true,\"corruptPiecesDetected\":0}")
         .contains("\"id\":2,").contains("\"corrupting\":false,\"corruptPiecesDetected\":2}");
@@ -142,7 +142,7 @@ class RoundResultTest {
     RoundResult r = new RoundResult("torrent", 1, 2, 1024, 1.5, 2048, 0, 0, Double.NaN, per, new RoundResult.DriverKill(2));
     assertThat(r.driverKilled()).isTrue();
     assertThat(r.toJson()).contains("\"allVerified\":true,\"corruptPiecesDetected\":0,\"driverKilled\":true,"
-        + "\"executorsDoneAfterKill\":2,\"perExecutor\"");
+        + "\"executorsDoneAfterKill\":2,\"seededSeconds\":null,\"perExecutor\"");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     BroadcastRounds.printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8), r);
     assertThat(bytes.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow())

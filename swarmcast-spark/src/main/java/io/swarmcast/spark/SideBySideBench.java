@@ -42,6 +42,8 @@ public final class SideBySideBench {
 
   static final String SPARK = "spark-torrent";
   static final String SWARMCAST = "swarmcast";
+  static final String SPARK_FILES = "spark-addFile";
+  static final String SWARMCAST_FILES = "swarmcast-addFile";
 
   private SideBySideBench() {}
 
@@ -50,17 +52,19 @@ public final class SideBySideBench {
     long size = 0;
     int reps = 1;
     Path out = null;
+    boolean files = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--files" -> files = true;
         case "--executors" -> executors = Integer.parseInt(args[++i]);
         case "--size" -> size = io.swarmcast.conf.ByteSize.parse(args[++i]);
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: SideBySideBench --executors N --size BYTES --reps R [--out FILE]");
+            + "; usage: SideBySideBench --executors N --size BYTES --reps R [--out FILE] [--files]");
       }
     }
-    if (executors < 1 || size < 1 || size > Integer.MAX_VALUE - 64 || reps < 1) {
+    if (executors < 1 || size < 1 || (!files && size > Integer.MAX_VALUE - 64) || reps < 1) {
       throw new IllegalArgumentException("need --executors >= 1, 1 <= --size < 2g, --reps >= 1");
     }
     try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setAppName("swarmcast-side-by-side"))) {
@@ -68,6 +72,10 @@ public final class SideBySideBench {
       // One job without a broadcast first: otherwise whichever factory goes first also pays for the
       // first job's set-up on every executor (task deserialization, class loading, JIT).
       readEverywhere(sc, executors, i -> SparkEnv.get().executorId());
+      if (files) {
+        new FileRounds(sc, executors, size, out).run(reps);
+        return;
+      }
       for (int rep = 1; rep <= reps; rep++) {
         byte[] value = new byte[(int) size];
         new Random(rep).nextBytes(value);
@@ -131,7 +139,7 @@ public final class SideBySideBench {
    * (the previous values), as {@code swarmcast bench} does between broadcasts, so that a broadcast
    * does not pay for the collection of the one before it, whichever factory that was.
    */
-  private static void settle(JavaSparkContext sc, int n) {
+  static void settle(JavaSparkContext sc, int n) {
     System.gc();
     readEverywhere(sc, n, i -> {
       System.gc();
@@ -139,7 +147,7 @@ public final class SideBySideBench {
     });
   }
 
-  private static List<String> readEverywhere(JavaSparkContext sc, int n, Function<Integer, String> read) {
+  static List<String> readEverywhere(JavaSparkContext sc, int n, Function<Integer, String> read) {
     return sc.parallelize(IntStream.range(0, n).boxed().toList(), n).map(read).collect();
   }
 
@@ -163,7 +171,7 @@ public final class SideBySideBench {
    * Where the time went, on stderr: seconds from the broadcast call to the handle, and per executor to its
    * task's start and to its value.
    */
-  private static void phases(String factory, int rep, long w0, long handleMs, double seconds, List<String> reads) {
+  static void phases(String factory, int rep, long w0, long handleMs, double seconds, List<String> reads) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "phases %s rep %d total %.3f s, handle %.3f:",
         factory, rep, seconds, (handleMs - w0) / 1e3));
     for (String r : reads) {
@@ -185,7 +193,7 @@ public final class SideBySideBench {
   }
 
   /** All {@code n} executors answered, each with {@code expected} as field {@code field} of its answer. */
-  private static boolean everyExecutor(List<String> answers, int field, String expected, int n) {
+  static boolean everyExecutor(List<String> answers, int field, String expected, int n) {
     Set<String> executors = new HashSet<>();
     for (String answer : answers) {
       String[] f = answer.split(" ");
@@ -198,7 +206,7 @@ public final class SideBySideBench {
   }
 
   /** One line in the fields of {@code swarmcast driver --json}, written with the Jackson that Spark itself ships. */
-  private static String json(String factory, int n, long size, int rep, double seconds, long driverSent, long peerSent,
+  static String json(String factory, int n, long size, int rep, double seconds, long driverSent, long peerSent,
       boolean verified) {
     ObjectNode o = JSON.createObjectNode().put("factory", factory).put("rep", rep).put("executors", n).put("sizeBytes", size)
         .put("seconds", BigDecimal.valueOf(seconds).setScale(4, RoundingMode.HALF_UP)).put("driverBytesSent", driverSent)

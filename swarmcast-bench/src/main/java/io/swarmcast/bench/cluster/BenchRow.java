@@ -14,14 +14,23 @@ import java.util.Locale;
  * @param driverCpuSeconds CPU (user + system, all threads) the driver process used during this
  *     broadcast, as it reported; NaN if unknown
  * @param executorCpuSeconds the same summed over every executor process; NaN if unknown
+ * @param seededSeconds from the broadcast's start until every piece was on some executor; NaN if unknown
  */
 record BenchRow(String factory, int executors, long sizeBytes, long rateBits, int rep, int warmups, double seconds,
     long driverBytesSent, long peerBytesSent, long driverPeakHeapBytes, long executorPeakHeapBytes,
-    double driverCpuSeconds, double executorCpuSeconds, boolean allVerified) {
+    double driverCpuSeconds, double executorCpuSeconds, boolean allVerified, double seededSeconds) {
+
+  /** A row without a seeded time (NaN): Spark's rows, and drivers from before it was reported. */
+  BenchRow(String factory, int executors, long sizeBytes, long rateBits, int rep, int warmups, double seconds,
+      long driverBytesSent, long peerBytesSent, long driverPeakHeapBytes, long executorPeakHeapBytes,
+      double driverCpuSeconds, double executorCpuSeconds, boolean allVerified) {
+    this(factory, executors, sizeBytes, rateBits, rep, warmups, seconds, driverBytesSent, peerBytesSent, driverPeakHeapBytes,
+        executorPeakHeapBytes, driverCpuSeconds, executorCpuSeconds, allVerified, Double.NaN);
+  }
 
   static final List<String> COLUMNS = List.of("factory", "executors", "sizeBytes", "rateMbit", "rep",
       "clusterBroadcast", "seconds", "lowerBoundSeconds", "ratio", "driverBytesSent", "peerBytesSent",
-      "driverPeakHeapBytes", "executorPeakHeapBytes", "driverCpuSeconds", "cpuSeconds", "cpuSecondsPerGiB");
+      "driverPeakHeapBytes", "executorPeakHeapBytes", "driverCpuSeconds", "cpuSeconds", "cpuSecondsPerGiB", "seededSeconds");
 
   static final String CSV_HEADER = String.join(",", COLUMNS);
 
@@ -67,7 +76,7 @@ record BenchRow(String factory, int executors, long sizeBytes, long rateBits, in
         BenchUnits.mbit(rateBits), Integer.toString(rep), Integer.toString(clusterBroadcast()), fmt("%.4f", seconds),
         fmt("%.4f", lowerBoundSeconds()), fmt("%.4f", ratio()), Long.toString(driverBytesSent),
         Long.toString(peerBytesSent), Long.toString(driverPeakHeapBytes), Long.toString(executorPeakHeapBytes),
-        fmt("%.4f", driverCpuSeconds), fmt("%.4f", cpuSeconds()), fmt("%.4f", cpuSecondsPerGiB()));
+        fmt("%.4f", driverCpuSeconds), fmt("%.4f", cpuSeconds()), fmt("%.4f", cpuSecondsPerGiB()), fmt("%.4f", seededSeconds));
   }
 
   private static String fmt(String format, double v) {
@@ -85,6 +94,7 @@ record BenchRow(String factory, int executors, long sizeBytes, long rateBits, in
     return new BenchRow(json.text("factory"), json.wholeInt("executors"), json.whole("sizeBytes"), rateBits,
         json.wholeInt("rep"), warmups, json.number("seconds"), json.whole("driverBytesSent"),
         json.whole("peerBytesSent"), json.whole("driverPeakHeapBytes"), json.whole("executorPeakHeapBytes"),
-        json.numberOrNaN("driverCpuSeconds"), json.numberOrNaN("executorCpuSeconds"), json.flag("allVerified"));
+        json.numberOrNaN("driverCpuSeconds"), json.numberOrNaN("executorCpuSeconds"), json.flag("allVerified"),
+        json.numberOrNaN("seededSeconds"));
   }
 }

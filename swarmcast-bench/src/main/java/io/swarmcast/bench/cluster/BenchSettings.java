@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param factories broadcast factories to sweep ({@code torrent}, {@code direct}), duplicates ignored
  * @param sizeBytes bytes per broadcast
  * @param rateBits each host's link rate in bit/s; with {@code loopback} only a reference, 0 for none
+ * @param driverRateBits the driver's link rate in bit/s, 0 for {@code rateBits} like every host's
  * @param delayMicros one-way delay between hosts, 0 for none; must be 0 with {@code loopback}
  * @param reps broadcasts per run, at least 1
  * @param warmup unreported broadcasts each driver runs first, at least 0; with 0 (the command's default) the
@@ -32,7 +33,7 @@ import java.util.Objects;
  * @param commandLine the command as typed, for summary.md
  */
 public record BenchSettings(List<Integer> executors, List<String> factories, long sizeBytes, long rateBits,
-    long delayMicros, int reps, int warmup, Long warmupSizeBytes, boolean loopback, Long blockSizeBytes,
+    long driverRateBits, long delayMicros, int reps, int warmup, Long warmupSizeBytes, boolean loopback, Long blockSizeBytes,
     String compress, List<String> conf, long timeoutSeconds, List<String> jvmOpts, long ceilingBytes,
     String mainClass, Path out, String commandLine) {
 

@@ -161,7 +161,8 @@ public final class ClusterBench {
     BenchRun run = new BenchRun(javaCommand(settings.mainClass()), settings.out().resolve("logs").resolve(factory + "-" + n),
         err, ticksPerSecond);
     try {
-      NetnsPlan plan = settings.loopback() ? null : new NetnsPlan(prefix, n, settings.rateBits(), settings.delayMicros());
+      NetnsPlan plan = settings.loopback() ? null : new NetnsPlan(prefix, n, settings.rateBits(),
+          settings.driverRateBits() > 0 ? settings.driverRateBits() : settings.rateBits(), settings.delayMicros());
       if (!active.begin(run, plan, err)) {
         return "interrupted";
       }

@@ -44,6 +44,8 @@ final class NetnsPlan {
   private final String prefix;
   private final List<Host> hosts = new ArrayList<>();
   private final long rateBits;
+  /** The driver's link rate: {@link #rateBits} unless a run asks for another ({@code bench --driver-rate}). */
+  private final long driverRateBits;
   private final long delayMicros;
 
   /**
@@ -52,6 +54,15 @@ final class NetnsPlan {
    * @param delayMicros one-way delay to add with netem, 0 for none
    */
   NetnsPlan(String prefix, int executors, long rateBits, long delayMicros) {
+    this(prefix, executors, rateBits, rateBits, delayMicros);
+  }
+
+  /** As above, with the driver's link at {@code driverRateBits} and every executor's at {@code rateBits}. */
+  NetnsPlan(String prefix, int executors, long rateBits, long driverRateBits, long delayMicros) {
+    if (driverRateBits <= 0) {
+      throw new IllegalArgumentException("driver rate must be positive: " + driverRateBits);
+    }
+    this.driverRateBits = driverRateBits;
     if (executors < 1 || executors > MAX_EXECUTORS) {
       throw new IllegalArgumentException("executors must be 1.." + MAX_EXECUTORS + ": " + executors);
     }
@@ -184,9 +195,10 @@ final class NetnsPlan {
   /** HTB on {@code dev} in {@code ns} with one fair class per peer of {@code self}, matched on {@code field} (src|dst). */
   private List<List<String>> shape(String ns, String dev, String field, Host self, long leafDelayMicros) {
     List<Host> peers = hosts.stream().filter(p -> p != self).toList();
-    String link = rateBits + "bit";
-    String share = Math.max(8, rateBits / peers.size()) + "bit";
-    String burst = Long.toString(burstBytes());
+    long rate = self == hosts.get(0) ? driverRateBits : rateBits;
+    String link = rate + "bit";
+    String share = Math.max(8, rate / peers.size()) + "bit";
+    String burst = Long.toString(burstBytes(rate));
     String q = Integer.toString(QUANTUM);
     List<List<String>> cmds = new ArrayList<>();
     cmds.add(List.of("tc", "-n", ns, "qdisc", "add", "dev", dev, "root", "handle", "1:", "htb"));
@@ -203,7 +215,7 @@ final class NetnsPlan {
       if (leafDelayMicros > 0) {
         leaf.addAll(List.of("netem", "delay", leafDelayMicros + "us", "limit", "1000"));
       } else {
-        leaf.addAll(List.of("bfifo", "limit", Long.toString(fifoBytes())));
+        leaf.addAll(List.of("bfifo", "limit", Long.toString(fifoBytes(rate))));
       }
       cmds.add(leaf);
       cmds.add(List.of("tc", "-n", ns, "filter", "add", "dev", dev, "parent", "1:", "protocol", "ip", "prio", "1",
@@ -214,11 +226,19 @@ final class NetnsPlan {
 
   /** HTB bucket: ten full frames or 1 ms at the link rate, whichever is larger (keeps fast links accurate). */
   long burstBytes() {
+    return burstBytes(rateBits);
+  }
+
+  private static long burstBytes(long rateBits) {
     return Math.max(15_140, rateBits / 8 / 1000);
   }
 
   /** Leaf FIFO: 256 KiB or 20 ms at the link rate, whichever is larger. */
   long fifoBytes() {
+    return fifoBytes(rateBits);
+  }
+
+  private static long fifoBytes(long rateBits) {
     return Math.max(256 * 1024, rateBits / 8 / 50);
   }
 

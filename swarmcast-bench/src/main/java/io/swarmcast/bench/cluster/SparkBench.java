@@ -21,6 +21,9 @@ import java.util.Locale;
 public final class SparkBench {
   static final String SPARK = "spark-torrent";
   static final String SWARMCAST = "swarmcast";
+  /** With {@code --files}: {@code sc.addFile} against {@code SwarmcastSpark.addFile}. */
+  static final String SPARK_FILES = "spark-addFile";
+  static final String SWARMCAST_FILES = "swarmcast-addFile";
 
   private final BenchSettings settings;
   private final Path sparkJars;
@@ -37,7 +40,8 @@ public final class SparkBench {
     this.pluginJar = pluginJar.toAbsolutePath();
     // As a Spark user's JVMs run: Spark's defaults, not the swarmcast wrapper's options, and a heap (what
     // spark-submit --driver-memory sets) for the value, Spark's blocks of it and Swarmcast's pieces.
-    this.jvmOpts = settings.jvmOpts().isEmpty() ? driverHeap(settings.sizeBytes()) : settings.jvmOpts();
+    this.jvmOpts = !settings.jvmOpts().isEmpty() ? settings.jvmOpts()
+        : settings.factories().contains(SPARK_FILES) ? driverHeap(0) : driverHeap(settings.sizeBytes());
   }
 
   /** Runs the sweep; 0 if every run reported every repetition verified, 1 otherwise (reasons on {@code err}). */
@@ -63,8 +67,8 @@ public final class SparkBench {
         + String.join(" ", jvmOpts));
     try {
       for (int n : List.copyOf(new LinkedHashSet<>(settings.executors()))) {
-        err.printf("[spark] %d executor%s, %d rep%s of sc.broadcast and SwarmcastSpark.broadcast, alternating%n", n,
-            n == 1 ? "" : "s", settings.reps(), settings.reps() == 1 ? "" : "s");
+        err.printf("[spark] %d executor%s, %d rep%s of %s, alternating%n", n, n == 1 ? "" : "s", settings.reps(),
+            settings.reps() == 1 ? "" : "s", files() ? "sc.addFile and SwarmcastSpark.addFile" : "sc.broadcast and SwarmcastSpark.broadcast");
         String failure = runOne(active, prefix, sparkHome, scalaVersion, n, err, rows);
         if (failure != null) {
           failures.add(n + " executors: " + failure);
@@ -98,7 +102,8 @@ public final class SparkBench {
       throws InterruptedException {
     SparkRun run = new SparkRun(sparkHome, scalaVersion, pluginJar, jvmOpts, settings.conf(), settings.out().resolve("logs").resolve("spark-" + n));
     try {
-      NetnsPlan plan = settings.loopback() ? null : new NetnsPlan(prefix, n, settings.rateBits(), settings.delayMicros());
+      NetnsPlan plan = settings.loopback() ? null : new NetnsPlan(prefix, n, settings.rateBits(),
+          settings.driverRateBits() > 0 ? settings.driverRateBits() : settings.rateBits(), settings.delayMicros());
       if (!active.begin(run, plan, err)) {
         return "interrupted";
       }
@@ -106,7 +111,7 @@ public final class SparkBench {
           ? new SparkRun.Hosts(List.of(), "127.0.0.1", java.util.Collections.nCopies(n, List.of()),
               java.util.Collections.nCopies(n, "127.0.0.1"))
           : new SparkRun.Hosts(plan.driverExec(), plan.driver().ip(), plan.executorExecs(), plan.executorIps());
-      List<String> lines = run.execute(hosts, settings.sizeBytes(), settings.reps(), executorMemory(), timeout(n));
+      List<String> lines = run.execute(hosts, settings.sizeBytes(), settings.reps(), executorMemory(), timeout(n), files());
       int before = rows.size();
       for (String line : lines) {
         BenchRow r = BenchRow.fromDriverJson(line, settings.rateBits(), 0);
@@ -126,6 +131,11 @@ public final class SparkBench {
     }
   }
 
+  /** Whether this sweep compares files ({@code --files}) rather than values. */
+  private boolean files() {
+    return settings.factories().contains(SPARK_FILES);
+  }
+
   static List<String> driverHeap(long size) {
     long mib = Math.max(1024, (3 * size >> 20) + 512);
     return List.of("-Xms" + mib + "m", "-Xmx" + mib + "m");
@@ -133,6 +143,9 @@ public final class SparkBench {
 
   /** Each executor holds the value twice over (Spark's blocks and its value, Swarmcast's pieces and its value). */
   private String executorMemory() {
+    if (files()) {
+      return "1024m"; // a file is never on the heap, with either
+    }
     long mib = Math.max(1024, (5 * settings.sizeBytes() >> 20) + 512);
     return mib + "m";
   }

@@ -84,7 +84,7 @@ final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
    *
    * @throws IOException naming the step and the log to read, if a process failed or timed out
    */
-  List<String> execute(Hosts hosts, long size, int reps, String executorMemory, long timeoutSeconds)
+  List<String> execute(Hosts hosts, long size, int reps, String executorMemory, long timeoutSeconds, boolean files)
       throws IOException, InterruptedException {
     Files.createDirectories(logDir);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
@@ -114,10 +114,21 @@ final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
         "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", executorJvmOpts()),
         "--conf", "spark.ui.enabled=false",
         "--conf", "spark.plugins=" + PLUGIN_CLASS));
+    if (files) {
+      // At Spark's defaults a large file through a shared link never arrived here (512 MiB, 8 executors,
+      // 100 Mbit/s): every executor's download was cut after 120 s (spark.network.timeout's default; with
+      // only spark.files.fetchTimeout raised, the same) and its task started over. Let both timeouts
+      // last the run, so that Spark's time is measured.
+      submit.addAll(List.of("--conf", "spark.files.fetchTimeout=" + timeoutSeconds + "s",
+          "--conf", "spark.network.timeout=" + timeoutSeconds + "s"));
+    }
     submit.addAll(sparkConf(swarmConf));
     submit.addAll(List.of("--class", APP_CLASS, pluginJar.toString(),
         "--executors", Integer.toString(n), "--size", Long.toString(size), "--reps", Integer.toString(reps),
         "--out", results.toString()));
+    if (files) {
+      submit.add("--files");
+    }
     Path appLog = logDir.resolve("application.log");
     Process app = start(hosts.driverWrap(), submit, appLog, hosts.driverIp());
     synchronized (this) {

@@ -11,7 +11,9 @@ final class SparkSummary {
   private SparkSummary() {}
 
   static String markdown(BenchSummary.Setup setup, List<BenchSummary.Group> groups) {
-    StringBuilder sb = new StringBuilder("# Swarmcast inside Spark, side by side with sc.broadcast\n\n");
+    boolean files = groups.stream().anyMatch(g -> g.factory().equals(SparkBench.SPARK_FILES));
+    StringBuilder sb = new StringBuilder(files ? "# Swarmcast inside Spark, side by side with sc.addFile\n\n"
+        : "# Swarmcast inside Spark, side by side with sc.broadcast\n\n");
     sb.append("Command:\n\n```\n").append(setup.commandLine()).append("\n```\n\n");
     sb.append("- One Spark standalone cluster per executor count (a master on the driver host, one worker with one core "
         + "per executor host, started fresh), and one application on it: per repetition a fresh ")
@@ -22,6 +24,16 @@ final class SparkSummary {
             + "job's scheduling included for both; after the clock stops, a second job checks every executor's copy "
             + "against the driver's SHA-256 (the application log has a `phases` line per broadcast: when the handle "
             + "existed, and when each executor's task started and had the value).\n");
+    if (files) {
+      sb.append("- With `--files`: per repetition a fresh file of that size on the driver host goes out by `sc.addFile` "
+          + "(factory `spark-addFile`; every executor fetches it from the driver's file server when its task starts) and "
+          + "by `SwarmcastSpark.addFile` (`swarmcast-addFile`), each read by one task per executor through `SparkFiles.get` "
+          + "or `SwarmcastFiles.get`; `seconds` runs from the add call to the last task's result; after the clock, a second "
+          + "job checks every executor's copy against the file's SHA-256. Spark's `spark.network.timeout` and "
+          + "`spark.files.fetchTimeout` are raised to the run's limit: at their defaults a large file through the shared "
+          + "link never arrived (512 MiB to 8 executors at 100 Mbit/s: every download was cut after 120 s and its task "
+          + "started over).\n");
+    }
     sb.append("- Spark does not report what its broadcasts send: its `driverBytesSent`/`peerBytesSent` are -1 in "
         + "results.csv. Heap and CPU are not measured here (0 and empty).\n");
     sb.append("- JVM options: Spark's own defaults, as a Spark user's processes have them (the --add-opens flags Java 17 "
@@ -45,10 +57,13 @@ final class SparkSummary {
     Map<Integer, BenchSummary.Group> spark = new TreeMap<>();
     Map<Integer, BenchSummary.Group> swarm = new TreeMap<>();
     for (BenchSummary.Group g : groups) {
-      (g.factory().equals(SparkBench.SPARK) ? spark : swarm).put(g.executors(), g);
+      (g.factory().startsWith("spark-") ? spark : swarm).put(g.executors(), g);
     }
-    StringBuilder sb = new StringBuilder("| executors | sc.broadcast median s | Swarmcast median s | speed-up (medians) "
-        + "| speed-up, first broadcast |\n|--:|--:|--:|--:|--:|\n");
+    boolean files = groups.stream().anyMatch(g -> g.factory().equals(SparkBench.SPARK_FILES));
+    StringBuilder sb = new StringBuilder(files
+        ? "| executors | sc.addFile median s | SwarmcastSpark.addFile median s | speed-up (medians) | speed-up, first file |\n"
+        : "| executors | sc.broadcast median s | Swarmcast median s | speed-up (medians) | speed-up, first broadcast |\n");
+    sb.append("|--:|--:|--:|--:|--:|\n");
     for (Map.Entry<Integer, BenchSummary.Group> e : spark.entrySet()) {
       BenchSummary.Group s = e.getValue();
       BenchSummary.Group w = swarm.get(e.getKey());

@@ -22,7 +22,16 @@ class BenchRowTest {
   void headerHasExactlyTheDocumentedColumns() {
     assertThat(BenchRow.CSV_HEADER).isEqualTo("factory,executors,sizeBytes,rateMbit,rep,clusterBroadcast,seconds,"
         + "lowerBoundSeconds,ratio,driverBytesSent,peerBytesSent,driverPeakHeapBytes,executorPeakHeapBytes,"
-        + "driverCpuSeconds,cpuSeconds,cpuSecondsPerGiB");
+        + "driverCpuSeconds,cpuSeconds,cpuSecondsPerGiB,seededSeconds");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void theSeededTimeIsReadWhenTheDriverReportsIt() {
+    BenchRow r = BenchRow.fromDriverJson(JSON.replace("\"allVerified\"", "\"seededSeconds\":1.25,\"allVerified\""), 0, 0);
+    assertThat(r.seededSeconds()).isEqualTo(1.25);
+    assertThat(r.toCsv()).endsWith(",1.2500");
+    assertThat(BenchRow.fromDriverJson(JSON, 0, 0).seededSeconds()).as("absent").isNaN();
   }
 
   @Test
@@ -39,7 +48,7 @@ class BenchRowTest {
     BenchRow nulls = BenchRow.fromDriverJson(JSON.replace("1.5000", "null"), 0, 0);
     assertThat(nulls.driverCpuSeconds()).isEqualTo(0.5);
     assertThat(nulls.executorCpuSeconds()).isNaN();
-    assertThat(nulls.toCsv()).endsWith(",0.5000,,");
+    assertThat(nulls.toCsv()).endsWith(",0.5000,,,");
     BenchRow old = BenchRow.fromDriverJson(JSON.replace("\"driverCpuSeconds\":0.5000,\"executorCpuSeconds\":1.5000,", ""),
         0, 0);
     assertThat(old.cpuSeconds()).isNaN();
@@ -121,7 +130,7 @@ class BenchRowTest {
     // 16 MiB * 8 / 100e6 bit/s = 1.34217728 s; 2.6844 / 1.34217728 = 2.00003...
     assertThat(r.lowerBoundSeconds()).isCloseTo(1.34217728, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(r.toCsv()).isEqualTo("torrent,4,16777216,100,2,2,2.6844,1.3422,2.0000,16778629,50335887,55030648,58668832,"
-        + "0.5000,2.0000,32.0000");
+        + "0.5000,2.0000,32.0000,");
     assertThat(r.toCsv().split(",", -1)).hasSize(BenchRow.COLUMNS.size());
   }
 
@@ -130,7 +139,7 @@ class BenchRowTest {
   void withoutARateLowerBoundAndRatioAreZero() {
     BenchRow r = BenchRow.fromDriverJson(JSON, 0, 0);
     assertThat(r.toCsv()).isEqualTo("torrent,4,16777216,0,2,2,2.6844,0.0000,0.0000,16778629,50335887,55030648,58668832,"
-        + "0.5000,2.0000,32.0000");
+        + "0.5000,2.0000,32.0000,");
   }
 
   @Test

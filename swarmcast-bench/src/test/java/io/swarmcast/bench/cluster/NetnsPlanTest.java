@@ -32,6 +32,15 @@ class NetnsPlanTest {
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void aFasterDriverGetsItsOwnRateAndTheExecutorsKeepTheirs() {
+    List<String> setup = rendered(new NetnsPlan("swcb9-", 2, 50_000_000, 400_000_000, 0).setupCommands());
+    assertThat(setup).contains(
+        "tc -n swcb9-d class add dev eth0 parent 1: classid 1:1 htb rate 400000000bit ceil 400000000bit burst 50000 cburst 50000 quantum 60000",
+        "tc -n swcb9-e1 class add dev eth0 parent 1: classid 1:1 htb rate 50000000bit ceil 50000000bit burst 15140 cburst 15140 quantum 60000");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void buildsBridgeHostsAndLinks() {
     List<String> setup = rendered(plan.setupCommands());
     assertThat(setup.subList(0, 4)).containsExactly(
