@@ -21,7 +21,7 @@ public final class SwarmConf {
       List.of("torrent", "direct"),
       "Broadcast implementation: `torrent` (peer-to-peer), `direct` (every executor fetches from the driver), or a class name implementing BroadcastFactory.");
   public static final ConfKey<Long> BLOCK_SIZE = ConfKey.bytes("swarmcast.broadcast.blockSize", "4m",
-      1024, 64L << 20, "Largest piece a broadcast is cut into (k/m/g suffixes).");
+      1024, 64L << 20, "Largest piece a broadcast is cut into (1 KiB to 64 MiB).");
   public static final ConfKey<Long> MIN_BLOCK_SIZE = ConfKey.bytes("swarmcast.broadcast.minBlockSize", "128k",
       1024, 64L << 20, "Smallest piece a torrent broadcast is cut into when the swarm is large (see piecesPerExecutor): 64 KiB pieces cost more per byte than they saved at 16 executors.");
   public static final ConfKey<Integer> PIECES_PER_EXECUTOR = ConfKey.integer("swarmcast.broadcast.piecesPerExecutor", 128,
@@ -31,9 +31,9 @@ public final class SwarmConf {
   public static final ConfKey<Long> STORAGE_PRE_TOUCH_BYTES = ConfKey.bytes("swarmcast.storage.preTouchBytes", "0", 0, 1L << 40,
       "Memory for pieces a node allocates and touches when it starts, before it serves or joins (at most storage.retainBytes), so its first broadcast does not pay the page faults; it is resident from then on. 0 for none (the library's default: your JVM, your memory); `swarmcast driver` and `swarmcast executor` use 256m.");
   public static final ConfKey<java.util.OptionalLong> STORAGE_MEMORY_BYTES = ConfKey.bytesOrAuto("swarmcast.storage.memoryBytes", 0,
-      1L << 50, "Bytes of pieces a node keeps in memory; beyond them pieces are written to files under swarmcast.storage.dir and served from there (auto: half the JVM's direct memory).");
+      1L << 50, "Bytes of pieces a node keeps in memory; beyond them pieces are written to files under swarmcast.storage.dir and served from there with sendfile (auto: half the JVM's direct memory).");
   public static final ConfKey<String> STORAGE_DIR = ConfKey.string("swarmcast.storage.dir", "",
-      "Directory under which an executor writes the files of file broadcasts (broadcastFile), one subdirectory per node, deleted on unpersist, destroy and when the node stops. Empty: the JVM's java.io.tmpdir.");
+      "Directory under which an executor writes the files of file broadcasts (broadcastFile), one subdirectory per node, deleted on unpersist, destroy and when the node stops. Empty: the JVM's java.io.tmpdir. `swarmcast executor --out DIR` uses DIR/.swarmcast, so a received file is placed there by a link, not a copy.");
   public static final ConfKey<String> FILE_PIECE_DIGEST = ConfKey.choice("swarmcast.file.pieceDigest", "crc32c",
       List.of("crc32c", "sha256"),
       "What a file broadcast's handle carries per piece besides the whole file's SHA-256, which every executor checks once the file is complete: `crc32c` (catches corruption in transit, at memory speed), or `sha256` (also catches a peer that forges pieces, so a bad piece is refused when it arrives, not after the whole file; 32 bytes per piece in the handle and a SHA-256 per received piece).");
