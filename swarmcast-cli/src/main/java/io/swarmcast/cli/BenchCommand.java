@@ -21,19 +21,25 @@ import picocli.CommandLine.Spec;
  * command's own entry point, so every usage error is reported here, before any JVM starts.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Benchmark broadcasts on an emulated cluster (needs root): one Linux network namespace per host "
-        + "(the driver and each executor) on a bridge, every host's link shaped to --rate in both directions with tc. "
-        + "For each factory and executor count it runs a real driver and real executors for --reps broadcasts, "
-        + "then writes results.csv, summary.md and time-vs-executors.png to --out.",
-        "With --loopback: the same on 127.0.0.1, without namespaces or shaping, to measure the software's cost, "
-            + "after the plain TCP ceiling of loopback (--ceiling).",
-        "Every process starts as a user's would (the ./swarmcast wrapper's JVM options, a heap size) and the first "
-            + "broadcast of each fresh cluster is reported on its own; results.csv has the CPU of every process per broadcast."},
+    description = {"Benchmark broadcasts on an emulated cluster (needs root): one Linux network",
+        "namespace per host (the driver and each executor) on a bridge, every host's",
+        "link shaped to --rate in both directions with tc. For each factory and",
+        "executor count it runs a real driver and real executors for --reps broadcasts,",
+        "then writes results.csv, summary.md and time-vs-executors.png to --out.",
+        "With --loopback: the same on 127.0.0.1, without namespaces or shaping, to",
+        "measure the software's cost, after loopback's plain TCP ceiling (--ceiling).",
+        "Every process starts as a user's would (the ./swarmcast wrapper's JVM options,",
+        "a heap size) and the first broadcast of each fresh cluster is reported on its",
+        "own; results.csv has the CPU of every process per broadcast."},
     footer = {"", "Examples:",
-        "  swarmcast bench --executors 1,2,4,8,16 --size 128m --rate 100mbit --out bench-out",
+        "  swarmcast bench --executors 1,2,4,8 --size 128m --rate 100mbit --out results",
         "  swarmcast bench --executors 1,2,4 --size 32m --rate 1gbit --factory torrent",
         "  swarmcast bench --loopback --executors 1,2,4 --size 64m --reps 5",
-        "  swarmcast bench --spark --executors 1,2,4,8 --size 128m --rate 100mbit --reps 3 --out bench-out/spark"})
+        "  # inside Spark, against sc.broadcast; with --files, against sc.addFile",
+        "  swarmcast bench --spark --executors 1,2,4,8 --size 128m --rate 100mbit",
+        "  swarmcast bench --spark --files --executors 8 --size 512m --rate 100mbit",
+        "  # a driver on a faster link than its executors'",
+        "  swarmcast bench --executors 3 --size 64m --rate 50mbit --driver-rate 400mbit"})
 final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -13,10 +13,13 @@ import picocli.CommandLine.Option;
 
 /** {@code swarmcast demo}: a driver in this process and N executor processes on 127.0.0.1. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run a whole cluster on this machine: the driver in this process, N executor JVMs on 127.0.0.1.",
-        "Broadcasts random values, has every executor verify them, prints time and traffic per executor,",
-        "then stops the executors. Exit status 1 if any executor failed to verify (killed ones do not count).",
-        "--kill-executors, --corrupt-executors and --kill-driver-after-seeded inject faults to show what the swarm survives."})
+    description = {"Run a whole cluster on this machine: the driver in this process, N executor",
+        "JVMs on 127.0.0.1.",
+        "Broadcasts random values, has every executor verify them, prints time and",
+        "traffic per executor, then stops the executors. Exit status 1 if any executor",
+        "failed to verify (killed ones do not count).",
+        "--kill-executors, --corrupt-executors and --kill-driver-after-seeded inject",
+        "faults to show what the swarm survives."})
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--executors", paramLabel = "N", description = "Executor processes to start. Default: ${DEFAULT-VALUE}.")
   int executors = 4;

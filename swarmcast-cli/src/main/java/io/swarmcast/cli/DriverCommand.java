@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 
 /** {@code swarmcast driver}: wait for N executors, then broadcast R random values and time delivery. */
 @Command(name = "driver", mixinStandardHelpOptions = true,
-    description = {"Start a driver, wait until N executors joined, then R times: broadcast a fresh random value,",
-        "have every executor read it and verify its XXH64 digest, record the time until all have it, destroy it.",
+    description = {"Start a driver, wait until N executors joined, then R times: broadcast a fresh",
+        "random value, have every executor read it and verify its XXH64 digest, record",
+        "the time until all have it, destroy it.",
         "Exit status 1 if any executor failed to verify."})
 final class DriverCommand implements Callable<Integer> {
   @Option(names = "--bind", required = true, paramLabel = "HOST:PORT", description = "Address executors reach the driver at.")

@@ -15,10 +15,13 @@ import picocli.CommandLine.Option;
 /** {@code swarmcast executor}: join a driver (waiting for it if need be), fetch and serve pieces, and rejoin after a driver restart, until stopped. */
 @Command(name = "executor", mixinStandardHelpOptions = true,
     description = {"Join a driver and serve until this process is stopped.",
-        "Reads the broadcasts the driver asks for, stores their pieces and serves them to other executors.",
-        "Keeps trying while the driver cannot be reached (started later, restarting), logging every 10 s;",
-        "when the driver goes away it drops that driver's pieces and waits for a driver at the same address again.",
-        "--conf swarmcast.executor.joinTimeout=30s gives up after that long instead, with exit status 1."})
+        "Reads the broadcasts the driver asks for, stores their pieces and serves them",
+        "to other executors.",
+        "Keeps trying while the driver cannot be reached (started later, restarting),",
+        "logging every 10 s; when the driver goes away it drops that driver's pieces",
+        "and waits for a driver at the same address again.",
+        "--conf swarmcast.executor.joinTimeout=30s gives up after that long instead,",
+        "with exit status 1."})
 final class ExecutorCommand implements Callable<Integer> {
   @Option(names = "--driver", required = true, paramLabel = "HOST:PORT", description = "The driver to join.")
   String driver;

@@ -20,15 +20,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code swarmcast simulate}: a swarm of thousands in one JVM, with the nodes' own scheduler and tracker. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-    description = {"Simulate one broadcast to many executors in virtual time: the nodes' own fetch scheduler, "
-        + "tracker and upload policy decide, over a modelled network (per-host upload and download capacity, "
-        + "latency, fair sharing per connection, every control message at its encoded size).",
-        "Writes results.csv, summary.md, finish-cdf.png and driver-link.png to --out. How far the model is from "
-            + "the emulated cluster: docs/scaling.md."},
+    description = {"Simulate one broadcast to many executors in virtual time: the nodes' own fetch",
+        "scheduler, tracker and upload policy decide, over a modelled network (per-host",
+        "upload and download capacity, latency, fair sharing per connection, every",
+        "control message at its encoded size).",
+        "Writes results.csv, summary.md, finish-cdf.png and driver-link.png to --out.",
+        "How far the model is from the emulated cluster: docs/scaling.md."},
     footer = {"", "Examples:",
         "  swarmcast simulate --executors 10000 --size 128m --rate 10gbit --out sim-out",
-        "  swarmcast simulate --executors 1000 --size 1g --rate 10gbit --slow-fraction 0.1",
-        "  swarmcast simulate --executors 2,4,8,16 --size 128m --rate 100mbit --out sim-small"})
+        "  # a tenth of the executors on links ten times slower",
+        "  swarmcast simulate --executors 1000 --size 1g --rate 10gbit --slow-fraction .1",
+        "  swarmcast simulate --executors 2,4,8,16 --size 128m --rate 100mbit --out small"})
 final class SimulateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

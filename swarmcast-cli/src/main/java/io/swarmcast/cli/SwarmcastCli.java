@@ -5,23 +5,28 @@ import picocli.CommandLine.Command;
 
 /** The {@code swarmcast} command: {@code driver}, {@code executor}, {@code send}, {@code status}, {@code demo}, {@code bench} and {@code simulate}. */
 @Command(name = "swarmcast", mixinStandardHelpOptions = true, version = "swarmcast 0.1.0",
-    description = {
-        "Broadcast large read-only values from one JVM (the driver) to many (the executors).",
-        "The torrent factory cuts a value into checksummed pieces that executors fetch from the driver",
-        "and from each other, so the driver sends about one copy however many executors there are."},
+    description = {"Broadcast large read-only values from one JVM (the driver) to many executors.",
+        "The torrent factory cuts a value into checksummed pieces that executors fetch",
+        "from the driver and from each other, so the driver sends about one copy",
+        "however many executors there are."},
     subcommands = {DemoCommand.class, DriverCommand.class, ExecutorCommand.class, SendCommand.class, StatusCommand.class, BenchCommand.class, SimulateCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
-        "  swarmcast demo                                   4 local executors, 64 MiB, torrent",
+        "  # 4 local executor processes and 64 MiB, torrent; then 8, 256 MiB, direct",
+        "  swarmcast demo",
         "  swarmcast demo --executors 8 --size 256m --factory direct --json",
+        "  # a cluster: the driver, then an executor on each host",
         "  swarmcast driver --bind 10.0.0.1:7077 --executors 16 --size 1g",
         "  swarmcast executor --driver 10.0.0.1:7077 --bind 10.0.0.2",
-        "  swarmcast send --bind 10.0.0.1:7077 --executors 8 model.bin     (on each host: executor ... --out DIR)",
-        "  swarmcast executor --driver 10.0.0.1:7077 --bind 10.0.0.2 --out /data/models",
-        "  swarmcast driver --bind 10.0.0.1:7077 --executors 16 --ui-port 4040      (swarm page: http://127.0.0.1:4040/)",
+        "  # files: each executor writes them to its --out DIR",
+        "  swarmcast executor --driver 10.0.0.1:7077 --bind 10.0.0.2 --out /data/in",
+        "  swarmcast send --bind 10.0.0.1:7077 --executors 8 model.bin",
+        "  # watch it: the swarm page is then at http://127.0.0.1:4040/",
+        "  swarmcast driver --bind 10.0.0.1:7077 --executors 16 --ui-port 4040",
         "  swarmcast status --driver 127.0.0.1:4040",
-        "  swarmcast bench --executors 1,2,4,8 --size 128m --rate 100mbit --out bench-out   (root: emulated cluster)",
-        "  swarmcast simulate --executors 10000 --size 128m --rate 10gbit --out sim-out"})
+        "  # benchmarks: an emulated cluster of network namespaces (needs root)",
+        "  swarmcast bench --executors 1,2,4,8 --size 128m --rate 100mbit",
+        "  swarmcast simulate --executors 10000 --size 128m --rate 10gbit"})
 public final class SwarmcastCli {
   private SwarmcastCli() {}
 

@@ -15,7 +15,8 @@ final class SparkSummary {
     StringBuilder sb = new StringBuilder(files ? "# Swarmcast inside Spark, side by side with sc.addFile\n\n"
         : "# Swarmcast inside Spark, side by side with sc.broadcast\n\n");
     sb.append("Command:\n\n```\n").append(setup.commandLine()).append("\n```\n\n");
-    sb.append("- One Spark standalone cluster per executor count (a master on the driver host, one worker with one core "
+    if (!files) {
+      sb.append("- One Spark standalone cluster per executor count (a master on the driver host, one worker with one core "
         + "per executor host, started fresh), and one application on it: per repetition a fresh ")
         .append(ByteSize.format(setup.sizeBytes()))
         .append(" of random bytes through `sc.broadcast` (factory `spark-torrent`, Spark's TorrentBroadcast with its "
@@ -24,7 +25,10 @@ final class SparkSummary {
             + "job's scheduling included for both; after the clock stops, a second job checks every executor's copy "
             + "against the driver's SHA-256 (the application log has a `phases` line per broadcast: when the handle "
             + "existed, and when each executor's task started and had the value).\n");
+    }
     if (files) {
+      sb.append("- One Spark standalone cluster per executor count (a master on the driver host, one worker with one core "
+          + "per executor host, started fresh), and one application on it.\n");
       sb.append("- With `--files`: per repetition a fresh file of that size on the driver host goes out by `sc.addFile` "
           + "(factory `spark-addFile`; every executor fetches it from the driver's file server when its task starts) and "
           + "by `SwarmcastSpark.addFile` (`swarmcast-addFile`), each read by one task per executor through `SparkFiles.get` "
