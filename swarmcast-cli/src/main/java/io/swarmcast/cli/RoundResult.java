@@ -98,7 +98,7 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
         ? perExecutor.stream().filter(e -> !e.killed()).mapToDouble(ExecutorResult::cpuSeconds).sum() : Double.NaN;
   }
 
-  /** One line of JSON with the fields the README documents, in its order. */
+  /** One line of JSON with the fields docs/cli.md documents, in its order. */
   String toJson() {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("factory", factory);
@@ -140,7 +140,7 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
     return json;
   }
 
-  /** Four decimals, as the README shows them; null for NaN (unknown), which JSON has no number for. */
+  /** Four decimals, as docs/cli.md shows them; null for NaN (unknown), which JSON has no number for. */
   private static BigDecimal num(double d) {
     return JsonLine.fixed(d, 4);
   }

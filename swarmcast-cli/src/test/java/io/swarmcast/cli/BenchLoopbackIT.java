@@ -28,7 +28,7 @@ class BenchLoopbackIT {
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     assertThat(csv.get(0)).isEqualTo("factory,executors,sizeBytes,rateMbit,rep,clusterBroadcast,seconds,lowerBoundSeconds,"
         + "ratio,driverBytesSent,peerBytesSent,driverPeakHeapBytes,executorPeakHeapBytes,driverCpuSeconds,cpuSeconds,"
-        + "cpuSecondsPerGiB");
+        + "cpuSecondsPerGiB,seededSeconds");
     List<String[]> rows = csv.subList(1, csv.size()).stream().map(l -> l.split(",", -1)).toList();
     assertThat(rows).extracting(r -> r[0] + " " + r[1] + " " + r[4] + " " + r[5]).containsExactlyInAnyOrder(
         "torrent 1 1 1", "torrent 1 2 2", "torrent 2 1 1", "torrent 2 2 2",
@@ -38,6 +38,8 @@ class BenchLoopbackIT {
       String run = Arrays.toString(r);
       assertThat(Long.parseLong(r[2])).as(run).isEqualTo(256 * 1024);
       assertThat(Double.parseDouble(r[6])).as("seconds of %s", run).isPositive();
+      assertThat(Double.parseDouble(r[16])).as("seeded no later than the last executor had it, in %s", run)
+          .isPositive().isLessThanOrEqualTo(Double.parseDouble(r[6]) + 1.0);
       long delivered = Long.parseLong(r[9]) + Long.parseLong(r[10]);
       assertThat(delivered).as("bytes sent in %s: every executor got the whole value", run)
           .isGreaterThanOrEqualTo(Long.parseLong(r[1]) * 256 * 1024);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The examples of {@code swarmcast --help} that run on one machine, run as written, with short sizes:
@@ -16,6 +17,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HelpExamplesIT {
+  @TempDir
+  java.nio.file.Path tmp;
+
   @Test
   void theLocalExamplesOfTheHelpRun() {
     List<List<String>> ran = new ArrayList<>();
@@ -26,7 +30,7 @@ class HelpExamplesIT {
       }
       List<String> args = shortened(example);
       if (command.equals("simulate")) {
-        args.addAll(List.of("--out", System.getProperty("java.io.tmpdir") + "/swarmcast-help-sim-" + ProcessHandle.current().pid()));
+        args.addAll(List.of("--out", tmp.resolve("sim").toString()));
       }
       int exit = SwarmcastCli.run(args.toArray(new String[0]));
       assertThat(exit).as("swarmcast %s", String.join(" ", args)).isZero();

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The driver's {@code --json} line and human table: the fields the README documents, CPU and faults included. */
+/** The driver's {@code --json} line and human table: the fields docs/cli.md documents, CPU and faults included. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class RoundResultTest {
   private static RoundResult.ExecutorResult executor(int id, double cpu) {

@@ -8,8 +8,9 @@ import java.util.function.Predicate;
 /**
  * A typed configuration key: its name, default, parser, validity check and one line of documentation.
  *
- * <p>Keys are declared once, in {@link SwarmConf}; the README's table of keys is checked against
- * {@link SwarmConf#keys()} by a test, so a key cannot be added without being documented. Immutable.
+ * <p>Keys are declared once, in {@link SwarmConf}, and registered in {@link SwarmConf#keys()};
+ * {@code docs/configuration.md} is generated from them ({@link ConfigurationReference}), and tests fail
+ * if a key is not registered or the file is out of date. Immutable.
  *
  * @param <T> the type a value parses to
  */

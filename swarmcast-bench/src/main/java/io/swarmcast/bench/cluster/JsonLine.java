@@ -18,7 +18,7 @@ import java.util.Optional;
  * the CLI writes the lines the bench reads, and the CLI's jar takes only this package from this module. Immutable.
  */
 public final class JsonLine {
-  /** Nulls stand for unknown figures (the README documents them): jackson-jr would otherwise leave them out. */
+  /** Nulls stand for unknown figures (docs/cli.md documents them): jackson-jr would otherwise leave them out. */
   private static final JSON LINES = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
 
   private final String line;
