@@ -117,9 +117,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-ceiling", description = "With --loopback: skip the TCP ceiling.")
   boolean noCeiling;
 
-  @Option(names = "--files", description = {"With --spark: files instead of values. Per repetition a fresh file of --size "
-      + "random bytes goes out by sc.addFile, read with SparkFiles.get (factory spark-addFile), and by SwarmcastSpark.addFile, "
-      + "read with SwarmcastFiles.get (swarmcast-addFile)."})
+  @Option(names = "--files", description = {"Files instead of values: per repetition a fresh file of --size random bytes "
+      + "(driver --files: broadcastFile, fetched into each executor's storage directory and checked). With --spark: "
+      + "sc.addFile read with SparkFiles.get (factory spark-addFile) against SwarmcastSpark.addFile read with "
+      + "SwarmcastFiles.get (swarmcast-addFile)."})
   boolean files;
 
   @Option(names = "--spark", description = {"Side by side inside Apache Spark: per executor count a Spark standalone "
@@ -152,9 +153,6 @@ final class BenchCommand implements Callable<Integer> {
     if (spark) {
       return runSpark();
     }
-    if (files) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--files is for --spark (sc.addFile against SwarmcastSpark.addFile)");
-    }
     validate();
     if (!secure) {
       return run(conf);
@@ -174,7 +172,7 @@ final class BenchCommand implements Callable<Integer> {
     BenchSettings settings = new BenchSettings(executors, factoryNames, size, rateBits == null ? 0 : rateBits,
         driverRateBits == null ? 0 : driverRateBits, delayMicros == null ? 0 : delayMicros, reps, warmup, warmupSize, loopback, blockSize,
         compress == null ? null : compress.name(), conf, timeoutSeconds, jvmOpts, loopback && !noCeiling ? ceiling : 0,
-        SwarmcastCli.class.getName(), out, commandLine());
+        SwarmcastCli.class.getName(), out, commandLine(), files);
     return new ClusterBench(settings).run(System.out, System.err);
   }
 
@@ -196,7 +194,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> pair = files ? List.of("spark-addFile", "swarmcast-addFile") : List.of("spark-torrent", "swarmcast");
     BenchSettings settings = new BenchSettings(executors, pair, size,
         rateBits == null ? 0 : rateBits, driverRateBits == null ? 0 : driverRateBits, 0, reps, 0, null, loopback, null, null, conf, timeoutSeconds, jvmOpts, 0,
-        SwarmcastCli.class.getName(), out, commandLine());
+        SwarmcastCli.class.getName(), out, commandLine(), files);
     return new SparkBench(settings, jars, plugin).run(System.out, System.err);
   }
 
@@ -239,7 +237,7 @@ final class BenchCommand implements Callable<Integer> {
     if (warmupSize != null && (warmupSize < 1 || BroadcastRounds.sizeProblem(warmupSize) != null)) {
       throw new CommandLine.ParameterException(cl, "--warmup-size must be 1 byte to 2 GiB: " + warmupSize);
     }
-    if (BroadcastRounds.sizeProblem(size) != null) {
+    if (!files && BroadcastRounds.sizeProblem(size) != null) {
       throw new CommandLine.ParameterException(cl, BroadcastRounds.sizeProblem(size));
     }
     if (!loopback && rateBits == null) {

@@ -105,7 +105,7 @@ final class BroadcastRounds {
     // Executors to kill die while this broadcast's pieces move (the first time only); see ExecutorFaults.
     ExecutorFaults.Watch killer = faults.watch(driver, b.id(), pieceCount(b));
     ExecutorFaults.Watch seededWatch = seeded.watch(driver, b.id(), pieceCount(b), executors);
-    CompletableFuture<Long> seededAt = seededAt(b.id());
+    CompletableFuture<Long> seededAt = seededAt(driver, b.id());
     try {
       for (int i = 0; i < executors.size(); i++) {
         int slot = i;
@@ -162,7 +162,7 @@ final class BroadcastRounds {
    * could finish without the driver. A daemon thread polls the tracker ({@code DriverNode.awaitSeeded},
    * every 5 ms); -1 if the broadcast went away first, or after an hour.
    */
-  private CompletableFuture<Long> seededAt(long broadcastId) {
+  static CompletableFuture<Long> seededAt(DriverNode driver, long broadcastId) {
     CompletableFuture<Long> at = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
@@ -198,6 +198,11 @@ final class BroadcastRounds {
 
   /** Sends a task to executor {@code id}; a failed future if the driver no longer knows it (it was killed, say). */
   private CompletableFuture<byte[]> ask(int id, byte[] payload) {
+    return ask(driver, id, payload);
+  }
+
+  /** As {@link #ask(int, byte[])}, for {@code driver}. */
+  static CompletableFuture<byte[]> ask(DriverNode driver, int id, byte[] payload) {
     try {
       return driver.runTask(id, payload);
     } catch (io.swarmcast.node.NodeException e) {
@@ -207,9 +212,14 @@ final class BroadcastRounds {
 
   /** Each executor's process CPU in nanoseconds ({@link ReadTask#CPU}), -1 where it did not answer. */
   private long[] executorCpuNanos(List<ExecutorInfo> executors) throws InterruptedException {
+    return executorCpuNanos(driver, executors);
+  }
+
+  /** Each executor's process CPU in nanoseconds, asked through {@code driver}; -1 where it did not answer. */
+  static long[] executorCpuNanos(DriverNode driver, List<ExecutorInfo> executors) throws InterruptedException {
     List<CompletableFuture<byte[]>> asks = new ArrayList<>();
     for (ExecutorInfo e : executors) {
-      asks.add(ask(e.id(), ReadTask.CPU));
+      asks.add(ask(driver, e.id(), ReadTask.CPU));
     }
     long[] nanos = new long[executors.size()];
     for (int i = 0; i < nanos.length; i++) {

@@ -63,6 +63,10 @@ final class DemoCommand implements Callable<Integer> {
     if (faultProblem != null) {
       throw new IllegalArgumentException(faultProblem);
     }
+    if (round.files && (kill > 0 || corrupt > 0 || killDriver)) {
+      throw new IllegalArgumentException("--files runs file broadcasts without fault injection: leave out --kill-executors, "
+          + "--corrupt-executors and --kill-driver-after-seeded");
+    }
     if (secure && (security.secretFile != null || security.tlsEnabled())) {
       throw new IllegalArgumentException("--secure makes its own secret and certificates: use it without --secret-file "
           + "and the --tls options (--tls-provider aside)");
@@ -99,7 +103,9 @@ final class DemoCommand implements Callable<Integer> {
         passOn.addAll(List.of("--conf", String.join(",", round.extra)));
       }
       // The first `corrupt` processes corrupt their uploads; ExecutorFaults finds their executor ids.
-      try (LocalExecutors local = LocalExecutors.start(executors, node.endpoint(), JavaOpts.fromEnvironment(),
+      // File rounds: the executors get what the wrapper gives `executor --out` (C2 for the JDK's SHA-256).
+      try (LocalExecutors local = LocalExecutors.start(executors, node.endpoint(),
+          round.files ? JavaOpts.forFiles(System.getenv()) : JavaOpts.fromEnvironment(),
           i -> i <= corrupt ? concat(passOn, "--corrupt-uploads") : passOn)) {
         local.awaitRegistered(node, executors, 120);
         ExecutorFaults faults = ExecutorFaults.plan(node, local.processes(), corrupt, kill, round.seed, System.err);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,13 +91,16 @@ final class DriverCommand implements Callable<Integer> {
       new BroadcastRounds(manager, factory, System.err).run(warmupSize, round.warmup, -round.seed, r -> System.err.printf(java.util.Locale.ROOT,
           "warm-up %d: %.3f s, %s%n", r.rep(), r.seconds(), r.allVerified() ? "verified" : "NOT verified"));
     }
-    List<RoundResult> results = new BroadcastRounds(manager, factory, System.err, faults, seeded).run(round.size, round.reps, round.seed, r -> {
+    Consumer<RoundResult> print = r -> {
       if (round.json) {
         System.out.println(r.toJson());
         System.out.flush();
       }
       BroadcastRounds.printTable(round.human(), r);
-    });
+    };
+    List<RoundResult> results = round.files
+        ? new FileBroadcastRounds(manager, factory, System.err).run(round.size, round.reps, round.seed, print)
+        : new BroadcastRounds(manager, factory, System.err, faults, seeded).run(round.size, round.reps, round.seed, print);
     return results.stream().allMatch(RoundResult::allVerified) ? 0 : 1;
   }
 }

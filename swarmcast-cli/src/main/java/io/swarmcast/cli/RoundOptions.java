@@ -31,6 +31,10 @@ final class RoundOptions {
       description = "Size of each warm-up broadcast. Default: the smaller of --size and 32m.")
   Long warmupSize;
 
+  @Option(names = "--files", description = "Broadcast a fresh file of --size random bytes per repetition (broadcastFile: "
+      + "served in place, fetched into each executor's storage directory and checked) instead of a value.")
+  boolean files;
+
   @Option(names = "--json", description = "Print one JSON object per broadcast on stdout, nothing else; humans get stderr.")
   boolean json;
 
@@ -59,7 +63,7 @@ final class RoundOptions {
     if (warmup < 0) {
       throw new IllegalArgumentException("--warmup must not be negative: " + warmup);
     }
-    if (BroadcastRounds.sizeProblem(size) != null) {
+    if (!files && BroadcastRounds.sizeProblem(size) != null) {
       throw new IllegalArgumentException(BroadcastRounds.sizeProblem(size));
     }
   }
@@ -79,6 +83,9 @@ final class RoundOptions {
     }
     if (!extra.isEmpty()) {
       args.addAll(List.of("--conf", String.join(",", extra)));
+    }
+    if (files) {
+      args.add("--files");
     }
     return args;
   }

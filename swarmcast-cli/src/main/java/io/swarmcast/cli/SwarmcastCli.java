@@ -31,6 +31,7 @@ public final class SwarmcastCli {
   private SwarmcastCli() {}
 
   public static void main(String[] args) {
+    ProcessJit.apply();
     System.exit(run(args));
   }
 

@@ -54,9 +54,12 @@ class BenchLoopbackIT {
     }
     assertThat(cpuOfAll).as("CPU of all broadcasts").isPositive();
     List<String> processes = Files.readAllLines(out.resolve("processes.csv"));
-    assertThat(processes.get(0)).isEqualTo("factory,executors,process,pid,cpuSeconds");
+    assertThat(processes.get(0)).isEqualTo("factory,executors,process,pid,cpuSeconds,peakRssMiB");
     assertThat(processes).hasSize(1 + 2 * (2 + 3)); // per factory: 1 + 1 and 1 + 2 processes
-    assertThat(processes.subList(1, processes.size())).allSatisfy(l -> assertThat(Double.parseDouble(l.split(",")[4])).isPositive());
+    assertThat(processes.subList(1, processes.size())).allSatisfy(l -> {
+      assertThat(Double.parseDouble(l.split(",")[4])).isPositive();
+      assertThat(Long.parseLong(l.split(",")[5])).as("peak resident MiB of %s", l).isBetween(16L, 4096L);
+    });
     assertThat(Files.readAllLines(out.resolve("ceiling.csv"))).hasSize(4).first().isEqualTo("rep,bytes,seconds,MiBps");
 
     String summary = Files.readString(out.resolve("summary.md"));

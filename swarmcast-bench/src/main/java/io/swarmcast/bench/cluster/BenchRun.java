@@ -34,8 +34,9 @@ final class BenchRun implements AutoCloseable, BenchCleanup.Processes {
    *
    * @param process {@code driver} or {@code executor-<i>}
    * @param cpuSeconds NaN if never read (no /proc)
+   * @param peakRssBytes its peak resident memory ({@code VmHWM}) as last read; -1 if never read
    */
-  record ProcessCpu(String process, long pid, double cpuSeconds) {}
+  record ProcessCpu(String process, long pid, double cpuSeconds, long peakRssBytes) {}
 
   private final List<String> javaCommand;
   private final Path logDir;
@@ -43,6 +44,8 @@ final class BenchRun implements AutoCloseable, BenchCleanup.Processes {
   private final List<Process> processes = new ArrayList<>();
   /** Per process in {@link #processes}, the most CPU ticks read so far; -1 before any. */
   private final List<Long> cpuTicks = new ArrayList<>();
+  /** Per process in {@link #processes}, the peak resident memory read so far; -1 before any. */
+  private final List<Long> peakRss = new ArrayList<>();
   private final long ticksPerSecond;
 
   /**
@@ -146,6 +149,7 @@ final class BenchRun implements AutoCloseable, BenchCleanup.Processes {
     synchronized (processes) {
       processes.add(p);
       cpuTicks.add(-1L);
+      peakRss.add(-1L);
     }
     return p;
   }
@@ -161,6 +165,10 @@ final class BenchRun implements AutoCloseable, BenchCleanup.Processes {
       if (ticks.isPresent() && ticks.getAsLong() > cpuTicks.get(i)) {
         cpuTicks.set(i, ticks.getAsLong());
       }
+      java.util.OptionalLong rss = ProcStat.peakRssBytes(all.get(i).pid());
+      if (rss.isPresent() && rss.getAsLong() > peakRss.get(i)) {
+        peakRss.set(i, rss.getAsLong());
+      }
     }
   }
 
@@ -171,7 +179,7 @@ final class BenchRun implements AutoCloseable, BenchCleanup.Processes {
       for (int i = 0; i < processes.size(); i++) {
         long ticks = cpuTicks.get(i);
         out.add(new ProcessCpu(i == 0 ? "driver" : "executor-" + i, processes.get(i).pid(),
-            ticks < 0 ? Double.NaN : ticks / (double) ticksPerSecond));
+            ticks < 0 ? Double.NaN : ticks / (double) ticksPerSecond, peakRss.get(i)));
       }
     }
     return out;

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param factories broadcast factories to sweep ({@code torrent}, {@code direct}), duplicates ignored
  * @param sizeBytes bytes per broadcast
  * @param rateBits each host's link rate in bit/s; with {@code loopback} only a reference, 0 for none
+ * @param files broadcast a file of {@code sizeBytes} per repetition ({@code driver --files}) instead of a value
  * @param driverRateBits the driver's link rate in bit/s, 0 for {@code rateBits} like every host's
  * @param delayMicros one-way delay between hosts, 0 for none; must be 0 with {@code loopback}
  * @param reps broadcasts per run, at least 1
@@ -35,7 +36,7 @@ import java.util.Objects;
 public record BenchSettings(List<Integer> executors, List<String> factories, long sizeBytes, long rateBits,
     long driverRateBits, long delayMicros, int reps, int warmup, Long warmupSizeBytes, boolean loopback, Long blockSizeBytes,
     String compress, List<String> conf, long timeoutSeconds, List<String> jvmOpts, long ceilingBytes,
-    String mainClass, Path out, String commandLine) {
+    String mainClass, Path out, String commandLine, boolean files) {
 
   public BenchSettings {
     executors = List.copyOf(executors);

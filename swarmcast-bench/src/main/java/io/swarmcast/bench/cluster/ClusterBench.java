@@ -41,7 +41,9 @@ public final class ClusterBench {
   public ClusterBench(BenchSettings settings) {
     this.settings = settings;
     this.jvmOpts = settings.jvmOpts().isEmpty()
-        ? defaultJvmOpts(JavaOpts.fromEnvironment(), settings.sizeBytes())
+        // Files: the options the wrapper gives `send` and `executor --out`, and no heap for the file.
+        ? settings.files() ? defaultJvmOpts(JavaOpts.forFiles(System.getenv()), 0)
+            : defaultJvmOpts(JavaOpts.fromEnvironment(), settings.sizeBytes())
         : settings.jvmOpts();
   }
 
@@ -64,7 +66,7 @@ public final class ClusterBench {
     List<Integer> counts = List.copyOf(new LinkedHashSet<>(settings.executors()));
     List<String> facs = List.copyOf(new LinkedHashSet<>(settings.factories()));
     List<BenchRow> rows = new ArrayList<>();
-    List<String> processLines = new ArrayList<>(List.of("factory,executors,process,pid,cpuSeconds"));
+    List<String> processLines = new ArrayList<>(List.of("factory,executors,process,pid,cpuSeconds,peakRssMiB"));
     Map<String, Double> runCpu = new HashMap<>();
     List<String> failures = new ArrayList<>();
     int total = counts.size() * facs.size();
@@ -88,7 +90,8 @@ public final class ClusterBench {
           }
           for (BenchRun.ProcessCpu p : cpu) {
             processLines.add(String.join(",", factory, Integer.toString(n), p.process(), Long.toString(p.pid()),
-                Double.isNaN(p.cpuSeconds()) ? "" : String.format(Locale.ROOT, "%.2f", p.cpuSeconds())));
+                Double.isNaN(p.cpuSeconds()) ? "" : String.format(Locale.ROOT, "%.2f", p.cpuSeconds()),
+                p.peakRssBytes() < 0 ? "" : Long.toString(p.peakRssBytes() >> 20)));
           }
           runCpu.put(BenchSummary.key(factory, n), cpu.isEmpty() ? Double.NaN
               : cpu.stream().mapToDouble(BenchRun.ProcessCpu::cpuSeconds).sum());
@@ -195,12 +198,15 @@ public final class ClusterBench {
     List<String> args = new ArrayList<>(List.of("--size", Long.toString(size), "--factory", factory,
         "--reps", Integer.toString(settings.reps()), "--warmup", Integer.toString(settings.warmup()), "--wait", "120"));
     Long warmupSize = settings.warmupSizeBytes();
-    args.addAll(List.of("--warmup-size", Long.toString(warmupSize != null ? warmupSize : size)));
+    args.addAll(List.of("--warmup-size", Long.toString(warmupSize != null ? warmupSize : settings.files() ? Math.min(size, 64L << 20) : size)));
     if (settings.blockSizeBytes() != null) {
       args.addAll(List.of("--block-size", Long.toString(settings.blockSizeBytes())));
     }
     if (settings.compress() != null) {
       args.addAll(List.of("--compress", settings.compress()));
+    }
+    if (settings.files()) {
+      args.add("--files");
     }
     args.addAll(executorArgs());
     return args;

@@ -18,6 +18,15 @@ public final class JavaOpts {
   /** The wrapper's options when {@link #ENV} is unset or empty. */
   public static final List<String> DEFAULT = List.of("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
 
+  /** The environment variable the wrapper reads for processes that move files ({@code send}, {@code executor --out}). */
+  public static final String FILES_ENV = "SWARMCAST_FILES_JAVA_OPTS";
+
+  /**
+   * The wrapper's options for {@code send} and {@code executor --out} when {@link #FILES_ENV} is unset or
+   * empty: C2 for the JDK's digests only (a file's SHA-256), C1 for the rest.
+   */
+  public static final List<String> FILES_DEFAULT = List.of("-XX:+UseParallelGC", "-Dswarmcast.jit=c1-except-digests");
+
   private JavaOpts() {}
 
   /** The options a user's process gets in {@code env}: {@link #ENV} split at whitespace, or {@link #DEFAULT}. */
@@ -32,6 +41,15 @@ public final class JavaOpts {
   /** The options of this process's environment. */
   public static List<String> fromEnvironment() {
     return of(System.getenv());
+  }
+
+  /** The options a user's file-moving process gets in {@code env}: {@link #FILES_ENV} split at whitespace, or {@link #FILES_DEFAULT}. */
+  public static List<String> forFiles(Map<String, String> env) {
+    String value = env.get(FILES_ENV);
+    if (value == null || value.isBlank()) {
+      return FILES_DEFAULT;
+    }
+    return Arrays.stream(value.strip().split("\\s+")).toList();
   }
 
   /** The {@code java} binary of this JVM. */

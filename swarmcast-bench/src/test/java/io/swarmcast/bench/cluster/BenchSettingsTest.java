@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 class BenchSettingsTest {
   private static BenchSettings settings(List<Integer> executors, boolean loopback, long delayMicros) {
     return new BenchSettings(executors, List.of("torrent"), 1 << 20, 100_000_000, 0, delayMicros, 3, 2, null,
-        loopback, null, null, List.of(), 0, List.of(), 0, "io.example.Main", Path.of("out"), "swarmcast bench");
+        loopback, null, null, List.of(), 0, List.of(), 0, "io.example.Main", Path.of("out"), "swarmcast bench", false);
   }
 
   @Test
