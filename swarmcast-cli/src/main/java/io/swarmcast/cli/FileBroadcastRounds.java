@@ -102,7 +102,7 @@ final class FileBroadcastRounds {
       try {
         FileTask.Result r = FileTask.Result.decode(answers.get(i).join());
         per.add(new RoundResult.ExecutorResult(id, r.nanos() / 1e9, r.fromDriverBytes(), r.fromPeersBytes(), r.verified(), 0, cpu, 0,
-            r.verified() ? null : r.detail(), RoundResult.Fault.NONE));
+            r.verified() ? "" : r.detail(), RoundResult.Fault.NONE));
         peerBytes += r.fromPeersBytes();
       } catch (RuntimeException | IOException e) {
         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;

@@ -44,6 +44,31 @@ class DemoIT {
     }
   }
 
+  /** File rounds: each executor fetches a file of random bytes into its storage, checks its SHA-256, and says so. */
+  @Test
+  void fileRoundsReportEveryExecutorVerified() throws Exception {
+    Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
+    Process p = new ProcessBuilder(io.swarmcast.bench.cluster.JavaOpts.javaBinary(), "-jar", jar.toString(), "demo", "--files",
+        "--executors", "3", "--size", "24m", "--reps", "2", "--json")
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try {
+      String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(150, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(stdout).isZero();
+      List<String> lines = stdout.lines().toList();
+      assertThat(lines).hasSize(2).allSatisfy(line -> {
+        io.swarmcast.bench.cluster.JsonLine json = io.swarmcast.bench.cluster.JsonLine.parse(line);
+        assertThat(json.flag("allVerified")).as(line).isTrue();
+        assertThat(json.whole("sizeBytes")).isEqualTo(24L << 20);
+        assertThat(json.whole("driverBytesSent") + json.whole("peerBytesSent")).as("three copies arrived")
+            .isGreaterThanOrEqualTo(3L * (24 << 20));
+      });
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
   @Test
   void badSizeIsAUsageErrorNamingTheValue() throws Exception {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
