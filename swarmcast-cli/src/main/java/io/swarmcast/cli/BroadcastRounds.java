@@ -119,7 +119,7 @@ final class BroadcastRounds {
     double seededSeconds;
     try {
       // The last announcements may reach the tracker just after the last answer.
-      long at = seededAt.get(1, TimeUnit.SECONDS);
+      long at = seededAt.get(5, TimeUnit.SECONDS);
       seededSeconds = at < 0 ? Double.NaN : (at - t0) / 1e9;
     } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
       seededSeconds = Double.NaN;

@@ -112,7 +112,7 @@ final class FileBroadcastRounds {
     }
     double seededSeconds;
     try {
-      long at = seededAt.get(1, TimeUnit.SECONDS);
+      long at = seededAt.get(5, TimeUnit.SECONDS);
       seededSeconds = at < 0 ? Double.NaN : (at - t0) / 1e9;
     } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
       seededSeconds = Double.NaN;

@@ -52,8 +52,13 @@ class BroadcastManagerTest {
   }
 
   @Test
-  void shortNamesTableListsTorrentAndDirect() {
-    assertThat(BroadcastManager.SHORT_NAMES).containsOnlyKeys("torrent", "direct");
+  void everyShortNameResolvesToAFactoryThatStarts() throws Exception {
+    // Behaviour, not the table's contents: each short name a user may write gives a factory that can be made.
+    for (String name : BroadcastManager.SHORT_NAMES.keySet()) {
+      Class<? extends BroadcastFactory> c = BroadcastManager.resolveFactory(name.toUpperCase(java.util.Locale.ROOT));
+      assertThat(c.getDeclaredConstructor().newInstance()).as(name).isInstanceOf(BroadcastFactory.class);
+    }
+    assertThat(BroadcastManager.SHORT_NAMES).isNotEmpty();
   }
 
   @Test

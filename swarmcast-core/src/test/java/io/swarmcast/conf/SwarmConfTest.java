@@ -17,28 +17,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SwarmConfTest {
 
   @Test
-  void defaultsAreTheDocumentedValues() {
-    SwarmConf conf = new SwarmConf();
-    assertThat(conf.get(SwarmConf.BROADCAST_FACTORY)).isEqualTo("torrent");
-    assertThat(conf.get(SwarmConf.BLOCK_SIZE)).isEqualTo(4L << 20);
-    assertThat(conf.get(SwarmConf.COMPRESS)).isEqualTo("lz4");
-    assertThat(conf.get(SwarmConf.SERIALIZER)).isEqualTo("java");
-    assertThat(conf.get(SwarmConf.DRIVER_HOST)).isEqualTo("127.0.0.1");
-    assertThat(conf.get(SwarmConf.DRIVER_PORT)).isZero();
-    assertThat(conf.get(SwarmConf.EXECUTOR_HOST)).isEqualTo("127.0.0.1");
-    assertThat(conf.get(SwarmConf.EXECUTOR_PORT)).isZero();
-    assertThat(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT)).isEqualTo(16);
-    assertThat(conf.get(SwarmConf.FETCH_MAX_PER_PEER)).isEqualTo(1);
-    assertThat(conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER)).isEqualTo(2);
-    assertThat(conf.get(SwarmConf.UPLOAD_SLOTS)).isEqualTo(2);
-    assertThat(conf.get(SwarmConf.NETWORK_TIMEOUT)).isEqualTo(Duration.ofSeconds(30));
-    assertThat(conf.get(SwarmConf.MAX_FRAME_SIZE)).isEqualTo(65L << 20);
-    assertThat(conf.get(SwarmConf.IO_THREADS)).isEqualTo(2);
-    assertThat(conf.get(SwarmConf.NATIVE_TRANSPORT)).isTrue();
-    assertThat(conf.get(SwarmConf.AUTHENTICATE)).isFalse();
-  }
-
-  @Test
   void everyDefaultIsValidAndIsWhatAnEmptyConfReturns() {
     SwarmConf conf = new SwarmConf();
     for (ConfKey<?> key : SwarmConf.keys()) {

@@ -57,9 +57,18 @@ class MembershipIT {
   @Test
   void anExecutorStartedBeforeItsDriverJoinsOnceTheDriverListens() throws Exception {
     int port = freePort();
-    CompletableFuture<BroadcastManager> executor = CompletableFuture.supplyAsync(() -> executor(port, "127.0.0.1", "30s"));
-    Thread.sleep(2_000); // the executor has tried, and failed, several times by now
-    assertThat(executor).isNotDone();
+    CompletableFuture<BroadcastManager> executor;
+    // Until the driver listens, something at its port that hangs up on every connection: the executor's
+    // attempts arrive there, and after the third one it has plainly tried, failed and kept going.
+    try (java.net.ServerSocket refuser = new java.net.ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress())) {
+      executor = CompletableFuture.supplyAsync(() -> executor(port, "127.0.0.1", "30s"));
+      for (int attempt = 1; attempt <= 3; attempt++) {
+        try (java.net.Socket s = refuser.accept()) {
+          s.setSoLinger(true, 0); // a reset, not a close: no TIME_WAIT left on the port the driver binds next
+        }
+      }
+      assertThat(executor).isNotDone();
+    }
 
     BroadcastManager driver = driver(port, "127.0.0.1");
     BroadcastManager joined = executor.get(20, TimeUnit.SECONDS);

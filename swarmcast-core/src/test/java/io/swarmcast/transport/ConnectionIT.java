@@ -78,7 +78,10 @@ class ConnectionIT {
     assertThatThrownBy(() -> c.request(id -> new GetLocations(id, 1)).get(5, TimeUnit.SECONDS))
         .hasCauseInstanceOf(TimeoutException.class);
     CompletableFuture<?> patient = c.request(id -> new GetLocations(id, 1), Duration.ZERO);
-    Thread.sleep(1500);
+    // A request with the default deadline, asked after it, times out: by then the patient one has waited
+    // longer than any deadline, and must still be waiting.
+    CompletableFuture<?> witness = c.request(id -> new GetLocations(id, 2));
+    assertThatThrownBy(() -> witness.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
     assertThat(patient).isNotDone();
     server.close();
     c.close();
