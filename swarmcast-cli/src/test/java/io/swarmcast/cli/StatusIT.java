@@ -69,6 +69,9 @@ class StatusIT {
           }
           Thread.sleep(50);
         }
+        // Scraped again now that status has seen both executors: the loop's scrape may predate the second.
+        metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uiPort + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).as("curl http://127.0.0.1:%d/metrics; send's log: %s", uiPort, tmp.resolve("send.log"))
             .contains("# TYPE swarmcast_sent_bytes_total counter").contains("swarmcast_executors 2");
         assertThat(table).as("status as a table").isNotNull().contains("driver 127.0.0.1:" + port + " · 2 executors");
