@@ -41,8 +41,9 @@ public final class ClusterBench {
   public ClusterBench(BenchSettings settings) {
     this.settings = settings;
     this.jvmOpts = settings.jvmOpts().isEmpty()
-        // Files: the options the wrapper gives `send` and `executor --out`, and no heap for the file.
-        ? settings.files() ? defaultJvmOpts(JavaOpts.forFiles(System.getenv()), 0)
+        // Files: exactly what the wrapper gives `send` and `executor --out`; a file is never on the heap,
+        // so no heap size either, as a user passes none.
+        ? settings.files() ? JavaOpts.forFiles(System.getenv())
             : defaultJvmOpts(JavaOpts.fromEnvironment(), settings.sizeBytes())
         : settings.jvmOpts();
   }
