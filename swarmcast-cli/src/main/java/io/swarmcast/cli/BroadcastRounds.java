@@ -116,14 +116,7 @@ final class BroadcastRounds {
       seededWatch.close();
       killer.close();
     }
-    double seededSeconds;
-    try {
-      // The last announcements may reach the tracker just after the last answer.
-      long at = seededAt.get(5, TimeUnit.SECONDS);
-      seededSeconds = at < 0 ? Double.NaN : (at - t0) / 1e9;
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-      seededSeconds = Double.NaN;
-    }
+    double seededSeconds = seededSeconds(seededAt, t0);
     double driverCpu = cpuSeconds(driverCpu0, ProcessCpu.nanos());
     long[] executorCpu1 = executorCpuNanos(executors);
     long lastHad = t0;
@@ -162,6 +155,19 @@ final class BroadcastRounds {
    * could finish without the driver. A daemon thread polls the tracker ({@code DriverNode.awaitSeeded},
    * every 5 ms); -1 if the broadcast went away first, or after an hour.
    */
+  /**
+   * Seconds from {@code t0} until {@code seededAt} saw the swarm seeded; NaN if it did not within 5 s
+   * of the round's end (the last announcements may reach the tracker just after the last answer).
+   */
+  static double seededSeconds(CompletableFuture<Long> seededAt, long t0) throws InterruptedException {
+    try {
+      long at = seededAt.get(5, TimeUnit.SECONDS);
+      return at < 0 ? Double.NaN : (at - t0) / 1e9;
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      return Double.NaN;
+    }
+  }
+
   static CompletableFuture<Long> seededAt(DriverNode driver, long broadcastId) {
     CompletableFuture<Long> at = new CompletableFuture<>();
     Thread t = new Thread(() -> {

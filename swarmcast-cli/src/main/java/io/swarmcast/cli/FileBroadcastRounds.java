@@ -110,13 +110,7 @@ final class FileBroadcastRounds {
             RoundResult.Fault.NONE));
       }
     }
-    double seededSeconds;
-    try {
-      long at = seededAt.get(5, TimeUnit.SECONDS);
-      seededSeconds = at < 0 ? Double.NaN : (at - t0) / 1e9;
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-      seededSeconds = Double.NaN;
-    }
+    double seededSeconds = BroadcastRounds.seededSeconds(seededAt, t0);
     long driverSent = driver.stats().of(b.id()).servedBytes();
     b.destroy();
     return new RoundResult(factory, rep, executors.size(), size, (lastHad - t0) / 1e9, driverSent, peerBytes,

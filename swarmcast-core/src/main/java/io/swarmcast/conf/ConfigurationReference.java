@@ -1,7 +1,6 @@
 package io.swarmcast.conf;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -77,10 +76,5 @@ public final class ConfigurationReference {
       }
     }
     return best == null ? null : SECTIONS.get(best);
-  }
-
-  /** The sections' titles, for tests. */
-  static List<String> titles() {
-    return List.copyOf(new java.util.LinkedHashSet<>(SECTIONS.values()));
   }
 }

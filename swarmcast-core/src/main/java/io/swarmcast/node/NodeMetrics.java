@@ -46,9 +46,9 @@ final class NodeMetrics {
           List.of(new Sample("", List.of("type", "locations"), trackerOrNull.locationsAnswered()),
               new Sample("", List.of("type", "announce"), trackerOrNull.announcementsReceived()))));
       out.add(MetricFamily.of("swarmcast_executors", "Executors registered with this driver now.", Type.GAUGE,
-          trackerOrNull.executorIds().size()));
+          trackerOrNull.executorCount()));
       out.add(MetricFamily.of("swarmcast_broadcasts_tracked", "Broadcasts this driver tracks now.", Type.GAUGE,
-          trackerOrNull.broadcastIds().size()));
+          trackerOrNull.broadcastCount()));
     }
     return out;
   }

@@ -194,14 +194,15 @@ final class SwarmFetcher {
     return new FetchReport(broadcastId, System.nanoTime() - startNanos, fromDriverBytes, corruptPieces, why, peers, banned);
   }
 
-  /** Turns a request's outcome into the scheduler's event; {@code expected} is the piece asked for, or -1 for any. */
-  private void onAnswer(long token, int expected, boolean fromDriver, Message m, Throwable e) {
-    onAnswer(token, expected, fromDriver ? -1 : Integer.MIN_VALUE, m, e);
-  }
+  /** The source of an answer that came from the driver (peers are named by their ids, from 1). */
+  private static final int DRIVER = -1;
 
-  /** As above; {@code source} is the peer's id, or -1 for the driver. */
+  /**
+   * Turns a request's outcome into the scheduler's event; {@code expected} is the piece asked for, or -1
+   * for any; {@code source} is the peer's id, or {@link #DRIVER}.
+   */
   private void onAnswer(long token, int expected, int source, Message m, Throwable e) {
-    boolean fromDriver = source == -1;
+    boolean fromDriver = source == DRIVER;
     synchronized (this) {
       answers.remove(token);
     }
@@ -228,7 +229,7 @@ final class SwarmFetcher {
 
   /** Verifies a piece, stores it if the scheduler still wants it, and announces it. */
   private void onPiece(long token, int expected, int source, PieceData data) {
-    boolean fromDriver = source == -1;
+    boolean fromDriver = source == DRIVER;
     int piece = data.piece();
     boolean valid = piece < checksums.length && (expected < 0 || piece == expected) && data.broadcastId() == broadcastId
         && Checksums.crc32c(data.data()) == checksums[piece] && check.matches(piece, data.data());
@@ -344,14 +345,14 @@ final class SwarmFetcher {
     @Override
     public void fetchFromDriver(FetchAction.FetchFromDriver a) {
       track(a.token(), driver.request(id -> new FetchPiece(id, broadcastId, a.piece()), PieceData.class, Busy.class))
-          .whenComplete((m, e) -> onAnswer(a.token(), a.piece(), true, m, e));
+          .whenComplete((m, e) -> onAnswer(a.token(), a.piece(), DRIVER, m, e));
     }
 
     @Override
     public void fetchAnyFromDriver(FetchAction.FetchAnyFromDriver a) {
       track(a.token(), driver.request(id -> new FetchAnyPiece(id, broadcastId, a.allowDuplicate(), checksums.length, a.exclude()),
           PieceData.class, Ack.class, Busy.class))
-          .whenComplete((m, e) -> onAnswer(a.token(), -1, true, m, e));
+          .whenComplete((m, e) -> onAnswer(a.token(), -1, DRIVER, m, e));
     }
 
     @Override

@@ -72,13 +72,13 @@ final class SwarmWatch {
     lastSampleNanos = now;
     Map<Integer, Long> held = new HashMap<>();
     for (long id : tracker.broadcastIds()) {
-      BroadcastPieces p = tracker.pieces(id);
+      int pieceCount = tracker.pieceCount(id);
       Long size = sizes.get(id);
-      if (p == null || size == null || p.pieceCount() == 0) {
+      if (pieceCount <= 0 || size == null) {
         continue;
       }
-      double pieceBytes = (double) size / p.pieceCount();
-      p.held().forEach((e, bits) -> held.merge(e, (long) (bits.cardinality() * pieceBytes), Long::sum));
+      double pieceBytes = (double) size / pieceCount;
+      tracker.piecesHeldCounts(id).forEach((e, count) -> held.merge(e, (long) (count * pieceBytes), Long::sum));
     }
     heldHistory.keySet().retainAll(held.keySet());
     held.forEach((e, bytes) -> {
@@ -130,22 +130,24 @@ final class SwarmWatch {
     }
     w.endArray();
     w.name("broadcasts").beginArray();
+    List<Integer> pageIds = page.stream().map(ExecutorInfo::id).toList();
     for (long id : tracker.broadcastIds()) {
-      BroadcastPieces p = tracker.pieces(id);
+      BroadcastPieces p = tracker.pieces(id, pageIds);
       if (p != null) {
-        writeBroadcast(w, p, page);
+        writeBroadcast(w, p, tracker.piecesHeldCounts(id), page);
       }
     }
     return w.endArray().endObject().toString();
   }
 
-  private void writeBroadcast(JsonWriter w, BroadcastPieces p, List<ExecutorInfo> page) {
+  /** One broadcast: counts over the whole swarm ({@code heldCounts}), piece maps for {@code page} ({@code p}). */
+  private void writeBroadcast(JsonWriter w, BroadcastPieces p, Map<Integer, Integer> heldCounts, List<ExecutorInfo> page) {
     Map<Integer, FetchReport> byExecutor = reports(p.broadcastId());
     int complete = 0;
     int verified = 0;
     int failed = 0;
-    for (Map.Entry<Integer, BitSet> e : p.held().entrySet()) {
-      complete += e.getValue().cardinality() == p.pieceCount() ? 1 : 0;
+    for (int count : heldCounts.values()) {
+      complete += count == p.pieceCount() ? 1 : 0;
     }
     for (FetchReport r : byExecutor.values()) {
       verified += r.succeeded() ? 1 : 0;

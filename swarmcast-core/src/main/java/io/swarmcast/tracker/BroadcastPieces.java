@@ -12,8 +12,8 @@ import java.util.Map;
  * @param broadcastId   the broadcast
  * @param pieceCount    its pieces
  * @param seeded        whether every piece is on some registered executor
- * @param held          each registered executor's pieces (an executor that holds none yet may be absent)
- * @param pushedByDriver the pieces the driver chose to send to each executor
+ * @param held          the pieces of each executor asked about that is registered
+ * @param pushedByDriver the pieces the driver chose to send to each of them
  */
 public record BroadcastPieces(long broadcastId, int pieceCount, boolean seeded, Map<Integer, BitSet> held,
     Map<Integer, BitSet> pushedByDriver) {}

@@ -171,17 +171,24 @@ final class PieceLedger {
     return best;
   }
 
-  /** A copy of each executor's holdings and of what the driver pushed to it. */
-  BroadcastPieces snapshot(java.util.Set<Integer> registered) {
+  /** A copy of the holdings of {@code executors}, and of what the driver pushed to each. */
+  BroadcastPieces snapshot(Iterable<Integer> executors) {
     Map<Integer, BitSet> held = new HashMap<>();
     Map<Integer, BitSet> pushed = new HashMap<>();
-    for (int e : registered) {
+    for (int e : executors) {
       BitSet h = holdings.get(e);
       BitSet p = sentTo.get(e);
       held.put(e, h == null ? new BitSet() : (BitSet) h.clone());
       pushed.put(e, p == null ? new BitSet() : (BitSet) p.clone());
     }
     return new BroadcastPieces(broadcastId, pieceCount, isSeeded(), held, pushed);
+  }
+
+  /** How many pieces each executor that announced any holds; no copy of a bit set. */
+  Map<Integer, Integer> heldCounts() {
+    Map<Integer, Integer> counts = new HashMap<>();
+    holdings.forEach((e, bits) -> counts.put(e, bits.cardinality()));
+    return counts;
   }
 
   /** Forgets every executor's copy (unpersist): the driver starts counting sends afresh. */

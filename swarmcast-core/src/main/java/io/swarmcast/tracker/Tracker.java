@@ -332,10 +332,35 @@ public final class Tracker {
     return List.copyOf(ledgers.keySet());
   }
 
-  /** A copy of what the tracker knows of a broadcast (see {@link BroadcastPieces}); null if it does not know it. */
-  public synchronized BroadcastPieces pieces(long broadcastId) {
+  /**
+   * A copy of what the tracker knows of a broadcast (see {@link BroadcastPieces}) for the registered
+   * executors among {@code executorIds} only: a page of the swarm costs its own bit sets, not every
+   * executor's, under this lock. Null if the tracker does not know the broadcast.
+   */
+  public synchronized BroadcastPieces pieces(long broadcastId, Collection<Integer> executorIds) {
     PieceLedger l = ledgers.get(broadcastId);
-    return l == null ? null : l.snapshot(executors.keySet());
+    return l == null ? null : l.snapshot(executorIds.stream().filter(executors::containsKey).toList());
+  }
+
+  /** How many pieces of a broadcast each registered executor holds (those holding none may be absent); empty if unknown. */
+  public synchronized Map<Integer, Integer> piecesHeldCounts(long broadcastId) {
+    PieceLedger l = ledgers.get(broadcastId);
+    if (l == null) {
+      return Map.of();
+    }
+    Map<Integer, Integer> counts = l.heldCounts();
+    counts.keySet().retainAll(executors.keySet());
+    return counts;
+  }
+
+  /** Executors registered now. */
+  public synchronized int executorCount() {
+    return executors.size();
+  }
+
+  /** Broadcasts the tracker knows now. */
+  public synchronized int broadcastCount() {
+    return ledgers.size();
   }
 
   /** Pieces held by one executor. */

@@ -37,16 +37,9 @@ class BroadcastCleanerIT {
         .set(SwarmConf.COMPRESS, "none").set(SwarmConf.CLEANER_ENABLED, "true")
         .set(SwarmConf.CLEANER_INTERVAL, INTERVAL.toMillis() + "ms").set(SwarmConf.CLEANER_GC_INTERVAL, INTERVAL.toMillis() + "ms");
     try (WarmUp.PrivateNodes nodes = new WarmUp.PrivateNodes()) {
-      BroadcastManager driver = new BroadcastManager(true, conf, SecurityManager.insecure());
-      nodes.add(driver::stop);
-      SwarmConf executorConf = conf.copy().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.node().endpoint().port()));
-      List<ExecutorNode> executors = new ArrayList<>();
-      for (int i = 0; i < EXECUTORS; i++) {
-        ExecutorNode e = ExecutorNode.startPrivate(executorConf, SecurityManager.insecure());
-        nodes.add(e);
-        executors.add(e);
-      }
-      driver.awaitExecutors(EXECUTORS, Duration.ofSeconds(10));
+      PrivateSwarm swarm = PrivateSwarm.start(conf, EXECUTORS, nodes, SecurityManager.insecure());
+      BroadcastManager driver = swarm.driver();
+      List<ExecutorNode> executors = swarm.executors();
       List<SwarmNode> all = new ArrayList<>(executors);
       all.add(0, driver.node());
 

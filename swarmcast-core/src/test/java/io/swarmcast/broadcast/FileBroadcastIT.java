@@ -136,17 +136,8 @@ class FileBroadcastIT {
     }
 
     static Swarm start(SwarmConf conf, WarmUp.PrivateNodes nodes, SecurityManager security) throws Exception {
-      BroadcastManager driver = new BroadcastManager(true, conf, security);
-      nodes.add(driver::stop);
-      SwarmConf executorConf = conf.copy().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.node().endpoint().port()));
-      List<ExecutorNode> executors = new ArrayList<>();
-      for (int i = 0; i < EXECUTORS; i++) {
-        ExecutorNode executor = ExecutorNode.startPrivate(executorConf, security);
-        nodes.add(executor);
-        executors.add(executor);
-      }
-      driver.awaitExecutors(EXECUTORS, java.time.Duration.ofSeconds(10));
-      return new Swarm(driver, executors);
+      PrivateSwarm swarm = PrivateSwarm.start(conf, EXECUTORS, nodes, security);
+      return new Swarm(swarm.driver(), swarm.executors());
     }
 
     /** Ships the handle to every executor, as an application would (serialized), and reads it there at once. */

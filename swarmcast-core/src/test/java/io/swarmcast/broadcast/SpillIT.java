@@ -40,16 +40,9 @@ class SpillIT {
         .set(SwarmConf.COMPRESS, "none").set(SwarmConf.STORAGE_MEMORY_BYTES, "2m")
         .set(SwarmConf.STORAGE_DIR, tmp.toString()).set(SwarmConf.DRIVER_SPARE_COPIES, "0");
     try (WarmUp.PrivateNodes nodes = new WarmUp.PrivateNodes()) {
-      BroadcastManager driver = new BroadcastManager(true, conf, SecurityManager.insecure());
-      nodes.add(driver::stop);
-      SwarmConf executorConf = conf.copy().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.node().endpoint().port()));
-      List<ExecutorNode> executors = new ArrayList<>();
-      for (int i = 0; i < EXECUTORS; i++) {
-        ExecutorNode e = ExecutorNode.startPrivate(executorConf, SecurityManager.insecure());
-        nodes.add(e);
-        executors.add(e);
-      }
-      driver.awaitExecutors(EXECUTORS, Duration.ofSeconds(10));
+      PrivateSwarm swarm = PrivateSwarm.start(conf, EXECUTORS, nodes, SecurityManager.insecure());
+      BroadcastManager driver = swarm.driver();
+      List<ExecutorNode> executors = swarm.executors();
 
       byte[] value = new byte[16 << 20];
       new SplittableRandom(5).nextBytes(value);
