@@ -53,6 +53,8 @@ final class FlowNetwork {
     /** Connections with a piece moving, from and to this host. */
     final List<Conn> out = new ArrayList<>(4);
     final List<Conn> in = new ArrayList<>(4);
+    /** Its connections to other hosts, by the receiver's id (a map of all pairs keyed by a long hashed to from ^ to, and collided). */
+    final Map<Integer, Conn> outTo = new HashMap<>();
     /** Hosts it has a connection with (either side opened it). */
     final Set<Integer> connections = new HashSet<>();
     boolean alive = true;
@@ -64,11 +66,18 @@ final class FlowNetwork {
     long controlBytesSent;
     long controlMessagesSent;
     long controlBytesReceived;
-    /** The receiver's water level and the download it gives, as of reshare {@code sharePass}. */
+    /**
+     * The receiver's water level and the download it gave, computed when its incoming connections and
+     * their senders' connection counts were at {@code shareVersion} and its download for data was
+     * {@code shareDown}: reused until either changes (most reshares change neither, and recomputing it
+     * for each of the driver's receivers at each of its reshares was a third of a run).
+     */
     double shareLevel;
     double shareUsed;
-    double shareDown;
-    long sharePass = -1;
+    double shareDown = Double.NaN;
+    long shareVersion = -1;
+    /** Bumped when a connection into it starts or stops, or the sender of one starts or stops another. */
+    long inVersion;
     /** The reshare in which its download was last checked. */
     long capPass = -1;
     /** Its upload's water level at its last share: what a connection of it may take if its receiver allows. */
@@ -105,6 +114,8 @@ final class FlowNetwork {
     final ArrayDeque<Flow> flows = new ArrayDeque<>(2);
     /** Bytes per second of the first flow. */
     double rate;
+    /** Its sender's upload divided by the sender's moving connections: its cap at a receiver's share. */
+    double senderShare;
     long settledAt;
     int version;
     /** An event for its next write or last byte is pending, at {@code eventAt}; due at {@code dueAt} (not before). */
@@ -124,8 +135,7 @@ final class FlowNetwork {
   /** {@code TCP_NOTSENT_LOWAT} of a node's sockets (TransportContext). */
   private static final long LOWAT = 64 << 10;
   private final double ackShare;
-  private int hostCount;
-  private final Map<Long, Conn> conns = new HashMap<>();
+  private final List<Host> hosts = new ArrayList<>();
   private double[] scratch = new double[16];
   /** Numbers each reshare, so a receiver's level is computed once in it. */
   private long pass;
@@ -148,15 +158,19 @@ final class FlowNetwork {
   }
 
   Host addHost(double upBytesPerSecond, double downBytesPerSecond, long latencyNanos) {
-    return new Host(hostCount++, upBytesPerSecond, downBytesPerSecond, latencyNanos);
+    Host h = new Host(hosts.size(), upBytesPerSecond, downBytesPerSecond, latencyNanos);
+    hosts.add(h);
+    return h;
   }
 
   /** The rate of every connection with a piece moving, from and to which host (for tests). */
   List<double[]> rates() {
     List<double[]> out = new ArrayList<>();
-    for (Conn c : conns.values()) {
-      if (!c.flows.isEmpty()) {
-        out.add(new double[] {c.from.id, c.to.id, c.rate});
+    for (Host h : hosts) {
+      for (Conn c : h.outTo.values()) {
+        if (!c.flows.isEmpty()) {
+          out.add(new double[] {c.from.id, c.to.id, c.rate});
+        }
       }
     }
     return out;
@@ -211,13 +225,18 @@ final class FlowNetwork {
     if (!from.alive) {
       return;
     }
-    Conn c = conns.computeIfAbsent(((long) from.id << 32) | to.id, k -> new Conn(from, to));
+    Conn c = from.outTo.get(to.id);
+    if (c == null) {
+      c = new Conn(from, to);
+      from.outTo.put(to.id, c);
+    }
     Flow f = new Flow(bytes, onSent, onArrived);
     c.flows.add(f);
     if (c.flows.size() == 1) {
       c.settledAt = loop.now();
       from.out.add(c);
       to.in.add(c);
+      sendersChanged(from);
       reshare(from, to);
     } else {
       settle(c, loop.now());
@@ -228,9 +247,10 @@ final class FlowNetwork {
   /** {@code h} dies: it sends and receives nothing more, and every connection from or to it stops. */
   void kill(Host h) {
     h.alive = false;
-    List<Conn> dead = new ArrayList<>();
-    for (Conn c : conns.values()) {
-      if (c.from == h || c.to == h) {
+    List<Conn> dead = new ArrayList<>(h.outTo.values());
+    for (Host other : hosts) {
+      Conn c = other.outTo.get(h.id);
+      if (c != null) {
         dead.add(c);
       }
     }
@@ -249,9 +269,11 @@ final class FlowNetwork {
 
   /** The connection has nothing left to send: it stops taking a share of either link. */
   private void idle(Conn c) {
-    conns.remove(((long) c.from.id << 32) | c.to.id);
+    c.from.outTo.remove(c.to.id);
     if (c.from.out.remove(c)) {
       c.to.in.remove(c);
+      c.to.inVersion++;
+      sendersChanged(c.from);
       reshare(c.from, c.to);
     }
   }
@@ -295,6 +317,15 @@ final class FlowNetwork {
     if (to.capPass != pass) {
       to.capPass = pass;
       capDownload(to);
+    }
+  }
+
+  /** {@code s} started or stopped a connection: the equal share it offers each receiver moved. */
+  private static void sendersChanged(Host s) {
+    double share = s.upBytesPerSecond / s.out.size();
+    for (Conn c : s.out) {
+      c.senderShare = share;
+      c.to.inVersion++;
     }
   }
 
@@ -355,7 +386,7 @@ final class FlowNetwork {
   /**
    * What {@code c}'s receiver gives it if the other connections into it take at most their sender's
    * equal share: the receiver's water level, or, for a connection its sender holds below that level,
-   * what the others leave. The receiver's level is computed once per reshare ({@code pass}).
+   * what the others leave. The receiver's level is kept until its inputs change ({@link Host#shareVersion}).
    */
   private double receiverShare(Conn c) {
     Host r = c.to;
@@ -363,15 +394,15 @@ final class FlowNetwork {
     if (m == 1) {
       return downForData(r);
     }
-    if (r.sharePass != pass) {
+    double down = downForData(r);
+    if (r.shareVersion != r.inVersion || r.shareDown != down) {
       if (scratch.length < m) {
         scratch = new double[Math.max(m, 2 * scratch.length)];
       }
       for (int k = 0; k < m; k++) {
         Conn g = r.in.get(k);
-        scratch[k] = g.from.upBytesPerSecond / g.from.out.size();
+        scratch[k] = g.senderShare;
       }
-      double down = downForData(r);
       double level = MaxMinFair.level(down, scratch, m, 0);
       double used = 0;
       for (int k = 0; k < m; k++) {
@@ -380,9 +411,9 @@ final class FlowNetwork {
       r.shareLevel = level;
       r.shareUsed = used;
       r.shareDown = down;
-      r.sharePass = pass;
+      r.shareVersion = r.inVersion;
     }
-    double cap = c.from.upBytesPerSecond / c.from.out.size();
+    double cap = c.senderShare;
     return cap >= r.shareLevel ? r.shareLevel : r.shareDown - (r.shareUsed - cap);
   }
 
