@@ -157,11 +157,17 @@ class NodeLimitsIT {
       for (RawSocket c : clients) {
         writes.add(CompletableFuture.supplyAsync(() -> sendPartialFrame(c, frameLength, sent), threads));
       }
-      CompletableFuture<Void> all = CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
-      while (!all.isDone()) {
+      CompletableFuture<Void> all = CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).exceptionally(e -> null);
+      // Samples the peaks every millisecond until the last write is done (or failed).
+      for (boolean done = false; !done; ) {
         peakHeld.accumulateAndGet(transport().bufferedBytes(), Math::max);
         peakMemory.accumulateAndGet(usedDirectMemory(), Math::max);
-        Thread.sleep(1);
+        try {
+          all.get(1, TimeUnit.MILLISECONDS);
+          done = true;
+        } catch (java.util.concurrent.TimeoutException sampleAgain) {
+          // still writing
+        }
       }
     } finally {
       threads.shutdownNow();
