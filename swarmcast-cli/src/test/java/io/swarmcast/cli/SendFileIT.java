@@ -1,6 +1,7 @@
 package io.swarmcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.node.Endpoint;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -74,10 +76,8 @@ class SendFileIT {
       // The driver is gone now; every piece is on some executor, so both finish from each other.
       String want = sha256(file);
       for (Path out : List.of(out1, out2)) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(out.resolve("data.bin")) && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
+        await("the executor wrote " + out.resolve("data.bin") + "; logs in " + executors.logDir()).atMost(Duration.ofSeconds(60))
+            .until(() -> Files.exists(out.resolve("data.bin")));
         assertThat(sha256(out.resolve("data.bin"))).as("logs in " + executors.logDir()).isEqualTo(want);
       }
     }

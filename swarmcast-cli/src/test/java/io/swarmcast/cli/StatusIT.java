@@ -1,6 +1,7 @@
 package io.swarmcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.swarmcast.bench.cluster.JavaOpts;
@@ -15,10 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,29 +51,27 @@ class StatusIT {
       Process send = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("send.log").toFile()).start();
       try {
         HttpClient http = HttpClient.newHttpClient();
-        String metrics = null;
-        String table = null;
-        String json = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && send.isAlive()) {
-          try {
-            metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uiPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-          } catch (java.io.IOException notYet) {
-            Thread.sleep(50);
-            continue;
-          }
-          Captured t = capture("status", "--driver", "127.0.0.1:" + uiPort);
-          Captured j = capture("status", "--driver", "127.0.0.1:" + uiPort, "--json");
-          if (t.exit == 0 && t.out.contains("2 executors") && j.exit == 0) {
-            table = t.out;
-            json = j.out;
-            break;
-          }
-          Thread.sleep(50);
-        }
-        // Scraped again now that status has seen both executors: the loop's scrape may predate the second.
-        metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uiPort + "/metrics")).build(),
+        AtomicReference<String> seenTable = new AtomicReference<>();
+        AtomicReference<String> seenJson = new AtomicReference<>();
+        await("status showing both executors; send's log: " + tmp.resolve("send.log")).atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(50)).failFast("send exited", () -> !send.isAlive())
+            .ignoreExceptionsInstanceOf(java.io.IOException.class) // until the driver's HTTP server is up
+            .until(() -> {
+              http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uiPort + "/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+              Captured t = capture("status", "--driver", "127.0.0.1:" + uiPort);
+              Captured j = capture("status", "--driver", "127.0.0.1:" + uiPort, "--json");
+              if (t.exit == 0 && t.out.contains("2 executors") && j.exit == 0) {
+                seenTable.set(t.out);
+                seenJson.set(j.out);
+                return true;
+              }
+              return false;
+            });
+        String table = seenTable.get();
+        String json = seenJson.get();
+        // Scraped again now that status has seen both executors: the scrape while waiting may predate the second.
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uiPort + "/metrics")).build(),
             HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).as("curl http://127.0.0.1:%d/metrics; send's log: %s", uiPort, tmp.resolve("send.log"))
             .contains("# TYPE swarmcast_sent_bytes_total counter").contains("swarmcast_executors 2");

@@ -2,6 +2,7 @@ package io.swarmcast.broadcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.metrics.MetricFamily;
@@ -61,16 +62,10 @@ class BroadcastCleanerIT {
       } // each handle is unreachable once the next iteration replaces it
       long droppedAt = System.nanoTime();
 
-      long[] now = new long[all.size()];
-      long deadline = droppedAt + 2 * INTERVAL.toNanos();
-      do {
-        Thread.sleep(20);
-        for (int n = 0; n < all.size(); n++) {
-          now[n] = heldBytes(all.get(n));
-        }
-      } while (!java.util.Arrays.equals(now, baseline) && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(20));
+      await("held bytes on the driver and every executor back at the baseline")
+          .atMost(INTERVAL.multipliedBy(2).plusSeconds(20)).pollInterval(Duration.ofMillis(20))
+          .untilAsserted(() -> assertThat(all.stream().mapToLong(BroadcastCleanerIT::heldBytes).toArray()).isEqualTo(baseline));
       double seconds = (System.nanoTime() - droppedAt) / 1e9;
-      assertThat(now).as("held bytes on the driver and every executor are back at the baseline").isEqualTo(baseline);
       assertThat(seconds).as("within twice the cleaner's interval").isLessThanOrEqualTo(2 * INTERVAL.toMillis() / 1000.0);
 
       DriverNode d = (DriverNode) driver.node();
@@ -79,12 +74,15 @@ class BroadcastCleanerIT {
       }
       assertThat(d.destroyedAt(dropped.get(0))).contains("removed by the cleaner");
 
-      // Real GCs while the kept handle is reachable: it is never removed.
+      // Real GCs while the kept handle is reachable: it is never removed. Each canary is a broadcast
+      // dropped at once; the cleaner removing it proves a run of the cleaner with a GC since the canary
+      // was dropped, and, one thread running them in turn, that every earlier run is over.
       for (int i = 0; i < 3; i++) {
-        System.gc();
-        Thread.sleep(INTERVAL.toMillis());
+        long canary = dropACanary(driver);
+        await("the cleaner removed canary Broadcast(" + canary + ")").atMost(INTERVAL.multipliedBy(3).plusSeconds(20))
+            .until(() -> !d.tracker().knows(canary));
+        assertThat(d.tracker().knows(kept.id())).as("the kept broadcast, after %d cleaner runs with a GC", i + 1).isTrue();
       }
-      assertThat(d.tracker().knows(kept.id())).isTrue();
       assertThat(kept.value()).as("the driver's own value").isEqualTo(firstValue(value));
       for (ExecutorNode e : executors) {
         e.blockManager().removeBroadcast(kept.id()); // make each executor fetch it again, from the swarm
@@ -94,6 +92,13 @@ class BroadcastCleanerIT {
       kept.destroy();
       assertThatThrownBy(kept::value).hasMessageContaining("destroyed");
     }
+  }
+
+  /** A new broadcast whose handle is unreachable once this returns; its id. */
+  private static long dropACanary(BroadcastManager driver) {
+    Broadcast<byte[]> canary = driver.newBroadcast(new byte[] {1, 2, 3}, false);
+    assertThat(((DriverNode) driver.node()).tracker().knows(canary.id())).as("the tracker knows a new broadcast").isTrue();
+    return canary.id();
   }
 
   private static byte[] firstValue(byte[] value) {

@@ -1,6 +1,7 @@
 package io.swarmcast.broadcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.ExecutorNode;
@@ -77,11 +78,8 @@ class SpillIT {
 
       b.destroy();
       for (ExecutorNode e : executors) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (e.blockManager().bytesStored() > 0 && System.nanoTime() < deadline) {
-          Thread.sleep(10);
-        }
-        assertThat(e.blockManager().bytesStored()).isZero();
+        await("executor " + e.executorId() + " dropped the destroyed broadcast").atMost(Duration.ofSeconds(5))
+            .untilAsserted(() -> assertThat(e.blockManager().bytesStored()).isZero());
       }
       try (var files = Files.walk(tmp)) {
         assertThat(files.filter(p -> p.toString().endsWith(".spill"))).as("destroy deletes every spill file").isEmpty();

@@ -1,9 +1,11 @@
 package io.swarmcast.broadcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
+import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -21,12 +23,9 @@ class WarmUpTest {
     Set<String> before = swarmcastThreads();
     SwarmConf conf = new SwarmConf().set(SwarmConf.NODE_WARM_UP_BYTES, "2m");
     assertThat(WarmUp.run(conf, SecurityManager.insecure())).isTrue();
-    // Event loops end asynchronously after stop; give them a moment.
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!before.containsAll(swarmcastThreads()) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    assertThat(swarmcastThreads()).isSubsetOf(before);
+    // Event loops end asynchronously after stop: wait for them to end.
+    await("the warm-up's threads ended").atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(swarmcastThreads()).isSubsetOf(before));
   }
 
   @Test

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -30,9 +32,15 @@ public final class LeakCheckExtension implements AfterAllCallback {
     if (!RecordingLeakDetector.installed()) {
       return List.of();
     }
+    ReferenceQueue<Object> queue = new ReferenceQueue<>();
     for (int i = 0; i < 3; i++) {
+      // The reference handler enqueues the collected buffers' trackers after the GC, a whole GC's worth
+      // at a time: once a sentinel collected by this GC is enqueued, every earlier GC's trackers are.
+      WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
       System.gc();
-      Thread.sleep(10); // the reference handler enqueues the collected buffers' trackers
+      if (queue.remove(10_000) != sentinel) {
+        throw new AssertionError("no garbage collection within 10 s (-XX:+DisableExplicitGC?): the leak check cannot look");
+      }
       for (ByteBufAllocator alloc : new ByteBufAllocator[] {
           ByteBufAllocator.DEFAULT, PooledByteBufAllocator.DEFAULT, UnpooledByteBufAllocator.DEFAULT}) {
         ByteBuf probe = alloc.directBuffer(1);

@@ -3,6 +3,7 @@ package io.swarmcast.node;
 import static io.swarmcast.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
@@ -22,6 +23,7 @@ import io.swarmcast.transport.TestHandlers;
 import io.swarmcast.transport.TransportContext;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -128,7 +130,8 @@ class AuthIT {
       assertThat(honest.read()).isInstanceOf(AuthProof.class); // the driver's own proof
       assertThat(honest.read()).isInstanceOf(ExecutorRegistered.class);
     }
-    awaitExecutors(driver, 0); // the honest one left
+    await("the honest executor unregistered").atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(((DriverNode) driver.node()).executors()).isEmpty());
     try (RawSocket replayer = new RawSocket(port)) {
       replayer.send(new RegisterExecutor(1, Message.PROTOCOL_VERSION, "127.0.0.1", 9));
       assertThat(replayer.read()).isInstanceOf(AuthChallenge.class);
@@ -155,14 +158,6 @@ class AuthIT {
     mac.update(acceptorNonce);
     mac.update(connectorNonce);
     return mac.doFinal();
-  }
-
-  private static void awaitExecutors(BroadcastManager driver, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (((DriverNode) driver.node()).executors().size() != n && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(((DriverNode) driver.node()).executors()).hasSize(n);
   }
 
 }

@@ -3,6 +3,7 @@ package io.swarmcast.node;
 import static io.swarmcast.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
@@ -17,6 +18,7 @@ import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.Greeting;
 import io.swarmcast.transport.TestHandlers;
 import io.swarmcast.transport.TransportContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -115,12 +117,13 @@ class AuthorizationIT {
 
     liar.send(new Announce(987_654L, 0)); // unknown (perhaps just destroyed): ignored, not punished
     liar.send(new Announce(b.id(), 1)); // in range: recorded (whether it holds it only a fetcher can tell)
-    awaitTrue(() -> tracker.tracker().piecesHeldBy(b.id(), liar.localNodeId()) == 1);
+    await("the announcement recorded").atMost(Duration.ofSeconds(10))
+        .until(() -> tracker.tracker().piecesHeldBy(b.id(), liar.localNodeId()) == 1);
     assertThat(liar.isActive()).isTrue();
 
     liar.send(new Announce(b.id(), 5));
     liar.closeFuture().get(10, TimeUnit.SECONDS);
-    awaitTrue(() -> tracker.executors().isEmpty());
+    await("the liar unregistered").atMost(Duration.ofSeconds(10)).until(() -> tracker.executors().isEmpty());
     assertThat(tracker.tracker().piecesHeldByExecutors(b.id())).as("what it announced is forgotten").isZero();
   }
 
@@ -135,12 +138,13 @@ class AuthorizationIT {
     two.set(4);
 
     liar.send(new io.swarmcast.protocol.AnnounceMany(b.id(), 5, two)); // recorded, as one announcement each
-    awaitTrue(() -> tracker.tracker().piecesHeldBy(b.id(), liar.localNodeId()) == 2);
+    await("the batch recorded").atMost(Duration.ofSeconds(10))
+        .until(() -> tracker.tracker().piecesHeldBy(b.id(), liar.localNodeId()) == 2);
     assertThat(liar.isActive()).isTrue();
 
     liar.send(new io.swarmcast.protocol.AnnounceMany(b.id(), 6, two)); // a broadcast of 6 pieces: not this one
     liar.closeFuture().get(10, TimeUnit.SECONDS);
-    awaitTrue(() -> tracker.executors().isEmpty());
+    await("the liar unregistered").atMost(Duration.ofSeconds(10)).until(() -> tracker.executors().isEmpty());
     assertThat(tracker.tracker().piecesHeldByExecutors(b.id())).as("what it announced is forgotten").isZero();
   }
 
@@ -168,13 +172,5 @@ class AuthorizationIT {
     Connection first = open(member, driver.node().endpoint().port(), Greeting.register("127.0.0.1", 9));
     Connection second = open(member, driver.node().endpoint().port(), Greeting.register("127.0.0.1", 9));
     assertThat(second.localNodeId()).as("the same address does not make the same executor").isNotEqualTo(first.localNodeId());
-  }
-
-  private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
   }
 }

@@ -3,6 +3,7 @@ package io.swarmcast.node;
 import static io.swarmcast.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastException;
@@ -104,13 +105,16 @@ class MembershipIT {
     assertThat(node.blockManager().bytesStored()).isPositive();
     long firstIncarnation = first.node().driverIncarnation();
 
+    CompletableFuture<Void> lost = node.driverLost();
     first.stop();
-    awaitTrue(() -> !node.isJoined(), "the executor noticed its driver left");
+    lost.get(20, TimeUnit.SECONDS);
+    assertThat(node.isJoined()).as("joined once its driver left").isFalse();
     assertThat(node.blockManager().bytesStored()).as("kept for peers still fetching, until a new driver comes").isPositive();
 
     BroadcastManager second = driver(port, "127.0.0.1");
     second.awaitExecutors(1, Duration.ofSeconds(20));
-    awaitTrue(() -> node.driverIncarnation() == second.node().driverIncarnation(), "the executor rejoined");
+    await("the executor rejoined").atMost(Duration.ofSeconds(20))
+        .until(() -> node.driverIncarnation() == second.node().driverIncarnation());
     assertThat(second.node().driverIncarnation()).isNotEqualTo(firstIncarnation);
     assertThat(node.blockManager().bytesStored()).as("the old driver's pieces are dropped once replaced").isZero();
 
@@ -192,16 +196,6 @@ class MembershipIT {
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
-    }
-  }
-
-  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(20);
     }
   }
 }

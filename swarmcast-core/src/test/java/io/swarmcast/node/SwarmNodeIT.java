@@ -3,6 +3,7 @@ package io.swarmcast.node;
 import static io.swarmcast.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.Unpooled;
 import io.swarmcast.broadcast.Broadcast;
@@ -29,6 +30,7 @@ import io.swarmcast.transport.TransportServer;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -265,10 +267,8 @@ class SwarmNodeIT {
 
       try (BroadcastManager executor = startExecutor()) {
         java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(SwarmNodeTestSupport.roundTrip(b)::value);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (executor.node().blockManager().piecesHeld(b.id(), pieces).isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(5);
-        }
+        await("the executor holds a first piece").atMost(Duration.ofSeconds(10))
+            .until(() -> !executor.node().blockManager().piecesHeld(b.id(), pieces).isEmpty());
         assertThat(read).as("still fetching when the driver dies").isNotDone();
         driverManager.stop();
 
@@ -383,11 +383,8 @@ class SwarmNodeIT {
       try (BroadcastManager executor = startExecutor()) {
         Broadcast<byte[]> shipped = SwarmNodeTestSupport.roundTrip(b);
         java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(shipped::value);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (askedTheDead.get() < 2 && System.nanoTime() < deadline) {
-          Thread.sleep(5);
-        }
-        assertThat(askedTheDead.get()).as("the fetcher waits on the two relayed holders").isGreaterThanOrEqualTo(2);
+        await("the fetcher waits on the two relayed holders").atMost(Duration.ofSeconds(10))
+            .until(() -> askedTheDead.get() >= 2);
 
         // Now the third holder of every piece appears; the fetcher is not told.
         Connection third = registerFake(alive, honest);
@@ -611,11 +608,9 @@ class SwarmNodeIT {
     }
   }
 
-  private void awaitHeld(long id, int pieces) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (driver.tracker().piecesHeldByExecutors(id) < pieces && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+  private void awaitHeld(long id, int pieces) {
+    await("the executors announced " + pieces + " pieces").atMost(Duration.ofSeconds(10))
+        .until(() -> driver.tracker().piecesHeldByExecutors(id) >= pieces);
     assertThat(driver.tracker().piecesHeldByExecutors(id)).as("pieces held over all executors").isEqualTo(pieces);
   }
 

@@ -2,6 +2,7 @@ package io.swarmcast.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.LoopbackConnections;
@@ -155,10 +156,7 @@ class UploadSlotsTest {
     assertThat(started).containsExactly("stuck");
 
     a.closeFuture().get(5, TimeUnit.SECONDS);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (started.size() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    await("the next upload started in the freed slot").atMost(Duration.ofSeconds(5)).until(() -> started.size() >= 2);
     assertThat(started).containsExactly("stuck", "next");
     assertThat(b.isActive()).as("only the stalled receiver's connection is closed").isTrue();
   }

@@ -2,15 +2,20 @@ package io.swarmcast.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class BlockManagerTest {
-  private final BlockManager blocks = new BlockManager(new MemoryPieceStore());
+  private final LookCountingStore store = new LookCountingStore();
+  private final BlockManager blocks = new BlockManager(store);
   private final ExecutorService pool = Executors.newFixedThreadPool(8);
 
   @AfterEach
@@ -33,6 +39,74 @@ class BlockManagerTest {
     pool.shutdownNow();
     assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     blocks.close();
+  }
+
+  /** A memory store that counts the lookups of each piece: how often a waiter has looked for it. */
+  private static final class LookCountingStore implements PieceStore {
+    private final MemoryPieceStore memory = new MemoryPieceStore();
+    private final Map<String, AtomicInteger> looks = new ConcurrentHashMap<>();
+
+    int looks(long broadcastId, int piece) {
+      AtomicInteger n = looks.get(broadcastId + "/" + piece);
+      return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public boolean put(long broadcastId, int piece, ByteBuf data) {
+      return memory.put(broadcastId, piece, data);
+    }
+
+    @Override
+    public ByteBuf get(long broadcastId, int piece) {
+      looks.computeIfAbsent(broadcastId + "/" + piece, k -> new AtomicInteger()).incrementAndGet();
+      return memory.get(broadcastId, piece);
+    }
+
+    @Override
+    public boolean contains(long broadcastId, int piece) {
+      return memory.contains(broadcastId, piece);
+    }
+
+    @Override
+    public int removeBroadcast(long broadcastId) {
+      return memory.removeBroadcast(broadcastId);
+    }
+
+    @Override
+    public int clear() {
+      return memory.clear();
+    }
+
+    @Override
+    public int broadcastCount() {
+      return memory.broadcastCount();
+    }
+
+    @Override
+    public long bytesStored() {
+      return memory.bytesStored();
+    }
+
+    @Override
+    public void close() {
+      memory.close();
+    }
+  }
+
+  /**
+   * Whether {@code t} is parked (not merely blocked on a lock) inside a call of BlockManager's {@code method}:
+   * the thread has looked, found nothing to return, and waits to be woken.
+   */
+  private static boolean parkedIn(Thread t, String method) {
+    if (t == null || t.getState() != Thread.State.WAITING) {
+      return false;
+    }
+    for (StackTraceElement f : t.getStackTrace()) {
+      if (f.getClassName().equals(BlockManager.class.getName()) && f.getMethodName().equals(method)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ByteBuf buf(int... bytes) {
@@ -50,15 +124,22 @@ class BlockManagerTest {
     CountDownLatch ready = new CountDownLatch(threads);
     CountDownLatch go = new CountDownLatch(1);
     Object value = new Object();
+    Set<Thread> callers = ConcurrentHashMap.newKeySet();
     Callable<Object> compute = () -> {
       computations.incrementAndGet();
-      Thread.sleep(200); // keep the computation running while the others arrive
+      Thread computing = Thread.currentThread(); // the condition below runs on Awaitility's thread
+      // Keep the computation running until every other caller waits for it inside getOrComputeValue (or,
+      // were they not made to wait, until a second one computes too, which the assertion below catches).
+      await("the other callers parked waiting for this computation").atMost(Duration.ofSeconds(10))
+          .until(() -> computations.get() > 1 || callers.stream()
+              .filter(t -> t != computing).allMatch(t -> parkedIn(t, "getOrComputeValue")));
       return value;
     };
 
     List<Future<Object>> results = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
       results.add(pool.submit(() -> {
+        callers.add(Thread.currentThread());
         ready.countDown();
         go.await();
         return blocks.getOrComputeValue(1, compute);
@@ -135,9 +216,8 @@ class BlockManagerTest {
       });
     });
     // Let the first computation fail only once the second caller is parked waiting for it.
-    while (waiterThread.get() == null || waiterThread.get().getState() != Thread.State.WAITING) {
-      Thread.onSpinWait();
-    }
+    await("the second caller parked waiting for the first's computation").atMost(Duration.ofSeconds(10))
+        .until(() -> parkedIn(waiterThread.get(), "getOrComputeValue"));
     fail.countDown();
 
     assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause().isSameAs(boom);
@@ -197,12 +277,21 @@ class BlockManagerTest {
   void awaitPieceWaitsUntilThePieceIsStored() throws Exception {
     CompletableFuture<Void> fetch = new CompletableFuture<>();
     blocks.putPiece(1, 0, buf(1)); // another piece arriving does not end the wait
-    Future<ByteBuf> waiting = pool.submit(() -> blocks.awaitPiece(1, 1, fetch));
-    Thread.sleep(100);
+    AtomicReference<Thread> waiter = new AtomicReference<>();
+    Future<ByteBuf> waiting = pool.submit(() -> {
+      waiter.set(Thread.currentThread());
+      return blocks.awaitPiece(1, 1, fetch);
+    });
+    // Parked in awaitPiece after looking for piece 1: had it returned instead, the task would be done.
+    await("the reader parked in awaitPiece").atMost(Duration.ofSeconds(10))
+        .until(() -> store.looks(1, 1) >= 1 && parkedIn(waiter.get(), "awaitPiece"));
     assertThat(waiting.isDone()).as("returned before piece 1 was stored").isFalse();
+    int looked = store.looks(1, 1);
     blocks.putPiece(2, 1, buf(2)); // nor does the same index of another broadcast
-    Thread.sleep(50);
-    assertThat(waiting.isDone()).isFalse();
+    // That piece wakes the reader, which looks again and parks again.
+    await("the reader looked again and parked again").atMost(Duration.ofSeconds(10))
+        .until(() -> store.looks(1, 1) > looked && parkedIn(waiter.get(), "awaitPiece"));
+    assertThat(waiting.isDone()).as("returned on another broadcast's piece 1").isFalse();
 
     ByteBuf p1 = buf(11);
     blocks.putPiece(1, 1, p1);
@@ -216,9 +305,14 @@ class BlockManagerTest {
   @Test
   void awaitPieceGivesUpWhenItsFutureCompletesWithoutThePiece() throws Exception {
     CompletableFuture<Void> fetch = new CompletableFuture<>();
-    Future<ByteBuf> waiting = pool.submit(() -> blocks.awaitPiece(1, 0, fetch));
-    Thread.sleep(100);
-    assertThat(waiting.isDone()).isFalse();
+    AtomicReference<Thread> waiter = new AtomicReference<>();
+    Future<ByteBuf> waiting = pool.submit(() -> {
+      waiter.set(Thread.currentThread());
+      return blocks.awaitPiece(1, 0, fetch);
+    });
+    await("the reader parked in awaitPiece").atMost(Duration.ofSeconds(10))
+        .until(() -> store.looks(1, 0) >= 1 && parkedIn(waiter.get(), "awaitPiece"));
+    assertThat(waiting.isDone()).as("returned before its future completed").isFalse();
     fetch.completeExceptionally(new IOException("driver gone"));
     assertThat(waiting.get(5, TimeUnit.SECONDS)).isNull();
   }

@@ -2,8 +2,10 @@ package io.swarmcast.tracker;
 
 import static io.swarmcast.TestData.bits;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.protocol.Locations;
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
@@ -442,9 +444,8 @@ class TrackerTest {
     });
     long start = System.nanoTime();
     waiter.start();
-    while (waiter.getState() != Thread.State.TIMED_WAITING && waiter.isAlive()) {
-      Thread.onSpinWait();
-    }
+    await("the waiter waiting in awaitExecutors, or done").atMost(Duration.ofSeconds(10))
+        .until(() -> waiter.getState() == Thread.State.TIMED_WAITING || !waiter.isAlive());
     tracker.register("h1", 1);
     waiter.join(10_000);
     assertThat(waiter.isAlive()).isFalse();

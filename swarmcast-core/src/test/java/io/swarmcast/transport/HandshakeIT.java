@@ -2,6 +2,7 @@ package io.swarmcast.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Announce;
@@ -15,6 +16,7 @@ import io.swarmcast.security.SecurityManager;
 import java.io.DataInputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -81,10 +83,7 @@ class HandshakeIT {
     assertThat(accepted.get().remoteNodeId()).isEqualTo(7);
 
     c.send(new RunTask(1, new byte[200_000])).get(5, TimeUnit.SECONDS);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (received.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    await("the server received the message").atMost(Duration.ofSeconds(5)).until(() -> !received.isEmpty());
     assertThat(received).singleElement().isInstanceOfSatisfying(RunTask.class, t -> assertThat(t.payload()).hasSize(200_000));
     // A stranger that connected after it and never says who it is gets closed at the handshake deadline:
     // by then that deadline has passed for the established connection too, which must still be open.

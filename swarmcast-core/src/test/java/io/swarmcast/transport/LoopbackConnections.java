@@ -1,9 +1,12 @@
 package io.swarmcast.transport;
 
+import static org.awaitility.Awaitility.await;
+
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.security.SecurityManager;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +41,9 @@ public final class LoopbackConnections implements AutoCloseable {
     return List.copyOf(received);
   }
 
-  /** Waits up to 5 s for at least {@code n} messages; returns what arrived. */
-  public List<Received> awaitReceived(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (received.size() < n && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+  /** Waits up to 5 s for at least {@code n} messages (fails if fewer came); returns what arrived. */
+  public List<Received> awaitReceived(int n) {
+    await("the server received " + n + " message(s)").atMost(Duration.ofSeconds(5)).until(() -> received.size() >= n);
     return received();
   }
 

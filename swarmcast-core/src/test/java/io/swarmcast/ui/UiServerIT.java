@@ -1,6 +1,7 @@
 package io.swarmcast.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
@@ -149,17 +150,9 @@ class UiServerIT {
     return ((Gauge) m.get(name).getMetrics().get(0)).getValue();
   }
 
-  private String awaitJson(int port, String expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    String body;
-    do {
-      body = get(port, "/api/swarm").body();
-      if (body.contains(expected)) {
-        return body;
-      }
-      Thread.sleep(20);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("the swarm JSON never showed " + expected + ": " + body);
+  private String awaitJson(int port, String expected) {
+    return await("the swarm JSON showing " + expected).atMost(Duration.ofSeconds(10))
+        .until(() -> get(port, "/api/swarm").body(), body -> body.contains(expected));
   }
 
   private String firstEvent(int port) throws Exception {
