@@ -257,6 +257,15 @@ public final class DriverNode extends SwarmNode {
     return f == null ? null : f.fileDigest();
   }
 
+  /**
+   * Internal, for tests: {@code hook} runs on the reader thread before each piece of a file is read (see
+   * {@link #broadcastStreamedFile}), so that a test can hold the reader at a piece and watch what the swarm
+   * does meanwhile. Not for applications.
+   */
+  public void beforeFileRead(java.util.function.IntConsumer hook) {
+    streamed.beforeRead = java.util.Objects.requireNonNull(hook, "hook");
+  }
+
   @Override
   public CompletableFuture<byte[]> fetchFile(long broadcastId, int pieceCount, boolean pieceSha256, FetchMode mode) {
     CompletableFuture<byte[]> digest = fileDigest(broadcastId);

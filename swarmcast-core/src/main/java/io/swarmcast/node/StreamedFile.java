@@ -74,13 +74,14 @@ final class StreamedFile {
   }
 
   /** Reads and checksums every piece in order, publishing as it goes. Runs on the node's reader thread. */
-  void read(ByteBufAllocator memory, Published published) {
+  void read(ByteBufAllocator memory, Published published, java.util.function.IntConsumer beforeRead) {
     try {
       MessageDigest whole = sha256();
       int unpublished = 0;
       long bytesSince = 0;
       long lastPublished = System.nanoTime();
       for (int i = 0; i < pieceCount; i++) {
+        beforeRead.accept(i);
         if (stopped) {
           return;
         }

@@ -31,6 +31,9 @@ final class StreamedFiles {
     return t;
   });
 
+  /** Runs on the reader thread before each piece is read: for tests, which hold the reader at a piece. */
+  volatile java.util.function.IntConsumer beforeRead = piece -> {};
+
   StreamedFiles(Duration networkTimeout) {
     this.pieceWait = networkTimeout.dividedBy(2);
   }
@@ -40,7 +43,7 @@ final class StreamedFiles {
     if (files.putIfAbsent(file.broadcastId, file) != null) {
       throw new IllegalStateException("Broadcast(" + file.broadcastId + ") is already being read");
     }
-    reader.execute(() -> file.read(memory, published));
+    reader.execute(() -> file.read(memory, published, piece -> beforeRead.accept(piece)));
   }
 
   /** The streamed file of a broadcast, or null if it is none (a value, or removed). */
