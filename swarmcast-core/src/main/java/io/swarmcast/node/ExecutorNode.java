@@ -355,7 +355,7 @@ public final class ExecutorNode extends SwarmNode {
       if (e == null) {
         stats.fetched(System.nanoTime() - started);
       }
-      reportFetch(fetcher.report(e));
+      reportFetch(fetcher.report(e), fetcher.firstPieceNanos());
     });
     return fetcher;
   }
@@ -365,9 +365,11 @@ public final class ExecutorNode extends SwarmNode {
    * and {@code status}: e.g. {@code fetched Broadcast(7), 128 MiB in 5.8 s: 16 MiB from the driver,
    * 112 MiB from 6 peers}.
    */
-  private void reportFetch(io.swarmcast.protocol.FetchReport r) {
+  private void reportFetch(io.swarmcast.protocol.FetchReport r, long firstPieceNanos) {
     long bytes = r.fromDriverBytes() + r.fromPeersBytes();
-    String split = io.swarmcast.conf.ByteSize.format(bytes) + " in " + String.format(java.util.Locale.ROOT, "%.1f s", r.nanos() / 1e9)
+    // The first piece's delay: for a file, how soon the driver's streaming put bytes here.
+    String first = firstPieceNanos < 0 ? "" : String.format(java.util.Locale.ROOT, " (first piece after %.3f s)", firstPieceNanos / 1e9);
+    String split = io.swarmcast.conf.ByteSize.format(bytes) + " in " + String.format(java.util.Locale.ROOT, "%.1f s", r.nanos() / 1e9) + first
         + ": " + io.swarmcast.conf.ByteSize.format(r.fromDriverBytes()) + " from the driver, "
         + io.swarmcast.conf.ByteSize.format(r.fromPeersBytes()) + " from " + r.fromPeers().size()
         + (r.fromPeers().size() == 1 ? " peer" : " peers")

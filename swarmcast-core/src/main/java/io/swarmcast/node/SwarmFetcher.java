@@ -110,6 +110,11 @@ final class SwarmFetcher {
     run(cancels);
   }
 
+  /** Nanoseconds from the fetch's start to its first stored piece; -1 if none was stored. */
+  synchronized long firstPieceNanos() {
+    return firstPieceNanos;
+  }
+
   PieceVerifier verifier() {
     return verifier;
   }
