@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 /**
  * {@code swarmcast driver --files} and {@code demo --files}: rounds of file broadcasts instead of values.
  * Each repetition writes a fresh file of random bytes on the driver, broadcasts it
- * ({@code broadcastFile}: one checksumming pass, then served in place, zero-copy) and has every executor
+ * ({@code broadcastFile}: served in place, zero-copy, while one checksumming pass reads it) and has every executor
  * fetch it into its storage directory, where its SHA-256 is checked ({@link FileTask}); then destroys it.
  * The clock runs from {@code broadcastFile} to the last executor's verified copy, the driver's checksum
  * pass included, as a user of {@code send} waits for it. Results are {@link RoundResult}s, so the JSON and

@@ -31,9 +31,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "send", mixinStandardHelpOptions = true,
     description = {"Send files to executors started with",
         "  swarmcast executor --driver HOST:PORT --out DIR",
-        "Waits until N executors joined, checksums each file (CRC32C per piece,",
-        "SHA-256 of the whole), and has every executor fetch it, from this driver",
-        "and from each other, verify it and place it in its --out DIR.",
+        "Waits until N executors joined, then has every executor fetch each file,",
+        "from this driver and from each other, verify it and place it in its",
+        "--out DIR. The driver checksums each file (CRC32C per piece, SHA-256 of",
+        "the whole) in one pass while it sends it: each piece leaves once checksummed.",
         "The files are served from where they are, without a copy: do not change",
         "them while this runs.",
         "Exit status 0 once every joined executor verified every file (--until",
@@ -93,14 +94,21 @@ final class SendCommand implements Callable<Integer> {
       node.awaitExecutors(executors, waitSeconds, TimeUnit.SECONDS);
       List<ExecutorInfo> joined = node.executors();
       Map<Broadcast<Path>, Path> sent = new LinkedHashMap<>();
+      List<CompletableFuture<String>> checksummed = new ArrayList<>();
       long totalBytes = 0;
       for (Path f : files) {
         long t0 = System.nanoTime();
         Broadcast<Path> b = manager.broadcastFile(f);
         sent.put(b, f);
-        totalBytes += Files.size(f);
-        System.err.printf(Locale.ROOT, "%s: %s checksummed in %.1f s%n", f, io.swarmcast.conf.ByteSize.format(Files.size(f)),
-            (System.nanoTime() - t0) / 1e9);
+        long size = Files.size(f);
+        totalBytes += size;
+        // The driver checksums the file while it sends it: say when it was done, once it is.
+        checksummed.add(manager.fileDigest(b).handle((sha, e) -> e != null
+            ? String.format(Locale.ROOT, "%s: FAILED: %s", f, e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+            : String.format(Locale.ROOT, "%s: %s checksummed in %.1f s while it was sent (SHA-256 %s)", f,
+                io.swarmcast.conf.ByteSize.format(size), (System.nanoTime() - t0) / 1e9, sha)));
+        System.err.printf(Locale.ROOT, "%s: %s, sending while it is checksummed (handle ready in %.3f s)%n", f,
+            io.swarmcast.conf.ByteSize.format(size), (System.nanoTime() - t0) / 1e9);
       }
       long start = System.nanoTime();
       List<Delivery> deliveries = new ArrayList<>();
@@ -112,6 +120,9 @@ final class SendCommand implements Callable<Integer> {
       }
       watch(node, sent.keySet(), joined, deliveries);
       double seconds = (System.nanoTime() - start) / 1e9;
+      for (CompletableFuture<String> c : checksummed) {
+        System.err.println(c.getNow("checksumming still under way"));
+      }
       if (until == Until.seeded) {
         System.err.printf(Locale.ROOT, "seeded: every piece of %d file(s), %s, is on some executor after %.1f s; "
             + "the executors finish from each other%n", files.size(), io.swarmcast.conf.ByteSize.format(totalBytes), seconds);

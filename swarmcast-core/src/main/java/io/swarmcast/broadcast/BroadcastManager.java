@@ -121,9 +121,12 @@ public final class BroadcastManager implements AutoCloseable {
   }
 
   /**
-   * Broadcasts a file; only on the driver. Reads the file once, to checksum its pieces and compute its
-   * SHA-256, and then serves it from where it is, without a copy: it must not change, move or vanish
-   * while the broadcast lives. On an executor, {@code value()} fetches the pieces into a file under
+   * Broadcasts a file; only on the driver. Returns once the file is opened and cut into pieces; a reader
+   * thread then reads it once, in piece order, to checksum its pieces and compute its SHA-256, and each
+   * piece is served (from where it is, without a copy) as soon as its checksums are known, so executors
+   * receive the first pieces while the last are still being read (see {@link #fileDigest}). The file must
+   * not change, move or vanish while the broadcast lives: a change while it is read fails the broadcast
+   * on every executor, naming the file. On an executor, {@code value()} fetches the pieces into a file under
    * {@code swarmcast.storage.dir}, at their offsets (no piece ever on the heap, so files larger than the
    * heap and than direct memory work), checks the whole file's SHA-256 and returns its path; that file is
    * read-only and is deleted on {@code unpersist}, {@code destroy}, or when the executor stops.
@@ -132,6 +135,30 @@ public final class BroadcastManager implements AutoCloseable {
    */
   public Broadcast<java.nio.file.Path> broadcastFile(java.nio.file.Path file) {
     return watched(factory().newFileBroadcast(file, nextBroadcastId.getAndIncrement()));
+  }
+
+  /**
+   * On the driver: the SHA-256 (lower-case hex) of a file {@link #broadcastFile} returned, once the driver
+   * has read all of it; executors get pieces meanwhile. Fails with a {@link BroadcastException} saying why
+   * if the file could not be read, or changed while it was.
+   *
+   * @throws BroadcastException if this is not the driver, or {@code broadcast} is not one of its files
+   */
+  public java.util.concurrent.CompletableFuture<String> fileDigest(Broadcast<java.nio.file.Path> broadcast) {
+    if (!(node instanceof DriverNode driver)) {
+      throw new BroadcastException("fileDigest is for the driver; this BroadcastManager is an executor's");
+    }
+    java.util.concurrent.CompletableFuture<byte[]> digest = driver.fileDigest(broadcast.id());
+    if (digest == null) {
+      throw new BroadcastException(broadcast + " is not a file this driver broadcasts");
+    }
+    return digest.handle((d, e) -> {
+      if (e != null) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        throw new BroadcastException(cause.getMessage(), cause);
+      }
+      return java.util.HexFormat.of().formatHex(d);
+    });
   }
 
   /**

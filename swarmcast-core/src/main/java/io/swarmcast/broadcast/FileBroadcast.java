@@ -3,7 +3,6 @@ package io.swarmcast.broadcast;
 import io.netty.buffer.ByteBuf;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.storage.BlockManager;
-import io.swarmcast.storage.PieceCheck;
 import io.swarmcast.storage.PieceFile;
 import io.swarmcast.swarm.FetchMode;
 import java.io.IOException;
@@ -11,41 +10,40 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A broadcast of a file ({@link BroadcastManager#broadcastFile}). The driver serves the user's file
- * itself, piece by piece, without reading it into memory; an executor writes each verified piece at
- * its offset in a file of its own under {@code swarmcast.storage.dir} and, once every piece is there
- * and the whole file's SHA-256 matches the handle's, {@link #value()} returns that file's path. The
- * file is read-only, and deleted on {@code unpersist}, {@code destroy}, or when the node stops.
+ * itself, piece by piece, without reading it into memory, while it reads it once to checksum it: the
+ * handle exists before the file is read, and each piece may leave the driver as soon as its checksums are
+ * known. An executor writes each verified piece at its offset in a file of its own under
+ * {@code swarmcast.storage.dir} and, once every piece is there and the whole file's SHA-256 matches the
+ * driver's, {@link #value()} returns that file's path. The file is read-only, and deleted on
+ * {@code unpersist}, {@code destroy}, or when the node stops.
  *
- * <p>Pieces are all {@code pieceSize} long but the last, so each has a fixed offset. The handle
- * carries each piece's CRC32C, the file's SHA-256 and, with {@code swarmcast.file.pieceDigest=sha256},
- * each piece's SHA-256 as well. Thread-safe; the file is fetched once per node however many threads
- * ask.
+ * <p>Pieces are all {@code pieceSize} long but the last, so each has a fixed offset. The handle is small
+ * (no checksums: it is made before they are known): the executor asks the driver for each piece's CRC32C,
+ * with {@code swarmcast.file.pieceDigest=sha256} its SHA-256 as well, and the file's SHA-256 (see
+ * {@link SwarmNode#fetchFile}), and checks every piece against them before it stores or serves it.
+ * Thread-safe; the file is fetched once per node however many threads ask.
  */
 final class FileBroadcast extends PieceBroadcast<Path> {
-  private static final long serialVersionUID = 1L;
-  static final int SHA256_BYTES = 32;
+  private static final long serialVersionUID = 2L;
 
   /** The file's name on the driver (no directories): the executor's copy keeps it. */
   private final String name;
   private final int pieceSize;
-  private final byte[] sha256;
-  /** Each piece's SHA-256, 32 bytes after 32 bytes; null unless asked for. */
-  private final byte[] pieceDigests;
+  /** Whether each piece is checked against its SHA-256 too ({@code swarmcast.file.pieceDigest=sha256}). */
+  private final boolean pieceSha256;
   private final FetchMode mode;
 
-  FileBroadcast(long id, SwarmNode node, PieceLayout layout, Path driverFile, int pieceSize, byte[] sha256,
-      byte[] pieceDigests, FetchMode mode) {
-    super(id, node, layout, false, driverFile);
+  /** {@code length}: the file's size when the driver opened it; the layout names no checksums. */
+  FileBroadcast(long id, SwarmNode node, long length, Path driverFile, int pieceSize, boolean pieceSha256, FetchMode mode) {
+    super(id, node, new PieceLayout(length, new int[0], "file", "none"), false, driverFile);
     this.name = safeName(driverFile.getFileName() == null ? "file" : driverFile.getFileName().toString());
     this.pieceSize = pieceSize;
-    this.sha256 = sha256.clone();
-    this.pieceDigests = pieceDigests == null ? null : pieceDigests.clone();
+    this.pieceSha256 = pieceSha256;
     this.mode = mode;
   }
 
@@ -64,9 +62,9 @@ final class FileBroadcast extends PieceBroadcast<Path> {
     return layout().totalBytes();
   }
 
-  /** The file's SHA-256, in lower-case hex. */
-  public String sha256Hex() {
-    return HexFormat.of().formatHex(sha256);
+  @Override
+  public int pieceCount() {
+    return PieceFile.pieceCount(layout().totalBytes(), pieceSize);
   }
 
   @Override
@@ -83,7 +81,7 @@ final class FileBroadcast extends PieceBroadcast<Path> {
         throw new BroadcastException("cannot fetch " + this + " into " + where + ": " + e.getMessage(), e);
       }
     }
-    CompletableFuture<Void> fetch = n.fetch(id(), layout().checksums(), pieceCheck(), mode);
+    CompletableFuture<byte[]> fetch = n.fetchFile(id(), pieceCount(), pieceSha256, mode);
     // The SHA-256 follows the fetch in piece order, each piece read back as soon as it is written (from
     // the page cache), so that on a link slower than hashing the check is done when the last piece is.
     byte[] got;
@@ -94,11 +92,12 @@ final class FileBroadcast extends PieceBroadcast<Path> {
       throw e;
     }
     awaitFetch(fetch);
-    if (!MessageDigest.isEqual(got, sha256)) {
+    byte[] want = fetch.join();
+    if (!MessageDigest.isEqual(got, want)) {
       blocks.removeBroadcast(id());
       throw new BroadcastException(this + ": the fetched file's SHA-256 is " + HexFormat.of().formatHex(got)
-          + ", not " + sha256Hex() + " as the driver's handle says; the file was deleted (was the driver's file changed "
-          + "while it was broadcast?)");
+          + ", not " + HexFormat.of().formatHex(want) + " as the driver computed it; the file was deleted (was the driver's "
+          + "file changed while it was broadcast?)");
     }
     if (!file.path().toFile().setReadOnly()) {
       throw new BroadcastException("cannot make " + file.path() + " read-only");
@@ -110,7 +109,7 @@ final class FileBroadcast extends PieceBroadcast<Path> {
    * The SHA-256 of the file, piece by piece in order, each piece read (into a direct buffer: nothing of
    * it on the heap) once the fetch has stored it.
    */
-  private byte[] digestFollowing(PieceFile file, BlockManager blocks, CompletableFuture<Void> fetch) throws InterruptedException {
+  private byte[] digestFollowing(PieceFile file, BlockManager blocks, CompletableFuture<?> fetch) throws InterruptedException {
     MessageDigest sha = sha256();
     for (int i = 0; i < file.pieceCount(); i++) {
       ByteBuf piece = blocks.awaitPiece(id(), i, fetch);
@@ -126,21 +125,6 @@ final class FileBroadcast extends PieceBroadcast<Path> {
       }
     }
     return sha.digest();
-  }
-
-  private PieceCheck pieceCheck() {
-    if (pieceDigests == null) {
-      return PieceCheck.NONE;
-    }
-    byte[] digests = pieceDigests;
-    return (piece, data) -> {
-      MessageDigest sha = sha256();
-      for (java.nio.ByteBuffer part : data.nioBuffers(data.readerIndex(), data.readableBytes())) {
-        sha.update(part);
-      }
-      byte[] want = Arrays.copyOfRange(digests, piece * SHA256_BYTES, (piece + 1) * SHA256_BYTES);
-      return MessageDigest.isEqual(sha.digest(), want);
-    };
   }
 
   static MessageDigest sha256() {
@@ -167,11 +151,9 @@ final class FileBroadcast extends PieceBroadcast<Path> {
 
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
-    int count = layout().pieceCount();
-    if (name == null || !name.equals(safeName(name)) || pieceSize <= 0 || sha256 == null || sha256.length != SHA256_BYTES
-        || count != PieceFile.pieceCount(layout().totalBytes(), pieceSize)
-        || (pieceDigests != null && pieceDigests.length != count * SHA256_BYTES) || mode == null) {
-      throw new InvalidObjectException("file broadcast handle is inconsistent: name, piece size, digests or piece count");
+    if (name == null || !name.equals(safeName(name)) || pieceSize <= 0 || layout().totalBytes() < 0
+        || (layout().totalBytes() + pieceSize - 1) / pieceSize > Integer.MAX_VALUE || layout().pieceCount() != 0 || mode == null) {
+      throw new InvalidObjectException("file broadcast handle is inconsistent: name, length, piece size or mode");
     }
   }
 }

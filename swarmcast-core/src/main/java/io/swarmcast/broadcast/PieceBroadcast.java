@@ -146,7 +146,7 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
   }
 
   /** Returns once the fetch has succeeded; throws why it failed. */
-  final void awaitFetch(CompletableFuture<Void> fetch) throws InterruptedException {
+  final void awaitFetch(CompletableFuture<?> fetch) throws InterruptedException {
     try {
       fetch.get();
     } catch (ExecutionException e) {

@@ -10,12 +10,10 @@ import io.swarmcast.serializer.CompressionCodec;
 import io.swarmcast.serializer.Serializer;
 import io.swarmcast.serializer.Serializers;
 import io.swarmcast.swarm.FetchMode;
-import io.swarmcast.storage.Checksums;
 import io.swarmcast.storage.PieceFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.List;
 
 /**
@@ -93,11 +91,6 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
   }
 
   /**
-   * Checksums the file in one pass (each piece's CRC32C, optionally its SHA-256, and the whole file's
-   * SHA-256) through one direct buffer, then serves it in place. Pieces are all one size, so each has a
-   * fixed offset in the executors' files: no ramp of small first pieces as for values.
-   */
-  /**
    * Largest piece of a file broadcast to a swarm. A large file already has many pieces per executor at
    * blockSize, but smaller pieces still kept the driver's link busier: 4 GiB to 8 executors at
    * 200 Mbit/s ({@code bench --files --block-size}) took 1.47x size / bandwidth with 4 MiB pieces,
@@ -133,41 +126,21 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
           ? filePieceSize(Blockifier.Cut.swarm(length, blockSize, minBlockSize, piecesPerExecutor, piecesAskedAtOnce, sharers)
               .pieceSize(), minBlockSize, length)
           : blockSize;
-      source = PieceFile.source(id, file.toAbsolutePath(), pieceSize);
+      source = PieceFile.streamedSource(id, file.toAbsolutePath(), pieceSize);
     } catch (IOException e) {
       throw new BroadcastException("cannot broadcast " + file + ": " + e, e);
     }
-    int count = source.pieceCount();
-    int[] crcs = new int[count];
-    byte[] pieceDigests = sha256PerPiece ? new byte[count * FileBroadcast.SHA256_BYTES] : null;
-    MessageDigest whole = FileBroadcast.sha256();
+    // Returns now: the driver's reader checksums the pieces in order, and each is served as soon as it is
+    // checksummed (see DriverNode.broadcastStreamedFile), so the first piece is on the wire long before
+    // the last is read, and none leaves the driver unchecked.
     try {
-      for (int i = 0; i < count; i++) {
-        ByteBuf piece = source.read(i, driver.blockManager().memory());
-        try {
-          crcs[i] = Checksums.crc32c(piece);
-          MessageDigest own = pieceDigests == null ? null : FileBroadcast.sha256();
-          for (java.nio.ByteBuffer part : piece.nioBuffers()) {
-            whole.update(part.duplicate());
-            if (own != null) {
-              own.update(part);
-            }
-          }
-          if (own != null) {
-            System.arraycopy(own.digest(), 0, pieceDigests, i * FileBroadcast.SHA256_BYTES, FileBroadcast.SHA256_BYTES);
-          }
-        } finally {
-          piece.release();
-        }
-      }
-      driver.blockManager().addFile(id, source);
-    } catch (RuntimeException e) {
+      driver.broadcastStreamedFile(id, source, sha256PerPiece, mode());
+    } catch (IOException | RuntimeException e) {
+      driver.blockManager().removeBroadcast(id);
       source.close();
       throw new BroadcastException("cannot broadcast " + file + ": " + e.getMessage(), e);
     }
-    driver.registerBroadcast(id, count, source.length(), mode());
-    PieceLayout layout = new PieceLayout(source.length(), crcs, "file", "none");
-    FileBroadcast b = new FileBroadcast(id, driver, layout, source.path(), source.pieceSize(), whole.digest(), pieceDigests, mode());
+    FileBroadcast b = new FileBroadcast(id, driver, source.length(), source.path(), source.pieceSize(), sha256PerPiece, mode());
     driver.blockManager().putValue(id, source.path());
     return b;
   }

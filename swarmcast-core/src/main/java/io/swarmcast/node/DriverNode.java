@@ -60,6 +60,8 @@ public final class DriverNode extends SwarmNode {
   private final Endpoint endpoint;
   private final long incarnation = newIncarnation();
   private final SwarmWatch watch;
+  /** Files read while they are served: their checksums, and requests waiting for pieces not read yet. */
+  private final StreamedFiles streamed;
 
   private DriverNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory) throws IOException {
     // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh pieces.
@@ -75,6 +77,7 @@ public final class DriverNode extends SwarmNode {
         handler, handler);
     this.endpoint = new Endpoint(advertised, server.port());
     this.watch = new SwarmWatch(tracker, this);
+    this.streamed = new StreamedFiles(transport.timeout());
   }
 
   /** A random, non-zero incarnation id: 0 means "no driver" on the wire. */
@@ -224,6 +227,52 @@ public final class DriverNode extends SwarmNode {
   }
 
   /**
+   * Starts a file broadcast that is served while it is read: registers it with no piece available yet,
+   * and reads {@code source} on the node's reader thread (see {@link StreamedFile}), each piece becoming
+   * available to the swarm as soon as its checksums are known. Returns at once; the future holds the whole
+   * file's SHA-256 once it is read, or fails saying why it could not be (e.g. the file changed meanwhile).
+   */
+  public CompletableFuture<byte[]> broadcastStreamedFile(long broadcastId, io.swarmcast.storage.PieceFile source,
+      boolean pieceSha256, FetchMode mode) throws IOException {
+    StreamedFile file = new StreamedFile(broadcastId, source, pieceSha256);
+    blocks.addFile(broadcastId, source);
+    tracker.addBroadcast(broadcastId, source.pieceCount(), mode == FetchMode.SWARM,
+        Tracker.spareCopies(source.length(), source.pieceCount(), spareCopyBytes), 0);
+    watch.added(broadcastId, source.length());
+    streamed.start(file, blocks.memory(), (from, to) -> {
+      for (int i = from; i < to; i++) {
+        source.markRead(i);
+      }
+      tracker.piecesAvailable(broadcastId, to);
+    });
+    return file.fileDigest();
+  }
+
+  /**
+   * The SHA-256 of a file broadcast this driver reads while serving it: completes once the file is read,
+   * fails if it could not be. Null if {@code broadcastId} is no such broadcast.
+   */
+  public CompletableFuture<byte[]> fileDigest(long broadcastId) {
+    StreamedFile f = streamed.get(broadcastId);
+    return f == null ? null : f.fileDigest();
+  }
+
+  /**
+   * Internal, for tests: {@code hook} runs on the reader thread before each piece of a file is read (see
+   * {@link #broadcastStreamedFile}), so that a test can hold the reader at a piece and watch what the swarm
+   * does meanwhile. Not for applications.
+   */
+  public void beforeFileRead(java.util.function.IntConsumer hook) {
+    streamed.beforeRead = java.util.Objects.requireNonNull(hook, "hook");
+  }
+
+  @Override
+  public CompletableFuture<byte[]> fetchFile(long broadcastId, int pieceCount, boolean pieceSha256, FetchMode mode) {
+    CompletableFuture<byte[]> digest = fileDigest(broadcastId);
+    return digest != null ? digest : CompletableFuture.failedFuture(new NodeException(tracker.whyUnknown(broadcastId)));
+  }
+
+  /**
    * Removes a broadcast's blocks from every executor and, if {@code removeFromDriver}, from the driver
    * too, remembering {@code site} to explain later use. If {@code blocking}, returns only when every
    * live executor confirmed, and throws a {@link NodeException} naming those that did not.
@@ -243,6 +292,7 @@ public final class DriverNode extends SwarmNode {
       }
     }
     if (removeFromDriver) {
+      streamed.remove(broadcastId);
       tracker.destroyed(broadcastId, site);
       watch.removed(broadcastId);
       blocks.removeBroadcast(broadcastId);
@@ -287,6 +337,10 @@ public final class DriverNode extends SwarmNode {
 
   @Override
   String whyMissing(long broadcastId, int piece) {
+    String failed = streamed.failure(broadcastId);
+    if (failed != null) {
+      return failed;
+    }
     return tracker.knows(broadcastId)
         ? "the driver does not hold piece " + piece + " of Broadcast(" + broadcastId + ")"
         : tracker.whyUnknown(broadcastId);
@@ -298,6 +352,7 @@ public final class DriverNode extends SwarmNode {
     stopObservability();
     server.close();
     transport.close(); // closes every executor's connection first, so each learns at once
+    streamed.close();
     applicationRequests.close();
     blocks.close();
   }
@@ -348,6 +403,10 @@ public final class DriverNode extends SwarmNode {
         from.close();
         return;
       }
+      if (count >= 0 && a.piece() >= tracker.piecesAvailable(a.broadcastId())) {
+        uncheckable(from, a.broadcastId(), a.piece());
+        return;
+      }
       receipts.announced(from, a.broadcastId(), a.piece());
       tracker.announce(from.remoteNodeId(), a.broadcastId(), a.piece());
     }
@@ -380,7 +439,29 @@ public final class DriverNode extends SwarmNode {
         from.close();
         return;
       }
+      if (a.pieces().length() > tracker.piecesAvailable(a.broadcastId())) {
+        uncheckable(from, a.broadcastId(), a.pieces().length() - 1);
+        return;
+      }
       tracker.announce(from.remoteNodeId(), a.broadcastId(), a.pieces());
+    }
+
+    /**
+     * An executor announced a piece of a file the driver has not checksummed yet: it cannot hold a
+     * verified copy (it learns each checksum from the driver), so it lies or is broken, and is dropped.
+     */
+    private void uncheckable(Connection from, long broadcastId, int piece) {
+      LOG.warn("closing {}: executor {} announced piece {} of Broadcast({}), whose checksum the driver does not know yet; "
+          + "dropping it", from, from.remoteNodeId(), piece, broadcastId);
+      from.close();
+    }
+
+    /** Checksums of a file the driver reads while serving it: now if known, else as soon as they are. */
+    @Override
+    public void getChecksums(Connection from, io.swarmcast.protocol.GetChecksums g) {
+      streamed.getChecksums(from, g, tracker.knows(g.broadcastId())
+          ? "Broadcast(" + g.broadcastId() + ") is not a file; its checksums are in its handle"
+          : tracker.whyUnknown(g.broadcastId()));
     }
 
     @Override
@@ -391,7 +472,10 @@ public final class DriverNode extends SwarmNode {
 
     @Override
     public void fetchPiece(Connection from, FetchPiece f) {
-      servePiece(from, f);
+      // A piece of a file not read yet is served once it is (or answered busy): never unchecked.
+      if (!streamed.parkForPiece(from, f.requestId(), f.broadcastId(), f.piece(), () -> fetchPiece(from, f))) {
+        servePiece(from, f);
+      }
     }
 
     @Override
@@ -409,7 +493,11 @@ public final class DriverNode extends SwarmNode {
         public CompletableFuture<Void> start() {
           int piece = tracker.choosePieceToSend(f.broadcastId(), from.remoteNodeId(), f.exclude(), f.allowDuplicate());
           if (piece < 0) {
-            from.send(new Ack(f.requestId()));
+            // A file still being read will have fresh pieces: wait for them rather than decline.
+            if (!streamed.parkForAny(from, f.requestId(), f.broadcastId(), () -> fetchAnyPiece(from, f))) {
+              String failed = streamed.failure(f.broadcastId());
+              from.send(failed != null ? new Failure(f.requestId(), failed) : new Ack(f.requestId()));
+            }
             return null;
           }
           long startNanos = System.nanoTime();

@@ -140,6 +140,12 @@ final class ExecutorMessages implements MessageHandler, Admission {
     refuse(from, f, "executors do not handle FETCH_ANY_PIECE; only the driver chooses pieces");
   }
 
+  /** Checksums come from the driver alone: a peer could vouch for the bytes it serves. */
+  @Override
+  public void getChecksums(Connection from, io.swarmcast.protocol.GetChecksums g) {
+    refuse(from, g, "executors do not serve checksums; only the driver does");
+  }
+
   @Override
   public void onClosed(Connection connection) {
     // Peers come and go; the driver's loss is watched by the node (see ExecutorNode.joined).

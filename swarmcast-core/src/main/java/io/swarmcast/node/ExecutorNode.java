@@ -292,31 +292,72 @@ public final class ExecutorNode extends SwarmNode {
   @Override
   public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, io.swarmcast.storage.PieceCheck check,
       FetchMode mode) {
+    try {
+      return fetch(broadcastId, checksums.length, PieceVerifier.fixed(checksums, check), null, mode).future();
+    } catch (NodeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<byte[]> fetchFile(long broadcastId, int pieceCount, boolean pieceSha256, FetchMode mode) {
+    Connection d = this.driver;
+    ChecksumFollower follower = d == null ? null : new ChecksumFollower(broadcastId, pieceCount, pieceSha256, d);
+    SwarmFetcher fetcher;
+    try {
+      fetcher = fetch(broadcastId, pieceCount, follower, follower, mode);
+    } catch (NodeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (fetcher.verifier() instanceof ChecksumFollower running) {
+      return fetcher.future().thenCombine(running.fileDigest(), (v, digest) -> digest);
+    }
+    return fetcher.future().thenApply(v -> {
+      throw new NodeException("Broadcast(" + broadcastId + ") is being fetched as a value, not as a file");
+    });
+  }
+
+  /**
+   * Starts a fetch, or joins the one running for the same broadcast (e.g. a reader was interrupted and
+   * another one asks). {@code follower}, for a file, is started with it and stopped when it ends.
+   *
+   * @throws NodeException if this executor is not joined to its driver
+   */
+  private SwarmFetcher fetch(long broadcastId, int pieceCount, PieceVerifier verifier, ChecksumFollower follower,
+      FetchMode mode) {
     Connection driver = this.driver;
     if (driver == null || !driver.isActive() || driverIncarnation == 0) {
-      return CompletableFuture.failedFuture(new NodeException("executor is not joined to driver " + driverEndpoint
-          + " (it went away; " + (conf.get(SwarmConf.EXECUTOR_REJOIN) ? "waiting for it to come back)" : "rejoin is off)")));
+      throw new NodeException("executor is not joined to driver " + driverEndpoint
+          + " (it went away; " + (conf.get(SwarmConf.EXECUTOR_REJOIN) ? "waiting for it to come back)" : "rejoin is off)"));
     }
-    java.util.BitSet held = blocks.piecesHeld(broadcastId, checksums.length);
+    java.util.BitSet held = blocks.piecesHeld(broadcastId, pieceCount);
     boolean neighbours = conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0;
-    FetchScheduler scheduler = new FetchScheduler(checksums.length, held, FetchStrategy.of(mode),
+    FetchScheduler scheduler = new FetchScheduler(pieceCount, held, FetchStrategy.of(mode),
         FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random).withNeighbourExchange(neighbours), System::nanoTime);
     // With the relay, the tracker relays a piece's first holders as they announce: no batching then.
-    AnnouncementBatch announcements = new AnnouncementBatch(checksums.length, held, neighbours ? AnnouncementBatch.BATCHES : 0);
-    SwarmFetcher fetcher = new SwarmFetcher(broadcastId, checksums, check, scheduler, announcements, blocks, driver, peers, stats, directory,
-        new io.swarmcast.swarm.PeerAddress(executorId, endpoint.host(), endpoint.port()));
+    AnnouncementBatch announcements = new AnnouncementBatch(pieceCount, held, neighbours ? AnnouncementBatch.BATCHES : 0);
+    SwarmFetcher fetcher = new SwarmFetcher(broadcastId, pieceCount, verifier, scheduler, announcements, blocks, driver, peers, stats,
+        directory, new io.swarmcast.swarm.PeerAddress(executorId, endpoint.host(), endpoint.port()));
     SwarmFetcher previous = fetchers.putIfAbsent(broadcastId, fetcher);
     if (previous != null) {
-      return previous.future(); // e.g. a reader was interrupted and another one asks: join the running fetch
+      return previous;
     }
     long started = System.nanoTime();
-    return fetcher.start().whenComplete((v, e) -> {
+    CompletableFuture<Void> done = fetcher.start();
+    if (follower != null) {
+      follower.start(fetcher); // after the scheduler's start: a failure to follow cancels a fetch that has begun
+    }
+    done.whenComplete((v, e) -> {
       fetchers.remove(broadcastId, fetcher);
+      if (follower != null) {
+        follower.stop(e);
+      }
       if (e == null) {
         stats.fetched(System.nanoTime() - started);
       }
-      reportFetch(fetcher.report(e));
+      reportFetch(fetcher.report(e), fetcher.firstPieceNanos());
     });
+    return fetcher;
   }
 
   /**
@@ -324,9 +365,11 @@ public final class ExecutorNode extends SwarmNode {
    * and {@code status}: e.g. {@code fetched Broadcast(7), 128 MiB in 5.8 s: 16 MiB from the driver,
    * 112 MiB from 6 peers}.
    */
-  private void reportFetch(io.swarmcast.protocol.FetchReport r) {
+  private void reportFetch(io.swarmcast.protocol.FetchReport r, long firstPieceNanos) {
     long bytes = r.fromDriverBytes() + r.fromPeersBytes();
-    String split = io.swarmcast.conf.ByteSize.format(bytes) + " in " + String.format(java.util.Locale.ROOT, "%.1f s", r.nanos() / 1e9)
+    // The first piece's delay: for a file, how soon the driver's streaming put bytes here.
+    String first = firstPieceNanos < 0 ? "" : String.format(java.util.Locale.ROOT, " (first piece after %.3f s)", firstPieceNanos / 1e9);
+    String split = io.swarmcast.conf.ByteSize.format(bytes) + " in " + String.format(java.util.Locale.ROOT, "%.1f s", r.nanos() / 1e9) + first
         + ": " + io.swarmcast.conf.ByteSize.format(r.fromDriverBytes()) + " from the driver, "
         + io.swarmcast.conf.ByteSize.format(r.fromPeersBytes()) + " from " + r.fromPeers().size()
         + (r.fromPeers().size() == 1 ? " peer" : " peers")

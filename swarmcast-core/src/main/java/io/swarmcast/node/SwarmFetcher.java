@@ -14,7 +14,6 @@ import io.swarmcast.protocol.Locations;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.PieceData;
 import io.swarmcast.storage.BlockManager;
-import io.swarmcast.storage.Checksums;
 import io.swarmcast.swarm.FetchAction;
 import io.swarmcast.swarm.AnnouncementBatch;
 import io.swarmcast.swarm.FetchScheduler;
@@ -52,9 +51,9 @@ final class SwarmFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(SwarmFetcher.class);
 
   private final long broadcastId;
-  private final int[] checksums;
-  /** What a piece must pass besides its CRC32C. */
-  private final io.swarmcast.storage.PieceCheck check;
+  private final int pieceCount;
+  /** Judges each arriving piece against the driver's checksums, before it is stored or served. */
+  private final PieceVerifier verifier;
   private final FetchScheduler scheduler;
   /** Which stored pieces are announced now, and which in a later batch; under this object's lock. */
   private final AnnouncementBatch announcements;
@@ -79,11 +78,11 @@ final class SwarmFetcher {
   private int corruptPieces;
   private final List<Integer> bannedPeers = new ArrayList<>();
 
-  SwarmFetcher(long broadcastId, int[] checksums, io.swarmcast.storage.PieceCheck check, FetchScheduler scheduler, AnnouncementBatch announcements, BlockManager blocks,
-      Connection driver, ConnectionPool peerPool, TransferStats stats, PeerDirectory directory, PeerAddress self) {
+  SwarmFetcher(long broadcastId, int pieceCount, PieceVerifier verifier, FetchScheduler scheduler, AnnouncementBatch announcements,
+      BlockManager blocks, Connection driver, ConnectionPool peerPool, TransferStats stats, PeerDirectory directory, PeerAddress self) {
     this.broadcastId = broadcastId;
-    this.checksums = checksums.clone();
-    this.check = check;
+    this.pieceCount = pieceCount;
+    this.verifier = verifier;
     this.scheduler = scheduler;
     this.announcements = announcements;
     this.blocks = blocks;
@@ -92,7 +91,7 @@ final class SwarmFetcher {
     this.stats = stats;
     this.directory = directory;
     this.self = self;
-    directory.fetching(broadcastId, checksums.length);
+    directory.fetching(broadcastId, pieceCount);
   }
 
   /** Starts fetching; the future completes when every piece is stored here, or fails with the reason. */
@@ -111,6 +110,15 @@ final class SwarmFetcher {
     run(cancels);
   }
 
+  /** Nanoseconds from the fetch's start to its first stored piece; -1 if none was stored. */
+  synchronized long firstPieceNanos() {
+    return firstPieceNanos;
+  }
+
+  PieceVerifier verifier() {
+    return verifier;
+  }
+
   /** The fetch's outcome, for a second caller while it runs. */
   CompletableFuture<Void> future() {
     return done;
@@ -119,7 +127,7 @@ final class SwarmFetcher {
   /** A notice, from the tracker or from the peer itself, that a peer now holds a piece. */
   void onHave(Have h) {
     PeerAddress peer = new PeerAddress(h.executorId(), h.host(), h.port());
-    if (h.piece() >= 0 && h.piece() < checksums.length) {
+    if (h.piece() >= 0 && h.piece() < pieceCount) {
       BitSet one = new BitSet();
       one.set(h.piece());
       directory.learned(broadcastId, peer, one);
@@ -132,6 +140,9 @@ final class SwarmFetcher {
    * {@link FetchScheduler#onDriverLost}) and fails only if they cannot finish it.
    */
   void driverLost(Throwable cause) {
+    if (verifier instanceof ChecksumFollower f) {
+      f.driverLost(cause); // fails the fetch if the driver had not vouched for every piece yet
+    }
     on(s -> s.onDriverLost(cause));
   }
 
@@ -141,6 +152,9 @@ final class SwarmFetcher {
    */
   void driverBack(Connection connection) {
     this.driver = connection;
+    if (verifier instanceof ChecksumFollower f) {
+      f.driverBack(connection);
+    }
     on(FetchScheduler::onDriverBack);
   }
 
@@ -227,21 +241,56 @@ final class SwarmFetcher {
     }
   }
 
-  /** Verifies a piece, stores it if the scheduler still wants it, and announces it. */
+  /** Judges what a request brought: kept until its checksum is known, refused, or stored (see {@link #store}). */
   private void onPiece(long token, int expected, int source, PieceData data) {
-    boolean fromDriver = source == DRIVER;
-    int piece = data.piece();
-    boolean valid = piece < checksums.length && (expected < 0 || piece == expected) && data.broadcastId() == broadcastId
-        && Checksums.crc32c(data.data()) == checksums[piece] && check.matches(piece, data.data());
-    if (!valid) {
-      data.data().release();
-      stats.corrupt(broadcastId);
-      synchronized (this) {
-        corruptPieces++;
+    PieceVerifier.Verdict v = judge(expected, data);
+    if (v == PieceVerifier.Verdict.UNKNOWN && verifier instanceof ChecksumFollower f) {
+      if (f.park(token, expected, source, data)) {
+        return; // taken up again by judgeParked or uncheckable once the driver has answered
       }
-      on(s -> s.onCorrupt(token));
+      v = judge(expected, data); // known meanwhile, or the follower stopped
+    }
+    if (v != PieceVerifier.Verdict.GOOD) {
+      corrupt(token, data);
       return;
     }
+    store(token, source, data);
+  }
+
+  private PieceVerifier.Verdict judge(int expected, PieceData data) {
+    int piece = data.piece();
+    boolean valid = piece < pieceCount && (expected < 0 || piece == expected) && data.broadcastId() == broadcastId;
+    return valid ? verifier.verify(piece, data.data()) : PieceVerifier.Verdict.BAD;
+  }
+
+  /** A parked piece whose checksum is now known: judged again, and stored or refused. */
+  void judgeParked(ChecksumFollower.Parked p) {
+    PieceVerifier.Verdict v = judge(p.expected(), p.data());
+    if (v == PieceVerifier.Verdict.GOOD) {
+      store(p.token(), p.source(), p.data());
+    } else {
+      corrupt(p.token(), p.data());
+    }
+  }
+
+  /** A parked piece the driver has not checksummed although its sender claimed to hold a verified copy: forged. */
+  void uncheckable(ChecksumFollower.Parked p) {
+    corrupt(p.token(), p.data());
+  }
+
+  private void corrupt(long token, PieceData data) {
+    data.data().release();
+    stats.corrupt(broadcastId);
+    synchronized (this) {
+      corruptPieces++;
+    }
+    on(s -> s.onCorrupt(token));
+  }
+
+  /** Stores a verified piece if the scheduler still wants it, and announces it. */
+  private void store(long token, int source, PieceData data) {
+    boolean fromDriver = source == DRIVER;
+    int piece = data.piece();
     ByteBuf bytes = data.data();
     int size = bytes.readableBytes();
     boolean stored = false;
@@ -279,7 +328,7 @@ final class SwarmFetcher {
         driver.send(new Announce(broadcastId, piece));
       }
       if (batch != null) {
-        driver.send(new AnnounceMany(broadcastId, checksums.length, batch));
+        driver.send(new AnnounceMany(broadcastId, pieceCount, batch));
       }
       directory.stored(broadcastId, new Have(broadcastId, piece, self.id(), self.host(), self.port()));
     } else {
@@ -350,7 +399,7 @@ final class SwarmFetcher {
 
     @Override
     public void fetchAnyFromDriver(FetchAction.FetchAnyFromDriver a) {
-      track(a.token(), driver.request(id -> new FetchAnyPiece(id, broadcastId, a.allowDuplicate(), checksums.length, a.exclude()),
+      track(a.token(), driver.request(id -> new FetchAnyPiece(id, broadcastId, a.allowDuplicate(), pieceCount, a.exclude()),
           PieceData.class, Ack.class, Busy.class))
           .whenComplete((m, e) -> onAnswer(a.token(), -1, DRIVER, m, e));
     }
@@ -397,7 +446,7 @@ final class SwarmFetcher {
         synchronized (SwarmFetcher.this) {
           peers = scheduler.knownPeers();
         }
-        LOG.debug("broadcast {}: {} pieces in {} ms; first after {} ms; {} peers known", broadcastId, checksums.length,
+        LOG.debug("broadcast {}: {} pieces in {} ms; first after {} ms; {} peers known", broadcastId, pieceCount,
             (System.nanoTime() - startNanos) / 1_000_000, firstPieceNanos / 1_000_000, peers);
       }
       done.complete(null);

@@ -172,6 +172,15 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
       FetchMode mode);
 
   /**
+   * Makes sure every piece of a file broadcast the driver reads while serving it is in this node's block
+   * manager, each verified against the checksums the driver publishes as it reads (asked of the driver,
+   * never of a peer; see {@link io.swarmcast.protocol.GetChecksums}). The future holds the whole file's
+   * SHA-256 as the driver computed it, once every piece is here; it fails if the driver could not read the
+   * file (it changed meanwhile) or went away before it had vouched for every piece.
+   */
+  public abstract CompletableFuture<byte[]> fetchFile(long broadcastId, int pieceCount, boolean pieceSha256, FetchMode mode);
+
+  /**
    * Where this node keeps the files of file broadcasts it fetches: a directory of its own under
    * {@code swarmcast.storage.dir} (the JVM's temporary directory by default), named by process and port
    * so that executors sharing a host and a storage directory never share files. Created with the first

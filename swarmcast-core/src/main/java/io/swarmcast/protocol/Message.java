@@ -32,9 +32,10 @@ public sealed interface Message permits Message.Opening, Message.Response, Messa
    * The protocol version spoken by this build; exchanged in {@link RegisterExecutor} and {@link Hello},
    * and nodes of another version are refused at the handshake. 2: the driver's incarnation in handles and
    * greetings. 3: a handle may name the serializer {@code bytes} (a {@code byte[]} value, see
-   * {@code io.swarmcast.serializer.ByteArraySerializer}), which an older executor could not read.
+   * {@code io.swarmcast.serializer.ByteArraySerializer}), which an older executor could not read. 4: a file
+   * broadcast's handle carries no checksums; executors ask the driver for them ({@link GetChecksums}).
    */
-  int PROTOCOL_VERSION = 3;
+  int PROTOCOL_VERSION = 4;
 
   MessageType type();
 
@@ -52,13 +53,14 @@ public sealed interface Message permits Message.Opening, Message.Response, Messa
 
   /** A message that answers the request with the same id. */
   sealed interface Response extends Message
-      permits ExecutorRegistered, Ack, Failure, Locations, PieceData, TaskResult, Busy, AuthChallenge, AuthProof {
+      permits ExecutorRegistered, Ack, Failure, Locations, PieceData, TaskResult, Busy, AuthChallenge, AuthProof, Checksums {
     long requestId();
   }
 
   /** A request or notice that a node handles once the handshake is done. */
   sealed interface Inbound extends Message
-      permits GetLocations, Announce, AnnounceMany, Have, FetchPiece, FetchAnyPiece, RemoveBroadcast, RunTask, FetchReport {
+      permits GetLocations, Announce, AnnounceMany, Have, FetchPiece, FetchAnyPiece, RemoveBroadcast, RunTask, FetchReport,
+          GetChecksums {
     /** Calls the {@code visitor}'s method for this message type. */
     <C> void accept(MessageVisitor<C> visitor, C from);
   }

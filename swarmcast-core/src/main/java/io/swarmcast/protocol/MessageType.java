@@ -35,7 +35,9 @@ public enum MessageType {
   AUTH_CHALLENGE(17, AuthChallenge.class, AuthChallenge::decode),
   AUTH_PROOF(18, AuthProof.class, AuthProof::decode),
   ANNOUNCE_MANY(19, AnnounceMany.class, AnnounceMany::decode),
-  FETCH_REPORT(20, FetchReport.class, FetchReport::decode);
+  FETCH_REPORT(20, FetchReport.class, FetchReport::decode),
+  GET_CHECKSUMS(21, GetChecksums.class, GetChecksums::decode),
+  CHECKSUMS(22, Checksums.class, Checksums::decode);
 
   private static final MessageType[] BY_ID = new MessageType[256];
 

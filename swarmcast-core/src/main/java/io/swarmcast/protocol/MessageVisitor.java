@@ -30,4 +30,6 @@ public interface MessageVisitor<C> {
   void runTask(C from, RunTask message);
 
   void fetchReport(C from, FetchReport message);
+
+  void getChecksums(C from, GetChecksums message);
 }

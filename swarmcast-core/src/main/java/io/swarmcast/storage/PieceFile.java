@@ -40,6 +40,11 @@ public final class PieceFile {
   private boolean closed;
 
   private PieceFile(long broadcastId, Path path, long length, int pieceSize, boolean source, FileChannel channel) {
+    this(broadcastId, path, length, pieceSize, source, channel, source);
+  }
+
+  private PieceFile(long broadcastId, Path path, long length, int pieceSize, boolean source, FileChannel channel,
+      boolean holdsAll) {
     if (pieceSize <= 0) {
       throw new IllegalArgumentException("piece size must be positive: " + pieceSize);
     }
@@ -55,7 +60,7 @@ public final class PieceFile {
     this.source = source;
     this.channel = channel;
     this.held = new BitSet(pieceCount);
-    if (source) {
+    if (holdsAll) {
       held.set(0, pieceCount);
       bytesHeld = length;
     }
@@ -75,6 +80,30 @@ public final class PieceFile {
       ch.close();
       throw e;
     }
+  }
+
+  /**
+   * The driver's side of a file it reads while it serves it: {@code path}, holding no piece until
+   * {@link #markRead} says its checksum is known. Nothing is served before that: a piece only leaves the
+   * driver once an executor can check it.
+   */
+  public static PieceFile streamedSource(long broadcastId, Path path, int pieceSize) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      return new PieceFile(broadcastId, path, ch.size(), pieceSize, true, ch, false);
+    } catch (RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  /** The driver's streamed source: piece {@code piece} has been read and checksummed, and may be served from now on. */
+  public synchronized void markRead(int piece) {
+    if (!source || closed || piece < 0 || piece >= pieceCount || held.get(piece)) {
+      return;
+    }
+    held.set(piece);
+    bytesHeld += pieceBytes(piece);
   }
 
   /**
@@ -188,6 +217,14 @@ public final class PieceFile {
     if (!has(piece)) {
       return null;
     }
+    return readAnyway(piece, alloc);
+  }
+
+  /**
+   * A piece read into a direct buffer from {@code alloc} whether or not it is held: the driver's checksum
+   * pass over its streamed source. Fails naming the file if it is shorter than it was when opened.
+   */
+  public ByteBuf readAnyway(int piece, ByteBufAllocator alloc) {
     int n = pieceBytes(piece);
     ByteBuf buf = alloc.directBuffer(n, n);
     try {

@@ -28,8 +28,18 @@ final class PieceLedger {
   /** Pieces the driver may still send beyond one copy without being asked for a duplicate (see {@link #chooseForDriver}). */
   private int spareCopies;
   private final int spareCopiesAtStart;
+  /**
+   * Pieces {@code 0 .. available-1} may be sent: all of them, but for a file the driver is still reading,
+   * whose pieces become available in order as their checksums are known.
+   */
+  private int available;
 
   PieceLedger(long broadcastId, int pieceCount, boolean peerSharing, int spareCopies) {
+    this(broadcastId, pieceCount, peerSharing, spareCopies, pieceCount);
+  }
+
+  PieceLedger(long broadcastId, int pieceCount, boolean peerSharing, int spareCopies, int available) {
+    this.available = Math.max(0, Math.min(pieceCount, available));
     this.broadcastId = broadcastId;
     this.pieceCount = pieceCount;
     this.peerSharing = peerSharing;
@@ -37,6 +47,14 @@ final class PieceLedger {
     this.spareCopiesAtStart = spareCopies;
     this.sendCount = new int[pieceCount];
     this.holderCount = new int[pieceCount];
+  }
+
+  void available(int n) {
+    available = Math.max(available, Math.min(pieceCount, n));
+  }
+
+  int available() {
+    return available;
   }
 
   /** Records that {@code executor} holds {@code piece}; false if out of range or already known. */
@@ -116,7 +134,8 @@ final class PieceLedger {
 
   /**
    * The piece the driver should send next to {@code executor}, which lacks all but {@code exclude}; -1
-   * if there is none to send. Counts the send. In order of preference:
+   * if there is none to send. Counts the send. Only the {@linkplain #available available} pieces are
+   * candidates: a piece whose checksum the driver does not know yet could not be checked. In order of preference:
    * <ol>
    *   <li>a piece never sent, the lowest index first: pieces go out in order, so the small ones a
    *       broadcast starts with (see Blockifier.split) go first and the swarm can start forwarding early;</li>
@@ -160,7 +179,7 @@ final class PieceLedger {
   /** The least-sent piece outside {@code exclude} and {@code alsoExclude} (if not null), lowest index among equals; -1 if none. */
   private int leastSent(BitSet exclude, BitSet alsoExclude) {
     int best = -1;
-    for (int i = exclude.nextClearBit(0); i < pieceCount; i = exclude.nextClearBit(i + 1)) {
+    for (int i = exclude.nextClearBit(0); i < available; i = exclude.nextClearBit(i + 1)) {
       if ((alsoExclude == null || !alsoExclude.get(i)) && (best < 0 || sendCount[i] < sendCount[best])) {
         best = i;
         if (sendCount[i] == 0) {

@@ -141,8 +141,36 @@ public final class Tracker {
    * beyond one copy to executors it has no fresh piece for (see {@link PieceLedger#chooseForDriver}).
    */
   public synchronized void addBroadcast(long broadcastId, int pieceCount, boolean peerSharing, int spareCopies) {
-    ledgers.put(broadcastId, new PieceLedger(broadcastId, pieceCount, peerSharing, spareCopies));
+    addBroadcast(broadcastId, pieceCount, peerSharing, spareCopies, pieceCount);
+  }
+
+  /**
+   * As {@link #addBroadcast(long, int, boolean, int)}, for a broadcast of which the driver may send only
+   * the first {@code available} pieces yet: a file it is still reading (see {@link #piecesAvailable}).
+   */
+  public synchronized void addBroadcast(long broadcastId, int pieceCount, boolean peerSharing, int spareCopies, int available) {
+    ledgers.put(broadcastId, new PieceLedger(broadcastId, pieceCount, peerSharing, spareCopies, available));
     destroyed.remove(broadcastId);
+  }
+
+  /**
+   * The driver has checksummed pieces {@code 0 .. available-1} of a broadcast it reads while serving: it
+   * may send them from now on, and executors may hold them. Never lowers the count.
+   */
+  public synchronized void piecesAvailable(long broadcastId, int available) {
+    PieceLedger l = ledgers.get(broadcastId);
+    if (l != null) {
+      l.available(available);
+    }
+  }
+
+  /**
+   * How many pieces of a broadcast (the first ones) the driver has checksummed: an executor cannot hold a
+   * verified copy of any other, so one that announces it lies. -1 for an unknown broadcast.
+   */
+  public synchronized int piecesAvailable(long broadcastId) {
+    PieceLedger l = ledgers.get(broadcastId);
+    return l == null ? -1 : l.available();
   }
 
   /** Executors' copies are gone (unpersist): forget where pieces were. */

@@ -71,7 +71,10 @@ class MessageCodecTest {
         new TaskResult(Long.MIN_VALUE, "result".getBytes(StandardCharsets.UTF_8)),
         new AuthChallenge(17, random(AuthChallenge.LENGTH, 17)),
         new AuthProof(18, random(AuthChallenge.LENGTH, 18), random(AuthChallenge.LENGTH, 19)),
-        new FetchReport(99, 5_800_000_000L, 16 << 20, 2, "", java.util.Map.of(2, 112L << 20, 3, 7L), List.of(4)));
+        new FetchReport(99, 5_800_000_000L, 16 << 20, 2, "", java.util.Map.of(2, 112L << 20, 3, 7L), List.of(4)),
+        new GetChecksums(21, 99, 4),
+        new Checksums(22, 99, 4, new int[] {1, -2, Integer.MAX_VALUE}, random(3 * Checksums.SHA256_BYTES, 22),
+            random(Checksums.SHA256_BYTES, 23)));
   }
 
   /** More samples for edge cases of the field codecs; same rules as {@link #samples}. */
@@ -90,7 +93,13 @@ class MessageCodecTest {
         new Have(1, 0, 0, "ü", 65535),
         new AnnounceMany(1, 0, new BitSet()),
         new AnnounceMany(1, 9, bits(8)),
-        new FetchReport(1, 0, 0, 0, "peer timeout — ünïcödé", java.util.Map.of(), List.of()));
+        new FetchReport(1, 0, 0, 0, "peer timeout — ünïcödé", java.util.Map.of(), List.of()),
+        new GetChecksums(1, 2, 0),
+        new GetChecksums(1, 2, Wire.MAX_PIECES),
+        new Checksums(1, 2, 0, new int[0], null, null),
+        new Checksums(1, 2, 7, new int[0], null, random(Checksums.SHA256_BYTES, 24)),
+        new Checksums(1, 2, 0, new int[Checksums.MAX_COUNT], new byte[Checksums.MAX_COUNT * Checksums.SHA256_BYTES], null),
+        new Checksums(1, 2, 5, new int[] {42}, null, null));
   }
 
   private static void releaseIfPieceData(Message m) {
@@ -490,6 +499,44 @@ class MessageCodecTest {
     ByteBuf body = Unpooled.buffer().writeLong(1).writeShort(Wire.MAX_STRING_BYTES + 1)
         .writeZero(Wire.MAX_STRING_BYTES + 1);
     assertRejected(frame(MessageType.FAILURE.id(), body), "exceeds");
+  }
+
+  @Test
+  void checksumsWithACountBeyondTheLimitAreRejectedBeforeAllocating() {
+    ByteBuf body = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(Checksums.MAX_COUNT + 1).writeByte(0);
+    assertRejected(frame(MessageType.CHECKSUMS.id(), body), "checksum count");
+    ByteBuf negative = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(-1).writeByte(0);
+    assertRejected(frame(MessageType.CHECKSUMS.id(), negative), "checksum count");
+  }
+
+  @Test
+  void checksumsShorterThanTheirCountAndFlagsSayAreRejected() {
+    // Two pieces with their SHA-256s (2 × 4 + 2 × 32 bytes), but only the CRCs are there.
+    ByteBuf body = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(2).writeByte(1).writeInt(7).writeInt(8);
+    assertRejected(frame(MessageType.CHECKSUMS.id(), body), "truncated");
+    // The file's SHA-256 announced but cut short.
+    ByteBuf cut = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(0).writeByte(2).writeZero(31);
+    assertRejected(frame(MessageType.CHECKSUMS.id(), cut), "truncated");
+  }
+
+  @Test
+  void checksumsWithUnknownFlagsOrOutOfRangePiecesAreRejected() {
+    ByteBuf flags = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(0).writeByte(4);
+    assertRejected(frame(MessageType.CHECKSUMS.id(), flags), "flags");
+    ByteBuf range = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(Wire.MAX_PIECES).writeInt(1).writeByte(0).writeInt(5);
+    assertRejected(frame(MessageType.CHECKSUMS.id(), range), "out of range");
+    ByteBuf negative = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(-1).writeInt(0).writeByte(0);
+    assertRejected(frame(MessageType.CHECKSUMS.id(), negative), "out of range");
+    ByteBuf trailing = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(1).writeByte(0).writeInt(5).writeByte(9);
+    assertRejected(frame(MessageType.CHECKSUMS.id(), trailing), "trailing");
+  }
+
+  @Test
+  void aQuestionForChecksumsBeyondMaxPiecesIsRejected() {
+    assertRejected(frame(MessageType.GET_CHECKSUMS.id(), Unpooled.buffer().writeLong(1).writeLong(2).writeInt(-5)), "out of range");
+    assertRejected(frame(MessageType.GET_CHECKSUMS.id(), Unpooled.buffer().writeLong(1).writeLong(2).writeInt(Wire.MAX_PIECES + 1)),
+        "out of range");
+    assertRejected(frame(MessageType.GET_CHECKSUMS.id(), Unpooled.buffer().writeLong(1).writeLong(2).writeShort(0)), "truncated");
   }
 
   @Test

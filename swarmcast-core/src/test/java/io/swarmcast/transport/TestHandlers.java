@@ -68,6 +68,11 @@ public final class TestHandlers {
       }
 
       @Override
+      public void getChecksums(Connection from, io.swarmcast.protocol.GetChecksums m) {
+        onMessage.accept(from, m);
+      }
+
+      @Override
       public void onClosed(Connection connection) {}
     };
   }
