@@ -190,12 +190,14 @@ final class BenchCommand implements Callable<Integer> {
     Path checkout = checkout();
     Path jars = sparkJars != null ? sparkJars
         : checkout.resolve("swarmcast-spark-dist").resolve("target").resolve("spark-jars-" + SPARK_VERSION);
-    Path plugin = sparkPlugin != null ? sparkPlugin : shadedJar(checkout.resolve("swarmcast-spark").resolve("target"));
+    Path target = checkout.resolve("swarmcast-spark").resolve("target");
+    Path plugin = sparkPlugin != null ? sparkPlugin : sparkJar(target, "shaded");
+    Path app = sparkJar(target, "bench"); // the side-by-side application, not in the plugin's jars
     List<String> pair = files ? List.of("spark-addFile", "swarmcast-addFile") : List.of("spark-torrent", "swarmcast");
     BenchSettings settings = new BenchSettings(executors, pair, size,
         rateBits == null ? 0 : rateBits, driverRateBits == null ? 0 : driverRateBits, 0, reps, 0, null, loopback, null, null, conf, timeoutSeconds, jvmOpts, 0,
         SwarmcastCli.class.getName(), out, commandLine(), files);
-    return new SparkBench(settings, jars, plugin).run(System.out, System.err);
+    return new SparkBench(settings, jars, plugin, app).run(System.out, System.err);
   }
 
   /** This checkout's root: the command-line jar is its swarmcast-cli/target/swarmcast.jar. */
@@ -205,17 +207,18 @@ final class BenchCommand implements Callable<Integer> {
     return root != null ? root : Path.of(".");
   }
 
-  private static Path shadedJar(Path target) throws java.io.IOException {
+  /** swarmcast-spark's jar of this classifier in {@code target}: {@code shaded} (the plugin) or {@code bench}. */
+  private static Path sparkJar(Path target, String classifier) throws java.io.IOException {
     if (java.nio.file.Files.isDirectory(target)) {
       try (var files = java.nio.file.Files.list(target)) {
-        java.util.Optional<Path> jar = files.filter(f -> f.getFileName().toString().matches("swarmcast-spark-.*-shaded\\.jar"))
+        java.util.Optional<Path> jar = files.filter(f -> f.getFileName().toString().matches("swarmcast-spark-.*-" + classifier + "\\.jar"))
             .findFirst();
         if (jar.isPresent()) {
           return jar.get();
         }
       }
     }
-    return target.resolve("swarmcast-spark-shaded.jar (not built)");
+    return target.resolve("swarmcast-spark-" + classifier + ".jar (not built)");
   }
 
   private void validate() {
