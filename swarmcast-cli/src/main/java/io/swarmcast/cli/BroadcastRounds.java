@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * The driver's side of the demo and of {@code swarmcast driver}: for each repetition, broadcast a
  * fresh random value, have every executor read it and check its XXH64 digest, time it, report, destroy.
  */
-final class BroadcastRounds {
+public final class BroadcastRounds {
   private final BroadcastManager manager;
   private final DriverNode driver;
   private final String factory;
@@ -61,7 +61,7 @@ final class BroadcastRounds {
   static final long MAX_SIZE = Integer.MAX_VALUE - 16;
 
   /** Why {@code size} cannot be broadcast, or null if it can: checked with the other options, before anything starts. */
-  static String sizeProblem(long size) {
+  public static String sizeProblem(long size) {
     return size > MAX_SIZE ? "--size " + size + " exceeds the largest byte[] value (2 GiB)" : null;
   }
 

@@ -1,6 +1,5 @@
 package io.swarmcast.cli;
 
-import io.swarmcast.bench.cluster.JsonLine;
 import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;

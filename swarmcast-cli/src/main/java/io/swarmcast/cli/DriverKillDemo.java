@@ -1,7 +1,5 @@
 package io.swarmcast.cli;
 
-import io.swarmcast.bench.cluster.JavaOpts;
-import io.swarmcast.bench.cluster.JsonLine;
 import io.swarmcast.node.Endpoint;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,7 +1,5 @@
 package io.swarmcast.cli;
 
-import io.swarmcast.bench.cluster.JavaOpts;
-import io.swarmcast.bench.cluster.Processes;
 import io.swarmcast.node.Endpoint;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,10 +6,10 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code driver} and {@code demo}: what to broadcast, how, how often, how to report. */
-final class RoundOptions {
-  enum Factory { torrent, direct }
+public final class RoundOptions {
+  public enum Factory { torrent, direct }
 
-  enum Codec { lz4, zstd, none }
+  public enum Codec { lz4, zstd, none }
 
   @Option(names = "--size", converter = SizeConverter.class, paramLabel = "SIZE",
       defaultValue = "64m", description = "Bytes of random, incompressible data per broadcast (k/m/g suffixes). Default: ${DEFAULT-VALUE}.")
@@ -124,7 +124,7 @@ final class RoundOptions {
    * Sets each {@code KEY=VALUE} of a {@code --conf} option on {@code conf}; a malformed entry, an
    * unknown key or a bad value throws an {@link IllegalArgumentException} naming it (exit code 2).
    */
-  static SwarmConf applyConf(SwarmConf conf, List<String> assignments) {
+  public static SwarmConf applyConf(SwarmConf conf, List<String> assignments) {
     for (String kv : assignments) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {

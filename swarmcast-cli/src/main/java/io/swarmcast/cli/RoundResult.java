@@ -1,6 +1,5 @@
 package io.swarmcast.cli;
 
-import io.swarmcast.bench.cluster.JsonLine;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;

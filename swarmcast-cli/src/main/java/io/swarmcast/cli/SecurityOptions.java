@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * {@code swarmcast.auth.*} / {@code swarmcast.tls.*} key of the same meaning; {@link #args()} gives
  * them back as a command line for the processes the demo and the bench start.
  */
-final class SecurityOptions {
+public final class SecurityOptions {
   enum Provider { auto, jdk, openssl }
 
   @Option(names = "--secret-file", paramLabel = "FILE",
@@ -137,11 +137,16 @@ final class SecurityOptions {
     return s;
   }
 
+  /** {@link #secure} in {@code dir} (the provider left to {@code --conf}), as {@code KEY=VALUE} configuration: {@code bench --secure}. */
+  public static List<String> secureConf(Path dir) throws IOException {
+    return secure(dir, null).asConf();
+  }
+
   /** Shutdown hooks that delete a {@link #secureDir} if the process is stopped (Ctrl-C, SIGTERM) before it is. */
   private static final java.util.Map<Path, Thread> CLEANUPS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** An owner-only temporary directory for {@link #secure}; deleted at exit unless {@link #deleteSecureDir} did first. */
-  static Path secureDir() throws IOException {
+  public static Path secureDir() throws IOException {
     Path dir = Files.createTempDirectory("swarmcast-secure-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Thread hook = new Thread(() -> delete(dir), "swarmcast-delete-secret");
@@ -151,7 +156,7 @@ final class SecurityOptions {
   }
 
   /** Deletes what {@link #secure} wrote. */
-  static void deleteSecureDir(Path dir) {
+  public static void deleteSecureDir(Path dir) {
     Thread hook = CLEANUPS.remove(dir);
     if (hook != null) {
       try {

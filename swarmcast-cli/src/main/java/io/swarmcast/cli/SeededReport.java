@@ -1,6 +1,5 @@
 package io.swarmcast.cli;
 
-import io.swarmcast.bench.cluster.JsonLine;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.tracker.ExecutorInfo;
 import io.swarmcast.tracker.Tracker;

@@ -42,15 +42,15 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Bytes per broadcast (k/m/g suffixes). Default: ${DEFAULT-VALUE}.")
   long size;
 
-  @Option(names = "--rate", converter = BenchCommand.RateConverter.class, paramLabel = "RATE", defaultValue = "10gbit",
+  @Option(names = "--rate", converter = LinkUnits.RateConverter.class, paramLabel = "RATE", defaultValue = "10gbit",
       description = "Every host's link, each way, in tc units (100mbit, 10gbit). Default: ${DEFAULT-VALUE}.")
   long rateBits;
 
-  @Option(names = "--driver-rate", converter = BenchCommand.RateConverter.class, paramLabel = "RATE",
+  @Option(names = "--driver-rate", converter = LinkUnits.RateConverter.class, paramLabel = "RATE",
       description = "The driver's link, each way. Default: --rate.")
   Long driverRateBits;
 
-  @Option(names = "--latency", converter = BenchCommand.DelayConverter.class, paramLabel = "DELAY", defaultValue = "50us",
+  @Option(names = "--latency", converter = LinkUnits.DelayConverter.class, paramLabel = "DELAY", defaultValue = "50us",
       description = "One-way latency from each host to the switch (a path crosses two). Default: ${DEFAULT-VALUE}.")
   long latencyMicros;
 

@@ -1,16 +1,18 @@
 package io.swarmcast.cli;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code swarmcast} command: {@code driver}, {@code executor}, {@code send}, {@code status}, {@code demo}, {@code bench} and {@code simulate}. */
+/**
+ * The {@code swarmcast} command: {@code driver}, {@code executor}, {@code send}, {@code status}, {@code demo},
+ * {@code bench} (from swarmcast-bench, a {@link SwarmcastSubcommand}) and {@code simulate}.
+ */
 @Command(name = "swarmcast", mixinStandardHelpOptions = true, version = "swarmcast 0.1.0",
     description = {"Broadcast large read-only values from one JVM (the driver) to many executors.",
         "The torrent factory cuts a value into checksummed pieces that executors fetch",
         "from the driver and from each other, so the driver sends about one copy",
         "however many executors there are."},
-    subcommands = {DemoCommand.class, DriverCommand.class, ExecutorCommand.class, SendCommand.class, StatusCommand.class, BenchCommand.class, SimulateCommand.class,
-        CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  # 4 local executor processes and 64 MiB, torrent; then 8, 256 MiB, direct",
         "  swarmcast demo",
@@ -35,9 +37,25 @@ public final class SwarmcastCli {
     System.exit(run(args));
   }
 
+  /**
+   * The command with its subcommands: this module's, then each {@link SwarmcastSubcommand} on the class
+   * path (in the order the service files list them), then {@code simulate} and {@code help}.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(SwarmcastCli.class);
+    for (Class<?> c : java.util.List.of(DemoCommand.class, DriverCommand.class, ExecutorCommand.class, SendCommand.class,
+        StatusCommand.class)) {
+      cl.addSubcommand(c);
+    }
+    ServiceLoader.load(SwarmcastSubcommand.class, SwarmcastCli.class.getClassLoader()).forEach(cl::addSubcommand);
+    cl.addSubcommand(SimulateCommand.class);
+    cl.addSubcommand(CommandLine.HelpCommand.class);
+    return cl;
+  }
+
   /** Runs the command line and returns its exit code (2 for usage errors), without exiting. */
   public static int run(String... args) {
-    return new CommandLine(SwarmcastCli.class)
+    return commandLine()
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           // Configuration and runtime errors get one clear line; the stack trace only with -Dswarmcast.debug.

@@ -3,7 +3,6 @@ package io.swarmcast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.swarmcast.bench.cluster.JsonLine;
 import io.swarmcast.cli.RoundResult.Fault;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.swarmcast.bench.cluster.JavaOpts;
 import io.swarmcast.node.Endpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -63,7 +63,7 @@ class LookupTableExampleIT {
   }
 
   private static void compile(Path classes) throws IOException {
-    Path source = Path.of(System.getProperty("swarmcastSpark.examples"), "src", "example", "LookupTableJob.java");
+    Path source = Path.of(System.getProperty("swarmcastSpark.examples"), "src", "main", "java", "example", "LookupTableJob.java");
     List<String> classPath = new ArrayList<>();
     try (Stream<Path> jars = Files.list(SparkJvm.sparkJars())) {
       jars.map(Path::toString).forEach(classPath::add);

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link SideBySideBench} under spark-submit on {@code local-cluster[2,1,1024]}, the plugin reaching the
- * executors through {@code --jars} alone, as on a real cluster: both factories deliver the same bytes to
+ * {@link SideBySideBench} under spark-submit on {@code local-cluster[2,1,1024]}, as {@code swarmcast bench
+ * --spark} submits it: the {@code -bench} jar as the application, the plugin reaching the executors
+ * through {@code --jars} alone, as on a real cluster: both factories deliver the same bytes to
  * both executors, and Swarmcast's driver sends one copy. Timings on loopback are not asserted.
  */
 class SideBySideBenchIT {
@@ -29,8 +30,8 @@ class SideBySideBenchIT {
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.executor.memory=512m",
         "--conf", "spark.executor.extraJavaOptions=" + SparkJvm.executorJavaOptions(),
-        "--conf", "spark.plugins=io.swarmcast.spark.SwarmcastPlugin",
-        "--class", SideBySideBench.class.getName(), SparkJvm.shadedJar().toString(),
+        "--conf", "spark.plugins=io.swarmcast.spark.SwarmcastPlugin", "--jars", SparkJvm.shadedJar().toString(),
+        "--class", SideBySideBench.class.getName(), SparkJvm.benchJar().toString(),
         "--executors", "2", "--size", Integer.toString(SIZE), "--reps", "2", "--out", out.toString()));
 
     assertThat(exit).as("spark-submit exit status; log:\n%s", SparkJvm.tail(log, 60)).isZero();

@@ -45,6 +45,15 @@ final class SparkJvm {
     return jar;
   }
 
+  /** The {@code -bench} jar: the side-by-side application alone, without the plugin. */
+  static Path benchJar() {
+    Path jar = Path.of(required("swarmcastSpark.benchJar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("no bench jar at " + jar + ": run through Maven (mvn -pl swarmcast-spark -am verify)");
+    }
+    return jar;
+  }
+
   static Path workDir() throws IOException {
     return Files.createDirectories(Path.of(required("swarmcastSpark.workDir")));
   }

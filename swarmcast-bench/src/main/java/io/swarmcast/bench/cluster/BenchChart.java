@@ -1,5 +1,6 @@
 package io.swarmcast.bench.cluster;
 
+import io.swarmcast.cli.LinkUnits;
 import io.swarmcast.conf.ByteSize;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -25,7 +26,7 @@ final class BenchChart {
     System.setProperty("java.awt.headless", "true");
     String title = "Broadcast of " + ByteSize.format(setup.sizeBytes()) + (setup.loopback()
         ? " on loopback (no shaping)"
-        : " over " + BenchUnits.humanRate(setup.rateBits()) + " links");
+        : " over " + LinkUnits.humanRate(setup.rateBits()) + " links");
     XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
         .xAxisTitle("executors").yAxisTitle("median seconds").build();
     XYStyler styler = chart.getStyler();

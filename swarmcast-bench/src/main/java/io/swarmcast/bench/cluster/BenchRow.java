@@ -1,5 +1,7 @@
 package io.swarmcast.bench.cluster;
 
+import io.swarmcast.cli.JsonLine;
+import io.swarmcast.cli.LinkUnits;
 import java.util.List;
 import java.util.Locale;
 
@@ -73,7 +75,7 @@ record BenchRow(String factory, int executors, long sizeBytes, long rateBits, in
   /** This row in {@link #COLUMNS} order; an unknown CPU figure is an empty field. */
   String toCsv() {
     return String.join(",", factory, Integer.toString(executors), Long.toString(sizeBytes),
-        BenchUnits.mbit(rateBits), Integer.toString(rep), Integer.toString(clusterBroadcast()), fmt("%.4f", seconds),
+        LinkUnits.mbit(rateBits), Integer.toString(rep), Integer.toString(clusterBroadcast()), fmt("%.4f", seconds),
         fmt("%.4f", lowerBoundSeconds()), fmt("%.4f", ratio()), Long.toString(driverBytesSent),
         Long.toString(peerBytesSent), Long.toString(driverPeakHeapBytes), Long.toString(executorPeakHeapBytes),
         fmt("%.4f", driverCpuSeconds), fmt("%.4f", cpuSeconds()), fmt("%.4f", cpuSecondsPerGiB()), fmt("%.4f", seededSeconds));

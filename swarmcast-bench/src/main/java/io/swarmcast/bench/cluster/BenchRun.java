@@ -1,5 +1,6 @@
 package io.swarmcast.bench.cluster;
 
+import io.swarmcast.cli.Processes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.swarmcast.bench.cluster;
 
+import io.swarmcast.cli.JavaOpts;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package io.swarmcast.bench.cluster;
 
+import io.swarmcast.cli.LinkUnits;
 import io.swarmcast.conf.ByteSize;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -214,12 +215,12 @@ final class BenchSummary {
           + "so times measure the software (serialization, hashing, copying, scheduling on this machine's "
           + Runtime.getRuntime().availableProcessors() + " cores).\n");
       sb.append(setup.rateBits() > 0
-          ? "- `size÷bandwidth` and `ratio` are computed from --rate " + BenchUnits.humanRate(setup.rateBits())
+          ? "- `size÷bandwidth` and `ratio` are computed from --rate " + LinkUnits.humanRate(setup.rateBits())
               + " as a reference only: the loopback links were not limited to it.\n"
           : "- No --rate given, so `size÷bandwidth`, `ratio` (and lowerBoundSeconds, ratio, rateMbit in results.csv) are 0.\n");
     } else {
       sb.append("- Network: one Linux network namespace per host on a bridge; every host's link shaped to ")
-          .append(BenchUnits.humanRate(setup.rateBits()))
+          .append(LinkUnits.humanRate(setup.rateBits()))
           .append(" in each direction (HTB, one fair class per peer).")
           .append(setup.delayMicros() > 0
               ? " One-way delay " + fmt("%.3f", setup.delayMicros() / 1000.0) + " ms per packet (netem).\n"

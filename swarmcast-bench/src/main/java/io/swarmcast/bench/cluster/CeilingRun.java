@@ -1,5 +1,7 @@
 package io.swarmcast.bench.cluster;
 
+import io.swarmcast.cli.JsonLine;
+import io.swarmcast.cli.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

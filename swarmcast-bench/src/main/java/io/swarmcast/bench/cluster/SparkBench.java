@@ -28,16 +28,19 @@ public final class SparkBench {
   private final BenchSettings settings;
   private final Path sparkJars;
   private final Path pluginJar;
+  private final Path benchJar;
   private final List<String> jvmOpts;
 
   /**
    * @param sparkJars a directory of Spark's jars (as under a Spark distribution's {@code jars/})
    * @param pluginJar swarmcast-spark's shaded jar
+   * @param benchJar swarmcast-spark's {@code -bench} jar: the side-by-side application, submitted next to the plugin
    */
-  public SparkBench(BenchSettings settings, Path sparkJars, Path pluginJar) {
+  public SparkBench(BenchSettings settings, Path sparkJars, Path pluginJar, Path benchJar) {
     this.settings = settings;
     this.sparkJars = sparkJars.toAbsolutePath();
     this.pluginJar = pluginJar.toAbsolutePath();
+    this.benchJar = benchJar.toAbsolutePath();
     // As a Spark user's JVMs run: Spark's defaults, not the swarmcast wrapper's options, and a heap (what
     // spark-submit --driver-memory sets) for the value, Spark's blocks of it and Swarmcast's pieces.
     this.jvmOpts = !settings.jvmOpts().isEmpty() ? settings.jvmOpts()
@@ -46,9 +49,9 @@ public final class SparkBench {
 
   /** Runs the sweep; 0 if every run reported every repetition verified, 1 otherwise (reasons on {@code err}). */
   public int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
-    if (!Files.isDirectory(sparkJars) || !Files.isRegularFile(pluginJar)) {
-      err.println("swarmcast bench --spark: needs Spark's jars (" + sparkJars + ") and the plugin jar (" + pluginJar
-          + "); build them with: mvn -B -pl swarmcast-spark -am package -DskipTests");
+    if (!Files.isDirectory(sparkJars) || !Files.isRegularFile(pluginJar) || !Files.isRegularFile(benchJar)) {
+      err.println("swarmcast bench --spark: needs Spark's jars (" + sparkJars + "), the plugin jar (" + pluginJar
+          + ") and the side-by-side application's jar (" + benchJar + "); build them with: mvn -B -pl swarmcast-spark -am package -DskipTests");
       return 1;
     }
     System.setProperty("java.awt.headless", "true");
@@ -100,7 +103,7 @@ public final class SparkBench {
   private String runOne(BenchCleanup active, String prefix, Path sparkHome, String scalaVersion, int n, PrintStream err,
       List<BenchRow> rows)
       throws InterruptedException {
-    SparkRun run = new SparkRun(sparkHome, scalaVersion, pluginJar, jvmOpts, settings.conf(), settings.out().resolve("logs").resolve("spark-" + n));
+    SparkRun run = new SparkRun(sparkHome, scalaVersion, pluginJar, benchJar, jvmOpts, settings.conf(), settings.out().resolve("logs").resolve("spark-" + n));
     try {
       NetnsPlan plan = settings.loopback() ? null : new NetnsPlan(prefix, n, settings.rateBits(),
           settings.driverRateBits() > 0 ? settings.driverRateBits() : settings.rateBits(), settings.delayMicros());

@@ -1,5 +1,7 @@
 package io.swarmcast.bench.cluster;
 
+import io.swarmcast.cli.JavaOpts;
+import io.swarmcast.cli.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +17,9 @@ import java.util.concurrent.TimeUnit;
  * broadcast to {@code results.jsonl}, which becomes {@link BenchRow}s.
  *
  * <p>Spark needs no distribution: a directory with the jars under {@code jars/} and a {@code RELEASE}
- * file is a SPARK_HOME (workers build their executors' class path from it). The plugin jar reaches the
- * executors as the application jar, as with {@code spark-submit --jars}. Every process is stopped by
+ * file is a SPARK_HOME (workers build their executors' class path from it). The application jar is
+ * swarmcast-spark's {@code -bench} jar (the side-by-side application alone); the plugin jar reaches the
+ * executors through {@code --jars}, as a user's would. Every process is stopped by
  * PID, the executor JVMs that workers forked first. Not thread-safe; {@link #kill} may come from a hook.
  */
 final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
@@ -36,6 +39,7 @@ final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
   /** Scala's binary version of those jars, e.g. 2.12. */
   private final String scalaVersion;
   private final Path pluginJar;
+  private final Path benchJar;
   private final List<String> jvmOpts;
   /** {@code swarmcast.X=V} settings, passed to the application as {@code spark.swarmcast.X=V}. */
   private final List<String> swarmConf;
@@ -46,14 +50,17 @@ final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
   /**
    * @param sparkHome a directory with {@code jars/} and {@code RELEASE}
    * @param scalaVersion the Scala binary version of Spark's jars (2.12, 2.13)
+   * @param pluginJar swarmcast-spark's shaded jar
+   * @param benchJar swarmcast-spark's {@code -bench} jar, which holds {@link #APP_CLASS}
    * @param jvmOpts options of the application (driver) and executor JVMs, heap included
    * @param swarmConf {@code swarmcast.X=VALUE} settings for the plugin's nodes (the bench's {@code --conf})
    */
-  SparkRun(Path sparkHome, String scalaVersion, Path pluginJar, List<String> jvmOpts, List<String> swarmConf,
+  SparkRun(Path sparkHome, String scalaVersion, Path pluginJar, Path benchJar, List<String> jvmOpts, List<String> swarmConf,
       Path logDir) {
     this.sparkHome = sparkHome;
     this.scalaVersion = scalaVersion;
     this.pluginJar = pluginJar;
+    this.benchJar = benchJar;
     this.jvmOpts = List.copyOf(jvmOpts);
     this.swarmConf = List.copyOf(swarmConf);
     this.logDir = logDir;
@@ -113,7 +120,7 @@ final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
         "--conf", "spark.executor.memory=" + executorMemory,
         "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", executorJvmOpts()),
         "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.plugins=" + PLUGIN_CLASS));
+        "--conf", "spark.plugins=" + PLUGIN_CLASS, "--jars", pluginJar.toString()));
     if (files) {
       // At Spark's defaults a large file through a shared link never arrived here (512 MiB, 8 executors,
       // 100 Mbit/s): every executor's download was cut after 120 s (spark.network.timeout's default; with
@@ -123,7 +130,7 @@ final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
           "--conf", "spark.network.timeout=" + timeoutSeconds + "s"));
     }
     submit.addAll(sparkConf(swarmConf));
-    submit.addAll(List.of("--class", APP_CLASS, pluginJar.toString(),
+    submit.addAll(List.of("--class", APP_CLASS, benchJar.toString(),
         "--executors", Integer.toString(n), "--size", Long.toString(size), "--reps", Integer.toString(reps),
         "--out", results.toString()));
     if (files) {

@@ -1,5 +1,6 @@
 package io.swarmcast.bench.cluster;
 
+import io.swarmcast.cli.LinkUnits;
 import io.swarmcast.conf.ByteSize;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +47,7 @@ final class SparkSummary {
     sb.append(setup.loopback()
         ? "- Network: none emulated; every process on 127.0.0.1 without shaping.\n"
         : "- Network: one Linux network namespace per host on a bridge; every host's link shaped to "
-            + BenchUnits.humanRate(setup.rateBits()) + " in each direction (HTB, one fair class per peer); size÷bandwidth = "
+            + LinkUnits.humanRate(setup.rateBits()) + " in each direction (HTB, one fair class per peer); size÷bandwidth = "
             + String.format(Locale.ROOT, "%.3f", BenchRow.lowerBound(setup.sizeBytes(), setup.rateBits())) + " s.\n");
     sb.append("\n").append(BenchSummary.table(groups)).append("\n").append(speedups(groups));
     if (!setup.failures().isEmpty()) {

@@ -3,6 +3,7 @@ package io.swarmcast.bench.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.swarmcast.cli.JsonLine;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

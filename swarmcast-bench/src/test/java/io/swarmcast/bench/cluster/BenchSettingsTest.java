@@ -3,6 +3,7 @@ package io.swarmcast.bench.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.swarmcast.cli.JavaOpts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

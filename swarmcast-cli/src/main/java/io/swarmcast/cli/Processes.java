@@ -1,4 +1,4 @@
-package io.swarmcast.bench.cluster;
+package io.swarmcast.cli;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,8 @@
-package io.swarmcast.cli;
+package io.swarmcast.bench.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmcast.cli.SwarmcastCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ class BenchCommandTest {
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void badRateIsAUsageErrorNamingTheValue() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CommandLine cl = new CommandLine(SwarmcastCli.class).setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+    CommandLine cl = SwarmcastCli.commandLine().setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
     int code = cl.execute("bench", "--rate", "100mb", "--out", "unused");
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("'100mb'");

@@ -1,13 +1,14 @@
-package io.swarmcast.bench.cluster;
+package io.swarmcast.cli;
 
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /**
- * Parses the link rate and delay of {@code swarmcast bench} in tc's units, and formats numbers for its
- * output. Stateless, thread-safe.
+ * Parses the link rate and delay of {@code swarmcast bench} and {@code simulate} in tc's units, and formats
+ * rates for the bench's output. Stateless, thread-safe.
  *
  * <p>Rates: a number (decimals allowed) followed by a tc unit: {@code bit kbit mbit gbit tbit} (powers of
  * 1000, so {@code 100mbit} is 100e6 bit/s), {@code kibit mibit gibit tibit} (powers of 1024), or the byte
@@ -15,12 +16,12 @@ import java.util.regex.Pattern;
  * it as bytes per second, which nobody means. Delays: a number followed by {@code s}, {@code ms} or
  * {@code us}.
  *
- * <p>The parsers are public for the command line's {@code --rate} and {@code --delay} converters.
+ * <p>{@link RateConverter} and {@link DelayConverter} are the parsers as the options' converters.
  */
-public final class BenchUnits {
+public final class LinkUnits {
   private static final Pattern NUMBER_UNIT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([a-z]*)");
 
-  private BenchUnits() {}
+  private LinkUnits() {}
 
   /** The rate {@code text} denotes, in bits per second; throws IllegalArgumentException naming it. */
   public static long parseRateBits(String text) {
@@ -81,12 +82,12 @@ public final class BenchUnits {
   }
 
   /** Bits per second as megabits, without trailing zeros: 100e6 → {@code 100}, 5e5 → {@code 0.5}. */
-  static String mbit(long bitsPerSecond) {
+  public static String mbit(long bitsPerSecond) {
     return plain(BigDecimal.valueOf(bitsPerSecond).movePointLeft(6));
   }
 
   /** A rate for humans, e.g. {@code 100 Mbit/s} or {@code 1.5 Gbit/s}. */
-  static String humanRate(long bitsPerSecond) {
+  public static String humanRate(long bitsPerSecond) {
     if (bitsPerSecond >= 1_000_000_000L) {
       return plain(BigDecimal.valueOf(bitsPerSecond).movePointLeft(9)) + " Gbit/s";
     }
@@ -98,5 +99,29 @@ public final class BenchUnits {
 
   private static String plain(BigDecimal d) {
     return d.stripTrailingZeros().toPlainString();
+  }
+
+  /** {@code --rate}: a malformed value is a usage error (exit 2) naming it. */
+  public static final class RateConverter implements CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return parseRateBits(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** {@code --delay}: a malformed value is a usage error (exit 2) naming it. */
+  public static final class DelayConverter implements CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return parseDelayMicros(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 }

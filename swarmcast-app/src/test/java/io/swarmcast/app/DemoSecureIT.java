@@ -1,7 +1,8 @@
-package io.swarmcast.cli;
+package io.swarmcast.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmcast.cli.JavaOpts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -21,7 +22,7 @@ class DemoSecureIT {
   void demoSecureVerifiesOnFourExecutorsOverAuthenticatedTls() throws Exception {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
     assertThat(jar).exists();
-    Process p = new ProcessBuilder(io.swarmcast.bench.cluster.JavaOpts.javaBinary(), "-jar", jar.toString(), "demo",
+    Process p = new ProcessBuilder(JavaOpts.javaBinary(), "-jar", jar.toString(), "demo",
         "--secure", "--executors", "4", "--size", "16m", "--reps", "1", "--json").start();
     try {
       CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));

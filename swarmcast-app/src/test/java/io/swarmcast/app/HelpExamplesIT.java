@@ -1,7 +1,8 @@
-package io.swarmcast.cli;
+package io.swarmcast.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmcast.cli.SwarmcastCli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

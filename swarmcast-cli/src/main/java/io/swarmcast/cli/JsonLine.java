@@ -1,4 +1,4 @@
-package io.swarmcast.bench.cluster;
+package io.swarmcast.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.jr.ob.JSON;

@@ -1,4 +1,4 @@
-package io.swarmcast.bench.cluster;
+package io.swarmcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,9 @@
-package io.swarmcast.cli;
+package io.swarmcast.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmcast.cli.JavaOpts;
+import io.swarmcast.cli.JsonLine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +23,7 @@ class DemoIT {
   void demoReportsEveryExecutorVerifiedWithPeersSupplyingMostBytes() throws Exception {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
     assertThat(jar).exists();
-    Process p = new ProcessBuilder(io.swarmcast.bench.cluster.JavaOpts.javaBinary(), "-jar", jar.toString(), "demo",
+    Process p = new ProcessBuilder(JavaOpts.javaBinary(), "-jar", jar.toString(), "demo",
         "--executors", "4", "--size", "32m", "--reps", "2", "--json")
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
@@ -48,7 +50,7 @@ class DemoIT {
   @Test
   void fileRoundsReportEveryExecutorVerified() throws Exception {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
-    Process p = new ProcessBuilder(io.swarmcast.bench.cluster.JavaOpts.javaBinary(), "-jar", jar.toString(), "demo", "--files",
+    Process p = new ProcessBuilder(JavaOpts.javaBinary(), "-jar", jar.toString(), "demo", "--files",
         "--executors", "3", "--size", "24m", "--reps", "2", "--json")
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
@@ -58,7 +60,7 @@ class DemoIT {
       assertThat(p.exitValue()).as(stdout).isZero();
       List<String> lines = stdout.lines().toList();
       assertThat(lines).hasSize(2).allSatisfy(line -> {
-        io.swarmcast.bench.cluster.JsonLine json = io.swarmcast.bench.cluster.JsonLine.parse(line);
+        JsonLine json = JsonLine.parse(line);
         assertThat(json.flag("allVerified")).as(line).isTrue();
         assertThat(json.whole("sizeBytes")).isEqualTo(24L << 20);
         assertThat(json.whole("driverBytesSent") + json.whole("peerBytesSent")).as("three copies arrived")
@@ -69,10 +71,24 @@ class DemoIT {
     }
   }
 
+  /** The jar holds swarmcast-bench's {@code bench}, found through its service file, and the simulator. */
+  @Test
+  void thePackagedJarHasTheBenchAndSimulateCommands() throws Exception {
+    Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
+    for (String command : List.of("bench", "simulate")) {
+      Process p = new ProcessBuilder(JavaOpts.javaBinary(), "-jar", jar.toString(), command, "--help")
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(command).isZero();
+      assertThat(stdout).startsWith("Usage: swarmcast " + command);
+    }
+  }
+
   @Test
   void badSizeIsAUsageErrorNamingTheValue() throws Exception {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
-    Process p = new ProcessBuilder(io.swarmcast.bench.cluster.JavaOpts.javaBinary(), "-jar", jar.toString(), "demo", "--size", "12x").start();
+    Process p = new ProcessBuilder(JavaOpts.javaBinary(), "-jar", jar.toString(), "demo", "--size", "12x").start();
     String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);

@@ -1,8 +1,9 @@
-package io.swarmcast.cli;
+package io.swarmcast.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.swarmcast.cli.SwarmcastCli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +13,15 @@ import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /**
- * Every command's {@code --help} fits an 80-column terminal without a line wrapped mid-sentence, and
- * every example it shows is a command line the CLI accepts ({@code HelpExamplesIT} runs the local ones).
+ * The whole command, {@code bench} included (swarmcast-bench's, found on the class path): every
+ * command's {@code --help} fits an 80-column terminal without a line wrapped mid-sentence, and every
+ * example it shows is a command line the CLI accepts ({@code HelpExamplesIT} runs the local ones).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HelpTest {
   /** Each command's help text, the top one under "". */
   static Map<String, String> helps() {
-    CommandLine top = new CommandLine(SwarmcastCli.class);
+    CommandLine top = SwarmcastCli.commandLine();
     Map<String, String> helps = new java.util.LinkedHashMap<>();
     helps.put("", top.getUsageMessage(CommandLine.Help.Ansi.OFF));
     top.getSubcommands().forEach((name, sub) -> helps.put(name, sub.getUsageMessage(CommandLine.Help.Ansi.OFF)));
@@ -43,12 +45,18 @@ class HelpTest {
   }
 
   @Test
+  void everyCommandIsThereInItsPlace() {
+    assertThat(SwarmcastCli.commandLine().getSubcommands().keySet())
+        .containsExactly("demo", "driver", "executor", "send", "status", "bench", "simulate", "help");
+  }
+
+  @Test
   void everyHelpFitsEightyColumns() {
     helps().forEach((name, help) -> assertThat(help.lines()).as("swarmcast %s --help", name)
         .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80)));
     // Picocli wraps a description or footer line longer than the terminal at column 0, mid-sentence
     // ("torrent" alone on a line): each must fit as written.
-    List<CommandLine> commands = new ArrayList<>(List.of(new CommandLine(SwarmcastCli.class)));
+    List<CommandLine> commands = new ArrayList<>(List.of(SwarmcastCli.commandLine()));
     commands.addAll(commands.get(0).getSubcommands().values());
     for (CommandLine c : commands) {
       List<String> lines = new ArrayList<>(List.of(c.getCommandSpec().usageMessage().description()));
@@ -64,7 +72,7 @@ class HelpTest {
     helps().values().forEach(h -> all.addAll(examples(h)));
     assertThat(all).hasSizeGreaterThanOrEqualTo(12);
     for (List<String> args : all) {
-      assertThatCode(() -> new CommandLine(SwarmcastCli.class).setCaseInsensitiveEnumValuesAllowed(true)
+      assertThatCode(() -> SwarmcastCli.commandLine().setCaseInsensitiveEnumValuesAllowed(true)
           .parseArgs(args.toArray(new String[0]))).as("swarmcast %s", String.join(" ", args)).doesNotThrowAnyException();
     }
   }

@@ -1,9 +1,12 @@
-package io.swarmcast.cli;
+package io.swarmcast.bench.cluster;
 
-import io.swarmcast.bench.cluster.BenchSettings;
-import io.swarmcast.bench.cluster.BenchUnits;
-import io.swarmcast.bench.cluster.ClusterBench;
-import io.swarmcast.bench.cluster.SparkBench;
+import io.swarmcast.cli.BroadcastRounds;
+import io.swarmcast.cli.LinkUnits;
+import io.swarmcast.cli.RoundOptions;
+import io.swarmcast.cli.SecurityOptions;
+import io.swarmcast.cli.SizeConverter;
+import io.swarmcast.cli.SwarmcastCli;
+import io.swarmcast.cli.SwarmcastSubcommand;
 import io.swarmcast.conf.SwarmConf;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +21,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code swarmcast bench}: its options and their checks, then {@link ClusterBench} runs the sweep. The
  * engine starts {@code driver} and {@code executor} processes through {@link SwarmcastCli}, this
- * command's own entry point, so every usage error is reported here, before any JVM starts.
+ * command's own entry point, so every usage error is reported here, before any JVM starts. A
+ * {@link SwarmcastSubcommand}: the CLI finds it on the class path (META-INF/services) and does not
+ * depend on this module.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmark broadcasts on an emulated cluster (needs root): one Linux network",
@@ -40,7 +45,7 @@ import picocli.CommandLine.Spec;
         "  swarmcast bench --spark --files --executors 8 --size 512m --rate 100mbit",
         "  # a driver on a faster link than its executors'",
         "  swarmcast bench --executors 3 --size 64m --rate 50mbit --driver-rate 400mbit"})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer>, SwarmcastSubcommand {
   @Spec
   CommandSpec spec;
 
@@ -52,17 +57,17 @@ final class BenchCommand implements Callable<Integer> {
       description = "Bytes per broadcast (k/m/g suffixes). Default: ${DEFAULT-VALUE}.")
   long size;
 
-  @Option(names = "--rate", converter = RateConverter.class, paramLabel = "RATE",
+  @Option(names = "--rate", converter = LinkUnits.RateConverter.class, paramLabel = "RATE",
       description = {"Each host's link rate, each direction, in tc units: 500kbit, 100mbit, 1gbit (100mbit = 100e6 bit/s).",
           "Required unless --loopback; there it only sets the size÷bandwidth reference (else 0)."})
   Long rateBits;
 
-  @Option(names = "--driver-rate", converter = RateConverter.class, paramLabel = "RATE",
+  @Option(names = "--driver-rate", converter = LinkUnits.RateConverter.class, paramLabel = "RATE",
       description = "The driver host's link rate, if not --rate: e.g. a driver on 400mbit and executors on 50mbit "
           + "(results.csv's seededSeconds: when every piece was on some executor).")
   Long driverRateBits;
 
-  @Option(names = "--delay", converter = DelayConverter.class, paramLabel = "DELAY",
+  @Option(names = "--delay", converter = LinkUnits.DelayConverter.class, paramLabel = "DELAY",
       description = "One-way delay between hosts, e.g. 1ms (needs the netem qdisc; not with --loopback).")
   Long delayMicros;
 
@@ -160,7 +165,7 @@ final class BenchCommand implements Callable<Integer> {
     Path dir = SecurityOptions.secureDir();
     try {
       List<String> withSecurity = new ArrayList<>(conf);
-      withSecurity.addAll(SecurityOptions.secure(dir, null).asConf());
+      withSecurity.addAll(SecurityOptions.secureConf(dir));
       return run(withSecurity);
     } finally {
       SecurityOptions.deleteSecureDir(dir);
@@ -190,32 +195,35 @@ final class BenchCommand implements Callable<Integer> {
     Path checkout = checkout();
     Path jars = sparkJars != null ? sparkJars
         : checkout.resolve("swarmcast-spark-dist").resolve("target").resolve("spark-jars-" + SPARK_VERSION);
-    Path plugin = sparkPlugin != null ? sparkPlugin : shadedJar(checkout.resolve("swarmcast-spark").resolve("target"));
+    Path target = checkout.resolve("swarmcast-spark").resolve("target");
+    Path plugin = sparkPlugin != null ? sparkPlugin : sparkJar(target, "shaded");
+    Path app = sparkJar(target, "bench"); // the side-by-side application, not in the plugin's jars
     List<String> pair = files ? List.of("spark-addFile", "swarmcast-addFile") : List.of("spark-torrent", "swarmcast");
     BenchSettings settings = new BenchSettings(executors, pair, size,
         rateBits == null ? 0 : rateBits, driverRateBits == null ? 0 : driverRateBits, 0, reps, 0, null, loopback, null, null, conf, timeoutSeconds, jvmOpts, 0,
         SwarmcastCli.class.getName(), out, commandLine(), files);
-    return new SparkBench(settings, jars, plugin).run(System.out, System.err);
+    return new SparkBench(settings, jars, plugin, app).run(System.out, System.err);
   }
 
-  /** This checkout's root: the command-line jar is its swarmcast-cli/target/swarmcast.jar. */
+  /** This checkout's root: the command-line jar is its swarmcast-app/target/swarmcast.jar. */
   private static Path checkout() throws java.net.URISyntaxException {
     Path jar = Path.of(SwarmcastCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path root = jar.getParent() == null || jar.getParent().getParent() == null ? null : jar.getParent().getParent().getParent();
     return root != null ? root : Path.of(".");
   }
 
-  private static Path shadedJar(Path target) throws java.io.IOException {
+  /** swarmcast-spark's jar of this classifier in {@code target}: {@code shaded} (the plugin) or {@code bench}. */
+  private static Path sparkJar(Path target, String classifier) throws java.io.IOException {
     if (java.nio.file.Files.isDirectory(target)) {
       try (var files = java.nio.file.Files.list(target)) {
-        java.util.Optional<Path> jar = files.filter(f -> f.getFileName().toString().matches("swarmcast-spark-.*-shaded\\.jar"))
+        java.util.Optional<Path> jar = files.filter(f -> f.getFileName().toString().matches("swarmcast-spark-.*-" + classifier + "\\.jar"))
             .findFirst();
         if (jar.isPresent()) {
           return jar.get();
         }
       }
     }
-    return target.resolve("swarmcast-spark-shaded.jar (not built)");
+    return target.resolve("swarmcast-spark-" + classifier + ".jar (not built)");
   }
 
   private void validate() {
@@ -263,29 +271,5 @@ final class BenchCommand implements Callable<Integer> {
       parts.add(a.matches("[A-Za-z0-9_./:=,+@%-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
     }
     return String.join(" ", parts);
-  }
-
-  /** {@code --rate}: a malformed value is a usage error (exit 2) naming it. */
-  static final class RateConverter implements CommandLine.ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      try {
-        return BenchUnits.parseRateBits(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
-  }
-
-  /** {@code --delay}: a malformed value is a usage error (exit 2) naming it. */
-  static final class DelayConverter implements CommandLine.ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      try {
-        return BenchUnits.parseDelayMicros(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
   }
 }

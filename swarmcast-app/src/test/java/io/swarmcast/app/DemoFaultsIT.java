@@ -1,7 +1,8 @@
-package io.swarmcast.cli;
+package io.swarmcast.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmcast.cli.JavaOpts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ class DemoFaultsIT {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
     assertThat(jar).exists();
     Path stderr = Files.createTempFile("swarmcast-demo-", ".err");
-    List<String> cmd = new java.util.ArrayList<>(List.of(io.swarmcast.bench.cluster.JavaOpts.javaBinary(), "-jar", jar.toString(), "demo"));
+    List<String> cmd = new java.util.ArrayList<>(List.of(JavaOpts.javaBinary(), "-jar", jar.toString(), "demo"));
     cmd.addAll(Arrays.asList(args));
     Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
     try {

@@ -1,7 +1,8 @@
-package io.swarmcast.cli;
+package io.swarmcast.bench.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmcast.cli.SwarmcastCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

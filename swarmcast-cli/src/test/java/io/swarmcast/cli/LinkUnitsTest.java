@@ -1,4 +1,4 @@
-package io.swarmcast.bench.cluster;
+package io.swarmcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class BenchUnitsTest {
+class LinkUnitsTest {
   @ParameterizedTest
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   @CsvSource({
@@ -25,14 +25,14 @@ class BenchUnitsTest {
       "100MBit, 100000000",
       "' 100mbit ', 100000000"})
   void parsesTcRates(String text, long bits) {
-    assertThat(BenchUnits.parseRateBits(text)).isEqualTo(bits);
+    assertThat(LinkUnits.parseRateBits(text)).isEqualTo(bits);
   }
 
   @ParameterizedTest
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   @ValueSource(strings = {"100", "100mb", "fast", "mbit", "-5mbit", "1e6bit", "", "100 mbits"})
   void refusesMalformedRatesNamingThem(String text) {
-    assertThatThrownBy(() -> BenchUnits.parseRateBits(text))
+    assertThatThrownBy(() -> LinkUnits.parseRateBits(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'" + text + "'");
   }
@@ -40,28 +40,28 @@ class BenchUnitsTest {
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void refusesRatesOutOfRange() {
-    assertThatThrownBy(() -> BenchUnits.parseRateBits("0mbit")).hasMessageContaining("out of range");
-    assertThatThrownBy(() -> BenchUnits.parseRateBits("99999999999tbit")).hasMessageContaining("out of range");
+    assertThatThrownBy(() -> LinkUnits.parseRateBits("0mbit")).hasMessageContaining("out of range");
+    assertThatThrownBy(() -> LinkUnits.parseRateBits("99999999999tbit")).hasMessageContaining("out of range");
   }
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void parsesDelays() {
-    assertThat(BenchUnits.parseDelayMicros("1ms")).isEqualTo(1000);
-    assertThat(BenchUnits.parseDelayMicros("250us")).isEqualTo(250);
-    assertThat(BenchUnits.parseDelayMicros("0.5ms")).isEqualTo(500);
-    assertThat(BenchUnits.parseDelayMicros("2s")).isEqualTo(2_000_000);
-    assertThatThrownBy(() -> BenchUnits.parseDelayMicros("1 hour")).hasMessageContaining("'1 hour'");
+    assertThat(LinkUnits.parseDelayMicros("1ms")).isEqualTo(1000);
+    assertThat(LinkUnits.parseDelayMicros("250us")).isEqualTo(250);
+    assertThat(LinkUnits.parseDelayMicros("0.5ms")).isEqualTo(500);
+    assertThat(LinkUnits.parseDelayMicros("2s")).isEqualTo(2_000_000);
+    assertThatThrownBy(() -> LinkUnits.parseDelayMicros("1 hour")).hasMessageContaining("'1 hour'");
   }
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void formatsMegabitsWithoutTrailingZeros() {
-    assertThat(BenchUnits.mbit(100_000_000)).isEqualTo("100");
-    assertThat(BenchUnits.mbit(1_000_000_000)).isEqualTo("1000");
-    assertThat(BenchUnits.mbit(500_000)).isEqualTo("0.5");
-    assertThat(BenchUnits.mbit(0)).isEqualTo("0");
-    assertThat(BenchUnits.humanRate(100_000_000)).isEqualTo("100 Mbit/s");
-    assertThat(BenchUnits.humanRate(1_500_000_000)).isEqualTo("1.5 Gbit/s");
+    assertThat(LinkUnits.mbit(100_000_000)).isEqualTo("100");
+    assertThat(LinkUnits.mbit(1_000_000_000)).isEqualTo("1000");
+    assertThat(LinkUnits.mbit(500_000)).isEqualTo("0.5");
+    assertThat(LinkUnits.mbit(0)).isEqualTo("0");
+    assertThat(LinkUnits.humanRate(100_000_000)).isEqualTo("100 Mbit/s");
+    assertThat(LinkUnits.humanRate(1_500_000_000)).isEqualTo("1.5 Gbit/s");
   }
 }
