@@ -53,7 +53,7 @@ public final class ExecutorNode extends SwarmNode {
   /** Guards joining and losing the driver against each other and against close. */
   private final Object membership = new Object();
   private final DestroyedBroadcasts destroyed = new DestroyedBroadcasts();
-  private final PeerDirectory directory = new PeerDirectory();
+  private final PeerDirectory directory = new PeerDirectory(random);
   private volatile Connection driver;
   private volatile int executorId;
   private volatile long driverIncarnation;
@@ -331,9 +331,10 @@ public final class ExecutorNode extends SwarmNode {
           + " (it went away; " + (conf.get(SwarmConf.EXECUTOR_REJOIN) ? "waiting for it to come back)" : "rejoin is off)"));
     }
     java.util.BitSet held = blocks.piecesHeld(broadcastId, pieceCount);
-    boolean neighbours = conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0;
+    int neighbourCount = conf.get(SwarmConf.TRACKER_NEIGHBOURS);
+    boolean neighbours = neighbourCount > 0;
     FetchScheduler scheduler = new FetchScheduler(pieceCount, held, FetchStrategy.of(mode),
-        FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random).withNeighbourExchange(neighbours), System::nanoTime);
+        FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random).withNeighbours(neighbourCount), System::nanoTime);
     // With the relay, the tracker relays a piece's first holders as they announce: no batching then.
     AnnouncementBatch announcements = new AnnouncementBatch(pieceCount, held, neighbours ? AnnouncementBatch.BATCHES : 0);
     SwarmFetcher fetcher = new SwarmFetcher(broadcastId, pieceCount, verifier, scheduler, announcements, blocks, driver, peers, stats,

@@ -2,6 +2,7 @@ package io.swarmcast.node;
 
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
+import io.swarmcast.swarm.NamedHolders;
 import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.transport.Connection;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
 
 /**
  * What an executor knows of other executors' pieces, per broadcast, so it can answer its peers when
@@ -44,7 +46,13 @@ final class PeerDirectory {
   static final int MAX_PENDING = 64;
 
   private final Map<Long, Entry> broadcasts = new HashMap<>();
+  private final RandomGenerator random;
   private int pending;
+
+  /** {@code random} draws where in the holders it knows an answer starts (see {@link NamedHolders}). */
+  PeerDirectory(RandomGenerator random) {
+    this.random = random;
+  }
 
   /** This executor fetches (or holds) {@code broadcastId}, of {@code pieceCount} pieces. */
   synchronized void fetching(long broadcastId, int pieceCount) {
@@ -66,7 +74,8 @@ final class PeerDirectory {
 
   /**
    * The answer to a peer's question about {@code broadcastId}: this executor ({@code self}, with the
-   * pieces {@code blocks} hold) first, then the holders it knows, up to {@link Locations#MAX_HOLDERS}; the asker
+   * pieces {@code blocks} hold) first, then the holders it knows ({@link NamedHolders}), up to
+   * {@link Locations#MAX_HOLDERS}; the asker
    * is sent this executor's later pieces. Null if this executor does not know the broadcast.
    */
   synchronized Locations answer(long requestId, long broadcastId, PeerAddress self, io.swarmcast.storage.BlockManager blocks,
@@ -93,15 +102,15 @@ final class PeerDirectory {
     holders.add(new Locations.Holder(self.id(), self.host(), self.port(), selfPieces));
     // Bounded in bytes as the tracker's answers are, far below any frame limit however many pieces.
     int bytes = Locations.holderLength(self.host(), e.pieceCount);
-    for (PeerAddress p : e.addresses.values()) {
+    List<PeerAddress> named = NamedHolders.pick(new ArrayList<>(e.addresses.values()),
+        p -> p.id() == self.id() || p.id() == asker.remoteNodeId(), Locations.MAX_HOLDERS - 1, random);
+    for (PeerAddress p : named) {
       int entry = Locations.holderLength(p.host(), e.pieceCount);
-      if (holders.size() >= Locations.MAX_HOLDERS || bytes + entry > MAX_ANSWER_BYTES) {
+      if (bytes + entry > MAX_ANSWER_BYTES) {
         break;
       }
       bytes += entry;
-      if (p.id() != self.id() && p.id() != asker.remoteNodeId()) {
-        holders.add(new Locations.Holder(p.id(), p.host(), p.port(), (BitSet) e.pieces.get(p.id()).clone()));
-      }
+      holders.add(new Locations.Holder(p.id(), p.host(), p.port(), (BitSet) e.pieces.get(p.id()).clone()));
     }
     e.subscribers.removeIf(c -> !c.isActive());
     e.subscribers.add(asker);

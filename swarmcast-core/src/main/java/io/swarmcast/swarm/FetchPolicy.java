@@ -8,10 +8,11 @@ import java.util.Random;
  * The replaceable decisions of a fetch, bundled: how many requests may be outstanding, which piece to
  * ask for, which holder to ask, when to ask a second holder, and how long a peer may take to answer
  * before it counts as stalled (cancelled, banned for the fetch, and its piece asked elsewhere); and
- * whether the peers the tracker names are asked at once what they hold ({@code neighbourExchange}).
+ * how many neighbours a fetch keeps ({@code neighbours}: peers asked at once what they hold, who then
+ * tell it of their new pieces; 0 for none, when the tracker relays notices instead).
  */
 public record FetchPolicy(FetchLimits limits, PieceSelector pieces, PeerSelector peers, EndGame endGame, Duration peerTimeout,
-    boolean neighbourExchange) {
+    int neighbours) {
   /** The default of {@code swarmcast.fetch.peerTimeout}. */
   public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(10);
   /** How long a piece's only request waits in the end game before a second holder is asked (see {@link EndGame}). */
@@ -25,20 +26,29 @@ public record FetchPolicy(FetchLimits limits, PieceSelector pieces, PeerSelector
     if (peerTimeout.isNegative() || peerTimeout.isZero()) {
       throw new IllegalArgumentException("peerTimeout must be positive: " + peerTimeout);
     }
+    if (neighbours < 0) {
+      throw new IllegalArgumentException("neighbours < 0: " + neighbours);
+    }
   }
 
   /** Rarest piece first, least-loaded holder, end game after {@link #END_GAME_WAIT}; ties broken with {@code random}. */
   public static FetchPolicy standard(FetchLimits limits, Duration peerTimeout, Random random) {
     return new FetchPolicy(limits, PieceSelector.rarestFirst(random), PeerSelector.leastLoaded(random),
-        EndGame.after(END_GAME_WAIT), peerTimeout, false);
+        EndGame.after(END_GAME_WAIT), peerTimeout, 0);
   }
 
   /**
-   * This policy with the tracker's neighbours asked at once what they hold (peer exchange from the
-   * start), as {@code swarmcast.tracker.neighbours} has it: the tracker then relays no notices.
+   * This policy with {@code k} neighbours, as {@code swarmcast.tracker.neighbours} has it: the peers the
+   * tracker names, and then those its neighbours name, are asked at once what they hold (peer exchange
+   * from the start) until k have been; the tracker then relays no notices.
    */
-  public FetchPolicy withNeighbourExchange(boolean exchange) {
-    return new FetchPolicy(limits, pieces, peers, endGame, peerTimeout, exchange);
+  public FetchPolicy withNeighbours(int k) {
+    return new FetchPolicy(limits, pieces, peers, endGame, peerTimeout, k);
+  }
+
+  /** Whether the fetch keeps neighbours (peer exchange from the start) instead of hearing relayed notices. */
+  public boolean neighbourExchange() {
+    return neighbours > 0;
   }
 
   /** {@link #standard(FetchLimits, Duration, Random)} with the {@link #DEFAULT_PEER_TIMEOUT}. */

@@ -49,8 +49,6 @@ public final class FetchScheduler {
   final Wakeups wakeups = new Wakeups();
   /** Where pieces are once the driver and its tracker are gone. */
   final PeerExchange exchange = new PeerExchange();
-  /** With neighbours: how many the tracker named first, the size the set is kept at. */
-  private int neighbourTarget;
   private boolean finished;
 
   /**
@@ -88,29 +86,43 @@ public final class FetchScheduler {
     List<FetchAction> out = new ArrayList<>();
     List<PeerPieces> use = holders;
     if (policy.neighbourExchange() && !finished) {
-      // The neighbour set stays the size of the first answer: a later answer (after a source was lost)
-      // replaces the neighbours lost, no more. Taking every executor named each time grew the
-      // connections per executor to 125 when 1 % of 1,000 died (simulated), against about 45 without.
-      neighbourTarget = Math.max(neighbourTarget, holders.size());
-      use = new ArrayList<>();
-      int room = neighbourTarget - exchange.askedAndUsable(peers);
-      for (PeerPieces h : holders) {
-        if (exchange.wasAsked(h.peer().id())) {
-          use.add(h);
-        } else if (room > 0 && !peers.isBanned(h.peer().id())) {
-          use.add(h);
-          room--;
-        }
-      }
-      List<PeerAddress> ask = exchange.askNew(use);
-      if (!ask.isEmpty()) {
-        out.add(new FetchAction.AskPeers(ask)); // they answer with what they hold and tell us of what comes
-      }
+      use = askNeighbours(holders, Integer.MAX_VALUE, out);
     }
     for (PeerPieces h : use) {
       peers.addAll(h.peer(), h.pieces());
     }
     return book(out);
+  }
+
+  /**
+   * New neighbours taken from one neighbour's answer at most: a set made up from a few neighbours'
+   * answers, not all from the first to answer, is less clustered around one part of the swarm.
+   */
+  static final int NEIGHBOURS_FROM_ONE_PEER = 4;
+
+  /**
+   * The holders named that are or become neighbours: those asked already, and new ones (at most
+   * {@code mostNew}) while fewer than the policy's neighbours are usable, who are asked what they hold
+   * (they answer, and tell us of what comes). The set stays that size: an answer after a source was lost replaces the neighbours lost, no
+   * more. Taking every executor named each time grew the connections per executor to 125 when 1 % of
+   * 1,000 died (simulated), against about 45 without.
+   */
+  private List<PeerPieces> askNeighbours(List<PeerPieces> holders, int mostNew, List<FetchAction> out) {
+    List<PeerPieces> use = new ArrayList<>();
+    int room = Math.min(mostNew, policy.neighbours() - exchange.askedAndUsable(peers));
+    for (PeerPieces h : holders) {
+      if (exchange.wasAsked(h.peer().id())) {
+        use.add(h);
+      } else if (room > 0 && !peers.isBanned(h.peer().id())) {
+        use.add(h);
+        room--;
+      }
+    }
+    List<PeerAddress> ask = exchange.askNew(use);
+    if (!ask.isEmpty()) {
+      out.add(new FetchAction.AskPeers(ask));
+    }
+    return use;
   }
 
   /** The tracker could not answer. */
@@ -284,11 +296,19 @@ public final class FetchScheduler {
   /** {@code from} answered which pieces it and the holders it knows hold (peer exchange, after the driver left). */
   public List<FetchAction> onPeerLocations(PeerAddress from, List<PeerPieces> holders) {
     if (policy.neighbourExchange() && !exchange.driverGone()) {
-      // A neighbour's own pieces only: the holders it heard of are its neighbours, not ours. They would
-      // tell us of nothing new, and fetching from them grows the connections beyond the neighbour set.
-      holders = holders.stream().filter(h -> h.peer().id() == from.id()).toList();
+      // A neighbour's own pieces, and, while this fetch has fewer neighbours than it keeps, some of the
+      // holders it names, asked in turn: the tracker names only a few (its answers were most of the
+      // driver's control bytes at 10,000 executors), and neighbours' neighbours make up the rest. The
+      // others named are not used: fetching from them would grow the connections beyond the set.
+      List<FetchAction> out = new ArrayList<>();
+      List<PeerPieces> named = holders.stream().filter(h -> h.peer().id() != from.id()).toList();
+      List<PeerPieces> own = holders.stream().filter(h -> h.peer().id() == from.id()).toList();
+      if (!finished) {
+        askNeighbours(named, NEIGHBOURS_FROM_ONE_PEER, out);
+      }
+      return exchange.onPeerLocations(this, own, out);
     }
-    return exchange.onPeerLocations(this, holders);
+    return exchange.onPeerLocations(this, holders, new ArrayList<>());
   }
 
   /** {@code from} could not be asked: it is banned like any peer that fails. */

@@ -52,7 +52,7 @@ final class PeerExchange {
   }
 
   /** See {@link FetchScheduler#onPeerLocations}. */
-  List<FetchAction> onPeerLocations(FetchScheduler s, List<PeerPieces> holders) {
+  List<FetchAction> onPeerLocations(FetchScheduler s, List<PeerPieces> holders, List<FetchAction> out) {
     if (s.isFinished()) {
       return List.of();
     }
@@ -60,7 +60,7 @@ final class PeerExchange {
     for (PeerPieces h : holders) {
       s.peers.addAll(h.peer(), h.pieces());
     }
-    return s.book();
+    return s.book(out);
   }
 
   /** See {@link FetchScheduler#onPeerLocationsFailed}. */
@@ -94,8 +94,8 @@ final class PeerExchange {
 
   /**
    * The peers of {@code named} not asked yet, now marked asked: the neighbours a tracker named, asked
-   * while the driver is alive (see {@link FetchPolicy#neighbourExchange}). Unlike {@link #toAsk}, peers
-   * that answers name are not asked in turn, so an executor hears from a bounded set.
+   * or a neighbour named, while the driver is alive (see {@link FetchPolicy#neighbours}). Unlike
+   * {@link #toAsk}, not every peer an answer names is asked, so an executor hears from a bounded set.
    */
   List<PeerAddress> askNew(List<PeerPieces> named) {
     List<PeerAddress> fresh = new ArrayList<>();

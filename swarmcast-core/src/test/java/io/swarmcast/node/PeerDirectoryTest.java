@@ -9,6 +9,11 @@ import io.swarmcast.storage.MemoryPieceStore;
 import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.LoopbackConnections;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +41,7 @@ class PeerDirectoryTest {
 
   @Test
   void aNeighbourThatAsksBeforeTheFetchStartsHearsOfEveryPieceStoredAfterIt() throws Exception {
-    PeerDirectory directory = new PeerDirectory();
+    PeerDirectory directory = new PeerDirectory(new Random(1));
     Locations early = directory.answer(1, 42, SELF, blocks, asker);
     assertThat(early.holders()).singleElement().satisfies(h -> {
       assertThat(h.executorId()).isEqualTo(SELF.id());
@@ -53,7 +58,7 @@ class PeerDirectoryTest {
 
   @Test
   void questionsAboutBroadcastsNotFetchedAreBounded() {
-    PeerDirectory directory = new PeerDirectory();
+    PeerDirectory directory = new PeerDirectory(new Random(1));
     for (long id = 0; id < PeerDirectory.MAX_PENDING; id++) {
       assertThat(directory.answer(1, id, SELF, blocks, asker)).isNotNull();
     }
@@ -62,5 +67,35 @@ class PeerDirectoryTest {
     assertThat(directory.answer(1, 1_000, SELF, blocks, asker)).as("room again").isNotNull();
     directory.fetching(1, 4); // pending no more
     assertThat(directory.answer(1, 1_001, SELF, blocks, asker)).isNotNull();
+  }
+
+  /** Askers are spread over every holder known, not all sent to the first few learned. */
+  @Test
+  void answersNameTheKnownHoldersFromARandomOneOnWithoutTheAnswererOrTheAsker() {
+    PeerDirectory directory = new PeerDirectory(new Random(7));
+    directory.fetching(42, 8);
+    directory.learned(42, SELF, bits(0));
+    directory.learned(42, new PeerAddress(asker.remoteNodeId(), "10.0.0.99", 7099), bits(1));
+    for (int id = 100; id < 110; id++) {
+      directory.learned(42, new PeerAddress(id, "10.0.1." + id, 7000 + id), bits(id % 8));
+    }
+    Set<Integer> firstNamed = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      Locations answer = directory.answer(i, 42, SELF, blocks, asker);
+      assertThat(answer.holders().get(0).executorId()).as("the answerer first").isEqualTo(SELF.id());
+      List<Integer> named = answer.holders().stream().skip(1).map(Locations.Holder::executorId).toList();
+      assertThat(named).as("every other holder known, once, neither the answerer nor the asker")
+          .containsExactlyInAnyOrder(100, 101, 102, 103, 104, 105, 106, 107, 108, 109);
+      firstNamed.add(named.get(0));
+    }
+    assertThat(firstNamed).as("each holder comes first for some askers").hasSize(10);
+  }
+
+  private static BitSet bits(int... set) {
+    BitSet b = new BitSet();
+    for (int i : set) {
+      b.set(i);
+    }
+    return b;
   }
 }

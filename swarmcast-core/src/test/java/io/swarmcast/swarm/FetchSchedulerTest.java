@@ -471,7 +471,7 @@ class FetchSchedulerTest {
   void withNeighbourExchangeTheTrackersPeersAreAskedOnceWhatTheyHoldAndALostOneIsReplacedNotAdded() {
     PeerAddress d = new PeerAddress(4, "10.0.0.4", 7004);
     FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbourExchange(true), () -> 0L);
+        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(2), () -> 0L);
     s.start();
     List<FetchAction> first = s.onLocations(List.of(new PeerPieces(A, new BitSet()), new PeerPieces(B, new BitSet())));
     assertThat(of(first, FetchAction.AskPeers.class)).singleElement().satisfies(a -> assertThat(a.peers()).containsExactly(A, B));
@@ -489,11 +489,34 @@ class FetchSchedulerTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple(B, 2));
   }
 
+  /** The tracker names a few; the neighbours' answers name the rest, asked until the policy's count is reached. */
+  @Test
+  void withNeighbourExchangeTheNeighboursNamedByANeighbourAreAskedUpToTheCount() {
+    PeerAddress d = new PeerAddress(4, "10.0.0.4", 7004);
+    PeerAddress e = new PeerAddress(5, "10.0.0.5", 7005);
+    FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),
+        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(3), () -> 0L);
+    s.start();
+    assertThat(of(s.onLocations(List.of(new PeerPieces(A, new BitSet()))), FetchAction.AskPeers.class))
+        .singleElement().satisfies(a -> assertThat(a.peers()).containsExactly(A));
+
+    List<FetchAction> fromA = s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1)), new PeerPieces(B, bits(2)),
+        new PeerPieces(C, bits(3)), new PeerPieces(d, bits(4))));
+    assertThat(of(fromA, FetchAction.AskPeers.class)).singleElement()
+        .satisfies(a -> assertThat(a.peers()).as("two more make three: D is not asked").containsExactly(B, C));
+    assertThat(of(fromA, FetchFromPeer.class)).as("only A's own pieces are fetched before B and C answer")
+        .extracting(FetchFromPeer::peer).containsOnly(A);
+
+    List<FetchAction> fromB = s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2)), new PeerPieces(e, bits(5))));
+    assertThat(of(fromB, FetchAction.AskPeers.class)).as("three neighbours already").isEmpty();
+    assertThat(of(fromB, FetchFromPeer.class)).extracting(FetchFromPeer::peer).containsOnly(B);
+  }
+
   /** The driver's duplicate is the last resort: not while neighbours are still being asked what they hold. */
   @Test
   void withNeighbourExchangeNoDuplicateIsAskedOfTheDriverWhileNeighboursAreAsked() {
     FetchScheduler s = new FetchScheduler(1, new BitSet(), FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbourExchange(true), () -> 0L);
+        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(2), () -> 0L);
     FetchAnyFromDriver any = of(s.start(), FetchAnyFromDriver.class).get(0);
     assertThat(s.onDriverDeclined(any.token())).containsExactly(new AskLocations());
 

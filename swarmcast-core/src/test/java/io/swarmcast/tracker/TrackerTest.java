@@ -6,11 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.protocol.Locations;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -460,5 +464,31 @@ class TrackerTest {
     tracker.register("h2", 2);
     assertThat(snapshot).hasSize(1);
     assertThat(tracker.executors()).hasSize(2);
+  }
+
+  /** Names come from a shuffled cycle: over a round of questions every executor is named about as often. */
+  @Test
+  void withNeighboursEveryExecutorIsNamedAboutAsOftenAndNeverToItself() {
+    Tracker t = new Tracker((executor, notice) -> { }, new SplittableRandom(3), 16);
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      ids.add(t.register("10.0.0." + i, 7000).id());
+    }
+    t.addBroadcast(ID, 64, true);
+    Map<Integer, Integer> named = new HashMap<>();
+    for (int asker : ids) {
+      List<Locations.Holder> holders = t.locations(1, asker, ID).orElseThrow().holders();
+      assertThat(holders).as("at most %d names, distinct", Tracker.NAMES_PER_ANSWER).hasSize(Tracker.NAMES_PER_ANSWER)
+          .extracting(Locations.Holder::executorId).doesNotHaveDuplicates().doesNotContain(asker);
+      holders.forEach(h -> named.merge(h.executorId(), 1, Integer::sum));
+    }
+    assertThat(named).as("every executor named").hasSize(100);
+    assertThat(named.values()).as("400 names over 100 executors, 4 rounds").allSatisfy(n -> assertThat(n).isBetween(3, 5));
+
+    t.unregister(ids.get(0));
+    for (int i = 0; i < 50; i++) {
+      assertThat(t.locations(2, ids.get(1), ID).orElseThrow().holders()).extracting(Locations.Holder::executorId)
+          .as("a lost executor is named no more").doesNotContain(ids.get(0));
+    }
   }
 }

@@ -9,6 +9,7 @@ import io.swarmcast.swarm.FetchAction;
 import io.swarmcast.swarm.FetchPolicy;
 import io.swarmcast.swarm.FetchScheduler;
 import io.swarmcast.swarm.FetchStrategy;
+import io.swarmcast.swarm.NamedHolders;
 import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.swarm.PeerPieces;
 import io.swarmcast.swarm.UploadQueue;
@@ -16,9 +17,11 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -47,6 +50,8 @@ final class SimExecutor implements FetchAction.Handler {
   private final Set<Request> accepted = new LinkedHashSet<>();
   /** With the driver gone: what this executor knows of others (peer exchange), and who asked it. */
   private final Map<Integer, PeerPieces> known;
+  /** Where an answer to a peer starts in the holders known ({@link NamedHolders}). */
+  private final Random random;
   /** In the order they asked: notices go out in that order, so a run is a function of its seed. */
   private final Set<SimExecutor> subscribers = new LinkedHashSet<>();
   long startedAt = -1;
@@ -60,14 +65,15 @@ final class SimExecutor implements FetchAction.Handler {
   private record Request(SimExecutor from, long token, int piece) {}
 
   SimExecutor(Simulation sim, FlowNetwork.Host host, String hostName, int port, boolean slow, int uploadSlots,
-      int maxWaiting, boolean exchange) {
+      int maxWaiting, boolean exchange, Random random) {
     this.sim = sim;
     this.host = host;
     this.hostName = hostName;
     this.port = port;
     this.slow = slow;
     this.uploads = new UploadQueue<>(uploadSlots, maxWaiting, SwarmNode.MAX_PIECES_QUEUED_PER_CONNECTION);
-    this.known = exchange ? new HashMap<>() : null;
+    this.known = exchange ? new LinkedHashMap<>() : null; // in the order learned, as PeerDirectory keeps them
+    this.random = random;
   }
 
   boolean isDone() {
@@ -208,10 +214,10 @@ final class SimExecutor implements FetchAction.Handler {
     List<Locations.Holder> holders = new ArrayList<>();
     holders.add(new Locations.Holder(id, hostName, port, (BitSet) held.clone()));
     if (known != null) {
-      for (PeerPieces p : known.values()) {
-        if (p.peer().id() != asker.id && holders.size() < Locations.MAX_HOLDERS) {
-          holders.add(new Locations.Holder(p.peer().id(), p.peer().host(), p.peer().port(), (BitSet) p.pieces().clone()));
-        }
+      List<PeerPieces> named = NamedHolders.pick(new ArrayList<>(known.values()),
+          p -> p.peer().id() == id || p.peer().id() == asker.id, Locations.MAX_HOLDERS - 1, random);
+      for (PeerPieces p : named) {
+        holders.add(new Locations.Holder(p.peer().id(), p.peer().host(), p.peer().port(), (BitSet) p.pieces().clone()));
       }
     }
     subscribers.add(asker);

@@ -64,7 +64,8 @@ public final class Simulation {
       FlowNetwork.Host h = network.addHost(bytes, bytes, scenario.latencyNanos());
       String name = "10." + (1 + i / 65536) + "." + (i / 256 % 256) + "." + (i % 256);
       executors.add(new SimExecutor(this, h, name, 7078, isSlow, conf.get(SwarmConf.UPLOAD_SLOTS),
-          conf.get(SwarmConf.UPLOAD_MAX_WAITING), scenario.driverDiesWhenSeeded() || conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0));
+          conf.get(SwarmConf.UPLOAD_MAX_WAITING), scenario.driverDiesWhenSeeded() || conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0,
+          new Random(scenario.seed() * 1_000_003L + 7919L * i)));
     }
     java.util.Collections.shuffle(executors, chance); // who is slow, late or dies is not who joined first
   }
@@ -125,7 +126,7 @@ public final class Simulation {
 
   private FetchPolicy policy(SimExecutor e) {
     return FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), new Random(scenario.seed() * 1_000_003L + e.id))
-        .withNeighbourExchange(conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0);
+        .withNeighbours(conf.get(SwarmConf.TRACKER_NEIGHBOURS));
   }
 
   private void kill(SimExecutor e) {
