@@ -50,6 +50,10 @@ public final class FetchScheduler {
   /** Where pieces are once the driver and its tracker are gone. */
   final PeerExchange exchange = new PeerExchange();
   private boolean finished;
+  /** Times the tracker was asked again for neighbours because too few were named (see {@link #onPeerLocations}). */
+  private int shortRelocates;
+  /** At most this many: with the first answer, the tracker names no more than the 16 it named before. */
+  static final int MAX_SHORT_RELOCATES = 3;
 
   /**
    * @param alreadyHeld pieces already stored on this node (copied)
@@ -305,6 +309,14 @@ public final class FetchScheduler {
       List<PeerPieces> own = holders.stream().filter(h -> h.peer().id() == from.id()).toList();
       if (!finished) {
         askNeighbours(named, NEIGHBOURS_FROM_ONE_PEER, out);
+        if (out.isEmpty() && exchange.lastQuestion() && exchange.askedAndUsable(peers) < policy.neighbours()
+            && shortRelocates < MAX_SHORT_RELOCATES) {
+          // Every neighbour has answered and named too few: those that had not begun to fetch this
+          // broadcast (a driver ships its handle to one executor after another) know nobody yet. The
+          // tracker names more. Without this, an executor of 8 kept 4 neighbours and finished last.
+          shortRelocates++;
+          relocate = true;
+        }
       }
       return exchange.onPeerLocations(this, own, out);
     }

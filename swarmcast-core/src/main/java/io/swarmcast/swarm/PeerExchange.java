@@ -124,6 +124,11 @@ final class PeerExchange {
     return n;
   }
 
+  /** Whether exactly one question to a peer is out: the answer being handled is the last. */
+  boolean lastQuestion() {
+    return pending == 1;
+  }
+
   /** Whether questions to peers are out. */
   boolean asking() {
     return pending > 0;

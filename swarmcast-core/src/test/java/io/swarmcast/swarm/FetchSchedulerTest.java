@@ -512,6 +512,32 @@ class FetchSchedulerTest {
     assertThat(of(fromB, FetchFromPeer.class)).extracting(FetchFromPeer::peer).containsOnly(B);
   }
 
+  /** Neighbours that name nobody (they had not begun to fetch): the tracker is asked again, a bounded number of times. */
+  @Test
+  void withNeighbourExchangeTooFewNamedAsksTheTrackerAgainAtMostThreeTimes() {
+    FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),
+        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(16), () -> 0L);
+    s.start();
+    s.onLocations(List.of(new PeerPieces(A, new BitSet()), new PeerPieces(B, new BitSet())));
+    assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1))))).as("B has not answered yet")
+        .noneMatch(AskLocations.class::isInstance);
+    assertThat(s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2))))).as("both answered, two neighbours of 16")
+        .contains(new AskLocations());
+    PeerAddress[] more = {C, new PeerAddress(4, "10.0.0.4", 7004), new PeerAddress(5, "10.0.0.5", 7005),
+        new PeerAddress(6, "10.0.0.6", 7006)};
+    for (int round = 0; round < 3; round++) {
+      PeerAddress p = more[round];
+      assertThat(of(s.onLocations(List.of(new PeerPieces(p, new BitSet()))), FetchAction.AskPeers.class)).singleElement()
+          .satisfies(a -> assertThat(a.peers()).containsExactly(p));
+      List<FetchAction> answered = s.onPeerLocations(p, List.of(new PeerPieces(p, bits(3 + round))));
+      if (round < 2) {
+        assertThat(answered).as("short again, round %d", round).contains(new AskLocations());
+      } else {
+        assertThat(answered).as("three times at most").noneMatch(AskLocations.class::isInstance);
+      }
+    }
+  }
+
   /** The driver's duplicate is the last resort: not while neighbours are still being asked what they hold. */
   @Test
   void withNeighbourExchangeNoDuplicateIsAskedOfTheDriverWhileNeighboursAreAsked() {
