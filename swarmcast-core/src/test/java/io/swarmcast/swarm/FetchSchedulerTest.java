@@ -538,6 +538,18 @@ class FetchSchedulerTest {
     }
   }
 
+  /** A second answer that names only neighbours already asked: the tracker is asked again at once. */
+  @Test
+  void withNeighbourExchangeATrackerAnswerOfKnownNeighboursOnlyAsksAgain() {
+    FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),
+        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(16), () -> 0L);
+    s.start();
+    s.onLocations(List.of(new PeerPieces(A, new BitSet())));
+    assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1))))).contains(new AskLocations());
+    assertThat(s.onLocations(List.of(new PeerPieces(A, new BitSet())))).as("nothing new was named")
+        .contains(new AskLocations());
+  }
+
   /** The driver's duplicate is the last resort: not while neighbours are still being asked what they hold. */
   @Test
   void withNeighbourExchangeNoDuplicateIsAskedOfTheDriverWhileNeighboursAreAsked() {
