@@ -25,20 +25,26 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The two CPU-bound halves of a broadcast, per 256 MiB of incompressible bytes, as a byte[] value or
- * inside a record (see {@link #shape}; multiply the score by 4 for seconds per GiB):
+ * The two CPU-bound halves of a broadcast, per 256 MiB of incompressible bytes, as a byte[] value
+ * or inside a record (see {@link #shape}; multiply the score by 4 for seconds per GiB):
+ *
  * <ul>
- *   <li>{@code cut}: the driver's serialize + compress + cut into off-heap pieces + CRC32C each;</li>
- *   <li>{@code read}: an executor's verify each piece's CRC32C + reassemble + decompress + deserialize.</li>
+ *   <li>{@code cut}: the driver's serialize + compress + cut into off-heap pieces + CRC32C each;
+ *   <li>{@code read}: an executor's verify each piece's CRC32C + reassemble + decompress +
+ *       deserialize.
  * </ul>
- * Run: {@code java -jar swarmcast-bench/target/swarmcast-benchmarks.jar PiecePathBenchmark -p codec=none,lz4}.
+ *
+ * Run: {@code java -jar swarmcast-bench/target/swarmcast-benchmarks.jar PiecePathBenchmark -p
+ * codec=none,lz4}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"})
 public class PiecePathBenchmark {
   /** Bytes of value per operation. */
   static final int VALUE_BYTES = 256 << 20;
@@ -53,10 +59,10 @@ public class PiecePathBenchmark {
   int blockSize;
 
   /**
-   * {@code bytes}: the value is the byte[] itself, which a broadcast writes with the byte[] serializer
-   * whatever {@link #serializer} says; {@code record}: a
-   * record holding it, which goes through the serializer (Java serialization reads its array back 1 KiB
-   * at a time, so the piece stream's cost per read counts).
+   * {@code bytes}: the value is the byte[] itself, which a broadcast writes with the byte[]
+   * serializer whatever {@link #serializer} says; {@code record}: a record holding it, which goes
+   * through the serializer (Java serialization reads its array back 1 KiB at a time, so the piece
+   * stream's cost per read counts).
    */
   @Param({"bytes", "record"})
   String shape;
@@ -74,10 +80,15 @@ public class PiecePathBenchmark {
     byte[] bytes = new byte[VALUE_BYTES];
     new SplittableRandom(42).nextBytes(bytes);
     value = shape.equals("bytes") ? bytes : new Blob("weights", bytes);
-    // As a broadcast picks it: a byte[] value goes through the byte[] serializer whatever the setting.
-    ser = shape.equals("bytes") ? Serializers.forReading(io.swarmcast.serializer.ByteArraySerializer.NAME, new io.swarmcast.conf.SwarmConf())
-        : serializer.equals("kryo") ? new io.swarmcast.serializer.KryoSerializer(true, java.util.List.of(Blob.class))
-        : Serializers.byName(serializer);
+    // As a broadcast picks it: a byte[] value goes through the byte[] serializer whatever the
+    // setting.
+    ser =
+        shape.equals("bytes")
+            ? Serializers.forReading(
+                io.swarmcast.serializer.ByteArraySerializer.NAME, new io.swarmcast.conf.SwarmConf())
+            : serializer.equals("kryo")
+                ? new io.swarmcast.serializer.KryoSerializer(true, java.util.List.of(Blob.class))
+                : Serializers.byName(serializer);
     comp = CompressionCodec.byName(codec);
     pieces = Blockifier.blockify(value, ser, comp, blockSize, ByteBufAllocator.DEFAULT);
   }
@@ -89,7 +100,8 @@ public class PiecePathBenchmark {
 
   @Benchmark
   public int cut() throws Exception {
-    Blockifier.Pieces p = Blockifier.blockify(value, ser, comp, blockSize, ByteBufAllocator.DEFAULT);
+    Blockifier.Pieces p =
+        Blockifier.blockify(value, ser, comp, blockSize, ByteBufAllocator.DEFAULT);
     int n = p.checksums().length;
     p.release();
     return n;
@@ -104,6 +116,8 @@ public class PiecePathBenchmark {
         throw new IllegalStateException("piece " + i + " corrupt");
       }
     }
-    bh.consume(Blockifier.unblockify(pieces.buffers(), ser, comp, PiecePathBenchmark.class.getClassLoader()));
+    bh.consume(
+        Blockifier.unblockify(
+            pieces.buffers(), ser, comp, PiecePathBenchmark.class.getClassLoader()));
   }
 }

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real cluster for integration tests: the driver in the test JVM, executors as separate JVM
- * processes on 127.0.0.1 (free ports), stopped by PID on {@link #close()}. Executors run Netty's leak
- * detector at paranoid, and {@link #close()} fails if any of their logs reports a leak.
+ * processes on 127.0.0.1 (free ports), stopped by PID on {@link #close()}. Executors run Netty's
+ * leak detector at paranoid, and {@link #close()} fails if any of their logs reports a leak.
  */
 final class LocalCluster implements AutoCloseable {
   final BroadcastManager manager;
@@ -34,8 +34,12 @@ final class LocalCluster implements AutoCloseable {
     LocalExecutors executors = null;
     try {
       // Executors track every buffer too; close() fails on a leak any of them reported.
-      executors = LocalExecutors.start(n, manager.node().endpoint(),
-          List.of("-Xmx512m", "-Dio.netty.leakDetection.level=paranoid"), List.of());
+      executors =
+          LocalExecutors.start(
+              n,
+              manager.node().endpoint(),
+              List.of("-Xmx512m", "-Dio.netty.leakDetection.level=paranoid"),
+              List.of());
       executors.awaitRegistered((DriverNode) manager.node(), n, 60);
       return new LocalCluster(manager, executors);
     } catch (Exception | Error e) {
@@ -56,8 +60,10 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /** Ships {@code b} to one executor, which reads it on {@code threads} threads and checks it. */
-  ReadTask.Result read(int executorId, Broadcast<byte[]> b, byte[] value, int threads) throws Exception {
-    byte[] task = new ReadTask(threads, ReadTaskHandler.digest(value), BroadcastRounds.serialize(b)).encode();
+  ReadTask.Result read(int executorId, Broadcast<byte[]> b, byte[] value, int threads)
+      throws Exception {
+    byte[] task =
+        new ReadTask(threads, ReadTaskHandler.digest(value), BroadcastRounds.serialize(b)).encode();
     return ReadTask.Result.decode(driver.runTask(executorId, task).get(120, TimeUnit.SECONDS));
   }
 

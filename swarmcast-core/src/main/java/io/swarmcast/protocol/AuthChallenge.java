@@ -4,8 +4,9 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Accepting side to connecting side, in answer to its opening when the accepting node has a shared
- * secret: a fresh random nonce the connecting side must prove the secret against (see
- * {@link AuthProof}). Consumed by the transport's handshake.
+ * secret: a fresh random nonce the connecting side must prove the secret against (see {@link
+ * AuthProof}). Consumed by the transport's handshake.
+ *
  * <pre>auth-challenge: &lt;i64 requestId&gt;&lt;32 bytes nonce&gt;</pre>
  */
 public record AuthChallenge(long requestId, byte[] nonce) implements Message.Response {
@@ -48,7 +49,9 @@ public record AuthChallenge(long requestId, byte[] nonce) implements Message.Res
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AuthChallenge c && c.requestId == requestId && java.util.Arrays.equals(c.nonce, nonce);
+    return o instanceof AuthChallenge c
+        && c.requestId == requestId
+        && java.util.Arrays.equals(c.nonce, nonce);
   }
 
   @Override

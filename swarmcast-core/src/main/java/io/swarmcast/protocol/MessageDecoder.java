@@ -8,9 +8,9 @@ import io.netty.handler.codec.MessageToMessageDecoder;
 import java.util.List;
 
 /**
- * Turns one frame body ({@code <u8 type><fields>}, the length prefix already stripped by
- * {@link #framer}) into a {@link Message}. A frame with an unknown type, a truncated field or bytes
- * left over raises {@link ProtocolException}; the connection handler then closes that connection.
+ * Turns one frame body ({@code <u8 type><fields>}, the length prefix already stripped by {@link
+ * #framer}) into a {@link Message}. A frame with an unknown type, a truncated field or bytes left
+ * over raises {@link ProtocolException}; the connection handler then closes that connection.
  * Stateless and {@link ChannelHandler.Sharable}.
  */
 @ChannelHandler.Sharable
@@ -26,9 +26,12 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
    * longer than {@code maxFrameLength} before buffering them, and strips the prefix.
    */
   public static LengthFieldBasedFrameDecoder framer(int maxFrameLength) {
-    LengthFieldBasedFrameDecoder framer = new LengthFieldBasedFrameDecoder(maxFrameLength, 0, 4, 0, 4, true);
-    // A piece frame spans many socket reads. Merging them copies the frame again each time the buffer
-    // grows; a composite keeps the read buffers as they are, and PieceData.decode copies the piece out
+    LengthFieldBasedFrameDecoder framer =
+        new LengthFieldBasedFrameDecoder(maxFrameLength, 0, 4, 0, 4, true);
+    // A piece frame spans many socket reads. Merging them copies the frame again each time the
+    // buffer
+    // grows; a composite keeps the read buffers as they are, and PieceData.decode copies the piece
+    // out
     // of them once, into a buffer of its own.
     framer.setCumulator(io.netty.handler.codec.ByteToMessageDecoder.COMPOSITE_CUMULATOR);
     return framer;
@@ -39,15 +42,18 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     out.add(decode(frame, ctx.alloc()));
   }
 
-  /** Decodes one frame body, a piece's data into memory from the frame's allocator; for tests and tools. */
+  /**
+   * Decodes one frame body, a piece's data into memory from the frame's allocator; for tests and
+   * tools.
+   */
   public static Message decode(ByteBuf frame) {
     return decode(frame, frame.alloc());
   }
 
   /**
    * Decodes one frame body; a piece's data goes into memory from {@code pieceMemory}, the channel's
-   * allocator (a node's {@code PieceMemory}), not the frame's: a frame that fitted in one socket read
-   * is a slice of a buffer from the allocator underneath.
+   * allocator (a node's {@code PieceMemory}), not the frame's: a frame that fitted in one socket
+   * read is a slice of a buffer from the allocator underneath.
    */
   static Message decode(ByteBuf frame, io.netty.buffer.ByteBufAllocator pieceMemory) {
     if (!frame.isReadable()) {

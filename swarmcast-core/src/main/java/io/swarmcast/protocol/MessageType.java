@@ -1,19 +1,20 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
-import io.netty.buffer.ByteBufAllocator;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The one table of the wire protocol: each message's type byte, its record class and the decoder that
- * reads its body. Adding a message means adding a record, permitting it in {@link Message} and adding
- * one constant here; loading this class fails (and {@code MessageTypeTest} with it) if the records
- * permitted in {@link Message} and the records listed here differ, or an id or record appears twice.
+ * The one table of the wire protocol: each message's type byte, its record class and the decoder
+ * that reads its body. Adding a message means adding a record, permitting it in {@link Message} and
+ * adding one constant here; loading this class fails (and {@code MessageTypeTest} with it) if the
+ * records permitted in {@link Message} and the records listed here differ, or an id or record
+ * appears twice.
  */
 public enum MessageType {
   REGISTER_EXECUTOR(1, RegisterExecutor.class, RegisterExecutor::decode),
@@ -44,7 +45,8 @@ public enum MessageType {
   static {
     for (MessageType t : values()) {
       if (t.id < 1 || t.id > 255 || BY_ID[t.id] != null) {
-        throw new ExceptionInInitializerError("message type id " + t.id + " is out of range or used twice");
+        throw new ExceptionInInitializerError(
+            "message type id " + t.id + " is out of range or used twice");
       }
       BY_ID[t.id] = t;
     }
@@ -56,14 +58,21 @@ public enum MessageType {
 
   private final int id;
   private final Class<? extends Message> messageClass;
-  /** Reads a body; the allocator is for bulk data a message carries (a piece), which only PIECE_DATA has. */
+
+  /**
+   * Reads a body; the allocator is for bulk data a message carries (a piece), which only PIECE_DATA
+   * has.
+   */
   private final BiFunction<ByteBuf, ByteBufAllocator, Message> decoder;
 
   MessageType(int id, Class<? extends Message> messageClass, Function<ByteBuf, Message> decoder) {
     this(id, messageClass, (body, pieceMemory) -> decoder.apply(body));
   }
 
-  MessageType(int id, Class<? extends Message> messageClass, BiFunction<ByteBuf, ByteBufAllocator, Message> decoder) {
+  MessageType(
+      int id,
+      Class<? extends Message> messageClass,
+      BiFunction<ByteBuf, ByteBufAllocator, Message> decoder) {
     this.id = id;
     this.messageClass = messageClass;
     this.decoder = decoder;
@@ -107,7 +116,10 @@ public enum MessageType {
     return records;
   }
 
-  /** What differs between {@link #permittedRecords()} and this table, or null if they agree one to one. */
+  /**
+   * What differs between {@link #permittedRecords()} and this table, or null if they agree one to
+   * one.
+   */
   static String mismatch() {
     Set<Class<?>> permitted = permittedRecords();
     Set<Class<?>> listed = new HashSet<>();
@@ -123,7 +135,9 @@ public enum MessageType {
     if (unlisted.isEmpty() && unpermitted.isEmpty()) {
       return null;
     }
-    return "MessageType and Message's permits disagree: no type for " + names(unlisted) + "; not permitted: "
+    return "MessageType and Message's permits disagree: no type for "
+        + names(unlisted)
+        + "; not permitted: "
         + names(unpermitted);
   }
 

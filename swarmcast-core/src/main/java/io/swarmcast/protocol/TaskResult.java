@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Executor to driver: the application's answer to a {@link RunTask}.
+ *
  * <pre>task-result: &lt;i64 requestId&gt;&lt;i32 length&gt;&lt;payload&gt;</pre>
  */
 public record TaskResult(long requestId, byte[] payload) implements Message.Response {

@@ -16,6 +16,7 @@ import java.util.BitSet;
 final class Wire {
   /** Longest string field: host names and error messages. */
   static final int MAX_STRING_BYTES = 8 * 1024;
+
   /** Most pieces one broadcast may have: 16 TiB at 4 MiB pieces. */
   static final int MAX_PIECES = 1 << 22;
 
@@ -70,7 +71,8 @@ final class Wire {
   static BitSet readBitSet(ByteBuf in) {
     int count = in.readInt();
     if (count < 0 || count > MAX_PIECES) {
-      throw new ProtocolException("bit set of " + count + " bits is out of range [0, " + MAX_PIECES + "]");
+      throw new ProtocolException(
+          "bit set of " + count + " bits is out of range [0, " + MAX_PIECES + "]");
     }
     int n = (count + 7) / 8;
     checkReadable(in, n, "bit set");
@@ -78,7 +80,8 @@ final class Wire {
     in.readBytes(bytes);
     BitSet bits = BitSet.valueOf(bytes);
     if (bits.length() > count) {
-      throw new ProtocolException("bit set has bit " + (bits.length() - 1) + " set beyond its count " + count);
+      throw new ProtocolException(
+          "bit set has bit " + (bits.length() - 1) + " set beyond its count " + count);
     }
     return bits;
   }
@@ -96,7 +99,8 @@ final class Wire {
 
   static int checkPiece(int piece) {
     if (piece < 0 || piece >= MAX_PIECES) {
-      throw new ProtocolException("piece index " + piece + " is out of range [0, " + MAX_PIECES + ")");
+      throw new ProtocolException(
+          "piece index " + piece + " is out of range [0, " + MAX_PIECES + ")");
     }
     return piece;
   }
@@ -110,7 +114,8 @@ final class Wire {
 
   private static void checkReadable(ByteBuf in, int len, String what) {
     if (in.readableBytes() < len) {
-      throw new ProtocolException(what + " of " + len + " bytes but only " + in.readableBytes() + " remain in the frame");
+      throw new ProtocolException(
+          what + " of " + len + " bytes but only " + in.readableBytes() + " remain in the frame");
     }
   }
 }

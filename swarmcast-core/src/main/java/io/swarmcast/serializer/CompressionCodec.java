@@ -59,7 +59,10 @@ public enum CompressionCodec {
     return shortName;
   }
 
-  /** Wraps {@code out}; closing the returned stream finishes the compressed stream and closes {@code out}. */
+  /**
+   * Wraps {@code out}; closing the returned stream finishes the compressed stream and closes {@code
+   * out}.
+   */
   public abstract OutputStream compress(OutputStream out) throws IOException;
 
   public abstract InputStream decompress(InputStream in) throws IOException;
@@ -71,6 +74,7 @@ public enum CompressionCodec {
         return c;
       }
     }
-    throw new io.swarmcast.conf.ConfigException("unknown compression codec '" + name + "'; valid: lz4, zstd, none");
+    throw new io.swarmcast.conf.ConfigException(
+        "unknown compression codec '" + name + "'; valid: lz4, zstd, none");
   }
 }

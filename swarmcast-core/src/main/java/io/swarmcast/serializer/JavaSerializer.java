@@ -9,9 +9,10 @@ import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 
 /**
- * {@link Serializer} over {@code java.io} serialization; values must be {@link java.io.Serializable}.
- * Reading goes through an {@link ObjectInputFilter} ({@code swarmcast.serializer.java.filter}), so
- * bytes from the network cannot instantiate what the filter refuses. Thread-safe.
+ * {@link Serializer} over {@code java.io} serialization; values must be {@link
+ * java.io.Serializable}. Reading goes through an {@link ObjectInputFilter} ({@code
+ * swarmcast.serializer.java.filter}), so bytes from the network cannot instantiate what the filter
+ * refuses. Thread-safe.
  */
 public final class JavaSerializer implements Serializer {
   /**
@@ -29,7 +30,10 @@ public final class JavaSerializer implements Serializer {
     this(DEFAULT_FILTER);
   }
 
-  /** With the filter {@code pattern} in the JDK's syntax ({@link ObjectInputFilter.Config#createFilter}). */
+  /**
+   * With the filter {@code pattern} in the JDK's syntax ({@link
+   * ObjectInputFilter.Config#createFilter}).
+   */
   public JavaSerializer(String pattern) {
     this.pattern = pattern;
     this.filter = ObjectInputFilter.Config.createFilter(pattern);
@@ -53,10 +57,14 @@ public final class JavaSerializer implements Serializer {
       ois.setObjectInputFilter(filter);
       return ois.readObject();
     } catch (java.io.InvalidClassException e) {
-      throw new java.io.InvalidClassException("the broadcast value holds a class that swarmcast.serializer.java.filter refuses ("
-          + e.getMessage() + "); filter: " + pattern);
+      throw new java.io.InvalidClassException(
+          "the broadcast value holds a class that swarmcast.serializer.java.filter refuses ("
+              + e.getMessage()
+              + "); filter: "
+              + pattern);
     } catch (ClassNotFoundException e) {
-      throw new IOException("class of the broadcast value is not on this node's classpath: " + e.getMessage(), e);
+      throw new IOException(
+          "class of the broadcast value is not on this node's classpath: " + e.getMessage(), e);
     }
   }
 
@@ -69,7 +77,8 @@ public final class JavaSerializer implements Serializer {
     }
 
     @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+    protected Class<?> resolveClass(ObjectStreamClass desc)
+        throws IOException, ClassNotFoundException {
       try {
         return Class.forName(desc.getName(), false, loader);
       } catch (ClassNotFoundException e) {

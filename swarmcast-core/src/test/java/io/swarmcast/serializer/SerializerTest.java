@@ -47,14 +47,17 @@ class SerializerTest {
   }
 
   static Stream<Serializer> serializers() {
-    // Kryo requires registration by default: this test's own classes are registered, as a user would.
-    return Stream.of(new JavaSerializer(), new KryoSerializer(true, List.of(Model.class, Lookup.class)));
+    // Kryo requires registration by default: this test's own classes are registered, as a user
+    // would.
+    return Stream.of(
+        new JavaSerializer(), new KryoSerializer(true, List.of(Model.class, Lookup.class)));
   }
 
   private static Object roundTrip(Serializer serializer, Object value) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     serializer.serialize(value, out);
-    return serializer.deserialize(new ByteArrayInputStream(out.toByteArray()), SerializerTest.class.getClassLoader());
+    return serializer.deserialize(
+        new ByteArrayInputStream(out.toByteArray()), SerializerTest.class.getClassLoader());
   }
 
   @ParameterizedTest
@@ -145,7 +148,10 @@ class SerializerTest {
   @MethodSource("serializers")
   void garbageInputIsAnIOException(Serializer serializer) {
     byte[] garbage = {(byte) 0xAC, (byte) 0xED, 0, 5, 0x7F, 0x7F, 0x7F, 0x7F, 0x11, 0x22};
-    assertThatThrownBy(() -> serializer.deserialize(new ByteArrayInputStream(garbage), getClass().getClassLoader()))
+    assertThatThrownBy(
+            () ->
+                serializer.deserialize(
+                    new ByteArrayInputStream(garbage), getClass().getClassLoader()))
         .isInstanceOf(IOException.class);
   }
 
@@ -156,16 +162,18 @@ class SerializerTest {
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < 4; t++) {
       int seed = t;
-      Thread thread = new Thread(() -> {
-        try {
-          for (int i = 0; i < 200; i++) {
-            Map<String, Integer> value = Map.of("t", seed, "i", i);
-            assertThat(roundTrip(kryo, new HashMap<>(value))).isEqualTo(value);
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 200; i++) {
+                    Map<String, Integer> value = Map.of("t", seed, "i", i);
+                    assertThat(roundTrip(kryo, new HashMap<>(value))).isEqualTo(value);
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
       threads.add(thread);
       thread.start();
     }
@@ -217,26 +225,40 @@ class SerializerTest {
   @org.junit.jupiter.api.Test
   void javaReadsThroughItsFilterAndNamesItWhenItRefuses() throws Exception {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    new JavaSerializer().serialize(new java.util.ArrayList<>(java.util.List.of(new Gadget())), bytes);
+    new JavaSerializer()
+        .serialize(new java.util.ArrayList<>(java.util.List.of(new Gadget())), bytes);
 
-    Object allowed = new JavaSerializer().deserialize(new java.io.ByteArrayInputStream(bytes.toByteArray()),
-        getClass().getClassLoader());
+    Object allowed =
+        new JavaSerializer()
+            .deserialize(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()), getClass().getClassLoader());
     org.assertj.core.api.Assertions.assertThat(allowed).isInstanceOf(java.util.ArrayList.class);
 
     JavaSerializer strict = new JavaSerializer("java.util.*;java.lang.*;!*");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> strict.deserialize(
-        new java.io.ByteArrayInputStream(bytes.toByteArray()), getClass().getClassLoader()))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                strict.deserialize(
+                    new java.io.ByteArrayInputStream(bytes.toByteArray()),
+                    getClass().getClassLoader()))
         .isInstanceOf(java.io.InvalidClassException.class)
-        .hasMessageContaining("swarmcast.serializer.java.filter refuses").hasMessageContaining("!*");
+        .hasMessageContaining("swarmcast.serializer.java.filter refuses")
+        .hasMessageContaining("!*");
   }
 
   @org.junit.jupiter.api.Test
   void aFilterThatDoesNotParseIsAConfigurationErrorWhenSet() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.swarmcast.conf.SwarmConf()
-        .set("swarmcast.serializer.java.filter", "maxdepth=abc"))
-        .isInstanceOf(io.swarmcast.conf.ConfigException.class).hasMessageContaining("swarmcast.serializer.java.filter");
-    org.assertj.core.api.Assertions.assertThat(Serializers.forReading("java", new io.swarmcast.conf.SwarmConf()
-        .set("swarmcast.serializer.java.filter", "java.util.*;!*"))).isInstanceOf(JavaSerializer.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new io.swarmcast.conf.SwarmConf()
+                    .set("swarmcast.serializer.java.filter", "maxdepth=abc"))
+        .isInstanceOf(io.swarmcast.conf.ConfigException.class)
+        .hasMessageContaining("swarmcast.serializer.java.filter");
+    org.assertj.core.api.Assertions.assertThat(
+            Serializers.forReading(
+                "java",
+                new io.swarmcast.conf.SwarmConf()
+                    .set("swarmcast.serializer.java.filter", "java.util.*;!*")))
+        .isInstanceOf(JavaSerializer.class);
   }
 
   @Test
@@ -244,34 +266,54 @@ class SerializerTest {
     Opaque value = new Opaque("x", new ArrayList<>());
     assertThatThrownBy(() -> new KryoSerializer().serialize(value, new ByteArrayOutputStream()))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("kryo cannot write class " + Opaque.class.getName() + ": it is not registered")
+        .hasMessageContaining(
+            "kryo cannot write class " + Opaque.class.getName() + ": it is not registered")
         .hasMessageContaining("swarmcast.serializer.kryo.classesToRegister");
   }
 
   @Test
   void kryoRefusesToReadAClassThisNodeDidNotRegister() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new KryoSerializer(true, List.of(Opaque.class)).serialize(new Opaque("x", new ArrayList<>()), out);
-    assertThatThrownBy(() -> new KryoSerializer().deserialize(new ByteArrayInputStream(out.toByteArray()),
-        getClass().getClassLoader()))
-        .isInstanceOf(IOException.class).hasMessageContaining("unregistered class ID")
+    new KryoSerializer(true, List.of(Opaque.class))
+        .serialize(new Opaque("x", new ArrayList<>()), out);
+    assertThatThrownBy(
+            () ->
+                new KryoSerializer()
+                    .deserialize(
+                        new ByteArrayInputStream(out.toByteArray()), getClass().getClassLoader()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("unregistered class ID")
         .hasMessageContaining("swarmcast.serializer.kryo.classesToRegister");
   }
 
   @Test
   void kryoTakesItsRegistrationFromTheConfiguration() throws IOException {
-    io.swarmcast.conf.SwarmConf conf = new io.swarmcast.conf.SwarmConf()
-        .set(io.swarmcast.conf.SwarmConf.KRYO_CLASSES, " " + Opaque.class.getName() + " , " + Lookup.class.getName());
-    Opaque back = (Opaque) roundTrip(Serializers.forReading("kryo", conf), new Opaque("y", new ArrayList<>(List.of(4))));
+    io.swarmcast.conf.SwarmConf conf =
+        new io.swarmcast.conf.SwarmConf()
+            .set(
+                io.swarmcast.conf.SwarmConf.KRYO_CLASSES,
+                " " + Opaque.class.getName() + " , " + Lookup.class.getName());
+    Opaque back =
+        (Opaque)
+            roundTrip(
+                Serializers.forReading("kryo", conf), new Opaque("y", new ArrayList<>(List.of(4))));
     assertThat(back.values).containsExactly(4);
 
-    io.swarmcast.conf.SwarmConf open = new io.swarmcast.conf.SwarmConf()
-        .set(io.swarmcast.conf.SwarmConf.KRYO_REGISTRATION_REQUIRED, "false");
-    assertThat(((Opaque) roundTrip(Serializers.forReading("kryo", open), new Opaque("z", new ArrayList<>()))).name).isEqualTo("z");
+    io.swarmcast.conf.SwarmConf open =
+        new io.swarmcast.conf.SwarmConf()
+            .set(io.swarmcast.conf.SwarmConf.KRYO_REGISTRATION_REQUIRED, "false");
+    assertThat(
+            ((Opaque)
+                    roundTrip(
+                        Serializers.forReading("kryo", open), new Opaque("z", new ArrayList<>())))
+                .name)
+        .isEqualTo("z");
 
-    io.swarmcast.conf.SwarmConf typo = new io.swarmcast.conf.SwarmConf()
-        .set(io.swarmcast.conf.SwarmConf.KRYO_CLASSES, "com.example.NoSuchModel");
-    assertThatThrownBy(() -> Serializers.forReading("kryo", typo)).isInstanceOf(ConfigException.class)
+    io.swarmcast.conf.SwarmConf typo =
+        new io.swarmcast.conf.SwarmConf()
+            .set(io.swarmcast.conf.SwarmConf.KRYO_CLASSES, "com.example.NoSuchModel");
+    assertThatThrownBy(() -> Serializers.forReading("kryo", typo))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cannot load class 'com.example.NoSuchModel'");
   }
 }

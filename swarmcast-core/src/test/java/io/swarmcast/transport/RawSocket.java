@@ -15,8 +15,8 @@ import java.net.Socket;
 import java.net.SocketException;
 
 /**
- * A plain blocking socket that speaks the wire format by hand, for tests that must break the protocol
- * (skip the handshake, send oversized frames) or watch exactly what a node answers.
+ * A plain blocking socket that speaks the wire format by hand, for tests that must break the
+ * protocol (skip the handshake, send oversized frames) or watch exactly what a node answers.
  */
 public final class RawSocket implements AutoCloseable {
   private final Socket socket = new Socket();
@@ -79,8 +79,8 @@ public final class RawSocket implements AutoCloseable {
   }
 
   /**
-   * Reads and drops whatever the node sends (keepalives, say) until it closes; true then, false if it
-   * kept the connection open for the socket's read timeout.
+   * Reads and drops whatever the node sends (keepalives, say) until it closes; true then, false if
+   * it kept the connection open for the socket's read timeout.
    */
   public boolean awaitClosed() throws IOException {
     byte[] sink = new byte[4096];

@@ -13,21 +13,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class JsonLinesTailTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static void append(Path file, String text) throws Exception {
-    Files.write(file, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.write(
+        file,
+        text.getBytes(StandardCharsets.UTF_8),
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 
   @Test
   void parsesEachCompleteLineOnceAsTheFileGrows() throws Exception {
     Path file = dir.resolve("driver.jsonl");
     java.util.List<String> parsed = new java.util.ArrayList<>();
-    JsonLinesTail<String> tail = new JsonLinesTail<>(file, line -> {
-      parsed.add(line);
-      return line;
-    });
+    JsonLinesTail<String> tail =
+        new JsonLinesTail<>(
+            file,
+            line -> {
+              parsed.add(line);
+              return line;
+            });
     assertThat(tail.poll()).as("no file yet").isEmpty();
 
     append(file, "{\"rep\":1}\n{\"rep\":");
@@ -39,9 +45,11 @@ class JsonLinesTailTest {
     int split = "2,\"host\":\"".length() + 1; // after the first byte of é
     Files.write(file, java.util.Arrays.copyOf(rest, split), StandardOpenOption.APPEND);
     assertThat(tail.poll()).hasSize(1);
-    Files.write(file, java.util.Arrays.copyOfRange(rest, split, rest.length), StandardOpenOption.APPEND);
+    Files.write(
+        file, java.util.Arrays.copyOfRange(rest, split, rest.length), StandardOpenOption.APPEND);
 
-    assertThat(tail.poll()).containsExactly("{\"rep\":1}", "{\"rep\":2,\"host\":\"é\"}", "{\"rep\":3}");
+    assertThat(tail.poll())
+        .containsExactly("{\"rep\":1}", "{\"rep\":2,\"host\":\"é\"}", "{\"rep\":3}");
     assertThat(parsed).as("each line parsed once").hasSize(3);
 
     Files.writeString(file, "{\"rep\":9}\n"); // rewritten, shorter: read again from the start
@@ -51,14 +59,19 @@ class JsonLinesTailTest {
   @Test
   void aLineTheParserRejectsIsNotSkippedByTheNextPoll() throws Exception {
     Path file = dir.resolve("driver.jsonl");
-    JsonLinesTail<Integer> tail = new JsonLinesTail<>(file, line -> {
-      if (line.contains("bad")) {
-        throw new IllegalArgumentException("not a row: " + line);
-      }
-      return line.length();
-    });
+    JsonLinesTail<Integer> tail =
+        new JsonLinesTail<>(
+            file,
+            line -> {
+              if (line.contains("bad")) {
+                throw new IllegalArgumentException("not a row: " + line);
+              }
+              return line.length();
+            });
     append(file, "{}\n{bad}\n{}\n");
     org.assertj.core.api.Assertions.assertThatThrownBy(tail::poll).hasMessageContaining("{bad}");
-    org.assertj.core.api.Assertions.assertThatThrownBy(tail::poll).as("the same line again").hasMessageContaining("{bad}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(tail::poll)
+        .as("the same line again")
+        .hasMessageContaining("{bad}");
   }
 }
