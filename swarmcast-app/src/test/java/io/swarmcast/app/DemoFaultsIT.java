@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -117,7 +118,7 @@ class DemoFaultsIT {
     assertThat(jar).exists();
     Path stderr = Files.createTempFile("swarmcast-demo-", ".err");
     List<String> cmd =
-        new java.util.ArrayList<>(List.of(JavaOpts.javaBinary(), "-jar", jar.toString(), "demo"));
+        new ArrayList<>(List.of(JavaOpts.javaBinary(), "-jar", jar.toString(), "demo"));
     cmd.addAll(Arrays.asList(args));
     Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
     try {

@@ -3,6 +3,9 @@ package io.swarmcast.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcast.cli.JavaOpts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -58,11 +61,11 @@ class DemoSecureIT {
     }
   }
 
-  private static String read(java.io.InputStream in) {
+  private static String read(InputStream in) {
     try {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

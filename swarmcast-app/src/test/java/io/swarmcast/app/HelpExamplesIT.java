@@ -3,6 +3,7 @@ package io.swarmcast.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcast.cli.SwarmcastCli;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HelpExamplesIT {
-  @TempDir java.nio.file.Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void theLocalExamplesOfTheHelpRun() {

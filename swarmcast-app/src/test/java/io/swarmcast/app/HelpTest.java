@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.swarmcast.cli.SwarmcastCli;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,7 @@ class HelpTest {
   /** Each command's help text, the top one under "". */
   static Map<String, String> helps() {
     CommandLine top = SwarmcastCli.commandLine();
-    Map<String, String> helps = new java.util.LinkedHashMap<>();
+    Map<String, String> helps = new LinkedHashMap<>();
     helps.put("", top.getUsageMessage(CommandLine.Help.Ansi.OFF));
     top.getSubcommands()
         .forEach((name, sub) -> helps.put(name, sub.getUsageMessage(CommandLine.Help.Ansi.OFF)));

@@ -3,10 +3,15 @@ package io.swarmcast.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.swarmcast.broadcast.Blockifier;
+import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.serializer.ByteArraySerializer;
 import io.swarmcast.serializer.CompressionCodec;
+import io.swarmcast.serializer.KryoSerializer;
 import io.swarmcast.serializer.Serializer;
 import io.swarmcast.serializer.Serializers;
 import io.swarmcast.storage.Checksums;
+import java.io.Serializable;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -68,7 +73,7 @@ public class PiecePathBenchmark {
   String shape;
 
   /** A value that holds its bytes in a field, as a model object would. */
-  public record Blob(String name, byte[] data) implements java.io.Serializable {}
+  public record Blob(String name, byte[] data) implements Serializable {}
 
   private Object value;
   private Serializer ser;
@@ -84,10 +89,9 @@ public class PiecePathBenchmark {
     // setting.
     ser =
         shape.equals("bytes")
-            ? Serializers.forReading(
-                io.swarmcast.serializer.ByteArraySerializer.NAME, new io.swarmcast.conf.SwarmConf())
+            ? Serializers.forReading(ByteArraySerializer.NAME, new SwarmConf())
             : serializer.equals("kryo")
-                ? new io.swarmcast.serializer.KryoSerializer(true, java.util.List.of(Blob.class))
+                ? new KryoSerializer(true, List.of(Blob.class))
                 : Serializers.byName(serializer);
     comp = CompressionCodec.byName(codec);
     pieces = Blockifier.blockify(value, ser, comp, blockSize, ByteBufAllocator.DEFAULT);

@@ -2,19 +2,27 @@ package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.DirectBroadcast;
+import io.swarmcast.broadcast.TorrentBroadcast;
 import io.swarmcast.conf.ByteSize;
 import io.swarmcast.node.DriverNode;
+import io.swarmcast.node.NodeException;
 import io.swarmcast.tracker.ExecutorInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.PrintStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -171,9 +179,7 @@ public final class BroadcastRounds {
         peerBytes += r.fromPeersBytes();
       } catch (RuntimeException | IOException e) {
         Throwable cause =
-            e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                ? e.getCause()
-                : e;
+            e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         er =
             new RoundResult.ExecutorResult(
                 id,
@@ -221,7 +227,7 @@ public final class BroadcastRounds {
     try {
       long at = seededAt.get(5, TimeUnit.SECONDS);
       return at < 0 ? Double.NaN : (at - t0) / 1e9;
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       return Double.NaN;
     }
   }
@@ -269,9 +275,9 @@ public final class BroadcastRounds {
         progress.set(progressBytes(b, size, executors));
         try {
           all.get(100, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException ignored) {
+        } catch (TimeoutException ignored) {
           // keep drawing
-        } catch (java.util.concurrent.ExecutionException ignored) {
+        } catch (ExecutionException ignored) {
           break;
         }
       }
@@ -291,7 +297,7 @@ public final class BroadcastRounds {
   static CompletableFuture<byte[]> ask(DriverNode driver, int id, byte[] payload) {
     try {
       return driver.runTask(id, payload);
-    } catch (io.swarmcast.node.NodeException e) {
+    } catch (NodeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
@@ -316,10 +322,8 @@ public final class BroadcastRounds {
     long[] nanos = new long[executors.size()];
     for (int i = 0; i < nanos.length; i++) {
       try {
-        nanos[i] = java.nio.ByteBuffer.wrap(asks.get(i).get(60, TimeUnit.SECONDS)).getLong();
-      } catch (java.util.concurrent.ExecutionException
-          | java.util.concurrent.TimeoutException
-          | java.nio.BufferUnderflowException e) {
+        nanos[i] = ByteBuffer.wrap(asks.get(i).get(60, TimeUnit.SECONDS)).getLong();
+      } catch (ExecutionException | TimeoutException | BufferUnderflowException e) {
         nanos[i] = -1;
       }
     }
@@ -341,9 +345,9 @@ public final class BroadcastRounds {
   }
 
   private static int pieceCount(Broadcast<?> b) {
-    return b instanceof io.swarmcast.broadcast.TorrentBroadcast<?> t
+    return b instanceof TorrentBroadcast<?> t
         ? t.pieceCount()
-        : b instanceof io.swarmcast.broadcast.DirectBroadcast<?> d ? d.pieceCount() : 0;
+        : b instanceof DirectBroadcast<?> d ? d.pieceCount() : 0;
   }
 
   static byte[] serialize(Broadcast<?> b) throws IOException {

@@ -4,6 +4,8 @@ import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.security.SecurityManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -90,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
           "--secure makes its own secret and certificates: use it without --secret-file "
               + "and the --tls options (--tls-provider aside)");
     }
-    java.nio.file.Path secureDir = secure ? SecurityOptions.secureDir() : null;
+    Path secureDir = secure ? SecurityOptions.secureDir() : null;
     try {
       SecurityOptions sec =
           secure ? SecurityOptions.secure(secureDir, security.provider) : security;
@@ -123,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
           "driver on %s; starting %d executor processes%s%n",
           node.endpoint(), executors, SecurityOptions.describe(checks));
       UiOptions.announce(node, System.err);
-      List<String> passOn = new java.util.ArrayList<>(sec.args());
+      List<String> passOn = new ArrayList<>(sec.args());
       if (!round.extra.isEmpty()) {
         passOn.addAll(List.of("--conf", String.join(",", round.extra)));
       }
@@ -166,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static List<String> concat(List<String> args, String arg) {
-    List<String> all = new java.util.ArrayList<>(args);
+    List<String> all = new ArrayList<>(args);
     all.add(arg);
     return all;
   }

@@ -6,6 +6,7 @@ import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.Endpoint;
 import io.swarmcast.security.SecurityManager;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -131,7 +132,7 @@ final class DriverCommand implements Callable<Integer> {
               -round.seed,
               r ->
                   System.err.printf(
-                      java.util.Locale.ROOT,
+                      Locale.ROOT,
                       "warm-up %d: %.3f s, %s%n",
                       r.rep(),
                       r.seconds(),

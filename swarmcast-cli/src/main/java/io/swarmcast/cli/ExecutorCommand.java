@@ -6,6 +6,8 @@ import io.swarmcast.node.Endpoint;
 import io.swarmcast.node.ExecutorNode;
 import io.swarmcast.node.UploadFilter;
 import io.swarmcast.security.SecurityManager;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -56,14 +58,14 @@ final class ExecutorCommand implements Callable<Integer> {
           "Where files sent with `swarmcast send` go, under their own names. Each appears only once "
               + "complete and verified (a link or copy under a hidden name, then renamed): never a partial file under "
               + "its final name. Without --out they are verified and kept only under swarmcast.storage.dir.")
-  java.nio.file.Path out;
+  Path out;
 
   @Option(
       names = "--conf",
       paramLabel = "KEY=VALUE",
       split = ",",
       description = "Any configuration key.")
-  java.util.List<String> extra = java.util.List.of();
+  List<String> extra = List.of();
 
   @Mixin SecurityOptions security;
 
@@ -84,7 +86,7 @@ final class ExecutorCommand implements Callable<Integer> {
       description =
           "Also append each read task's result to this file (ExecutorReport): the demo reads it when it "
               + "killed the driver (demo --kill-driver-after-seeded).")
-  java.nio.file.Path resultsFile;
+  Path resultsFile;
 
   @Override
   public Integer call() throws Exception {

@@ -7,13 +7,16 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The demo's fault injection ({@code swarmcast demo --corrupt-executors K --kill-executors K}):
@@ -84,7 +87,7 @@ final class ExecutorFaults {
       indexByPid.put(processes.get(i).pid(), i);
     }
     Map<Integer, Process> byId = new HashMap<>();
-    Set<Integer> corrupting = new java.util.HashSet<>();
+    Set<Integer> corrupting = new HashSet<>();
     List<Integer> honest = new ArrayList<>();
     for (ExecutorInfo e : driver.executors()) {
       long pid =
@@ -153,11 +156,7 @@ final class ExecutorFaults {
      * and then runs {@code afterStop}.
      */
     static Watch polling(
-        String name,
-        long pollMillis,
-        java.util.function.BooleanSupplier done,
-        Runnable whenDone,
-        Runnable afterStop) {
+        String name, long pollMillis, BooleanSupplier done, Runnable whenDone, Runnable afterStop) {
       Thread watcher =
           new Thread(
               () -> {
@@ -192,8 +191,7 @@ final class ExecutorFaults {
       int held = driver.tracker().piecesHeldBy(broadcastId, kill.getKey());
       if (held >= Math.ceil(kill.getValue() * pieceCount)) {
         kill(
-            kill.getKey(),
-            String.format(java.util.Locale.ROOT, "holding %d of %d pieces", held, pieceCount));
+            kill.getKey(), String.format(Locale.ROOT, "holding %d of %d pieces", held, pieceCount));
         it.remove();
       }
     }

@@ -2,6 +2,7 @@ package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.conf.ByteSize;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.tracker.ExecutorInfo;
 import java.io.IOException;
@@ -15,7 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -84,7 +88,7 @@ final class FileBroadcastRounds {
                 Locale.ROOT,
                 "rep %d: a file of %s to %d executors",
                 rep,
-                io.swarmcast.conf.ByteSize.format(size),
+                ByteSize.format(size),
                 executors.size()),
             executors.size() * size)) {
       CompletableFuture<Void> all =
@@ -97,9 +101,9 @@ final class FileBroadcastRounds {
                 driver.tracker().piecesHeldByExecutors(b.id()) * (size / pieces)));
         try {
           all.get(100, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException ignored) {
+        } catch (TimeoutException ignored) {
           // keep drawing
-        } catch (java.util.concurrent.ExecutionException ignored) {
+        } catch (ExecutionException ignored) {
           break;
         }
       }
@@ -131,9 +135,7 @@ final class FileBroadcastRounds {
         peerBytes += r.fromPeersBytes();
       } catch (RuntimeException | IOException e) {
         Throwable cause =
-            e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                ? e.getCause()
-                : e;
+            e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         per.add(
             new RoundResult.ExecutorResult(
                 id,

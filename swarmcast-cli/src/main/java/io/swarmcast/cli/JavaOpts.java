@@ -1,8 +1,12 @@
 package io.swarmcast.cli;
 
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The JVM options a user's {@code swarmcast} processes get: what the {@code ./swarmcast} wrapper
@@ -65,7 +69,7 @@ public final class JavaOpts {
 
   /** The {@code java} binary of this JVM. */
   public static String javaBinary() {
-    return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   /**
@@ -74,14 +78,14 @@ public final class JavaOpts {
    * may start in another directory, or in a network namespace). The program's arguments follow.
    */
   public static List<String> childCommand(List<String> options, String mainClass) {
-    List<String> cmd = new java.util.ArrayList<>();
+    List<String> cmd = new ArrayList<>();
     cmd.add(javaBinary());
     cmd.addAll(options);
     cmd.add("-cp");
     cmd.add(
-        Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-            .map(p -> java.nio.file.Path.of(p).toAbsolutePath().toString())
-            .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(p -> Path.of(p).toAbsolutePath().toString())
+            .collect(Collectors.joining(File.pathSeparator)));
     if (mainClass != null) {
       cmd.add(mainClass);
     }

@@ -1,11 +1,15 @@
 package io.swarmcast.cli;
 
+import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.Endpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 
 /**
  * Executor processes on this machine, each a separate JVM running {@code swarmcast executor} with
@@ -35,10 +39,7 @@ public final class LocalExecutors implements AutoCloseable {
    * command of the {@code i}th (from 1), which is {@code processes().get(i - 1)}.
    */
   public static LocalExecutors start(
-      int n,
-      Endpoint driver,
-      List<String> jvmArgs,
-      java.util.function.IntFunction<List<String>> extraArgs)
+      int n, Endpoint driver, List<String> jvmArgs, IntFunction<List<String>> extraArgs)
       throws IOException {
     LocalExecutors ex = new LocalExecutors(Files.createTempDirectory("swarmcast-executors-"));
     Runtime.getRuntime().addShutdownHook(ex.shutdownHook);
@@ -76,17 +77,15 @@ public final class LocalExecutors implements AutoCloseable {
    * Waits until the driver counts {@code n} executors; fails at once, with its log, if one of these
    * processes exits first, and after {@code timeoutSeconds} otherwise.
    */
-  public void awaitRegistered(io.swarmcast.node.DriverNode driver, int n, long timeoutSeconds)
-      throws Exception {
-    long deadline =
-        System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeoutSeconds);
+  public void awaitRegistered(DriverNode driver, int n, long timeoutSeconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (driver.executors().size() < n) {
       String failure = firstFailure();
       if (failure != null) {
         throw new IllegalStateException(failure);
       }
       if (System.nanoTime() > deadline) {
-        throw new java.util.concurrent.TimeoutException(
+        throw new TimeoutException(
             "only "
                 + driver.executors().size()
                 + " of "

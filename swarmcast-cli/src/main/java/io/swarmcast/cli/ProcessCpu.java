@@ -1,6 +1,7 @@
 package io.swarmcast.cli;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 
 /**
  * This process's CPU time so far: user + system over all its threads, those that already exited
@@ -10,14 +11,13 @@ import java.lang.management.ManagementFactory;
  * end of every broadcast round. Stateless, thread-safe.
  */
 final class ProcessCpu {
-  private static final java.lang.management.OperatingSystemMXBean OS =
-      ManagementFactory.getOperatingSystemMXBean();
+  private static final OperatingSystemMXBean OS = ManagementFactory.getOperatingSystemMXBean();
 
   private ProcessCpu() {}
 
   /** CPU nanoseconds this process has used, or -1 if the JVM cannot tell. */
   static long nanos() {
-    return OS instanceof com.sun.management.OperatingSystemMXBean sun
+    return OS instanceof com.sun.management.OperatingSystemMXBean sun // fqn-ok
         ? sun.getProcessCpuTime()
         : -1;
   }

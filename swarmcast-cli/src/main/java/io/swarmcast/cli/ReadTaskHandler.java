@@ -1,6 +1,7 @@
 package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.conf.ByteSize;
 import io.swarmcast.node.ExecutorNode;
 import io.swarmcast.node.TaskHandler;
 import io.swarmcast.swarm.TransferStats;
@@ -12,10 +13,14 @@ import java.io.ObjectInputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,10 +47,10 @@ final class ReadTaskHandler implements TaskHandler {
   private final ExecutorNode node;
 
   /** Where each read's result is also appended; null for none. */
-  private final java.nio.file.Path resultsFile;
+  private final Path resultsFile;
 
   /** Where {@link FileTask}s put their files; null to verify them only. */
-  private final java.nio.file.Path outDir;
+  private final Path outDir;
 
   /** Reader threads, reused across tasks (a read may use several at once). */
   private final ExecutorService readers =
@@ -64,7 +69,7 @@ final class ReadTaskHandler implements TaskHandler {
    * A handler that also appends each read's result to {@code resultsFile} (null: only answers the
    * driver).
    */
-  ReadTaskHandler(ExecutorNode node, java.nio.file.Path resultsFile) {
+  ReadTaskHandler(ExecutorNode node, Path resultsFile) {
     this(node, resultsFile, null);
   }
 
@@ -72,7 +77,7 @@ final class ReadTaskHandler implements TaskHandler {
    * As {@link #ReadTaskHandler(ExecutorNode, java.nio.file.Path)}; files sent to it go to {@code
    * outDir} (null: verified only).
    */
-  ReadTaskHandler(ExecutorNode node, java.nio.file.Path resultsFile, java.nio.file.Path outDir) {
+  ReadTaskHandler(ExecutorNode node, Path resultsFile, Path outDir) {
     this.node = node;
     this.resultsFile = resultsFile;
     this.outDir = outDir;
@@ -85,22 +90,20 @@ final class ReadTaskHandler implements TaskHandler {
       return new byte[0];
     }
     if (Arrays.equals(payload, ReadTask.CPU)) {
-      return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(ProcessCpu.nanos()).array();
+      return ByteBuffer.allocate(Long.BYTES).putLong(ProcessCpu.nanos()).array();
     }
     if (Arrays.equals(payload, ReadTask.PID)) {
-      return java.nio.ByteBuffer.allocate(Long.BYTES)
-          .putLong(ProcessHandle.current().pid())
-          .array();
+      return ByteBuffer.allocate(Long.BYTES).putLong(ProcessHandle.current().pid()).array();
     }
     if (FileTask.isFileTask(payload)) {
       FileTask.Result r = FileTask.run(node, payload, outDir);
       System.err.printf(
-          java.util.Locale.ROOT,
+          Locale.ROOT,
           "%s in %.1f s, %s from the driver and %s from peers: %s%n",
           r.verified() ? "received" : "FAILED",
           r.nanos() / 1e9,
-          io.swarmcast.conf.ByteSize.format(r.fromDriverBytes()),
-          io.swarmcast.conf.ByteSize.format(r.fromPeersBytes()),
+          ByteSize.format(r.fromDriverBytes()),
+          ByteSize.format(r.fromPeersBytes()),
           r.detail());
       return r.encode();
     }
@@ -138,7 +141,7 @@ final class ReadTaskHandler implements TaskHandler {
       if (!allMatch) {
         error = "value does not match the driver's digest";
       }
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       error = String.valueOf(e.getCause().getMessage());
     } finally {
       reads.forEach(f -> f.cancel(true));
@@ -187,14 +190,13 @@ final class ReadTaskHandler implements TaskHandler {
   }
 
   /** {@code b.value()}, its failure wrapped as the reader threads' would be. */
-  private static Object readOnThisThread(Broadcast<?> b)
-      throws java.util.concurrent.ExecutionException {
+  private static Object readOnThisThread(Broadcast<?> b) throws ExecutionException {
     try {
       return b.value();
     } catch (RuntimeException
         | Error e) { // e.g. OutOfMemoryError: reported in this executor's result, as from a reader
       // thread
-      throw new java.util.concurrent.ExecutionException(e);
+      throw new ExecutionException(e);
     }
   }
 
@@ -223,7 +225,7 @@ final class ReadTaskHandler implements TaskHandler {
    */
   static byte[] digest(byte[] bytes) {
     long h = XXH64.hash(bytes, 0, bytes.length, 0x5357_4152_4d43_4153L);
-    return java.nio.ByteBuffer.allocate(8).putLong(h).array();
+    return ByteBuffer.allocate(8).putLong(h).array();
   }
 
   /**

@@ -2,7 +2,9 @@ package io.swarmcast.cli;
 
 import io.swarmcast.conf.SwarmConf;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -116,7 +118,7 @@ public final class RoundOptions {
    */
   List<String> args() {
     List<String> args =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 "--size",
                 Long.toString(size),
@@ -215,7 +217,7 @@ public final class RoundOptions {
    * Sets {@code swarmcast.auth.secret} from {@value #SECRET_ENV} in {@code env}, unless a secret
    * file is set.
    */
-  static SwarmConf withSecretFromEnvironment(SwarmConf conf, java.util.Map<String, String> env) {
+  static SwarmConf withSecretFromEnvironment(SwarmConf conf, Map<String, String> env) {
     String secret = env.get(SECRET_ENV);
     if (secret != null && !secret.isBlank() && conf.get(SwarmConf.AUTH_SECRET_FILE).isEmpty()) {
       conf.set(SwarmConf.AUTH_SECRET, secret.strip());

@@ -1,6 +1,9 @@
 package io.swarmcast.cli;
 
+import io.swarmcast.conf.ConfKey;
 import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.security.SecurityManager;
+import io.swarmcast.security.Tls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +13,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Option;
 
 /**
@@ -99,7 +104,7 @@ public final class SecurityOptions {
     return conf;
   }
 
-  private static void setPath(SwarmConf conf, io.swarmcast.conf.ConfKey<String> key, Path p) {
+  private static void setPath(SwarmConf conf, ConfKey<String> key, Path p) {
     if (p != null) {
       conf.set(key, p.toAbsolutePath().toString());
     }
@@ -112,7 +117,7 @@ public final class SecurityOptions {
   List<String> asConf() {
     SwarmConf conf = apply(new SwarmConf());
     List<String> kv = new ArrayList<>();
-    for (io.swarmcast.conf.ConfKey<?> k :
+    for (ConfKey<?> k :
         List.of(
             SwarmConf.AUTH_SECRET_FILE,
             SwarmConf.TLS_ENABLED,
@@ -186,8 +191,7 @@ public final class SecurityOptions {
    * Shutdown hooks that delete a {@link #secureDir} if the process is stopped (Ctrl-C, SIGTERM)
    * before it is.
    */
-  private static final java.util.Map<Path, Thread> CLEANUPS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Path, Thread> CLEANUPS = new ConcurrentHashMap<>();
 
   /**
    * An owner-only temporary directory for {@link #secure}; deleted at exit unless {@link
@@ -230,9 +234,9 @@ public final class SecurityOptions {
    * "; authenticated (shared secret) and TLS 1.3 with openssl (...)" as {@code security} is set up;
    * "" for neither.
    */
-  static String describe(io.swarmcast.security.SecurityManager security) {
+  static String describe(SecurityManager security) {
     boolean auth = security.isAuthenticationEnabled();
-    io.swarmcast.security.Tls tls = security.tls();
+    Tls tls = security.tls();
     if (!auth && tls == null) {
       return "";
     }

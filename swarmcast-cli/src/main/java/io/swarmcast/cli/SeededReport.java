@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The driver's half of {@code demo --kill-driver-after-seeded} ({@code driver --report-seeded}):
@@ -40,7 +41,7 @@ final class SeededReport {
 
   /** Reports to {@code out}, which should be stdout with {@code --json}. */
   static SeededReport to(PrintStream out) {
-    return new SeededReport(java.util.Objects.requireNonNull(out, "out"));
+    return new SeededReport(Objects.requireNonNull(out, "out"));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.conf.ByteSize;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.Endpoint;
@@ -10,12 +11,14 @@ import io.swarmcast.tracker.ExecutorInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -143,14 +146,14 @@ final class SendCommand implements Callable<Integer> {
                                 Locale.ROOT,
                                 "%s: %s checksummed in %.1f s while it was sent (SHA-256 %s)",
                                 f,
-                                io.swarmcast.conf.ByteSize.format(size),
+                                ByteSize.format(size),
                                 (System.nanoTime() - t0) / 1e9,
                                 sha)));
         System.err.printf(
             Locale.ROOT,
             "%s: %s, sending while it is checksummed (handle ready in %.3f s)%n",
             f,
-            io.swarmcast.conf.ByteSize.format(size),
+            ByteSize.format(size),
             (System.nanoTime() - t0) / 1e9);
       }
       long start = System.nanoTime();
@@ -172,7 +175,7 @@ final class SendCommand implements Callable<Integer> {
             "seeded: every piece of %d file(s), %s, is on some executor after %.1f s; "
                 + "the executors finish from each other%n",
             files.size(),
-            io.swarmcast.conf.ByteSize.format(totalBytes),
+            ByteSize.format(totalBytes),
             seconds);
         return 0;
       }
@@ -183,7 +186,7 @@ final class SendCommand implements Callable<Integer> {
   /** Shows progress until the deliveries are done, or (with --until seeded) the swarm is seeded. */
   private void watch(
       DriverNode node,
-      java.util.Collection<Broadcast<Path>> sent,
+      Collection<Broadcast<Path>> sent,
       List<ExecutorInfo> joined,
       List<Delivery> deliveries)
       throws InterruptedException {
@@ -225,9 +228,7 @@ final class SendCommand implements Callable<Integer> {
         r = FileTask.Result.decode(d.result().join());
       } catch (Exception e) {
         Throwable cause =
-            e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                ? e.getCause()
-                : e;
+            e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         r = new FileTask.Result(false, 0, 0, 0, String.valueOf(cause.getMessage()));
       }
       failed += r.verified() ? 0 : 1;
@@ -239,19 +240,19 @@ final class SendCommand implements Callable<Integer> {
           d.executor().id(),
           shorten(d.file().getFileName().toString()),
           r.nanos() / 1e9,
-          io.swarmcast.conf.ByteSize.format(r.fromDriverBytes()),
-          io.swarmcast.conf.ByteSize.format(r.fromPeersBytes()),
+          ByteSize.format(r.fromDriverBytes()),
+          ByteSize.format(r.fromPeersBytes()),
           r.verified() ? "verified " + r.detail() : "FAILED: " + r.detail());
     }
     System.err.printf(
         Locale.ROOT,
         "%s to %d executors in %.1f s; the driver sent %s (%.2f copies), peers %s; %s%n",
-        io.swarmcast.conf.ByteSize.format(totalBytes),
+        ByteSize.format(totalBytes),
         executorCount,
         seconds,
-        io.swarmcast.conf.ByteSize.format(fromDriver),
+        ByteSize.format(fromDriver),
         totalBytes == 0 ? 0.0 : fromDriver / (double) totalBytes,
-        io.swarmcast.conf.ByteSize.format(fromPeers),
+        ByteSize.format(fromPeers),
         failed == 0 ? "all verified" : failed + " FAILED");
     return failed == 0 ? 0 : 1;
   }

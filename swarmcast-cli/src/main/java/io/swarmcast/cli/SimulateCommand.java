@@ -6,7 +6,9 @@ import io.swarmcast.sim.SimReport;
 import io.swarmcast.sim.SimResult;
 import io.swarmcast.sim.Simulation;
 import io.swarmcast.sim.Validation;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -264,16 +266,16 @@ final class SimulateCommand implements Callable<Integer> {
     return s;
   }
 
-  private int compare(SwarmConf swarmConf) throws java.io.IOException {
-    if (!java.nio.file.Files.isRegularFile(compare)) {
+  private int compare(SwarmConf swarmConf) throws IOException {
+    if (!Files.isRegularFile(compare)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--compare: no such file: " + compare);
     }
     List<Validation.Row> rows =
         Validation.compare(compare, s -> configure(s, swarmConf, seeds.get(0)));
     String table = Validation.table(rows);
-    java.nio.file.Files.createDirectories(out);
-    java.nio.file.Files.writeString(
+    Files.createDirectories(out);
+    Files.writeString(
         out.resolve("validation.md"),
         "# The simulator against the emulated cluster\n\nCommand:\n\n```\n"
             + commandLine()

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,7 +99,7 @@ final class StatusCommand implements Callable<Integer> {
         swarm.get("executorCount"),
         bytes(d.get("heldBytes")),
         bytes(d.get("sentBytes")));
-    Map<Object, Map<String, Object>> addresses = new java.util.HashMap<>();
+    Map<Object, Map<String, Object>> addresses = new HashMap<>();
     executors.forEach(e -> addresses.put(number(e.get("id")), e));
     for (Map<String, Object> b : (List<Map<String, Object>>) swarm.get("broadcasts")) {
       long pieces = number(b.get("pieces"));

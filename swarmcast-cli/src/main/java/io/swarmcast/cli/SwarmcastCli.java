@@ -1,5 +1,6 @@
 package io.swarmcast.cli;
 
+import java.util.List;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,7 +54,7 @@ public final class SwarmcastCli {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(SwarmcastCli.class);
     for (Class<?> c :
-        java.util.List.of(
+        List.of(
             DemoCommand.class,
             DriverCommand.class,
             ExecutorCommand.class,

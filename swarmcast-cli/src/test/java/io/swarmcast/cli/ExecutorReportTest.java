@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,8 +37,7 @@ class ExecutorReportTest {
                 false, 0, 0, 0, 0, 0, 1, "piece 3 is held by nobody reachable: \"x\"\nsee log"));
     ok.appendTo(file);
     failed.appendTo(file);
-    Files.writeString(
-        file, "5 2 7 8 AAE", java.nio.file.StandardOpenOption.APPEND); // no newline yet
+    Files.writeString(file, "5 2 7 8 AAE", StandardOpenOption.APPEND); // no newline yet
 
     assertThat(ExecutorReport.readAll(file)).containsExactly(ok, failed);
   }

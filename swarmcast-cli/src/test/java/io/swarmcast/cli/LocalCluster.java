@@ -5,6 +5,11 @@ import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.security.SecurityManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -74,15 +79,15 @@ final class LocalCluster implements AutoCloseable {
     } finally {
       executors.close();
     }
-    List<String> leaks = new java.util.ArrayList<>();
-    try (var logs = java.nio.file.Files.list(executors.logDir())) {
-      for (java.nio.file.Path log : (Iterable<java.nio.file.Path>) logs::iterator) {
-        if (java.nio.file.Files.readString(log).contains("LEAK:")) {
+    List<String> leaks = new ArrayList<>();
+    try (var logs = Files.list(executors.logDir())) {
+      for (Path log : (Iterable<Path>) logs::iterator) {
+        if (Files.readString(log).contains("LEAK:")) {
           leaks.add(log.toString());
         }
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     if (!leaks.isEmpty()) {
       throw new AssertionError("executors reported buffer leaks; see " + leaks);

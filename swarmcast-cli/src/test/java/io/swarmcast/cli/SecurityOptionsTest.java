@@ -6,6 +6,7 @@ import io.swarmcast.conf.SwarmConf;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class SecurityOptionsTest {
             "/ca.pem",
             "--tls-provider",
             "jdk");
-    List<String> again = new java.util.ArrayList<>(List.of("--driver", "127.0.0.1:7077"));
+    List<String> again = new ArrayList<>(List.of("--driver", "127.0.0.1:7077"));
     again.addAll(passedOn);
     assertThat(parseExecutor(again.toArray(String[]::new)).security.asConf())
         .isEqualTo(cmd.security.asConf());

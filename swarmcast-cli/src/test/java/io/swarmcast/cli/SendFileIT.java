@@ -3,9 +3,12 @@ package io.swarmcast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.swarmcast.conf.ByteSize;
 import io.swarmcast.node.Endpoint;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -35,8 +38,7 @@ class SendFileIT {
 
   @Test
   void everyExecutorGetsTheFileUnderItsNameWithSmallHeapAndDirectMemory() throws Exception {
-    long bytes =
-        io.swarmcast.conf.ByteSize.parse(System.getProperty("swarmcast.it.sendFileBytes", "256m"));
+    long bytes = ByteSize.parse(System.getProperty("swarmcast.it.sendFileBytes", "256m"));
     Path file = randomFile(tmp.resolve("model.bin"), bytes);
     Path second = randomFile(tmp.resolve("vocab.txt"), 1_000_003);
     String want = sha256(file);
@@ -155,8 +157,7 @@ class SendFileIT {
   }
 
   private static int freePort() throws Exception {
-    try (java.net.ServerSocket s =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.swarmcast.node.Endpoint;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -75,8 +76,7 @@ class StatusIT {
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(50))
             .failFast("send exited", () -> !send.isAlive())
-            .ignoreExceptionsInstanceOf(
-                java.io.IOException.class) // until the driver's HTTP server is up
+            .ignoreExceptionsInstanceOf(IOException.class) // until the driver's HTTP server is up
             .until(
                 () -> {
                   http.send(

@@ -2,18 +2,23 @@ package io.swarmcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.security.SecurityManager;
 import io.swarmcast.tracker.ExecutorInfo;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -119,11 +124,11 @@ class SwarmPageIT {
               .isEqualTo(EXECUTORS + 1L);
 
           // swarmcast status prints the same swarm as a table.
-          java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
+          ByteArrayOutputStream table = new ByteArrayOutputStream();
           StatusCommand.print(
-              com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(node.swarmJson(0, 100)),
-              new java.io.PrintStream(table, true, java.nio.charset.StandardCharsets.UTF_8));
-          assertThat(table.toString(java.nio.charset.StandardCharsets.UTF_8))
+              JSON.std.mapFrom(node.swarmJson(0, 100)),
+              new PrintStream(table, true, StandardCharsets.UTF_8));
+          assertThat(table.toString(StandardCharsets.UTF_8))
               .contains(EXECUTORS + " executors")
               .contains("Broadcast(" + b.id() + "), 48.0 MiB")
               .contains("seeded, " + EXECUTORS + "/" + EXECUTORS + " verified")
@@ -173,7 +178,7 @@ class SwarmPageIT {
   private static void deleteTree(Path dir) throws Exception {
     if (Files.exists(dir)) {
       try (var walk = Files.walk(dir)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }

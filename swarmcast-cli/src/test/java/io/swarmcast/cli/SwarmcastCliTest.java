@@ -2,9 +2,12 @@ package io.swarmcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmcast.conf.SwarmConf;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,10 +124,10 @@ class SwarmcastCliTest {
         .contains("would show the secret to anyone running ps")
         .contains("SWARMCAST_SECRET")
         .doesNotContain("hunter2");
-    io.swarmcast.conf.SwarmConf conf =
+    SwarmConf conf =
         RoundOptions.withSecretFromEnvironment(
-            new io.swarmcast.conf.SwarmConf(), java.util.Map.of("SWARMCAST_SECRET", "  s3cret \n"));
-    assertThat(conf.get(io.swarmcast.conf.SwarmConf.AUTH_SECRET)).isEqualTo("s3cret");
+            new SwarmConf(), Map.of("SWARMCAST_SECRET", "  s3cret \n"));
+    assertThat(conf.get(SwarmConf.AUTH_SECRET)).isEqualTo("s3cret");
   }
 
   @Test
@@ -138,7 +141,7 @@ class SwarmcastCliTest {
   void everyCommandsHelpFormatsCleanly() {
     // A lone '%' in a description is a format specifier to picocli: it prints a warning and the raw
     // text.
-    java.util.Set<String> commands = SwarmcastCli.commandLine().getSubcommands().keySet();
+    Set<String> commands = SwarmcastCli.commandLine().getSubcommands().keySet();
     assertThat(commands)
         .contains(
             "demo",

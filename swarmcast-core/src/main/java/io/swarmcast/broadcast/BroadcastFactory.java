@@ -3,6 +3,7 @@ package io.swarmcast.broadcast;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.security.SecurityManager;
+import java.nio.file.Path;
 
 /**
  * One way of delivering broadcasts; {@link BroadcastManager} uses the one named by {@code
@@ -30,7 +31,7 @@ public interface BroadcastFactory {
    *
    * @throws UnsupportedOperationException if this factory cannot broadcast files (the default)
    */
-  default Broadcast<java.nio.file.Path> newFileBroadcast(java.nio.file.Path file, long id) {
+  default Broadcast<Path> newFileBroadcast(Path file, long id) {
     throw new UnsupportedOperationException(getClass().getName() + " cannot broadcast files");
   }
 

@@ -4,11 +4,21 @@ import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.ExecutorNode;
+import io.swarmcast.node.NodeException;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.security.SecurityManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -96,7 +106,7 @@ public final class BroadcastManager implements AutoCloseable {
 
   static Class<? extends BroadcastFactory> resolveFactory(String name) {
     Class<? extends BroadcastFactory> shortName =
-        SHORT_NAMES.get(name.trim().toLowerCase(java.util.Locale.ROOT));
+        SHORT_NAMES.get(name.trim().toLowerCase(Locale.ROOT));
     if (shortName != null) {
       return shortName;
     }
@@ -107,7 +117,7 @@ public final class BroadcastManager implements AutoCloseable {
       Class<?> c = Class.forName(name.trim(), false, BroadcastManager.class.getClassLoader());
       if (!BroadcastFactory.class.isAssignableFrom(c)
           || c.isInterface()
-          || java.lang.reflect.Modifier.isAbstract(c.getModifiers())) {
+          || Modifier.isAbstract(c.getModifiers())) {
         throw new ConfigException(
             SwarmConf.BROADCAST_FACTORY.name()
                 + ": "
@@ -164,7 +174,7 @@ public final class BroadcastManager implements AutoCloseable {
    *
    * @throws BroadcastException naming the path if it is not a readable regular file
    */
-  public Broadcast<java.nio.file.Path> broadcastFile(java.nio.file.Path file) {
+  public Broadcast<Path> broadcastFile(Path file) {
     return watched(factory().newFileBroadcast(file, nextBroadcastId.getAndIncrement()));
   }
 
@@ -176,13 +186,12 @@ public final class BroadcastManager implements AutoCloseable {
    * @throws BroadcastException if this is not the driver, or {@code broadcast} is not one of its
    *     files
    */
-  public java.util.concurrent.CompletableFuture<String> fileDigest(
-      Broadcast<java.nio.file.Path> broadcast) {
+  public CompletableFuture<String> fileDigest(Broadcast<Path> broadcast) {
     if (!(node instanceof DriverNode driver)) {
       throw new BroadcastException(
           "fileDigest is for the driver; this BroadcastManager is an executor's");
     }
-    java.util.concurrent.CompletableFuture<byte[]> digest = driver.fileDigest(broadcast.id());
+    CompletableFuture<byte[]> digest = driver.fileDigest(broadcast.id());
     if (digest == null) {
       throw new BroadcastException(broadcast + " is not a file this driver broadcasts");
     }
@@ -190,12 +199,10 @@ public final class BroadcastManager implements AutoCloseable {
         (d, e) -> {
           if (e != null) {
             Throwable cause =
-                e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                    ? e.getCause()
-                    : e;
+                e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             throw new BroadcastException(cause.getMessage(), cause);
           }
-          return java.util.HexFormat.of().formatHex(d);
+          return HexFormat.of().formatHex(d);
         });
   }
 
@@ -206,16 +213,14 @@ public final class BroadcastManager implements AutoCloseable {
    *
    * @throws BroadcastException if this is not the driver, or the broadcast is unknown or gone
    */
-  public boolean awaitSeeded(Broadcast<?> broadcast, java.time.Duration timeout)
-      throws InterruptedException {
+  public boolean awaitSeeded(Broadcast<?> broadcast, Duration timeout) throws InterruptedException {
     if (!(node instanceof DriverNode driver)) {
       throw new BroadcastException(
           "awaitSeeded is for the driver; this BroadcastManager is an executor's");
     }
     try {
-      return driver.awaitSeeded(
-          broadcast.id(), timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (io.swarmcast.node.NodeException e) {
+      return driver.awaitSeeded(broadcast.id(), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (NodeException e) {
       throw new BroadcastException(e.getMessage(), e);
     }
   }
@@ -234,14 +239,14 @@ public final class BroadcastManager implements AutoCloseable {
    *     this is not the driver
    * @throws InterruptedException if interrupted while waiting
    */
-  public void awaitExecutors(int n, java.time.Duration timeout) throws InterruptedException {
+  public void awaitExecutors(int n, Duration timeout) throws InterruptedException {
     if (!(node instanceof DriverNode driver)) {
       throw new BroadcastException(
           "awaitExecutors is for the driver; this BroadcastManager is an executor's");
     }
     try {
-      driver.awaitExecutors(n, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+      driver.awaitExecutors(n, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
       throw new BroadcastException(e.getMessage(), e);
     }
   }

@@ -3,6 +3,7 @@ package io.swarmcast.broadcast;
 import io.swarmcast.serializer.CompressionCodec;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -106,7 +107,7 @@ final class CodecChoice extends OutputStream {
     try {
       target = codec.compress(raw);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -8,8 +8,10 @@ import io.swarmcast.swarm.FetchMode;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 
@@ -140,7 +142,7 @@ final class FileBroadcast extends PieceBroadcast<Path> {
         throw new BroadcastException("piece " + i + " of " + file + " is not stored here");
       }
       try {
-        for (java.nio.ByteBuffer part : piece.nioBuffers()) {
+        for (ByteBuffer part : piece.nioBuffers()) {
           sha.update(part);
         }
       } finally {
@@ -153,7 +155,7 @@ final class FileBroadcast extends PieceBroadcast<Path> {
   static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
   }

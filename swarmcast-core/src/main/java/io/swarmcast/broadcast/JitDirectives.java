@@ -1,5 +1,6 @@
 package io.swarmcast.broadcast;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ final class JitDirectives {
       if (file != null) {
         try {
           Files.deleteIfExists(file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           LOG.debug("cannot delete {}", file, e);
         }
       }

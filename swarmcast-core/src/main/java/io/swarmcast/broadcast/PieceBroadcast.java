@@ -11,10 +11,15 @@ import io.swarmcast.serializer.Serializers;
 import io.swarmcast.storage.BlockManager;
 import io.swarmcast.storage.BlockNotFoundException;
 import io.swarmcast.swarm.FetchMode;
+import io.swarmcast.transport.RemoteException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A broadcast whose serialized value is kept as checksummed pieces in the driver's block manager
@@ -27,8 +32,7 @@ import java.util.concurrent.ExecutionException;
  */
 abstract class PieceBroadcast<T> extends Broadcast<T> {
   private static final long serialVersionUID = 1L;
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(PieceBroadcast.class);
+  private static final Logger LOG = LoggerFactory.getLogger(PieceBroadcast.class);
 
   private final Endpoint driver;
 
@@ -163,7 +167,7 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
       return b;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while reading " + this);
+      throw new InterruptedIOException("interrupted while reading " + this);
     }
   }
 
@@ -179,9 +183,7 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
               + " from driver "
               + driver
               + ": "
-              + (cause instanceof io.swarmcast.transport.RemoteException r
-                  ? r.remoteMessage()
-                  : cause.getMessage()),
+              + (cause instanceof RemoteException r ? r.remoteMessage() : cause.getMessage()),
           cause);
     }
   }
@@ -249,7 +251,7 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
     if (driver == null || layout == null || layout.checksums() == null || driverIncarnation == 0) {
-      throw new java.io.InvalidObjectException(
+      throw new InvalidObjectException(
           "broadcast handle is missing its driver, its driver's incarnation or its layout");
     }
   }

@@ -1,8 +1,10 @@
 package io.swarmcast.broadcast;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
+import io.swarmcast.node.NodeException;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.security.SecurityManager;
 import io.swarmcast.serializer.ByteArraySerializer;
@@ -80,7 +82,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     CompressionCodec used;
     try {
       // Past the memory budget the serialized value goes to heap buffers, and its pieces to disk.
-      io.netty.buffer.ByteBufAllocator alloc =
+      ByteBufAllocator alloc =
           new OverflowToHeapAllocator(
               driver.blockManager().memory(), driver.blockManager().memoryRoom());
       Blockifier.Serialized serialized =
@@ -197,7 +199,7 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
   public void unbroadcast(long id, boolean removeFromDriver, boolean blocking) {
     try {
       driver("unbroadcast").removeBroadcast(id, removeFromDriver, blocking, CallSite.capture());
-    } catch (io.swarmcast.node.NodeException e) {
+    } catch (NodeException e) {
       throw new BroadcastException(e.getMessage(), e);
     }
   }

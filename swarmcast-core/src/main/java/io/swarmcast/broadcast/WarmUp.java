@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -98,9 +100,9 @@ final class WarmUp {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       worker.interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable cause =
-          e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+          e.getCause() instanceof CompletionException c && c.getCause() != null
               ? c.getCause()
               : e.getCause();
       LOG.info("warm-up failed ({}); starting without it", cause.toString());

@@ -1,9 +1,15 @@
 package io.swarmcast.conf;
 
+import java.io.ObjectInputFilter;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * A typed configuration key: its name, default, parser, validity check and one line of
@@ -43,13 +49,12 @@ public final class ConfKey<T> {
   }
 
   /** One of {@code allowed} (case-insensitive; read back in lower case). */
-  static ConfKey<String> choice(
-      String name, String def, java.util.List<String> allowed, String doc) {
+  static ConfKey<String> choice(String name, String def, List<String> allowed, String doc) {
     return new ConfKey<>(
         name,
         def,
         s -> {
-          String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+          String v = s.trim().toLowerCase(Locale.ROOT);
           if (!allowed.contains(v)) {
             throw new ConfigException(
                 name + ": '" + s + "' is not one of " + String.join(", ", allowed));
@@ -66,14 +71,14 @@ public final class ConfKey<T> {
    * fits is checked where it is loaded, which the configuration cannot do).
    */
   static ConfKey<String> shortNameOrClass(
-      String name, String def, java.util.List<String> shortNames, String doc) {
+      String name, String def, List<String> shortNames, String doc) {
     return new ConfKey<>(
         name,
         def,
         s -> {
           String v = s.trim();
-          if (shortNames.contains(v.toLowerCase(java.util.Locale.ROOT))) {
-            return v.toLowerCase(java.util.Locale.ROOT);
+          if (shortNames.contains(v.toLowerCase(Locale.ROOT))) {
+            return v.toLowerCase(Locale.ROOT);
           }
           if (!QUALIFIED_CLASS_NAME.matcher(v).matches()) {
             throw new ConfigException(
@@ -91,8 +96,8 @@ public final class ConfKey<T> {
         doc);
   }
 
-  private static final java.util.regex.Pattern QUALIFIED_CLASS_NAME =
-      java.util.regex.Pattern.compile(
+  private static final Pattern QUALIFIED_CLASS_NAME =
+      Pattern.compile(
           "(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
 
   /**
@@ -105,7 +110,7 @@ public final class ConfKey<T> {
         def,
         s -> {
           try {
-            java.io.ObjectInputFilter.Config.createFilter(s);
+            ObjectInputFilter.Config.createFilter(s);
             return s;
           } catch (IllegalArgumentException e) {
             throw new ConfigException(
@@ -153,16 +158,16 @@ public final class ConfKey<T> {
    * A byte size, or {@code auto} (read back as an empty value) for one the node works out itself,
    * from the machine it runs on.
    */
-  static ConfKey<java.util.OptionalLong> bytesOrAuto(String name, long min, long max, String doc) {
+  static ConfKey<OptionalLong> bytesOrAuto(String name, long min, long max, String doc) {
     return new ConfKey<>(
         name,
         "auto",
         s -> {
           if (s.trim().equalsIgnoreCase("auto")) {
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
           }
           try {
-            return java.util.OptionalLong.of(ByteSize.parse(s));
+            return OptionalLong.of(ByteSize.parse(s));
           } catch (ConfigException e) {
             throw new ConfigException(name + ": " + e.getMessage() + " (or auto)");
           }
@@ -192,7 +197,7 @@ public final class ConfKey<T> {
         def,
         s ->
             s.trim().equalsIgnoreCase("forever")
-                ? java.time.temporal.ChronoUnit.FOREVER.getDuration()
+                ? ChronoUnit.FOREVER.getDuration()
                 : parseDuration(name, s),
         d -> !d.isNegative() && !d.isZero(),
         "positive, or forever",
@@ -204,7 +209,7 @@ public final class ConfKey<T> {
         name,
         Boolean.toString(def),
         s ->
-            switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+            switch (s.trim().toLowerCase(Locale.ROOT)) {
               case "true", "yes", "1" -> true;
               case "false", "no", "0" -> false;
               default ->
@@ -217,7 +222,7 @@ public final class ConfKey<T> {
   }
 
   private static Duration parseDuration(String name, String s) {
-    String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+    String t = s.trim().toLowerCase(Locale.ROOT);
     try {
       if (t.endsWith("ms")) {
         return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));

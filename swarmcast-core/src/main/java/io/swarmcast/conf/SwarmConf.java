@@ -3,6 +3,7 @@ package io.swarmcast.conf;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -64,7 +65,7 @@ public final class SwarmConf {
           0,
           1L << 40,
           "Memory for pieces a node allocates and touches when it starts, before it serves or joins (at most storage.retainBytes), so its first broadcast does not pay the page faults; it is resident from then on. 0 for none (the library's default: your JVM, your memory); `swarmcast driver` and `swarmcast executor` use 256m.");
-  public static final ConfKey<java.util.OptionalLong> STORAGE_MEMORY_BYTES =
+  public static final ConfKey<OptionalLong> STORAGE_MEMORY_BYTES =
       ConfKey.bytesOrAuto(
           "swarmcast.storage.memoryBytes",
           0,
@@ -255,7 +256,7 @@ public final class SwarmConf {
           "swarmcast.network.idleTimeout",
           "2m",
           "A peer connection that carries nothing either way for this long (and has no request outstanding) is closed; it is reopened when next needed. An executor and its driver instead exchange a 4-byte keepalive every third of it and close their connection when nothing at all arrives for this long, so a silent link stays up and a dead one is noticed.");
-  public static final ConfKey<java.util.OptionalLong> MAX_BUFFERED_BYTES =
+  public static final ConfKey<OptionalLong> MAX_BUFFERED_BYTES =
       ConfKey.bytesOrAuto(
           "swarmcast.network.maxBufferedBytes",
           64 << 10,

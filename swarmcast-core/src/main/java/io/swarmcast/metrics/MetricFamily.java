@@ -1,6 +1,8 @@
 package io.swarmcast.metrics;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -27,7 +29,7 @@ public record MetricFamily(String name, String help, Type type, List<Sample> sam
 
     /** The name in Prometheus's {@code # TYPE} line. */
     public String prometheusName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -81,7 +83,7 @@ public record MetricFamily(String name, String help, Type type, List<Sample> sam
       throw new IllegalArgumentException(
           bounds.length + " bounds but " + cumulative.length + " buckets");
     }
-    List<Sample> samples = new java.util.ArrayList<>(bounds.length + 3);
+    List<Sample> samples = new ArrayList<>(bounds.length + 3);
     for (int i = 0; i < bounds.length; i++) {
       samples.add(
           new Sample("_bucket", List.of("le", PrometheusText.number(bounds[i])), cumulative[i]));

@@ -84,7 +84,8 @@ final class ChecksumFollower implements PieceVerifier {
       }
     }
     // Written before known was raised, under the same lock: safe to read now.
-    if (io.swarmcast.storage.Checksums.crc32c(data) != crcs[piece]) {
+    // storage.Checksums computes the CRC; protocol.Checksums (imported) is the message
+    if (io.swarmcast.storage.Checksums.crc32c(data) != crcs[piece]) { // fqn-ok
       return Verdict.BAD;
     }
     if (digests != null) {

@@ -7,6 +7,7 @@ import io.swarmcast.transport.MessageHandler;
 import io.swarmcast.transport.TransportContext;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -98,7 +99,7 @@ final class DriverJoin {
       TransportContext transport, Endpoint driver, Greeting greeting, MessageHandler handler)
       throws IOException, InterruptedException {
     long timeout = transport.timeout().toMillis();
-    java.util.concurrent.CompletableFuture<Connection> connecting =
+    CompletableFuture<Connection> connecting =
         transport.connect(driver.host(), driver.port(), greeting, handler);
     try {
       // The handshake is the registration: the connection comes back once the driver gave us an id.

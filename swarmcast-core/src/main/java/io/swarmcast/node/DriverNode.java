@@ -1,18 +1,24 @@
 package io.swarmcast.node;
 
 import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.metrics.MetricFamily;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
 import io.swarmcast.protocol.AnnounceMany;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.FetchReport;
+import io.swarmcast.protocol.GetChecksums;
 import io.swarmcast.protocol.GetLocations;
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.RemoveBroadcast;
 import io.swarmcast.protocol.RunTask;
 import io.swarmcast.security.SecurityManager;
+import io.swarmcast.storage.PieceCheck;
+import io.swarmcast.storage.PieceFile;
+import io.swarmcast.storage.PieceMemory;
 import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.tracker.ExecutorInfo;
 import io.swarmcast.tracker.Tracker;
@@ -23,14 +29,20 @@ import io.swarmcast.transport.MessageHandler;
 import io.swarmcast.transport.TransportContext;
 import io.swarmcast.transport.TransportServer;
 import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +59,7 @@ public final class DriverNode extends SwarmNode {
    * How long after its write a piece the driver sent counts as in flight, waiting for the
    * executor's announcement (see {@link DeliveryReceipts}).
    */
-  public static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(1);
+  public static final Duration RECEIPT_TIMEOUT = Duration.ofSeconds(1);
 
   private final Tracker tracker;
   private final DeliveryReceipts receipts = new DeliveryReceipts(RECEIPT_TIMEOUT);
@@ -68,8 +80,7 @@ public final class DriverNode extends SwarmNode {
    */
   private final StreamedFiles streamed;
 
-  private DriverNode(
-      SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory)
+  private DriverNode(SwarmConf conf, TransportContext transport, PieceMemory memory)
       throws IOException {
     // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh
     // pieces.
@@ -82,9 +93,7 @@ public final class DriverNode extends SwarmNode {
         conf.get(SwarmConf.DRIVER_MAX_PIECES_IN_FLIGHT));
     this.tracker =
         new Tracker(
-            this::sendNotice,
-            new java.util.SplittableRandom(),
-            conf.get(SwarmConf.TRACKER_NEIGHBOURS));
+            this::sendNotice, new SplittableRandom(), conf.get(SwarmConf.TRACKER_NEIGHBOURS));
     this.applicationRequests = new ApplicationRequests(transport.timeout());
     this.spareCopyBytes = conf.get(SwarmConf.DRIVER_SPARE_COPIES);
     Handler handler = new Handler();
@@ -105,7 +114,7 @@ public final class DriverNode extends SwarmNode {
   private static long newIncarnation() {
     long id;
     do {
-      id = new java.security.SecureRandom().nextLong();
+      id = new SecureRandom().nextLong();
     } while (id == 0);
     return id;
   }
@@ -114,7 +123,7 @@ public final class DriverNode extends SwarmNode {
    * Starts a driver listening on {@code swarmcast.driver.host:port} and registers it in this JVM.
    */
   public static DriverNode start(SwarmConf conf, SecurityManager security) throws IOException {
-    io.swarmcast.storage.PieceMemory memory = pieceMemory(conf);
+    PieceMemory memory = pieceMemory(conf);
     TransportContext transport = new TransportContext(conf, security, "driver", memory);
     try {
       DriverNode node = new DriverNode(conf, transport, memory);
@@ -149,7 +158,7 @@ public final class DriverNode extends SwarmNode {
   }
 
   @Override
-  public List<io.swarmcast.metrics.MetricFamily> metrics() {
+  public List<MetricFamily> metrics() {
     return NodeMetrics.of(this, tracker);
   }
 
@@ -170,7 +179,7 @@ public final class DriverNode extends SwarmNode {
    * The latest {@link io.swarmcast.protocol.FetchReport} of each executor for a broadcast, by
    * executor id.
    */
-  public Map<Integer, io.swarmcast.protocol.FetchReport> fetchReports(long broadcastId) {
+  public Map<Integer, FetchReport> fetchReports(long broadcastId) {
     return watch.reports(broadcastId);
   }
 
@@ -223,7 +232,7 @@ public final class DriverNode extends SwarmNode {
    *
    * @throws NodeException if the driver does not know the broadcast (never created, or removed)
    */
-  public boolean awaitSeeded(long broadcastId, long timeout, java.util.concurrent.TimeUnit unit)
+  public boolean awaitSeeded(long broadcastId, long timeout, TimeUnit unit)
       throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     while (true) {
@@ -246,15 +255,15 @@ public final class DriverNode extends SwarmNode {
 
   @Override
   public CompletableFuture<Void> fetch(
-      long broadcastId, int[] checksums, io.swarmcast.storage.PieceCheck check, FetchMode mode) {
+      long broadcastId, int[] checksums, PieceCheck check, FetchMode mode) {
     if (!blocks.piecesHeld(broadcastId, checksums.length).equals(allSet(checksums.length))) {
       return CompletableFuture.failedFuture(new NodeException(tracker.whyUnknown(broadcastId)));
     }
     return CompletableFuture.completedFuture(null);
   }
 
-  private static java.util.BitSet allSet(int n) {
-    java.util.BitSet b = new java.util.BitSet(n);
+  private static BitSet allSet(int n) {
+    BitSet b = new BitSet(n);
     b.set(0, n);
     return b;
   }
@@ -281,8 +290,7 @@ public final class DriverNode extends SwarmNode {
    * (e.g. the file changed meanwhile).
    */
   public CompletableFuture<byte[]> broadcastStreamedFile(
-      long broadcastId, io.swarmcast.storage.PieceFile source, boolean pieceSha256, FetchMode mode)
-      throws IOException {
+      long broadcastId, PieceFile source, boolean pieceSha256, FetchMode mode) throws IOException {
     StreamedFile file = new StreamedFile(broadcastId, source, pieceSha256);
     blocks.addFile(broadcastId, source);
     tracker.addBroadcast(
@@ -318,8 +326,8 @@ public final class DriverNode extends SwarmNode {
    * (see {@link #broadcastStreamedFile}), so that a test can hold the reader at a piece and watch
    * what the swarm does meanwhile. Not for applications.
    */
-  public void beforeFileRead(java.util.function.IntConsumer hook) {
-    streamed.beforeRead = java.util.Objects.requireNonNull(hook, "hook");
+  public void beforeFileRead(IntConsumer hook) {
+    streamed.beforeRead = Objects.requireNonNull(hook, "hook");
   }
 
   @Override
@@ -546,7 +554,7 @@ public final class DriverNode extends SwarmNode {
      * are.
      */
     @Override
-    public void getChecksums(Connection from, io.swarmcast.protocol.GetChecksums g) {
+    public void getChecksums(Connection from, GetChecksums g) {
       streamed.getChecksums(
           from,
           g,
@@ -653,7 +661,7 @@ public final class DriverNode extends SwarmNode {
      * its connection has.
      */
     @Override
-    public void fetchReport(Connection from, io.swarmcast.protocol.FetchReport r) {
+    public void fetchReport(Connection from, FetchReport r) {
       watch.reported(from.remoteNodeId(), r);
     }
 

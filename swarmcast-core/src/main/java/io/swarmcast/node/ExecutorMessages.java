@@ -6,6 +6,8 @@ import io.swarmcast.protocol.AnnounceMany;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.FetchReport;
+import io.swarmcast.protocol.GetChecksums;
 import io.swarmcast.protocol.GetLocations;
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
@@ -87,7 +89,7 @@ final class ExecutorMessages implements MessageHandler, Admission {
 
   /** Reports go to the driver; an executor sent one is talking to the wrong node. */
   @Override
-  public void fetchReport(Connection from, io.swarmcast.protocol.FetchReport r) {
+  public void fetchReport(Connection from, FetchReport r) {
     LOG.warn("closing {}: executors are sent no {}", from, r.type());
     from.close();
   }
@@ -156,7 +158,7 @@ final class ExecutorMessages implements MessageHandler, Admission {
 
   /** Checksums come from the driver alone: a peer could vouch for the bytes it serves. */
   @Override
-  public void getChecksums(Connection from, io.swarmcast.protocol.GetChecksums g) {
+  public void getChecksums(Connection from, GetChecksums g) {
     refuse(from, g, "executors do not serve checksums; only the driver does");
   }
 

@@ -1,17 +1,26 @@
 package io.swarmcast.node;
 
+import io.swarmcast.conf.ByteSize;
+import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.metrics.MetricFamily;
+import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.FetchReport;
 import io.swarmcast.protocol.GetLocations;
 import io.swarmcast.protocol.Have;
+import io.swarmcast.protocol.Locations;
 import io.swarmcast.protocol.RemoveBroadcast;
 import io.swarmcast.protocol.RunTask;
 import io.swarmcast.security.SecurityManager;
+import io.swarmcast.storage.PieceCheck;
+import io.swarmcast.storage.PieceMemory;
 import io.swarmcast.swarm.AnnouncementBatch;
 import io.swarmcast.swarm.FetchLimits;
 import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.swarm.FetchPolicy;
 import io.swarmcast.swarm.FetchScheduler;
 import io.swarmcast.swarm.FetchStrategy;
+import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.ConnectionPool;
 import io.swarmcast.transport.Greeting;
@@ -19,7 +28,10 @@ import io.swarmcast.transport.TransportContext;
 import io.swarmcast.transport.TransportServer;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.temporal.ChronoUnit;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,10 +79,7 @@ public final class ExecutorNode extends SwarmNode {
   private final boolean registers;
 
   private ExecutorNode(
-      SwarmConf conf,
-      TransportContext transport,
-      io.swarmcast.storage.PieceMemory memory,
-      boolean registers)
+      SwarmConf conf, TransportContext transport, PieceMemory memory, boolean registers)
       throws IOException {
     super(
         conf,
@@ -127,10 +136,10 @@ public final class ExecutorNode extends SwarmNode {
   private static ExecutorNode start(SwarmConf conf, SecurityManager security, boolean registers)
       throws IOException {
     if (conf.get(SwarmConf.DRIVER_PORT) == 0) {
-      throw new io.swarmcast.conf.ConfigException(
+      throw new ConfigException(
           SwarmConf.DRIVER_PORT.name() + " must name the driver's port on an executor");
     }
-    io.swarmcast.storage.PieceMemory memory = pieceMemory(conf);
+    PieceMemory memory = pieceMemory(conf);
     TransportContext transport = new TransportContext(conf, security, "executor", memory);
     ExecutorNode node = null;
     try {
@@ -206,9 +215,9 @@ public final class ExecutorNode extends SwarmNode {
           .heldBroadcasts()
           .forEach(
               (id, pieceCount) -> {
-                java.util.BitSet held = blocks.piecesHeld(id, pieceCount);
+                BitSet held = blocks.piecesHeld(id, pieceCount);
                 for (int p = held.nextSetBit(0); p >= 0; p = held.nextSetBit(p + 1)) {
-                  c.send(new io.swarmcast.protocol.Announce(id, p));
+                  c.send(new Announce(id, p));
                 }
               });
     }
@@ -282,7 +291,7 @@ public final class ExecutorNode extends SwarmNode {
               driverEndpoint,
               greeting(),
               handler,
-              java.time.temporal.ChronoUnit.FOREVER.getDuration(),
+              ChronoUnit.FOREVER.getDuration(),
               () -> closed));
     } catch (IOException e) {
       if (!closed) {
@@ -303,7 +312,7 @@ public final class ExecutorNode extends SwarmNode {
   }
 
   @Override
-  public java.util.List<io.swarmcast.metrics.MetricFamily> metrics() {
+  public List<MetricFamily> metrics() {
     return NodeMetrics.of(this, null);
   }
 
@@ -360,7 +369,7 @@ public final class ExecutorNode extends SwarmNode {
 
   @Override
   public CompletableFuture<Void> fetch(
-      long broadcastId, int[] checksums, io.swarmcast.storage.PieceCheck check, FetchMode mode) {
+      long broadcastId, int[] checksums, PieceCheck check, FetchMode mode) {
     try {
       return fetch(broadcastId, checksums.length, PieceVerifier.fixed(checksums, check), null, mode)
           .future();
@@ -416,7 +425,7 @@ public final class ExecutorNode extends SwarmNode {
                   ? "waiting for it to come back)"
                   : "rejoin is off)"));
     }
-    java.util.BitSet held = blocks.piecesHeld(broadcastId, pieceCount);
+    BitSet held = blocks.piecesHeld(broadcastId, pieceCount);
     int neighbourCount = conf.get(SwarmConf.TRACKER_NEIGHBOURS);
     boolean neighbours = neighbourCount > 0;
     FetchScheduler scheduler =
@@ -443,7 +452,7 @@ public final class ExecutorNode extends SwarmNode {
             peers,
             stats,
             directory,
-            new io.swarmcast.swarm.PeerAddress(executorId, endpoint.host(), endpoint.port()));
+            new PeerAddress(executorId, endpoint.host(), endpoint.port()));
     SwarmFetcher previous = fetchers.putIfAbsent(broadcastId, fetcher);
     if (previous != null) {
       return previous;
@@ -474,23 +483,22 @@ public final class ExecutorNode extends SwarmNode {
    * and {@code status}: e.g. {@code fetched Broadcast(7), 128 MiB in 5.8 s: 16 MiB from the driver,
    * 112 MiB from 6 peers}.
    */
-  private void reportFetch(io.swarmcast.protocol.FetchReport r, long firstPieceNanos) {
+  private void reportFetch(FetchReport r, long firstPieceNanos) {
     long bytes = r.fromDriverBytes() + r.fromPeersBytes();
     // The first piece's delay: for a file, how soon the driver's streaming put bytes here.
     String first =
         firstPieceNanos < 0
             ? ""
-            : String.format(
-                java.util.Locale.ROOT, " (first piece after %.3f s)", firstPieceNanos / 1e9);
+            : String.format(Locale.ROOT, " (first piece after %.3f s)", firstPieceNanos / 1e9);
     String split =
-        io.swarmcast.conf.ByteSize.format(bytes)
+        ByteSize.format(bytes)
             + " in "
-            + String.format(java.util.Locale.ROOT, "%.1f s", r.nanos() / 1e9)
+            + String.format(Locale.ROOT, "%.1f s", r.nanos() / 1e9)
             + first
             + ": "
-            + io.swarmcast.conf.ByteSize.format(r.fromDriverBytes())
+            + ByteSize.format(r.fromDriverBytes())
             + " from the driver, "
-            + io.swarmcast.conf.ByteSize.format(r.fromPeersBytes())
+            + ByteSize.format(r.fromPeersBytes())
             + " from "
             + r.fromPeers().size()
             + (r.fromPeers().size() == 1 ? " peer" : " peers")
@@ -584,11 +592,11 @@ public final class ExecutorNode extends SwarmNode {
   /**
    * This executor's answer to a peer's question about a broadcast, or null if it does not know it.
    */
-  io.swarmcast.protocol.Locations answerLocations(GetLocations g, Connection asker) {
+  Locations answerLocations(GetLocations g, Connection asker) {
     return directory.answer(
         g.requestId(),
         g.broadcastId(),
-        new io.swarmcast.swarm.PeerAddress(executorId, endpoint.host(), endpoint.port()),
+        new PeerAddress(executorId, endpoint.host(), endpoint.port()),
         blocks,
         asker);
   }

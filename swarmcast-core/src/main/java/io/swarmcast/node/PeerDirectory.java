@@ -2,6 +2,7 @@ package io.swarmcast.node;
 
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
+import io.swarmcast.storage.BlockManager;
 import io.swarmcast.swarm.NamedHolders;
 import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.transport.Connection;
@@ -84,11 +85,7 @@ final class PeerDirectory {
    * executor does not know the broadcast.
    */
   synchronized Locations answer(
-      long requestId,
-      long broadcastId,
-      PeerAddress self,
-      io.swarmcast.storage.BlockManager blocks,
-      Connection asker) {
+      long requestId, long broadcastId, PeerAddress self, BlockManager blocks, Connection asker) {
     Entry e = broadcasts.get(broadcastId);
     if (e == null && pending < MAX_PENDING) {
       // Asked before this executor began to fetch it: a driver ships a broadcast's handle to its

@@ -10,10 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * The driver's side of one file broadcast that it reads while it serves it. One pass over the file,
@@ -88,8 +91,7 @@ final class StreamedFile {
    * Reads and checksums every piece in order, publishing as it goes. Runs on the node's reader
    * thread.
    */
-  void read(
-      ByteBufAllocator memory, Published published, java.util.function.IntConsumer beforeRead) {
+  void read(ByteBufAllocator memory, Published published, IntConsumer beforeRead) {
     try {
       MessageDigest whole = sha256();
       int unpublished = 0;
@@ -102,7 +104,8 @@ final class StreamedFile {
         }
         ByteBuf piece = source.readAnyway(i, memory);
         try {
-          crcs[i] = io.swarmcast.storage.Checksums.crc32c(piece);
+          // storage.Checksums computes the CRC; protocol.Checksums (imported) is the message
+          crcs[i] = io.swarmcast.storage.Checksums.crc32c(piece); // fqn-ok
           MessageDigest own = pieceDigests == null ? null : sha256();
           for (ByteBuffer part : piece.nioBuffers()) {
             whole.update(part.duplicate());
@@ -181,8 +184,7 @@ final class StreamedFile {
       failure = "cannot broadcast " + source.path() + ": " + why;
       wake = takeWaiters();
     }
-    org.slf4j.LoggerFactory.getLogger(StreamedFile.class)
-        .error("Broadcast({}): {}", broadcastId, failure);
+    LoggerFactory.getLogger(StreamedFile.class).error("Broadcast({}): {}", broadcastId, failure);
     fileDigest.completeExceptionally(new NodeException(failure));
     wake.forEach(Runnable::run);
   }
@@ -279,7 +281,7 @@ final class StreamedFile {
   static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
   }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 
 /**
  * The driver's files that it reads while it serves them ({@link StreamedFile}): one reader thread
@@ -36,7 +37,7 @@ final class StreamedFiles {
    * Runs on the reader thread before each piece is read: for tests, which hold the reader at a
    * piece.
    */
-  volatile java.util.function.IntConsumer beforeRead = piece -> {};
+  volatile IntConsumer beforeRead = piece -> {};
 
   StreamedFiles(Duration networkTimeout) {
     this.pieceWait = networkTimeout.dividedBy(2);

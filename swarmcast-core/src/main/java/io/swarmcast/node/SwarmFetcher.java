@@ -13,6 +13,7 @@ import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.PieceData;
+import io.swarmcast.protocol.ProtocolException;
 import io.swarmcast.storage.BlockManager;
 import io.swarmcast.swarm.AnnouncementBatch;
 import io.swarmcast.swarm.FetchAction;
@@ -23,6 +24,7 @@ import io.swarmcast.swarm.TransferStats;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.ConnectionPool;
 import io.swarmcast.transport.RemoteException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -288,11 +290,7 @@ final class SwarmFetcher {
     } else if (m instanceof Ack) {
       on(s -> s.onDriverDeclined(token));
     } else {
-      on(
-          s ->
-              s.onSourceFailed(
-                  token,
-                  new io.swarmcast.protocol.ProtocolException("unexpected answer " + m.type())));
+      on(s -> s.onSourceFailed(token, new ProtocolException("unexpected answer " + m.type())));
     }
   }
 
@@ -360,7 +358,7 @@ final class SwarmFetcher {
     boolean stored = false;
     BitSet batch = null;
     List<FetchAction> actions;
-    java.io.UncheckedIOException unwritable = null;
+    UncheckedIOException unwritable = null;
     synchronized (this) {
       if (!done.isDone() && scheduler.wants(piece)) {
         try {
@@ -375,7 +373,7 @@ final class SwarmFetcher {
           if (firstPieceNanos < 0) {
             firstPieceNanos = System.nanoTime() - startNanos;
           }
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
           unwritable = e; // the buffer is released; below, outside the lock, the fetch stops
         }
       }
@@ -384,7 +382,7 @@ final class SwarmFetcher {
     if (unwritable != null) {
       // A full disk: this fetch cannot go on, but every piece stored so far stays stored and
       // served.
-      cancel(new io.swarmcast.node.NodeException(unwritable.getMessage(), unwritable));
+      cancel(new NodeException(unwritable.getMessage(), unwritable));
       return;
     }
     if (stored) {

@@ -1,18 +1,34 @@
 package io.swarmcast.node;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.FileRegion;
+import io.netty.util.internal.PlatformDependent;
 import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.metrics.MetricFamily;
+import io.swarmcast.metrics.MetricsMBean;
+import io.swarmcast.metrics.PrometheusText;
 import io.swarmcast.protocol.Busy;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchPiece;
 import io.swarmcast.protocol.PieceData;
+import io.swarmcast.protocol.PieceRegion;
 import io.swarmcast.storage.BlockManager;
+import io.swarmcast.storage.PieceCheck;
+import io.swarmcast.storage.PieceMemory;
+import io.swarmcast.storage.SpillingPieceStore;
 import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.swarm.TransferStats;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.TransportContext;
+import io.swarmcast.ui.UiServer;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import javax.management.JMException;
+import org.slf4j.LoggerFactory;
 
 /**
  * A process's membership in one Swarmcast cluster: its {@link BlockManager}, its block server and
@@ -41,7 +57,7 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
   private volatile UploadFilter uploadFilter = UploadFilter.NONE;
 
   /** This node's HTTP server ({@code swarmcast.ui.port}), or null. */
-  private volatile io.swarmcast.ui.UiServer ui;
+  private volatile UiServer ui;
 
   /** Unregisters this node's JMX bean ({@code swarmcast.metrics.jmx}), or null. */
   private volatile AutoCloseable jmx;
@@ -55,7 +71,7 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
   SwarmNode(
       SwarmConf conf,
       TransportContext transport,
-      io.swarmcast.storage.PieceMemory memory,
+      PieceMemory memory,
       int uploadSlots,
       int maxUploadsWaiting,
       int maxUnconfirmed) {
@@ -63,9 +79,7 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
     this.transport = transport;
     this.blocks =
         new BlockManager(
-            new io.swarmcast.storage.SpillingPieceStore(
-                memoryBudget(conf), memory, this::fileDirectory),
-            memory);
+            new SpillingPieceStore(memoryBudget(conf), memory, this::fileDirectory), memory);
     this.uploads =
         new UploadSlots(
             uploadSlots,
@@ -83,15 +97,12 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
    * needed (8 executors on two cores, 200 Mbit/s: first broadcast 1.75x). Bounded by its size:
    * about 0.1 s per 256 MiB here.
    */
-  static io.swarmcast.storage.PieceMemory pieceMemory(SwarmConf conf) {
+  static PieceMemory pieceMemory(SwarmConf conf) {
     // Never more than half the JVM's direct memory: idle pieces must not starve the sockets'
     // buffers.
     long retain =
-        Math.min(
-            conf.get(SwarmConf.STORAGE_RETAIN_BYTES),
-            io.netty.util.internal.PlatformDependent.maxDirectMemory() / 2);
-    io.swarmcast.storage.PieceMemory memory =
-        new io.swarmcast.storage.PieceMemory(io.netty.buffer.ByteBufAllocator.DEFAULT, retain);
+        Math.min(conf.get(SwarmConf.STORAGE_RETAIN_BYTES), PlatformDependent.maxDirectMemory() / 2);
+    PieceMemory memory = new PieceMemory(ByteBufAllocator.DEFAULT, retain);
     long preTouch = Math.min(retain, conf.get(SwarmConf.STORAGE_PRE_TOUCH_BYTES));
     memory.preTouch(preTouch, (int) (long) conf.get(SwarmConf.BLOCK_SIZE));
     return memory;
@@ -102,8 +113,7 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
    * half the JVM's direct memory, so pieces beyond it go to disk instead of failing the node.
    */
   static long memoryBudget(SwarmConf conf) {
-    return conf.get(SwarmConf.STORAGE_MEMORY_BYTES)
-        .orElse(io.netty.util.internal.PlatformDependent.maxDirectMemory() / 2);
+    return conf.get(SwarmConf.STORAGE_MEMORY_BYTES).orElse(PlatformDependent.maxDirectMemory() / 2);
   }
 
   public abstract boolean isDriver();
@@ -112,11 +122,11 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
    * This node's metrics now (see {@link NodeMetrics}): what {@code /metrics} serves and the JMX
    * bean shows, for a bridge to Micrometer or another registry.
    */
-  public abstract java.util.List<io.swarmcast.metrics.MetricFamily> metrics();
+  public abstract List<MetricFamily> metrics();
 
   /** The port of this node's HTTP server ({@code swarmcast.ui.port}), or -1 if it has none. */
   public int uiPort() {
-    io.swarmcast.ui.UiServer s = ui;
+    UiServer s = ui;
     return s == null ? -1 : s.port();
   }
 
@@ -129,21 +139,21 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
     if (conf.get(SwarmConf.METRICS_JMX)) {
       try {
         jmx =
-            io.swarmcast.metrics.MetricsMBean.register(
+            MetricsMBean.register(
                 isDriver() ? "driver" : "executor", endpoint().port(), this::metrics);
-      } catch (javax.management.JMException e) {
-        org.slf4j.LoggerFactory.getLogger(SwarmNode.class)
+      } catch (JMException e) {
+        LoggerFactory.getLogger(SwarmNode.class)
             .warn("metrics not offered over JMX: {}", e.toString());
       }
     }
     int port = conf.get(SwarmConf.UI_PORT);
     if (port >= 0) {
       ui =
-          io.swarmcast.ui.UiServer.start(
-              new io.swarmcast.ui.UiServer.Content() {
+          UiServer.start(
+              new UiServer.Content() {
                 @Override
                 public String metrics() {
-                  return io.swarmcast.metrics.PrometheusText.write(SwarmNode.this.metrics());
+                  return PrometheusText.write(SwarmNode.this.metrics());
                 }
 
                 @Override
@@ -163,7 +173,7 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
 
   /** Stops the HTTP server and unregisters the JMX bean. */
   final void stopObservability() {
-    io.swarmcast.ui.UiServer s = ui;
+    UiServer s = ui;
     if (s != null) {
       s.close();
     }
@@ -172,7 +182,7 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
       try {
         j.close();
       } catch (Exception e) {
-        org.slf4j.LoggerFactory.getLogger(SwarmNode.class).debug("unregistering the JMX bean", e);
+        LoggerFactory.getLogger(SwarmNode.class).debug("unregistering the JMX bean", e);
       }
     }
   }
@@ -202,7 +212,7 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
    * missing. Completes at once on the driver, which holds every piece of its broadcasts.
    */
   public final CompletableFuture<Void> fetch(long broadcastId, int[] checksums, FetchMode mode) {
-    return fetch(broadcastId, checksums, io.swarmcast.storage.PieceCheck.NONE, mode);
+    return fetch(broadcastId, checksums, PieceCheck.NONE, mode);
   }
 
   /**
@@ -210,7 +220,7 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
    * check}.
    */
   public abstract CompletableFuture<Void> fetch(
-      long broadcastId, int[] checksums, io.swarmcast.storage.PieceCheck check, FetchMode mode);
+      long broadcastId, int[] checksums, PieceCheck check, FetchMode mode);
 
   /**
    * Makes sure every piece of a file broadcast the driver reads while serving it is in this node's
@@ -229,10 +239,9 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
    * port so that executors sharing a host and a storage directory never share files. Created with
    * the first file, and removed with the last.
    */
-  public java.nio.file.Path fileDirectory() {
+  public Path fileDirectory() {
     String dir = conf.get(SwarmConf.STORAGE_DIR);
-    java.nio.file.Path base =
-        java.nio.file.Path.of(dir.isEmpty() ? System.getProperty("java.io.tmpdir") : dir);
+    Path base = Path.of(dir.isEmpty() ? System.getProperty("java.io.tmpdir") : dir);
     return base.resolve("swarmcast-" + ProcessHandle.current().pid() + "-" + endpoint().port());
   }
 
@@ -253,7 +262,7 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
    * for fault injection, so that demos and tests can run a node that serves corrupt pieces.
    */
   public void setUploadFilter(UploadFilter filter) {
-    this.uploadFilter = java.util.Objects.requireNonNull(filter, "filter");
+    this.uploadFilter = Objects.requireNonNull(filter, "filter");
   }
 
   /** Why this node cannot serve a piece, for the requester. */
@@ -285,13 +294,11 @@ public abstract sealed class SwarmNode implements AutoCloseable permits DriverNo
     if (blocks.hasPiecesOnDisk(request.broadcastId())
         && uploadFilter == UploadFilter.NONE
         && to.carriesFileRegions()) {
-      io.netty.channel.FileRegion region =
-          blocks.pieceRegion(request.broadcastId(), request.piece());
+      FileRegion region = blocks.pieceRegion(request.broadcastId(), request.piece());
       if (region != null) {
         stats.served(request.broadcastId(), region.count());
         return to.send(
-            new io.swarmcast.protocol.PieceRegion(
-                request.requestId(), request.broadcastId(), request.piece(), region));
+            new PieceRegion(request.requestId(), request.broadcastId(), request.piece(), region));
       }
     }
     ByteBuf piece = blocks.getPiece(request.broadcastId(), request.piece());

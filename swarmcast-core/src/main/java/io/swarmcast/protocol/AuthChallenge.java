@@ -1,6 +1,7 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
 
 /**
  * Accepting side to connecting side, in answer to its opening when the accepting node has a shared
@@ -51,12 +52,12 @@ public record AuthChallenge(long requestId, byte[] nonce) implements Message.Res
   public boolean equals(Object o) {
     return o instanceof AuthChallenge c
         && c.requestId == requestId
-        && java.util.Arrays.equals(c.nonce, nonce);
+        && Arrays.equals(c.nonce, nonce);
   }
 
   @Override
   public int hashCode() {
-    return Long.hashCode(requestId) * 31 + java.util.Arrays.hashCode(nonce);
+    return Long.hashCode(requestId) * 31 + Arrays.hashCode(nonce);
   }
 
   @Override

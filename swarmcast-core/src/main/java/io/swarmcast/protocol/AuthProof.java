@@ -1,6 +1,7 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
 
 /**
  * One side's proof that it knows the shared secret: an HMAC-SHA256 over both sides' nonces and its
@@ -64,14 +65,13 @@ public record AuthProof(long requestId, byte[] nonce, byte[] proof) implements M
   public boolean equals(Object o) {
     return o instanceof AuthProof p
         && p.requestId == requestId
-        && java.util.Arrays.equals(p.nonce, nonce)
-        && java.util.Arrays.equals(p.proof, proof);
+        && Arrays.equals(p.nonce, nonce)
+        && Arrays.equals(p.proof, proof);
   }
 
   @Override
   public int hashCode() {
-    return (Long.hashCode(requestId) * 31 + java.util.Arrays.hashCode(nonce)) * 31
-        + java.util.Arrays.hashCode(proof);
+    return (Long.hashCode(requestId) * 31 + Arrays.hashCode(nonce)) * 31 + Arrays.hashCode(proof);
   }
 
   @Override

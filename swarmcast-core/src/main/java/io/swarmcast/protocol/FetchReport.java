@@ -2,8 +2,10 @@ package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Executor to driver, one way, once per fetch of a broadcast when it ends: how long it took, where
@@ -32,7 +34,7 @@ public record FetchReport(
   public static final int MAX_PEERS = 4096;
 
   public FetchReport {
-    java.util.Objects.requireNonNull(failure, "failure");
+    Objects.requireNonNull(failure, "failure");
     if (fromPeers.size() > MAX_PEERS || bannedPeers.size() > MAX_PEERS) {
       throw new ProtocolException(
           "a fetch report names at most "
@@ -108,7 +110,7 @@ public record FetchReport(
               + in.readableBytes()
               + " bytes remain");
     }
-    Map<Integer, Long> peers = new java.util.HashMap<>();
+    Map<Integer, Long> peers = new HashMap<>();
     for (int i = 0; i < n; i++) {
       int peer = in.readInt();
       long bytes = in.readLong();

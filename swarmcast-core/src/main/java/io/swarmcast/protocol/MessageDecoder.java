@@ -1,10 +1,13 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 
 /**
@@ -33,7 +36,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     // grows; a composite keeps the read buffers as they are, and PieceData.decode copies the piece
     // out
     // of them once, into a buffer of its own.
-    framer.setCumulator(io.netty.handler.codec.ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+    framer.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
     return framer;
   }
 
@@ -55,7 +58,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
    * allocator (a node's {@code PieceMemory}), not the frame's: a frame that fitted in one socket
    * read is a slice of a buffer from the allocator underneath.
    */
-  static Message decode(ByteBuf frame, io.netty.buffer.ByteBufAllocator pieceMemory) {
+  static Message decode(ByteBuf frame, ByteBufAllocator pieceMemory) {
     if (!frame.isReadable()) {
       throw new ProtocolException("empty frame");
     }
@@ -67,7 +70,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       throw new ProtocolException("truncated " + type + " frame");
     }
     if (frame.isReadable()) {
-      io.netty.util.ReferenceCountUtil.release(msg);
+      ReferenceCountUtil.release(msg);
       throw new ProtocolException(frame.readableBytes() + " trailing bytes after " + type);
     }
     return msg;

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -104,11 +105,11 @@ public enum MessageType {
   /** Every record that implements {@link Message}, found through the sealed interfaces' permits. */
   static Set<Class<?>> permittedRecords() {
     Set<Class<?>> records = new HashSet<>();
-    Deque<Class<?>> todo = new ArrayDeque<>(java.util.List.of(Message.class));
+    Deque<Class<?>> todo = new ArrayDeque<>(List.of(Message.class));
     while (!todo.isEmpty()) {
       Class<?> c = todo.pop();
       if (c.isSealed()) {
-        todo.addAll(java.util.List.of(c.getPermittedSubclasses()));
+        todo.addAll(List.of(c.getPermittedSubclasses()));
       } else {
         records.add(c);
       }

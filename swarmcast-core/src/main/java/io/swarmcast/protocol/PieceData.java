@@ -1,7 +1,10 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufHolder;
+import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * One piece of a broadcast, answering {@link FetchPiece} or {@link FetchAnyPiece}.
@@ -28,7 +31,7 @@ public record PieceData(long requestId, long broadcastId, int piece, ByteBuf dat
 
   public PieceData {
     Wire.checkPiece(piece);
-    java.util.Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(data, "data");
   }
 
   @Override
@@ -57,7 +60,7 @@ public record PieceData(long requestId, long broadcastId, int piece, ByteBuf dat
   }
 
   /** As {@link #decode(ByteBuf)}, with the data's buffer from {@code alloc}. */
-  static PieceData decode(ByteBuf in, io.netty.buffer.ByteBufAllocator alloc) {
+  static PieceData decode(ByteBuf in, ByteBufAllocator alloc) {
     long requestId = in.readLong();
     long broadcastId = in.readLong();
     int piece = Wire.checkPiece(in.readInt());
@@ -76,7 +79,7 @@ public record PieceData(long requestId, long broadcastId, int piece, ByteBuf dat
     // to
     // writeBytes as one made the adaptive allocator ask for one NIO buffer of it, which a composite
     // builds by copying every byte into a new heap array (measured: 384 MB of garbage for 384 MiB).
-    for (java.nio.ByteBuffer part : in.nioBuffers(in.readerIndex(), len)) {
+    for (ByteBuffer part : in.nioBuffers(in.readerIndex(), len)) {
       own.writeBytes(part);
     }
     in.skipBytes(len);

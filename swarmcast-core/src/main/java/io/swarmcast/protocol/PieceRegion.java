@@ -1,5 +1,6 @@
 package io.swarmcast.protocol;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.FileRegion;
 import io.netty.util.AbstractReferenceCounted;
 
@@ -54,7 +55,7 @@ public final class PieceRegion extends AbstractReferenceCounted {
   /**
    * The frame's length prefix and type byte, then the same header {@link PieceData#encode} writes.
    */
-  void encodeHeader(io.netty.buffer.ByteBuf out) {
+  void encodeHeader(ByteBuf out) {
     out.writeInt(1 + PieceData.HEADER_LENGTH + dataLength()).writeByte(MessageType.PIECE_DATA.id());
     out.writeLong(requestId).writeLong(broadcastId).writeInt(piece).writeInt(dataLength());
   }

@@ -1,6 +1,7 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Objects;
 
 /**
  * Driver to executor: drop every block of this broadcast (its pieces and its cached value). For a
@@ -15,7 +16,7 @@ import io.netty.buffer.ByteBuf;
 public record RemoveBroadcast(long requestId, long broadcastId, String destroyedAt)
     implements Message.Inbound, Message.Request {
   public RemoveBroadcast {
-    java.util.Objects.requireNonNull(destroyedAt, "destroyedAt");
+    Objects.requireNonNull(destroyedAt, "destroyedAt");
   }
 
   /** An unpersist: the blocks go, the broadcast stays valid. */

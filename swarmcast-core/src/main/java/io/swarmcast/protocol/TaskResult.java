@@ -1,6 +1,7 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Objects;
 
 /**
  * Executor to driver: the application's answer to a {@link RunTask}.
@@ -9,7 +10,7 @@ import io.netty.buffer.ByteBuf;
  */
 public record TaskResult(long requestId, byte[] payload) implements Message.Response {
   public TaskResult {
-    java.util.Objects.requireNonNull(payload, "task result payload");
+    Objects.requireNonNull(payload, "task result payload");
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.BitSet;
 
 /**
@@ -42,7 +43,7 @@ final class Wire {
     while (end > 0 && (b[end] & 0xC0) == 0x80) {
       end--; // b[end] continues a character that started before it: cut before that character
     }
-    return java.util.Arrays.copyOf(b, end);
+    return Arrays.copyOf(b, end);
   }
 
   static String readString(ByteBuf in) {

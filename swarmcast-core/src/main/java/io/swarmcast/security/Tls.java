@@ -8,9 +8,11 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.swarmcast.conf.ConfKey;
 import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
@@ -144,8 +146,7 @@ public final class Tls {
    * issue 13.
    */
   private static boolean withoutC2() {
-    for (String arg :
-        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (arg.startsWith("-XX:TieredStopAtLevel=") && !arg.endsWith("=4")) {
         return true;
       }
@@ -169,7 +170,7 @@ public final class Tls {
     };
   }
 
-  private static File readable(io.swarmcast.conf.ConfKey<String> key, String path) {
+  private static File readable(ConfKey<String> key, String path) {
     if (path.isEmpty()) {
       throw new ConfigException(
           SwarmConf.TLS_ENABLED.name()

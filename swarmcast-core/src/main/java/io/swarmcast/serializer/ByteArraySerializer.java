@@ -8,6 +8,7 @@ import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.StreamCorruptedException;
+import java.util.function.BinaryOperator;
 
 /**
  * The serializer a broadcast uses, whatever {@code swarmcast.serializer} says, when its value is a
@@ -82,8 +83,7 @@ public final class ByteArraySerializer implements Serializer {
    * it.
    */
   private void check(int length) throws IOException {
-    java.util.function.BinaryOperator<ObjectInputFilter> factory =
-        ObjectInputFilter.Config.getSerialFilterFactory();
+    BinaryOperator<ObjectInputFilter> factory = ObjectInputFilter.Config.getSerialFilterFactory();
     ObjectInputFilter effective =
         factory.apply(factory.apply(null, ObjectInputFilter.Config.getSerialFilter()), filter);
     ObjectInputFilter.Status status =

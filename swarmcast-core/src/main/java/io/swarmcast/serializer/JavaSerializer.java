@@ -1,7 +1,9 @@
 package io.swarmcast.serializer;
 
+import io.swarmcast.conf.SwarmConf;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -20,7 +22,7 @@ public final class JavaSerializer implements Serializer {
    * deserialization gadget chains refused. Everything else is allowed (broadcast values are the
    * application's own types); a cluster that knows its types should allow-list them instead.
    */
-  public static final String DEFAULT_FILTER = io.swarmcast.conf.SwarmConf.DEFAULT_JAVA_FILTER;
+  public static final String DEFAULT_FILTER = SwarmConf.DEFAULT_JAVA_FILTER;
 
   private final ObjectInputFilter filter;
   private final String pattern;
@@ -56,8 +58,8 @@ public final class JavaSerializer implements Serializer {
     try (ObjectInputStream ois = new LoaderObjectInputStream(in, loader)) {
       ois.setObjectInputFilter(filter);
       return ois.readObject();
-    } catch (java.io.InvalidClassException e) {
-      throw new java.io.InvalidClassException(
+    } catch (InvalidClassException e) {
+      throw new InvalidClassException(
           "the broadcast value holds a class that swarmcast.serializer.java.filter refuses ("
               + e.getMessage()
               + "); filter: "

@@ -10,8 +10,18 @@ import io.swarmcast.conf.SwarmConf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.LinkedList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
@@ -41,17 +51,17 @@ public final class KryoSerializer implements Serializer {
           boolean[].class,
           String[].class,
           Object[].class,
-          java.util.ArrayList.class,
-          java.util.LinkedList.class,
-          java.util.ArrayDeque.class,
-          java.util.HashMap.class,
-          java.util.LinkedHashMap.class,
-          java.util.TreeMap.class,
-          java.util.HashSet.class,
-          java.util.LinkedHashSet.class,
-          java.util.TreeSet.class,
-          java.math.BigInteger.class,
-          java.math.BigDecimal.class);
+          ArrayList.class,
+          LinkedList.class,
+          ArrayDeque.class,
+          HashMap.class,
+          LinkedHashMap.class,
+          TreeMap.class,
+          HashSet.class,
+          LinkedHashSet.class,
+          TreeSet.class,
+          BigInteger.class,
+          BigDecimal.class);
 
   private final boolean registrationRequired;
   private final List<Class<?>> registered;

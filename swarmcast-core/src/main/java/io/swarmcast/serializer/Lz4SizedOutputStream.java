@@ -3,6 +3,7 @@ package io.swarmcast.serializer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.Objects;
 import net.jpountz.lz4.LZ4BlockOutputStream;
 
 /**
@@ -50,7 +51,7 @@ final class Lz4SizedOutputStream extends OutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    Objects.checkFromIndexSize(off, len, b.length);
     if (closed) {
       throw new IOException("stream closed");
     }

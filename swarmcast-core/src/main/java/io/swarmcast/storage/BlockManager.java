@@ -1,6 +1,8 @@
 package io.swarmcast.storage;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.FileRegion;
 import java.util.BitSet;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,7 +34,7 @@ public final class BlockManager implements AutoCloseable {
 
   /** A block manager whose pieces' memory is not kept for reuse. */
   public BlockManager(PieceStore store) {
-    this(store, new PieceMemory(io.netty.buffer.ByteBufAllocator.DEFAULT, 0));
+    this(store, new PieceMemory(ByteBufAllocator.DEFAULT, 0));
   }
 
   /** A block manager whose pieces take their memory from, and give it back to, {@code memory}. */
@@ -128,7 +130,7 @@ public final class BlockManager implements AutoCloseable {
    * A piece as a region of its file, for {@code sendfile}; null if the piece is not held on disk
    * here (it is in memory, or not held). The caller releases it (the transport does, once written).
    */
-  public io.netty.channel.FileRegion pieceRegion(long broadcastId, int piece) {
+  public FileRegion pieceRegion(long broadcastId, int piece) {
     PieceFile file = files.get(broadcastId);
     return file != null ? file.region(piece) : store.region(broadcastId, piece);
   }

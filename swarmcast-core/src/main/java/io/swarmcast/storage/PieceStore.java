@@ -1,6 +1,7 @@
 package io.swarmcast.storage;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.FileRegion;
 
 /**
  * Where a node keeps the pieces of broadcasts, addressed by (broadcast id, piece index). The memory
@@ -39,7 +40,7 @@ public interface PieceStore extends AutoCloseable {
    * A piece held on disk as a region of its file, for {@code sendfile} (the caller releases it);
    * null if this store holds the piece in memory, or not at all.
    */
-  default io.netty.channel.FileRegion region(long broadcastId, int piece) {
+  default FileRegion region(long broadcastId, int piece) {
     return null;
   }
 

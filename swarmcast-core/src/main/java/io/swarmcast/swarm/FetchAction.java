@@ -1,6 +1,7 @@
 package io.swarmcast.swarm;
 
 import java.util.BitSet;
+import java.util.List;
 
 /**
  * What a {@link FetchScheduler} asks its adapter to do. Each request carries a token; the adapter
@@ -51,9 +52,9 @@ public sealed interface FetchAction {
    * reporting each answer with {@link FetchScheduler#onPeerLocations} or {@link
    * FetchScheduler#onPeerLocationsFailed}.
    */
-  record AskPeers(java.util.List<PeerAddress> peers) implements FetchAction {
+  record AskPeers(List<PeerAddress> peers) implements FetchAction {
     public AskPeers {
-      peers = java.util.List.copyOf(peers);
+      peers = List.copyOf(peers);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.swarmcast.swarm;
 
 import java.util.BitSet;
+import java.util.Random;
 
 /**
  * Chooses which missing piece to request next from the pieces some peer with spare capacity can
@@ -21,7 +22,7 @@ public interface PieceSelector {
    * Rarest first, ties broken at random with {@code random}: spreads scarce pieces before common
    * ones.
    */
-  static PieceSelector rarestFirst(java.util.Random random) {
+  static PieceSelector rarestFirst(Random random) {
     return new RarestFirstSelector(random);
   }
 

@@ -1,5 +1,6 @@
 package io.swarmcast.tracker;
 
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -250,7 +251,7 @@ final class PieceLedger {
     announced = 0;
     seededPieces = 0;
     spareCopies = spareCopiesAtStart;
-    java.util.Arrays.fill(sendCount, 0);
-    java.util.Arrays.fill(holderCount, 0);
+    Arrays.fill(sendCount, 0);
+    Arrays.fill(holderCount, 0);
   }
 }

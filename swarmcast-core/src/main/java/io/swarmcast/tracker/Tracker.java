@@ -48,7 +48,7 @@ public final class Tracker {
   private static final int DESTROYED_REMEMBERED = 10_000;
 
   private final Map<Integer, ExecutorInfo> executors = new TreeMap<>();
-  private final Map<Long, PieceLedger> ledgers = new java.util.LinkedHashMap<>();
+  private final Map<Long, PieceLedger> ledgers = new LinkedHashMap<>();
   private final Map<Long, String> destroyed =
       new LinkedHashMap<>(16, 0.75f, false) {
         @Override

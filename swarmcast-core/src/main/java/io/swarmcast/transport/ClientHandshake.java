@@ -9,6 +9,8 @@ import io.swarmcast.protocol.Message;
 import io.swarmcast.security.SharedSecret;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The connecting side's handshake: sends the {@link Greeting}'s opening as soon as the socket is
@@ -44,7 +46,7 @@ final class ClientHandshake extends HandshakeHandler {
       SharedSecret secret,
       Duration deadline,
       int maxFrameLength,
-      java.util.concurrent.atomic.LongAdder authFailures) {
+      LongAdder authFailures) {
     super(connection, deadline, maxFrameLength, authFailures);
     this.greeting = greeting;
     this.result = result;
@@ -79,7 +81,7 @@ final class ClientHandshake extends HandshakeHandler {
       }
       try {
         binding = channelBinding(ctx, true);
-      } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      } catch (SSLPeerUnverifiedException e) {
         refuseAuthentication(ctx, "no TLS certificate to bind the proof to: " + e.getMessage());
         return;
       }

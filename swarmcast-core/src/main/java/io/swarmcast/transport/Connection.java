@@ -6,12 +6,17 @@ import io.netty.util.ReferenceCountUtil;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.PieceData;
+import io.swarmcast.protocol.PieceRegion;
+import io.swarmcast.protocol.ProtocolException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -147,10 +152,10 @@ public final class Connection {
    * on {@code CompletableFuture.delayedExecutor}: with fewer than 3 cores that starts a thread per
    * task.
    */
-  public java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+  public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
     try {
       return channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       return null;
     }
   }
@@ -168,7 +173,7 @@ public final class Connection {
    * Sends a piece straight from a file ({@link PieceRegion}); as {@link #send}. Only on a
    * connection without TLS ({@link #carriesFileRegions}).
    */
-  public CompletableFuture<Void> send(io.swarmcast.protocol.PieceRegion piece) {
+  public CompletableFuture<Void> send(PieceRegion piece) {
     return write(piece);
   }
 
@@ -209,7 +214,7 @@ public final class Connection {
     if (!p.accepts(response)) {
       ReferenceCountUtil.release(response);
       f.completeExceptionally(
-          new io.swarmcast.protocol.ProtocolException(
+          new ProtocolException(
               remoteAddress()
                   + " answered "
                   + response.type()
@@ -256,7 +261,7 @@ public final class Connection {
   }
 
   public String remoteAddress() {
-    java.net.SocketAddress a = channel.remoteAddress();
+    SocketAddress a = channel.remoteAddress();
     if (a instanceof InetSocketAddress inet) {
       return inet.getHostString() + ":" + inet.getPort();
     }

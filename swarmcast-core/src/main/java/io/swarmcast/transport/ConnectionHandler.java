@@ -6,6 +6,7 @@ import io.netty.handler.codec.DecoderException;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.Message;
 import java.io.IOException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +25,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
 
   /** Whoever sends garbage chooses how often: at most one line per 10 s. */
-  private static final RateLimitedLog BAD_FRAMES =
-      new RateLimitedLog(LOG, java.time.Duration.ofSeconds(10));
+  private static final RateLimitedLog BAD_FRAMES = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
   private final Connection connection;
   private final MessageHandler handler;

@@ -1,6 +1,8 @@
 package io.swarmcast.transport;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.channel.Channel;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -41,8 +43,7 @@ final class ConnectionLimit {
    * unknown.
    */
   static long openFileLimit() {
-    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-            instanceof com.sun.management.UnixOperatingSystemMXBean unix
+    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
         ? unix.getMaxFileDescriptorCount()
         : -1;
   }

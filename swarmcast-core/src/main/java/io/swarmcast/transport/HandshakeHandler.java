@@ -4,12 +4,21 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.MessageDecoder;
+import io.swarmcast.security.ChannelBinding;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,14 +79,11 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
    * The node's count of failed authentications (a wrong or missing secret, a failed TLS handshake),
    * for its metrics.
    */
-  private final java.util.concurrent.atomic.LongAdder authFailures;
+  private final LongAdder authFailures;
 
   /** {@code maxFrameLength}: the framer's limit once the handshake is done. */
   HandshakeHandler(
-      Connection connection,
-      Duration deadline,
-      int maxFrameLength,
-      java.util.concurrent.atomic.LongAdder authFailures) {
+      Connection connection, Duration deadline, int maxFrameLength, LongAdder authFailures) {
     this.authFailures = authFailures;
     this.connection = connection;
     this.deadline = deadline;
@@ -207,11 +213,11 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
    * without TLS (see {@code ChannelBinding}). Called once a message arrived, so TLS is established.
    */
   final byte[] channelBinding(ChannelHandlerContext ctx, boolean connector)
-      throws javax.net.ssl.SSLPeerUnverifiedException {
-    io.netty.handler.ssl.SslHandler ssl = (io.netty.handler.ssl.SslHandler) ctx.pipeline().get(TLS);
+      throws SSLPeerUnverifiedException {
+    SslHandler ssl = (SslHandler) ctx.pipeline().get(TLS);
     return ssl == null
-        ? io.swarmcast.security.ChannelBinding.NONE
-        : io.swarmcast.security.ChannelBinding.of(ssl.engine().getSession(), connector);
+        ? ChannelBinding.NONE
+        : ChannelBinding.of(ssl.engine().getSession(), connector);
   }
 
   /**
@@ -220,7 +226,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
    */
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done && !done.isSuccess()) {
+    if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
       authFailed();
       refuse(ctx, "TLS handshake failed: " + tlsReason(done.cause()), null, true);
     }
@@ -234,11 +240,10 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     while (c.getCause() != null && c.getCause() != c) {
       c = c.getCause();
     }
-    if (c instanceof java.nio.channels.ClosedChannelException
-        || c instanceof io.netty.handler.ssl.NotSslRecordException) {
+    if (c instanceof ClosedChannelException || c instanceof NotSslRecordException) {
       // What a node without TLS does with a ClientHello: it closes, or answers in plain text.
       return "the other side "
-          + (c instanceof io.netty.handler.ssl.NotSslRecordException
+          + (c instanceof NotSslRecordException
               ? "answered without TLS"
               : "closed the connection during the TLS handshake")
           + " (is "
@@ -273,12 +278,10 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // Before the handshake every error is the stranger's: a frame over the small limit, garbage.
     Throwable shown =
-        cause.getCause() != null && cause instanceof io.netty.handler.codec.DecoderException
-            ? cause.getCause()
-            : cause;
+        cause.getCause() != null && cause instanceof DecoderException ? cause.getCause() : cause;
     if (finished) {
       ctx.close();
-    } else if (shown instanceof javax.net.ssl.SSLException) {
+    } else if (shown instanceof SSLException) {
       authFailed();
       refuse(ctx, "TLS handshake failed: " + tlsReason(shown), null, true);
     } else {

@@ -1,6 +1,7 @@
 package io.swarmcast.transport;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
@@ -40,7 +41,7 @@ final class RateLimitedLog {
   }
 
   private static Object[] append(Object[] args, Object last) {
-    Object[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    Object[] all = Arrays.copyOf(args, args.length + 1);
     all[args.length] = last;
     return all;
   }

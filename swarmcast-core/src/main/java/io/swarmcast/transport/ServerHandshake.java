@@ -11,6 +11,8 @@ import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.RegisterExecutor;
 import io.swarmcast.security.SharedSecret;
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The accepting side's handshake: the first message must be an opening ({@link RegisterExecutor} or
@@ -44,7 +46,7 @@ final class ServerHandshake extends HandshakeHandler {
       SharedSecret secret,
       Duration deadline,
       int maxFrameLength,
-      java.util.concurrent.atomic.LongAdder authFailures) {
+      LongAdder authFailures) {
     super(connection, deadline, maxFrameLength, authFailures);
     this.admission = admission;
     this.secret = secret;
@@ -110,7 +112,7 @@ final class ServerHandshake extends HandshakeHandler {
     byte[] binding;
     try {
       binding = channelBinding(ctx, false);
-    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+    } catch (SSLPeerUnverifiedException e) {
       authFailed();
       refuse(
           ctx,

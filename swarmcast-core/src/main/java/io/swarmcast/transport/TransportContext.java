@@ -2,6 +2,7 @@ package io.swarmcast.transport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
@@ -16,21 +17,30 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.PlatformDependent;
+import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.MessageDecoder;
 import io.swarmcast.protocol.MessageEncoder;
 import io.swarmcast.security.SecurityManager;
+import io.swarmcast.security.Tls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -82,9 +92,7 @@ public final class TransportContext implements AutoCloseable {
    * Every open connection, accepted or opened, so {@link #close} can close them before the event
    * loops.
    */
-  private final io.netty.channel.group.ChannelGroup channels =
-      new io.netty.channel.group.DefaultChannelGroup(
-          io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
   /** Whose shared secret (if any) every handshake proves. */
   private final SecurityManager security;
@@ -104,26 +112,22 @@ public final class TransportContext implements AutoCloseable {
    * Every channel's allocator: a node's {@code PieceMemory}, from which received pieces take their
    * buffers.
    */
-  private final io.netty.buffer.ByteBufAllocator allocator;
+  private final ByteBufAllocator allocator;
 
   /**
    * Handshakes that failed to authenticate, either side's (see {@code
    * HandshakeHandler#authFailed}).
    */
-  private final java.util.concurrent.atomic.LongAdder authFailures =
-      new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder authFailures = new LongAdder();
 
   public TransportContext(SwarmConf conf, SecurityManager security, String name) {
-    this(conf, security, name, io.netty.buffer.ByteBufAllocator.DEFAULT);
+    this(conf, security, name, ByteBufAllocator.DEFAULT);
   }
 
   public TransportContext(
-      SwarmConf conf,
-      SecurityManager security,
-      String name,
-      io.netty.buffer.ByteBufAllocator allocator) {
-    this.allocator = java.util.Objects.requireNonNull(allocator, "allocator");
-    this.security = java.util.Objects.requireNonNull(security, "security");
+      SwarmConf conf, SecurityManager security, String name, ByteBufAllocator allocator) {
+    this.allocator = Objects.requireNonNull(allocator, "allocator");
+    this.security = Objects.requireNonNull(security, "security");
     this.epoll = conf.get(SwarmConf.NATIVE_TRANSPORT) && Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group =
@@ -136,7 +140,7 @@ public final class TransportContext implements AutoCloseable {
     long maxFrame = conf.get(SwarmConf.MAX_FRAME_SIZE);
     long blockSize = conf.get(SwarmConf.BLOCK_SIZE);
     if (maxFrame < blockSize + 1024) {
-      throw new io.swarmcast.conf.ConfigException(
+      throw new ConfigException(
           SwarmConf.MAX_FRAME_SIZE.name()
               + " ("
               + maxFrame
@@ -162,16 +166,13 @@ public final class TransportContext implements AutoCloseable {
    */
   private static long bufferBudget(SwarmConf conf) {
     long onePiece = conf.get(SwarmConf.BLOCK_SIZE) + 1024;
-    java.util.OptionalLong set = conf.get(SwarmConf.MAX_BUFFERED_BYTES);
+    OptionalLong set = conf.get(SwarmConf.MAX_BUFFERED_BYTES);
     if (set.isEmpty()) {
-      long auto =
-          Math.min(
-              MAX_AUTO_BUFFERED_BYTES,
-              io.netty.util.internal.PlatformDependent.maxDirectMemory() / 4);
+      long auto = Math.min(MAX_AUTO_BUFFERED_BYTES, PlatformDependent.maxDirectMemory() / 4);
       return Math.max(auto, onePiece);
     }
     if (set.getAsLong() < onePiece) {
-      throw new io.swarmcast.conf.ConfigException(
+      throw new ConfigException(
           SwarmConf.MAX_BUFFERED_BYTES.name()
               + " ("
               + set.getAsLong()
@@ -317,7 +318,7 @@ public final class TransportContext implements AutoCloseable {
         // are
         // ByteBuf writes (no FileRegion), which SslHandler encrypts; pacing (TCP_NOTSENT_LOWAT and
         // write completion) then counts ciphertext, a few bytes per 16 KiB record more.
-        io.swarmcast.security.Tls tls = security.tls();
+        Tls tls = security.tls();
         if (tls != null) {
           p.addLast(
               HandshakeHandler.TLS,

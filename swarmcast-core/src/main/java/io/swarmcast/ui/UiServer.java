@@ -34,6 +34,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.swarmcast.metrics.PrometheusText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -194,12 +195,7 @@ public final class UiServer implements AutoCloseable {
       int limit = intParam(q, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
       switch (q.path()) {
         case "/metrics" ->
-            reply(
-                ctx,
-                req,
-                HttpResponseStatus.OK,
-                io.swarmcast.metrics.PrometheusText.CONTENT_TYPE,
-                content.metrics());
+            reply(ctx, req, HttpResponseStatus.OK, PrometheusText.CONTENT_TYPE, content.metrics());
         case "/", "/index.html" -> {
           if (!content.hasSwarm()) {
             reply(

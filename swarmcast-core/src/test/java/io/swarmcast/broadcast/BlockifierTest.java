@@ -17,9 +17,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -52,7 +55,7 @@ class BlockifierTest {
 
   /** Named values: empty, 1 byte, a multiple of the block size, 3 MiB of random bytes. */
   private static Map<String, byte[]> values(int blockSize) {
-    Map<String, byte[]> values = new java.util.LinkedHashMap<>();
+    Map<String, byte[]> values = new LinkedHashMap<>();
     values.put("empty", new byte[0]);
     values.put("1 byte", new byte[] {7});
     values.put("3 x blockSize", random(3 * blockSize, blockSize));
@@ -262,7 +265,7 @@ class BlockifierTest {
       // Only the readable bytes count, and the reader index is left where it was.
       heap.readerIndex(100);
       assertThat(Checksums.crc32c(heap))
-          .isEqualTo(independentCrc32c(java.util.Arrays.copyOfRange(data, 100, data.length)));
+          .isEqualTo(independentCrc32c(Arrays.copyOfRange(data, 100, data.length)));
       assertThat(heap.readerIndex()).isEqualTo(100);
     } finally {
       direct.release();
@@ -346,8 +349,7 @@ class BlockifierTest {
               CompressionCodec.NONE,
               LOADER);
       assertThat((byte[]) back).isEqualTo(value);
-      assertThat(asked)
-          .isEqualTo(java.util.stream.IntStream.range(0, buffers.size()).boxed().toList());
+      assertThat(asked).isEqualTo(IntStream.range(0, buffers.size()).boxed().toList());
       assertOnlyTheOwnersReference(buffers);
     } finally {
       pieces.release();

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -145,7 +146,7 @@ class BroadcastCleanerIT {
   private static void fetchEverywhere(Broadcast<byte[]> b, List<ExecutorNode> executors)
       throws Exception {
     PieceBroadcast<byte[]> p = (PieceBroadcast<byte[]>) b;
-    List<java.util.concurrent.CompletableFuture<Void>> fetches = new ArrayList<>();
+    List<CompletableFuture<Void>> fetches = new ArrayList<>();
     for (ExecutorNode executor : executors) {
       fetches.add(executor.fetch(b.id(), p.layout().checksums(), p.fetchMode()));
     }

@@ -7,6 +7,7 @@ import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.security.SecurityManager;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,7 +60,7 @@ class BroadcastManagerTest {
     // can be made.
     for (String name : BroadcastManager.SHORT_NAMES.keySet()) {
       Class<? extends BroadcastFactory> c =
-          BroadcastManager.resolveFactory(name.toUpperCase(java.util.Locale.ROOT));
+          BroadcastManager.resolveFactory(name.toUpperCase(Locale.ROOT));
       assertThat(c.getDeclaredConstructor().newInstance())
           .as(name)
           .isInstanceOf(BroadcastFactory.class);

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.swarmcast.serializer.CompressionCodec;
 import io.swarmcast.serializer.JavaSerializer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -62,8 +63,7 @@ class CodecChoiceTest {
       out.close();
       assertThat(out.chosen()).isEqualTo(codec);
       assertThat(sink.size()).isLessThan(size / 2);
-      assertThat(
-              codec.decompress(new java.io.ByteArrayInputStream(sink.toByteArray())).readAllBytes())
+      assertThat(codec.decompress(new ByteArrayInputStream(sink.toByteArray())).readAllBytes())
           .isEqualTo(data);
     }
   }

@@ -12,6 +12,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -52,9 +53,9 @@ class FileBroadcastIT {
         assertThat(Files.getPosixFilePermissions(copy))
             .as("read-only")
             .doesNotContain(
-                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
-                java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
-                java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+                PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.OTHERS_WRITE);
       }
       long fromPeers =
           swarm.executors.stream().mapToLong(e -> e.stats().total().fromPeersBytes()).sum();

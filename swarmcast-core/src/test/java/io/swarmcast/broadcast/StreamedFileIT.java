@@ -12,10 +12,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -92,9 +95,8 @@ class StreamedFileIT {
         file,
         () -> {
           FileTime before = Files.getLastModifiedTime(file);
-          try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.write(
-                java.nio.ByteBuffer.wrap(new byte[] {9, 9, 9}), 0); // a piece already checksummed
+          try (var ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {9, 9, 9}), 0); // a piece already checksummed
           }
           // The same size; the modification time is what shows it (set apart explicitly: a coarse
           // clock may not).
@@ -178,7 +180,7 @@ class StreamedFileIT {
           .isEqualTo(FileBroadcastIT.sha256(file));
       assertThat(FileBroadcastIT.sha256(two.get(30, TimeUnit.SECONDS)))
           .isEqualTo(FileBroadcastIT.sha256(file));
-      assertThat(swarm.driver().awaitSeeded(b, java.time.Duration.ofSeconds(10))).isTrue();
+      assertThat(swarm.driver().awaitSeeded(b, Duration.ofSeconds(10))).isTrue();
       b.destroy();
     }
   }

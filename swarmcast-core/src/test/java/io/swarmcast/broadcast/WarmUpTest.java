@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -46,7 +48,7 @@ class WarmUpTest {
 
   @Test
   void aNodeStartedAfterTheWarmUpGaveUpIsClosedAtOnce() {
-    java.util.List<String> closed = new java.util.ArrayList<>();
+    List<String> closed = new ArrayList<>();
     WarmUp.PrivateNodes nodes = new WarmUp.PrivateNodes();
     nodes.add(() -> closed.add("driver"));
     nodes.add(() -> closed.add("executor"));

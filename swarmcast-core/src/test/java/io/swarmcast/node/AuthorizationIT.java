@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.util.ReferenceCountUtil;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.AnnounceMany;
 import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.PieceData;
 import io.swarmcast.protocol.RemoveBroadcast;
 import io.swarmcast.security.SecurityManager;
@@ -20,8 +23,11 @@ import io.swarmcast.transport.TestHandlers;
 import io.swarmcast.transport.TransportContext;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -119,7 +125,7 @@ class AuthorizationIT {
                 .get(10, TimeUnit.SECONDS))
         .as("served while it exists")
         .isInstanceOf(PieceData.class)
-        .satisfies(io.netty.util.ReferenceCountUtil::release);
+        .satisfies(ReferenceCountUtil::release);
 
     b.destroy();
     for (long id : new long[] {b.id(), 987_654L}) {
@@ -174,21 +180,17 @@ class AuthorizationIT {
     Broadcast<byte[]> b = driver.newBroadcast(random(300_000, 5), false); // 5 pieces of 64 KiB
     Connection liar =
         open(member(), driver.node().endpoint().port(), Greeting.register("127.0.0.1", 9));
-    java.util.BitSet two = new java.util.BitSet();
+    BitSet two = new BitSet();
     two.set(2);
     two.set(4);
 
-    liar.send(
-        new io.swarmcast.protocol.AnnounceMany(
-            b.id(), 5, two)); // recorded, as one announcement each
+    liar.send(new AnnounceMany(b.id(), 5, two)); // recorded, as one announcement each
     await("the batch recorded")
         .atMost(Duration.ofSeconds(10))
         .until(() -> tracker.tracker().piecesHeldBy(b.id(), liar.localNodeId()) == 2);
     assertThat(liar.isActive()).isTrue();
 
-    liar.send(
-        new io.swarmcast.protocol.AnnounceMany(
-            b.id(), 6, two)); // a broadcast of 6 pieces: not this one
+    liar.send(new AnnounceMany(b.id(), 6, two)); // a broadcast of 6 pieces: not this one
     liar.closeFuture().get(10, TimeUnit.SECONDS);
     await("the liar unregistered")
         .atMost(Duration.ofSeconds(10))
@@ -207,8 +209,7 @@ class AuthorizationIT {
     BroadcastManager driver = node(true, 0);
     Broadcast<byte[]> b = driver.newBroadcast(random(100_000, 6), false);
     b.destroy();
-    java.util.concurrent.BlockingQueue<io.swarmcast.protocol.Message> received =
-        new java.util.concurrent.LinkedBlockingQueue<>();
+    BlockingQueue<Message> received = new LinkedBlockingQueue<>();
     Connection late =
         member()
             .connect(
@@ -218,7 +219,7 @@ class AuthorizationIT {
                 TestHandlers.forAll((from, m) -> received.add(m)))
             .get(10, TimeUnit.SECONDS);
     late.send(new Announce(b.id(), 0));
-    io.swarmcast.protocol.Message m = received.poll(10, TimeUnit.SECONDS);
+    Message m = received.poll(10, TimeUnit.SECONDS);
     assertThat(m)
         .isInstanceOfSatisfying(
             RemoveBroadcast.class,

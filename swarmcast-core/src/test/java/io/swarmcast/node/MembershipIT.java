@@ -8,11 +8,14 @@ import static org.awaitility.Awaitility.await;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,11 +76,10 @@ class MembershipIT {
     // Until the driver listens, something at its port that hangs up on every connection: the
     // executor's
     // attempts arrive there, and after the third one it has plainly tried, failed and kept going.
-    try (java.net.ServerSocket refuser =
-        new java.net.ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket refuser = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
       executor = CompletableFuture.supplyAsync(() -> executor(port, "127.0.0.1", "30s"));
       for (int attempt = 1; attempt <= 3; attempt++) {
-        try (java.net.Socket s = refuser.accept()) {
+        try (Socket s = refuser.accept()) {
           s.setSoLinger(
               true, 0); // a reset, not a close: no TIME_WAIT left on the port the driver binds next
         }
@@ -165,7 +167,7 @@ class MembershipIT {
     BroadcastManager driver;
     try {
       driver = driver(port, "0.0.0.0");
-    } catch (io.swarmcast.conf.ConfigException noAddress) {
+    } catch (ConfigException noAddress) {
       // A host with loopback only: then the failure must say what to set.
       assertThat(noAddress)
           .hasMessageContaining("swarmcast.driver.host")
@@ -222,7 +224,7 @@ class MembershipIT {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

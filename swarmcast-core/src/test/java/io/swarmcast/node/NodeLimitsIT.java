@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -196,7 +197,7 @@ class NodeLimitsIT {
         try {
           all.get(1, TimeUnit.MILLISECONDS);
           done = true;
-        } catch (java.util.concurrent.TimeoutException sampleAgain) {
+        } catch (TimeoutException sampleAgain) {
           // still writing
         }
       }

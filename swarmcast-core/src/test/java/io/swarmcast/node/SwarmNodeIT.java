@@ -5,20 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.TorrentBroadcast;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.GetLocations;
 import io.swarmcast.protocol.Hello;
+import io.swarmcast.protocol.Locations;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.PieceData;
 import io.swarmcast.protocol.RegisterExecutor;
+import io.swarmcast.protocol.RemoveBroadcast;
 import io.swarmcast.security.SecurityManager;
+import io.swarmcast.storage.PieceMemory;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.Greeting;
 import io.swarmcast.transport.HandshakeException;
@@ -27,18 +35,29 @@ import io.swarmcast.transport.RawSocket;
 import io.swarmcast.transport.TestHandlers;
 import io.swarmcast.transport.TransportContext;
 import io.swarmcast.transport.TransportServer;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A driver and an executor node in this JVM over real sockets on 127.0.0.1, with hostile and broken
@@ -97,16 +116,11 @@ class SwarmNodeIT {
 
   /** Not Serializable: only Kryo can broadcast it. */
   static final class Model {
-    java.util.Map<String, float[]> weights = new java.util.HashMap<>();
+    Map<String, float[]> weights = new HashMap<>();
   }
 
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({
-    "kryo, zstd",
-    "kryo, lz4",
-    "java, none",
-    "java, zstd"
-  })
+  @ParameterizedTest
+  @CsvSource({"kryo, zstd", "kryo, lz4", "java, none", "java, zstd"})
   void everySerializerAndCodecCarriesAValueEndToEnd(String serializer, String codec)
       throws Exception {
     driverManager.stop();
@@ -171,7 +185,7 @@ class SwarmNodeIT {
       Broadcast<byte[]> big =
           SwarmNodeTestSupport.roundTrip(driverManager.newBroadcast(random(100_001, 6), false));
       assertThatThrownBy(big::value)
-          .isInstanceOf(io.swarmcast.broadcast.BroadcastException.class)
+          .isInstanceOf(BroadcastException.class)
           .hasMessageContaining("byte[100001]")
           .hasMessageContaining("maxarray=100000");
     }
@@ -259,17 +273,13 @@ class SwarmNodeIT {
                   TestHandlers.forAll((from, m) -> {}))
               .get(5, TimeUnit.SECONDS);
       assertThatThrownBy(
-              () ->
-                  peer.request(id -> new io.swarmcast.protocol.RemoveBroadcast(id, 1))
-                      .get(5, TimeUnit.SECONDS))
+              () -> peer.request(id -> new RemoveBroadcast(id, 1)).get(5, TimeUnit.SECONDS))
           .hasMessageContaining("from the driver only");
-      assertThat(
-              peer.request(id -> new io.swarmcast.protocol.GetLocations(id, 1))
-                  .get(5, TimeUnit.SECONDS))
+      assertThat(peer.request(id -> new GetLocations(id, 1)).get(5, TimeUnit.SECONDS))
           .as(
               "peers may ask where pieces are (peer exchange), also before this executor fetches the broadcast: it holds none yet")
           .isInstanceOfSatisfying(
-              io.swarmcast.protocol.Locations.class,
+              Locations.class,
               l ->
                   assertThat(l.holders())
                       .singleElement()
@@ -306,10 +316,10 @@ class SwarmNodeIT {
     byte[] value = random(512 << 10, 12);
     Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
     int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality();
-    java.util.Map<Integer, byte[]> copy = new java.util.HashMap<>();
+    Map<Integer, byte[]> copy = new HashMap<>();
     for (int p = 0; p < pieces; p++) {
-      io.netty.buffer.ByteBuf buf = driver.blockManager().getPiece(b.id(), p);
-      copy.put(p, io.netty.buffer.ByteBufUtil.getBytes(buf));
+      ByteBuf buf = driver.blockManager().getPiece(b.id(), p);
+      copy.put(p, ByteBufUtil.getBytes(buf));
       buf.release();
     }
     AtomicInteger askedWhere = new AtomicInteger();
@@ -328,20 +338,19 @@ class SwarmNodeIT {
                                   f.requestId(),
                                   f.broadcastId(),
                                   f.piece(),
-                                  io.netty.buffer.Unpooled.wrappedBuffer(copy.get(f.piece())))),
-                      java.time.Duration.ofMillis(150));
-                } else if (m instanceof io.swarmcast.protocol.GetLocations g) {
+                                  Unpooled.wrappedBuffer(copy.get(f.piece())))),
+                      Duration.ofMillis(150));
+                } else if (m instanceof GetLocations g) {
                   askedWhere.incrementAndGet();
-                  java.util.BitSet all = new java.util.BitSet();
+                  BitSet all = new BitSet();
                   all.set(0, pieces);
                   from.send(
-                      new io.swarmcast.protocol.Locations(
+                      new Locations(
                           g.requestId(),
                           g.broadcastId(),
                           pieces,
                           List.of(
-                              new io.swarmcast.protocol.Locations.Holder(
-                                  seederId[0], "127.0.0.1", seederPort[0], all))));
+                              new Locations.Holder(seederId[0], "127.0.0.1", seederPort[0], all))));
                 }
               });
       TransportServer server = holders.listen("127.0.0.1", 0, TestHandlers.admitAll(), seeder);
@@ -359,16 +368,14 @@ class SwarmNodeIT {
       // sent
       // each once, so it sends the executor under test none, and all must come from the slow
       // seeder.
-      java.util.BitSet got = new java.util.BitSet();
+      BitSet got = new BitSet();
       for (int p = 0; p < pieces; p++) {
-        java.util.BitSet exclude = (java.util.BitSet) got.clone();
+        BitSet exclude = (BitSet) got.clone();
         PieceData d =
             (PieceData)
                 toDriver
                     .request(
-                        id ->
-                            new io.swarmcast.protocol.FetchAnyPiece(
-                                id, b.id(), false, pieces, exclude),
+                        id -> new FetchAnyPiece(id, b.id(), false, pieces, exclude),
                         PieceData.class)
                     .get(5, TimeUnit.SECONDS);
         got.set(d.piece());
@@ -378,9 +385,8 @@ class SwarmNodeIT {
       awaitHeld(b.id(), pieces);
 
       try (BroadcastManager executor = startExecutor()) {
-        java.util.concurrent.CompletableFuture<byte[]> read =
-            java.util.concurrent.CompletableFuture.supplyAsync(
-                SwarmNodeTestSupport.roundTrip(b)::value);
+        CompletableFuture<byte[]> read =
+            CompletableFuture.supplyAsync(SwarmNodeTestSupport.roundTrip(b)::value);
         await("the executor holds a first piece")
             .atMost(Duration.ofSeconds(10))
             .until(() -> !executor.node().blockManager().piecesHeld(b.id(), pieces).isEmpty());
@@ -427,8 +433,8 @@ class SwarmNodeIT {
   void aLaterBroadcastReusesThePieceMemoryOfADestroyedOne() throws Exception {
     byte[] value = random(1 << 20, 21); // 16 pieces of 64 KiB
     try (BroadcastManager executor = startExecutor()) {
-      io.swarmcast.storage.PieceMemory received = executor.node().blockManager().memory();
-      io.swarmcast.storage.PieceMemory cut = driver.blockManager().memory();
+      PieceMemory received = executor.node().blockManager().memory();
+      PieceMemory cut = driver.blockManager().memory();
       Broadcast<byte[]> first = driverManager.newBroadcast(value, false);
       assertThat(SwarmNodeTestSupport.roundTrip(first).value()).isEqualTo(value);
       long freshAfterFirst = received.freshBytes();
@@ -509,7 +515,7 @@ class SwarmNodeIT {
             .cardinality(); // 17: 64 KiB each and a tail
     AtomicInteger askedTheDead = new AtomicInteger();
     AtomicInteger servedByThird = new AtomicInteger();
-    java.util.Map<Integer, byte[]> thirdHolds = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Integer, byte[]> thirdHolds = new ConcurrentHashMap<>();
 
     try (TransportContext dying =
             new TransportContext(new SwarmConf(), SecurityManager.insecure(), "dying");
@@ -539,8 +545,7 @@ class SwarmNodeIT {
 
       try (BroadcastManager executor = startExecutor()) {
         Broadcast<byte[]> shipped = SwarmNodeTestSupport.roundTrip(b);
-        java.util.concurrent.CompletableFuture<byte[]> read =
-            java.util.concurrent.CompletableFuture.supplyAsync(shipped::value);
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(shipped::value);
         await("the fetcher waits on the two relayed holders")
             .atMost(Duration.ofSeconds(10))
             .until(() -> askedTheDead.get() >= 2);
@@ -550,7 +555,7 @@ class SwarmNodeIT {
         // It takes what the driver never sent (the fetcher got its first pieces from the driver, in
         // parallel with asking where the rest are), so the driver has no fresh piece left for
         // anyone.
-        java.util.BitSet none = new java.util.BitSet();
+        BitSet none = new BitSet();
         for (Message m = null; !(m instanceof Ack); ) {
           m =
               third
@@ -579,7 +584,7 @@ class SwarmNodeIT {
         var stats = executor.node().stats().of(b.id());
         long serialized = 0;
         for (int p = 0; p < pieces; p++) {
-          io.netty.buffer.ByteBuf piece = driver.blockManager().getPiece(b.id(), p);
+          ByteBuf piece = driver.blockManager().getPiece(b.id(), p);
           serialized += piece.readableBytes();
           piece.release();
         }
@@ -627,8 +632,7 @@ class SwarmNodeIT {
       try (BroadcastManager executor = startExecutor()) {
         long t0 = System.nanoTime();
         assertThat(
-                java.util.concurrent.CompletableFuture.supplyAsync(
-                        SwarmNodeTestSupport.roundTrip(b)::value)
+                CompletableFuture.supplyAsync(SwarmNodeTestSupport.roundTrip(b)::value)
                     .get(15, TimeUnit.SECONDS))
             .isEqualTo(value);
         assertThat(askedTheSilent.get()).as("the silent holder was asked").isPositive();
@@ -669,8 +673,7 @@ class SwarmNodeIT {
           new BroadcastManager(false, conf, SecurityManager.insecure())) {
         long t0 = System.nanoTime();
         assertThat(
-                java.util.concurrent.CompletableFuture.supplyAsync(
-                        SwarmNodeTestSupport.roundTrip(b)::value)
+                CompletableFuture.supplyAsync(SwarmNodeTestSupport.roundTrip(b)::value)
                     .get(20, TimeUnit.SECONDS))
             .isEqualTo(value);
         // Asked at least once; more if the driver's first pieces (asked for before the locations
@@ -691,8 +694,8 @@ class SwarmNodeIT {
    * Spare copies: once every piece is out, the driver still sends a broadcast no larger than
    * spareCopyBytes to an executor that asks, but a larger one only once.
    */
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({"32768, true", "1048576, false"})
+  @ParameterizedTest
+  @CsvSource({"32768, true", "1048576, false"})
   void onlyBroadcastsUpToSpareCopyBytesGetSpareCopies(int size, boolean spares) throws Exception {
     startDriver(new SwarmConf().set(SwarmConf.DRIVER_SPARE_COPIES, "64k"));
     Broadcast<byte[]> b = driverManager.newBroadcast(random(size, 6), false);
@@ -702,7 +705,7 @@ class SwarmNodeIT {
         new TransportContext(new SwarmConf(), SecurityManager.insecure(), "fakes")) {
       Connection first = registerFake(fakes, idle);
       Connection second = registerFake(fakes, idle);
-      java.util.BitSet none = new java.util.BitSet();
+      BitSet none = new BitSet();
       for (int i = 0; i < pieces; i++) { // the first takes every fresh piece
         Message fresh =
             first
@@ -742,7 +745,7 @@ class SwarmNodeIT {
       var stats = executor.node().stats().of(one.id());
       assertThat(stats.fromDriverBytes())
           .as("the whole piece, from the driver")
-          .isEqualTo(((io.swarmcast.broadcast.TorrentBroadcast<byte[]>) one).serializedBytes());
+          .isEqualTo(((TorrentBroadcast<byte[]>) one).serializedBytes());
       assertThat(stats.fromPeersBytes()).isZero();
       assertThat(driver.tracker().locationsAnswered()).as("questions about the one piece").isZero();
       assertThat(SwarmNodeTestSupport.roundTrip(many).value()).isEqualTo(large);
@@ -762,8 +765,7 @@ class SwarmNodeIT {
     byte[] value = random(1024, 9);
     Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
     AtomicInteger served = new AtomicInteger();
-    java.util.concurrent.atomic.AtomicReference<byte[]> held =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<byte[]> held = new AtomicReference<>();
     try (TransportContext fakes =
         new TransportContext(new SwarmConf(), SecurityManager.insecure(), "holder")) {
       Connection holder =
@@ -781,9 +783,7 @@ class SwarmNodeIT {
                   }));
       Message m =
           holder
-              .request(
-                  id -> new FetchAnyPiece(id, b.id(), false, 1, new java.util.BitSet()),
-                  PieceData.class)
+              .request(id -> new FetchAnyPiece(id, b.id(), false, 1, new BitSet()), PieceData.class)
               .get(5, TimeUnit.SECONDS);
       held.set(takeBytes((PieceData) m));
       holder.send(new Announce(b.id(), 0));
@@ -804,7 +804,7 @@ class SwarmNodeIT {
 
   /** The piece's bytes; releases its buffer. */
   private static byte[] takeBytes(PieceData d) {
-    byte[] bytes = io.netty.buffer.ByteBufUtil.getBytes(d.data());
+    byte[] bytes = ByteBufUtil.getBytes(d.data());
     d.data().release();
     return bytes;
   }
@@ -813,8 +813,7 @@ class SwarmNodeIT {
    * A fake executor's server side: hands each piece request to {@code onFetch} (the transport
    * greets peers).
    */
-  private static MessageHandler fakePeer(
-      java.util.function.BiConsumer<Connection, FetchPiece> onFetch) {
+  private static MessageHandler fakePeer(BiConsumer<Connection, FetchPiece> onFetch) {
     return TestHandlers.forAll(
         (from, m) -> {
           if (m instanceof FetchPiece f) {
@@ -843,10 +842,10 @@ class SwarmNodeIT {
   }
 
   /** True once the peer closed (EOF or reset); false if it sent bytes instead. */
-  private static boolean readUntilClosed(InputStream in) throws java.io.IOException {
+  private static boolean readUntilClosed(InputStream in) throws IOException {
     try {
       return in.read() == -1;
-    } catch (java.net.SocketException reset) {
+    } catch (SocketException reset) {
       return true;
     }
   }

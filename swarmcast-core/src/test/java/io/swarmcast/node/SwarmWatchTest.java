@@ -7,6 +7,7 @@ import io.swarmcast.protocol.FetchReport;
 import io.swarmcast.security.SecurityManager;
 import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.tracker.Tracker;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ class SwarmWatchTest {
       driver.registerBroadcast(7, pieces, 128L << 20, FetchMode.SWARM);
       for (int i = 0; i < 1000; i++) {
         int id = tracker.register("10.0." + (i / 250) + "." + (i % 250), 7000).id();
-        java.util.BitSet held = new java.util.BitSet();
+        BitSet held = new BitSet();
         held.set(0, i % 2 == 0 ? pieces : pieces / 2);
         tracker.announce(id, 7, held);
         if (i % 2 == 0) {

@@ -11,6 +11,7 @@ import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -145,8 +146,7 @@ class TlsIT {
   void aDriverWhoseCertificateChainsToAnotherCaIsRefusedByTheExecutor() throws Exception {
     TestCertificates ours = new TestCertificates(dir, "cluster-ca");
     TestCertificates theirs =
-        new TestCertificates(
-            java.nio.file.Files.createDirectories(dir.resolve("other")), "other-ca");
+        new TestCertificates(Files.createDirectories(dir.resolve("other")), "other-ca");
     BroadcastManager driver = node(true, 0, pem(theirs.node("impostor"), "auto"));
     assertThatThrownBy(
             () -> node(false, driver.node().endpoint().port(), pem(ours.node("executor"), "auto")))

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.LoopbackConnections;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -172,8 +173,7 @@ class UploadSlotsTest {
           a.closeFuture()
               .thenRun(
                   () ->
-                      stuck.completeExceptionally(
-                          new java.io.IOException("closed"))); // as Netty fails it
+                      stuck.completeExceptionally(new IOException("closed"))); // as Netty fails it
           return stuck;
         });
     slots.offer(b, upload("next"));

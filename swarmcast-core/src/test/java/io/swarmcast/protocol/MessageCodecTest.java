@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -78,13 +80,7 @@ class MessageCodecTest {
         new AuthChallenge(17, random(AuthChallenge.LENGTH, 17)),
         new AuthProof(18, random(AuthChallenge.LENGTH, 18), random(AuthChallenge.LENGTH, 19)),
         new FetchReport(
-            99,
-            5_800_000_000L,
-            16 << 20,
-            2,
-            "",
-            java.util.Map.of(2, 112L << 20, 3, 7L),
-            List.of(4)),
+            99, 5_800_000_000L, 16 << 20, 2, "", Map.of(2, 112L << 20, 3, 7L), List.of(4)),
         new GetChecksums(21, 99, 4),
         new Checksums(
             22,
@@ -111,7 +107,7 @@ class MessageCodecTest {
         new Have(1, 0, 0, "ü", 65535),
         new AnnounceMany(1, 0, new BitSet()),
         new AnnounceMany(1, 9, bits(8)),
-        new FetchReport(1, 0, 0, 0, "peer timeout — ünïcödé", java.util.Map.of(), List.of()),
+        new FetchReport(1, 0, 0, 0, "peer timeout — ünïcödé", Map.of(), List.of()),
         new GetChecksums(1, 2, 0),
         new GetChecksums(1, 2, Wire.MAX_PIECES),
         new Checksums(1, 2, 0, new int[0], null, null),
@@ -245,7 +241,7 @@ class MessageCodecTest {
 
   @Test
   void typeIdsAreUniqueAndResolveBack() {
-    Set<Integer> ids = new java.util.HashSet<>();
+    Set<Integer> ids = new HashSet<>();
     for (MessageType t : MessageType.values()) {
       assertThat(ids.add(t.id())).as("duplicate id %d", t.id()).isTrue();
       assertThat(t.id()).isBetween(0, 255);
@@ -693,7 +689,7 @@ class MessageCodecTest {
     assertThat(unpersist.isDestroy()).isFalse();
     assertThat(destroy.isDestroy()).isTrue();
     for (RemoveBroadcast r : List.of(unpersist, destroy)) {
-      io.netty.buffer.ByteBuf body = Unpooled.buffer();
+      ByteBuf body = Unpooled.buffer();
       body.writeByte(r.type().id());
       r.encode(body);
       try {

@@ -3,13 +3,18 @@ package io.swarmcast.protocol;
 import static io.swarmcast.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.ThreadMXBean;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufHolder;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.swarmcast.storage.BlockManager;
 import io.swarmcast.storage.MemoryPieceStore;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -66,7 +71,7 @@ class PieceDataOwnershipTest {
             .as("capacity of piece %d", piece)
             .isEqualTo(bytes.length);
         assertThat(received.data().readableBytes()).isEqualTo(bytes.length);
-        assertThat(io.netty.buffer.ByteBufUtil.getBytes(received.data())).isEqualTo(bytes);
+        assertThat(ByteBufUtil.getBytes(received.data())).isEqualTo(bytes);
         blocks.putPiece(9, piece, received.data());
       }
       assertThat(blocks.bytesStored()).isEqualTo(expected);
@@ -90,14 +95,12 @@ class PieceDataOwnershipTest {
    */
   @Test
   void decodingAPieceSpreadOverReadBuffersAllocatesAlmostNothingOnTheHeap() {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long self = Thread.currentThread().getId();
     int pieceBytes = 4 << 20;
     for (int round = 0; round < 3; round++) { // the first rounds load classes, which allocates
-      io.netty.buffer.CompositeByteBuf frame =
-          io.netty.buffer.ByteBufAllocator.DEFAULT.compositeDirectBuffer(Integer.MAX_VALUE);
-      ByteBuf header = io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(25);
+      CompositeByteBuf frame = ByteBufAllocator.DEFAULT.compositeDirectBuffer(Integer.MAX_VALUE);
+      ByteBuf header = ByteBufAllocator.DEFAULT.directBuffer(25);
       header
           .writeByte(MessageType.PIECE_DATA.id())
           .writeLong(1)
@@ -107,8 +110,7 @@ class PieceDataOwnershipTest {
       frame.addComponent(true, header);
       for (int off = 0; off < pieceBytes; off += 64 << 10) {
         frame.addComponent(
-            true,
-            io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(64 << 10).writeZero(64 << 10));
+            true, ByteBufAllocator.DEFAULT.directBuffer(64 << 10).writeZero(64 << 10));
       }
       ByteBuf slice = frame.retainedSlice(); // as the framer hands it on
       frame.release();

@@ -4,17 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.swarmcast.conf.ConfigException;
+import io.swarmcast.conf.SwarmConf;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -159,7 +163,7 @@ class SerializerTest {
   void kryoIsUsableFromManyThreads() throws Exception {
     KryoSerializer kryo = new KryoSerializer();
     List<Thread> threads = new ArrayList<>();
-    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < 4; t++) {
       int seed = t;
       Thread thread =
@@ -217,47 +221,41 @@ class SerializerTest {
   }
 
   /** Serializable, in a package a filter can refuse. */
-  static final class Gadget implements java.io.Serializable {
+  static final class Gadget implements Serializable {
     private static final long serialVersionUID = 1L;
     final String payload = "calc";
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void javaReadsThroughItsFilterAndNamesItWhenItRefuses() throws Exception {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    new JavaSerializer()
-        .serialize(new java.util.ArrayList<>(java.util.List.of(new Gadget())), bytes);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    new JavaSerializer().serialize(new ArrayList<>(List.of(new Gadget())), bytes);
 
     Object allowed =
         new JavaSerializer()
             .deserialize(
-                new java.io.ByteArrayInputStream(bytes.toByteArray()), getClass().getClassLoader());
-    org.assertj.core.api.Assertions.assertThat(allowed).isInstanceOf(java.util.ArrayList.class);
+                new ByteArrayInputStream(bytes.toByteArray()), getClass().getClassLoader());
+    Assertions.assertThat(allowed).isInstanceOf(ArrayList.class);
 
     JavaSerializer strict = new JavaSerializer("java.util.*;java.lang.*;!*");
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    Assertions.assertThatThrownBy(
             () ->
                 strict.deserialize(
-                    new java.io.ByteArrayInputStream(bytes.toByteArray()),
-                    getClass().getClassLoader()))
-        .isInstanceOf(java.io.InvalidClassException.class)
+                    new ByteArrayInputStream(bytes.toByteArray()), getClass().getClassLoader()))
+        .isInstanceOf(InvalidClassException.class)
         .hasMessageContaining("swarmcast.serializer.java.filter refuses")
         .hasMessageContaining("!*");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aFilterThatDoesNotParseIsAConfigurationErrorWhenSet() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () ->
-                new io.swarmcast.conf.SwarmConf()
-                    .set("swarmcast.serializer.java.filter", "maxdepth=abc"))
-        .isInstanceOf(io.swarmcast.conf.ConfigException.class)
+    Assertions.assertThatThrownBy(
+            () -> new SwarmConf().set("swarmcast.serializer.java.filter", "maxdepth=abc"))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("swarmcast.serializer.java.filter");
-    org.assertj.core.api.Assertions.assertThat(
+    Assertions.assertThat(
             Serializers.forReading(
-                "java",
-                new io.swarmcast.conf.SwarmConf()
-                    .set("swarmcast.serializer.java.filter", "java.util.*;!*")))
+                "java", new SwarmConf().set("swarmcast.serializer.java.filter", "java.util.*;!*")))
         .isInstanceOf(JavaSerializer.class);
   }
 
@@ -288,10 +286,10 @@ class SerializerTest {
 
   @Test
   void kryoTakesItsRegistrationFromTheConfiguration() throws IOException {
-    io.swarmcast.conf.SwarmConf conf =
-        new io.swarmcast.conf.SwarmConf()
+    SwarmConf conf =
+        new SwarmConf()
             .set(
-                io.swarmcast.conf.SwarmConf.KRYO_CLASSES,
+                SwarmConf.KRYO_CLASSES,
                 " " + Opaque.class.getName() + " , " + Lookup.class.getName());
     Opaque back =
         (Opaque)
@@ -299,9 +297,7 @@ class SerializerTest {
                 Serializers.forReading("kryo", conf), new Opaque("y", new ArrayList<>(List.of(4))));
     assertThat(back.values).containsExactly(4);
 
-    io.swarmcast.conf.SwarmConf open =
-        new io.swarmcast.conf.SwarmConf()
-            .set(io.swarmcast.conf.SwarmConf.KRYO_REGISTRATION_REQUIRED, "false");
+    SwarmConf open = new SwarmConf().set(SwarmConf.KRYO_REGISTRATION_REQUIRED, "false");
     assertThat(
             ((Opaque)
                     roundTrip(
@@ -309,9 +305,7 @@ class SerializerTest {
                 .name)
         .isEqualTo("z");
 
-    io.swarmcast.conf.SwarmConf typo =
-        new io.swarmcast.conf.SwarmConf()
-            .set(io.swarmcast.conf.SwarmConf.KRYO_CLASSES, "com.example.NoSuchModel");
+    SwarmConf typo = new SwarmConf().set(SwarmConf.KRYO_CLASSES, "com.example.NoSuchModel");
     assertThatThrownBy(() -> Serializers.forReading("kryo", typo))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cannot load class 'com.example.NoSuchModel'");

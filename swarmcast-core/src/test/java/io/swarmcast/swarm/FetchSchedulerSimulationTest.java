@@ -13,6 +13,7 @@ import io.swarmcast.swarm.FetchAction.FetchFromDriver;
 import io.swarmcast.swarm.FetchAction.FetchFromPeer;
 import io.swarmcast.swarm.FetchAction.WakeAt;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -22,7 +23,9 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,7 +60,7 @@ class FetchSchedulerSimulationTest {
             direct ? FetchStrategy.direct() : FetchStrategy.torrent(),
             FetchPolicy.standard(
                 new FetchLimits(4 + chance.nextInt(8), maxPerPeer, 1 + chance.nextInt(2)),
-                java.time.Duration.ofMillis(500),
+                Duration.ofMillis(500),
                 new Random(seed)),
             () -> now[0]);
 
@@ -90,8 +93,8 @@ class FetchSchedulerSimulationTest {
     List<FetchAction> finalActions = new ArrayList<>();
     boolean[] timerFired = {false};
 
-    java.util.function.Consumer<List<FetchAction>> handle =
-        new java.util.function.Consumer<>() {
+    Consumer<List<FetchAction>> handle =
+        new Consumer<>() {
           @Override
           public void accept(List<FetchAction> actions) {
             for (FetchAction a : actions) {
@@ -241,8 +244,8 @@ class FetchSchedulerSimulationTest {
   }
 
   /** 500 seeded swarms (5000 ran clean when this was written; raise it to hunt for rare cases). */
-  static java.util.stream.IntStream seeds() {
-    return java.util.stream.IntStream.rangeClosed(1, 500);
+  static IntStream seeds() {
+    return IntStream.rangeClosed(1, 500);
   }
 
   private static List<PeerPieces> locations(

@@ -13,9 +13,13 @@ import io.swarmcast.swarm.FetchAction.FetchFromDriver;
 import io.swarmcast.swarm.FetchAction.FetchFromPeer;
 import io.swarmcast.swarm.FetchAction.WakeAt;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -400,8 +404,7 @@ class FetchSchedulerTest {
             1,
             new BitSet(),
             FetchStrategy.torrent(),
-            FetchPolicy.standard(
-                new FetchLimits(16, 1, 1), java.time.Duration.ofSeconds(3), new Random(3)),
+            FetchPolicy.standard(new FetchLimits(16, 1, 1), Duration.ofSeconds(3), new Random(3)),
             () -> now);
     s.onDriverDeclined(token(s.start().get(0)));
     List<FetchAction> loc = s.onLocations(List.of(new PeerPieces(A, bits(0))));
@@ -492,8 +495,8 @@ class FetchSchedulerTest {
               FetchStrategy.torrent(),
               FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(seed)),
               () -> now);
-      java.util.ArrayDeque<FetchAction> queue = new java.util.ArrayDeque<>(s.start());
-      List<PeerPieces> holders = new java.util.ArrayList<>();
+      ArrayDeque<FetchAction> queue = new ArrayDeque<>(s.start());
+      List<PeerPieces> holders = new ArrayList<>();
       for (int p = 1; p <= 5; p++) {
         BitSet b = new BitSet();
         for (int i = 0; i < pieces; i++) {
@@ -546,7 +549,7 @@ class FetchSchedulerTest {
             FetchStrategy.torrent(),
             FetchPolicy.standard(new FetchLimits(8, 2, 2), new Random(seed)),
             () -> now);
-    List<FetchAction> all = new java.util.ArrayList<>(s.start());
+    List<FetchAction> all = new ArrayList<>(s.start());
     all.addAll(
         s.onLocations(
             List.of(
@@ -613,7 +616,7 @@ class FetchSchedulerTest {
         s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2)), new PeerPieces(d, bits(3))));
     assertThat(of(fromB, FetchFromPeer.class))
         .extracting(FetchFromPeer::peer, FetchFromPeer::piece)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(B, 2));
+        .containsExactly(Tuple.tuple(B, 2));
   }
 
   /**

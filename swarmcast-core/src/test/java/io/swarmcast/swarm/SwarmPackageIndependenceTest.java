@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,7 +40,7 @@ class SwarmPackageIndependenceTest {
             Files.readAllLines(f).stream()
                 .map(String::strip)
                 .filter(l -> !l.startsWith("*") && !l.startsWith("/*") && !l.startsWith("//"))
-                .collect(java.util.stream.Collectors.joining("\n"));
+                .collect(Collectors.joining("\n"));
         for (String pkg : FORBIDDEN) {
           assertThat(text).as("%s refers to %s", f.getFileName(), pkg).doesNotContain(pkg);
         }

@@ -3,8 +3,15 @@ package io.swarmcast.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcast.protocol.Have;
+import io.swarmcast.protocol.Locations;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -56,7 +63,7 @@ class TrackerHaveRelayTest {
     assertThat(got)
         .filteredOn(h -> h.executorId() == e[2])
         .extracting(Have::host, Have::port)
-        .containsOnly(org.assertj.core.groups.Tuple.tuple("10.0.0.3", 7002));
+        .containsOnly(Tuple.tuple("10.0.0.3", 7002));
     // The tracker still knows the third holder: Locations list it.
     assertThat(tracker.locations(2, e[3], ID).orElseThrow().holders()).hasSize(3);
   }
@@ -115,67 +122,56 @@ class TrackerHaveRelayTest {
         .containsExactlyInAnyOrder(e[2], e[3]);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void withNeighboursTheTrackerRelaysNothingAndNamesKRandomOthers() {
     RecordingNoticeSender sender = new RecordingNoticeSender();
-    Tracker t = new Tracker(sender, new java.util.SplittableRandom(3), 3);
+    Tracker t = new Tracker(sender, new SplittableRandom(3), 3);
     t.addBroadcast(7, 4, true);
-    java.util.List<Integer> ids = new java.util.ArrayList<>();
+    List<Integer> ids = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       ids.add(t.register("10.0.0." + i, 7000 + i).id());
     }
-    io.swarmcast.protocol.Locations first = t.locations(1, ids.get(0), 7).orElseThrow();
-    org.assertj.core.api.Assertions.assertThat(first.holders())
+    Locations first = t.locations(1, ids.get(0), 7).orElseThrow();
+    Assertions.assertThat(first.holders())
         .hasSize(3)
-        .allSatisfy(
-            h ->
-                org.assertj.core.api.Assertions.assertThat(h.executorId())
-                    .isNotEqualTo(ids.get(0))
-                    .isIn(ids));
-    org.assertj.core.api.Assertions.assertThat(
-            first.holders().stream().map(h -> h.executorId()).distinct())
-        .hasSize(3);
-    org.assertj.core.api.Assertions.assertThat(first.pieceCount())
+        .allSatisfy(h -> Assertions.assertThat(h.executorId()).isNotEqualTo(ids.get(0)).isIn(ids));
+    Assertions.assertThat(first.holders().stream().map(h -> h.executorId()).distinct()).hasSize(3);
+    Assertions.assertThat(first.pieceCount())
         .as("names only: the neighbours say what they hold")
         .isZero();
-    org.assertj.core.api.Assertions.assertThat(first.encodedLength()).isLessThan(3 * 30 + 30);
+    Assertions.assertThat(first.encodedLength()).isLessThan(3 * 30 + 30);
     t.announce(ids.get(1), 7, 0);
     t.announce(ids.get(2), 7, 0);
-    org.assertj.core.api.Assertions.assertThat(sender.sent()).as("no relay").isEmpty();
-    java.util.Set<Integer> named = new java.util.HashSet<>();
+    Assertions.assertThat(sender.sent()).as("no relay").isEmpty();
+    Set<Integer> named = new HashSet<>();
     for (int q = 0; q < 20; q++) {
       t.locations(1, ids.get(0), 7).orElseThrow().holders().forEach(h -> named.add(h.executorId()));
     }
-    org.assertj.core.api.Assertions.assertThat(named)
-        .as("drawn at random, not always the same")
-        .hasSizeGreaterThan(3);
-    org.assertj.core.api.Assertions.assertThat(t.isSeeded(7))
-        .as("announcements are still recorded")
-        .isFalse();
+    Assertions.assertThat(named).as("drawn at random, not always the same").hasSizeGreaterThan(3);
+    Assertions.assertThat(t.isSeeded(7)).as("announcements are still recorded").isFalse();
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void neighboursAreDrawnFromTheRegisteredEvenWhenMostIdsAreGone() {
-    Tracker t = new Tracker(new RecordingNoticeSender(), new java.util.SplittableRandom(5), 4);
+    Tracker t = new Tracker(new RecordingNoticeSender(), new SplittableRandom(5), 4);
     t.addBroadcast(7, 4, true);
-    java.util.List<Integer> ids = new java.util.ArrayList<>();
+    List<Integer> ids = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       ids.add(t.register("10.0.0." + i, 7000 + i).id());
     }
-    java.util.List<Integer> alive = ids.subList(0, 6);
+    List<Integer> alive = ids.subList(0, 6);
     for (int id : ids.subList(6, 100)) {
       t.unregister(id);
     }
     for (int q = 0; q < 20; q++) {
-      java.util.List<Integer> named =
+      List<Integer> named =
           t.locations(1, alive.get(0), 7).orElseThrow().holders().stream()
               .map(h -> h.executorId())
               .toList();
-      org.assertj.core.api.Assertions.assertThat(named)
+      Assertions.assertThat(named)
           .hasSize(4)
           .doesNotHaveDuplicates()
-          .allSatisfy(
-              id -> org.assertj.core.api.Assertions.assertThat(id).isIn(alive.subList(1, 6)));
+          .allSatisfy(id -> Assertions.assertThat(id).isIn(alive.subList(1, 6)));
     }
   }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -195,7 +196,7 @@ class TrackerTest {
       int e = tracker.register("10.0.0." + i, 7000 + i).id();
       tracker.announce(e, ID, pieces - 1);
     }
-    io.swarmcast.protocol.Locations reply = tracker.locations(1, 999, ID).orElseThrow();
+    Locations reply = tracker.locations(1, 999, ID).orElseThrow();
     assertThat(reply.holders()).isNotEmpty().hasSizeLessThan(10);
     assertThat(reply.encodedLength()).isLessThanOrEqualTo(Tracker.LOCATIONS_MAX_BYTES + 64);
   }
@@ -205,9 +206,9 @@ class TrackerTest {
     // A long reply lists a window of holders starting at a random one: the injected chance decides
     // which.
     int pieces = 1 << 22;
-    java.util.function.LongFunction<java.util.List<Integer>> firstHolders =
+    LongFunction<List<Integer>> firstHolders =
         seed -> {
-          Tracker t = new Tracker((executor, notice) -> {}, new java.util.SplittableRandom(seed));
+          Tracker t = new Tracker((executor, notice) -> {}, new SplittableRandom(seed));
           t.addBroadcast(ID, pieces, true);
           for (int i = 0; i < 10; i++) {
             t.announce(t.register("10.0.0." + i, 7000 + i).id(), ID, pieces - 1);
@@ -217,7 +218,7 @@ class TrackerTest {
               .toList();
         };
     assertThat(firstHolders.apply(3)).isEqualTo(firstHolders.apply(3));
-    java.util.Set<java.util.List<Integer>> windows = new java.util.HashSet<>();
+    Set<List<Integer>> windows = new HashSet<>();
     for (long seed = 0; seed < 20; seed++) {
       windows.add(firstHolders.apply(seed));
     }

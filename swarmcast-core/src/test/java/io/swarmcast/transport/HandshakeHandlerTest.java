@@ -23,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,8 +70,8 @@ class HandshakeHandlerTest {
         }
       };
 
-  private EmbeddedChannel pipeline(
-      java.util.function.Function<Connection, HandshakeHandler> handshake) throws Exception {
+  private EmbeddedChannel pipeline(Function<Connection, HandshakeHandler> handshake)
+      throws Exception {
     channel = new EmbeddedChannel(false, false);
     connection = new Connection(channel, Duration.ofSeconds(5));
     channel
@@ -87,14 +89,7 @@ class HandshakeHandlerTest {
 
   private EmbeddedChannel server() throws Exception {
     return pipeline(
-        c ->
-            new ServerHandshake(
-                c,
-                admission,
-                null,
-                DEADLINE,
-                MAX_FRAME,
-                new java.util.concurrent.atomic.LongAdder()));
+        c -> new ServerHandshake(c, admission, null, DEADLINE, MAX_FRAME, new LongAdder()));
   }
 
   private static ByteBuf wire(Message... messages) {
@@ -219,7 +214,7 @@ class HandshakeHandlerTest {
                 null,
                 DEADLINE,
                 MAX_FRAME,
-                new java.util.concurrent.atomic.LongAdder()));
+                new LongAdder()));
     RegisterExecutor opening = (RegisterExecutor) written();
     assertThat(opening.host()).isEqualTo("10.0.0.2");
     assertThat(opening.protocolVersion()).isEqualTo(Message.PROTOCOL_VERSION);
@@ -241,13 +236,7 @@ class HandshakeHandlerTest {
     pipeline(
         c ->
             new ClientHandshake(
-                c,
-                Greeting.hello(4),
-                result,
-                null,
-                DEADLINE,
-                MAX_FRAME,
-                new java.util.concurrent.atomic.LongAdder()));
+                c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME, new LongAdder()));
     Hello opening = (Hello) written();
     channel.writeInbound(
         wire(
@@ -270,13 +259,7 @@ class HandshakeHandlerTest {
     pipeline(
         c ->
             new ClientHandshake(
-                c,
-                Greeting.hello(4),
-                result,
-                null,
-                DEADLINE,
-                MAX_FRAME,
-                new java.util.concurrent.atomic.LongAdder()));
+                c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME, new LongAdder()));
     channel.advanceTimeBy(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     channel.runScheduledPendingTasks();
     assertThatThrownBy(result::get)
@@ -292,13 +275,7 @@ class HandshakeHandlerTest {
     pipeline(
         c ->
             new ClientHandshake(
-                c,
-                Greeting.hello(4),
-                result,
-                null,
-                DEADLINE,
-                MAX_FRAME,
-                new java.util.concurrent.atomic.LongAdder()));
+                c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME, new LongAdder()));
     written();
     channel.writeInbound(wire(new Have(1, 0, 3, "10.0.0.3", 7002)));
     assertThatThrownBy(result::get)

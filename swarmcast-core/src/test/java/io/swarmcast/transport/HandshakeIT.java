@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Announce;
 import io.swarmcast.protocol.Failure;
@@ -14,8 +17,11 @@ import io.swarmcast.protocol.MessageType;
 import io.swarmcast.protocol.RunTask;
 import io.swarmcast.security.SecurityManager;
 import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -178,9 +184,9 @@ class HandshakeIT {
   @Test
   void aVersionOneHelloIsAnsweredThatVersionOneIsNotSupported() throws Exception {
     try (RawSocket s = new RawSocket(server.port())) {
-      io.netty.buffer.ByteBuf v1 = io.netty.buffer.Unpooled.buffer();
+      ByteBuf v1 = Unpooled.buffer();
       v1.writeInt(1 + 16).writeByte(MessageType.HELLO.id()).writeLong(1).writeInt(1).writeInt(5);
-      s.write(io.netty.buffer.ByteBufUtil.getBytes(v1));
+      s.write(ByteBufUtil.getBytes(v1));
       v1.release();
       assertThat(s.read())
           .isEqualTo(
@@ -202,8 +208,7 @@ class HandshakeIT {
                   DataInputStream in = new DataInputStream(s.getInputStream());
                   byte[] body = new byte[in.readInt()];
                   in.readFully(body);
-                  long requestId =
-                      java.nio.ByteBuffer.wrap(body, 1, 8).getLong(); // after the type byte
+                  long requestId = ByteBuffer.wrap(body, 1, 8).getLong(); // after the type byte
                   s.getOutputStream()
                       .write(
                           RawSocket.frame(
@@ -212,8 +217,8 @@ class HandshakeIT {
                                   "protocol version 1 is not supported; this node speaks 2")));
                   s.getOutputStream().flush();
                   in.read(); // until the client closes
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
                 }
               });
       CompletableFuture<Connection> f =

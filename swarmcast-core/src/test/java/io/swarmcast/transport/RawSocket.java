@@ -10,9 +10,11 @@ import io.swarmcast.protocol.MessageEncoder;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 
 /**
  * A plain blocking socket that speaks the wire format by hand, for tests that must break the
@@ -89,7 +91,7 @@ public final class RawSocket implements AutoCloseable {
         // dropped
       }
       return true;
-    } catch (java.net.SocketTimeoutException open) {
+    } catch (SocketTimeoutException open) {
       return false;
     } catch (SocketException | EOFException reset) {
       return true;
@@ -97,7 +99,7 @@ public final class RawSocket implements AutoCloseable {
   }
 
   /** The raw stream to the node, for tests that write a frame piece by piece. */
-  public java.io.OutputStream output() throws IOException {
+  public OutputStream output() throws IOException {
     return socket.getOutputStream();
   }
 

@@ -11,7 +11,11 @@ import io.swarmcast.node.ExecutorNode;
 import io.swarmcast.security.SecurityManager;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -215,7 +219,7 @@ class UiServerIT {
   }
 
   private String firstEvent(int port) throws Exception {
-    HttpResponse<java.io.InputStream> r =
+    HttpResponse<InputStream> r =
         http.send(
             HttpRequest.newBuilder(uri(port, "/events?limit=10")).build(),
             HttpResponse.BodyHandlers.ofInputStream());
@@ -238,12 +242,12 @@ class UiServerIT {
 
   @SuppressWarnings("unchecked")
   private static <T> T roundTrip(T handle) throws Exception {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(handle);
     }
-    try (java.io.ObjectInputStream in =
-        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       return (T) in.readObject();
     }
   }

@@ -12,6 +12,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -206,7 +207,7 @@ public final class SimReport {
             .xAxisTitle("time × size÷bandwidth")
             .yAxisTitle("share of executors done")
             .build();
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setYAxisDecimalPattern("0.0");
     chart.getStyler().setYAxisMin(0.0);
@@ -235,7 +236,7 @@ public final class SimReport {
             .xAxisTitle("time × size÷bandwidth")
             .yAxisTitle("copies of the value")
             .build();
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     for (SimResult r : results) {
       List<TimeSeries.Point> pts = r.driverLink().points();

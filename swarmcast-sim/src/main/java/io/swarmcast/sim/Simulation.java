@@ -5,6 +5,7 @@ import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.swarm.FetchLimits;
 import io.swarmcast.swarm.FetchPolicy;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,8 +104,7 @@ public final class Simulation {
               scenario.driverDiesWhenSeeded() || conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0,
               new Random(scenario.seed() * 1_000_003L + 7919L * i)));
     }
-    java.util.Collections.shuffle(
-        executors, chance); // who is slow, late or dies is not who joined first
+    Collections.shuffle(executors, chance); // who is slow, late or dies is not who joined first
   }
 
   /** Reports the share of all pieces stored so far, from 0 to 1, as the run goes. */

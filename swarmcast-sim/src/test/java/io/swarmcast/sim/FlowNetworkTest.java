@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,8 +47,8 @@ class FlowNetworkTest {
     loop.run(Long.MAX_VALUE);
     // Both at 5 MB/s until the first ends at 0.2 s (1 MB), then the second alone at 10 MB/s: 2 MB
     // more, 0.2 s.
-    assertThat(done[0] / 1e9).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-6));
-    assertThat(done[1] / 1e9).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(done[0] / 1e9).isCloseTo(0.2, Offset.offset(1e-6));
+    assertThat(done[1] / 1e9).isCloseTo(0.4, Offset.offset(1e-6));
   }
 
   @Test
@@ -82,14 +83,10 @@ class FlowNetworkTest {
     // shared, each connection has 64 KiB + (600 kB - 64 KiB) / 2 and completes later.
     long[] own = writesCompleted(false);
     long[] shared = writesCompleted(true);
-    assertThat(own[0] / 1e6)
-        .as("ms, own window")
-        .isCloseTo(80, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(own[0] / 1e6).as("ms, own window").isCloseTo(80, Offset.offset(1.0));
     long window = (64 << 10) + (600_000 - (64 << 10)) / 2;
     double expectedMs = (1_000_000 - window) / 5e6 * 1e3; // each connection at half of 10 MB/s
-    assertThat(shared[0] / 1e6)
-        .as("ms, shared window")
-        .isCloseTo(expectedMs, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(shared[0] / 1e6).as("ms, shared window").isCloseTo(expectedMs, Offset.offset(1.0));
   }
 
   private static long[] writesCompleted(boolean sharedWindow) {
@@ -120,7 +117,7 @@ class FlowNetworkTest {
     }
     loop.run(Long.MAX_VALUE);
     assertThat(notices.get()).isEqualTo(1000);
-    assertThat(arrived[0] / 1e9).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(arrived[0] / 1e9).isCloseTo(0.2, Offset.offset(1e-3));
     assertThat(a.controlBytesSent).isEqualTo(1_000_000);
   }
 

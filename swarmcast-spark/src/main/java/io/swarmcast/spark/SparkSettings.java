@@ -5,6 +5,7 @@ import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -87,7 +88,7 @@ final class SparkSettings {
   static SwarmConf fromSpark(Map<String, String> sparkConf) {
     SwarmConf conf = new SwarmConf().set(SwarmConf.NODE_WARM_UP_BYTES, WARM_UP);
     Set<String> known = SwarmConf.keys().stream().map(ConfKey::name).collect(Collectors.toSet());
-    for (Map.Entry<String, String> e : new java.util.TreeMap<>(sparkConf).entrySet()) {
+    for (Map.Entry<String, String> e : new TreeMap<>(sparkConf).entrySet()) {
       if (!e.getKey().startsWith(PREFIX)) {
         continue;
       }

@@ -4,6 +4,7 @@ import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
 import java.util.Map;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;
 import org.slf4j.Logger;
@@ -69,7 +70,7 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
       LOG.debug("PluginContext.hostname() failed; asking the block manager", e);
     }
     try {
-      return org.apache.spark.SparkEnv.get().blockManager().blockManagerId().host();
+      return SparkEnv.get().blockManager().blockManagerId().host();
     } catch (RuntimeException e) {
       LOG.warn(
           "cannot tell this executor's host from Spark ({}); set spark.swarmcast.executor.host",

@@ -1,5 +1,6 @@
 package io.swarmcast.spark;
 
+import io.swarmcast.broadcast.Broadcast;
 import java.nio.file.Path;
 
 /**
@@ -31,7 +32,7 @@ public final class SwarmcastFiles {
    * @throws IllegalStateException if the plugin runs no node in this JVM
    */
   public static String get(String name) {
-    io.swarmcast.broadcast.Broadcast<Path> added = SharedFiles.addedHere(name);
+    Broadcast<Path> added = SharedFiles.addedHere(name);
     if (added != null) {
       return added
           .value()

@@ -1,6 +1,7 @@
 package io.swarmcast.spark;
 
 import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.node.SwarmNode;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ public final class SwarmcastSpark {
     Broadcast<Path> handle;
     try {
       handle = m.broadcastFile(file);
-    } catch (io.swarmcast.broadcast.BroadcastException e) {
+    } catch (BroadcastException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     SharedFiles.added(name, handle, file);

@@ -1,6 +1,7 @@
 package io.swarmcast.spark;
 
 import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.node.DriverNode;
 import io.swarmcast.swarm.TransferStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,7 +149,7 @@ public final class BroadcastDigestJob {
       throws Exception {
     Broadcast<byte[]> kept = SwarmcastSpark.broadcast(jsc, value);
     long dropped = readAndDrop(jsc, value, partitions);
-    io.swarmcast.node.DriverNode driver = (io.swarmcast.node.DriverNode) SwarmcastSpark.localNode();
+    DriverNode driver = (DriverNode) SwarmcastSpark.localNode();
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (driver.tracker().knows(dropped) && System.nanoTime() < deadline) {
       System.gc();

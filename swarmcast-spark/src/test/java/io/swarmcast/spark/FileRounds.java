@@ -14,6 +14,7 @@ import java.util.Random;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 
 /**
  * {@link SideBySideBench --files}: per repetition a fresh file of random bytes on the driver, sent
@@ -112,10 +113,7 @@ final class FileRounds {
         SideBySideBench.SWARMCAST_FILES, n, size, rep, seconds, driverSent, -1, verified);
   }
 
-  private boolean verified(
-      List<String> reads,
-      String expected,
-      org.apache.spark.api.java.function.Function<Integer, String> digest) {
+  private boolean verified(List<String> reads, String expected, Function<Integer, String> digest) {
     return SideBySideBench.everyExecutor(reads, 2, Long.toString(size), n)
         && SideBySideBench.everyExecutor(
             SideBySideBench.readEverywhere(sc, n, digest), 1, expected, n);

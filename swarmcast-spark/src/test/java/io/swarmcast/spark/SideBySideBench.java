@@ -2,13 +2,17 @@ package io.swarmcast.spark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.swarmcast.conf.ByteSize;
 import io.swarmcast.swarm.TransferStats;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -18,6 +22,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
  * A Spark application that times {@code sc.broadcast(value)} and {@code
@@ -58,7 +63,7 @@ public final class SideBySideBench {
       switch (args[i]) {
         case "--files" -> files = true;
         case "--executors" -> executors = Integer.parseInt(args[++i]);
-        case "--size" -> size = io.swarmcast.conf.ByteSize.parse(args[++i]);
+        case "--size" -> size = ByteSize.parse(args[++i]);
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         default ->
@@ -107,7 +112,7 @@ public final class SideBySideBench {
       JavaSparkContext sc, byte[] value, String expected, int n, int rep) {
     long w0 = System.currentTimeMillis();
     long t0 = System.nanoTime();
-    org.apache.spark.broadcast.Broadcast<byte[]> b = sc.broadcast(value);
+    Broadcast<byte[]> b = sc.broadcast(value);
     long handle = System.currentTimeMillis();
     List<String> reads =
         readEverywhere(
@@ -133,7 +138,8 @@ public final class SideBySideBench {
       JavaSparkContext sc, byte[] value, String expected, int n, int rep) {
     long w0 = System.currentTimeMillis();
     long t0 = System.nanoTime();
-    io.swarmcast.broadcast.Broadcast<byte[]> b = SwarmcastSpark.broadcast(sc, value);
+    // two Broadcast types here: Spark's is imported
+    io.swarmcast.broadcast.Broadcast<byte[]> b = SwarmcastSpark.broadcast(sc, value); // fqn-ok
     long handle = System.currentTimeMillis();
     List<String> reads =
         readEverywhere(
@@ -314,9 +320,8 @@ public final class SideBySideBench {
 
     static String of(byte[] v) {
       try {
-        return java.util.HexFormat.of()
-            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(v));
-      } catch (java.security.NoSuchAlgorithmException e) {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(v));
+      } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
     }

@@ -3,9 +3,11 @@ package io.swarmcast.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -171,7 +173,7 @@ class SwarmcastSparkClusterIT {
       String last = lines.get(lines.size() - 1);
       return Long.parseLong(last.substring(last.lastIndexOf(',') + 1).trim());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -180,7 +182,7 @@ class SwarmcastSparkClusterIT {
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -79,7 +80,7 @@ class SwarmcastSparkLocalIT {
             SparkJvm.shadedJar().toString());
 
     assertThat(exit).as("driver exit status; log:\n%s", SparkJvm.tail(log, 60)).isZero();
-    java.util.List<String> lines = Files.readAllLines(out);
+    List<String> lines = Files.readAllLines(out);
     String expected = lines.get(2).split(" ")[1];
     assertThat(lines.get(0))
         .as("the dropped broadcast is forgotten by the driver's tracker")

@@ -6,6 +6,8 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,14 +54,14 @@ final class BenchChart {
 
     Map<String, List<BenchSummary.Group>> byFactory = new LinkedHashMap<>();
     for (BenchSummary.Group g : groups) {
-      byFactory.computeIfAbsent(g.factory(), k -> new java.util.ArrayList<>()).add(g);
+      byFactory.computeIfAbsent(g.factory(), k -> new ArrayList<>()).add(g);
     }
     double minX = Double.MAX_VALUE;
     double maxX = 0;
     for (Map.Entry<String, List<BenchSummary.Group>> e : byFactory.entrySet()) {
       List<BenchSummary.Group> series =
           e.getValue().stream()
-              .sorted(java.util.Comparator.comparingInt(BenchSummary.Group::executors))
+              .sorted(Comparator.comparingInt(BenchSummary.Group::executors))
               .toList();
       double[] x = series.stream().mapToDouble(BenchSummary.Group::executors).toArray();
       double[] y = series.stream().mapToDouble(BenchSummary.Group::seconds).toArray();

@@ -8,9 +8,13 @@ import io.swarmcast.cli.SizeConverter;
 import io.swarmcast.cli.SwarmcastCli;
 import io.swarmcast.cli.SwarmcastSubcommand;
 import io.swarmcast.conf.SwarmConf;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -342,7 +346,7 @@ public final class BenchCommand implements Callable<Integer>, SwarmcastSubcomman
   }
 
   /** This checkout's root: the command-line jar is its swarmcast-app/target/swarmcast.jar. */
-  private static Path checkout() throws java.net.URISyntaxException {
+  private static Path checkout() throws URISyntaxException {
     Path jar =
         Path.of(SwarmcastCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path root =
@@ -356,10 +360,10 @@ public final class BenchCommand implements Callable<Integer>, SwarmcastSubcomman
    * swarmcast-spark's jar of this classifier in {@code target}: {@code shaded} (the plugin) or
    * {@code bench}.
    */
-  private static Path sparkJar(Path target, String classifier) throws java.io.IOException {
-    if (java.nio.file.Files.isDirectory(target)) {
-      try (var files = java.nio.file.Files.list(target)) {
-        java.util.Optional<Path> jar =
+  private static Path sparkJar(Path target, String classifier) throws IOException {
+    if (Files.isDirectory(target)) {
+      try (var files = Files.list(target)) {
+        Optional<Path> jar =
             files
                 .filter(
                     f ->

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -216,11 +217,11 @@ final class BenchRun implements AutoCloseable, BenchCleanup.Processes {
       all = List.copyOf(processes);
     }
     for (int i = 0; i < all.size(); i++) {
-      java.util.OptionalLong ticks = ProcStat.cpuTicks(all.get(i).pid());
+      OptionalLong ticks = ProcStat.cpuTicks(all.get(i).pid());
       if (ticks.isPresent() && ticks.getAsLong() > cpuTicks.get(i)) {
         cpuTicks.set(i, ticks.getAsLong());
       }
-      java.util.OptionalLong rss = ProcStat.peakRssBytes(all.get(i).pid());
+      OptionalLong rss = ProcStat.peakRssBytes(all.get(i).pid());
       if (rss.isPresent() && rss.getAsLong() > peakRss.get(i)) {
         peakRss.set(i, rss.getAsLong());
       }

@@ -1,6 +1,7 @@
 package io.swarmcast.bench.cluster;
 
 import io.swarmcast.cli.JavaOpts;
+import io.swarmcast.conf.ByteSize;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -184,7 +185,7 @@ public final class ClusterBench {
       throws IOException, InterruptedException {
     err.printf(
         "[ceiling] plain TCP over 127.0.0.1, %d x %s%n",
-        CEILING_REPS, io.swarmcast.conf.ByteSize.format(settings.ceilingBytes()));
+        CEILING_REPS, ByteSize.format(settings.ceilingBytes()));
     try {
       CeilingRun.Result r =
           CeilingRun.measure(

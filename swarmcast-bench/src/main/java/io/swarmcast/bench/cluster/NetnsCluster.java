@@ -189,12 +189,12 @@ final class NetnsCluster implements AutoCloseable {
    * start).
    */
   static Result run(List<String> cmd) {
-    java.nio.file.Path output = null;
+    Path output = null;
     try {
       // Output goes to a file, read after the wait: reading a pipe first would block past the
       // timeout
       // if the command hung with its output open.
-      output = java.nio.file.Files.createTempFile("swarmcast-cmd", ".out");
+      output = Files.createTempFile("swarmcast-cmd", ".out");
       Process p =
           new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
       p.getOutputStream().close();
@@ -202,8 +202,7 @@ final class NetnsCluster implements AutoCloseable {
         p.destroyForcibly();
         return new Result(124, "timed out: " + NetnsPlan.render(cmd));
       }
-      return new Result(
-          p.exitValue(), java.nio.file.Files.readString(output, StandardCharsets.UTF_8));
+      return new Result(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     } catch (IOException e) {
       return new Result(127, e.getMessage());
     } catch (InterruptedException e) {

@@ -84,19 +84,16 @@ final class ProcStat {
    * A process's peak resident memory, {@code VmHWM} of {@code /proc/<pid>/status}, in bytes; empty
    * if it cannot be read (the process is gone, or no /proc).
    */
-  static java.util.OptionalLong peakRssBytes(long pid) {
+  static OptionalLong peakRssBytes(long pid) {
     try {
-      for (String line :
-          java.nio.file.Files.readAllLines(
-              java.nio.file.Path.of("/proc", Long.toString(pid), "status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("VmHWM:")) {
-          return java.util.OptionalLong.of(
-              Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024);
+          return OptionalLong.of(Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024);
         }
       }
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       // gone, or no /proc
     }
-    return java.util.OptionalLong.empty();
+    return OptionalLong.empty();
   }
 }

@@ -5,9 +5,11 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The engine of {@code swarmcast bench --spark}: for each executor count, a fresh emulated cluster
@@ -174,8 +176,8 @@ public final class SparkBench {
               ? new SparkRun.Hosts(
                   List.of(),
                   "127.0.0.1",
-                  java.util.Collections.nCopies(n, List.of()),
-                  java.util.Collections.nCopies(n, "127.0.0.1"))
+                  Collections.nCopies(n, List.of()),
+                  Collections.nCopies(n, "127.0.0.1"))
               : new SparkRun.Hosts(
                   plan.driverExec(), plan.driver().ip(), plan.executorExecs(), plan.executorIps());
       List<String> lines =
@@ -267,7 +269,7 @@ public final class SparkBench {
    * says otherwise).
    */
   private String scalaVersion() throws IOException {
-    try (java.util.stream.Stream<Path> jars = Files.list(sparkJars)) {
+    try (Stream<Path> jars = Files.list(sparkJars)) {
       return jars.map(p -> p.getFileName().toString())
           .filter(n -> n.matches("scala-library-2\\.1[0-9]\\..*\\.jar"))
           .map(n -> n.substring("scala-library-".length(), "scala-library-2.1x".length()))

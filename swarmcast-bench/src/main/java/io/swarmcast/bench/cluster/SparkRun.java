@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One run of {@code swarmcast bench --spark}: a Spark standalone cluster started from plain jars —
@@ -29,7 +30,7 @@ final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
 
   /** What Spark's launcher adds on Java 17, one flag per package. */
   static final List<String> ADD_OPENS =
-      java.util.stream.Stream.of(
+      Stream.of(
               "java.lang",
               "java.lang.invoke",
               "java.lang.reflect",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.swarmcast.cli.SwarmcastCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,7 @@ class BenchCommandTest {
   void badRateIsAUsageErrorNamingTheValue() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CommandLine cl =
-        SwarmcastCli.commandLine()
-            .setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        SwarmcastCli.commandLine().setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     int code = cl.execute("bench", "--rate", "100mb", "--out", "unused");
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("'100mb'");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,8 +90,7 @@ class BenchLoopbackIT {
       assertThat(Double.parseDouble(r[15]))
           .as("CPU per GiB of %s", run)
           .isCloseTo(
-              cpu / (Long.parseLong(r[1]) / 4096.0),
-              org.assertj.core.data.Offset.offset(0.01 + 0.01 * cpu * 4096));
+              cpu / (Long.parseLong(r[1]) / 4096.0), Offset.offset(0.01 + 0.01 * cpu * 4096));
       cpuOfAll += cpu;
     }
     assertThat(cpuOfAll).as("CPU of all broadcasts").isPositive();

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -190,8 +191,7 @@ class BenchRowTest {
   void formatsACsvRowWithLowerBoundAndRatio() {
     BenchRow r = BenchRow.fromDriverJson(JSON, 100_000_000, 0);
     // 16 MiB * 8 / 100e6 bit/s = 1.34217728 s; 2.6844 / 1.34217728 = 2.00003...
-    assertThat(r.lowerBoundSeconds())
-        .isCloseTo(1.34217728, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(r.lowerBoundSeconds()).isCloseTo(1.34217728, Offset.offset(1e-9));
     assertThat(r.toCsv())
         .isEqualTo(
             "torrent,4,16777216,100,2,2,2.6844,1.3422,2.0000,16778629,50335887,55030648,58668832,"

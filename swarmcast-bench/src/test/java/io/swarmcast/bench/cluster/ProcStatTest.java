@@ -3,6 +3,8 @@ package io.swarmcast.bench.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,7 +39,7 @@ class ProcStatTest {
 
   @Test
   void readsThisProcessAndNothingForAProcessThatIsGone() {
-    if (java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/stat"))) {
+    if (Files.exists(Path.of("/proc/self/stat"))) {
       assertThat(ProcStat.cpuTicks(ProcessHandle.current().pid())).isPresent();
     }
     assertThat(ProcStat.cpuTicks(Long.MAX_VALUE)).isEmpty();
