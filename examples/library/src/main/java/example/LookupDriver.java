@@ -13,9 +13,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The driver: broadcasts a lookup table, hands its handle to the executors, waits for each executor's
- * answer, then destroys the broadcast everywhere. The application's own channel to its executors is a
- * shared directory here; an RPC or a task would do as well, since the handle is {@code Serializable}.
+ * The driver: broadcasts a lookup table, hands its handle to the executors, waits for each
+ * executor's answer, then destroys the broadcast everywhere. The application's own channel to its
+ * executors is a shared directory here; an RPC or a task would do as well, since the handle is
+ * {@code Serializable}.
  *
  * <p>Arguments: {@code HOST PORT DIR EXECUTORS}, e.g. {@code 127.0.0.1 7077 /tmp/lookup 2}.
  */
@@ -26,7 +27,8 @@ public final class LookupDriver {
     Path dir = Path.of(args[2]);
     int executors = Integer.parseInt(args[3]);
 
-    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_HOST, host).set(SwarmConf.DRIVER_PORT, port);
+    SwarmConf conf =
+        new SwarmConf().set(SwarmConf.DRIVER_HOST, host).set(SwarmConf.DRIVER_PORT, port);
     try (BroadcastManager driver = new BroadcastManager(true, conf, new SecurityManager(conf))) {
       // The value: sku-N -> a product name. Any Serializable value will do.
       HashMap<String, String> table = new HashMap<>();
@@ -38,13 +40,16 @@ public final class LookupDriver {
       // Ship the handle (a few hundred bytes: id, driver address, piece checksums), not the table.
       Path handle = dir.resolve("lookup.handle");
       Path partial = dir.resolve("lookup.handle.partial");
-      try (OutputStream file = Files.newOutputStream(partial); ObjectOutputStream out = new ObjectOutputStream(file)) {
+      try (OutputStream file = Files.newOutputStream(partial);
+          ObjectOutputStream out = new ObjectOutputStream(file)) {
         out.writeObject(lookup);
       }
-      Files.move(partial, handle, StandardCopyOption.ATOMIC_MOVE); // executors never see half a handle
+      Files.move(
+          partial, handle, StandardCopyOption.ATOMIC_MOVE); // executors never see half a handle
 
       for (int i = 1; i <= executors; i++) {
-        System.out.println(Files.readString(Shared.await(dir.resolve("executor-" + i + ".answer"))));
+        System.out.println(
+            Files.readString(Shared.await(dir.resolve("executor-" + i + ".answer"))));
       }
       lookup.destroy(); // frees the pieces on the driver and on every executor still running
       System.out.println("driver: destroyed " + lookup);

@@ -13,17 +13,19 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
- * An executor: joins the driver, reads the handle the driver shipped, and looks a key up in the table.
- * {@code value()} fetches the table's pieces once per JVM, from the driver and (for values of more than
- * a few MiB) from the other executors. Start one per JVM (a JVM holds one node).
+ * An executor: joins the driver, reads the handle the driver shipped, and looks a key up in the
+ * table. {@code value()} fetches the table's pieces once per JVM, from the driver and (for values
+ * of more than a few MiB) from the other executors. Start one per JVM (a JVM holds one node).
  *
- * <p>Arguments: {@code HOST PORT DIR ID}, the driver's address and directory, and this executor's number.
+ * <p>Arguments: {@code HOST PORT DIR ID}, the driver's address and directory, and this executor's
+ * number.
  */
 public final class LookupExecutor {
   /** What a handle may contain: Swarmcast's handle classes and a few JDK types, nothing else. */
-  private static final ObjectInputFilter HANDLES = ObjectInputFilter.Config.createFilter(
-      "maxdepth=8;io.swarmcast.broadcast.*;io.swarmcast.node.Endpoint;io.swarmcast.swarm.FetchMode;"
-          + "java.lang.Record;java.lang.Number;java.lang.Long;java.lang.Enum;[I;[B;!*");
+  private static final ObjectInputFilter HANDLES =
+      ObjectInputFilter.Config.createFilter(
+          "maxdepth=8;io.swarmcast.broadcast.*;io.swarmcast.node.Endpoint;io.swarmcast.swarm.FetchMode;"
+              + "java.lang.Record;java.lang.Number;java.lang.Long;java.lang.Enum;[I;[B;!*");
 
   public static void main(String[] args) throws Exception {
     String host = args[0];
@@ -32,7 +34,8 @@ public final class LookupExecutor {
     int id = Integer.parseInt(args[3]);
 
     // The same keys as the driver's: they name the driver to join.
-    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_HOST, host).set(SwarmConf.DRIVER_PORT, port);
+    SwarmConf conf =
+        new SwarmConf().set(SwarmConf.DRIVER_HOST, host).set(SwarmConf.DRIVER_PORT, port);
     try (BroadcastManager executor = new BroadcastManager(false, conf, new SecurityManager(conf))) {
       // Once this JVM's node exists, a handle read here finds it.
       Broadcast<Map<String, String>> lookup;
@@ -45,11 +48,13 @@ public final class LookupExecutor {
       }
 
       Map<String, String> table = lookup.value(); // the whole table, as the driver built it
-      String answer = "executor " + id + ": " + table.size() + " entries, sku-42 is " + table.get("sku-42");
+      String answer =
+          "executor " + id + ": " + table.size() + " entries, sku-42 is " + table.get("sku-42");
 
       Path partial = dir.resolve("executor-" + id + ".answer.partial");
       Files.writeString(partial, answer);
-      Files.move(partial, dir.resolve("executor-" + id + ".answer"), StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          partial, dir.resolve("executor-" + id + ".answer"), StandardCopyOption.ATOMIC_MOVE);
     }
   }
 }

@@ -3,7 +3,10 @@ package example;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The example's stand-in for an application's own messaging: files that appear in a shared directory. */
+/**
+ * The example's stand-in for an application's own messaging: files that appear in a shared
+ * directory.
+ */
 final class Shared {
   private Shared() {}
 

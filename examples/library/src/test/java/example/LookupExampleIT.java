@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The library example end to end, as docs/library.md describes it: a driver JVM and two executor JVMs on
- * 127.0.0.1; each executor reads the whole table through {@code value()}, and the driver destroys it.
+ * The library example end to end, as docs/library.md describes it: a driver JVM and two executor
+ * JVMs on 127.0.0.1; each executor reads the whole table through {@code value()}, and the driver
+ * destroys it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LookupExampleIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aDriverAndTwoExecutorsShareTheTable() throws Exception {
@@ -33,7 +33,14 @@ class LookupExampleIT {
     try {
       // Executors first: they keep trying to join until the driver is up.
       for (int id = 1; id <= 2; id++) {
-        processes.add(start(LookupExecutor.class, "executor-" + id, "127.0.0.1", port, dir.toString(), Integer.toString(id)));
+        processes.add(
+            start(
+                LookupExecutor.class,
+                "executor-" + id,
+                "127.0.0.1",
+                port,
+                dir.toString(),
+                Integer.toString(id)));
       }
       Process driver = start(LookupDriver.class, "driver", "127.0.0.1", port, dir.toString(), "2");
       processes.add(driver);
@@ -44,22 +51,33 @@ class LookupExampleIT {
       for (Process p : processes) {
         assertThat(p.exitValue()).as("exit status; logs in %s", dir).isZero();
       }
-      assertThat(Files.readAllLines(dir.resolve("driver.out"))).containsExactly(
-          "executor 1: 200000 entries, sku-42 is product #42",
-          "executor 2: 200000 entries, sku-42 is product #42",
-          "driver: destroyed Broadcast(0)");
+      assertThat(Files.readAllLines(dir.resolve("driver.out")))
+          .containsExactly(
+              "executor 1: 200000 entries, sku-42 is product #42",
+              "executor 2: 200000 entries, sku-42 is product #42",
+              "driver: destroyed Broadcast(0)");
     } finally {
       processes.forEach(Process::destroyForcibly);
     }
   }
 
-  /** {@code main} of {@code mainClass} in its own JVM with this test's class path; output to NAME.out and NAME.err. */
+  /**
+   * {@code main} of {@code mainClass} in its own JVM with this test's class path; output to
+   * NAME.out and NAME.err.
+   */
   private Process start(Class<?> mainClass, String name, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        absolute(System.getProperty("java.class.path")), mainClass.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                absolute(System.getProperty("java.class.path")),
+                mainClass.getName()));
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectOutput(dir.resolve(name + ".out").toFile())
-        .redirectError(dir.resolve(name + ".err").toFile()).start();
+    return new ProcessBuilder(cmd)
+        .redirectOutput(dir.resolve(name + ".out").toFile())
+        .redirectError(dir.resolve(name + ".err").toFile())
+        .start();
   }
 
   private static String absolute(String classPath) {

@@ -18,22 +18,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * No two packages of swarmcast-core depend on each other, directly or around a loop: the layers stay
- * layers (protocol and conf at the bottom, transport, storage, tracker and swarm above them, node,
- * then broadcast). Dependencies are read from the main sources: every {@code io.swarmcast.x.Type}
- * named in code (imports and fully qualified names; comments are stripped first).
+ * No two packages of swarmcast-core depend on each other, directly or around a loop: the layers
+ * stay layers (protocol and conf at the bottom, transport, storage, tracker and swarm above them,
+ * node, then broadcast). Dependencies are read from the main sources: every {@code
+ * io.swarmcast.x.Type} named in code (imports and fully qualified names; comments are stripped
+ * first).
  */
 @Timeout(30)
 class PackageCyclesTest {
   private static final Path SOURCES = Path.of("src/main/java/io/swarmcast");
-  private static final Pattern REFERENCE = Pattern.compile("\\bio\\.swarmcast\\.([a-z]\\w*)\\.[A-Z]");
+  private static final Pattern REFERENCE =
+      Pattern.compile("\\bio\\.swarmcast\\.([a-z]\\w*)\\.[A-Z]");
   private static final Pattern COMMENTS = Pattern.compile("/\\*.*?\\*/|//[^\\n]*", Pattern.DOTALL);
 
   /** Package → the other packages of this module its sources name. */
   static Map<String, Set<String>> packageGraph(Path root) throws IOException {
     Map<String, Set<String>> graph = new TreeMap<>();
     try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
+      for (Path file :
+          (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
         String pkg = root.relativize(file.getParent()).toString().replace('/', '.');
         Set<String> uses = graph.computeIfAbsent(pkg, k -> new TreeSet<>());
         Matcher m = REFERENCE.matcher(COMMENTS.matcher(Files.readString(file)).replaceAll(""));
@@ -47,7 +50,10 @@ class PackageCyclesTest {
     return graph;
   }
 
-  /** One cycle in {@code graph} as the list of packages around it, or an empty list if there is none. */
+  /**
+   * One cycle in {@code graph} as the list of packages around it, or an empty list if there is
+   * none.
+   */
   static List<String> findCycle(Map<String, Set<String>> graph) {
     Map<String, Integer> state = new TreeMap<>(); // absent: unseen, 1: on the path, 2: done
     for (String start : graph.keySet()) {
@@ -59,7 +65,8 @@ class PackageCyclesTest {
     return List.of();
   }
 
-  private static boolean visit(String pkg, Map<String, Set<String>> graph, Map<String, Integer> state, List<String> path) {
+  private static boolean visit(
+      String pkg, Map<String, Set<String>> graph, Map<String, Integer> state, List<String> path) {
     Integer s = state.get(pkg);
     if (s != null && s == 2) {
       return false;
@@ -83,13 +90,17 @@ class PackageCyclesTest {
   @Test
   void theMainPackagesFormNoCycle() throws IOException {
     Map<String, Set<String>> graph = packageGraph(SOURCES);
-    assertThat(graph).as("packages found under %s", SOURCES.toAbsolutePath()).containsKeys("node", "broadcast", "transport");
+    assertThat(graph)
+        .as("packages found under %s", SOURCES.toAbsolutePath())
+        .containsKeys("node", "broadcast", "transport");
     assertThat(findCycle(graph)).as("a package cycle in %s", graph).isEmpty();
   }
 
   @Test
   void theCycleFinderFindsACycle() {
-    Map<String, Set<String>> graph = new TreeMap<>(Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"), "d", Set.of("a")));
+    Map<String, Set<String>> graph =
+        new TreeMap<>(
+            Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"), "d", Set.of("a")));
     assertThat(findCycle(graph)).containsExactly("a", "b", "c", "a");
     assertThat(findCycle(Map.of("a", Set.of("b"), "b", Set.of()))).isEmpty();
   }

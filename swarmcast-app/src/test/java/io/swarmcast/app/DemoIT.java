@@ -23,10 +23,21 @@ class DemoIT {
   void demoReportsEveryExecutorVerifiedWithPeersSupplyingMostBytes() throws Exception {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
     assertThat(jar).exists();
-    Process p = new ProcessBuilder(JavaOpts.javaBinary(), "-jar", jar.toString(), "demo",
-        "--executors", "4", "--size", "32m", "--reps", "2", "--json")
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p =
+        new ProcessBuilder(
+                JavaOpts.javaBinary(),
+                "-jar",
+                jar.toString(),
+                "demo",
+                "--executors",
+                "4",
+                "--size",
+                "32m",
+                "--reps",
+                "2",
+                "--json")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
       String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(150, TimeUnit.SECONDS)).isTrue();
@@ -34,8 +45,14 @@ class DemoIT {
       List<String> lines = stdout.lines().toList();
       assertThat(lines).hasSize(2);
       for (String line : lines) {
-        assertThat(line).startsWith("{").endsWith("}")
-            .contains("\"factory\":\"torrent\"", "\"executors\":4", "\"sizeBytes\":33554432", "\"allVerified\":true");
+        assertThat(line)
+            .startsWith("{")
+            .endsWith("}")
+            .contains(
+                "\"factory\":\"torrent\"",
+                "\"executors\":4",
+                "\"sizeBytes\":33554432",
+                "\"allVerified\":true");
         assertThat(count(line, "\"verified\":true")).isEqualTo(4);
         long driver = field(line, "driverBytesSent");
         long peers = field(line, "peerBytesSent");
@@ -46,38 +63,62 @@ class DemoIT {
     }
   }
 
-  /** File rounds: each executor fetches a file of random bytes into its storage, checks its SHA-256, and says so. */
+  /**
+   * File rounds: each executor fetches a file of random bytes into its storage, checks its SHA-256,
+   * and says so.
+   */
   @Test
   void fileRoundsReportEveryExecutorVerified() throws Exception {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
-    Process p = new ProcessBuilder(JavaOpts.javaBinary(), "-jar", jar.toString(), "demo", "--files",
-        "--executors", "3", "--size", "24m", "--reps", "2", "--json")
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p =
+        new ProcessBuilder(
+                JavaOpts.javaBinary(),
+                "-jar",
+                jar.toString(),
+                "demo",
+                "--files",
+                "--executors",
+                "3",
+                "--size",
+                "24m",
+                "--reps",
+                "2",
+                "--json")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
       String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(150, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as(stdout).isZero();
       List<String> lines = stdout.lines().toList();
-      assertThat(lines).hasSize(2).allSatisfy(line -> {
-        JsonLine json = JsonLine.parse(line);
-        assertThat(json.flag("allVerified")).as(line).isTrue();
-        assertThat(json.whole("sizeBytes")).isEqualTo(24L << 20);
-        assertThat(json.whole("driverBytesSent") + json.whole("peerBytesSent")).as("three copies arrived")
-            .isGreaterThanOrEqualTo(3L * (24 << 20));
-      });
+      assertThat(lines)
+          .hasSize(2)
+          .allSatisfy(
+              line -> {
+                JsonLine json = JsonLine.parse(line);
+                assertThat(json.flag("allVerified")).as(line).isTrue();
+                assertThat(json.whole("sizeBytes")).isEqualTo(24L << 20);
+                assertThat(json.whole("driverBytesSent") + json.whole("peerBytesSent"))
+                    .as("three copies arrived")
+                    .isGreaterThanOrEqualTo(3L * (24 << 20));
+              });
     } finally {
       p.destroyForcibly();
     }
   }
 
-  /** The jar holds swarmcast-bench's {@code bench}, found through its service file, and the simulator. */
+  /**
+   * The jar holds swarmcast-bench's {@code bench}, found through its service file, and the
+   * simulator.
+   */
   @Test
   void thePackagedJarHasTheBenchAndSimulateCommands() throws Exception {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
     for (String command : List.of("bench", "simulate")) {
-      Process p = new ProcessBuilder(JavaOpts.javaBinary(), "-jar", jar.toString(), command, "--help")
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(JavaOpts.javaBinary(), "-jar", jar.toString(), command, "--help")
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as(command).isZero();
@@ -88,7 +129,9 @@ class DemoIT {
   @Test
   void badSizeIsAUsageErrorNamingTheValue() throws Exception {
     Path jar = Paths.get("target", "swarmcast.jar").toAbsolutePath();
-    Process p = new ProcessBuilder(JavaOpts.javaBinary(), "-jar", jar.toString(), "demo", "--size", "12x").start();
+    Process p =
+        new ProcessBuilder(JavaOpts.javaBinary(), "-jar", jar.toString(), "demo", "--size", "12x")
+            .start();
     String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);

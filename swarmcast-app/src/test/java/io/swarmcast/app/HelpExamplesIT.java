@@ -3,6 +3,7 @@ package io.swarmcast.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcast.cli.SwarmcastCli;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,15 +12,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The examples of {@code swarmcast --help} that run on one machine, run as written, with short sizes:
- * the demos (real executor processes) and the simulation (fewer executors). The others need hosts
- * ({@code driver}, {@code executor}, {@code send}, {@code status}: their paths are the demo's and
- * {@code SendFileIT}'s and {@code StatusIT}'s) or root ({@code bench}: {@code BenchLoopbackIT}).
+ * The examples of {@code swarmcast --help} that run on one machine, run as written, with short
+ * sizes: the demos (real executor processes) and the simulation (fewer executors). The others need
+ * hosts ({@code driver}, {@code executor}, {@code send}, {@code status}: their paths are the demo's
+ * and {@code SendFileIT}'s and {@code StatusIT}'s) or root ({@code bench}: {@code
+ * BenchLoopbackIT}).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HelpExamplesIT {
-  @TempDir
-  java.nio.file.Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void theLocalExamplesOfTheHelpRun() {

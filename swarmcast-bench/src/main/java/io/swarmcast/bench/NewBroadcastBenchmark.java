@@ -19,9 +19,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The driver's fixed cost of a small broadcast: {@code newBroadcast} of a 1 KiB {@code byte[]} (serialize,
- * compress, cut, checksum, store, register with the tracker) and its {@code destroy}, on a driver with
- * no executors. With the C1 compiler only, as the emulated cluster's JVMs run.
+ * The driver's fixed cost of a small broadcast: {@code newBroadcast} of a 1 KiB {@code byte[]}
+ * (serialize, compress, cut, checksum, store, register with the tracker) and its {@code destroy},
+ * on a driver with no executors. With the C1 compiler only, as the emulated cluster's JVMs run.
  * Run: {@code java -jar swarmcast-bench/target/swarmcast-benchmarks.jar NewBroadcastBenchmark}.
  */
 @State(Scope.Benchmark)
@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"})
 public class NewBroadcastBenchmark {
   @Param({"lz4", "none"})
   String codec;
@@ -39,8 +41,11 @@ public class NewBroadcastBenchmark {
 
   @Setup
   public void start() {
-    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_HOST, "127.0.0.1").set(SwarmConf.DRIVER_PORT, "0")
-        .set(SwarmConf.COMPRESS, codec);
+    SwarmConf conf =
+        new SwarmConf()
+            .set(SwarmConf.DRIVER_HOST, "127.0.0.1")
+            .set(SwarmConf.DRIVER_PORT, "0")
+            .set(SwarmConf.COMPRESS, codec);
     driver = new BroadcastManager(true, conf, SecurityManager.insecure());
   }
 

@@ -2,24 +2,33 @@ package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.DirectBroadcast;
+import io.swarmcast.broadcast.TorrentBroadcast;
 import io.swarmcast.conf.ByteSize;
 import io.swarmcast.node.DriverNode;
+import io.swarmcast.node.NodeException;
 import io.swarmcast.tracker.ExecutorInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.PrintStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
  * The driver's side of the demo and of {@code swarmcast driver}: for each repetition, broadcast a
- * fresh random value, have every executor read it and check its XXH64 digest, time it, report, destroy.
+ * fresh random value, have every executor read it and check its XXH64 digest, time it, report,
+ * destroy.
  */
 public final class BroadcastRounds {
   private final BroadcastManager manager;
@@ -34,10 +43,15 @@ public final class BroadcastRounds {
   }
 
   /**
-   * Rounds in which {@code faults} are injected (see {@link ExecutorFaults}) and whose broadcasts are
-   * reported once seeded (see {@link SeededReport}).
+   * Rounds in which {@code faults} are injected (see {@link ExecutorFaults}) and whose broadcasts
+   * are reported once seeded (see {@link SeededReport}).
    */
-  BroadcastRounds(BroadcastManager manager, String factory, PrintStream human, ExecutorFaults faults, SeededReport seeded) {
+  BroadcastRounds(
+      BroadcastManager manager,
+      String factory,
+      PrintStream human,
+      ExecutorFaults faults,
+      SeededReport seeded) {
     this.manager = manager;
     this.driver = (DriverNode) manager.node();
     this.factory = factory;
@@ -47,7 +61,8 @@ public final class BroadcastRounds {
   }
 
   /** Runs {@code reps} rounds of {@code size} bytes, handing each result to {@code sink}. */
-  List<RoundResult> run(long size, int reps, long seed, Consumer<RoundResult> sink) throws Exception {
+  List<RoundResult> run(long size, int reps, long seed, Consumer<RoundResult> sink)
+      throws Exception {
     List<RoundResult> results = new ArrayList<>();
     for (int rep = 1; rep <= reps; rep++) {
       RoundResult r = runOnce(size, rep, seed + rep);
@@ -60,7 +75,10 @@ public final class BroadcastRounds {
   /** The largest value a round can broadcast: a byte[]. */
   static final long MAX_SIZE = Integer.MAX_VALUE - 16;
 
-  /** Why {@code size} cannot be broadcast, or null if it can: checked with the other options, before anything starts. */
+  /**
+   * Why {@code size} cannot be broadcast, or null if it can: checked with the other options, before
+   * anything starts.
+   */
   public static String sizeProblem(long size) {
     return size > MAX_SIZE ? "--size " + size + " exceeds the largest byte[] value (2 GiB)" : null;
   }
@@ -70,7 +88,8 @@ public final class BroadcastRounds {
     new SplittableRandom(seed).nextBytes(value);
     byte[] digest = ReadTaskHandler.digest(value);
     // Killed executors are left out at once, whether or not the driver has noticed their loss yet.
-    List<ExecutorInfo> executors = driver.executors().stream().filter(e -> !faults.killed(e.id())).toList();
+    List<ExecutorInfo> executors =
+        driver.executors().stream().filter(e -> !faults.killed(e.id())).toList();
     if (size >= ReadTaskHandler.GC_THRESHOLD) {
       // Off the clock, every node frees the previous value and restarts its heap peak, so the peaks
       // reported measure this broadcast alone. Small values skip it: a collection would dwarf them.
@@ -82,8 +101,10 @@ public final class BroadcastRounds {
       CompletableFuture.allOf(resets.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
     }
 
-    // CPU is sampled on every node just before the clock starts and just after the last executor had
-    // the value, so the figures cover the broadcast: neither the value's making nor the reset above.
+    // CPU is sampled on every node just before the clock starts and just after the last executor
+    // had
+    // the value, so the figures cover the broadcast: neither the value's making nor the reset
+    // above.
     long[] executorCpu0 = executorCpuNanos(executors);
     long driverCpu0 = ProcessCpu.nanos();
     long t0 = System.nanoTime();
@@ -95,21 +116,32 @@ public final class BroadcastRounds {
     }
   }
 
-  private RoundResult deliver(Broadcast<byte[]> b, long size, int rep, List<ExecutorInfo> executors,
-      byte[] digest, long t0, long driverCpu0, long[] executorCpu0) throws Exception {
+  private RoundResult deliver(
+      Broadcast<byte[]> b,
+      long size,
+      int rep,
+      List<ExecutorInfo> executors,
+      byte[] digest,
+      long t0,
+      long driverCpu0,
+      long[] executorCpu0)
+      throws Exception {
     byte[] task = new ReadTask(1, digest, serialize(b)).encode();
     // Each answer is stamped when it arrives: the time an executor had the value is that stamp less
     // the time it then spent checking the digest, which is the demo's cost, not the broadcast's.
     List<CompletableFuture<byte[]>> answers = new ArrayList<>();
     long[] arrivals = new long[executors.size()];
-    // Executors to kill die while this broadcast's pieces move (the first time only); see ExecutorFaults.
+    // Executors to kill die while this broadcast's pieces move (the first time only); see
+    // ExecutorFaults.
     ExecutorFaults.Watch killer = faults.watch(driver, b.id(), pieceCount(b));
     ExecutorFaults.Watch seededWatch = seeded.watch(driver, b.id(), pieceCount(b), executors);
     CompletableFuture<Long> seededAt = seededAt(driver, b.id());
     try {
       for (int i = 0; i < executors.size(); i++) {
         int slot = i;
-        answers.add(ask(executors.get(i).id(), task).whenComplete((r, e) -> arrivals[slot] = System.nanoTime()));
+        answers.add(
+            ask(executors.get(i).id(), task)
+                .whenComplete((r, e) -> arrivals[slot] = System.nanoTime()));
       }
       awaitAnswers(b, size, rep, executors.size(), answers);
     } finally {
@@ -129,16 +161,37 @@ public final class BroadcastRounds {
       RoundResult.ExecutorResult er;
       try {
         ReadTask.Result r = ReadTask.Result.decode(answers.get(i).join());
-        er = new RoundResult.ExecutorResult(id, r.readNanos() / 1e9, r.fromDriverBytes(), r.fromPeersBytes(), r.verified(),
-            r.peakHeapBytes(), cpuSeconds(executorCpu0[i], executorCpu1[i]), r.corruptPieces(), r.error(), fault);
+        er =
+            new RoundResult.ExecutorResult(
+                id,
+                r.readNanos() / 1e9,
+                r.fromDriverBytes(),
+                r.fromPeersBytes(),
+                r.verified(),
+                r.peakHeapBytes(),
+                cpuSeconds(executorCpu0[i], executorCpu1[i]),
+                r.corruptPieces(),
+                r.error(),
+                fault);
         if (fault != RoundResult.Fault.KILLED) { // a killed executor's time is not the broadcast's
           lastHad = Math.max(lastHad, arrivals[i] - r.verifyNanos());
         }
         peerBytes += r.fromPeersBytes();
       } catch (RuntimeException | IOException e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        er = new RoundResult.ExecutorResult(id, Double.NaN, 0, 0, false, 0, cpuSeconds(executorCpu0[i], executorCpu1[i]), 0,
-            String.valueOf(cause.getMessage()), fault);
+        Throwable cause =
+            e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        er =
+            new RoundResult.ExecutorResult(
+                id,
+                Double.NaN,
+                0,
+                0,
+                false,
+                0,
+                cpuSeconds(executorCpu0[i], executorCpu1[i]),
+                0,
+                String.valueOf(cause.getMessage()),
+                fault);
         if (fault != RoundResult.Fault.KILLED) {
           lastHad = Math.max(lastHad, arrivals[i]);
         }
@@ -146,55 +199,85 @@ public final class BroadcastRounds {
       per.add(er);
     }
     double seconds = (lastHad - t0) / 1e9;
-    return new RoundResult(factory, rep, executors.size(), size, seconds, driverSent, peerBytes,
-        ReadTaskHandler.peakHeapBytes(), driverCpu, per).withSeededSeconds(seededSeconds);
+    return new RoundResult(
+            factory,
+            rep,
+            executors.size(),
+            size,
+            seconds,
+            driverSent,
+            peerBytes,
+            ReadTaskHandler.peakHeapBytes(),
+            driverCpu,
+            per)
+        .withSeededSeconds(seededSeconds);
   }
 
   /**
-   * When the swarm holds every piece of the broadcast (each on some executor): from then on the executors
-   * could finish without the driver. A daemon thread polls the tracker ({@code DriverNode.awaitSeeded},
-   * every 5 ms); -1 if the broadcast went away first, or after an hour.
+   * When the swarm holds every piece of the broadcast (each on some executor): from then on the
+   * executors could finish without the driver. A daemon thread polls the tracker ({@code
+   * DriverNode.awaitSeeded}, every 5 ms); -1 if the broadcast went away first, or after an hour.
    */
   /**
-   * Seconds from {@code t0} until {@code seededAt} saw the swarm seeded; NaN if it did not within 5 s
-   * of the round's end (the last announcements may reach the tracker just after the last answer).
+   * Seconds from {@code t0} until {@code seededAt} saw the swarm seeded; NaN if it did not within 5
+   * s of the round's end (the last announcements may reach the tracker just after the last answer).
    */
-  static double seededSeconds(CompletableFuture<Long> seededAt, long t0) throws InterruptedException {
+  static double seededSeconds(CompletableFuture<Long> seededAt, long t0)
+      throws InterruptedException {
     try {
       long at = seededAt.get(5, TimeUnit.SECONDS);
       return at < 0 ? Double.NaN : (at - t0) / 1e9;
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       return Double.NaN;
     }
   }
 
   static CompletableFuture<Long> seededAt(DriverNode driver, long broadcastId) {
     CompletableFuture<Long> at = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        at.complete(driver.awaitSeeded(broadcastId, 1, TimeUnit.HOURS) ? System.nanoTime() : -1L);
-      } catch (InterruptedException | RuntimeException e) {
-        at.complete(-1L);
-      }
-    }, "swarmcast-seeded-at");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                at.complete(
+                    driver.awaitSeeded(broadcastId, 1, TimeUnit.HOURS) ? System.nanoTime() : -1L);
+              } catch (InterruptedException | RuntimeException e) {
+                at.complete(-1L);
+              }
+            },
+            "swarmcast-seeded-at");
     t.setDaemon(true);
     t.start();
     return at;
   }
 
   /** Draws progress until every executor answered or failed. */
-  private void awaitAnswers(Broadcast<byte[]> b, long size, int rep, int executors, List<CompletableFuture<byte[]>> answers)
+  private void awaitAnswers(
+      Broadcast<byte[]> b,
+      long size,
+      int rep,
+      int executors,
+      List<CompletableFuture<byte[]>> answers)
       throws InterruptedException {
-    try (Progress progress = Progress.start(human, String.format(Locale.ROOT, "rep %d: %s to %d executors (%s)", rep,
-        ByteSize.format(size), executors, factory), executors * size)) {
-      CompletableFuture<Void> all = CompletableFuture.allOf(answers.toArray(new CompletableFuture[0]));
+    try (Progress progress =
+        Progress.start(
+            human,
+            String.format(
+                Locale.ROOT,
+                "rep %d: %s to %d executors (%s)",
+                rep,
+                ByteSize.format(size),
+                executors,
+                factory),
+            executors * size)) {
+      CompletableFuture<Void> all =
+          CompletableFuture.allOf(answers.toArray(new CompletableFuture[0]));
       while (!all.isDone()) {
         progress.set(progressBytes(b, size, executors));
         try {
           all.get(100, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException ignored) {
+        } catch (TimeoutException ignored) {
           // keep drawing
-        } catch (java.util.concurrent.ExecutionException ignored) {
+        } catch (ExecutionException ignored) {
           break;
         }
       }
@@ -202,7 +285,10 @@ public final class BroadcastRounds {
     }
   }
 
-  /** Sends a task to executor {@code id}; a failed future if the driver no longer knows it (it was killed, say). */
+  /**
+   * Sends a task to executor {@code id}; a failed future if the driver no longer knows it (it was
+   * killed, say).
+   */
   private CompletableFuture<byte[]> ask(int id, byte[] payload) {
     return ask(driver, id, payload);
   }
@@ -211,18 +297,24 @@ public final class BroadcastRounds {
   static CompletableFuture<byte[]> ask(DriverNode driver, int id, byte[] payload) {
     try {
       return driver.runTask(id, payload);
-    } catch (io.swarmcast.node.NodeException e) {
+    } catch (NodeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  /** Each executor's process CPU in nanoseconds ({@link ReadTask#CPU}), -1 where it did not answer. */
+  /**
+   * Each executor's process CPU in nanoseconds ({@link ReadTask#CPU}), -1 where it did not answer.
+   */
   private long[] executorCpuNanos(List<ExecutorInfo> executors) throws InterruptedException {
     return executorCpuNanos(driver, executors);
   }
 
-  /** Each executor's process CPU in nanoseconds, asked through {@code driver}; -1 where it did not answer. */
-  static long[] executorCpuNanos(DriverNode driver, List<ExecutorInfo> executors) throws InterruptedException {
+  /**
+   * Each executor's process CPU in nanoseconds, asked through {@code driver}; -1 where it did not
+   * answer.
+   */
+  static long[] executorCpuNanos(DriverNode driver, List<ExecutorInfo> executors)
+      throws InterruptedException {
     List<CompletableFuture<byte[]>> asks = new ArrayList<>();
     for (ExecutorInfo e : executors) {
       asks.add(ask(driver, e.id(), ReadTask.CPU));
@@ -230,9 +322,8 @@ public final class BroadcastRounds {
     long[] nanos = new long[executors.size()];
     for (int i = 0; i < nanos.length; i++) {
       try {
-        nanos[i] = java.nio.ByteBuffer.wrap(asks.get(i).get(60, TimeUnit.SECONDS)).getLong();
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
-          | java.nio.BufferUnderflowException e) {
+        nanos[i] = ByteBuffer.wrap(asks.get(i).get(60, TimeUnit.SECONDS)).getLong();
+      } catch (ExecutionException | TimeoutException | BufferUnderflowException e) {
         nanos[i] = -1;
       }
     }
@@ -241,7 +332,9 @@ public final class BroadcastRounds {
 
   /** The CPU seconds between two samples, NaN if either is unknown. */
   static double cpuSeconds(long beforeNanos, long afterNanos) {
-    return beforeNanos < 0 || afterNanos < beforeNanos ? Double.NaN : (afterNanos - beforeNanos) / 1e9;
+    return beforeNanos < 0 || afterNanos < beforeNanos
+        ? Double.NaN
+        : (afterNanos - beforeNanos) / 1e9;
   }
 
   /** Bytes delivered so far, estimated from the pieces executors have announced. */
@@ -252,8 +345,9 @@ public final class BroadcastRounds {
   }
 
   private static int pieceCount(Broadcast<?> b) {
-    return b instanceof io.swarmcast.broadcast.TorrentBroadcast<?> t ? t.pieceCount()
-        : b instanceof io.swarmcast.broadcast.DirectBroadcast<?> d ? d.pieceCount() : 0;
+    return b instanceof TorrentBroadcast<?> t
+        ? t.pieceCount()
+        : b instanceof DirectBroadcast<?> d ? d.pieceCount() : 0;
   }
 
   static byte[] serialize(Broadcast<?> b) throws IOException {
@@ -266,30 +360,62 @@ public final class BroadcastRounds {
 
   /** The human summary of one round: a line and a table per executor. */
   static void printTable(PrintStream out, RoundResult r) {
-    out.printf(Locale.ROOT, "rep %d: %s to %d executors with %s in %.3f s; driver sent %s, peers sent %s; "
+    out.printf(
+        Locale.ROOT,
+        "rep %d: %s to %d executors with %s in %.3f s; driver sent %s, peers sent %s; "
             + "CPU driver %.3f s, executors %.3f s; %s%n",
-        r.rep(), ByteSize.format(r.sizeBytes()), r.executors(), r.factory(), r.seconds(),
-        ByteSize.format(r.driverBytesSent()), ByteSize.format(r.peerBytesSent()), r.driverCpuSeconds(),
-        r.executorCpuSeconds(), verdict(r));
-    out.printf(Locale.ROOT, "  %-9s %9s %14s %14s %9s %7s  %s%n", "executor", "seconds", "from driver", "from peers", "CPU s",
-        "corrupt", "verified");
+        r.rep(),
+        ByteSize.format(r.sizeBytes()),
+        r.executors(),
+        r.factory(),
+        r.seconds(),
+        ByteSize.format(r.driverBytesSent()),
+        ByteSize.format(r.peerBytesSent()),
+        r.driverCpuSeconds(),
+        r.executorCpuSeconds(),
+        verdict(r));
+    out.printf(
+        Locale.ROOT,
+        "  %-9s %9s %14s %14s %9s %7s  %s%n",
+        "executor",
+        "seconds",
+        "from driver",
+        "from peers",
+        "CPU s",
+        "corrupt",
+        "verified");
     for (RoundResult.ExecutorResult e : r.perExecutor()) {
-      out.printf(Locale.ROOT, "  %-9d %9.3f %14s %14s %9.3f %7d  %s%n", e.id(), e.seconds(), ByteSize.format(e.fromDriverBytes()),
-          ByteSize.format(e.fromPeersBytes()), e.cpuSeconds(), e.corruptPieces(), verdict(e));
+      out.printf(
+          Locale.ROOT,
+          "  %-9d %9.3f %14s %14s %9.3f %7d  %s%n",
+          e.id(),
+          e.seconds(),
+          ByteSize.format(e.fromDriverBytes()),
+          ByteSize.format(e.fromPeersBytes()),
+          e.cpuSeconds(),
+          e.corruptPieces(),
+          verdict(e));
     }
   }
 
   /** The round's verdict: killed executors are counted apart, not as failures. */
   private static String verdict(RoundResult r) {
     long killed = r.killed();
-    String verdict = !r.allVerified() ? "VERIFICATION FAILED"
-        : killed == 0 ? "all verified" : "all " + (r.executors() - killed) + " survivors verified, " + killed + " killed";
+    String verdict =
+        !r.allVerified()
+            ? "VERIFICATION FAILED"
+            : killed == 0
+                ? "all verified"
+                : "all " + (r.executors() - killed) + " survivors verified, " + killed + " killed";
     long corrupt = r.corruptPiecesDetected();
     if (corrupt > 0) {
       verdict += "; " + corrupt + " corrupt pieces detected and fetched again";
     }
     if (r.driverKilled()) {
-      verdict += "; driver SIGKILLed once seeded, " + r.driverKill().executorsDoneAfterKill() + " executors finished without it";
+      verdict +=
+          "; driver SIGKILLed once seeded, "
+              + r.driverKill().executorsDoneAfterKill()
+              + " executors finished without it";
     }
     return verdict;
   }

@@ -7,45 +7,58 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
- * The demo's fault injection ({@code swarmcast demo --corrupt-executors K --kill-executors K}): which
- * executors upload corrupt pieces, and which are SIGKILLed while the first measured broadcast's pieces move.
+ * The demo's fault injection ({@code swarmcast demo --corrupt-executors K --kill-executors K}):
+ * which executors upload corrupt pieces, and which are SIGKILLed while the first measured
+ * broadcast's pieces move.
  *
- * <p>Corrupting executors are the first K processes the demo starts, with {@code --corrupt-uploads};
- * their ids are found by asking every executor its process id ({@link ReadTask#PID}). The executors to
- * kill are drawn from the others with the demo's seed, and each gets a random share of the pieces,
- * 10 % to 80 %. A watcher thread ({@link #watch}) kills an executor's process with
- * {@link Process#destroyForcibly()} (SIGKILL on Linux) as soon as the tracker counts that share of the
- * broadcast's pieces announced by it: it dies mid-transfer, having pieces others want and wanting
- * pieces itself, at a moment that follows the transfer however fast the machine is. Each is killed
- * once; later broadcasts go to the survivors.
+ * <p>Corrupting executors are the first K processes the demo starts, with {@code
+ * --corrupt-uploads}; their ids are found by asking every executor its process id ({@link
+ * ReadTask#PID}). The executors to kill are drawn from the others with the demo's seed, and each
+ * gets a random share of the pieces, 10 % to 80 %. A watcher thread ({@link #watch}) kills an
+ * executor's process with {@link Process#destroyForcibly()} (SIGKILL on Linux) as soon as the
+ * tracker counts that share of the broadcast's pieces announced by it: it dies mid-transfer, having
+ * pieces others want and wanting pieces itself, at a moment that follows the transfer however fast
+ * the machine is. Each is killed once; later broadcasts go to the survivors.
  *
  * <p>Thread-safe.
  */
 final class ExecutorFaults {
   /** Shares of the pieces at which executors are killed are drawn from [MIN_SHARE, MAX_SHARE). */
   static final double MIN_SHARE = 0.1;
+
   static final double MAX_SHARE = 0.8;
+
   /** How often the watcher looks at the tracker. */
   private static final long POLL_MILLIS = 5;
 
   /** Each executor's process, by executor id; only the executors to kill. */
   private final Map<Integer, Process> processes;
+
   private final Set<Integer> corrupting;
+
   /** Executors still to kill, each with the share of pieces it is killed at; guarded by this. */
   private final Map<Integer, Double> pendingKills;
+
   private final Set<Integer> killed = ConcurrentHashMap.newKeySet();
   private final PrintStream log;
 
-  private ExecutorFaults(Map<Integer, Process> processes, Set<Integer> corrupting, Map<Integer, Double> kills, PrintStream log) {
+  private ExecutorFaults(
+      Map<Integer, Process> processes,
+      Set<Integer> corrupting,
+      Map<Integer, Double> kills,
+      PrintStream log) {
     this.processes = Map.copyOf(processes);
     this.corrupting = Set.copyOf(corrupting);
     this.pendingKills = new LinkedHashMap<>(kills);
@@ -58,11 +71,13 @@ final class ExecutorFaults {
   }
 
   /**
-   * Plans the faults for executors registered with {@code driver} and running as {@code processes}, of
-   * which the first {@code corrupt} were started with {@code --corrupt-uploads}: {@code kill} of the
-   * others, drawn with {@code seed}, are to be killed during the first broadcast {@link #watch}ed.
+   * Plans the faults for executors registered with {@code driver} and running as {@code processes},
+   * of which the first {@code corrupt} were started with {@code --corrupt-uploads}: {@code kill} of
+   * the others, drawn with {@code seed}, are to be killed during the first broadcast {@link
+   * #watch}ed.
    */
-  static ExecutorFaults plan(DriverNode driver, List<Process> processes, int corrupt, int kill, long seed, PrintStream log)
+  static ExecutorFaults plan(
+      DriverNode driver, List<Process> processes, int corrupt, int kill, long seed, PrintStream log)
       throws Exception {
     if (corrupt == 0 && kill == 0) {
       return none();
@@ -72,13 +87,15 @@ final class ExecutorFaults {
       indexByPid.put(processes.get(i).pid(), i);
     }
     Map<Integer, Process> byId = new HashMap<>();
-    Set<Integer> corrupting = new java.util.HashSet<>();
+    Set<Integer> corrupting = new HashSet<>();
     List<Integer> honest = new ArrayList<>();
     for (ExecutorInfo e : driver.executors()) {
-      long pid = ByteBuffer.wrap(driver.runTask(e.id(), ReadTask.PID).get(30, TimeUnit.SECONDS)).getLong();
+      long pid =
+          ByteBuffer.wrap(driver.runTask(e.id(), ReadTask.PID).get(30, TimeUnit.SECONDS)).getLong();
       Integer index = indexByPid.get(pid);
       if (index == null) {
-        throw new IllegalStateException(e + " runs in process " + pid + ", which this demo did not start");
+        throw new IllegalStateException(
+            e + " runs in process " + pid + ", which this demo did not start");
       }
       byId.put(e.id(), processes.get(index));
       if (index < corrupt) {
@@ -100,7 +117,8 @@ final class ExecutorFaults {
 
   /** The fault injected into executor {@code id}. */
   RoundResult.Fault of(int id) {
-    return killed.contains(id) ? RoundResult.Fault.KILLED
+    return killed.contains(id)
+        ? RoundResult.Fault.KILLED
         : corrupting.contains(id) ? RoundResult.Fault.CORRUPTING : RoundResult.Fault.NONE;
   }
 
@@ -112,13 +130,18 @@ final class ExecutorFaults {
   /**
    * Starts killing the executors still to kill as the pieces of broadcast {@code broadcastId} (of
    * {@code pieceCount} pieces) reach them. Closing the watch stops it and kills those that never
-   * reached their share, so each round that is watched kills them all. A no-op if none is left to kill.
+   * reached their share, so each round that is watched kills them all. A no-op if none is left to
+   * kill.
    */
   synchronized Watch watch(DriverNode driver, long broadcastId, int pieceCount) {
     if (pendingKills.isEmpty()) {
-      return () -> { };
+      return () -> {};
     }
-    return Watch.polling("swarmcast-demo-killer", POLL_MILLIS, () -> !killDue(driver, broadcastId, pieceCount), () -> { },
+    return Watch.polling(
+        "swarmcast-demo-killer",
+        POLL_MILLIS,
+        () -> !killDue(driver, broadcastId, pieceCount),
+        () -> {},
         () -> killRemaining(driver, broadcastId, pieceCount));
   }
 
@@ -129,21 +152,24 @@ final class ExecutorFaults {
 
     /**
      * A daemon thread named {@code name} that checks {@code done} every {@code pollMillis} and runs
-     * {@code whenDone} once it holds; closing the watch stops the thread (waiting up to 5 s for it) and
-     * then runs {@code afterStop}.
+     * {@code whenDone} once it holds; closing the watch stops the thread (waiting up to 5 s for it)
+     * and then runs {@code afterStop}.
      */
-    static Watch polling(String name, long pollMillis, java.util.function.BooleanSupplier done, Runnable whenDone,
-        Runnable afterStop) {
-      Thread watcher = new Thread(() -> {
-        try {
-          while (!done.getAsBoolean()) {
-            Thread.sleep(pollMillis);
-          }
-          whenDone.run();
-        } catch (InterruptedException stopped) {
-          // the round is over
-        }
-      }, name);
+    static Watch polling(
+        String name, long pollMillis, BooleanSupplier done, Runnable whenDone, Runnable afterStop) {
+      Thread watcher =
+          new Thread(
+              () -> {
+                try {
+                  while (!done.getAsBoolean()) {
+                    Thread.sleep(pollMillis);
+                  }
+                  whenDone.run();
+                } catch (InterruptedException stopped) {
+                  // the round is over
+                }
+              },
+              name);
       watcher.setDaemon(true);
       watcher.start();
       return () -> {
@@ -164,7 +190,8 @@ final class ExecutorFaults {
       var kill = it.next();
       int held = driver.tracker().piecesHeldBy(broadcastId, kill.getKey());
       if (held >= Math.ceil(kill.getValue() * pieceCount)) {
-        kill(kill.getKey(), String.format(java.util.Locale.ROOT, "holding %d of %d pieces", held, pieceCount));
+        kill(
+            kill.getKey(), String.format(Locale.ROOT, "holding %d of %d pieces", held, pieceCount));
         it.remove();
       }
     }
@@ -173,8 +200,13 @@ final class ExecutorFaults {
 
   private synchronized void killRemaining(DriverNode driver, long broadcastId, int pieceCount) {
     for (int id : pendingKills.keySet()) {
-      kill(id, "after the broadcast, holding " + driver.tracker().piecesHeldBy(broadcastId, id) + " of " + pieceCount
-          + " pieces");
+      kill(
+          id,
+          "after the broadcast, holding "
+              + driver.tracker().piecesHeldBy(broadcastId, id)
+              + " of "
+              + pieceCount
+              + " pieces");
     }
     pendingKills.clear();
   }

@@ -2,6 +2,7 @@ package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.conf.ByteSize;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.tracker.ExecutorInfo;
 import java.io.IOException;
@@ -15,17 +16,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * {@code swarmcast driver --files} and {@code demo --files}: rounds of file broadcasts instead of values.
- * Each repetition writes a fresh file of random bytes on the driver, broadcasts it
- * ({@code broadcastFile}: served in place, zero-copy, while one checksumming pass reads it) and has every executor
- * fetch it into its storage directory, where its SHA-256 is checked ({@link FileTask}); then destroys it.
- * The clock runs from {@code broadcastFile} to the last executor's verified copy, the driver's checksum
- * pass included, as a user of {@code send} waits for it. Results are {@link RoundResult}s, so the JSON and
- * the bench read them as they read values'.
+ * {@code swarmcast driver --files} and {@code demo --files}: rounds of file broadcasts instead of
+ * values. Each repetition writes a fresh file of random bytes on the driver, broadcasts it ({@code
+ * broadcastFile}: served in place, zero-copy, while one checksumming pass reads it) and has every
+ * executor fetch it into its storage directory, where its SHA-256 is checked ({@link FileTask});
+ * then destroys it. The clock runs from {@code broadcastFile} to the last executor's verified copy,
+ * the driver's checksum pass included, as a user of {@code send} waits for it. Results are {@link
+ * RoundResult}s, so the JSON and the bench read them as they read values'.
  */
 final class FileBroadcastRounds {
   private final BroadcastManager manager;
@@ -40,7 +44,8 @@ final class FileBroadcastRounds {
     this.human = human;
   }
 
-  List<RoundResult> run(long size, int reps, long seed, Consumer<RoundResult> sink) throws Exception {
+  List<RoundResult> run(long size, int reps, long seed, Consumer<RoundResult> sink)
+      throws Exception {
     List<RoundResult> results = new ArrayList<>();
     Path dir = Files.createTempDirectory("swarmcast-file-rounds-");
     try {
@@ -72,19 +77,33 @@ final class FileBroadcastRounds {
     long[] arrivals = new long[executors.size()];
     for (int i = 0; i < executors.size(); i++) {
       int slot = i;
-      answers.add(BroadcastRounds.ask(driver, executors.get(i).id(), task).whenComplete((r, e) -> arrivals[slot] = System.nanoTime()));
+      answers.add(
+          BroadcastRounds.ask(driver, executors.get(i).id(), task)
+              .whenComplete((r, e) -> arrivals[slot] = System.nanoTime()));
     }
-    try (Progress progress = Progress.start(human, String.format(Locale.ROOT, "rep %d: a file of %s to %d executors", rep,
-        io.swarmcast.conf.ByteSize.format(size), executors.size()), executors.size() * size)) {
-      CompletableFuture<Void> all = CompletableFuture.allOf(answers.toArray(new CompletableFuture[0]));
+    try (Progress progress =
+        Progress.start(
+            human,
+            String.format(
+                Locale.ROOT,
+                "rep %d: a file of %s to %d executors",
+                rep,
+                ByteSize.format(size),
+                executors.size()),
+            executors.size() * size)) {
+      CompletableFuture<Void> all =
+          CompletableFuture.allOf(answers.toArray(new CompletableFuture[0]));
       int pieces = Math.max(1, driver.tracker().pieceCount(b.id()));
       while (!all.isDone()) {
-        progress.set(Math.min(executors.size() * size, driver.tracker().piecesHeldByExecutors(b.id()) * (size / pieces)));
+        progress.set(
+            Math.min(
+                executors.size() * size,
+                driver.tracker().piecesHeldByExecutors(b.id()) * (size / pieces)));
         try {
           all.get(100, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException ignored) {
+        } catch (TimeoutException ignored) {
           // keep drawing
-        } catch (java.util.concurrent.ExecutionException ignored) {
+        } catch (ExecutionException ignored) {
           break;
         }
       }
@@ -101,20 +120,51 @@ final class FileBroadcastRounds {
       lastHad = Math.max(lastHad, arrivals[i]);
       try {
         FileTask.Result r = FileTask.Result.decode(answers.get(i).join());
-        per.add(new RoundResult.ExecutorResult(id, r.nanos() / 1e9, r.fromDriverBytes(), r.fromPeersBytes(), r.verified(), 0, cpu, 0,
-            r.verified() ? "" : r.detail(), RoundResult.Fault.NONE));
+        per.add(
+            new RoundResult.ExecutorResult(
+                id,
+                r.nanos() / 1e9,
+                r.fromDriverBytes(),
+                r.fromPeersBytes(),
+                r.verified(),
+                0,
+                cpu,
+                0,
+                r.verified() ? "" : r.detail(),
+                RoundResult.Fault.NONE));
         peerBytes += r.fromPeersBytes();
       } catch (RuntimeException | IOException e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        per.add(new RoundResult.ExecutorResult(id, Double.NaN, 0, 0, false, 0, cpu, 0, String.valueOf(cause.getMessage()),
-            RoundResult.Fault.NONE));
+        Throwable cause =
+            e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        per.add(
+            new RoundResult.ExecutorResult(
+                id,
+                Double.NaN,
+                0,
+                0,
+                false,
+                0,
+                cpu,
+                0,
+                String.valueOf(cause.getMessage()),
+                RoundResult.Fault.NONE));
       }
     }
     double seededSeconds = BroadcastRounds.seededSeconds(seededAt, t0);
     long driverSent = driver.stats().of(b.id()).servedBytes();
     b.destroy();
-    return new RoundResult(factory, rep, executors.size(), size, (lastHad - t0) / 1e9, driverSent, peerBytes,
-        ReadTaskHandler.peakHeapBytes(), driverCpu, per).withSeededSeconds(seededSeconds);
+    return new RoundResult(
+            factory,
+            rep,
+            executors.size(),
+            size,
+            (lastHad - t0) / 1e9,
+            driverSent,
+            peerBytes,
+            ReadTaskHandler.peakHeapBytes(),
+            driverCpu,
+            per)
+        .withSeededSeconds(seededSeconds);
   }
 
   private static void writeRandom(Path file, long bytes, long seed) throws IOException {

@@ -15,17 +15,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * {@code swarmcast send}'s task: "fetch this file broadcast, and put the file in your output directory".
- * The driver ships it to each executor as an opaque {@code RunTask} payload.
+ * {@code swarmcast send}'s task: "fetch this file broadcast, and put the file in your output
+ * directory". The driver ships it to each executor as an opaque {@code RunTask} payload.
  *
  * <pre>
  * request: &lt;u8 'F'&gt;&lt;u8 version=1&gt;&lt;i32 handle length&gt;&lt;Java-serialized Broadcast&lt;Path&gt; handle&gt;
  * result:  &lt;u8 verified&gt;&lt;i64 nanos&gt;&lt;i64 fromDriverBytes&gt;&lt;i64 fromPeersBytes&gt;&lt;UTF where or why not&gt;
  * </pre>
- * On the executor the file is verified (its pieces' checksums and the whole SHA-256, see
- * {@code BroadcastManager.broadcastFile}) and then, with {@code executor --out DIR}, placed in DIR
- * atomically: linked (or, across file systems, copied) to a hidden temporary name in DIR and renamed,
- * so DIR never shows a partial file under the final name.
+ *
+ * On the executor the file is verified (its pieces' checksums and the whole SHA-256, see {@code
+ * BroadcastManager.broadcastFile}) and then, with {@code executor --out DIR}, placed in DIR
+ * atomically: linked (or, across file systems, copied) to a hidden temporary name in DIR and
+ * renamed, so DIR never shows a partial file under the final name.
  */
 final class FileTask {
   static final byte KIND = 'F';
@@ -64,8 +65,12 @@ final class FileTask {
     return in.readNBytes(len);
   }
 
-  /** What one executor reports: whether it verified the file, how long it took, where its bytes came from. */
-  record Result(boolean verified, long nanos, long fromDriverBytes, long fromPeersBytes, String detail) {
+  /**
+   * What one executor reports: whether it verified the file, how long it took, where its bytes came
+   * from.
+   */
+  record Result(
+      boolean verified, long nanos, long fromDriverBytes, long fromPeersBytes, String detail) {
     byte[] encode() {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
       try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -82,14 +87,19 @@ final class FileTask {
 
     static Result decode(byte[] payload) throws IOException {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-      return new Result(in.readBoolean(), in.readLong(), in.readLong(), in.readLong(), in.readUTF());
+      return new Result(
+          in.readBoolean(), in.readLong(), in.readLong(), in.readLong(), in.readUTF());
     }
   }
 
-  /** Executor side: fetches and verifies the file, places it in {@code outDir} if not null, and reports. */
+  /**
+   * Executor side: fetches and verifies the file, places it in {@code outDir} if not null, and
+   * reports.
+   */
   static Result run(ExecutorNode node, byte[] payload, Path outDir) throws Exception {
     Broadcast<?> b = ReadTaskHandler.deserialize(decodeHandle(payload));
-    TransferStats.Counters counters = node.stats().of(b.id()); // live counters: read them now and after
+    TransferStats.Counters counters =
+        node.stats().of(b.id()); // live counters: read them now and after
     long fromDriver0 = counters.fromDriverBytes();
     long fromPeers0 = counters.fromPeersBytes();
     long t0 = System.nanoTime();
@@ -106,7 +116,12 @@ final class FileTask {
       verified = false;
     }
     long nanos = System.nanoTime() - t0;
-    return new Result(verified, nanos, counters.fromDriverBytes() - fromDriver0, counters.fromPeersBytes() - fromPeers0, detail);
+    return new Result(
+        verified,
+        nanos,
+        counters.fromDriverBytes() - fromDriver0,
+        counters.fromPeersBytes() - fromPeers0,
+        detail);
   }
 
   /** Puts {@code file} into {@code dir} under its own name, atomically; returns the final path. */
@@ -116,15 +131,24 @@ final class FileTask {
     int dash = name.indexOf('-'); // the node's copy is named <broadcast id>-<name>
     String finalName = dash >= 0 ? name.substring(dash + 1) : name;
     Path target = dir.resolve(finalName);
-    Path tmp = dir.resolve("." + finalName + ".swarmcast-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    Path tmp =
+        dir.resolve(
+            "."
+                + finalName
+                + ".swarmcast-"
+                + ProcessHandle.current().pid()
+                + "-"
+                + System.nanoTime());
     try {
       try {
-        Files.createLink(tmp, file); // same file system: no copy, and the node may delete its own name later
+        Files.createLink(
+            tmp, file); // same file system: no copy, and the node may delete its own name later
       } catch (IOException | UnsupportedOperationException e) {
         Files.copy(file, tmp, StandardCopyOption.COPY_ATTRIBUTES);
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("cannot rename " + tmp + " to " + target + " atomically", e);
       }

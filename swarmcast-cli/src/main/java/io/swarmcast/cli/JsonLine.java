@@ -11,14 +11,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One JSON object on one line, as the CLI prints them ({@code driver --json} rounds, {@code --report-seeded})
- * and the TCP ceiling's receiver does, and as the bench and the demo read them back. jackson-jr writes and
- * parses them, so a string is always escaped and any valid JSON is read, whatever its spacing or field order.
- * Reading gives typed fields that fail with the field's name and the line. Public and in this package because
- * the CLI writes the lines the bench reads, and the CLI's jar takes only this package from this module. Immutable.
+ * One JSON object on one line, as the CLI prints them ({@code driver --json} rounds, {@code
+ * --report-seeded}) and the TCP ceiling's receiver does, and as the bench and the demo read them
+ * back. jackson-jr writes and parses them, so a string is always escaped and any valid JSON is
+ * read, whatever its spacing or field order. Reading gives typed fields that fail with the field's
+ * name and the line. Public and in this package because the CLI writes the lines the bench reads,
+ * and the CLI's jar takes only this package from this module. Immutable.
  */
 public final class JsonLine {
-  /** Nulls stand for unknown figures (docs/cli.md documents them): jackson-jr would otherwise leave them out. */
+  /**
+   * Nulls stand for unknown figures (docs/cli.md documents them): jackson-jr would otherwise leave
+   * them out.
+   */
   private static final JSON LINES = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
 
   private final String line;
@@ -42,11 +46,13 @@ public final class JsonLine {
   }
 
   /**
-   * {@code value} with exactly {@code places} decimals, written as such (e.g. 1.5000 for 4), so the lines
-   * read as they always did; null for NaN or an infinity, which JSON has no number for.
+   * {@code value} with exactly {@code places} decimals, written as such (e.g. 1.5000 for 4), so the
+   * lines read as they always did; null for NaN or an infinity, which JSON has no number for.
    */
   public static BigDecimal fixed(double value, int places) {
-    return Double.isFinite(value) ? new BigDecimal(String.format(Locale.ROOT, "%." + places + "f", value)) : null;
+    return Double.isFinite(value)
+        ? new BigDecimal(String.format(Locale.ROOT, "%." + places + "f", value))
+        : null;
   }
 
   /**
@@ -67,7 +73,10 @@ public final class JsonLine {
     }
   }
 
-  /** The line as a JSON object, or empty if it is not one: for output where other lines may come between. */
+  /**
+   * The line as a JSON object, or empty if it is not one: for output where other lines may come
+   * between.
+   */
   public static Optional<JsonLine> parseIfObject(String line) {
     if (!line.strip().startsWith("{")) {
       return Optional.empty();
@@ -95,7 +104,9 @@ public final class JsonLine {
   /** A whole-number field. */
   public long whole(String name) {
     Object v = need(name);
-    if (v instanceof Integer || v instanceof Long || v instanceof BigInteger b && b.bitLength() < Long.SIZE) {
+    if (v instanceof Integer
+        || v instanceof Long
+        || v instanceof BigInteger b && b.bitLength() < Long.SIZE) {
       return ((Number) v).longValue();
     }
     throw wrong(name, "holds a malformed number: not a whole one within 64 bits");
@@ -118,7 +129,10 @@ public final class JsonLine {
     throw wrong(name, "holds a malformed number");
   }
 
-  /** A number field that may be null or absent (a figure the writer did not know, or an older writer): NaN then. */
+  /**
+   * A number field that may be null or absent (a figure the writer did not know, or an older
+   * writer): NaN then.
+   */
   public double numberOrNaN(String name) {
     return fields.get(name) == null ? Double.NaN : number(name);
   }
@@ -143,8 +157,8 @@ public final class JsonLine {
   }
 
   private IllegalArgumentException wrong(String name, String what) {
-    return new IllegalArgumentException("field '" + name + "' " + what + " (" + fields.get(name) + ") in: "
-        + abbreviate(line));
+    return new IllegalArgumentException(
+        "field '" + name + "' " + what + " (" + fields.get(name) + ") in: " + abbreviate(line));
   }
 
   private static String abbreviate(String s) {

@@ -1,16 +1,20 @@
 package io.swarmcast.cli;
 
+import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.Endpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 
 /**
- * Executor processes on this machine, each a separate JVM running {@code swarmcast executor} with this
- * JVM's classpath, its output in a log file. {@link #close()} stops exactly the processes it started,
- * by PID: politely, then forcibly. Not thread-safe.
+ * Executor processes on this machine, each a separate JVM running {@code swarmcast executor} with
+ * this JVM's classpath, its output in a log file. {@link #close()} stops exactly the processes it
+ * started, by PID: politely, then forcibly. Not thread-safe.
  */
 public final class LocalExecutors implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
@@ -21,22 +25,28 @@ public final class LocalExecutors implements AutoCloseable {
     this.logDir = logDir;
   }
 
-  /** Starts {@code n} executors that join {@code driver}; {@code extraArgs} go to each executor command. */
-  public static LocalExecutors start(int n, Endpoint driver, List<String> jvmArgs, List<String> extraArgs) throws IOException {
+  /**
+   * Starts {@code n} executors that join {@code driver}; {@code extraArgs} go to each executor
+   * command.
+   */
+  public static LocalExecutors start(
+      int n, Endpoint driver, List<String> jvmArgs, List<String> extraArgs) throws IOException {
     return start(n, driver, jvmArgs, i -> extraArgs);
   }
 
   /**
-   * Starts {@code n} executors that join {@code driver}; {@code extraArgs.apply(i)} go to the command of
-   * the {@code i}th (from 1), which is {@code processes().get(i - 1)}.
+   * Starts {@code n} executors that join {@code driver}; {@code extraArgs.apply(i)} go to the
+   * command of the {@code i}th (from 1), which is {@code processes().get(i - 1)}.
    */
-  public static LocalExecutors start(int n, Endpoint driver, List<String> jvmArgs,
-      java.util.function.IntFunction<List<String>> extraArgs) throws IOException {
+  public static LocalExecutors start(
+      int n, Endpoint driver, List<String> jvmArgs, IntFunction<List<String>> extraArgs)
+      throws IOException {
     LocalExecutors ex = new LocalExecutors(Files.createTempDirectory("swarmcast-executors-"));
     Runtime.getRuntime().addShutdownHook(ex.shutdownHook);
     try {
       for (int i = 1; i <= n; i++) {
-        List<String> cmd = new ArrayList<>(JavaOpts.childCommand(jvmArgs, SwarmcastCli.class.getName()));
+        List<String> cmd =
+            new ArrayList<>(JavaOpts.childCommand(jvmArgs, SwarmcastCli.class.getName()));
         cmd.add("executor");
         cmd.add("--driver");
         cmd.add(driver.toString());
@@ -44,7 +54,8 @@ public final class LocalExecutors implements AutoCloseable {
         cmd.add(driver.host());
         cmd.addAll(extraArgs.apply(i));
         Path log = ex.logDir.resolve("executor-" + i + ".log");
-        ex.processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        ex.processes.add(
+            new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
       }
     } catch (IOException | RuntimeException e) {
       ex.close();
@@ -66,16 +77,23 @@ public final class LocalExecutors implements AutoCloseable {
    * Waits until the driver counts {@code n} executors; fails at once, with its log, if one of these
    * processes exits first, and after {@code timeoutSeconds} otherwise.
    */
-  public void awaitRegistered(io.swarmcast.node.DriverNode driver, int n, long timeoutSeconds) throws Exception {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeoutSeconds);
+  public void awaitRegistered(DriverNode driver, int n, long timeoutSeconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (driver.executors().size() < n) {
       String failure = firstFailure();
       if (failure != null) {
         throw new IllegalStateException(failure);
       }
       if (System.nanoTime() > deadline) {
-        throw new java.util.concurrent.TimeoutException("only " + driver.executors().size() + " of " + n
-            + " executors registered within " + timeoutSeconds + " s; logs in " + logDir);
+        throw new TimeoutException(
+            "only "
+                + driver.executors().size()
+                + " of "
+                + n
+                + " executors registered within "
+                + timeoutSeconds
+                + " s; logs in "
+                + logDir);
       }
       Thread.sleep(20);
     }
@@ -93,7 +111,14 @@ public final class LocalExecutors implements AutoCloseable {
         } catch (IOException e) {
           tail = "(no log: " + e.getMessage() + ")";
         }
-        return "executor process " + (i + 1) + " (pid " + p.pid() + ") exited with " + p.exitValue() + ":\n" + tail;
+        return "executor process "
+            + (i + 1)
+            + " (pid "
+            + p.pid()
+            + ") exited with "
+            + p.exitValue()
+            + ":\n"
+            + tail;
       }
     }
     return null;

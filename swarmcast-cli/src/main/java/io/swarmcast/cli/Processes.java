@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stops processes this JVM started, by their handles (never by name): politely, then forcibly. Public
- * because the CLI's local executors (demo, tests) stop theirs the same way. Stateless, thread-safe.
+ * Stops processes this JVM started, by their handles (never by name): politely, then forcibly.
+ * Public because the CLI's local executors (demo, tests) stop theirs the same way. Stateless,
+ * thread-safe.
  */
 public final class Processes {
   private Processes() {}

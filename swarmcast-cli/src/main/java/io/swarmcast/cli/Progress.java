@@ -7,14 +7,19 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A progress bar on stderr when it is a terminal; otherwise nothing for rounds (logs and CI output stay
- * clean, and the summary line after each round says the same) and a line per tenth for long simulations.
- * Not thread-safe.
+ * A progress bar on stderr when it is a terminal; otherwise nothing for rounds (logs and CI output
+ * stay clean, and the summary line after each round says the same) and a line per tenth for long
+ * simulations. Not thread-safe.
  */
 final class Progress implements AutoCloseable {
   private final ProgressBar bar;
-  /** Without a terminal, {@link #percent} work prints a line per tenth done here instead (null: nothing). */
+
+  /**
+   * Without a terminal, {@link #percent} work prints a line per tenth done here instead (null:
+   * nothing).
+   */
   private final PrintStream lines;
+
   private final String task;
   private long lastTenth;
 
@@ -32,31 +37,34 @@ final class Progress implements AutoCloseable {
     if (System.console() == null) {
       return new Progress(null);
     }
-    ProgressBar bar = new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(Math.max(1, totalBytes / (1 << 20)))
-        .setUnit(" MiB", 1)
-        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-        .setConsumer(new ConsoleProgressBarConsumer(out))
-        .setUpdateIntervalMillis(100)
-        .showSpeed()
-        .build();
+    ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName(task)
+            .setInitialMax(Math.max(1, totalBytes / (1 << 20)))
+            .setUnit(" MiB", 1)
+            .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+            .setConsumer(new ConsoleProgressBarConsumer(out))
+            .setUpdateIntervalMillis(100)
+            .showSpeed()
+            .build();
     return new Progress(bar);
   }
 
   /** A bar from 0 to 100 %, for work measured as a share done. */
   static Progress percent(PrintStream out, String task) {
     if (System.console() == null) {
-      return new Progress(null, out, task); // a log gets a line per tenth: long work shows it is moving
+      return new Progress(
+          null, out, task); // a log gets a line per tenth: long work shows it is moving
     }
-    return new Progress(new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(100)
-        .setUnit(" %", 1)
-        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-        .setConsumer(new ConsoleProgressBarConsumer(out))
-        .setUpdateIntervalMillis(200)
-        .build());
+    return new Progress(
+        new ProgressBarBuilder()
+            .setTaskName(task)
+            .setInitialMax(100)
+            .setUnit(" %", 1)
+            .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+            .setConsumer(new ConsoleProgressBarConsumer(out))
+            .setUpdateIntervalMillis(200)
+            .build());
   }
 
   /** With {@link #percent}: {@code share} (0 to 1) is done. */

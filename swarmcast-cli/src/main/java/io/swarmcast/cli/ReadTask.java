@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The command line's one task: "read this broadcast on N threads and check its XXH64 digest". The driver
- * ships it to each executor as an opaque {@code RunTask} payload.
+ * The command line's one task: "read this broadcast on N threads and check its XXH64 digest". The
+ * driver ships it to each executor as an opaque {@code RunTask} payload.
  *
  * <pre>
  * reset:   &lt;u8 'R'&gt;  (collect garbage and restart the heap peak; answered with no bytes)
@@ -19,16 +19,21 @@ import java.io.UncheckedIOException;
  * result:  &lt;u8 verified&gt;&lt;i64 readNanos&gt;&lt;i64 verifyNanos&gt;&lt;i64 fromDriverBytes&gt;&lt;i64 fromPeersBytes&gt;&lt;i64 peakHeapBytes&gt;
  *          &lt;i64 corruptPieces&gt;&lt;UTF error&gt;
  * </pre>
- * The handle is the only Java-serialized part: it is the application's payload, as it would be in the
- * user's own RPC, and the executor reads it through a filter that admits only Swarmcast's handle classes.
+ *
+ * The handle is the only Java-serialized part: it is the application's payload, as it would be in
+ * the user's own RPC, and the executor reads it through a filter that admits only Swarmcast's
+ * handle classes.
  */
 record ReadTask(int threads, byte[] digest, byte[] handle) {
   /** 3: the result carries the pieces that failed their checksum. */
   static final int VERSION = 3;
+
   /** The whole payload of a reset request. */
   static final byte[] RESET = {'R'};
+
   /** The whole payload of a CPU-time request. */
   static final byte[] CPU = {'C'};
+
   /** The whole payload of a process-id request. */
   static final byte[] PID = {'P'};
 
@@ -73,10 +78,18 @@ record ReadTask(int threads, byte[] digest, byte[] handle) {
   /**
    * What one executor reports back.
    *
-   * @param corruptPieces pieces received during the read that failed their checksum and were fetched again
+   * @param corruptPieces pieces received during the read that failed their checksum and were
+   *     fetched again
    */
-  record Result(boolean verified, long readNanos, long verifyNanos, long fromDriverBytes, long fromPeersBytes, long peakHeapBytes,
-      long corruptPieces, String error) {
+  record Result(
+      boolean verified,
+      long readNanos,
+      long verifyNanos,
+      long fromDriverBytes,
+      long fromPeersBytes,
+      long peakHeapBytes,
+      long corruptPieces,
+      String error) {
     byte[] encode() {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
       try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -96,8 +109,15 @@ record ReadTask(int threads, byte[] digest, byte[] handle) {
 
     static Result decode(byte[] payload) throws IOException {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-      return new Result(in.readBoolean(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-          in.readLong(), in.readUTF());
+      return new Result(
+          in.readBoolean(),
+          in.readLong(),
+          in.readLong(),
+          in.readLong(),
+          in.readLong(),
+          in.readLong(),
+          in.readLong(),
+          in.readUTF());
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.conf.ByteSize;
 import io.swarmcast.node.ExecutorNode;
 import io.swarmcast.node.TaskHandler;
 import io.swarmcast.swarm.TransferStats;
@@ -12,53 +13,71 @@ import java.io.ObjectInputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import net.jpountz.xxhash.XXHashFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import net.jpountz.xxhash.XXHashFactory;
 
 /**
- * Executor side of {@link ReadTask}: deserializes the handle through a strict filter, reads the value
- * on the requested number of threads at once, and reports time, bytes by source and the checksum verdict
- * to the driver and, if given a results file, also there ({@link ExecutorReport}), for a demo whose
- * driver may be dead by the time the read ends.
+ * Executor side of {@link ReadTask}: deserializes the handle through a strict filter, reads the
+ * value on the requested number of threads at once, and reports time, bytes by source and the
+ * checksum verdict to the driver and, if given a results file, also there ({@link ExecutorReport}),
+ * for a demo whose driver may be dead by the time the read ends.
  */
 final class ReadTaskHandler implements TaskHandler {
   /** Only the handle's own classes may be deserialized from the driver. */
-  static final ObjectInputFilter HANDLE_FILTER = ObjectInputFilter.Config.createFilter(
-      "maxbytes=16777216;maxdepth=8;maxrefs=64;io.swarmcast.broadcast.*;io.swarmcast.node.Endpoint;java.lang.Record;"
-          + "java.lang.Number;java.lang.Long;java.lang.Enum;io.swarmcast.swarm.FetchMode;[I;[B;!*");
+  static final ObjectInputFilter HANDLE_FILTER =
+      ObjectInputFilter.Config.createFilter(
+          "maxbytes=16777216;maxdepth=8;maxrefs=64;io.swarmcast.broadcast.*;io.swarmcast.node.Endpoint;java.lang.Record;"
+              + "java.lang.Number;java.lang.Long;java.lang.Enum;io.swarmcast.swarm.FetchMode;[I;[B;!*");
 
-  /** From this size up, every node collects garbage and restarts its heap peak before a broadcast. */
+  /**
+   * From this size up, every node collects garbage and restarts its heap peak before a broadcast.
+   */
   static final long GC_THRESHOLD = 16L << 20;
 
   private final ExecutorNode node;
+
   /** Where each read's result is also appended; null for none. */
-  private final java.nio.file.Path resultsFile;
+  private final Path resultsFile;
+
   /** Where {@link FileTask}s put their files; null to verify them only. */
-  private final java.nio.file.Path outDir;
+  private final Path outDir;
+
   /** Reader threads, reused across tasks (a read may use several at once). */
-  private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "swarmcast-reader");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService readers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "swarmcast-reader");
+            t.setDaemon(true);
+            return t;
+          });
 
   ReadTaskHandler(ExecutorNode node) {
     this(node, null);
   }
 
-  /** A handler that also appends each read's result to {@code resultsFile} (null: only answers the driver). */
-  ReadTaskHandler(ExecutorNode node, java.nio.file.Path resultsFile) {
+  /**
+   * A handler that also appends each read's result to {@code resultsFile} (null: only answers the
+   * driver).
+   */
+  ReadTaskHandler(ExecutorNode node, Path resultsFile) {
     this(node, resultsFile, null);
   }
 
-  /** As {@link #ReadTaskHandler(ExecutorNode, java.nio.file.Path)}; files sent to it go to {@code outDir} (null: verified only). */
-  ReadTaskHandler(ExecutorNode node, java.nio.file.Path resultsFile, java.nio.file.Path outDir) {
+  /**
+   * As {@link #ReadTaskHandler(ExecutorNode, java.nio.file.Path)}; files sent to it go to {@code
+   * outDir} (null: verified only).
+   */
+  ReadTaskHandler(ExecutorNode node, Path resultsFile, Path outDir) {
     this.node = node;
     this.resultsFile = resultsFile;
     this.outDir = outDir;
@@ -71,16 +90,21 @@ final class ReadTaskHandler implements TaskHandler {
       return new byte[0];
     }
     if (Arrays.equals(payload, ReadTask.CPU)) {
-      return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(ProcessCpu.nanos()).array();
+      return ByteBuffer.allocate(Long.BYTES).putLong(ProcessCpu.nanos()).array();
     }
     if (Arrays.equals(payload, ReadTask.PID)) {
-      return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(ProcessHandle.current().pid()).array();
+      return ByteBuffer.allocate(Long.BYTES).putLong(ProcessHandle.current().pid()).array();
     }
     if (FileTask.isFileTask(payload)) {
       FileTask.Result r = FileTask.run(node, payload, outDir);
-      System.err.printf(java.util.Locale.ROOT, "%s in %.1f s, %s from the driver and %s from peers: %s%n",
-          r.verified() ? "received" : "FAILED", r.nanos() / 1e9, io.swarmcast.conf.ByteSize.format(r.fromDriverBytes()),
-          io.swarmcast.conf.ByteSize.format(r.fromPeersBytes()), r.detail());
+      System.err.printf(
+          Locale.ROOT,
+          "%s in %.1f s, %s from the driver and %s from peers: %s%n",
+          r.verified() ? "received" : "FAILED",
+          r.nanos() / 1e9,
+          ByteSize.format(r.fromDriverBytes()),
+          ByteSize.format(r.fromPeersBytes()),
+          r.detail());
       return r.encode();
     }
     ReadTask task = ReadTask.decode(payload);
@@ -98,7 +122,8 @@ final class ReadTaskHandler implements TaskHandler {
     try {
       List<Object> values = new ArrayList<>();
       if (task.threads() == 1) {
-        values.add(readOnThisThread(b)); // no hand-off to another thread: for small values it would show
+        values.add(
+            readOnThisThread(b)); // no hand-off to another thread: for small values it would show
       } else {
         for (int i = 0; i < task.threads(); i++) {
           reads.add(readers.submit((Callable<Object>) b::value));
@@ -116,38 +141,62 @@ final class ReadTaskHandler implements TaskHandler {
       if (!allMatch) {
         error = "value does not match the driver's digest";
       }
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       error = String.valueOf(e.getCause().getMessage());
     } finally {
       reads.forEach(f -> f.cancel(true));
     }
     long verify = read == 0 ? 0 : System.nanoTime() - t0 - read;
     TransferStats.Counters after = snapshot(b.id());
-    ReadTask.Result result = new ReadTask.Result(verified, read, verify, after.fromDriverBytes() - fromDriver0,
-        after.fromPeersBytes() - fromPeers0, peakHeapBytes(), after.corruptPieces() - corrupt0, error);
+    ReadTask.Result result =
+        new ReadTask.Result(
+            verified,
+            read,
+            verify,
+            after.fromDriverBytes() - fromDriver0,
+            after.fromPeersBytes() - fromPeers0,
+            peakHeapBytes(),
+            after.corruptPieces() - corrupt0,
+            error);
     if (resultsFile != null) {
       long cpu1 = ProcessCpu.nanos();
-      appendReport(new ExecutorReport(b.id(), node.executorId(), cpu0 < 0 || cpu1 < cpu0 ? -1 : cpu1 - cpu0,
-          System.currentTimeMillis(), result));
+      appendReport(
+          new ExecutorReport(
+              b.id(),
+              node.executorId(),
+              cpu0 < 0 || cpu1 < cpu0 ? -1 : cpu1 - cpu0,
+              System.currentTimeMillis(),
+              result));
     }
     return result.encode();
   }
 
-  /** Appends a report to the results file; a failure is logged, not the task's: the driver still gets the result. */
+  /**
+   * Appends a report to the results file; a failure is logged, not the task's: the driver still
+   * gets the result.
+   */
   private void appendReport(ExecutorReport report) {
     try {
       report.appendTo(resultsFile);
     } catch (IOException e) {
-      System.err.println("cannot write the result of Broadcast(" + report.broadcastId() + ") to " + resultsFile + ": " + e);
+      System.err.println(
+          "cannot write the result of Broadcast("
+              + report.broadcastId()
+              + ") to "
+              + resultsFile
+              + ": "
+              + e);
     }
   }
 
   /** {@code b.value()}, its failure wrapped as the reader threads' would be. */
-  private static Object readOnThisThread(Broadcast<?> b) throws java.util.concurrent.ExecutionException {
+  private static Object readOnThisThread(Broadcast<?> b) throws ExecutionException {
     try {
       return b.value();
-    } catch (RuntimeException | Error e) { // e.g. OutOfMemoryError: reported in this executor's result, as from a reader thread
-      throw new java.util.concurrent.ExecutionException(e);
+    } catch (RuntimeException
+        | Error e) { // e.g. OutOfMemoryError: reported in this executor's result, as from a reader
+      // thread
+      throw new ExecutionException(e);
     }
   }
 
@@ -160,7 +209,8 @@ final class ReadTaskHandler implements TaskHandler {
       in.setObjectInputFilter(HANDLE_FILTER);
       Object o = in.readObject();
       if (!(o instanceof Broadcast<?> b)) {
-        throw new InvalidClassException("payload is not a broadcast handle: " + o.getClass().getName());
+        throw new InvalidClassException(
+            "payload is not a broadcast handle: " + o.getClass().getName());
       }
       return b;
     }
@@ -169,12 +219,13 @@ final class ReadTaskHandler implements TaskHandler {
   private static final net.jpountz.xxhash.XXHash64 XXH64 = XXHashFactory.fastestInstance().hash64();
 
   /**
-   * XXH64 of {@code bytes}, as 8 bytes. An end-to-end check by a different function than the pieces'
-   * CRC32C, and cheap (GB/s): with SHA-256, executors that finished early slowed the others down.
+   * XXH64 of {@code bytes}, as 8 bytes. An end-to-end check by a different function than the
+   * pieces' CRC32C, and cheap (GB/s): with SHA-256, executors that finished early slowed the others
+   * down.
    */
   static byte[] digest(byte[] bytes) {
     long h = XXH64.hash(bytes, 0, bytes.length, 0x5357_4152_4d43_4153L);
-    return java.nio.ByteBuffer.allocate(8).putLong(h).array();
+    return ByteBuffer.allocate(8).putLong(h).array();
   }
 
   /**
@@ -186,9 +237,14 @@ final class ReadTaskHandler implements TaskHandler {
     HEAP_POOLS.forEach(MemoryPoolMXBean::resetPeakUsage);
   }
 
-  /** The heap's memory pools, looked up once: each lookup builds their MXBeans anew, which a 1 KiB broadcast would notice. */
-  private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
-      .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+  /**
+   * The heap's memory pools, looked up once: each lookup builds their MXBeans anew, which a 1 KiB
+   * broadcast would notice.
+   */
+  private static final List<MemoryPoolMXBean> HEAP_POOLS =
+      ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(pool -> pool.getType() == MemoryType.HEAP)
+          .toList();
 
   /** Highest heap use since the last {@link #collectAndResetPeaks}, summed over the heap pools. */
   static long peakHeapBytes() {

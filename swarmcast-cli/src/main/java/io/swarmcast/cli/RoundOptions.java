@@ -2,54 +2,99 @@ package io.swarmcast.cli;
 
 import io.swarmcast.conf.SwarmConf;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Options shared by {@code driver} and {@code demo}: what to broadcast, how, how often, how to report. */
+/**
+ * Options shared by {@code driver} and {@code demo}: what to broadcast, how, how often, how to
+ * report.
+ */
 public final class RoundOptions {
-  public enum Factory { torrent, direct }
+  public enum Factory {
+    torrent,
+    direct
+  }
 
-  public enum Codec { lz4, zstd, none }
+  public enum Codec {
+    lz4,
+    zstd,
+    none
+  }
 
-  @Option(names = "--size", converter = SizeConverter.class, paramLabel = "SIZE",
-      defaultValue = "64m", description = "Bytes of random, incompressible data per broadcast (k/m/g suffixes). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--size",
+      converter = SizeConverter.class,
+      paramLabel = "SIZE",
+      defaultValue = "64m",
+      description =
+          "Bytes of random, incompressible data per broadcast (k/m/g suffixes). Default: ${DEFAULT-VALUE}.")
   long size = 64L << 20; // shown as 64m in --help
 
-  @Option(names = "--factory", paramLabel = "torrent|direct",
-      description = "torrent: executors share pieces; direct: each fetches all from the driver. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--factory",
+      paramLabel = "torrent|direct",
+      description =
+          "torrent: executors share pieces; direct: each fetches all from the driver. Default: ${DEFAULT-VALUE}.")
   Factory factory = Factory.torrent;
 
-  @Option(names = "--reps", paramLabel = "R", description = "Broadcasts to run, one after another. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--reps",
+      paramLabel = "R",
+      description = "Broadcasts to run, one after another. Default: ${DEFAULT-VALUE}.")
   int reps = 1;
 
-  @Option(names = "--warmup", paramLabel = "W",
-      description = "Broadcasts of --warmup-size run first and not reported, so freshly started JVMs are measured "
-          + "warm. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--warmup",
+      paramLabel = "W",
+      description =
+          "Broadcasts of --warmup-size run first and not reported, so freshly started JVMs are measured "
+              + "warm. Default: ${DEFAULT-VALUE}.")
   int warmup = 0;
 
-  @Option(names = "--warmup-size", converter = SizeConverter.class, paramLabel = "SIZE",
+  @Option(
+      names = "--warmup-size",
+      converter = SizeConverter.class,
+      paramLabel = "SIZE",
       description = "Size of each warm-up broadcast. Default: the smaller of --size and 32m.")
   Long warmupSize;
 
-  @Option(names = "--files", description = "Broadcast a fresh file of --size random bytes per repetition (broadcastFile: "
-      + "served in place, fetched into each executor's storage directory and checked) instead of a value.")
+  @Option(
+      names = "--files",
+      description =
+          "Broadcast a fresh file of --size random bytes per repetition (broadcastFile: "
+              + "served in place, fetched into each executor's storage directory and checked) instead of a value.")
   boolean files;
 
-  @Option(names = "--json", description = "Print one JSON object per broadcast on stdout, nothing else; humans get stderr.")
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object per broadcast on stdout, nothing else; humans get stderr.")
   boolean json;
 
-  @Option(names = "--block-size", converter = SizeConverter.class, paramLabel = "SIZE",
+  @Option(
+      names = "--block-size",
+      converter = SizeConverter.class,
+      paramLabel = "SIZE",
       description = "Piece size (swarmcast.broadcast.blockSize). Default: 4m.")
   Long blockSize;
 
-  @Option(names = "--compress", paramLabel = "lz4|zstd|none",
+  @Option(
+      names = "--compress",
+      paramLabel = "lz4|zstd|none",
       description = "Codec for the serialized value (swarmcast.broadcast.compress). Default: lz4.")
   Codec compress;
 
-  @Option(names = "--seed", description = "Seed of the random values, for repeatable runs. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--seed",
+      description = "Seed of the random values, for repeatable runs. Default: ${DEFAULT-VALUE}.")
   long seed = 1;
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", split = ",",
+  @Option(
+      names = "--conf",
+      paramLabel = "KEY=VALUE",
+      split = ",",
       description = "Any other configuration key, e.g. --conf swarmcast.fetch.maxInFlight=16.")
   List<String> extra = List.of();
 
@@ -68,10 +113,23 @@ public final class RoundOptions {
     }
   }
 
-  /** These options as a {@code swarmcast driver} command line takes them, {@code --json} left out. */
+  /**
+   * These options as a {@code swarmcast driver} command line takes them, {@code --json} left out.
+   */
   List<String> args() {
-    List<String> args = new java.util.ArrayList<>(List.of("--size", Long.toString(size), "--factory", factory.name(),
-        "--reps", Integer.toString(reps), "--warmup", Integer.toString(warmup), "--seed", Long.toString(seed)));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--size",
+                Long.toString(size),
+                "--factory",
+                factory.name(),
+                "--reps",
+                Integer.toString(reps),
+                "--warmup",
+                Integer.toString(warmup),
+                "--seed",
+                Long.toString(seed)));
     if (warmupSize != null) {
       args.addAll(List.of("--warmup-size", Long.toString(warmupSize)));
     }
@@ -91,20 +149,25 @@ public final class RoundOptions {
   }
 
   /**
-   * What {@code swarmcast driver} and {@code swarmcast executor} pre-touch for pieces when they start
-   * (the library's default is none): a process started to move broadcasts of hundreds of MiB pays for
-   * their fresh pages at start, not during its first broadcast. {@code --conf} overrides it.
+   * What {@code swarmcast driver} and {@code swarmcast executor} pre-touch for pieces when they
+   * start (the library's default is none): a process started to move broadcasts of hundreds of MiB
+   * pays for their fresh pages at start, not during its first broadcast. {@code --conf} overrides
+   * it.
    */
   static final String CLI_PRE_TOUCH = "256m";
+
   /**
-   * The private broadcast {@code swarmcast driver} and {@code swarmcast executor} send themselves at
-   * start (the library's default is none), so a fresh process's first broadcast runs compiled code.
+   * The private broadcast {@code swarmcast driver} and {@code swarmcast executor} send themselves
+   * at start (the library's default is none), so a fresh process's first broadcast runs compiled
+   * code.
    */
   static final String CLI_WARM_UP = "8m";
 
   /** A configuration with the defaults of the command-line processes, before {@code --conf}. */
   static SwarmConf cliDefaults() {
-    return new SwarmConf().set(SwarmConf.STORAGE_PRE_TOUCH_BYTES, CLI_PRE_TOUCH).set(SwarmConf.NODE_WARM_UP_BYTES, CLI_WARM_UP);
+    return new SwarmConf()
+        .set(SwarmConf.STORAGE_PRE_TOUCH_BYTES, CLI_PRE_TOUCH)
+        .set(SwarmConf.NODE_WARM_UP_BYTES, CLI_WARM_UP);
   }
 
   /** The driver's configuration these options describe. */
@@ -133,8 +196,14 @@ public final class RoundOptions {
       String key = kv.substring(0, eq).trim();
       if (key.equals(SwarmConf.AUTH_SECRET.name())) {
         // Everyone on the host can read a command line (ps): never take a secret from one.
-        throw new IllegalArgumentException("--conf " + key + " would show the secret to anyone running ps; put it in a "
-            + "file and pass --conf " + SwarmConf.AUTH_SECRET_FILE.name() + "=FILE, or set " + SECRET_ENV);
+        throw new IllegalArgumentException(
+            "--conf "
+                + key
+                + " would show the secret to anyone running ps; put it in a "
+                + "file and pass --conf "
+                + SwarmConf.AUTH_SECRET_FILE.name()
+                + "=FILE, or set "
+                + SECRET_ENV);
       }
       conf.set(key, kv.substring(eq + 1).trim());
     }
@@ -144,8 +213,11 @@ public final class RoundOptions {
   /** The environment variable the CLI reads the cluster's shared secret from. */
   static final String SECRET_ENV = "SWARMCAST_SECRET";
 
-  /** Sets {@code swarmcast.auth.secret} from {@value #SECRET_ENV} in {@code env}, unless a secret file is set. */
-  static SwarmConf withSecretFromEnvironment(SwarmConf conf, java.util.Map<String, String> env) {
+  /**
+   * Sets {@code swarmcast.auth.secret} from {@value #SECRET_ENV} in {@code env}, unless a secret
+   * file is set.
+   */
+  static SwarmConf withSecretFromEnvironment(SwarmConf conf, Map<String, String> env) {
     String secret = env.get(SECRET_ENV);
     if (secret != null && !secret.isBlank() && conf.get(SwarmConf.AUTH_SECRET_FILE).isEmpty()) {
       conf.set(SwarmConf.AUTH_SECRET, secret.strip());

@@ -8,38 +8,103 @@ import java.util.Map;
 /**
  * The outcome of one broadcast to every executor: timing, traffic, CPU and verdicts. Immutable.
  *
- * @param driverCpuSeconds CPU the driver process used during the round (all threads, user + system), NaN if unknown
- * @param driverKill how the driver was killed during the round ({@code demo --kill-driver-after-seeded}); null if it was not
+ * @param driverCpuSeconds CPU the driver process used during the round (all threads, user +
+ *     system), NaN if unknown
+ * @param driverKill how the driver was killed during the round ({@code demo
+ *     --kill-driver-after-seeded}); null if it was not
  */
-record RoundResult(String factory, int rep, int executors, long sizeBytes, double seconds, long driverBytesSent,
-    long peerBytesSent, long driverPeakHeapBytes, double driverCpuSeconds, List<ExecutorResult> perExecutor,
-    DriverKill driverKill, double seededSeconds) {
+record RoundResult(
+    String factory,
+    int rep,
+    int executors,
+    long sizeBytes,
+    double seconds,
+    long driverBytesSent,
+    long peerBytesSent,
+    long driverPeakHeapBytes,
+    double driverCpuSeconds,
+    List<ExecutorResult> perExecutor,
+    DriverKill driverKill,
+    double seededSeconds) {
 
   /** As the canonical constructor, the seeded time unknown (NaN). */
-  RoundResult(String factory, int rep, int executors, long sizeBytes, double seconds, long driverBytesSent,
-      long peerBytesSent, long driverPeakHeapBytes, double driverCpuSeconds, List<ExecutorResult> perExecutor,
+  RoundResult(
+      String factory,
+      int rep,
+      int executors,
+      long sizeBytes,
+      double seconds,
+      long driverBytesSent,
+      long peerBytesSent,
+      long driverPeakHeapBytes,
+      double driverCpuSeconds,
+      List<ExecutorResult> perExecutor,
       DriverKill driverKill) {
-    this(factory, rep, executors, sizeBytes, seconds, driverBytesSent, peerBytesSent, driverPeakHeapBytes, driverCpuSeconds,
-        perExecutor, driverKill, Double.NaN);
+    this(
+        factory,
+        rep,
+        executors,
+        sizeBytes,
+        seconds,
+        driverBytesSent,
+        peerBytesSent,
+        driverPeakHeapBytes,
+        driverCpuSeconds,
+        perExecutor,
+        driverKill,
+        Double.NaN);
   }
 
-  /** The same round with {@code seconds} until every piece was on some executor (the swarm seeded). */
+  /**
+   * The same round with {@code seconds} until every piece was on some executor (the swarm seeded).
+   */
   RoundResult withSeededSeconds(double seconds) {
-    return new RoundResult(factory, rep, executors, sizeBytes, this.seconds, driverBytesSent, peerBytesSent, driverPeakHeapBytes,
-        driverCpuSeconds, perExecutor, driverKill, seconds);
+    return new RoundResult(
+        factory,
+        rep,
+        executors,
+        sizeBytes,
+        this.seconds,
+        driverBytesSent,
+        peerBytesSent,
+        driverPeakHeapBytes,
+        driverCpuSeconds,
+        perExecutor,
+        driverKill,
+        seconds);
   }
 
   /** A round whose driver lived through it. */
-  RoundResult(String factory, int rep, int executors, long sizeBytes, double seconds, long driverBytesSent,
-      long peerBytesSent, long driverPeakHeapBytes, double driverCpuSeconds, List<ExecutorResult> perExecutor) {
-    this(factory, rep, executors, sizeBytes, seconds, driverBytesSent, peerBytesSent, driverPeakHeapBytes, driverCpuSeconds,
-        perExecutor, null);
+  RoundResult(
+      String factory,
+      int rep,
+      int executors,
+      long sizeBytes,
+      double seconds,
+      long driverBytesSent,
+      long peerBytesSent,
+      long driverPeakHeapBytes,
+      double driverCpuSeconds,
+      List<ExecutorResult> perExecutor) {
+    this(
+        factory,
+        rep,
+        executors,
+        sizeBytes,
+        seconds,
+        driverBytesSent,
+        peerBytesSent,
+        driverPeakHeapBytes,
+        driverCpuSeconds,
+        perExecutor,
+        null);
   }
 
   /**
    * The driver was SIGKILLed once the broadcast was seeded.
    *
-   * @param executorsDoneAfterKill executors whose read ended after the kill: they finished without the driver
+   * @param executorsDoneAfterKill executors whose read ended after the kill: they finished without
+   *     the driver
    */
   record DriverKill(int executorsDoneAfterKill) {}
 
@@ -48,7 +113,10 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
     return driverKill != null;
   }
 
-  /** A fault the demo injected into one executor ({@code swarmcast demo --kill-executors, --corrupt-executors}). */
+  /**
+   * A fault the demo injected into one executor ({@code swarmcast demo --kill-executors,
+   * --corrupt-executors}).
+   */
   enum Fault {
     /** None: the executor is expected to verify. */
     NONE,
@@ -62,18 +130,31 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
    * One executor's part.
    *
    * @param cpuSeconds CPU the executor process used during the round, NaN if unknown
-   * @param corruptPieces pieces it received that failed their checksum (and fetched again elsewhere)
+   * @param corruptPieces pieces it received that failed their checksum (and fetched again
+   *     elsewhere)
    */
-  record ExecutorResult(int id, double seconds, long fromDriverBytes, long fromPeersBytes, boolean verified,
-      long peakHeapBytes, double cpuSeconds, long corruptPieces, String error, Fault fault) {
+  record ExecutorResult(
+      int id,
+      double seconds,
+      long fromDriverBytes,
+      long fromPeersBytes,
+      boolean verified,
+      long peakHeapBytes,
+      double cpuSeconds,
+      long corruptPieces,
+      String error,
+      Fault fault) {
     boolean killed() {
       return fault == Fault.KILLED;
     }
   }
 
-  /** True if every executor that was not killed verified the value, and at least one was not killed. */
+  /**
+   * True if every executor that was not killed verified the value, and at least one was not killed.
+   */
   boolean allVerified() {
-    return perExecutor.size() == executors && perExecutor.stream().allMatch(e -> e.killed() || e.verified())
+    return perExecutor.size() == executors
+        && perExecutor.stream().allMatch(e -> e.killed() || e.verified())
         && perExecutor.stream().anyMatch(e -> !e.killed());
   }
 
@@ -94,7 +175,11 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
   /** CPU of the executor processes that were not killed during the round; NaN if any is unknown. */
   double executorCpuSeconds() {
     return perExecutor.size() == executors
-        ? perExecutor.stream().filter(e -> !e.killed()).mapToDouble(ExecutorResult::cpuSeconds).sum() : Double.NaN;
+        ? perExecutor.stream()
+            .filter(e -> !e.killed())
+            .mapToDouble(ExecutorResult::cpuSeconds)
+            .sum()
+        : Double.NaN;
   }
 
   /** One line of JSON with the fields docs/cli.md documents, in its order. */
@@ -139,7 +224,9 @@ record RoundResult(String factory, int rep, int executors, long sizeBytes, doubl
     return json;
   }
 
-  /** Four decimals, as docs/cli.md shows them; null for NaN (unknown), which JSON has no number for. */
+  /**
+   * Four decimals, as docs/cli.md shows them; null for NaN (unknown), which JSON has no number for.
+   */
   private static BigDecimal num(double d) {
     return JsonLine.fixed(d, 4);
   }

@@ -1,6 +1,9 @@
 package io.swarmcast.cli;
 
+import io.swarmcast.conf.ConfKey;
 import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.security.SecurityManager;
+import io.swarmcast.security.Tls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,42 +13,70 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Option;
 
 /**
- * The security options of {@code driver}, {@code executor} and {@code demo}: the shared secret's file
- * (never the secret itself: a command line is visible to {@code ps}) and TLS. Each option sets the
- * {@code swarmcast.auth.*} / {@code swarmcast.tls.*} key of the same meaning; {@link #args()} gives
- * them back as a command line for the processes the demo and the bench start.
+ * The security options of {@code driver}, {@code executor} and {@code demo}: the shared secret's
+ * file (never the secret itself: a command line is visible to {@code ps}) and TLS. Each option sets
+ * the {@code swarmcast.auth.*} / {@code swarmcast.tls.*} key of the same meaning; {@link #args()}
+ * gives them back as a command line for the processes the demo and the bench start.
  */
 public final class SecurityOptions {
-  enum Provider { auto, jdk, openssl }
+  enum Provider {
+    auto,
+    jdk,
+    openssl
+  }
 
-  @Option(names = "--secret-file", paramLabel = "FILE",
-      description = "File holding the cluster's shared secret (swarmcast.auth.secretFile); the SWARMCAST_SECRET "
-          + "environment variable is the other way to give it.")
+  @Option(
+      names = "--secret-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the cluster's shared secret (swarmcast.auth.secretFile); the SWARMCAST_SECRET "
+              + "environment variable is the other way to give it.")
   Path secretFile;
 
-  @Option(names = "--tls", description = "TLS 1.3 on every connection (swarmcast.tls.enabled): with --tls-cert, "
-      + "--tls-key and --tls-trust, or --tls-self-signed.")
+  @Option(
+      names = "--tls",
+      description =
+          "TLS 1.3 on every connection (swarmcast.tls.enabled): with --tls-cert, "
+              + "--tls-key and --tls-trust, or --tls-self-signed.")
   boolean tls;
 
-  @Option(names = "--tls-cert", paramLabel = "PEM", description = "This node's certificate chain (swarmcast.tls.certFile); implies --tls.")
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
+      description = "This node's certificate chain (swarmcast.tls.certFile); implies --tls.")
   Path cert;
 
-  @Option(names = "--tls-key", paramLabel = "PEM", description = "Its PKCS#8 private key (swarmcast.tls.keyFile); implies --tls.")
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
+      description = "Its PKCS#8 private key (swarmcast.tls.keyFile); implies --tls.")
   Path key;
 
-  @Option(names = "--tls-trust", paramLabel = "PEM", description = "The certificates peers must chain to, e.g. the cluster's CA "
-      + "(swarmcast.tls.trustFile); implies --tls.")
+  @Option(
+      names = "--tls-trust",
+      paramLabel = "PEM",
+      description =
+          "The certificates peers must chain to, e.g. the cluster's CA "
+              + "(swarmcast.tls.trustFile); implies --tls.")
   Path trust;
 
-  @Option(names = "--tls-self-signed", description = "A throwaway certificate per node, checked through the shared-secret "
-      + "handshake (swarmcast.tls.selfSigned); needs a secret; implies --tls.")
+  @Option(
+      names = "--tls-self-signed",
+      description =
+          "A throwaway certificate per node, checked through the shared-secret "
+              + "handshake (swarmcast.tls.selfSigned); needs a secret; implies --tls.")
   boolean selfSigned;
 
-  @Option(names = "--tls-provider", paramLabel = "auto|jdk|openssl",
-      description = "TLS implementation (swarmcast.tls.provider). Default: auto (OpenSSL when it loads).")
+  @Option(
+      names = "--tls-provider",
+      paramLabel = "auto|jdk|openssl",
+      description =
+          "TLS implementation (swarmcast.tls.provider). Default: auto (OpenSSL when it loads).")
   Provider provider;
 
   boolean tlsEnabled() {
@@ -73,18 +104,28 @@ public final class SecurityOptions {
     return conf;
   }
 
-  private static void setPath(SwarmConf conf, io.swarmcast.conf.ConfKey<String> key, Path p) {
+  private static void setPath(SwarmConf conf, ConfKey<String> key, Path p) {
     if (p != null) {
       conf.set(key, p.toAbsolutePath().toString());
     }
   }
 
-  /** These options as {@code KEY=VALUE} configuration (for the bench, which hands its processes {@code --conf}). */
+  /**
+   * These options as {@code KEY=VALUE} configuration (for the bench, which hands its processes
+   * {@code --conf}).
+   */
   List<String> asConf() {
     SwarmConf conf = apply(new SwarmConf());
     List<String> kv = new ArrayList<>();
-    for (io.swarmcast.conf.ConfKey<?> k : List.of(SwarmConf.AUTH_SECRET_FILE, SwarmConf.TLS_ENABLED, SwarmConf.TLS_SELF_SIGNED,
-        SwarmConf.TLS_CERT_FILE, SwarmConf.TLS_KEY_FILE, SwarmConf.TLS_TRUST_FILE, SwarmConf.TLS_PROVIDER)) {
+    for (ConfKey<?> k :
+        List.of(
+            SwarmConf.AUTH_SECRET_FILE,
+            SwarmConf.TLS_ENABLED,
+            SwarmConf.TLS_SELF_SIGNED,
+            SwarmConf.TLS_CERT_FILE,
+            SwarmConf.TLS_KEY_FILE,
+            SwarmConf.TLS_TRUST_FILE,
+            SwarmConf.TLS_PROVIDER)) {
       Object v = conf.get(k);
       if (!String.valueOf(v).equals(k.defaultText())) {
         kv.add(k.name() + "=" + v);
@@ -128,7 +169,8 @@ public final class SecurityOptions {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     Path file = dir.resolve("secret");
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, Base64.getEncoder().encodeToString(secret), StandardCharsets.US_ASCII);
     SecurityOptions s = new SecurityOptions();
     s.secretFile = file;
@@ -137,18 +179,29 @@ public final class SecurityOptions {
     return s;
   }
 
-  /** {@link #secure} in {@code dir} (the provider left to {@code --conf}), as {@code KEY=VALUE} configuration: {@code bench --secure}. */
+  /**
+   * {@link #secure} in {@code dir} (the provider left to {@code --conf}), as {@code KEY=VALUE}
+   * configuration: {@code bench --secure}.
+   */
   public static List<String> secureConf(Path dir) throws IOException {
     return secure(dir, null).asConf();
   }
 
-  /** Shutdown hooks that delete a {@link #secureDir} if the process is stopped (Ctrl-C, SIGTERM) before it is. */
-  private static final java.util.Map<Path, Thread> CLEANUPS = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Shutdown hooks that delete a {@link #secureDir} if the process is stopped (Ctrl-C, SIGTERM)
+   * before it is.
+   */
+  private static final Map<Path, Thread> CLEANUPS = new ConcurrentHashMap<>();
 
-  /** An owner-only temporary directory for {@link #secure}; deleted at exit unless {@link #deleteSecureDir} did first. */
+  /**
+   * An owner-only temporary directory for {@link #secure}; deleted at exit unless {@link
+   * #deleteSecureDir} did first.
+   */
   public static Path secureDir() throws IOException {
-    Path dir = Files.createTempDirectory("swarmcast-secure-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path dir =
+        Files.createTempDirectory(
+            "swarmcast-secure-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Thread hook = new Thread(() -> delete(dir), "swarmcast-delete-secret");
     CLEANUPS.put(dir, hook);
     Runtime.getRuntime().addShutdownHook(hook);
@@ -177,15 +230,23 @@ public final class SecurityOptions {
     }
   }
 
-  /** "; authenticated (shared secret) and TLS 1.3 with openssl (...)" as {@code security} is set up; "" for neither. */
-  static String describe(io.swarmcast.security.SecurityManager security) {
+  /**
+   * "; authenticated (shared secret) and TLS 1.3 with openssl (...)" as {@code security} is set up;
+   * "" for neither.
+   */
+  static String describe(SecurityManager security) {
     boolean auth = security.isAuthenticationEnabled();
-    io.swarmcast.security.Tls tls = security.tls();
+    Tls tls = security.tls();
     if (!auth && tls == null) {
       return "";
     }
-    return "; " + (auth ? "authenticated (shared secret)" : "") + (auth && tls != null ? " and " : "")
-        + (tls != null ? "TLS 1.3 with " + tls.provider() + (tls.selfSigned() ? " (self-signed, fingerprints checked)" : "") : "");
+    return "; "
+        + (auth ? "authenticated (shared secret)" : "")
+        + (auth && tls != null ? " and " : "")
+        + (tls != null
+            ? "TLS 1.3 with "
+                + tls.provider()
+                + (tls.selfSigned() ? " (self-signed, fingerprints checked)" : "")
+            : "");
   }
-
 }

@@ -4,7 +4,9 @@ import io.swarmcast.conf.ByteSize;
 import io.swarmcast.conf.ConfigException;
 import picocli.CommandLine;
 
-/** Lets options take sizes like {@code 64m}; a malformed one is a usage error (exit 2) naming it. */
+/**
+ * Lets options take sizes like {@code 64m}; a malformed one is a usage error (exit 2) naming it.
+ */
 public final class SizeConverter implements CommandLine.ITypeConverter<Long> {
   @Override
   public Long convert(String value) {

@@ -26,8 +26,11 @@ class BroadcastDeliveryIT {
   @ParameterizedTest
   @ValueSource(strings = {"torrent", "direct"})
   void everyExecutorReadsTheExactValue(String factory) throws Exception {
-    SwarmConf conf = new SwarmConf().set(SwarmConf.BROADCAST_FACTORY, factory)
-        .set(SwarmConf.BLOCK_SIZE, "1m").set(SwarmConf.COMPRESS, "none");
+    SwarmConf conf =
+        new SwarmConf()
+            .set(SwarmConf.BROADCAST_FACTORY, factory)
+            .set(SwarmConf.BLOCK_SIZE, "1m")
+            .set(SwarmConf.COMPRESS, "none");
     try (LocalCluster cluster = LocalCluster.withExecutors(EXECUTORS, conf)) {
       byte[] value = random(SIZE, 7);
       Broadcast<byte[]> b = cluster.manager.newBroadcast(value, false);
@@ -45,7 +48,8 @@ class BroadcastDeliveryIT {
       if (factory.equals("torrent")) {
         // Executors serve each other: the driver sends far less than one copy per executor.
         assertThat(driverSent).isLessThanOrEqualTo(2 * serialized);
-        assertThat(results.stream().mapToLong(ReadTask.Result::fromPeersBytes).sum()).isGreaterThan(serialized);
+        assertThat(results.stream().mapToLong(ReadTask.Result::fromPeersBytes).sum())
+            .isGreaterThan(serialized);
       } else {
         assertThat(driverSent).isEqualTo(EXECUTORS * serialized);
         assertThat(results).allSatisfy(r -> assertThat(r.fromPeersBytes()).isZero());
@@ -77,14 +81,17 @@ class BroadcastDeliveryIT {
    */
   @ParameterizedTest
   @ValueSource(strings = {"4m", "0"})
-  void aSmallBroadcastComesStraightFromTheDriverWhileSpareCopiesLast(String spare) throws Exception {
-    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_SPARE_COPIES, spare).set(SwarmConf.COMPRESS, "none");
+  void aSmallBroadcastComesStraightFromTheDriverWhileSpareCopiesLast(String spare)
+      throws Exception {
+    SwarmConf conf =
+        new SwarmConf().set(SwarmConf.DRIVER_SPARE_COPIES, spare).set(SwarmConf.COMPRESS, "none");
     try (LocalCluster cluster = LocalCluster.withExecutors(EXECUTORS, conf)) {
       byte[] value = random(16 << 10, 11);
       Broadcast<byte[]> b = cluster.manager.newBroadcast(value, false);
       long fromDriver = 0;
       long fromPeers = 0;
-      for (int id : cluster.executorIds()) { // one after another: each later one could fetch from a peer
+      for (int id :
+          cluster.executorIds()) { // one after another: each later one could fetch from a peer
         ReadTask.Result r = cluster.read(id, b, value, 1);
         assertThat(r.verified()).isTrue();
         fromDriver += r.fromDriverBytes();
@@ -96,7 +103,8 @@ class BroadcastDeliveryIT {
         assertThat(driverSent).isEqualTo(serialized);
         assertThat(fromPeers).isEqualTo((EXECUTORS - 1) * serialized);
       } else {
-        // The driver sent each executor a copy. A later executor may still take a peer's copy first:
+        // The driver sent each executor a copy. A later executor may still take a peer's copy
+        // first:
         // the tracker's answer names holders while the driver's spare copy is on its way.
         assertThat(driverSent).isEqualTo(EXECUTORS * serialized);
       }
@@ -118,16 +126,19 @@ class BroadcastDeliveryIT {
     }
   }
 
-  static List<ReadTask.Result> readEverywhere(LocalCluster cluster, Broadcast<byte[]> b, byte[] value) throws Exception {
+  static List<ReadTask.Result> readEverywhere(
+      LocalCluster cluster, Broadcast<byte[]> b, byte[] value) throws Exception {
     List<CompletableFuture<ReadTask.Result>> futures = new ArrayList<>();
     for (int id : cluster.executorIds()) {
-      futures.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          return cluster.read(id, b, value, 1);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }));
+      futures.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return cluster.read(id, b, value, 1);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }));
     }
     List<ReadTask.Result> results = new ArrayList<>();
     for (CompletableFuture<ReadTask.Result> f : futures) {

@@ -60,16 +60,24 @@ class BroadcastLifecycleIT {
     byte[] handleShippedBeforeDestroy = BroadcastRounds.serialize(b);
     destroyHere(b);
 
-    assertThatThrownBy(b::value).isInstanceOf(BroadcastException.class)
+    assertThatThrownBy(b::value)
+        .isInstanceOf(BroadcastException.class)
         .hasMessageContaining("Broadcast(" + b.id() + ")")
         .hasMessageContaining("destroyHere");
     assertThatThrownBy(b::unpersist).hasMessageContaining("destroyHere");
 
-    // An executor holding a handle shipped before destroy learns from the driver where it was destroyed.
-    byte[] task = new ReadTask(1, ReadTaskHandler.digest(value), handleShippedBeforeDestroy).encode();
-    ReadTask.Result r = ReadTask.Result.decode(cluster.driver.runTask(cluster.executorIds().get(1), task).get(60, TimeUnit.SECONDS));
+    // An executor holding a handle shipped before destroy learns from the driver where it was
+    // destroyed.
+    byte[] task =
+        new ReadTask(1, ReadTaskHandler.digest(value), handleShippedBeforeDestroy).encode();
+    ReadTask.Result r =
+        ReadTask.Result.decode(
+            cluster.driver.runTask(cluster.executorIds().get(1), task).get(60, TimeUnit.SECONDS));
     assertThat(r.verified()).isFalse();
-    assertThat(r.error()).contains("destroyed").contains("destroyHere").contains("BroadcastLifecycleIT");
+    assertThat(r.error())
+        .contains("destroyed")
+        .contains("destroyHere")
+        .contains("BroadcastLifecycleIT");
   }
 
   private static void destroyHere(Broadcast<?> b) {

@@ -27,11 +27,18 @@ class JavaOptsTest {
   void theWrapperScriptHasTheSameDefault() throws Exception {
     Path wrapper = Path.of("..", "swarmcast"); // tests run in the module's directory
     assertThat(Files.readString(wrapper))
-        .contains("SWARMCAST_JAVA_OPTS=\"${SWARMCAST_JAVA_OPTS:-" + String.join(" ", JavaOpts.DEFAULT) + "}\"")
+        .contains(
+            "SWARMCAST_JAVA_OPTS=\"${SWARMCAST_JAVA_OPTS:-"
+                + String.join(" ", JavaOpts.DEFAULT)
+                + "}\"")
         .contains("export SWARMCAST_JAVA_OPTS")
         .contains("exec java $SWARMCAST_JAVA_OPTS -jar")
-        .contains("exec java ${SWARMCAST_SIM_JAVA_OPTS:--XX:+UseParallelGC -XX:MaxRAMPercentage=60} -jar") // simulate: C2
-        .contains("files_opts=\"${SWARMCAST_FILES_JAVA_OPTS:-" + String.join(" ", JavaOpts.FILES_DEFAULT) + "}\"");
+        .contains(
+            "exec java ${SWARMCAST_SIM_JAVA_OPTS:--XX:+UseParallelGC -XX:MaxRAMPercentage=60} -jar") // simulate: C2
+        .contains(
+            "files_opts=\"${SWARMCAST_FILES_JAVA_OPTS:-"
+                + String.join(" ", JavaOpts.FILES_DEFAULT)
+                + "}\"");
     assertThat(JavaOpts.forFiles(Map.of())).isEqualTo(JavaOpts.FILES_DEFAULT);
   }
 }

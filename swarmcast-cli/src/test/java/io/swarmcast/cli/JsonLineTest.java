@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The JSON lines the CLI writes and the bench and demo read: what goes out comes back, nulls and escapes included. */
+/**
+ * The JSON lines the CLI writes and the bench and demo read: what goes out comes back, nulls and
+ * escapes included.
+ */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class JsonLineTest {
   @Test
@@ -21,7 +24,8 @@ class JsonLineTest {
     fields.put("seconds", JsonLine.fixed(1.5, 4));
     fields.put("cpu", JsonLine.fixed(Double.NaN, 4));
     fields.put("a", List.of(Map.of("ok", true)));
-    assertThat(JsonLine.write(fields)).isEqualTo("{\"z\":1,\"seconds\":1.5000,\"cpu\":null,\"a\":[{\"ok\":true}]}");
+    assertThat(JsonLine.write(fields))
+        .isEqualTo("{\"z\":1,\"seconds\":1.5000,\"cpu\":null,\"a\":[{\"ok\":true}]}");
   }
 
   @Test
@@ -58,12 +62,15 @@ class JsonLineTest {
 
   @Test
   void typedFieldsNameWhatIsWrong() {
-    JsonLine json = JsonLine.parse("{\"n\":1.5,\"s\":\"x\",\"big\":9223372036854775808,\"wide\":2147483648,\"nil\":null}");
+    JsonLine json =
+        JsonLine.parse(
+            "{\"n\":1.5,\"s\":\"x\",\"big\":9223372036854775808,\"wide\":2147483648,\"nil\":null}");
     assertThatThrownBy(() -> json.whole("n")).hasMessageContaining("'n' holds a malformed number");
     assertThatThrownBy(() -> json.number("s")).hasMessageContaining("'s' holds a malformed number");
     assertThatThrownBy(() -> json.flag("s")).hasMessageContaining("'s' is not true or false");
     assertThatThrownBy(() -> json.text("n")).hasMessageContaining("'n' is not a string");
-    assertThatThrownBy(() -> json.whole("big")).hasMessageContaining("'big' holds a malformed number");
+    assertThatThrownBy(() -> json.whole("big"))
+        .hasMessageContaining("'big' holds a malformed number");
     assertThatThrownBy(() -> json.wholeInt("wide")).hasMessageContaining("beyond an int");
     assertThatThrownBy(() -> json.number("nil")).hasMessageContaining("'nil' is null");
     assertThatThrownBy(() -> json.text("gone")).hasMessageContaining("no field 'gone'");
@@ -72,10 +79,13 @@ class JsonLineTest {
   @Test
   void onlyAJsonObjectIsOne() {
     for (String notOne : List.of("port 40123", "[1,2]", "\"text\"", "null", "{\"open\":", "")) {
-      assertThatThrownBy(() -> JsonLine.parse(notOne)).as(notOne).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> JsonLine.parse(notOne))
+          .as(notOne)
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("not a JSON object");
       assertThat(JsonLine.parseIfObject(notOne)).as(notOne).isEmpty();
     }
-    assertThat(JsonLine.parseIfObject("  {\"rep\":1}  ")).hasValueSatisfying(j -> assertThat(j.whole("rep")).isOne());
+    assertThat(JsonLine.parseIfObject("  {\"rep\":1}  "))
+        .hasValueSatisfying(j -> assertThat(j.whole("rep")).isOne());
   }
 }

@@ -14,16 +14,17 @@ class LinkUnitsTest {
   @ParameterizedTest
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   @CsvSource({
-      "100mbit, 100000000",
-      "1gbit, 1000000000",
-      "500kbit, 500000",
-      "200mbit, 200000000",
-      "1.5gbit, 1500000000",
-      "64bit, 64",
-      "1mibit, 1048576",
-      "10mbps, 80000000",
-      "100MBit, 100000000",
-      "' 100mbit ', 100000000"})
+    "100mbit, 100000000",
+    "1gbit, 1000000000",
+    "500kbit, 500000",
+    "200mbit, 200000000",
+    "1.5gbit, 1500000000",
+    "64bit, 64",
+    "1mibit, 1048576",
+    "10mbps, 80000000",
+    "100MBit, 100000000",
+    "' 100mbit ', 100000000"
+  })
   void parsesTcRates(String text, long bits) {
     assertThat(LinkUnits.parseRateBits(text)).isEqualTo(bits);
   }
@@ -41,7 +42,8 @@ class LinkUnitsTest {
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void refusesRatesOutOfRange() {
     assertThatThrownBy(() -> LinkUnits.parseRateBits("0mbit")).hasMessageContaining("out of range");
-    assertThatThrownBy(() -> LinkUnits.parseRateBits("99999999999tbit")).hasMessageContaining("out of range");
+    assertThatThrownBy(() -> LinkUnits.parseRateBits("99999999999tbit"))
+        .hasMessageContaining("out of range");
   }
 
   @Test

@@ -5,13 +5,18 @@ import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.security.SecurityManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real cluster for integration tests: the driver in the test JVM, executors as separate JVM
- * processes on 127.0.0.1 (free ports), stopped by PID on {@link #close()}. Executors run Netty's leak
- * detector at paranoid, and {@link #close()} fails if any of their logs reports a leak.
+ * processes on 127.0.0.1 (free ports), stopped by PID on {@link #close()}. Executors run Netty's
+ * leak detector at paranoid, and {@link #close()} fails if any of their logs reports a leak.
  */
 final class LocalCluster implements AutoCloseable {
   final BroadcastManager manager;
@@ -34,8 +39,12 @@ final class LocalCluster implements AutoCloseable {
     LocalExecutors executors = null;
     try {
       // Executors track every buffer too; close() fails on a leak any of them reported.
-      executors = LocalExecutors.start(n, manager.node().endpoint(),
-          List.of("-Xmx512m", "-Dio.netty.leakDetection.level=paranoid"), List.of());
+      executors =
+          LocalExecutors.start(
+              n,
+              manager.node().endpoint(),
+              List.of("-Xmx512m", "-Dio.netty.leakDetection.level=paranoid"),
+              List.of());
       executors.awaitRegistered((DriverNode) manager.node(), n, 60);
       return new LocalCluster(manager, executors);
     } catch (Exception | Error e) {
@@ -56,8 +65,10 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /** Ships {@code b} to one executor, which reads it on {@code threads} threads and checks it. */
-  ReadTask.Result read(int executorId, Broadcast<byte[]> b, byte[] value, int threads) throws Exception {
-    byte[] task = new ReadTask(threads, ReadTaskHandler.digest(value), BroadcastRounds.serialize(b)).encode();
+  ReadTask.Result read(int executorId, Broadcast<byte[]> b, byte[] value, int threads)
+      throws Exception {
+    byte[] task =
+        new ReadTask(threads, ReadTaskHandler.digest(value), BroadcastRounds.serialize(b)).encode();
     return ReadTask.Result.decode(driver.runTask(executorId, task).get(120, TimeUnit.SECONDS));
   }
 
@@ -68,15 +79,15 @@ final class LocalCluster implements AutoCloseable {
     } finally {
       executors.close();
     }
-    List<String> leaks = new java.util.ArrayList<>();
-    try (var logs = java.nio.file.Files.list(executors.logDir())) {
-      for (java.nio.file.Path log : (Iterable<java.nio.file.Path>) logs::iterator) {
-        if (java.nio.file.Files.readString(log).contains("LEAK:")) {
+    List<String> leaks = new ArrayList<>();
+    try (var logs = Files.list(executors.logDir())) {
+      for (Path log : (Iterable<Path>) logs::iterator) {
+        if (Files.readString(log).contains("LEAK:")) {
           leaks.add(log.toString());
         }
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     if (!leaks.isEmpty()) {
       throw new AssertionError("executors reported buffer leaks; see " + leaks);

@@ -3,9 +3,12 @@ package io.swarmcast.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.swarmcast.conf.ByteSize;
 import io.swarmcast.node.Endpoint;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -21,21 +24,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The two-command file transfer as a person runs it: three {@code swarmcast executor --out DIR}
- * processes whose heap and direct memory are each a quarter of the file or less, and {@code swarmcast send}.
- * The file's size is {@code -Dswarmcast.it.sendFileBytes} (256m by default; 4g is the big-file check:
- * {@code mvn -B verify -pl swarmcast-cli -am -Dit.test=SendFileIT -Dswarmcast.it.sendFileBytes=4g}).
+ * processes whose heap and direct memory are each a quarter of the file or less, and {@code
+ * swarmcast send}. The file's size is {@code -Dswarmcast.it.sendFileBytes} (256m by default; 4g is
+ * the big-file check: {@code mvn -B verify -pl swarmcast-cli -am -Dit.test=SendFileIT
+ * -Dswarmcast.it.sendFileBytes=4g}).
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SendFileIT {
   private static final int EXECUTORS = 3;
   private static final List<String> SMALL_JVM = List.of("-Xmx64m", "-XX:MaxDirectMemorySize=64m");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void everyExecutorGetsTheFileUnderItsNameWithSmallHeapAndDirectMemory() throws Exception {
-    long bytes = io.swarmcast.conf.ByteSize.parse(System.getProperty("swarmcast.it.sendFileBytes", "256m"));
+    long bytes = ByteSize.parse(System.getProperty("swarmcast.it.sendFileBytes", "256m"));
     Path file = randomFile(tmp.resolve("model.bin"), bytes);
     Path second = randomFile(tmp.resolve("vocab.txt"), 1_000_003);
     String want = sha256(file);
@@ -45,17 +48,34 @@ class SendFileIT {
       outs.add(tmp.resolve("out" + i));
     }
     // The executors start first and wait for the driver, as a fleet's would.
-    try (LocalExecutors executors = LocalExecutors.start(EXECUTORS, new Endpoint("127.0.0.1", port), SMALL_JVM,
-        i -> List.of("--out", outs.get(i - 1).toString()))) {
-      int exit = SwarmcastCli.run("send", "--bind", "127.0.0.1:" + port, "--executors", Integer.toString(EXECUTORS),
-          "--wait", "60", file.toString(), second.toString());
+    try (LocalExecutors executors =
+        LocalExecutors.start(
+            EXECUTORS,
+            new Endpoint("127.0.0.1", port),
+            SMALL_JVM,
+            i -> List.of("--out", outs.get(i - 1).toString()))) {
+      int exit =
+          SwarmcastCli.run(
+              "send",
+              "--bind",
+              "127.0.0.1:" + port,
+              "--executors",
+              Integer.toString(EXECUTORS),
+              "--wait",
+              "60",
+              file.toString(),
+              second.toString());
       assertThat(exit).as("send's exit status; executor logs in " + executors.logDir()).isZero();
       for (Path out : outs) {
         assertThat(sha256(out.resolve("model.bin"))).isEqualTo(want);
         assertThat(sha256(out.resolve("vocab.txt"))).isEqualTo(sha256(second));
         try (var listing = Files.list(out)) {
-          assertThat(listing.map(p -> p.getFileName().toString()).filter(n -> n.contains(".swarmcast-")))
-              .as("no temporary names left behind").isEmpty();
+          assertThat(
+                  listing
+                      .map(p -> p.getFileName().toString())
+                      .filter(n -> n.contains(".swarmcast-")))
+              .as("no temporary names left behind")
+              .isEmpty();
         }
       }
       assertThat(executors.firstFailure()).isNull();
@@ -68,24 +88,48 @@ class SendFileIT {
     int port = freePort();
     Path out1 = tmp.resolve("a");
     Path out2 = tmp.resolve("b");
-    try (LocalExecutors executors = LocalExecutors.start(2, new Endpoint("127.0.0.1", port), SMALL_JVM,
-        i -> List.of("--out", (i == 1 ? out1 : out2).toString()))) {
-      int exit = SwarmcastCli.run("send", "--bind", "127.0.0.1:" + port, "--executors", "2", "--until", "seeded",
-          "--wait", "60", file.toString());
+    try (LocalExecutors executors =
+        LocalExecutors.start(
+            2,
+            new Endpoint("127.0.0.1", port),
+            SMALL_JVM,
+            i -> List.of("--out", (i == 1 ? out1 : out2).toString()))) {
+      int exit =
+          SwarmcastCli.run(
+              "send",
+              "--bind",
+              "127.0.0.1:" + port,
+              "--executors",
+              "2",
+              "--until",
+              "seeded",
+              "--wait",
+              "60",
+              file.toString());
       assertThat(exit).isZero();
       // The driver is gone now; every piece is on some executor, so both finish from each other.
       String want = sha256(file);
       for (Path out : List.of(out1, out2)) {
-        await("the executor wrote " + out.resolve("data.bin") + "; logs in " + executors.logDir()).atMost(Duration.ofSeconds(60))
+        await("the executor wrote " + out.resolve("data.bin") + "; logs in " + executors.logDir())
+            .atMost(Duration.ofSeconds(60))
             .until(() -> Files.exists(out.resolve("data.bin")));
-        assertThat(sha256(out.resolve("data.bin"))).as("logs in " + executors.logDir()).isEqualTo(want);
+        assertThat(sha256(out.resolve("data.bin")))
+            .as("logs in " + executors.logDir())
+            .isEqualTo(want);
       }
     }
   }
 
   @Test
   void aMissingFileIsAUsageError() {
-    assertThat(SwarmcastCli.run("send", "--bind", "127.0.0.1:0", "--executors", "1", tmp.resolve("missing").toString()))
+    assertThat(
+            SwarmcastCli.run(
+                "send",
+                "--bind",
+                "127.0.0.1:0",
+                "--executors",
+                "1",
+                tmp.resolve("missing").toString()))
         .isEqualTo(2);
   }
 
@@ -113,7 +157,7 @@ class SendFileIT {
   }
 
   private static int freePort() throws Exception {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

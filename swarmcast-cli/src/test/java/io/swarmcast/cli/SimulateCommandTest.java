@@ -17,20 +17,37 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulateCommandTest {
   @Test
   void writesOneRowPerRunWithTheDocumentedColumnsAndTheCharts(@TempDir Path out) throws Exception {
-    int code = SwarmcastCli.run("simulate", "--executors", "2,8", "--size", "8m", "--rate", "100mbit", "--slow-fraction",
-        "0.25", "--out", out.toString());
+    int code =
+        SwarmcastCli.run(
+            "simulate",
+            "--executors",
+            "2,8",
+            "--size",
+            "8m",
+            "--rate",
+            "100mbit",
+            "--slow-fraction",
+            "0.25",
+            "--out",
+            out.toString());
     assertThat(code).isZero();
     List<String> lines = Files.readAllLines(out.resolve("results.csv"));
-    assertThat(lines.get(0)).startsWith("executors,size_bytes,rate_bps,last_ratio,p50_ratio,p99_ratio,driver_data_bytes,"
-        + "driver_control_bytes,max_connections,wall_seconds");
+    assertThat(lines.get(0))
+        .startsWith(
+            "executors,size_bytes,rate_bps,last_ratio,p50_ratio,p99_ratio,driver_data_bytes,"
+                + "driver_control_bytes,max_connections,wall_seconds");
     assertThat(lines).hasSize(3);
     String[] eight = lines.get(2).split(",", -1);
     assertThat(eight[0]).isEqualTo("8");
     assertThat(eight[1]).isEqualTo(String.valueOf(8 << 20));
     assertThat(eight[2]).isEqualTo("100000000");
     assertThat(Double.parseDouble(eight[3])).as("last ratio").isBetween(1.0, 3.0);
-    assertThat(Long.parseLong(eight[6])).as("driver data bytes: at least one copy").isBetween(8L << 20, 12L << 20);
-    assertThat(Files.readString(out.resolve("summary.md"))).contains("swarmcast simulate --executors 2,8").contains("| 8 |");
+    assertThat(Long.parseLong(eight[6]))
+        .as("driver data bytes: at least one copy")
+        .isBetween(8L << 20, 12L << 20);
+    assertThat(Files.readString(out.resolve("summary.md")))
+        .contains("swarmcast simulate --executors 2,8")
+        .contains("| 8 |");
     assertThat(Files.size(out.resolve("finish-cdf.png"))).isPositive();
     assertThat(Files.size(out.resolve("driver-link.png"))).isPositive();
   }
@@ -41,11 +58,18 @@ class SimulateCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
-      assertThat(SwarmcastCli.run("simulate", "--executors", "0", "--out", out.toString())).isEqualTo(2);
-      assertThat(SwarmcastCli.run("simulate", "--slow-fraction", "2", "--out", out.toString())).isEqualTo(2);
-      assertThat(SwarmcastCli.run("simulate", "--rate", "fast", "--out", out.toString())).isEqualTo(2);
-      assertThat(SwarmcastCli.run("simulate", "--conf", "swarmcast.nope=1", "--out", out.toString())).isEqualTo(2);
-      assertThat(err.toString(StandardCharsets.UTF_8)).contains("fractions must be in [0, 1]").contains("swarmcast.nope");
+      assertThat(SwarmcastCli.run("simulate", "--executors", "0", "--out", out.toString()))
+          .isEqualTo(2);
+      assertThat(SwarmcastCli.run("simulate", "--slow-fraction", "2", "--out", out.toString()))
+          .isEqualTo(2);
+      assertThat(SwarmcastCli.run("simulate", "--rate", "fast", "--out", out.toString()))
+          .isEqualTo(2);
+      assertThat(
+              SwarmcastCli.run("simulate", "--conf", "swarmcast.nope=1", "--out", out.toString()))
+          .isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .contains("fractions must be in [0, 1]")
+          .contains("swarmcast.nope");
     } finally {
       System.setErr(saved);
     }

@@ -2,9 +2,12 @@ package io.swarmcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmcast.conf.SwarmConf;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +54,8 @@ class SwarmcastCliTest {
 
   @Test
   void unknownConfigurationKeyIsAClearError() {
-    assertThat(SwarmcastCli.run("demo", "--executors", "1", "--conf", "swarmcast.nope=1")).isEqualTo(2);
+    assertThat(SwarmcastCli.run("demo", "--executors", "1", "--conf", "swarmcast.nope=1"))
+        .isEqualTo(2);
     assertThat(stderr()).contains("unknown configuration key 'swarmcast.nope'");
   }
 
@@ -63,8 +67,13 @@ class SwarmcastCliTest {
 
   @Test
   void faultsThatLeaveNobodyToVerifyAreRejected() {
-    assertThat(SwarmcastCli.run("demo", "--executors", "3", "--kill-executors", "2", "--corrupt-executors", "1")).isEqualTo(2);
-    assertThat(stderr()).contains("--kill-executors 2 plus --corrupt-executors 1 must leave at least one of the 3 executors");
+    assertThat(
+            SwarmcastCli.run(
+                "demo", "--executors", "3", "--kill-executors", "2", "--corrupt-executors", "1"))
+        .isEqualTo(2);
+    assertThat(stderr())
+        .contains(
+            "--kill-executors 2 plus --corrupt-executors 1 must leave at least one of the 3 executors");
     assertThat(SwarmcastCli.run("demo", "--kill-executors", "-1")).isEqualTo(2);
     assertThat(stderr()).contains("must not be negative: -1, 0");
   }
@@ -73,10 +82,14 @@ class SwarmcastCliTest {
   void killingTheDriverIsOneTorrentRoundWithoutOtherFaults() {
     assertThat(SwarmcastCli.run("demo", "--kill-driver-after-seeded", "--reps", "2")).isEqualTo(2);
     assertThat(stderr()).contains("--reps must be 1, not 2");
-    assertThat(SwarmcastCli.run("demo", "--kill-driver-after-seeded", "--kill-executors", "1")).isEqualTo(2);
-    assertThat(stderr()).contains("cannot be combined with --kill-executors or --corrupt-executors");
-    assertThat(SwarmcastCli.run("demo", "--kill-driver-after-seeded", "--corrupt-executors", "1")).isEqualTo(2);
-    assertThat(SwarmcastCli.run("demo", "--kill-driver-after-seeded", "--factory", "direct")).isEqualTo(2);
+    assertThat(SwarmcastCli.run("demo", "--kill-driver-after-seeded", "--kill-executors", "1"))
+        .isEqualTo(2);
+    assertThat(stderr())
+        .contains("cannot be combined with --kill-executors or --corrupt-executors");
+    assertThat(SwarmcastCli.run("demo", "--kill-driver-after-seeded", "--corrupt-executors", "1"))
+        .isEqualTo(2);
+    assertThat(SwarmcastCli.run("demo", "--kill-driver-after-seeded", "--factory", "direct"))
+        .isEqualTo(2);
     assertThat(stderr()).contains("needs --factory torrent");
   }
 
@@ -88,18 +101,33 @@ class SwarmcastCliTest {
 
   @Test
   void executorThatCannotReachItsDriverFailsClearly() {
-    assertThat(SwarmcastCli.run("executor", "--driver", "127.0.0.1:1", "--conf", "swarmcast.executor.joinTimeout=1s")).isEqualTo(1);
-    assertThat(stderr()).contains("could not join driver 127.0.0.1:1 within 1 s").contains("attempts)");
+    assertThat(
+            SwarmcastCli.run(
+                "executor",
+                "--driver",
+                "127.0.0.1:1",
+                "--conf",
+                "swarmcast.executor.joinTimeout=1s"))
+        .isEqualTo(1);
+    assertThat(stderr())
+        .contains("could not join driver 127.0.0.1:1 within 1 s")
+        .contains("attempts)");
   }
 
   @Test
   void aSecretOnTheCommandLineIsRefusedAndOneInTheEnvironmentIsTaken() {
-    assertThat(SwarmcastCli.run("executor", "--driver", "127.0.0.1:1", "--conf", "swarmcast.auth.secret=hunter2")).isEqualTo(2);
-    assertThat(stderr()).contains("would show the secret to anyone running ps").contains("SWARMCAST_SECRET")
+    assertThat(
+            SwarmcastCli.run(
+                "executor", "--driver", "127.0.0.1:1", "--conf", "swarmcast.auth.secret=hunter2"))
+        .isEqualTo(2);
+    assertThat(stderr())
+        .contains("would show the secret to anyone running ps")
+        .contains("SWARMCAST_SECRET")
         .doesNotContain("hunter2");
-    io.swarmcast.conf.SwarmConf conf = RoundOptions.withSecretFromEnvironment(new io.swarmcast.conf.SwarmConf(),
-        java.util.Map.of("SWARMCAST_SECRET", "  s3cret \n"));
-    assertThat(conf.get(io.swarmcast.conf.SwarmConf.AUTH_SECRET)).isEqualTo("s3cret");
+    SwarmConf conf =
+        RoundOptions.withSecretFromEnvironment(
+            new SwarmConf(), Map.of("SWARMCAST_SECRET", "  s3cret \n"));
+    assertThat(conf.get(SwarmConf.AUTH_SECRET)).isEqualTo("s3cret");
   }
 
   @Test
@@ -111,9 +139,15 @@ class SwarmcastCliTest {
 
   @Test
   void everyCommandsHelpFormatsCleanly() {
-    // A lone '%' in a description is a format specifier to picocli: it prints a warning and the raw text.
-    java.util.Set<String> commands = SwarmcastCli.commandLine().getSubcommands().keySet();
-    assertThat(commands).contains("demo", "driver", "executor", "simulate"); // bench is swarmcast-bench's (HelpTest in swarmcast-app)
+    // A lone '%' in a description is a format specifier to picocli: it prints a warning and the raw
+    // text.
+    Set<String> commands = SwarmcastCli.commandLine().getSubcommands().keySet();
+    assertThat(commands)
+        .contains(
+            "demo",
+            "driver",
+            "executor",
+            "simulate"); // bench is swarmcast-bench's (HelpTest in swarmcast-app)
     for (String command : commands) {
       assertThat(SwarmcastCli.run(command, "--help")).as(command).isZero();
       assertThat(stderr()).as(command).doesNotContain("picocli WARN");

@@ -28,18 +28,32 @@ public final class Blockifier {
     }
   }
 
-  /** Serializes, compresses and cuts {@code value} into pieces of {@code blockSize} bytes (the last may be shorter). */
-  public static Pieces blockify(Object value, Serializer serializer, CompressionCodec codec, int blockSize,
-      ByteBufAllocator alloc) throws IOException {
+  /**
+   * Serializes, compresses and cuts {@code value} into pieces of {@code blockSize} bytes (the last
+   * may be shorter).
+   */
+  public static Pieces blockify(
+      Object value,
+      Serializer serializer,
+      CompressionCodec codec,
+      int blockSize,
+      ByteBufAllocator alloc)
+      throws IOException {
     return checksummed(serialize(value, serializer, codec, blockSize, alloc));
   }
 
   /**
-   * Serializes and compresses {@code value} into buffers of {@code blockSize} bytes (the last may be
-   * shorter), owned by the caller, without checksums: for {@link #split}, which checksums its pieces.
+   * Serializes and compresses {@code value} into buffers of {@code blockSize} bytes (the last may
+   * be shorter), owned by the caller, without checksums: for {@link #split}, which checksums its
+   * pieces.
    */
-  public static List<ByteBuf> serialize(Object value, Serializer serializer, CompressionCodec codec, int blockSize,
-      ByteBufAllocator alloc) throws IOException {
+  public static List<ByteBuf> serialize(
+      Object value,
+      Serializer serializer,
+      CompressionCodec codec,
+      int blockSize,
+      ByteBufAllocator alloc)
+      throws IOException {
     return serialize(value, serializer, codec, blockSize, alloc, false).blocks();
   }
 
@@ -47,12 +61,18 @@ public final class Blockifier {
   public record Serialized(List<ByteBuf> blocks, CompressionCodec codec) {}
 
   /**
-   * As {@link #serialize(Object, Serializer, CompressionCodec, int, ByteBufAllocator)}; with
-   * {@code onlyIfItCompresses}, a value whose first bytes do not compress by 10 % is written raw
-   * (see {@link CodecChoice}), and the result says which codec was used.
+   * As {@link #serialize(Object, Serializer, CompressionCodec, int, ByteBufAllocator)}; with {@code
+   * onlyIfItCompresses}, a value whose first bytes do not compress by 10 % is written raw (see
+   * {@link CodecChoice}), and the result says which codec was used.
    */
-  public static Serialized serialize(Object value, Serializer serializer, CompressionCodec codec, int blockSize,
-      ByteBufAllocator alloc, boolean onlyIfItCompresses) throws IOException {
+  public static Serialized serialize(
+      Object value,
+      Serializer serializer,
+      CompressionCodec codec,
+      int blockSize,
+      ByteBufAllocator alloc,
+      boolean onlyIfItCompresses)
+      throws IOException {
     if (blockSize <= 0) {
       throw new IllegalArgumentException("blockSize <= 0: " + blockSize);
     }
@@ -94,10 +114,11 @@ public final class Blockifier {
    * halved until there are at least {@code piecesPerExecutor × executors} pieces, but not below
    * {@code minBlockSize}. Why: a piece can be forwarded only once it has fully arrived, so the last
    * pieces the driver sends need about {@code pieceSize × executors ÷ bandwidth} to spread; smaller
-   * pieces in large swarms keep that tail short, while few large pieces cost less per byte.
-   * Always divides {@code blockSize}.
+   * pieces in large swarms keep that tail short, while few large pieces cost less per byte. Always
+   * divides {@code blockSize}.
    */
-  public static int pieceSizeFor(long totalBytes, int blockSize, int minBlockSize, int piecesPerExecutor, int executors) {
+  public static int pieceSizeFor(
+      long totalBytes, int blockSize, int minBlockSize, int piecesPerExecutor, int executors) {
     long wanted = (long) piecesPerExecutor * Math.max(1, executors);
     int size = blockSize;
     while (size % 2 == 0 && size / 2 >= minBlockSize && (totalBytes + size - 1) / size < wanted) {
@@ -107,8 +128,8 @@ public final class Blockifier {
   }
 
   /**
-   * How a broadcast is cut: pieces of {@code pieceSize} after a ramp that starts at {@code firstPieceSize}
-   * and doubles every {@code perStep} pieces (see {@link #split}).
+   * How a broadcast is cut: pieces of {@code pieceSize} after a ramp that starts at {@code
+   * firstPieceSize} and doubles every {@code perStep} pieces (see {@link #split}).
    */
   public record Cut(int pieceSize, int firstPieceSize, int perStep) {
     /** Whole blocks: nobody forwards pieces (the direct factory). */
@@ -117,27 +138,35 @@ public final class Blockifier {
     }
 
     /**
-     * A swarm's cut of {@code totalBytes} with {@code executors} registered (see {@link #pieceSizeFor}),
-     * ramping up from {@code minBlockSize} over the pieces the driver sends first ({@code askedAtOnce}
-     * per executor at once).
+     * A swarm's cut of {@code totalBytes} with {@code executors} registered (see {@link
+     * #pieceSizeFor}), ramping up from {@code minBlockSize} over the pieces the driver sends first
+     * ({@code askedAtOnce} per executor at once).
      */
-    public static Cut swarm(long totalBytes, int blockSize, int minBlockSize, int piecesPerExecutor, int askedAtOnce,
+    public static Cut swarm(
+        long totalBytes,
+        int blockSize,
+        int minBlockSize,
+        int piecesPerExecutor,
+        int askedAtOnce,
         int executors) {
-      int pieceSize = pieceSizeFor(totalBytes, blockSize, minBlockSize, piecesPerExecutor, executors);
-      return new Cut(pieceSize, Math.min(minBlockSize, pieceSize), askedAtOnce * Math.max(1, executors));
+      int pieceSize =
+          pieceSizeFor(totalBytes, blockSize, minBlockSize, piecesPerExecutor, executors);
+      return new Cut(
+          pieceSize, Math.min(minBlockSize, pieceSize), askedAtOnce * Math.max(1, executors));
     }
   }
 
   /**
-   * Cuts {@code blocks} (all of {@code blockSize} but the last, see {@link #serialize}) into pieces of {@code pieceSize},
-   * which must divide {@code blockSize}, starting with a ramp: the first {@code perStep} pieces are
-   * {@code firstPieceSize}, the next {@code perStep} twice that, and so on up to {@code pieceSize}.
-   * Why: at the start the driver sends about {@code perStep} pieces at once and nobody can forward
-   * anything until one has fully arrived; small first pieces fill the pipeline sooner. Slices of the
-   * same buffers, no copy; a piece never spans two blocks. Takes over the references of {@code blocks}
-   * once its arguments are checked.
+   * Cuts {@code blocks} (all of {@code blockSize} but the last, see {@link #serialize}) into pieces
+   * of {@code pieceSize}, which must divide {@code blockSize}, starting with a ramp: the first
+   * {@code perStep} pieces are {@code firstPieceSize}, the next {@code perStep} twice that, and so
+   * on up to {@code pieceSize}. Why: at the start the driver sends about {@code perStep} pieces at
+   * once and nobody can forward anything until one has fully arrived; small first pieces fill the
+   * pipeline sooner. Slices of the same buffers, no copy; a piece never spans two blocks. Takes
+   * over the references of {@code blocks} once its arguments are checked.
    */
-  public static Pieces split(List<ByteBuf> blocks, int blockSize, int pieceSize, int firstPieceSize, int perStep) {
+  public static Pieces split(
+      List<ByteBuf> blocks, int blockSize, int pieceSize, int firstPieceSize, int perStep) {
     int[] blockLengths = new int[blocks.size()];
     for (int b = 0; b < blockLengths.length; b++) {
       blockLengths[b] = blocks.get(b).readableBytes();
@@ -156,15 +185,19 @@ public final class Blockifier {
 
   /**
    * The sizes of the pieces {@link #split} cuts blocks of {@code blockLengths} into: the ramp from
-   * {@code firstPieceSize}, doubling every {@code perStep} pieces up to {@code pieceSize}, and no piece
-   * spanning two blocks. A simulation cuts its broadcasts with it, so they have the real pieces.
+   * {@code firstPieceSize}, doubling every {@code perStep} pieces up to {@code pieceSize}, and no
+   * piece spanning two blocks. A simulation cuts its broadcasts with it, so they have the real
+   * pieces.
    */
-  public static int[] pieceSizes(int[] blockLengths, int blockSize, int pieceSize, int firstPieceSize, int perStep) {
+  public static int[] pieceSizes(
+      int[] blockLengths, int blockSize, int pieceSize, int firstPieceSize, int perStep) {
     if (pieceSize <= 0 || blockSize % pieceSize != 0) {
-      throw new IllegalArgumentException("piece size " + pieceSize + " does not divide block size " + blockSize);
+      throw new IllegalArgumentException(
+          "piece size " + pieceSize + " does not divide block size " + blockSize);
     }
     if (firstPieceSize <= 0 || perStep <= 0) {
-      throw new IllegalArgumentException("firstPieceSize and perStep must be positive: " + firstPieceSize + ", " + perStep);
+      throw new IllegalArgumentException(
+          "firstPieceSize and perStep must be positive: " + firstPieceSize + ", " + perStep);
     }
     List<Integer> sizes = new ArrayList<>();
     int size = Math.min(firstPieceSize, pieceSize);
@@ -183,8 +216,12 @@ public final class Blockifier {
     return sizes.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** {@link #pieceSizes(int[], int, int, int, int)} for {@code totalBytes} in blocks of {@code blockSize} (the last one shorter). */
-  public static int[] pieceSizes(long totalBytes, int blockSize, int pieceSize, int firstPieceSize, int perStep) {
+  /**
+   * {@link #pieceSizes(int[], int, int, int, int)} for {@code totalBytes} in blocks of {@code
+   * blockSize} (the last one shorter).
+   */
+  public static int[] pieceSizes(
+      long totalBytes, int blockSize, int pieceSize, int firstPieceSize, int perStep) {
     int[] blockLengths = new int[(int) ((totalBytes + blockSize - 1) / blockSize)];
     for (int b = 0; b < blockLengths.length; b++) {
       blockLengths[b] = (int) Math.min(blockSize, totalBytes - (long) b * blockSize);
@@ -193,8 +230,9 @@ public final class Blockifier {
   }
 
   /** Reads the value back from its pieces, in order; does not release them. */
-  public static Object unblockify(List<ByteBuf> pieces, Serializer serializer, CompressionCodec codec,
-      ClassLoader loader) throws IOException {
+  public static Object unblockify(
+      List<ByteBuf> pieces, Serializer serializer, CompressionCodec codec, ClassLoader loader)
+      throws IOException {
     return unblockify(pieces.size(), i -> pieces.get(i).retain(), serializer, codec, loader);
   }
 
@@ -204,16 +242,24 @@ public final class Blockifier {
    */
   @FunctionalInterface
   public interface PieceSource {
-    /** A reference to piece {@code index}, which the reader releases; may wait for the piece to arrive. */
+    /**
+     * A reference to piece {@code index}, which the reader releases; may wait for the piece to
+     * arrive.
+     */
     ByteBuf piece(int index) throws IOException;
   }
 
   /**
-   * Reads the value back from {@code count} pieces taken from {@code source} one at a time, in order,
-   * so it can be read while later pieces are still arriving.
+   * Reads the value back from {@code count} pieces taken from {@code source} one at a time, in
+   * order, so it can be read while later pieces are still arriving.
    */
-  public static Object unblockify(int count, PieceSource source, Serializer serializer, CompressionCodec codec,
-      ClassLoader loader) throws IOException {
+  public static Object unblockify(
+      int count,
+      PieceSource source,
+      Serializer serializer,
+      CompressionCodec codec,
+      ClassLoader loader)
+      throws IOException {
     try (PiecesInputStream pieces = new PiecesInputStream(count, source);
         InputStream in = codec.decompress(pieces)) {
       return serializer.deserialize(in, loader);
@@ -221,16 +267,18 @@ public final class Blockifier {
   }
 
   /**
-   * Reads a sequence of buffers as one stream without copying them together. Java serialization reads
-   * a byte[] 1 KiB at a time, so each read must be cheap: this keeps its place in the current buffer
-   * (a CompositeByteBuf looked the component up again on every read, at several µs a KiB). Holds one
-   * piece at a time and releases it once read.
+   * Reads a sequence of buffers as one stream without copying them together. Java serialization
+   * reads a byte[] 1 KiB at a time, so each read must be cheap: this keeps its place in the current
+   * buffer (a CompositeByteBuf looked the component up again on every read, at several µs a KiB).
+   * Holds one piece at a time and releases it once read.
    */
   private static final class PiecesInputStream extends InputStream {
     private final int count;
     private final PieceSource source;
+
     /** Index of {@link #current}; count once every piece has been read. */
     private int index = -1;
+
     private ByteBuf current;
     private int offset;
 
@@ -250,7 +298,9 @@ public final class Blockifier {
           index = count;
           return null;
         }
-        current = source.piece(index + 1); // moves on only once it has the piece: a failed read can be retried
+        current =
+            source.piece(
+                index + 1); // moves on only once it has the piece: a failed read can be retried
         index++;
         offset = 0;
       }
@@ -313,24 +363,28 @@ public final class Blockifier {
       this.blockSize = blockSize;
     }
 
-    /** The buffer being filled, with room for at least one more byte (up to its maximum capacity). */
+    /**
+     * The buffer being filled, with room for at least one more byte (up to its maximum capacity).
+     */
     private ByteBuf current() throws IOException {
       if (closed) {
         throw new IOException("stream closed");
       }
       if (current == null || current.maxWritableBytes() == 0) {
-        current = alloc.directBuffer(pieces.isEmpty() ? Math.min(FIRST_CAPACITY, blockSize) : blockSize, blockSize);
+        current =
+            alloc.directBuffer(
+                pieces.isEmpty() ? Math.min(FIRST_CAPACITY, blockSize) : blockSize, blockSize);
         pieces.add(current);
       }
       return current;
     }
 
     /**
-     * Makes room for {@code n} bytes: a first block that outgrows its {@value #FIRST_CAPACITY} bytes
-     * becomes a whole block at once (copying at most those bytes). Not doubling: JMH's cut of 256 MiB
-     * with LZ4 went from ~125 to ~233 ms when the first block doubled its way up through 512 KiB,
-     * 1 MiB and 2 MiB buffers (why exactly, in Netty's size-adaptive allocator or in how glibc
-     * then maps 4 MiB blocks, was not pinned down; this keeps the allocations of before).
+     * Makes room for {@code n} bytes: a first block that outgrows its {@value #FIRST_CAPACITY}
+     * bytes becomes a whole block at once (copying at most those bytes). Not doubling: JMH's cut of
+     * 256 MiB with LZ4 went from ~125 to ~233 ms when the first block doubled its way up through
+     * 512 KiB, 1 MiB and 2 MiB buffers (why exactly, in Netty's size-adaptive allocator or in how
+     * glibc then maps 4 MiB blocks, was not pinned down; this keeps the allocations of before).
      */
     private static void ensureRoom(ByteBuf buf, int n) {
       if (buf.writableBytes() < n) {

@@ -6,13 +6,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A read-only value that the driver made available to every executor: the handle an application
- * ships to executors (it is small and {@link Serializable}) and on which they call {@link #value()}.
+ * ships to executors (it is small and {@link Serializable}) and on which they call {@link
+ * #value()}.
  *
- * <p>The public methods check that the broadcast is still valid and delegate to the implementation's
- * {@link #getValue()}, {@link #doUnpersist(boolean)} and {@link #doDestroy(boolean)}. After
- * {@link #destroy()} every use throws a {@link BroadcastException} naming the code that destroyed it.
+ * <p>The public methods check that the broadcast is still valid and delegate to the
+ * implementation's {@link #getValue()}, {@link #doUnpersist(boolean)} and {@link
+ * #doDestroy(boolean)}. After {@link #destroy()} every use throws a {@link BroadcastException}
+ * naming the code that destroyed it.
  *
- * <p>Thread-safe: {@code value()} may be called from many threads at once; implementations fetch once.
+ * <p>Thread-safe: {@code value()} may be called from many threads at once; implementations fetch
+ * once.
  *
  * @param <T> the type of the broadcast value
  */
@@ -47,15 +50,18 @@ public abstract class Broadcast<T> implements Serializable {
     unpersist(false);
   }
 
-  /** Deletes the executors' cached copies; if {@code blocking}, waits until every executor confirmed. */
+  /**
+   * Deletes the executors' cached copies; if {@code blocking}, waits until every executor
+   * confirmed.
+   */
   public final void unpersist(boolean blocking) {
     assertValid();
     doUnpersist(blocking);
   }
 
   /**
-   * Destroys all data and metadata of this broadcast, on the executors and the driver, and waits until
-   * done. It cannot be used again.
+   * Destroys all data and metadata of this broadcast, on the executors and the driver, and waits
+   * until done. It cannot be used again.
    */
   public final void destroy() {
     destroy(true);
@@ -70,8 +76,8 @@ public abstract class Broadcast<T> implements Serializable {
   }
 
   /**
-   * False once destroyed: through this handle, or anywhere, once this JVM's node has heard of it (an
-   * executor holding a handle shipped before the destroy learns it with the removal).
+   * False once destroyed: through this handle, or anywhere, once this JVM's node has heard of it
+   * (an executor holding a handle shipped before the destroy learns it with the removal).
    */
   public final boolean isValid() {
     return valid && destroyedElsewhereAt() == null;
@@ -102,11 +108,13 @@ public abstract class Broadcast<T> implements Serializable {
   /** Throws if this broadcast was destroyed, naming the call site of {@code destroy}. */
   protected final void assertValid() {
     if (!valid) {
-      throw new BroadcastException("Attempted to use " + this + " after it was destroyed (" + destroySite + ")");
+      throw new BroadcastException(
+          "Attempted to use " + this + " after it was destroyed (" + destroySite + ")");
     }
     String elsewhere = destroyedElsewhereAt();
     if (elsewhere != null) {
-      throw new BroadcastException("Attempted to use " + this + " after it was destroyed (" + elsewhere + ")");
+      throw new BroadcastException(
+          "Attempted to use " + this + " after it was destroyed (" + elsewhere + ")");
     }
   }
 

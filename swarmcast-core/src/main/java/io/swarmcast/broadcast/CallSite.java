@@ -4,12 +4,27 @@ package io.swarmcast.broadcast;
 final class CallSite {
   private CallSite() {}
 
-  /** The first stack frame outside Swarmcast's own broadcast package; "unknown" if there is none. */
+  /**
+   * The first stack frame outside Swarmcast's own broadcast package; "unknown" if there is none.
+   */
   static String capture() {
-    return StackWalker.getInstance().walk(frames -> frames
-        .filter(f -> !f.getClassName().startsWith(CallSite.class.getPackageName() + "."))
-        .findFirst()
-        .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
-        .orElse("unknown"));
+    return StackWalker.getInstance()
+        .walk(
+            frames ->
+                frames
+                    .filter(
+                        f -> !f.getClassName().startsWith(CallSite.class.getPackageName() + "."))
+                    .findFirst()
+                    .map(
+                        f ->
+                            f.getClassName()
+                                + "."
+                                + f.getMethodName()
+                                + "("
+                                + f.getFileName()
+                                + ":"
+                                + f.getLineNumber()
+                                + ")")
+                    .orElse("unknown"));
   }
 }

@@ -3,18 +3,20 @@ package io.swarmcast.broadcast;
 import io.swarmcast.serializer.CompressionCodec;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
  * Compresses only what compresses. The first {@value #PROBE_BYTES} bytes the serializer writes are
- * held back and compressed once on the side; if that saves less than {@value #MIN_SAVING_PERCENT} %,
- * the whole value goes out raw ({@link CompressionCodec#NONE}), else through the configured codec.
- * The choice is recorded in the handle, so executors decompress (or not) accordingly.
+ * held back and compressed once on the side; if that saves less than {@value #MIN_SAVING_PERCENT}
+ * %, the whole value goes out raw ({@link CompressionCodec#NONE}), else through the configured
+ * codec. The choice is recorded in the handle, so executors decompress (or not) accordingly.
  *
- * <p>Why: LZ4 over incompressible data (random bytes, images, models already compressed) spends CPU on
- * the driver and every executor for nothing: with the default {@code lz4}, a 128 MiB random value
- * costs one compression on the driver and one decompression per executor, which on a 2-core host
- * shared by many JVMs is time. The probe costs one compression of at most 256 KiB. Not thread-safe.
+ * <p>Why: LZ4 over incompressible data (random bytes, images, models already compressed) spends CPU
+ * on the driver and every executor for nothing: with the default {@code lz4}, a 128 MiB random
+ * value costs one compression on the driver and one decompression per executor, which on a 2-core
+ * host shared by many JVMs is time. The probe costs one compression of at most 256 KiB. Not
+ * thread-safe.
  */
 final class CodecChoice extends OutputStream {
   static final int PROBE_BYTES = 256 * 1024;
@@ -39,7 +41,8 @@ final class CodecChoice extends OutputStream {
   /** The codec the value was written with; known once the probe is full or the stream closed. */
   CompressionCodec chosen() {
     if (chosen == null) {
-      throw new IllegalStateException("the codec is chosen after " + PROBE_BYTES + " bytes or at close");
+      throw new IllegalStateException(
+          "the codec is chosen after " + PROBE_BYTES + " bytes or at close");
     }
     return chosen;
   }
@@ -58,7 +61,9 @@ final class CodecChoice extends OutputStream {
     if (target == null) {
       int take = Math.min(len, PROBE_BYTES - sampled);
       if (sampled + take > sample.length) {
-        sample = Arrays.copyOf(sample, Math.min(PROBE_BYTES, Math.max(sampled + take, sample.length * 2)));
+        sample =
+            Arrays.copyOf(
+                sample, Math.min(PROBE_BYTES, Math.max(sampled + take, sample.length * 2)));
       }
       System.arraycopy(b, off, sample, sampled, take);
       sampled += take;
@@ -102,7 +107,7 @@ final class CodecChoice extends OutputStream {
     try {
       target = codec.compress(raw);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -4,9 +4,9 @@ import io.swarmcast.node.SwarmNode;
 import io.swarmcast.swarm.FetchMode;
 
 /**
- * The baseline (Spark's old HttpBroadcast): every executor fetches the whole serialized value from the
- * driver alone, so the driver sends one copy per executor through its one link. Kept to measure the
- * torrent against. Thread-safe.
+ * The baseline (Spark's old HttpBroadcast): every executor fetches the whole serialized value from
+ * the driver alone, so the driver sends one copy per executor through its one link. Kept to measure
+ * the torrent against. Thread-safe.
  */
 public final class DirectBroadcast<T> extends PieceBroadcast<T> {
   private static final long serialVersionUID = 1L;

@@ -11,31 +11,43 @@ import io.swarmcast.serializer.Serializers;
 import io.swarmcast.storage.BlockManager;
 import io.swarmcast.storage.BlockNotFoundException;
 import io.swarmcast.swarm.FetchMode;
+import io.swarmcast.transport.RemoteException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A broadcast whose serialized value is kept as checksummed pieces in the driver's block manager and
- * fetched by executors into theirs. {@link TorrentBroadcast} fetches from the swarm,
- * {@link DirectBroadcast} from the driver alone; everything else is shared here.
+ * A broadcast whose serialized value is kept as checksummed pieces in the driver's block manager
+ * and fetched by executors into theirs. {@link TorrentBroadcast} fetches from the swarm, {@link
+ * DirectBroadcast} from the driver alone; everything else is shared here.
  *
  * <p>The handle carries the driver's address and the {@link PieceLayout}; its node is found through
- * {@link NodeRegistry} after deserialization. The value is cached in the node's block manager, not in
- * the handle, so every copy of a handle in one JVM shares one value and one fetch.
+ * {@link NodeRegistry} after deserialization. The value is cached in the node's block manager, not
+ * in the handle, so every copy of a handle in one JVM shares one value and one fetch.
  */
 abstract class PieceBroadcast<T> extends Broadcast<T> {
   private static final long serialVersionUID = 1L;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PieceBroadcast.class);
+  private static final Logger LOG = LoggerFactory.getLogger(PieceBroadcast.class);
 
   private final Endpoint driver;
-  /** Which run of the driver made this handle: finds this JVM's node of that driver (see NodeRegistry). */
+
+  /**
+   * Which run of the driver made this handle: finds this JVM's node of that driver (see
+   * NodeRegistry).
+   */
   private final long driverIncarnation;
+
   private final PieceLayout layout;
   private final boolean isLocal;
+
   /** The driver's own value; not shipped. */
   private transient T driverValue;
+
   private transient SwarmNode node;
 
   PieceBroadcast(long id, SwarmNode node, PieceLayout layout, boolean isLocal, T driverValue) {
@@ -59,8 +71,9 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
   }
 
   /**
-   * Makes this deserialized handle read through {@code executor} instead of the node {@link NodeRegistry}
-   * would find: for the warm-up's private executors, which are not registered. Returns this handle.
+   * Makes this deserialized handle read through {@code executor} instead of the node {@link
+   * NodeRegistry} would find: for the warm-up's private executors, which are not registered.
+   * Returns this handle.
    */
   PieceBroadcast<T> readThrough(SwarmNode executor) {
     if (executor.driverIncarnation() != driverIncarnation) {
@@ -99,7 +112,8 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
    */
   Object readValue(SwarmNode n) throws IOException, InterruptedException {
     if (isLocal) {
-      throw new BroadcastException(this + " was created local (isLocal = true) and can only be read in the driver's JVM");
+      throw new BroadcastException(
+          this + " was created local (isLocal = true) and can only be read in the driver's JVM");
     }
     long t0 = System.nanoTime();
     CompletableFuture<Void> fetch = n.fetch(id(), layout.checksums(), fetchMode());
@@ -108,9 +122,13 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     Object value;
     try {
-      value = Blockifier.unblockify(layout.pieceCount(), i -> awaitPiece(blocks, i, fetch),
-          Serializers.forReading(layout.serializer(), n.conf()), CompressionCodec.byName(layout.codec()),
-          loader != null ? loader : getClass().getClassLoader());
+      value =
+          Blockifier.unblockify(
+              layout.pieceCount(),
+              i -> awaitPiece(blocks, i, fetch),
+              Serializers.forReading(layout.serializer(), n.conf()),
+              CompressionCodec.byName(layout.codec()),
+              loader != null ? loader : getClass().getClassLoader());
     } catch (IOException | RuntimeException e) {
       try {
         awaitFetch(fetch); // a failed fetch is the cause, not what the reader made of its absence
@@ -120,28 +138,36 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
       }
       throw e;
     }
-    // The value can be complete before the fetch is (trailing bytes): every piece must be here to serve.
+    // The value can be complete before the fetch is (trailing bytes): every piece must be here to
+    // serve.
     awaitFetch(fetch);
     if (LOG.isDebugEnabled()) {
       long t1 = System.nanoTime();
       long fetched = Math.min(t1, fetchedAt.join()); // the stamp can run after this thread woke
-      LOG.debug("{}: {} bytes in {} pieces fetched in {} ms, read {} ms after the last piece", this, layout.totalBytes(),
-          layout.pieceCount(), (fetched - t0) / 1_000_000, (t1 - fetched) / 1_000_000);
+      LOG.debug(
+          "{}: {} bytes in {} pieces fetched in {} ms, read {} ms after the last piece",
+          this,
+          layout.totalBytes(),
+          layout.pieceCount(),
+          (fetched - t0) / 1_000_000,
+          (t1 - fetched) / 1_000_000);
     }
     return value;
   }
 
-  private ByteBuf awaitPiece(BlockManager blocks, int piece, CompletableFuture<Void> fetch) throws IOException {
+  private ByteBuf awaitPiece(BlockManager blocks, int piece, CompletableFuture<Void> fetch)
+      throws IOException {
     try {
       ByteBuf b = blocks.awaitPiece(id(), piece, fetch);
       if (b == null) {
         awaitFetch(fetch);
-        throw new BlockNotFoundException("piece " + piece + " of broadcast " + id() + " is no longer stored here");
+        throw new BlockNotFoundException(
+            "piece " + piece + " of broadcast " + id() + " is no longer stored here");
       }
       return b;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while reading " + this);
+      throw new InterruptedIOException("interrupted while reading " + this);
     }
   }
 
@@ -151,14 +177,21 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
       fetch.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw new BroadcastException("cannot fetch " + this + " from driver " + driver + ": "
-          + (cause instanceof io.swarmcast.transport.RemoteException r ? r.remoteMessage() : cause.getMessage()), cause);
+      throw new BroadcastException(
+          "cannot fetch "
+              + this
+              + " from driver "
+              + driver
+              + ": "
+              + (cause instanceof RemoteException r ? r.remoteMessage() : cause.getMessage()),
+          cause);
     }
   }
 
   private SwarmNode node() {
     SwarmNode n = node;
-    // The node an executor had may since have joined a restarted driver: then this handle's is gone.
+    // The node an executor had may since have joined a restarted driver: then this handle's is
+    // gone.
     if (n == null || n.driverIncarnation() != driverIncarnation) {
       try {
         n = NodeRegistry.lookup(driverIncarnation, driver);
@@ -202,7 +235,8 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
     if (node() instanceof DriverNode d) {
       return d;
     }
-    throw new BroadcastException("cannot " + action + " " + this + " on an executor; only its driver can");
+    throw new BroadcastException(
+        "cannot " + action + " " + this + " on an executor; only its driver can");
   }
 
   /** Serialized size of the value in bytes, after compression. */
@@ -217,7 +251,8 @@ abstract class PieceBroadcast<T> extends Broadcast<T> {
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
     if (driver == null || layout == null || layout.checksums() == null || driverIncarnation == 0) {
-      throw new java.io.InvalidObjectException("broadcast handle is missing its driver, its driver's incarnation or its layout");
+      throw new InvalidObjectException(
+          "broadcast handle is missing its driver, its driver's incarnation or its layout");
     }
   }
 }

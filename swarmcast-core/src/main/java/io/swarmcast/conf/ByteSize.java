@@ -5,13 +5,16 @@ import java.util.Locale;
 /**
  * Parses and formats byte sizes such as {@code 4m}, {@code 512k}, {@code 1g} or {@code 1048576}.
  *
- * <p>Suffixes are binary (k = 1024) and case-insensitive; an optional trailing {@code b} or {@code ib}
- * is accepted ({@code 64mb}, {@code 64MiB}). Thread-safe: stateless.
+ * <p>Suffixes are binary (k = 1024) and case-insensitive; an optional trailing {@code b} or {@code
+ * ib} is accepted ({@code 64mb}, {@code 64MiB}). Thread-safe: stateless.
  */
 public final class ByteSize {
   private ByteSize() {}
 
-  /** Returns the number of bytes {@code text} denotes, or throws a {@link ConfigException} naming it. */
+  /**
+   * Returns the number of bytes {@code text} denotes, or throws a {@link ConfigException} naming
+   * it.
+   */
   public static long parse(String text) {
     if (text == null) {
       throw new ConfigException("size is missing");
@@ -23,7 +26,8 @@ public final class ByteSize {
       s = s.substring(0, s.length() - 1);
     }
     if (s.isEmpty()) {
-      throw new ConfigException("malformed size '" + text + "': expected a number with an optional k, m, g or t suffix");
+      throw new ConfigException(
+          "malformed size '" + text + "': expected a number with an optional k, m, g or t suffix");
     }
     long multiplier = 1;
     char last = s.charAt(s.length() - 1);
@@ -32,11 +36,12 @@ public final class ByteSize {
       case 'm' -> multiplier = 1L << 20;
       case 'g' -> multiplier = 1L << 30;
       case 't' -> multiplier = 1L << 40;
-      default -> { }
+      default -> {}
     }
     String digits = multiplier == 1 ? s : s.substring(0, s.length() - 1);
     if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
-      throw new ConfigException("malformed size '" + text + "': expected a number with an optional k, m, g or t suffix");
+      throw new ConfigException(
+          "malformed size '" + text + "': expected a number with an optional k, m, g or t suffix");
     }
     try {
       return Math.multiplyExact(Long.parseLong(digits), multiplier);
@@ -45,7 +50,10 @@ public final class ByteSize {
     }
   }
 
-  /** Formats {@code bytes} with the largest binary unit that keeps one decimal, e.g. {@code 64.0 MiB}. */
+  /**
+   * Formats {@code bytes} with the largest binary unit that keeps one decimal, e.g. {@code 64.0
+   * MiB}.
+   */
   public static String format(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";

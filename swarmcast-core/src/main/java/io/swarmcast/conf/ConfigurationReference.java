@@ -4,13 +4,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code docs/configuration.md}, generated from {@link SwarmConf#keys()}: the keys' own names, defaults
- * and documentation, grouped by what they configure, so the reference cannot drift from the code
- * ({@code ConfigurationReferenceTest} fails when the file differs, and rewrites it with
+ * {@code docs/configuration.md}, generated from {@link SwarmConf#keys()}: the keys' own names,
+ * defaults and documentation, grouped by what they configure, so the reference cannot drift from
+ * the code ({@code ConfigurationReferenceTest} fails when the file differs, and rewrites it with
  * {@code -Dswarmcast.writeDocs=true}).
  */
 public final class ConfigurationReference {
-  /** Section titles by key prefix, in the order they appear; a key goes under the longest prefix it has. */
+  /**
+   * Section titles by key prefix, in the order they appear; a key goes under the longest prefix it
+   * has.
+   */
   private static final Map<String, String> SECTIONS = new LinkedHashMap<>();
 
   static {
@@ -36,7 +39,9 @@ public final class ConfigurationReference {
 
   /** The whole file. */
   public static String markdown() {
-    StringBuilder out = new StringBuilder("""
+    StringBuilder out =
+        new StringBuilder(
+            """
         # Configuration
 
         <!-- Generated from SwarmConf.keys() by io.swarmcast.conf.ConfigurationReference; do not edit by hand.
@@ -55,16 +60,28 @@ public final class ConfigurationReference {
     for (ConfKey<?> key : SwarmConf.keys()) {
       String title = section(key.name());
       StringBuilder rows = title == null ? other : sections.get(title);
-      String shown = key.defaultText().isEmpty() ? "(none)" : "`" + key.defaultText().replace("|", "\\|") + "`";
-      rows.append("| `").append(key.name()).append("` | ").append(shown).append(" | ")
-          .append(key.doc().replace("|", "\\|").replace("\n", " ")).append(" |\n");
+      String shown =
+          key.defaultText().isEmpty()
+              ? "(none)"
+              : "`" + key.defaultText().replace("|", "\\|") + "`";
+      rows.append("| `")
+          .append(key.name())
+          .append("` | ")
+          .append(shown)
+          .append(" | ")
+          .append(key.doc().replace("|", "\\|").replace("\n", " "))
+          .append(" |\n");
     }
     sections.put("Other", other);
-    sections.forEach((title, rows) -> {
-      if (rows.length() > 0) {
-        out.append("\n## ").append(title).append("\n\n| Key | Default | Meaning |\n|---|---|---|\n").append(rows);
-      }
-    });
+    sections.forEach(
+        (title, rows) -> {
+          if (rows.length() > 0) {
+            out.append("\n## ")
+                .append(title)
+                .append("\n\n| Key | Default | Meaning |\n|---|---|---|\n")
+                .append(rows);
+          }
+        });
     return out.toString();
   }
 

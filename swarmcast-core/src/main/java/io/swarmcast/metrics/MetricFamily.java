@@ -1,6 +1,8 @@
 package io.swarmcast.metrics;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -11,9 +13,9 @@ import java.util.regex.Pattern;
  * so the core needs no metrics library; {@link PrometheusText} writes them, {@link MetricsMBean}
  * offers them over JMX, and a bridge can hand them to Micrometer or Dropwizard.
  *
- * @param name    the family's name, e.g. {@code swarmcast_received_bytes_total}
- * @param help    one line saying what it counts
- * @param type    counter, gauge or histogram
+ * @param name the family's name, e.g. {@code swarmcast_received_bytes_total}
+ * @param help one line saying what it counts
+ * @param type counter, gauge or histogram
  * @param samples its samples; a histogram's are its buckets, sum and count (see {@link #histogram})
  */
 public record MetricFamily(String name, String help, Type type, List<Sample> samples) {
@@ -21,11 +23,13 @@ public record MetricFamily(String name, String help, Type type, List<Sample> sam
 
   /** Prometheus's metric types that Swarmcast uses. */
   public enum Type {
-    COUNTER, GAUGE, HISTOGRAM;
+    COUNTER,
+    GAUGE,
+    HISTOGRAM;
 
     /** The name in Prometheus's {@code # TYPE} line. */
     public String prometheusName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -73,13 +77,16 @@ public record MetricFamily(String name, String help, Type type, List<Sample> sam
    * A histogram from cumulative bucket counts: {@code cumulative[i]} observations were at most
    * {@code bounds[i]}; {@code count} in all (the {@code +Inf} bucket), adding up to {@code sum}.
    */
-  public static MetricFamily histogram(String name, String help, double[] bounds, long[] cumulative, long count, double sum) {
+  public static MetricFamily histogram(
+      String name, String help, double[] bounds, long[] cumulative, long count, double sum) {
     if (bounds.length != cumulative.length) {
-      throw new IllegalArgumentException(bounds.length + " bounds but " + cumulative.length + " buckets");
+      throw new IllegalArgumentException(
+          bounds.length + " bounds but " + cumulative.length + " buckets");
     }
-    List<Sample> samples = new java.util.ArrayList<>(bounds.length + 3);
+    List<Sample> samples = new ArrayList<>(bounds.length + 3);
     for (int i = 0; i < bounds.length; i++) {
-      samples.add(new Sample("_bucket", List.of("le", PrometheusText.number(bounds[i])), cumulative[i]));
+      samples.add(
+          new Sample("_bucket", List.of("le", PrometheusText.number(bounds[i])), cumulative[i]));
     }
     samples.add(new Sample("_bucket", List.of("le", "+Inf"), count));
     samples.add(new Sample("_sum", List.of(), sum));

@@ -17,11 +17,12 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * A node's metrics as a read-only JMX MBean, for JConsole, VisualVM and JMX exporters: one attribute
- * (a {@code double}) per sample, named like the Prometheus sample with its labels in brackets, e.g.
- * {@code swarmcast_received_bytes_total[source=peer]}. Histogram buckets are left out (their sum and
- * count are in). Values are read from the node at each access; the attribute list is the one the
- * node had when it was registered, plus whatever later samples appear in {@link #getMBeanInfo()}.
+ * A node's metrics as a read-only JMX MBean, for JConsole, VisualVM and JMX exporters: one
+ * attribute (a {@code double}) per sample, named like the Prometheus sample with its labels in
+ * brackets, e.g. {@code swarmcast_received_bytes_total[source=peer]}. Histogram buckets are left
+ * out (their sum and count are in). Values are read from the node at each access; the attribute
+ * list is the one the node had when it was registered, plus whatever later samples appear in {@link
+ * #getMBeanInfo()}.
  */
 public final class MetricsMBean implements DynamicMBean {
   private final Supplier<List<MetricFamily>> metrics;
@@ -31,13 +32,16 @@ public final class MetricsMBean implements DynamicMBean {
   }
 
   /**
-   * Registers a node's metrics on the platform MBean server as {@code io.swarmcast:type=Node,role=ROLE,port=PORT};
-   * the returned handle unregisters them. A name already taken (two nodes on one port number in
-   * one JVM cannot happen, but another library could hold it) is an error naming it.
+   * Registers a node's metrics on the platform MBean server as {@code
+   * io.swarmcast:type=Node,role=ROLE,port=PORT}; the returned handle unregisters them. A name
+   * already taken (two nodes on one port number in one JVM cannot happen, but another library could
+   * hold it) is an error naming it.
    */
-  public static AutoCloseable register(String role, int port, Supplier<List<MetricFamily>> metrics) throws JMException {
+  public static AutoCloseable register(String role, int port, Supplier<List<MetricFamily>> metrics)
+      throws JMException {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    ObjectName name = new ObjectName("io.swarmcast:type=Node,role=" + ObjectName.quote(role) + ",port=" + port);
+    ObjectName name =
+        new ObjectName("io.swarmcast:type=Node,role=" + ObjectName.quote(role) + ",port=" + port);
     server.registerMBean(new MetricsMBean(metrics), name);
     return () -> {
       if (server.isRegistered(name)) {
@@ -118,8 +122,14 @@ public final class MetricsMBean implements DynamicMBean {
       }
     }
     List<MBeanAttributeInfo> attrs = new ArrayList<>();
-    help.forEach((name, doc) -> attrs.add(new MBeanAttributeInfo(name, "double", doc, true, false, false)));
-    return new MBeanInfo(MetricsMBean.class.getName(), "A Swarmcast node's metrics", attrs.toArray(new MBeanAttributeInfo[0]),
-        null, null, null);
+    help.forEach(
+        (name, doc) -> attrs.add(new MBeanAttributeInfo(name, "double", doc, true, false, false)));
+    return new MBeanInfo(
+        MetricsMBean.class.getName(),
+        "A Swarmcast node's metrics",
+        attrs.toArray(new MBeanAttributeInfo[0]),
+        null,
+        null,
+        null);
   }
 }

@@ -5,11 +5,13 @@ import java.util.List;
 /**
  * Writes metric families in Prometheus's text exposition format, version 0.0.4, which every
  * Prometheus server and most agents scrape:
+ *
  * <pre>
  * # HELP swarmcast_received_bytes_total Bytes of pieces received, by where they came from.
  * # TYPE swarmcast_received_bytes_total counter
  * swarmcast_received_bytes_total{source="driver"} 1.6777216E7
  * </pre>
+ *
  * Label values are escaped ({@code \\}, {@code "}, newline), help text too ({@code \\}, newline).
  */
 public final class PrometheusText {
@@ -23,7 +25,11 @@ public final class PrometheusText {
     StringBuilder out = new StringBuilder(families.size() * 160);
     for (MetricFamily f : families) {
       out.append("# HELP ").append(f.name()).append(' ').append(escapeHelp(f.help())).append('\n');
-      out.append("# TYPE ").append(f.name()).append(' ').append(f.type().prometheusName()).append('\n');
+      out.append("# TYPE ")
+          .append(f.name())
+          .append(' ')
+          .append(f.type().prometheusName())
+          .append('\n');
       for (MetricFamily.Sample s : f.samples()) {
         out.append(s.name(f));
         List<String> labels = s.labels();
@@ -33,7 +39,10 @@ public final class PrometheusText {
             if (i > 0) {
               out.append(',');
             }
-            out.append(labels.get(i)).append("=\"").append(escapeLabel(labels.get(i + 1))).append('"');
+            out.append(labels.get(i))
+                .append("=\"")
+                .append(escapeLabel(labels.get(i + 1)))
+                .append('"');
           }
           out.append('}');
         }
@@ -43,7 +52,10 @@ public final class PrometheusText {
     return out.toString();
   }
 
-  /** A value as the format writes it: integers without a fraction, and {@code +Inf}, {@code -Inf}, {@code NaN}. */
+  /**
+   * A value as the format writes it: integers without a fraction, and {@code +Inf}, {@code -Inf},
+   * {@code NaN}.
+   */
   static String number(double v) {
     if (Double.isNaN(v)) {
       return "NaN";

@@ -44,15 +44,35 @@ final class Addresses {
         }
       }
     } catch (SocketException e) {
-      throw new ConfigException(key + " is " + host + " (every interface), and the interfaces cannot be listed to find an "
-          + "address to advertise: " + e.getMessage() + "; set " + key + " to an address other nodes can reach");
+      throw new ConfigException(
+          key
+              + " is "
+              + host
+              + " (every interface), and the interfaces cannot be listed to find an "
+              + "address to advertise: "
+              + e.getMessage()
+              + "; set "
+              + key
+              + " to an address other nodes can reach");
     }
-    return candidates.stream().filter(a -> a instanceof Inet4Address).findFirst()
+    return candidates.stream()
+        .filter(a -> a instanceof Inet4Address)
+        .findFirst()
         .or(() -> candidates.stream().findFirst())
         .map(InetAddress::getHostAddress)
-        .orElseThrow(() -> new ConfigException(key + " is " + host + " (every interface), but this host has no non-loopback "
-            + "address to advertise; set " + key + " to an address other nodes can reach (and, to listen on every "
-            + "interface, the matching bindHost key to " + host + ")"));
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    key
+                        + " is "
+                        + host
+                        + " (every interface), but this host has no non-loopback "
+                        + "address to advertise; set "
+                        + key
+                        + " to an address other nodes can reach (and, to listen on every "
+                        + "interface, the matching bindHost key to "
+                        + host
+                        + ")"));
   }
 
   static boolean isWildcard(String host) {

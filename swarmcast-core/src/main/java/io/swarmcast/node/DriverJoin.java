@@ -7,6 +7,7 @@ import io.swarmcast.transport.MessageHandler;
 import io.swarmcast.transport.TransportContext;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * yet, restarting, a network blip) tries again with capped exponential back-off, 100 ms doubling to
  * 5 s, until a deadline. A driver that answers and refuses (another protocol version, later a wrong
  * secret) is not asked again: that will not change. Logs the first failure and then one line every
- * {@value #LOG_EVERY_SECONDS} s, so a fleet started before its driver says what it waits for without
- * flooding the log. Stateless; blocks the calling thread, never an event loop.
+ * {@value #LOG_EVERY_SECONDS} s, so a fleet started before its driver says what it waits for
+ * without flooding the log. Stateless; blocks the calling thread, never an event loop.
  */
 final class DriverJoin {
   private static final Logger LOG = LoggerFactory.getLogger(DriverJoin.class);
@@ -31,14 +32,20 @@ final class DriverJoin {
   private DriverJoin() {}
 
   /**
-   * Registers with {@code driver}, retrying until {@code timeout} has passed (a duration of
-   * {@code ChronoUnit.FOREVER} never gives up) or {@code stopped} says so; returns the established
+   * Registers with {@code driver}, retrying until {@code timeout} has passed (a duration of {@code
+   * ChronoUnit.FOREVER} never gives up) or {@code stopped} says so; returns the established
    * connection to the driver.
    *
    * @throws IOException naming the driver, the attempts and the last reason, if it gave up
    */
-  static Connection join(TransportContext transport, Endpoint driver, Greeting greeting, MessageHandler handler,
-      Duration timeout, BooleanSupplier stopped) throws IOException, InterruptedException {
+  static Connection join(
+      TransportContext transport,
+      Endpoint driver,
+      Greeting greeting,
+      MessageHandler handler,
+      Duration timeout,
+      BooleanSupplier stopped)
+      throws IOException, InterruptedException {
     long start = System.nanoTime();
     long deadline = deadline(start, timeout);
     long backoff = FIRST_BACKOFF_MILLIS;
@@ -51,7 +58,8 @@ final class DriverJoin {
         return attempt(transport, driver, greeting, handler);
       } catch (HandshakeException e) {
         if (e.refused()) {
-          throw new IOException("driver " + driver + " refused this executor: " + e.getMessage(), e);
+          throw new IOException(
+              "driver " + driver + " refused this executor: " + e.getMessage(), e);
         }
         failure = e;
       } catch (IOException e) {
@@ -62,12 +70,24 @@ final class DriverJoin {
         throw new IOException("stopped while joining driver " + driver, failure);
       }
       if (now - deadline >= 0) {
-        throw new IOException("could not join driver " + driver + " within " + describe(timeout) + " (" + attempts
-            + " attempts): " + failure.getMessage(), failure);
+        throw new IOException(
+            "could not join driver "
+                + driver
+                + " within "
+                + describe(timeout)
+                + " ("
+                + attempts
+                + " attempts): "
+                + failure.getMessage(),
+            failure);
       }
       if (now - nextLog >= 0) {
-        LOG.info("waiting for driver {} (attempt {}, {} s so far): {}", driver, attempts,
-            TimeUnit.NANOSECONDS.toSeconds(now - start), failure.getMessage());
+        LOG.info(
+            "waiting for driver {} (attempt {}, {} s so far): {}",
+            driver,
+            attempts,
+            TimeUnit.NANOSECONDS.toSeconds(now - start),
+            failure.getMessage());
         nextLog = now + TimeUnit.SECONDS.toNanos(LOG_EVERY_SECONDS);
       }
       Thread.sleep(Math.max(1, Math.min(backoff, TimeUnit.NANOSECONDS.toMillis(deadline - now))));
@@ -75,26 +95,31 @@ final class DriverJoin {
     }
   }
 
-  private static Connection attempt(TransportContext transport, Endpoint driver, Greeting greeting, MessageHandler handler)
+  private static Connection attempt(
+      TransportContext transport, Endpoint driver, Greeting greeting, MessageHandler handler)
       throws IOException, InterruptedException {
     long timeout = transport.timeout().toMillis();
-    java.util.concurrent.CompletableFuture<Connection> connecting = transport.connect(driver.host(), driver.port(), greeting, handler);
+    CompletableFuture<Connection> connecting =
+        transport.connect(driver.host(), driver.port(), greeting, handler);
     try {
       // The handshake is the registration: the connection comes back once the driver gave us an id.
       return connecting.get(timeout, TimeUnit.MILLISECONDS);
     } catch (TimeoutException | InterruptedException e) {
-      // Given up on: a registration that completes later must not leave a ghost executor on the driver.
+      // Given up on: a registration that completes later must not leave a ghost executor on the
+      // driver.
       connecting.thenAccept(Connection::close);
       if (e instanceof InterruptedException ie) {
         throw ie;
       }
-      throw new IOException("driver " + driver + " did not answer registration within " + timeout + " ms");
+      throw new IOException(
+          "driver " + driver + " did not answer registration within " + timeout + " ms");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IOException io) {
         throw io;
       }
-      throw new IOException("cannot register with driver " + driver + ": " + cause.getMessage(), cause);
+      throw new IOException(
+          "cannot register with driver " + driver + ": " + cause.getMessage(), cause);
     }
   }
 

@@ -1,19 +1,24 @@
 package io.swarmcast.node;
 
 import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.metrics.MetricFamily;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
 import io.swarmcast.protocol.AnnounceMany;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.FetchReport;
+import io.swarmcast.protocol.GetChecksums;
 import io.swarmcast.protocol.GetLocations;
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.RemoveBroadcast;
 import io.swarmcast.protocol.RunTask;
 import io.swarmcast.security.SecurityManager;
-import io.swarmcast.storage.BlockManager;
+import io.swarmcast.storage.PieceCheck;
+import io.swarmcast.storage.PieceFile;
+import io.swarmcast.storage.PieceMemory;
 import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.tracker.ExecutorInfo;
 import io.swarmcast.tracker.Tracker;
@@ -24,20 +29,26 @@ import io.swarmcast.transport.MessageHandler;
 import io.swarmcast.transport.TransportContext;
 import io.swarmcast.transport.TransportServer;
 import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver's node: holds every piece of the driver's broadcasts, serves them, and runs the
- * {@link Tracker} that executors register with, announce pieces to and ask for locations.
+ * The driver's node: holds every piece of the driver's broadcasts, serves them, and runs the {@link
+ * Tracker} that executors register with, announce pieces to and ask for locations.
  *
  * <p>Thread-safe. Messages are handled on event-loop threads and never block.
  */
@@ -45,36 +56,55 @@ public final class DriverNode extends SwarmNode {
   private static final Logger LOG = LoggerFactory.getLogger(DriverNode.class);
 
   /**
-   * How long after its write a piece the driver sent counts as in flight, waiting for the executor's
-   * announcement (see {@link DeliveryReceipts}).
+   * How long after its write a piece the driver sent counts as in flight, waiting for the
+   * executor's announcement (see {@link DeliveryReceipts}).
    */
-  public static final java.time.Duration RECEIPT_TIMEOUT = java.time.Duration.ofSeconds(1);
+  public static final Duration RECEIPT_TIMEOUT = Duration.ofSeconds(1);
 
   private final Tracker tracker;
   private final DeliveryReceipts receipts = new DeliveryReceipts(RECEIPT_TIMEOUT);
+
   /** The connection of each registered executor: where its notices, removals and tasks go. */
   private final Map<Integer, Connection> executorConnections = new ConcurrentHashMap<>();
+
   private final ApplicationRequests applicationRequests;
   private final long spareCopyBytes;
   private final TransportServer server;
   private final Endpoint endpoint;
   private final long incarnation = newIncarnation();
   private final SwarmWatch watch;
-  /** Files read while they are served: their checksums, and requests waiting for pieces not read yet. */
+
+  /**
+   * Files read while they are served: their checksums, and requests waiting for pieces not read
+   * yet.
+   */
   private final StreamedFiles streamed;
 
-  private DriverNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory) throws IOException {
-    // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh pieces.
-    super(conf, transport, memory, conf.get(SwarmConf.UPLOAD_SLOTS), Integer.MAX_VALUE,
+  private DriverNode(SwarmConf conf, TransportContext transport, PieceMemory memory)
+      throws IOException {
+    // Unbounded: the driver's link is the one every byte crosses, and no other holder has its fresh
+    // pieces.
+    super(
+        conf,
+        transport,
+        memory,
+        conf.get(SwarmConf.UPLOAD_SLOTS),
+        Integer.MAX_VALUE,
         conf.get(SwarmConf.DRIVER_MAX_PIECES_IN_FLIGHT));
-    this.tracker = new Tracker(this::sendNotice, new java.util.SplittableRandom(), conf.get(SwarmConf.TRACKER_NEIGHBOURS));
+    this.tracker =
+        new Tracker(
+            this::sendNotice, new SplittableRandom(), conf.get(SwarmConf.TRACKER_NEIGHBOURS));
     this.applicationRequests = new ApplicationRequests(transport.timeout());
     this.spareCopyBytes = conf.get(SwarmConf.DRIVER_SPARE_COPIES);
     Handler handler = new Handler();
     String host = conf.get(SwarmConf.DRIVER_HOST);
     String advertised = Addresses.advertise(host, SwarmConf.DRIVER_HOST.name());
-    this.server = transport.listen(Addresses.bind(conf.get(SwarmConf.DRIVER_BIND_HOST), host), conf.get(SwarmConf.DRIVER_PORT),
-        handler, handler);
+    this.server =
+        transport.listen(
+            Addresses.bind(conf.get(SwarmConf.DRIVER_BIND_HOST), host),
+            conf.get(SwarmConf.DRIVER_PORT),
+            handler,
+            handler);
     this.endpoint = new Endpoint(advertised, server.port());
     this.watch = new SwarmWatch(tracker, this);
     this.streamed = new StreamedFiles(transport.timeout());
@@ -84,14 +114,16 @@ public final class DriverNode extends SwarmNode {
   private static long newIncarnation() {
     long id;
     do {
-      id = new java.security.SecureRandom().nextLong();
+      id = new SecureRandom().nextLong();
     } while (id == 0);
     return id;
   }
 
-  /** Starts a driver listening on {@code swarmcast.driver.host:port} and registers it in this JVM. */
+  /**
+   * Starts a driver listening on {@code swarmcast.driver.host:port} and registers it in this JVM.
+   */
   public static DriverNode start(SwarmConf conf, SecurityManager security) throws IOException {
-    io.swarmcast.storage.PieceMemory memory = pieceMemory(conf);
+    PieceMemory memory = pieceMemory(conf);
     TransportContext transport = new TransportContext(conf, security, "driver", memory);
     try {
       DriverNode node = new DriverNode(conf, transport, memory);
@@ -102,7 +134,10 @@ public final class DriverNode extends SwarmNode {
         throw e;
       }
       NodeRegistry.register(node, node.incarnation);
-      LOG.info("driver listening on {} (incarnation {})", node.endpoint, Long.toHexString(node.incarnation));
+      LOG.info(
+          "driver listening on {} (incarnation {})",
+          node.endpoint,
+          Long.toHexString(node.incarnation));
       return node;
     } catch (IOException | RuntimeException e) {
       transport.close();
@@ -123,11 +158,14 @@ public final class DriverNode extends SwarmNode {
   }
 
   @Override
-  public List<io.swarmcast.metrics.MetricFamily> metrics() {
+  public List<MetricFamily> metrics() {
     return NodeMetrics.of(this, tracker);
   }
 
-  /** The swarm as the page shows it: JSON for executors {@code offset .. offset+limit} (see {@link SwarmWatch}). */
+  /**
+   * The swarm as the page shows it: JSON for executors {@code offset .. offset+limit} (see {@link
+   * SwarmWatch}).
+   */
   public String swarmJson(int offset, int limit) {
     return watch.json(offset, limit);
   }
@@ -137,8 +175,11 @@ public final class DriverNode extends SwarmNode {
     return watch;
   }
 
-  /** The latest {@link io.swarmcast.protocol.FetchReport} of each executor for a broadcast, by executor id. */
-  public Map<Integer, io.swarmcast.protocol.FetchReport> fetchReports(long broadcastId) {
+  /**
+   * The latest {@link io.swarmcast.protocol.FetchReport} of each executor for a broadcast, by
+   * executor id.
+   */
+  public Map<Integer, FetchReport> fetchReports(long broadcastId) {
     return watch.reports(broadcastId);
   }
 
@@ -166,22 +207,33 @@ public final class DriverNode extends SwarmNode {
     return tracker.destroyedAt(broadcastId);
   }
 
-  /** Waits until {@code n} executors have registered; throws {@link TimeoutException} naming how many did. */
-  public void awaitExecutors(int n, long timeout, TimeUnit unit) throws InterruptedException, TimeoutException {
+  /**
+   * Waits until {@code n} executors have registered; throws {@link TimeoutException} naming how
+   * many did.
+   */
+  public void awaitExecutors(int n, long timeout, TimeUnit unit)
+      throws InterruptedException, TimeoutException {
     if (!tracker.awaitExecutors(n, unit.toMillis(timeout))) {
-      throw new TimeoutException("only " + tracker.executors().size() + " of " + n + " executors registered within "
-          + unit.toSeconds(timeout) + " s");
+      throw new TimeoutException(
+          "only "
+              + tracker.executors().size()
+              + " of "
+              + n
+              + " executors registered within "
+              + unit.toSeconds(timeout)
+              + " s");
     }
   }
 
   /**
-   * Waits until every piece of a broadcast is held by at least one executor (announced to the tracker);
-   * false on timeout. Polls every 5 ms: the tracker's lock is the swarm's busiest, and this must not
-   * add a wake-up to every announcement.
+   * Waits until every piece of a broadcast is held by at least one executor (announced to the
+   * tracker); false on timeout. Polls every 5 ms: the tracker's lock is the swarm's busiest, and
+   * this must not add a wake-up to every announcement.
    *
    * @throws NodeException if the driver does not know the broadcast (never created, or removed)
    */
-  public boolean awaitSeeded(long broadcastId, long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+  public boolean awaitSeeded(long broadcastId, long timeout, TimeUnit unit)
+      throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     while (true) {
       if (!tracker.knows(broadcastId)) {
@@ -202,55 +254,67 @@ public final class DriverNode extends SwarmNode {
   }
 
   @Override
-  public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, io.swarmcast.storage.PieceCheck check,
-      FetchMode mode) {
+  public CompletableFuture<Void> fetch(
+      long broadcastId, int[] checksums, PieceCheck check, FetchMode mode) {
     if (!blocks.piecesHeld(broadcastId, checksums.length).equals(allSet(checksums.length))) {
       return CompletableFuture.failedFuture(new NodeException(tracker.whyUnknown(broadcastId)));
     }
     return CompletableFuture.completedFuture(null);
   }
 
-  private static java.util.BitSet allSet(int n) {
-    java.util.BitSet b = new java.util.BitSet(n);
+  private static BitSet allSet(int n) {
+    BitSet b = new BitSet(n);
     b.set(0, n);
     return b;
   }
 
   /**
-   * Starts tracking a broadcast of {@code totalBytes} in {@code pieceCount} pieces, all in this node's
-   * block manager, with the spare copies {@link Tracker#spareCopies} gives for {@link SwarmConf#DRIVER_SPARE_COPIES}.
+   * Starts tracking a broadcast of {@code totalBytes} in {@code pieceCount} pieces, all in this
+   * node's block manager, with the spare copies {@link Tracker#spareCopies} gives for {@link
+   * SwarmConf#DRIVER_SPARE_COPIES}.
    */
   public void registerBroadcast(long broadcastId, int pieceCount, long totalBytes, FetchMode mode) {
-    tracker.addBroadcast(broadcastId, pieceCount, mode == FetchMode.SWARM,
+    tracker.addBroadcast(
+        broadcastId,
+        pieceCount,
+        mode == FetchMode.SWARM,
         Tracker.spareCopies(totalBytes, pieceCount, spareCopyBytes));
     watch.added(broadcastId, totalBytes);
   }
 
   /**
-   * Starts a file broadcast that is served while it is read: registers it with no piece available yet,
-   * and reads {@code source} on the node's reader thread (see {@link StreamedFile}), each piece becoming
-   * available to the swarm as soon as its checksums are known. Returns at once; the future holds the whole
-   * file's SHA-256 once it is read, or fails saying why it could not be (e.g. the file changed meanwhile).
+   * Starts a file broadcast that is served while it is read: registers it with no piece available
+   * yet, and reads {@code source} on the node's reader thread (see {@link StreamedFile}), each
+   * piece becoming available to the swarm as soon as its checksums are known. Returns at once; the
+   * future holds the whole file's SHA-256 once it is read, or fails saying why it could not be
+   * (e.g. the file changed meanwhile).
    */
-  public CompletableFuture<byte[]> broadcastStreamedFile(long broadcastId, io.swarmcast.storage.PieceFile source,
-      boolean pieceSha256, FetchMode mode) throws IOException {
+  public CompletableFuture<byte[]> broadcastStreamedFile(
+      long broadcastId, PieceFile source, boolean pieceSha256, FetchMode mode) throws IOException {
     StreamedFile file = new StreamedFile(broadcastId, source, pieceSha256);
     blocks.addFile(broadcastId, source);
-    tracker.addBroadcast(broadcastId, source.pieceCount(), mode == FetchMode.SWARM,
-        Tracker.spareCopies(source.length(), source.pieceCount(), spareCopyBytes), 0);
+    tracker.addBroadcast(
+        broadcastId,
+        source.pieceCount(),
+        mode == FetchMode.SWARM,
+        Tracker.spareCopies(source.length(), source.pieceCount(), spareCopyBytes),
+        0);
     watch.added(broadcastId, source.length());
-    streamed.start(file, blocks.memory(), (from, to) -> {
-      for (int i = from; i < to; i++) {
-        source.markRead(i);
-      }
-      tracker.piecesAvailable(broadcastId, to);
-    });
+    streamed.start(
+        file,
+        blocks.memory(),
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            source.markRead(i);
+          }
+          tracker.piecesAvailable(broadcastId, to);
+        });
     return file.fileDigest();
   }
 
   /**
-   * The SHA-256 of a file broadcast this driver reads while serving it: completes once the file is read,
-   * fails if it could not be. Null if {@code broadcastId} is no such broadcast.
+   * The SHA-256 of a file broadcast this driver reads while serving it: completes once the file is
+   * read, fails if it could not be. Null if {@code broadcastId} is no such broadcast.
    */
   public CompletableFuture<byte[]> fileDigest(long broadcastId) {
     StreamedFile f = streamed.get(broadcastId);
@@ -258,26 +322,31 @@ public final class DriverNode extends SwarmNode {
   }
 
   /**
-   * Internal, for tests: {@code hook} runs on the reader thread before each piece of a file is read (see
-   * {@link #broadcastStreamedFile}), so that a test can hold the reader at a piece and watch what the swarm
-   * does meanwhile. Not for applications.
+   * Internal, for tests: {@code hook} runs on the reader thread before each piece of a file is read
+   * (see {@link #broadcastStreamedFile}), so that a test can hold the reader at a piece and watch
+   * what the swarm does meanwhile. Not for applications.
    */
-  public void beforeFileRead(java.util.function.IntConsumer hook) {
-    streamed.beforeRead = java.util.Objects.requireNonNull(hook, "hook");
+  public void beforeFileRead(IntConsumer hook) {
+    streamed.beforeRead = Objects.requireNonNull(hook, "hook");
   }
 
   @Override
-  public CompletableFuture<byte[]> fetchFile(long broadcastId, int pieceCount, boolean pieceSha256, FetchMode mode) {
+  public CompletableFuture<byte[]> fetchFile(
+      long broadcastId, int pieceCount, boolean pieceSha256, FetchMode mode) {
     CompletableFuture<byte[]> digest = fileDigest(broadcastId);
-    return digest != null ? digest : CompletableFuture.failedFuture(new NodeException(tracker.whyUnknown(broadcastId)));
+    return digest != null
+        ? digest
+        : CompletableFuture.failedFuture(new NodeException(tracker.whyUnknown(broadcastId)));
   }
 
   /**
-   * Removes a broadcast's blocks from every executor and, if {@code removeFromDriver}, from the driver
-   * too, remembering {@code site} to explain later use. If {@code blocking}, returns only when every
-   * live executor confirmed, and throws a {@link NodeException} naming those that did not.
+   * Removes a broadcast's blocks from every executor and, if {@code removeFromDriver}, from the
+   * driver too, remembering {@code site} to explain later use. If {@code blocking}, returns only
+   * when every live executor confirmed, and throws a {@link NodeException} naming those that did
+   * not.
    */
-  public void removeBroadcast(long broadcastId, boolean removeFromDriver, boolean blocking, String site) {
+  public void removeBroadcast(
+      long broadcastId, boolean removeFromDriver, boolean blocking, String site) {
     List<CompletableFuture<Message>> acks = new ArrayList<>();
     List<ExecutorInfo> targets = new ArrayList<>();
     List<Connection> connections = new ArrayList<>();
@@ -287,7 +356,8 @@ public final class DriverNode extends SwarmNode {
         targets.add(e);
         connections.add(c);
         // A destroy names its site, so the executor's own handles turn invalid and say where.
-        String destroyedAt = removeFromDriver ? (site.isEmpty() ? "destroyed on the driver" : site) : "";
+        String destroyedAt =
+            removeFromDriver ? (site.isEmpty() ? "destroyed on the driver" : site) : "";
         acks.add(c.request(id -> new RemoveBroadcast(id, broadcastId, destroyedAt), Ack.class));
       }
     }
@@ -322,10 +392,10 @@ public final class DriverNode extends SwarmNode {
   }
 
   /**
-   * Sends an application request to one executor (see {@link ApplicationRequests}); the future holds
-   * its {@link TaskHandler}'s answer; {@link NodeException} if no such executor is registered.
-   * A task may take as long as it needs (reading a large broadcast does): it fails only if the
-   * executor fails it or the connection is lost.
+   * Sends an application request to one executor (see {@link ApplicationRequests}); the future
+   * holds its {@link TaskHandler}'s answer; {@link NodeException} if no such executor is
+   * registered. A task may take as long as it needs (reading a large broadcast does): it fails only
+   * if the executor fails it or the connection is lost.
    */
   public CompletableFuture<byte[]> runTask(int executorId, byte[] payload) {
     Connection target = executorConnections.get(executorId);
@@ -358,9 +428,9 @@ public final class DriverNode extends SwarmNode {
   }
 
   /**
-   * The driver's side of every executor connection: admits registrations (the handshake) and handles
-   * what registered executors send. One method per inbound message; what executors never send the
-   * driver is refused.
+   * The driver's side of every executor connection: admits registrations (the handshake) and
+   * handles what registered executors send. One method per inbound message; what executors never
+   * send the driver is refused.
    */
   private final class Handler implements MessageHandler, Admission {
     @Override
@@ -382,8 +452,8 @@ public final class DriverNode extends SwarmNode {
     }
 
     /**
-     * Records what an executor says it holds, under the id the driver gave its connection (it cannot
-     * speak for another). What the tracker can check, it does: a piece index outside a known
+     * Records what an executor says it holds, under the id the driver gave its connection (it
+     * cannot speak for another). What the tracker can check, it does: a piece index outside a known
      * broadcast is a lie or a bug, and the executor is dropped (its connection closed, so it is
      * unregistered and everything it announced forgotten). A broadcast the tracker does not know is
      * ignored: it may just have been destroyed. Whether it really holds an in-range piece cannot be
@@ -398,8 +468,13 @@ public final class DriverNode extends SwarmNode {
         return;
       }
       if (count >= 0 && (a.piece() < 0 || a.piece() >= count)) {
-        LOG.warn("closing {}: executor {} announced piece {} of Broadcast({}), which has {} pieces; dropping it",
-            from, from.remoteNodeId(), a.piece(), a.broadcastId(), count);
+        LOG.warn(
+            "closing {}: executor {} announced piece {} of Broadcast({}), which has {} pieces; dropping it",
+            from,
+            from.remoteNodeId(),
+            a.piece(),
+            a.broadcastId(),
+            count);
         from.close();
         return;
       }
@@ -412,20 +487,27 @@ public final class DriverNode extends SwarmNode {
     }
 
     /**
-     * Tells an executor that announced pieces of a broadcast the driver destroyed to drop them (it missed
-     * the removal: it was away, and rejoining announces what it holds); false if it was not destroyed.
+     * Tells an executor that announced pieces of a broadcast the driver destroyed to drop them (it
+     * missed the removal: it was away, and rejoining announces what it holds); false if it was not
+     * destroyed.
      */
     private boolean toldDestroyed(Connection from, long broadcastId) {
       String destroyedAt = tracker.destroyedAt(broadcastId);
       if (destroyedAt == null) {
         return false;
       }
-      from.request(id -> new RemoveBroadcast(id, broadcastId, destroyedAt.isEmpty() ? "destroyed on the driver" : destroyedAt),
+      from.request(
+          id ->
+              new RemoveBroadcast(
+                  id, broadcastId, destroyedAt.isEmpty() ? "destroyed on the driver" : destroyedAt),
           Ack.class);
       return true;
     }
 
-    /** Pieces an executor got from peers, in one message (see {@link io.swarmcast.swarm.AnnouncementBatch}); checked as {@link #announce} is. */
+    /**
+     * Pieces an executor got from peers, in one message (see {@link
+     * io.swarmcast.swarm.AnnouncementBatch}); checked as {@link #announce} is.
+     */
     @Override
     public void announceMany(Connection from, AnnounceMany a) {
       int count = tracker.pieceCount(a.broadcastId());
@@ -434,8 +516,13 @@ public final class DriverNode extends SwarmNode {
         return;
       }
       if (a.pieceCount() != count) {
-        LOG.warn("closing {}: executor {} announced pieces of Broadcast({}) as {} pieces; it has {}; dropping it",
-            from, from.remoteNodeId(), a.broadcastId(), a.pieceCount(), count);
+        LOG.warn(
+            "closing {}: executor {} announced pieces of Broadcast({}) as {} pieces; it has {}; dropping it",
+            from,
+            from.remoteNodeId(),
+            a.broadcastId(),
+            a.pieceCount(),
+            count);
         from.close();
         return;
       }
@@ -448,32 +535,48 @@ public final class DriverNode extends SwarmNode {
 
     /**
      * An executor announced a piece of a file the driver has not checksummed yet: it cannot hold a
-     * verified copy (it learns each checksum from the driver), so it lies or is broken, and is dropped.
+     * verified copy (it learns each checksum from the driver), so it lies or is broken, and is
+     * dropped.
      */
     private void uncheckable(Connection from, long broadcastId, int piece) {
-      LOG.warn("closing {}: executor {} announced piece {} of Broadcast({}), whose checksum the driver does not know yet; "
-          + "dropping it", from, from.remoteNodeId(), piece, broadcastId);
+      LOG.warn(
+          "closing {}: executor {} announced piece {} of Broadcast({}), whose checksum the driver does not know yet; "
+              + "dropping it",
+          from,
+          from.remoteNodeId(),
+          piece,
+          broadcastId);
       from.close();
     }
 
-    /** Checksums of a file the driver reads while serving it: now if known, else as soon as they are. */
+    /**
+     * Checksums of a file the driver reads while serving it: now if known, else as soon as they
+     * are.
+     */
     @Override
-    public void getChecksums(Connection from, io.swarmcast.protocol.GetChecksums g) {
-      streamed.getChecksums(from, g, tracker.knows(g.broadcastId())
-          ? "Broadcast(" + g.broadcastId() + ") is not a file; its checksums are in its handle"
-          : tracker.whyUnknown(g.broadcastId()));
+    public void getChecksums(Connection from, GetChecksums g) {
+      streamed.getChecksums(
+          from,
+          g,
+          tracker.knows(g.broadcastId())
+              ? "Broadcast(" + g.broadcastId() + ") is not a file; its checksums are in its handle"
+              : tracker.whyUnknown(g.broadcastId()));
     }
 
     @Override
     public void getLocations(Connection from, GetLocations g) {
-      tracker.locations(g.requestId(), from.remoteNodeId(), g.broadcastId()).ifPresentOrElse(from::send,
-          () -> from.send(new Failure(g.requestId(), tracker.whyUnknown(g.broadcastId()))));
+      tracker
+          .locations(g.requestId(), from.remoteNodeId(), g.broadcastId())
+          .ifPresentOrElse(
+              from::send,
+              () -> from.send(new Failure(g.requestId(), tracker.whyUnknown(g.broadcastId()))));
     }
 
     @Override
     public void fetchPiece(Connection from, FetchPiece f) {
       // A piece of a file not read yet is served once it is (or answered busy): never unchecked.
-      if (!streamed.parkForPiece(from, f.requestId(), f.broadcastId(), f.piece(), () -> fetchPiece(from, f))) {
+      if (!streamed.parkForPiece(
+          from, f.requestId(), f.broadcastId(), f.piece(), () -> fetchPiece(from, f))) {
         servePiece(from, f);
       }
     }
@@ -484,44 +587,57 @@ public final class DriverNode extends SwarmNode {
         from.send(new Failure(f.requestId(), tracker.whyUnknown(f.broadcastId())));
         return;
       }
-      // The piece is chosen when a slot frees, not now: a piece chosen is a piece booked, and by then
+      // The piece is chosen when a slot frees, not now: a piece chosen is a piece booked, and by
+      // then
       // the ledger knows more of what the others were sent.
-      queueUpload(from, f.requestId(), new UploadSlots.Upload() {
-        private CompletableFuture<Boolean> receipt;
+      queueUpload(
+          from,
+          f.requestId(),
+          new UploadSlots.Upload() {
+            private CompletableFuture<Boolean> receipt;
 
-        @Override
-        public CompletableFuture<Void> start() {
-          int piece = tracker.choosePieceToSend(f.broadcastId(), from.remoteNodeId(), f.exclude(), f.allowDuplicate());
-          if (piece < 0) {
-            // A file still being read will have fresh pieces: wait for them rather than decline.
-            if (!streamed.parkForAny(from, f.requestId(), f.broadcastId(), () -> fetchAnyPiece(from, f))) {
-              String failed = streamed.failure(f.broadcastId());
-              from.send(failed != null ? new Failure(f.requestId(), failed) : new Ack(f.requestId()));
+            @Override
+            public CompletableFuture<Void> start() {
+              int piece =
+                  tracker.choosePieceToSend(
+                      f.broadcastId(), from.remoteNodeId(), f.exclude(), f.allowDuplicate());
+              if (piece < 0) {
+                // A file still being read will have fresh pieces: wait for them rather than
+                // decline.
+                if (!streamed.parkForAny(
+                    from, f.requestId(), f.broadcastId(), () -> fetchAnyPiece(from, f))) {
+                  String failed = streamed.failure(f.broadcastId());
+                  from.send(
+                      failed != null ? new Failure(f.requestId(), failed) : new Ack(f.requestId()));
+                }
+                return null;
+              }
+              long startNanos = System.nanoTime();
+              int bytes = blocks.pieceBytes(f.broadcastId(), piece);
+              receipt = receipts.expect(from, f.broadcastId(), piece);
+              receipt.thenAccept(
+                  announced -> {
+                    if (announced) {
+                      tracker.delivered(from.remoteNodeId(), bytes, System.nanoTime() - startNanos);
+                    }
+                  });
+              CompletableFuture<Void> written =
+                  sendPiece(from, new FetchPiece(f.requestId(), f.broadcastId(), piece));
+              if (written == null) {
+                receipts.written(
+                    from, f.broadcastId(), piece, receipt, new IllegalStateException("not sent"));
+              } else {
+                written.whenComplete(
+                    (v, e) -> receipts.written(from, f.broadcastId(), piece, receipt, e));
+              }
+              return written;
             }
-            return null;
-          }
-          long startNanos = System.nanoTime();
-          int bytes = blocks.pieceBytes(f.broadcastId(), piece);
-          receipt = receipts.expect(from, f.broadcastId(), piece);
-          receipt.thenAccept(announced -> {
-            if (announced) {
-              tracker.delivered(from.remoteNodeId(), bytes, System.nanoTime() - startNanos);
+
+            @Override
+            public CompletableFuture<Boolean> confirmed() {
+              return receipt;
             }
           });
-          CompletableFuture<Void> written = sendPiece(from, new FetchPiece(f.requestId(), f.broadcastId(), piece));
-          if (written == null) {
-            receipts.written(from, f.broadcastId(), piece, receipt, new IllegalStateException("not sent"));
-          } else {
-            written.whenComplete((v, e) -> receipts.written(from, f.broadcastId(), piece, receipt, e));
-          }
-          return written;
-        }
-
-        @Override
-        public CompletableFuture<Boolean> confirmed() {
-          return receipt;
-        }
-      });
     }
 
     @Override
@@ -540,9 +656,12 @@ public final class DriverNode extends SwarmNode {
       from.send(new Failure(t.requestId(), "the driver does not handle " + t.type()));
     }
 
-    /** An executor's account of a fetch: kept for the swarm page and {@code status}, under the id its connection has. */
+    /**
+     * An executor's account of a fetch: kept for the swarm page and {@code status}, under the id
+     * its connection has.
+     */
     @Override
-    public void fetchReport(Connection from, io.swarmcast.protocol.FetchReport r) {
+    public void fetchReport(Connection from, FetchReport r) {
       watch.reported(from.remoteNodeId(), r);
     }
 

@@ -6,6 +6,8 @@ import io.swarmcast.protocol.AnnounceMany;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.FetchReport;
+import io.swarmcast.protocol.GetChecksums;
 import io.swarmcast.protocol.GetLocations;
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
@@ -36,15 +38,16 @@ final class ExecutorMessages implements MessageHandler, Admission {
 
   @Override
   public int admitExecutor(Connection from, String host, int port) throws HandshakeException {
-    throw new HandshakeException("executors take Hello, not RegisterExecutor; register with the driver");
+    throw new HandshakeException(
+        "executors take Hello, not RegisterExecutor; register with the driver");
   }
 
   /**
    * Admits a peer by its claimed id, which this executor cannot check: it hears of other executors
-   * only as piece holders. With a shared secret the peer has proven it is a member (the handshake ran
-   * before this); which member it is stays a claim, so a peer's id decides nothing but whom this
-   * executor's own fetches count a bad piece against. Peers are served pieces and locations only;
-   * removal and tasks are taken from the driver's connection alone ({@link #fromDriver}).
+   * only as piece holders. With a shared secret the peer has proven it is a member (the handshake
+   * ran before this); which member it is stays a claim, so a peer's id decides nothing but whom
+   * this executor's own fetches count a bad piece against. Peers are served pieces and locations
+   * only; removal and tasks are taken from the driver's connection alone ({@link #fromDriver}).
    */
   @Override
   public void admitPeer(Connection from, int nodeId) throws HandshakeException {
@@ -61,7 +64,10 @@ final class ExecutorMessages implements MessageHandler, Admission {
     return node.driverIncarnation();
   }
 
-  /** From the driver's tracker, or (once its driver is gone, or when it asked) from a peer about itself. */
+  /**
+   * From the driver's tracker, or (once its driver is gone, or when it asked) from a peer about
+   * itself.
+   */
   @Override
   public void have(Connection from, Have h) {
     if (!sameDriver(from, h)) {
@@ -83,7 +89,7 @@ final class ExecutorMessages implements MessageHandler, Admission {
 
   /** Reports go to the driver; an executor sent one is talking to the wrong node. */
   @Override
-  public void fetchReport(Connection from, io.swarmcast.protocol.FetchReport r) {
+  public void fetchReport(Connection from, FetchReport r) {
     LOG.warn("closing {}: executors are sent no {}", from, r.type());
     from.close();
   }
@@ -117,7 +123,10 @@ final class ExecutorMessages implements MessageHandler, Admission {
     refuse(from, a, "executors do not handle ANNOUNCE_MANY; the driver's tracker does");
   }
 
-  /** Peer exchange: a peer asks what this executor holds and which holders it knows (see {@link PeerDirectory}). */
+  /**
+   * Peer exchange: a peer asks what this executor holds and which holders it knows (see {@link
+   * PeerDirectory}).
+   */
   @Override
   public void getLocations(Connection from, GetLocations g) {
     if (from.remoteRole() != RemoteRole.PEER) {
@@ -129,7 +138,14 @@ final class ExecutorMessages implements MessageHandler, Admission {
     }
     Locations answer = node.answerLocations(g, from);
     if (answer == null) {
-      from.send(new Failure(g.requestId(), "executor " + node.executorId() + " does not know Broadcast(" + g.broadcastId() + ")"));
+      from.send(
+          new Failure(
+              g.requestId(),
+              "executor "
+                  + node.executorId()
+                  + " does not know Broadcast("
+                  + g.broadcastId()
+                  + ")"));
     } else {
       from.send(answer);
     }
@@ -142,7 +158,7 @@ final class ExecutorMessages implements MessageHandler, Admission {
 
   /** Checksums come from the driver alone: a peer could vouch for the bytes it serves. */
   @Override
-  public void getChecksums(Connection from, io.swarmcast.protocol.GetChecksums g) {
+  public void getChecksums(Connection from, GetChecksums g) {
     refuse(from, g, "executors do not serve checksums; only the driver does");
   }
 
@@ -152,11 +168,13 @@ final class ExecutorMessages implements MessageHandler, Admission {
   }
 
   /**
-   * True unless {@code from} is a peer of another driver incarnation than this executor's now: after a
-   * new driver took over, a peer of the old one must not be served the new broadcasts that reuse its ids.
+   * True unless {@code from} is a peer of another driver incarnation than this executor's now:
+   * after a new driver took over, a peer of the old one must not be served the new broadcasts that
+   * reuse its ids.
    */
   private boolean sameDriver(Connection from, Message m) {
-    if (from.remoteRole() != RemoteRole.PEER || from.driverIncarnation() == node.driverIncarnation()) {
+    if (from.remoteRole() != RemoteRole.PEER
+        || from.driverIncarnation() == node.driverIncarnation()) {
       return true;
     }
     refuse(from, m, "this executor now belongs to another driver incarnation");
@@ -172,7 +190,10 @@ final class ExecutorMessages implements MessageHandler, Admission {
     return false;
   }
 
-  /** A request gets a Failure saying {@code why}; a notice closes the connection, as it breaks the protocol. */
+  /**
+   * A request gets a Failure saying {@code why}; a notice closes the connection, as it breaks the
+   * protocol.
+   */
   private void refuse(Connection from, Message m, String why) {
     if (m instanceof Message.Request req) {
       from.send(new Failure(req.requestId(), why));

@@ -1,19 +1,26 @@
 package io.swarmcast.node;
 
+import io.swarmcast.conf.ByteSize;
+import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.metrics.MetricFamily;
 import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.FetchReport;
 import io.swarmcast.protocol.GetLocations;
 import io.swarmcast.protocol.Have;
+import io.swarmcast.protocol.Locations;
 import io.swarmcast.protocol.RemoveBroadcast;
 import io.swarmcast.protocol.RunTask;
 import io.swarmcast.security.SecurityManager;
-import io.swarmcast.storage.BlockManager;
+import io.swarmcast.storage.PieceCheck;
+import io.swarmcast.storage.PieceMemory;
+import io.swarmcast.swarm.AnnouncementBatch;
 import io.swarmcast.swarm.FetchLimits;
 import io.swarmcast.swarm.FetchMode;
 import io.swarmcast.swarm.FetchPolicy;
-import io.swarmcast.swarm.AnnouncementBatch;
 import io.swarmcast.swarm.FetchScheduler;
 import io.swarmcast.swarm.FetchStrategy;
+import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.ConnectionPool;
 import io.swarmcast.transport.Greeting;
@@ -21,7 +28,10 @@ import io.swarmcast.transport.TransportContext;
 import io.swarmcast.transport.TransportServer;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.temporal.ChronoUnit;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,16 +39,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An executor's node: registers with the driver, fetches broadcast pieces from the swarm, stores them
- * and serves them to other executors.
+ * An executor's node: registers with the driver, fetches broadcast pieces from the swarm, stores
+ * them and serves them to other executors.
  *
- * <p>One connection to the driver carries registration, announcements, {@link Have} notices, removal
- * orders and application tasks; peer connections are opened on demand and carry piece requests.
- * Thread-safe.
+ * <p>One connection to the driver carries registration, announcements, {@link Have} notices,
+ * removal orders and application tasks; peer connections are opened on demand and carry piece
+ * requests. Thread-safe.
  */
 public final class ExecutorNode extends SwarmNode {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorNode.class);
-  /** One line per fetch with its split (see {@link #reportFetch}): a logger of its own, so it can be on when the rest is quiet. */
+
+  /**
+   * One line per fetch with its split (see {@link #reportFetch}): a logger of its own, so it can be
+   * on when the rest is quiet.
+   */
   private static final Logger FETCHES = LoggerFactory.getLogger("io.swarmcast.fetches");
 
   private final Endpoint driverEndpoint;
@@ -50,60 +64,82 @@ public final class ExecutorNode extends SwarmNode {
   private final ApplicationRequests applicationRequests;
   private final SecureRandom random = new SecureRandom();
   private final FetchLimits limits;
+
   /** Guards joining and losing the driver against each other and against close. */
   private final Object membership = new Object();
+
   private final DestroyedBroadcasts destroyed = new DestroyedBroadcasts();
   private final PeerDirectory directory = new PeerDirectory(random);
   private volatile Connection driver;
   private volatile int executorId;
   private volatile long driverIncarnation;
   private volatile boolean closed;
+
   /** False for a private executor (see {@link #startPrivate}), which handles cannot find. */
   private final boolean registers;
 
-  private ExecutorNode(SwarmConf conf, TransportContext transport, io.swarmcast.storage.PieceMemory memory, boolean registers)
+  private ExecutorNode(
+      SwarmConf conf, TransportContext transport, PieceMemory memory, boolean registers)
       throws IOException {
-    super(conf, transport, memory, conf.get(SwarmConf.UPLOAD_SLOTS),
-        conf.get(SwarmConf.UPLOAD_MAX_WAITING), Integer.MAX_VALUE);
+    super(
+        conf,
+        transport,
+        memory,
+        conf.get(SwarmConf.UPLOAD_SLOTS),
+        conf.get(SwarmConf.UPLOAD_MAX_WAITING),
+        Integer.MAX_VALUE);
     this.registers = registers;
-    this.driverEndpoint = new Endpoint(conf.get(SwarmConf.DRIVER_HOST), conf.get(SwarmConf.DRIVER_PORT));
+    this.driverEndpoint =
+        new Endpoint(conf.get(SwarmConf.DRIVER_HOST), conf.get(SwarmConf.DRIVER_PORT));
     String host = conf.get(SwarmConf.EXECUTOR_HOST);
     String advertised = Addresses.advertise(host, SwarmConf.EXECUTOR_HOST.name());
-    this.server = transport.listen(Addresses.bind(conf.get(SwarmConf.EXECUTOR_BIND_HOST), host),
-        conf.get(SwarmConf.EXECUTOR_PORT), handler, handler);
+    this.server =
+        transport.listen(
+            Addresses.bind(conf.get(SwarmConf.EXECUTOR_BIND_HOST), host),
+            conf.get(SwarmConf.EXECUTOR_PORT),
+            handler,
+            handler);
     this.endpoint = new Endpoint(advertised, server.port());
     // Asked per connection: the id and incarnation the greeting carries are known only once joined.
-    this.peers = new ConnectionPool(transport, () -> Greeting.hello(executorId, driverIncarnation), handler);
-    this.limits = new FetchLimits(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT), conf.get(SwarmConf.FETCH_MAX_PER_PEER),
-        conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER), conf.get(SwarmConf.FETCH_MAX_BAD_PIECES));
+    this.peers =
+        new ConnectionPool(transport, () -> Greeting.hello(executorId, driverIncarnation), handler);
+    this.limits =
+        new FetchLimits(
+            conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT),
+            conf.get(SwarmConf.FETCH_MAX_PER_PEER),
+            conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER),
+            conf.get(SwarmConf.FETCH_MAX_BAD_PIECES));
     this.applicationRequests = new ApplicationRequests(transport.timeout());
   }
 
   /**
-   * Starts an executor: listens on {@code swarmcast.executor.host:port}, joins the driver at
-   * {@code swarmcast.driver.host:port} (retrying while it cannot be reached, up to
-   * {@code swarmcast.executor.joinTimeout}), and registers itself in this JVM's {@link NodeRegistry}.
-   * With {@code swarmcast.executor.rejoin}, it joins again whenever its driver goes away.
+   * Starts an executor: listens on {@code swarmcast.executor.host:port}, joins the driver at {@code
+   * swarmcast.driver.host:port} (retrying while it cannot be reached, up to {@code
+   * swarmcast.executor.joinTimeout}), and registers itself in this JVM's {@link NodeRegistry}. With
+   * {@code swarmcast.executor.rejoin}, it joins again whenever its driver goes away.
    */
   public static ExecutorNode start(SwarmConf conf, SecurityManager security) throws IOException {
     return start(conf, security, true);
   }
 
   /**
-   * Internal, not API: for a node's warm-up ({@code io.swarmcast.broadcast.WarmUp}), whose private swarm
-   * binds its handles to its executors explicitly. As {@link #start}, but not registered in
-   * {@link NodeRegistry}, so several may run in one JVM for the same driver and handles never find them.
-   * Anything else wants {@link #start}.
+   * Internal, not API: for a node's warm-up ({@code io.swarmcast.broadcast.WarmUp}), whose private
+   * swarm binds its handles to its executors explicitly. As {@link #start}, but not registered in
+   * {@link NodeRegistry}, so several may run in one JVM for the same driver and handles never find
+   * them. Anything else wants {@link #start}.
    */
-  public static ExecutorNode startPrivate(SwarmConf conf, SecurityManager security) throws IOException {
+  public static ExecutorNode startPrivate(SwarmConf conf, SecurityManager security)
+      throws IOException {
     return start(conf, security, false);
   }
 
-  private static ExecutorNode start(SwarmConf conf, SecurityManager security, boolean registers) throws IOException {
+  private static ExecutorNode start(SwarmConf conf, SecurityManager security, boolean registers)
+      throws IOException {
     if (conf.get(SwarmConf.DRIVER_PORT) == 0) {
-      throw new io.swarmcast.conf.ConfigException(SwarmConf.DRIVER_PORT.name() + " must name the driver's port on an executor");
+      throw new ConfigException(
+          SwarmConf.DRIVER_PORT.name() + " must name the driver's port on an executor");
     }
-    io.swarmcast.storage.PieceMemory memory = pieceMemory(conf);
+    PieceMemory memory = pieceMemory(conf);
     TransportContext transport = new TransportContext(conf, security, "executor", memory);
     ExecutorNode node = null;
     try {
@@ -111,8 +147,14 @@ public final class ExecutorNode extends SwarmNode {
       if (registers) {
         node.startObservability(null);
       }
-      node.joined(DriverJoin.join(transport, node.driverEndpoint, node.greeting(), node.handler,
-          conf.get(SwarmConf.EXECUTOR_JOIN_TIMEOUT), () -> false));
+      node.joined(
+          DriverJoin.join(
+              transport,
+              node.driverEndpoint,
+              node.greeting(),
+              node.handler,
+              conf.get(SwarmConf.EXECUTOR_JOIN_TIMEOUT),
+              () -> false));
       return node;
     } catch (IOException | RuntimeException e) {
       if (node != null) {
@@ -161,22 +203,36 @@ public final class ExecutorNode extends SwarmNode {
       }
     }
     // Outside the lock: cancelling completes futures whose dependents may run anything.
-    replaced.forEach(f -> f.cancel(new NodeException("the driver " + driverEndpoint + " was replaced")));
+    replaced.forEach(
+        f -> f.cancel(new NodeException("the driver " + driverEndpoint + " was replaced")));
     if (previous == c.driverIncarnation()) {
-      // Fetches that went on with the peers use the driver again; before the re-announcing below, so a
+      // Fetches that went on with the peers use the driver again; before the re-announcing below,
+      // so a
       // piece stored meanwhile is announced on the new connection if not by the loop.
       resumed.forEach(f -> f.driverBack(c));
       // The same driver, after a broken link: it forgot what we hold when we left, so say it again.
-      directory.heldBroadcasts().forEach((id, pieceCount) -> {
-        java.util.BitSet held = blocks.piecesHeld(id, pieceCount);
-        for (int p = held.nextSetBit(0); p >= 0; p = held.nextSetBit(p + 1)) {
-          c.send(new io.swarmcast.protocol.Announce(id, p));
-        }
-      });
+      directory
+          .heldBroadcasts()
+          .forEach(
+              (id, pieceCount) -> {
+                BitSet held = blocks.piecesHeld(id, pieceCount);
+                for (int p = held.nextSetBit(0); p >= 0; p = held.nextSetBit(p + 1)) {
+                  c.send(new Announce(id, p));
+                }
+              });
     }
-    LOG.info("executor {} joined driver {} (incarnation {}), serving on {}{}", executorId, driverEndpoint,
-        Long.toHexString(driverIncarnation), endpoint, previous == 0 ? ""
-            : "; dropped " + dropped + " pieces of its previous incarnation " + Long.toHexString(previous));
+    LOG.info(
+        "executor {} joined driver {} (incarnation {}), serving on {}{}",
+        executorId,
+        driverEndpoint,
+        Long.toHexString(driverIncarnation),
+        endpoint,
+        previous == 0
+            ? ""
+            : "; dropped "
+                + dropped
+                + " pieces of its previous incarnation "
+                + Long.toHexString(previous));
     c.closeFuture().thenRun(() -> lost(c));
   }
 
@@ -197,7 +253,8 @@ public final class ExecutorNode extends SwarmNode {
   /**
    * The driver went away. Running fetches go on with the peers (peer exchange), and the pieces stay
    * here, served to peers still fetching, until a new driver takes over (then they are dropped, see
-   * {@link #joined}); with rejoin, that driver is waited for at the same address, on a thread of its own.
+   * {@link #joined}); with rejoin, that driver is waited for at the same address, on a thread of
+   * its own.
    */
   private void lost(Connection c) {
     List<SwarmFetcher> running;
@@ -212,8 +269,13 @@ public final class ExecutorNode extends SwarmNode {
     IOException gone = new IOException("connection to driver " + driverEndpoint + " closed");
     running.forEach(f -> f.driverLost(gone));
     boolean rejoin = conf.get(SwarmConf.EXECUTOR_REJOIN);
-    LOG.warn("executor {}: driver {} went away; {} fetch(es) go on with the peers, {} bytes stay served{}", executorId,
-        driverEndpoint, fetching, blocks.bytesStored(), rejoin ? "; waiting for a driver there again" : "");
+    LOG.warn(
+        "executor {}: driver {} went away; {} fetch(es) go on with the peers, {} bytes stay served{}",
+        executorId,
+        driverEndpoint,
+        fetching,
+        blocks.bytesStored(),
+        rejoin ? "; waiting for a driver there again" : "");
     if (rejoin) {
       Thread t = new Thread(this::rejoin, "swarmcast-rejoin");
       t.setDaemon(true);
@@ -223,11 +285,21 @@ public final class ExecutorNode extends SwarmNode {
 
   private void rejoin() {
     try {
-      joined(DriverJoin.join(transport, driverEndpoint, greeting(), handler,
-          java.time.temporal.ChronoUnit.FOREVER.getDuration(), () -> closed));
+      joined(
+          DriverJoin.join(
+              transport,
+              driverEndpoint,
+              greeting(),
+              handler,
+              ChronoUnit.FOREVER.getDuration(),
+              () -> closed));
     } catch (IOException e) {
       if (!closed) {
-        LOG.error("executor {}: stopped trying to rejoin driver {}: {}", executorId, driverEndpoint, e.getMessage());
+        LOG.error(
+            "executor {}: stopped trying to rejoin driver {}: {}",
+            executorId,
+            driverEndpoint,
+            e.getMessage());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -240,7 +312,7 @@ public final class ExecutorNode extends SwarmNode {
   }
 
   @Override
-  public java.util.List<io.swarmcast.metrics.MetricFamily> metrics() {
+  public List<MetricFamily> metrics() {
     return NodeMetrics.of(this, null);
   }
 
@@ -279,30 +351,39 @@ public final class ExecutorNode extends SwarmNode {
     return destroyed.site(broadcastId);
   }
 
-  /** Installs the handler for the driver's {@link RunTask} requests (see {@link ApplicationRequests}). */
+  /**
+   * Installs the handler for the driver's {@link RunTask} requests (see {@link
+   * ApplicationRequests}).
+   */
   public void setTaskHandler(TaskHandler handler) {
     applicationRequests.setHandler(handler);
   }
 
-  /** Completes when the connection to the current driver is lost (with rejoin, the node then waits for another). */
+  /**
+   * Completes when the connection to the current driver is lost (with rejoin, the node then waits
+   * for another).
+   */
   public CompletableFuture<Void> driverLost() {
     return driver.closeFuture();
   }
 
   @Override
-  public CompletableFuture<Void> fetch(long broadcastId, int[] checksums, io.swarmcast.storage.PieceCheck check,
-      FetchMode mode) {
+  public CompletableFuture<Void> fetch(
+      long broadcastId, int[] checksums, PieceCheck check, FetchMode mode) {
     try {
-      return fetch(broadcastId, checksums.length, PieceVerifier.fixed(checksums, check), null, mode).future();
+      return fetch(broadcastId, checksums.length, PieceVerifier.fixed(checksums, check), null, mode)
+          .future();
     } catch (NodeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
   @Override
-  public CompletableFuture<byte[]> fetchFile(long broadcastId, int pieceCount, boolean pieceSha256, FetchMode mode) {
+  public CompletableFuture<byte[]> fetchFile(
+      long broadcastId, int pieceCount, boolean pieceSha256, FetchMode mode) {
     Connection d = this.driver;
-    ChecksumFollower follower = d == null ? null : new ChecksumFollower(broadcastId, pieceCount, pieceSha256, d);
+    ChecksumFollower follower =
+        d == null ? null : new ChecksumFollower(broadcastId, pieceCount, pieceSha256, d);
     SwarmFetcher fetcher;
     try {
       fetcher = fetch(broadcastId, pieceCount, follower, follower, mode);
@@ -312,33 +393,66 @@ public final class ExecutorNode extends SwarmNode {
     if (fetcher.verifier() instanceof ChecksumFollower running) {
       return fetcher.future().thenCombine(running.fileDigest(), (v, digest) -> digest);
     }
-    return fetcher.future().thenApply(v -> {
-      throw new NodeException("Broadcast(" + broadcastId + ") is being fetched as a value, not as a file");
-    });
+    return fetcher
+        .future()
+        .thenApply(
+            v -> {
+              throw new NodeException(
+                  "Broadcast(" + broadcastId + ") is being fetched as a value, not as a file");
+            });
   }
 
   /**
-   * Starts a fetch, or joins the one running for the same broadcast (e.g. a reader was interrupted and
-   * another one asks). {@code follower}, for a file, is started with it and stopped when it ends.
+   * Starts a fetch, or joins the one running for the same broadcast (e.g. a reader was interrupted
+   * and another one asks). {@code follower}, for a file, is started with it and stopped when it
+   * ends.
    *
    * @throws NodeException if this executor is not joined to its driver
    */
-  private SwarmFetcher fetch(long broadcastId, int pieceCount, PieceVerifier verifier, ChecksumFollower follower,
+  private SwarmFetcher fetch(
+      long broadcastId,
+      int pieceCount,
+      PieceVerifier verifier,
+      ChecksumFollower follower,
       FetchMode mode) {
     Connection driver = this.driver;
     if (driver == null || !driver.isActive() || driverIncarnation == 0) {
-      throw new NodeException("executor is not joined to driver " + driverEndpoint
-          + " (it went away; " + (conf.get(SwarmConf.EXECUTOR_REJOIN) ? "waiting for it to come back)" : "rejoin is off)"));
+      throw new NodeException(
+          "executor is not joined to driver "
+              + driverEndpoint
+              + " (it went away; "
+              + (conf.get(SwarmConf.EXECUTOR_REJOIN)
+                  ? "waiting for it to come back)"
+                  : "rejoin is off)"));
     }
-    java.util.BitSet held = blocks.piecesHeld(broadcastId, pieceCount);
+    BitSet held = blocks.piecesHeld(broadcastId, pieceCount);
     int neighbourCount = conf.get(SwarmConf.TRACKER_NEIGHBOURS);
     boolean neighbours = neighbourCount > 0;
-    FetchScheduler scheduler = new FetchScheduler(pieceCount, held, FetchStrategy.of(mode),
-        FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random).withNeighbours(neighbourCount), System::nanoTime);
-    // With the relay, the tracker relays a piece's first holders as they announce: no batching then.
-    AnnouncementBatch announcements = new AnnouncementBatch(pieceCount, held, neighbours ? AnnouncementBatch.BATCHES : 0);
-    SwarmFetcher fetcher = new SwarmFetcher(broadcastId, pieceCount, verifier, scheduler, announcements, blocks, driver, peers, stats,
-        directory, new io.swarmcast.swarm.PeerAddress(executorId, endpoint.host(), endpoint.port()));
+    FetchScheduler scheduler =
+        new FetchScheduler(
+            pieceCount,
+            held,
+            FetchStrategy.of(mode),
+            FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random)
+                .withNeighbours(neighbourCount),
+            System::nanoTime);
+    // With the relay, the tracker relays a piece's first holders as they announce: no batching
+    // then.
+    AnnouncementBatch announcements =
+        new AnnouncementBatch(pieceCount, held, neighbours ? AnnouncementBatch.BATCHES : 0);
+    SwarmFetcher fetcher =
+        new SwarmFetcher(
+            broadcastId,
+            pieceCount,
+            verifier,
+            scheduler,
+            announcements,
+            blocks,
+            driver,
+            peers,
+            stats,
+            directory,
+            new PeerAddress(executorId, endpoint.host(), endpoint.port()));
     SwarmFetcher previous = fetchers.putIfAbsent(broadcastId, fetcher);
     if (previous != null) {
       return previous;
@@ -346,18 +460,21 @@ public final class ExecutorNode extends SwarmNode {
     long started = System.nanoTime();
     CompletableFuture<Void> done = fetcher.start();
     if (follower != null) {
-      follower.start(fetcher); // after the scheduler's start: a failure to follow cancels a fetch that has begun
+      follower.start(
+          fetcher); // after the scheduler's start: a failure to follow cancels a fetch that has
+      // begun
     }
-    done.whenComplete((v, e) -> {
-      fetchers.remove(broadcastId, fetcher);
-      if (follower != null) {
-        follower.stop(e);
-      }
-      if (e == null) {
-        stats.fetched(System.nanoTime() - started);
-      }
-      reportFetch(fetcher.report(e), fetcher.firstPieceNanos());
-    });
+    done.whenComplete(
+        (v, e) -> {
+          fetchers.remove(broadcastId, fetcher);
+          if (follower != null) {
+            follower.stop(e);
+          }
+          if (e == null) {
+            stats.fetched(System.nanoTime() - started);
+          }
+          reportFetch(fetcher.report(e), fetcher.firstPieceNanos());
+        });
     return fetcher;
   }
 
@@ -366,22 +483,37 @@ public final class ExecutorNode extends SwarmNode {
    * and {@code status}: e.g. {@code fetched Broadcast(7), 128 MiB in 5.8 s: 16 MiB from the driver,
    * 112 MiB from 6 peers}.
    */
-  private void reportFetch(io.swarmcast.protocol.FetchReport r, long firstPieceNanos) {
+  private void reportFetch(FetchReport r, long firstPieceNanos) {
     long bytes = r.fromDriverBytes() + r.fromPeersBytes();
     // The first piece's delay: for a file, how soon the driver's streaming put bytes here.
-    String first = firstPieceNanos < 0 ? "" : String.format(java.util.Locale.ROOT, " (first piece after %.3f s)", firstPieceNanos / 1e9);
-    String split = io.swarmcast.conf.ByteSize.format(bytes) + " in " + String.format(java.util.Locale.ROOT, "%.1f s", r.nanos() / 1e9) + first
-        + ": " + io.swarmcast.conf.ByteSize.format(r.fromDriverBytes()) + " from the driver, "
-        + io.swarmcast.conf.ByteSize.format(r.fromPeersBytes()) + " from " + r.fromPeers().size()
-        + (r.fromPeers().size() == 1 ? " peer" : " peers")
-        + (r.corruptPieces() > 0 ? ", " + r.corruptPieces() + " corrupt pieces refused" : "")
-        + (r.bannedPeers().isEmpty() ? "" : ", banned " + r.bannedPeers());
+    String first =
+        firstPieceNanos < 0
+            ? ""
+            : String.format(Locale.ROOT, " (first piece after %.3f s)", firstPieceNanos / 1e9);
+    String split =
+        ByteSize.format(bytes)
+            + " in "
+            + String.format(Locale.ROOT, "%.1f s", r.nanos() / 1e9)
+            + first
+            + ": "
+            + ByteSize.format(r.fromDriverBytes())
+            + " from the driver, "
+            + ByteSize.format(r.fromPeersBytes())
+            + " from "
+            + r.fromPeers().size()
+            + (r.fromPeers().size() == 1 ? " peer" : " peers")
+            + (r.corruptPieces() > 0 ? ", " + r.corruptPieces() + " corrupt pieces refused" : "")
+            + (r.bannedPeers().isEmpty() ? "" : ", banned " + r.bannedPeers());
     if (!r.succeeded()) {
-      FETCHES.warn("fetching Broadcast({}) failed after {}: {}", r.broadcastId(), split, r.failure());
+      FETCHES.warn(
+          "fetching Broadcast({}) failed after {}: {}", r.broadcastId(), split, r.failure());
     } else if (bytes > 0 && registers) {
       FETCHES.info("fetched Broadcast({}), {}", r.broadcastId(), split);
     } else if (bytes > 0) {
-      FETCHES.debug("warm-up: fetched Broadcast({}), {}", r.broadcastId(), split); // a node's private swarm: not the user's
+      FETCHES.debug(
+          "warm-up: fetched Broadcast({}), {}",
+          r.broadcastId(),
+          split); // a node's private swarm: not the user's
     } else {
       FETCHES.debug("Broadcast({}) was already here", r.broadcastId());
     }
@@ -393,13 +525,21 @@ public final class ExecutorNode extends SwarmNode {
 
   @Override
   String whyMissing(long broadcastId, int piece) {
-    return "executor " + executorId + " does not hold piece " + piece + " of Broadcast(" + broadcastId + ")";
+    return "executor "
+        + executorId
+        + " does not hold piece "
+        + piece
+        + " of Broadcast("
+        + broadcastId
+        + ")";
   }
 
   private void removeLocally(long broadcastId) {
     SwarmFetcher f = fetchers.remove(broadcastId);
     if (f != null) {
-      f.cancel(new NodeException("Broadcast(" + broadcastId + ") was removed by the driver while being fetched"));
+      f.cancel(
+          new NodeException(
+              "Broadcast(" + broadcastId + ") was removed by the driver while being fetched"));
     }
     directory.forget(broadcastId);
     int n = blocks.removeBroadcast(broadcastId);
@@ -435,7 +575,9 @@ public final class ExecutorNode extends SwarmNode {
     return fetchers.get(broadcastId);
   }
 
-  /** The driver destroyed or unpersisted a broadcast: drop it here, remembering a destroy's site. */
+  /**
+   * The driver destroyed or unpersisted a broadcast: drop it here, remembering a destroy's site.
+   */
   void removeBroadcast(RemoveBroadcast r) {
     if (r.isDestroy()) {
       destroyed.add(r.broadcastId(), r.destroyedAt());
@@ -447,9 +589,15 @@ public final class ExecutorNode extends SwarmNode {
     return applicationRequests;
   }
 
-  /** This executor's answer to a peer's question about a broadcast, or null if it does not know it. */
-  io.swarmcast.protocol.Locations answerLocations(GetLocations g, Connection asker) {
-    return directory.answer(g.requestId(), g.broadcastId(),
-        new io.swarmcast.swarm.PeerAddress(executorId, endpoint.host(), endpoint.port()), blocks, asker);
+  /**
+   * This executor's answer to a peer's question about a broadcast, or null if it does not know it.
+   */
+  Locations answerLocations(GetLocations g, Connection asker) {
+    return directory.answer(
+        g.requestId(),
+        g.broadcastId(),
+        new PeerAddress(executorId, endpoint.host(), endpoint.port()),
+        blocks,
+        asker);
   }
 }

@@ -15,16 +15,24 @@ interface PieceVerifier {
     GOOD,
     /** It is not: corrupt, or forged. */
     BAD,
-    /** Its checksum is not known here yet: keep it until it is (see {@link ChecksumFollower#park}). */
+    /**
+     * Its checksum is not known here yet: keep it until it is (see {@link ChecksumFollower#park}).
+     */
     UNKNOWN
   }
 
-  /** Judges {@code data}'s readable bytes as piece {@code piece} (in range); leaves {@code data} unchanged. */
+  /**
+   * Judges {@code data}'s readable bytes as piece {@code piece} (in range); leaves {@code data}
+   * unchanged.
+   */
   Verdict verify(int piece, ByteBuf data);
 
   /** Every piece's CRC32C known in advance, and {@code check} on top. */
   static PieceVerifier fixed(int[] checksums, PieceCheck check) {
     int[] crcs = checksums.clone();
-    return (piece, data) -> Checksums.crc32c(data) == crcs[piece] && check.matches(piece, data) ? Verdict.GOOD : Verdict.BAD;
+    return (piece, data) ->
+        Checksums.crc32c(data) == crcs[piece] && check.matches(piece, data)
+            ? Verdict.GOOD
+            : Verdict.BAD;
   }
 }

@@ -10,31 +10,41 @@ import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
+import org.slf4j.LoggerFactory;
 
 /**
- * The driver's side of one file broadcast that it reads while it serves it. One pass over the file, in
- * piece order, on the node's reader thread, through one direct buffer of one piece (nothing of the
- * content on the heap): each piece's CRC32C, optionally its SHA-256, and the whole file's SHA-256. Pieces
- * are published in order, a few at a time, and a published piece is one whose checksums executors may
- * ask for ({@link #answer}) and that the driver may serve: so the first piece leaves the driver long
- * before the last is read, and no piece ever leaves it unchecked.
+ * The driver's side of one file broadcast that it reads while it serves it. One pass over the file,
+ * in piece order, on the node's reader thread, through one direct buffer of one piece (nothing of
+ * the content on the heap): each piece's CRC32C, optionally its SHA-256, and the whole file's
+ * SHA-256. Pieces are published in order, a few at a time, and a published piece is one whose
+ * checksums executors may ask for ({@link #answer}) and that the driver may serve: so the first
+ * piece leaves the driver long before the last is read, and no piece ever leaves it unchecked.
  *
- * <p>A file that changes while it is read (its size or modification time differ from when it was opened,
- * or it ends early) fails the broadcast: every waiting and later question is told why, instead of
- * executors receiving a file that is no file the driver ever had. Thread-safe: the reader writes, and
- * event-loop threads read, under this object's lock.
+ * <p>A file that changes while it is read (its size or modification time differ from when it was
+ * opened, or it ends early) fails the broadcast: every waiting and later question is told why,
+ * instead of executors receiving a file that is no file the driver ever had. Thread-safe: the
+ * reader writes, and event-loop threads read, under this object's lock.
  */
 final class StreamedFile {
-  /** Pieces are published once this many bytes are read since the last publication (and the first piece at once). */
+  /**
+   * Pieces are published once this many bytes are read since the last publication (and the first
+   * piece at once).
+   */
   static final long PUBLISH_BYTES = 1 << 20;
+
   /** ... or once this long has passed, so that a slow source still trickles out. */
   static final long PUBLISH_NANOS = 10_000_000;
 
-  /** What the node does once pieces {@code from .. to-1} are published (mark them servable, tell the tracker). */
+  /**
+   * What the node does once pieces {@code from .. to-1} are published (mark them servable, tell the
+   * tracker).
+   */
   interface Published {
     void pieces(int from, int to);
   }
@@ -43,16 +53,20 @@ final class StreamedFile {
   final PieceFile source;
   private final int pieceCount;
   private final int[] crcs;
+
   /** 32 bytes per piece, or null unless {@code swarmcast.file.pieceDigest=sha256}. */
   private final byte[] pieceDigests;
+
   private final long lengthAtOpen;
   private final FileTime modifiedAtOpen;
   private final CompletableFuture<byte[]> fileDigest = new CompletableFuture<>();
   private final long openedNanos = System.nanoTime();
   // Guarded by this.
   private int ready;
+
   /** The whole file's SHA-256, set with the last publication. */
   private byte[] wholeDigest;
+
   private String failure;
   private List<Runnable> waiters = new ArrayList<>();
   private volatile boolean stopped;
@@ -73,8 +87,11 @@ final class StreamedFile {
     return fileDigest;
   }
 
-  /** Reads and checksums every piece in order, publishing as it goes. Runs on the node's reader thread. */
-  void read(ByteBufAllocator memory, Published published, java.util.function.IntConsumer beforeRead) {
+  /**
+   * Reads and checksums every piece in order, publishing as it goes. Runs on the node's reader
+   * thread.
+   */
+  void read(ByteBufAllocator memory, Published published, IntConsumer beforeRead) {
     try {
       MessageDigest whole = sha256();
       int unpublished = 0;
@@ -87,7 +104,8 @@ final class StreamedFile {
         }
         ByteBuf piece = source.readAnyway(i, memory);
         try {
-          crcs[i] = io.swarmcast.storage.Checksums.crc32c(piece);
+          // storage.Checksums computes the CRC; protocol.Checksums (imported) is the message
+          crcs[i] = io.swarmcast.storage.Checksums.crc32c(piece); // fqn-ok
           MessageDigest own = pieceDigests == null ? null : sha256();
           for (ByteBuffer part : piece.nioBuffers()) {
             whole.update(part.duplicate());
@@ -96,7 +114,8 @@ final class StreamedFile {
             }
           }
           if (own != null) {
-            System.arraycopy(own.digest(), 0, pieceDigests, i * Checksums.SHA256_BYTES, Checksums.SHA256_BYTES);
+            System.arraycopy(
+                own.digest(), 0, pieceDigests, i * Checksums.SHA256_BYTES, Checksums.SHA256_BYTES);
           }
           bytesSince += piece.readableBytes();
         } finally {
@@ -105,7 +124,8 @@ final class StreamedFile {
         boolean last = i == pieceCount - 1;
         long now = System.nanoTime();
         if (last || i == 0 || bytesSince >= PUBLISH_BYTES || now - lastPublished >= PUBLISH_NANOS) {
-          // Checked before each publication: a piece is vouched for only while the file is still the one opened.
+          // Checked before each publication: a piece is vouched for only while the file is still
+          // the one opened.
           checkUnchanged();
           publish(unpublished, i + 1, last ? whole.digest() : null, published);
           unpublished = i + 1;
@@ -121,9 +141,17 @@ final class StreamedFile {
   private void checkUnchanged() throws IOException {
     BasicFileAttributes now = Files.readAttributes(source.path(), BasicFileAttributes.class);
     if (now.size() != lengthAtOpen || !now.lastModifiedTime().equals(modifiedAtOpen)) {
-      throw new IOException(source.path() + " changed while the driver read it (" + lengthAtOpen + " bytes modified at "
-          + modifiedAtOpen + " when broadcast, now " + now.size() + " bytes modified at " + now.lastModifiedTime()
-          + "); a broadcast file must not change until it is destroyed");
+      throw new IOException(
+          source.path()
+              + " changed while the driver read it ("
+              + lengthAtOpen
+              + " bytes modified at "
+              + modifiedAtOpen
+              + " when broadcast, now "
+              + now.size()
+              + " bytes modified at "
+              + now.lastModifiedTime()
+              + "); a broadcast file must not change until it is destroyed");
     }
   }
 
@@ -137,7 +165,8 @@ final class StreamedFile {
       wholeDigest = digest;
       wake = takeWaiters();
     }
-    // Servable only now, after its checksums are answerable: an executor can check every piece it gets.
+    // Servable only now, after its checksums are answerable: an executor can check every piece it
+    // gets.
     published.pieces(from, to);
     if (digest != null) {
       fileDigest.complete(digest);
@@ -155,7 +184,7 @@ final class StreamedFile {
       failure = "cannot broadcast " + source.path() + ": " + why;
       wake = takeWaiters();
     }
-    org.slf4j.LoggerFactory.getLogger(StreamedFile.class).error("Broadcast({}): {}", broadcastId, failure);
+    LoggerFactory.getLogger(StreamedFile.class).error("Broadcast({}): {}", broadcastId, failure);
     fileDigest.completeExceptionally(new NodeException(failure));
     wake.forEach(Runnable::run);
   }
@@ -167,7 +196,8 @@ final class StreamedFile {
       stopped = true;
       wake = takeWaiters();
     }
-    fileDigest.completeExceptionally(new NodeException("Broadcast(" + broadcastId + ") was destroyed while it was read"));
+    fileDigest.completeExceptionally(
+        new NodeException("Broadcast(" + broadcastId + ") was destroyed while it was read"));
     wake.forEach(Runnable::run);
   }
 
@@ -182,7 +212,10 @@ final class StreamedFile {
     return failure;
   }
 
-  /** Whether piece {@code piece} is still to be read: neither published nor beyond reach (failed, stopped). */
+  /**
+   * Whether piece {@code piece} is still to be read: neither published nor beyond reach (failed,
+   * stopped).
+   */
   synchronized boolean pending(int piece) {
     return piece >= ready && piece < pieceCount && failure == null && !stopped;
   }
@@ -223,8 +256,11 @@ final class StreamedFile {
     }
     int to = Math.min(ready, from + Checksums.MAX_COUNT);
     int[] c = Arrays.copyOfRange(crcs, from, to);
-    byte[] d = pieceDigests == null ? null
-        : Arrays.copyOfRange(pieceDigests, from * Checksums.SHA256_BYTES, to * Checksums.SHA256_BYTES);
+    byte[] d =
+        pieceDigests == null
+            ? null
+            : Arrays.copyOfRange(
+                pieceDigests, from * Checksums.SHA256_BYTES, to * Checksums.SHA256_BYTES);
     byte[] whole = to == pieceCount ? wholeDigest.clone() : null;
     return new Checksums(requestId, broadcastId, from, c, d, whole);
   }
@@ -245,7 +281,7 @@ final class StreamedFile {
   static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
   }

@@ -13,9 +13,10 @@ import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.PieceData;
+import io.swarmcast.protocol.ProtocolException;
 import io.swarmcast.storage.BlockManager;
-import io.swarmcast.swarm.FetchAction;
 import io.swarmcast.swarm.AnnouncementBatch;
+import io.swarmcast.swarm.FetchAction;
 import io.swarmcast.swarm.FetchScheduler;
 import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.swarm.PeerPieces;
@@ -23,6 +24,7 @@ import io.swarmcast.swarm.TransferStats;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.ConnectionPool;
 import io.swarmcast.transport.RemoteException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -40,46 +42,80 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connects one {@link FetchScheduler} to the network and the block manager: carries out its actions
- * as requests on the driver's connection and on pooled peer connections, verifies every piece against
- * its CRC32C before reporting it, stores and announces what arrives, and reports each outcome back as
- * an event. All decisions are the scheduler's; this class only translates.
+ * as requests on the driver's connection and on pooled peer connections, verifies every piece
+ * against its CRC32C before reporting it, stores and announces what arrives, and reports each
+ * outcome back as an event. All decisions are the scheduler's; this class only translates.
  *
- * <p>Thread-safe: the scheduler is called under this object's lock, which {@link #cancel} also takes,
- * so no piece is stored after a removal that follows a cancel; network sends happen outside it.
+ * <p>Thread-safe: the scheduler is called under this object's lock, which {@link #cancel} also
+ * takes, so no piece is stored after a removal that follows a cancel; network sends happen outside
+ * it.
  */
 final class SwarmFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(SwarmFetcher.class);
 
   private final long broadcastId;
   private final int pieceCount;
+
   /** Judges each arriving piece against the driver's checksums, before it is stored or served. */
   private final PieceVerifier verifier;
+
   private final FetchScheduler scheduler;
-  /** Which stored pieces are announced now, and which in a later batch; under this object's lock. */
+
+  /**
+   * Which stored pieces are announced now, and which in a later batch; under this object's lock.
+   */
   private final AnnouncementBatch announcements;
+
   private final BlockManager blocks;
-  /** The connection to the driver; replaced when the same driver takes this executor again after a broken link. */
+
+  /**
+   * The connection to the driver; replaced when the same driver takes this executor again after a
+   * broken link.
+   */
   private volatile Connection driver;
+
   private final ConnectionPool peerPool;
   private final TransferStats stats;
   private final PeerDirectory directory;
+
   /** This executor as its peers know it, for the {@link Have} notices it sends them. */
   private final PeerAddress self;
+
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final ActionRunner runner = new ActionRunner();
-  /** Outstanding requests' answers by token, so a cancel can drop one; tokens cancelled before their request was sent. */
+
+  /**
+   * Outstanding requests' answers by token, so a cancel can drop one; tokens cancelled before their
+   * request was sent.
+   */
   private final Map<Long, CompletableFuture<Message>> answers = new HashMap<>();
+
   private final Set<Long> cancelledEarly = new HashSet<>();
   private final long startNanos = System.nanoTime();
   private long firstPieceNanos = -1;
-  /** For the fetch's report: bytes stored from the driver and from each peer, pieces refused, peers banned; under this object's lock. */
+
+  /**
+   * For the fetch's report: bytes stored from the driver and from each peer, pieces refused, peers
+   * banned; under this object's lock.
+   */
   private long fromDriverBytes;
+
   private final Map<Integer, Long> fromPeers = new HashMap<>();
   private int corruptPieces;
   private final List<Integer> bannedPeers = new ArrayList<>();
 
-  SwarmFetcher(long broadcastId, int pieceCount, PieceVerifier verifier, FetchScheduler scheduler, AnnouncementBatch announcements,
-      BlockManager blocks, Connection driver, ConnectionPool peerPool, TransferStats stats, PeerDirectory directory, PeerAddress self) {
+  SwarmFetcher(
+      long broadcastId,
+      int pieceCount,
+      PieceVerifier verifier,
+      FetchScheduler scheduler,
+      AnnouncementBatch announcements,
+      BlockManager blocks,
+      Connection driver,
+      ConnectionPool peerPool,
+      TransferStats stats,
+      PeerDirectory directory,
+      PeerAddress self) {
     this.broadcastId = broadcastId;
     this.pieceCount = pieceCount;
     this.verifier = verifier;
@@ -94,7 +130,10 @@ final class SwarmFetcher {
     directory.fetching(broadcastId, pieceCount);
   }
 
-  /** Starts fetching; the future completes when every piece is stored here, or fails with the reason. */
+  /**
+   * Starts fetching; the future completes when every piece is stored here, or fails with the
+   * reason.
+   */
   CompletableFuture<Void> start() {
     on(FetchScheduler::start);
     return done;
@@ -136,8 +175,8 @@ final class SwarmFetcher {
   }
 
   /**
-   * The driver's connection closed: the fetch goes on with the peers (see
-   * {@link FetchScheduler#onDriverLost}) and fails only if they cannot finish it.
+   * The driver's connection closed: the fetch goes on with the peers (see {@link
+   * FetchScheduler#onDriverLost}) and fails only if they cannot finish it.
    */
   void driverLost(Throwable cause) {
     if (verifier instanceof ChecksumFollower f) {
@@ -173,7 +212,10 @@ final class SwarmFetcher {
     }
   }
 
-  /** Records a request's answer future so a later cancel can drop it; cancels it at once if its cancel came first. */
+  /**
+   * Records a request's answer future so a later cancel can drop it; cancels it at once if its
+   * cancel came first.
+   */
   private CompletableFuture<Message> track(long token, CompletableFuture<Message> answer) {
     boolean cancelled;
     synchronized (this) {
@@ -189,9 +231,9 @@ final class SwarmFetcher {
   }
 
   /**
-   * What this fetch did, for the driver ({@link FetchReport}) and the executor's log: its time so far,
-   * where its bytes came from, the pieces it refused and the peers it banned. {@code failure} is null
-   * for a fetch that completed.
+   * What this fetch did, for the driver ({@link FetchReport}) and the executor's log: its time so
+   * far, where its bytes came from, the pieces it refused and the peers it banned. {@code failure}
+   * is null for a fetch that completed.
    */
   synchronized FetchReport report(Throwable failure) {
     String why = failure == null ? "" : String.valueOf(failure.getMessage());
@@ -204,16 +246,24 @@ final class SwarmFetcher {
         }
       }
     }
-    List<Integer> banned = bannedPeers.subList(0, Math.min(bannedPeers.size(), FetchReport.MAX_PEERS));
-    return new FetchReport(broadcastId, System.nanoTime() - startNanos, fromDriverBytes, corruptPieces, why, peers, banned);
+    List<Integer> banned =
+        bannedPeers.subList(0, Math.min(bannedPeers.size(), FetchReport.MAX_PEERS));
+    return new FetchReport(
+        broadcastId,
+        System.nanoTime() - startNanos,
+        fromDriverBytes,
+        corruptPieces,
+        why,
+        peers,
+        banned);
   }
 
   /** The source of an answer that came from the driver (peers are named by their ids, from 1). */
   private static final int DRIVER = -1;
 
   /**
-   * Turns a request's outcome into the scheduler's event; {@code expected} is the piece asked for, or -1
-   * for any; {@code source} is the peer's id, or {@link #DRIVER}.
+   * Turns a request's outcome into the scheduler's event; {@code expected} is the piece asked for,
+   * or -1 for any; {@code source} is the peer's id, or {@link #DRIVER}.
    */
   private void onAnswer(long token, int expected, int source, Message m, Throwable e) {
     boolean fromDriver = source == DRIVER;
@@ -225,7 +275,10 @@ final class SwarmFetcher {
       return; // the scheduler cancelled it and expects no report
     }
     if (cause != null && fromDriver && !driver.isActive()) {
-      on(s -> s.onDriverLost(cause)); // the driver is gone, not merely this request: go on with the peers
+      on(
+          s ->
+              s.onDriverLost(
+                  cause)); // the driver is gone, not merely this request: go on with the peers
     } else if (cause instanceof RemoteException) {
       on(s -> s.onRefused(token, cause));
     } else if (cause != null) {
@@ -237,11 +290,14 @@ final class SwarmFetcher {
     } else if (m instanceof Ack) {
       on(s -> s.onDriverDeclined(token));
     } else {
-      on(s -> s.onSourceFailed(token, new io.swarmcast.protocol.ProtocolException("unexpected answer " + m.type())));
+      on(s -> s.onSourceFailed(token, new ProtocolException("unexpected answer " + m.type())));
     }
   }
 
-  /** Judges what a request brought: kept until its checksum is known, refused, or stored (see {@link #store}). */
+  /**
+   * Judges what a request brought: kept until its checksum is known, refused, or stored (see {@link
+   * #store}).
+   */
   private void onPiece(long token, int expected, int source, PieceData data) {
     PieceVerifier.Verdict v = judge(expected, data);
     if (v == PieceVerifier.Verdict.UNKNOWN && verifier instanceof ChecksumFollower f) {
@@ -259,7 +315,10 @@ final class SwarmFetcher {
 
   private PieceVerifier.Verdict judge(int expected, PieceData data) {
     int piece = data.piece();
-    boolean valid = piece < pieceCount && (expected < 0 || piece == expected) && data.broadcastId() == broadcastId;
+    boolean valid =
+        piece < pieceCount
+            && (expected < 0 || piece == expected)
+            && data.broadcastId() == broadcastId;
     return valid ? verifier.verify(piece, data.data()) : PieceVerifier.Verdict.BAD;
   }
 
@@ -273,7 +332,10 @@ final class SwarmFetcher {
     }
   }
 
-  /** A parked piece the driver has not checksummed although its sender claimed to hold a verified copy: forged. */
+  /**
+   * A parked piece the driver has not checksummed although its sender claimed to hold a verified
+   * copy: forged.
+   */
   void uncheckable(ChecksumFollower.Parked p) {
     corrupt(p.token(), p.data());
   }
@@ -296,7 +358,7 @@ final class SwarmFetcher {
     boolean stored = false;
     BitSet batch = null;
     List<FetchAction> actions;
-    java.io.UncheckedIOException unwritable = null;
+    UncheckedIOException unwritable = null;
     synchronized (this) {
       if (!done.isDone() && scheduler.wants(piece)) {
         try {
@@ -311,15 +373,16 @@ final class SwarmFetcher {
           if (firstPieceNanos < 0) {
             firstPieceNanos = System.nanoTime() - startNanos;
           }
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
           unwritable = e; // the buffer is released; below, outside the lock, the fetch stops
         }
       }
       actions = unwritable == null ? scheduler.onPiece(token, piece) : List.of();
     }
     if (unwritable != null) {
-      // A full disk: this fetch cannot go on, but every piece stored so far stays stored and served.
-      cancel(new io.swarmcast.node.NodeException(unwritable.getMessage(), unwritable));
+      // A full disk: this fetch cannot go on, but every piece stored so far stays stored and
+      // served.
+      cancel(new NodeException(unwritable.getMessage(), unwritable));
       return;
     }
     if (stored) {
@@ -330,11 +393,15 @@ final class SwarmFetcher {
       if (batch != null) {
         driver.send(new AnnounceMany(broadcastId, pieceCount, batch));
       }
-      directory.stored(broadcastId, new Have(broadcastId, piece, self.id(), self.host(), self.port()));
+      directory.stored(
+          broadcastId, new Have(broadcastId, piece, self.id(), self.host(), self.port()));
     } else {
       bytes.release();
       if (fromDriver && blocks.hasPiece(broadcastId, piece)) {
-        driver.send(new Announce(broadcastId, piece)); // the driver holds an upload slot until it hears (DeliveryReceipts)
+        driver.send(
+            new Announce(
+                broadcastId,
+                piece)); // the driver holds an upload slot until it hears (DeliveryReceipts)
       }
     }
     run(actions);
@@ -355,52 +422,77 @@ final class SwarmFetcher {
   private final class ActionRunner implements FetchAction.Handler {
     @Override
     public void askLocations(FetchAction.AskLocations action) {
-      driver.request(id -> new GetLocations(id, broadcastId), Locations.class).whenComplete((m, e) -> {
-        if (e != null) {
-          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-          on(s -> driver.isActive() ? s.onLocationsFailed(cause) : s.onDriverLost(cause));
-        } else {
-          List<PeerPieces> holders = learnedFrom((Locations) m);
-          on(s -> s.onLocations(holders));
-        }
-      });
+      driver
+          .request(id -> new GetLocations(id, broadcastId), Locations.class)
+          .whenComplete(
+              (m, e) -> {
+                if (e != null) {
+                  Throwable cause =
+                      e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                  on(s -> driver.isActive() ? s.onLocationsFailed(cause) : s.onDriverLost(cause));
+                } else {
+                  List<PeerPieces> holders = learnedFrom((Locations) m);
+                  on(s -> s.onLocations(holders));
+                }
+              });
     }
 
     @Override
     public void askPeers(FetchAction.AskPeers a) {
       for (PeerAddress peer : a.peers()) {
-        peerPool.get(peer.host(), peer.port())
+        peerPool
+            .get(peer.host(), peer.port())
             .thenCompose(c -> c.request(id -> new GetLocations(id, broadcastId), Locations.class))
-            .whenComplete((m, e) -> {
-              if (e != null) {
-                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                on(s -> s.onPeerLocationsFailed(peer, cause));
-              } else {
-                List<PeerPieces> holders = learnedFrom((Locations) m);
-                on(s -> s.onPeerLocations(peer, holders));
-              }
-            });
+            .whenComplete(
+                (m, e) -> {
+                  if (e != null) {
+                    Throwable cause =
+                        e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    on(s -> s.onPeerLocationsFailed(peer, cause));
+                  } else {
+                    List<PeerPieces> holders = learnedFrom((Locations) m);
+                    on(s -> s.onPeerLocations(peer, holders));
+                  }
+                });
       }
     }
 
     @Override
     public void fetchFromPeer(FetchAction.FetchFromPeer a) {
       PeerAddress peer = a.peer();
-      peerPool.get(peer.host(), peer.port())
-          .thenCompose(c -> track(a.token(), c.request(id -> new FetchPiece(id, broadcastId, a.piece()), PieceData.class, Busy.class)))
+      peerPool
+          .get(peer.host(), peer.port())
+          .thenCompose(
+              c ->
+                  track(
+                      a.token(),
+                      c.request(
+                          id -> new FetchPiece(id, broadcastId, a.piece()),
+                          PieceData.class,
+                          Busy.class)))
           .whenComplete((m, e) -> onAnswer(a.token(), a.piece(), peer.id(), m, e));
     }
 
     @Override
     public void fetchFromDriver(FetchAction.FetchFromDriver a) {
-      track(a.token(), driver.request(id -> new FetchPiece(id, broadcastId, a.piece()), PieceData.class, Busy.class))
+      track(
+              a.token(),
+              driver.request(
+                  id -> new FetchPiece(id, broadcastId, a.piece()), PieceData.class, Busy.class))
           .whenComplete((m, e) -> onAnswer(a.token(), a.piece(), DRIVER, m, e));
     }
 
     @Override
     public void fetchAnyFromDriver(FetchAction.FetchAnyFromDriver a) {
-      track(a.token(), driver.request(id -> new FetchAnyPiece(id, broadcastId, a.allowDuplicate(), pieceCount, a.exclude()),
-          PieceData.class, Ack.class, Busy.class))
+      track(
+              a.token(),
+              driver.request(
+                  id ->
+                      new FetchAnyPiece(
+                          id, broadcastId, a.allowDuplicate(), pieceCount, a.exclude()),
+                  PieceData.class,
+                  Ack.class,
+                  Busy.class))
           .whenComplete((m, e) -> onAnswer(a.token(), -1, DRIVER, m, e));
     }
 
@@ -424,9 +516,15 @@ final class SwarmFetcher {
         bannedPeers.add(a.peerId());
       }
       if (a.reason() == FetchAction.BanPeer.Reason.CORRUPT) {
-        LOG.warn("broadcast {}: executor {} sent corrupt pieces; no longer asking it", broadcastId, a.peerId());
+        LOG.warn(
+            "broadcast {}: executor {} sent corrupt pieces; no longer asking it",
+            broadcastId,
+            a.peerId());
       } else if (a.reason() == FetchAction.BanPeer.Reason.STALLED) {
-        LOG.warn("broadcast {}: executor {} did not answer in time; no longer asking it", broadcastId, a.peerId());
+        LOG.warn(
+            "broadcast {}: executor {} did not answer in time; no longer asking it",
+            broadcastId,
+            a.peerId());
       } else {
         LOG.debug("broadcast {}: executor {} failed; no longer asking it", broadcastId, a.peerId());
       }
@@ -436,7 +534,8 @@ final class SwarmFetcher {
     public void wakeAt(FetchAction.WakeAt a) {
       // The scheduler's clock is System.nanoTime (see ExecutorNode.fetch).
       long delay = Math.max(0, a.nanoTime() - System.nanoTime());
-      driver.schedule(() -> on(FetchScheduler::onTimer), Duration.ofNanos(delay)); // null: the node is closing
+      driver.schedule(
+          () -> on(FetchScheduler::onTimer), Duration.ofNanos(delay)); // null: the node is closing
     }
 
     @Override
@@ -446,8 +545,13 @@ final class SwarmFetcher {
         synchronized (SwarmFetcher.this) {
           peers = scheduler.knownPeers();
         }
-        LOG.debug("broadcast {}: {} pieces in {} ms; first after {} ms; {} peers known", broadcastId, pieceCount,
-            (System.nanoTime() - startNanos) / 1_000_000, firstPieceNanos / 1_000_000, peers);
+        LOG.debug(
+            "broadcast {}: {} pieces in {} ms; first after {} ms; {} peers known",
+            broadcastId,
+            pieceCount,
+            (System.nanoTime() - startNanos) / 1_000_000,
+            firstPieceNanos / 1_000_000,
+            peers);
       }
       done.complete(null);
     }

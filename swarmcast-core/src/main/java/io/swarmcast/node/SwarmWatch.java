@@ -17,24 +17,28 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the driver shows of its swarm (the live page, {@code swarmcast status}): the tracker's piece
- * maps, each executor's {@link FetchReport}s (time, bytes by source, who sent to whom, corrupt pieces,
- * banned peers), and each executor's receive rate over the last minute, sampled from the piece maps.
- * It adds nothing to the swarm's traffic but the one report per fetch.
+ * maps, each executor's {@link FetchReport}s (time, bytes by source, who sent to whom, corrupt
+ * pieces, banned peers), and each executor's receive rate over the last minute, sampled from the
+ * piece maps. It adds nothing to the swarm's traffic but the one report per fetch.
  *
- * <p>Its JSON ({@link #json}) shows executors a page at a time, so a page of 1,000 executors costs what
- * a page of 64 does; the counts cover them all. Thread-safe.
+ * <p>Its JSON ({@link #json}) shows executors a page at a time, so a page of 1,000 executors costs
+ * what a page of 64 does; the counts cover them all. Thread-safe.
  */
 final class SwarmWatch {
   /** Rate samples kept per executor: one a second, a minute's worth. */
   static final int RATE_SAMPLES = 60;
 
   private final Tracker tracker;
+
   /** The driver's own figures for the page's header. */
   private final SwarmNode driver;
+
   private final Map<Long, Long> sizes = new ConcurrentHashMap<>();
   private final Map<Long, Map<Integer, FetchReport>> reports = new ConcurrentHashMap<>();
+
   /** Per executor: bytes held at each of the last samples, oldest first; guarded by this. */
   private final Map<Integer, Deque<Long>> heldHistory = new HashMap<>();
+
   private long lastSampleNanos;
 
   SwarmWatch(Tracker tracker, SwarmNode driver) {
@@ -51,7 +55,9 @@ final class SwarmWatch {
     reports.remove(broadcastId);
   }
 
-  /** An executor's report of a fetch; one for a broadcast the driver no longer tracks is dropped. */
+  /**
+   * An executor's report of a fetch; one for a broadcast the driver no longer tracks is dropped.
+   */
   void reported(int executorId, FetchReport r) {
     if (sizes.containsKey(r.broadcastId()) && tracker.knows(r.broadcastId())) {
       reports.computeIfAbsent(r.broadcastId(), k -> new ConcurrentHashMap<>()).put(executorId, r);
@@ -78,16 +84,19 @@ final class SwarmWatch {
         continue;
       }
       double pieceBytes = (double) size / pieceCount;
-      tracker.piecesHeldCounts(id).forEach((e, count) -> held.merge(e, (long) (count * pieceBytes), Long::sum));
+      tracker
+          .piecesHeldCounts(id)
+          .forEach((e, count) -> held.merge(e, (long) (count * pieceBytes), Long::sum));
     }
     heldHistory.keySet().retainAll(held.keySet());
-    held.forEach((e, bytes) -> {
-      Deque<Long> h = heldHistory.computeIfAbsent(e, k -> new ArrayDeque<>());
-      h.addLast(bytes);
-      while (h.size() > RATE_SAMPLES + 1) {
-        h.removeFirst();
-      }
-    });
+    held.forEach(
+        (e, bytes) -> {
+          Deque<Long> h = heldHistory.computeIfAbsent(e, k -> new ArrayDeque<>());
+          h.addLast(bytes);
+          while (h.size() > RATE_SAMPLES + 1) {
+            h.removeFirst();
+          }
+        });
   }
 
   /** Bytes per second each sample interval, oldest first; negative steps (a removal) count as 0. */
@@ -107,8 +116,8 @@ final class SwarmWatch {
   }
 
   /**
-   * The swarm as JSON: the driver, every broadcast with its counts, and for executors
-   * {@code offset .. offset+limit} (by id) their piece maps, reports, who sent them what, and rates.
+   * The swarm as JSON: the driver, every broadcast with its counts, and for executors {@code offset
+   * .. offset+limit} (by id) their piece maps, reports, who sent them what, and rates.
    */
   String json(int offset, int limit) {
     sample();
@@ -117,13 +126,27 @@ final class SwarmWatch {
     List<ExecutorInfo> page = all.subList(from, Math.min(all.size(), from + Math.max(0, limit)));
     JsonWriter w = new JsonWriter().beginObject();
     w.name("time").value(System.currentTimeMillis());
-    w.name("driver").beginObject().name("host").value(driver.endpoint().host()).name("port").value(driver.endpoint().port())
-        .name("heldBytes").value(driver.blocks.bytesStored()).name("sentBytes").value(driver.stats.total().servedBytes())
+    w.name("driver")
+        .beginObject()
+        .name("host")
+        .value(driver.endpoint().host())
+        .name("port")
+        .value(driver.endpoint().port())
+        .name("heldBytes")
+        .value(driver.blocks.bytesStored())
+        .name("sentBytes")
+        .value(driver.stats.total().servedBytes())
         .endObject();
     w.name("executorCount").value(all.size()).name("offset").value(from).name("limit").value(limit);
     w.name("executors").beginArray();
     for (ExecutorInfo e : page) {
-      w.beginObject().name("id").value(e.id()).name("host").value(e.host()).name("port").value(e.port());
+      w.beginObject()
+          .name("id")
+          .value(e.id())
+          .name("host")
+          .value(e.host())
+          .name("port")
+          .value(e.port());
       w.name("rate").beginArray();
       rates(e.id()).forEach(w::value);
       w.endArray().endObject();
@@ -140,8 +163,12 @@ final class SwarmWatch {
     return w.endArray().endObject().toString();
   }
 
-  /** One broadcast: counts over the whole swarm ({@code heldCounts}), piece maps for {@code page} ({@code p}). */
-  private void writeBroadcast(JsonWriter w, BroadcastPieces p, Map<Integer, Integer> heldCounts, List<ExecutorInfo> page) {
+  /**
+   * One broadcast: counts over the whole swarm ({@code heldCounts}), piece maps for {@code page}
+   * ({@code p}).
+   */
+  private void writeBroadcast(
+      JsonWriter w, BroadcastPieces p, Map<Integer, Integer> heldCounts, List<ExecutorInfo> page) {
     Map<Integer, FetchReport> byExecutor = reports(p.broadcastId());
     int complete = 0;
     int verified = 0;
@@ -153,9 +180,21 @@ final class SwarmWatch {
       verified += r.succeeded() ? 1 : 0;
       failed += r.succeeded() ? 0 : 1;
     }
-    w.beginObject().name("id").value(p.broadcastId()).name("pieces").value(p.pieceCount())
-        .name("bytes").value(sizes.getOrDefault(p.broadcastId(), 0L)).name("seeded").value(p.seeded())
-        .name("complete").value(complete).name("verified").value(verified).name("failed").value(failed);
+    w.beginObject()
+        .name("id")
+        .value(p.broadcastId())
+        .name("pieces")
+        .value(p.pieceCount())
+        .name("bytes")
+        .value(sizes.getOrDefault(p.broadcastId(), 0L))
+        .name("seeded")
+        .value(p.seeded())
+        .name("complete")
+        .value(complete)
+        .name("verified")
+        .value(verified)
+        .name("failed")
+        .value(failed);
     w.name("executors").beginArray();
     Base64.Encoder b64 = Base64.getEncoder();
     for (ExecutorInfo e : page) {
@@ -163,20 +202,42 @@ final class SwarmWatch {
       BitSet pushed = p.pushedByDriver().getOrDefault(e.id(), new BitSet());
       pushed.and(held);
       FetchReport r = byExecutor.get(e.id());
-      String state = r == null ? (held.cardinality() == p.pieceCount() ? "complete" : "fetching")
-          : r.succeeded() ? "verified" : "failed";
+      String state =
+          r == null
+              ? (held.cardinality() == p.pieceCount() ? "complete" : "fetching")
+              : r.succeeded() ? "verified" : "failed";
       long size = sizes.getOrDefault(p.broadcastId(), 0L);
-      long heldBytes = held.cardinality() == p.pieceCount() ? size : (long) ((double) size * held.cardinality() / p.pieceCount());
-      w.beginObject().name("id").value(e.id()).name("count").value(held.cardinality()).name("heldBytes").value(heldBytes)
-          .name("state").value(state)
-          .name("held").value(b64.encodeToString(held.toByteArray()))
-          .name("pushed").value(b64.encodeToString(pushed.toByteArray()));
+      long heldBytes =
+          held.cardinality() == p.pieceCount()
+              ? size
+              : (long) ((double) size * held.cardinality() / p.pieceCount());
+      w.beginObject()
+          .name("id")
+          .value(e.id())
+          .name("count")
+          .value(held.cardinality())
+          .name("heldBytes")
+          .value(heldBytes)
+          .name("state")
+          .value(state)
+          .name("held")
+          .value(b64.encodeToString(held.toByteArray()))
+          .name("pushed")
+          .value(b64.encodeToString(pushed.toByteArray()));
       if (r != null) {
-        w.name("seconds").value(r.nanos() / 1e9).name("fromDriver").value(r.fromDriverBytes())
-            .name("fromPeers").value(r.fromPeersBytes()).name("corrupt").value(r.corruptPieces())
-            .name("failure").value(r.failure());
+        w.name("seconds")
+            .value(r.nanos() / 1e9)
+            .name("fromDriver")
+            .value(r.fromDriverBytes())
+            .name("fromPeers")
+            .value(r.fromPeersBytes())
+            .name("corrupt")
+            .value(r.corruptPieces())
+            .name("failure")
+            .value(r.failure());
         w.name("sources").beginArray();
-        r.fromPeers().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        r.fromPeers().entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
             .forEach(s -> w.beginArray().value(s.getKey()).value(s.getValue()).endArray());
         w.endArray();
         w.name("banned").beginArray();

@@ -1,23 +1,24 @@
 package io.swarmcast.node;
 
-import io.swarmcast.transport.Connection;
 import io.swarmcast.swarm.UploadQueue;
+import io.swarmcast.transport.Connection;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's piece uploads over its connections: the {@link UploadQueue} policy (a few slots, the others
- * waiting in order, bounded per connection and in all), run against real writes.
+ * A node's piece uploads over its connections: the {@link UploadQueue} policy (a few slots, the
+ * others waiting in order, bounded per connection and in all), run against real writes.
  *
- * <p>An upload holds its slot until the socket has taken the whole piece. The transport sets
- * {@code TCP_NOTSENT_LOWAT} (see {@code TransportContext}), so the socket takes little more than what
- * is already on its way, and a slot frees about when its piece has left the host.
+ * <p>An upload holds its slot until the socket has taken the whole piece. The transport sets {@code
+ * TCP_NOTSENT_LOWAT} (see {@code TransportContext}), so the socket takes little more than what is
+ * already on its way, and a slot frees about when its piece has left the host.
  *
- * <p>A queued upload whose connection has closed is skipped. An upload the socket has not taken within
- * {@code writeDeadline} (the receiver stopped reading) closes its connection, which fails the write and
- * frees the slot: a few stalled receivers must not stop a node's uploads to everyone else. Thread-safe.
+ * <p>A queued upload whose connection has closed is skipped. An upload the socket has not taken
+ * within {@code writeDeadline} (the receiver stopped reading) closes its connection, which fails
+ * the write and frees the slot: a few stalled receivers must not stop a node's uploads to everyone
+ * else. Thread-safe.
  */
 final class UploadSlots {
   private static final Logger LOG = LoggerFactory.getLogger(UploadSlots.class);
@@ -25,14 +26,15 @@ final class UploadSlots {
   /** One upload, started when a slot is free. */
   interface Upload {
     /**
-     * Sends its piece and returns the future of the write; or sends only a small answer (the piece is
-     * gone, the driver has nothing left) and returns null, which frees the slot at once.
+     * Sends its piece and returns the future of the write; or sends only a small answer (the piece
+     * is gone, the driver has nothing left) and returns null, which frees the slot at once.
      */
     CompletableFuture<Void> start();
 
     /**
      * Asked once {@link #start} returned: completes when the receiver has confirmed the upload (the
-     * driver's pieces, see {@code DeliveryReceipts}); null, the default, if it needs no confirmation.
+     * driver's pieces, see {@code DeliveryReceipts}); null, the default, if it needs no
+     * confirmation.
      */
     default CompletableFuture<?> confirmed() {
       return null;
@@ -48,7 +50,8 @@ final class UploadSlots {
   }
 
   /** {@code maxUnconfirmed}: see {@link UploadQueue#UploadQueue(int, int, int, int)}. */
-  UploadSlots(int slots, int maxWaiting, int maxPerConnection, int maxUnconfirmed, Duration writeDeadline) {
+  UploadSlots(
+      int slots, int maxWaiting, int maxPerConnection, int maxUnconfirmed, Duration writeDeadline) {
     if (writeDeadline.isNegative() || writeDeadline.isZero()) {
       throw new IllegalArgumentException("writeDeadline must be positive: " + writeDeadline);
     }
@@ -56,7 +59,10 @@ final class UploadSlots {
     this.writeDeadline = writeDeadline;
   }
 
-  /** Queues an upload for {@code to}; false, queuing nothing, if the policy refuses it (see {@link UploadQueue#offer}). */
+  /**
+   * Queues an upload for {@code to}; false, queuing nothing, if the policy refuses it (see {@link
+   * UploadQueue#offer}).
+   */
   boolean offer(Connection to, Upload upload) {
     synchronized (this) {
       if (!queue.offer(to, upload)) {
@@ -77,7 +83,10 @@ final class UploadSlots {
     return queue.running();
   }
 
-  /** Starts waiting uploads while slots are free. Uploads that finish at once are handled in the loop, not by recursion. */
+  /**
+   * Starts waiting uploads while slots are free. Uploads that finish at once are handled in the
+   * loop, not by recursion.
+   */
   private void drain() {
     while (true) {
       UploadQueue.Started<Connection, Upload> next;
@@ -98,30 +107,35 @@ final class UploadSlots {
       if (confirmed == null) {
         confirmed(); // nothing sent, or nothing to wait for
       } else {
-        confirmed.whenComplete((v, e) -> {
-          confirmed();
-          drain();
-        });
+        confirmed.whenComplete(
+            (v, e) -> {
+              confirmed();
+              drain();
+            });
       }
       if (written == null || written.isDone()) {
         finished(next);
         continue;
       }
       CompletableFuture<Void> write = written;
-      var deadline = to.schedule(() -> {
-        if (!write.isDone()) {
-          LOG.warn("{} took no piece for {} ms; closing it", to, writeDeadline.toMillis());
-          to.close();
-        }
-      }, writeDeadline);
+      var deadline =
+          to.schedule(
+              () -> {
+                if (!write.isDone()) {
+                  LOG.warn("{} took no piece for {} ms; closing it", to, writeDeadline.toMillis());
+                  to.close();
+                }
+              },
+              writeDeadline);
       UploadQueue.Started<Connection, Upload> started = next;
-      write.whenComplete((v, e) -> {
-        if (deadline != null) {
-          deadline.cancel(false);
-        }
-        finished(started);
-        drain();
-      });
+      write.whenComplete(
+          (v, e) -> {
+            if (deadline != null) {
+              deadline.cancel(false);
+            }
+            finished(started);
+            drain();
+          });
     }
   }
 

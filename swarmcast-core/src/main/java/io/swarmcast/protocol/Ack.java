@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * The request with this id succeeded and has nothing else to say.
+ *
  * <pre>ack: &lt;i64 requestId&gt;</pre>
  */
 public record Ack(long requestId) implements Message.Response {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Executor to tracker, one way: I now hold and serve this piece.
+ *
  * <pre>announce: &lt;i64 broadcastId&gt;&lt;i32 piece&gt;</pre>
  */
 public record Announce(long broadcastId, int piece) implements Message.Inbound {

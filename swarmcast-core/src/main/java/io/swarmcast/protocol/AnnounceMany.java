@@ -4,16 +4,21 @@ import io.netty.buffer.ByteBuf;
 import java.util.BitSet;
 
 /**
- * Executor to tracker, one way: I now hold and serve these pieces too. What {@link Announce} says of one
- * piece, for a batch of pieces that came from peers, so that announcements into the driver do not grow
- * as executors × pieces (see {@code io.swarmcast.swarm.AnnouncementBatch}).
+ * Executor to tracker, one way: I now hold and serve these pieces too. What {@link Announce} says
+ * of one piece, for a batch of pieces that came from peers, so that announcements into the driver
+ * do not grow as executors × pieces (see {@code io.swarmcast.swarm.AnnouncementBatch}).
+ *
  * <pre>announce-many: &lt;i64 broadcastId&gt;&lt;bitset pieces&gt;</pre>
- * The bit set's count is the broadcast's piece count; the tracker drops an executor that names more.
+ *
+ * The bit set's count is the broadcast's piece count; the tracker drops an executor that names
+ * more.
  */
-public record AnnounceMany(long broadcastId, int pieceCount, BitSet pieces) implements Message.Inbound {
+public record AnnounceMany(long broadcastId, int pieceCount, BitSet pieces)
+    implements Message.Inbound {
   public AnnounceMany {
     if (pieceCount < 0 || pieceCount > Wire.MAX_PIECES || pieces.length() > pieceCount) {
-      throw new ProtocolException("announce-many of " + pieceCount + " pieces naming piece " + (pieces.length() - 1));
+      throw new ProtocolException(
+          "announce-many of " + pieceCount + " pieces naming piece " + (pieces.length() - 1));
     }
   }
 

@@ -1,11 +1,13 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
 
 /**
  * Accepting side to connecting side, in answer to its opening when the accepting node has a shared
- * secret: a fresh random nonce the connecting side must prove the secret against (see
- * {@link AuthProof}). Consumed by the transport's handshake.
+ * secret: a fresh random nonce the connecting side must prove the secret against (see {@link
+ * AuthProof}). Consumed by the transport's handshake.
+ *
  * <pre>auth-challenge: &lt;i64 requestId&gt;&lt;32 bytes nonce&gt;</pre>
  */
 public record AuthChallenge(long requestId, byte[] nonce) implements Message.Response {
@@ -48,12 +50,14 @@ public record AuthChallenge(long requestId, byte[] nonce) implements Message.Res
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AuthChallenge c && c.requestId == requestId && java.util.Arrays.equals(c.nonce, nonce);
+    return o instanceof AuthChallenge c
+        && c.requestId == requestId
+        && Arrays.equals(c.nonce, nonce);
   }
 
   @Override
   public int hashCode() {
-    return Long.hashCode(requestId) * 31 + java.util.Arrays.hashCode(nonce);
+    return Long.hashCode(requestId) * 31 + Arrays.hashCode(nonce);
   }
 
   @Override

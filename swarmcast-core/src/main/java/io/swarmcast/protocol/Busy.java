@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 /**
  * The node will not queue more pieces for this connection now; ask again a little later. Unlike
  * {@link Failure}, it says nothing about whether the piece exists.
+ *
  * <pre>busy: &lt;i64 requestId&gt;</pre>
  */
 public record Busy(long requestId) implements Message.Response {

@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * Driver to executor, answering {@link GetChecksums}: the checksums of pieces {@code from} to
- * {@code from + count - 1} of a file broadcast, as the driver computed them from its file, and the whole
- * file's SHA-256 once the driver has read all of it.
+ * {@code from + count - 1} of a file broadcast, as the driver computed them from its file, and the
+ * whole file's SHA-256 once the driver has read all of it.
+ *
  * <pre>
  * checksums: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;&lt;i32 from&gt;&lt;i32 count&gt;&lt;u8 flags&gt;
  *            &lt;count × i32 crc32c&gt;
@@ -14,27 +15,32 @@ import java.util.Arrays;
  *            [&lt;32 bytes file sha256&gt;]      if flags bit 1: the last piece's checksums are in this
  *                                            message or an earlier one; the file is read in full
  * </pre>
- * {@code count} is at most {@link #MAX_COUNT}, so the largest body is about 37 KiB, within the smallest
- * frame a node may be configured to take (64 KiB); other flag bits must be 0.
+ *
+ * {@code count} is at most {@link #MAX_COUNT}, so the largest body is about 37 KiB, within the
+ * smallest frame a node may be configured to take (64 KiB); other flag bits must be 0.
  */
-public record Checksums(long requestId, long broadcastId, int from, int[] crcs, byte[] pieceSha256, byte[] fileSha256)
+public record Checksums(
+    long requestId, long broadcastId, int from, int[] crcs, byte[] pieceSha256, byte[] fileSha256)
     implements Message.Response {
   /** Most pieces one message carries: the executor asks again for the rest. */
   public static final int MAX_COUNT = 1024;
+
   public static final int SHA256_BYTES = 32;
   private static final int PIECE_DIGESTS = 1;
   private static final int FILE_DIGEST = 2;
 
   /**
-   * {@code pieceSha256}: 32 bytes per piece, or null; {@code fileSha256}: 32 bytes, or null while the
-   * driver is still reading. The arrays are not copied: callers hand them over.
+   * {@code pieceSha256}: 32 bytes per piece, or null; {@code fileSha256}: 32 bytes, or null while
+   * the driver is still reading. The arrays are not copied: callers hand them over.
    */
   public Checksums {
     if (from < 0 || crcs.length > MAX_COUNT || (long) from + crcs.length > Wire.MAX_PIECES) {
-      throw new ProtocolException("checksums of " + crcs.length + " pieces from " + from + " are out of range");
+      throw new ProtocolException(
+          "checksums of " + crcs.length + " pieces from " + from + " are out of range");
     }
     if (pieceSha256 != null && pieceSha256.length != crcs.length * SHA256_BYTES) {
-      throw new ProtocolException("piece digests of " + pieceSha256.length + " bytes for " + crcs.length + " pieces");
+      throw new ProtocolException(
+          "piece digests of " + pieceSha256.length + " bytes for " + crcs.length + " pieces");
     }
     if (fileSha256 != null && fileSha256.length != SHA256_BYTES) {
       throw new ProtocolException("a file digest of " + fileSha256.length + " bytes");
@@ -48,14 +54,24 @@ public record Checksums(long requestId, long broadcastId, int from, int[] crcs, 
 
   @Override
   public int encodedLength() {
-    return 8 + 8 + 4 + 4 + 1 + crcs.length * 4 + (pieceSha256 == null ? 0 : pieceSha256.length)
+    return 8
+        + 8
+        + 4
+        + 4
+        + 1
+        + crcs.length * 4
+        + (pieceSha256 == null ? 0 : pieceSha256.length)
         + (fileSha256 == null ? 0 : SHA256_BYTES);
   }
 
   @Override
   public void encode(ByteBuf out) {
-    out.writeLong(requestId).writeLong(broadcastId).writeInt(from).writeInt(crcs.length)
-        .writeByte((pieceSha256 != null ? PIECE_DIGESTS : 0) | (fileSha256 != null ? FILE_DIGEST : 0));
+    out.writeLong(requestId)
+        .writeLong(broadcastId)
+        .writeInt(from)
+        .writeInt(crcs.length)
+        .writeByte(
+            (pieceSha256 != null ? PIECE_DIGESTS : 0) | (fileSha256 != null ? FILE_DIGEST : 0));
     for (int crc : crcs) {
       out.writeInt(crc);
     }
@@ -74,7 +90,8 @@ public record Checksums(long requestId, long broadcastId, int from, int[] crcs, 
     int count = in.readInt();
     int flags = in.readUnsignedByte();
     if (count < 0 || count > MAX_COUNT) {
-      throw new ProtocolException("checksum count " + count + " is out of range [0, " + MAX_COUNT + "]");
+      throw new ProtocolException(
+          "checksum count " + count + " is out of range [0, " + MAX_COUNT + "]");
     }
     if ((flags & ~(PIECE_DIGESTS | FILE_DIGEST)) != 0) {
       throw new ProtocolException("unknown checksum flags " + flags);
@@ -82,8 +99,14 @@ public record Checksums(long requestId, long broadcastId, int from, int[] crcs, 
     int digestBytes = (flags & PIECE_DIGESTS) != 0 ? count * SHA256_BYTES : 0;
     int need = count * 4 + digestBytes + ((flags & FILE_DIGEST) != 0 ? SHA256_BYTES : 0);
     if (in.readableBytes() < need) {
-      throw new ProtocolException("checksums of " + count + " pieces need " + need + " bytes but only "
-          + in.readableBytes() + " remain in the frame (truncated)");
+      throw new ProtocolException(
+          "checksums of "
+              + count
+              + " pieces need "
+              + need
+              + " bytes but only "
+              + in.readableBytes()
+              + " remain in the frame (truncated)");
     }
     int[] crcs = new int[count];
     for (int i = 0; i < count; i++) {
@@ -109,8 +132,13 @@ public record Checksums(long requestId, long broadcastId, int from, int[] crcs, 
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Checksums c && c.requestId == requestId && c.broadcastId == broadcastId && c.from == from
-        && Arrays.equals(c.crcs, crcs) && Arrays.equals(c.pieceSha256, pieceSha256) && Arrays.equals(c.fileSha256, fileSha256);
+    return o instanceof Checksums c
+        && c.requestId == requestId
+        && c.broadcastId == broadcastId
+        && c.from == from
+        && Arrays.equals(c.crcs, crcs)
+        && Arrays.equals(c.pieceSha256, pieceSha256)
+        && Arrays.equals(c.fileSha256, fileSha256);
   }
 
   @Override
@@ -120,7 +148,18 @@ public record Checksums(long requestId, long broadcastId, int from, int[] crcs, 
 
   @Override
   public String toString() {
-    return "Checksums[requestId=" + requestId + ", broadcastId=" + broadcastId + ", from=" + from + ", count=" + crcs.length
-        + ", pieceSha256=" + (pieceSha256 != null) + ", complete=" + complete() + "]";
+    return "Checksums[requestId="
+        + requestId
+        + ", broadcastId="
+        + broadcastId
+        + ", from="
+        + from
+        + ", count="
+        + crcs.length
+        + ", pieceSha256="
+        + (pieceSha256 != null)
+        + ", complete="
+        + complete()
+        + "]";
   }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * The request with this id failed; {@code message} says why in words a user can act on.
+ *
  * <pre>failure: &lt;i64 requestId&gt;&lt;string message&gt;</pre>
  */
 public record Failure(long requestId, String message) implements Message.Response {

@@ -4,13 +4,19 @@ import io.netty.buffer.ByteBuf;
 import java.util.BitSet;
 
 /**
- * Executor to driver: send me whichever piece you think best, except these. The driver picks the piece
- * it has sent least often, so the swarm gets every piece once before any piece twice.
- * <pre>fetch-any-piece: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;&lt;u8 allowDuplicate&gt;&lt;bitset exclude&gt;</pre>
- * With {@code allowDuplicate = 0} the driver sends only pieces it has never sent. It answers {@link Ack}
- * when it has nothing to send outside {@code exclude}; {@link PieceData}, {@link Busy} or {@link Failure} otherwise.
+ * Executor to driver: send me whichever piece you think best, except these. The driver picks the
+ * piece it has sent least often, so the swarm gets every piece once before any piece twice.
+ *
+ * <pre>
+ * fetch-any-piece: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;&lt;u8 allowDuplicate&gt;&lt;bitset exclude&gt;
+ * </pre>
+ *
+ * With {@code allowDuplicate = 0} the driver sends only pieces it has never sent. It answers {@link
+ * Ack} when it has nothing to send outside {@code exclude}; {@link PieceData}, {@link Busy} or
+ * {@link Failure} otherwise.
  */
-public record FetchAnyPiece(long requestId, long broadcastId, boolean allowDuplicate, int pieceCount, BitSet exclude)
+public record FetchAnyPiece(
+    long requestId, long broadcastId, boolean allowDuplicate, int pieceCount, BitSet exclude)
     implements Message.Inbound, Message.Request {
   @Override
   public MessageType type() {

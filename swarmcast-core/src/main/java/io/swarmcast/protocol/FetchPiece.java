@@ -4,10 +4,13 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Ask a node for one piece it holds.
+ *
  * <pre>fetch-piece: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;&lt;i32 piece&gt;</pre>
+ *
  * Answered by {@link PieceData}, {@link Busy} or {@link Failure}.
  */
-public record FetchPiece(long requestId, long broadcastId, int piece) implements Message.Inbound, Message.Request {
+public record FetchPiece(long requestId, long broadcastId, int piece)
+    implements Message.Inbound, Message.Request {
   public FetchPiece {
     Wire.checkPiece(piece);
   }

@@ -3,12 +3,16 @@ package io.swarmcast.protocol;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One way, to an executor fetching a broadcast: this holder now serves this piece. The tracker relays
- * announcements as {@code Have}; the message names the holder's address so that executors could also
- * send it to each other directly.
- * <pre>have: &lt;i64 broadcastId&gt;&lt;i32 piece&gt;&lt;i32 executorId&gt;&lt;string host&gt;&lt;u16 port&gt;</pre>
+ * One way, to an executor fetching a broadcast: this holder now serves this piece. The tracker
+ * relays announcements as {@code Have}; the message names the holder's address so that executors
+ * could also send it to each other directly.
+ *
+ * <pre>
+ * have: &lt;i64 broadcastId&gt;&lt;i32 piece&gt;&lt;i32 executorId&gt;&lt;string host&gt;&lt;u16 port&gt;
+ * </pre>
  */
-public record Have(long broadcastId, int piece, int executorId, String host, int port) implements Message.Inbound {
+public record Have(long broadcastId, int piece, int executorId, String host, int port)
+    implements Message.Inbound {
   public Have {
     Wire.checkPiece(piece);
     Wire.checkPort(port);
@@ -37,6 +41,7 @@ public record Have(long broadcastId, int piece, int executorId, String host, int
   }
 
   public static Have decode(ByteBuf in) {
-    return new Have(in.readLong(), in.readInt(), in.readInt(), Wire.readString(in), in.readUnsignedShort());
+    return new Have(
+        in.readLong(), in.readInt(), in.readInt(), Wire.readString(in), in.readUnsignedShort());
   }
 }

@@ -6,7 +6,9 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * Tracker to executor: the executors that hold pieces of a broadcast, each with a bit set of its pieces.
+ * Tracker to executor: the executors that hold pieces of a broadcast, each with a bit set of its
+ * pieces.
+ *
  * <pre>
  * locations: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;&lt;i32 pieceCount&gt;&lt;i32 holders&gt;
  *            holders × (&lt;i32 executorId&gt;&lt;string host&gt;&lt;u16 port&gt;&lt;bitset pieces&gt;)
@@ -79,7 +81,8 @@ public record Locations(long requestId, long broadcastId, int pieceCount, List<H
       int port = in.readUnsignedShort();
       BitSet pieces = Wire.readBitSet(in);
       if (pieces.length() > pieceCount) {
-        throw new ProtocolException("holder " + id + " claims piece " + (pieces.length() - 1) + " of " + pieceCount);
+        throw new ProtocolException(
+            "holder " + id + " claims piece " + (pieces.length() - 1) + " of " + pieceCount);
       }
       holders.add(new Holder(id, host, port, pieces));
     }

@@ -1,16 +1,19 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 
 /**
- * Turns one frame body ({@code <u8 type><fields>}, the length prefix already stripped by
- * {@link #framer}) into a {@link Message}. A frame with an unknown type, a truncated field or bytes
- * left over raises {@link ProtocolException}; the connection handler then closes that connection.
+ * Turns one frame body ({@code <u8 type><fields>}, the length prefix already stripped by {@link
+ * #framer}) into a {@link Message}. A frame with an unknown type, a truncated field or bytes left
+ * over raises {@link ProtocolException}; the connection handler then closes that connection.
  * Stateless and {@link ChannelHandler.Sharable}.
  */
 @ChannelHandler.Sharable
@@ -26,11 +29,14 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
    * longer than {@code maxFrameLength} before buffering them, and strips the prefix.
    */
   public static LengthFieldBasedFrameDecoder framer(int maxFrameLength) {
-    LengthFieldBasedFrameDecoder framer = new LengthFieldBasedFrameDecoder(maxFrameLength, 0, 4, 0, 4, true);
-    // A piece frame spans many socket reads. Merging them copies the frame again each time the buffer
-    // grows; a composite keeps the read buffers as they are, and PieceData.decode copies the piece out
+    LengthFieldBasedFrameDecoder framer =
+        new LengthFieldBasedFrameDecoder(maxFrameLength, 0, 4, 0, 4, true);
+    // A piece frame spans many socket reads. Merging them copies the frame again each time the
+    // buffer
+    // grows; a composite keeps the read buffers as they are, and PieceData.decode copies the piece
+    // out
     // of them once, into a buffer of its own.
-    framer.setCumulator(io.netty.handler.codec.ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+    framer.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
     return framer;
   }
 
@@ -39,17 +45,20 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     out.add(decode(frame, ctx.alloc()));
   }
 
-  /** Decodes one frame body, a piece's data into memory from the frame's allocator; for tests and tools. */
+  /**
+   * Decodes one frame body, a piece's data into memory from the frame's allocator; for tests and
+   * tools.
+   */
   public static Message decode(ByteBuf frame) {
     return decode(frame, frame.alloc());
   }
 
   /**
    * Decodes one frame body; a piece's data goes into memory from {@code pieceMemory}, the channel's
-   * allocator (a node's {@code PieceMemory}), not the frame's: a frame that fitted in one socket read
-   * is a slice of a buffer from the allocator underneath.
+   * allocator (a node's {@code PieceMemory}), not the frame's: a frame that fitted in one socket
+   * read is a slice of a buffer from the allocator underneath.
    */
-  static Message decode(ByteBuf frame, io.netty.buffer.ByteBufAllocator pieceMemory) {
+  static Message decode(ByteBuf frame, ByteBufAllocator pieceMemory) {
     if (!frame.isReadable()) {
       throw new ProtocolException("empty frame");
     }
@@ -61,7 +70,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       throw new ProtocolException("truncated " + type + " frame");
     }
     if (frame.isReadable()) {
-      io.netty.util.ReferenceCountUtil.release(msg);
+      ReferenceCountUtil.release(msg);
       throw new ProtocolException(frame.readableBytes() + " trailing bytes after " + type);
     }
     return msg;

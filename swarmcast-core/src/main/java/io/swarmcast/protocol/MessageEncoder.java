@@ -7,11 +7,11 @@ import io.netty.handler.codec.MessageToMessageEncoder;
 import java.util.List;
 
 /**
- * Writes a {@link Message} as one frame: {@code <i32 length><u8 type><body>}, where
- * {@code length = 1 + body length}. A {@link PieceData}'s buffer follows its header as a separate
- * write, never copied; the message's reference is released once written. A {@link PieceRegion} is
- * the same frame with a file region for its data, which the channel sends with {@code sendfile}.
- * Stateless and {@link ChannelHandler.Sharable}.
+ * Writes a {@link Message} as one frame: {@code <i32 length><u8 type><body>}, where {@code length =
+ * 1 + body length}. A {@link PieceData}'s buffer follows its header as a separate write, never
+ * copied; the message's reference is released once written. A {@link PieceRegion} is the same frame
+ * with a file region for its data, which the channel sends with {@code sendfile}. Stateless and
+ * {@link ChannelHandler.Sharable}.
  */
 @ChannelHandler.Sharable
 public final class MessageEncoder extends MessageToMessageEncoder<Object> {
@@ -43,7 +43,8 @@ public final class MessageEncoder extends MessageToMessageEncoder<Object> {
     msg.encode(header);
     out.add(header);
     if (msg instanceof PieceData p) {
-      // The encoder releases the message after this method: the channel takes a reference of its own.
+      // The encoder releases the message after this method: the channel takes a reference of its
+      // own.
       out.add(p.content().retain());
     }
   }

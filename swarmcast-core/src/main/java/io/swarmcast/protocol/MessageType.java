@@ -1,19 +1,21 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
-import io.netty.buffer.ByteBufAllocator;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The one table of the wire protocol: each message's type byte, its record class and the decoder that
- * reads its body. Adding a message means adding a record, permitting it in {@link Message} and adding
- * one constant here; loading this class fails (and {@code MessageTypeTest} with it) if the records
- * permitted in {@link Message} and the records listed here differ, or an id or record appears twice.
+ * The one table of the wire protocol: each message's type byte, its record class and the decoder
+ * that reads its body. Adding a message means adding a record, permitting it in {@link Message} and
+ * adding one constant here; loading this class fails (and {@code MessageTypeTest} with it) if the
+ * records permitted in {@link Message} and the records listed here differ, or an id or record
+ * appears twice.
  */
 public enum MessageType {
   REGISTER_EXECUTOR(1, RegisterExecutor.class, RegisterExecutor::decode),
@@ -44,7 +46,8 @@ public enum MessageType {
   static {
     for (MessageType t : values()) {
       if (t.id < 1 || t.id > 255 || BY_ID[t.id] != null) {
-        throw new ExceptionInInitializerError("message type id " + t.id + " is out of range or used twice");
+        throw new ExceptionInInitializerError(
+            "message type id " + t.id + " is out of range or used twice");
       }
       BY_ID[t.id] = t;
     }
@@ -56,14 +59,21 @@ public enum MessageType {
 
   private final int id;
   private final Class<? extends Message> messageClass;
-  /** Reads a body; the allocator is for bulk data a message carries (a piece), which only PIECE_DATA has. */
+
+  /**
+   * Reads a body; the allocator is for bulk data a message carries (a piece), which only PIECE_DATA
+   * has.
+   */
   private final BiFunction<ByteBuf, ByteBufAllocator, Message> decoder;
 
   MessageType(int id, Class<? extends Message> messageClass, Function<ByteBuf, Message> decoder) {
     this(id, messageClass, (body, pieceMemory) -> decoder.apply(body));
   }
 
-  MessageType(int id, Class<? extends Message> messageClass, BiFunction<ByteBuf, ByteBufAllocator, Message> decoder) {
+  MessageType(
+      int id,
+      Class<? extends Message> messageClass,
+      BiFunction<ByteBuf, ByteBufAllocator, Message> decoder) {
     this.id = id;
     this.messageClass = messageClass;
     this.decoder = decoder;
@@ -95,11 +105,11 @@ public enum MessageType {
   /** Every record that implements {@link Message}, found through the sealed interfaces' permits. */
   static Set<Class<?>> permittedRecords() {
     Set<Class<?>> records = new HashSet<>();
-    Deque<Class<?>> todo = new ArrayDeque<>(java.util.List.of(Message.class));
+    Deque<Class<?>> todo = new ArrayDeque<>(List.of(Message.class));
     while (!todo.isEmpty()) {
       Class<?> c = todo.pop();
       if (c.isSealed()) {
-        todo.addAll(java.util.List.of(c.getPermittedSubclasses()));
+        todo.addAll(List.of(c.getPermittedSubclasses()));
       } else {
         records.add(c);
       }
@@ -107,7 +117,10 @@ public enum MessageType {
     return records;
   }
 
-  /** What differs between {@link #permittedRecords()} and this table, or null if they agree one to one. */
+  /**
+   * What differs between {@link #permittedRecords()} and this table, or null if they agree one to
+   * one.
+   */
   static String mismatch() {
     Set<Class<?>> permitted = permittedRecords();
     Set<Class<?>> listed = new HashSet<>();
@@ -123,7 +136,9 @@ public enum MessageType {
     if (unlisted.isEmpty() && unpermitted.isEmpty()) {
       return null;
     }
-    return "MessageType and Message's permits disagree: no type for " + names(unlisted) + "; not permitted: "
+    return "MessageType and Message's permits disagree: no type for "
+        + names(unlisted)
+        + "; not permitted: "
         + names(unpermitted);
   }
 

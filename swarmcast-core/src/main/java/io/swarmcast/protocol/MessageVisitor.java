@@ -1,14 +1,14 @@
 package io.swarmcast.protocol;
 
 /**
- * One method per {@link Message.Inbound} message type: what a node does with the requests and notices
- * it receives once a connection's handshake is done ({@link Message.Opening} messages are the
- * transport's, {@link Message.Response} messages complete the requester's future).
+ * One method per {@link Message.Inbound} message type: what a node does with the requests and
+ * notices it receives once a connection's handshake is done ({@link Message.Opening} messages are
+ * the transport's, {@link Message.Response} messages complete the requester's future).
  *
- * <p>Exhaustive by construction, and enforced by the compiler: the interface has no default methods,
- * so adding an inbound message means adding its method here, and every node's handler then fails to
- * compile until it says what it does with it. A node that does not take a message (the driver is
- * sent no {@link Have}) implements its method by refusing it.
+ * <p>Exhaustive by construction, and enforced by the compiler: the interface has no default
+ * methods, so adding an inbound message means adding its method here, and every node's handler then
+ * fails to compile until it says what it does with it. A node that does not take a message (the
+ * driver is sent no {@link Have}) implements its method by refusing it.
  *
  * @param <C> what the message came on (the transport's connection), passed through unchanged
  */

@@ -4,9 +4,13 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Executor to driver, first message on the connection: join the cluster.
- * <pre>register-executor: &lt;i64 requestId&gt;&lt;i32 protocolVersion&gt;&lt;string host&gt;&lt;u16 port&gt;</pre>
- * {@code host:port} is where the executor serves pieces to peers. Answered by {@link ExecutorRegistered}
- * or {@link Failure} (for instance on a version mismatch).
+ *
+ * <pre>
+ * register-executor: &lt;i64 requestId&gt;&lt;i32 protocolVersion&gt;&lt;string host&gt;&lt;u16 port&gt;
+ * </pre>
+ *
+ * {@code host:port} is where the executor serves pieces to peers. Answered by {@link
+ * ExecutorRegistered} or {@link Failure} (for instance on a version mismatch).
  */
 public record RegisterExecutor(long requestId, int protocolVersion, String host, int port)
     implements Message.Opening, Message.Request {
@@ -32,6 +36,7 @@ public record RegisterExecutor(long requestId, int protocolVersion, String host,
   }
 
   public static RegisterExecutor decode(ByteBuf in) {
-    return new RegisterExecutor(in.readLong(), in.readInt(), Wire.readString(in), in.readUnsignedShort());
+    return new RegisterExecutor(
+        in.readLong(), in.readInt(), Wire.readString(in), in.readUnsignedShort());
   }
 }

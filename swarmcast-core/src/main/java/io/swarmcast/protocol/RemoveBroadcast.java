@@ -1,17 +1,22 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Objects;
 
 /**
  * Driver to executor: drop every block of this broadcast (its pieces and its cached value). For a
  * destroy, {@code destroyedAt} names where it was destroyed (the executor's handles then report
  * {@code isValid() == false} and name it); empty for an unpersist.
- * <pre>remove-broadcast: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;&lt;string destroyedAt&gt;</pre>
+ *
+ * <pre>remove-broadcast: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;&lt;string destroyedAt&gt;
+ * </pre>
+ *
  * Answered by {@link Ack} once removed.
  */
-public record RemoveBroadcast(long requestId, long broadcastId, String destroyedAt) implements Message.Inbound, Message.Request {
+public record RemoveBroadcast(long requestId, long broadcastId, String destroyedAt)
+    implements Message.Inbound, Message.Request {
   public RemoveBroadcast {
-    java.util.Objects.requireNonNull(destroyedAt, "destroyedAt");
+    Objects.requireNonNull(destroyedAt, "destroyedAt");
   }
 
   /** An unpersist: the blocks go, the broadcast stays valid. */

@@ -4,8 +4,11 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Driver to executor: an application's own request, opaque to Swarmcast. Applications that have no
- * RPC of their own use it to ship broadcast handles and ask for results (the command line's demo does).
+ * RPC of their own use it to ship broadcast handles and ask for results (the command line's demo
+ * does).
+ *
  * <pre>run-task: &lt;i64 requestId&gt;&lt;i32 length&gt;&lt;payload&gt;</pre>
+ *
  * Answered by {@link TaskResult} or {@link Failure}.
  */
 public record RunTask(long requestId, byte[] payload) implements Message.Inbound, Message.Request {

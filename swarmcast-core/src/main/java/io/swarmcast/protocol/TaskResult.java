@@ -1,14 +1,16 @@
 package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Objects;
 
 /**
  * Executor to driver: the application's answer to a {@link RunTask}.
+ *
  * <pre>task-result: &lt;i64 requestId&gt;&lt;i32 length&gt;&lt;payload&gt;</pre>
  */
 public record TaskResult(long requestId, byte[] payload) implements Message.Response {
   public TaskResult {
-    java.util.Objects.requireNonNull(payload, "task result payload");
+    Objects.requireNonNull(payload, "task result payload");
   }
 
   @Override

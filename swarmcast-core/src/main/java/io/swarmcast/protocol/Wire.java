@@ -2,6 +2,7 @@ package io.swarmcast.protocol;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.BitSet;
 
 /**
@@ -16,6 +17,7 @@ import java.util.BitSet;
 final class Wire {
   /** Longest string field: host names and error messages. */
   static final int MAX_STRING_BYTES = 8 * 1024;
+
   /** Most pieces one broadcast may have: 16 TiB at 4 MiB pieces. */
   static final int MAX_PIECES = 1 << 22;
 
@@ -41,7 +43,7 @@ final class Wire {
     while (end > 0 && (b[end] & 0xC0) == 0x80) {
       end--; // b[end] continues a character that started before it: cut before that character
     }
-    return java.util.Arrays.copyOf(b, end);
+    return Arrays.copyOf(b, end);
   }
 
   static String readString(ByteBuf in) {
@@ -70,7 +72,8 @@ final class Wire {
   static BitSet readBitSet(ByteBuf in) {
     int count = in.readInt();
     if (count < 0 || count > MAX_PIECES) {
-      throw new ProtocolException("bit set of " + count + " bits is out of range [0, " + MAX_PIECES + "]");
+      throw new ProtocolException(
+          "bit set of " + count + " bits is out of range [0, " + MAX_PIECES + "]");
     }
     int n = (count + 7) / 8;
     checkReadable(in, n, "bit set");
@@ -78,7 +81,8 @@ final class Wire {
     in.readBytes(bytes);
     BitSet bits = BitSet.valueOf(bytes);
     if (bits.length() > count) {
-      throw new ProtocolException("bit set has bit " + (bits.length() - 1) + " set beyond its count " + count);
+      throw new ProtocolException(
+          "bit set has bit " + (bits.length() - 1) + " set beyond its count " + count);
     }
     return bits;
   }
@@ -96,7 +100,8 @@ final class Wire {
 
   static int checkPiece(int piece) {
     if (piece < 0 || piece >= MAX_PIECES) {
-      throw new ProtocolException("piece index " + piece + " is out of range [0, " + MAX_PIECES + ")");
+      throw new ProtocolException(
+          "piece index " + piece + " is out of range [0, " + MAX_PIECES + ")");
     }
     return piece;
   }
@@ -110,7 +115,8 @@ final class Wire {
 
   private static void checkReadable(ByteBuf in, int len, String what) {
     if (in.readableBytes() < len) {
-      throw new ProtocolException(what + " of " + len + " bytes but only " + in.readableBytes() + " remain in the frame");
+      throw new ProtocolException(
+          what + " of " + len + " bytes but only " + in.readableBytes() + " remain in the frame");
     }
   }
 }

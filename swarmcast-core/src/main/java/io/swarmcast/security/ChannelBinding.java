@@ -9,15 +9,18 @@ import javax.net.ssl.SSLSession;
 
 /**
  * What ties the shared-secret proofs to the TLS connection they travel in:
+ *
  * <pre>
  *   binding = SHA-256(acceptor's certificate, DER) | SHA-256(connector's certificate, DER)   (64 bytes)
  * </pre>
+ *
  * Both sides compute it from their TLS session (their own certificate and the one the peer showed);
  * {@link SharedSecret} puts it inside both proofs. A man in the middle terminates TLS with its own
- * certificates, so the two sides compute different bindings and each refuses the other's proof, even
- * though the middle relays every byte of the exchange. With self-signed certificates
- * ({@code swarmcast.tls.selfSigned}) this is the only check of the certificates: it is how an executor
- * verifies the driver's certificate by its fingerprint. Without TLS the binding is empty. Stateless.
+ * certificates, so the two sides compute different bindings and each refuses the other's proof,
+ * even though the middle relays every byte of the exchange. With self-signed certificates ({@code
+ * swarmcast.tls.selfSigned}) this is the only check of the certificates: it is how an executor
+ * verifies the driver's certificate by its fingerprint. Without TLS the binding is empty.
+ * Stateless.
  */
 public final class ChannelBinding {
   /** No TLS: the proofs bind nothing beyond the nonces. */
@@ -46,7 +49,10 @@ public final class ChannelBinding {
     return out;
   }
 
-  /** SHA-256 of a certificate's DER encoding: its fingerprint, as {@code openssl x509 -fingerprint -sha256} prints it. */
+  /**
+   * SHA-256 of a certificate's DER encoding: its fingerprint, as {@code openssl x509 -fingerprint
+   * -sha256} prints it.
+   */
   public static byte[] sha256(Certificate cert) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());

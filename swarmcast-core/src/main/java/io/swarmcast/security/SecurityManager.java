@@ -10,24 +10,29 @@ import java.nio.file.Path;
 /**
  * Holds the security settings every node consults when it opens or accepts a connection.
  *
- * <p>With a shared secret ({@code swarmcast.auth.secret}, or the contents of
- * {@code swarmcast.auth.secretFile}), every connection's handshake proves, in both directions, that
- * both sides know it (see {@link SharedSecret}); a side that does not is refused before anything is
- * registered or served. {@code swarmcast.authenticate=true} without a secret is a configuration error.
- * With {@code swarmcast.tls.enabled}, every connection is TLS 1.3 with both sides' certificates
- * verified ({@link Tls}), and with a secret as well the proofs are bound to those certificates
- * ({@link ChannelBinding}). Immutable.
+ * <p>With a shared secret ({@code swarmcast.auth.secret}, or the contents of {@code
+ * swarmcast.auth.secretFile}), every connection's handshake proves, in both directions, that both
+ * sides know it (see {@link SharedSecret}); a side that does not is refused before anything is
+ * registered or served. {@code swarmcast.authenticate=true} without a secret is a configuration
+ * error. With {@code swarmcast.tls.enabled}, every connection is TLS 1.3 with both sides'
+ * certificates verified ({@link Tls}), and with a secret as well the proofs are bound to those
+ * certificates ({@link ChannelBinding}). Immutable.
  */
 public final class SecurityManager {
   private final SharedSecret secret;
+
   /** TLS, or null when off. */
   private final Tls tls;
 
   public SecurityManager(SwarmConf conf) {
     byte[] bytes = secretBytes(conf);
     if (bytes.length == 0 && conf.get(SwarmConf.AUTHENTICATE)) {
-      throw new ConfigException(SwarmConf.AUTHENTICATE.name() + "=true needs a shared secret: set "
-          + SwarmConf.AUTH_SECRET.name() + " or " + SwarmConf.AUTH_SECRET_FILE.name());
+      throw new ConfigException(
+          SwarmConf.AUTHENTICATE.name()
+              + "=true needs a shared secret: set "
+              + SwarmConf.AUTH_SECRET.name()
+              + " or "
+              + SwarmConf.AUTH_SECRET_FILE.name());
     }
     this.secret = bytes.length == 0 ? null : new SharedSecret(bytes);
     this.tls = Tls.fromConf(conf, secret != null);
@@ -37,8 +42,12 @@ public final class SecurityManager {
     String inline = conf.get(SwarmConf.AUTH_SECRET);
     String file = conf.get(SwarmConf.AUTH_SECRET_FILE);
     if (!inline.isEmpty() && !file.isEmpty()) {
-      throw new ConfigException("set one of " + SwarmConf.AUTH_SECRET.name() + " and " + SwarmConf.AUTH_SECRET_FILE.name()
-          + ", not both");
+      throw new ConfigException(
+          "set one of "
+              + SwarmConf.AUTH_SECRET.name()
+              + " and "
+              + SwarmConf.AUTH_SECRET_FILE.name()
+              + ", not both");
     }
     if (!file.isEmpty()) {
       try {
@@ -48,7 +57,8 @@ public final class SecurityManager {
         }
         return text.getBytes(StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw new ConfigException(SwarmConf.AUTH_SECRET_FILE.name() + ": cannot read " + file + ": " + e.getMessage());
+        throw new ConfigException(
+            SwarmConf.AUTH_SECRET_FILE.name() + ": cannot read " + file + ": " + e.getMessage());
       }
     }
     return inline.getBytes(StandardCharsets.UTF_8);

@@ -11,12 +11,17 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The cluster's shared secret and the proofs made with it. Each side of a connection picks a fresh
  * random nonce; each proves it knows the secret with
- * <pre>HMAC-SHA256(secret, "swarmcast-auth-1" | role | acceptor's nonce | connector's nonce | binding)</pre>
+ *
+ * <pre>
+ * HMAC-SHA256(secret, "swarmcast-auth-1" | role | acceptor's nonce | connector's nonce | binding)
+ * </pre>
+ *
  * where role is {@code "connector"} or {@code "acceptor"}, and binding is empty without TLS and the
  * two certificates' fingerprints with it ({@link ChannelBinding}), so that a proof made in one TLS
- * connection is worthless in another, as a man in the middle would need. The secret never crosses the wire; a proof
- * is bound to both nonces, so a recorded exchange cannot be replayed (the other side's nonce is new
- * every time), and to the role, so a proof cannot be reflected back. Immutable and thread-safe.
+ * connection is worthless in another, as a man in the middle would need. The secret never crosses
+ * the wire; a proof is bound to both nonces, so a recorded exchange cannot be replayed (the other
+ * side's nonce is new every time), and to the role, so a proof cannot be reflected back. Immutable
+ * and thread-safe.
  */
 public final class SharedSecret {
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -17,12 +17,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * A fresh EC P-256 key and a self-signed X.509 v3 certificate for it, made with public JDK APIs only
- * ({@code swarmcast.tls.selfSigned}). Nobody trusts such a certificate by who signed it: what makes it
- * worth anything is that the authenticated handshake binds its SHA-256 fingerprint (see
- * {@link ChannelBinding}). Netty's {@code SelfSignedCertificate} is deprecated in 4.2 and reaches into
- * JDK internals or BouncyCastle; the JDK has no public certificate builder, so the few DER structures
- * a minimal certificate needs are written here:
+ * A fresh EC P-256 key and a self-signed X.509 v3 certificate for it, made with public JDK APIs
+ * only ({@code swarmcast.tls.selfSigned}). Nobody trusts such a certificate by who signed it: what
+ * makes it worth anything is that the authenticated handshake binds its SHA-256 fingerprint (see
+ * {@link ChannelBinding}). Netty's {@code SelfSignedCertificate} is deprecated in 4.2 and reaches
+ * into JDK internals or BouncyCastle; the JDK has no public certificate builder, so the few DER
+ * structures a minimal certificate needs are written here:
+ *
  * <pre>
  *   Certificate    ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature BIT STRING }
  *   TBSCertificate ::= SEQUENCE { [0] EXPLICIT version(2 = v3), serialNumber INTEGER, signature AlgorithmIdentifier,
@@ -31,15 +32,22 @@ import java.time.format.DateTimeFormatter;
  *   Name           ::= SEQUENCE { SET { SEQUENCE { OID 2.5.4.3 (CN), UTF8String } } }
  *   AlgorithmIdentifier (ecdsa-with-SHA256) ::= SEQUENCE { OID 1.2.840.10045.4.3.2 }
  * </pre>
+ *
  * Immutable.
  */
 final class ThrowawayCertificate {
   private static final SecureRandom RANDOM = new SecureRandom();
+
   /** 1.2.840.10045.4.3.2, ecdsa-with-SHA256, DER-encoded with its tag and length. */
-  private static final byte[] ECDSA_WITH_SHA256 = {0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x02};
+  private static final byte[] ECDSA_WITH_SHA256 = {
+    0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x02
+  };
+
   /** 2.5.4.3, commonName. */
   private static final byte[] COMMON_NAME = {0x06, 0x03, 0x55, 0x04, 0x03};
-  private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private static final DateTimeFormatter UTC_TIME =
+      DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
 
   final KeyPair keyPair;
   final X509Certificate certificate;
@@ -49,23 +57,28 @@ final class ThrowawayCertificate {
     this.certificate = certificate;
   }
 
-  /** A new key and certificate named {@code CN=commonName}, valid from a day ago for {@code validDays}. */
+  /**
+   * A new key and certificate named {@code CN=commonName}, valid from a day ago for {@code
+   * validDays}.
+   */
   static ThrowawayCertificate create(String commonName, int validDays) {
     try {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
       gen.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
       KeyPair keys = gen.generateKeyPair();
       Instant now = Instant.now();
-      byte[] name = seq(set(seq(COMMON_NAME, tlv(0x0c, commonName.getBytes(StandardCharsets.UTF_8)))));
+      byte[] name =
+          seq(set(seq(COMMON_NAME, tlv(0x0c, commonName.getBytes(StandardCharsets.UTF_8)))));
       byte[] algorithm = seq(ECDSA_WITH_SHA256);
-      byte[] tbs = seq(
-          tlv(0xa0, integer(BigInteger.TWO)),
-          integer(new BigInteger(63, RANDOM).add(BigInteger.ONE)),
-          algorithm,
-          name,
-          seq(utcTime(now.minusSeconds(86_400)), utcTime(now.plusSeconds(86_400L * validDays))),
-          name,
-          keys.getPublic().getEncoded());
+      byte[] tbs =
+          seq(
+              tlv(0xa0, integer(BigInteger.TWO)),
+              integer(new BigInteger(63, RANDOM).add(BigInteger.ONE)),
+              algorithm,
+              name,
+              seq(utcTime(now.minusSeconds(86_400)), utcTime(now.plusSeconds(86_400L * validDays))),
+              name,
+              keys.getPublic().getEncoded());
       Signature signer = Signature.getInstance("SHA256withECDSA");
       signer.initSign(keys.getPrivate(), RANDOM);
       signer.update(tbs);
@@ -73,12 +86,15 @@ final class ThrowawayCertificate {
       byte[] bits = new byte[signature.length + 1]; // leading 0: no unused bits
       System.arraycopy(signature, 0, bits, 1, signature.length);
       byte[] der = seq(tbs, algorithm, tlv(0x03, bits));
-      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(der));
+      X509Certificate cert =
+          (X509Certificate)
+              CertificateFactory.getInstance("X.509")
+                  .generateCertificate(new ByteArrayInputStream(der));
       cert.verify(keys.getPublic()); // what we wrote is what a peer will parse
       return new ThrowawayCertificate(keys, cert);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot create a self-signed certificate: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create a self-signed certificate: " + e.getMessage(), e);
     }
   }
 

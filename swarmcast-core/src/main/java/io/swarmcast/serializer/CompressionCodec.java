@@ -2,6 +2,7 @@ package io.swarmcast.serializer;
 
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import io.swarmcast.conf.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,7 +60,10 @@ public enum CompressionCodec {
     return shortName;
   }
 
-  /** Wraps {@code out}; closing the returned stream finishes the compressed stream and closes {@code out}. */
+  /**
+   * Wraps {@code out}; closing the returned stream finishes the compressed stream and closes {@code
+   * out}.
+   */
   public abstract OutputStream compress(OutputStream out) throws IOException;
 
   public abstract InputStream decompress(InputStream in) throws IOException;
@@ -71,6 +75,6 @@ public enum CompressionCodec {
         return c;
       }
     }
-    throw new io.swarmcast.conf.ConfigException("unknown compression codec '" + name + "'; valid: lz4, zstd, none");
+    throw new ConfigException("unknown compression codec '" + name + "'; valid: lz4, zstd, none");
   }
 }

@@ -1,7 +1,9 @@
 package io.swarmcast.serializer;
 
+import io.swarmcast.conf.SwarmConf;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -9,9 +11,10 @@ import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 
 /**
- * {@link Serializer} over {@code java.io} serialization; values must be {@link java.io.Serializable}.
- * Reading goes through an {@link ObjectInputFilter} ({@code swarmcast.serializer.java.filter}), so
- * bytes from the network cannot instantiate what the filter refuses. Thread-safe.
+ * {@link Serializer} over {@code java.io} serialization; values must be {@link
+ * java.io.Serializable}. Reading goes through an {@link ObjectInputFilter} ({@code
+ * swarmcast.serializer.java.filter}), so bytes from the network cannot instantiate what the filter
+ * refuses. Thread-safe.
  */
 public final class JavaSerializer implements Serializer {
   /**
@@ -19,7 +22,7 @@ public final class JavaSerializer implements Serializer {
    * deserialization gadget chains refused. Everything else is allowed (broadcast values are the
    * application's own types); a cluster that knows its types should allow-list them instead.
    */
-  public static final String DEFAULT_FILTER = io.swarmcast.conf.SwarmConf.DEFAULT_JAVA_FILTER;
+  public static final String DEFAULT_FILTER = SwarmConf.DEFAULT_JAVA_FILTER;
 
   private final ObjectInputFilter filter;
   private final String pattern;
@@ -29,7 +32,10 @@ public final class JavaSerializer implements Serializer {
     this(DEFAULT_FILTER);
   }
 
-  /** With the filter {@code pattern} in the JDK's syntax ({@link ObjectInputFilter.Config#createFilter}). */
+  /**
+   * With the filter {@code pattern} in the JDK's syntax ({@link
+   * ObjectInputFilter.Config#createFilter}).
+   */
   public JavaSerializer(String pattern) {
     this.pattern = pattern;
     this.filter = ObjectInputFilter.Config.createFilter(pattern);
@@ -52,11 +58,15 @@ public final class JavaSerializer implements Serializer {
     try (ObjectInputStream ois = new LoaderObjectInputStream(in, loader)) {
       ois.setObjectInputFilter(filter);
       return ois.readObject();
-    } catch (java.io.InvalidClassException e) {
-      throw new java.io.InvalidClassException("the broadcast value holds a class that swarmcast.serializer.java.filter refuses ("
-          + e.getMessage() + "); filter: " + pattern);
+    } catch (InvalidClassException e) {
+      throw new InvalidClassException(
+          "the broadcast value holds a class that swarmcast.serializer.java.filter refuses ("
+              + e.getMessage()
+              + "); filter: "
+              + pattern);
     } catch (ClassNotFoundException e) {
-      throw new IOException("class of the broadcast value is not on this node's classpath: " + e.getMessage(), e);
+      throw new IOException(
+          "class of the broadcast value is not on this node's classpath: " + e.getMessage(), e);
     }
   }
 
@@ -69,7 +79,8 @@ public final class JavaSerializer implements Serializer {
     }
 
     @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+    protected Class<?> resolveClass(ObjectStreamClass desc)
+        throws IOException, ClassNotFoundException {
       try {
         return Class.forName(desc.getName(), false, loader);
       } catch (ClassNotFoundException e) {

@@ -3,6 +3,7 @@ package io.swarmcast.serializer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.Objects;
 import net.jpountz.lz4.LZ4BlockOutputStream;
 
 /**
@@ -21,10 +22,15 @@ import net.jpountz.lz4.LZ4BlockOutputStream;
 final class Lz4SizedOutputStream extends OutputStream {
   /** The smallest block {@link LZ4BlockOutputStream} accepts. */
   private static final int MIN_BLOCK = 64;
+
   private final OutputStream out;
   private final int blockSize;
-  /** Data held back while the stream may still end within one block; null once {@link #lz4} is open. */
+
+  /**
+   * Data held back while the stream may still end within one block; null once {@link #lz4} is open.
+   */
   private byte[] held = new byte[1024];
+
   private int heldLength;
   private LZ4BlockOutputStream lz4;
   private boolean closed;
@@ -45,7 +51,7 @@ final class Lz4SizedOutputStream extends OutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    Objects.checkFromIndexSize(off, len, b.length);
     if (closed) {
       throw new IOException("stream closed");
     }
@@ -82,7 +88,10 @@ final class Lz4SizedOutputStream extends OutputStream {
     lz4.close();
   }
 
-  /** Ends holding back: opens the LZ4 stream with blocks of {@code size} and writes it what was held. */
+  /**
+   * Ends holding back: opens the LZ4 stream with blocks of {@code size} and writes it what was
+   * held.
+   */
   private void openLz4(int size) throws IOException {
     lz4 = new LZ4BlockOutputStream(out, size);
     lz4.write(held, 0, heldLength);

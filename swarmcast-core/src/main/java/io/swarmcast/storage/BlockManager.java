@@ -1,6 +1,8 @@
 package io.swarmcast.storage;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.FileRegion;
 import java.util.BitSet;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -13,23 +15,26 @@ import java.util.concurrent.ExecutionException;
  * A node's blocks: the pieces of each broadcast (in a {@link PieceStore}) and each broadcast's
  * deserialized value, once some caller has read it.
  *
- * <p>Values are computed at most once at a time per broadcast: concurrent
- * {@link #getOrComputeValue} calls for the same id wait for the first caller's result instead of
- * fetching again. A failed computation is forgotten, so a later call retries. Thread-safe.
+ * <p>Values are computed at most once at a time per broadcast: concurrent {@link
+ * #getOrComputeValue} calls for the same id wait for the first caller's result instead of fetching
+ * again. A failed computation is forgotten, so a later call retries. Thread-safe.
  */
 public final class BlockManager implements AutoCloseable {
   private final PieceStore store;
   private final Map<Long, CompletableFuture<Object>> values = new ConcurrentHashMap<>();
+
   /** Signalled on every stored piece, for {@link #awaitPiece}; guards {@link #piecesStored}. */
   private final Object arrivals = new Object();
+
   private long piecesStored;
   private final PieceMemory memory;
+
   /** File broadcasts: their pieces live in one file each instead of {@link #store}. */
   private final Map<Long, PieceFile> files = new ConcurrentHashMap<>();
 
   /** A block manager whose pieces' memory is not kept for reuse. */
   public BlockManager(PieceStore store) {
-    this(store, new PieceMemory(io.netty.buffer.ByteBufAllocator.DEFAULT, 0));
+    this(store, new PieceMemory(ByteBufAllocator.DEFAULT, 0));
   }
 
   /** A block manager whose pieces take their memory from, and give it back to, {@code memory}. */
@@ -38,14 +43,16 @@ public final class BlockManager implements AutoCloseable {
     this.memory = memory;
   }
 
-  /** The allocator for this node's pieces: the driver cuts into it, the transport receives into it. */
+  /**
+   * The allocator for this node's pieces: the driver cuts into it, the transport receives into it.
+   */
   public PieceMemory memory() {
     return memory;
   }
 
   /**
-   * Keeps a file broadcast's pieces in {@code file} from now on (see {@link PieceFile}): on the driver
-   * the user's file, on an executor the file it fetches into.
+   * Keeps a file broadcast's pieces in {@code file} from now on (see {@link PieceFile}): on the
+   * driver the user's file, on an executor the file it fetches into.
    *
    * @throws IllegalStateException if the broadcast already has a file or pieces in memory here
    */
@@ -63,8 +70,8 @@ public final class BlockManager implements AutoCloseable {
   /**
    * Stores a piece, taking over the caller's reference; false if it was already here.
    *
-   * @throws java.io.UncheckedIOException if a file broadcast's piece cannot be written (a full disk),
-   *     naming the file; what was held stays held
+   * @throws java.io.UncheckedIOException if a file broadcast's piece cannot be written (a full
+   *     disk), naming the file; what was held stays held
    */
   public boolean putPiece(long broadcastId, int piece, ByteBuf data) {
     PieceFile file = files.get(broadcastId);
@@ -79,11 +86,12 @@ public final class BlockManager implements AutoCloseable {
   }
 
   /**
-   * A new reference to a piece (the caller releases it), waiting until it is stored; null if
-   * {@code until} completes, however, while the piece is still not here. Lets a reader consume a
+   * A new reference to a piece (the caller releases it), waiting until it is stored; null if {@code
+   * until} completes, however, while the piece is still not here. Lets a reader consume a
    * broadcast's pieces in order while they are still being fetched.
    */
-  public ByteBuf awaitPiece(long broadcastId, int piece, CompletableFuture<?> until) throws InterruptedException {
+  public ByteBuf awaitPiece(long broadcastId, int piece, CompletableFuture<?> until)
+      throws InterruptedException {
     boolean wakeOnCompletion = false;
     while (true) {
       long seen;
@@ -96,11 +104,12 @@ public final class BlockManager implements AutoCloseable {
       }
       if (!wakeOnCompletion) {
         wakeOnCompletion = true;
-        until.whenComplete((v, e) -> {
-          synchronized (arrivals) {
-            arrivals.notifyAll();
-          }
-        });
+        until.whenComplete(
+            (v, e) -> {
+              synchronized (arrivals) {
+                arrivals.notifyAll();
+              }
+            });
       }
       synchronized (arrivals) {
         // A piece stored since we looked changes the count: look again instead of waiting.
@@ -118,15 +127,18 @@ public final class BlockManager implements AutoCloseable {
   }
 
   /**
-   * A piece as a region of its file, for {@code sendfile}; null if the piece is not held on disk here
-   * (it is in memory, or not held). The caller releases it (the transport does, once written).
+   * A piece as a region of its file, for {@code sendfile}; null if the piece is not held on disk
+   * here (it is in memory, or not held). The caller releases it (the transport does, once written).
    */
-  public io.netty.channel.FileRegion pieceRegion(long broadcastId, int piece) {
+  public FileRegion pieceRegion(long broadcastId, int piece) {
     PieceFile file = files.get(broadcastId);
     return file != null ? file.region(piece) : store.region(broadcastId, piece);
   }
 
-  /** Whether some of the broadcast's pieces are on disk here (a file broadcast, or pieces spilled past the memory budget). */
+  /**
+   * Whether some of the broadcast's pieces are on disk here (a file broadcast, or pieces spilled
+   * past the memory budget).
+   */
   public boolean hasPiecesOnDisk(long broadcastId) {
     return files.containsKey(broadcastId) || store.hasOnDisk(broadcastId);
   }
@@ -164,7 +176,9 @@ public final class BlockManager implements AutoCloseable {
     return held;
   }
 
-  /** Records a value this node already has (the driver's own), so handles deserialized here find it. */
+  /**
+   * Records a value this node already has (the driver's own), so handles deserialized here find it.
+   */
   public void putValue(long broadcastId, Object value) {
     values.put(broadcastId, CompletableFuture.completedFuture(value));
   }
@@ -218,7 +232,10 @@ public final class BlockManager implements AutoCloseable {
     return dropped + store.removeBroadcast(broadcastId);
   }
 
-  /** Drops every value and every piece (the driver they belong to is gone); returns how many pieces were dropped. */
+  /**
+   * Drops every value and every piece (the driver they belong to is gone); returns how many pieces
+   * were dropped.
+   */
   public int clear() {
     values.clear();
     return closeFiles() + store.clear();
@@ -245,7 +262,10 @@ public final class BlockManager implements AutoCloseable {
     return store.bytesStored() + inFiles;
   }
 
-  /** Bytes of ordinary broadcasts' pieces held on disk because memory held its budget (see {@link SpillingPieceStore}). */
+  /**
+   * Bytes of ordinary broadcasts' pieces held on disk because memory held its budget (see {@link
+   * SpillingPieceStore}).
+   */
   public long bytesSpilled() {
     return store instanceof SpillingPieceStore s ? s.spilledBytes() : 0;
   }

@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * CRC32C of a piece, the checksum a broadcast handle carries for each piece. CRC32C is computed by a
- * CPU instruction on current x86 and ARM, so verifying costs well under a millisecond per MiB. It
+ * CRC32C of a piece, the checksum a broadcast handle carries for each piece. CRC32C is computed by
+ * a CPU instruction on current x86 and ARM, so verifying costs well under a millisecond per MiB. It
  * detects corruption, not forgery. Stateless.
  */
 public final class Checksums {

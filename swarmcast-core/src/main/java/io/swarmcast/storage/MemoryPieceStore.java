@@ -5,9 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@link PieceStore} in memory. Pieces stay in the buffers they arrived in (direct, off-heap, for the
- * network and the driver's cutter alike), so the heap carries only the map. Thread-safe: every method
- * holds the store's lock for an O(1) map operation (O(pieces) to remove a broadcast).
+ * {@link PieceStore} in memory. Pieces stay in the buffers they arrived in (direct, off-heap, for
+ * the network and the driver's cutter alike), so the heap carries only the map. Thread-safe: every
+ * method holds the store's lock for an O(1) map operation (O(pieces) to remove a broadcast).
  */
 public final class MemoryPieceStore implements PieceStore {
   private final Map<Long, Map<Integer, ByteBuf>> pieces = new HashMap<>();

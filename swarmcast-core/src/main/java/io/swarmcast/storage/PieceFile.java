@@ -16,16 +16,16 @@ import java.util.BitSet;
 /**
  * The pieces of one file broadcast, kept in one file at fixed offsets: piece {@code i} is the bytes
  * at {@code i × pieceSize}, every piece {@code pieceSize} long but the last. Nothing of the content
- * passes through the Java heap: a received piece is written from its direct buffer with a positional
- * write, a piece is served as a {@link FileRegion} (the kernel's {@code sendfile}), or read into a
- * direct buffer where a region cannot go (TLS, fault injection).
+ * passes through the Java heap: a received piece is written from its direct buffer with a
+ * positional write, a piece is served as a {@link FileRegion} (the kernel's {@code sendfile}), or
+ * read into a direct buffer where a region cannot go (TLS, fault injection).
  *
- * <p>Two kinds: the driver's {@linkplain #source source}, the user's own file, which holds every piece
- * and is never written or deleted; and an executor's {@linkplain #create target}, which starts empty,
- * fills as pieces arrive, and is deleted by {@link #close}. Which pieces a target holds is recorded
- * only once a piece's bytes are written in full, so a reader never sees half a piece. Thread-safe:
- * positional reads and writes need no lock; the held set and the byte count are guarded by this
- * object.
+ * <p>Two kinds: the driver's {@linkplain #source source}, the user's own file, which holds every
+ * piece and is never written or deleted; and an executor's {@linkplain #create target}, which
+ * starts empty, fills as pieces arrive, and is deleted by {@link #close}. Which pieces a target
+ * holds is recorded only once a piece's bytes are written in full, so a reader never sees half a
+ * piece. Thread-safe: positional reads and writes need no lock; the held set and the byte count are
+ * guarded by this object.
  */
 public final class PieceFile {
   private final long broadcastId;
@@ -39,18 +39,31 @@ public final class PieceFile {
   private long bytesHeld;
   private boolean closed;
 
-  private PieceFile(long broadcastId, Path path, long length, int pieceSize, boolean source, FileChannel channel) {
+  private PieceFile(
+      long broadcastId,
+      Path path,
+      long length,
+      int pieceSize,
+      boolean source,
+      FileChannel channel) {
     this(broadcastId, path, length, pieceSize, source, channel, source);
   }
 
-  private PieceFile(long broadcastId, Path path, long length, int pieceSize, boolean source, FileChannel channel,
+  private PieceFile(
+      long broadcastId,
+      Path path,
+      long length,
+      int pieceSize,
+      boolean source,
+      FileChannel channel,
       boolean holdsAll) {
     if (pieceSize <= 0) {
       throw new IllegalArgumentException("piece size must be positive: " + pieceSize);
     }
     long count = length == 0 ? 1 : (length + pieceSize - 1) / pieceSize;
     if (count > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(length + " bytes in pieces of " + pieceSize + " are too many pieces");
+      throw new IllegalArgumentException(
+          length + " bytes in pieces of " + pieceSize + " are too many pieces");
     }
     this.broadcastId = broadcastId;
     this.path = path;
@@ -66,12 +79,17 @@ public final class PieceFile {
     }
   }
 
-  /** The number of pieces {@code length} bytes make in pieces of {@code pieceSize} (an empty file is one empty piece). */
+  /**
+   * The number of pieces {@code length} bytes make in pieces of {@code pieceSize} (an empty file is
+   * one empty piece).
+   */
   public static int pieceCount(long length, int pieceSize) {
     return (int) Math.max(1, (length + pieceSize - 1) / pieceSize);
   }
 
-  /** The driver's side: every piece of {@code path}, which must not change while it is broadcast. */
+  /**
+   * The driver's side: every piece of {@code path}, which must not change while it is broadcast.
+   */
   public static PieceFile source(long broadcastId, Path path, int pieceSize) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
     try {
@@ -84,10 +102,11 @@ public final class PieceFile {
 
   /**
    * The driver's side of a file it reads while it serves it: {@code path}, holding no piece until
-   * {@link #markRead} says its checksum is known. Nothing is served before that: a piece only leaves the
-   * driver once an executor can check it.
+   * {@link #markRead} says its checksum is known. Nothing is served before that: a piece only
+   * leaves the driver once an executor can check it.
    */
-  public static PieceFile streamedSource(long broadcastId, Path path, int pieceSize) throws IOException {
+  public static PieceFile streamedSource(long broadcastId, Path path, int pieceSize)
+      throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
     try {
       return new PieceFile(broadcastId, path, ch.size(), pieceSize, true, ch, false);
@@ -97,7 +116,10 @@ public final class PieceFile {
     }
   }
 
-  /** The driver's streamed source: piece {@code piece} has been read and checksummed, and may be served from now on. */
+  /**
+   * The driver's streamed source: piece {@code piece} has been read and checksummed, and may be
+   * served from now on.
+   */
   public synchronized void markRead(int piece) {
     if (!source || closed || piece < 0 || piece >= pieceCount || held.get(piece)) {
       return;
@@ -111,9 +133,12 @@ public final class PieceFile {
    * {@code length} bytes. Its size is not reserved up front, so a full disk shows on the write that
    * hits it, naming the file.
    */
-  public static PieceFile create(long broadcastId, Path path, long length, int pieceSize) throws IOException {
+  public static PieceFile create(long broadcastId, Path path, long length, int pieceSize)
+      throws IOException {
     Files.createDirectories(path.getParent());
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
       return new PieceFile(broadcastId, path, length, pieceSize, false, ch);
     } catch (RuntimeException e) {
@@ -123,8 +148,12 @@ public final class PieceFile {
     }
   }
 
-  /** An executor's side writing to an already open channel: for tests that need a device like {@code /dev/full}. */
-  static PieceFile target(long broadcastId, Path path, FileChannel channel, long length, int pieceSize) {
+  /**
+   * An executor's side writing to an already open channel: for tests that need a device like {@code
+   * /dev/full}.
+   */
+  static PieceFile target(
+      long broadcastId, Path path, FileChannel channel, long length, int pieceSize) {
     return new PieceFile(broadcastId, path, length, pieceSize, false, channel);
   }
 
@@ -169,19 +198,26 @@ public final class PieceFile {
   }
 
   /**
-   * Writes a piece at its offset and releases {@code data}. Returns false if it was already held (or
-   * this file is closed or the driver's source).
+   * Writes a piece at its offset and releases {@code data}. Returns false if it was already held
+   * (or this file is closed or the driver's source).
    *
    * @throws IllegalArgumentException if {@code data} is not exactly the piece's length
-   * @throws UncheckedIOException     naming this file and its broadcast if the write fails (a full
+   * @throws UncheckedIOException naming this file and its broadcast if the write fails (a full
    *     disk): the pieces already written stay held
    */
   public boolean write(int piece, ByteBuf data) {
     try {
       int expected = pieceBytes(piece);
       if (expected < 0 || data.readableBytes() != expected) {
-        throw new IllegalArgumentException("piece " + piece + " of Broadcast(" + broadcastId + ") must be " + expected
-            + " bytes, not " + data.readableBytes());
+        throw new IllegalArgumentException(
+            "piece "
+                + piece
+                + " of Broadcast("
+                + broadcastId
+                + ") must be "
+                + expected
+                + " bytes, not "
+                + data.readableBytes());
       }
       synchronized (this) {
         if (closed || source || held.get(piece)) {
@@ -196,8 +232,16 @@ public final class PieceFile {
           }
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot write piece " + piece + " of Broadcast(" + broadcastId + ") to " + path
-            + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+        throw new UncheckedIOException(
+            "cannot write piece "
+                + piece
+                + " of Broadcast("
+                + broadcastId
+                + ") to "
+                + path
+                + ": "
+                + (e.getMessage() != null ? e.getMessage() : e.toString()),
+            e);
       }
       synchronized (this) {
         if (closed || held.get(piece)) {
@@ -212,7 +256,10 @@ public final class PieceFile {
     }
   }
 
-  /** A piece read into a direct buffer from {@code alloc} (the caller releases it); null if not held. */
+  /**
+   * A piece read into a direct buffer from {@code alloc} (the caller releases it); null if not
+   * held.
+   */
   public ByteBuf read(int piece, ByteBufAllocator alloc) {
     if (!has(piece)) {
       return null;
@@ -221,8 +268,9 @@ public final class PieceFile {
   }
 
   /**
-   * A piece read into a direct buffer from {@code alloc} whether or not it is held: the driver's checksum
-   * pass over its streamed source. Fails naming the file if it is shorter than it was when opened.
+   * A piece read into a direct buffer from {@code alloc} whether or not it is held: the driver's
+   * checksum pass over its streamed source. Fails naming the file if it is shorter than it was when
+   * opened.
    */
   public ByteBuf readAnyway(int piece, ByteBufAllocator alloc) {
     int n = pieceBytes(piece);
@@ -233,15 +281,24 @@ public final class PieceFile {
       while (into.hasRemaining()) {
         int r = channel.read(into, at + into.position());
         if (r < 0) {
-          throw new IOException("file ends at " + (at + into.position()) + " bytes; was it truncated?");
+          throw new IOException(
+              "file ends at " + (at + into.position()) + " bytes; was it truncated?");
         }
       }
       buf.writerIndex(n);
       return buf;
     } catch (IOException e) {
       buf.release();
-      throw new UncheckedIOException("cannot read piece " + piece + " of Broadcast(" + broadcastId + ") from " + path + ": "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read piece "
+              + piece
+              + " of Broadcast("
+              + broadcastId
+              + ") from "
+              + path
+              + ": "
+              + e.getMessage(),
+          e);
     } catch (RuntimeException e) {
       buf.release();
       throw e;
@@ -298,6 +355,14 @@ public final class PieceFile {
 
   @Override
   public String toString() {
-    return "PieceFile[Broadcast(" + broadcastId + "), " + path + ", " + length + " bytes in " + pieceCount + " pieces]";
+    return "PieceFile[Broadcast("
+        + broadcastId
+        + "), "
+        + path
+        + ", "
+        + length
+        + " bytes in "
+        + pieceCount
+        + " pieces]";
   }
 }

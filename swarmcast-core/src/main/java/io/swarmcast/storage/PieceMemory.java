@@ -14,25 +14,26 @@ import java.util.TreeMap;
 /**
  * A node's allocator, which keeps the direct memory of pieces for the next broadcast.
  *
- * <p>Why: a piece is a few MiB of direct memory that lives as long as its broadcast. Freshly allocated,
- * every 4 KiB of it costs a page fault in which the kernel zeroes the page, and the JDK then zeroes it
- * again; freed, it goes back to the OS, and the next broadcast pays the same again. Measured on one
- * executor receiving 512 MiB on loopback, that was about a third of its CPU ({@code clear_page_erms},
- * {@code exc_page_fault} in {@code perf}). Here a released piece buffer goes back to an idle list of its
- * size instead, up to {@code retainBytes} of idle memory, and {@link #preTouch} can fill that list when
- * the node starts, so even its first broadcast finds touched memory.
+ * <p>Why: a piece is a few MiB of direct memory that lives as long as its broadcast. Freshly
+ * allocated, every 4 KiB of it costs a page fault in which the kernel zeroes the page, and the JDK
+ * then zeroes it again; freed, it goes back to the OS, and the next broadcast pays the same again.
+ * Measured on one executor receiving 512 MiB on loopback, that was about a third of its CPU ({@code
+ * clear_page_erms}, {@code exc_page_fault} in {@code perf}). Here a released piece buffer goes back
+ * to an idle list of its size instead, up to {@code retainBytes} of idle memory, and {@link
+ * #preTouch} can fill that list when the node starts, so even its first broadcast finds touched
+ * memory.
  *
  * <p>What is pooled: direct buffers asked for with an exact size of at least {@value #MIN_POOLED}
- * bytes ({@code directBuffer(n, n)}), which is how the driver's cutter asks for whole blocks and the
- * decoder for a received piece. Everything else (socket reads, frames, small messages) goes to the
- * {@code fallback} allocator unchanged. A request with no idle buffer of its size is cut from an idle
- * buffer whose size is a whole multiple of it (pieces are block-size divisors, so the pre-touched blocks
- * serve any piece size), and otherwise allocated fresh.
+ * bytes ({@code directBuffer(n, n)}), which is how the driver's cutter asks for whole blocks and
+ * the decoder for a received piece. Everything else (socket reads, frames, small messages) goes to
+ * the {@code fallback} allocator unchanged. A request with no idle buffer of its size is cut from
+ * an idle buffer whose size is a whole multiple of it (pieces are block-size divisors, so the
+ * pre-touched blocks serve any piece size), and otherwise allocated fresh.
  *
  * <p>Memory accounting: {@link #idleBytes()} never exceeds {@code retainBytes}; a buffer that would
- * take it past is freed at once if it was allocated whole, or dropped to the garbage collector if it
- * was cut from a larger one (its siblings may still be in use). Thread-safe: the idle lists are guarded
- * by this object's lock, held only for list operations.
+ * take it past is freed at once if it was allocated whole, or dropped to the garbage collector if
+ * it was cut from a larger one (its siblings may still be in use). Thread-safe: the idle lists are
+ * guarded by this object's lock, held only for list operations.
  */
 public final class PieceMemory extends AbstractByteBufAllocator {
   /** Smaller exact-size requests are left to the fallback allocator: they are not bulk data. */
@@ -40,15 +41,20 @@ public final class PieceMemory extends AbstractByteBufAllocator {
 
   private final ByteBufAllocator fallback;
   private final long retainBytes;
+
   /** Idle buffers by capacity; each buffer's position is 0 and its limit its capacity. */
   private final TreeMap<Integer, ArrayDeque<Idle>> idle = new TreeMap<>();
+
   private long idleBytes;
   private long freshBytes;
   private long reusedBytes;
+
   /** Set by {@link #clear}: from then on nothing is kept, and a running {@link #preTouch} stops. */
   private boolean closed;
 
-  /** An idle buffer, and whether it is a whole allocation (freed eagerly) or cut from a larger one. */
+  /**
+   * An idle buffer, and whether it is a whole allocation (freed eagerly) or cut from a larger one.
+   */
   private record Idle(ByteBuffer buffer, boolean whole) {}
 
   public PieceMemory(ByteBufAllocator fallback, long retainBytes) {
@@ -58,8 +64,9 @@ public final class PieceMemory extends AbstractByteBufAllocator {
   }
 
   /**
-   * Allocates and touches {@code bytes} of memory in buffers of {@code blockSize} (within the retain
-   * bound), so a node's first broadcast finds its pieces' memory resident. Returns the bytes added.
+   * Allocates and touches {@code bytes} of memory in buffers of {@code blockSize} (within the
+   * retain bound), so a node's first broadcast finds its pieces' memory resident. Returns the bytes
+   * added.
    */
   public long preTouch(long bytes, int blockSize) {
     long added = 0;
@@ -114,8 +121,8 @@ public final class PieceMemory extends AbstractByteBufAllocator {
   }
 
   /**
-   * Frees every idle buffer that was allocated whole (the rest go to the garbage collector), and keeps
-   * nothing from then on: for a node that closes.
+   * Frees every idle buffer that was allocated whole (the rest go to the garbage collector), and
+   * keeps nothing from then on: for a node that closes.
    */
   public void clear() {
     ArrayDeque<Idle> all = new ArrayDeque<>();
@@ -152,9 +159,14 @@ public final class PieceMemory extends AbstractByteBufAllocator {
     return new Idle(ByteBuffer.allocateDirect(size), true);
   }
 
-  /** An idle buffer of a multiple of {@code size} cut into pieces of it: one returned, the rest idle. */
+  /**
+   * An idle buffer of a multiple of {@code size} cut into pieces of it: one returned, the rest
+   * idle.
+   */
   private Idle cutFromLarger(int size) {
-    for (Iterator<Map.Entry<Integer, ArrayDeque<Idle>>> it = idle.tailMap(size, false).entrySet().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<Integer, ArrayDeque<Idle>>> it =
+            idle.tailMap(size, false).entrySet().iterator();
+        it.hasNext(); ) {
       Map.Entry<Integer, ArrayDeque<Idle>> e = it.next();
       int capacity = e.getKey();
       if (capacity % size != 0) {

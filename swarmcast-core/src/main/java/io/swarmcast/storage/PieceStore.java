@@ -1,6 +1,7 @@
 package io.swarmcast.storage;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.FileRegion;
 
 /**
  * Where a node keeps the pieces of broadcasts, addressed by (broadcast id, piece index). The memory
@@ -9,12 +10,14 @@ import io.netty.buffer.ByteBuf;
  */
 public interface PieceStore extends AutoCloseable {
   /**
-   * Stores {@code data}, taking over the caller's reference. Returns false, and releases {@code data},
-   * if the piece is already stored.
+   * Stores {@code data}, taking over the caller's reference. Returns false, and releases {@code
+   * data}, if the piece is already stored.
    */
   boolean put(long broadcastId, int piece, ByteBuf data);
 
-  /** A new reference to the piece (the caller releases it), or null if this store does not hold it. */
+  /**
+   * A new reference to the piece (the caller releases it), or null if this store does not hold it.
+   */
   ByteBuf get(long broadcastId, int piece);
 
   boolean contains(long broadcastId, int piece);
@@ -22,7 +25,9 @@ public interface PieceStore extends AutoCloseable {
   /** Drops every piece of the broadcast; returns how many were dropped. */
   int removeBroadcast(long broadcastId);
 
-  /** Drops every piece of every broadcast; returns how many were dropped. The store stays usable. */
+  /**
+   * Drops every piece of every broadcast; returns how many were dropped. The store stays usable.
+   */
   int clear();
 
   /** Broadcasts with at least one piece here. */
@@ -32,10 +37,10 @@ public interface PieceStore extends AutoCloseable {
   long bytesStored();
 
   /**
-   * A piece held on disk as a region of its file, for {@code sendfile} (the caller releases it); null if
-   * this store holds the piece in memory, or not at all.
+   * A piece held on disk as a region of its file, for {@code sendfile} (the caller releases it);
+   * null if this store holds the piece in memory, or not at all.
    */
-  default io.netty.channel.FileRegion region(long broadcastId, int piece) {
+  default FileRegion region(long broadcastId, int piece) {
     return null;
   }
 

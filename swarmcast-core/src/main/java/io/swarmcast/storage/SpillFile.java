@@ -15,17 +15,19 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The pieces of one ordinary broadcast that did not fit in a node's memory budget
- * ({@code swarmcast.storage.memoryBytes}), appended to one file in the order they came, with an index
- * of where each one is. Unlike a {@link PieceFile} it needs no layout up front: a value's pieces may
+ * The pieces of one ordinary broadcast that did not fit in a node's memory budget ({@code
+ * swarmcast.storage.memoryBytes}), appended to one file in the order they came, with an index of
+ * where each one is. Unlike a {@link PieceFile} it needs no layout up front: a value's pieces may
  * differ in size, and only some of them spill. Deleted on {@link #close}. Thread-safe.
  */
 final class SpillFile {
   private final long broadcastId;
   private final Path path;
   private final FileChannel channel;
+
   /** Offset and length of each piece held; guarded by this. */
   private final Map<Integer, long[]> index = new HashMap<>();
+
   private long end;
   private long bytesHeld;
   private boolean closed;
@@ -41,11 +43,23 @@ final class SpillFile {
     Path path = dir.resolve(broadcastId + ".spill");
     try {
       Files.createDirectories(dir);
-      return new SpillFile(broadcastId, path, FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-          StandardOpenOption.WRITE));
+      return new SpillFile(
+          broadcastId,
+          path,
+          FileChannel.open(
+              path,
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot spill pieces of Broadcast(" + broadcastId + ") to " + path + " (swarmcast.storage.dir): "
-          + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+      throw new UncheckedIOException(
+          "cannot spill pieces of Broadcast("
+              + broadcastId
+              + ") to "
+              + path
+              + " (swarmcast.storage.dir): "
+              + (e.getMessage() != null ? e.getMessage() : e.toString()),
+          e);
     }
   }
 
@@ -68,8 +82,8 @@ final class SpillFile {
   /**
    * Appends a piece and releases {@code data}; false if it was already here or the file is closed.
    *
-   * @throws UncheckedIOException naming the file and broadcast if the write fails (a full disk): the
-   *     pieces already held stay held
+   * @throws UncheckedIOException naming the file and broadcast if the write fails (a full disk):
+   *     the pieces already held stay held
    */
   boolean write(int piece, ByteBuf data) {
     try {
@@ -90,8 +104,16 @@ final class SpillFile {
           }
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot spill piece " + piece + " of Broadcast(" + broadcastId + ") to " + path + ": "
-            + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+        throw new UncheckedIOException(
+            "cannot spill piece "
+                + piece
+                + " of Broadcast("
+                + broadcastId
+                + ") to "
+                + path
+                + ": "
+                + (e.getMessage() != null ? e.getMessage() : e.toString()),
+            e);
       }
       synchronized (this) {
         if (closed || index.containsKey(piece)) {
@@ -106,7 +128,10 @@ final class SpillFile {
     }
   }
 
-  /** A piece read into a direct buffer from {@code alloc} (the caller releases it); null if not held. */
+  /**
+   * A piece read into a direct buffer from {@code alloc} (the caller releases it); null if not
+   * held.
+   */
   ByteBuf read(int piece, ByteBufAllocator alloc) {
     long[] where;
     synchronized (this) {
@@ -128,8 +153,16 @@ final class SpillFile {
       return buf;
     } catch (IOException e) {
       buf.release();
-      throw new UncheckedIOException("cannot read spilled piece " + piece + " of Broadcast(" + broadcastId + ") from " + path
-          + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read spilled piece "
+              + piece
+              + " of Broadcast("
+              + broadcastId
+              + ") from "
+              + path
+              + ": "
+              + e.getMessage(),
+          e);
     } catch (RuntimeException e) {
       buf.release();
       throw e;
@@ -145,7 +178,10 @@ final class SpillFile {
     return where == null ? null : new DefaultFileRegion(path.toFile(), where[0], where[1]);
   }
 
-  /** Closes and deletes the file, and its directory if that is now empty; returns how many pieces it held. */
+  /**
+   * Closes and deletes the file, and its directory if that is now empty; returns how many pieces it
+   * held.
+   */
   int close() {
     int pieces;
     synchronized (this) {

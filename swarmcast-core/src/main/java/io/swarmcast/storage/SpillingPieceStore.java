@@ -9,25 +9,33 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Pieces in memory up to a budget ({@code swarmcast.storage.memoryBytes}), the rest on disk, as Spark's
- * {@code MEMORY_AND_DISK_SER} keeps blocks: a broadcast larger than a node's direct memory no longer
- * fails it. A piece that arrives when memory holds the budget is appended to its broadcast's
- * {@link SpillFile} under the node's storage directory, and its buffer goes back to the pool at once.
- * Spilled pieces are read back into buffers for a value, and served with {@code sendfile}
- * ({@link #region}) when TLS is off. Pieces are never moved between memory and disk once stored.
+ * Pieces in memory up to a budget ({@code swarmcast.storage.memoryBytes}), the rest on disk, as
+ * Spark's {@code MEMORY_AND_DISK_SER} keeps blocks: a broadcast larger than a node's direct memory
+ * no longer fails it. A piece that arrives when memory holds the budget is appended to its
+ * broadcast's {@link SpillFile} under the node's storage directory, and its buffer goes back to the
+ * pool at once. Spilled pieces are read back into buffers for a value, and served with {@code
+ * sendfile} ({@link #region}) when TLS is off. Pieces are never moved between memory and disk once
+ * stored.
  *
- * <p>Thread-safe. The budget is checked, not reserved: pieces stored at the same moment may exceed it
- * by a piece each.
+ * <p>Thread-safe. The budget is checked, not reserved: pieces stored at the same moment may exceed
+ * it by a piece each.
  */
 public final class SpillingPieceStore implements PieceStore {
   private final MemoryPieceStore memory = new MemoryPieceStore();
   private final long budget;
   private final ByteBufAllocator readBuffers;
-  /** Where spill files go: asked at the first spill, since a node's directory is named by its port. */
+
+  /**
+   * Where spill files go: asked at the first spill, since a node's directory is named by its port.
+   */
   private final Supplier<Path> directory;
+
   private final Map<Long, SpillFile> spills = new ConcurrentHashMap<>();
 
-  /** {@code budget}: bytes of pieces kept in memory; {@code readBuffers}: where spilled pieces are read into. */
+  /**
+   * {@code budget}: bytes of pieces kept in memory; {@code readBuffers}: where spilled pieces are
+   * read into.
+   */
   public SpillingPieceStore(long budget, ByteBufAllocator readBuffers, Supplier<Path> directory) {
     if (budget < 0) {
       throw new IllegalArgumentException("budget < 0: " + budget);
@@ -40,8 +48,8 @@ public final class SpillingPieceStore implements PieceStore {
   /**
    * Stores the piece in memory if it fits the budget, else on disk.
    *
-   * @throws java.io.UncheckedIOException naming the file and broadcast if it must spill and cannot (a
-   *     full disk, an unwritable directory): pieces already held stay held
+   * @throws java.io.UncheckedIOException naming the file and broadcast if it must spill and cannot
+   *     (a full disk, an unwritable directory): pieces already held stay held
    */
   @Override
   public boolean put(long broadcastId, int piece, ByteBuf data) {
@@ -138,7 +146,9 @@ public final class SpillingPieceStore implements PieceStore {
     return n;
   }
 
-  /** The file a broadcast's spilled pieces are in, or null if none spilled; for tests and messages. */
+  /**
+   * The file a broadcast's spilled pieces are in, or null if none spilled; for tests and messages.
+   */
   Path spillFile(long broadcastId) {
     SpillFile f = spills.get(broadcastId);
     return f == null ? null : f.path();

@@ -11,7 +11,9 @@ final class Describe {
   static String pieces(BitSet pieces) {
     StringBuilder b = new StringBuilder();
     int shown = 0;
-    for (int i = pieces.nextSetBit(0); i >= 0 && shown < SHOWN; i = pieces.nextSetBit(i + 1), shown++) {
+    for (int i = pieces.nextSetBit(0);
+        i >= 0 && shown < SHOWN;
+        i = pieces.nextSetBit(i + 1), shown++) {
       b.append(shown == 0 ? "" : ", ").append(i);
     }
     int more = pieces.cardinality() - shown;

@@ -16,7 +16,8 @@ final class DirectStrategy extends FetchStrategy {
 
   @Override
   void book(FetchScheduler s, List<FetchAction> out) {
-    while (s.requests.toDriver < s.policy.limits().maxFromDriver() && s.now() >= s.driverBusyUntil
+    while (s.requests.toDriver < s.policy.limits().maxFromDriver()
+        && s.now() >= s.driverBusyUntil
         && !s.exchange.driverGone()) {
       BitSet wanted = s.wanted();
       if (wanted.isEmpty()) {

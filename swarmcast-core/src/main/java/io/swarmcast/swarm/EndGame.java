@@ -9,7 +9,10 @@ import java.time.Duration;
  * eight finishing 1.8 s after the others). Replaceable beside {@link PieceSelector}.
  */
 public interface EndGame {
-  /** When (in the scheduler's clock) a piece asked for at {@code askedAtNanos} may be asked of a second holder; {@link Long#MAX_VALUE} for never. */
+  /**
+   * When (in the scheduler's clock) a piece asked for at {@code askedAtNanos} may be asked of a
+   * second holder; {@link Long#MAX_VALUE} for never.
+   */
   long duplicateAt(long askedAtNanos);
 
   /** A second request once the first has waited {@code wait}. */

@@ -1,12 +1,13 @@
 package io.swarmcast.swarm;
 
 import java.util.BitSet;
+import java.util.List;
 
 /**
  * What a {@link FetchScheduler} asks its adapter to do. Each request carries a token; the adapter
- * reports the request's outcome to the scheduler under that token. The adapter handles actions through
- * a {@link Handler}, one method per kind, so a new kind of action does not compile until every adapter
- * (the network one, a simulator) handles it.
+ * reports the request's outcome to the scheduler under that token. The adapter handles actions
+ * through a {@link Handler}, one method per kind, so a new kind of action does not compile until
+ * every adapter (the network one, a simulator) handles it.
  */
 public sealed interface FetchAction {
 
@@ -36,7 +37,9 @@ public sealed interface FetchAction {
     void fail(Fail action);
   }
 
-  /** Ask the tracker which peers hold which pieces (also subscribes to its {@code Have} notices). */
+  /**
+   * Ask the tracker which peers hold which pieces (also subscribes to its {@code Have} notices).
+   */
   record AskLocations() implements FetchAction {
     @Override
     public void applyTo(Handler handler) {
@@ -46,11 +49,12 @@ public sealed interface FetchAction {
 
   /**
    * The driver is gone: ask each of {@code peers} which pieces it holds and which holders it knows,
-   * reporting each answer with {@link FetchScheduler#onPeerLocations} or {@link FetchScheduler#onPeerLocationsFailed}.
+   * reporting each answer with {@link FetchScheduler#onPeerLocations} or {@link
+   * FetchScheduler#onPeerLocationsFailed}.
    */
-  record AskPeers(java.util.List<PeerAddress> peers) implements FetchAction {
+  record AskPeers(List<PeerAddress> peers) implements FetchAction {
     public AskPeers {
-      peers = java.util.List.copyOf(peers);
+      peers = List.copyOf(peers);
     }
 
     @Override
@@ -76,11 +80,12 @@ public sealed interface FetchAction {
   }
 
   /**
-   * Ask the driver for any piece outside {@code exclude} (held here, being fetched, or held by a known
-   * peer); it picks the one it has sent least, or declines. A duplicate (a piece it sent before) only
-   * if {@code allowDuplicate}.
+   * Ask the driver for any piece outside {@code exclude} (held here, being fetched, or held by a
+   * known peer); it picks the one it has sent least, or declines. A duplicate (a piece it sent
+   * before) only if {@code allowDuplicate}.
    */
-  record FetchAnyFromDriver(long token, BitSet exclude, boolean allowDuplicate) implements FetchAction {
+  record FetchAnyFromDriver(long token, BitSet exclude, boolean allowDuplicate)
+      implements FetchAction {
     @Override
     public void applyTo(Handler handler) {
       handler.fetchAnyFromDriver(this);
@@ -113,7 +118,10 @@ public sealed interface FetchAction {
     }
   }
 
-  /** Report {@link FetchScheduler#onTimer} at {@code nanoTime} (the scheduler's clock) or soon after. */
+  /**
+   * Report {@link FetchScheduler#onTimer} at {@code nanoTime} (the scheduler's clock) or soon
+   * after.
+   */
   record WakeAt(long nanoTime) implements FetchAction {
     @Override
     public void applyTo(Handler handler) {

@@ -3,10 +3,12 @@ package io.swarmcast.swarm;
 /**
  * Limits on an executor's outstanding piece requests.
  *
- * @param maxInFlight   to all peers together
- * @param maxPerPeer    to any one peer: more would queue behind each other on that peer's link
- * @param maxFromDriver to the driver, on top of the peers' budget, so its link never waits for a round trip
- * @param maxBadPieces  pieces failing their checksum after which a peer is not asked again in this fetch
+ * @param maxInFlight to all peers together
+ * @param maxPerPeer to any one peer: more would queue behind each other on that peer's link
+ * @param maxFromDriver to the driver, on top of the peers' budget, so its link never waits for a
+ *     round trip
+ * @param maxBadPieces pieces failing their checksum after which a peer is not asked again in this
+ *     fetch
  */
 public record FetchLimits(int maxInFlight, int maxPerPeer, int maxFromDriver, int maxBadPieces) {
   /** The default of {@code swarmcast.fetch.maxBadPieces}. */
@@ -14,8 +16,15 @@ public record FetchLimits(int maxInFlight, int maxPerPeer, int maxFromDriver, in
 
   public FetchLimits {
     if (maxInFlight < 1 || maxPerPeer < 1 || maxFromDriver < 1 || maxBadPieces < 1) {
-      throw new IllegalArgumentException("limits must be positive: " + maxInFlight + ", " + maxPerPeer + ", " + maxFromDriver
-          + ", " + maxBadPieces);
+      throw new IllegalArgumentException(
+          "limits must be positive: "
+              + maxInFlight
+              + ", "
+              + maxPerPeer
+              + ", "
+              + maxFromDriver
+              + ", "
+              + maxBadPieces);
     }
   }
 

@@ -5,17 +5,27 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * The replaceable decisions of a fetch, bundled: how many requests may be outstanding, which piece to
- * ask for, which holder to ask, when to ask a second holder, and how long a peer may take to answer
- * before it counts as stalled (cancelled, banned for the fetch, and its piece asked elsewhere); and
- * how many neighbours a fetch keeps ({@code neighbours}: peers asked at once what they hold, who then
- * tell it of their new pieces; 0 for none, when the tracker relays notices instead).
+ * The replaceable decisions of a fetch, bundled: how many requests may be outstanding, which piece
+ * to ask for, which holder to ask, when to ask a second holder, and how long a peer may take to
+ * answer before it counts as stalled (cancelled, banned for the fetch, and its piece asked
+ * elsewhere); and how many neighbours a fetch keeps ({@code neighbours}: peers asked at once what
+ * they hold, who then tell it of their new pieces; 0 for none, when the tracker relays notices
+ * instead).
  */
-public record FetchPolicy(FetchLimits limits, PieceSelector pieces, PeerSelector peers, EndGame endGame, Duration peerTimeout,
+public record FetchPolicy(
+    FetchLimits limits,
+    PieceSelector pieces,
+    PeerSelector peers,
+    EndGame endGame,
+    Duration peerTimeout,
     int neighbours) {
   /** The default of {@code swarmcast.fetch.peerTimeout}. */
   public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(10);
-  /** How long a piece's only request waits in the end game before a second holder is asked (see {@link EndGame}). */
+
+  /**
+   * How long a piece's only request waits in the end game before a second holder is asked (see
+   * {@link EndGame}).
+   */
   public static final Duration END_GAME_WAIT = Duration.ofMillis(250);
 
   public FetchPolicy {
@@ -31,22 +41,33 @@ public record FetchPolicy(FetchLimits limits, PieceSelector pieces, PeerSelector
     }
   }
 
-  /** Rarest piece first, least-loaded holder, end game after {@link #END_GAME_WAIT}; ties broken with {@code random}. */
+  /**
+   * Rarest piece first, least-loaded holder, end game after {@link #END_GAME_WAIT}; ties broken
+   * with {@code random}.
+   */
   public static FetchPolicy standard(FetchLimits limits, Duration peerTimeout, Random random) {
-    return new FetchPolicy(limits, PieceSelector.rarestFirst(random), PeerSelector.leastLoaded(random),
-        EndGame.after(END_GAME_WAIT), peerTimeout, 0);
+    return new FetchPolicy(
+        limits,
+        PieceSelector.rarestFirst(random),
+        PeerSelector.leastLoaded(random),
+        EndGame.after(END_GAME_WAIT),
+        peerTimeout,
+        0);
   }
 
   /**
-   * This policy with {@code k} neighbours, as {@code swarmcast.tracker.neighbours} has it: the peers the
-   * tracker names, and then those its neighbours name, are asked at once what they hold (peer exchange
-   * from the start) until k have been; the tracker then relays no notices.
+   * This policy with {@code k} neighbours, as {@code swarmcast.tracker.neighbours} has it: the
+   * peers the tracker names, and then those its neighbours name, are asked at once what they hold
+   * (peer exchange from the start) until k have been; the tracker then relays no notices.
    */
   public FetchPolicy withNeighbours(int k) {
     return new FetchPolicy(limits, pieces, peers, endGame, peerTimeout, k);
   }
 
-  /** Whether the fetch keeps neighbours (peer exchange from the start) instead of hearing relayed notices. */
+  /**
+   * Whether the fetch keeps neighbours (peer exchange from the start) instead of hearing relayed
+   * notices.
+   */
   public boolean neighbourExchange() {
     return neighbours > 0;
   }

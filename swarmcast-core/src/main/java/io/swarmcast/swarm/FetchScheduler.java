@@ -8,16 +8,17 @@ import java.util.function.LongSupplier;
 
 /**
  * The decisions of one executor's fetch of one broadcast, with no I/O: which piece to ask for, from
- * whom, when to ask the driver, when to give up on a peer, when to ask a second holder (the end game).
+ * whom, when to ask the driver, when to give up on a peer, when to ask a second holder (the end
+ * game).
  *
  * <p>It is driven by events — locations learned, a piece arrived, a piece was corrupt, a source was
- * busy or lost or refused, the driver declined or went away, a timer fired — and answers each with the
- * {@link FetchAction}s to carry out: requests (each with a token its outcome is reported under),
- * cancels, bans, a wake-up, done or fail. Where requests go is the {@link FetchStrategy}'s choice
- * ({@link FetchStrategy#torrent()} or {@link FetchStrategy#direct()}); which piece, which holder and
- * when to duplicate are the {@link FetchPolicy}'s. Time comes from the injected clock and chance from
- * the policy's {@code Random}, so the same events give the same actions: tests drive it with no I/O,
- * and a simulation can run thousands of them in one thread.
+ * busy or lost or refused, the driver declined or went away, a timer fired — and answers each with
+ * the {@link FetchAction}s to carry out: requests (each with a token its outcome is reported
+ * under), cancels, bans, a wake-up, done or fail. Where requests go is the {@link FetchStrategy}'s
+ * choice ({@link FetchStrategy#torrent()} or {@link FetchStrategy#direct()}); which piece, which
+ * holder and when to duplicate are the {@link FetchPolicy}'s. Time comes from the injected clock
+ * and chance from the policy's {@code Random}, so the same events give the same actions: tests
+ * drive it with no I/O, and a simulation can run thousands of them in one thread.
  *
  * <p>The adapter ({@code io.swarmcast.node.SwarmFetcher} on a real node) verifies pieces before it
  * reports them, stores them, and carries out the actions. Events after the fetch has finished, and
@@ -27,6 +28,7 @@ import java.util.function.LongSupplier;
 public final class FetchScheduler {
   /** How long a source that answered busy is left alone. */
   static final long BUSY_BACKOFF_NANOS = 20_000_000;
+
   /** Corrupt pieces from the driver after which the fetch fails (its pieces are the reference). */
   static final int MAX_DRIVER_CORRUPTIONS = 3;
 
@@ -37,29 +39,55 @@ public final class FetchScheduler {
   private final LongSupplier clock;
   final BitSet have;
   final OutstandingRequests requests;
-  /** The driver declined: it has no piece it never sent outside our exclusion set. Cleared when a source is lost. */
+
+  /**
+   * The driver declined: it has no piece it never sent outside our exclusion set. Cleared when a
+   * source is lost.
+   */
   boolean driverHasNothing;
+
   boolean locating; // an AskLocations is outstanding
+
   /** The tracker is asked only once the driver has declined (a one-piece broadcast). */
   boolean trackerDeferred;
-  /** A source was lost: ask the tracker for every holder again (notices name only a piece's first holders). */
+
+  /**
+   * A source was lost: ask the tracker for every holder again (notices name only a piece's first
+   * holders).
+   */
   boolean relocate;
+
   long driverBusyUntil = Long.MIN_VALUE;
   private int driverCorruptions;
   final Wakeups wakeups = new Wakeups();
+
   /** Where pieces are once the driver and its tracker are gone. */
   final PeerExchange exchange = new PeerExchange();
+
   private boolean finished;
-  /** Times the tracker was asked again for neighbours because too few were named (see {@link #onPeerLocations}). */
+
+  /**
+   * Times the tracker was asked again for neighbours because too few were named (see {@link
+   * #onPeerLocations}).
+   */
   private int shortRelocates;
-  /** At most this many: with the first answer, the tracker names no more than the 16 it named before. */
+
+  /**
+   * At most this many: with the first answer, the tracker names no more than the 16 it named
+   * before.
+   */
   static final int MAX_SHORT_RELOCATES = 3;
 
   /**
    * @param alreadyHeld pieces already stored on this node (copied)
-   * @param clock       the time in nanoseconds, e.g. {@code System::nanoTime}
+   * @param clock the time in nanoseconds, e.g. {@code System::nanoTime}
    */
-  public FetchScheduler(int pieceCount, BitSet alreadyHeld, FetchStrategy strategy, FetchPolicy policy, LongSupplier clock) {
+  public FetchScheduler(
+      int pieceCount,
+      BitSet alreadyHeld,
+      FetchStrategy strategy,
+      FetchPolicy policy,
+      LongSupplier clock) {
     if (pieceCount < 1) {
       throw new IllegalArgumentException("pieceCount < 1: " + pieceCount);
     }
@@ -107,12 +135,14 @@ public final class FetchScheduler {
 
   /**
    * The holders named that are or become neighbours: those asked already, and new ones (at most
-   * {@code mostNew}) while fewer than the policy's neighbours are usable, who are asked what they hold
-   * (they answer, and tell us of what comes). The set stays that size: an answer after a source was lost replaces the neighbours lost, no
-   * more. Taking every executor named each time grew the connections per executor to 125 when 1 % of
-   * 1,000 died (simulated), against about 45 without.
+   * {@code mostNew}) while fewer than the policy's neighbours are usable, who are asked what they
+   * hold (they answer, and tell us of what comes). The set stays that size: an answer after a
+   * source was lost replaces the neighbours lost, no more. Taking every executor named each time
+   * grew the connections per executor to 125 when 1 % of 1,000 died (simulated), against about 45
+   * without.
    */
-  private List<PeerPieces> askNeighbours(List<PeerPieces> holders, int mostNew, List<FetchAction> out) {
+  private List<PeerPieces> askNeighbours(
+      List<PeerPieces> holders, int mostNew, List<FetchAction> out) {
     List<PeerPieces> use = new ArrayList<>();
     int room = Math.min(mostNew, policy.neighbours() - exchange.askedAndUsable(peers));
     for (PeerPieces h : holders) {
@@ -131,15 +161,17 @@ public final class FetchScheduler {
   }
 
   /**
-   * Asks the tracker for more names if every neighbour has answered ({@code answered}), none was just
-   * asked, and the set is still short: neighbours that had not begun to fetch this broadcast (a driver
-   * ships its handle to one executor after another) know nobody yet, and the tracker's next names may all
-   * be neighbours already. Without this, one executor of 8 kept 4 neighbours and finished last, at 1.4 ×
-   * (emulated). At most {@link #MAX_SHORT_RELOCATES} times a fetch.
+   * Asks the tracker for more names if every neighbour has answered ({@code answered}), none was
+   * just asked, and the set is still short: neighbours that had not begun to fetch this broadcast
+   * (a driver ships its handle to one executor after another) know nobody yet, and the tracker's
+   * next names may all be neighbours already. Without this, one executor of 8 kept 4 neighbours and
+   * finished last, at 1.4 × (emulated). At most {@link #MAX_SHORT_RELOCATES} times a fetch.
    */
   private void askTrackerIfShort(List<FetchAction> out, boolean answered) {
-    if (answered && out.stream().noneMatch(FetchAction.AskPeers.class::isInstance)
-        && exchange.askedAndUsable(peers) < policy.neighbours() && shortRelocates < MAX_SHORT_RELOCATES) {
+    if (answered
+        && out.stream().noneMatch(FetchAction.AskPeers.class::isInstance)
+        && exchange.askedAndUsable(peers) < policy.neighbours()
+        && shortRelocates < MAX_SHORT_RELOCATES) {
       shortRelocates++;
       relocate = true;
     }
@@ -152,9 +184,10 @@ public final class FetchScheduler {
   }
 
   /**
-   * A notice that {@code peer} now holds {@code piece}. A notice of a piece this executor holds, from a
-   * peer it already knew, changes nothing it could book: with neighbours, many notices are such (one
-   * from each neighbour for every piece), and booking again for each was work for nothing.
+   * A notice that {@code peer} now holds {@code piece}. A notice of a piece this executor holds,
+   * from a peer it already knew, changes nothing it could book: with neighbours, many notices are
+   * such (one from each neighbour for every piece), and booking again for each was work for
+   * nothing.
    */
   public List<FetchAction> onHave(PeerAddress peer, int piece) {
     boolean known = peers.get(peer.id()) != null;
@@ -166,10 +199,10 @@ public final class FetchScheduler {
   }
 
   /**
-   * The request {@code token} brought {@code piece}, verified against its checksum. The adapter stores
-   * it if {@link #wants} said so just before this call, under the same lock. A piece is a piece: one
-   * that arrives for a request already given up (a stalled peer's late answer) still counts, and any
-   * other request for it is cancelled.
+   * The request {@code token} brought {@code piece}, verified against its checksum. The adapter
+   * stores it if {@link #wants} said so just before this call, under the same lock. A piece is a
+   * piece: one that arrives for a request already given up (a stalled peer's late answer) still
+   * counts, and any other request for it is cancelled.
    */
   public List<FetchAction> onPiece(long token, int piece) {
     if (finished) {
@@ -181,7 +214,8 @@ public final class FetchScheduler {
     }
     List<FetchAction> out = new ArrayList<>();
     have.set(piece);
-    // Another request for it (the end game's, or one made after its first holder stalled) is no longer wanted.
+    // Another request for it (the end game's, or one made after its first holder stalled) is no
+    // longer wanted.
     requests.endDuplicates(piece).forEach(t -> out.add(new FetchAction.Cancel(t)));
     if (have.cardinality() == pieceCount) {
       finish(out);
@@ -191,9 +225,10 @@ public final class FetchScheduler {
   }
 
   /**
-   * The request {@code token} brought bytes that fail their checksum (or the wrong piece). The piece is
-   * asked of another holder; a peer that sent {@code maxBadPieces} such pieces is banned, the driver
-   * after {@value #MAX_DRIVER_CORRUPTIONS} fails the fetch (its pieces are the reference).
+   * The request {@code token} brought bytes that fail their checksum (or the wrong piece). The
+   * piece is asked of another holder; a peer that sent {@code maxBadPieces} such pieces is banned,
+   * the driver after {@value #MAX_DRIVER_CORRUPTIONS} fails the fetch (its pieces are the
+   * reference).
    */
   public List<FetchAction> onCorrupt(long token) {
     OutstandingRequests.Request r = end(token);
@@ -202,7 +237,9 @@ public final class FetchScheduler {
     }
     if (r.source() == OutstandingRequests.DRIVER) {
       if (++driverCorruptions >= MAX_DRIVER_CORRUPTIONS) {
-        return fail(new CorruptPieceException("the driver sent " + driverCorruptions + " pieces that fail their checksum"));
+        return fail(
+            new CorruptPieceException(
+                "the driver sent " + driverCorruptions + " pieces that fail their checksum"));
       }
       return book();
     }
@@ -222,7 +259,10 @@ public final class FetchScheduler {
     return book(out);
   }
 
-  /** The source of {@code token} is busy: it is left alone for a while, and the piece asked of others. */
+  /**
+   * The source of {@code token} is busy: it is left alone for a while, and the piece asked of
+   * others.
+   */
   public List<FetchAction> onBusy(long token) {
     OutstandingRequests.Request r = end(token);
     if (r == null) {
@@ -261,8 +301,9 @@ public final class FetchScheduler {
   }
 
   /**
-   * The request {@code token} failed: connection lost, timeout, or a broken protocol. A peer is banned
-   * for the rest of the fetch and its pieces asked of others; without the driver the fetch fails.
+   * The request {@code token} failed: connection lost, timeout, or a broken protocol. A peer is
+   * banned for the rest of the fetch and its pieces asked of others; without the driver the fetch
+   * fails.
    */
   public List<FetchAction> onSourceFailed(long token, Throwable cause) {
     OutstandingRequests.Request r = end(token);
@@ -280,7 +321,9 @@ public final class FetchScheduler {
     return book(out);
   }
 
-  /** The driver declined a request for any piece: it has none it never sent outside our exclusions. */
+  /**
+   * The driver declined a request for any piece: it has none it never sent outside our exclusions.
+   */
   public List<FetchAction> onDriverDeclined(long token) {
     OutstandingRequests.Request r = end(token);
     if (r == null) {
@@ -307,18 +350,24 @@ public final class FetchScheduler {
 
   /**
    * The driver is back: the same incarnation, after a broken link, took this executor again. The
-   * fetch asks it and its tracker as before it left; answers to questions already put to peers still count.
+   * fetch asks it and its tracker as before it left; answers to questions already put to peers
+   * still count.
    */
   public List<FetchAction> onDriverBack() {
     return exchange.onDriverBack(this);
   }
 
-  /** {@code from} answered which pieces it and the holders it knows hold (peer exchange, after the driver left). */
+  /**
+   * {@code from} answered which pieces it and the holders it knows hold (peer exchange, after the
+   * driver left).
+   */
   public List<FetchAction> onPeerLocations(PeerAddress from, List<PeerPieces> holders) {
     if (policy.neighbourExchange() && !exchange.driverGone()) {
-      // A neighbour's own pieces, and, while this fetch has fewer neighbours than it keeps, some of the
+      // A neighbour's own pieces, and, while this fetch has fewer neighbours than it keeps, some of
+      // the
       // holders it names, asked in turn: the tracker names only a few (its answers were most of the
-      // driver's control bytes at 10,000 executors), and neighbours' neighbours make up the rest. The
+      // driver's control bytes at 10,000 executors), and neighbours' neighbours make up the rest.
+      // The
       // others named are not used: fetching from them would grow the connections beyond the set.
       List<FetchAction> out = new ArrayList<>();
       List<PeerPieces> named = holders.stream().filter(h -> h.peer().id() != from.id()).toList();
@@ -339,14 +388,16 @@ public final class FetchScheduler {
 
   /**
    * A wake-up asked for by {@link FetchAction.WakeAt} is due. Peer requests older than the policy's
-   * peer timeout are given up: cancelled, their peer banned as stalled, their pieces asked elsewhere.
+   * peer timeout are given up: cancelled, their peer banned as stalled, their pieces asked
+   * elsewhere.
    */
   public List<FetchAction> onTimer() {
     long now = clock.getAsLong();
     wakeups.fired(now);
     List<FetchAction> out = new ArrayList<>();
     if (!finished) {
-      for (OutstandingRequests.Request r : requests.toPeersSentBy(now - policy.peerTimeout().toNanos())) {
+      for (OutstandingRequests.Request r :
+          requests.toPeersSentBy(now - policy.peerTimeout().toNanos())) {
         requests.end(r.token());
         out.add(new FetchAction.Cancel(r.token()));
         if (!peers.isBanned(r.source())) {
@@ -358,7 +409,9 @@ public final class FetchScheduler {
     return book(out);
   }
 
-  /** Stops the fetch (the adapter was cancelled): returns the cancels of every outstanding request. */
+  /**
+   * Stops the fetch (the adapter was cancelled): returns the cancels of every outstanding request.
+   */
   public List<FetchAction> stop() {
     List<FetchAction> out = new ArrayList<>();
     if (!finished) {
@@ -368,7 +421,10 @@ public final class FetchScheduler {
     return out;
   }
 
-  /** Whether {@code piece} is in range and not yet here: the adapter stores an arriving piece only then. */
+  /**
+   * Whether {@code piece} is in range and not yet here: the adapter stores an arriving piece only
+   * then.
+   */
   public boolean wants(int piece) {
     return !finished && piece >= 0 && piece < pieceCount && !have.get(piece);
   }
@@ -410,7 +466,10 @@ public final class FetchScheduler {
     return finished ? null : requests.end(token);
   }
 
-  /** A peer is gone for this fetch: its pieces may now have to come from the driver, or from holders the tracker knows. */
+  /**
+   * A peer is gone for this fetch: its pieces may now have to come from the driver, or from holders
+   * the tracker knows.
+   */
   void lose(int peerId) {
     peers.ban(peerId);
     driverHasNothing = false;
@@ -421,11 +480,14 @@ public final class FetchScheduler {
     return book(new ArrayList<>());
   }
 
-  /** Lets the strategy book what it can; fails a fetch that cannot finish; arms the next wake-up. */
+  /**
+   * Lets the strategy book what it can; fails a fetch that cannot finish; arms the next wake-up.
+   */
   List<FetchAction> book(List<FetchAction> out) {
     if (!finished) {
       strategy.book(this, out);
-      wakeups.forDeadlines(this, clock.getAsLong(), out); // before the check: a busy peer is something to wait for
+      wakeups.forDeadlines(
+          this, clock.getAsLong(), out); // before the check: a busy peer is something to wait for
       IllegalStateException stuck = exchange.cannotFinish(this);
       if (stuck != null) {
         out.addAll(fail(stuck));

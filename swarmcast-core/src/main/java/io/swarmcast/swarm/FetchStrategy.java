@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Where a fetch's requests go: {@link #torrent()} asks peers and the driver, {@link #direct()} the
- * driver alone. A strategy books requests on the {@link FetchScheduler}'s state when asked; it keeps
- * no state of its own, so one instance serves every fetch.
+ * driver alone. A strategy books requests on the {@link FetchScheduler}'s state when asked; it
+ * keeps no state of its own, so one instance serves every fetch.
  */
 public abstract sealed class FetchStrategy permits TorrentStrategy, DirectStrategy {
   FetchStrategy() {}
@@ -15,7 +15,9 @@ public abstract sealed class FetchStrategy permits TorrentStrategy, DirectStrate
     return TorrentStrategy.INSTANCE;
   }
 
-  /** The driver alone, pieces in order: the baseline every peer-to-peer scheme is measured against. */
+  /**
+   * The driver alone, pieces in order: the baseline every peer-to-peer scheme is measured against.
+   */
   public static FetchStrategy direct() {
     return DirectStrategy.INSTANCE;
   }

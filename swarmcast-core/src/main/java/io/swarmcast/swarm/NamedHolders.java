@@ -6,18 +6,22 @@ import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
- * Which of the holders it knows an executor names to a peer that asks what it holds (peer exchange):
- * those it learned, in the order it learned them, from a random one on. With neighbours, an executor
- * makes up its set from the holders its first neighbours name; named from the first learned each time,
- * every asker got the same few, and at 1,000 executors (simulated) some had 79 connections and the last
- * executor took 1.54 × size ÷ bandwidth. The real executor ({@code PeerDirectory}) and the simulator
- * both answer through this.
+ * Which of the holders it knows an executor names to a peer that asks what it holds (peer
+ * exchange): those it learned, in the order it learned them, from a random one on. With neighbours,
+ * an executor makes up its set from the holders its first neighbours name; named from the first
+ * learned each time, every asker got the same few, and at 1,000 executors (simulated) some had 79
+ * connections and the last executor took 1.54 × size ÷ bandwidth. The real executor ({@code
+ * PeerDirectory}) and the simulator both answer through this.
  */
 public final class NamedHolders {
   private NamedHolders() {}
 
-  /** Up to {@code max} of {@code known} that {@code skip} does not reject, starting at a random one and wrapping. */
-  public static <T> List<T> pick(List<T> known, Predicate<T> skip, int max, RandomGenerator random) {
+  /**
+   * Up to {@code max} of {@code known} that {@code skip} does not reject, starting at a random one
+   * and wrapping.
+   */
+  public static <T> List<T> pick(
+      List<T> known, Predicate<T> skip, int max, RandomGenerator random) {
     List<T> out = new ArrayList<>(Math.min(max, known.size()));
     int n = known.size();
     int start = n == 0 ? 0 : random.nextInt(n);

@@ -7,24 +7,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The requests one fetch has outstanding, by token: to which source, for which piece, and since when;
- * per piece how many peers were asked (2 only in the end game); per source how many are in flight.
- * Not thread-safe: the {@link FetchScheduler} owns it.
+ * The requests one fetch has outstanding, by token: to which source, for which piece, and since
+ * when; per piece how many peers were asked (2 only in the end game); per source how many are in
+ * flight. Not thread-safe: the {@link FetchScheduler} owns it.
  */
 final class OutstandingRequests {
   /** The driver's stand-in for a peer id. */
   static final int DRIVER = -1;
 
-  /** An outstanding request: to a peer or the {@link #DRIVER}, for a piece or (-1) for any piece, sent at {@code sentAt}. */
+  /**
+   * An outstanding request: to a peer or the {@link #DRIVER}, for a piece or (-1) for any piece,
+   * sent at {@code sentAt}.
+   */
   record Request(long token, int source, int piece, long sentAt) {}
 
   private final Map<Long, Request> byToken = new HashMap<>();
   private final PeerTable peers;
   private long nextToken = 1;
-  /** Pieces with a request outstanding: to a peer ({@link #peerRequests} > 0), or to the driver by index. */
+
+  /**
+   * Pieces with a request outstanding: to a peer ({@link #peerRequests} > 0), or to the driver by
+   * index.
+   */
   final BitSet inFlight = new BitSet();
+
   /** Per piece: peer requests outstanding, the peer asked last, and when. */
   final int[] peerRequests;
+
   final int[] askedPeer;
   final long[] askedAt;
   int toDriver;
@@ -66,7 +75,10 @@ final class OutstandingRequests {
     return r;
   }
 
-  /** Ends the other peer requests for {@code piece} (the end game's losers) and returns their tokens. */
+  /**
+   * Ends the other peer requests for {@code piece} (the end game's losers) and returns their
+   * tokens.
+   */
   List<Long> endDuplicates(int piece) {
     List<Long> tokens = new ArrayList<>();
     if (peerRequests[piece] == 0) {
@@ -83,7 +95,10 @@ final class OutstandingRequests {
     return tokens;
   }
 
-  /** The peer requests sent at or before {@code sentBefore}: the stalled ones, once that is now minus the timeout. */
+  /**
+   * The peer requests sent at or before {@code sentBefore}: the stalled ones, once that is now
+   * minus the timeout.
+   */
   List<Request> toPeersSentBy(long sentBefore) {
     List<Request> old = new ArrayList<>();
     for (Request r : byToken.values()) {

@@ -3,7 +3,7 @@ package io.swarmcast.swarm;
 /**
  * An executor that may serve pieces: its id (given by the driver) and where it serves them.
  *
- * @param id   the executor's id, unique within one driver
+ * @param id the executor's id, unique within one driver
  * @param host the address it serves pieces on
  * @param port its block server's port
  */

@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A fetch's way on once its driver is gone: the tracker died with it, so where pieces are is asked of
- * the peers themselves. Each known peer is asked once for what it holds and which holders it knows
- * (peer exchange); peers named in the answers are asked in turn. When no question is outstanding and
- * some missing piece has no known holder, no executor this one can reach has it, and the fetch fails
- * at once, naming the pieces, instead of waiting. If the driver comes back (the same incarnation after
- * a broken link), the fetch uses it and its tracker again. Not thread-safe: the {@link FetchScheduler} owns it.
+ * A fetch's way on once its driver is gone: the tracker died with it, so where pieces are is asked
+ * of the peers themselves. Each known peer is asked once for what it holds and which holders it
+ * knows (peer exchange); peers named in the answers are asked in turn. When no question is
+ * outstanding and some missing piece has no known holder, no executor this one can reach has it,
+ * and the fetch fails at once, naming the pieces, instead of waiting. If the driver comes back (the
+ * same incarnation after a broken link), the fetch uses it and its tracker again. Not thread-safe:
+ * the {@link FetchScheduler} owns it.
  */
 final class PeerExchange {
   private boolean driverGone;
@@ -33,8 +34,11 @@ final class PeerExchange {
     s.locating = false;
     s.trackerDeferred = false;
     if (s.peers.size() == 0) {
-      return s.fail(new IllegalStateException("the driver went away (" + cause.getMessage()
-          + ") and this executor knows no other holder of the broadcast"));
+      return s.fail(
+          new IllegalStateException(
+              "the driver went away ("
+                  + cause.getMessage()
+                  + ") and this executor knows no other holder of the broadcast"));
     }
     return s.book();
   }
@@ -52,7 +56,8 @@ final class PeerExchange {
   }
 
   /** See {@link FetchScheduler#onPeerLocations}. */
-  List<FetchAction> onPeerLocations(FetchScheduler s, List<PeerPieces> holders, List<FetchAction> out) {
+  List<FetchAction> onPeerLocations(
+      FetchScheduler s, List<PeerPieces> holders, List<FetchAction> out) {
     if (s.isFinished()) {
       return List.of();
     }
@@ -93,9 +98,10 @@ final class PeerExchange {
   }
 
   /**
-   * The peers of {@code named} not asked yet, now marked asked: the neighbours a tracker named, asked
-   * or a neighbour named, while the driver is alive (see {@link FetchPolicy#neighbours}). Unlike
-   * {@link #toAsk}, not every peer an answer names is asked, so an executor hears from a bounded set.
+   * The peers of {@code named} not asked yet, now marked asked: the neighbours a tracker named,
+   * asked or a neighbour named, while the driver is alive (see {@link FetchPolicy#neighbours}).
+   * Unlike {@link #toAsk}, not every peer an answer names is asked, so an executor hears from a
+   * bounded set.
    */
   List<PeerAddress> askNew(List<PeerPieces> named) {
     List<PeerAddress> fresh = new ArrayList<>();
@@ -140,10 +146,11 @@ final class PeerExchange {
   }
 
   /**
-   * Why the fetch {@code s} cannot finish, or null if it can still: once the driver is gone and every
-   * question is answered, a missing piece (neither held nor being fetched) that no known peer holds is
-   * held by nobody reachable; and a fetch with nothing out and nothing to wait for (no request, no
-   * question, no wake-up: the direct strategy without its driver) will never hear of anything again.
+   * Why the fetch {@code s} cannot finish, or null if it can still: once the driver is gone and
+   * every question is answered, a missing piece (neither held nor being fetched) that no known peer
+   * holds is held by nobody reachable; and a fetch with nothing out and nothing to wait for (no
+   * request, no question, no wake-up: the direct strategy without its driver) will never hear of
+   * anything again.
    */
   IllegalStateException cannotFinish(FetchScheduler s) {
     BitSet wanted = s.wanted();
@@ -151,13 +158,20 @@ final class PeerExchange {
       BitSet orphans = (BitSet) wanted.clone();
       orphans.andNot(s.peers.allPieces());
       if (!orphans.isEmpty()) {
-        return new IllegalStateException("the driver is gone and no executor this one can reach holds piece(s) "
-            + Describe.pieces(orphans) + " of " + s.pieceCount);
+        return new IllegalStateException(
+            "the driver is gone and no executor this one can reach holds piece(s) "
+                + Describe.pieces(orphans)
+                + " of "
+                + s.pieceCount);
       }
     }
     if (s.requests.size() == 0 && !s.locating && pending == 0 && !s.wakeups.anyPending()) {
-      return new IllegalStateException("nothing is left to ask for piece(s) " + Describe.pieces(wanted) + " of " + s.pieceCount
-          + (driverGone ? ": the driver is gone" : ""));
+      return new IllegalStateException(
+          "nothing is left to ask for piece(s) "
+              + Describe.pieces(wanted)
+              + " of "
+              + s.pieceCount
+              + (driverGone ? ": the driver is gone" : ""));
     }
     return null;
   }

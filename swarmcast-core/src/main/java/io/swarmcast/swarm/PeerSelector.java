@@ -4,12 +4,15 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Chooses which of a piece's holders to ask for it. Replaceable beside {@link PieceSelector}, so how
- * the load spreads over holders can be studied on its own. Implementations need not be thread-safe:
- * each fetch calls its selector under its own lock.
+ * Chooses which of a piece's holders to ask for it. Replaceable beside {@link PieceSelector}, so
+ * how the load spreads over holders can be studied on its own. Implementations need not be
+ * thread-safe: each fetch calls its selector under its own lock.
  */
 public interface PeerSelector {
-  /** A holder that can take one more request, and how many requests this executor has outstanding to it. */
+  /**
+   * A holder that can take one more request, and how many requests this executor has outstanding to
+   * it.
+   */
   record Candidate(PeerAddress peer, int inFlight) {}
 
   /** Returns one of {@code candidates} (never empty). */

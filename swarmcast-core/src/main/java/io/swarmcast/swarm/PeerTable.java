@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One fetch's view of the peers: which known peer holds which piece, how many requests each has from
- * us, which answered busy (and until when), and which are banned. Also counts each piece's holders,
- * for rarest-first. Not thread-safe: the {@link FetchScheduler} owns it.
+ * One fetch's view of the peers: which known peer holds which piece, how many requests each has
+ * from us, which answered busy (and until when), and which are banned. Also counts each piece's
+ * holders, for rarest-first. Not thread-safe: the {@link FetchScheduler} owns it.
  */
 final class PeerTable {
   /** A known peer. */
@@ -19,8 +19,10 @@ final class PeerTable {
     final PeerAddress address;
     final BitSet pieces = new BitSet();
     int inFlight;
+
     /** Pieces from it that failed their checksum. */
     int badPieces;
+
     /** Not asked before this time after it answered busy. */
     long busyUntil = Long.MIN_VALUE;
 
@@ -33,8 +35,10 @@ final class PeerTable {
   static final int NO_PEER = Integer.MIN_VALUE;
 
   private final int pieceCount;
+
   /** Insertion-ordered, so that iteration (and with it every random tie-break) is deterministic. */
   private final Map<Integer, Peer> peers = new LinkedHashMap<>();
+
   private final Set<Integer> banned = new HashSet<>();
   private final int[] holders;
 
@@ -43,7 +47,10 @@ final class PeerTable {
     this.holders = new int[pieceCount];
   }
 
-  /** Records that {@code address} holds {@code piece}; ignored for a banned peer or a piece out of range. */
+  /**
+   * Records that {@code address} holds {@code piece}; ignored for a banned peer or a piece out of
+   * range.
+   */
   void add(PeerAddress address, int piece) {
     if (piece < 0 || piece >= pieceCount || banned.contains(address.id())) {
       return;
@@ -122,7 +129,10 @@ final class PeerTable {
     return all;
   }
 
-  /** Pieces that some peer able to take another request ({@code maxPerPeer}, not busy at {@code now}) holds. */
+  /**
+   * Pieces that some peer able to take another request ({@code maxPerPeer}, not busy at {@code
+   * now}) holds.
+   */
   BitSet servable(long now, int maxPerPeer) {
     BitSet servable = new BitSet(pieceCount);
     for (Peer p : peers.values()) {
@@ -134,8 +144,8 @@ final class PeerTable {
   }
 
   /**
-   * The holder of {@code piece} other than peer {@code except} that {@code selector} picks among those
-   * able to take another request; null if there is none.
+   * The holder of {@code piece} other than peer {@code except} that {@code selector} picks among
+   * those able to take another request; null if there is none.
    */
   Peer choose(int piece, long now, int except, int maxPerPeer, PeerSelector selector) {
     List<PeerSelector.Candidate> candidates = new ArrayList<>();
@@ -150,7 +160,10 @@ final class PeerTable {
     return peers.get(selector.select(candidates).peer().id());
   }
 
-  /** The earliest time after {@code now} at which a busy peer may be asked again; {@link Long#MAX_VALUE} if none is busy. */
+  /**
+   * The earliest time after {@code now} at which a busy peer may be asked again; {@link
+   * Long#MAX_VALUE} if none is busy.
+   */
   long earliestBusyUntilAfter(long now) {
     long earliest = Long.MAX_VALUE;
     for (Peer p : peers.values()) {

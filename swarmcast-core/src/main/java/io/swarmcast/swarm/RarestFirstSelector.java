@@ -4,9 +4,9 @@ import java.util.BitSet;
 import java.util.Random;
 
 /**
- * Picks the candidate held by the fewest peers, choosing uniformly at random among equally rare ones
- * (reservoir sampling, one pass). Random ties keep executors that start together from all asking
- * for the same piece. Not thread-safe.
+ * Picks the candidate held by the fewest peers, choosing uniformly at random among equally rare
+ * ones (reservoir sampling, one pass). Random ties keep executors that start together from all
+ * asking for the same piece. Not thread-safe.
  */
 final class RarestFirstSelector implements PieceSelector {
   private final Random random;

@@ -5,20 +5,22 @@ import java.util.List;
 
 /**
  * Fetching from the swarm. Requests are kept outstanding on two budgets:
+ *
  * <ul>
- *   <li>up to {@code maxFromDriver} to the driver, always, because the driver's upload is the one link
- *       every byte must cross once: it is asked for "any piece I lack that no peer I know holds" and
- *       sends one it has never sent, so the swarm gets every piece once before any piece twice, and the
- *       driver never sends what a peer could. Once it has declined, it is asked again (for a duplicate)
- *       only if nothing else is moving;</li>
- *   <li>up to {@code maxInFlight} to peers, at most {@code maxPerPeer} each: the piece the
- *       {@link PieceSelector} picks among those some free peer holds, from the holder the
- *       {@link PeerSelector} picks; once every missing piece is being fetched, the {@link EndGame}.</li>
+ *   <li>up to {@code maxFromDriver} to the driver, always, because the driver's upload is the one
+ *       link every byte must cross once: it is asked for "any piece I lack that no peer I know
+ *       holds" and sends one it has never sent, so the swarm gets every piece once before any piece
+ *       twice, and the driver never sends what a peer could. Once it has declined, it is asked
+ *       again (for a duplicate) only if nothing else is moving;
+ *   <li>up to {@code maxInFlight} to peers, at most {@code maxPerPeer} each: the piece the {@link
+ *       PieceSelector} picks among those some free peer holds, from the holder the {@link
+ *       PeerSelector} picks; once every missing piece is being fetched, the {@link EndGame}.
  * </ul>
- * The tracker is asked where pieces are at the start, in parallel with the driver (a small broadcast
- * then costs one round trip), and again whenever a source was lost. A one-piece broadcast asks the
- * driver alone, and the tracker only if the driver declines: asking both, and being told of every
- * other executor's copy, was half the messages of a 1 KiB broadcast to 8 executors.
+ *
+ * The tracker is asked where pieces are at the start, in parallel with the driver (a small
+ * broadcast then costs one round trip), and again whenever a source was lost. A one-piece broadcast
+ * asks the driver alone, and the tracker only if the driver declines: asking both, and being told
+ * of every other executor's copy, was half the messages of a 1 KiB broadcast to 8 executors.
  */
 final class TorrentStrategy extends FetchStrategy {
   static final TorrentStrategy INSTANCE = new TorrentStrategy();
@@ -30,7 +32,8 @@ final class TorrentStrategy extends FetchStrategy {
     if (s.pieceCount == 1) {
       s.trackerDeferred = true;
     } else {
-      // The question goes first, so its answer comes before the driver's pieces and later requests go
+      // The question goes first, so its answer comes before the driver's pieces and later requests
+      // go
       // to the peers it names; the driver's requests are booked with it, so they never exclude what
       // the answer names (with spare copies, each executor gets a small broadcast from the driver).
       s.locating = true;
@@ -71,14 +74,16 @@ final class TorrentStrategy extends FetchStrategy {
     // A duplicate (a piece the driver already sent someone) costs the driver's link, the one every
     // byte must cross. Ask for one only when nothing else is moving, not even a question about who
     // holds what, to the tracker or to neighbours: then it is the only way forward.
-    boolean stalled = s.requests.toDriver == 0 && s.requests.toPeers == 0 && !s.locating && !s.exchange.asking();
+    boolean stalled =
+        s.requests.toDriver == 0 && s.requests.toPeers == 0 && !s.locating && !s.exchange.asking();
     if (s.driverHasNothing && !stalled) {
       return false;
     }
     BitSet exclude = (BitSet) s.have.clone();
     exclude.or(s.requests.inFlight);
     exclude.or(s.peers.allPieces());
-    // Each request in flight to the driver brings a piece outside the exclusion set: no more requests than such pieces.
+    // Each request in flight to the driver brings a piece outside the exclusion set: no more
+    // requests than such pieces.
     if (exclude.cardinality() + s.requests.toDriver >= s.pieceCount) {
       return false;
     }
@@ -97,8 +102,10 @@ final class TorrentStrategy extends FetchStrategy {
       return endGame(s, now, out);
     }
     int piece = s.policy.pieces().select(servable, s.peers.holders());
-    PeerTable.Peer peer = s.peers.choose(piece, now, PeerTable.NO_PEER, maxPerPeer, s.policy.peers());
-    out.add(new FetchAction.FetchFromPeer(s.requests.toPeer(peer, piece, now), peer.address, piece));
+    PeerTable.Peer peer =
+        s.peers.choose(piece, now, PeerTable.NO_PEER, maxPerPeer, s.policy.peers());
+    out.add(
+        new FetchAction.FetchFromPeer(s.requests.toPeer(peer, piece, now), peer.address, piece));
     return true;
   }
 
@@ -112,7 +119,9 @@ final class TorrentStrategy extends FetchStrategy {
       return false;
     }
     long nextDue = Long.MAX_VALUE;
-    for (int piece = s.requests.inFlight.nextSetBit(0); piece >= 0; piece = s.requests.inFlight.nextSetBit(piece + 1)) {
+    for (int piece = s.requests.inFlight.nextSetBit(0);
+        piece >= 0;
+        piece = s.requests.inFlight.nextSetBit(piece + 1)) {
       if (s.requests.peerRequests[piece] != 1) {
         continue;
       }
@@ -121,9 +130,17 @@ final class TorrentStrategy extends FetchStrategy {
         nextDue = Math.min(nextDue, due);
         continue;
       }
-      PeerTable.Peer second = s.peers.choose(piece, now, s.requests.askedPeer[piece], s.policy.limits().maxPerPeer(), s.policy.peers());
+      PeerTable.Peer second =
+          s.peers.choose(
+              piece,
+              now,
+              s.requests.askedPeer[piece],
+              s.policy.limits().maxPerPeer(),
+              s.policy.peers());
       if (second != null) {
-        out.add(new FetchAction.FetchFromPeer(s.requests.toPeer(second, piece, now), second.address, piece));
+        out.add(
+            new FetchAction.FetchFromPeer(
+                s.requests.toPeer(second, piece, now), second.address, piece));
         return true;
       }
     }

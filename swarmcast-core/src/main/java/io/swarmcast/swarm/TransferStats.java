@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Byte counters of one node, per broadcast: received from the driver, received from peers, and
- * served to others; and the received pieces that failed their checksum. They survive unpersist (a second fetch adds to them) and are dropped on
- * {@link #forget}. {@link #total()} adds up every broadcast the node ever had and is never reset, so
- * that a metrics system polling it sees counters that only grow. Thread-safe.
+ * served to others; and the received pieces that failed their checksum. They survive unpersist (a
+ * second fetch adds to them) and are dropped on {@link #forget}. {@link #total()} adds up every
+ * broadcast the node ever had and is never reset, so that a metrics system polling it sees counters
+ * that only grow. Thread-safe.
  */
 public final class TransferStats {
   /** A node's counters over all broadcasts since it started; monotonic, for metrics systems. */
@@ -65,7 +66,9 @@ public final class TransferStats {
       return cumulative;
     }
 
-    /** Fetches of a whole broadcast this node completed (an executor's; the driver fetches nothing). */
+    /**
+     * Fetches of a whole broadcast this node completed (an executor's; the driver fetches nothing).
+     */
     public long fetches() {
       return fetches.sum();
     }
@@ -95,17 +98,22 @@ public final class TransferStats {
       return served.sum();
     }
 
-    /** Pieces received for this broadcast that failed their checksum (or were not the piece asked for) and were discarded. */
+    /**
+     * Pieces received for this broadcast that failed their checksum (or were not the piece asked
+     * for) and were discarded.
+     */
     public long corruptPieces() {
       return corrupt.sum();
     }
   }
 
   /**
-   * Upper bounds, in seconds, of the fetch-time histogram's buckets: from a small broadcast on a fast
-   * network (tens of milliseconds) to many GiB on a slow one (tens of minutes).
+   * Upper bounds, in seconds, of the fetch-time histogram's buckets: from a small broadcast on a
+   * fast network (tens of milliseconds) to many GiB on a slow one (tens of minutes).
    */
-  public static final double[] FETCH_SECONDS_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120, 300, 600, 1800};
+  public static final double[] FETCH_SECONDS_BUCKETS = {
+    0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120, 300, 600, 1800
+  };
 
   private final Map<Long, Counters> byBroadcast = new ConcurrentHashMap<>();
   private final Totals total = new Totals();

@@ -5,10 +5,11 @@ import java.util.NavigableSet;
 import java.util.TreeSet;
 
 /**
- * The wake-ups a fetch has asked its adapter for and not yet been given. A new one is asked for only
- * if none is pending at or before it: when the earlier one fires, the scheduler looks again and asks
- * for what is still needed. So a fetch has a handful of timers at most, whatever it waits for (busy
- * sources, the end game, peer deadlines). Not thread-safe: the {@link FetchScheduler} owns it.
+ * The wake-ups a fetch has asked its adapter for and not yet been given. A new one is asked for
+ * only if none is pending at or before it: when the earlier one fires, the scheduler looks again
+ * and asks for what is still needed. So a fetch has a handful of timers at most, whatever it waits
+ * for (busy sources, the end game, peer deadlines). Not thread-safe: the {@link FetchScheduler}
+ * owns it.
  */
 final class Wakeups {
   private final NavigableSet<Long> pending = new TreeSet<>();
@@ -31,8 +32,8 @@ final class Wakeups {
   }
 
   /**
-   * Asks for a wake-up at the first moment after {@code now} when something could change by itself: a
-   * busy peer or driver may be asked again, or a peer request reaches its deadline.
+   * Asks for a wake-up at the first moment after {@code now} when something could change by itself:
+   * a busy peer or driver may be asked again, or a peer request reaches its deadline.
    */
   void forDeadlines(FetchScheduler s, long now, List<FetchAction> out) {
     long next = s.peers.earliestBusyUntilAfter(now);

@@ -9,14 +9,14 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
- * Which executors the tracker names in a location answer, with neighbours: the registered executors in
- * turn, from a cycle of all of them shuffled anew each round. Every executor is then named as often as
- * any other (once a round), and the neighbour sets the executors build from these names and from their
- * neighbours' answers come out even: each executor is asked by 11 to 22 others (300 executors, 4 names,
- * 16 neighbours, simulated). Drawn independently at random instead, some were named by several askers
- * and, through them, asked by 42 executors while others were asked by 2; the popular ones' uploads were
- * shared among more, and the last executor took 1.49 × size ÷ bandwidth instead of 1.21 ×
- * (docs/scaling.md). Not thread-safe: the tracker's lock guards it.
+ * Which executors the tracker names in a location answer, with neighbours: the registered executors
+ * in turn, from a cycle of all of them shuffled anew each round. Every executor is then named as
+ * often as any other (once a round), and the neighbour sets the executors build from these names
+ * and from their neighbours' answers come out even: each executor is asked by 11 to 22 others (300
+ * executors, 4 names, 16 neighbours, simulated). Drawn independently at random instead, some were
+ * named by several askers and, through them, asked by 42 executors while others were asked by 2;
+ * the popular ones' uploads were shared among more, and the last executor took 1.49 × size ÷
+ * bandwidth instead of 1.21 × (docs/scaling.md). Not thread-safe: the tracker's lock guards it.
  */
 final class NameCycle {
   private final RandomGenerator random;
@@ -27,9 +27,9 @@ final class NameCycle {
   }
 
   /**
-   * Up to {@code k} distinct executors of {@code registered}, none of them {@code askerId}: the next ones
-   * of this round, a new round shuffled when this one runs out. An executor registered during a round is
-   * named from the next; one lost during it is skipped.
+   * Up to {@code k} distinct executors of {@code registered}, none of them {@code askerId}: the
+   * next ones of this round, a new round shuffled when this one runs out. An executor registered
+   * during a round is named from the next; one lost during it is skipped.
    */
   List<Integer> next(int k, int askerId, Set<Integer> registered) {
     Set<Integer> picked = new LinkedHashSet<>();

@@ -1,5 +1,6 @@
 package io.swarmcast.tracker;
 
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,20 +18,34 @@ final class PieceLedger {
   final boolean peerSharing;
   final Map<Integer, BitSet> holdings = new HashMap<>();
   final Set<Integer> subscribers = new HashSet<>();
-  /** Pieces the driver sent to each executor: its "any piece" requests cannot name those still in flight. */
+
+  /**
+   * Pieces the driver sent to each executor: its "any piece" requests cannot name those still in
+   * flight.
+   */
   private final Map<Integer, BitSet> sentTo = new HashMap<>();
+
   private final int[] sendCount;
+
   /** Executors holding each piece. */
   private final int[] holderCount;
+
   private int announced;
+
   /** Pieces held by at least one executor. */
   private int seededPieces;
-  /** Pieces the driver may still send beyond one copy without being asked for a duplicate (see {@link #chooseForDriver}). */
-  private int spareCopies;
-  private final int spareCopiesAtStart;
+
   /**
-   * Pieces {@code 0 .. available-1} may be sent: all of them, but for a file the driver is still reading,
-   * whose pieces become available in order as their checksums are known.
+   * Pieces the driver may still send beyond one copy without being asked for a duplicate (see
+   * {@link #chooseForDriver}).
+   */
+  private int spareCopies;
+
+  private final int spareCopiesAtStart;
+
+  /**
+   * Pieces {@code 0 .. available-1} may be sent: all of them, but for a file the driver is still
+   * reading, whose pieces become available in order as their checksums are known.
    */
   private int available;
 
@@ -38,7 +53,8 @@ final class PieceLedger {
     this(broadcastId, pieceCount, peerSharing, spareCopies, pieceCount);
   }
 
-  PieceLedger(long broadcastId, int pieceCount, boolean peerSharing, int spareCopies, int available) {
+  PieceLedger(
+      long broadcastId, int pieceCount, boolean peerSharing, int spareCopies, int available) {
     this.available = Math.max(0, Math.min(pieceCount, available));
     this.broadcastId = broadcastId;
     this.pieceCount = pieceCount;
@@ -72,14 +88,17 @@ final class PieceLedger {
     }
     announced++;
     if (isComplete(held)) {
-      subscribers.remove(executor); // it fetches nothing more; a new fetch (after unpersist) asks for locations again
+      subscribers.remove(
+          executor); // it fetches nothing more; a new fetch (after unpersist) asks for locations
+      // again
     }
     return true;
   }
 
   /**
-   * Sends {@code executor} later notices, unless it already holds every piece: a question can arrive
-   * after its last announcement (a relocation sent just before), and would subscribe it for good.
+   * Sends {@code executor} later notices, unless it already holds every piece: a question can
+   * arrive after its last announcement (a relocation sent just before), and would subscribe it for
+   * good.
    */
   void subscribe(int executor) {
     BitSet held = holdings.get(executor);
@@ -122,7 +141,9 @@ final class PieceLedger {
     }
   }
 
-  /** True if every piece is held by at least one executor: the broadcast no longer needs the driver. */
+  /**
+   * True if every piece is held by at least one executor: the broadcast no longer needs the driver.
+   */
   boolean isSeeded() {
     return seededPieces == pieceCount;
   }
@@ -133,24 +154,31 @@ final class PieceLedger {
   }
 
   /**
-   * The piece the driver should send next to {@code executor}, which lacks all but {@code exclude}; -1
-   * if there is none to send. Counts the send. Only the {@linkplain #available available} pieces are
-   * candidates: a piece whose checksum the driver does not know yet could not be checked. In order of preference:
+   * The piece the driver should send next to {@code executor}, which lacks all but {@code exclude};
+   * -1 if there is none to send. Counts the send. Only the {@linkplain #available available} pieces
+   * are candidates: a piece whose checksum the driver does not know yet could not be checked. In
+   * order of preference:
+   *
    * <ol>
    *   <li>a piece never sent, the lowest index first: pieces go out in order, so the small ones a
-   *       broadcast starts with (see Blockifier.split) go first and the swarm can start forwarding early;</li>
+   *       broadcast starts with (see Blockifier.split) go first and the swarm can start forwarding
+   *       early;
    *   <li>if {@code allowDuplicate} (the executor is stalled: a piece it was sent was lost, or its
-   *       holders were), the least-sent piece, even one sent to it before;</li>
+   *       holders were), the least-sent piece, even one sent to it before;
    *   <li>while spare copies last, the least-sent piece not yet sent to it. A copy of a small
    *       broadcast costs the driver's link less than the round trips of waiting for a peer to hold
-   *       it, and the last pieces of a large one leave the driver when its link has nothing fresh left.</li>
+   *       it, and the last pieces of a large one leave the driver when its link has nothing fresh
+   *       left.
    * </ol>
    */
   int chooseForDriver(int executor, BitSet exclude, boolean allowDuplicate) {
     return chooseForDriver(executor, exclude, allowDuplicate, false);
   }
 
-  /** As above; a {@code slow} executor (see {@link DeliveryPace}) gets a piece only if {@code allowDuplicate}. */
+  /**
+   * As above; a {@code slow} executor (see {@link DeliveryPace}) gets a piece only if {@code
+   * allowDuplicate}.
+   */
   int chooseForDriver(int executor, BitSet exclude, boolean allowDuplicate, boolean slow) {
     if (slow && !allowDuplicate) {
       return -1;
@@ -160,7 +188,8 @@ final class PieceLedger {
     if (fresh >= 0 && sendCount[fresh] > 0 && !allowDuplicate) {
       fresh = -1;
       if (spareCopies > 0) {
-        // Never a second copy to the same executor: its requests for "any piece" cannot exclude what is in flight to it.
+        // Never a second copy to the same executor: its requests for "any piece" cannot exclude
+        // what is in flight to it.
         int spare = leastSent(exclude, sent);
         if (spare >= 0) {
           spareCopies--;
@@ -176,11 +205,15 @@ final class PieceLedger {
     return fresh;
   }
 
-  /** The least-sent piece outside {@code exclude} and {@code alsoExclude} (if not null), lowest index among equals; -1 if none. */
+  /**
+   * The least-sent piece outside {@code exclude} and {@code alsoExclude} (if not null), lowest
+   * index among equals; -1 if none.
+   */
   private int leastSent(BitSet exclude, BitSet alsoExclude) {
     int best = -1;
     for (int i = exclude.nextClearBit(0); i < available; i = exclude.nextClearBit(i + 1)) {
-      if ((alsoExclude == null || !alsoExclude.get(i)) && (best < 0 || sendCount[i] < sendCount[best])) {
+      if ((alsoExclude == null || !alsoExclude.get(i))
+          && (best < 0 || sendCount[i] < sendCount[best])) {
         best = i;
         if (sendCount[i] == 0) {
           break;
@@ -218,7 +251,7 @@ final class PieceLedger {
     announced = 0;
     seededPieces = 0;
     spareCopies = spareCopiesAtStart;
-    java.util.Arrays.fill(sendCount, 0);
-    java.util.Arrays.fill(holderCount, 0);
+    Arrays.fill(sendCount, 0);
+    Arrays.fill(holderCount, 0);
   }
 }

@@ -5,13 +5,11 @@ import io.swarmcast.protocol.Locations;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
@@ -22,50 +20,65 @@ import java.util.random.RandomGenerator;
  *
  * <p>Announcements are relayed at once as {@link Have} notices to every executor that asked for the
  * broadcast's locations and does not yet hold every piece, so fetchers learn of new sources without
- * polling — but only for a piece's
- * first {@value #RELAYED_HOLDERS} holders. Relaying every holder to every subscriber costs pieces × N²
- * small messages, all on the driver's upload, the one link every byte of the broadcast crosses: at 16
- * executors that was 8 % of the driver's bytes and time. Two sources per piece are enough to spread
- * the load (each executor is the first holder of the pieces the driver sent it), and a fetcher that
- * loses its sources asks for {@link Locations} again, which list every holder. Executors are forgotten
- * when their connection closes. Notices go out through the {@link NoticeSender} the tracker is given;
- * the tracker itself knows no connections. Thread-safe: every method holds the tracker's lock; it
- * sends notices (non-blocking writes) under it.
+ * polling — but only for a piece's first {@value #RELAYED_HOLDERS} holders. Relaying every holder
+ * to every subscriber costs pieces × N² small messages, all on the driver's upload, the one link
+ * every byte of the broadcast crosses: at 16 executors that was 8 % of the driver's bytes and time.
+ * Two sources per piece are enough to spread the load (each executor is the first holder of the
+ * pieces the driver sent it), and a fetcher that loses its sources asks for {@link Locations}
+ * again, which list every holder. Executors are forgotten when their connection closes. Notices go
+ * out through the {@link NoticeSender} the tracker is given; the tracker itself knows no
+ * connections. Thread-safe: every method holds the tracker's lock; it sends notices (non-blocking
+ * writes) under it.
  */
 public final class Tracker {
   /**
-   * Bytes of holder entries one {@link Locations} reply may carry: far below any frame limit, however
-   * many pieces a broadcast has. Past it a reply lists a window of the holders that starts at a random
-   * one, so different askers (and a fetcher asking again) learn different holders.
+   * Bytes of holder entries one {@link Locations} reply may carry: far below any frame limit,
+   * however many pieces a broadcast has. Past it a reply lists a window of the holders that starts
+   * at a random one, so different askers (and a fetcher asking again) learn different holders.
    */
   static final int LOCATIONS_MAX_BYTES = 1 << 20;
-  /** Holders of a piece that are relayed as {@link Have} notices; later ones are in {@link Locations} only. */
+
+  /**
+   * Holders of a piece that are relayed as {@link Have} notices; later ones are in {@link
+   * Locations} only.
+   */
   static final int RELAYED_HOLDERS = 2;
+
   /** How many destroyed broadcasts are remembered, to explain late use. */
   private static final int DESTROYED_REMEMBERED = 10_000;
 
   private final Map<Integer, ExecutorInfo> executors = new TreeMap<>();
-  private final Map<Long, PieceLedger> ledgers = new java.util.LinkedHashMap<>();
-  private final Map<Long, String> destroyed = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
-      return size() > DESTROYED_REMEMBERED;
-    }
-  };
+  private final Map<Long, PieceLedger> ledgers = new LinkedHashMap<>();
+  private final Map<Long, String> destroyed =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
+          return size() > DESTROYED_REMEMBERED;
+        }
+      };
   private final NoticeSender notices;
-  /** Where a long {@link Locations} reply's window starts: injected, so a simulation replays the same run. */
+
+  /**
+   * Where a long {@link Locations} reply's window starts: injected, so a simulation replays the
+   * same run.
+   */
   private final RandomGenerator random;
+
   /** Executors named per location answer, with no relay; 0 for the relay. */
   private final int neighbours;
+
   /** Whom a location answer names, with neighbours: every executor as often as the others. */
   private final NameCycle names;
+
   /**
-   * Executors a location answer names at most. An executor asks them what they hold, and they name the
-   * holders they know, whom it asks in turn until it has its {@code swarmcast.tracker.neighbours}. Naming
-   * all 16 was 2.9 % of a 128 MiB value in the driver's upload at 10,000 executors (simulated), against a
-   * budget of 1 %; 4 names are about 100 bytes an executor.
+   * Executors a location answer names at most. An executor asks them what they hold, and they name
+   * the holders they know, whom it asks in turn until it has its {@code
+   * swarmcast.tracker.neighbours}. Naming all 16 was 2.9 % of a 128 MiB value in the driver's
+   * upload at 10,000 executors (simulated), against a budget of 1 %; 4 names are about 100 bytes an
+   * executor.
    */
   static final int NAMES_PER_ANSWER = 4;
+
   private int nextExecutorId = 1;
   private long locationsAnswered;
   private long announcementsReceived;
@@ -76,15 +89,19 @@ public final class Tracker {
     this(notices, new SplittableRandom());
   }
 
-  /** {@code random}: the tracker's only chance (which holders a long {@link Locations} reply lists); seeded by simulations. */
+  /**
+   * {@code random}: the tracker's only chance (which holders a long {@link Locations} reply lists);
+   * seeded by simulations.
+   */
   public Tracker(NoticeSender notices, RandomGenerator random) {
     this(notices, random, 0);
   }
 
   /**
-   * {@code neighbours}: 0 relays {@link Have} notices as above; K > 0 relays none and answers a location
-   * question with min(K, {@link #NAMES_PER_ANSWER}) executors drawn at random, whom the asker asks itself,
-   * finding the rest of its K neighbours through them ({@code swarmcast.tracker.neighbours}).
+   * {@code neighbours}: 0 relays {@link Have} notices as above; K > 0 relays none and answers a
+   * location question with min(K, {@link #NAMES_PER_ANSWER}) executors drawn at random, whom the
+   * asker asks itself, finding the rest of its K neighbours through them ({@code
+   * swarmcast.tracker.neighbours}).
    */
   public Tracker(NoticeSender notices, RandomGenerator random, int neighbours) {
     if (neighbours < 0) {
@@ -99,12 +116,15 @@ public final class Tracker {
   /**
    * Spare copies (see {@link PieceLedger#chooseForDriver}) for a broadcast of {@code totalBytes} in
    * {@code pieceCount} pieces: {@code spareCopyBytes} counted in pieces of the average size if the
-   * broadcast is no larger than that, else none. At 2 executors, spare copies of a 128 MiB broadcast
-   * shared the driver's link with its last fresh pieces and delayed them (1.15x to 1.17x of size / bandwidth).
+   * broadcast is no larger than that, else none. At 2 executors, spare copies of a 128 MiB
+   * broadcast shared the driver's link with its last fresh pieces and delayed them (1.15x to 1.17x
+   * of size / bandwidth).
    */
   public static int spareCopies(long totalBytes, int pieceCount, long spareCopyBytes) {
     long pieceBytes = Math.max(1, (totalBytes + pieceCount - 1) / Math.max(1, pieceCount));
-    return totalBytes > spareCopyBytes ? 0 : (int) Math.min(Integer.MAX_VALUE, spareCopyBytes / pieceBytes);
+    return totalBytes > spareCopyBytes
+        ? 0
+        : (int) Math.min(Integer.MAX_VALUE, spareCopyBytes / pieceBytes);
   }
 
   /** Registers an executor reachable at {@code host:port}; returns it with its new id. */
@@ -129,7 +149,8 @@ public final class Tracker {
   }
 
   /** Waits until at least {@code n} executors are registered; false on timeout. */
-  public synchronized boolean awaitExecutors(int n, long timeoutMillis) throws InterruptedException {
+  public synchronized boolean awaitExecutors(int n, long timeoutMillis)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (executors.size() < n) {
       long left = deadline - System.currentTimeMillis();
@@ -147,25 +168,30 @@ public final class Tracker {
   }
 
   /**
-   * Starts tracking a broadcast the driver holds in full; the driver may send {@code spareCopies} pieces
-   * beyond one copy to executors it has no fresh piece for (see {@link PieceLedger#chooseForDriver}).
+   * Starts tracking a broadcast the driver holds in full; the driver may send {@code spareCopies}
+   * pieces beyond one copy to executors it has no fresh piece for (see {@link
+   * PieceLedger#chooseForDriver}).
    */
-  public synchronized void addBroadcast(long broadcastId, int pieceCount, boolean peerSharing, int spareCopies) {
+  public synchronized void addBroadcast(
+      long broadcastId, int pieceCount, boolean peerSharing, int spareCopies) {
     addBroadcast(broadcastId, pieceCount, peerSharing, spareCopies, pieceCount);
   }
 
   /**
-   * As {@link #addBroadcast(long, int, boolean, int)}, for a broadcast of which the driver may send only
-   * the first {@code available} pieces yet: a file it is still reading (see {@link #piecesAvailable}).
+   * As {@link #addBroadcast(long, int, boolean, int)}, for a broadcast of which the driver may send
+   * only the first {@code available} pieces yet: a file it is still reading (see {@link
+   * #piecesAvailable}).
    */
-  public synchronized void addBroadcast(long broadcastId, int pieceCount, boolean peerSharing, int spareCopies, int available) {
-    ledgers.put(broadcastId, new PieceLedger(broadcastId, pieceCount, peerSharing, spareCopies, available));
+  public synchronized void addBroadcast(
+      long broadcastId, int pieceCount, boolean peerSharing, int spareCopies, int available) {
+    ledgers.put(
+        broadcastId, new PieceLedger(broadcastId, pieceCount, peerSharing, spareCopies, available));
     destroyed.remove(broadcastId);
   }
 
   /**
-   * The driver has checksummed pieces {@code 0 .. available-1} of a broadcast it reads while serving: it
-   * may send them from now on, and executors may hold them. Never lowers the count.
+   * The driver has checksummed pieces {@code 0 .. available-1} of a broadcast it reads while
+   * serving: it may send them from now on, and executors may hold them. Never lowers the count.
    */
   public synchronized void piecesAvailable(long broadcastId, int available) {
     PieceLedger l = ledgers.get(broadcastId);
@@ -175,8 +201,8 @@ public final class Tracker {
   }
 
   /**
-   * How many pieces of a broadcast (the first ones) the driver has checksummed: an executor cannot hold a
-   * verified copy of any other, so one that announces it lies. -1 for an unknown broadcast.
+   * How many pieces of a broadcast (the first ones) the driver has checksummed: an executor cannot
+   * hold a verified copy of any other, so one that announces it lies. -1 for an unknown broadcast.
    */
   public synchronized int piecesAvailable(long broadcastId) {
     PieceLedger l = ledgers.get(broadcastId);
@@ -220,12 +246,19 @@ public final class Tracker {
     return ledgers.containsKey(broadcastId);
   }
 
-  /** Records an announcement; relays it to the broadcast's other subscribers if it names one of the piece's first holders. */
+  /**
+   * Records an announcement; relays it to the broadcast's other subscribers if it names one of the
+   * piece's first holders.
+   */
   public synchronized void announce(int executorId, long broadcastId, int piece) {
     announcementsReceived++;
     PieceLedger l = ledgers.get(broadcastId);
     ExecutorInfo from = executors.get(executorId);
-    if (l == null || from == null || !l.record(executorId, piece) || !l.peerSharing || neighbours > 0
+    if (l == null
+        || from == null
+        || !l.record(executorId, piece)
+        || !l.peerSharing
+        || neighbours > 0
         || l.holders(piece) > RELAYED_HOLDERS) {
       return;
     }
@@ -237,14 +270,19 @@ public final class Tracker {
     }
   }
 
-  /** Records a batch of announcements ({@code AnnounceMany}), each as {@link #announce(int, long, int)} does. */
+  /**
+   * Records a batch of announcements ({@code AnnounceMany}), each as {@link #announce(int, long,
+   * int)} does.
+   */
   public synchronized void announce(int executorId, long broadcastId, BitSet pieces) {
     for (int p = pieces.nextSetBit(0); p >= 0; p = pieces.nextSetBit(p + 1)) {
       announce(executorId, broadcastId, p);
     }
   }
 
-  /** The holders of a broadcast's pieces, other than the asker, who is subscribed to later notices. */
+  /**
+   * The holders of a broadcast's pieces, other than the asker, who is subscribed to later notices.
+   */
   public synchronized Optional<Locations> locations(long requestId, int askerId, long broadcastId) {
     PieceLedger l = ledgers.get(broadcastId);
     if (l == null) {
@@ -274,16 +312,18 @@ public final class Tracker {
           break;
         }
         bytes += entry;
-        holders.add(new Locations.Holder(info.id(), info.host(), info.port(), (BitSet) e.getValue().clone()));
+        holders.add(
+            new Locations.Holder(
+                info.id(), info.host(), info.port(), (BitSet) e.getValue().clone()));
       }
     }
     return Optional.of(new Locations(requestId, broadcastId, l.pieceCount, holders));
   }
 
   /**
-   * Up to {@link #NAMES_PER_ANSWER} (at most {@link #neighbours}) registered executors other than the
-   * asker, from the {@link NameCycle}, without their pieces: the asker finds the rest of its neighbours
-   * through them.
+   * Up to {@link #NAMES_PER_ANSWER} (at most {@link #neighbours}) registered executors other than
+   * the asker, from the {@link NameCycle}, without their pieces: the asker finds the rest of its
+   * neighbours through them.
    */
   private List<Locations.Holder> neighbours(int askerId) {
     List<Locations.Holder> out = new ArrayList<>();
@@ -295,18 +335,21 @@ public final class Tracker {
   }
 
   /** See {@link PieceLedger#chooseForDriver}; -1 also for an unknown broadcast. */
-  public synchronized int choosePieceToSend(long broadcastId, int executorId, BitSet exclude, boolean allowDuplicate) {
+  public synchronized int choosePieceToSend(
+      long broadcastId, int executorId, BitSet exclude, boolean allowDuplicate) {
     PieceLedger l = ledgers.get(broadcastId);
     // The choice is made when an upload slot frees, possibly after the executor was lost: booking a
     // piece for it then would count the piece as sent for good. Ids are never reused, so a lost one
     // is below the next id and no longer registered.
     boolean lost = executorId < nextExecutorId && !executors.containsKey(executorId);
-    return l == null || lost ? -1 : l.chooseForDriver(executorId, exclude, allowDuplicate, pace.isSlow(executorId));
+    return l == null || lost
+        ? -1
+        : l.chooseForDriver(executorId, exclude, allowDuplicate, pace.isSlow(executorId));
   }
 
   /**
-   * A piece of {@code bytes} the driver sent reached {@code executorId} (it announced it) {@code nanos}
-   * after the driver began to write it: how the driver learns which executors are slow (see
+   * A piece of {@code bytes} the driver sent reached {@code executorId} (it announced it) {@code
+   * nanos} after the driver began to write it: how the driver learns which executors are slow (see
    * {@link DeliveryPace}); those get no fresh pieces.
    */
   public synchronized void delivered(int executorId, long bytes, long nanos) {
@@ -322,21 +365,28 @@ public final class Tracker {
   }
 
   /**
-   * True if every piece of the broadcast is held by at least one registered executor, so that fetches
-   * already running can finish without the driver (peer exchange); false for an unknown broadcast.
+   * True if every piece of the broadcast is held by at least one registered executor, so that
+   * fetches already running can finish without the driver (peer exchange); false for an unknown
+   * broadcast.
    */
   public synchronized boolean isSeeded(long broadcastId) {
     PieceLedger l = ledgers.get(broadcastId);
     return l != null && l.isSeeded();
   }
 
-  /** How many executors receive the broadcast's {@link Have} notices: they asked for its locations and lack a piece. */
+  /**
+   * How many executors receive the broadcast's {@link Have} notices: they asked for its locations
+   * and lack a piece.
+   */
   synchronized int subscribers(long broadcastId) {
     PieceLedger l = ledgers.get(broadcastId);
     return l == null ? 0 : l.subscribers.size();
   }
 
-  /** How many {@link Locations} questions the tracker has answered, over all broadcasts: its main load. */
+  /**
+   * How many {@link Locations} questions the tracker has answered, over all broadcasts: its main
+   * load.
+   */
   public synchronized long locationsAnswered() {
     return locationsAnswered;
   }
@@ -352,16 +402,21 @@ public final class Tracker {
   }
 
   /**
-   * A copy of what the tracker knows of a broadcast (see {@link BroadcastPieces}) for the registered
-   * executors among {@code executorIds} only: a page of the swarm costs its own bit sets, not every
-   * executor's, under this lock. Null if the tracker does not know the broadcast.
+   * A copy of what the tracker knows of a broadcast (see {@link BroadcastPieces}) for the
+   * registered executors among {@code executorIds} only: a page of the swarm costs its own bit
+   * sets, not every executor's, under this lock. Null if the tracker does not know the broadcast.
    */
   public synchronized BroadcastPieces pieces(long broadcastId, Collection<Integer> executorIds) {
     PieceLedger l = ledgers.get(broadcastId);
-    return l == null ? null : l.snapshot(executorIds.stream().filter(executors::containsKey).toList());
+    return l == null
+        ? null
+        : l.snapshot(executorIds.stream().filter(executors::containsKey).toList());
   }
 
-  /** How many pieces of a broadcast each registered executor holds (those holding none may be absent); empty if unknown. */
+  /**
+   * How many pieces of a broadcast each registered executor holds (those holding none may be
+   * absent); empty if unknown.
+   */
   public synchronized Map<Integer, Integer> piecesHeldCounts(long broadcastId) {
     PieceLedger l = ledgers.get(broadcastId);
     if (l == null) {

@@ -7,13 +7,13 @@ package io.swarmcast.transport;
  * not block.
  *
  * <p>With a shared secret, only members of the cluster reach admission (the transport checks their
- * proofs first, see {@link HandshakeHandler}); but an executor id in {@code Hello} is still what the
- * member states it is. Admit only what the node can check itself.
+ * proofs first, see {@link HandshakeHandler}); but an executor id in {@code Hello} is still what
+ * the member states it is. Admit only what the node can check itself.
  */
 public interface Admission {
   /**
-   * An executor serving pieces on {@code host:port} asks to join (a driver's connection). Returns the
-   * id it is given; throws to refuse, with the reason it is told.
+   * An executor serving pieces on {@code host:port} asks to join (a driver's connection). Returns
+   * the id it is given; throws to refuse, with the reason it is told.
    */
   int admitExecutor(Connection from, String host, int port) throws HandshakeException;
 
@@ -22,8 +22,8 @@ public interface Admission {
 
   /**
    * The incarnation of the driver this node belongs to: sent to registering executors, and required
-   * of greeting peers (the transport refuses a peer that names another). 0 while an executor has not
-   * joined a driver, and for tools that check nothing.
+   * of greeting peers (the transport refuses a peer that names another). 0 while an executor has
+   * not joined a driver, and for tools that check nothing.
    */
   long driverIncarnation();
 }

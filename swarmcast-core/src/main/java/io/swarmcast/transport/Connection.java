@@ -6,12 +6,17 @@ import io.netty.util.ReferenceCountUtil;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.PieceData;
+import io.swarmcast.protocol.PieceRegion;
+import io.swarmcast.protocol.ProtocolException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,13 +26,12 @@ import java.util.function.LongFunction;
  * One TCP connection between two nodes, usable in both directions: each side can send requests,
  * matched to their answers by request id, and one-way notices.
  *
- * <p>A connection is handed out only once its handshake is done (see {@link HandshakeHandler}): it knows
- * what the other side is ({@link #remoteRole()}) and which ids the handshake gave both sides.
+ * <p>A connection is handed out only once its handshake is done (see {@link HandshakeHandler}): it
+ * knows what the other side is ({@link #remoteRole()}) and which ids the handshake gave both sides.
  *
  * <p>Every request has a deadline ({@code swarmcast.network.timeout}, or its own; none only if the
- * caller asks for none); when the connection closes,
- * every outstanding request fails with an {@link IOException} naming the remote address.
- * Thread-safe.
+ * caller asks for none); when the connection closes, every outstanding request fails with an {@link
+ * IOException} naming the remote address. Thread-safe.
  */
 public final class Connection {
   private static final AtomicLong REQUEST_IDS = new AtomicLong();
@@ -36,7 +40,9 @@ public final class Connection {
   private final Duration timeout;
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
 
-  /** A request waiting for its answer, and the answer types that are acceptable (none listed: any). */
+  /**
+   * A request waiting for its answer, and the answer types that are acceptable (none listed: any).
+   */
   private record Pending(CompletableFuture<Message> answer, Class<?>[] expected) {
     boolean accepts(Message.Response m) {
       if (expected.length == 0 || m instanceof Failure) {
@@ -50,6 +56,7 @@ public final class Connection {
       return false;
     }
   }
+
   private volatile RemoteRole remoteRole;
   private volatile int remoteNodeId = -1;
   private volatile int localNodeId = -1;
@@ -62,16 +69,18 @@ public final class Connection {
 
   /**
    * Sends the request {@code build} makes from a fresh request id; the future completes with the
-   * answer (a {@link PieceData} answer owns a buffer: the caller releases it, or hands its data on), or fails with the
-   * remote {@link Failure}'s message as a {@link RemoteException}, a timeout, or the connection's loss.
+   * answer (a {@link PieceData} answer owns a buffer: the caller releases it, or hands its data
+   * on), or fails with the remote {@link Failure}'s message as a {@link RemoteException}, a
+   * timeout, or the connection's loss.
    */
   public CompletableFuture<Message> request(LongFunction<Message> build) {
     return request(build, timeout);
   }
 
   /**
-   * As {@link #request(LongFunction)}, accepting only answers of the {@code expected} types: any other
-   * fails the future with a {@link io.swarmcast.protocol.ProtocolException} (and its buffer is freed).
+   * As {@link #request(LongFunction)}, accepting only answers of the {@code expected} types: any
+   * other fails the future with a {@link io.swarmcast.protocol.ProtocolException} (and its buffer
+   * is freed).
    */
   public CompletableFuture<Message> request(LongFunction<Message> build, Class<?>... expected) {
     return request(build, timeout, expected);
@@ -81,32 +90,54 @@ public final class Connection {
    * As {@link #request(LongFunction)} with its own deadline; {@link Duration#ZERO} for none (the
    * request then fails only with the connection), for work whose length the caller cannot bound.
    */
-  public CompletableFuture<Message> request(LongFunction<Message> build, Duration deadline, Class<?>... expected) {
+  public CompletableFuture<Message> request(
+      LongFunction<Message> build, Duration deadline, Class<?>... expected) {
     long id = nextRequestId();
     CompletableFuture<Message> answer = new CompletableFuture<>();
     pending.put(id, new Pending(answer, expected));
-    // A caller that cancels no longer waits: forget the request, so a stalled peer's connection does not
+    // A caller that cancels no longer waits: forget the request, so a stalled peer's connection
+    // does not
     // count as busy for ever; an answer that still comes is freed as a late one (see complete).
-    answer.whenComplete((m, e) -> {
-      if (answer.isCancelled()) {
-        pending.remove(id);
-      }
-    });
+    answer.whenComplete(
+        (m, e) -> {
+          if (answer.isCancelled()) {
+            pending.remove(id);
+          }
+        });
     if (!channel.isActive()) {
       fail(id, new IOException("connection to " + remoteAddress() + " is closed"));
       return answer;
     }
     if (!deadline.isZero()) {
-      var timer = channel.eventLoop().schedule(
-          () -> fail(id, new TimeoutException("no answer from " + remoteAddress() + " within " + deadline.toMillis() + " ms")),
-          deadline.toMillis(), TimeUnit.MILLISECONDS);
+      var timer =
+          channel
+              .eventLoop()
+              .schedule(
+                  () ->
+                      fail(
+                          id,
+                          new TimeoutException(
+                              "no answer from "
+                                  + remoteAddress()
+                                  + " within "
+                                  + deadline.toMillis()
+                                  + " ms")),
+                  deadline.toMillis(),
+                  TimeUnit.MILLISECONDS);
       answer.whenComplete((m, e) -> timer.cancel(false));
     }
-    channel.writeAndFlush(build.apply(id)).addListener((ChannelFutureListener) f -> {
-      if (!f.isSuccess()) {
-        fail(id, new IOException("could not send to " + remoteAddress() + ": " + f.cause(), f.cause()));
-      }
-    });
+    channel
+        .writeAndFlush(build.apply(id))
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (!f.isSuccess()) {
+                    fail(
+                        id,
+                        new IOException(
+                            "could not send to " + remoteAddress() + ": " + f.cause(), f.cause()));
+                  }
+                });
     return answer;
   }
 
@@ -116,32 +147,33 @@ public final class Connection {
   }
 
   /**
-   * Runs {@code task} on this connection's event loop after {@code delay}, also if the connection has
-   * closed by then; returns null if the node is shutting down. Timers belong here rather than on
-   * {@code CompletableFuture.delayedExecutor}: with fewer than 3 cores that starts a thread per task.
+   * Runs {@code task} on this connection's event loop after {@code delay}, also if the connection
+   * has closed by then; returns null if the node is shutting down. Timers belong here rather than
+   * on {@code CompletableFuture.delayedExecutor}: with fewer than 3 cores that starts a thread per
+   * task.
    */
-  public java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+  public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
     try {
       return channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       return null;
     }
   }
 
   /**
-   * Sends a notice or an answer. The future completes when the socket has taken the whole message (for
-   * a piece, about when it has left the host: see {@link TransportContext}), or fails if it could not
-   * be sent; a failure to send also closes the connection.
+   * Sends a notice or an answer. The future completes when the socket has taken the whole message
+   * (for a piece, about when it has left the host: see {@link TransportContext}), or fails if it
+   * could not be sent; a failure to send also closes the connection.
    */
   public CompletableFuture<Void> send(Message message) {
     return write(message);
   }
 
   /**
-   * Sends a piece straight from a file ({@link PieceRegion}); as {@link #send}. Only on a connection
-   * without TLS ({@link #carriesFileRegions}).
+   * Sends a piece straight from a file ({@link PieceRegion}); as {@link #send}. Only on a
+   * connection without TLS ({@link #carriesFileRegions}).
    */
-  public CompletableFuture<Void> send(io.swarmcast.protocol.PieceRegion piece) {
+  public CompletableFuture<Void> send(PieceRegion piece) {
     return write(piece);
   }
 
@@ -152,14 +184,18 @@ public final class Connection {
 
   private CompletableFuture<Void> write(Object message) {
     CompletableFuture<Void> written = new CompletableFuture<>();
-    channel.writeAndFlush(message).addListener((ChannelFutureListener) f -> {
-      if (f.isSuccess()) {
-        written.complete(null);
-      } else {
-        written.completeExceptionally(f.cause());
-        f.channel().close();
-      }
-    });
+    channel
+        .writeAndFlush(message)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (f.isSuccess()) {
+                    written.complete(null);
+                  } else {
+                    written.completeExceptionally(f.cause());
+                    f.channel().close();
+                  }
+                });
     return written;
   }
 
@@ -177,8 +213,12 @@ public final class Connection {
     CompletableFuture<Message> f = p.answer();
     if (!p.accepts(response)) {
       ReferenceCountUtil.release(response);
-      f.completeExceptionally(new io.swarmcast.protocol.ProtocolException(remoteAddress() + " answered "
-          + response.type() + ", which that request does not take"));
+      f.completeExceptionally(
+          new ProtocolException(
+              remoteAddress()
+                  + " answered "
+                  + response.type()
+                  + ", which that request does not take"));
     } else if (response instanceof Failure failure) {
       f.completeExceptionally(new RemoteException(remoteAddress(), failure.message()));
     } else if (!f.complete(response)) {
@@ -221,7 +261,7 @@ public final class Connection {
   }
 
   public String remoteAddress() {
-    java.net.SocketAddress a = channel.remoteAddress();
+    SocketAddress a = channel.remoteAddress();
     if (a instanceof InetSocketAddress inet) {
       return inet.getHostString() + ":" + inet.getPort();
     }
@@ -269,6 +309,10 @@ public final class Connection {
 
   @Override
   public String toString() {
-    return "Connection(" + remoteAddress() + ", " + (remoteRole == null ? "handshaking" : remoteRole + " " + remoteNodeId) + ")";
+    return "Connection("
+        + remoteAddress()
+        + ", "
+        + (remoteRole == null ? "handshaking" : remoteRole + " " + remoteNodeId)
+        + ")";
   }
 }

@@ -6,23 +6,26 @@ import io.netty.handler.codec.DecoderException;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.Message;
 import java.io.IOException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Last handler of every pipeline, reached only once the handshake is done (the
- * {@link HandshakeHandler} before it keeps everything else): answers complete the requester's future,
- * requests and notices go to the node's {@link MessageHandler} by their type, and a second opening is
- * refused. A handler that throws turns into a {@link Failure} reply; a frame the decoder rejects
- * closes the connection (the peer is broken or hostile) and is logged once. One instance per channel.
+ * Last handler of every pipeline, reached only once the handshake is done (the {@link
+ * HandshakeHandler} before it keeps everything else): answers complete the requester's future,
+ * requests and notices go to the node's {@link MessageHandler} by their type, and a second opening
+ * is refused. A handler that throws turns into a {@link Failure} reply; a frame the decoder rejects
+ * closes the connection (the peer is broken or hostile) and is logged once. One instance per
+ * channel.
  *
  * <p>Buffers: a response's buffer goes with it to {@link Connection#complete}, which owns it from
  * there; inbound requests and notices carry none.
  */
 final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+
   /** Whoever sends garbage chooses how often: at most one line per 10 s. */
-  private static final RateLimitedLog BAD_FRAMES = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(10));
+  private static final RateLimitedLog BAD_FRAMES = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
   private final Connection connection;
   private final MessageHandler handler;
@@ -48,8 +51,12 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
       }
     } else {
       Message.Opening again = (Message.Opening) msg; // the third kind Message permits
-      connection.send(new Failure(again.requestId(), "this connection's handshake is already done; "
-          + msg.type() + " only opens a connection"));
+      connection.send(
+          new Failure(
+              again.requestId(),
+              "this connection's handshake is already done; "
+                  + msg.type()
+                  + " only opens a connection"));
     }
   }
 
@@ -65,7 +72,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Message> {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof DecoderException) {
-      BAD_FRAMES.warn("closing {}: bad frame: {}", connection, cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage());
+      BAD_FRAMES.warn(
+          "closing {}: bad frame: {}",
+          connection,
+          cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage());
     } else if (cause instanceof IOException) {
       LOG.debug("closing {}: {}", connection, cause.toString());
     } else {

@@ -1,6 +1,8 @@
 package io.swarmcast.transport;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.channel.Channel;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -9,9 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The cap on connections one node has accepted ({@code swarmcast.network.maxConnections}). A
  * connection is counted from the moment it is accepted, handshake or not, and released when it
- * closes; one beyond the cap is closed before anything is read from it, with a warning logged at most
- * every 10 s. Connections the node opens itself are not counted: strangers cannot use up a node's
- * ability to reach its driver or its peers. Thread-safe.
+ * closes; one beyond the cap is closed before anything is read from it, with a warning logged at
+ * most every 10 s. Connections the node opens itself are not counted: strangers cannot use up a
+ * node's ability to reach its driver or its peers. Thread-safe.
  */
 final class ConnectionLimit {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimit.class);
@@ -27,15 +29,23 @@ final class ConnectionLimit {
     this.max = max;
     long files = openFileLimit();
     if (files > 0 && files < max) {
-      LOG.warn("swarmcast.network.maxConnections is {} but this process may open only {} files: past about {} connections "
-          + "accepts will fail; raise the limit (ulimit -n) or lower the key", max, files, files);
+      LOG.warn(
+          "swarmcast.network.maxConnections is {} but this process may open only {} files: past about {} connections "
+              + "accepts will fail; raise the limit (ulimit -n) or lower the key",
+          max,
+          files,
+          files);
     }
   }
 
-  /** The process's limit on open files (the JVM raises its soft limit to the hard one); -1 where unknown. */
+  /**
+   * The process's limit on open files (the JVM raises its soft limit to the hard one); -1 where
+   * unknown.
+   */
   static long openFileLimit() {
-    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
+    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+        ? unix.getMaxFileDescriptorCount()
+        : -1;
   }
 
   /**
@@ -45,8 +55,10 @@ final class ConnectionLimit {
   boolean admit(Channel ch) {
     if (open.incrementAndGet() > max) {
       open.decrementAndGet();
-      refusals.warn("closing {} at once: this node has {} connections open, the most swarmcast.network.maxConnections allows",
-          ch.remoteAddress(), max);
+      refusals.warn(
+          "closing {} at once: this node has {} connections open, the most swarmcast.network.maxConnections allows",
+          ch.remoteAddress(),
+          max);
       ch.close();
       return false;
     }

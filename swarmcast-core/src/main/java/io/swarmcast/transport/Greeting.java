@@ -7,9 +7,9 @@ import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.RegisterExecutor;
 
 /**
- * What a connecting node says first, and the answer that completes its handshake. There are two, and
- * their messages are fixed by the wire protocol: an executor registers with the driver
- * ({@link RegisterExecutor}, answered by {@link ExecutorRegistered} with the executor's id) and greets
+ * What a connecting node says first, and the answer that completes its handshake. There are two,
+ * and their messages are fixed by the wire protocol: an executor registers with the driver ({@link
+ * RegisterExecutor}, answered by {@link ExecutorRegistered} with the executor's id) and greets
  * other executors ({@link Hello}, answered by {@link Ack}). Immutable.
  */
 public sealed interface Greeting {
@@ -18,12 +18,17 @@ public sealed interface Greeting {
     return new Register(host, port);
   }
 
-  /** Executor {@code nodeId} of the driver incarnation {@code driverIncarnation} opening a peer connection. */
+  /**
+   * Executor {@code nodeId} of the driver incarnation {@code driverIncarnation} opening a peer
+   * connection.
+   */
   static Greeting hello(int nodeId, long driverIncarnation) {
     return new PeerHello(nodeId, driverIncarnation);
   }
 
-  /** A peer greeting that names no driver incarnation (for tools; a node of a driver refuses it). */
+  /**
+   * A peer greeting that names no driver incarnation (for tools; a node of a driver refuses it).
+   */
   static Greeting hello(int nodeId) {
     return new PeerHello(nodeId, 0);
   }

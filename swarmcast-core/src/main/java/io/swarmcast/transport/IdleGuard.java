@@ -12,25 +12,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What an established connection that carries nothing comes to ({@code swarmcast.network.idleTimeout}),
- * after the {@link IdleStateHandler} at the head of its pipeline, which sees every byte either way:
+ * What an established connection that carries nothing comes to ({@code
+ * swarmcast.network.idleTimeout}), after the {@link IdleStateHandler} at the head of its pipeline,
+ * which sees every byte either way:
+ *
  * <ul>
  *   <li>A <b>peer</b> connection idle both ways for the timeout, with no request of this side
- *       outstanding, is closed: it costs a socket on both sides, and {@link ConnectionPool} reopens it
- *       when next needed. A stranger who said Hello and fell silent is let go the same way.</li>
+ *       outstanding, is closed: it costs a socket on both sides, and {@link ConnectionPool} reopens
+ *       it when next needed. A stranger who said Hello and fell silent is let go the same way.
  *   <li>The <b>registration</b> connection between an executor and its driver is the executor's
  *       membership: it may rightly be quiet for hours between broadcasts, and closing it would
  *       unregister the executor. Instead each side sends a keepalive (an empty frame, 4 zero bytes)
- *       when it has written nothing for a third of the timeout, and closes the connection if nothing at
- *       all arrived for the whole timeout: a driver or executor that died without a FIN (power loss, a
- *       cable, a firewall dropping state) is noticed in minutes, not after TCP keepalive's hours.</li>
+ *       when it has written nothing for a third of the timeout, and closes the connection if
+ *       nothing at all arrived for the whole timeout: a driver or executor that died without a FIN
+ *       (power loss, a cable, a firewall dropping state) is noticed in minutes, not after TCP
+ *       keepalive's hours.
  * </ul>
+ *
  * Before the handshake none of this applies: the handshake deadline does. One instance per channel;
  * runs on its event loop.
  */
 final class IdleGuard extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(IdleGuard.class);
-  /** A registered stranger that falls silent is closed with this warning; many of them, with one line. */
+
+  /**
+   * A registered stranger that falls silent is closed with this warning; many of them, with one
+   * line.
+   */
   private static final RateLimitedLog SILENT = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
   private final Connection connection;
@@ -67,8 +75,10 @@ final class IdleGuard extends ChannelInboundHandlerAdapter {
       }
       case READER_IDLE -> {
         if (registration) {
-          SILENT.warn("closing {}: nothing arrived, not even a keepalive, for {} ms (swarmcast.network.idleTimeout)",
-              connection, timeout.toMillis());
+          SILENT.warn(
+              "closing {}: nothing arrived, not even a keepalive, for {} ms (swarmcast.network.idleTimeout)",
+              connection,
+              timeout.toMillis());
           ctx.close();
         }
       }

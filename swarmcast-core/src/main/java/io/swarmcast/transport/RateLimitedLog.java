@@ -1,12 +1,13 @@
 package io.swarmcast.transport;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 /**
- * A warning that a stranger can provoke at will, logged at most once per interval: the line says how
- * many more happened since the last one. Without it, a client opening thousands of connections
+ * A warning that a stranger can provoke at will, logged at most once per interval: the line says
+ * how many more happened since the last one. Without it, a client opening thousands of connections
  * would fill the node's log as fast as it fills its sockets. Thread-safe.
  */
 final class RateLimitedLog {
@@ -20,11 +21,14 @@ final class RateLimitedLog {
     this.intervalNanos = interval.toNanos();
   }
 
-  /** Logs {@code format} with {@code args} as a warning, unless a line went out within the interval. */
+  /**
+   * Logs {@code format} with {@code args} as a warning, unless a line went out within the interval.
+   */
   void warn(String format, Object... args) {
     long now = System.nanoTime();
     long next = nextNanos.get();
-    if ((next != Long.MIN_VALUE && now - next < 0) || !nextNanos.compareAndSet(next, now + intervalNanos)) {
+    if ((next != Long.MIN_VALUE && now - next < 0)
+        || !nextNanos.compareAndSet(next, now + intervalNanos)) {
       suppressed.incrementAndGet();
       return;
     }
@@ -37,7 +41,7 @@ final class RateLimitedLog {
   }
 
   private static Object[] append(Object[] args, Object last) {
-    Object[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    Object[] all = Arrays.copyOf(args, args.length + 1);
     all[args.length] = last;
     return all;
   }

@@ -1,6 +1,8 @@
 package io.swarmcast.transport;
 
-/** The remote node answered a request with a failure; the message is the remote's own explanation. */
+/**
+ * The remote node answered a request with a failure; the message is the remote's own explanation.
+ */
 public final class RemoteException extends RuntimeException {
   private final String remote;
   private final String remoteMessage;

@@ -4,8 +4,12 @@ package io.swarmcast.transport;
 public enum RemoteRole {
   /** The driver this executor registered with (this side sent {@code RegisterExecutor}). */
   DRIVER,
-  /** An executor that registered with this driver (the other side sent {@code RegisterExecutor}). */
+  /**
+   * An executor that registered with this driver (the other side sent {@code RegisterExecutor}).
+   */
   EXECUTOR,
-  /** Another executor, on a peer connection (opened with {@code Hello}, whichever side opened it). */
+  /**
+   * Another executor, on a peer connection (opened with {@code Hello}, whichever side opened it).
+   */
   PEER
 }

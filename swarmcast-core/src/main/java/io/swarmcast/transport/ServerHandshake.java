@@ -11,6 +11,8 @@ import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.RegisterExecutor;
 import io.swarmcast.security.SharedSecret;
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The accepting side's handshake: the first message must be an opening ({@link RegisterExecutor} or
@@ -20,18 +22,31 @@ import java.time.Duration;
  * else just closes it. One instance per channel.
  */
 final class ServerHandshake extends HandshakeHandler {
-  /** What a side that fails authentication is told: nothing more (which part failed is for the log). */
+  /**
+   * What a side that fails authentication is told: nothing more (which part failed is for the log).
+   */
   static final String AUTH_FAILED = "authentication failed";
 
   private final Admission admission;
+
   /** The shared secret, or null: then openings are admitted without authentication. */
   private final SharedSecret secret;
-  /** With a secret: the opening waiting for the connector's proof, and the nonce it was challenged with. */
+
+  /**
+   * With a secret: the opening waiting for the connector's proof, and the nonce it was challenged
+   * with.
+   */
   private Message.Opening challenged;
+
   private byte[] nonce;
 
-  ServerHandshake(Connection connection, Admission admission, SharedSecret secret, Duration deadline, int maxFrameLength,
-      java.util.concurrent.atomic.LongAdder authFailures) {
+  ServerHandshake(
+      Connection connection,
+      Admission admission,
+      SharedSecret secret,
+      Duration deadline,
+      int maxFrameLength,
+      LongAdder authFailures) {
     super(connection, deadline, maxFrameLength, authFailures);
     this.admission = admission;
     this.secret = secret;
@@ -50,8 +65,13 @@ final class ServerHandshake extends HandshakeHandler {
     }
     if (!(message instanceof Message.Opening opening)) {
       if (message instanceof Message.Request request) {
-        refuse(ctx, message.type() + " before the handshake", new Failure(request.requestId(),
-            "handshake first: a connection starts with RegisterExecutor or Hello, not " + message.type()));
+        refuse(
+            ctx,
+            message.type() + " before the handshake",
+            new Failure(
+                request.requestId(),
+                "handshake first: a connection starts with RegisterExecutor or Hello, not "
+                    + message.type()));
       } else {
         refuse(ctx, message.type() + " before the handshake", null);
       }
@@ -59,8 +79,11 @@ final class ServerHandshake extends HandshakeHandler {
     }
     long id = opening.requestId();
     if (opening.protocolVersion() != Message.PROTOCOL_VERSION) {
-      String why = "protocol version " + opening.protocolVersion() + " is not supported; this node speaks "
-          + Message.PROTOCOL_VERSION;
+      String why =
+          "protocol version "
+              + opening.protocolVersion()
+              + " is not supported; this node speaks "
+              + Message.PROTOCOL_VERSION;
       refuse(ctx, why, new Failure(id, why));
       return;
     }
@@ -79,31 +102,46 @@ final class ServerHandshake extends HandshakeHandler {
     long id = challenged.requestId();
     if (!(message instanceof AuthProof p) || p.requestId() != id) {
       authFailed();
-      refuse(ctx, AUTH_FAILED + ": sent " + message.type() + " instead of a proof", new Failure(id, AUTH_FAILED));
+      refuse(
+          ctx,
+          AUTH_FAILED + ": sent " + message.type() + " instead of a proof",
+          new Failure(id, AUTH_FAILED));
       return;
     }
     byte[] theirs = p.nonce();
     byte[] binding;
     try {
       binding = channelBinding(ctx, false);
-    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+    } catch (SSLPeerUnverifiedException e) {
       authFailed();
-      refuse(ctx, AUTH_FAILED + ": no TLS certificate to bind the proof to", new Failure(id, AUTH_FAILED));
+      refuse(
+          ctx,
+          AUTH_FAILED + ": no TLS certificate to bind the proof to",
+          new Failure(id, AUTH_FAILED));
       return;
     }
     if (!SharedSecret.matches(secret.connectorProof(nonce, theirs, binding), p.proof())) {
       authFailed();
-      refuse(ctx, AUTH_FAILED + ": wrong proof (another secret, a replayed exchange"
-          + (binding.length > 0 ? ", or a man in the middle with its own certificate)" : ")"), new Failure(id, AUTH_FAILED));
+      refuse(
+          ctx,
+          AUTH_FAILED
+              + ": wrong proof (another secret, a replayed exchange"
+              + (binding.length > 0 ? ", or a man in the middle with its own certificate)" : ")"),
+          new Failure(id, AUTH_FAILED));
       return;
     }
-    ctx.write(new AuthProof(id, new byte[AuthChallenge.LENGTH], secret.acceptorProof(nonce, theirs, binding)));
+    ctx.write(
+        new AuthProof(
+            id, new byte[AuthChallenge.LENGTH], secret.acceptorProof(nonce, theirs, binding)));
     Message.Opening opening = challenged;
     challenged = null;
     admit(ctx, opening);
   }
 
-  /** Asks the node to take the (authenticated, if required) opening; answers and establishes, or refuses. */
+  /**
+   * Asks the node to take the (authenticated, if required) opening; answers and establishes, or
+   * refuses.
+   */
   private void admit(ChannelHandlerContext ctx, Message.Opening opening) {
     long id = opening.requestId();
     try {
@@ -118,8 +156,13 @@ final class ServerHandshake extends HandshakeHandler {
         long mine = admission.driverIncarnation();
         if (mine != 0 && h.driverIncarnation() != mine) {
           // A peer of another driver, or of this driver's previous run: its pieces are not ours.
-          throw new HandshakeException("executor " + h.nodeId() + " belongs to driver incarnation "
-              + Long.toHexString(h.driverIncarnation()) + ", this node to " + Long.toHexString(mine));
+          throw new HandshakeException(
+              "executor "
+                  + h.nodeId()
+                  + " belongs to driver incarnation "
+                  + Long.toHexString(h.driverIncarnation())
+                  + ", this node to "
+                  + Long.toHexString(mine));
         }
         ctx.writeAndFlush(new Ack(id));
         established(ctx, RemoteRole.PEER, h.nodeId(), -1, h.driverIncarnation());

@@ -1,13 +1,14 @@
 package io.swarmcast.ui;
 
 /**
- * Writes JSON for the swarm page and {@code swarmcast status}: objects, arrays, strings (escaped per
- * RFC 8259), integers and booleans, nothing else. The core keeps no JSON library for the few shapes it
- * emits; the CLI reads them with one. Commas are placed by the writer, so callers only open, write
- * and close. Not thread-safe.
+ * Writes JSON for the swarm page and {@code swarmcast status}: objects, arrays, strings (escaped
+ * per RFC 8259), integers and booleans, nothing else. The core keeps no JSON library for the few
+ * shapes it emits; the CLI reads them with one. Commas are placed by the writer, so callers only
+ * open, write and close. Not thread-safe.
  */
 public final class JsonWriter {
   private final StringBuilder out = new StringBuilder(4096);
+
   /** Whether the next value in the current container needs a comma before it. */
   private boolean comma;
 
@@ -67,7 +68,10 @@ public final class JsonWriter {
     return this;
   }
 
-  /** A number with up to three decimals; not finite numbers are written as null, which JSON requires. */
+  /**
+   * A number with up to three decimals; not finite numbers are written as null, which JSON
+   * requires.
+   */
   public JsonWriter value(double v) {
     separate();
     if (Double.isFinite(v)) {

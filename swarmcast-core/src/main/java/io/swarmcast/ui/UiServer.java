@@ -16,6 +16,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -29,11 +30,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.swarmcast.metrics.PrometheusText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,28 +47,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's small HTTP server ({@code swarmcast.ui.port}): what people and monitoring read, never what
- * the swarm needs. On every node:
+ * A node's small HTTP server ({@code swarmcast.ui.port}): what people and monitoring read, never
+ * what the swarm needs. On every node:
+ *
  * <ul>
- *   <li>{@code GET /metrics}: Prometheus text ({@link io.swarmcast.metrics.PrometheusText}).</li>
+ *   <li>{@code GET /metrics}: Prometheus text ({@link io.swarmcast.metrics.PrometheusText}).
  * </ul>
+ *
  * On the driver, also:
+ *
  * <ul>
- *   <li>{@code GET /}: the live swarm page, one static HTML file with its script, no build step;</li>
- *   <li>{@code GET /api/swarm?offset=O&limit=L}: the swarm as JSON (a page of executors);</li>
- *   <li>{@code GET /events?offset=O&limit=L}: the same JSON once a second as Server-Sent Events.</li>
+ *   <li>{@code GET /}: the live swarm page, one static HTML file with its script, no build step;
+ *   <li>{@code GET /api/swarm?offset=O&limit=L}: the swarm as JSON (a page of executors);
+ *   <li>{@code GET /events?offset=O&limit=L}: the same JSON once a second as Server-Sent Events.
  * </ul>
- * It has no authentication: it binds to loopback unless {@code swarmcast.ui.bindHost} says otherwise.
- * Its costs are bounded for strangers: small request heads and bodies, {@value #MAX_CONNECTIONS}
- * connections, {@value #MAX_STREAMS} event streams, and a read timeout on everything but a stream.
- * It runs on one thread of its own, so a slow page never delays a piece.
+ *
+ * It has no authentication: it binds to loopback unless {@code swarmcast.ui.bindHost} says
+ * otherwise. Its costs are bounded for strangers: small request heads and bodies, {@value
+ * #MAX_CONNECTIONS} connections, {@value #MAX_STREAMS} event streams, and a read timeout on
+ * everything but a stream. It runs on one thread of its own, so a slow page never delays a piece.
  */
 public final class UiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UiServer.class);
   static final int MAX_CONNECTIONS = 64;
   static final int MAX_STREAMS = 16;
+
   /** Executors per page when a request does not say. */
   static final int DEFAULT_LIMIT = 64;
+
   /** The most executors one page shows. */
   static final int MAX_LIMIT = 1000;
 
@@ -79,7 +86,9 @@ public final class UiServer implements AutoCloseable {
     /** Whether this node has a swarm to show (the driver), or only metrics (an executor). */
     boolean hasSwarm();
 
-    /** The swarm as JSON for executors {@code offset .. offset+limit}; only if {@link #hasSwarm()}. */
+    /**
+     * The swarm as JSON for executors {@code offset .. offset+limit}; only if {@link #hasSwarm()}.
+     */
     String swarmJson(int offset, int limit);
   }
 
@@ -94,33 +103,49 @@ public final class UiServer implements AutoCloseable {
   private UiServer(Content content, String host, int port) throws IOException {
     this.content = content;
     this.page = resource("index.html");
-    this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("swarmcast-ui", true), NioIoHandler.newFactory());
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("swarmcast-ui", true), NioIoHandler.newFactory());
     try {
-      this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              if (open.incrementAndGet() > MAX_CONNECTIONS) {
-                open.decrementAndGet();
-                ch.close();
-                return;
-              }
-              ch.closeFuture().addListener(f -> open.decrementAndGet());
-              channels.add(ch);
-              ch.pipeline().addLast("timeout", new ReadTimeoutHandler(30))
-                  .addLast(new HttpServerCodec(4096, 8192, 8192))
-                  .addLast(new HttpObjectAggregator(16 * 1024))
-                  .addLast(new Requests());
-            }
-          }).bind(host, port).sync().channel();
+      this.server =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      if (open.incrementAndGet() > MAX_CONNECTIONS) {
+                        open.decrementAndGet();
+                        ch.close();
+                        return;
+                      }
+                      ch.closeFuture().addListener(f -> open.decrementAndGet());
+                      channels.add(ch);
+                      ch.pipeline()
+                          .addLast("timeout", new ReadTimeoutHandler(30))
+                          .addLast(new HttpServerCodec(4096, 8192, 8192))
+                          .addLast(new HttpObjectAggregator(16 * 1024))
+                          .addLast(new Requests());
+                    }
+                  })
+              .bind(host, port)
+              .sync()
+              .channel();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw new IOException("interrupted while binding the UI server to " + host + ":" + port, e);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      throw new IOException("cannot serve the UI on " + host + ":" + port + " (swarmcast.ui.port, swarmcast.ui.bindHost): "
-          + e.getMessage(), e);
+      throw new IOException(
+          "cannot serve the UI on "
+              + host
+              + ":"
+              + port
+              + " (swarmcast.ui.port, swarmcast.ui.bindHost): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -169,10 +194,15 @@ public final class UiServer implements AutoCloseable {
       int offset = intParam(q, "offset", 0, 0, Integer.MAX_VALUE);
       int limit = intParam(q, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
       switch (q.path()) {
-        case "/metrics" -> reply(ctx, req, HttpResponseStatus.OK, io.swarmcast.metrics.PrometheusText.CONTENT_TYPE, content.metrics());
+        case "/metrics" ->
+            reply(ctx, req, HttpResponseStatus.OK, PrometheusText.CONTENT_TYPE, content.metrics());
         case "/", "/index.html" -> {
           if (!content.hasSwarm()) {
-            reply(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain",
+            reply(
+                ctx,
+                req,
+                HttpResponseStatus.NOT_FOUND,
+                "text/plain",
                 "this node is an executor: the swarm page is on its driver; its metrics are at /metrics\n");
           } else {
             reply(ctx, req, HttpResponseStatus.OK, "text/html; charset=utf-8", page);
@@ -180,45 +210,78 @@ public final class UiServer implements AutoCloseable {
         }
         case "/api/swarm" -> {
           if (!content.hasSwarm()) {
-            reply(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain", "this node is an executor: ask its driver\n");
+            reply(
+                ctx,
+                req,
+                HttpResponseStatus.NOT_FOUND,
+                "text/plain",
+                "this node is an executor: ask its driver\n");
           } else {
-            reply(ctx, req, HttpResponseStatus.OK, "application/json", content.swarmJson(offset, limit));
+            reply(
+                ctx,
+                req,
+                HttpResponseStatus.OK,
+                "application/json",
+                content.swarmJson(offset, limit));
           }
         }
         case "/events" -> stream(ctx, req, offset, limit);
-        default -> reply(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain", "no page " + q.path() + "; try / or /metrics\n");
+        default ->
+            reply(
+                ctx,
+                req,
+                HttpResponseStatus.NOT_FOUND,
+                "text/plain",
+                "no page " + q.path() + "; try / or /metrics\n");
       }
     }
 
     /** Sends the swarm's JSON now and then once a second until the client goes away. */
     private void stream(ChannelHandlerContext ctx, FullHttpRequest req, int offset, int limit) {
       if (!content.hasSwarm()) {
-        reply(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain", "this node is an executor: ask its driver\n");
+        reply(
+            ctx,
+            req,
+            HttpResponseStatus.NOT_FOUND,
+            "text/plain",
+            "this node is an executor: ask its driver\n");
         return;
       }
       if (streams.incrementAndGet() > MAX_STREAMS) {
         streams.decrementAndGet();
-        reply(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain", "too many live pages open (" + MAX_STREAMS + ")\n");
+        reply(
+            ctx,
+            req,
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "text/plain",
+            "too many live pages open (" + MAX_STREAMS + ")\n");
         return;
       }
       ctx.pipeline().remove("timeout");
       HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-      head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+      head.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
           .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
           .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
       ctx.writeAndFlush(head);
-      Runnable push = () -> {
-        if (ctx.channel().isActive() && ctx.channel().isWritable()) {
-          ByteBuf event = Unpooled.copiedBuffer("data: " + content.swarmJson(offset, limit) + "\n\n", StandardCharsets.UTF_8);
-          ctx.writeAndFlush(new DefaultHttpContent(event));
-        }
-      };
+      Runnable push =
+          () -> {
+            if (ctx.channel().isActive() && ctx.channel().isWritable()) {
+              ByteBuf event =
+                  Unpooled.copiedBuffer(
+                      "data: " + content.swarmJson(offset, limit) + "\n\n", StandardCharsets.UTF_8);
+              ctx.writeAndFlush(new DefaultHttpContent(event));
+            }
+          };
       push.run();
       ScheduledFuture<?> ticks = ctx.executor().scheduleAtFixedRate(push, 1, 1, TimeUnit.SECONDS);
-      ctx.channel().closeFuture().addListener(f -> {
-        ticks.cancel(false);
-        streams.decrementAndGet();
-      });
+      ctx.channel()
+          .closeFuture()
+          .addListener(
+              f -> {
+                ticks.cancel(false);
+                streams.decrementAndGet();
+              });
     }
 
     @Override
@@ -240,15 +303,30 @@ public final class UiServer implements AutoCloseable {
     }
   }
 
-  private static void reply(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type, String body) {
+  private static void reply(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      HttpResponseStatus status,
+      String type,
+      String body) {
     reply(ctx, req, status, type, body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void reply(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type, byte[] body) {
+  private static void reply(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      HttpResponseStatus status,
+      String type,
+      byte[] body) {
     boolean head = HttpMethod.HEAD.equals(req.method());
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
-    res.headers().set(HttpHeaderNames.CONTENT_TYPE, type).set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            status,
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    res.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, type)
+        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
     HttpUtil.setContentLength(res, body.length);
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     if (keepAlive) {

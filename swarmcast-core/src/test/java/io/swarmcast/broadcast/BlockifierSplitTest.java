@@ -24,7 +24,8 @@ class BlockifierSplitTest {
     assertThat(Blockifier.pieceSizeFor(128L * MIB, 4 * MIB, 64 << 10, 64, 1)).isEqualTo(2 * MIB);
     assertThat(Blockifier.pieceSizeFor(128L * MIB, 4 * MIB, 64 << 10, 64, 8)).isEqualTo(256 << 10);
     assertThat(Blockifier.pieceSizeFor(128L * MIB, 4 * MIB, 64 << 10, 64, 16)).isEqualTo(128 << 10);
-    assertThat(Blockifier.pieceSizeFor(128L * MIB, 4 * MIB, 64 << 10, 64, 1000)).isEqualTo(64 << 10);
+    assertThat(Blockifier.pieceSizeFor(128L * MIB, 4 * MIB, 64 << 10, 64, 1000))
+        .isEqualTo(64 << 10);
     assertThat(Blockifier.pieceSizeFor(1L << 40, 4 * MIB, 64 << 10, 64, 16)).isEqualTo(4 * MIB);
     // An odd block size is halved only while it stays a divisor.
     assertThat(Blockifier.pieceSizeFor(128L * MIB, 3 * MIB, 1024, 64, 16)).isEqualTo(3 * MIB / 32);
@@ -34,8 +35,13 @@ class BlockifierSplitTest {
   void splitRampsUpAndKeepsEveryByteInOrder() throws Exception {
     byte[] value = new byte[5 * MIB + 12345];
     new SplittableRandom(5).nextBytes(value);
-    Blockifier.Pieces blocks = Blockifier.blockify(value, Serializers.byName("java"), CompressionCodec.NONE, MIB,
-        UnpooledByteBufAllocator.DEFAULT);
+    Blockifier.Pieces blocks =
+        Blockifier.blockify(
+            value,
+            Serializers.byName("java"),
+            CompressionCodec.NONE,
+            MIB,
+            UnpooledByteBufAllocator.DEFAULT);
     long total = blocks.totalBytes();
     Blockifier.Pieces pieces = Blockifier.split(blocks.buffers(), MIB, 256 << 10, 64 << 10, 3);
     try {
@@ -48,10 +54,16 @@ class BlockifierSplitTest {
         assertThat(pieces.checksums()[i]).isEqualTo(Checksums.crc32c(p));
       }
       assertThat(sum).isEqualTo(total);
-      assertThat(sizes.subList(0, 7)).containsExactly(64 << 10, 64 << 10, 64 << 10, 128 << 10, 128 << 10, 128 << 10, 256 << 10);
+      assertThat(sizes.subList(0, 7))
+          .containsExactly(
+              64 << 10, 64 << 10, 64 << 10, 128 << 10, 128 << 10, 128 << 10, 256 << 10);
       assertThat(sizes).allMatch(s -> s <= 256 << 10);
-      Object back = Blockifier.unblockify(pieces.buffers(), Serializers.byName("java"), CompressionCodec.NONE,
-          getClass().getClassLoader());
+      Object back =
+          Blockifier.unblockify(
+              pieces.buffers(),
+              Serializers.byName("java"),
+              CompressionCodec.NONE,
+              getClass().getClassLoader());
       assertThat((byte[]) back).isEqualTo(value);
     } finally {
       pieces.release();
@@ -61,14 +73,24 @@ class BlockifierSplitTest {
   @Test
   void pieceSizesForATotalAreTheSizesSplitCuts() throws Exception {
     byte[] value = new byte[5 * MIB + 12345];
-    Blockifier.Pieces blocks = Blockifier.blockify(value, Serializers.byName("java"), CompressionCodec.NONE, MIB,
-        UnpooledByteBufAllocator.DEFAULT);
+    Blockifier.Pieces blocks =
+        Blockifier.blockify(
+            value,
+            Serializers.byName("java"),
+            CompressionCodec.NONE,
+            MIB,
+            UnpooledByteBufAllocator.DEFAULT);
     long total = blocks.totalBytes();
     Blockifier.Cut cut = Blockifier.Cut.swarm(total, MIB, 64 << 10, 16, 2, 8);
-    Blockifier.Pieces pieces = Blockifier.split(blocks.buffers(), MIB, cut.pieceSize(), cut.firstPieceSize(), cut.perStep());
+    Blockifier.Pieces pieces =
+        Blockifier.split(
+            blocks.buffers(), MIB, cut.pieceSize(), cut.firstPieceSize(), cut.perStep());
     try {
       int[] cutSizes = pieces.buffers().stream().mapToInt(ByteBuf::readableBytes).toArray();
-      assertThat(Blockifier.pieceSizes(total, MIB, cut.pieceSize(), cut.firstPieceSize(), cut.perStep())).containsExactly(cutSizes);
+      assertThat(
+              Blockifier.pieceSizes(
+                  total, MIB, cut.pieceSize(), cut.firstPieceSize(), cut.perStep()))
+          .containsExactly(cutSizes);
       assertThat(cut.perStep()).isEqualTo(16); // two pieces asked at once by each of 8 executors
     } finally {
       pieces.release();
@@ -78,15 +100,23 @@ class BlockifierSplitTest {
   @Test
   void aPieceNeverSpansTwoBlocks() throws Exception {
     byte[] value = new byte[3 * MIB];
-    Blockifier.Pieces blocks = Blockifier.blockify(value, Serializers.byName("java"), CompressionCodec.NONE, MIB,
-        UnpooledByteBufAllocator.DEFAULT);
-    // A ramp of 3 x 384 KiB would cross the first block's end at 1 MiB: the third piece is cut there.
+    Blockifier.Pieces blocks =
+        Blockifier.blockify(
+            value,
+            Serializers.byName("java"),
+            CompressionCodec.NONE,
+            MIB,
+            UnpooledByteBufAllocator.DEFAULT);
+    // A ramp of 3 x 384 KiB would cross the first block's end at 1 MiB: the third piece is cut
+    // there.
     Blockifier.Pieces pieces = Blockifier.split(blocks.buffers(), MIB, MIB, 384 << 10, 3);
     try {
       long offset = 0;
       for (ByteBuf p : pieces.buffers()) {
         long end = offset + p.readableBytes();
-        assertThat(offset / MIB).as("piece at %d..%d stays in one block", offset, end).isEqualTo((end - 1) / MIB);
+        assertThat(offset / MIB)
+            .as("piece at %d..%d stays in one block", offset, end)
+            .isEqualTo((end - 1) / MIB);
         offset = end;
       }
     } finally {
@@ -96,10 +126,16 @@ class BlockifierSplitTest {
 
   @Test
   void aPieceSizeThatDoesNotDivideTheBlockIsRejected() throws Exception {
-    Blockifier.Pieces blocks = Blockifier.blockify(new byte[10], Serializers.byName("java"), CompressionCodec.NONE, MIB,
-        UnpooledByteBufAllocator.DEFAULT);
+    Blockifier.Pieces blocks =
+        Blockifier.blockify(
+            new byte[10],
+            Serializers.byName("java"),
+            CompressionCodec.NONE,
+            MIB,
+            UnpooledByteBufAllocator.DEFAULT);
     try {
-      assertThatThrownBy(() -> Blockifier.split(blocks.buffers(), MIB, 3000, 3000, 1)).hasMessageContaining("does not divide");
+      assertThatThrownBy(() -> Blockifier.split(blocks.buffers(), MIB, 3000, 3000, 1))
+          .hasMessageContaining("does not divide");
     } finally {
       blocks.release();
     }

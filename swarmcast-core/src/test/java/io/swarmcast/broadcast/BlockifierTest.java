@@ -17,9 +17,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -52,7 +55,7 @@ class BlockifierTest {
 
   /** Named values: empty, 1 byte, a multiple of the block size, 3 MiB of random bytes. */
   private static Map<String, byte[]> values(int blockSize) {
-    Map<String, byte[]> values = new java.util.LinkedHashMap<>();
+    Map<String, byte[]> values = new LinkedHashMap<>();
     values.put("empty", new byte[0]);
     values.put("1 byte", new byte[] {7});
     values.put("3 x blockSize", random(3 * blockSize, blockSize));
@@ -86,8 +89,8 @@ class BlockifierTest {
 
   @ParameterizedTest(name = "{0}, blockSize {1}, {2}")
   @MethodSource("cases")
-  void blockifyThenUnblockifyReturnsTheValue(CompressionCodec codec, int blockSize, String label, byte[] value)
-      throws IOException {
+  void blockifyThenUnblockifyReturnsTheValue(
+      CompressionCodec codec, int blockSize, String label, byte[] value) throws IOException {
     Blockifier.Pieces pieces = Blockifier.blockify(value, JAVA, codec, blockSize, ALLOC);
     try {
       List<ByteBuf> buffers = pieces.buffers();
@@ -103,8 +106,12 @@ class BlockifierTest {
         } else {
           assertThat(size).as("last piece").isBetween(1, blockSize);
         }
-        assertThat(pieces.checksums()[i]).as("checksum of piece %d", i).isEqualTo(Checksums.crc32c(piece));
-        assertThat(pieces.checksums()[i]).as("CRC32C of piece %d", i).isEqualTo(independentCrc32c(bytesOf(piece)));
+        assertThat(pieces.checksums()[i])
+            .as("checksum of piece %d", i)
+            .isEqualTo(Checksums.crc32c(piece));
+        assertThat(pieces.checksums()[i])
+            .as("CRC32C of piece %d", i)
+            .isEqualTo(independentCrc32c(bytesOf(piece)));
         total += size;
       }
       assertThat(pieces.totalBytes()).isEqualTo(total);
@@ -145,31 +152,45 @@ class BlockifierTest {
 
   @ParameterizedTest(name = "blockSize {0}")
   @ValueSource(ints = {1024, 4096, 1 << 20})
-  void serializedSizeExactlyAMultipleOfBlockSizeLeavesNoShortOrEmptyLastPiece(int blockSize) throws IOException {
+  void serializedSizeExactlyAMultipleOfBlockSizeLeavesNoShortOrEmptyLastPiece(int blockSize)
+      throws IOException {
     byte[] value = random(3 * blockSize - BYTE_ARRAY_OVERHEAD, 9);
     assertThat(serializedLength(value)).isEqualTo(3 * blockSize);
 
-    Blockifier.Pieces pieces = Blockifier.blockify(value, JAVA, CompressionCodec.NONE, blockSize, ALLOC);
+    Blockifier.Pieces pieces =
+        Blockifier.blockify(value, JAVA, CompressionCodec.NONE, blockSize, ALLOC);
     try {
       assertThat(pieces.buffers()).hasSize(3);
-      assertThat(pieces.buffers()).allSatisfy(p -> assertThat(p.readableBytes()).isEqualTo(blockSize));
+      assertThat(pieces.buffers())
+          .allSatisfy(p -> assertThat(p.readableBytes()).isEqualTo(blockSize));
       assertThat(pieces.totalBytes()).isEqualTo(3L * blockSize);
-      assertThat((byte[]) Blockifier.unblockify(pieces.buffers(), JAVA, CompressionCodec.NONE, LOADER)).isEqualTo(value);
+      assertThat(
+              (byte[]) Blockifier.unblockify(pieces.buffers(), JAVA, CompressionCodec.NONE, LOADER))
+          .isEqualTo(value);
     } finally {
       pieces.release();
     }
   }
 
-  /** A small value holds little direct memory while broadcast, whatever the block size; a large one fills whole blocks. */
+  /**
+   * A small value holds little direct memory while broadcast, whatever the block size; a large one
+   * fills whole blocks.
+   */
   @Test
   void aSmallValueGetsASmallBufferAndALargeOneFullBlocks() throws IOException {
     int blockSize = 8 << 20; // above 4 MiB, where Netty's own growth would change pace
-    Blockifier.Pieces small = Blockifier.blockify(random(1024, 10), JAVA, CompressionCodec.NONE, blockSize, ALLOC);
-    Blockifier.Pieces large = Blockifier.blockify(random(2 * blockSize, 11), JAVA, CompressionCodec.NONE, blockSize, ALLOC);
+    Blockifier.Pieces small =
+        Blockifier.blockify(random(1024, 10), JAVA, CompressionCodec.NONE, blockSize, ALLOC);
+    Blockifier.Pieces large =
+        Blockifier.blockify(
+            random(2 * blockSize, 11), JAVA, CompressionCodec.NONE, blockSize, ALLOC);
     try {
-      assertThat(small.buffers()).singleElement().satisfies(b -> assertThat(b.capacity()).isLessThanOrEqualTo(16 * 1024));
+      assertThat(small.buffers())
+          .singleElement()
+          .satisfies(b -> assertThat(b.capacity()).isLessThanOrEqualTo(16 * 1024));
       assertThat(large.buffers()).hasSize(3);
-      assertThat(large.buffers().subList(0, 2)).allSatisfy(b -> assertThat(b.readableBytes()).isEqualTo(blockSize));
+      assertThat(large.buffers().subList(0, 2))
+          .allSatisfy(b -> assertThat(b.readableBytes()).isEqualTo(blockSize));
       assertThat(large.buffers().get(0).capacity()).isEqualTo(blockSize);
     } finally {
       small.release();
@@ -189,7 +210,8 @@ class BlockifierTest {
     try {
       assertThat(pieces.buffers().size()).isGreaterThan(1);
       @SuppressWarnings("unchecked")
-      Map<String, int[]> back = (Map<String, int[]>) Blockifier.unblockify(pieces.buffers(), kryo, codec, LOADER);
+      Map<String, int[]> back =
+          (Map<String, int[]>) Blockifier.unblockify(pieces.buffers(), kryo, codec, LOADER);
       assertThat(back).hasSize(500);
       assertThat(back.get("key17")).containsExactly(17, 289, -17);
     } finally {
@@ -208,7 +230,8 @@ class BlockifierTest {
           int index = piece.readerIndex() + offset;
           byte original = piece.getByte(index);
           piece.setByte(index, original ^ 0x01);
-          assertThat(Checksums.crc32c(piece)).as("piece %d, byte %d flipped", i, offset)
+          assertThat(Checksums.crc32c(piece))
+              .as("piece %d, byte %d flipped", i, offset)
               .isNotEqualTo(pieces.checksums()[i]);
           piece.setByte(index, original);
           assertThat(Checksums.crc32c(piece)).isEqualTo(pieces.checksums()[i]);
@@ -224,9 +247,16 @@ class BlockifierTest {
     byte[] data = random(5000, 17);
     ByteBuf direct = UnpooledByteBufAllocator.DEFAULT.directBuffer(data.length).writeBytes(data);
     ByteBuf heap = UnpooledByteBufAllocator.DEFAULT.heapBuffer(data.length).writeBytes(data);
-    ByteBuf composite = UnpooledByteBufAllocator.DEFAULT.compositeBuffer()
-        .addComponent(true, UnpooledByteBufAllocator.DEFAULT.heapBuffer().writeBytes(data, 0, 1234))
-        .addComponent(true, UnpooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(data, 1234, data.length - 1234));
+    ByteBuf composite =
+        UnpooledByteBufAllocator.DEFAULT
+            .compositeBuffer()
+            .addComponent(
+                true, UnpooledByteBufAllocator.DEFAULT.heapBuffer().writeBytes(data, 0, 1234))
+            .addComponent(
+                true,
+                UnpooledByteBufAllocator.DEFAULT
+                    .directBuffer()
+                    .writeBytes(data, 1234, data.length - 1234));
     try {
       int expected = independentCrc32c(data);
       assertThat(Checksums.crc32c(direct)).isEqualTo(expected);
@@ -234,7 +264,8 @@ class BlockifierTest {
       assertThat(Checksums.crc32c(composite)).isEqualTo(expected);
       // Only the readable bytes count, and the reader index is left where it was.
       heap.readerIndex(100);
-      assertThat(Checksums.crc32c(heap)).isEqualTo(independentCrc32c(java.util.Arrays.copyOfRange(data, 100, data.length)));
+      assertThat(Checksums.crc32c(heap))
+          .isEqualTo(independentCrc32c(Arrays.copyOfRange(data, 100, data.length)));
       assertThat(heap.readerIndex()).isEqualTo(100);
     } finally {
       direct.release();
@@ -245,9 +276,11 @@ class BlockifierTest {
 
   @Test
   void nonPositiveBlockSizeIsRejected() {
-    assertThatThrownBy(() -> Blockifier.blockify(new byte[1], JAVA, CompressionCodec.NONE, 0, ALLOC))
+    assertThatThrownBy(
+            () -> Blockifier.blockify(new byte[1], JAVA, CompressionCodec.NONE, 0, ALLOC))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Blockifier.blockify(new byte[1], JAVA, CompressionCodec.NONE, -1, ALLOC))
+    assertThatThrownBy(
+            () -> Blockifier.blockify(new byte[1], JAVA, CompressionCodec.NONE, -1, ALLOC))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -295,20 +328,28 @@ class BlockifierTest {
   @Test
   void readsFromASourceInOrderHoldingOnePieceAtATime() throws IOException {
     byte[] value = random(3 << 20, 11);
-    Blockifier.Pieces pieces = Blockifier.blockify(value, JAVA, CompressionCodec.NONE, 64 << 10, ALLOC);
+    Blockifier.Pieces pieces =
+        Blockifier.blockify(value, JAVA, CompressionCodec.NONE, 64 << 10, ALLOC);
     try {
       List<ByteBuf> buffers = pieces.buffers();
       List<Integer> asked = new ArrayList<>();
-      Object back = Blockifier.unblockify(buffers.size(), index -> {
-        if (index > 0) {
-          assertThat(buffers.get(index - 1).refCnt()).as("piece %d released before piece %d is asked for", index - 1, index)
-              .isEqualTo(1);
-        }
-        asked.add(index);
-        return buffers.get(index).retain();
-      }, JAVA, CompressionCodec.NONE, LOADER);
+      Object back =
+          Blockifier.unblockify(
+              buffers.size(),
+              index -> {
+                if (index > 0) {
+                  assertThat(buffers.get(index - 1).refCnt())
+                      .as("piece %d released before piece %d is asked for", index - 1, index)
+                      .isEqualTo(1);
+                }
+                asked.add(index);
+                return buffers.get(index).retain();
+              },
+              JAVA,
+              CompressionCodec.NONE,
+              LOADER);
       assertThat((byte[]) back).isEqualTo(value);
-      assertThat(asked).isEqualTo(java.util.stream.IntStream.range(0, buffers.size()).boxed().toList());
+      assertThat(asked).isEqualTo(IntStream.range(0, buffers.size()).boxed().toList());
       assertOnlyTheOwnersReference(buffers);
     } finally {
       pieces.release();
@@ -318,16 +359,26 @@ class BlockifierTest {
   @Test
   void aSourceThatFailsFailsTheReadAndLeaksNothing() throws IOException {
     byte[] value = random(1 << 20, 12);
-    Blockifier.Pieces pieces = Blockifier.blockify(value, JAVA, CompressionCodec.LZ4, 64 << 10, ALLOC);
+    Blockifier.Pieces pieces =
+        Blockifier.blockify(value, JAVA, CompressionCodec.LZ4, 64 << 10, ALLOC);
     try {
       List<ByteBuf> buffers = pieces.buffers();
       assertThat(buffers.size()).isGreaterThan(3);
-      assertThatThrownBy(() -> Blockifier.unblockify(buffers.size(), index -> {
-        if (index == 2) {
-          throw new IOException("piece 2 never came");
-        }
-        return buffers.get(index).retain();
-      }, JAVA, CompressionCodec.LZ4, LOADER)).isInstanceOf(IOException.class).hasMessageContaining("piece 2 never came");
+      assertThatThrownBy(
+              () ->
+                  Blockifier.unblockify(
+                      buffers.size(),
+                      index -> {
+                        if (index == 2) {
+                          throw new IOException("piece 2 never came");
+                        }
+                        return buffers.get(index).retain();
+                      },
+                      JAVA,
+                      CompressionCodec.LZ4,
+                      LOADER))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("piece 2 never came");
       assertOnlyTheOwnersReference(buffers);
     } finally {
       pieces.release();

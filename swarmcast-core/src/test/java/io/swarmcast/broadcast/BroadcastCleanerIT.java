@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The cleaner on real nodes and real GCs: a driver and four executors (private nodes of this JVM,
  * over real sockets); the driver creates and drops 200 broadcasts of 8 MiB, each read by every
- * executor, while it keeps one handle. {@code swarmcast_held_bytes} is read from each node's metrics.
+ * executor, while it keeps one handle. {@code swarmcast_held_bytes} is read from each node's
+ * metrics.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class BroadcastCleanerIT {
@@ -34,9 +36,14 @@ class BroadcastCleanerIT {
 
   @Test
   void droppedBroadcastsLeaveEveryNodeAndAHeldOneStaysReadable() throws Exception {
-    SwarmConf conf = WarmUp.privateConf(new SwarmConf()).set(SwarmConf.BLOCK_SIZE, "1m").set(SwarmConf.MIN_BLOCK_SIZE, "256k")
-        .set(SwarmConf.COMPRESS, "none").set(SwarmConf.CLEANER_ENABLED, "true")
-        .set(SwarmConf.CLEANER_INTERVAL, INTERVAL.toMillis() + "ms").set(SwarmConf.CLEANER_GC_INTERVAL, INTERVAL.toMillis() + "ms");
+    SwarmConf conf =
+        WarmUp.privateConf(new SwarmConf())
+            .set(SwarmConf.BLOCK_SIZE, "1m")
+            .set(SwarmConf.MIN_BLOCK_SIZE, "256k")
+            .set(SwarmConf.COMPRESS, "none")
+            .set(SwarmConf.CLEANER_ENABLED, "true")
+            .set(SwarmConf.CLEANER_INTERVAL, INTERVAL.toMillis() + "ms")
+            .set(SwarmConf.CLEANER_GC_INTERVAL, INTERVAL.toMillis() + "ms");
     try (WarmUp.PrivateNodes nodes = new WarmUp.PrivateNodes()) {
       PrivateSwarm swarm = PrivateSwarm.start(conf, EXECUTORS, nodes, SecurityManager.insecure());
       BroadcastManager driver = swarm.driver();
@@ -63,29 +70,43 @@ class BroadcastCleanerIT {
       long droppedAt = System.nanoTime();
 
       await("held bytes on the driver and every executor back at the baseline")
-          .atMost(INTERVAL.multipliedBy(2).plusSeconds(20)).pollInterval(Duration.ofMillis(20))
-          .untilAsserted(() -> assertThat(all.stream().mapToLong(BroadcastCleanerIT::heldBytes).toArray()).isEqualTo(baseline));
+          .atMost(INTERVAL.multipliedBy(2).plusSeconds(20))
+          .pollInterval(Duration.ofMillis(20))
+          .untilAsserted(
+              () ->
+                  assertThat(all.stream().mapToLong(BroadcastCleanerIT::heldBytes).toArray())
+                      .isEqualTo(baseline));
       double seconds = (System.nanoTime() - droppedAt) / 1e9;
-      assertThat(seconds).as("within twice the cleaner's interval").isLessThanOrEqualTo(2 * INTERVAL.toMillis() / 1000.0);
+      assertThat(seconds)
+          .as("within twice the cleaner's interval")
+          .isLessThanOrEqualTo(2 * INTERVAL.toMillis() / 1000.0);
 
       DriverNode d = (DriverNode) driver.node();
       for (long id : dropped) {
-        assertThat(d.tracker().knows(id)).as("Broadcast(%d) is forgotten by the tracker", id).isFalse();
+        assertThat(d.tracker().knows(id))
+            .as("Broadcast(%d) is forgotten by the tracker", id)
+            .isFalse();
       }
       assertThat(d.destroyedAt(dropped.get(0))).contains("removed by the cleaner");
 
-      // Real GCs while the kept handle is reachable: it is never removed. Each canary is a broadcast
-      // dropped at once; the cleaner removing it proves a run of the cleaner with a GC since the canary
+      // Real GCs while the kept handle is reachable: it is never removed. Each canary is a
+      // broadcast
+      // dropped at once; the cleaner removing it proves a run of the cleaner with a GC since the
+      // canary
       // was dropped, and, one thread running them in turn, that every earlier run is over.
       for (int i = 0; i < 3; i++) {
         long canary = dropACanary(driver);
-        await("the cleaner removed canary Broadcast(" + canary + ")").atMost(INTERVAL.multipliedBy(3).plusSeconds(20))
+        await("the cleaner removed canary Broadcast(" + canary + ")")
+            .atMost(INTERVAL.multipliedBy(3).plusSeconds(20))
             .until(() -> !d.tracker().knows(canary));
-        assertThat(d.tracker().knows(kept.id())).as("the kept broadcast, after %d cleaner runs with a GC", i + 1).isTrue();
+        assertThat(d.tracker().knows(kept.id()))
+            .as("the kept broadcast, after %d cleaner runs with a GC", i + 1)
+            .isTrue();
       }
       assertThat(kept.value()).as("the driver's own value").isEqualTo(firstValue(value));
       for (ExecutorNode e : executors) {
-        e.blockManager().removeBroadcast(kept.id()); // make each executor fetch it again, from the swarm
+        e.blockManager()
+            .removeBroadcast(kept.id()); // make each executor fetch it again, from the swarm
       }
       readEverywhere(kept, executors);
       assertThat(heldBytes(executors.get(0))).isEqualTo(baseline[1]);
@@ -97,7 +118,9 @@ class BroadcastCleanerIT {
   /** A new broadcast whose handle is unreachable once this returns; its id. */
   private static long dropACanary(BroadcastManager driver) {
     Broadcast<byte[]> canary = driver.newBroadcast(new byte[] {1, 2, 3}, false);
-    assertThat(((DriverNode) driver.node()).tracker().knows(canary.id())).as("the tracker knows a new broadcast").isTrue();
+    assertThat(((DriverNode) driver.node()).tracker().knows(canary.id()))
+        .as("the tracker knows a new broadcast")
+        .isTrue();
     return canary.id();
   }
 
@@ -117,12 +140,13 @@ class BroadcastCleanerIT {
   }
 
   /**
-   * Fetches every piece to every executor, as reading the value there would, without keeping 200 values
-   * of 8 MiB on this JVM's heap.
+   * Fetches every piece to every executor, as reading the value there would, without keeping 200
+   * values of 8 MiB on this JVM's heap.
    */
-  private static void fetchEverywhere(Broadcast<byte[]> b, List<ExecutorNode> executors) throws Exception {
+  private static void fetchEverywhere(Broadcast<byte[]> b, List<ExecutorNode> executors)
+      throws Exception {
     PieceBroadcast<byte[]> p = (PieceBroadcast<byte[]>) b;
-    List<java.util.concurrent.CompletableFuture<Void>> fetches = new ArrayList<>();
+    List<CompletableFuture<Void>> fetches = new ArrayList<>();
     for (ExecutorNode executor : executors) {
       fetches.add(executor.fetch(b.id(), p.layout().checksums(), p.fetchMode()));
     }
@@ -131,14 +155,18 @@ class BroadcastCleanerIT {
     }
   }
 
-  /** Ships the handle to every executor serialized, as an application would, and reads it on each. */
-  private static void readEverywhere(Broadcast<byte[]> b, List<ExecutorNode> executors) throws Exception {
+  /**
+   * Ships the handle to every executor serialized, as an application would, and reads it on each.
+   */
+  private static void readEverywhere(Broadcast<byte[]> b, List<ExecutorNode> executors)
+      throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ObjectOutputStream o = new ObjectOutputStream(out)) {
       o.writeObject(b);
     }
     for (ExecutorNode executor : executors) {
-      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+      try (ObjectInputStream in =
+          new ObjectInputStream(new ByteArrayInputStream(out.toByteArray()))) {
         @SuppressWarnings("unchecked")
         PieceBroadcast<byte[]> handle = (PieceBroadcast<byte[]>) in.readObject();
         assertThat(handle.readThrough(executor).value()).isEqualTo(firstValue(new byte[8 << 20]));

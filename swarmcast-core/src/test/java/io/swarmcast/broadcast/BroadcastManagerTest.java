@@ -7,6 +7,7 @@ import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.security.SecurityManager;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +19,8 @@ class BroadcastManagerTest {
   /** A user-supplied factory, named by its class in the configuration. */
   public static final class CustomFactory implements BroadcastFactory {
     @Override
-    public void initialize(boolean isDriver, SwarmConf conf, SecurityManager security, SwarmNode node) {}
+    public void initialize(
+        boolean isDriver, SwarmConf conf, SecurityManager security, SwarmNode node) {}
 
     @Override
     public <T> Broadcast<T> newBroadcast(T value, boolean isLocal, long id) {
@@ -42,7 +44,8 @@ class BroadcastManagerTest {
   void shortNamesAreCaseInsensitiveAndTrimmed() {
     assertThat(BroadcastManager.resolveFactory("TORRENT")).isEqualTo(TorrentBroadcastFactory.class);
     assertThat(BroadcastManager.resolveFactory("Direct")).isEqualTo(DirectBroadcastFactory.class);
-    assertThat(BroadcastManager.resolveFactory("  torrent ")).isEqualTo(TorrentBroadcastFactory.class);
+    assertThat(BroadcastManager.resolveFactory("  torrent "))
+        .isEqualTo(TorrentBroadcastFactory.class);
   }
 
   @Test
@@ -53,10 +56,14 @@ class BroadcastManagerTest {
 
   @Test
   void everyShortNameResolvesToAFactoryThatStarts() throws Exception {
-    // Behaviour, not the table's contents: each short name a user may write gives a factory that can be made.
+    // Behaviour, not the table's contents: each short name a user may write gives a factory that
+    // can be made.
     for (String name : BroadcastManager.SHORT_NAMES.keySet()) {
-      Class<? extends BroadcastFactory> c = BroadcastManager.resolveFactory(name.toUpperCase(java.util.Locale.ROOT));
-      assertThat(c.getDeclaredConstructor().newInstance()).as(name).isInstanceOf(BroadcastFactory.class);
+      Class<? extends BroadcastFactory> c =
+          BroadcastManager.resolveFactory(name.toUpperCase(Locale.ROOT));
+      assertThat(c.getDeclaredConstructor().newInstance())
+          .as(name)
+          .isInstanceOf(BroadcastFactory.class);
     }
     assertThat(BroadcastManager.SHORT_NAMES).isNotEmpty();
   }
@@ -65,12 +72,21 @@ class BroadcastManagerTest {
   void aClassNameResolvesToThatClass() {
     assertThat(BroadcastManager.resolveFactory(DirectBroadcastFactory.class.getName()))
         .isEqualTo(DirectBroadcastFactory.class);
-    assertThat(BroadcastManager.resolveFactory(CustomFactory.class.getName())).isEqualTo(CustomFactory.class);
-    assertThat(BroadcastManager.resolveFactory(" " + CustomFactory.class.getName() + " ")).isEqualTo(CustomFactory.class);
+    assertThat(BroadcastManager.resolveFactory(CustomFactory.class.getName()))
+        .isEqualTo(CustomFactory.class);
+    assertThat(BroadcastManager.resolveFactory(" " + CustomFactory.class.getName() + " "))
+        .isEqualTo(CustomFactory.class);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"bittorrent", "http", "", "com.example.NoSuchFactory", "io.swarmcast.broadcast.torrent"})
+  @ValueSource(
+      strings = {
+        "bittorrent",
+        "http",
+        "",
+        "com.example.NoSuchFactory",
+        "io.swarmcast.broadcast.torrent"
+      })
   void unknownNamesFailListingTheValidOnes(String name) {
     assertThatThrownBy(() -> BroadcastManager.resolveFactory(name))
         .isInstanceOf(ConfigException.class)
@@ -81,8 +97,14 @@ class BroadcastManagerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java.lang.String", "java.util.ArrayList", "io.swarmcast.broadcast.Blockifier",
-      "io.swarmcast.broadcast.BroadcastFactory", "io.swarmcast.broadcast.PieceBroadcastFactory"})
+  @ValueSource(
+      strings = {
+        "java.lang.String",
+        "java.util.ArrayList",
+        "io.swarmcast.broadcast.Blockifier",
+        "io.swarmcast.broadcast.BroadcastFactory",
+        "io.swarmcast.broadcast.PieceBroadcastFactory"
+      })
   void aClassThatIsNotABroadcastFactoryIsRejected(String name) {
     assertThatThrownBy(() -> BroadcastManager.resolveFactory(name))
         .isInstanceOf(ConfigException.class)

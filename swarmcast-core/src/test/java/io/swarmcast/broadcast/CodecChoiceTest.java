@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.swarmcast.serializer.CompressionCodec;
 import io.swarmcast.serializer.JavaSerializer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,15 +17,26 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Values that do not compress are written raw, whatever codec is configured; the rest through it. */
+/**
+ * Values that do not compress are written raw, whatever codec is configured; the rest through it.
+ */
 @Timeout(30)
 class CodecChoiceTest {
   private static final UnpooledByteBufAllocator ALLOC = new UnpooledByteBufAllocator(true);
 
   @ParameterizedTest
-  @EnumSource(value = CompressionCodec.class, names = {"LZ4", "ZSTD"})
+  @EnumSource(
+      value = CompressionCodec.class,
+      names = {"LZ4", "ZSTD"})
   void randomBytesGoOutRawAndUnchanged(CompressionCodec codec) throws IOException {
-    for (int size : new int[] {10, 100_000, CodecChoice.PROBE_BYTES - 1, CodecChoice.PROBE_BYTES, 3 * CodecChoice.PROBE_BYTES + 17}) {
+    for (int size :
+        new int[] {
+          10,
+          100_000,
+          CodecChoice.PROBE_BYTES - 1,
+          CodecChoice.PROBE_BYTES,
+          3 * CodecChoice.PROBE_BYTES + 17
+        }) {
       byte[] data = random(size, size);
       ByteArrayOutputStream sink = new ByteArrayOutputStream();
       CodecChoice out = new CodecChoice(sink, codec);
@@ -36,7 +48,9 @@ class CodecChoiceTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = CompressionCodec.class, names = {"LZ4", "ZSTD"})
+  @EnumSource(
+      value = CompressionCodec.class,
+      names = {"LZ4", "ZSTD"})
   void compressibleBytesGoThroughTheCodecAndComeBack(CompressionCodec codec) throws IOException {
     for (int size : new int[] {2_000, CodecChoice.PROBE_BYTES, 2 * CodecChoice.PROBE_BYTES + 5}) {
       byte[] data = new byte[size];
@@ -49,7 +63,8 @@ class CodecChoiceTest {
       out.close();
       assertThat(out.chosen()).isEqualTo(codec);
       assertThat(sink.size()).isLessThan(size / 2);
-      assertThat(codec.decompress(new java.io.ByteArrayInputStream(sink.toByteArray())).readAllBytes()).isEqualTo(data);
+      assertThat(codec.decompress(new ByteArrayInputStream(sink.toByteArray())).readAllBytes())
+          .isEqualTo(data);
     }
   }
 
@@ -66,18 +81,31 @@ class CodecChoiceTest {
   @Test
   void serializeReportsTheCodecItUsedAndTheValueReadsBackWithIt() throws Exception {
     byte[] random = random(1 << 20, 9);
-    Blockifier.Serialized raw = Blockifier.serialize(random, new JavaSerializer(), CompressionCodec.LZ4, 64 << 10, ALLOC, true);
+    Blockifier.Serialized raw =
+        Blockifier.serialize(
+            random, new JavaSerializer(), CompressionCodec.LZ4, 64 << 10, ALLOC, true);
     assertThat(raw.codec()).isEqualTo(CompressionCodec.NONE);
-    assertThat(Blockifier.unblockify(raw.blocks(), new JavaSerializer(), raw.codec(), getClass().getClassLoader()))
+    assertThat(
+            Blockifier.unblockify(
+                raw.blocks(), new JavaSerializer(), raw.codec(), getClass().getClassLoader()))
         .isEqualTo(random);
     raw.blocks().forEach(ByteBuf::release);
 
     int[] compressible = new int[300_000];
     Arrays.fill(compressible, 7);
-    Blockifier.Serialized packed = Blockifier.serialize(compressible, new JavaSerializer(), CompressionCodec.LZ4, 64 << 10, ALLOC, true);
+    Blockifier.Serialized packed =
+        Blockifier.serialize(
+            compressible, new JavaSerializer(), CompressionCodec.LZ4, 64 << 10, ALLOC, true);
     assertThat(packed.codec()).isEqualTo(CompressionCodec.LZ4);
-    assertThat(packed.blocks().stream().mapToLong(ByteBuf::readableBytes).sum()).isLessThan(100_000);
-    assertThat((int[]) Blockifier.unblockify(packed.blocks(), new JavaSerializer(), packed.codec(), getClass().getClassLoader()))
+    assertThat(packed.blocks().stream().mapToLong(ByteBuf::readableBytes).sum())
+        .isLessThan(100_000);
+    assertThat(
+            (int[])
+                Blockifier.unblockify(
+                    packed.blocks(),
+                    new JavaSerializer(),
+                    packed.codec(),
+                    getClass().getClassLoader()))
         .isEqualTo(compressible);
     packed.blocks().forEach(ByteBuf::release);
   }

@@ -23,8 +23,12 @@ class JitDirectivesTest {
 
   /** What {@code jcmd PID Compiler.directives_print} prints. */
   private static String directives() throws Exception {
-    return (String) ManagementFactory.getPlatformMBeanServer().invoke(
-        new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesPrint",
-        new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    return (String)
+        ManagementFactory.getPlatformMBeanServer()
+            .invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                "compilerDirectivesPrint",
+                new Object[] {new String[0]},
+                new String[] {String[].class.getName()});
   }
 }

@@ -9,14 +9,16 @@ import java.util.List;
 
 /**
  * A driver and {@code n} executors in this JVM, over real sockets: the executors private nodes (see
- * {@link ExecutorNode#startPrivate}), so that several can join one driver; all added to {@code nodes},
- * which closes them.
+ * {@link ExecutorNode#startPrivate}), so that several can join one driver; all added to {@code
+ * nodes}, which closes them.
  */
 record PrivateSwarm(BroadcastManager driver, List<ExecutorNode> executors) {
-  static PrivateSwarm start(SwarmConf conf, int n, WarmUp.PrivateNodes nodes, SecurityManager security) throws Exception {
+  static PrivateSwarm start(
+      SwarmConf conf, int n, WarmUp.PrivateNodes nodes, SecurityManager security) throws Exception {
     BroadcastManager driver = new BroadcastManager(true, conf, security);
     nodes.add(driver::stop);
-    SwarmConf executorConf = conf.copy().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.node().endpoint().port()));
+    SwarmConf executorConf =
+        conf.copy().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.node().endpoint().port()));
     List<ExecutorNode> executors = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ExecutorNode e = ExecutorNode.startPrivate(executorConf, security);

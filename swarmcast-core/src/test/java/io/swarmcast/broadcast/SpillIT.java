@@ -23,23 +23,27 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An ordinary broadcast eight times the nodes' memory budget ({@code swarmcast.storage.memoryBytes}):
- * the driver and three executors (private nodes of this JVM, real sockets) keep what fits in memory
- * and the rest on disk, serve spilled pieces to each other, read the value intact, and delete their
- * spill files when it is destroyed.
+ * An ordinary broadcast eight times the nodes' memory budget ({@code
+ * swarmcast.storage.memoryBytes}): the driver and three executors (private nodes of this JVM, real
+ * sockets) keep what fits in memory and the rest on disk, serve spilled pieces to each other, read
+ * the value intact, and delete their spill files when it is destroyed.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SpillIT {
   private static final int EXECUTORS = 3;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void aBroadcastLargerThanTheMemoryBudgetSpillsAndArrivesIntact() throws Exception {
-    SwarmConf conf = WarmUp.privateConf(new SwarmConf()).set(SwarmConf.BLOCK_SIZE, "256k").set(SwarmConf.MIN_BLOCK_SIZE, "64k")
-        .set(SwarmConf.COMPRESS, "none").set(SwarmConf.STORAGE_MEMORY_BYTES, "2m")
-        .set(SwarmConf.STORAGE_DIR, tmp.toString()).set(SwarmConf.DRIVER_SPARE_COPIES, "0");
+    SwarmConf conf =
+        WarmUp.privateConf(new SwarmConf())
+            .set(SwarmConf.BLOCK_SIZE, "256k")
+            .set(SwarmConf.MIN_BLOCK_SIZE, "64k")
+            .set(SwarmConf.COMPRESS, "none")
+            .set(SwarmConf.STORAGE_MEMORY_BYTES, "2m")
+            .set(SwarmConf.STORAGE_DIR, tmp.toString())
+            .set(SwarmConf.DRIVER_SPARE_COPIES, "0");
     try (WarmUp.PrivateNodes nodes = new WarmUp.PrivateNodes()) {
       PrivateSwarm swarm = PrivateSwarm.start(conf, EXECUTORS, nodes, SecurityManager.insecure());
       BroadcastManager driver = swarm.driver();
@@ -48,7 +52,9 @@ class SpillIT {
       byte[] value = new byte[16 << 20];
       new SplittableRandom(5).nextBytes(value);
       Broadcast<byte[]> b = driver.newBroadcast(value, false);
-      assertThat(driver.node().blockManager().bytesSpilled()).as("the driver's pieces beyond 2 MiB").isGreaterThan(12L << 20);
+      assertThat(driver.node().blockManager().bytesSpilled())
+          .as("the driver's pieces beyond 2 MiB")
+          .isGreaterThan(12L << 20);
 
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (ObjectOutputStream o = new ObjectOutputStream(out)) {
@@ -56,7 +62,8 @@ class SpillIT {
       }
       List<CompletableFuture<byte[]>> reads = new ArrayList<>();
       for (ExecutorNode executor : executors) {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+        try (ObjectInputStream in =
+            new ObjectInputStream(new ByteArrayInputStream(out.toByteArray()))) {
           @SuppressWarnings("unchecked")
           PieceBroadcast<byte[]> handle = (PieceBroadcast<byte[]>) in.readObject();
           handle.readThrough(executor);
@@ -68,21 +75,29 @@ class SpillIT {
       }
       long fromPeers = 0;
       for (ExecutorNode e : executors) {
-        assertThat(e.blockManager().bytesSpilled()).as("executor %d spilled", e.executorId()).isGreaterThan(12L << 20);
+        assertThat(e.blockManager().bytesSpilled())
+            .as("executor %d spilled", e.executorId())
+            .isGreaterThan(12L << 20);
         fromPeers += e.stats().total().fromPeersBytes();
       }
-      assertThat(fromPeers).as("executors served each other, spilled pieces included").isGreaterThan(16L << 20);
+      assertThat(fromPeers)
+          .as("executors served each other, spilled pieces included")
+          .isGreaterThan(16L << 20);
       try (var files = Files.walk(tmp)) {
-        assertThat(files.filter(p -> p.toString().endsWith(".spill")).count()).isEqualTo(EXECUTORS + 1);
+        assertThat(files.filter(p -> p.toString().endsWith(".spill")).count())
+            .isEqualTo(EXECUTORS + 1);
       }
 
       b.destroy();
       for (ExecutorNode e : executors) {
-        await("executor " + e.executorId() + " dropped the destroyed broadcast").atMost(Duration.ofSeconds(5))
+        await("executor " + e.executorId() + " dropped the destroyed broadcast")
+            .atMost(Duration.ofSeconds(5))
             .untilAsserted(() -> assertThat(e.blockManager().bytesStored()).isZero());
       }
       try (var files = Files.walk(tmp)) {
-        assertThat(files.filter(p -> p.toString().endsWith(".spill"))).as("destroy deletes every spill file").isEmpty();
+        assertThat(files.filter(p -> p.toString().endsWith(".spill")))
+            .as("destroy deletes every spill file")
+            .isEmpty();
       }
     }
   }

@@ -12,10 +12,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -27,13 +30,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A file broadcast is served while the driver reads it: real nodes and sockets in this JVM, the driver's
- * reader held at a piece ({@link DriverNode#beforeFileRead}) to make "not read yet" an event, not a timing.
+ * A file broadcast is served while the driver reads it: real nodes and sockets in this JVM, the
+ * driver's reader held at a piece ({@link DriverNode#beforeFileRead}) to make "not read yet" an
+ * event, not a timing.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StreamedFileIT {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void theHandleAndTheFirstPieceComeBeforeTheDriverHasReadTheFile() throws Exception {
@@ -43,12 +46,13 @@ class StreamedFileIT {
       DriverNode driver = (DriverNode) swarm.driver().node();
       CountDownLatch held = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      driver.beforeFileRead(piece -> {
-        if (piece == 1) {
-          held.countDown();
-          await(release);
-        }
-      });
+      driver.beforeFileRead(
+          piece -> {
+            if (piece == 1) {
+              held.countDown();
+              await(release);
+            }
+          });
       // Returns although the reader cannot get past piece 0 until this test lets it.
       Broadcast<Path> b = swarm.driver().broadcastFile(file);
       assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
@@ -57,15 +61,20 @@ class StreamedFileIT {
       CompletableFuture<Path> read = readOn(swarm.executors().get(0), b);
       ExecutorNode executor = swarm.executors().get(0);
       awaitTrue(() -> executor.blockManager().hasPiece(b.id(), 0), "the executor stored piece 0");
-      assertThat(swarm.driver().fileDigest(b)).as("the driver has not read the file to its end").isNotDone();
+      assertThat(swarm.driver().fileDigest(b))
+          .as("the driver has not read the file to its end")
+          .isNotDone();
       assertThat(executor.blockManager().hasPiece(b.id(), pieces - 1)).isFalse();
       assertThat(read).isNotDone();
       release.countDown();
       Path copy = read.get(30, TimeUnit.SECONDS);
       assertThat(FileBroadcastIT.sha256(copy)).isEqualTo(FileBroadcastIT.sha256(file));
-      assertThat(swarm.driver().fileDigest(b).get(10, TimeUnit.SECONDS)).isEqualTo(FileBroadcastIT.sha256(file));
-      // A second executor, once the driver has read it all, gets it from the first and the driver alike.
-      assertThat(FileBroadcastIT.sha256(readOn(swarm.executors().get(1), b).get(30, TimeUnit.SECONDS)))
+      assertThat(swarm.driver().fileDigest(b).get(10, TimeUnit.SECONDS))
+          .isEqualTo(FileBroadcastIT.sha256(file));
+      // A second executor, once the driver has read it all, gets it from the first and the driver
+      // alike.
+      assertThat(
+              FileBroadcastIT.sha256(readOn(swarm.executors().get(1), b).get(30, TimeUnit.SECONDS)))
           .isEqualTo(FileBroadcastIT.sha256(file));
       b.destroy();
       assertThat(copy).doesNotExist();
@@ -75,20 +84,24 @@ class StreamedFileIT {
   @Test
   void aFileThatGrowsWhileItIsReadFailsClearlyOnTheExecutorAndTheDriver() throws Exception {
     Path file = randomFile("grows.bin", 2 << 20);
-    assertChangeIsCaught(file, () -> Files.write(file, new byte[] {1, 2, 3}, StandardOpenOption.APPEND));
+    assertChangeIsCaught(
+        file, () -> Files.write(file, new byte[] {1, 2, 3}, StandardOpenOption.APPEND));
   }
 
   @Test
   void aFileRewrittenInPlaceWhileItIsReadFailsClearly() throws Exception {
     Path file = randomFile("rewritten.bin", 2 << 20);
-    assertChangeIsCaught(file, () -> {
-      FileTime before = Files.getLastModifiedTime(file);
-      try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap(new byte[] {9, 9, 9}), 0); // a piece already checksummed
-      }
-      // The same size; the modification time is what shows it (set apart explicitly: a coarse clock may not).
-      Files.setLastModifiedTime(file, FileTime.fromMillis(before.toMillis() + 5_000));
-    });
+    assertChangeIsCaught(
+        file,
+        () -> {
+          FileTime before = Files.getLastModifiedTime(file);
+          try (var ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {9, 9, 9}), 0); // a piece already checksummed
+          }
+          // The same size; the modification time is what shows it (set apart explicitly: a coarse
+          // clock may not).
+          Files.setLastModifiedTime(file, FileTime.fromMillis(before.toMillis() + 5_000));
+        });
   }
 
   private void assertChangeIsCaught(Path file, ThrowingRunnable change) throws Exception {
@@ -97,25 +110,32 @@ class StreamedFileIT {
       DriverNode driver = (DriverNode) swarm.driver().node();
       CountDownLatch held = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      driver.beforeFileRead(piece -> {
-        if (piece == 2) {
-          held.countDown();
-          await(release);
-        }
-      });
+      driver.beforeFileRead(
+          piece -> {
+            if (piece == 2) {
+              held.countDown();
+              await(release);
+            }
+          });
       Broadcast<Path> b = swarm.driver().broadcastFile(file);
       assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
       CompletableFuture<Path> read = readOn(swarm.executors().get(0), b);
       change.run();
       release.countDown();
-      assertThatThrownBy(() -> read.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()
-          .isInstanceOf(BroadcastException.class).hasMessageContaining(file.toString()).hasMessageContaining("changed while the driver read it");
-      assertThatThrownBy(() -> swarm.driver().fileDigest(b).get(10, TimeUnit.SECONDS)).cause()
+      assertThatThrownBy(() -> read.get(30, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(BroadcastException.class)
+          .hasMessageContaining(file.toString())
+          .hasMessageContaining("changed while the driver read it");
+      assertThatThrownBy(() -> swarm.driver().fileDigest(b).get(10, TimeUnit.SECONDS))
+          .cause()
           .hasMessageContaining("changed while the driver read it");
       Path where = swarm.executors().get(0).fileDirectory();
       b.destroy();
-      assertThat(where).as("the partial copy is deleted with the broadcast").satisfiesAnyOf(
-          p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+      assertThat(where)
+          .as("the partial copy is deleted with the broadcast")
+          .satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
   }
 
@@ -129,10 +149,13 @@ class StreamedFileIT {
       readOn(liar, b).get(30, TimeUnit.SECONDS);
       liar.setUploadFilter(UploadFilter.FLIP_BITS);
       ExecutorNode honest = swarm.executors().get(1);
-      // The liar holds every piece, so the honest executor asks it first (the driver is asked for the rest).
+      // The liar holds every piece, so the honest executor asks it first (the driver is asked for
+      // the rest).
       Path copy = readOn(honest, b).get(30, TimeUnit.SECONDS);
       assertThat(FileBroadcastIT.sha256(copy)).isEqualTo(FileBroadcastIT.sha256(file));
-      assertThat(honest.stats().total().corruptPieces()).as("the liar's pieces were refused").isGreaterThan(0);
+      assertThat(honest.stats().total().corruptPieces())
+          .as("the liar's pieces were refused")
+          .isGreaterThan(0);
       b.destroy();
     }
   }
@@ -140,24 +163,34 @@ class StreamedFileIT {
   @Test
   void sha256PerPieceWhileStreamingUnderTls() throws Exception {
     Path file = randomFile("table.parquet", (3 << 20) + 5);
-    SwarmConf tls = conf().set(SwarmConf.FILE_PIECE_DIGEST, "sha256").set(SwarmConf.AUTHENTICATE, "true")
-        .set(SwarmConf.AUTH_SECRET, "streamed file test secret").set(SwarmConf.TLS_ENABLED, "true")
-        .set(SwarmConf.TLS_SELF_SIGNED, "true").set(SwarmConf.TLS_PROVIDER, "jdk");
+    SwarmConf tls =
+        conf()
+            .set(SwarmConf.FILE_PIECE_DIGEST, "sha256")
+            .set(SwarmConf.AUTHENTICATE, "true")
+            .set(SwarmConf.AUTH_SECRET, "streamed file test secret")
+            .set(SwarmConf.TLS_ENABLED, "true")
+            .set(SwarmConf.TLS_SELF_SIGNED, "true")
+            .set(SwarmConf.TLS_PROVIDER, "jdk");
     try (WarmUp.PrivateNodes nodes = new WarmUp.PrivateNodes()) {
       PrivateSwarm swarm = PrivateSwarm.start(tls, 2, nodes, new SecurityManager(tls));
       Broadcast<Path> b = swarm.driver().broadcastFile(file);
       CompletableFuture<Path> one = readOn(swarm.executors().get(0), b);
       CompletableFuture<Path> two = readOn(swarm.executors().get(1), b);
-      assertThat(FileBroadcastIT.sha256(one.get(30, TimeUnit.SECONDS))).isEqualTo(FileBroadcastIT.sha256(file));
-      assertThat(FileBroadcastIT.sha256(two.get(30, TimeUnit.SECONDS))).isEqualTo(FileBroadcastIT.sha256(file));
-      assertThat(swarm.driver().awaitSeeded(b, java.time.Duration.ofSeconds(10))).isTrue();
+      assertThat(FileBroadcastIT.sha256(one.get(30, TimeUnit.SECONDS)))
+          .isEqualTo(FileBroadcastIT.sha256(file));
+      assertThat(FileBroadcastIT.sha256(two.get(30, TimeUnit.SECONDS)))
+          .isEqualTo(FileBroadcastIT.sha256(file));
+      assertThat(swarm.driver().awaitSeeded(b, Duration.ofSeconds(10))).isTrue();
       b.destroy();
     }
   }
 
   private SwarmConf conf() {
-    return WarmUp.privateConf(new SwarmConf()).set(SwarmConf.BLOCK_SIZE, "256k").set(SwarmConf.MIN_BLOCK_SIZE, "64k")
-        .set(SwarmConf.STORAGE_DIR, tmp.resolve("storage").toString()).set(SwarmConf.DRIVER_SPARE_COPIES, "0");
+    return WarmUp.privateConf(new SwarmConf())
+        .set(SwarmConf.BLOCK_SIZE, "256k")
+        .set(SwarmConf.MIN_BLOCK_SIZE, "64k")
+        .set(SwarmConf.STORAGE_DIR, tmp.resolve("storage").toString())
+        .set(SwarmConf.DRIVER_SPARE_COPIES, "0");
   }
 
   private Path randomFile(String name, int bytes) throws Exception {
@@ -166,13 +199,18 @@ class StreamedFileIT {
     return Files.write(tmp.resolve(name), content);
   }
 
-  /** Ships the handle to {@code executor} as an application would (serialized) and reads it there, in the background. */
-  private static CompletableFuture<Path> readOn(ExecutorNode executor, Broadcast<Path> b) throws Exception {
+  /**
+   * Ships the handle to {@code executor} as an application would (serialized) and reads it there,
+   * in the background.
+   */
+  private static CompletableFuture<Path> readOn(ExecutorNode executor, Broadcast<Path> b)
+      throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ObjectOutputStream o = new ObjectOutputStream(out)) {
       o.writeObject(b);
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(out.toByteArray()))) {
       @SuppressWarnings("unchecked")
       PieceBroadcast<Path> handle = (PieceBroadcast<Path>) in.readObject();
       handle.readThrough(executor);
@@ -189,7 +227,8 @@ class StreamedFileIT {
   }
 
   /** Waits for something that must happen (polling, with the test's timeout as the bound). */
-  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+  private static void awaitTrue(BooleanSupplier condition, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime() < deadline).as(what).isTrue();

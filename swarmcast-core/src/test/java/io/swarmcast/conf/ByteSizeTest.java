@@ -14,22 +14,22 @@ class ByteSizeTest {
 
   @ParameterizedTest(name = "\"{0}\" = {1} bytes")
   @CsvSource({
-      "4m, 4194304",
-      "512k, 524288",
-      "1g, 1073741824",
-      "2t, 2199023255552",
-      "1024, 1024",
-      "0, 0",
-      "64mb, 67108864",
-      "64MiB, 67108864",
-      "64kib, 65536",
-      "4M, 4194304",
-      "512K, 524288",
-      "1G, 1073741824",
-      "64MB, 67108864",
-      "64mIb, 67108864",
-      "100b, 100",
-      "9223372036854775807, 9223372036854775807",
+    "4m, 4194304",
+    "512k, 524288",
+    "1g, 1073741824",
+    "2t, 2199023255552",
+    "1024, 1024",
+    "0, 0",
+    "64mb, 67108864",
+    "64MiB, 67108864",
+    "64kib, 65536",
+    "4M, 4194304",
+    "512K, 524288",
+    "1G, 1073741824",
+    "64MB, 67108864",
+    "64mIb, 67108864",
+    "100b, 100",
+    "9223372036854775807, 9223372036854775807",
   })
   void parsesSizesWithBinarySuffixesCaseInsensitively(String text, long expected) {
     assertThat(ByteSize.parse(text)).isEqualTo(expected);
@@ -41,8 +41,11 @@ class ByteSizeTest {
   }
 
   @ParameterizedTest(name = "\"{0}\" is rejected")
-  @ValueSource(strings = {"12x", "", "   ", "m", "-1", "-4m", "b", "kb", "mib", "1.5m", "4 m", "0x10", "1e3", "m4", "4mm",
-      "+1"})
+  @ValueSource(
+      strings = {
+        "12x", "", "   ", "m", "-1", "-4m", "b", "kb", "mib", "1.5m", "4 m", "0x10", "1e3", "m4",
+        "4mm", "+1"
+      })
   void rejectsMalformedSizesNamingTheInput(String text) {
     assertThatThrownBy(() -> ByteSize.parse(text))
         .isInstanceOf(ConfigException.class)
@@ -51,8 +54,14 @@ class ByteSizeTest {
   }
 
   @ParameterizedTest(name = "\"{0}\" overflows")
-  @ValueSource(strings = {"9223372036854775808", "99999999999999999999999", "8589934592g", "8388608t",
-      "9007199254740992k"})
+  @ValueSource(
+      strings = {
+        "9223372036854775808",
+        "99999999999999999999999",
+        "8589934592g",
+        "8388608t",
+        "9007199254740992k"
+      })
   void rejectsSizesThatOverflowALongNamingTheInput(String text) {
     assertThatThrownBy(() -> ByteSize.parse(text))
         .isInstanceOf(ConfigException.class)
@@ -73,18 +82,18 @@ class ByteSizeTest {
 
   @ParameterizedTest(name = "{0} bytes = \"{1}\"")
   @CsvSource({
-      "0, 0 B",
-      "1, 1 B",
-      "1023, 1023 B",
-      "1024, 1.0 KiB",
-      "1536, 1.5 KiB",
-      "524288, 512.0 KiB",
-      "4194304, 4.0 MiB",
-      "67108864, 64.0 MiB",
-      "1073741824, 1.0 GiB",
-      "1649267441664, 1.5 TiB",
-      "1125899906842624, 1024.0 TiB",
-      "1048575, 1.0 MiB",
+    "0, 0 B",
+    "1, 1 B",
+    "1023, 1023 B",
+    "1024, 1.0 KiB",
+    "1536, 1.5 KiB",
+    "524288, 512.0 KiB",
+    "4194304, 4.0 MiB",
+    "67108864, 64.0 MiB",
+    "1073741824, 1.0 GiB",
+    "1649267441664, 1.5 TiB",
+    "1125899906842624, 1024.0 TiB",
+    "1048575, 1.0 MiB",
   })
   void formatsWithTheLargestBinaryUnit(long bytes, String expected) {
     assertThat(ByteSize.format(bytes)).isEqualTo(expected);

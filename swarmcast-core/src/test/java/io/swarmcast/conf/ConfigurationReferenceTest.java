@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code docs/configuration.md} is what {@link ConfigurationReference} generates from the keys, and every
- * {@link ConfKey} constant of {@link SwarmConf} is registered in {@link SwarmConf#keys()} (an unregistered
- * key could be read but never set by name, nor documented). With {@code -Dswarmcast.writeDocs=true} the
- * first test rewrites the file instead of failing.
+ * {@code docs/configuration.md} is what {@link ConfigurationReference} generates from the keys, and
+ * every {@link ConfKey} constant of {@link SwarmConf} is registered in {@link SwarmConf#keys()} (an
+ * unregistered key could be read but never set by name, nor documented). With {@code
+ * -Dswarmcast.writeDocs=true} the first test rewrites the file instead of failing.
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class ConfigurationReferenceTest {
@@ -29,8 +29,11 @@ class ConfigurationReferenceTest {
       Files.writeString(DOC, generated);
     }
     assertThat(DOC).exists();
-    assertThat(Files.readString(DOC)).as("docs/configuration.md is out of date: regenerate it with "
-        + "mvn -B -pl swarmcast-core test -Dtest=ConfigurationReferenceTest -Dswarmcast.writeDocs=true").isEqualTo(generated);
+    assertThat(Files.readString(DOC))
+        .as(
+            "docs/configuration.md is out of date: regenerate it with "
+                + "mvn -B -pl swarmcast-core test -Dtest=ConfigurationReferenceTest -Dswarmcast.writeDocs=true")
+        .isEqualTo(generated);
   }
 
   @Test

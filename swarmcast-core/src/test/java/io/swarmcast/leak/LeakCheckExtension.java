@@ -15,15 +15,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * autodetection ({@code junit-platform.properties} and {@code META-INF/services}). After the class,
  * it collects garbage (a leaked buffer is found when its wrapper is collected), makes the detector
  * look (it polls its queue whenever a buffer is allocated), and fails with Netty's report of where
- * each leaked buffer was last touched. Does nothing unless {@link RecordingLeakDetector} is installed.
+ * each leaked buffer was last touched. Does nothing unless {@link RecordingLeakDetector} is
+ * installed.
  */
 public final class LeakCheckExtension implements AfterAllCallback {
   @Override
   public void afterAll(ExtensionContext context) throws InterruptedException {
     List<String> leaks = collectLeaks();
     if (!leaks.isEmpty()) {
-      throw new AssertionError(leaks.size() + " buffer leak(s) in or before " + context.getDisplayName() + ":\n"
-          + String.join("\n", leaks));
+      throw new AssertionError(
+          leaks.size()
+              + " buffer leak(s) in or before "
+              + context.getDisplayName()
+              + ":\n"
+              + String.join("\n", leaks));
     }
   }
 
@@ -34,15 +39,22 @@ public final class LeakCheckExtension implements AfterAllCallback {
     }
     ReferenceQueue<Object> queue = new ReferenceQueue<>();
     for (int i = 0; i < 3; i++) {
-      // The reference handler enqueues the collected buffers' trackers after the GC, a whole GC's worth
-      // at a time: once a sentinel collected by this GC is enqueued, every earlier GC's trackers are.
+      // The reference handler enqueues the collected buffers' trackers after the GC, a whole GC's
+      // worth
+      // at a time: once a sentinel collected by this GC is enqueued, every earlier GC's trackers
+      // are.
       WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
       System.gc();
       if (queue.remove(10_000) != sentinel) {
-        throw new AssertionError("no garbage collection within 10 s (-XX:+DisableExplicitGC?): the leak check cannot look");
+        throw new AssertionError(
+            "no garbage collection within 10 s (-XX:+DisableExplicitGC?): the leak check cannot look");
       }
-      for (ByteBufAllocator alloc : new ByteBufAllocator[] {
-          ByteBufAllocator.DEFAULT, PooledByteBufAllocator.DEFAULT, UnpooledByteBufAllocator.DEFAULT}) {
+      for (ByteBufAllocator alloc :
+          new ByteBufAllocator[] {
+            ByteBufAllocator.DEFAULT,
+            PooledByteBufAllocator.DEFAULT,
+            UnpooledByteBufAllocator.DEFAULT
+          }) {
         ByteBuf probe = alloc.directBuffer(1);
         probe.release();
         probe = alloc.heapBuffer(1);

@@ -17,7 +17,9 @@ class LeakCheckExtensionTest {
 
   @Test
   void theTestJvmRunsTheRecordingDetectorInParanoidMode() {
-    assertThat(RecordingLeakDetector.installed()).as("-Dio.netty.customResourceLeakDetector").isTrue();
+    assertThat(RecordingLeakDetector.installed())
+        .as("-Dio.netty.customResourceLeakDetector")
+        .isTrue();
     assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
   }
 
@@ -26,7 +28,9 @@ class LeakCheckExtensionTest {
     assertThat(LeakCheckExtension.collectLeaks()).as("nothing leaked before").isEmpty();
     leakOneBuffer();
     List<String> leaks = List.of();
-    for (int i = 0; i < 50 && leaks.isEmpty(); i++) { // the collector may need a few rounds to clear it
+    for (int i = 0;
+        i < 50 && leaks.isEmpty();
+        i++) { // the collector may need a few rounds to clear it
       leaks = LeakCheckExtension.collectLeaks();
     }
     assertThat(leaks).singleElement().asString().contains("LEAK").contains("leakOneBuffer");
@@ -39,6 +43,9 @@ class LeakCheckExtensionTest {
   }
 
   private static void leakOneBuffer() {
-    ByteBufAllocator.DEFAULT.directBuffer(64).writeLong(42).touch("dropped on purpose"); // no release
+    ByteBufAllocator.DEFAULT
+        .directBuffer(64)
+        .writeLong(42)
+        .touch("dropped on purpose"); // no release
   }
 }

@@ -24,7 +24,9 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
 
   /** Whether the JVM's leak detector is this one (the property is set and the class was found). */
   public static boolean installed() {
-    return RecordingLeakDetector.class.getName().equals(System.getProperty("io.netty.customResourceLeakDetector"));
+    return RecordingLeakDetector.class
+        .getName()
+        .equals(System.getProperty("io.netty.customResourceLeakDetector"));
   }
 
   /** The leaks reported since the last call, and forgets them. */
@@ -45,13 +47,20 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
 
   @Override
   protected void reportTracedLeak(String resourceType, String records) {
-    record("LEAK: " + resourceType + ".release() was not called before it was garbage-collected." + records);
+    record(
+        "LEAK: "
+            + resourceType
+            + ".release() was not called before it was garbage-collected."
+            + records);
     super.reportTracedLeak(resourceType, records);
   }
 
   @Override
   protected void reportUntracedLeak(String resourceType) {
-    record("LEAK: " + resourceType + ".release() was not called before it was garbage-collected (untraced).");
+    record(
+        "LEAK: "
+            + resourceType
+            + ".release() was not called before it was garbage-collected (untraced).");
     super.reportUntracedLeak(resourceType);
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
@@ -51,7 +50,8 @@ class AuthIT {
   }
 
   private BroadcastManager driver(String secret) {
-    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, "0").set(SwarmConf.COMPRESS, "none");
+    SwarmConf conf =
+        new SwarmConf().set(SwarmConf.DRIVER_PORT, "0").set(SwarmConf.COMPRESS, "none");
     if (secret != null) {
       conf.set(SwarmConf.AUTH_SECRET, secret);
     }
@@ -61,8 +61,10 @@ class AuthIT {
   }
 
   private BroadcastManager executor(BroadcastManager driver, String secret) {
-    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.node().endpoint().port()))
-        .set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, "5s");
+    SwarmConf conf =
+        new SwarmConf()
+            .set(SwarmConf.DRIVER_PORT, Integer.toString(driver.node().endpoint().port()))
+            .set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, "5s");
     if (secret != null) {
       conf.set(SwarmConf.AUTH_SECRET, secret);
     }
@@ -76,7 +78,8 @@ class AuthIT {
     BroadcastManager driver = driver(SECRET);
     executor(driver, SECRET);
     byte[] value = random(300_000, 1);
-    assertThat(SwarmNodeTestSupport.roundTrip(driver.newBroadcast(value, false)).value()).isEqualTo(value);
+    assertThat(SwarmNodeTestSupport.roundTrip(driver.newBroadcast(value, false)).value())
+        .isEqualTo(value);
   }
 
   @Test
@@ -84,21 +87,26 @@ class AuthIT {
     BroadcastManager driver = driver(SECRET);
     int port = driver.node().endpoint().port();
     long t0 = System.nanoTime();
-    assertThatThrownBy(() -> executor(driver, "not the secret")).isInstanceOf(UncheckedIOException.class)
+    assertThatThrownBy(() -> executor(driver, "not the secret"))
+        .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("authentication failed with 127.0.0.1:" + port);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("refused, not retried or timed out").isLessThan(4_000);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
+        .as("refused, not retried or timed out")
+        .isLessThan(4_000);
     assertThat(((DriverNode) driver.node()).executors()).isEmpty();
   }
 
   @Test
   void noSecretIsRefusedAtTheDriverAndADriverWithoutOneIsRefusedByAnExecutorWithOne() {
     BroadcastManager guarded = driver(SECRET);
-    assertThatThrownBy(() -> executor(guarded, null)).hasMessageContaining("authentication failed with")
+    assertThatThrownBy(() -> executor(guarded, null))
+        .hasMessageContaining("authentication failed with")
         .hasMessageContaining("requires a shared secret");
     assertThat(((DriverNode) guarded.node()).executors()).isEmpty();
 
     BroadcastManager open = driver(null);
-    assertThatThrownBy(() -> executor(open, SECRET)).hasMessageContaining("authentication failed with")
+    assertThatThrownBy(() -> executor(open, SECRET))
+        .hasMessageContaining("authentication failed with")
         .hasMessageContaining("did not authenticate itself");
   }
 
@@ -107,15 +115,27 @@ class AuthIT {
     BroadcastManager driver = driver(SECRET);
     BroadcastManager executor = executor(driver, SECRET);
     SwarmConf wrong = new SwarmConf().set(SwarmConf.AUTH_SECRET, "wrong");
-    try (TransportContext stranger = new TransportContext(wrong, new SecurityManager(wrong), "stranger")) {
-      assertThatThrownBy(() -> stranger.connect("127.0.0.1", executor.node().endpoint().port(),
-          Greeting.hello(77, executor.node().driverIncarnation()), TestHandlers.forAll((from, m) -> { })).get(5, TimeUnit.SECONDS))
+    try (TransportContext stranger =
+        new TransportContext(wrong, new SecurityManager(wrong), "stranger")) {
+      assertThatThrownBy(
+              () ->
+                  stranger
+                      .connect(
+                          "127.0.0.1",
+                          executor.node().endpoint().port(),
+                          Greeting.hello(77, executor.node().driverIncarnation()),
+                          TestHandlers.forAll((from, m) -> {}))
+                      .get(5, TimeUnit.SECONDS))
           .hasCauseInstanceOf(HandshakeException.class)
-          .hasMessageContaining("authentication failed with 127.0.0.1:" + executor.node().endpoint().port());
+          .hasMessageContaining(
+              "authentication failed with 127.0.0.1:" + executor.node().endpoint().port());
     }
   }
 
-  /** A recorded proof is bound to the challenge it answered: in a new connection, with a new challenge, it fails. */
+  /**
+   * A recorded proof is bound to the challenge it answered: in a new connection, with a new
+   * challenge, it fails.
+   */
   @Test
   void aReplayedProofIsRefused() throws Exception {
     BroadcastManager driver = driver(SECRET);
@@ -130,7 +150,8 @@ class AuthIT {
       assertThat(honest.read()).isInstanceOf(AuthProof.class); // the driver's own proof
       assertThat(honest.read()).isInstanceOf(ExecutorRegistered.class);
     }
-    await("the honest executor unregistered").atMost(Duration.ofSeconds(10))
+    await("the honest executor unregistered")
+        .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(((DriverNode) driver.node()).executors()).isEmpty());
     try (RawSocket replayer = new RawSocket(port)) {
       replayer.send(new RegisterExecutor(1, Message.PROTOCOL_VERSION, "127.0.0.1", 9));
@@ -139,18 +160,24 @@ class AuthIT {
       assertThat(replayer.read()).isEqualTo(new Failure(1, "authentication failed"));
       assertThat(replayer.closedByPeer()).isTrue();
     }
-    assertThat(((DriverNode) driver.node()).executors()).as("the replayer was not registered").isEmpty();
+    assertThat(((DriverNode) driver.node()).executors())
+        .as("the replayer was not registered")
+        .isEmpty();
   }
 
   @Test
   void authenticateWithoutASecretIsAConfigurationErrorAtStartUp() {
     SwarmConf conf = new SwarmConf().set(SwarmConf.AUTHENTICATE, "true");
-    assertThatThrownBy(() -> new SecurityManager(conf)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> new SecurityManager(conf))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("swarmcast.authenticate=true needs a shared secret");
   }
 
-  /** The connector's proof as the protocol defines it (see SharedSecret), computed independently. */
-  private static byte[] hmac(String role, byte[] acceptorNonce, byte[] connectorNonce) throws Exception {
+  /**
+   * The connector's proof as the protocol defines it (see SharedSecret), computed independently.
+   */
+  private static byte[] hmac(String role, byte[] acceptorNonce, byte[] connectorNonce)
+      throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     mac.update("swarmcast-auth-1".getBytes(StandardCharsets.US_ASCII));
@@ -159,5 +186,4 @@ class AuthIT {
     mac.update(connectorNonce);
     return mac.doFinal();
   }
-
 }

@@ -28,30 +28,49 @@ import org.junit.jupiter.api.Timeout;
 class CorruptUploadsIT {
   @Test
   void aCorruptingExecutorServesFlippedBitsAndKeepsItsOwnCopyIntact() throws Exception {
-    SwarmConf driverConf = new SwarmConf().set(SwarmConf.DRIVER_PORT, "0").set(SwarmConf.BLOCK_SIZE, "64k")
-        .set(SwarmConf.COMPRESS, "none");
-    try (BroadcastManager driverManager = new BroadcastManager(true, driverConf, SecurityManager.insecure())) {
+    SwarmConf driverConf =
+        new SwarmConf()
+            .set(SwarmConf.DRIVER_PORT, "0")
+            .set(SwarmConf.BLOCK_SIZE, "64k")
+            .set(SwarmConf.COMPRESS, "none");
+    try (BroadcastManager driverManager =
+        new BroadcastManager(true, driverConf, SecurityManager.insecure())) {
       DriverNode driver = (DriverNode) driverManager.node();
-      SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()));
-      try (BroadcastManager executor = new BroadcastManager(false, conf, SecurityManager.insecure());
-          TransportContext transport = new TransportContext(new SwarmConf(), SecurityManager.insecure(), "peer")) {
+      SwarmConf conf =
+          new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()));
+      try (BroadcastManager executor =
+              new BroadcastManager(false, conf, SecurityManager.insecure());
+          TransportContext transport =
+              new TransportContext(new SwarmConf(), SecurityManager.insecure(), "peer")) {
         executor.node().setUploadFilter(UploadFilter.FLIP_BITS);
         byte[] value = random(1 << 20, 11);
         Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
-        assertThat(SwarmNodeTestSupport.roundTrip(b).value()).as("the corrupting executor reads the value itself").isEqualTo(value);
+        assertThat(SwarmNodeTestSupport.roundTrip(b).value())
+            .as("the corrupting executor reads the value itself")
+            .isEqualTo(value);
         int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality();
-        assertThat(executor.node().blockManager().piecesHeld(b.id(), pieces).cardinality()).isEqualTo(pieces);
+        assertThat(executor.node().blockManager().piecesHeld(b.id(), pieces).cardinality())
+            .isEqualTo(pieces);
 
-        Connection peer = transport.connect("127.0.0.1", executor.node().endpoint().port(),
-            Greeting.hello(99, executor.node().driverIncarnation()), TestHandlers.forAll((from, m) -> { })).get(5, TimeUnit.SECONDS);
+        Connection peer =
+            transport
+                .connect(
+                    "127.0.0.1",
+                    executor.node().endpoint().port(),
+                    Greeting.hello(99, executor.node().driverIncarnation()),
+                    TestHandlers.forAll((from, m) -> {}))
+                .get(5, TimeUnit.SECONDS);
         for (int p = 0; p < pieces; p++) {
           int piece = p;
-          PieceData served = (PieceData) peer.request(id -> new FetchPiece(id, b.id(), piece), PieceData.class)
-              .get(10, TimeUnit.SECONDS);
+          PieceData served =
+              (PieceData)
+                  peer.request(id -> new FetchPiece(id, b.id(), piece), PieceData.class)
+                      .get(10, TimeUnit.SECONDS);
           ByteBuf original = driver.blockManager().getPiece(b.id(), piece);
           ByteBuf kept = executor.node().blockManager().getPiece(b.id(), piece);
           try {
-            assertThat(Checksums.crc32c(served.data())).as("piece %d as served", piece)
+            assertThat(Checksums.crc32c(served.data()))
+                .as("piece %d as served", piece)
                 .isNotEqualTo(Checksums.crc32c(original));
             assertThat(differingBits(served.data(), original)).as("piece %d", piece).isEqualTo(1);
             assertThat(ByteBufUtil.equals(kept, original)).as("piece %d as stored", piece).isTrue();
@@ -69,9 +88,10 @@ class CorruptUploadsIT {
     assertThat(a.readableBytes()).isEqualTo(b.readableBytes());
     int n = 0;
     for (int i = 0; i < a.readableBytes(); i++) {
-      n += Integer.bitCount((a.getByte(a.readerIndex() + i) ^ b.getByte(b.readerIndex() + i)) & 0xff);
+      n +=
+          Integer.bitCount(
+              (a.getByte(a.readerIndex() + i) ^ b.getByte(b.readerIndex() + i)) & 0xff);
     }
     return n;
   }
-
 }

@@ -29,7 +29,8 @@ class ManyExecutorsJoinIT {
   void twoThousandExecutorsJoinWithTheDefaults() throws Exception {
     SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, "0");
     List<RawSocket> sockets = new ArrayList<>();
-    try (BroadcastManager driverManager = new BroadcastManager(true, conf, SecurityManager.insecure())) {
+    try (BroadcastManager driverManager =
+        new BroadcastManager(true, conf, SecurityManager.insecure())) {
       DriverNode driver = (DriverNode) driverManager.node();
       Set<Integer> ids = new HashSet<>();
       for (int i = 0; i < EXECUTORS; i++) {

@@ -8,11 +8,14 @@ import static org.awaitility.Awaitility.await;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * An executor's membership of a cluster over real sockets on 127.0.0.1: joining a driver that starts
- * later, giving up after the join timeout, rejoining a restarted driver without mixing its broadcasts
- * with the old one's, finding its node whatever name the driver was reached by, and learning of
- * destroys.
+ * An executor's membership of a cluster over real sockets on 127.0.0.1: joining a driver that
+ * starts later, giving up after the join timeout, rejoining a restarted driver without mixing its
+ * broadcasts with the old one's, finding its node whatever name the driver was reached by, and
+ * learning of destroys.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MembershipIT {
@@ -40,14 +43,25 @@ class MembershipIT {
   }
 
   private BroadcastManager driver(int port, String host) {
-    return track(new BroadcastManager(true, new SwarmConf().set(SwarmConf.DRIVER_HOST, host)
-        .set(SwarmConf.DRIVER_PORT, Integer.toString(port)).set(SwarmConf.COMPRESS, "none"), SecurityManager.insecure()));
+    return track(
+        new BroadcastManager(
+            true,
+            new SwarmConf()
+                .set(SwarmConf.DRIVER_HOST, host)
+                .set(SwarmConf.DRIVER_PORT, Integer.toString(port))
+                .set(SwarmConf.COMPRESS, "none"),
+            SecurityManager.insecure()));
   }
 
   private BroadcastManager executor(int port, String driverHost, String joinTimeout) {
-    return track(new BroadcastManager(false, new SwarmConf().set(SwarmConf.DRIVER_HOST, driverHost)
-        .set(SwarmConf.DRIVER_PORT, Integer.toString(port)).set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, joinTimeout),
-        SecurityManager.insecure()));
+    return track(
+        new BroadcastManager(
+            false,
+            new SwarmConf()
+                .set(SwarmConf.DRIVER_HOST, driverHost)
+                .set(SwarmConf.DRIVER_PORT, Integer.toString(port))
+                .set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, joinTimeout),
+            SecurityManager.insecure()));
   }
 
   private synchronized BroadcastManager track(BroadcastManager m) {
@@ -59,13 +73,15 @@ class MembershipIT {
   void anExecutorStartedBeforeItsDriverJoinsOnceTheDriverListens() throws Exception {
     int port = freePort();
     CompletableFuture<BroadcastManager> executor;
-    // Until the driver listens, something at its port that hangs up on every connection: the executor's
+    // Until the driver listens, something at its port that hangs up on every connection: the
+    // executor's
     // attempts arrive there, and after the third one it has plainly tried, failed and kept going.
-    try (java.net.ServerSocket refuser = new java.net.ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket refuser = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
       executor = CompletableFuture.supplyAsync(() -> executor(port, "127.0.0.1", "30s"));
       for (int attempt = 1; attempt <= 3; attempt++) {
-        try (java.net.Socket s = refuser.accept()) {
-          s.setSoLinger(true, 0); // a reset, not a close: no TIME_WAIT left on the port the driver binds next
+        try (Socket s = refuser.accept()) {
+          s.setSoLinger(
+              true, 0); // a reset, not a close: no TIME_WAIT left on the port the driver binds next
         }
       }
       assertThat(executor).isNotDone();
@@ -78,7 +94,8 @@ class MembershipIT {
     byte[] value = random(300_000, 1);
     Broadcast<byte[]> b = driver.newBroadcast(value, false);
     assertThat(SwarmNodeTestSupport.roundTrip(b).value()).isEqualTo(value);
-    assertThat(((ExecutorNode) joined.node()).driverIncarnation()).isEqualTo(driver.node().driverIncarnation());
+    assertThat(((ExecutorNode) joined.node()).driverIncarnation())
+        .isEqualTo(driver.node().driverIncarnation());
   }
 
   @Test
@@ -109,21 +126,28 @@ class MembershipIT {
     first.stop();
     lost.get(20, TimeUnit.SECONDS);
     assertThat(node.isJoined()).as("joined once its driver left").isFalse();
-    assertThat(node.blockManager().bytesStored()).as("kept for peers still fetching, until a new driver comes").isPositive();
+    assertThat(node.blockManager().bytesStored())
+        .as("kept for peers still fetching, until a new driver comes")
+        .isPositive();
 
     BroadcastManager second = driver(port, "127.0.0.1");
     second.awaitExecutors(1, Duration.ofSeconds(20));
-    await("the executor rejoined").atMost(Duration.ofSeconds(20))
+    await("the executor rejoined")
+        .atMost(Duration.ofSeconds(20))
         .until(() -> node.driverIncarnation() == second.node().driverIncarnation());
     assertThat(second.node().driverIncarnation()).isNotEqualTo(firstIncarnation);
-    assertThat(node.blockManager().bytesStored()).as("the old driver's pieces are dropped once replaced").isZero();
+    assertThat(node.blockManager().bytesStored())
+        .as("the old driver's pieces are dropped once replaced")
+        .isZero();
 
     // Ids start again at 0 on the new driver: the old handle must not read the new broadcast 0.
     byte[] fresh = random(100_000, 3);
     Broadcast<byte[]> now = second.newBroadcast(fresh, false);
     assertThat(now.id()).isEqualTo(old.id());
-    assertThatThrownBy(oldShipped::value).isInstanceOf(BroadcastException.class)
-        .hasMessageContaining("is gone").hasMessageContaining(Long.toHexString(firstIncarnation));
+    assertThatThrownBy(oldShipped::value)
+        .isInstanceOf(BroadcastException.class)
+        .hasMessageContaining("is gone")
+        .hasMessageContaining(Long.toHexString(firstIncarnation));
     assertThat(SwarmNodeTestSupport.roundTrip(now).value()).isEqualTo(fresh);
   }
 
@@ -143,9 +167,11 @@ class MembershipIT {
     BroadcastManager driver;
     try {
       driver = driver(port, "0.0.0.0");
-    } catch (io.swarmcast.conf.ConfigException noAddress) {
+    } catch (ConfigException noAddress) {
       // A host with loopback only: then the failure must say what to set.
-      assertThat(noAddress).hasMessageContaining("swarmcast.driver.host").hasMessageContaining("no non-loopback address");
+      assertThat(noAddress)
+          .hasMessageContaining("swarmcast.driver.host")
+          .hasMessageContaining("no non-loopback address");
       return;
     }
     Endpoint advertised = driver.node().endpoint();
@@ -154,7 +180,8 @@ class MembershipIT {
     // Executors may still reach it by any of its addresses, loopback included.
     executor(port, "127.0.0.1", "30s");
     byte[] value = random(50_000, 5);
-    assertThat(SwarmNodeTestSupport.roundTrip(driver.newBroadcast(value, false)).value()).isEqualTo(value);
+    assertThat(SwarmNodeTestSupport.roundTrip(driver.newBroadcast(value, false)).value())
+        .isEqualTo(value);
   }
 
   @Test
@@ -170,8 +197,10 @@ class MembershipIT {
     b.destroy();
 
     assertThat(onExecutor.isValid()).as("the executor heard of the destroy").isFalse();
-    assertThatThrownBy(onExecutor::value).isInstanceOf(BroadcastException.class)
-        .hasMessageContaining("after it was destroyed").hasMessageContaining("MembershipIT");
+    assertThatThrownBy(onExecutor::value)
+        .isInstanceOf(BroadcastException.class)
+        .hasMessageContaining("after it was destroyed")
+        .hasMessageContaining("MembershipIT");
     Broadcast<byte[]> unpersisted = driver.newBroadcast(random(50_000, 7), false);
     Broadcast<byte[]> copy = SwarmNodeTestSupport.roundTrip(unpersisted);
     copy.value();
@@ -186,15 +215,16 @@ class MembershipIT {
     executor(port, "127.0.0.1", "30s");
     driver.awaitExecutors(1, Duration.ofSeconds(5));
     assertThatThrownBy(() -> driver.awaitExecutors(2, Duration.ofMillis(300)))
-        .isInstanceOf(BroadcastException.class).hasMessageContaining("only 1 of 2 executors");
+        .isInstanceOf(BroadcastException.class)
+        .hasMessageContaining("only 1 of 2 executors");
     BroadcastManager anExecutor = started.get(1);
-    assertThatThrownBy(() -> anExecutor.awaitExecutors(1, Duration.ofMillis(10))).isInstanceOf(BroadcastException.class)
+    assertThatThrownBy(() -> anExecutor.awaitExecutors(1, Duration.ofMillis(10)))
+        .isInstanceOf(BroadcastException.class)
         .hasMessageContaining("for the driver");
   }
 
-
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

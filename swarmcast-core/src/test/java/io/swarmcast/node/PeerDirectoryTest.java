@@ -43,15 +43,19 @@ class PeerDirectoryTest {
   void aNeighbourThatAsksBeforeTheFetchStartsHearsOfEveryPieceStoredAfterIt() throws Exception {
     PeerDirectory directory = new PeerDirectory(new Random(1));
     Locations early = directory.answer(1, 42, SELF, blocks, asker);
-    assertThat(early.holders()).singleElement().satisfies(h -> {
-      assertThat(h.executorId()).isEqualTo(SELF.id());
-      assertThat(h.pieces().isEmpty()).isTrue();
-    });
+    assertThat(early.holders())
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.executorId()).isEqualTo(SELF.id());
+              assertThat(h.pieces().isEmpty()).isTrue();
+            });
     assertThat(directory.heldBroadcasts()).as("asked about, not held").isEmpty();
 
     directory.fetching(42, 8);
     directory.stored(42, new Have(42, 3, SELF.id(), SELF.host(), SELF.port()));
-    assertThat(net.awaitReceived(1)).extracting(LoopbackConnections.Received::message)
+    assertThat(net.awaitReceived(1))
+        .extracting(LoopbackConnections.Received::message)
         .containsExactly(new Have(42, 3, SELF.id(), SELF.host(), SELF.port()));
     assertThat(directory.heldBroadcasts()).containsEntry(42L, 8);
   }
@@ -82,9 +86,13 @@ class PeerDirectoryTest {
     Set<Integer> firstNamed = new HashSet<>();
     for (int i = 0; i < 200; i++) {
       Locations answer = directory.answer(i, 42, SELF, blocks, asker);
-      assertThat(answer.holders().get(0).executorId()).as("the answerer first").isEqualTo(SELF.id());
-      List<Integer> named = answer.holders().stream().skip(1).map(Locations.Holder::executorId).toList();
-      assertThat(named).as("every other holder known, once, neither the answerer nor the asker")
+      assertThat(answer.holders().get(0).executorId())
+          .as("the answerer first")
+          .isEqualTo(SELF.id());
+      List<Integer> named =
+          answer.holders().stream().skip(1).map(Locations.Holder::executorId).toList();
+      assertThat(named)
+          .as("every other holder known, once, neither the answerer nor the asker")
           .containsExactlyInAnyOrder(100, 101, 102, 103, 104, 105, 106, 107, 108, 109);
       firstNamed.add(named.get(0));
     }

@@ -1,5 +1,10 @@
 package io.swarmcast.node;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+
 /** What several node tests need. */
 final class SwarmNodeTestSupport {
   private SwarmNodeTestSupport() {}
@@ -7,11 +12,12 @@ final class SwarmNodeTestSupport {
   /** {@code handle} after Java serialization, as a task on an executor would receive it. */
   @SuppressWarnings("unchecked")
   static <T> T roundTrip(T handle) throws Exception {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(handle);
     }
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       return (T) in.readObject();
     }
   }

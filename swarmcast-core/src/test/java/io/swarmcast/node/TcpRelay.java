@@ -13,10 +13,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A TCP relay on 127.0.0.1 that forwards every connection to {@code 127.0.0.1:targetPort} and keeps a
- * copy of every byte it forwards, in both directions: what an eavesdropper on the wire sees. Given an
- * {@link SSLContext}, it is a man in the middle instead: it terminates TLS on both sides with its own
- * certificate and forwards (and records) the plaintext. Threads are daemons; {@link #close} ends them.
+ * A TCP relay on 127.0.0.1 that forwards every connection to {@code 127.0.0.1:targetPort} and keeps
+ * a copy of every byte it forwards, in both directions: what an eavesdropper on the wire sees.
+ * Given an {@link SSLContext}, it is a man in the middle instead: it terminates TLS on both sides
+ * with its own certificate and forwards (and records) the plaintext. Threads are daemons; {@link
+ * #close} ends them.
  */
 final class TcpRelay implements AutoCloseable {
   private final ServerSocket server;
@@ -51,10 +52,12 @@ final class TcpRelay implements AutoCloseable {
         Socket in = server.accept();
         Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         if (mitm != null) {
-          SSLSocket tlsIn = (SSLSocket) mitm.getSocketFactory().createSocket(in, null, in.getPort(), true);
+          SSLSocket tlsIn =
+              (SSLSocket) mitm.getSocketFactory().createSocket(in, null, in.getPort(), true);
           tlsIn.setUseClientMode(false);
           tlsIn.setWantClientAuth(true);
-          SSLSocket tlsOut = (SSLSocket) mitm.getSocketFactory().createSocket(out, "127.0.0.1", targetPort, true);
+          SSLSocket tlsOut =
+              (SSLSocket) mitm.getSocketFactory().createSocket(out, "127.0.0.1", targetPort, true);
           tlsOut.setUseClientMode(true);
           in = tlsIn;
           out = tlsOut;
@@ -74,24 +77,28 @@ final class TcpRelay implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[16 << 10];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          synchronized (seen) {
-            seen.write(buf, 0, n);
-          }
-          out.write(buf, 0, n);
-          out.flush();
-        }
-      } catch (IOException e) {
-        // either side closed
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "relay-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[16 << 10];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                  synchronized (seen) {
+                    seen.write(buf, 0, n);
+                  }
+                  out.write(buf, 0, n);
+                  out.flush();
+                }
+              } catch (IOException e) {
+                // either side closed
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "relay-pump");
     t.setDaemon(true);
     t.start();
   }

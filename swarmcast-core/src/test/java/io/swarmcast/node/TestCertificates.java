@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-/** A test CA and node certificates from it, written as the PEM files {@code swarmcast.tls.*} reads (netty-pkitesting). */
+/**
+ * A test CA and node certificates from it, written as the PEM files {@code swarmcast.tls.*} reads
+ * (netty-pkitesting).
+ */
 final class TestCertificates {
   final X509Bundle ca;
   private final Path dir;
@@ -15,15 +18,28 @@ final class TestCertificates {
   TestCertificates(Path dir, String caName) throws Exception {
     this.dir = dir;
     Instant now = Instant.now();
-    this.ca = new CertificateBuilder().ecp256().subject("CN=" + caName)
-        .notBefore(now.minus(1, ChronoUnit.DAYS)).notAfter(now.plus(10, ChronoUnit.DAYS))
-        .setIsCertificateAuthority(true).buildSelfSigned();
+    this.ca =
+        new CertificateBuilder()
+            .ecp256()
+            .subject("CN=" + caName)
+            .notBefore(now.minus(1, ChronoUnit.DAYS))
+            .notAfter(now.plus(10, ChronoUnit.DAYS))
+            .setIsCertificateAuthority(true)
+            .buildSelfSigned();
   }
 
-  /** PEM files of a node certificate issued by this CA, valid from {@code notBefore} to {@code notAfter}. */
+  /**
+   * PEM files of a node certificate issued by this CA, valid from {@code notBefore} to {@code
+   * notAfter}.
+   */
   Files3 node(String name, Instant notBefore, Instant notAfter) throws Exception {
-    X509Bundle b = new CertificateBuilder().ecp256().subject("CN=" + name).notBefore(notBefore).notAfter(notAfter)
-        .buildIssuedBy(ca);
+    X509Bundle b =
+        new CertificateBuilder()
+            .ecp256()
+            .subject("CN=" + name)
+            .notBefore(notBefore)
+            .notAfter(notAfter)
+            .buildIssuedBy(ca);
     Path cert = Files.writeString(dir.resolve(name + ".crt"), b.getCertificatePathPEM());
     Path key = Files.writeString(dir.resolve(name + ".key"), b.getPrivateKeyPEM());
     Path trust = Files.writeString(dir.resolve(name + "-trust.crt"), ca.getCertificatePEM());

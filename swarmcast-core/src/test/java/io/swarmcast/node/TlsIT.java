@@ -11,6 +11,7 @@ import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,17 +29,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * TLS over real sockets: what crosses the wire is encrypted (a marker value broadcast through a TCP
- * relay never shows in the relayed bytes, and does without TLS); both sides' certificates are checked
- * (an expired client certificate and an untrusted server certificate are refused); with self-signed
- * certificates, a wrong secret and a TLS-terminating man in the middle are refused; both providers work.
+ * relay never shows in the relayed bytes, and does without TLS); both sides' certificates are
+ * checked (an expired client certificate and an untrusted server certificate are refused); with
+ * self-signed certificates, a wrong secret and a TLS-terminating man in the middle are refused;
+ * both providers work.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsIT {
   private static final String SECRET = "tls test secret";
-  private static final byte[] MARKER = "SWARMCAST-MARKER-7f3a9c-the-plaintext-an-eavesdropper-wants".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MARKER =
+      "SWARMCAST-MARKER-7f3a9c-the-plaintext-an-eavesdropper-wants"
+          .getBytes(StandardCharsets.US_ASCII);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private final List<AutoCloseable> started = new ArrayList<>();
 
   @AfterEach
@@ -49,8 +52,11 @@ class TlsIT {
   }
 
   private BroadcastManager node(boolean driver, int driverPort, Consumer<SwarmConf> settings) {
-    SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driverPort))
-        .set(SwarmConf.COMPRESS, "none").set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, "5s");
+    SwarmConf conf =
+        new SwarmConf()
+            .set(SwarmConf.DRIVER_PORT, Integer.toString(driverPort))
+            .set(SwarmConf.COMPRESS, "none")
+            .set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, "5s");
     settings.accept(conf);
     BroadcastManager m = new BroadcastManager(driver, conf, new SecurityManager(conf));
     started.add(m::stop);
@@ -58,17 +64,26 @@ class TlsIT {
   }
 
   private static Consumer<SwarmConf> pem(TestCertificates.Files3 f, String provider) {
-    return c -> c.set(SwarmConf.TLS_ENABLED, "true").set(SwarmConf.TLS_PROVIDER, provider)
-        .set(SwarmConf.TLS_CERT_FILE, f.cert().toString()).set(SwarmConf.TLS_KEY_FILE, f.key().toString())
-        .set(SwarmConf.TLS_TRUST_FILE, f.trust().toString());
+    return c ->
+        c.set(SwarmConf.TLS_ENABLED, "true")
+            .set(SwarmConf.TLS_PROVIDER, provider)
+            .set(SwarmConf.TLS_CERT_FILE, f.cert().toString())
+            .set(SwarmConf.TLS_KEY_FILE, f.key().toString())
+            .set(SwarmConf.TLS_TRUST_FILE, f.trust().toString());
   }
 
   private static Consumer<SwarmConf> selfSigned(String secret, String provider) {
-    return c -> c.set(SwarmConf.TLS_ENABLED, "true").set(SwarmConf.TLS_SELF_SIGNED, "true")
-        .set(SwarmConf.TLS_PROVIDER, provider).set(SwarmConf.AUTH_SECRET, secret);
+    return c ->
+        c.set(SwarmConf.TLS_ENABLED, "true")
+            .set(SwarmConf.TLS_SELF_SIGNED, "true")
+            .set(SwarmConf.TLS_PROVIDER, provider)
+            .set(SwarmConf.AUTH_SECRET, secret);
   }
 
-  /** A value the marker repeats through, so any plaintext piece of it on the wire contains the marker. */
+  /**
+   * A value the marker repeats through, so any plaintext piece of it on the wire contains the
+   * marker.
+   */
   private static byte[] markedValue() {
     byte[] value = new byte[256 << 10];
     for (int i = 0; i + MARKER.length <= value.length; i += MARKER.length) {
@@ -77,14 +92,19 @@ class TlsIT {
     return value;
   }
 
-  /** Broadcasts the marked value to one executor that reaches the driver through a relay; returns what the relay saw. */
-  private byte[] relayed(Consumer<SwarmConf> driverSettings, Consumer<SwarmConf> executorSettings) throws Exception {
+  /**
+   * Broadcasts the marked value to one executor that reaches the driver through a relay; returns
+   * what the relay saw.
+   */
+  private byte[] relayed(Consumer<SwarmConf> driverSettings, Consumer<SwarmConf> executorSettings)
+      throws Exception {
     BroadcastManager driver = node(true, 0, driverSettings);
     TcpRelay relay = new TcpRelay(driver.node().endpoint().port(), null);
     started.add(relay);
     node(false, relay.port(), executorSettings);
     byte[] value = markedValue();
-    assertThat(SwarmNodeTestSupport.roundTrip(driver.newBroadcast(value, false)).value()).isEqualTo(value);
+    assertThat(SwarmNodeTestSupport.roundTrip(driver.newBroadcast(value, false)).value())
+        .isEqualTo(value);
     byte[] seen = relay.seen();
     assertThat(seen.length).as("the value crossed the relay").isGreaterThan(value.length);
     return seen;
@@ -92,7 +112,7 @@ class TlsIT {
 
   @Test
   void withoutTlsTheMarkerCrossesTheWireInPlainText() throws Exception {
-    assertThat(contains(relayed(c -> { }, c -> { }), MARKER)).isTrue();
+    assertThat(contains(relayed(c -> {}, c -> {}), MARKER)).isTrue();
   }
 
   @ParameterizedTest
@@ -115,7 +135,8 @@ class TlsIT {
     TestCertificates pki = new TestCertificates(dir, "cluster-ca");
     Instant now = Instant.now();
     BroadcastManager driver = node(true, 0, pem(pki.node("driver"), "auto"));
-    TestCertificates.Files3 expired = pki.node("expired", now.minus(10, ChronoUnit.DAYS), now.minus(1, ChronoUnit.DAYS));
+    TestCertificates.Files3 expired =
+        pki.node("expired", now.minus(10, ChronoUnit.DAYS), now.minus(1, ChronoUnit.DAYS));
     assertThatThrownBy(() -> node(false, driver.node().endpoint().port(), pem(expired, "auto")))
         .hasMessageContaining("TLS handshake failed");
     assertThat(((DriverNode) driver.node()).executors()).isEmpty();
@@ -124,9 +145,11 @@ class TlsIT {
   @Test
   void aDriverWhoseCertificateChainsToAnotherCaIsRefusedByTheExecutor() throws Exception {
     TestCertificates ours = new TestCertificates(dir, "cluster-ca");
-    TestCertificates theirs = new TestCertificates(java.nio.file.Files.createDirectories(dir.resolve("other")), "other-ca");
+    TestCertificates theirs =
+        new TestCertificates(Files.createDirectories(dir.resolve("other")), "other-ca");
     BroadcastManager driver = node(true, 0, pem(theirs.node("impostor"), "auto"));
-    assertThatThrownBy(() -> node(false, driver.node().endpoint().port(), pem(ours.node("executor"), "auto")))
+    assertThatThrownBy(
+            () -> node(false, driver.node().endpoint().port(), pem(ours.node("executor"), "auto")))
         .hasMessageContaining("TLS handshake failed");
     assertThat(((DriverNode) driver.node()).executors()).isEmpty();
   }
@@ -134,7 +157,9 @@ class TlsIT {
   @Test
   void selfSignedWithAWrongSecretIsRefused() {
     BroadcastManager driver = node(true, 0, selfSigned(SECRET, "auto"));
-    assertThatThrownBy(() -> node(false, driver.node().endpoint().port(), selfSigned("another secret", "auto")))
+    assertThatThrownBy(
+            () ->
+                node(false, driver.node().endpoint().port(), selfSigned("another secret", "auto")))
         .hasMessageContaining("authentication failed with");
     assertThat(((DriverNode) driver.node()).executors()).isEmpty();
   }
@@ -147,10 +172,19 @@ class TlsIT {
   @Test
   void selfSignedRefusesAManInTheMiddleThatRelaysTheHandshake() throws Exception {
     BroadcastManager driver = node(true, 0, selfSigned(SECRET, "auto"));
-    X509Bundle mitmCert = new CertificateBuilder().ecp256().subject("CN=mitm").setIsCertificateAuthority(true)
-        .notBefore(Instant.now().minus(1, ChronoUnit.DAYS)).notAfter(Instant.now().plus(1, ChronoUnit.DAYS)).buildSelfSigned();
+    X509Bundle mitmCert =
+        new CertificateBuilder()
+            .ecp256()
+            .subject("CN=mitm")
+            .setIsCertificateAuthority(true)
+            .notBefore(Instant.now().minus(1, ChronoUnit.DAYS))
+            .notAfter(Instant.now().plus(1, ChronoUnit.DAYS))
+            .buildSelfSigned();
     SSLContext mitm = SSLContext.getInstance("TLSv1.3");
-    mitm.init(mitmCert.toKeyManagerFactory().getKeyManagers(), InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+    mitm.init(
+        mitmCert.toKeyManagerFactory().getKeyManagers(),
+        InsecureTrustManagerFactory.INSTANCE.getTrustManagers(),
+        null);
     TcpRelay relay = new TcpRelay(driver.node().endpoint().port(), mitm);
     started.add(relay);
     assertThatThrownBy(() -> node(false, relay.port(), selfSigned(SECRET, "auto")))
@@ -158,40 +192,57 @@ class TlsIT {
     assertThat(((DriverNode) driver.node()).executors()).isEmpty();
   }
 
-  /** One side with TLS and one without cannot talk; the connecting side's error says TLS may be why. */
+  /**
+   * One side with TLS and one without cannot talk; the connecting side's error says TLS may be why.
+   */
   @Test
   void tlsAndPlainNodesRefuseEachOtherAtOnce() throws Exception {
     TestCertificates pki = new TestCertificates(dir, "cluster-ca");
     BroadcastManager tlsDriver = node(true, 0, pem(pki.node("driver"), "auto"));
-    // A close is all a plain node sees; it cannot tell a TLS node from one restarting, so it retries (joinTimeout).
-    assertThatThrownBy(() -> node(false, tlsDriver.node().endpoint().port(), c -> { }))
+    // A close is all a plain node sees; it cannot tell a TLS node from one restarting, so it
+    // retries (joinTimeout).
+    assertThatThrownBy(() -> node(false, tlsDriver.node().endpoint().port(), c -> {}))
         .hasMessageContaining("127.0.0.1:" + tlsDriver.node().endpoint().port())
         .hasMessageContaining("if that node requires TLS, set swarmcast.tls.enabled here too");
-    BroadcastManager plainDriver = node(true, 0, c -> { });
+    BroadcastManager plainDriver = node(true, 0, c -> {});
     long t0 = System.nanoTime();
-    assertThatThrownBy(() -> node(false, plainDriver.node().endpoint().port(), pem(pki.node("executor"), "auto")))
+    assertThatThrownBy(
+            () ->
+                node(
+                    false, plainDriver.node().endpoint().port(), pem(pki.node("executor"), "auto")))
         .hasMessageContaining("127.0.0.1:" + plainDriver.node().endpoint().port())
-        .hasMessageContaining("TLS handshake failed").hasMessageContaining("is swarmcast.tls.enabled the same on both sides?");
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("refused, not timed out").isLessThan(4_000);
+        .hasMessageContaining("TLS handshake failed")
+        .hasMessageContaining("is swarmcast.tls.enabled the same on both sides?");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
+        .as("refused, not timed out")
+        .isLessThan(4_000);
     assertThat(((DriverNode) tlsDriver.node()).executors()).isEmpty();
     assertThat(((DriverNode) plainDriver.node()).executors()).isEmpty();
   }
 
   @Test
   void selfSignedWithoutASecretIsAConfigurationError() {
-    SwarmConf conf = new SwarmConf().set(SwarmConf.TLS_ENABLED, "true").set(SwarmConf.TLS_SELF_SIGNED, "true");
-    assertThatThrownBy(() -> new SecurityManager(conf)).isInstanceOf(ConfigException.class)
+    SwarmConf conf =
+        new SwarmConf().set(SwarmConf.TLS_ENABLED, "true").set(SwarmConf.TLS_SELF_SIGNED, "true");
+    assertThatThrownBy(() -> new SecurityManager(conf))
+        .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("swarmcast.tls.selfSigned=true needs a shared secret");
   }
 
   @Test
   void tlsWithoutCertificatesIsAConfigurationErrorNamingTheMissingKey() {
     SwarmConf conf = new SwarmConf().set(SwarmConf.TLS_ENABLED, "true");
-    assertThatThrownBy(() -> new SecurityManager(conf)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> new SecurityManager(conf))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("swarmcast.tls.certFile");
-    SwarmConf unreadable = new SwarmConf().set(SwarmConf.TLS_ENABLED, "true").set(SwarmConf.TLS_CERT_FILE, "/nonexistent.pem")
-        .set(SwarmConf.TLS_KEY_FILE, "/k.pem").set(SwarmConf.TLS_TRUST_FILE, "/t.pem");
-    assertThatThrownBy(() -> new SecurityManager(unreadable)).isInstanceOf(ConfigException.class)
+    SwarmConf unreadable =
+        new SwarmConf()
+            .set(SwarmConf.TLS_ENABLED, "true")
+            .set(SwarmConf.TLS_CERT_FILE, "/nonexistent.pem")
+            .set(SwarmConf.TLS_KEY_FILE, "/k.pem")
+            .set(SwarmConf.TLS_TRUST_FILE, "/t.pem");
+    assertThatThrownBy(() -> new SecurityManager(unreadable))
+        .isInstanceOf(ConfigException.class)
         .hasMessage("swarmcast.tls.certFile: cannot read /nonexistent.pem");
   }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.LoopbackConnections;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class UploadSlotsTest {
   private static final Duration MINUTE = Duration.ofMinutes(1);
+
   /** No bound on uploads waiting for a slot, as on the driver. */
   private static final int UNBOUNDED = Integer.MAX_VALUE;
+
   private LoopbackConnections net;
   private Connection a;
   private Connection b;
@@ -60,7 +63,10 @@ class UploadSlotsTest {
 
     writes.get(1).complete(null);
     assertThat(started).containsExactly("1", "2", "3");
-    writes.get(0).completeExceptionally(new RuntimeException("connection reset")); // a failed write frees its slot too
+    writes
+        .get(0)
+        .completeExceptionally(
+            new RuntimeException("connection reset")); // a failed write frees its slot too
     assertThat(started).containsExactly("1", "2", "3", "4");
     assertThat(slots.running()).isEqualTo(2);
     writes.get(2).complete(null);
@@ -77,7 +83,9 @@ class UploadSlotsTest {
     assertThat(slots.offer(a, upload("a1"))).isTrue();
     assertThat(slots.offer(a, upload("a2"))).isTrue();
     assertThat(slots.offer(a, upload("a3"))).isTrue();
-    assertThat(slots.offer(a, upload("a4"))).as("a's fourth, while three are queued or running").isFalse();
+    assertThat(slots.offer(a, upload("a4")))
+        .as("a's fourth, while three are queued or running")
+        .isFalse();
     assertThat(slots.offer(b, upload("b1"))).as("another connection still gets in").isTrue();
 
     writes.get(0).complete(null); // a1 done: a may queue one more
@@ -98,27 +106,35 @@ class UploadSlotsTest {
     assertThat(started).containsExactly("a1", "b1", "a2");
     assertThat(slots.offer(b, upload("b3"))).isTrue();
     assertThat(slots.offer(a, upload("a3"))).isFalse();
-    assertThatThrownBy(() -> new UploadSlots(1, -1, 1, MINUTE)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadSlots(1, -1, 1, MINUTE))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void uploadsThatSendNothingOrThrowFreeTheirSlotAtOnce() {
     UploadSlots slots = new UploadSlots(1, UNBOUNDED, 10, MINUTE);
-    slots.offer(a, () -> {
-      started.add("answered without a piece");
-      return null;
-    });
-    slots.offer(a, () -> {
-      started.add("threw");
-      throw new IllegalStateException("boom");
-    });
-    slots.offer(a, () -> {
-      started.add("already written");
-      return CompletableFuture.completedFuture(null);
-    });
+    slots.offer(
+        a,
+        () -> {
+          started.add("answered without a piece");
+          return null;
+        });
+    slots.offer(
+        a,
+        () -> {
+          started.add("threw");
+          throw new IllegalStateException("boom");
+        });
+    slots.offer(
+        a,
+        () -> {
+          started.add("already written");
+          return CompletableFuture.completedFuture(null);
+        });
     slots.offer(b, upload("last"));
 
-    assertThat(started).containsExactly("answered without a piece", "threw", "already written", "last");
+    assertThat(started)
+        .containsExactly("answered without a piece", "threw", "already written", "last");
     assertThat(slots.running()).isEqualTo(1);
   }
 
@@ -138,25 +154,35 @@ class UploadSlotsTest {
 
   @Test
   void limitsMustBePositive() {
-    assertThatThrownBy(() -> new UploadSlots(0, UNBOUNDED, 1, MINUTE)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new UploadSlots(1, UNBOUNDED, 0, MINUTE)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new UploadSlots(1, UNBOUNDED, 1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadSlots(0, UNBOUNDED, 1, MINUTE))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadSlots(1, UNBOUNDED, 0, MINUTE))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadSlots(1, UNBOUNDED, 1, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aWriteTheReceiverNeverTakesClosesItsConnectionAndFreesTheSlot() throws Exception {
     UploadSlots slots = new UploadSlots(1, UNBOUNDED, 10, Duration.ofMillis(200));
     CompletableFuture<Void> stuck = new CompletableFuture<>();
-    slots.offer(a, () -> {
-      started.add("stuck");
-      a.closeFuture().thenRun(() -> stuck.completeExceptionally(new java.io.IOException("closed"))); // as Netty fails it
-      return stuck;
-    });
+    slots.offer(
+        a,
+        () -> {
+          started.add("stuck");
+          a.closeFuture()
+              .thenRun(
+                  () ->
+                      stuck.completeExceptionally(new IOException("closed"))); // as Netty fails it
+          return stuck;
+        });
     slots.offer(b, upload("next"));
     assertThat(started).containsExactly("stuck");
 
     a.closeFuture().get(5, TimeUnit.SECONDS);
-    await("the next upload started in the freed slot").atMost(Duration.ofSeconds(5)).until(() -> started.size() >= 2);
+    await("the next upload started in the freed slot")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> started.size() >= 2);
     assertThat(started).containsExactly("stuck", "next");
     assertThat(b.isActive()).as("only the stalled receiver's connection is closed").isTrue();
   }

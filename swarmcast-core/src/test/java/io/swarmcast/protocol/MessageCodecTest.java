@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -25,8 +27,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every message through the real pipeline: {@code framer → MessageDecoder} inbound and {@code MessageEncoder}
- * outbound, in an {@link EmbeddedChannel}.
+ * Every message through the real pipeline: {@code framer → MessageDecoder} inbound and {@code
+ * MessageEncoder} outbound, in an {@link EmbeddedChannel}.
  */
 @Timeout(30)
 class MessageCodecTest {
@@ -35,7 +37,8 @@ class MessageCodecTest {
   private final EmbeddedChannel channel = newChannel(MAX_FRAME);
 
   private static EmbeddedChannel newChannel(int maxFrame) {
-    return new EmbeddedChannel(MessageDecoder.framer(maxFrame), MessageDecoder.INSTANCE, MessageEncoder.INSTANCE);
+    return new EmbeddedChannel(
+        MessageDecoder.framer(maxFrame), MessageDecoder.INSTANCE, MessageEncoder.INSTANCE);
   }
 
   @AfterEach
@@ -44,8 +47,9 @@ class MessageCodecTest {
   }
 
   /**
-   * One sample of each message type, fresh on every call (a {@link PieceData} owns a buffer that sending consumes).
-   * A new {@link MessageType} without a sample here fails {@link #thereIsASampleOfEveryMessageType}.
+   * One sample of each message type, fresh on every call (a {@link PieceData} owns a buffer that
+   * sending consumes). A new {@link MessageType} without a sample here fails {@link
+   * #thereIsASampleOfEveryMessageType}.
    */
   static List<Message> samples() {
     return List.of(
@@ -56,10 +60,14 @@ class MessageCodecTest {
         new Busy(42),
         new Failure(5, "Broadcast(9) was destroyed (Main.run(Main.java:12)) — ünïcödé 日本"),
         new GetLocations(6, 99),
-        new Locations(7, 99, 20, List.of(
-            new Locations.Holder(1, "10.0.0.1", 1000, bits(0, 5, 19)),
-            new Locations.Holder(2, "host-b", 65535, new BitSet()),
-            new Locations.Holder(3, "", 0, bits(7, 8, 9, 10, 11, 12, 13, 14, 15)))),
+        new Locations(
+            7,
+            99,
+            20,
+            List.of(
+                new Locations.Holder(1, "10.0.0.1", 1000, bits(0, 5, 19)),
+                new Locations.Holder(2, "host-b", 65535, new BitSet()),
+                new Locations.Holder(3, "", 0, bits(7, 8, 9, 10, 11, 12, 13, 14, 15)))),
         new Announce(99, 3),
         new AnnounceMany(99, 20, bits(0, 3, 19)),
         new Have(99, 3, 1, "10.0.0.1", 1000),
@@ -71,9 +79,15 @@ class MessageCodecTest {
         new TaskResult(Long.MIN_VALUE, "result".getBytes(StandardCharsets.UTF_8)),
         new AuthChallenge(17, random(AuthChallenge.LENGTH, 17)),
         new AuthProof(18, random(AuthChallenge.LENGTH, 18), random(AuthChallenge.LENGTH, 19)),
-        new FetchReport(99, 5_800_000_000L, 16 << 20, 2, "", java.util.Map.of(2, 112L << 20, 3, 7L), List.of(4)),
+        new FetchReport(
+            99, 5_800_000_000L, 16 << 20, 2, "", Map.of(2, 112L << 20, 3, 7L), List.of(4)),
         new GetChecksums(21, 99, 4),
-        new Checksums(22, 99, 4, new int[] {1, -2, Integer.MAX_VALUE}, random(3 * Checksums.SHA256_BYTES, 22),
+        new Checksums(
+            22,
+            99,
+            4,
+            new int[] {1, -2, Integer.MAX_VALUE},
+            random(3 * Checksums.SHA256_BYTES, 22),
             random(Checksums.SHA256_BYTES, 23)));
   }
 
@@ -93,12 +107,18 @@ class MessageCodecTest {
         new Have(1, 0, 0, "ü", 65535),
         new AnnounceMany(1, 0, new BitSet()),
         new AnnounceMany(1, 9, bits(8)),
-        new FetchReport(1, 0, 0, 0, "peer timeout — ünïcödé", java.util.Map.of(), List.of()),
+        new FetchReport(1, 0, 0, 0, "peer timeout — ünïcödé", Map.of(), List.of()),
         new GetChecksums(1, 2, 0),
         new GetChecksums(1, 2, Wire.MAX_PIECES),
         new Checksums(1, 2, 0, new int[0], null, null),
         new Checksums(1, 2, 7, new int[0], null, random(Checksums.SHA256_BYTES, 24)),
-        new Checksums(1, 2, 0, new int[Checksums.MAX_COUNT], new byte[Checksums.MAX_COUNT * Checksums.SHA256_BYTES], null),
+        new Checksums(
+            1,
+            2,
+            0,
+            new int[Checksums.MAX_COUNT],
+            new byte[Checksums.MAX_COUNT * Checksums.SHA256_BYTES],
+            null),
         new Checksums(1, 2, 5, new int[] {42}, null, null));
   }
 
@@ -129,7 +149,8 @@ class MessageCodecTest {
   }
 
   /** Compares field by field, so that byte[] and ByteBuf contents count rather than identity. */
-  private static void assertSameMessage(Message actual, Message expected, byte[] expectedPieceBytes) {
+  private static void assertSameMessage(
+      Message actual, Message expected, byte[] expectedPieceBytes) {
     assertThat(actual.type()).isEqualTo(expected.type());
     assertThat(actual.getClass()).isEqualTo(expected.getClass());
     if (expected instanceof PieceData e) {
@@ -154,7 +175,8 @@ class MessageCodecTest {
       assertThat(a.broadcastId()).isEqualTo(e.broadcastId());
       assertThat(a.allowDuplicate()).isEqualTo(e.allowDuplicate());
       assertThat(a.pieceCount()).isEqualTo(e.pieceCount());
-      assertThat(a.exclude().stream().boxed().toList()).isEqualTo(e.exclude().stream().boxed().toList());
+      assertThat(a.exclude().stream().boxed().toList())
+          .isEqualTo(e.exclude().stream().boxed().toList());
       assertThat(a).isEqualTo(e);
     } else if (expected instanceof Locations e) {
       Locations a = (Locations) actual;
@@ -168,7 +190,8 @@ class MessageCodecTest {
         assertThat(ah.executorId()).isEqualTo(eh.executorId());
         assertThat(ah.host()).isEqualTo(eh.host());
         assertThat(ah.port()).isEqualTo(eh.port());
-        assertThat(ah.pieces().stream().boxed().toList()).isEqualTo(eh.pieces().stream().boxed().toList());
+        assertThat(ah.pieces().stream().boxed().toList())
+            .isEqualTo(eh.pieces().stream().boxed().toList());
       }
       assertThat(a).isEqualTo(e);
     } else {
@@ -205,8 +228,10 @@ class MessageCodecTest {
   void thereIsASampleOfEveryMessageType() {
     List<Message> samples = samples();
     try {
-      Set<MessageType> types = samples.stream().map(Message::type).collect(Collectors.toCollection(
-          () -> EnumSet.noneOf(MessageType.class)));
+      Set<MessageType> types =
+          samples.stream()
+              .map(Message::type)
+              .collect(Collectors.toCollection(() -> EnumSet.noneOf(MessageType.class)));
       assertThat(types).isEqualTo(EnumSet.allOf(MessageType.class));
       assertThat(samples).hasSize(MessageType.values().length);
     } finally {
@@ -216,7 +241,7 @@ class MessageCodecTest {
 
   @Test
   void typeIdsAreUniqueAndResolveBack() {
-    Set<Integer> ids = new java.util.HashSet<>();
+    Set<Integer> ids = new HashSet<>();
     for (MessageType t : MessageType.values()) {
       assertThat(ids.add(t.id())).as("duplicate id %d", t.id()).isTrue();
       assertThat(t.id()).isBetween(0, 255);
@@ -236,9 +261,15 @@ class MessageCodecTest {
       out.add(b);
     }
     int total = out.stream().mapToInt(ByteBuf::readableBytes).sum();
-    assertThat(total).as("length prefix + type byte + encodedLength").isEqualTo(4 + 1 + encodedLength);
-    assertThat(out.get(0).getInt(out.get(0).readerIndex())).as("length prefix").isEqualTo(1 + encodedLength);
-    assertThat(out.get(0).getUnsignedByte(out.get(0).readerIndex() + 4)).as("type byte").isEqualTo((short) sample.type().id());
+    assertThat(total)
+        .as("length prefix + type byte + encodedLength")
+        .isEqualTo(4 + 1 + encodedLength);
+    assertThat(out.get(0).getInt(out.get(0).readerIndex()))
+        .as("length prefix")
+        .isEqualTo(1 + encodedLength);
+    assertThat(out.get(0).getUnsignedByte(out.get(0).readerIndex() + 4))
+        .as("type byte")
+        .isEqualTo((short) sample.type().id());
 
     assertThat(channel.writeInbound(out.toArray())).isTrue();
     Message decoded = readOneInbound();
@@ -258,7 +289,9 @@ class MessageCodecTest {
     for (int i = 0; i < wire.length; i++) {
       channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {wire[i]}));
       if (i < wire.length - 1) {
-        assertThat(inbound(channel)).as("message before byte %d of %d arrived", i + 1, wire.length).isNull();
+        assertThat(inbound(channel))
+            .as("message before byte %d of %d arrived", i + 1, wire.length)
+            .isNull();
       }
     }
     Message decoded = readOneInbound();
@@ -312,7 +345,11 @@ class MessageCodecTest {
     EmbeddedChannel small = newChannel(1024);
     try {
       int bodyLength = 1_000_000;
-      ByteBuf start = Unpooled.buffer().writeInt(bodyLength).writeByte(MessageType.RUN_TASK.id()).writeZero(100);
+      ByteBuf start =
+          Unpooled.buffer()
+              .writeInt(bodyLength)
+              .writeByte(MessageType.RUN_TASK.id())
+              .writeZero(100);
       int sent = start.readableBytes();
       assertThatThrownBy(() -> small.writeInbound(start)).isInstanceOf(TooLongFrameException.class);
       assertThat(start.refCnt()).as("the oversized frame's bytes are dropped, not kept").isZero();
@@ -342,7 +379,8 @@ class MessageCodecTest {
 
       byte[] oneMore = random(payload.length + 1, 3);
       byte[] wire = encode(ch, new RunTask(2, oneMore));
-      assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(wire))).isInstanceOf(TooLongFrameException.class);
+      assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(wire)))
+          .isInstanceOf(TooLongFrameException.class);
     } finally {
       ch.finishAndReleaseAll();
     }
@@ -358,7 +396,8 @@ class MessageCodecTest {
 
   /** A frame with the given type byte and body, length prefix included. */
   private static ByteBuf frame(int type, ByteBuf body) {
-    ByteBuf f = Unpooled.buffer().writeInt(1 + body.readableBytes()).writeByte(type).writeBytes(body);
+    ByteBuf f =
+        Unpooled.buffer().writeInt(1 + body.readableBytes()).writeByte(type).writeBytes(body);
     body.release();
     return f;
   }
@@ -401,14 +440,23 @@ class MessageCodecTest {
 
   @Test
   void aTruncatedFetchPieceIsAProtocolError() {
-    assertRejected(frame(MessageType.FETCH_PIECE.id(), Unpooled.buffer().writeLong(1).writeLong(2).writeShort(3)),
+    assertRejected(
+        frame(
+            MessageType.FETCH_PIECE.id(),
+            Unpooled.buffer().writeLong(1).writeLong(2).writeShort(3)),
         "truncated");
   }
 
   @Test
   void aTruncatedBitSetIsAProtocolError() {
     // FetchAnyPiece whose bit set claims 64 bits (8 bytes) but carries 2.
-    ByteBuf body = Unpooled.buffer().writeLong(1).writeLong(2).writeBoolean(true).writeInt(64).writeShort(0xFFFF);
+    ByteBuf body =
+        Unpooled.buffer()
+            .writeLong(1)
+            .writeLong(2)
+            .writeBoolean(true)
+            .writeInt(64)
+            .writeShort(0xFFFF);
     assertThatThrownBy(() -> channel.writeInbound(frame(MessageType.FETCH_ANY_PIECE.id(), body)))
         .isInstanceOf(DecoderException.class)
         .cause()
@@ -418,7 +466,11 @@ class MessageCodecTest {
 
   @Test
   void aTruncatedStringIsAProtocolError() {
-    ByteBuf body = Unpooled.buffer().writeLong(1).writeShort(50).writeBytes("short".getBytes(StandardCharsets.UTF_8));
+    ByteBuf body =
+        Unpooled.buffer()
+            .writeLong(1)
+            .writeShort(50)
+            .writeBytes("short".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> channel.writeInbound(frame(MessageType.FAILURE.id(), body)))
         .isInstanceOf(DecoderException.class)
         .cause()
@@ -428,46 +480,71 @@ class MessageCodecTest {
 
   @Test
   void trailingBytesAreAProtocolError() {
-    assertRejected(frame(MessageType.ACK.id(), Unpooled.buffer().writeLong(1).writeByte(0).writeShort(0)), "trailing");
+    assertRejected(
+        frame(MessageType.ACK.id(), Unpooled.buffer().writeLong(1).writeByte(0).writeShort(0)),
+        "trailing");
   }
 
   @Test
   void trailingBytesAfterRunTaskPayloadAreAProtocolError() {
-    ByteBuf body = Unpooled.buffer().writeLong(1).writeInt(3).writeBytes(new byte[] {1, 2, 3}).writeByte(9);
+    ByteBuf body =
+        Unpooled.buffer().writeLong(1).writeInt(3).writeBytes(new byte[] {1, 2, 3}).writeByte(9);
     assertRejected(frame(MessageType.RUN_TASK.id(), body), "trailing");
   }
 
   @Test
   void pieceDataWhoseLengthDisagreesWithTheFrameIsAProtocolError() {
-    ByteBuf body = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(3).writeInt(10).writeZero(4);
+    ByteBuf body =
+        Unpooled.buffer().writeLong(1).writeLong(2).writeInt(3).writeInt(10).writeZero(4);
     assertRejected(frame(MessageType.PIECE_DATA.id(), body), "piece data length");
   }
 
   @Test
   void aNegativeByteArrayLengthIsAProtocolError() {
-    assertRejected(frame(MessageType.TASK_RESULT.id(), Unpooled.buffer().writeLong(1).writeInt(-1)), "negative");
+    assertRejected(
+        frame(MessageType.TASK_RESULT.id(), Unpooled.buffer().writeLong(1).writeInt(-1)),
+        "negative");
   }
 
   @Test
   void aLocationsHolderWithAPieceBeyondPieceCountIsRejected() {
     // pieceCount 4, but the holder's bit set (16 bits long) has bit 10 set.
-    ByteBuf body = Unpooled.buffer()
-        .writeLong(1).writeLong(2).writeInt(4).writeInt(1)
-        .writeInt(5).writeShort(1).writeByte('h').writeShort(80)
-        .writeInt(16).writeShortLE(1 << 10);
+    ByteBuf body =
+        Unpooled.buffer()
+            .writeLong(1)
+            .writeLong(2)
+            .writeInt(4)
+            .writeInt(1)
+            .writeInt(5)
+            .writeShort(1)
+            .writeByte('h')
+            .writeShort(80)
+            .writeInt(16)
+            .writeShortLE(1 << 10);
     assertRejected(frame(MessageType.LOCATIONS.id(), body), "claims piece 10 of 4");
   }
 
   @Test
   void aBitSetWithABitBeyondItsOwnCountIsRejected() {
     // Count 3 (one byte), but bit 5 of that byte is set.
-    ByteBuf body = Unpooled.buffer().writeLong(1).writeLong(2).writeBoolean(false).writeInt(3).writeByte(1 << 5);
+    ByteBuf body =
+        Unpooled.buffer()
+            .writeLong(1)
+            .writeLong(2)
+            .writeBoolean(false)
+            .writeInt(3)
+            .writeByte(1 << 5);
     assertRejected(frame(MessageType.FETCH_ANY_PIECE.id(), body), "beyond its count");
   }
 
   @Test
   void aBitSetCountAboveMaxPiecesIsRejectedBeforeAllocating() {
-    ByteBuf body = Unpooled.buffer().writeLong(1).writeLong(2).writeBoolean(false).writeInt(Wire.MAX_PIECES + 1);
+    ByteBuf body =
+        Unpooled.buffer()
+            .writeLong(1)
+            .writeLong(2)
+            .writeBoolean(false)
+            .writeInt(Wire.MAX_PIECES + 1);
     assertRejected(frame(MessageType.FETCH_ANY_PIECE.id(), body), "out of range");
   }
 
@@ -479,69 +556,129 @@ class MessageCodecTest {
 
   @Test
   void tooManyLocationsHoldersAreRejected() {
-    ByteBuf body = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(4).writeInt(Locations.MAX_HOLDERS + 1);
+    ByteBuf body =
+        Unpooled.buffer().writeLong(1).writeLong(2).writeInt(4).writeInt(Locations.MAX_HOLDERS + 1);
     assertRejected(frame(MessageType.LOCATIONS.id(), body), "out of range");
   }
 
   @Test
   void aLocationsPieceCountAboveMaxPiecesIsRejected() {
-    ByteBuf body = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(Wire.MAX_PIECES + 1).writeInt(0);
+    ByteBuf body =
+        Unpooled.buffer().writeLong(1).writeLong(2).writeInt(Wire.MAX_PIECES + 1).writeInt(0);
     assertRejected(frame(MessageType.LOCATIONS.id(), body), "piece count");
   }
 
   @Test
   void aNegativePieceIndexOnTheWireIsRejected() {
-    assertRejected(frame(MessageType.ANNOUNCE.id(), Unpooled.buffer().writeLong(1).writeInt(-1)), "piece index -1");
+    assertRejected(
+        frame(MessageType.ANNOUNCE.id(), Unpooled.buffer().writeLong(1).writeInt(-1)),
+        "piece index -1");
   }
 
   @Test
   void aStringLongerThanTheLimitIsRejected() {
-    ByteBuf body = Unpooled.buffer().writeLong(1).writeShort(Wire.MAX_STRING_BYTES + 1)
-        .writeZero(Wire.MAX_STRING_BYTES + 1);
+    ByteBuf body =
+        Unpooled.buffer()
+            .writeLong(1)
+            .writeShort(Wire.MAX_STRING_BYTES + 1)
+            .writeZero(Wire.MAX_STRING_BYTES + 1);
     assertRejected(frame(MessageType.FAILURE.id(), body), "exceeds");
   }
 
   @Test
   void checksumsWithACountBeyondTheLimitAreRejectedBeforeAllocating() {
-    ByteBuf body = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(Checksums.MAX_COUNT + 1).writeByte(0);
+    ByteBuf body =
+        Unpooled.buffer()
+            .writeLong(1)
+            .writeLong(2)
+            .writeInt(0)
+            .writeInt(Checksums.MAX_COUNT + 1)
+            .writeByte(0);
     assertRejected(frame(MessageType.CHECKSUMS.id(), body), "checksum count");
-    ByteBuf negative = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(-1).writeByte(0);
+    ByteBuf negative =
+        Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(-1).writeByte(0);
     assertRejected(frame(MessageType.CHECKSUMS.id(), negative), "checksum count");
   }
 
   @Test
   void checksumsShorterThanTheirCountAndFlagsSayAreRejected() {
     // Two pieces with their SHA-256s (2 × 4 + 2 × 32 bytes), but only the CRCs are there.
-    ByteBuf body = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(2).writeByte(1).writeInt(7).writeInt(8);
+    ByteBuf body =
+        Unpooled.buffer()
+            .writeLong(1)
+            .writeLong(2)
+            .writeInt(0)
+            .writeInt(2)
+            .writeByte(1)
+            .writeInt(7)
+            .writeInt(8);
     assertRejected(frame(MessageType.CHECKSUMS.id(), body), "truncated");
     // The file's SHA-256 announced but cut short.
-    ByteBuf cut = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(0).writeByte(2).writeZero(31);
+    ByteBuf cut =
+        Unpooled.buffer()
+            .writeLong(1)
+            .writeLong(2)
+            .writeInt(0)
+            .writeInt(0)
+            .writeByte(2)
+            .writeZero(31);
     assertRejected(frame(MessageType.CHECKSUMS.id(), cut), "truncated");
   }
 
   @Test
   void checksumsWithUnknownFlagsOrOutOfRangePiecesAreRejected() {
-    ByteBuf flags = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(0).writeByte(4);
+    ByteBuf flags =
+        Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(0).writeByte(4);
     assertRejected(frame(MessageType.CHECKSUMS.id(), flags), "flags");
-    ByteBuf range = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(Wire.MAX_PIECES).writeInt(1).writeByte(0).writeInt(5);
+    ByteBuf range =
+        Unpooled.buffer()
+            .writeLong(1)
+            .writeLong(2)
+            .writeInt(Wire.MAX_PIECES)
+            .writeInt(1)
+            .writeByte(0)
+            .writeInt(5);
     assertRejected(frame(MessageType.CHECKSUMS.id(), range), "out of range");
-    ByteBuf negative = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(-1).writeInt(0).writeByte(0);
+    ByteBuf negative =
+        Unpooled.buffer().writeLong(1).writeLong(2).writeInt(-1).writeInt(0).writeByte(0);
     assertRejected(frame(MessageType.CHECKSUMS.id(), negative), "out of range");
-    ByteBuf trailing = Unpooled.buffer().writeLong(1).writeLong(2).writeInt(0).writeInt(1).writeByte(0).writeInt(5).writeByte(9);
+    ByteBuf trailing =
+        Unpooled.buffer()
+            .writeLong(1)
+            .writeLong(2)
+            .writeInt(0)
+            .writeInt(1)
+            .writeByte(0)
+            .writeInt(5)
+            .writeByte(9);
     assertRejected(frame(MessageType.CHECKSUMS.id(), trailing), "trailing");
   }
 
   @Test
   void aQuestionForChecksumsBeyondMaxPiecesIsRejected() {
-    assertRejected(frame(MessageType.GET_CHECKSUMS.id(), Unpooled.buffer().writeLong(1).writeLong(2).writeInt(-5)), "out of range");
-    assertRejected(frame(MessageType.GET_CHECKSUMS.id(), Unpooled.buffer().writeLong(1).writeLong(2).writeInt(Wire.MAX_PIECES + 1)),
+    assertRejected(
+        frame(
+            MessageType.GET_CHECKSUMS.id(),
+            Unpooled.buffer().writeLong(1).writeLong(2).writeInt(-5)),
         "out of range");
-    assertRejected(frame(MessageType.GET_CHECKSUMS.id(), Unpooled.buffer().writeLong(1).writeLong(2).writeShort(0)), "truncated");
+    assertRejected(
+        frame(
+            MessageType.GET_CHECKSUMS.id(),
+            Unpooled.buffer().writeLong(1).writeLong(2).writeInt(Wire.MAX_PIECES + 1)),
+        "out of range");
+    assertRejected(
+        frame(
+            MessageType.GET_CHECKSUMS.id(),
+            Unpooled.buffer().writeLong(1).writeLong(2).writeShort(0)),
+        "truncated");
   }
 
   @Test
   void aZeroExecutorIdOnTheWireIsRejected() {
-    assertRejected(frame(MessageType.EXECUTOR_REGISTERED.id(), Unpooled.buffer().writeLong(1).writeInt(0).writeLong(5)),
+    assertRejected(
+        frame(
+            MessageType.EXECUTOR_REGISTERED.id(),
+            Unpooled.buffer().writeLong(1).writeInt(0).writeLong(5)),
         "executor id");
   }
 
@@ -552,7 +689,7 @@ class MessageCodecTest {
     assertThat(unpersist.isDestroy()).isFalse();
     assertThat(destroy.isDestroy()).isTrue();
     for (RemoveBroadcast r : List.of(unpersist, destroy)) {
-      io.netty.buffer.ByteBuf body = Unpooled.buffer();
+      ByteBuf body = Unpooled.buffer();
       body.writeByte(r.type().id());
       r.encode(body);
       try {
@@ -580,7 +717,9 @@ class MessageCodecTest {
 
   @Test
   void negativePieceIndicesAreRejectedAtConstruction() {
-    assertThatThrownBy(() -> new Announce(1, -1)).isInstanceOf(ProtocolException.class).hasMessageContaining("-1");
+    assertThatThrownBy(() -> new Announce(1, -1))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("-1");
     assertThatThrownBy(() -> new FetchPiece(1, 1, -1)).isInstanceOf(ProtocolException.class);
     assertThatThrownBy(() -> new Have(1, -1, 1, "h", 1)).isInstanceOf(ProtocolException.class);
     ByteBuf data = Unpooled.buffer(1);
@@ -593,19 +732,25 @@ class MessageCodecTest {
 
   @Test
   void pieceIndicesAtOrAboveMaxPiecesAreRejectedAtConstruction() {
-    assertThatThrownBy(() -> new Announce(1, Wire.MAX_PIECES)).isInstanceOf(ProtocolException.class);
-    assertThatThrownBy(() -> new FetchPiece(1, 1, Integer.MAX_VALUE)).isInstanceOf(ProtocolException.class);
+    assertThatThrownBy(() -> new Announce(1, Wire.MAX_PIECES))
+        .isInstanceOf(ProtocolException.class);
+    assertThatThrownBy(() -> new FetchPiece(1, 1, Integer.MAX_VALUE))
+        .isInstanceOf(ProtocolException.class);
     assertThat(new Announce(1, Wire.MAX_PIECES - 1).piece()).isEqualTo(Wire.MAX_PIECES - 1);
   }
 
   @Test
   void otherOutOfRangeFieldsAreRejectedAtConstruction() {
     assertThatThrownBy(() -> new Have(1, 0, 1, "h", 65536)).isInstanceOf(ProtocolException.class);
-    assertThatThrownBy(() -> new RegisterExecutor(1, 1, "h", -1)).isInstanceOf(ProtocolException.class);
-    assertThatThrownBy(() -> new Locations.Holder(1, "h", 70000, new BitSet())).isInstanceOf(ProtocolException.class);
+    assertThatThrownBy(() -> new RegisterExecutor(1, 1, "h", -1))
+        .isInstanceOf(ProtocolException.class);
+    assertThatThrownBy(() -> new Locations.Holder(1, "h", 70000, new BitSet()))
+        .isInstanceOf(ProtocolException.class);
     assertThatThrownBy(() -> new ExecutorRegistered(1, 0, 5)).isInstanceOf(ProtocolException.class);
-    assertThatThrownBy(() -> new Locations(1, 1, -1, List.of())).isInstanceOf(ProtocolException.class);
-    assertThatThrownBy(() -> new Locations(1, 1, Wire.MAX_PIECES + 1, List.of())).isInstanceOf(ProtocolException.class);
+    assertThatThrownBy(() -> new Locations(1, 1, -1, List.of()))
+        .isInstanceOf(ProtocolException.class);
+    assertThatThrownBy(() -> new Locations(1, 1, Wire.MAX_PIECES + 1, List.of()))
+        .isInstanceOf(ProtocolException.class);
     List<Locations.Holder> tooMany = new ArrayList<>();
     for (int i = 0; i <= Locations.MAX_HOLDERS; i++) {
       tooMany.add(new Locations.Holder(i, "h", 1, new BitSet()));
@@ -615,7 +760,8 @@ class MessageCodecTest {
 
   @Test
   void locationsCopiesItsHolderList() {
-    List<Locations.Holder> holders = new ArrayList<>(List.of(new Locations.Holder(1, "h", 1, new BitSet())));
+    List<Locations.Holder> holders =
+        new ArrayList<>(List.of(new Locations.Holder(1, "h", 1, new BitSet())));
     Locations l = new Locations(1, 1, 4, holders);
     holders.clear();
     assertThat(l.holders()).hasSize(1);

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link MessageType} is the one table of message types: it and the sealed {@link Message} agree one
- * to one, each type's record says it is of that type, and every inbound message reaches exactly its
- * own {@link MessageVisitor} method. (That every node handles every inbound message is the compiler's
- * to check: {@code MessageVisitor} has no default methods.)
+ * {@link MessageType} is the one table of message types: it and the sealed {@link Message} agree
+ * one to one, each type's record says it is of that type, and every inbound message reaches exactly
+ * its own {@link MessageVisitor} method. (That every node handles every inbound message is the
+ * compiler's to check: {@code MessageVisitor} has no default methods.)
  */
 @Timeout(10)
 class MessageTypeTest {
@@ -37,10 +37,13 @@ class MessageTypeTest {
   @Test
   void theSealedTreeHasThreeKindsAndEveryRecordIsOfExactlyOne() {
     assertThat(Message.class.getPermittedSubclasses())
-        .containsExactlyInAnyOrder(Message.Opening.class, Message.Response.class, Message.Inbound.class);
+        .containsExactlyInAnyOrder(
+            Message.Opening.class, Message.Response.class, Message.Inbound.class);
     for (Class<?> record : MessageType.permittedRecords()) {
-      long kinds = List.of(Message.Opening.class, Message.Response.class, Message.Inbound.class).stream()
-          .filter(k -> k.isAssignableFrom(record)).count();
+      long kinds =
+          List.of(Message.Opening.class, Message.Response.class, Message.Inbound.class).stream()
+              .filter(k -> k.isAssignableFrom(record))
+              .count();
       assertThat(kinds).as("kinds of %s", record.getSimpleName()).isEqualTo(1);
     }
   }
@@ -65,7 +68,9 @@ class MessageTypeTest {
       assertThat(m.isDefault()).as("%s is a default method", m.getName()).isFalse();
       assertThat(Modifier.isAbstract(m.getModifiers())).isTrue();
       assertThat(m.getParameterCount()).isEqualTo(2);
-      assertThat(visited.add(m.getParameterTypes()[1])).as("two methods for %s", m.getParameterTypes()[1]).isTrue();
+      assertThat(visited.add(m.getParameterTypes()[1]))
+          .as("two methods for %s", m.getParameterTypes()[1])
+          .isTrue();
     }
     assertThat(visited).isEqualTo(inbound);
   }
@@ -74,19 +79,24 @@ class MessageTypeTest {
   void everyInboundMessageCallsItsOwnVisitorMethod() {
     AtomicReference<Method> called = new AtomicReference<>();
     @SuppressWarnings("unchecked")
-    MessageVisitor<String> visitor = (MessageVisitor<String>) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {MessageVisitor.class}, (proxy, method, args) -> {
-          assertThat(called.getAndSet(method)).as("one call per accept").isNull();
-          assertThat(args[0]).isEqualTo("conn");
-          return null;
-        });
+    MessageVisitor<String> visitor =
+        (MessageVisitor<String>)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {MessageVisitor.class},
+                (proxy, method, args) -> {
+                  assertThat(called.getAndSet(method)).as("one call per accept").isNull();
+                  assertThat(args[0]).isEqualTo("conn");
+                  return null;
+                });
     List<Message> samples = MessageCodecTest.samples();
     try {
       int inbound = 0;
       for (Message m : samples) {
         if (m instanceof Message.Inbound in) {
           in.accept(visitor, "conn");
-          assertThat(Arrays.asList(called.getAndSet(null).getParameterTypes())).as("method called for %s", m)
+          assertThat(Arrays.asList(called.getAndSet(null).getParameterTypes()))
+              .as("method called for %s", m)
               .containsExactly(Object.class, m.getClass());
           inbound++;
         }

@@ -10,16 +10,24 @@ import io.netty.handler.codec.DecoderException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A rejected piece frame must not keep a reference to the frame's buffer (a hostile peer could leak memory). */
+/**
+ * A rejected piece frame must not keep a reference to the frame's buffer (a hostile peer could leak
+ * memory).
+ */
 @Timeout(30)
 class PieceDataDecodeLeakTest {
 
   @Test
   void aPieceDataFrameWithAnInvalidPieceIndexIsRejectedWithoutRetainingTheFrame() {
     // <u8 type><i64 requestId><i64 broadcastId><i32 piece = -1><i32 dataLength = 4><4 bytes>
-    ByteBuf frame = Unpooled.buffer()
-        .writeByte(MessageType.PIECE_DATA.id())
-        .writeLong(1).writeLong(2).writeInt(-1).writeInt(4).writeInt(0xCAFEBABE);
+    ByteBuf frame =
+        Unpooled.buffer()
+            .writeByte(MessageType.PIECE_DATA.id())
+            .writeLong(1)
+            .writeLong(2)
+            .writeInt(-1)
+            .writeInt(4)
+            .writeInt(0xCAFEBABE);
     try {
       assertThatThrownBy(() -> MessageDecoder.decode(frame))
           .isInstanceOf(ProtocolException.class)
@@ -32,11 +40,18 @@ class PieceDataDecodeLeakTest {
 
   @Test
   void throughThePipelineTheRejectedFrameIsReleased() {
-    EmbeddedChannel channel = new EmbeddedChannel(MessageDecoder.framer(1024), MessageDecoder.INSTANCE, MessageEncoder.INSTANCE);
-    ByteBuf wire = Unpooled.buffer()
-        .writeInt(1 + 24 + 4)
-        .writeByte(MessageType.PIECE_DATA.id())
-        .writeLong(1).writeLong(2).writeInt(-1).writeInt(4).writeInt(0xCAFEBABE);
+    EmbeddedChannel channel =
+        new EmbeddedChannel(
+            MessageDecoder.framer(1024), MessageDecoder.INSTANCE, MessageEncoder.INSTANCE);
+    ByteBuf wire =
+        Unpooled.buffer()
+            .writeInt(1 + 24 + 4)
+            .writeByte(MessageType.PIECE_DATA.id())
+            .writeLong(1)
+            .writeLong(2)
+            .writeInt(-1)
+            .writeInt(4)
+            .writeInt(0xCAFEBABE);
     try {
       assertThatThrownBy(() -> channel.writeInbound(wire))
           .isInstanceOf(DecoderException.class)

@@ -3,22 +3,27 @@ package io.swarmcast.protocol;
 import static io.swarmcast.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.ThreadMXBean;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufHolder;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.swarmcast.storage.BlockManager;
 import io.swarmcast.storage.MemoryPieceStore;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A {@link PieceData} owns exactly one buffer, holding exactly its piece: received pieces are copied
- * out of the socket's read buffers, so storing one pins nothing else and the store's byte count is
- * the memory it holds.
+ * A {@link PieceData} owns exactly one buffer, holding exactly its piece: received pieces are
+ * copied out of the socket's read buffers, so storing one pins nothing else and the store's byte
+ * count is the memory it holds.
  */
 @Timeout(10)
 class PieceDataOwnershipTest {
@@ -37,7 +42,9 @@ class PieceDataOwnershipTest {
 
   @Test
   void receivedPiecesAreExactSizeAndFreeTheReadBuffersTheyCameIn() {
-    EmbeddedChannel channel = new EmbeddedChannel(MessageDecoder.framer(1 << 20), MessageDecoder.INSTANCE, MessageEncoder.INSTANCE);
+    EmbeddedChannel channel =
+        new EmbeddedChannel(
+            MessageDecoder.framer(1 << 20), MessageDecoder.INSTANCE, MessageEncoder.INSTANCE);
     List<ByteBuf> reads = new ArrayList<>();
     long expected = 0;
     try (BlockManager blocks = new BlockManager(new MemoryPieceStore())) {
@@ -52,15 +59,19 @@ class PieceDataOwnershipTest {
           b.release();
         }
         while (wire.isReadable()) {
-          ByteBuf read = Unpooled.directBuffer(64 << 10).writeBytes(wire, Math.min(1500, wire.readableBytes()));
+          ByteBuf read =
+              Unpooled.directBuffer(64 << 10)
+                  .writeBytes(wire, Math.min(1500, wire.readableBytes()));
           reads.add(read);
           channel.writeInbound(read.retain());
         }
         wire.release();
         PieceData received = channel.readInbound();
-        assertThat(received.data().capacity()).as("capacity of piece %d", piece).isEqualTo(bytes.length);
+        assertThat(received.data().capacity())
+            .as("capacity of piece %d", piece)
+            .isEqualTo(bytes.length);
         assertThat(received.data().readableBytes()).isEqualTo(bytes.length);
-        assertThat(io.netty.buffer.ByteBufUtil.getBytes(received.data())).isEqualTo(bytes);
+        assertThat(ByteBufUtil.getBytes(received.data())).isEqualTo(bytes);
         blocks.putPiece(9, piece, received.data());
       }
       assertThat(blocks.bytesStored()).isEqualTo(expected);
@@ -84,16 +95,22 @@ class PieceDataOwnershipTest {
    */
   @Test
   void decodingAPieceSpreadOverReadBuffersAllocatesAlmostNothingOnTheHeap() {
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long self = Thread.currentThread().getId();
     int pieceBytes = 4 << 20;
     for (int round = 0; round < 3; round++) { // the first rounds load classes, which allocates
-      io.netty.buffer.CompositeByteBuf frame = io.netty.buffer.ByteBufAllocator.DEFAULT.compositeDirectBuffer(Integer.MAX_VALUE);
-      ByteBuf header = io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(25);
-      header.writeByte(MessageType.PIECE_DATA.id()).writeLong(1).writeLong(2).writeInt(3).writeInt(pieceBytes);
+      CompositeByteBuf frame = ByteBufAllocator.DEFAULT.compositeDirectBuffer(Integer.MAX_VALUE);
+      ByteBuf header = ByteBufAllocator.DEFAULT.directBuffer(25);
+      header
+          .writeByte(MessageType.PIECE_DATA.id())
+          .writeLong(1)
+          .writeLong(2)
+          .writeInt(3)
+          .writeInt(pieceBytes);
       frame.addComponent(true, header);
       for (int off = 0; off < pieceBytes; off += 64 << 10) {
-        frame.addComponent(true, io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(64 << 10).writeZero(64 << 10));
+        frame.addComponent(
+            true, ByteBufAllocator.DEFAULT.directBuffer(64 << 10).writeZero(64 << 10));
       }
       ByteBuf slice = frame.retainedSlice(); // as the framer hands it on
       frame.release();
@@ -106,7 +123,9 @@ class PieceDataOwnershipTest {
       assertThat(p.data().readableBytes()).isEqualTo(pieceBytes);
       p.release();
       if (round == 2) {
-        assertThat(allocated).as("heap bytes allocated to decode a 4 MiB piece").isLessThan(256 << 10);
+        assertThat(allocated)
+            .as("heap bytes allocated to decode a 4 MiB piece")
+            .isLessThan(256 << 10);
       }
     }
   }

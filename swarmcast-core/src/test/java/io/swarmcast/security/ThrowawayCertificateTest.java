@@ -7,7 +7,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The hand-written DER of a self-signed certificate is what the JDK parses, verifies and fingerprints. */
+/**
+ * The hand-written DER of a self-signed certificate is what the JDK parses, verifies and
+ * fingerprints.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ThrowawayCertificateTest {
   @Test
@@ -15,7 +18,8 @@ class ThrowawayCertificateTest {
     ThrowawayCertificate t = ThrowawayCertificate.create("swarmcast-node", 30);
     assertThat(t.certificate.getVersion()).isEqualTo(3);
     assertThat(t.certificate.getSubjectX500Principal().getName()).isEqualTo("CN=swarmcast-node");
-    assertThat(t.certificate.getIssuerX500Principal()).isEqualTo(t.certificate.getSubjectX500Principal());
+    assertThat(t.certificate.getIssuerX500Principal())
+        .isEqualTo(t.certificate.getSubjectX500Principal());
     assertThat(t.certificate.getSigAlgName()).isEqualTo("SHA256withECDSA");
     assertThat(t.certificate.getPublicKey()).isEqualTo(t.keyPair.getPublic());
     t.certificate.checkValidity();

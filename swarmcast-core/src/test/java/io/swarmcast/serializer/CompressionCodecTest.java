@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CompressionCodecTest {
 
   private static byte[] compressible(int n) {
-    byte[] unit = "the quick brown fox jumps over the lazy dog; ".getBytes(StandardCharsets.US_ASCII);
+    byte[] unit =
+        "the quick brown fox jumps over the lazy dog; ".getBytes(StandardCharsets.US_ASCII);
     byte[] b = new byte[n];
     for (int i = 0; i < n; i++) {
       b[i] = unit[i % unit.length];
@@ -69,10 +70,12 @@ class CompressionCodecTest {
   void lz4RoundTripsEverySizeAroundItsBlockAsThePlainBlockFormat(int size) throws IOException {
     byte[] data = random(size, size);
     byte[] compressed = compress(CompressionCodec.LZ4, data);
-    try (InputStream in = new net.jpountz.lz4.LZ4BlockInputStream(new ByteArrayInputStream(compressed))) {
+    try (InputStream in =
+        new net.jpountz.lz4.LZ4BlockInputStream(new ByteArrayInputStream(compressed))) {
       assertThat(in.readAllBytes()).isEqualTo(data);
     }
-    // One block for a value that fits one: header (21 bytes) + the data stored raw (random) + end mark (21).
+    // One block for a value that fits one: header (21 bytes) + the data stored raw (random) + end
+    // mark (21).
     if (size <= 262_144) {
       assertThat(compressed.length).isEqualTo(21 + size + 21);
     }
@@ -108,12 +111,13 @@ class CompressionCodecTest {
   @EnumSource(CompressionCodec.class)
   void closingTheCompressedStreamClosesTheUnderlyingOne(CompressionCodec codec) throws IOException {
     boolean[] closed = {false};
-    OutputStream sink = new ByteArrayOutputStream() {
-      @Override
-      public void close() {
-        closed[0] = true;
-      }
-    };
+    OutputStream sink =
+        new ByteArrayOutputStream() {
+          @Override
+          public void close() {
+            closed[0] = true;
+          }
+        };
     OutputStream out = codec.compress(sink);
     out.write(compressible(1000));
     out.close();
@@ -153,10 +157,11 @@ class CompressionCodecTest {
     assertThatThrownBy(() -> CompressionCodec.byName(name))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("'" + name + "'")
-        .satisfies(e -> {
-          for (CompressionCodec c : CompressionCodec.values()) {
-            assertThat(e.getMessage()).contains(c.shortName());
-          }
-        });
+        .satisfies(
+            e -> {
+              for (CompressionCodec c : CompressionCodec.values()) {
+                assertThat(e.getMessage()).contains(c.shortName());
+              }
+            });
   }
 }

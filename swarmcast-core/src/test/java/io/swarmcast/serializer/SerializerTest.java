@@ -4,17 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.swarmcast.conf.ConfigException;
+import io.swarmcast.conf.SwarmConf;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,14 +51,17 @@ class SerializerTest {
   }
 
   static Stream<Serializer> serializers() {
-    // Kryo requires registration by default: this test's own classes are registered, as a user would.
-    return Stream.of(new JavaSerializer(), new KryoSerializer(true, List.of(Model.class, Lookup.class)));
+    // Kryo requires registration by default: this test's own classes are registered, as a user
+    // would.
+    return Stream.of(
+        new JavaSerializer(), new KryoSerializer(true, List.of(Model.class, Lookup.class)));
   }
 
   private static Object roundTrip(Serializer serializer, Object value) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     serializer.serialize(value, out);
-    return serializer.deserialize(new ByteArrayInputStream(out.toByteArray()), SerializerTest.class.getClassLoader());
+    return serializer.deserialize(
+        new ByteArrayInputStream(out.toByteArray()), SerializerTest.class.getClassLoader());
   }
 
   @ParameterizedTest
@@ -145,7 +152,10 @@ class SerializerTest {
   @MethodSource("serializers")
   void garbageInputIsAnIOException(Serializer serializer) {
     byte[] garbage = {(byte) 0xAC, (byte) 0xED, 0, 5, 0x7F, 0x7F, 0x7F, 0x7F, 0x11, 0x22};
-    assertThatThrownBy(() -> serializer.deserialize(new ByteArrayInputStream(garbage), getClass().getClassLoader()))
+    assertThatThrownBy(
+            () ->
+                serializer.deserialize(
+                    new ByteArrayInputStream(garbage), getClass().getClassLoader()))
         .isInstanceOf(IOException.class);
   }
 
@@ -153,19 +163,21 @@ class SerializerTest {
   void kryoIsUsableFromManyThreads() throws Exception {
     KryoSerializer kryo = new KryoSerializer();
     List<Thread> threads = new ArrayList<>();
-    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < 4; t++) {
       int seed = t;
-      Thread thread = new Thread(() -> {
-        try {
-          for (int i = 0; i < 200; i++) {
-            Map<String, Integer> value = Map.of("t", seed, "i", i);
-            assertThat(roundTrip(kryo, new HashMap<>(value))).isEqualTo(value);
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 200; i++) {
+                    Map<String, Integer> value = Map.of("t", seed, "i", i);
+                    assertThat(roundTrip(kryo, new HashMap<>(value))).isEqualTo(value);
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
       threads.add(thread);
       thread.start();
     }
@@ -209,34 +221,42 @@ class SerializerTest {
   }
 
   /** Serializable, in a package a filter can refuse. */
-  static final class Gadget implements java.io.Serializable {
+  static final class Gadget implements Serializable {
     private static final long serialVersionUID = 1L;
     final String payload = "calc";
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void javaReadsThroughItsFilterAndNamesItWhenItRefuses() throws Exception {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    new JavaSerializer().serialize(new java.util.ArrayList<>(java.util.List.of(new Gadget())), bytes);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    new JavaSerializer().serialize(new ArrayList<>(List.of(new Gadget())), bytes);
 
-    Object allowed = new JavaSerializer().deserialize(new java.io.ByteArrayInputStream(bytes.toByteArray()),
-        getClass().getClassLoader());
-    org.assertj.core.api.Assertions.assertThat(allowed).isInstanceOf(java.util.ArrayList.class);
+    Object allowed =
+        new JavaSerializer()
+            .deserialize(
+                new ByteArrayInputStream(bytes.toByteArray()), getClass().getClassLoader());
+    Assertions.assertThat(allowed).isInstanceOf(ArrayList.class);
 
     JavaSerializer strict = new JavaSerializer("java.util.*;java.lang.*;!*");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> strict.deserialize(
-        new java.io.ByteArrayInputStream(bytes.toByteArray()), getClass().getClassLoader()))
-        .isInstanceOf(java.io.InvalidClassException.class)
-        .hasMessageContaining("swarmcast.serializer.java.filter refuses").hasMessageContaining("!*");
+    Assertions.assertThatThrownBy(
+            () ->
+                strict.deserialize(
+                    new ByteArrayInputStream(bytes.toByteArray()), getClass().getClassLoader()))
+        .isInstanceOf(InvalidClassException.class)
+        .hasMessageContaining("swarmcast.serializer.java.filter refuses")
+        .hasMessageContaining("!*");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aFilterThatDoesNotParseIsAConfigurationErrorWhenSet() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.swarmcast.conf.SwarmConf()
-        .set("swarmcast.serializer.java.filter", "maxdepth=abc"))
-        .isInstanceOf(io.swarmcast.conf.ConfigException.class).hasMessageContaining("swarmcast.serializer.java.filter");
-    org.assertj.core.api.Assertions.assertThat(Serializers.forReading("java", new io.swarmcast.conf.SwarmConf()
-        .set("swarmcast.serializer.java.filter", "java.util.*;!*"))).isInstanceOf(JavaSerializer.class);
+    Assertions.assertThatThrownBy(
+            () -> new SwarmConf().set("swarmcast.serializer.java.filter", "maxdepth=abc"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("swarmcast.serializer.java.filter");
+    Assertions.assertThat(
+            Serializers.forReading(
+                "java", new SwarmConf().set("swarmcast.serializer.java.filter", "java.util.*;!*")))
+        .isInstanceOf(JavaSerializer.class);
   }
 
   @Test
@@ -244,34 +264,50 @@ class SerializerTest {
     Opaque value = new Opaque("x", new ArrayList<>());
     assertThatThrownBy(() -> new KryoSerializer().serialize(value, new ByteArrayOutputStream()))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("kryo cannot write class " + Opaque.class.getName() + ": it is not registered")
+        .hasMessageContaining(
+            "kryo cannot write class " + Opaque.class.getName() + ": it is not registered")
         .hasMessageContaining("swarmcast.serializer.kryo.classesToRegister");
   }
 
   @Test
   void kryoRefusesToReadAClassThisNodeDidNotRegister() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new KryoSerializer(true, List.of(Opaque.class)).serialize(new Opaque("x", new ArrayList<>()), out);
-    assertThatThrownBy(() -> new KryoSerializer().deserialize(new ByteArrayInputStream(out.toByteArray()),
-        getClass().getClassLoader()))
-        .isInstanceOf(IOException.class).hasMessageContaining("unregistered class ID")
+    new KryoSerializer(true, List.of(Opaque.class))
+        .serialize(new Opaque("x", new ArrayList<>()), out);
+    assertThatThrownBy(
+            () ->
+                new KryoSerializer()
+                    .deserialize(
+                        new ByteArrayInputStream(out.toByteArray()), getClass().getClassLoader()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("unregistered class ID")
         .hasMessageContaining("swarmcast.serializer.kryo.classesToRegister");
   }
 
   @Test
   void kryoTakesItsRegistrationFromTheConfiguration() throws IOException {
-    io.swarmcast.conf.SwarmConf conf = new io.swarmcast.conf.SwarmConf()
-        .set(io.swarmcast.conf.SwarmConf.KRYO_CLASSES, " " + Opaque.class.getName() + " , " + Lookup.class.getName());
-    Opaque back = (Opaque) roundTrip(Serializers.forReading("kryo", conf), new Opaque("y", new ArrayList<>(List.of(4))));
+    SwarmConf conf =
+        new SwarmConf()
+            .set(
+                SwarmConf.KRYO_CLASSES,
+                " " + Opaque.class.getName() + " , " + Lookup.class.getName());
+    Opaque back =
+        (Opaque)
+            roundTrip(
+                Serializers.forReading("kryo", conf), new Opaque("y", new ArrayList<>(List.of(4))));
     assertThat(back.values).containsExactly(4);
 
-    io.swarmcast.conf.SwarmConf open = new io.swarmcast.conf.SwarmConf()
-        .set(io.swarmcast.conf.SwarmConf.KRYO_REGISTRATION_REQUIRED, "false");
-    assertThat(((Opaque) roundTrip(Serializers.forReading("kryo", open), new Opaque("z", new ArrayList<>()))).name).isEqualTo("z");
+    SwarmConf open = new SwarmConf().set(SwarmConf.KRYO_REGISTRATION_REQUIRED, "false");
+    assertThat(
+            ((Opaque)
+                    roundTrip(
+                        Serializers.forReading("kryo", open), new Opaque("z", new ArrayList<>())))
+                .name)
+        .isEqualTo("z");
 
-    io.swarmcast.conf.SwarmConf typo = new io.swarmcast.conf.SwarmConf()
-        .set(io.swarmcast.conf.SwarmConf.KRYO_CLASSES, "com.example.NoSuchModel");
-    assertThatThrownBy(() -> Serializers.forReading("kryo", typo)).isInstanceOf(ConfigException.class)
+    SwarmConf typo = new SwarmConf().set(SwarmConf.KRYO_CLASSES, "com.example.NoSuchModel");
+    assertThatThrownBy(() -> Serializers.forReading("kryo", typo))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cannot load class 'com.example.NoSuchModel'");
   }
 }

@@ -94,15 +94,16 @@ class BlockManagerTest {
   }
 
   /**
-   * Whether {@code t} is parked (not merely blocked on a lock) inside a call of BlockManager's {@code method}:
-   * the thread has looked, found nothing to return, and waits to be woken.
+   * Whether {@code t} is parked (not merely blocked on a lock) inside a call of BlockManager's
+   * {@code method}: the thread has looked, found nothing to return, and waits to be woken.
    */
   private static boolean parkedIn(Thread t, String method) {
     if (t == null || t.getState() != Thread.State.WAITING) {
       return false;
     }
     for (StackTraceElement f : t.getStackTrace()) {
-      if (f.getClassName().equals(BlockManager.class.getName()) && f.getMethodName().equals(method)) {
+      if (f.getClassName().equals(BlockManager.class.getName())
+          && f.getMethodName().equals(method)) {
         return true;
       }
     }
@@ -125,25 +126,36 @@ class BlockManagerTest {
     CountDownLatch go = new CountDownLatch(1);
     Object value = new Object();
     Set<Thread> callers = ConcurrentHashMap.newKeySet();
-    Callable<Object> compute = () -> {
-      computations.incrementAndGet();
-      Thread computing = Thread.currentThread(); // the condition below runs on Awaitility's thread
-      // Keep the computation running until every other caller waits for it inside getOrComputeValue (or,
-      // were they not made to wait, until a second one computes too, which the assertion below catches).
-      await("the other callers parked waiting for this computation").atMost(Duration.ofSeconds(10))
-          .until(() -> computations.get() > 1 || callers.stream()
-              .filter(t -> t != computing).allMatch(t -> parkedIn(t, "getOrComputeValue")));
-      return value;
-    };
+    Callable<Object> compute =
+        () -> {
+          computations.incrementAndGet();
+          Thread computing =
+              Thread.currentThread(); // the condition below runs on Awaitility's thread
+          // Keep the computation running until every other caller waits for it inside
+          // getOrComputeValue (or,
+          // were they not made to wait, until a second one computes too, which the assertion below
+          // catches).
+          await("the other callers parked waiting for this computation")
+              .atMost(Duration.ofSeconds(10))
+              .until(
+                  () ->
+                      computations.get() > 1
+                          || callers.stream()
+                              .filter(t -> t != computing)
+                              .allMatch(t -> parkedIn(t, "getOrComputeValue")));
+          return value;
+        };
 
     List<Future<Object>> results = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
-      results.add(pool.submit(() -> {
-        callers.add(Thread.currentThread());
-        ready.countDown();
-        go.await();
-        return blocks.getOrComputeValue(1, compute);
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                callers.add(Thread.currentThread());
+                ready.countDown();
+                go.await();
+                return blocks.getOrComputeValue(1, compute);
+              }));
     }
     assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
     go.countDown();
@@ -154,9 +166,13 @@ class BlockManagerTest {
     assertThat(computations.get()).isEqualTo(1);
     assertThat(blocks.hasValue(1)).isTrue();
     // Later calls are served from the cache too.
-    assertThat(blocks.getOrComputeValue(1, () -> {
-      throw new AssertionError("must not compute again");
-    })).isSameAs(value);
+    assertThat(
+            blocks.getOrComputeValue(
+                1,
+                () -> {
+                  throw new AssertionError("must not compute again");
+                }))
+        .isSameAs(value);
   }
 
   @Test
@@ -169,16 +185,25 @@ class BlockManagerTest {
   @Test
   void aFailedComputationIsRetriedByTheNextCall() throws Exception {
     IOException boom = new IOException("fetch failed");
-    assertThatThrownBy(() -> blocks.getOrComputeValue(1, () -> {
-      throw boom;
-    })).isSameAs(boom);
+    assertThatThrownBy(
+            () ->
+                blocks.getOrComputeValue(
+                    1,
+                    () -> {
+                      throw boom;
+                    }))
+        .isSameAs(boom);
     assertThat(blocks.hasValue(1)).as("failure is not cached").isFalse();
 
     AtomicInteger computations = new AtomicInteger();
-    assertThat(blocks.getOrComputeValue(1, () -> {
-      computations.incrementAndGet();
-      return "second try";
-    })).isEqualTo("second try");
+    assertThat(
+            blocks.getOrComputeValue(
+                1,
+                () -> {
+                  computations.incrementAndGet();
+                  return "second try";
+                }))
+        .isEqualTo("second try");
     assertThat(computations.get()).isEqualTo(1);
     assertThat(blocks.getOrComputeValue(1, () -> "third")).isEqualTo("second try");
   }
@@ -186,9 +211,14 @@ class BlockManagerTest {
   @Test
   void aRuntimeFailureIsRethrownAsItIsAndRetried() throws Exception {
     IllegalStateException boom = new IllegalStateException("corrupt");
-    assertThatThrownBy(() -> blocks.getOrComputeValue(1, () -> {
-      throw boom;
-    })).isSameAs(boom);
+    assertThatThrownBy(
+            () ->
+                blocks.getOrComputeValue(
+                    1,
+                    () -> {
+                      throw boom;
+                    }))
+        .isSameAs(boom);
     assertThat(blocks.getOrComputeValue(1, () -> 5)).isEqualTo(5);
   }
 
@@ -199,29 +229,45 @@ class BlockManagerTest {
     IOException boom = new IOException("driver gone");
     AtomicInteger computations = new AtomicInteger();
 
-    Future<Object> first = pool.submit(() -> blocks.getOrComputeValue(1, () -> {
-      computations.incrementAndGet();
-      computing.countDown();
-      fail.await();
-      throw boom;
-    }));
+    Future<Object> first =
+        pool.submit(
+            () ->
+                blocks.getOrComputeValue(
+                    1,
+                    () -> {
+                      computations.incrementAndGet();
+                      computing.countDown();
+                      fail.await();
+                      throw boom;
+                    }));
     assertThat(computing.await(10, TimeUnit.SECONDS)).isTrue();
 
     AtomicReference<Thread> waiterThread = new AtomicReference<>();
-    Future<Object> waiter = pool.submit(() -> {
-      waiterThread.set(Thread.currentThread());
-      return blocks.getOrComputeValue(1, () -> {
-        computations.incrementAndGet();
-        return "should not run";
-      });
-    });
+    Future<Object> waiter =
+        pool.submit(
+            () -> {
+              waiterThread.set(Thread.currentThread());
+              return blocks.getOrComputeValue(
+                  1,
+                  () -> {
+                    computations.incrementAndGet();
+                    return "should not run";
+                  });
+            });
     // Let the first computation fail only once the second caller is parked waiting for it.
-    await("the second caller parked waiting for the first's computation").atMost(Duration.ofSeconds(10))
+    await("the second caller parked waiting for the first's computation")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> parkedIn(waiterThread.get(), "getOrComputeValue"));
     fail.countDown();
 
-    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause().isSameAs(boom);
-    assertThatThrownBy(() -> waiter.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause().isSameAs(boom);
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isSameAs(boom);
+    assertThatThrownBy(() -> waiter.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isSameAs(boom);
     assertThat(computations.get()).isEqualTo(1);
     assertThat(blocks.hasValue(1)).isFalse();
     assertThat(blocks.getOrComputeValue(1, () -> "recovered")).isEqualTo("recovered");
@@ -278,18 +324,23 @@ class BlockManagerTest {
     CompletableFuture<Void> fetch = new CompletableFuture<>();
     blocks.putPiece(1, 0, buf(1)); // another piece arriving does not end the wait
     AtomicReference<Thread> waiter = new AtomicReference<>();
-    Future<ByteBuf> waiting = pool.submit(() -> {
-      waiter.set(Thread.currentThread());
-      return blocks.awaitPiece(1, 1, fetch);
-    });
-    // Parked in awaitPiece after looking for piece 1: had it returned instead, the task would be done.
-    await("the reader parked in awaitPiece").atMost(Duration.ofSeconds(10))
+    Future<ByteBuf> waiting =
+        pool.submit(
+            () -> {
+              waiter.set(Thread.currentThread());
+              return blocks.awaitPiece(1, 1, fetch);
+            });
+    // Parked in awaitPiece after looking for piece 1: had it returned instead, the task would be
+    // done.
+    await("the reader parked in awaitPiece")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> store.looks(1, 1) >= 1 && parkedIn(waiter.get(), "awaitPiece"));
     assertThat(waiting.isDone()).as("returned before piece 1 was stored").isFalse();
     int looked = store.looks(1, 1);
     blocks.putPiece(2, 1, buf(2)); // nor does the same index of another broadcast
     // That piece wakes the reader, which looks again and parks again.
-    await("the reader looked again and parked again").atMost(Duration.ofSeconds(10))
+    await("the reader looked again and parked again")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> store.looks(1, 1) > looked && parkedIn(waiter.get(), "awaitPiece"));
     assertThat(waiting.isDone()).as("returned on another broadcast's piece 1").isFalse();
 
@@ -306,11 +357,14 @@ class BlockManagerTest {
   void awaitPieceGivesUpWhenItsFutureCompletesWithoutThePiece() throws Exception {
     CompletableFuture<Void> fetch = new CompletableFuture<>();
     AtomicReference<Thread> waiter = new AtomicReference<>();
-    Future<ByteBuf> waiting = pool.submit(() -> {
-      waiter.set(Thread.currentThread());
-      return blocks.awaitPiece(1, 0, fetch);
-    });
-    await("the reader parked in awaitPiece").atMost(Duration.ofSeconds(10))
+    Future<ByteBuf> waiting =
+        pool.submit(
+            () -> {
+              waiter.set(Thread.currentThread());
+              return blocks.awaitPiece(1, 0, fetch);
+            });
+    await("the reader parked in awaitPiece")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> store.looks(1, 0) >= 1 && parkedIn(waiter.get(), "awaitPiece"));
     assertThat(waiting.isDone()).as("returned before its future completed").isFalse();
     fetch.completeExceptionally(new IOException("driver gone"));
@@ -320,7 +374,8 @@ class BlockManagerTest {
   @Test
   void awaitPieceReturnsAStoredPieceAtOnceEvenAfterItsFutureCompleted() throws Exception {
     blocks.putPiece(1, 0, buf(5));
-    ByteBuf got = blocks.awaitPiece(1, 0, CompletableFuture.failedFuture(new IOException("failed later")));
+    ByteBuf got =
+        blocks.awaitPiece(1, 0, CompletableFuture.failedFuture(new IOException("failed later")));
     assertThat(got.getByte(got.readerIndex())).isEqualTo((byte) 5);
     got.release();
   }

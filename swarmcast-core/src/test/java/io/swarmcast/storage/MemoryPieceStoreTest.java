@@ -17,7 +17,10 @@ class MemoryPieceStoreTest {
   private final List<ByteBuf> created = new ArrayList<>();
 
   private ByteBuf buf(String content) {
-    ByteBuf b = UnpooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(content.getBytes(StandardCharsets.UTF_8));
+    ByteBuf b =
+        UnpooledByteBufAllocator.DEFAULT
+            .directBuffer()
+            .writeBytes(content.getBytes(StandardCharsets.UTF_8));
     created.add(b);
     return b;
   }

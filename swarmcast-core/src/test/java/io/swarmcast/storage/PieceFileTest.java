@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class PieceFileTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private static byte[] random(int n) {
     byte[] b = new byte[n];
@@ -62,7 +61,8 @@ class PieceFileTest {
     assertThat(file.complete()).isTrue();
     assertThat(file.bytesHeld()).isEqualTo(content.length);
     assertThat(Files.readAllBytes(path)).isEqualTo(content);
-    assertThat(bytes(file.read(1, ByteBufAllocator.DEFAULT))).isEqualTo(Arrays.copyOfRange(content, 4096, 8192));
+    assertThat(bytes(file.read(1, ByteBufAllocator.DEFAULT)))
+        .isEqualTo(Arrays.copyOfRange(content, 4096, 8192));
     FileRegion region = file.region(2);
     assertThat(region.position()).isEqualTo(8192);
     assertThat(region.count()).isEqualTo(10_000 - 8192);
@@ -76,7 +76,8 @@ class PieceFileTest {
   void aPieceOfTheWrongLengthIsRefusedAndReleased() throws Exception {
     PieceFile file = PieceFile.create(1, tmp.resolve("f"), 100, 64);
     ByteBuf wrong = direct(random(10), 0, 10);
-    assertThatThrownBy(() -> file.write(1, wrong)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> file.write(1, wrong))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must be 36 bytes, not 10");
     assertThat(wrong.refCnt()).isZero();
     file.close();
@@ -90,7 +91,8 @@ class PieceFileTest {
     assertThat(source.pieceCount()).isEqualTo(5);
     assertThat(source.complete()).isTrue();
     assertThat(source.write(0, direct(content, 0, 1024))).as("a source is never written").isFalse();
-    assertThat(bytes(source.read(4, ByteBufAllocator.DEFAULT))).isEqualTo(Arrays.copyOfRange(content, 4096, 5000));
+    assertThat(bytes(source.read(4, ByteBufAllocator.DEFAULT)))
+        .isEqualTo(Arrays.copyOfRange(content, 4096, 5000));
     source.close();
     assertThat(Files.readAllBytes(path)).isEqualTo(content);
   }
@@ -99,10 +101,14 @@ class PieceFileTest {
   void aFullDiskNamesTheFileAndTheBroadcastAndKeepsWhatIsHeld() throws Exception {
     Path full = Path.of("/dev/full");
     assumeThat(Files.isWritable(full)).as("/dev/full (Linux)").isTrue();
-    PieceFile file = PieceFile.target(9, full, FileChannel.open(full, StandardOpenOption.WRITE), 8192, 4096);
+    PieceFile file =
+        PieceFile.target(9, full, FileChannel.open(full, StandardOpenOption.WRITE), 8192, 4096);
     ByteBuf piece = Unpooled.directBuffer(4096).writeZero(4096);
-    assertThatThrownBy(() -> file.write(1, piece)).isInstanceOf(UncheckedIOException.class)
-        .hasMessageContaining("/dev/full").hasMessageContaining("Broadcast(9)").hasMessageContaining("piece 1");
+    assertThatThrownBy(() -> file.write(1, piece))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("/dev/full")
+        .hasMessageContaining("Broadcast(9)")
+        .hasMessageContaining("piece 1");
     assertThat(piece.refCnt()).as("released").isZero();
     assertThat(file.has(1)).isFalse();
   }

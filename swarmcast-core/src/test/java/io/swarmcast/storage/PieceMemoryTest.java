@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class PieceMemoryTest {
       ByteBuf b = memory.directBuffer(size, size);
       assertThat(b.capacity()).isEqualTo(size);
       byte[] fill = new byte[size];
-      java.util.Arrays.fill(fill, (byte) i);
+      Arrays.fill(fill, (byte) i);
       b.writeBytes(fill); // one call: the paranoid leak detector records every access
       pieces.add(b);
     }
@@ -69,7 +70,7 @@ class PieceMemoryTest {
       byte[] read = new byte[size];
       b.getBytes(0, read);
       byte[] expected = new byte[size];
-      java.util.Arrays.fill(expected, (byte) i);
+      Arrays.fill(expected, (byte) i);
       assertThat(read).isEqualTo(expected);
       b.release();
     }

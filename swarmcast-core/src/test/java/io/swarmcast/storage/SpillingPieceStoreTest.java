@@ -21,20 +21,24 @@ import org.junit.jupiter.api.io.TempDir;
 class SpillingPieceStoreTest {
   private static final int PIECE = 512 << 10;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void piecesBeyondTheBudgetGoToDiskAndComeBackIntact() throws Exception {
     Path dir = tmp.resolve("node");
-    try (SpillingPieceStore store = new SpillingPieceStore(PIECE + PIECE / 2, ByteBufAllocator.DEFAULT, () -> dir)) {
+    try (SpillingPieceStore store =
+        new SpillingPieceStore(PIECE + PIECE / 2, ByteBufAllocator.DEFAULT, () -> dir)) {
       byte[][] pieces = new byte[4][];
       for (int i = 0; i < 4; i++) {
         pieces[i] = random(i == 3 ? 1000 : PIECE, i);
         assertThat(store.put(9, i, Unpooled.wrappedBuffer(pieces[i]))).isTrue();
       }
-      assertThat(store.put(9, 2, Unpooled.wrappedBuffer(pieces[2]))).as("a piece stored twice").isFalse();
-      assertThat(store.spilledBytes()).as("pieces 1 and 2 did not fit; the small piece 3 did").isEqualTo(2L * PIECE);
+      assertThat(store.put(9, 2, Unpooled.wrappedBuffer(pieces[2])))
+          .as("a piece stored twice")
+          .isFalse();
+      assertThat(store.spilledBytes())
+          .as("pieces 1 and 2 did not fit; the small piece 3 did")
+          .isEqualTo(2L * PIECE);
       assertThat(store.bytesStored()).isEqualTo(3L * PIECE + 1000);
       assertThat(store.broadcastCount()).isEqualTo(1);
       assertThat(store.hasOnDisk(9)).isTrue();
@@ -63,11 +67,15 @@ class SpillingPieceStoreTest {
   @Test
   void aSpillThatCannotBeWrittenNamesThePathAndTheBroadcastAndKeepsWhatIsHeld() throws Exception {
     Path notADirectory = Files.writeString(tmp.resolve("plain-file"), "x");
-    try (SpillingPieceStore store = new SpillingPieceStore(PIECE, ByteBufAllocator.DEFAULT, () -> notADirectory.resolve("node"))) {
+    try (SpillingPieceStore store =
+        new SpillingPieceStore(
+            PIECE, ByteBufAllocator.DEFAULT, () -> notADirectory.resolve("node"))) {
       assertThat(store.put(4, 0, Unpooled.wrappedBuffer(random(PIECE, 1)))).isTrue();
       ByteBuf second = Unpooled.wrappedBuffer(random(PIECE, 2));
-      assertThatThrownBy(() -> store.put(4, 1, second)).isInstanceOf(UncheckedIOException.class)
-          .hasMessageContaining("Broadcast(4)").hasMessageContaining(notADirectory.toString());
+      assertThatThrownBy(() -> store.put(4, 1, second))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("Broadcast(4)")
+          .hasMessageContaining(notADirectory.toString());
       assertThat(second.refCnt()).as("the piece's buffer is released").isZero();
       assertThat(store.contains(4, 0)).as("what was held stays held").isTrue();
       assertThat(store.contains(4, 1)).isFalse();

@@ -23,7 +23,9 @@ class AnnouncementBatchTest {
     assertThat(batch.announcedAlone(false)).isFalse();
     assertThat(batch.announcedAlone(true)).isTrue();
     assertThat(batch.stored(10, false)).isNull();
-    assertThat(batch.stored(3, true)).as("the driver's piece is announced alone; the batch waits").isNull();
+    assertThat(batch.stored(3, true))
+        .as("the driver's piece is announced alone; the batch waits")
+        .isNull();
     assertThat(batch.stored(11, false)).isNull();
     assertThat(batch.stored(12, false)).isNull();
     assertThat(batch.stored(40, false)).isEqualTo(bits(10, 11, 12, 40));

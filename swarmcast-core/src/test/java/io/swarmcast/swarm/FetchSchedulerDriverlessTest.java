@@ -18,7 +18,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A fetch whose driver goes away: it goes on with the peers, learning holders from them, or fails fast. */
+/**
+ * A fetch whose driver goes away: it goes on with the peers, learning holders from them, or fails
+ * fast.
+ */
 @Timeout(10)
 class FetchSchedulerDriverlessTest {
   private static final PeerAddress A = new PeerAddress(1, "10.0.0.1", 7001);
@@ -29,8 +32,12 @@ class FetchSchedulerDriverlessTest {
   private long now = 5_000_000_000L;
 
   private FetchScheduler scheduler(int pieces) {
-    return new FetchScheduler(pieces, new BitSet(), FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(11)), () -> now);
+    return new FetchScheduler(
+        pieces,
+        new BitSet(),
+        FetchStrategy.torrent(),
+        FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(11)),
+        () -> now);
   }
 
   @Test
@@ -41,38 +48,62 @@ class FetchSchedulerDriverlessTest {
 
     List<FetchAction> lost = s.onDriverLost(GONE);
 
-    assertThat(of(lost, Fail.class)).singleElement().satisfies(f -> assertThat(f.cause())
-        .hasMessageContaining("knows no other holder").hasMessageContaining("connection to driver closed"));
+    assertThat(of(lost, Fail.class))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.cause())
+                    .hasMessageContaining("knows no other holder")
+                    .hasMessageContaining("connection to driver closed"));
   }
 
-  /** The direct strategy has no use for peers: without its driver nothing more can come, so it fails at once (not hang). */
+  /**
+   * The direct strategy has no use for peers: without its driver nothing more can come, so it fails
+   * at once (not hang).
+   */
   @Test
   void aDirectFetchFailsAtOnceWhenItsDriverGoesEvenIfPeersAreKnown() {
-    FetchScheduler s = new FetchScheduler(3, new BitSet(), FetchStrategy.direct(),
-        FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(1)), () -> now);
+    FetchScheduler s =
+        new FetchScheduler(
+            3,
+            new BitSet(),
+            FetchStrategy.direct(),
+            FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(1)),
+            () -> now);
     s.start();
     s.onHave(A, 0);
 
     List<FetchAction> lost = s.onDriverLost(GONE);
 
-    assertThat(of(lost, Fail.class)).singleElement().satisfies(f -> assertThat(f.cause())
-        .hasMessageContaining("the driver is gone"));
+    assertThat(of(lost, Fail.class))
+        .singleElement()
+        .satisfies(f -> assertThat(f.cause()).hasMessageContaining("the driver is gone"));
     assertThat(s.isFinished()).isTrue();
   }
 
-  /** Notices of held pieces from known peers are dropped unbooked; one from a stranger still gets the stranger asked. */
+  /**
+   * Notices of held pieces from known peers are dropped unbooked; one from a stranger still gets
+   * the stranger asked.
+   */
   @Test
   void aNoticeOfAHeldPieceBooksNothingUnlessItNamesAPeerNotYetKnown() {
     FetchScheduler s = scheduler(4);
     s.start();
-    List<FetchAction> located = s.onLocations(List.of(new PeerPieces(A, bits(0)), new PeerPieces(B, bits(1))));
-    FetchFromPeer fromA = of(located, FetchFromPeer.class).stream().filter(r -> r.peer().equals(A)).findFirst().orElseThrow();
+    List<FetchAction> located =
+        s.onLocations(List.of(new PeerPieces(A, bits(0)), new PeerPieces(B, bits(1))));
+    FetchFromPeer fromA =
+        of(located, FetchFromPeer.class).stream()
+            .filter(r -> r.peer().equals(A))
+            .findFirst()
+            .orElseThrow();
     s.onPiece(fromA.token(), 0);
     s.onDriverLost(GONE); // A and B are asked what they hold
 
     assertThat(s.onHave(B, 0)).as("B is known and piece 0 is held").isEmpty();
-    assertThat(of(s.onHave(C, 0), AskPeers.class)).as("C is new: asked what it holds")
-        .singleElement().satisfies(a -> assertThat(a.peers()).containsExactly(C));
+    assertThat(of(s.onHave(C, 0), AskPeers.class))
+        .as("C is new: asked what it holds")
+        .singleElement()
+        .satisfies(a -> assertThat(a.peers()).containsExactly(C));
   }
 
   @Test
@@ -84,29 +115,43 @@ class FetchSchedulerDriverlessTest {
     List<FetchAction> lost = s.onDriverLost(GONE);
 
     assertThat(of(lost, FetchAnyFromDriver.class)).isEmpty();
-    assertThat(of(lost, AskPeers.class)).singleElement().satisfies(a -> assertThat(a.peers()).containsExactly(A, B));
-    // A knows C, who holds the pieces nobody else has: C is asked in turn, and its pieces fetched from it.
-    List<FetchAction> fromA = s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0)), new PeerPieces(C, bits(2, 3))));
-    assertThat(of(fromA, AskPeers.class)).singleElement().satisfies(a -> assertThat(a.peers()).containsExactly(C));
+    assertThat(of(lost, AskPeers.class))
+        .singleElement()
+        .satisfies(a -> assertThat(a.peers()).containsExactly(A, B));
+    // A knows C, who holds the pieces nobody else has: C is asked in turn, and its pieces fetched
+    // from it.
+    List<FetchAction> fromA =
+        s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0)), new PeerPieces(C, bits(2, 3))));
+    assertThat(of(fromA, AskPeers.class))
+        .singleElement()
+        .satisfies(a -> assertThat(a.peers()).containsExactly(C));
     assertThat(of(fromA, FetchFromPeer.class)).extracting(FetchFromPeer::peer).contains(C);
-    assertThat(of(s.onPeerLocations(B, List.of(new PeerPieces(B, bits(1)))), AskPeers.class)).as("nobody new").isEmpty();
+    assertThat(of(s.onPeerLocations(B, List.of(new PeerPieces(B, bits(1)))), AskPeers.class))
+        .as("nobody new")
+        .isEmpty();
     assertThat(s.onDriverLost(GONE)).as("lost once").isEmpty();
   }
 
-  /** The same driver took this executor again after a broken link: the fetch asks it and its tracker once more. */
+  /**
+   * The same driver took this executor again after a broken link: the fetch asks it and its tracker
+   * once more.
+   */
   @Test
   void whenTheDriverComesBackTheFetchAsksItAndItsTrackerAgain() {
     FetchScheduler s = scheduler(4);
     s.start();
     s.onLocations(List.of(new PeerPieces(A, bits(0))));
     List<FetchAction> lost = s.onDriverLost(GONE);
-    assertThat(of(lost, AskPeers.class)).as("A is asked where pieces are; no failure while it answers").hasSize(1);
+    assertThat(of(lost, AskPeers.class))
+        .as("A is asked where pieces are; no failure while it answers")
+        .hasSize(1);
 
     List<FetchAction> back = s.onDriverBack();
 
     assertThat(of(back, FetchAnyFromDriver.class)).as("the driver is asked again").isNotEmpty();
     assertThat(of(back, AskLocations.class)).as("and its tracker").hasSize(1);
-    // A's late answer names no holder of pieces 1-3: with the driver back, that is no reason to fail.
+    // A's late answer names no holder of pieces 1-3: with the driver back, that is no reason to
+    // fail.
     assertThat(of(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0)))), Fail.class)).isEmpty();
     assertThat(s.isFinished()).isFalse();
     assertThat(s.onDriverBack()).as("back once").isEmpty();
@@ -116,8 +161,10 @@ class FetchSchedulerDriverlessTest {
   void afterTheDriverGoesTheFetchFinishesFromPeersAlone() {
     FetchScheduler s = scheduler(3);
     s.start(); // the driver's requests from here die with it
-    List<FetchAction> pending = new ArrayList<>(
-        s.onLocations(List.of(new PeerPieces(A, bits(0, 1, 2)), new PeerPieces(B, bits(0, 1, 2)))));
+    List<FetchAction> pending =
+        new ArrayList<>(
+            s.onLocations(
+                List.of(new PeerPieces(A, bits(0, 1, 2)), new PeerPieces(B, bits(0, 1, 2)))));
     pending.addAll(s.onDriverLost(GONE));
     boolean done = false;
     for (int step = 0; step < 100 && !done; step++) {
@@ -146,19 +193,30 @@ class FetchSchedulerDriverlessTest {
     List<FetchAction> lost = s.onDriverLost(GONE);
     assertThat(of(lost, Fail.class)).as("not before the peers answered").isEmpty();
 
-    assertThat(of(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0, 1)))), Fail.class)).isEmpty();
+    assertThat(of(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0, 1)))), Fail.class))
+        .isEmpty();
     List<FetchAction> last = s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2))));
 
-    assertThat(of(last, Fail.class)).singleElement().satisfies(f -> assertThat(f.cause())
-        .hasMessageContaining("no executor this one can reach holds piece(s) 3, 4 of 5"));
+    assertThat(of(last, Fail.class))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.cause())
+                    .hasMessageContaining(
+                        "no executor this one can reach holds piece(s) 3, 4 of 5"));
   }
 
   @Test
   void aPeerThatCannotBeAskedIsBannedAndItsPiecesCountAsUnreachable() {
     FetchScheduler s = scheduler(2);
     s.start();
-    List<FetchAction> asked = s.onLocations(List.of(new PeerPieces(A, bits(0)), new PeerPieces(B, bits(1))));
-    FetchFromPeer toB = of(asked, FetchFromPeer.class).stream().filter(r -> r.peer().equals(B)).findFirst().orElseThrow();
+    List<FetchAction> asked =
+        s.onLocations(List.of(new PeerPieces(A, bits(0)), new PeerPieces(B, bits(1))));
+    FetchFromPeer toB =
+        of(asked, FetchFromPeer.class).stream()
+            .filter(r -> r.peer().equals(B))
+            .findFirst()
+            .orElseThrow();
     s.onDriverLost(GONE);
     s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0))));
 
@@ -167,7 +225,9 @@ class FetchSchedulerDriverlessTest {
     assertThat(of(failed, Fail.class)).as("its piece request is still out").isEmpty();
     List<FetchAction> alsoFailed = s.onSourceFailed(toB.token(), new IOException("refused"));
 
-    assertThat(of(alsoFailed, Fail.class)).singleElement().satisfies(f -> assertThat(f.cause()).hasMessageContaining("piece(s) 1 of 2"));
+    assertThat(of(alsoFailed, Fail.class))
+        .singleElement()
+        .satisfies(f -> assertThat(f.cause()).hasMessageContaining("piece(s) 1 of 2"));
   }
 
   private static <T extends FetchAction> List<T> of(List<FetchAction> actions, Class<T> type) {

@@ -13,9 +13,13 @@ import io.swarmcast.swarm.FetchAction.FetchFromDriver;
 import io.swarmcast.swarm.FetchAction.FetchFromPeer;
 import io.swarmcast.swarm.FetchAction.WakeAt;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,7 +36,12 @@ class FetchSchedulerTest {
   private long now = 1_000_000_000L;
 
   private FetchScheduler torrent(int pieces, BitSet held, FetchLimits limits) {
-    return new FetchScheduler(pieces, held, FetchStrategy.torrent(), FetchPolicy.standard(limits, new Random(42)), () -> now);
+    return new FetchScheduler(
+        pieces,
+        held,
+        FetchStrategy.torrent(),
+        FetchPolicy.standard(limits, new Random(42)),
+        () -> now);
   }
 
   private FetchScheduler torrent(int pieces) {
@@ -55,7 +64,8 @@ class FetchSchedulerTest {
     List<FetchAction> first = s.start();
 
     assertThat(first.get(0)).isInstanceOf(AskLocations.class);
-    assertThat(of(first, FetchAnyFromDriver.class)).hasSize(2)
+    assertThat(of(first, FetchAnyFromDriver.class))
+        .hasSize(2)
         .allSatisfy(a -> assertThat(a.allowDuplicate()).isFalse());
     assertThat(of(first, FetchFromPeer.class)).isEmpty();
   }
@@ -71,7 +81,8 @@ class FetchSchedulerTest {
     assertThat(afterDecline).containsExactly(new AskLocations());
 
     List<FetchAction> afterLocations = s.onLocations(List.of(new PeerPieces(A, bits(0))));
-    assertThat(of(afterLocations, FetchFromPeer.class)).singleElement()
+    assertThat(of(afterLocations, FetchFromPeer.class))
+        .singleElement()
         .satisfies(r -> assertThat(r.peer()).isEqualTo(A));
     FetchFromPeer r = of(afterLocations, FetchFromPeer.class).get(0);
     assertThat(s.onPiece(r.token(), 0)).containsExactly(new Done());
@@ -83,13 +94,15 @@ class FetchSchedulerTest {
     s.start();
 
     // A holds 0, 1, 2; B holds 1, 2: piece 0 is rarer than 1 and 2. Nobody holds 3.
-    List<FetchAction> actions = s.onLocations(List.of(new PeerPieces(A, bits(0, 1, 2)), new PeerPieces(B, bits(1, 2))));
+    List<FetchAction> actions =
+        s.onLocations(List.of(new PeerPieces(A, bits(0, 1, 2)), new PeerPieces(B, bits(1, 2))));
 
     List<FetchFromPeer> requests = of(actions, FetchFromPeer.class);
     assertThat(requests).extracting(FetchFromPeer::piece).containsExactlyInAnyOrder(0, 1, 2);
     assertThat(requests.get(0).piece()).as("the rarest piece goes first").isEqualTo(0);
     assertThat(requests.get(0).peer()).isEqualTo(A);
-    // The driver was asked twice at the start; the peers' pieces are booked, so nothing more is asked of it.
+    // The driver was asked twice at the start; the peers' pieces are booked, so nothing more is
+    // asked of it.
     assertThat(of(actions, FetchAnyFromDriver.class)).isEmpty();
   }
 
@@ -101,9 +114,11 @@ class FetchSchedulerTest {
     assertThat(ask.exclude()).isEqualTo(bits(5));
 
     s.onLocations(List.of(new PeerPieces(A, bits(0))));
-    // Piece 2 arrives from the driver; the next "any" request excludes it, A's piece 0 (in flight) and 5.
+    // Piece 2 arrives from the driver; the next "any" request excludes it, A's piece 0 (in flight)
+    // and 5.
     List<FetchAction> next = s.onPiece(ask.token(), 2);
-    assertThat(of(next, FetchAnyFromDriver.class)).singleElement()
+    assertThat(of(next, FetchAnyFromDriver.class))
+        .singleElement()
         .satisfies(a -> assertThat(a.exclude()).isEqualTo(bits(0, 2, 5)));
   }
 
@@ -112,23 +127,32 @@ class FetchSchedulerTest {
     FetchScheduler s = torrent(2, new BitSet(), new FetchLimits(16, 1, 1));
     List<FetchAction> start = s.start();
     s.onDriverDeclined(token(of(start, FetchAnyFromDriver.class).get(0)));
-    List<FetchAction> actions = s.onLocations(List.of(new PeerPieces(A, bits(0, 1)), new PeerPieces(B, bits(0, 1))));
+    List<FetchAction> actions =
+        s.onLocations(List.of(new PeerPieces(A, bits(0, 1)), new PeerPieces(B, bits(0, 1))));
     List<FetchFromPeer> reqs = of(actions, FetchFromPeer.class);
     assertThat(reqs).hasSize(2);
     FetchFromPeer toA = reqs.stream().filter(r -> r.peer().equals(A)).findFirst().orElseThrow();
 
-    List<FetchAction> afterDeath = s.onSourceFailed(toA.token(), new IOException("connection reset"));
+    List<FetchAction> afterDeath =
+        s.onSourceFailed(toA.token(), new IOException("connection reset"));
 
     assertThat(afterDeath).contains(new BanPeer(A.id(), BanPeer.Reason.FAILED));
-    assertThat(afterDeath).as("a lost source makes it ask the tracker again").contains(new AskLocations());
+    assertThat(afterDeath)
+        .as("a lost source makes it ask the tracker again")
+        .contains(new AskLocations());
     // B is busy with its one request; once it answers, A's piece goes to B, never to A again.
     FetchFromPeer toB = reqs.stream().filter(r -> r.peer().equals(B)).findFirst().orElseThrow();
     List<FetchAction> afterB = s.onPiece(toB.token(), toB.piece());
-    assertThat(of(afterB, FetchFromPeer.class)).singleElement().satisfies(r -> {
-      assertThat(r.peer()).isEqualTo(B);
-      assertThat(r.piece()).isEqualTo(toA.piece());
-    });
-    assertThat(s.onHave(A, 0)).as("a banned peer's notices are ignored").noneMatch(a -> a instanceof FetchFromPeer);
+    assertThat(of(afterB, FetchFromPeer.class))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.peer()).isEqualTo(B);
+              assertThat(r.piece()).isEqualTo(toA.piece());
+            });
+    assertThat(s.onHave(A, 0))
+        .as("a banned peer's notices are ignored")
+        .noneMatch(a -> a instanceof FetchFromPeer);
   }
 
   @Test
@@ -143,15 +167,18 @@ class FetchSchedulerTest {
 
     List<FetchAction> lost = s.onSourceFailed(toA.token(), new IOException("closed mid-piece"));
 
-    assertThat(of(lost, FetchAnyFromDriver.class)).as("piece 0 now has no peer: ask the driver")
-        .singleElement().satisfies(a -> assertThat(a.exclude()).isEqualTo(bits(1)));
+    assertThat(of(lost, FetchAnyFromDriver.class))
+        .as("piece 0 now has no peer: ask the driver")
+        .singleElement()
+        .satisfies(a -> assertThat(a.exclude()).isEqualTo(bits(1)));
   }
 
   @Test
   void aCorruptPieceIsAskedOfAnotherHolderAndItsSenderBannedAfterMaxBadPieces() {
     FetchScheduler s = torrent(2, new BitSet(), new FetchLimits(16, 1, 1, 2));
     s.onDriverDeclined(token(of(s.start(), FetchAnyFromDriver.class).get(0)));
-    List<FetchAction> loc = s.onLocations(List.of(new PeerPieces(A, bits(0, 1)), new PeerPieces(B, bits(0, 1))));
+    List<FetchAction> loc =
+        s.onLocations(List.of(new PeerPieces(A, bits(0, 1)), new PeerPieces(B, bits(0, 1))));
     List<FetchFromPeer> reqs = of(loc, FetchFromPeer.class);
     FetchFromPeer fromA = reqs.stream().filter(r -> r.peer().equals(A)).findFirst().orElseThrow();
     FetchFromPeer fromB = reqs.stream().filter(r -> r.peer().equals(B)).findFirst().orElseThrow();
@@ -160,15 +187,20 @@ class FetchSchedulerTest {
     assertThat(of(firstBad, BanPeer.class)).as("one bad piece is not yet a ban").isEmpty();
     // B is busy with its own piece; when it is free, it (not A) is asked for the piece A spoiled.
     List<FetchAction> afterB = s.onPiece(fromB.token(), fromB.piece());
-    assertThat(of(afterB, FetchFromPeer.class)).singleElement().satisfies(r -> {
-      assertThat(r.peer()).isEqualTo(B);
-      assertThat(r.piece()).isEqualTo(fromA.piece());
-    });
+    assertThat(of(afterB, FetchFromPeer.class))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.peer()).isEqualTo(B);
+              assertThat(r.piece()).isEqualTo(fromA.piece());
+            });
 
     // A sends a second bad piece (asked for again through a notice): now it is banned.
     FetchScheduler again = torrent(3, new BitSet(), new FetchLimits(16, 1, 1, 2));
     again.onDriverDeclined(token(of(again.start(), FetchAnyFromDriver.class).get(0)));
-    FetchFromPeer one = of(again.onLocations(List.of(new PeerPieces(A, bits(0, 1, 2)))), FetchFromPeer.class).get(0);
+    FetchFromPeer one =
+        of(again.onLocations(List.of(new PeerPieces(A, bits(0, 1, 2)))), FetchFromPeer.class)
+            .get(0);
     FetchFromPeer two = of(again.onCorrupt(one.token()), FetchFromPeer.class).get(0);
     assertThat(two.peer()).isEqualTo(A);
     assertThat(two.piece()).as("not the piece it spoiled").isNotEqualTo(one.piece());
@@ -180,7 +212,8 @@ class FetchSchedulerTest {
   void withMaxBadPiecesOneTheFirstCorruptPieceBansItsSender() {
     FetchScheduler s = torrent(1, new BitSet(), new FetchLimits(16, 1, 1, 1));
     s.onDriverDeclined(token(s.start().get(0)));
-    List<FetchAction> loc = s.onLocations(List.of(new PeerPieces(A, bits(0)), new PeerPieces(B, bits(0))));
+    List<FetchAction> loc =
+        s.onLocations(List.of(new PeerPieces(A, bits(0)), new PeerPieces(B, bits(0))));
     FetchFromPeer first = of(loc, FetchFromPeer.class).get(0);
 
     List<FetchAction> afterCorrupt = s.onCorrupt(first.token());
@@ -200,8 +233,13 @@ class FetchSchedulerTest {
 
     List<FetchAction> third = s.onCorrupt(t);
 
-    assertThat(of(third, Fail.class)).singleElement()
-        .satisfies(f -> assertThat(f.cause()).isInstanceOf(CorruptPieceException.class).hasMessageContaining("3 pieces"));
+    assertThat(of(third, Fail.class))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.cause())
+                    .isInstanceOf(CorruptPieceException.class)
+                    .hasMessageContaining("3 pieces"));
     assertThat(s.isFinished()).isTrue();
   }
 
@@ -215,38 +253,50 @@ class FetchSchedulerTest {
     List<FetchAction> busy = s.onBusy(toA.token());
 
     assertThat(of(busy, FetchFromPeer.class)).as("A said busy: not asked again at once").isEmpty();
-    assertThat(of(busy, WakeAt.class)).singleElement()
-        .satisfies(w -> assertThat(w.nanoTime()).isEqualTo(now + FetchScheduler.BUSY_BACKOFF_NANOS));
+    assertThat(of(busy, WakeAt.class))
+        .singleElement()
+        .satisfies(
+            w -> assertThat(w.nanoTime()).isEqualTo(now + FetchScheduler.BUSY_BACKOFF_NANOS));
     // B appears meanwhile: it is asked at once.
-    assertThat(of(s.onHave(B, 0), FetchFromPeer.class)).singleElement().satisfies(r -> assertThat(r.peer()).isEqualTo(B));
+    assertThat(of(s.onHave(B, 0), FetchFromPeer.class))
+        .singleElement()
+        .satisfies(r -> assertThat(r.peer()).isEqualTo(B));
   }
 
   @Test
   void aBusyPeerIsAskedAgainWhenItsBackOffTimerFires() {
     FetchScheduler s = torrent(1, new BitSet(), new FetchLimits(16, 1, 1));
     s.onDriverDeclined(token(s.start().get(0)));
-    FetchFromPeer toA = of(s.onLocations(List.of(new PeerPieces(A, bits(0)))), FetchFromPeer.class).get(0);
+    FetchFromPeer toA =
+        of(s.onLocations(List.of(new PeerPieces(A, bits(0)))), FetchFromPeer.class).get(0);
     s.onBusy(toA.token());
 
     now += FetchScheduler.BUSY_BACKOFF_NANOS / 2;
     assertThat(of(s.onTimer(), FetchFromPeer.class)).as("still backing off").isEmpty();
     now += FetchScheduler.BUSY_BACKOFF_NANOS;
-    assertThat(of(s.onTimer(), FetchFromPeer.class)).singleElement().satisfies(r -> assertThat(r.peer()).isEqualTo(A));
+    assertThat(of(s.onTimer(), FetchFromPeer.class))
+        .singleElement()
+        .satisfies(r -> assertThat(r.peer()).isEqualTo(A));
   }
 
   @Test
   void aPeerThatNoLongerHasThePieceIsNotAskedForItAgain() {
     FetchScheduler s = torrent(1, new BitSet(), new FetchLimits(16, 1, 1));
     s.onDriverDeclined(token(s.start().get(0)));
-    FetchFromPeer toA = of(s.onLocations(List.of(new PeerPieces(A, bits(0)))), FetchFromPeer.class).get(0);
+    FetchFromPeer toA =
+        of(s.onLocations(List.of(new PeerPieces(A, bits(0)))), FetchFromPeer.class).get(0);
 
     List<FetchAction> refused = s.onRefused(toA.token(), new IllegalStateException("not held"));
 
     assertThat(of(refused, BanPeer.class)).as("an honest answer is no reason to ban").isEmpty();
     assertThat(of(refused, FetchFromPeer.class)).isEmpty();
-    assertThat(refused).as("its holders may be others than the notices named").contains(new AskLocations());
-    assertThat(of(refused, FetchAnyFromDriver.class)).as("a source was lost: the driver may have it fresh again")
-        .singleElement().satisfies(a -> assertThat(a.exclude().get(0)).isFalse());
+    assertThat(refused)
+        .as("its holders may be others than the notices named")
+        .contains(new AskLocations());
+    assertThat(of(refused, FetchAnyFromDriver.class))
+        .as("a source was lost: the driver may have it fresh again")
+        .singleElement()
+        .satisfies(a -> assertThat(a.exclude().get(0)).isFalse());
   }
 
   @Test
@@ -257,23 +307,30 @@ class FetchSchedulerTest {
     s.onLocations(List.of());
     FetchFromPeer fromA = of(s.onHave(A, 0), FetchFromPeer.class).get(0);
 
-    assertThat(s.onDriverDeclined(asks.get(0).token())).as("a peer request is moving: no duplicate").isEmpty();
+    assertThat(s.onDriverDeclined(asks.get(0).token()))
+        .as("a peer request is moving: no duplicate")
+        .isEmpty();
     assertThat(of(s.onDriverDeclined(asks.get(1).token()), FetchAnyFromDriver.class)).isEmpty();
 
     // The peer's piece arrives; with nothing moving, the driver is asked again, for a duplicate.
     List<FetchAction> after = s.onPiece(fromA.token(), 0);
-    assertThat(of(after, FetchAnyFromDriver.class)).isNotEmpty().allSatisfy(a -> assertThat(a.allowDuplicate()).isTrue());
+    assertThat(of(after, FetchAnyFromDriver.class))
+        .isNotEmpty()
+        .allSatisfy(a -> assertThat(a.allowDuplicate()).isTrue());
   }
 
   @Test
   void theDriverRefusingTheBroadcastFailsTheFetchWithItsReason() {
     FetchScheduler s = torrent(3);
     long t = token(of(s.start(), FetchAnyFromDriver.class).get(0));
-    IllegalStateException why = new IllegalStateException("Broadcast(3) was destroyed (Main.java:12)");
+    IllegalStateException why =
+        new IllegalStateException("Broadcast(3) was destroyed (Main.java:12)");
 
     List<FetchAction> refused = s.onRefused(t, why);
 
-    assertThat(of(refused, Fail.class)).singleElement().satisfies(f -> assertThat(f.cause()).isSameAs(why));
+    assertThat(of(refused, Fail.class))
+        .singleElement()
+        .satisfies(f -> assertThat(f.cause()).isSameAs(why));
     assertThat(of(refused, Cancel.class)).as("the other driver request is cancelled").hasSize(1);
   }
 
@@ -281,16 +338,20 @@ class FetchSchedulerTest {
   void theEndGameAsksASecondHolderOfASlowPieceAndCancelsTheLoser() {
     FetchScheduler s = torrent(2, new BitSet(), new FetchLimits(16, 1, 1));
     s.onDriverDeclined(token(of(s.start(), FetchAnyFromDriver.class).get(0)));
-    List<FetchAction> loc = s.onLocations(List.of(new PeerPieces(A, bits(0, 1)), new PeerPieces(B, bits(0, 1))));
+    List<FetchAction> loc =
+        s.onLocations(List.of(new PeerPieces(A, bits(0, 1)), new PeerPieces(B, bits(0, 1))));
     List<FetchFromPeer> reqs = of(loc, FetchFromPeer.class);
     assertThat(reqs).hasSize(2);
     FetchFromPeer fast = reqs.get(0);
     FetchFromPeer slow = reqs.get(1);
     WakeAt wake = of(loc, WakeAt.class).get(0);
-    assertThat(wake.nanoTime()).as("every missing piece is asked for: the end game's timer runs")
+    assertThat(wake.nanoTime())
+        .as("every missing piece is asked for: the end game's timer runs")
         .isEqualTo(now + FetchPolicy.END_GAME_WAIT.toNanos());
     List<FetchAction> afterFast = s.onPiece(fast.token(), fast.piece());
-    assertThat(of(afterFast, FetchFromPeer.class)).as("not yet: the slow request has not waited long").isEmpty();
+    assertThat(of(afterFast, FetchFromPeer.class))
+        .as("not yet: the slow request has not waited long")
+        .isEmpty();
 
     now = wake.nanoTime();
     List<FetchAction> endGame = s.onTimer();
@@ -299,7 +360,8 @@ class FetchSchedulerTest {
     assertThat(second.piece()).isEqualTo(slow.piece());
     assertThat(second.peer()).isNotEqualTo(slow.peer());
     // The second holder answers first: done, and the slow request is cancelled.
-    assertThat(s.onPiece(second.token(), second.piece())).containsExactly(new Cancel(slow.token()), new Done());
+    assertThat(s.onPiece(second.token(), second.piece()))
+        .containsExactly(new Cancel(slow.token()), new Done());
     assertThat(s.onPiece(slow.token(), slow.piece())).as("a late answer is ignored").isEmpty();
   }
 
@@ -307,14 +369,21 @@ class FetchSchedulerTest {
   void endGameWinnerCancelsTheOtherRequestBeforeTheFetchIsOver() {
     FetchScheduler s = torrent(3, new BitSet(), new FetchLimits(16, 1, 1));
     s.onDriverDeclined(token(of(s.start(), FetchAnyFromDriver.class).get(0)));
-    List<FetchFromPeer> reqs = of(s.onLocations(List.of(new PeerPieces(A, bits(0, 1, 2)), new PeerPieces(B, bits(0, 1, 2)),
-        new PeerPieces(C, bits(0, 1, 2)))), FetchFromPeer.class);
+    List<FetchFromPeer> reqs =
+        of(
+            s.onLocations(
+                List.of(
+                    new PeerPieces(A, bits(0, 1, 2)),
+                    new PeerPieces(B, bits(0, 1, 2)),
+                    new PeerPieces(C, bits(0, 1, 2)))),
+            FetchFromPeer.class);
     assertThat(reqs).hasSize(3);
     FetchFromPeer done0 = reqs.get(0);
     s.onPiece(done0.token(), done0.piece());
     now += FetchPolicy.END_GAME_WAIT.toNanos();
     FetchFromPeer dup = of(s.onTimer(), FetchFromPeer.class).get(0);
-    FetchFromPeer original = reqs.stream().filter(r -> r.piece() == dup.piece()).findFirst().orElseThrow();
+    FetchFromPeer original =
+        reqs.stream().filter(r -> r.piece() == dup.piece()).findFirst().orElseThrow();
 
     List<FetchAction> won = s.onPiece(dup.token(), dup.piece());
 
@@ -322,14 +391,21 @@ class FetchSchedulerTest {
     assertThat(won).doesNotContain(new Done());
     // The freed holders take the last piece's duplicate: it has waited as long.
     int last = 3 - done0.piece() - dup.piece();
-    assertThat(of(won, FetchFromPeer.class)).singleElement().satisfies(r -> assertThat(r.piece()).isEqualTo(last));
+    assertThat(of(won, FetchFromPeer.class))
+        .singleElement()
+        .satisfies(r -> assertThat(r.piece()).isEqualTo(last));
     assertThat(s.outstanding()).isEqualTo(2);
   }
 
   @Test
   void aPeerThatDoesNotAnswerWithinThePeerTimeoutIsCancelledBannedAndItsPieceAskedElsewhere() {
-    FetchScheduler s = new FetchScheduler(1, new BitSet(), FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(16, 1, 1), java.time.Duration.ofSeconds(3), new Random(3)), () -> now);
+    FetchScheduler s =
+        new FetchScheduler(
+            1,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(16, 1, 1), Duration.ofSeconds(3), new Random(3)),
+            () -> now);
     s.onDriverDeclined(token(s.start().get(0)));
     List<FetchAction> loc = s.onLocations(List.of(new PeerPieces(A, bits(0))));
     FetchFromPeer toA = of(loc, FetchFromPeer.class).get(0);
@@ -337,15 +413,22 @@ class FetchSchedulerTest {
 
     now += 2_000_000_000L;
     List<FetchAction> early = s.onTimer(); // the end game's wake-up: no second holder to ask
-    assertThat(early).as("not yet stalled").noneMatch(a -> a instanceof Cancel || a instanceof BanPeer);
-    assertThat(of(early, WakeAt.class)).as("a wake-up for the request's deadline")
-        .singleElement().satisfies(w -> assertThat(w.nanoTime()).isEqualTo(deadline));
+    assertThat(early)
+        .as("not yet stalled")
+        .noneMatch(a -> a instanceof Cancel || a instanceof BanPeer);
+    assertThat(of(early, WakeAt.class))
+        .as("a wake-up for the request's deadline")
+        .singleElement()
+        .satisfies(w -> assertThat(w.nanoTime()).isEqualTo(deadline));
     now = deadline;
     List<FetchAction> stalled = s.onTimer();
 
-    assertThat(stalled).contains(new Cancel(toA.token()), new BanPeer(A.id(), BanPeer.Reason.STALLED));
-    assertThat(of(stalled, FetchAnyFromDriver.class)).as("nobody else has it: the driver, for a duplicate if need be")
-        .singleElement().satisfies(a -> assertThat(a.exclude().get(0)).isFalse());
+    assertThat(stalled)
+        .contains(new Cancel(toA.token()), new BanPeer(A.id(), BanPeer.Reason.STALLED));
+    assertThat(of(stalled, FetchAnyFromDriver.class))
+        .as("nobody else has it: the driver, for a duplicate if need be")
+        .singleElement()
+        .satisfies(a -> assertThat(a.exclude().get(0)).isFalse());
     // Its answer comes after all: a piece is a piece. The driver's request for it is cancelled.
     long driverAsk = of(stalled, FetchAnyFromDriver.class).get(0).token();
     assertThat(s.onPiece(toA.token(), 0)).containsExactly(new Cancel(driverAsk), new Done());
@@ -373,8 +456,13 @@ class FetchSchedulerTest {
 
   @Test
   void theDirectStrategyAsksTheDriverForEachPieceInOrderAndNeverPeers() {
-    FetchScheduler s = new FetchScheduler(5, bits(1), FetchStrategy.direct(),
-        FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(1)), () -> now);
+    FetchScheduler s =
+        new FetchScheduler(
+            5,
+            bits(1),
+            FetchStrategy.direct(),
+            FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(1)),
+            () -> now);
 
     List<FetchAction> start = s.start();
     assertThat(start).extracting(a -> ((FetchFromDriver) a).piece()).containsExactly(0, 2);
@@ -391,16 +479,24 @@ class FetchSchedulerTest {
     assertThat(second).usingRecursiveFieldByFieldElementComparator().isEqualTo(first);
   }
 
-  /** Many peers, random arrivals: the fetch ends with every piece, no piece asked twice outside the end game. */
+  /**
+   * Many peers, random arrivals: the fetch ends with every piece, no piece asked twice outside the
+   * end game.
+   */
   @Test
   void aRandomSwarmAlwaysFinishes() {
     for (int seed = 0; seed < 50; seed++) {
       Random chance = new Random(seed);
       int pieces = 1 + chance.nextInt(40);
-      FetchScheduler s = new FetchScheduler(pieces, new BitSet(), FetchStrategy.torrent(),
-          FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(seed)), () -> now);
-      java.util.ArrayDeque<FetchAction> queue = new java.util.ArrayDeque<>(s.start());
-      List<PeerPieces> holders = new java.util.ArrayList<>();
+      FetchScheduler s =
+          new FetchScheduler(
+              pieces,
+              new BitSet(),
+              FetchStrategy.torrent(),
+              FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(seed)),
+              () -> now);
+      ArrayDeque<FetchAction> queue = new ArrayDeque<>(s.start());
+      List<PeerPieces> holders = new ArrayList<>();
       for (int p = 1; p <= 5; p++) {
         BitSet b = new BitSet();
         for (int i = 0; i < pieces; i++) {
@@ -418,21 +514,26 @@ class FetchSchedulerTest {
           queue.addAll(s.onTimer());
           continue;
         }
-        List<FetchAction> next = switch (a.getClass().getSimpleName()) {
-          case "AskLocations" -> s.onLocations(holders);
-          case "FetchFromPeer" -> chance.nextInt(10) == 0 ? s.onBusy(((FetchFromPeer) a).token())
-              : s.onPiece(((FetchFromPeer) a).token(), ((FetchFromPeer) a).piece());
-          case "FetchAnyFromDriver" -> {
-            BitSet ex = ((FetchAnyFromDriver) a).exclude();
-            int piece = ex.nextClearBit(0);
-            yield piece < pieces ? s.onPiece(((FetchAnyFromDriver) a).token(), piece) : s.onDriverDeclined(((FetchAnyFromDriver) a).token());
-          }
-          case "Done" -> {
-            finished = true;
-            yield List.of();
-          }
-          default -> List.of();
-        };
+        List<FetchAction> next =
+            switch (a.getClass().getSimpleName()) {
+              case "AskLocations" -> s.onLocations(holders);
+              case "FetchFromPeer" ->
+                  chance.nextInt(10) == 0
+                      ? s.onBusy(((FetchFromPeer) a).token())
+                      : s.onPiece(((FetchFromPeer) a).token(), ((FetchFromPeer) a).piece());
+              case "FetchAnyFromDriver" -> {
+                BitSet ex = ((FetchAnyFromDriver) a).exclude();
+                int piece = ex.nextClearBit(0);
+                yield piece < pieces
+                    ? s.onPiece(((FetchAnyFromDriver) a).token(), piece)
+                    : s.onDriverDeclined(((FetchAnyFromDriver) a).token());
+              }
+              case "Done" -> {
+                finished = true;
+                yield List.of();
+              }
+              default -> List.of();
+            };
         queue.addAll(next);
       }
       assertThat(finished).as("seed %d, %d pieces", seed, pieces).isTrue();
@@ -441,11 +542,20 @@ class FetchSchedulerTest {
   }
 
   private List<FetchAction> scriptedRun(long seed) {
-    FetchScheduler s = new FetchScheduler(10, new BitSet(), FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(8, 2, 2), new Random(seed)), () -> now);
-    List<FetchAction> all = new java.util.ArrayList<>(s.start());
-    all.addAll(s.onLocations(List.of(new PeerPieces(A, bits(0, 1, 2, 3, 4)), new PeerPieces(B, bits(2, 3, 4, 5, 6)),
-        new PeerPieces(C, bits(0, 5, 6, 7, 8)))));
+    FetchScheduler s =
+        new FetchScheduler(
+            10,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(8, 2, 2), new Random(seed)),
+            () -> now);
+    List<FetchAction> all = new ArrayList<>(s.start());
+    all.addAll(
+        s.onLocations(
+            List.of(
+                new PeerPieces(A, bits(0, 1, 2, 3, 4)),
+                new PeerPieces(B, bits(2, 3, 4, 5, 6)),
+                new PeerPieces(C, bits(0, 5, 6, 7, 8)))));
     all.addAll(s.onHave(A, 9));
     return all;
   }
@@ -468,68 +578,131 @@ class FetchSchedulerTest {
   }
 
   @Test
-  void withNeighbourExchangeTheTrackersPeersAreAskedOnceWhatTheyHoldAndALostOneIsReplacedNotAdded() {
+  void
+      withNeighbourExchangeTheTrackersPeersAreAskedOnceWhatTheyHoldAndALostOneIsReplacedNotAdded() {
     PeerAddress d = new PeerAddress(4, "10.0.0.4", 7004);
-    FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(2), () -> 0L);
+    FetchScheduler s =
+        new FetchScheduler(
+            8,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(2),
+            () -> 0L);
     s.start();
-    List<FetchAction> first = s.onLocations(List.of(new PeerPieces(A, new BitSet()), new PeerPieces(B, new BitSet())));
-    assertThat(of(first, FetchAction.AskPeers.class)).singleElement().satisfies(a -> assertThat(a.peers()).containsExactly(A, B));
-    assertThat(of(s.onLocations(List.of(new PeerPieces(B, new BitSet()), new PeerPieces(C, new BitSet()))), FetchAction.AskPeers.class))
-        .as("two neighbours, as first named: C is not added").isEmpty();
+    List<FetchAction> first =
+        s.onLocations(List.of(new PeerPieces(A, new BitSet()), new PeerPieces(B, new BitSet())));
+    assertThat(of(first, FetchAction.AskPeers.class))
+        .singleElement()
+        .satisfies(a -> assertThat(a.peers()).containsExactly(A, B));
+    assertThat(
+            of(
+                s.onLocations(
+                    List.of(new PeerPieces(B, new BitSet()), new PeerPieces(C, new BitSet()))),
+                FetchAction.AskPeers.class))
+        .as("two neighbours, as first named: C is not added")
+        .isEmpty();
 
     assertThat(s.onPeerLocationsFailed(A, new IOException("refused"))).contains(new AskLocations());
-    List<FetchAction> again = s.onLocations(List.of(new PeerPieces(C, new BitSet()), new PeerPieces(d, new BitSet())));
-    assertThat(of(again, FetchAction.AskPeers.class)).singleElement()
-        .satisfies(a -> assertThat(a.peers()).as("A is replaced by one new neighbour").containsExactly(C));
+    List<FetchAction> again =
+        s.onLocations(List.of(new PeerPieces(C, new BitSet()), new PeerPieces(d, new BitSet())));
+    assertThat(of(again, FetchAction.AskPeers.class))
+        .singleElement()
+        .satisfies(
+            a -> assertThat(a.peers()).as("A is replaced by one new neighbour").containsExactly(C));
 
-    // B's answer names a holder it heard of (D): not a neighbour of ours, so nothing is fetched from it.
-    List<FetchAction> fromB = s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2)), new PeerPieces(d, bits(3))));
-    assertThat(of(fromB, FetchFromPeer.class)).extracting(FetchFromPeer::peer, FetchFromPeer::piece)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(B, 2));
+    // B's answer names a holder it heard of (D): not a neighbour of ours, so nothing is fetched
+    // from it.
+    List<FetchAction> fromB =
+        s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2)), new PeerPieces(d, bits(3))));
+    assertThat(of(fromB, FetchFromPeer.class))
+        .extracting(FetchFromPeer::peer, FetchFromPeer::piece)
+        .containsExactly(Tuple.tuple(B, 2));
   }
 
-  /** The tracker names a few; the neighbours' answers name the rest, asked until the policy's count is reached. */
+  /**
+   * The tracker names a few; the neighbours' answers name the rest, asked until the policy's count
+   * is reached.
+   */
   @Test
   void withNeighbourExchangeTheNeighboursNamedByANeighbourAreAskedUpToTheCount() {
     PeerAddress d = new PeerAddress(4, "10.0.0.4", 7004);
     PeerAddress e = new PeerAddress(5, "10.0.0.5", 7005);
-    FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(3), () -> 0L);
+    FetchScheduler s =
+        new FetchScheduler(
+            8,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(3),
+            () -> 0L);
     s.start();
-    assertThat(of(s.onLocations(List.of(new PeerPieces(A, new BitSet()))), FetchAction.AskPeers.class))
-        .singleElement().satisfies(a -> assertThat(a.peers()).containsExactly(A));
+    assertThat(
+            of(s.onLocations(List.of(new PeerPieces(A, new BitSet()))), FetchAction.AskPeers.class))
+        .singleElement()
+        .satisfies(a -> assertThat(a.peers()).containsExactly(A));
 
-    List<FetchAction> fromA = s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1)), new PeerPieces(B, bits(2)),
-        new PeerPieces(C, bits(3)), new PeerPieces(d, bits(4))));
-    assertThat(of(fromA, FetchAction.AskPeers.class)).singleElement()
-        .satisfies(a -> assertThat(a.peers()).as("two more make three: D is not asked").containsExactly(B, C));
-    assertThat(of(fromA, FetchFromPeer.class)).as("only A's own pieces are fetched before B and C answer")
-        .extracting(FetchFromPeer::peer).containsOnly(A);
+    List<FetchAction> fromA =
+        s.onPeerLocations(
+            A,
+            List.of(
+                new PeerPieces(A, bits(1)),
+                new PeerPieces(B, bits(2)),
+                new PeerPieces(C, bits(3)),
+                new PeerPieces(d, bits(4))));
+    assertThat(of(fromA, FetchAction.AskPeers.class))
+        .singleElement()
+        .satisfies(
+            a ->
+                assertThat(a.peers())
+                    .as("two more make three: D is not asked")
+                    .containsExactly(B, C));
+    assertThat(of(fromA, FetchFromPeer.class))
+        .as("only A's own pieces are fetched before B and C answer")
+        .extracting(FetchFromPeer::peer)
+        .containsOnly(A);
 
-    List<FetchAction> fromB = s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2)), new PeerPieces(e, bits(5))));
+    List<FetchAction> fromB =
+        s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2)), new PeerPieces(e, bits(5))));
     assertThat(of(fromB, FetchAction.AskPeers.class)).as("three neighbours already").isEmpty();
     assertThat(of(fromB, FetchFromPeer.class)).extracting(FetchFromPeer::peer).containsOnly(B);
   }
 
-  /** Neighbours that name nobody (they had not begun to fetch): the tracker is asked again, a bounded number of times. */
+  /**
+   * Neighbours that name nobody (they had not begun to fetch): the tracker is asked again, a
+   * bounded number of times.
+   */
   @Test
   void withNeighbourExchangeTooFewNamedAsksTheTrackerAgainAtMostThreeTimes() {
-    FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(16), () -> 0L);
+    FetchScheduler s =
+        new FetchScheduler(
+            8,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(16),
+            () -> 0L);
     s.start();
     s.onLocations(List.of(new PeerPieces(A, new BitSet()), new PeerPieces(B, new BitSet())));
-    assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1))))).as("B has not answered yet")
+    assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1)))))
+        .as("B has not answered yet")
         .noneMatch(AskLocations.class::isInstance);
-    assertThat(s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2))))).as("both answered, two neighbours of 16")
+    assertThat(s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2)))))
+        .as("both answered, two neighbours of 16")
         .contains(new AskLocations());
-    PeerAddress[] more = {C, new PeerAddress(4, "10.0.0.4", 7004), new PeerAddress(5, "10.0.0.5", 7005),
-        new PeerAddress(6, "10.0.0.6", 7006)};
+    PeerAddress[] more = {
+      C,
+      new PeerAddress(4, "10.0.0.4", 7004),
+      new PeerAddress(5, "10.0.0.5", 7005),
+      new PeerAddress(6, "10.0.0.6", 7006)
+    };
     for (int round = 0; round < 3; round++) {
       PeerAddress p = more[round];
-      assertThat(of(s.onLocations(List.of(new PeerPieces(p, new BitSet()))), FetchAction.AskPeers.class)).singleElement()
+      assertThat(
+              of(
+                  s.onLocations(List.of(new PeerPieces(p, new BitSet()))),
+                  FetchAction.AskPeers.class))
+          .singleElement()
           .satisfies(a -> assertThat(a.peers()).containsExactly(p));
-      List<FetchAction> answered = s.onPeerLocations(p, List.of(new PeerPieces(p, bits(3 + round))));
+      List<FetchAction> answered =
+          s.onPeerLocations(p, List.of(new PeerPieces(p, bits(3 + round))));
       if (round < 2) {
         assertThat(answered).as("short again, round %d", round).contains(new AskLocations());
       } else {
@@ -538,23 +711,40 @@ class FetchSchedulerTest {
     }
   }
 
-  /** A second answer that names only neighbours already asked: the tracker is asked again at once. */
+  /**
+   * A second answer that names only neighbours already asked: the tracker is asked again at once.
+   */
   @Test
   void withNeighbourExchangeATrackerAnswerOfKnownNeighboursOnlyAsksAgain() {
-    FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(16), () -> 0L);
+    FetchScheduler s =
+        new FetchScheduler(
+            8,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(16),
+            () -> 0L);
     s.start();
     s.onLocations(List.of(new PeerPieces(A, new BitSet())));
-    assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1))))).contains(new AskLocations());
-    assertThat(s.onLocations(List.of(new PeerPieces(A, new BitSet())))).as("nothing new was named")
+    assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1)))))
+        .contains(new AskLocations());
+    assertThat(s.onLocations(List.of(new PeerPieces(A, new BitSet()))))
+        .as("nothing new was named")
         .contains(new AskLocations());
   }
 
-  /** The driver's duplicate is the last resort: not while neighbours are still being asked what they hold. */
+  /**
+   * The driver's duplicate is the last resort: not while neighbours are still being asked what they
+   * hold.
+   */
   @Test
   void withNeighbourExchangeNoDuplicateIsAskedOfTheDriverWhileNeighboursAreAsked() {
-    FetchScheduler s = new FetchScheduler(1, new BitSet(), FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(2), () -> 0L);
+    FetchScheduler s =
+        new FetchScheduler(
+            1,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(2),
+            () -> 0L);
     FetchAnyFromDriver any = of(s.start(), FetchAnyFromDriver.class).get(0);
     assertThat(s.onDriverDeclined(any.token())).containsExactly(new AskLocations());
 
@@ -562,14 +752,21 @@ class FetchSchedulerTest {
     assertThat(of(located, FetchAction.AskPeers.class)).hasSize(1);
     assertThat(of(located, FetchAnyFromDriver.class)).as("A has not answered yet").isEmpty();
     assertThat(of(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0)))), FetchFromPeer.class))
-        .singleElement().satisfies(r -> assertThat(r.peer()).isEqualTo(A));
+        .singleElement()
+        .satisfies(r -> assertThat(r.peer()).isEqualTo(A));
   }
 
   @Test
   void withoutNeighbourExchangeNoPeerIsAskedWhileTheDriverIsUp() {
-    FetchScheduler s = new FetchScheduler(8, new BitSet(), FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)), () -> 0L);
+    FetchScheduler s =
+        new FetchScheduler(
+            8,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)),
+            () -> 0L);
     s.start();
-    assertThat(s.onLocations(List.of(new PeerPieces(A, new BitSet())))).noneMatch(FetchAction.AskPeers.class::isInstance);
+    assertThat(s.onLocations(List.of(new PeerPieces(A, new BitSet()))))
+        .noneMatch(FetchAction.AskPeers.class::isInstance);
   }
 }

@@ -58,7 +58,9 @@ class PieceSelectorTest {
 
       int chosen = selector.select(candidates, holders);
 
-      assertThat(candidates.get(chosen)).as("round %d: chosen %d is a candidate", round, chosen).isTrue();
+      assertThat(candidates.get(chosen))
+          .as("round %d: chosen %d is a candidate", round, chosen)
+          .isTrue();
       assertThat(holders[chosen]).as("round %d: holder count of %d", round, chosen).isEqualTo(min);
     }
   }
@@ -74,7 +76,8 @@ class PieceSelectorTest {
     }
     assertThat(picks.keySet()).as("only the tied rarest pieces are picked").isSubsetOf(1, 3, 5, 7);
     assertThat(picks.size()).as("ties are spread, not always broken the same way").isGreaterThan(1);
-    // Uniform among 4 tied pieces: each should get roughly 100 of 400; with a fixed seed this is deterministic.
+    // Uniform among 4 tied pieces: each should get roughly 100 of 400; with a fixed seed this is
+    // deterministic.
     assertThat(picks).hasSize(4);
     assertThat(picks.values()).allSatisfy(n -> assertThat(n).isBetween(50, 150));
   }
@@ -100,7 +103,8 @@ class PieceSelectorTest {
   @Test
   void rarestFirstRejectsAnEmptyCandidateSet() {
     PieceSelector selector = PieceSelector.rarestFirst(new Random(3));
-    assertThatThrownBy(() -> selector.select(new BitSet(), new int[4])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> selector.select(new BitSet(), new int[4]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

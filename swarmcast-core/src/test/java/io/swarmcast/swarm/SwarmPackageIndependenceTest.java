@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,8 +17,15 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(10)
 class SwarmPackageIndependenceTest {
-  private static final List<String> FORBIDDEN = List.of("io.netty.", "io.swarmcast.transport.", "io.swarmcast.protocol.",
-      "io.swarmcast.storage.", "io.swarmcast.node.", "io.swarmcast.broadcast.", "io.swarmcast.tracker.");
+  private static final List<String> FORBIDDEN =
+      List.of(
+          "io.netty.",
+          "io.swarmcast.transport.",
+          "io.swarmcast.protocol.",
+          "io.swarmcast.storage.",
+          "io.swarmcast.node.",
+          "io.swarmcast.broadcast.",
+          "io.swarmcast.tracker.");
 
   @Test
   void theSwarmPackageImportsNoIoOrNodeTypes() throws IOException {
@@ -28,9 +36,11 @@ class SwarmPackageIndependenceTest {
       assertThat(sources).isNotEmpty();
       for (Path f : sources) {
         // Code only: Javadoc may name the adapter that connects the scheduler to a node.
-        String text = Files.readAllLines(f).stream().map(String::strip)
-            .filter(l -> !l.startsWith("*") && !l.startsWith("/*") && !l.startsWith("//"))
-            .collect(java.util.stream.Collectors.joining("\n"));
+        String text =
+            Files.readAllLines(f).stream()
+                .map(String::strip)
+                .filter(l -> !l.startsWith("*") && !l.startsWith("/*") && !l.startsWith("//"))
+                .collect(Collectors.joining("\n"));
         for (String pkg : FORBIDDEN) {
           assertThat(text).as("%s refers to %s", f.getFileName(), pkg).doesNotContain(pkg);
         }

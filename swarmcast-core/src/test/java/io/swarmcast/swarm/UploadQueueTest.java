@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The upload-slot policy on its own: slots, order, the per-requester bound and the waiting bound. */
+/**
+ * The upload-slot policy on its own: slots, order, the per-requester bound and the waiting bound.
+ */
 @Timeout(10)
 class UploadQueueTest {
   @Test
@@ -57,8 +59,11 @@ class UploadQueueTest {
 
   @Test
   void badLimitsAreRefused() {
-    assertThatThrownBy(() -> new UploadQueue<>(0, 0, 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new UploadQueue<>(1, -1, 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new UploadQueue<>(1, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadQueue<>(0, 0, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadQueue<>(1, -1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new UploadQueue<>(1, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

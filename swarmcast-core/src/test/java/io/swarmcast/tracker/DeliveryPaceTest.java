@@ -7,7 +7,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The driver's sense of which executors are slow, and what it then sends them, through the public {@link Tracker}. */
+/**
+ * The driver's sense of which executors are slow, and what it then sends them, through the public
+ * {@link Tracker}.
+ */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class DeliveryPaceTest {
   private static final long PIECE = 128 << 10;
@@ -15,7 +18,7 @@ class DeliveryPaceTest {
 
   @Test
   void anExecutorWhosePiecesArriveFarSlowerThanTheSwarmsGetsNoFreshPieceButStillAStalledOnesCopy() {
-    Tracker t = new Tracker((executor, notice) -> { });
+    Tracker t = new Tracker((executor, notice) -> {});
     for (int i = 0; i < 10; i++) {
       t.register("10.0.0." + i, 7000);
     }
@@ -26,14 +29,18 @@ class DeliveryPaceTest {
       }
       t.delivered(10, PIECE, 20 * MS); // 20 ms a piece
     }
-    assertThat(t.choosePieceToSend(1, 10, new BitSet(), false)).as("slow: nothing fresh").isEqualTo(-1);
-    assertThat(t.choosePieceToSend(1, 10, new BitSet(), true)).as("stalled: it may have a copy").isNotNegative();
+    assertThat(t.choosePieceToSend(1, 10, new BitSet(), false))
+        .as("slow: nothing fresh")
+        .isEqualTo(-1);
+    assertThat(t.choosePieceToSend(1, 10, new BitSet(), true))
+        .as("stalled: it may have a copy")
+        .isNotNegative();
     assertThat(t.choosePieceToSend(1, 3, new BitSet(), false)).as("a fast one").isNotNegative();
   }
 
   @Test
   void whenEveryExecutorIsSlowNoneIs() {
-    Tracker t = new Tracker((executor, notice) -> { });
+    Tracker t = new Tracker((executor, notice) -> {});
     t.register("a", 1);
     t.register("b", 1);
     t.addBroadcast(1, 10, true);
@@ -47,7 +54,7 @@ class DeliveryPaceTest {
 
   @Test
   void oneSlowDeliveryIsNotEnoughToJudge() {
-    Tracker t = new Tracker((executor, notice) -> { });
+    Tracker t = new Tracker((executor, notice) -> {});
     t.register("a", 1);
     t.register("b", 1);
     t.addBroadcast(1, 10, true);

@@ -3,8 +3,15 @@ package io.swarmcast.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcast.protocol.Have;
+import io.swarmcast.protocol.Locations;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,11 +51,19 @@ class TrackerHaveRelayTest {
     List<Have> got = haves();
 
     assertThat(got).hasSize(9);
-    assertThat(got).filteredOn(h -> h.piece() == 0).extracting(Have::executorId)
+    assertThat(got)
+        .filteredOn(h -> h.piece() == 0)
+        .extracting(Have::executorId)
         .containsExactlyInAnyOrder(e[0], e[0], e[0], e[1], e[1], e[1]);
-    assertThat(got).filteredOn(h -> h.piece() == 5).extracting(Have::executorId).containsOnly(e[2]).hasSize(3);
-    assertThat(got).filteredOn(h -> h.executorId() == e[2]).extracting(Have::host, Have::port)
-        .containsOnly(org.assertj.core.groups.Tuple.tuple("10.0.0.3", 7002));
+    assertThat(got)
+        .filteredOn(h -> h.piece() == 5)
+        .extracting(Have::executorId)
+        .containsOnly(e[2])
+        .hasSize(3);
+    assertThat(got)
+        .filteredOn(h -> h.executorId() == e[2])
+        .extracting(Have::host, Have::port)
+        .containsOnly(Tuple.tuple("10.0.0.3", 7002));
     // The tracker still knows the third holder: Locations list it.
     assertThat(tracker.locations(2, e[3], ID).orElseThrow().holders()).hasSize(3);
   }
@@ -67,15 +82,25 @@ class TrackerHaveRelayTest {
     tracker.announce(e[1], ID + 1, 0); // to e[0], after anything else the tracker sent it
 
     List<RecordingNoticeSender.Sent> got = notices.sent();
-    int toFirst = got.stream().filter(r -> r.notice().broadcastId() == ID + 1)
-        .map(RecordingNoticeSender.Sent::to).findFirst().orElseThrow();
+    int toFirst =
+        got.stream()
+            .filter(r -> r.notice().broadcastId() == ID + 1)
+            .map(RecordingNoticeSender.Sent::to)
+            .findFirst()
+            .orElseThrow();
     assertThat(toFirst).isEqualTo(e[0]);
-    assertThat(got).filteredOn(r -> r.to() == toFirst && r.notice().broadcastId() == ID)
-        .as("notices of broadcast %d sent to the executor that holds all of it", ID).isEmpty();
+    assertThat(got)
+        .filteredOn(r -> r.to() == toFirst && r.notice().broadcastId() == ID)
+        .as("notices of broadcast %d sent to the executor that holds all of it", ID)
+        .isEmpty();
     assertThat(got).hasSize(25);
     assertThat(tracker.subscribers(ID)).isEqualTo(1);
-    tracker.locations(3, e[0], ID).orElseThrow(); // a late question (a relocation sent before its last piece)
-    assertThat(tracker.subscribers(ID)).as("a holder of every piece is not subscribed again").isEqualTo(1);
+    tracker
+        .locations(3, e[0], ID)
+        .orElseThrow(); // a late question (a relocation sent before its last piece)
+    assertThat(tracker.subscribers(ID))
+        .as("a holder of every piece is not subscribed again")
+        .isEqualTo(1);
   }
 
   @Test
@@ -92,51 +117,61 @@ class TrackerHaveRelayTest {
 
     List<Have> got = haves();
     assertThat(got).hasSize(8);
-    assertThat(got.subList(6, 8)).extracting(Have::executorId).containsExactlyInAnyOrder(e[2], e[3]);
+    assertThat(got.subList(6, 8))
+        .extracting(Have::executorId)
+        .containsExactlyInAnyOrder(e[2], e[3]);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void withNeighboursTheTrackerRelaysNothingAndNamesKRandomOthers() {
     RecordingNoticeSender sender = new RecordingNoticeSender();
-    Tracker t = new Tracker(sender, new java.util.SplittableRandom(3), 3);
+    Tracker t = new Tracker(sender, new SplittableRandom(3), 3);
     t.addBroadcast(7, 4, true);
-    java.util.List<Integer> ids = new java.util.ArrayList<>();
+    List<Integer> ids = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       ids.add(t.register("10.0.0." + i, 7000 + i).id());
     }
-    io.swarmcast.protocol.Locations first = t.locations(1, ids.get(0), 7).orElseThrow();
-    org.assertj.core.api.Assertions.assertThat(first.holders()).hasSize(3)
-        .allSatisfy(h -> org.assertj.core.api.Assertions.assertThat(h.executorId()).isNotEqualTo(ids.get(0)).isIn(ids));
-    org.assertj.core.api.Assertions.assertThat(first.holders().stream().map(h -> h.executorId()).distinct()).hasSize(3);
-    org.assertj.core.api.Assertions.assertThat(first.pieceCount()).as("names only: the neighbours say what they hold").isZero();
-    org.assertj.core.api.Assertions.assertThat(first.encodedLength()).isLessThan(3 * 30 + 30);
+    Locations first = t.locations(1, ids.get(0), 7).orElseThrow();
+    Assertions.assertThat(first.holders())
+        .hasSize(3)
+        .allSatisfy(h -> Assertions.assertThat(h.executorId()).isNotEqualTo(ids.get(0)).isIn(ids));
+    Assertions.assertThat(first.holders().stream().map(h -> h.executorId()).distinct()).hasSize(3);
+    Assertions.assertThat(first.pieceCount())
+        .as("names only: the neighbours say what they hold")
+        .isZero();
+    Assertions.assertThat(first.encodedLength()).isLessThan(3 * 30 + 30);
     t.announce(ids.get(1), 7, 0);
     t.announce(ids.get(2), 7, 0);
-    org.assertj.core.api.Assertions.assertThat(sender.sent()).as("no relay").isEmpty();
-    java.util.Set<Integer> named = new java.util.HashSet<>();
+    Assertions.assertThat(sender.sent()).as("no relay").isEmpty();
+    Set<Integer> named = new HashSet<>();
     for (int q = 0; q < 20; q++) {
       t.locations(1, ids.get(0), 7).orElseThrow().holders().forEach(h -> named.add(h.executorId()));
     }
-    org.assertj.core.api.Assertions.assertThat(named).as("drawn at random, not always the same").hasSizeGreaterThan(3);
-    org.assertj.core.api.Assertions.assertThat(t.isSeeded(7)).as("announcements are still recorded").isFalse();
+    Assertions.assertThat(named).as("drawn at random, not always the same").hasSizeGreaterThan(3);
+    Assertions.assertThat(t.isSeeded(7)).as("announcements are still recorded").isFalse();
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void neighboursAreDrawnFromTheRegisteredEvenWhenMostIdsAreGone() {
-    Tracker t = new Tracker(new RecordingNoticeSender(), new java.util.SplittableRandom(5), 4);
+    Tracker t = new Tracker(new RecordingNoticeSender(), new SplittableRandom(5), 4);
     t.addBroadcast(7, 4, true);
-    java.util.List<Integer> ids = new java.util.ArrayList<>();
+    List<Integer> ids = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       ids.add(t.register("10.0.0." + i, 7000 + i).id());
     }
-    java.util.List<Integer> alive = ids.subList(0, 6);
+    List<Integer> alive = ids.subList(0, 6);
     for (int id : ids.subList(6, 100)) {
       t.unregister(id);
     }
     for (int q = 0; q < 20; q++) {
-      java.util.List<Integer> named = t.locations(1, alive.get(0), 7).orElseThrow().holders().stream().map(h -> h.executorId()).toList();
-      org.assertj.core.api.Assertions.assertThat(named).hasSize(4).doesNotHaveDuplicates()
-          .allSatisfy(id -> org.assertj.core.api.Assertions.assertThat(id).isIn(alive.subList(1, 6)));
+      List<Integer> named =
+          t.locations(1, alive.get(0), 7).orElseThrow().holders().stream()
+              .map(h -> h.executorId())
+              .toList();
+      Assertions.assertThat(named)
+          .hasSize(4)
+          .doesNotHaveDuplicates()
+          .allSatisfy(id -> Assertions.assertThat(id).isIn(alive.subList(1, 6)));
     }
   }
 }

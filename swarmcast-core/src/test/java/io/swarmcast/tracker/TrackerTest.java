@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 class TrackerTest {
   private static final long ID = 7;
 
-  private final Tracker tracker = new Tracker((executor, notice) -> { });
+  private final Tracker tracker = new Tracker((executor, notice) -> {});
 
   @Test
   void theDriverSendsEveryPieceOnceBeforeAnyPieceTwice() {
@@ -32,7 +33,9 @@ class TrackerTest {
     for (int i = 0; i < 10; i++) {
       int piece = tracker.choosePieceToSend(ID, 1 + i % 3, new BitSet(), false);
       assertThat(piece).isBetween(0, 9);
-      assertThat(sent.add(piece)).as("piece %d sent twice within the first 10 sends", piece).isTrue();
+      assertThat(sent.add(piece))
+          .as("piece %d sent twice within the first 10 sends", piece)
+          .isTrue();
     }
     assertThat(sent).hasSize(10);
   }
@@ -61,7 +64,8 @@ class TrackerTest {
       tracker.choosePieceToSend(ID + 1, 1, new BitSet(), false);
     }
     for (int i = 0; i < 10; i++) {
-      assertThat(second.add(tracker.choosePieceToSend(ID + 1, 2 + i % 2, new BitSet(), true))).isTrue();
+      assertThat(second.add(tracker.choosePieceToSend(ID + 1, 2 + i % 2, new BitSet(), true)))
+          .isTrue();
     }
   }
 
@@ -74,9 +78,13 @@ class TrackerTest {
     assertThat(tracker.choosePieceToSend(ID, 2, new BitSet(), false)).isEqualTo(0);
     assertThat(tracker.choosePieceToSend(ID, 2, new BitSet(), false)).isEqualTo(1);
     assertThat(tracker.choosePieceToSend(ID, 3, new BitSet(), false)).isEqualTo(0);
-    assertThat(tracker.choosePieceToSend(ID, 3, new BitSet(), false)).as("the spare copies are spent").isEqualTo(-1);
+    assertThat(tracker.choosePieceToSend(ID, 3, new BitSet(), false))
+        .as("the spare copies are spent")
+        .isEqualTo(-1);
     assertThat(tracker.choosePieceToSend(ID, 4, new BitSet(), false)).isEqualTo(-1);
-    assertThat(tracker.choosePieceToSend(ID, 4, new BitSet(), true)).as("a stalled executor still gets a duplicate").isNotNegative();
+    assertThat(tracker.choosePieceToSend(ID, 4, new BitSet(), true))
+        .as("a stalled executor still gets a duplicate")
+        .isNotNegative();
   }
 
   @Test
@@ -85,7 +93,8 @@ class TrackerTest {
     for (int i = 0; i < 3; i++) {
       tracker.choosePieceToSend(ID, 1, new BitSet(), false);
     }
-    // Executor 1 asks again with nothing excluded (its requests cannot name pieces still in flight to it).
+    // Executor 1 asks again with nothing excluded (its requests cannot name pieces still in flight
+    // to it).
     assertThat(tracker.choosePieceToSend(ID, 1, new BitSet(), false)).isEqualTo(-1);
     assertThat(tracker.choosePieceToSend(ID, 2, bits(0, 1), false)).isEqualTo(2);
     assertThat(tracker.choosePieceToSend(ID, 2, bits(0, 1), false)).isEqualTo(-1);
@@ -126,11 +135,13 @@ class TrackerTest {
     tracker.addBroadcast(ID, 4, true);
     Set<Integer> got = new HashSet<>();
     for (int i = 0; i < 4; i++) {
-      // Its "any piece" requests cannot name pieces still in flight to it, so the driver must remember them.
+      // Its "any piece" requests cannot name pieces still in flight to it, so the driver must
+      // remember them.
       assertThat(got.add(tracker.choosePieceToSend(ID, 7, new BitSet(), false))).isTrue();
     }
     assertThat(tracker.choosePieceToSend(ID, 7, new BitSet(), false)).isEqualTo(-1);
-    // A stalled executor asks for a duplicate: a piece sent to it may have been lost (corrupt), so it
+    // A stalled executor asks for a duplicate: a piece sent to it may have been lost (corrupt), so
+    // it
     // must be able to get it again, or its fetch would spin forever.
     BitSet held = bits(0, 1, 3);
     assertThat(tracker.choosePieceToSend(ID, 7, held, true)).isEqualTo(2);
@@ -185,25 +196,29 @@ class TrackerTest {
       int e = tracker.register("10.0.0." + i, 7000 + i).id();
       tracker.announce(e, ID, pieces - 1);
     }
-    io.swarmcast.protocol.Locations reply = tracker.locations(1, 999, ID).orElseThrow();
+    Locations reply = tracker.locations(1, 999, ID).orElseThrow();
     assertThat(reply.holders()).isNotEmpty().hasSizeLessThan(10);
     assertThat(reply.encodedLength()).isLessThanOrEqualTo(Tracker.LOCATIONS_MAX_BYTES + 64);
   }
 
   @Test
   void aSeededTrackerListsTheSameWindowOfHoldersEveryRun() {
-    // A long reply lists a window of holders starting at a random one: the injected chance decides which.
+    // A long reply lists a window of holders starting at a random one: the injected chance decides
+    // which.
     int pieces = 1 << 22;
-    java.util.function.LongFunction<java.util.List<Integer>> firstHolders = seed -> {
-      Tracker t = new Tracker((executor, notice) -> { }, new java.util.SplittableRandom(seed));
-      t.addBroadcast(ID, pieces, true);
-      for (int i = 0; i < 10; i++) {
-        t.announce(t.register("10.0.0." + i, 7000 + i).id(), ID, pieces - 1);
-      }
-      return t.locations(1, 999, ID).orElseThrow().holders().stream().map(h -> h.executorId()).toList();
-    };
+    LongFunction<List<Integer>> firstHolders =
+        seed -> {
+          Tracker t = new Tracker((executor, notice) -> {}, new SplittableRandom(seed));
+          t.addBroadcast(ID, pieces, true);
+          for (int i = 0; i < 10; i++) {
+            t.announce(t.register("10.0.0." + i, 7000 + i).id(), ID, pieces - 1);
+          }
+          return t.locations(1, 999, ID).orElseThrow().holders().stream()
+              .map(h -> h.executorId())
+              .toList();
+        };
     assertThat(firstHolders.apply(3)).isEqualTo(firstHolders.apply(3));
-    java.util.Set<java.util.List<Integer>> windows = new java.util.HashSet<>();
+    Set<List<Integer>> windows = new HashSet<>();
     for (long seed = 0; seed < 20; seed++) {
       windows.add(firstHolders.apply(seed));
     }
@@ -245,12 +260,18 @@ class TrackerTest {
     tracker.destroyed(ID, "Foo.bar(Foo.java:3)");
     assertThat(tracker.knows(ID)).isFalse();
     assertThat(tracker.choosePieceToSend(ID, 1, new BitSet(), true)).isEqualTo(-1);
-    assertThat(tracker.whyUnknown(ID)).contains("Foo.bar(Foo.java:3)").contains("destroyed").contains("Broadcast(" + ID + ")");
+    assertThat(tracker.whyUnknown(ID))
+        .contains("Foo.bar(Foo.java:3)")
+        .contains("destroyed")
+        .contains("Broadcast(" + ID + ")");
   }
 
   @Test
   void aNeverKnownBroadcastIsExplainedAsUnknown() {
-    assertThat(tracker.whyUnknown(99)).contains("Broadcast(99)").contains("unknown").doesNotContain("destroyed");
+    assertThat(tracker.whyUnknown(99))
+        .contains("Broadcast(99)")
+        .contains("unknown")
+        .doesNotContain("destroyed");
   }
 
   @Test
@@ -390,9 +411,10 @@ class TrackerTest {
     assertThat(l.requestId()).isEqualTo(77);
     assertThat(l.broadcastId()).isEqualTo(ID);
     assertThat(l.pieceCount()).isEqualTo(6);
-    assertThat(l.holders()).containsExactlyInAnyOrder(
-        new Locations.Holder(e1.id(), "h1", 1001, bits(0, 5)),
-        new Locations.Holder(e2.id(), "h2", 1002, bits(2)));
+    assertThat(l.holders())
+        .containsExactlyInAnyOrder(
+            new Locations.Holder(e1.id(), "h1", 1001, bits(0, 5)),
+            new Locations.Holder(e2.id(), "h2", 1002, bits(2)));
   }
 
   @Test
@@ -401,7 +423,8 @@ class TrackerTest {
     int e1 = tracker.register("h1", 1).id();
     int e2 = tracker.register("h2", 2).id();
     tracker.announce(e1, ID, 0);
-    assertThat(tracker.locations(1, e2, ID)).hasValueSatisfying(l -> assertThat(l.holders()).isEmpty());
+    assertThat(tracker.locations(1, e2, ID))
+        .hasValueSatisfying(l -> assertThat(l.holders()).isEmpty());
   }
 
   @Test
@@ -425,7 +448,9 @@ class TrackerTest {
     tracker.register("h1", 1);
     long start = System.nanoTime();
     assertThat(tracker.awaitExecutors(2, 100)).isFalse();
-    assertThat(System.nanoTime() - start).as("waited for the timeout").isGreaterThanOrEqualTo(90_000_000L);
+    assertThat(System.nanoTime() - start)
+        .as("waited for the timeout")
+        .isGreaterThanOrEqualTo(90_000_000L);
   }
 
   @Test
@@ -439,22 +464,27 @@ class TrackerTest {
   @Test
   void awaitExecutorsWakesUpWhenAnExecutorRegisters() throws Exception {
     AtomicBoolean result = new AtomicBoolean();
-    Thread waiter = new Thread(() -> {
-      try {
-        result.set(tracker.awaitExecutors(1, 20_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                result.set(tracker.awaitExecutors(1, 20_000));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     long start = System.nanoTime();
     waiter.start();
-    await("the waiter waiting in awaitExecutors, or done").atMost(Duration.ofSeconds(10))
+    await("the waiter waiting in awaitExecutors, or done")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> waiter.getState() == Thread.State.TIMED_WAITING || !waiter.isAlive());
     tracker.register("h1", 1);
     waiter.join(10_000);
     assertThat(waiter.isAlive()).isFalse();
     assertThat(result.get()).isTrue();
-    assertThat(System.nanoTime() - start).as("woke well before the 20 s timeout").isLessThan(10_000_000_000L);
+    assertThat(System.nanoTime() - start)
+        .as("woke well before the 20 s timeout")
+        .isLessThan(10_000_000_000L);
   }
 
   @Test
@@ -466,10 +496,13 @@ class TrackerTest {
     assertThat(tracker.executors()).hasSize(2);
   }
 
-  /** Names come from a shuffled cycle: over a round of questions every executor is named about as often. */
+  /**
+   * Names come from a shuffled cycle: over a round of questions every executor is named about as
+   * often.
+   */
   @Test
   void withNeighboursEveryExecutorIsNamedAboutAsOftenAndNeverToItself() {
-    Tracker t = new Tracker((executor, notice) -> { }, new SplittableRandom(3), 16);
+    Tracker t = new Tracker((executor, notice) -> {}, new SplittableRandom(3), 16);
     List<Integer> ids = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       ids.add(t.register("10.0.0." + i, 7000).id());
@@ -478,17 +511,25 @@ class TrackerTest {
     Map<Integer, Integer> named = new HashMap<>();
     for (int asker : ids) {
       List<Locations.Holder> holders = t.locations(1, asker, ID).orElseThrow().holders();
-      assertThat(holders).as("at most %d names, distinct", Tracker.NAMES_PER_ANSWER).hasSize(Tracker.NAMES_PER_ANSWER)
-          .extracting(Locations.Holder::executorId).doesNotHaveDuplicates().doesNotContain(asker);
+      assertThat(holders)
+          .as("at most %d names, distinct", Tracker.NAMES_PER_ANSWER)
+          .hasSize(Tracker.NAMES_PER_ANSWER)
+          .extracting(Locations.Holder::executorId)
+          .doesNotHaveDuplicates()
+          .doesNotContain(asker);
       holders.forEach(h -> named.merge(h.executorId(), 1, Integer::sum));
     }
     assertThat(named).as("every executor named").hasSize(100);
-    assertThat(named.values()).as("400 names over 100 executors, 4 rounds").allSatisfy(n -> assertThat(n).isBetween(3, 5));
+    assertThat(named.values())
+        .as("400 names over 100 executors, 4 rounds")
+        .allSatisfy(n -> assertThat(n).isBetween(3, 5));
 
     t.unregister(ids.get(0));
     for (int i = 0; i < 50; i++) {
-      assertThat(t.locations(2, ids.get(1), ID).orElseThrow().holders()).extracting(Locations.Holder::executorId)
-          .as("a lost executor is named no more").doesNotContain(ids.get(0));
+      assertThat(t.locations(2, ids.get(1), ID).orElseThrow().holders())
+          .extracting(Locations.Holder::executorId)
+          .as("a lost executor is named no more")
+          .doesNotContain(ids.get(0));
     }
   }
 }

@@ -22,7 +22,10 @@ class BufferBudgetTest {
     return ch;
   }
 
-  /** A frame of {@code length} body bytes, of which only the first {@code sent} (prefix included) are given. */
+  /**
+   * A frame of {@code length} body bytes, of which only the first {@code sent} (prefix included)
+   * are given.
+   */
   private static ByteBuf partial(int length, int sent) {
     ByteBuf b = Unpooled.buffer().writeInt(length).writeZero(length);
     return b.retainedSlice(0, sent).touch(b.release());
@@ -51,7 +54,8 @@ class BufferBudgetTest {
     assertThat(budget.held()).isEqualTo(908);
     assertThat(small.isActive() && large.isActive()).isTrue();
 
-    small.writeInbound(Unpooled.buffer().writeZero(100)); // 1008 > 1000: the large one goes, not this one
+    small.writeInbound(
+        Unpooled.buffer().writeZero(100)); // 1008 > 1000: the large one goes, not this one
     assertThat(large.isActive()).isFalse();
     assertThat(small.isActive()).isTrue();
     large.runPendingTasks();

@@ -23,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,39 +51,45 @@ class HandshakeHandlerTest {
     }
   }
 
-  private final Admission admission = new Admission() {
-    @Override
-    public int admitExecutor(Connection from, String host, int port) {
-      admitted.add("executor " + host + ":" + port);
-      return 7;
-    }
+  private final Admission admission =
+      new Admission() {
+        @Override
+        public int admitExecutor(Connection from, String host, int port) {
+          admitted.add("executor " + host + ":" + port);
+          return 7;
+        }
 
-    @Override
-    public void admitPeer(Connection from, int nodeId) throws HandshakeException {
-      throw new HandshakeException("no peers here");
-    }
+        @Override
+        public void admitPeer(Connection from, int nodeId) throws HandshakeException {
+          throw new HandshakeException("no peers here");
+        }
 
-    @Override
-    public long driverIncarnation() {
-      return 0;
-    }
-  };
+        @Override
+        public long driverIncarnation() {
+          return 0;
+        }
+      };
 
-  private EmbeddedChannel pipeline(java.util.function.Function<Connection, HandshakeHandler> handshake) throws Exception {
+  private EmbeddedChannel pipeline(Function<Connection, HandshakeHandler> handshake)
+      throws Exception {
     channel = new EmbeddedChannel(false, false);
     connection = new Connection(channel, Duration.ofSeconds(5));
-    channel.pipeline()
+    channel
+        .pipeline()
         .addLast(HandshakeHandler.FRAMER, MessageDecoder.framer(HandshakeHandler.MAX_FRAME))
         .addLast("decoder", MessageDecoder.INSTANCE)
         .addLast("encoder", MessageEncoder.INSTANCE)
         .addLast("handshake", handshake.apply(connection))
-        .addLast("handler", new ConnectionHandler(connection, TestHandlers.forAll((from, m) -> delivered.add(m))));
+        .addLast(
+            "handler",
+            new ConnectionHandler(connection, TestHandlers.forAll((from, m) -> delivered.add(m))));
     channel.register();
     return channel;
   }
 
   private EmbeddedChannel server() throws Exception {
-    return pipeline(c -> new ServerHandshake(c, admission, null, DEADLINE, MAX_FRAME, new java.util.concurrent.atomic.LongAdder()));
+    return pipeline(
+        c -> new ServerHandshake(c, admission, null, DEADLINE, MAX_FRAME, new LongAdder()));
   }
 
   private static ByteBuf wire(Message... messages) {
@@ -113,10 +121,13 @@ class HandshakeHandlerTest {
   @Test
   void aRequestBeforeTheHandshakeIsAnsweredHandshakeFirstAndTheConnectionClosed() throws Exception {
     server().writeInbound(wire(new FetchPiece(5, 1, 0)));
-    assertThat(written()).isInstanceOfSatisfying(Failure.class, f -> {
-      assertThat(f.requestId()).isEqualTo(5);
-      assertThat(f.message()).contains("handshake first");
-    });
+    assertThat(written())
+        .isInstanceOfSatisfying(
+            Failure.class,
+            f -> {
+              assertThat(f.requestId()).isEqualTo(5);
+              assertThat(f.message()).contains("handshake first");
+            });
     assertThat(channel.isOpen()).isFalse();
     assertThat(delivered).as("the node saw nothing").isEmpty();
   }
@@ -150,8 +161,14 @@ class HandshakeHandlerTest {
   @Test
   void aWrongProtocolVersionIsRefusedBeforeTheNodeIsAsked() throws Exception {
     server().writeInbound(wire(new RegisterExecutor(3, 99, "10.0.0.1", 7000)));
-    assertThat(written()).isInstanceOfSatisfying(Failure.class,
-        f -> assertThat(f.message()).isEqualTo("protocol version 99 is not supported; this node speaks " + Message.PROTOCOL_VERSION));
+    assertThat(written())
+        .isInstanceOfSatisfying(
+            Failure.class,
+            f ->
+                assertThat(f.message())
+                    .isEqualTo(
+                        "protocol version 99 is not supported; this node speaks "
+                            + Message.PROTOCOL_VERSION));
     assertThat(channel.isOpen()).isFalse();
     assertThat(admitted).isEmpty();
   }
@@ -165,12 +182,18 @@ class HandshakeHandlerTest {
 
   @Test
   void anAdmittedConnectionReachesTheNodeWithTheFullFrameLimit() throws Exception {
-    byte[] big = new byte[100_000]; // far over the handshake's limit, in the same read as the opening
-    server().writeInbound(wire(new RegisterExecutor(3, Message.PROTOCOL_VERSION, "10.0.0.1", 7000), new RunTask(9, big)));
+    byte[] big =
+        new byte[100_000]; // far over the handshake's limit, in the same read as the opening
+    server()
+        .writeInbound(
+            wire(
+                new RegisterExecutor(3, Message.PROTOCOL_VERSION, "10.0.0.1", 7000),
+                new RunTask(9, big)));
     assertThat(written()).isEqualTo(new ExecutorRegistered(3, 7, 0));
     assertThat(admitted).containsExactly("executor 10.0.0.1:7000");
-    assertThat(delivered).singleElement().isInstanceOfSatisfying(RunTask.class,
-        t -> assertThat(t.payload()).hasSize(big.length));
+    assertThat(delivered)
+        .singleElement()
+        .isInstanceOfSatisfying(RunTask.class, t -> assertThat(t.payload()).hasSize(big.length));
     assertThat(channel.pipeline().get("handshake")).as("the handshake left the pipeline").isNull();
     assertThat(connection.remoteRole()).isEqualTo(RemoteRole.EXECUTOR);
     assertThat(connection.remoteNodeId()).isEqualTo(7);
@@ -182,13 +205,25 @@ class HandshakeHandlerTest {
   @Test
   void theClientCompletesOnTheAnswerAndPassesOnWhatFollowsIt() throws Exception {
     CompletableFuture<Connection> result = new CompletableFuture<>();
-    pipeline(c -> new ClientHandshake(c, Greeting.register("10.0.0.2", 7001), result, null, DEADLINE, MAX_FRAME, new java.util.concurrent.atomic.LongAdder()));
+    pipeline(
+        c ->
+            new ClientHandshake(
+                c,
+                Greeting.register("10.0.0.2", 7001),
+                result,
+                null,
+                DEADLINE,
+                MAX_FRAME,
+                new LongAdder()));
     RegisterExecutor opening = (RegisterExecutor) written();
     assertThat(opening.host()).isEqualTo("10.0.0.2");
     assertThat(opening.protocolVersion()).isEqualTo(Message.PROTOCOL_VERSION);
     assertThat(result).isNotDone();
 
-    channel.writeInbound(wire(new ExecutorRegistered(opening.requestId(), 12, 0), new Have(1, 0, 3, "10.0.0.3", 7002)));
+    channel.writeInbound(
+        wire(
+            new ExecutorRegistered(opening.requestId(), 12, 0),
+            new Have(1, 0, 3, "10.0.0.3", 7002)));
     assertThat(result.get()).isSameAs(connection);
     assertThat(connection.localNodeId()).isEqualTo(12);
     assertThat(connection.remoteRole()).isEqualTo(RemoteRole.DRIVER);
@@ -198,22 +233,38 @@ class HandshakeHandlerTest {
   @Test
   void theClientFailsWithTheServersReasonAndTheAddress() throws Exception {
     CompletableFuture<Connection> result = new CompletableFuture<>();
-    pipeline(c -> new ClientHandshake(c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME, new java.util.concurrent.atomic.LongAdder()));
+    pipeline(
+        c ->
+            new ClientHandshake(
+                c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME, new LongAdder()));
     Hello opening = (Hello) written();
-    channel.writeInbound(wire(new Failure(opening.requestId(), "protocol version 1 is not supported; this node speaks 2")));
-    assertThatThrownBy(result::get).isInstanceOf(ExecutionException.class).cause()
+    channel.writeInbound(
+        wire(
+            new Failure(
+                opening.requestId(), "protocol version 1 is not supported; this node speaks 2")));
+    assertThatThrownBy(result::get)
+        .isInstanceOf(ExecutionException.class)
+        .cause()
         .isInstanceOf(HandshakeException.class)
-        .hasMessage("handshake with " + connection.remoteAddress() + " failed: protocol version 1 is not supported; this node speaks 2");
+        .hasMessage(
+            "handshake with "
+                + connection.remoteAddress()
+                + " failed: protocol version 1 is not supported; this node speaks 2");
     assertThat(channel.isOpen()).isFalse();
   }
 
   @Test
   void theClientFailsIfTheAnswerDoesNotComeByTheDeadline() throws Exception {
     CompletableFuture<Connection> result = new CompletableFuture<>();
-    pipeline(c -> new ClientHandshake(c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME, new java.util.concurrent.atomic.LongAdder()));
+    pipeline(
+        c ->
+            new ClientHandshake(
+                c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME, new LongAdder()));
     channel.advanceTimeBy(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     channel.runScheduledPendingTasks();
-    assertThatThrownBy(result::get).cause().isInstanceOf(HandshakeException.class)
+    assertThatThrownBy(result::get)
+        .cause()
+        .isInstanceOf(HandshakeException.class)
         .hasMessageContaining("no handshake within 3000 ms");
     assertThat(channel.isOpen()).isFalse();
   }
@@ -221,10 +272,16 @@ class HandshakeHandlerTest {
   @Test
   void theClientRefusesAnythingButTheAnswer() throws Exception {
     CompletableFuture<Connection> result = new CompletableFuture<>();
-    pipeline(c -> new ClientHandshake(c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME, new java.util.concurrent.atomic.LongAdder()));
+    pipeline(
+        c ->
+            new ClientHandshake(
+                c, Greeting.hello(4), result, null, DEADLINE, MAX_FRAME, new LongAdder()));
     written();
     channel.writeInbound(wire(new Have(1, 0, 3, "10.0.0.3", 7002)));
-    assertThatThrownBy(result::get).cause().isInstanceOf(HandshakeException.class).hasMessageContaining("HAVE");
+    assertThatThrownBy(result::get)
+        .cause()
+        .isInstanceOf(HandshakeException.class)
+        .hasMessageContaining("HAVE");
     assertThat(delivered).isEmpty();
   }
 }

@@ -21,18 +21,25 @@ public final class LoopbackConnections implements AutoCloseable {
   public record Received(Connection on, Message message) {}
 
   private final TransportContext transport =
-      new TransportContext(new SwarmConf().set(SwarmConf.NETWORK_TIMEOUT, "5s"), SecurityManager.insecure(), "test");
+      new TransportContext(
+          new SwarmConf().set(SwarmConf.NETWORK_TIMEOUT, "5s"), SecurityManager.insecure(), "test");
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final TransportServer server;
 
   public LoopbackConnections() throws IOException {
-    server = transport.listen("127.0.0.1", 0, TestHandlers.admitAll(),
-        TestHandlers.forAll((from, m) -> received.add(new Received(from, m))));
+    server =
+        transport.listen(
+            "127.0.0.1",
+            0,
+            TestHandlers.admitAll(),
+            TestHandlers.forAll((from, m) -> received.add(new Received(from, m))));
   }
 
   /** A new client connection to the recording server, greeting it as a peer. */
   public Connection connect() throws Exception {
-    return transport.connect("127.0.0.1", server.port(), Greeting.hello(1), TestHandlers.forAll((from, m) -> { }))
+    return transport
+        .connect(
+            "127.0.0.1", server.port(), Greeting.hello(1), TestHandlers.forAll((from, m) -> {}))
         .get(5, TimeUnit.SECONDS);
   }
 
@@ -41,9 +48,13 @@ public final class LoopbackConnections implements AutoCloseable {
     return List.copyOf(received);
   }
 
-  /** Waits up to 5 s for at least {@code n} messages (fails if fewer came); returns what arrived. */
+  /**
+   * Waits up to 5 s for at least {@code n} messages (fails if fewer came); returns what arrived.
+   */
   public List<Received> awaitReceived(int n) {
-    await("the server received " + n + " message(s)").atMost(Duration.ofSeconds(5)).until(() -> received.size() >= n);
+    await("the server received " + n + " message(s)")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> received.size() >= n);
     return received();
   }
 

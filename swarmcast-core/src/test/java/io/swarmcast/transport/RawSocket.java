@@ -10,13 +10,15 @@ import io.swarmcast.protocol.MessageEncoder;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 
 /**
- * A plain blocking socket that speaks the wire format by hand, for tests that must break the protocol
- * (skip the handshake, send oversized frames) or watch exactly what a node answers.
+ * A plain blocking socket that speaks the wire format by hand, for tests that must break the
+ * protocol (skip the handshake, send oversized frames) or watch exactly what a node answers.
  */
 public final class RawSocket implements AutoCloseable {
   private final Socket socket = new Socket();
@@ -79,8 +81,8 @@ public final class RawSocket implements AutoCloseable {
   }
 
   /**
-   * Reads and drops whatever the node sends (keepalives, say) until it closes; true then, false if it
-   * kept the connection open for the socket's read timeout.
+   * Reads and drops whatever the node sends (keepalives, say) until it closes; true then, false if
+   * it kept the connection open for the socket's read timeout.
    */
   public boolean awaitClosed() throws IOException {
     byte[] sink = new byte[4096];
@@ -89,7 +91,7 @@ public final class RawSocket implements AutoCloseable {
         // dropped
       }
       return true;
-    } catch (java.net.SocketTimeoutException open) {
+    } catch (SocketTimeoutException open) {
       return false;
     } catch (SocketException | EOFException reset) {
       return true;
@@ -97,7 +99,7 @@ public final class RawSocket implements AutoCloseable {
   }
 
   /** The raw stream to the node, for tests that write a frame piece by piece. */
-  public java.io.OutputStream output() throws IOException {
+  public OutputStream output() throws IOException {
     return socket.getOutputStream();
   }
 

@@ -1,8 +1,11 @@
 package io.swarmcast.transport;
 
 import io.swarmcast.protocol.Announce;
+import io.swarmcast.protocol.AnnounceMany;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
+import io.swarmcast.protocol.FetchReport;
+import io.swarmcast.protocol.GetChecksums;
 import io.swarmcast.protocol.GetLocations;
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Message;
@@ -33,7 +36,7 @@ public final class TestHandlers {
       }
 
       @Override
-      public void announceMany(Connection from, io.swarmcast.protocol.AnnounceMany m) {
+      public void announceMany(Connection from, AnnounceMany m) {
         onMessage.accept(from, m);
       }
 
@@ -63,12 +66,12 @@ public final class TestHandlers {
       }
 
       @Override
-      public void fetchReport(Connection from, io.swarmcast.protocol.FetchReport m) {
+      public void fetchReport(Connection from, FetchReport m) {
         onMessage.accept(from, m);
       }
 
       @Override
-      public void getChecksums(Connection from, io.swarmcast.protocol.GetChecksums m) {
+      public void getChecksums(Connection from, GetChecksums m) {
         onMessage.accept(from, m);
       }
 

@@ -14,15 +14,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Binds a node's metrics ({@link SwarmNode#metrics()}) to a Micrometer registry:
+ *
  * <pre>
  * new SwarmcastMetrics(manager.node()).bindTo(registry);
  * </pre>
- * Each Prometheus family becomes the Micrometer meter that a Prometheus registry writes back under the
- * same name: counters become {@link FunctionCounter}s, gauges {@link Gauge}s, the fetch-time histogram
- * a {@link FunctionTimer} (its count and total; Micrometer has no meter for fixed external buckets).
- * Names follow Micrometer's convention, dotted with the unit as base unit:
- * {@code swarmcast_received_bytes_total{source}} is {@code swarmcast.received} in {@code bytes}, tag
- * {@code source}. Values are read from the node whenever the registry polls; nothing is copied.
+ *
+ * Each Prometheus family becomes the Micrometer meter that a Prometheus registry writes back under
+ * the same name: counters become {@link FunctionCounter}s, gauges {@link Gauge}s, the fetch-time
+ * histogram a {@link FunctionTimer} (its count and total; Micrometer has no meter for fixed
+ * external buckets). Names follow Micrometer's convention, dotted with the unit as base unit:
+ * {@code swarmcast_received_bytes_total{source}} is {@code swarmcast.received} in {@code bytes},
+ * tag {@code source}. Values are read from the node whenever the registry polls; nothing is copied.
  */
 public final class SwarmcastMetrics implements MeterBinder {
   private final SwarmNode node;
@@ -55,7 +57,10 @@ public final class SwarmcastMetrics implements MeterBinder {
     Name n = Name.of(f.name().substring(0, f.name().length() - "_total".length()));
     for (MetricFamily.Sample s : f.samples()) {
       FunctionCounter.builder(n.dotted, node, x -> value(f.name(), s.suffix(), s.labels()))
-          .description(f.help()).baseUnit(n.unit).tags(tags(s.labels())).register(registry);
+          .description(f.help())
+          .baseUnit(n.unit)
+          .tags(tags(s.labels()))
+          .register(registry);
     }
   }
 
@@ -63,15 +68,24 @@ public final class SwarmcastMetrics implements MeterBinder {
     Name n = Name.of(f.name());
     for (MetricFamily.Sample s : f.samples()) {
       Gauge.builder(n.dotted, node, x -> value(f.name(), s.suffix(), s.labels()))
-          .description(f.help()).baseUnit(n.unit).tags(tags(s.labels())).register(registry);
+          .description(f.help())
+          .baseUnit(n.unit)
+          .tags(tags(s.labels()))
+          .register(registry);
     }
   }
 
   private void bindHistogram(MeterRegistry registry, MetricFamily f) {
     Name n = Name.of(f.name());
-    FunctionTimer.builder(n.dotted, node, x -> (long) value(f.name(), "_count", List.of()),
-            x -> value(f.name(), "_sum", List.of()), TimeUnit.SECONDS)
-        .description(f.help()).tags(commonTags).register(registry);
+    FunctionTimer.builder(
+            n.dotted,
+            node,
+            x -> (long) value(f.name(), "_count", List.of()),
+            x -> value(f.name(), "_sum", List.of()),
+            TimeUnit.SECONDS)
+        .description(f.help())
+        .tags(commonTags)
+        .register(registry);
   }
 
   private List<Tag> tags(List<String> labels) {
@@ -101,7 +115,9 @@ public final class SwarmcastMetrics implements MeterBinder {
     static Name of(String prometheus) {
       for (String unit : List.of("bytes", "seconds")) {
         if (prometheus.endsWith("_" + unit)) {
-          return new Name(prometheus.substring(0, prometheus.length() - unit.length() - 1).replace('_', '.'), unit);
+          return new Name(
+              prometheus.substring(0, prometheus.length() - unit.length() - 1).replace('_', '.'),
+              unit);
         }
       }
       return new Name(prometheus.replace('_', '.'), null);

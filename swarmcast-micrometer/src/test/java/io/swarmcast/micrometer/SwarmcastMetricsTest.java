@@ -11,25 +11,34 @@ import io.swarmcast.metrics.MetricFamily;
 import io.swarmcast.metrics.PrometheusText;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.security.SecurityManager;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A driver and an executor over real sockets, their metrics bound to Micrometer's Prometheus registry:
- * the registry writes the same names and values as the node's own {@code /metrics}.
+ * A driver and an executor over real sockets, their metrics bound to Micrometer's Prometheus
+ * registry: the registry writes the same names and values as the node's own {@code /metrics}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SwarmcastMetricsTest {
   @Test
   void aPrometheusRegistryWritesTheNodesOwnNamesAndValues() throws Exception {
-    SwarmConf driverConf = new SwarmConf().set(SwarmConf.COMPRESS, "none").set(SwarmConf.METRICS_JMX, "false");
-    try (BroadcastManager driver = new BroadcastManager(true, driverConf, SecurityManager.insecure())) {
+    SwarmConf driverConf =
+        new SwarmConf().set(SwarmConf.COMPRESS, "none").set(SwarmConf.METRICS_JMX, "false");
+    try (BroadcastManager driver =
+        new BroadcastManager(true, driverConf, SecurityManager.insecure())) {
       DriverNode d = (DriverNode) driver.node();
-      SwarmConf conf = new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(d.endpoint().port()))
-          .set(SwarmConf.METRICS_JMX, "false");
-      try (BroadcastManager executor = new BroadcastManager(false, conf, SecurityManager.insecure())) {
+      SwarmConf conf =
+          new SwarmConf()
+              .set(SwarmConf.DRIVER_PORT, Integer.toString(d.endpoint().port()))
+              .set(SwarmConf.METRICS_JMX, "false");
+      try (BroadcastManager executor =
+          new BroadcastManager(false, conf, SecurityManager.insecure())) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new SwarmcastMetrics(executor.node()).bindTo(registry);
         new SwarmcastMetrics(d).bindTo(registry);
@@ -42,14 +51,22 @@ class SwarmcastMetricsTest {
         String scraped = registry.scrape();
         long received = executor.node().stats().total().fromDriverBytes();
         assertThat(received).isPositive();
-        assertThat(scraped).contains("swarmcast_received_bytes_total{role=\"executor\",source=\"driver\"} " + (double) received)
-            .contains("swarmcast_held_bytes{role=\"executor\"} " + (double) executor.node().blockManager().bytesStored())
+        assertThat(scraped)
+            .contains(
+                "swarmcast_received_bytes_total{role=\"executor\",source=\"driver\"} "
+                    + (double) received)
+            .contains(
+                "swarmcast_held_bytes{role=\"executor\"} "
+                    + (double) executor.node().blockManager().bytesStored())
             .contains("swarmcast_fetch_seconds_count{role=\"executor\"} 1")
             .contains("swarmcast_tracker_requests_total{role=\"driver\",type=\"announce\"}")
             .contains("swarmcast_executors{role=\"driver\"} 1.0");
         for (MetricFamily f : executor.node().metrics()) {
           String base = f.type() == MetricFamily.Type.HISTOGRAM ? f.name() + "_count" : f.name();
-          assertThat(scraped).as("every family of the node's own /metrics:%n%s", PrometheusText.write(executor.node().metrics()))
+          assertThat(scraped)
+              .as(
+                  "every family of the node's own /metrics:%n%s",
+                  PrometheusText.write(executor.node().metrics()))
               .contains(base + "{");
         }
       }
@@ -58,11 +75,12 @@ class SwarmcastMetricsTest {
 
   @SuppressWarnings("unchecked")
   private static <T> T roundTrip(T handle) throws Exception {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(handle);
     }
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       return (T) in.readObject();
     }
   }

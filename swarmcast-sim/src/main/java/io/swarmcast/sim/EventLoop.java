@@ -8,10 +8,9 @@ import java.util.PriorityQueue;
  * order they were scheduled), so a run is a function of its scenario and seed. The clock is in
  * nanoseconds, the unit of the scheduler's own clock, which reads {@link #now}.
  *
- * <p>Events due now (a write that completes at once, the next step of a handler) go to a plain queue
- * instead of the heap. Every event already in the heap for
- * this instant was scheduled before any of them, so the heap's are run first and the order is the one a
- * single heap would give.
+ * <p>Events due now (a write that completes at once, the next step of a handler) go to a plain
+ * queue instead of the heap. Every event already in the heap for this instant was scheduled before
+ * any of them, so the heap's are run first and the order is the one a single heap would give.
  */
 final class EventLoop {
   private record Event(long at, long seq, Runnable action) implements Comparable<Event> {
@@ -52,7 +51,10 @@ final class EventLoop {
     stopped = true;
   }
 
-  /** Runs events in time order until none is left, {@link #stop} is called, or the clock passes {@code until}. */
+  /**
+   * Runs events in time order until none is left, {@link #stop} is called, or the clock passes
+   * {@code until}.
+   */
   void run(long until) {
     while (!stopped) {
       Event head = queue.peek();

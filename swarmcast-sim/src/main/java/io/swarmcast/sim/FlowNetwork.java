@@ -4,42 +4,42 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The modelled network, at the level of flows: every host has an upload and a download capacity and a
- * one-way latency to the switch; a piece in transit is a flow whose rate changes whenever a flow starts
- * or ends near it; a control message is a few bytes that leave ahead of the data.
+ * The modelled network, at the level of flows: every host has an upload and a download capacity and
+ * a one-way latency to the switch; a piece in transit is a flow whose rate changes whenever a flow
+ * starts or ends near it; a control message is a few bytes that leave ahead of the data.
  *
- * <p><b>Connections.</b> Two hosts talk over one TCP connection each way, as real nodes do: the pieces
- * written to it go one after the other, and fairness is per connection (the emulated cluster's HTB
- * classes share each link fairly per peer, not per flow). A sender's write of a piece completes, and
- * frees its upload slot, once no more than {@code socketWindow} bytes of that connection are still
- * unsent: what TCP has in flight (its congestion window, which fills the bottleneck's queue) plus
- * {@code TCP_NOTSENT_LOWAT}. So a node has a piece or two per connection on its way beyond its slots.
+ * <p><b>Connections.</b> Two hosts talk over one TCP connection each way, as real nodes do: the
+ * pieces written to it go one after the other, and fairness is per connection (the emulated
+ * cluster's HTB classes share each link fairly per peer, not per flow). A sender's write of a piece
+ * completes, and frees its upload slot, once no more than {@code socketWindow} bytes of that
+ * connection are still unsent: what TCP has in flight (its congestion window, which fills the
+ * bottleneck's queue) plus {@code TCP_NOTSENT_LOWAT}. So a node has a piece or two per connection
+ * on its way beyond its slots.
  *
- * <p><b>Rates: a local max-min approximation.</b> Exact max-min fairness (progressive filling over the
- * whole graph, {@link MaxMinFair#exact}) on every event costs O(connections) per event, too much for
- * 10,000 hosts. Here a connection's rate comes from two rounds of max-min, one at each end: the
- * sender's upload shared among its connections, each capped at what its receiver would give it (the
- * receiver's download shared among the connections into it, the others capped at their sender's equal
- * share). Only the rates nearest a change are recomputed (see {@link #reshare}), and no host ever
- * sends or takes more than its link. {@code FlowNetworkTest} measures the error against the exact
- * allocation.
+ * <p><b>Rates: a local max-min approximation.</b> Exact max-min fairness (progressive filling over
+ * the whole graph, {@link MaxMinFair#exact}) on every event costs O(connections) per event, too
+ * much for 10,000 hosts. Here a connection's rate comes from two rounds of max-min, one at each
+ * end: the sender's upload shared among its connections, each capped at what its receiver would
+ * give it (the receiver's download shared among the connections into it, the others capped at their
+ * sender's equal share). Only the rates nearest a change are recomputed (see {@link #reshare}), and
+ * no host ever sends or takes more than its link. {@code FlowNetworkTest} measures the error
+ * against the exact allocation.
  *
- * <p><b>Acknowledgements.</b> Every data byte a host receives costs its upload {@code ackShare} bytes of
- * TCP acknowledgements, and its sender's download as much: a link shaped at the IP level carries them.
- * It matters in a swarm, where executors upload and download at once; one executor downloading alone
- * leaves its upload idle, so the calibration on one executor does not see it.
+ * <p><b>Acknowledgements.</b> Every data byte a host receives costs its upload {@code ackShare}
+ * bytes of TCP acknowledgements, and its sender's download as much: a link shaped at the IP level
+ * carries them. It matters in a swarm, where executors upload and download at once; one executor
+ * downloading alone leaves its upload idle, so the calibration on one executor does not see it.
  *
  * <p><b>Control messages</b> are sent at the sender's full upload rate ahead of its data (they are
- * small and the real transport writes them at once), in order: a burst of notices queues behind itself.
- * The link time they take is taken from the sender's connections, which therefore finish later; that
- * is how a flood of notices from the driver slows the pieces it sends. A receiver's download is not
- * charged for them. Every message is counted at its real encoded size.
+ * small and the real transport writes them at once), in order: a burst of notices queues behind
+ * itself. The link time they take is taken from the sender's connections, which therefore finish
+ * later; that is how a flood of notices from the driver slows the pieces it sends. A receiver's
+ * download is not charged for them. Every message is counted at its real encoded size.
  *
  * <p>Not thread-safe: the {@link EventLoop}'s thread runs it.
  */
@@ -50,37 +50,60 @@ final class FlowNetwork {
     final double upBytesPerSecond;
     final double downBytesPerSecond;
     final long latencyNanos;
+
     /** Connections with a piece moving, from and to this host. */
     final List<Conn> out = new ArrayList<>(4);
+
     final List<Conn> in = new ArrayList<>(4);
-    /** Its connections to other hosts, by the receiver's id (a map of all pairs keyed by a long hashed to from ^ to, and collided). */
+
+    /**
+     * Its connections to other hosts, by the receiver's id (a map of all pairs keyed by a long
+     * hashed to from ^ to, and collided).
+     */
     final Map<Integer, Conn> outTo = new HashMap<>();
+
     /** Hosts it has a connection with (either side opened it). */
     final Set<Integer> connections = new HashSet<>();
+
     boolean alive = true;
+
     /** When the control messages already queued on its upload will have left, in nanoseconds. */
     long controlFreeAt;
+
     /** Link time taken by control messages and not yet charged to the connections, in seconds. */
     double pendingControlSeconds;
+
     long dataBytesSent;
     long controlBytesSent;
     long controlMessagesSent;
     long controlBytesReceived;
+
     /**
-     * The receiver's water level and the download it gave, computed when its incoming connections and
-     * their senders' connection counts were at {@code shareVersion} and its download for data was
-     * {@code shareDown}: reused until either changes (most reshares change neither, and recomputing it
-     * for each of the driver's receivers at each of its reshares was a third of a run).
+     * The receiver's water level and the download it gave, computed when its incoming connections
+     * and their senders' connection counts were at {@code shareVersion} and its download for data
+     * was {@code shareDown}: reused until either changes (most reshares change neither, and
+     * recomputing it for each of the driver's receivers at each of its reshares was a third of a
+     * run).
      */
     double shareLevel;
+
     double shareUsed;
     double shareDown = Double.NaN;
     long shareVersion = -1;
-    /** Bumped when a connection into it starts or stops, or the sender of one starts or stops another. */
+
+    /**
+     * Bumped when a connection into it starts or stops, or the sender of one starts or stops
+     * another.
+     */
     long inVersion;
+
     /** The reshare in which its download was last checked. */
     long capPass = -1;
-    /** Its upload's water level at its last share: what a connection of it may take if its receiver allows. */
+
+    /**
+     * Its upload's water level at its last share: what a connection of it may take if its receiver
+     * allows.
+     */
     double upLevel = Double.POSITIVE_INFINITY;
 
     Host(int id, double upBytesPerSecond, double downBytesPerSecond, long latencyNanos) {
@@ -112,14 +135,25 @@ final class FlowNetwork {
     final Host from;
     final Host to;
     final ArrayDeque<Flow> flows = new ArrayDeque<>(2);
+
     /** Bytes per second of the first flow. */
     double rate;
-    /** Its sender's upload divided by the sender's moving connections: its cap at a receiver's share. */
+
+    /**
+     * Its sender's upload divided by the sender's moving connections: its cap at a receiver's
+     * share.
+     */
     double senderShare;
+
     long settledAt;
     int version;
-    /** An event for its next write or last byte is pending, at {@code eventAt}; due at {@code dueAt} (not before). */
+
+    /**
+     * An event for its next write or last byte is pending, at {@code eventAt}; due at {@code dueAt}
+     * (not before).
+     */
     boolean scheduled;
+
     long eventAt;
     long dueAt;
 
@@ -132,24 +166,30 @@ final class FlowNetwork {
   private final EventLoop loop;
   private final long socketWindow;
   private final boolean sharedWindow;
+
   /** {@code TCP_NOTSENT_LOWAT} of a node's sockets (TransportContext). */
   private static final long LOWAT = 64 << 10;
+
   private final double ackShare;
   private final List<Host> hosts = new ArrayList<>();
   private double[] scratch = new double[16];
+
   /** Numbers each reshare, so a receiver's level is computed once in it. */
   private long pass;
 
   /**
    * {@code socketWindow}: unsent bytes of a connection at which a write completes (see the class
-   * comment); {@code ackShare}: link bytes the receiver's acknowledgements take, per data byte, on the
-   * opposite direction of both hosts' links.
+   * comment); {@code ackShare}: link bytes the receiver's acknowledgements take, per data byte, on
+   * the opposite direction of both hosts' links.
    */
   FlowNetwork(EventLoop loop, long socketWindow, double ackShare) {
     this(loop, socketWindow, false, ackShare);
   }
 
-  /** {@code sharedWindow}: a host's connections share one {@code socketWindow} (see {@link #window}). */
+  /**
+   * {@code sharedWindow}: a host's connections share one {@code socketWindow} (see {@link
+   * #window}).
+   */
   FlowNetwork(EventLoop loop, long socketWindow, boolean sharedWindow, double ackShare) {
     this.loop = loop;
     this.socketWindow = socketWindow;
@@ -183,10 +223,10 @@ final class FlowNetwork {
   }
 
   /**
-   * Sends a control message of {@code bytes} (its whole frame) from {@code from} to {@code to}, which
-   * {@code onArrive} receives after it has left {@code from}'s upload and crossed both latencies. A dead
-   * host sends nothing; a message that reaches a dead host runs {@code onLost} instead, one path latency
-   * later (the connection is refused or reset), if it is not null.
+   * Sends a control message of {@code bytes} (its whole frame) from {@code from} to {@code to},
+   * which {@code onArrive} receives after it has left {@code from}'s upload and crossed both
+   * latencies. A dead host sends nothing; a message that reaches a dead host runs {@code onLost}
+   * instead, one path latency later (the connection is refused or reset), if it is not null.
    */
   void control(Host from, Host to, int bytes, Runnable onArrive, Runnable onLost) {
     if (!from.alive) {
@@ -201,25 +241,30 @@ final class FlowNetwork {
       from.pendingControlSeconds += seconds;
     }
     long path = from.latencyNanos + to.latencyNanos;
-    loop.at(from.controlFreeAt + path, () -> {
-      if (to.alive) {
-        to.controlBytesReceived += bytes;
-        onArrive.run();
-      } else if (onLost != null && from.alive) {
-        loop.after(path, onLost);
-      }
-    });
+    loop.at(
+        from.controlFreeAt + path,
+        () -> {
+          if (to.alive) {
+            to.controlBytesReceived += bytes;
+            onArrive.run();
+          } else if (onLost != null && from.alive) {
+            loop.after(path, onLost);
+          }
+        });
   }
 
-  /** {@link #control(Host, Host, int, Runnable, Runnable)} for a message whose loss nobody notices (a notice, an answer). */
+  /**
+   * {@link #control(Host, Host, int, Runnable, Runnable)} for a message whose loss nobody notices
+   * (a notice, an answer).
+   */
   void control(Host from, Host to, int bytes, Runnable onArrive) {
     control(from, to, bytes, onArrive, null);
   }
 
   /**
-   * Writes a piece of {@code bytes} to the connection from {@code from} to {@code to}: {@code onSent}
-   * runs when the write completes (see the class comment; a real upload slot frees then), and
-   * {@code onArrived} when its last byte has crossed the path.
+   * Writes a piece of {@code bytes} to the connection from {@code from} to {@code to}: {@code
+   * onSent} runs when the write completes (see the class comment; a real upload slot frees then),
+   * and {@code onArrived} when its last byte has crossed the path.
    */
   void send(Host from, Host to, long bytes, Runnable onSent, Runnable onArrived) {
     if (!from.alive) {
@@ -244,7 +289,9 @@ final class FlowNetwork {
     }
   }
 
-  /** {@code h} dies: it sends and receives nothing more, and every connection from or to it stops. */
+  /**
+   * {@code h} dies: it sends and receives nothing more, and every connection from or to it stops.
+   */
   void kill(Host h) {
     h.alive = false;
     List<Conn> dead = new ArrayList<>(h.outTo.values());
@@ -281,10 +328,11 @@ final class FlowNetwork {
   /**
    * Recomputes the rates that a connection starting or stopping between {@code from} and {@code to}
    * changes most: all of {@code from}'s, and each connection into {@code to} (its receiver's share
-   * moved; its sender keeps the level it last had). The other connections of those senders are left as
-   * they are until their own next change: recomputing them too cost three times the time at 100
-   * executors and moved no validation shape by more than 0.3 %. Then no host may send or take more than
-   * its link: one that would is given its link in proportion. {@code FlowNetworkTest} measures the error.
+   * moved; its sender keeps the level it last had). The other connections of those senders are left
+   * as they are until their own next change: recomputing them too cost three times the time at 100
+   * executors and moved no validation shape by more than 0.3 %. Then no host may send or take more
+   * than its link: one that would is given its link in proportion. {@code FlowNetworkTest} measures
+   * the error.
    */
   private void reshare(Host from, Host to) {
     pass++;
@@ -302,7 +350,7 @@ final class FlowNetwork {
         if (!g.scheduled || Math.abs(rate - g.rate) > 1e-9 * g.rate) {
           g.rate = rate;
           schedule(g);
-          }
+        }
       }
     }
     for (Conn g : to.in) {
@@ -356,7 +404,10 @@ final class FlowNetwork {
     }
   }
 
-  /** The sender's upload shared max-min among its connections, each capped at what its receiver would give it. */
+  /**
+   * The sender's upload shared max-min among its connections, each capped at what its receiver
+   * would give it.
+   */
   private void shareUpload(Host s) {
     long now = loop.now();
     int n = s.out.size();
@@ -374,7 +425,8 @@ final class FlowNetwork {
     s.upLevel = level;
     for (int i = 0; i < n; i++) {
       Conn c = s.out.get(i);
-      // An unchanged rate keeps its event: progress is linear, so the time it was scheduled for still holds.
+      // An unchanged rate keeps its event: progress is linear, so the time it was scheduled for
+      // still holds.
       double rate = Math.min(caps[i], level);
       if (charged || !c.scheduled || Math.abs(rate - c.rate) > 1e-9 * c.rate) {
         c.rate = rate;
@@ -385,8 +437,9 @@ final class FlowNetwork {
 
   /**
    * What {@code c}'s receiver gives it if the other connections into it take at most their sender's
-   * equal share: the receiver's water level, or, for a connection its sender holds below that level,
-   * what the others leave. The receiver's level is kept until its inputs change ({@link Host#shareVersion}).
+   * equal share: the receiver's water level, or, for a connection its sender holds below that
+   * level, what the others leave. The receiver's level is kept until its inputs change ({@link
+   * Host#shareVersion}).
    */
   private double receiverShare(Conn c) {
     Host r = c.to;
@@ -435,7 +488,10 @@ final class FlowNetwork {
     return Math.max(h.downBytesPerSecond * 0.01, h.downBytesPerSecond - ackShare * out);
   }
 
-  /** Charges the link time of control messages sent since the last charge to the sender's connections; true if there was any. */
+  /**
+   * Charges the link time of control messages sent since the last charge to the sender's
+   * connections; true if there was any.
+   */
   private static boolean chargeControl(Host s) {
     if (s.pendingControlSeconds <= 0) {
       return false;
@@ -456,13 +512,15 @@ final class FlowNetwork {
   }
 
   /**
-   * Reports the writes that have completed and schedules the next event of {@code c}: the moment its
-   * first unsent piece's write completes, or its first piece's last byte leaves, whichever comes first.
+   * Reports the writes that have completed and schedules the next event of {@code c}: the moment
+   * its first unsent piece's write completes, or its first piece's last byte leaves, whichever
+   * comes first.
    */
   private void schedule(Conn c) {
     long now = loop.now();
     double unsent = 0;
-    double untilWrite = Double.MAX_VALUE; // bytes the first piece must still send before the next write completes
+    double untilWrite =
+        Double.MAX_VALUE; // bytes the first piece must still send before the next write completes
     double window = window(c.from);
     for (Flow f : c.flows) {
       unsent += f.remaining;
@@ -487,7 +545,8 @@ final class FlowNetwork {
     long at = now + (long) Math.ceil(Math.min(head.remaining, untilWrite) / c.rate * 1e9);
     c.dueAt = at;
     if (c.scheduled && at >= c.eventAt) {
-      return; // the pending event comes first and waits on for the new time: no second event in the queue
+      return; // the pending event comes first and waits on for the new time: no second event in the
+      // queue
     }
     c.scheduled = true;
     c.eventAt = at;
@@ -499,8 +558,9 @@ final class FlowNetwork {
    * The socket window of each of {@code h}'s connections: the whole {@code socketWindow}, or, if
    * windows are shared, {@code TCP_NOTSENT_LOWAT} plus the connection's share of the rest. Which is
    * nearer the truth matters only where a host sends on many connections at once (hundreds of
-   * executors): a host cannot really keep a window's worth in flight on each of a thousand connections,
-   * but nothing on the emulated cluster (32 executors at most) tells the two apart well. docs/scaling.md.
+   * executors): a host cannot really keep a window's worth in flight on each of a thousand
+   * connections, but nothing on the emulated cluster (32 executors at most) tells the two apart
+   * well. docs/scaling.md.
    */
   private double window(Host h) {
     if (!sharedWindow) {
@@ -541,15 +601,20 @@ final class FlowNetwork {
     }
   }
 
-  /** The first piece's last byte has left: it arrives one path latency later, and the next piece moves. */
+  /**
+   * The first piece's last byte has left: it arrives one path latency later, and the next piece
+   * moves.
+   */
   private void finish(Conn c, Flow head) {
     c.flows.pollFirst();
     c.from.dataBytesSent += head.bytes;
-    loop.after(c.from.latencyNanos + c.to.latencyNanos, () -> {
-      if (c.to.alive) {
-        head.onArrived.run();
-      }
-    });
+    loop.after(
+        c.from.latencyNanos + c.to.latencyNanos,
+        () -> {
+          if (c.to.alive) {
+            head.onArrived.run();
+          }
+        });
     if (c.flows.isEmpty()) {
       c.version++;
       idle(c);

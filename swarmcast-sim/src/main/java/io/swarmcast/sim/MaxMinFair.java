@@ -1,8 +1,8 @@
 package io.swarmcast.sim;
 
 /**
- * Max-min fair shares. {@link #waterFill} shares one capacity among flows with caps (what
- * {@link FlowNetwork} does at each sender); {@link #exact} is progressive filling over a whole graph of
+ * Max-min fair shares. {@link #waterFill} shares one capacity among flows with caps (what {@link
+ * FlowNetwork} does at each sender); {@link #exact} is progressive filling over a whole graph of
  * senders and receivers, the reference the network's approximation is measured against.
  */
 final class MaxMinFair {
@@ -19,13 +19,15 @@ final class MaxMinFair {
   }
 
   /**
-   * The water level of {@code capacity} shared max-min among the first {@code n} flows of {@code caps}
-   * plus {@code uncapped} flows without a cap: each capped flow gets min(cap, level), each uncapped one
-   * the level. Infinite if the capped flows cannot use it all and none is uncapped.
+   * The water level of {@code capacity} shared max-min among the first {@code n} flows of {@code
+   * caps} plus {@code uncapped} flows without a cap: each capped flow gets min(cap, level), each
+   * uncapped one the level. Infinite if the capped flows cannot use it all and none is uncapped.
    */
   static double level(double capacity, double[] caps, int n, int uncapped) {
-    // Raise the level in rounds: flows capped below it take their cap and leave the rest to the others.
-    // Each round is one pass and most shares settle in one or two, where sorting cost n log n every time.
+    // Raise the level in rounds: flows capped below it take their cap and leave the rest to the
+    // others.
+    // Each round is one pass and most shares settle in one or two, where sorting cost n log n every
+    // time.
     double left = capacity;
     int open = n + uncapped;
     double level = open == 0 ? Double.POSITIVE_INFINITY : left / open;
@@ -51,8 +53,9 @@ final class MaxMinFair {
   }
 
   /**
-   * Exact max-min fair rates of flows {@code from[i] -> to[i]} over hosts with upload {@code up} and
-   * download {@code down}: progressive filling, raising every unfrozen flow at once until a link is full.
+   * Exact max-min fair rates of flows {@code from[i] -> to[i]} over hosts with upload {@code up}
+   * and download {@code down}: progressive filling, raising every unfrozen flow at once until a
+   * link is full.
    */
   static double[] exact(double[] up, double[] down, int[] from, int[] to) {
     int n = from.length;
@@ -87,7 +90,8 @@ final class MaxMinFair {
         }
       }
       for (int i = 0; i < n; i++) {
-        if (!frozen[i] && (upLeft[from[i]] <= 1e-9 * up[from[i]] || downLeft[to[i]] <= 1e-9 * down[to[i]])) {
+        if (!frozen[i]
+            && (upLeft[from[i]] <= 1e-9 * up[from[i]] || downLeft[to[i]] <= 1e-9 * down[to[i]])) {
           frozen[i] = true;
           unfrozen--;
         }

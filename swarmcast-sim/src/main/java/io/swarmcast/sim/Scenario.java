@@ -6,38 +6,60 @@ import java.util.Objects;
 /**
  * What one simulation runs: how many executors, how large a broadcast, the links, and the faults.
  *
- * @param executors       executors registered when the broadcast starts (late joiners come on top of
- *                        none: they are a fraction of these that join later)
- * @param sizeBytes       the broadcast's serialized size
- * @param rateBitsPerSecond every link's rate, each way (the driver's too, unless {@code driverRateBitsPerSecond})
+ * @param executors executors registered when the broadcast starts (late joiners come on top of
+ *     none: they are a fraction of these that join later)
+ * @param sizeBytes the broadcast's serialized size
+ * @param rateBitsPerSecond every link's rate, each way (the driver's too, unless {@code
+ *     driverRateBitsPerSecond})
  * @param driverRateBitsPerSecond the driver's link, each way; 0 for {@code rateBitsPerSecond}
- * @param latencyNanos    one-way latency from each host to the switch (a path crosses two)
- * @param efficiency      the share of a link's rate that a transfer's payload gets (TCP/IP headers, and
- *                        what one TCP flow reaches on a shaped link); calibrated on one executor
- * @param socketWindowBytes unsent bytes of a connection at which a write of a piece completes (what TCP
- *                        keeps in flight plus {@code TCP_NOTSENT_LOWAT}); 0 for {@link #defaultSocketWindow}
- * @param sharedWindow    whether a host's connections share one window's worth in flight (each gets
- *                        {@code TCP_NOTSENT_LOWAT} plus its share of the rest) instead of a window each
- * @param slowFraction    the share of executors whose link is {@code slowFactor} times slower
- * @param slowFactor      how much slower those links are
- * @param killFraction    the share of executors that die at {@code killAtRatio} × size÷bandwidth
- * @param killAtRatio     when they die
- * @param lateFraction    the share of executors that join at {@code lateAtRatio} × size÷bandwidth
- * @param lateAtRatio     when they join
+ * @param latencyNanos one-way latency from each host to the switch (a path crosses two)
+ * @param efficiency the share of a link's rate that a transfer's payload gets (TCP/IP headers, and
+ *     what one TCP flow reaches on a shaped link); calibrated on one executor
+ * @param socketWindowBytes unsent bytes of a connection at which a write of a piece completes (what
+ *     TCP keeps in flight plus {@code TCP_NOTSENT_LOWAT}); 0 for {@link #defaultSocketWindow}
+ * @param sharedWindow whether a host's connections share one window's worth in flight (each gets
+ *     {@code TCP_NOTSENT_LOWAT} plus its share of the rest) instead of a window each
+ * @param slowFraction the share of executors whose link is {@code slowFactor} times slower
+ * @param slowFactor how much slower those links are
+ * @param killFraction the share of executors that die at {@code killAtRatio} × size÷bandwidth
+ * @param killAtRatio when they die
+ * @param lateFraction the share of executors that join at {@code lateAtRatio} × size÷bandwidth
+ * @param lateAtRatio when they join
  * @param driverDiesWhenSeeded the driver's process ends once every piece is held by some executor
- * @param conf            the nodes' configuration: piece sizes, fetch limits, upload slots, timeouts
- * @param seed            every random choice (the schedulers', the tracker's, who is slow or dies) follows from it
+ * @param conf the nodes' configuration: piece sizes, fetch limits, upload slots, timeouts
+ * @param seed every random choice (the schedulers', the tracker's, who is slow or dies) follows
+ *     from it
  */
-public record Scenario(int executors, long sizeBytes, double rateBitsPerSecond, double driverRateBitsPerSecond,
-    long latencyNanos, double efficiency, long socketWindowBytes, boolean sharedWindow, double slowFraction, double slowFactor, double killFraction, double killAtRatio,
-    double lateFraction, double lateAtRatio, boolean driverDiesWhenSeeded, SwarmConf conf, long seed) {
-  /** One TCP flow's payload on an HTB-shaped veth here: 1 executor, 128 MiB at 100 Mbit/s took 1.048x size÷bandwidth. */
-  public static final double DEFAULT_EFFICIENCY = 0.955;
+public record Scenario(
+    int executors,
+    long sizeBytes,
+    double rateBitsPerSecond,
+    double driverRateBitsPerSecond,
+    long latencyNanos,
+    double efficiency,
+    long socketWindowBytes,
+    boolean sharedWindow,
+    double slowFraction,
+    double slowFactor,
+    double killFraction,
+    double killAtRatio,
+    double lateFraction,
+    double lateAtRatio,
+    boolean driverDiesWhenSeeded,
+    SwarmConf conf,
+    long seed) {
   /**
-   * Acknowledgement bytes per data byte: a 66-byte ACK (Ethernet, IP and TCP with timestamps) for every
-   * two 1,514-byte segments, as Linux acknowledges a bulk transfer.
+   * One TCP flow's payload on an HTB-shaped veth here: 1 executor, 128 MiB at 100 Mbit/s took
+   * 1.048x size÷bandwidth.
+   */
+  public static final double DEFAULT_EFFICIENCY = 0.955;
+
+  /**
+   * Acknowledgement bytes per data byte: a 66-byte ACK (Ethernet, IP and TCP with timestamps) for
+   * every two 1,514-byte segments, as Linux acknowledges a bulk transfer.
    */
   public static final double ACK_SHARE = 66.0 / (2 * 1514);
+
   /** veth pair and bridge, one way. */
   public static final long DEFAULT_LATENCY_NANOS = 50_000;
 
@@ -46,76 +68,280 @@ public record Scenario(int executors, long sizeBytes, double rateBitsPerSecond, 
     check(executors >= 1, "executors must be at least 1: " + executors);
     check(sizeBytes >= 1, "size must be at least 1 byte: " + sizeBytes);
     check(rateBitsPerSecond > 0, "rate must be positive: " + rateBitsPerSecond);
-    check(driverRateBitsPerSecond >= 0, "driver rate must not be negative: " + driverRateBitsPerSecond);
+    check(
+        driverRateBitsPerSecond >= 0,
+        "driver rate must not be negative: " + driverRateBitsPerSecond);
     check(latencyNanos >= 0, "latency must not be negative: " + latencyNanos);
     check(socketWindowBytes >= 0, "socket window must not be negative: " + socketWindowBytes);
     check(efficiency > 0 && efficiency <= 1, "efficiency must be in (0, 1]: " + efficiency);
-    check(fraction(slowFraction) && fraction(killFraction) && fraction(lateFraction),
-        "fractions must be in [0, 1]: slow " + slowFraction + ", kill " + killFraction + ", late " + lateFraction);
+    check(
+        fraction(slowFraction) && fraction(killFraction) && fraction(lateFraction),
+        "fractions must be in [0, 1]: slow "
+            + slowFraction
+            + ", kill "
+            + killFraction
+            + ", late "
+            + lateFraction);
     check(slowFactor >= 1, "slow factor must be at least 1: " + slowFactor);
-    check(killAtRatio >= 0 && lateAtRatio >= 0, "times must not be negative: " + killAtRatio + ", " + lateAtRatio);
+    check(
+        killAtRatio >= 0 && lateAtRatio >= 0,
+        "times must not be negative: " + killAtRatio + ", " + lateAtRatio);
   }
 
-  /** {@code executors} executors, {@code sizeBytes} at {@code rateBitsPerSecond}, defaults for the rest, no faults. */
+  /**
+   * {@code executors} executors, {@code sizeBytes} at {@code rateBitsPerSecond}, defaults for the
+   * rest, no faults.
+   */
   public static Scenario of(int executors, long sizeBytes, double rateBitsPerSecond) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, 0, DEFAULT_LATENCY_NANOS, DEFAULT_EFFICIENCY, 0, false, 0, 10, 0, 0.5,
-        0, 0.5, false, new SwarmConf(), 1);
+    return new Scenario(
+        executors,
+        sizeBytes,
+        rateBitsPerSecond,
+        0,
+        DEFAULT_LATENCY_NANOS,
+        DEFAULT_EFFICIENCY,
+        0,
+        false,
+        0,
+        10,
+        0,
+        0.5,
+        0,
+        0.5,
+        false,
+        new SwarmConf(),
+        1);
   }
 
   public Scenario withSeed(long s) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow,
-        slowFraction, slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, s);
+    return new Scenario(
+        executors,
+        sizeBytes,
+        rateBitsPerSecond,
+        driverRateBitsPerSecond,
+        latencyNanos,
+        efficiency,
+        socketWindowBytes,
+        sharedWindow,
+        slowFraction,
+        slowFactor,
+        killFraction,
+        killAtRatio,
+        lateFraction,
+        lateAtRatio,
+        driverDiesWhenSeeded,
+        conf,
+        s);
   }
 
   public Scenario withSlow(double fraction, double factor) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow,
-        fraction, factor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, seed);
+    return new Scenario(
+        executors,
+        sizeBytes,
+        rateBitsPerSecond,
+        driverRateBitsPerSecond,
+        latencyNanos,
+        efficiency,
+        socketWindowBytes,
+        sharedWindow,
+        fraction,
+        factor,
+        killFraction,
+        killAtRatio,
+        lateFraction,
+        lateAtRatio,
+        driverDiesWhenSeeded,
+        conf,
+        seed);
   }
 
   public Scenario withKills(double fraction, double atRatio) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow,
-        slowFraction, slowFactor, fraction, atRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, seed);
+    return new Scenario(
+        executors,
+        sizeBytes,
+        rateBitsPerSecond,
+        driverRateBitsPerSecond,
+        latencyNanos,
+        efficiency,
+        socketWindowBytes,
+        sharedWindow,
+        slowFraction,
+        slowFactor,
+        fraction,
+        atRatio,
+        lateFraction,
+        lateAtRatio,
+        driverDiesWhenSeeded,
+        conf,
+        seed);
   }
 
   public Scenario withLateJoiners(double fraction, double atRatio) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow,
-        slowFraction, slowFactor, killFraction, killAtRatio, fraction, atRatio, driverDiesWhenSeeded, conf, seed);
+    return new Scenario(
+        executors,
+        sizeBytes,
+        rateBitsPerSecond,
+        driverRateBitsPerSecond,
+        latencyNanos,
+        efficiency,
+        socketWindowBytes,
+        sharedWindow,
+        slowFraction,
+        slowFactor,
+        killFraction,
+        killAtRatio,
+        fraction,
+        atRatio,
+        driverDiesWhenSeeded,
+        conf,
+        seed);
   }
 
   public Scenario withDriverRate(double bitsPerSecond) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, bitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow, slowFraction,
-        slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, seed);
+    return new Scenario(
+        executors,
+        sizeBytes,
+        rateBitsPerSecond,
+        bitsPerSecond,
+        latencyNanos,
+        efficiency,
+        socketWindowBytes,
+        sharedWindow,
+        slowFraction,
+        slowFactor,
+        killFraction,
+        killAtRatio,
+        lateFraction,
+        lateAtRatio,
+        driverDiesWhenSeeded,
+        conf,
+        seed);
   }
 
   public Scenario withLatency(long nanos) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, nanos, efficiency, socketWindowBytes, sharedWindow, slowFraction,
-        slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, seed);
+    return new Scenario(
+        executors,
+        sizeBytes,
+        rateBitsPerSecond,
+        driverRateBitsPerSecond,
+        nanos,
+        efficiency,
+        socketWindowBytes,
+        sharedWindow,
+        slowFraction,
+        slowFactor,
+        killFraction,
+        killAtRatio,
+        lateFraction,
+        lateAtRatio,
+        driverDiesWhenSeeded,
+        conf,
+        seed);
   }
 
   public Scenario withEfficiency(double e) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, e, socketWindowBytes, sharedWindow, slowFraction,
-        slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, seed);
+    return new Scenario(
+        executors,
+        sizeBytes,
+        rateBitsPerSecond,
+        driverRateBitsPerSecond,
+        latencyNanos,
+        e,
+        socketWindowBytes,
+        sharedWindow,
+        slowFraction,
+        slowFactor,
+        killFraction,
+        killAtRatio,
+        lateFraction,
+        lateAtRatio,
+        driverDiesWhenSeeded,
+        conf,
+        seed);
   }
 
   public Scenario withDriverDyingWhenSeeded(boolean dies) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow,
-        slowFraction, slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, dies, conf, seed);
+    return new Scenario(
+        executors,
+        sizeBytes,
+        rateBitsPerSecond,
+        driverRateBitsPerSecond,
+        latencyNanos,
+        efficiency,
+        socketWindowBytes,
+        sharedWindow,
+        slowFraction,
+        slowFactor,
+        killFraction,
+        killAtRatio,
+        lateFraction,
+        lateAtRatio,
+        dies,
+        conf,
+        seed);
   }
 
   public Scenario withSocketWindow(long bytes) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, bytes, sharedWindow,
-        slowFraction, slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, conf, seed);
+    return new Scenario(
+        executors,
+        sizeBytes,
+        rateBitsPerSecond,
+        driverRateBitsPerSecond,
+        latencyNanos,
+        efficiency,
+        bytes,
+        sharedWindow,
+        slowFraction,
+        slowFactor,
+        killFraction,
+        killAtRatio,
+        lateFraction,
+        lateAtRatio,
+        driverDiesWhenSeeded,
+        conf,
+        seed);
   }
 
   public Scenario withSharedWindow(boolean shared) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency,
-        socketWindowBytes, shared, slowFraction, slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio,
-        driverDiesWhenSeeded, conf, seed);
+    return new Scenario(
+        executors,
+        sizeBytes,
+        rateBitsPerSecond,
+        driverRateBitsPerSecond,
+        latencyNanos,
+        efficiency,
+        socketWindowBytes,
+        shared,
+        slowFraction,
+        slowFactor,
+        killFraction,
+        killAtRatio,
+        lateFraction,
+        lateAtRatio,
+        driverDiesWhenSeeded,
+        conf,
+        seed);
   }
 
   public Scenario withConf(SwarmConf c) {
-    return new Scenario(executors, sizeBytes, rateBitsPerSecond, driverRateBitsPerSecond, latencyNanos, efficiency, socketWindowBytes, sharedWindow,
-        slowFraction, slowFactor, killFraction, killAtRatio, lateFraction, lateAtRatio, driverDiesWhenSeeded, c, seed);
+    return new Scenario(
+        executors,
+        sizeBytes,
+        rateBitsPerSecond,
+        driverRateBitsPerSecond,
+        latencyNanos,
+        efficiency,
+        socketWindowBytes,
+        sharedWindow,
+        slowFraction,
+        slowFactor,
+        killFraction,
+        killAtRatio,
+        lateFraction,
+        lateAtRatio,
+        driverDiesWhenSeeded,
+        c,
+        seed);
   }
 
   /** size ÷ bandwidth at the nominal rate, in seconds: the time one copy needs on one link. */
@@ -124,10 +350,10 @@ public record Scenario(int executors, long sizeBytes, double rateBitsPerSecond, 
   }
 
   /**
-   * The default socket window: {@code TCP_NOTSENT_LOWAT} (64 KiB) plus what TCP keeps in flight, the
-   * path's bandwidth × round trip (two hops each way) but at least 128 KiB, which a congestion window
-   * reaches within a few round trips. (The emulated cluster's queues would let it grow to 20 ms of its
-   * rate; 128 KiB and more gave the same results there.)
+   * The default socket window: {@code TCP_NOTSENT_LOWAT} (64 KiB) plus what TCP keeps in flight,
+   * the path's bandwidth × round trip (two hops each way) but at least 128 KiB, which a congestion
+   * window reaches within a few round trips. (The emulated cluster's queues would let it grow to 20
+   * ms of its rate; 128 KiB and more gave the same results there.)
    */
   public static long defaultSocketWindow(double rateBitsPerSecond, long latencyNanos) {
     long bdp = (long) (rateBitsPerSecond / 8 * 4 * latencyNanos / 1e9);
@@ -135,7 +361,9 @@ public record Scenario(int executors, long sizeBytes, double rateBitsPerSecond, 
   }
 
   long socketWindow() {
-    return socketWindowBytes > 0 ? socketWindowBytes : defaultSocketWindow(rateBitsPerSecond, latencyNanos);
+    return socketWindowBytes > 0
+        ? socketWindowBytes
+        : defaultSocketWindow(rateBitsPerSecond, latencyNanos);
   }
 
   double driverRate() {

@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
 /**
  * The driver in a simulation: the real {@link Tracker} (executors, ledger, {@code Have} relay, the
  * driver's piece choice) behind the real {@link UploadQueue} policy, answering what the simulated
- * executors send as {@code DriverNode} does. Its notices and answers go over the modelled network at
- * their encoded sizes, and the time spent inside the tracker is measured.
+ * executors send as {@code DriverNode} does. Its notices and answers go over the modelled network
+ * at their encoded sizes, and the time spent inside the tracker is measured.
  */
 final class SimDriver implements NoticeSender {
   static final long BROADCAST_ID = 1;
@@ -28,14 +28,17 @@ final class SimDriver implements NoticeSender {
   private final UploadQueue<Integer, Upload> uploads;
   private final int[] pieceSizes;
   private final int fetchAnyFrame;
+
   /** Wall-clock nanoseconds spent inside the tracker's methods. */
   long trackerNanos;
+
   long trackerCalls;
   long locationsBytes;
   long locationsAnswered;
   long haveNotices;
 
   private static final long RECEIPT_TIMEOUT = DriverNode.RECEIPT_TIMEOUT.toNanos();
+
   /** Pieces sent and not yet announced, by executor and piece: each holds an upload slot. */
   private final Map<Long, Receipt> receipts = new HashMap<>();
 
@@ -44,19 +47,36 @@ final class SimDriver implements NoticeSender {
   /** A request for any piece, waiting for an upload slot. */
   private record Upload(SimExecutor from, long token, BitSet exclude, boolean allowDuplicate) {}
 
-  SimDriver(Simulation sim, FlowNetwork.Host host, int[] pieceSizes, int uploadSlots, int maxPiecesInFlight, long seed,
-      long spareCopyBytes, int neighbours) {
+  SimDriver(
+      Simulation sim,
+      FlowNetwork.Host host,
+      int[] pieceSizes,
+      int uploadSlots,
+      int maxPiecesInFlight,
+      long seed,
+      long spareCopyBytes,
+      int neighbours) {
     this.sim = sim;
     this.host = host;
     this.pieceSizes = pieceSizes;
     this.tracker = new Tracker(this, new SplittableRandom(seed), neighbours);
-    // The driver queues every request (no "busy"), at most so many per connection, as DriverNode does.
-    this.uploads = new UploadQueue<>(uploadSlots, Integer.MAX_VALUE, SwarmNode.MAX_PIECES_QUEUED_PER_CONNECTION, maxPiecesInFlight);
+    // The driver queues every request (no "busy"), at most so many per connection, as DriverNode
+    // does.
+    this.uploads =
+        new UploadQueue<>(
+            uploadSlots,
+            Integer.MAX_VALUE,
+            SwarmNode.MAX_PIECES_QUEUED_PER_CONNECTION,
+            maxPiecesInFlight);
     long total = 0;
     for (int s : pieceSizes) {
       total += s;
     }
-    tracker.addBroadcast(BROADCAST_ID, pieceSizes.length, true, Tracker.spareCopies(total, pieceSizes.length, spareCopyBytes));
+    tracker.addBroadcast(
+        BROADCAST_ID,
+        pieceSizes.length,
+        true,
+        Tracker.spareCopies(total, pieceSizes.length, spareCopyBytes));
     this.fetchAnyFrame = Frames.fetchAny(pieceSizes.length, new BitSet());
   }
 
@@ -103,7 +123,10 @@ final class SimDriver implements NoticeSender {
     recorded(() -> tracker.announce(from.id, BROADCAST_ID, pieces));
   }
 
-  /** Runs an announcement through the tracker, timed, and tells the simulation once the swarm is seeded. */
+  /**
+   * Runs an announcement through the tracker, timed, and tells the simulation once the swarm is
+   * seeded.
+   */
   private void recorded(Runnable announcement) {
     long t0 = System.nanoTime();
     announcement.run();
@@ -132,7 +155,10 @@ final class SimDriver implements NoticeSender {
     drain();
   }
 
-  /** Starts waiting uploads while slots are free; the piece is chosen when its slot frees, as on a real driver. */
+  /**
+   * Starts waiting uploads while slots are free; the piece is chosen when its slot frees, as on a
+   * real driver.
+   */
   private void drain() {
     if (!host.alive) {
       return;
@@ -141,8 +167,10 @@ final class SimDriver implements NoticeSender {
     while ((next = uploads.poll()) != null) {
       Upload u = next.upload();
       long t0 = System.nanoTime();
-      int piece = u.from.host.alive
-          ? tracker.choosePieceToSend(BROADCAST_ID, u.from.id, u.exclude, u.allowDuplicate) : -1;
+      int piece =
+          u.from.host.alive
+              ? tracker.choosePieceToSend(BROADCAST_ID, u.from.id, u.exclude, u.allowDuplicate)
+              : -1;
       timed(t0);
       if (!u.from.host.alive) {
         uploads.finished(next);
@@ -158,7 +186,10 @@ final class SimDriver implements NoticeSender {
         UploadQueue.Started<Integer, Upload> started = next;
         Receipt receipt = new Receipt(u.from, piece, sim.loop.now());
         receipts.put(key(u.from, piece), receipt);
-        sim.network.send(host, u.from.host, Frames.piece(pieceSizes[piece]),
+        sim.network.send(
+            host,
+            u.from.host,
+            Frames.piece(pieceSizes[piece]),
             () -> {
               uploads.finished(started);
               sim.loop.after(RECEIPT_TIMEOUT, () -> release(receipt));

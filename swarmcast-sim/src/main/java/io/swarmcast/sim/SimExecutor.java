@@ -15,7 +15,6 @@ import io.swarmcast.swarm.PeerPieces;
 import io.swarmcast.swarm.UploadQueue;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,33 +26,45 @@ import java.util.function.Function;
 
 /**
  * An executor in a simulation: the real {@link FetchScheduler} (with the node's own strategy and
- * policy) whose actions become messages and flows on the modelled network, and whose events come back
- * from them, as {@code SwarmFetcher} does on a real node; and the executor's block server, which serves
- * its pieces to peers behind the real {@link UploadQueue} policy, answering "busy" past it.
+ * policy) whose actions become messages and flows on the modelled network, and whose events come
+ * back from them, as {@code SwarmFetcher} does on a real node; and the executor's block server,
+ * which serves its pieces to peers behind the real {@link UploadQueue} policy, answering "busy"
+ * past it.
  */
 final class SimExecutor implements FetchAction.Handler {
   private final Simulation sim;
   final FlowNetwork.Host host;
   final String hostName;
   final int port;
+
   /** The tracker's id, once joined; -1 before. */
   int id = -1;
+
   PeerAddress address;
   final boolean slow;
   private FetchScheduler scheduler;
+
   /** Which stored pieces are announced at once and which in a batch, as on a real executor. */
   private AnnouncementBatch announcements;
+
   private final BitSet held = new BitSet();
   private final Set<Long> cancelled = new HashSet<>();
   private final UploadQueue<Integer, Request> uploads;
-  /** Requests accepted by this block server (waiting or being sent): their askers learn if it dies. */
+
+  /**
+   * Requests accepted by this block server (waiting or being sent): their askers learn if it dies.
+   */
   private final Set<Request> accepted = new LinkedHashSet<>();
+
   /** With the driver gone: what this executor knows of others (peer exchange), and who asked it. */
   private final Map<Integer, PeerPieces> known;
+
   /** Where an answer to a peer starts in the holders known ({@link NamedHolders}). */
   private final Random random;
+
   /** In the order they asked: notices go out in that order, so a run is a function of its seed. */
   private final Set<SimExecutor> subscribers = new LinkedHashSet<>();
+
   long startedAt = -1;
   long finishedAt = -1;
   Throwable failure;
@@ -64,15 +75,27 @@ final class SimExecutor implements FetchAction.Handler {
   /** A peer's request for a piece. */
   private record Request(SimExecutor from, long token, int piece) {}
 
-  SimExecutor(Simulation sim, FlowNetwork.Host host, String hostName, int port, boolean slow, int uploadSlots,
-      int maxWaiting, boolean exchange, Random random) {
+  SimExecutor(
+      Simulation sim,
+      FlowNetwork.Host host,
+      String hostName,
+      int port,
+      boolean slow,
+      int uploadSlots,
+      int maxWaiting,
+      boolean exchange,
+      Random random) {
     this.sim = sim;
     this.host = host;
     this.hostName = hostName;
     this.port = port;
     this.slow = slow;
-    this.uploads = new UploadQueue<>(uploadSlots, maxWaiting, SwarmNode.MAX_PIECES_QUEUED_PER_CONNECTION);
-    this.known = exchange ? new LinkedHashMap<>() : null; // in the order learned, as PeerDirectory keeps them
+    this.uploads =
+        new UploadQueue<>(uploadSlots, maxWaiting, SwarmNode.MAX_PIECES_QUEUED_PER_CONNECTION);
+    this.known =
+        exchange
+            ? new LinkedHashMap<>()
+            : null; // in the order learned, as PeerDirectory keeps them
     this.random = random;
   }
 
@@ -88,8 +111,14 @@ final class SimExecutor implements FetchAction.Handler {
   void start(FetchPolicy policy) {
     address = new PeerAddress(id, hostName, port);
     startedAt = sim.loop.now();
-    scheduler = new FetchScheduler(sim.pieceCount(), new BitSet(), FetchStrategy.torrent(), policy, sim.loop::now);
-    announcements = new AnnouncementBatch(sim.pieceCount(), new BitSet(), policy.neighbourExchange() ? AnnouncementBatch.BATCHES : 0);
+    scheduler =
+        new FetchScheduler(
+            sim.pieceCount(), new BitSet(), FetchStrategy.torrent(), policy, sim.loop::now);
+    announcements =
+        new AnnouncementBatch(
+            sim.pieceCount(),
+            new BitSet(),
+            policy.neighbourExchange() ? AnnouncementBatch.BATCHES : 0);
     run(scheduler.start());
   }
 
@@ -110,7 +139,8 @@ final class SimExecutor implements FetchAction.Handler {
   void onLocations(Locations loc) {
     List<PeerPieces> holders = new ArrayList<>(loc.holders().size());
     for (Locations.Holder h : loc.holders()) {
-      PeerPieces p = new PeerPieces(new PeerAddress(h.executorId(), h.host(), h.port()), h.pieces());
+      PeerPieces p =
+          new PeerPieces(new PeerAddress(h.executorId(), h.host(), h.port()), h.pieces());
       holders.add(p);
       learn(p);
     }
@@ -143,11 +173,13 @@ final class SimExecutor implements FetchAction.Handler {
       SimDriver driver = sim.driver;
       BitSet batch = announcements.stored(piece, fromDriver);
       if (announcements.announcedAlone(fromDriver)) {
-        sim.network.control(host, driver.host, Frames.ANNOUNCE, () -> driver.onAnnounce(this, piece));
+        sim.network.control(
+            host, driver.host, Frames.ANNOUNCE, () -> driver.onAnnounce(this, piece));
       }
       if (batch != null) {
         AnnounceMany many = new AnnounceMany(SimDriver.BROADCAST_ID, sim.pieceCount(), batch);
-        sim.network.control(host, driver.host, Frames.of(many), () -> driver.onAnnounceMany(this, batch));
+        sim.network.control(
+            host, driver.host, Frames.of(many), () -> driver.onAnnounceMany(this, batch));
       }
       if (!subscribers.isEmpty()) {
         Have have = new Have(SimDriver.BROADCAST_ID, piece, id, hostName, port);
@@ -156,7 +188,8 @@ final class SimExecutor implements FetchAction.Handler {
         }
       }
     } else if (fromDriver && held.get(piece)) {
-      // Already here: announced all the same, so the driver's upload slot frees (SwarmFetcher does so).
+      // Already here: announced all the same, so the driver's upload slot frees (SwarmFetcher does
+      // so).
       SimDriver driver = sim.driver;
       sim.network.control(host, driver.host, Frames.ANNOUNCE, () -> driver.onAnnounce(this, piece));
     }
@@ -204,7 +237,11 @@ final class SimExecutor implements FetchAction.Handler {
     for (PeerAddress p : action.peers()) {
       SimExecutor peer = sim.executor(p.id());
       sim.network.connect(host, peer.host);
-      sim.network.control(host, peer.host, Frames.GET_LOCATIONS, () -> peer.answerPeer(this),
+      sim.network.control(
+          host,
+          peer.host,
+          Frames.GET_LOCATIONS,
+          () -> peer.answerPeer(this),
           () -> on(s -> s.onPeerLocationsFailed(p, new IllegalStateException("unreachable"))));
     }
   }
@@ -214,28 +251,42 @@ final class SimExecutor implements FetchAction.Handler {
     List<Locations.Holder> holders = new ArrayList<>();
     holders.add(new Locations.Holder(id, hostName, port, (BitSet) held.clone()));
     if (known != null) {
-      List<PeerPieces> named = NamedHolders.pick(new ArrayList<>(known.values()),
-          p -> p.peer().id() == id || p.peer().id() == asker.id, Locations.MAX_HOLDERS - 1, random);
+      List<PeerPieces> named =
+          NamedHolders.pick(
+              new ArrayList<>(known.values()),
+              p -> p.peer().id() == id || p.peer().id() == asker.id,
+              Locations.MAX_HOLDERS - 1,
+              random);
       for (PeerPieces p : named) {
-        holders.add(new Locations.Holder(p.peer().id(), p.peer().host(), p.peer().port(), (BitSet) p.pieces().clone()));
+        holders.add(
+            new Locations.Holder(
+                p.peer().id(), p.peer().host(), p.peer().port(), (BitSet) p.pieces().clone()));
       }
     }
     subscribers.add(asker);
     Locations loc = new Locations(1, SimDriver.BROADCAST_ID, sim.pieceCount(), holders);
-    sim.network.control(host, asker.host, Frames.of(loc), () -> {
-      List<PeerPieces> list = new ArrayList<>();
-      for (Locations.Holder h : loc.holders()) {
-        PeerPieces pp = new PeerPieces(new PeerAddress(h.executorId(), h.host(), h.port()), h.pieces());
-        list.add(pp);
-        asker.learn(pp);
-      }
-      asker.on(s -> s.onPeerLocations(address, list));
-    });
+    sim.network.control(
+        host,
+        asker.host,
+        Frames.of(loc),
+        () -> {
+          List<PeerPieces> list = new ArrayList<>();
+          for (Locations.Holder h : loc.holders()) {
+            PeerPieces pp =
+                new PeerPieces(new PeerAddress(h.executorId(), h.host(), h.port()), h.pieces());
+            list.add(pp);
+            asker.learn(pp);
+          }
+          asker.on(s -> s.onPeerLocations(address, list));
+        });
   }
 
   private void learn(PeerPieces p) {
     if (known != null && p.peer().id() != id) {
-      known.computeIfAbsent(p.peer().id(), k -> new PeerPieces(p.peer(), new BitSet())).pieces().or(p.pieces());
+      known
+          .computeIfAbsent(p.peer().id(), k -> new PeerPieces(p.peer(), new BitSet()))
+          .pieces()
+          .or(p.pieces());
     }
   }
 
@@ -243,7 +294,11 @@ final class SimExecutor implements FetchAction.Handler {
   public void fetchFromPeer(FetchAction.FetchFromPeer a) {
     SimExecutor peer = sim.executor(a.peer().id());
     sim.network.connect(host, peer.host);
-    sim.network.control(host, peer.host, Frames.FETCH_PIECE, () -> peer.serve(this, a.token(), a.piece()),
+    sim.network.control(
+        host,
+        peer.host,
+        Frames.FETCH_PIECE,
+        () -> peer.serve(this, a.token(), a.piece()),
         () -> onSourceFailed(a.token()));
   }
 
@@ -255,8 +310,12 @@ final class SimExecutor implements FetchAction.Handler {
   @Override
   public void fetchAnyFromDriver(FetchAction.FetchAnyFromDriver a) {
     SimDriver driver = sim.driver;
-    sim.network.control(host, driver.host, driver.fetchAnyFrame(),
-        () -> driver.onFetchAny(this, a.token(), a.exclude(), a.allowDuplicate()), null);
+    sim.network.control(
+        host,
+        driver.host,
+        driver.fetchAnyFrame(),
+        () -> driver.onFetchAny(this, a.token(), a.exclude(), a.allowDuplicate()),
+        null);
   }
 
   @Override
@@ -316,21 +375,30 @@ final class SimExecutor implements FetchAction.Handler {
         sim.network.control(host, r.from.host, Frames.FAILURE, () -> r.from.onRefused(r.token));
       } else {
         UploadQueue.Started<Integer, Request> started = next;
-        // The slot frees when the write completes; the request is answered only when the piece arrives,
+        // The slot frees when the write completes; the request is answered only when the piece
+        // arrives,
         // so a death in between fails it, as a real closed connection does.
-        sim.network.send(host, r.from.host, Frames.piece(sim.pieceSize(r.piece)), () -> {
-          uploads.finished(started);
-          drain();
-        }, () -> {
-          if (accepted.remove(r)) {
-            r.from.onPieceArrived(r.token, r.piece, false);
-          }
-        });
+        sim.network.send(
+            host,
+            r.from.host,
+            Frames.piece(sim.pieceSize(r.piece)),
+            () -> {
+              uploads.finished(started);
+              drain();
+            },
+            () -> {
+              if (accepted.remove(r)) {
+                r.from.onPieceArrived(r.token, r.piece, false);
+              }
+            });
       }
     }
   }
 
-  /** This executor's process ends: its flows stop, and whoever waits for a piece from it learns the connection closed. */
+  /**
+   * This executor's process ends: its flows stop, and whoever waits for a piece from it learns the
+   * connection closed.
+   */
   void die() {
     sim.network.kill(host);
     long path = host.latencyNanos * 2;

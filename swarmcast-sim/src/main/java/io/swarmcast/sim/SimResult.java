@@ -5,26 +5,59 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What one simulation measured. Ratios are × size÷bandwidth, each executor's against its own link (a
- * slow executor's size÷bandwidth is longer) and from the moment it started fetching (a late joiner's,
- * from its join); {@code fast*} counts only executors on full-rate links.
+ * What one simulation measured. Ratios are × size÷bandwidth, each executor's against its own link
+ * (a slow executor's size÷bandwidth is longer) and from the moment it started fetching (a late
+ * joiner's, from its join); {@code fast*} counts only executors on full-rate links.
  *
- * @param finishRatios       every executor that finished, its ratio, ascending
- * @param driverDataBytes    piece bytes (frames included) the driver uploaded
+ * @param finishRatios every executor that finished, its ratio, ascending
+ * @param driverDataBytes piece bytes (frames included) the driver uploaded
  * @param driverControlBytes control bytes the driver uploaded (notices, locations, answers)
- * @param driverControlIn    control bytes the driver received (announcements, questions)
- * @param maxConnections     most connections any executor held
- * @param trackerSeconds     wall-clock time spent inside the real {@code Tracker}'s methods
+ * @param driverControlIn control bytes the driver received (announcements, questions)
+ * @param maxConnections most connections any executor held
+ * @param trackerSeconds wall-clock time spent inside the real {@code Tracker}'s methods
  */
-public record SimResult(Scenario scenario, int pieceCount, int pieceBytes, int finished, int failed, int killed, int unfinished,
-    double[] finishRatios, double lastRatio, double p50Ratio, double p99Ratio, double fastLastRatio, double fastP99Ratio,
-    double slowLastRatio, double seededRatio, long driverDataBytes, long driverControlBytes, long driverControlMessages,
-    long driverControlIn, long peerDataBytes, long haveNotices, long locationsBytes, long locationsAnswered,
-    int maxConnections, int driverConnections, double trackerSeconds, long trackerCalls, long events, double wallSeconds,
+public record SimResult(
+    Scenario scenario,
+    int pieceCount,
+    int pieceBytes,
+    int finished,
+    int failed,
+    int killed,
+    int unfinished,
+    double[] finishRatios,
+    double lastRatio,
+    double p50Ratio,
+    double p99Ratio,
+    double fastLastRatio,
+    double fastP99Ratio,
+    double slowLastRatio,
+    double seededRatio,
+    long driverDataBytes,
+    long driverControlBytes,
+    long driverControlMessages,
+    long driverControlIn,
+    long peerDataBytes,
+    long haveNotices,
+    long locationsBytes,
+    long locationsAnswered,
+    int maxConnections,
+    int driverConnections,
+    double trackerSeconds,
+    long trackerCalls,
+    long events,
+    double wallSeconds,
     TimeSeries driverLink) {
 
-  static SimResult of(Scenario sc, int[] pieceSizes, List<SimExecutor> executors, SimDriver driver, FlowNetwork net,
-      TimeSeries driverLink, long seededAt, long events, double wallSeconds) {
+  static SimResult of(
+      Scenario sc,
+      int[] pieceSizes,
+      List<SimExecutor> executors,
+      SimDriver driver,
+      FlowNetwork net,
+      TimeSeries driverLink,
+      long seededAt,
+      long events,
+      double wallSeconds) {
     double ideal = sc.idealSeconds();
     List<Double> all = new ArrayList<>();
     List<Double> fast = new ArrayList<>();
@@ -53,12 +86,37 @@ public record SimResult(Scenario scenario, int pieceCount, int pieceBytes, int f
     double[] fastRatios = fast.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     double[] slowRatios = slow.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     int maxPiece = Arrays.stream(pieceSizes).max().orElse(0);
-    return new SimResult(sc, pieceSizes.length, maxPiece, ratios.length, failed, killed, unfinished, ratios,
-        last(ratios), quantile(ratios, 0.50), quantile(ratios, 0.99), last(fastRatios), quantile(fastRatios, 0.99),
-        last(slowRatios), seededAt < 0 ? Double.NaN : seededAt / 1e9 / ideal, driver.host.dataBytesSent,
-        driver.host.controlBytesSent, driver.host.controlMessagesSent, driver.host.controlBytesReceived, peerData,
-        driver.haveNotices, driver.locationsBytes, driver.locationsAnswered, maxConnections, driver.host.connections.size(),
-        driver.trackerNanos / 1e9, driver.trackerCalls, events, wallSeconds, driverLink);
+    return new SimResult(
+        sc,
+        pieceSizes.length,
+        maxPiece,
+        ratios.length,
+        failed,
+        killed,
+        unfinished,
+        ratios,
+        last(ratios),
+        quantile(ratios, 0.50),
+        quantile(ratios, 0.99),
+        last(fastRatios),
+        quantile(fastRatios, 0.99),
+        last(slowRatios),
+        seededAt < 0 ? Double.NaN : seededAt / 1e9 / ideal,
+        driver.host.dataBytesSent,
+        driver.host.controlBytesSent,
+        driver.host.controlMessagesSent,
+        driver.host.controlBytesReceived,
+        peerData,
+        driver.haveNotices,
+        driver.locationsBytes,
+        driver.locationsAnswered,
+        maxConnections,
+        driver.host.connections.size(),
+        driver.trackerNanos / 1e9,
+        driver.trackerCalls,
+        events,
+        wallSeconds,
+        driverLink);
   }
 
   /** The {@code q} quantile (nearest rank) of ascending {@code sorted}; NaN if empty. */

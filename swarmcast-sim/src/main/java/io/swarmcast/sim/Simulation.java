@@ -5,6 +5,7 @@ import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.swarm.FetchLimits;
 import io.swarmcast.swarm.FetchPolicy;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +13,15 @@ import java.util.Random;
 import java.util.function.DoubleConsumer;
 
 /**
- * One broadcast from a driver to a swarm of executors, simulated: the nodes' own scheduler, tracker and
- * upload policy ({@link SimDriver}, {@link SimExecutor}) over a modelled network ({@link FlowNetwork}),
- * in virtual time ({@link EventLoop}). The broadcast is cut as a real driver cuts it with this many
- * executors registered ({@link Blockifier.Cut#swarm}), and every executor starts fetching at time 0,
- * as when the driver ships the handle to all of them at once; late joiners start later.
+ * One broadcast from a driver to a swarm of executors, simulated: the nodes' own scheduler, tracker
+ * and upload policy ({@link SimDriver}, {@link SimExecutor}) over a modelled network ({@link
+ * FlowNetwork}), in virtual time ({@link EventLoop}). The broadcast is cut as a real driver cuts it
+ * with this many executors registered ({@link Blockifier.Cut#swarm}), and every executor starts
+ * fetching at time 0, as when the driver ships the handle to all of them at once; late joiners
+ * start later.
  *
- * <p>It models a broadcast in steady state: a JVM's first broadcast (JIT compilation, fresh memory) is
- * not in it, so it is compared with the bench's later broadcasts.
+ * <p>It models a broadcast in steady state: a JVM's first broadcast (JIT compilation, fresh memory)
+ * is not in it, so it is compared with the bench's later broadcasts.
  */
 public final class Simulation {
   final EventLoop loop = new EventLoop();
@@ -42,32 +44,67 @@ public final class Simulation {
   public Simulation(Scenario scenario) {
     this.scenario = scenario;
     this.conf = scenario.conf();
-    this.network = new FlowNetwork(loop, scenario.socketWindow(), scenario.sharedWindow(), Scenario.ACK_SHARE);
+    this.network =
+        new FlowNetwork(loop, scenario.socketWindow(), scenario.sharedWindow(), Scenario.ACK_SHARE);
     int n = scenario.executors();
-    Blockifier.Cut cut = Blockifier.Cut.swarm(scenario.sizeBytes(), (int) (long) conf.get(SwarmConf.BLOCK_SIZE),
-        (int) (long) conf.get(SwarmConf.MIN_BLOCK_SIZE), conf.get(SwarmConf.PIECES_PER_EXECUTOR),
-        conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER), n);
-    this.pieceSizes = Blockifier.pieceSizes(scenario.sizeBytes(), (int) (long) conf.get(SwarmConf.BLOCK_SIZE), cut.pieceSize(),
-        cut.firstPieceSize(), cut.perStep());
-    this.limits = new FetchLimits(conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT), conf.get(SwarmConf.FETCH_MAX_PER_PEER),
-        conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER), conf.get(SwarmConf.FETCH_MAX_BAD_PIECES));
+    Blockifier.Cut cut =
+        Blockifier.Cut.swarm(
+            scenario.sizeBytes(),
+            (int) (long) conf.get(SwarmConf.BLOCK_SIZE),
+            (int) (long) conf.get(SwarmConf.MIN_BLOCK_SIZE),
+            conf.get(SwarmConf.PIECES_PER_EXECUTOR),
+            conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER),
+            n);
+    this.pieceSizes =
+        Blockifier.pieceSizes(
+            scenario.sizeBytes(),
+            (int) (long) conf.get(SwarmConf.BLOCK_SIZE),
+            cut.pieceSize(),
+            cut.firstPieceSize(),
+            cut.perStep());
+    this.limits =
+        new FetchLimits(
+            conf.get(SwarmConf.FETCH_MAX_IN_FLIGHT),
+            conf.get(SwarmConf.FETCH_MAX_PER_PEER),
+            conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER),
+            conf.get(SwarmConf.FETCH_MAX_BAD_PIECES));
     double driverBytes = scenario.driverRate() * scenario.efficiency() / 8;
-    FlowNetwork.Host driverHost = network.addHost(driverBytes, driverBytes, scenario.latencyNanos());
-    this.driver = new SimDriver(this, driverHost, pieceSizes, conf.get(SwarmConf.UPLOAD_SLOTS),
-        conf.get(SwarmConf.DRIVER_MAX_PIECES_IN_FLIGHT), scenario.seed(),
-        conf.get(SwarmConf.DRIVER_SPARE_COPIES), conf.get(SwarmConf.TRACKER_NEIGHBOURS));
+    FlowNetwork.Host driverHost =
+        network.addHost(driverBytes, driverBytes, scenario.latencyNanos());
+    this.driver =
+        new SimDriver(
+            this,
+            driverHost,
+            pieceSizes,
+            conf.get(SwarmConf.UPLOAD_SLOTS),
+            conf.get(SwarmConf.DRIVER_MAX_PIECES_IN_FLIGHT),
+            scenario.seed(),
+            conf.get(SwarmConf.DRIVER_SPARE_COPIES),
+            conf.get(SwarmConf.TRACKER_NEIGHBOURS));
     Random chance = new Random(scenario.seed());
     int slow = (int) Math.round(n * scenario.slowFraction());
     for (int i = 0; i < n; i++) {
       boolean isSlow = i < slow;
-      double bytes = scenario.rateBitsPerSecond() * scenario.efficiency() / 8 / (isSlow ? scenario.slowFactor() : 1);
+      double bytes =
+          scenario.rateBitsPerSecond()
+              * scenario.efficiency()
+              / 8
+              / (isSlow ? scenario.slowFactor() : 1);
       FlowNetwork.Host h = network.addHost(bytes, bytes, scenario.latencyNanos());
       String name = "10." + (1 + i / 65536) + "." + (i / 256 % 256) + "." + (i % 256);
-      executors.add(new SimExecutor(this, h, name, 7078, isSlow, conf.get(SwarmConf.UPLOAD_SLOTS),
-          conf.get(SwarmConf.UPLOAD_MAX_WAITING), scenario.driverDiesWhenSeeded() || conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0,
-          new Random(scenario.seed() * 1_000_003L + 7919L * i)));
+      executors.add(
+          new SimExecutor(
+              this,
+              h,
+              name,
+              7078,
+              isSlow,
+              conf.get(SwarmConf.UPLOAD_SLOTS),
+              conf.get(SwarmConf.UPLOAD_MAX_WAITING),
+              scenario.driverDiesWhenSeeded() || conf.get(SwarmConf.TRACKER_NEIGHBOURS) > 0,
+              new Random(scenario.seed() * 1_000_003L + 7919L * i)));
     }
-    java.util.Collections.shuffle(executors, chance); // who is slow, late or dies is not who joined first
+    Collections.shuffle(executors, chance); // who is slow, late or dies is not who joined first
   }
 
   /** Reports the share of all pieces stored so far, from 0 to 1, as the run goes. */
@@ -76,7 +113,10 @@ public final class Simulation {
     return this;
   }
 
-  /** Runs the broadcast to its end (every executor done, failed or dead) or to 1,000 × size÷bandwidth. */
+  /**
+   * Runs the broadcast to its end (every executor done, failed or dead) or to 1,000 ×
+   * size÷bandwidth.
+   */
   public SimResult run() {
     long wall0 = System.nanoTime();
     double ideal = scenario.idealSeconds();
@@ -94,16 +134,19 @@ public final class Simulation {
     }
     long lateAt = seconds(scenario.lateAtRatio() * ideal);
     for (SimExecutor e : executors.subList(n - late, n)) {
-      loop.at(lateAt, () -> {
-        if (!driver.host.alive) {
-          // No driver to join: a real executor would wait for one; here it is counted as failed.
-          e.failure = new IllegalStateException("no driver to join");
-          executorEnded(e);
-          return;
-        }
-        join(e);
-        e.start(policy(e));
-      });
+      loop.at(
+          lateAt,
+          () -> {
+            if (!driver.host.alive) {
+              // No driver to join: a real executor would wait for one; here it is counted as
+              // failed.
+              e.failure = new IllegalStateException("no driver to join");
+              executorEnded(e);
+              return;
+            }
+            join(e);
+            e.start(policy(e));
+          });
     }
     // Those that die are among the on-time ones, so that a death takes pieces away from the swarm.
     List<SimExecutor> victims = new ArrayList<>(onTime.subList(0, Math.min(killed, onTime.size())));
@@ -114,7 +157,15 @@ public final class Simulation {
     long step = Math.max(1, seconds(ideal / 200));
     sample(step);
     loop.run(seconds(1000 * ideal));
-    return SimResult.of(scenario, pieceSizes, executors, driver, network, driverLink, seededAt, loop.executed(),
+    return SimResult.of(
+        scenario,
+        pieceSizes,
+        executors,
+        driver,
+        network,
+        driverLink,
+        seededAt,
+        loop.executed(),
         (System.nanoTime() - wall0) / 1e9);
   }
 
@@ -125,7 +176,10 @@ public final class Simulation {
   }
 
   private FetchPolicy policy(SimExecutor e) {
-    return FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), new Random(scenario.seed() * 1_000_003L + e.id))
+    return FetchPolicy.standard(
+            limits,
+            conf.get(SwarmConf.FETCH_PEER_TIMEOUT),
+            new Random(scenario.seed() * 1_000_003L + e.id))
         .withNeighbours(conf.get(SwarmConf.TRACKER_NEIGHBOURS));
   }
 
@@ -139,10 +193,12 @@ public final class Simulation {
     if (ended >= expected) {
       loop.stop();
     }
-    loop.after(e.host.latencyNanos + driver.host.latencyNanos, () -> {
-      driver.lost(e);
-      driver.unregister(e.id);
-    });
+    loop.after(
+        e.host.latencyNanos + driver.host.latencyNanos,
+        () -> {
+          driver.lost(e);
+          driver.unregister(e.id);
+        });
   }
 
   private void sample(long step) {
@@ -150,7 +206,10 @@ public final class Simulation {
     loop.after(step, () -> sample(step));
   }
 
-  /** Every piece is held by some executor: with {@link Scenario#driverDiesWhenSeeded}, the driver leaves now. */
+  /**
+   * Every piece is held by some executor: with {@link Scenario#driverDiesWhenSeeded}, the driver
+   * leaves now.
+   */
   void seeded() {
     if (seededAt >= 0) {
       return;

@@ -12,15 +12,24 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The simulator against the emulated cluster: reads the {@code results.csv} that {@code swarmcast bench}
- * wrote, simulates every torrent shape in it (executors, size, rate) and compares the simulated time with
- * the measured median of the later broadcasts (the model has no JIT and no fresh memory, so it is a
- * broadcast in steady state), and the driver's share of the bytes delivered.
+ * The simulator against the emulated cluster: reads the {@code results.csv} that {@code swarmcast
+ * bench} wrote, simulates every torrent shape in it (executors, size, rate) and compares the
+ * simulated time with the measured median of the later broadcasts (the model has no JIT and no
+ * fresh memory, so it is a broadcast in steady state), and the driver's share of the bytes
+ * delivered.
  */
 public final class Validation {
   /** One shape: what the bench measured and what the simulator says. */
-  public record Row(int executors, long sizeBytes, long rateBits, int reps, double measuredFirst, double measuredLater,
-      double measuredDriverShare, double simulated, double simulatedDriverShare) {
+  public record Row(
+      int executors,
+      long sizeBytes,
+      long rateBits,
+      int reps,
+      double measuredFirst,
+      double measuredLater,
+      double measuredDriverShare,
+      double simulated,
+      double simulatedDriverShare) {
     /** The simulated time over the measured later median, minus one. */
     public double timeError() {
       return simulated / measuredLater - 1;
@@ -34,8 +43,12 @@ public final class Validation {
 
   private Validation() {}
 
-  /** Compares every torrent shape of {@code benchCsv}, each simulated by {@code scenario} (from the shape's defaults). */
-  public static List<Row> compare(Path benchCsv, Function<Scenario, Scenario> scenario) throws IOException {
+  /**
+   * Compares every torrent shape of {@code benchCsv}, each simulated by {@code scenario} (from the
+   * shape's defaults).
+   */
+  public static List<Row> compare(Path benchCsv, Function<Scenario, Scenario> scenario)
+      throws IOException {
     List<String> lines = Files.readAllLines(benchCsv);
     if (lines.isEmpty()) {
       throw new IllegalArgumentException(benchCsv + " is empty");
@@ -53,7 +66,9 @@ public final class Validation {
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split(",", -1);
       if (f.length == header.size() && f[factory].equals("torrent")) {
-        String key = String.format(Locale.ROOT, "%06d %s %s", Integer.parseInt(f[executors]), f[size], f[rate]);
+        String key =
+            String.format(
+                Locale.ROOT, "%06d %s %s", Integer.parseInt(f[executors]), f[size], f[rate]);
         shapes.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
       }
     }
@@ -80,19 +95,41 @@ public final class Validation {
         continue; // no later broadcast to compare a steady state with
       }
       SimResult sim = new Simulation(scenario.apply(Scenario.of(n, bytes, bits))).run();
-      rows.add(new Row(n, bytes, bits, reps.size(), first, median(later), median(shares), sim.lastRatio(), sim.driverShare()));
+      rows.add(
+          new Row(
+              n,
+              bytes,
+              bits,
+              reps.size(),
+              first,
+              median(later),
+              median(shares),
+              sim.lastRatio(),
+              sim.driverShare()));
     }
     return rows;
   }
 
   /** The comparison as a Markdown table. */
   public static String table(List<Row> rows) {
-    StringBuilder b = new StringBuilder("| executors | rate | measured first | measured later (median) | simulated | error "
-        + "| driver share measured | simulated | difference |\n|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    StringBuilder b =
+        new StringBuilder(
+            "| executors | rate | measured first | measured later (median) | simulated | error "
+                + "| driver share measured | simulated | difference |\n|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (Row r : rows) {
-      b.append(String.format(Locale.ROOT, "| %d | %s | %.3f | %.3f | %.3f | %+.1f %% | %.1f %% | %.1f %% | %+.1f pts |%n",
-          r.executors(), SimReport.rate(r.rateBits()), r.measuredFirst(), r.measuredLater(), r.simulated(),
-          100 * r.timeError(), 100 * r.measuredDriverShare(), 100 * r.simulatedDriverShare(), 100 * r.splitError()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %s | %.3f | %.3f | %.3f | %+.1f %% | %.1f %% | %.1f %% | %+.1f pts |%n",
+              r.executors(),
+              SimReport.rate(r.rateBits()),
+              r.measuredFirst(),
+              r.measuredLater(),
+              r.simulated(),
+              100 * r.timeError(),
+              100 * r.measuredDriverShare(),
+              100 * r.simulatedDriverShare(),
+              100 * r.splitError()));
     }
     return b.toString();
   }
@@ -100,7 +137,8 @@ public final class Validation {
   private static int column(List<String> header, String name, Path csv) {
     int i = header.indexOf(name);
     if (i < 0) {
-      throw new IllegalArgumentException(csv + " has no column '" + name + "': is it a swarmcast bench results.csv?");
+      throw new IllegalArgumentException(
+          csv + " has no column '" + name + "': is it a swarmcast bench results.csv?");
     }
     return i;
   }

@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The network model's rates against exact max-min fairness ({@link MaxMinFair#exact}), and its timing
- * against arithmetic: a lone transfer, transfers sharing a link, pieces queued on one connection.
+ * The network model's rates against exact max-min fairness ({@link MaxMinFair#exact}), and its
+ * timing against arithmetic: a lone transfer, transfers sharing a link, pieces queued on one
+ * connection.
  */
 @Timeout(60)
 class FlowNetworkTest {
@@ -43,9 +45,10 @@ class FlowNetworkTest {
     net.send(s, r1, 1_000_000, () -> {}, () -> done[0] = loop.now());
     net.send(s, r2, 3_000_000, () -> {}, () -> done[1] = loop.now());
     loop.run(Long.MAX_VALUE);
-    // Both at 5 MB/s until the first ends at 0.2 s (1 MB), then the second alone at 10 MB/s: 2 MB more, 0.2 s.
-    assertThat(done[0] / 1e9).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-6));
-    assertThat(done[1] / 1e9).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-6));
+    // Both at 5 MB/s until the first ends at 0.2 s (1 MB), then the second alone at 10 MB/s: 2 MB
+    // more, 0.2 s.
+    assertThat(done[0] / 1e9).isCloseTo(0.2, Offset.offset(1e-6));
+    assertThat(done[1] / 1e9).isCloseTo(0.4, Offset.offset(1e-6));
   }
 
   @Test
@@ -55,23 +58,35 @@ class FlowNetworkTest {
     FlowNetwork.Host a = net.addHost(10 * MB, 10 * MB, 0);
     FlowNetwork.Host b = net.addHost(10 * MB, 10 * MB, 0);
     List<String> log = new ArrayList<>();
-    net.send(a, b, 1_000_000, () -> log.add("sent1@" + loop.now() / 1_000_000), () -> log.add("got1@" + loop.now() / 1_000_000));
-    net.send(a, b, 1_000_000, () -> log.add("sent2@" + loop.now() / 1_000_000), () -> log.add("got2@" + loop.now() / 1_000_000));
+    net.send(
+        a,
+        b,
+        1_000_000,
+        () -> log.add("sent1@" + loop.now() / 1_000_000),
+        () -> log.add("got1@" + loop.now() / 1_000_000));
+    net.send(
+        a,
+        b,
+        1_000_000,
+        () -> log.add("sent2@" + loop.now() / 1_000_000),
+        () -> log.add("got2@" + loop.now() / 1_000_000));
     loop.run(Long.MAX_VALUE);
-    // Write 1 completes when 0.5 MB of it is left (50 ms); write 2 when 0.5 MB of both is left (150 ms).
+    // Write 1 completes when 0.5 MB of it is left (50 ms); write 2 when 0.5 MB of both is left (150
+    // ms).
     assertThat(log).containsExactly("sent1@50", "got1@100", "sent2@150", "got2@200");
   }
 
   @Test
   void aSharedWindowIsSplitAmongTheSendersConnections() {
-    // 1 MB pieces to two receivers at once, a 600 kB window: alone, a write completes at 0.4 MB sent;
+    // 1 MB pieces to two receivers at once, a 600 kB window: alone, a write completes at 0.4 MB
+    // sent;
     // shared, each connection has 64 KiB + (600 kB - 64 KiB) / 2 and completes later.
     long[] own = writesCompleted(false);
     long[] shared = writesCompleted(true);
-    assertThat(own[0] / 1e6).as("ms, own window").isCloseTo(80, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(own[0] / 1e6).as("ms, own window").isCloseTo(80, Offset.offset(1.0));
     long window = (64 << 10) + (600_000 - (64 << 10)) / 2;
     double expectedMs = (1_000_000 - window) / 5e6 * 1e3; // each connection at half of 10 MB/s
-    assertThat(shared[0] / 1e6).as("ms, shared window").isCloseTo(expectedMs, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(shared[0] / 1e6).as("ms, shared window").isCloseTo(expectedMs, Offset.offset(1.0));
   }
 
   private static long[] writesCompleted(boolean sharedWindow) {
@@ -81,7 +96,8 @@ class FlowNetworkTest {
     long[] sent = new long[2];
     for (int i = 0; i < 2; i++) {
       int k = i;
-      net.send(s, net.addHost(10 * MB, 10 * MB, 0), 1_000_000, () -> sent[k] = loop.now(), () -> {});
+      net.send(
+          s, net.addHost(10 * MB, 10 * MB, 0), 1_000_000, () -> sent[k] = loop.now(), () -> {});
     }
     loop.run(Long.MAX_VALUE);
     return sent;
@@ -101,7 +117,7 @@ class FlowNetworkTest {
     }
     loop.run(Long.MAX_VALUE);
     assertThat(notices.get()).isEqualTo(1000);
-    assertThat(arrived[0] / 1e9).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(arrived[0] / 1e9).isCloseTo(0.2, Offset.offset(1e-3));
     assertThat(a.controlBytesSent).isEqualTo(1_000_000);
   }
 
@@ -122,8 +138,8 @@ class FlowNetworkTest {
 
   /**
    * Random graphs of connections between hosts of random capacities: the model's rates against the
-   * exact max-min allocation. Its error, reported here and in docs/scaling.md: every link within its
-   * capacity, and the rates close to the exact ones.
+   * exact max-min allocation. Its error, reported here and in docs/scaling.md: every link within
+   * its capacity, and the rates close to the exact ones.
    */
   @Test
   void ratesAreCloseToExactMaxMinOnRandomGraphs() {
@@ -180,12 +196,16 @@ class FlowNetworkTest {
         worstTotal = Math.max(worstTotal, Math.abs(modelTotal - exactTotal) / exactTotal);
       }
       for (int h = 0; h < hosts; h++) {
-        assertThat(out[h]).as("upload of host %d, seed %d", h, seed).isLessThanOrEqualTo(up[h] * (1 + 1e-9));
+        assertThat(out[h])
+            .as("upload of host %d, seed %d", h, seed)
+            .isLessThanOrEqualTo(up[h] * (1 + 1e-9));
         worstOvershoot = Math.max(worstOvershoot, in[h] / down[h] - 1);
       }
     }
-    System.out.printf("model vs exact max-min over 200 graphs: mean abs error %.1f %% of the exact rates, worst total "
-        + "throughput %.1f %% off, worst receiver overshoot %.1f %%%n", 100 * sumAbs / sumExact, 100 * worstTotal, 100 * worstOvershoot);
+    System.out.printf(
+        "model vs exact max-min over 200 graphs: mean abs error %.1f %% of the exact rates, worst total "
+            + "throughput %.1f %% off, worst receiver overshoot %.1f %%%n",
+        100 * sumAbs / sumExact, 100 * worstTotal, 100 * worstOvershoot);
     assertThat(sumAbs / sumExact).as("mean absolute error").isLessThan(0.05);
     assertThat(worstTotal).as("worst total-throughput error").isLessThan(0.10);
     assertThat(worstOvershoot).as("no receiver takes more than its download").isLessThan(1e-6);

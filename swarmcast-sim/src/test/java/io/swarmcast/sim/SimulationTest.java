@@ -31,7 +31,9 @@ class SimulationTest {
     assertThat(r.peerDataBytes() / (double) (32 * MIB)).isBetween(6.9, 7.2);
     assertThat(r.lastRatio()).isBetween(1.0, 1.5);
     assertThat(r.locationsAnswered()).isGreaterThanOrEqualTo(8);
-    assertThat(r.haveNotices()).as("with neighbours, the default, no notice passes through the driver").isZero();
+    assertThat(r.haveNotices())
+        .as("with neighbours, the default, no notice passes through the driver")
+        .isZero();
     assertThat(r.driverControlBytes()).isPositive();
     assertThat(r.maxConnections()).isBetween(2, 8); // the driver and up to 7 peers
   }
@@ -45,7 +47,9 @@ class SimulationTest {
     SimResult c = new Simulation(s.withSeed(8)).run();
     assertThat(b.finishRatios()).containsExactly(a.finishRatios());
     assertThat(b.events()).isEqualTo(a.events());
-    assertThat(c.finishRatios()).as("another seed, other random choices (who is slow)").isNotEqualTo(a.finishRatios());
+    assertThat(c.finishRatios())
+        .as("another seed, other random choices (who is slow)")
+        .isNotEqualTo(a.finishRatios());
   }
 
   @Test
@@ -54,13 +58,19 @@ class SimulationTest {
     assertThat(r.killed()).isEqualTo(3);
     assertThat(r.finished()).isEqualTo(9);
     assertThat(r.failed() + r.unfinished()).isZero();
-    // A closed connection fails its requests at once: nobody waits out the 10 s peer timeout (3.7 × here).
+    // A closed connection fails its requests at once: nobody waits out the 10 s peer timeout (3.7 ×
+    // here).
     assertThat(r.lastRatio()).isLessThan(2.0);
   }
 
   @Test
   void anExecutorThatComesAfterTheDriverLeftHasNoDriverToJoin() {
-    SimResult r = new Simulation(Scenario.of(6, 8 * MIB, 1e9).withDriverDyingWhenSeeded(true).withLateJoiners(0.34, 20)).run();
+    SimResult r =
+        new Simulation(
+                Scenario.of(6, 8 * MIB, 1e9)
+                    .withDriverDyingWhenSeeded(true)
+                    .withLateJoiners(0.34, 20))
+            .run();
     assertThat(r.finished()).isEqualTo(4);
     assertThat(r.failed()).isEqualTo(2);
     assertThat(r.unfinished()).isZero();
@@ -70,7 +80,8 @@ class SimulationTest {
   void lateJoinersFinishCountedFromTheirJoin() {
     SimResult r = new Simulation(Scenario.of(8, 32 * MIB, 100e6).withLateJoiners(0.25, 0.5)).run();
     assertThat(r.finished()).isEqualTo(8);
-    // A late joiner finds most pieces on peers already: it needs about one size÷bandwidth from its join.
+    // A late joiner finds most pieces on peers already: it needs about one size÷bandwidth from its
+    // join.
     assertThat(r.lastRatio()).isBetween(1.0, 1.6);
   }
 
@@ -84,7 +95,8 @@ class SimulationTest {
 
   @Test
   void executorsFinishFromEachOtherWhenTheDriverDiesOnceTheSwarmIsSeeded() {
-    SimResult r = new Simulation(Scenario.of(6, 32 * MIB, 100e6).withDriverDyingWhenSeeded(true)).run();
+    SimResult r =
+        new Simulation(Scenario.of(6, 32 * MIB, 100e6).withDriverDyingWhenSeeded(true)).run();
     assertThat(r.seededRatio()).isPositive();
     assertThat(r.finished()).isEqualTo(6);
     assertThat(r.failed() + r.unfinished()).isZero();
@@ -93,7 +105,8 @@ class SimulationTest {
 
   @Test
   void theBroadcastIsCutAsARealDriverCutsIt() {
-    // 128 MiB to 8 executors: 128 pieces per executor, so 128 KiB pieces (1,024 of them, the ramp included).
+    // 128 MiB to 8 executors: 128 pieces per executor, so 128 KiB pieces (1,024 of them, the ramp
+    // included).
     SimResult r = new Simulation(Scenario.of(8, 128 * MIB, 1e9).withConf(new SwarmConf())).run();
     assertThat(r.pieceCount()).isEqualTo(1024);
     assertThat(r.pieceBytes()).isEqualTo(128 << 10);
@@ -101,8 +114,11 @@ class SimulationTest {
 
   @Test
   void badScenariosAreRefusedWithTheReason() {
-    assertThatThrownBy(() -> Scenario.of(0, MIB, 1e9)).hasMessageContaining("executors must be at least 1");
-    assertThatThrownBy(() -> Scenario.of(1, MIB, 1e9).withSlow(1.5, 10)).hasMessageContaining("fractions must be in [0, 1]");
-    assertThatThrownBy(() -> Scenario.of(1, MIB, 1e9).withEfficiency(0)).hasMessageContaining("efficiency");
+    assertThatThrownBy(() -> Scenario.of(0, MIB, 1e9))
+        .hasMessageContaining("executors must be at least 1");
+    assertThatThrownBy(() -> Scenario.of(1, MIB, 1e9).withSlow(1.5, 10))
+        .hasMessageContaining("fractions must be in [0, 1]");
+    assertThatThrownBy(() -> Scenario.of(1, MIB, 1e9).withEfficiency(0))
+        .hasMessageContaining("efficiency");
   }
 }

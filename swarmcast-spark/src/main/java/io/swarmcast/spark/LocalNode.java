@@ -4,8 +4,8 @@ import io.swarmcast.broadcast.BroadcastManager;
 
 /**
  * The Swarmcast node the plugin started in this JVM, for {@link SwarmcastSpark}: Spark hands its
- * plugins no way to reach application code, and there is one SparkContext (and one executor) per JVM,
- * so one slot is enough. In local mode only the driver's node runs, and tasks read from it.
+ * plugins no way to reach application code, and there is one SparkContext (and one executor) per
+ * JVM, so one slot is enough. In local mode only the driver's node runs, and tasks read from it.
  * Thread-safe.
  */
 final class LocalNode {
@@ -15,7 +15,8 @@ final class LocalNode {
 
   static synchronized void started(BroadcastManager m) {
     if (manager != null) {
-      throw new IllegalStateException("a Swarmcast node already runs in this JVM: " + manager.node().endpoint());
+      throw new IllegalStateException(
+          "a Swarmcast node already runs in this JVM: " + manager.node().endpoint());
     }
     manager = m;
   }

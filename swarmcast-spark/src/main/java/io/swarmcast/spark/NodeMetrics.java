@@ -9,12 +9,13 @@ import java.util.concurrent.TimeUnit;
  * Registers a node's counters with Spark's metric system (the registry of {@code PluginContext}),
  * where Spark's sinks publish them as {@code plugin.io.swarmcast.spark.SwarmcastPlugin.NAME}.
  *
- * <p>Gauges read {@link TransferStats#total()} when a sink polls: the totals only grow, so sinks may
- * take differences, and nothing is counted twice. Stateless.
+ * <p>Gauges read {@link TransferStats#total()} when a sink polls: the totals only grow, so sinks
+ * may take differences, and nothing is counted twice. Stateless.
  */
 final class NodeMetrics {
   /** The metric names, for documentation and tests. */
   static final String BYTES_FROM_DRIVER = "bytesFromDriver";
+
   static final String BYTES_FROM_PEERS = "bytesFromPeers";
   static final String BYTES_SERVED = "bytesServed";
   static final String PIECES_SERVED = "piecesServed";
@@ -32,6 +33,7 @@ final class NodeMetrics {
     registry.register(PIECES_SERVED, (Gauge<Long>) t::piecesServed);
     registry.register(CORRUPT_PIECES, (Gauge<Long>) t::corruptPieces);
     registry.register(FETCHES, (Gauge<Long>) t::fetches);
-    registry.register(FETCH_TIME_MS, (Gauge<Long>) () -> TimeUnit.NANOSECONDS.toMillis(t.fetchNanos()));
+    registry.register(
+        FETCH_TIME_MS, (Gauge<Long>) () -> TimeUnit.NANOSECONDS.toMillis(t.fetchNanos()));
   }
 }

@@ -11,7 +11,10 @@ import org.apache.spark.api.plugin.PluginContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The driver side of {@link SwarmcastPlugin}: one Swarmcast driver node per Spark driver. Called by Spark's plugin container. */
+/**
+ * The driver side of {@link SwarmcastPlugin}: one Swarmcast driver node per Spark driver. Called by
+ * Spark's plugin container.
+ */
 final class SwarmcastDriverPlugin implements DriverPlugin {
   private static final Logger LOG = LoggerFactory.getLogger(SwarmcastDriverPlugin.class);
 
@@ -31,16 +34,23 @@ final class SwarmcastDriverPlugin implements DriverPlugin {
     Endpoint at = m.node().endpoint();
     LOG.info("Swarmcast driver node listening on {}; {}", at, Transport.describe(conf));
     // What every executor's plugin receives: where to join.
-    return Map.of(SparkSettings.DRIVER_HOST, at.host(), SparkSettings.DRIVER_PORT, Integer.toString(at.port()));
+    return Map.of(
+        SparkSettings.DRIVER_HOST,
+        at.host(),
+        SparkSettings.DRIVER_PORT,
+        Integer.toString(at.port()));
   }
 
-  /** An executor asks for a file added with {@link SwarmcastSpark#addFile}: its handle, serialized. */
+  /**
+   * An executor asks for a file added with {@link SwarmcastSpark#addFile}: its handle, serialized.
+   */
   @Override
   public Object receive(Object message) {
     if (message instanceof SharedFiles.FileRequest request) {
       return SharedFiles.answer(request);
     }
-    throw new IllegalArgumentException("Swarmcast's driver plugin takes file requests, not " + message);
+    throw new IllegalArgumentException(
+        "Swarmcast's driver plugin takes file requests, not " + message);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
 import java.util.Map;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;
 import org.slf4j.Logger;
@@ -11,10 +12,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The executor side of {@link SwarmcastPlugin}: one Swarmcast executor node per Spark executor,
- * joined to the driver node whose address the driver side returned. Called by Spark's plugin container.
+ * joined to the driver node whose address the driver side returned. Called by Spark's plugin
+ * container.
  */
 final class SwarmcastExecutorPlugin implements ExecutorPlugin {
   private static final Logger LOG = LoggerFactory.getLogger(SwarmcastExecutorPlugin.class);
+
   /** Spark's executor id for the driver, which is also the executor in local mode. */
   private static final String DRIVER_ID = "driver";
 
@@ -23,13 +26,17 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
   @Override
   public void init(PluginContext ctx, Map<String, String> extraConf) {
     if (DRIVER_ID.equals(ctx.executorID())) {
-      // Local mode: tasks run in the driver's JVM, where the driver's node holds every piece already.
+      // Local mode: tasks run in the driver's JVM, where the driver's node holds every piece
+      // already.
       // A second node here would fetch over loopback what is in this very process.
-      LOG.info("Spark runs in local mode: tasks read broadcasts from the Swarmcast driver node in this JVM");
+      LOG.info(
+          "Spark runs in local mode: tasks read broadcasts from the Swarmcast driver node in this JVM");
       return;
     }
-    SwarmConf conf = SparkSettings.executor(SwarmcastPlugin.settings(ctx.conf()), extraConf, hostname(ctx));
-    // Blocks until joined: a task must not find the node unjoined. The driver node started before any
+    SwarmConf conf =
+        SparkSettings.executor(SwarmcastPlugin.settings(ctx.conf()), extraConf, hostname(ctx));
+    // Blocks until joined: a task must not find the node unjoined. The driver node started before
+    // any
     // executor was asked for, so this normally takes one round trip; it retries up to joinTimeout.
     BroadcastManager m = new BroadcastManager(false, conf, new SecurityManager(conf));
     try {
@@ -41,15 +48,20 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
     }
     manager = m;
     SharedFiles.executorStarted(ctx);
-    LOG.info("Swarmcast executor node of Spark executor {} on {} joined driver {}; {}", ctx.executorID(),
-        m.node().endpoint(), m.node().driverEndpoint(), Transport.describe(conf));
+    LOG.info(
+        "Swarmcast executor node of Spark executor {} on {} joined driver {}; {}",
+        ctx.executorID(),
+        m.node().endpoint(),
+        m.node().driverEndpoint(),
+        Transport.describe(conf));
   }
 
   /**
    * The host Spark knows this executor by. {@code PluginContext.hostname()} throws on executors of
-   * Spark 3.5 (it reads the address of the executor's RPC environment, which runs in client mode and
-   * has none), so the block manager's id, where Spark's own block transfers reach this executor, is
-   * the fallback. Null if neither is known: then only an explicit spark.swarmcast.executor.host helps.
+   * Spark 3.5 (it reads the address of the executor's RPC environment, which runs in client mode
+   * and has none), so the block manager's id, where Spark's own block transfers reach this
+   * executor, is the fallback. Null if neither is known: then only an explicit
+   * spark.swarmcast.executor.host helps.
    */
   private static String hostname(PluginContext ctx) {
     try {
@@ -58,9 +70,11 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
       LOG.debug("PluginContext.hostname() failed; asking the block manager", e);
     }
     try {
-      return org.apache.spark.SparkEnv.get().blockManager().blockManagerId().host();
+      return SparkEnv.get().blockManager().blockManagerId().host();
     } catch (RuntimeException e) {
-      LOG.warn("cannot tell this executor's host from Spark ({}); set spark.swarmcast.executor.host", e.toString());
+      LOG.warn(
+          "cannot tell this executor's host from Spark ({}); set spark.swarmcast.executor.host",
+          e.toString());
       return null;
     }
   }

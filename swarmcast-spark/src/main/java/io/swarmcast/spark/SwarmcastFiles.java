@@ -1,5 +1,6 @@
 package io.swarmcast.spark;
 
+import io.swarmcast.broadcast.Broadcast;
 import java.nio.file.Path;
 
 /**
@@ -26,13 +27,17 @@ public final class SwarmcastFiles {
   /**
    * The absolute path of the file added as {@code name} (its file name when added).
    *
-   * @throws IllegalArgumentException if no file of that name was added (the message lists those that were)
-   * @throws IllegalStateException    if the plugin runs no node in this JVM
+   * @throws IllegalArgumentException if no file of that name was added (the message lists those
+   *     that were)
+   * @throws IllegalStateException if the plugin runs no node in this JVM
    */
   public static String get(String name) {
-    io.swarmcast.broadcast.Broadcast<Path> added = SharedFiles.addedHere(name);
+    Broadcast<Path> added = SharedFiles.addedHere(name);
     if (added != null) {
-      return added.value().toAbsolutePath().toString(); // the driver, or local mode: the file itself
+      return added
+          .value()
+          .toAbsolutePath()
+          .toString(); // the driver, or local mode: the file itself
     }
     try {
       return SharedFiles.fetch(name).toAbsolutePath().toString();

@@ -1,6 +1,7 @@
 package io.swarmcast.spark;
 
 import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.node.SwarmNode;
 import java.nio.file.Path;
@@ -9,7 +10,8 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * Broadcasts through Swarmcast from a Spark driver: the replacement for {@code sc.broadcast(value)}.
+ * Broadcasts through Swarmcast from a Spark driver: the replacement for {@code
+ * sc.broadcast(value)}.
  *
  * <pre>{@code
  * Broadcast<Map<String, Integer>> table = SwarmcastSpark.broadcast(sc, lookupTable);
@@ -20,8 +22,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * <p>The returned handle is small and {@link java.io.Serializable}: tasks capture it in their
  * closures, and on an executor {@code value()} fetches the value from the driver and the other
  * executors (pieces, checksummed, rarest first) once per executor JVM, later reads returning the
- * same object. {@code unpersist} and {@code destroy} behave as in Swarmcast's core. Needs
- * {@link SwarmcastPlugin} in {@code spark.plugins}. Thread-safe.
+ * same object. {@code unpersist} and {@code destroy} behave as in Swarmcast's core. Needs {@link
+ * SwarmcastPlugin} in {@code spark.plugins}. Thread-safe.
  */
 public final class SwarmcastSpark {
   private SwarmcastSpark() {}
@@ -38,13 +40,13 @@ public final class SwarmcastSpark {
 
   /**
    * Sends a file to every executor of {@code sc}'s application, peer to peer: the replacement for
-   * {@code sc.addFile(path)}, whose executors each fetch the whole file from the driver. Executors read
-   * it with {@link SwarmcastFiles#get(String)} under its file name. The driver checksums the file once
-   * here (CRC32C per piece, SHA-256 of the whole) and serves it from where it is: it must not change
-   * while the application runs. Returns the file's name.
+   * {@code sc.addFile(path)}, whose executors each fetch the whole file from the driver. Executors
+   * read it with {@link SwarmcastFiles#get(String)} under its file name. The driver checksums the
+   * file once here (CRC32C per piece, SHA-256 of the whole) and serves it from where it is: it must
+   * not change while the application runs. Returns the file's name.
    *
-   * @throws IllegalArgumentException if a file of the same name was already added, or {@code path} is
-   *     not a readable regular file
+   * @throws IllegalArgumentException if a file of the same name was already added, or {@code path}
+   *     is not a readable regular file
    */
   public static String addFile(SparkContext sc, String path) {
     BroadcastManager m = driverManager(sc);
@@ -53,7 +55,7 @@ public final class SwarmcastSpark {
     Broadcast<Path> handle;
     try {
       handle = m.broadcastFile(file);
-    } catch (io.swarmcast.broadcast.BroadcastException e) {
+    } catch (BroadcastException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     SharedFiles.added(name, handle, file);
@@ -72,24 +74,29 @@ public final class SwarmcastSpark {
     }
     BroadcastManager m = LocalNode.get();
     if (m == null || !m.isDriver()) {
-      throw new IllegalStateException("Swarmcast is not running in this Spark driver: start the application with --conf "
-          + "spark.plugins=" + SwarmcastPlugin.class.getName() + " and the swarmcast-spark jar in --jars");
+      throw new IllegalStateException(
+          "Swarmcast is not running in this Spark driver: start the application with --conf "
+              + "spark.plugins="
+              + SwarmcastPlugin.class.getName()
+              + " and the swarmcast-spark jar in --jars");
     }
     return m;
   }
 
   /**
-   * The Swarmcast node the plugin runs in this JVM — the driver's in the driver (and in local mode),
-   * the executor's in an executor — for its address and transfer counters
-   * ({@code localNode().stats()}).
+   * The Swarmcast node the plugin runs in this JVM — the driver's in the driver (and in local
+   * mode), the executor's in an executor — for its address and transfer counters ({@code
+   * localNode().stats()}).
    *
    * @throws IllegalStateException if the plugin runs no node in this JVM
    */
   public static SwarmNode localNode() {
     BroadcastManager m = LocalNode.get();
     if (m == null) {
-      throw new IllegalStateException("no Swarmcast node runs in this JVM (is " + SwarmcastPlugin.class.getName()
-          + " in spark.plugins?)");
+      throw new IllegalStateException(
+          "no Swarmcast node runs in this JVM (is "
+              + SwarmcastPlugin.class.getName()
+              + " in spark.plugins?)");
     }
     return m.node();
   }

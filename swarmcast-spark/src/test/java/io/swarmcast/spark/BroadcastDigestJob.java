@@ -1,6 +1,7 @@
 package io.swarmcast.spark;
 
 import io.swarmcast.broadcast.Broadcast;
+import io.swarmcast.node.DriverNode;
 import io.swarmcast.swarm.TransferStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +20,12 @@ import org.apache.spark.api.java.JavaSparkContext;
  * broadcasts random bytes with {@link SwarmcastSpark} and has every task return what it read.
  *
  * <p>Arguments: {@code mode master executors valueBytes partitions outFile shadedJar [metricsDir]}.
- * Mode {@code run} writes one line per task — {@code task EXECUTOR SHA256 IDENTITY FROM_DRIVER FROM_PEERS},
- * the last three being the value object's identity hash in its JVM and that executor's bytes received
- * for the broadcast — then {@code expected SHA256} and {@code driverServed BYTES}. Mode {@code badKey}
- * starts Spark with a misspelt {@code spark.swarmcast.*} key and writes {@code startupFailure MESSAGE}.
- * Mode {@code churn} is {@code run}, then an executor replaced and the broadcast read again
- * ({@code killed ID} and {@code after ...} lines).
+ * Mode {@code run} writes one line per task — {@code task EXECUTOR SHA256 IDENTITY FROM_DRIVER
+ * FROM_PEERS}, the last three being the value object's identity hash in its JVM and that executor's
+ * bytes received for the broadcast — then {@code expected SHA256} and {@code driverServed BYTES}.
+ * Mode {@code badKey} starts Spark with a misspelt {@code spark.swarmcast.*} key and writes {@code
+ * startupFailure MESSAGE}. Mode {@code churn} is {@code run}, then an executor replaced and the
+ * broadcast read again ({@code killed ID} and {@code after ...} lines).
  */
 public final class BroadcastDigestJob {
   private BroadcastDigestJob() {}
@@ -39,14 +40,17 @@ public final class BroadcastDigestJob {
     String shadedJar = args[6];
     Path metricsDir = args.length > 7 ? Path.of(args[7]) : null;
 
-    SparkConf conf = new SparkConf().setMaster(master).setAppName("swarmcast-" + mode)
-        .set("spark.plugins", SwarmcastPlugin.class.getName())
-        .set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1")
-        .set("spark.ui.enabled", "false")
-        .set("spark.executor.memory", "512m")
-        .set("spark.executor.extraJavaOptions", SparkJvm.executorJavaOptions())
-        .set("spark.executor.extraClassPath", shadedJar);
+    SparkConf conf =
+        new SparkConf()
+            .setMaster(master)
+            .setAppName("swarmcast-" + mode)
+            .set("spark.plugins", SwarmcastPlugin.class.getName())
+            .set("spark.driver.host", "127.0.0.1")
+            .set("spark.driver.bindAddress", "127.0.0.1")
+            .set("spark.ui.enabled", "false")
+            .set("spark.executor.memory", "512m")
+            .set("spark.executor.extraJavaOptions", SparkJvm.executorJavaOptions())
+            .set("spark.executor.extraClassPath", shadedJar);
     if (metricsDir != null) {
       Files.createDirectories(metricsDir);
       conf.set("spark.metrics.conf.*.sink.csv.class", "org.apache.spark.metrics.sink.CsvSink")
@@ -73,7 +77,8 @@ public final class BroadcastDigestJob {
     byte[] value = new byte[valueBytes];
     new Random(42).nextBytes(value);
     if (mode.equals("cleanup")) {
-      conf.set("spark.swarmcast.cleaner.interval", "500ms").set("spark.swarmcast.cleaner.gcInterval", "500ms");
+      conf.set("spark.swarmcast.cleaner.interval", "500ms")
+          .set("spark.swarmcast.cleaner.gcInterval", "500ms");
       try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
         lines.addAll(dropOneKeepOne(jsc, value, partitions));
       }
@@ -83,17 +88,23 @@ public final class BroadcastDigestJob {
     try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
       awaitExecutors(jsc, executors);
       Broadcast<byte[]> b = SwarmcastSpark.broadcast(jsc, value);
-      List<String> tasks = jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
-          .map(i -> readOnExecutor(b)).collect();
+      List<String> tasks =
+          jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+              .map(i -> readOnExecutor(b))
+              .collect();
       lines.addAll(tasks);
       lines.add("expected " + sha256(value));
       lines.add("driverServed " + SwarmcastSpark.localNode().stats().of(b.id()).servedBytes());
       if (mode.equals("churn")) {
-        lines.addAll(addAFileAndReadItEverywhere(jsc, valueBytes, partitions, out.resolveSibling("added-" + valueBytes + ".bin")));
+        lines.addAll(
+            addAFileAndReadItEverywhere(
+                jsc, valueBytes, partitions, out.resolveSibling("added-" + valueBytes + ".bin")));
         lines.addAll(replaceAnExecutorAndReadAgain(jsc, b, executors, tasks.get(0).split(" ")[1]));
       }
       if (metricsDir != null) {
-        Thread.sleep(2500); // two periods of the CSV sink, so the executors' counters reach it before they stop
+        Thread.sleep(
+            2500); // two periods of the CSV sink, so the executors' counters reach it before they
+        // stop
       }
       b.destroy();
     }
@@ -101,71 +112,97 @@ public final class BroadcastDigestJob {
   }
 
   /**
-   * {@link SwarmcastSpark#addFile} of a random file, read on the executors with {@link SwarmcastFiles#get}.
-   * Lines: {@code file EXECUTOR SHA256 PATH} per task, {@code fileSource SHA256 PATH}.
+   * {@link SwarmcastSpark#addFile} of a random file, read on the executors with {@link
+   * SwarmcastFiles#get}. Lines: {@code file EXECUTOR SHA256 PATH} per task, {@code fileSource
+   * SHA256 PATH}.
    */
-  private static List<String> addAFileAndReadItEverywhere(JavaSparkContext jsc, int bytes, int partitions, Path file)
-      throws Exception {
+  private static List<String> addAFileAndReadItEverywhere(
+      JavaSparkContext jsc, int bytes, int partitions, Path file) throws Exception {
     byte[] content = new byte[bytes];
     new Random(7).nextBytes(content);
     Files.write(file, content);
     String name = SwarmcastSpark.addFile(jsc, file.toString());
-    List<String> lines = new ArrayList<>(jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).map(i -> {
-      String path = SwarmcastFiles.get(name);
-      return "file " + SparkEnv.get().executorId() + " " + sha256(Files.readAllBytes(Path.of(path))) + " " + path;
-    }).collect());
+    List<String> lines =
+        new ArrayList<>(
+            jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+                .map(
+                    i -> {
+                      String path = SwarmcastFiles.get(name);
+                      return "file "
+                          + SparkEnv.get().executorId()
+                          + " "
+                          + sha256(Files.readAllBytes(Path.of(path)))
+                          + " "
+                          + path;
+                    })
+                .collect());
     lines.add("fileSource " + sha256(content) + " " + file.toAbsolutePath());
     return lines;
   }
 
   /**
-   * Broadcasts twice, reads both in a job, drops one handle and keeps the other, then waits (with real
-   * GCs) until the driver's tracker has forgotten the dropped one. Lines: {@code dropped ID KNOWN_AFTER},
-   * {@code kept ID KNOWN_AFTER READ_AGAIN_SHA256}, {@code expected SHA256}.
+   * Broadcasts twice, reads both in a job, drops one handle and keeps the other, then waits (with
+   * real GCs) until the driver's tracker has forgotten the dropped one. Lines: {@code dropped ID
+   * KNOWN_AFTER}, {@code kept ID KNOWN_AFTER READ_AGAIN_SHA256}, {@code expected SHA256}.
    */
-  private static List<String> dropOneKeepOne(JavaSparkContext jsc, byte[] value, int partitions) throws Exception {
+  private static List<String> dropOneKeepOne(JavaSparkContext jsc, byte[] value, int partitions)
+      throws Exception {
     Broadcast<byte[]> kept = SwarmcastSpark.broadcast(jsc, value);
     long dropped = readAndDrop(jsc, value, partitions);
-    io.swarmcast.node.DriverNode driver = (io.swarmcast.node.DriverNode) SwarmcastSpark.localNode();
+    DriverNode driver = (DriverNode) SwarmcastSpark.localNode();
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (driver.tracker().knows(dropped) && System.nanoTime() < deadline) {
       System.gc();
       Thread.sleep(100);
     }
     String again = jsc.parallelize(List.of(1), 1).map(i -> sha256(kept.value())).collect().get(0);
-    return List.of("dropped " + dropped + " " + driver.tracker().knows(dropped),
-        "kept " + kept.id() + " " + driver.tracker().knows(kept.id()) + " " + again, "expected " + sha256(value));
+    return List.of(
+        "dropped " + dropped + " " + driver.tracker().knows(dropped),
+        "kept " + kept.id() + " " + driver.tracker().knows(kept.id()) + " " + again,
+        "expected " + sha256(value));
   }
 
-  /** Broadcasts, has every partition read it, and returns only its id: the handle is unreachable after. */
+  /**
+   * Broadcasts, has every partition read it, and returns only its id: the handle is unreachable
+   * after.
+   */
   private static long readAndDrop(JavaSparkContext jsc, byte[] value, int partitions) {
     Broadcast<byte[]> b = SwarmcastSpark.broadcast(jsc, value);
-    jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).map(i -> sha256(b.value())).collect();
+    jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+        .map(i -> sha256(b.value()))
+        .collect();
     return b.id();
   }
 
   /**
-   * What dynamic allocation does: gives executor {@code victim} back (Spark kills it; its Swarmcast node
-   * goes with it), asks for a new one, and has every executor — the newcomer included — read the
-   * broadcast made before. Lines: {@code killed ID}, then {@code after ...} as {@code task} lines.
+   * What dynamic allocation does: gives executor {@code victim} back (Spark kills it; its Swarmcast
+   * node goes with it), asks for a new one, and has every executor — the newcomer included — read
+   * the broadcast made before. Lines: {@code killed ID}, then {@code after ...} as {@code task}
+   * lines.
    */
-  private static List<String> replaceAnExecutorAndReadAgain(JavaSparkContext jsc, Broadcast<byte[]> b, int n, String victim)
-      throws InterruptedException {
+  private static List<String> replaceAnExecutorAndReadAgain(
+      JavaSparkContext jsc, Broadcast<byte[]> b, int n, String victim) throws InterruptedException {
     List<String> lines = new ArrayList<>();
     if (!jsc.sc().killExecutor(victim)) {
       throw new IllegalStateException("Spark refused to kill executor " + victim);
     }
     lines.add("killed " + victim);
     awaitExecutorCount(jsc, n - 1);
-    // An absolute target, as dynamic allocation sets it: requestExecutors(1) right after the kill counted
+    // An absolute target, as dynamic allocation sets it: requestExecutors(1) right after the kill
+    // counted
     // the executor still pending removal and asked for nothing new.
     jsc.sc().requestTotalExecutors(n, 0, scala.collection.immutable.Map$.MODULE$.empty());
     awaitExecutors(jsc, n);
-    // Tasks that take a moment, so that the newcomer gets some even if the scheduler learns of it late.
-    jsc.parallelize(IntStream.range(0, 4 * n).boxed().toList(), 4 * n).map(i -> {
-      Thread.sleep(300);
-      return readOnExecutor(b);
-    }).collect().forEach(t -> lines.add("after" + t.substring("task".length())));
+    // Tasks that take a moment, so that the newcomer gets some even if the scheduler learns of it
+    // late.
+    jsc.parallelize(IntStream.range(0, 4 * n).boxed().toList(), 4 * n)
+        .map(
+            i -> {
+              Thread.sleep(300);
+              return readOnExecutor(b);
+            })
+        .collect()
+        .forEach(t -> lines.add("after" + t.substring("task".length())));
     return lines;
   }
 
@@ -182,18 +219,33 @@ public final class BroadcastDigestJob {
   private static String readOnExecutor(Broadcast<byte[]> b) throws Exception {
     byte[] v = b.value();
     TransferStats.Counters c = SwarmcastSpark.localNode().stats().of(b.id());
-    return "task " + SparkEnv.get().executorId() + " " + sha256(v) + " " + System.identityHashCode(v) + " "
-        + c.fromDriverBytes() + " " + c.fromPeersBytes();
+    return "task "
+        + SparkEnv.get().executorId()
+        + " "
+        + sha256(v)
+        + " "
+        + System.identityHashCode(v)
+        + " "
+        + c.fromDriverBytes()
+        + " "
+        + c.fromPeersBytes();
   }
 
-  /** Waits until {@code n} executors registered, so that every one of them gets a task of the first wave. */
+  /**
+   * Waits until {@code n} executors registered, so that every one of them gets a task of the first
+   * wave.
+   */
   private static void awaitExecutors(JavaSparkContext jsc, int n) throws InterruptedException {
     long deadline = System.nanoTime() + 120_000_000_000L;
     // getExecutorInfos counts the driver too.
     while (jsc.sc().statusTracker().getExecutorInfos().length < n + 1) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + (jsc.sc().statusTracker().getExecutorInfos().length - 1) + " of " + n
-            + " executors registered within 120 s");
+        throw new IllegalStateException(
+            "only "
+                + (jsc.sc().statusTracker().getExecutorInfos().length - 1)
+                + " of "
+                + n
+                + " executors registered within 120 s");
       }
       Thread.sleep(100);
     }

@@ -14,14 +14,16 @@ import java.util.Random;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 
 /**
- * {@link SideBySideBench --files}: per repetition a fresh file of random bytes on the driver, sent by
- * {@code sc.addFile} (read with {@code SparkFiles.get}, factory {@value SideBySideBench#SPARK_FILES}) and by
- * {@link SwarmcastSpark#addFile} (read with {@link SwarmcastFiles#get}, {@value SideBySideBench#SWARMCAST_FILES})
- * in alternating order, each read by one task per executor; timed from the add call to the last task's
- * result. Off the clock, a second job checks every executor's copy against the file's SHA-256. The file
- * is added under a new name each time, as both APIs require. Not thread-safe.
+ * {@link SideBySideBench --files}: per repetition a fresh file of random bytes on the driver, sent
+ * by {@code sc.addFile} (read with {@code SparkFiles.get}, factory {@value
+ * SideBySideBench#SPARK_FILES}) and by {@link SwarmcastSpark#addFile} (read with {@link
+ * SwarmcastFiles#get}, {@value SideBySideBench#SWARMCAST_FILES}) in alternating order, each read by
+ * one task per executor; timed from the add call to the last task's result. Off the clock, a second
+ * job checks every executor's copy against the file's SHA-256. The file is added under a new name
+ * each time, as both APIs require. Not thread-safe.
  */
 final class FileRounds {
   private final JavaSparkContext sc;
@@ -43,15 +45,21 @@ final class FileRounds {
         Path file = dir.resolve("rep-" + rep + ".bin");
         writeRandom(file, size, rep);
         String expected = sha256(file);
-        List<String> order = rep % 2 == 1 ? List.of(SideBySideBench.SPARK_FILES, SideBySideBench.SWARMCAST_FILES)
-            : List.of(SideBySideBench.SWARMCAST_FILES, SideBySideBench.SPARK_FILES);
+        List<String> order =
+            rep % 2 == 1
+                ? List.of(SideBySideBench.SPARK_FILES, SideBySideBench.SWARMCAST_FILES)
+                : List.of(SideBySideBench.SWARMCAST_FILES, SideBySideBench.SPARK_FILES);
         for (String factory : order) {
           SideBySideBench.settle(sc, n);
           Path named = Files.createLink(dir.resolve(factory + "-" + rep + ".bin"), file);
-          String json = factory.equals(SideBySideBench.SPARK_FILES) ? viaSpark(named, expected, rep) : viaSwarmcast(named, expected, rep);
+          String json =
+              factory.equals(SideBySideBench.SPARK_FILES)
+                  ? viaSpark(named, expected, rep)
+                  : viaSwarmcast(named, expected, rep);
           System.out.println(json);
           if (out != null) {
-            Files.writeString(out, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                out, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
           }
         }
       }
@@ -68,14 +76,19 @@ final class FileRounds {
     long t0 = System.nanoTime();
     sc.addFile(file.toString());
     long handle = System.currentTimeMillis();
-    List<String> reads = SideBySideBench.readEverywhere(sc, n, i -> {
-      long start = System.currentTimeMillis();
-      return read(SparkFiles.get(name), start);
-    });
+    List<String> reads =
+        SideBySideBench.readEverywhere(
+            sc,
+            n,
+            i -> {
+              long start = System.currentTimeMillis();
+              return read(SparkFiles.get(name), start);
+            });
     double seconds = (System.nanoTime() - t0) / 1e9;
     SideBySideBench.phases(SideBySideBench.SPARK_FILES, rep, w0, handle, seconds, reads);
     boolean verified = verified(reads, expected, i -> digest(SparkFiles.get(name)));
-    return SideBySideBench.json(SideBySideBench.SPARK_FILES, n, size, rep, seconds, -1, -1, verified);
+    return SideBySideBench.json(
+        SideBySideBench.SPARK_FILES, n, size, rep, seconds, -1, -1, verified);
   }
 
   private String viaSwarmcast(Path file, String expected, int rep) throws Exception {
@@ -84,25 +97,37 @@ final class FileRounds {
     long t0 = System.nanoTime();
     String name = SwarmcastSpark.addFile(sc, file.toString());
     long handle = System.currentTimeMillis();
-    List<String> reads = SideBySideBench.readEverywhere(sc, n, i -> {
-      long start = System.currentTimeMillis();
-      return read(SwarmcastFiles.get(name), start);
-    });
+    List<String> reads =
+        SideBySideBench.readEverywhere(
+            sc,
+            n,
+            i -> {
+              long start = System.currentTimeMillis();
+              return read(SwarmcastFiles.get(name), start);
+            });
     double seconds = (System.nanoTime() - t0) / 1e9;
     SideBySideBench.phases(SideBySideBench.SWARMCAST_FILES, rep, w0, handle, seconds, reads);
     boolean verified = verified(reads, expected, i -> digest(SwarmcastFiles.get(name)));
     long driverSent = SwarmcastSpark.localNode().stats().total().servedBytes() - served0;
-    return SideBySideBench.json(SideBySideBench.SWARMCAST_FILES, n, size, rep, seconds, driverSent, -1, verified);
+    return SideBySideBench.json(
+        SideBySideBench.SWARMCAST_FILES, n, size, rep, seconds, driverSent, -1, verified);
   }
 
-  private boolean verified(List<String> reads, String expected, org.apache.spark.api.java.function.Function<Integer, String> digest) {
+  private boolean verified(List<String> reads, String expected, Function<Integer, String> digest) {
     return SideBySideBench.everyExecutor(reads, 2, Long.toString(size), n)
-        && SideBySideBench.everyExecutor(SideBySideBench.readEverywhere(sc, n, digest), 1, expected, n);
+        && SideBySideBench.everyExecutor(
+            SideBySideBench.readEverywhere(sc, n, digest), 1, expected, n);
   }
 
   /** What a timed task returns, as for values: {@code EXECUTOR 0 LENGTH TASK_START_MS FILE_MS}. */
   private static String read(String path, long startMs) throws IOException {
-    return SparkEnv.get().executorId() + " 0 " + Files.size(Path.of(path)) + " " + startMs + " " + System.currentTimeMillis();
+    return SparkEnv.get().executorId()
+        + " 0 "
+        + Files.size(Path.of(path))
+        + " "
+        + startMs
+        + " "
+        + System.currentTimeMillis();
   }
 
   private static String digest(String path) throws Exception {

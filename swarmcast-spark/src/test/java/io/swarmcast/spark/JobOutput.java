@@ -7,11 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@link BroadcastDigestJob} wrote: one {@link Task} per task, the expected digest, the driver's bytes
- * sent; in mode churn also the executor replaced and the tasks that read again after.
+ * What {@link BroadcastDigestJob} wrote: one {@link Task} per task, the expected digest, the
+ * driver's bytes sent; in mode churn also the executor replaced and the tasks that read again
+ * after.
  */
-record JobOutput(List<Task> tasks, String expected, long driverServed, String killed, List<Task> after) {
-  /** One task's report: where it ran, what it read, and its executor's bytes received for the broadcast. */
+record JobOutput(
+    List<Task> tasks, String expected, long driverServed, String killed, List<Task> after) {
+  /**
+   * One task's report: where it ran, what it read, and its executor's bytes received for the
+   * broadcast.
+   */
   record Task(String executor, String digest, int identity, long fromDriver, long fromPeers) {}
 
   static JobOutput read(Path file) throws IOException {
@@ -28,7 +33,7 @@ record JobOutput(List<Task> tasks, String expected, long driverServed, String ki
         case "killed" -> killed = f[1];
         case "expected" -> expected = f[1];
         case "driverServed" -> driverServed = Long.parseLong(f[1]);
-        case "file", "fileSource" -> { } // SwarmcastSpark.addFile's part: read by the test itself
+        case "file", "fileSource" -> {} // SwarmcastSpark.addFile's part: read by the test itself
         default -> throw new IllegalStateException("unexpected line in " + file + ": " + line);
       }
     }

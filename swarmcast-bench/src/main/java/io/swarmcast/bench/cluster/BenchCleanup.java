@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 
 /**
- * What {@code swarmcast bench} must stop on exit, error or Ctrl-C: the current run's processes and the
- * current emulated cluster. {@link #begin} (which builds the cluster) and every teardown hold this
- * object's lock, so a shutdown hook never races a cluster being built; after {@link #stopAll()} nothing
- * new may start. {@link #onShutdown} registers it to run on exit; {@link #close} stops everything and
- * unregisters it.
+ * What {@code swarmcast bench} must stop on exit, error or Ctrl-C: the current run's processes and
+ * the current emulated cluster. {@link #begin} (which builds the cluster) and every teardown hold
+ * this object's lock, so a shutdown hook never races a cluster being built; after {@link
+ * #stopAll()} nothing new may start. {@link #onShutdown} registers it to run on exit; {@link
+ * #close} stops everything and unregisters it.
  */
 final class BenchCleanup implements AutoCloseable {
   /** A run's processes: a driver and its executors, or a Spark cluster. */
@@ -33,10 +33,11 @@ final class BenchCleanup implements AutoCloseable {
   }
 
   /**
-   * Starts a run: builds {@code plan}'s emulated cluster (none for loopback: null) and makes
-   * {@code processes} the ones to kill. False, building nothing, once stopping.
+   * Starts a run: builds {@code plan}'s emulated cluster (none for loopback: null) and makes {@code
+   * processes} the ones to kill. False, building nothing, once stopping.
    */
-  synchronized boolean begin(Processes processes, NetnsPlan plan, PrintStream err) throws IOException {
+  synchronized boolean begin(Processes processes, NetnsPlan plan, PrintStream err)
+      throws IOException {
     if (stopping) {
       return false;
     }
@@ -47,7 +48,10 @@ final class BenchCleanup implements AutoCloseable {
     return true;
   }
 
-  /** Ends a run: forgets its processes (their owner closed them) and removes its cluster's namespaces. */
+  /**
+   * Ends a run: forgets its processes (their owner closed them) and removes its cluster's
+   * namespaces.
+   */
   synchronized void end() {
     processes = null;
     if (cluster != null) {
@@ -59,8 +63,9 @@ final class BenchCleanup implements AutoCloseable {
   /** From the shutdown hook (Ctrl-C, kill): says what it stops, then stops it. */
   synchronized void interrupted() {
     if (!stopping && (processes != null || cluster != null)) {
-      System.err.println("swarmcast bench: interrupted; stopping the driver and executors"
-          + (cluster != null ? " and removing namespaces " + cluster.plan().namespaces() : ""));
+      System.err.println(
+          "swarmcast bench: interrupted; stopping the driver and executors"
+              + (cluster != null ? " and removing namespaces " + cluster.plan().namespaces() : ""));
     }
     stopAll();
   }

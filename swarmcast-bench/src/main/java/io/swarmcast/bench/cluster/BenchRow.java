@@ -6,33 +6,89 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One repetition of one bench run: what {@code swarmcast driver --json} printed for it, plus the link
- * rate it ran at and how many unreported warm-up broadcasts its cluster ran first. Formats itself as a
- * line of {@code results.csv}. Immutable.
+ * One repetition of one bench run: what {@code swarmcast driver --json} printed for it, plus the
+ * link rate it ran at and how many unreported warm-up broadcasts its cluster ran first. Formats
+ * itself as a line of {@code results.csv}. Immutable.
  *
  * @param rateBits the shaped link rate in bit/s; 0 in a loopback run without {@code --rate}
- * @param warmups unreported broadcasts the driver ran before rep 1 ({@code --warmup}); with 0, rep 1 is
- *     the first broadcast of a freshly started cluster
+ * @param warmups unreported broadcasts the driver ran before rep 1 ({@code --warmup}); with 0, rep
+ *     1 is the first broadcast of a freshly started cluster
  * @param driverCpuSeconds CPU (user + system, all threads) the driver process used during this
  *     broadcast, as it reported; NaN if unknown
  * @param executorCpuSeconds the same summed over every executor process; NaN if unknown
- * @param seededSeconds from the broadcast's start until every piece was on some executor; NaN if unknown
+ * @param seededSeconds from the broadcast's start until every piece was on some executor; NaN if
+ *     unknown
  */
-record BenchRow(String factory, int executors, long sizeBytes, long rateBits, int rep, int warmups, double seconds,
-    long driverBytesSent, long peerBytesSent, long driverPeakHeapBytes, long executorPeakHeapBytes,
-    double driverCpuSeconds, double executorCpuSeconds, boolean allVerified, double seededSeconds) {
+record BenchRow(
+    String factory,
+    int executors,
+    long sizeBytes,
+    long rateBits,
+    int rep,
+    int warmups,
+    double seconds,
+    long driverBytesSent,
+    long peerBytesSent,
+    long driverPeakHeapBytes,
+    long executorPeakHeapBytes,
+    double driverCpuSeconds,
+    double executorCpuSeconds,
+    boolean allVerified,
+    double seededSeconds) {
 
   /** A row without a seeded time (NaN): Spark's rows, and drivers from before it was reported. */
-  BenchRow(String factory, int executors, long sizeBytes, long rateBits, int rep, int warmups, double seconds,
-      long driverBytesSent, long peerBytesSent, long driverPeakHeapBytes, long executorPeakHeapBytes,
-      double driverCpuSeconds, double executorCpuSeconds, boolean allVerified) {
-    this(factory, executors, sizeBytes, rateBits, rep, warmups, seconds, driverBytesSent, peerBytesSent, driverPeakHeapBytes,
-        executorPeakHeapBytes, driverCpuSeconds, executorCpuSeconds, allVerified, Double.NaN);
+  BenchRow(
+      String factory,
+      int executors,
+      long sizeBytes,
+      long rateBits,
+      int rep,
+      int warmups,
+      double seconds,
+      long driverBytesSent,
+      long peerBytesSent,
+      long driverPeakHeapBytes,
+      long executorPeakHeapBytes,
+      double driverCpuSeconds,
+      double executorCpuSeconds,
+      boolean allVerified) {
+    this(
+        factory,
+        executors,
+        sizeBytes,
+        rateBits,
+        rep,
+        warmups,
+        seconds,
+        driverBytesSent,
+        peerBytesSent,
+        driverPeakHeapBytes,
+        executorPeakHeapBytes,
+        driverCpuSeconds,
+        executorCpuSeconds,
+        allVerified,
+        Double.NaN);
   }
 
-  static final List<String> COLUMNS = List.of("factory", "executors", "sizeBytes", "rateMbit", "rep",
-      "clusterBroadcast", "seconds", "lowerBoundSeconds", "ratio", "driverBytesSent", "peerBytesSent",
-      "driverPeakHeapBytes", "executorPeakHeapBytes", "driverCpuSeconds", "cpuSeconds", "cpuSecondsPerGiB", "seededSeconds");
+  static final List<String> COLUMNS =
+      List.of(
+          "factory",
+          "executors",
+          "sizeBytes",
+          "rateMbit",
+          "rep",
+          "clusterBroadcast",
+          "seconds",
+          "lowerBoundSeconds",
+          "ratio",
+          "driverBytesSent",
+          "peerBytesSent",
+          "driverPeakHeapBytes",
+          "executorPeakHeapBytes",
+          "driverCpuSeconds",
+          "cpuSeconds",
+          "cpuSecondsPerGiB",
+          "seededSeconds");
 
   static final String CSV_HEADER = String.join(",", COLUMNS);
 
@@ -53,12 +109,18 @@ record BenchRow(String factory, int executors, long sizeBytes, long rateBits, in
     return lb > 0 ? seconds / lb : 0;
   }
 
-  /** This broadcast's number in its freshly started cluster, warm-ups counted: 1 is the cluster's first. */
+  /**
+   * This broadcast's number in its freshly started cluster, warm-ups counted: 1 is the cluster's
+   * first.
+   */
   int clusterBroadcast() {
     return warmups + rep;
   }
 
-  /** CPU of every process the run started (driver and executors) during this broadcast; NaN if unknown. */
+  /**
+   * CPU of every process the run started (driver and executors) during this broadcast; NaN if
+   * unknown.
+   */
   double cpuSeconds() {
     return driverCpuSeconds + executorCpuSeconds;
   }
@@ -74,11 +136,25 @@ record BenchRow(String factory, int executors, long sizeBytes, long rateBits, in
 
   /** This row in {@link #COLUMNS} order; an unknown CPU figure is an empty field. */
   String toCsv() {
-    return String.join(",", factory, Integer.toString(executors), Long.toString(sizeBytes),
-        LinkUnits.mbit(rateBits), Integer.toString(rep), Integer.toString(clusterBroadcast()), fmt("%.4f", seconds),
-        fmt("%.4f", lowerBoundSeconds()), fmt("%.4f", ratio()), Long.toString(driverBytesSent),
-        Long.toString(peerBytesSent), Long.toString(driverPeakHeapBytes), Long.toString(executorPeakHeapBytes),
-        fmt("%.4f", driverCpuSeconds), fmt("%.4f", cpuSeconds()), fmt("%.4f", cpuSecondsPerGiB()), fmt("%.4f", seededSeconds));
+    return String.join(
+        ",",
+        factory,
+        Integer.toString(executors),
+        Long.toString(sizeBytes),
+        LinkUnits.mbit(rateBits),
+        Integer.toString(rep),
+        Integer.toString(clusterBroadcast()),
+        fmt("%.4f", seconds),
+        fmt("%.4f", lowerBoundSeconds()),
+        fmt("%.4f", ratio()),
+        Long.toString(driverBytesSent),
+        Long.toString(peerBytesSent),
+        Long.toString(driverPeakHeapBytes),
+        Long.toString(executorPeakHeapBytes),
+        fmt("%.4f", driverCpuSeconds),
+        fmt("%.4f", cpuSeconds()),
+        fmt("%.4f", cpuSecondsPerGiB()),
+        fmt("%.4f", seededSeconds));
   }
 
   private static String fmt(String format, double v) {
@@ -86,17 +162,30 @@ record BenchRow(String factory, int executors, long sizeBytes, long rateBits, in
   }
 
   /**
-   * Reads one line of {@code swarmcast driver --json} (the top-level fields; perExecutor is not read). The
-   * CPU fields may be absent (a driver from before they existed) or {@code null}: NaN then.
+   * Reads one line of {@code swarmcast driver --json} (the top-level fields; perExecutor is not
+   * read). The CPU fields may be absent (a driver from before they existed) or {@code null}: NaN
+   * then.
    *
-   * @throws IllegalArgumentException if the line is not a JSON object, or a field is missing or malformed
+   * @throws IllegalArgumentException if the line is not a JSON object, or a field is missing or
+   *     malformed
    */
   static BenchRow fromDriverJson(String line, long rateBits, int warmups) {
     JsonLine json = JsonLine.parse(line);
-    return new BenchRow(json.text("factory"), json.wholeInt("executors"), json.whole("sizeBytes"), rateBits,
-        json.wholeInt("rep"), warmups, json.number("seconds"), json.whole("driverBytesSent"),
-        json.whole("peerBytesSent"), json.whole("driverPeakHeapBytes"), json.whole("executorPeakHeapBytes"),
-        json.numberOrNaN("driverCpuSeconds"), json.numberOrNaN("executorCpuSeconds"), json.flag("allVerified"),
+    return new BenchRow(
+        json.text("factory"),
+        json.wholeInt("executors"),
+        json.whole("sizeBytes"),
+        rateBits,
+        json.wholeInt("rep"),
+        warmups,
+        json.number("seconds"),
+        json.whole("driverBytesSent"),
+        json.whole("peerBytesSent"),
+        json.whole("driverPeakHeapBytes"),
+        json.whole("executorPeakHeapBytes"),
+        json.numberOrNaN("driverCpuSeconds"),
+        json.numberOrNaN("executorCpuSeconds"),
+        json.flag("allVerified"),
         json.numberOrNaN("seededSeconds"));
   }
 }

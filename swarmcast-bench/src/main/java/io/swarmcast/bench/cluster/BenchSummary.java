@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Per (factory, executors) over a bench's rows — the first broadcast of the fresh cluster on its own,
- * medians of the rest and of all — and {@code summary.md}. Stateless.
+ * Per (factory, executors) over a bench's rows — the first broadcast of the fresh cluster on its
+ * own, medians of the rest and of all — and {@code summary.md}. Stateless.
  */
 final class BenchSummary {
   private static final double MIB = 1 << 20;
@@ -19,18 +19,33 @@ final class BenchSummary {
   private BenchSummary() {}
 
   /**
-   * One (factory, executors) combination's repetitions. Seconds and CPU come three ways: {@code first},
-   * the broadcast with {@link BenchRow#clusterBroadcast()} 1 (NaN if warm-ups ran, so none was
-   * reported); {@code rest}, the median of the later ones (NaN if there are none); and the median of all.
+   * One (factory, executors) combination's repetitions. Seconds and CPU come three ways: {@code
+   * first}, the broadcast with {@link BenchRow#clusterBroadcast()} 1 (NaN if warm-ups ran, so none
+   * was reported); {@code rest}, the median of the later ones (NaN if there are none); and the
+   * median of all.
    *
    * @param cpuSeconds median CPU of all processes per broadcast ({@link BenchRow#cpuSeconds()})
-   * @param runCpuSeconds CPU of all the run's processes over the whole run, JVM start-up included, from
-   *     /proc; NaN if unknown
+   * @param runCpuSeconds CPU of all the run's processes over the whole run, JVM start-up included,
+   *     from /proc; NaN if unknown
    */
-  record Group(String factory, int executors, long sizeBytes, long rateBits, int reps, int verified,
-      double seconds, double firstSeconds, double restSeconds, double driverBytesSent, double peerBytesSent,
-      double driverPeakHeapBytes, double executorPeakHeapBytes, double cpuSeconds, double firstCpuSeconds,
-      double restCpuSeconds, double runCpuSeconds) {
+  record Group(
+      String factory,
+      int executors,
+      long sizeBytes,
+      long rateBits,
+      int reps,
+      int verified,
+      double seconds,
+      double firstSeconds,
+      double restSeconds,
+      double driverBytesSent,
+      double peerBytesSent,
+      double driverPeakHeapBytes,
+      double executorPeakHeapBytes,
+      double cpuSeconds,
+      double firstCpuSeconds,
+      double restCpuSeconds,
+      double runCpuSeconds) {
 
     double lowerBoundSeconds() {
       return BenchRow.lowerBound(sizeBytes, rateBits);
@@ -78,10 +93,20 @@ final class BenchSummary {
    * @param warmup unreported broadcasts before the first reported one
    * @param ceiling the loopback TCP ceiling measured in this run, or null
    */
-  record Setup(String commandLine, boolean loopback, long sizeBytes, long rateBits, long delayMicros,
-      List<String> jvmOpts, int warmup, CeilingRun.Result ceiling, List<String> failures) {}
+  record Setup(
+      String commandLine,
+      boolean loopback,
+      long sizeBytes,
+      long rateBits,
+      long delayMicros,
+      List<String> jvmOpts,
+      int warmup,
+      CeilingRun.Result ceiling,
+      List<String> failures) {}
 
-  /** The median of {@code values}: the middle one, or the mean of the two middle ones; NaN if empty. */
+  /**
+   * The median of {@code values}: the middle one, or the mean of the two middle ones; NaN if empty.
+   */
   static double median(List<Double> values) {
     if (values.isEmpty()) {
       return Double.NaN;
@@ -96,7 +121,9 @@ final class BenchSummary {
     return factory + "\u0000" + executors;
   }
 
-  /** One group per (factory, executors), in the order they first appear in {@code rows}; no run CPU. */
+  /**
+   * One group per (factory, executors), in the order they first appear in {@code rows}; no run CPU.
+   */
   static List<Group> groups(List<BenchRow> rows) {
     return groups(rows, Map.of());
   }
@@ -117,58 +144,100 @@ final class BenchSummary {
       List<BenchRow> first = g.stream().filter(r -> r.clusterBroadcast() == 1).toList();
       List<BenchRow> rest = g.stream().filter(r -> r.clusterBroadcast() > 1).toList();
       BenchRow any = g.get(0);
-      groups.add(new Group(any.factory(), any.executors(), any.sizeBytes(), any.rateBits(), g.size(),
-          (int) g.stream().filter(BenchRow::allVerified).count(),
-          median(g, BenchRow::seconds), median(first, BenchRow::seconds), median(rest, BenchRow::seconds),
-          median(g, r -> r.driverBytesSent()), median(g, r -> r.peerBytesSent()),
-          median(g, r -> r.driverPeakHeapBytes()), median(g, r -> r.executorPeakHeapBytes()),
-          median(g, BenchRow::cpuSeconds), median(first, BenchRow::cpuSeconds), median(rest, BenchRow::cpuSeconds),
-          runCpu.getOrDefault(e.getKey(), Double.NaN)));
+      groups.add(
+          new Group(
+              any.factory(),
+              any.executors(),
+              any.sizeBytes(),
+              any.rateBits(),
+              g.size(),
+              (int) g.stream().filter(BenchRow::allVerified).count(),
+              median(g, BenchRow::seconds),
+              median(first, BenchRow::seconds),
+              median(rest, BenchRow::seconds),
+              median(g, r -> r.driverBytesSent()),
+              median(g, r -> r.peerBytesSent()),
+              median(g, r -> r.driverPeakHeapBytes()),
+              median(g, r -> r.executorPeakHeapBytes()),
+              median(g, BenchRow::cpuSeconds),
+              median(first, BenchRow::cpuSeconds),
+              median(rest, BenchRow::cpuSeconds),
+              runCpu.getOrDefault(e.getKey(), Double.NaN)));
     }
     return groups;
   }
 
-  /** The median of {@code f} over {@code rows}, skipping NaN (unknown) values; NaN if none is left. */
+  /**
+   * The median of {@code f} over {@code rows}, skipping NaN (unknown) values; NaN if none is left.
+   */
   private static double median(List<BenchRow> rows, ToDoubleFunction<BenchRow> f) {
     return median(rows.stream().map(r -> f.applyAsDouble(r)).filter(d -> !d.isNaN()).toList());
   }
 
-  /** The two markdown tables of {@code groups} (time; traffic, memory and CPU), headers included. */
+  /**
+   * The two markdown tables of {@code groups} (time; traffic, memory and CPU), headers included.
+   */
   static String table(List<Group> groups) {
     StringBuilder sb = new StringBuilder();
-    sb.append("| factory | executors | reps verified | size÷bandwidth s | first s | first ratio | rest median s "
-        + "| rest ratio | all median s | all ratio | MiB/s per executor |\n");
+    sb.append(
+        "| factory | executors | reps verified | size÷bandwidth s | first s | first ratio | rest median s "
+            + "| rest ratio | all median s | all ratio | MiB/s per executor |\n");
     sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (Group g : groups) {
-      sb.append("| ").append(g.factory())
-          .append(" | ").append(g.executors())
-          .append(" | ").append(g.verified()).append('/').append(g.reps())
-          .append(" | ").append(fmt("%.3f", g.lowerBoundSeconds()))
-          .append(" | ").append(fmt("%.3f", g.firstSeconds()))
-          .append(" | ").append(fmt("%.2f", g.ratio(g.firstSeconds())))
-          .append(" | ").append(fmt("%.3f", g.restSeconds()))
-          .append(" | ").append(fmt("%.2f", g.ratio(g.restSeconds())))
-          .append(" | ").append(fmt("%.3f", g.seconds()))
-          .append(" | ").append(fmt("%.2f", g.ratio()))
-          .append(" | ").append(fmt("%.1f", g.mibPerSecondPerExecutor()))
+      sb.append("| ")
+          .append(g.factory())
+          .append(" | ")
+          .append(g.executors())
+          .append(" | ")
+          .append(g.verified())
+          .append('/')
+          .append(g.reps())
+          .append(" | ")
+          .append(fmt("%.3f", g.lowerBoundSeconds()))
+          .append(" | ")
+          .append(fmt("%.3f", g.firstSeconds()))
+          .append(" | ")
+          .append(fmt("%.2f", g.ratio(g.firstSeconds())))
+          .append(" | ")
+          .append(fmt("%.3f", g.restSeconds()))
+          .append(" | ")
+          .append(fmt("%.2f", g.ratio(g.restSeconds())))
+          .append(" | ")
+          .append(fmt("%.3f", g.seconds()))
+          .append(" | ")
+          .append(fmt("%.2f", g.ratio()))
+          .append(" | ")
+          .append(fmt("%.1f", g.mibPerSecondPerExecutor()))
           .append(" |\n");
     }
     sb.append('\n');
-    sb.append("| factory | executors | driver sent ×size | peers sent ×size | driver heap MiB | executor heap MiB "
-        + "| CPU s/GiB first | CPU s/GiB rest median | CPU s/GiB all median | CPU s all median | CPU s whole run |\n");
+    sb.append(
+        "| factory | executors | driver sent ×size | peers sent ×size | driver heap MiB | executor heap MiB "
+            + "| CPU s/GiB first | CPU s/GiB rest median | CPU s/GiB all median | CPU s all median | CPU s whole run |\n");
     sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (Group g : groups) {
-      sb.append("| ").append(g.factory())
-          .append(" | ").append(g.executors())
-          .append(" | ").append(fmt("%.2f", g.driverCopies()))
-          .append(" | ").append(fmt("%.2f", g.peerCopies()))
-          .append(" | ").append(fmt("%.0f", g.driverPeakHeapBytes() / MIB))
-          .append(" | ").append(fmt("%.0f", g.executorPeakHeapBytes() / MIB))
-          .append(" | ").append(fmt("%.3f", g.perGiB(g.firstCpuSeconds())))
-          .append(" | ").append(fmt("%.3f", g.perGiB(g.restCpuSeconds())))
-          .append(" | ").append(fmt("%.3f", g.perGiB(g.cpuSeconds())))
-          .append(" | ").append(fmt("%.3f", g.cpuSeconds()))
-          .append(" | ").append(fmt("%.2f", g.runCpuSeconds()))
+      sb.append("| ")
+          .append(g.factory())
+          .append(" | ")
+          .append(g.executors())
+          .append(" | ")
+          .append(fmt("%.2f", g.driverCopies()))
+          .append(" | ")
+          .append(fmt("%.2f", g.peerCopies()))
+          .append(" | ")
+          .append(fmt("%.0f", g.driverPeakHeapBytes() / MIB))
+          .append(" | ")
+          .append(fmt("%.0f", g.executorPeakHeapBytes() / MIB))
+          .append(" | ")
+          .append(fmt("%.3f", g.perGiB(g.firstCpuSeconds())))
+          .append(" | ")
+          .append(fmt("%.3f", g.perGiB(g.restCpuSeconds())))
+          .append(" | ")
+          .append(fmt("%.3f", g.perGiB(g.cpuSeconds())))
+          .append(" | ")
+          .append(fmt("%.3f", g.cpuSeconds()))
+          .append(" | ")
+          .append(fmt("%.2f", g.runCpuSeconds()))
           .append(" |\n");
     }
     return sb.toString();
@@ -178,8 +247,9 @@ final class BenchSummary {
   static String ceilingTable(List<Group> groups, CeilingRun.Result ceiling) {
     double top = ceiling.medianMiBps();
     StringBuilder sb = new StringBuilder();
-    sb.append("| factory | executors | size | first MiB/s | first, fraction of ceiling | all median MiB/s "
-        + "| all median, fraction of ceiling |\n");
+    sb.append(
+        "| factory | executors | size | first MiB/s | first, fraction of ceiling | all median MiB/s "
+            + "| all median, fraction of ceiling |\n");
     sb.append("|---|--:|--:|--:|--:|--:|--:|\n");
     for (Group g : groups) {
       if (g.executors() != 1) {
@@ -187,11 +257,18 @@ final class BenchSummary {
       }
       double first = g.mibPerSecond(g.firstSeconds());
       double all = g.mibPerSecondPerExecutor();
-      sb.append("| ").append(g.factory()).append(" | 1 | ").append(ByteSize.format(g.sizeBytes()))
-          .append(" | ").append(Double.isNaN(g.firstSeconds()) ? "—" : fmt("%.1f", first))
-          .append(" | ").append(Double.isNaN(g.firstSeconds()) ? "—" : fmt("%.0f %%", 100 * first / top))
-          .append(" | ").append(fmt("%.1f", all))
-          .append(" | ").append(fmt("%.0f %%", 100 * all / top))
+      sb.append("| ")
+          .append(g.factory())
+          .append(" | 1 | ")
+          .append(ByteSize.format(g.sizeBytes()))
+          .append(" | ")
+          .append(Double.isNaN(g.firstSeconds()) ? "—" : fmt("%.1f", first))
+          .append(" | ")
+          .append(Double.isNaN(g.firstSeconds()) ? "—" : fmt("%.0f %%", 100 * first / top))
+          .append(" | ")
+          .append(fmt("%.1f", all))
+          .append(" | ")
+          .append(fmt("%.0f %%", 100 * all / top))
           .append(" |\n");
     }
     return sb.toString();
@@ -202,49 +279,73 @@ final class BenchSummary {
     StringBuilder sb = new StringBuilder();
     sb.append("# Swarmcast emulated-cluster benchmark\n\n");
     sb.append("Command:\n\n```\n").append(setup.commandLine()).append("\n```\n\n");
-    sb.append("- Value: ").append(ByteSize.format(setup.sizeBytes())).append(" (").append(setup.sizeBytes())
-        .append(" bytes) of random data per broadcast, verified by an XXH64 digest on every executor.\n");
+    sb.append("- Value: ")
+        .append(ByteSize.format(setup.sizeBytes()))
+        .append(" (")
+        .append(setup.sizeBytes())
+        .append(
+            " bytes) of random data per broadcast, verified by an XXH64 digest on every executor.\n");
     sb.append("- Processes: every run starts a fresh driver and fresh executors, each a JVM with `")
-        .append(String.join(" ", setup.jvmOpts())).append("`. ")
-        .append(setup.warmup() == 0
-            ? "No warm-up: `first` is the first broadcast of the freshly started cluster, `rest` the ones after it.\n"
-            : setup.warmup() + " unreported warm-up broadcast" + (setup.warmup() == 1 ? "" : "s")
-                + " (--warmup) ran first, so no first broadcast of a fresh cluster is reported (`first` is —).\n");
+        .append(String.join(" ", setup.jvmOpts()))
+        .append("`. ")
+        .append(
+            setup.warmup() == 0
+                ? "No warm-up: `first` is the first broadcast of the freshly started cluster, `rest` the ones after it.\n"
+                : setup.warmup()
+                    + " unreported warm-up broadcast"
+                    + (setup.warmup() == 1 ? "" : "s")
+                    + " (--warmup) ran first, so no first broadcast of a fresh cluster is reported (`first` is —).\n");
     if (setup.loopback()) {
-      sb.append("- Network: none emulated. Driver and executors are separate JVMs on 127.0.0.1 without shaping, "
-          + "so times measure the software (serialization, hashing, copying, scheduling on this machine's "
-          + Runtime.getRuntime().availableProcessors() + " cores).\n");
-      sb.append(setup.rateBits() > 0
-          ? "- `size÷bandwidth` and `ratio` are computed from --rate " + LinkUnits.humanRate(setup.rateBits())
-              + " as a reference only: the loopback links were not limited to it.\n"
-          : "- No --rate given, so `size÷bandwidth`, `ratio` (and lowerBoundSeconds, ratio, rateMbit in results.csv) are 0.\n");
+      sb.append(
+          "- Network: none emulated. Driver and executors are separate JVMs on 127.0.0.1 without shaping, "
+              + "so times measure the software (serialization, hashing, copying, scheduling on this machine's "
+              + Runtime.getRuntime().availableProcessors()
+              + " cores).\n");
+      sb.append(
+          setup.rateBits() > 0
+              ? "- `size÷bandwidth` and `ratio` are computed from --rate "
+                  + LinkUnits.humanRate(setup.rateBits())
+                  + " as a reference only: the loopback links were not limited to it.\n"
+              : "- No --rate given, so `size÷bandwidth`, `ratio` (and lowerBoundSeconds, ratio, rateMbit in results.csv) are 0.\n");
     } else {
-      sb.append("- Network: one Linux network namespace per host on a bridge; every host's link shaped to ")
+      sb.append(
+              "- Network: one Linux network namespace per host on a bridge; every host's link shaped to ")
           .append(LinkUnits.humanRate(setup.rateBits()))
           .append(" in each direction (HTB, one fair class per peer).")
-          .append(setup.delayMicros() > 0
-              ? " One-way delay " + fmt("%.3f", setup.delayMicros() / 1000.0) + " ms per packet (netem).\n"
-              : " No delay added.\n");
-      sb.append("- size÷bandwidth = ").append(fmt("%.3f", BenchRow.lowerBound(setup.sizeBytes(), setup.rateBits())))
+          .append(
+              setup.delayMicros() > 0
+                  ? " One-way delay "
+                      + fmt("%.3f", setup.delayMicros() / 1000.0)
+                      + " ms per packet (netem).\n"
+                  : " No delay added.\n");
+      sb.append("- size÷bandwidth = ")
+          .append(fmt("%.3f", BenchRow.lowerBound(setup.sizeBytes(), setup.rateBits())))
           .append(" s: the time one copy of the value needs on one link.\n");
     }
-    sb.append("- `ratio` = seconds ÷ size÷bandwidth (1.0 is the ideal; "
-        + "the direct factory sends one copy per executor through the driver's link, so its best is about N). "
-        + "`driver sent ×size` and `peers sent ×size`: bytes sent by the driver and by executors to each other, "
-        + "in copies of the value (medians). `MiB/s per executor` = size ÷ all median seconds.\n");
-    sb.append("- CPU: user + system time of the driver and every executor process (all threads), each sampled by "
-        + "the process itself just before the broadcast starts and just after the last executor has the value. "
-        + "`CPU s/GiB` = that ÷ GiB delivered to executors (size × executors). `CPU s whole run`: the same "
-        + "processes over the whole run from /proc/<pid>/stat, JVM start-up and the pauses between broadcasts "
-        + "included (processes.csv has each one).\n\n");
+    sb.append(
+        "- `ratio` = seconds ÷ size÷bandwidth (1.0 is the ideal; "
+            + "the direct factory sends one copy per executor through the driver's link, so its best is about N). "
+            + "`driver sent ×size` and `peers sent ×size`: bytes sent by the driver and by executors to each other, "
+            + "in copies of the value (medians). `MiB/s per executor` = size ÷ all median seconds.\n");
+    sb.append(
+        "- CPU: user + system time of the driver and every executor process (all threads), each sampled by "
+            + "the process itself just before the broadcast starts and just after the last executor has the value. "
+            + "`CPU s/GiB` = that ÷ GiB delivered to executors (size × executors). `CPU s whole run`: the same "
+            + "processes over the whole run from /proc/<pid>/stat, JVM start-up and the pauses between broadcasts "
+            + "included (processes.csv has each one).\n\n");
     sb.append(table(groups));
     CeilingRun.Result ceiling = setup.ceiling();
     if (ceiling != null) {
       sb.append("\n## Loopback ceiling\n\n");
       sb.append("Plain TCP over 127.0.0.1 in the same run: one JVM (same options) sends ")
-          .append(ByteSize.format(ceiling.bytes())).append(" to another over one connection, timed from accept to "
-              + "the last byte (`TcpCeiling`, ceiling.csv). Median of ").append(ceiling.seconds().size())
-          .append(": **").append(fmt("%.0f", ceiling.medianMiBps())).append(" MiB/s** (repetitions: ")
+          .append(ByteSize.format(ceiling.bytes()))
+          .append(
+              " to another over one connection, timed from accept to "
+                  + "the last byte (`TcpCeiling`, ceiling.csv). Median of ")
+          .append(ceiling.seconds().size())
+          .append(": **")
+          .append(fmt("%.0f", ceiling.medianMiBps()))
+          .append(" MiB/s** (repetitions: ")
           .append(String.join(", ", ceiling.seconds().stream().map(d -> fmt("%.3f s", d)).toList()))
           .append(").\n\n");
       if (groups.stream().anyMatch(g -> g.executors() == 1)) {

@@ -1,6 +1,7 @@
 package io.swarmcast.bench.cluster;
 
 import io.swarmcast.cli.JavaOpts;
+import io.swarmcast.conf.ByteSize;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -16,37 +17,47 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The engine of {@code swarmcast bench}: sweeps factories × executor counts on an emulated cluster (one
- * network namespace per host, links shaped with tc, see {@link NetnsPlan}) or on loopback. Each run
- * starts a real driver and real executors as separate JVMs ({@link BenchRun}) through the command line
- * named by {@link BenchSettings#mainClass()}, so the engine drives that command by its arguments and its
- * {@code --json} output only. The processes get the JVM options a user's {@code swarmcast} processes get
- * ({@link JavaOpts}) and a heap size, nothing else, unless {@code --jvm-opt} says otherwise. On loopback
- * it first measures the plain TCP ceiling ({@link TcpCeiling}). Writes results.csv and processes.csv
- * after every run, then summary.md and time-vs-executors.png. Stops every process it started and
- * removes every namespace it made, on failure and on Ctrl-C too (a shutdown hook). One sweep per
- * {@link #run} call; not thread-safe.
+ * The engine of {@code swarmcast bench}: sweeps factories × executor counts on an emulated cluster
+ * (one network namespace per host, links shaped with tc, see {@link NetnsPlan}) or on loopback.
+ * Each run starts a real driver and real executors as separate JVMs ({@link BenchRun}) through the
+ * command line named by {@link BenchSettings#mainClass()}, so the engine drives that command by its
+ * arguments and its {@code --json} output only. The processes get the JVM options a user's {@code
+ * swarmcast} processes get ({@link JavaOpts}) and a heap size, nothing else, unless {@code
+ * --jvm-opt} says otherwise. On loopback it first measures the plain TCP ceiling ({@link
+ * TcpCeiling}). Writes results.csv and processes.csv after every run, then summary.md and
+ * time-vs-executors.png. Stops every process it started and removes every namespace it made, on
+ * failure and on Ctrl-C too (a shutdown hook). One sweep per {@link #run} call; not thread-safe.
  */
 public final class ClusterBench {
-  /** The largest executor count of one run: the emulated cluster's /24 has room for 250 executors. */
+  /**
+   * The largest executor count of one run: the emulated cluster's /24 has room for 250 executors.
+   */
   public static final int MAX_EXECUTORS = NetnsPlan.MAX_EXECUTORS;
 
   /** Repetitions of the loopback ceiling's transfer. */
   static final int CEILING_REPS = 3;
 
   private final BenchSettings settings;
-  /** The options of every driver and executor JVM: {@code --jvm-opt}, or the user's plus a heap size. */
+
+  /**
+   * The options of every driver and executor JVM: {@code --jvm-opt}, or the user's plus a heap
+   * size.
+   */
   private final List<String> jvmOpts;
+
   private final long ticksPerSecond = ProcStat.ticksPerSecond();
 
   public ClusterBench(BenchSettings settings) {
     this.settings = settings;
-    this.jvmOpts = settings.jvmOpts().isEmpty()
-        // Files: exactly what the wrapper gives `send` and `executor --out`; a file is never on the heap,
-        // so no heap size either, as a user passes none.
-        ? settings.files() ? JavaOpts.forFiles(System.getenv())
-            : defaultJvmOpts(JavaOpts.fromEnvironment(), settings.sizeBytes())
-        : settings.jvmOpts();
+    this.jvmOpts =
+        settings.jvmOpts().isEmpty()
+            // Files: exactly what the wrapper gives `send` and `executor --out`; a file is never on
+            // the heap,
+            // so no heap size either, as a user passes none.
+            ? settings.files()
+                ? JavaOpts.forFiles(System.getenv())
+                : defaultJvmOpts(JavaOpts.fromEnvironment(), settings.sizeBytes())
+            : settings.jvmOpts();
   }
 
   /**
@@ -68,7 +79,8 @@ public final class ClusterBench {
     List<Integer> counts = List.copyOf(new LinkedHashSet<>(settings.executors()));
     List<String> facs = List.copyOf(new LinkedHashSet<>(settings.factories()));
     List<BenchRow> rows = new ArrayList<>();
-    List<String> processLines = new ArrayList<>(List.of("factory,executors,process,pid,cpuSeconds,peakRssMiB"));
+    List<String> processLines =
+        new ArrayList<>(List.of("factory,executors,process,pid,cpuSeconds,peakRssMiB"));
     Map<String, Double> runCpu = new HashMap<>();
     List<String> failures = new ArrayList<>();
     int total = counts.size() * facs.size();
@@ -82,8 +94,9 @@ public final class ClusterBench {
       for (String factory : facs) {
         for (int n : counts) {
           index++;
-          err.printf("[%d/%d] %s x %d executor%s, rep 1..%d%n", index, total, factory, n, n == 1 ? "" : "s",
-              settings.reps());
+          err.printf(
+              "[%d/%d] %s x %d executor%s, rep 1..%d%n",
+              index, total, factory, n, n == 1 ? "" : "s", settings.reps());
           List<BenchRun.ProcessCpu> cpu = new ArrayList<>();
           String failure = runOne(active, prefix, factory, n, err, rows, cpu);
           if (failure != null) {
@@ -91,12 +104,23 @@ public final class ClusterBench {
             err.println("      FAILED: " + failure);
           }
           for (BenchRun.ProcessCpu p : cpu) {
-            processLines.add(String.join(",", factory, Integer.toString(n), p.process(), Long.toString(p.pid()),
-                Double.isNaN(p.cpuSeconds()) ? "" : String.format(Locale.ROOT, "%.2f", p.cpuSeconds()),
-                p.peakRssBytes() < 0 ? "" : Long.toString(p.peakRssBytes() >> 20)));
+            processLines.add(
+                String.join(
+                    ",",
+                    factory,
+                    Integer.toString(n),
+                    p.process(),
+                    Long.toString(p.pid()),
+                    Double.isNaN(p.cpuSeconds())
+                        ? ""
+                        : String.format(Locale.ROOT, "%.2f", p.cpuSeconds()),
+                    p.peakRssBytes() < 0 ? "" : Long.toString(p.peakRssBytes() >> 20)));
           }
-          runCpu.put(BenchSummary.key(factory, n), cpu.isEmpty() ? Double.NaN
-              : cpu.stream().mapToDouble(BenchRun.ProcessCpu::cpuSeconds).sum());
+          runCpu.put(
+              BenchSummary.key(factory, n),
+              cpu.isEmpty()
+                  ? Double.NaN
+                  : cpu.stream().mapToDouble(BenchRun.ProcessCpu::cpuSeconds).sum());
           Files.writeString(dir.resolve("results.csv"), csv(rows));
           Files.writeString(dir.resolve("processes.csv"), String.join("\n", processLines) + "\n");
         }
@@ -106,9 +130,17 @@ public final class ClusterBench {
     }
 
     List<BenchSummary.Group> groups = BenchSummary.groups(rows, runCpu);
-    BenchSummary.Setup setup = new BenchSummary.Setup(settings.commandLine(), settings.loopback(),
-        settings.sizeBytes(), settings.rateBits(), settings.delayMicros(), jvmOpts, settings.warmup(), ceiling,
-        failures);
+    BenchSummary.Setup setup =
+        new BenchSummary.Setup(
+            settings.commandLine(),
+            settings.loopback(),
+            settings.sizeBytes(),
+            settings.rateBits(),
+            settings.delayMicros(),
+            jvmOpts,
+            settings.warmup(),
+            ceiling,
+            failures);
     Files.writeString(dir.resolve("summary.md"), BenchSummary.markdown(setup, groups));
     try {
       BenchChart.write(dir.resolve("time-vs-executors.png"), groups, setup);
@@ -121,19 +153,22 @@ public final class ClusterBench {
       out.printf(Locale.ROOT, "%nloopback TCP ceiling: %.0f MiB/s%n", ceiling.medianMiBps());
       out.print(BenchSummary.ceilingTable(groups, ceiling));
     }
-    err.printf("results in %s (results.csv, processes.csv, %ssummary.md, time-vs-executors.png, logs/)%s%n", dir,
+    err.printf(
+        "results in %s (results.csv, processes.csv, %ssummary.md, time-vs-executors.png, logs/)%s%n",
+        dir,
         ceiling != null ? "ceiling.csv, " : "",
         failures.isEmpty() ? "" : "; " + failures.size() + " run(s) failed, see summary.md");
     return failures.isEmpty() ? 0 : 1;
   }
 
   /**
-   * The default JVM options of bench processes for values of {@code size} bytes: exactly what a user's
-   * {@code swarmcast driver} and {@code swarmcast executor} get from the wrapper ({@code userOpts}, see
-   * {@link JavaOpts}), then a heap of max(512 MiB, 3 x size + 256 MiB) — the one thing the bench sets,
-   * so that 17 JVMs on one machine neither run out of heap nor each take a quarter of its memory. Last,
-   * so it wins over a heap size in {@code userOpts}. Nothing else: no pre-touched heap, no C1-only JIT,
-   * no serial collector, since a user has none of these (issue 12).
+   * The default JVM options of bench processes for values of {@code size} bytes: exactly what a
+   * user's {@code swarmcast driver} and {@code swarmcast executor} get from the wrapper ({@code
+   * userOpts}, see {@link JavaOpts}), then a heap of max(512 MiB, 3 x size + 256 MiB) — the one
+   * thing the bench sets, so that 17 JVMs on one machine neither run out of heap nor each take a
+   * quarter of its memory. Last, so it wins over a heap size in {@code userOpts}. Nothing else: no
+   * pre-touched heap, no C1-only JIT, no serial collector, since a user has none of these (issue
+   * 12).
    */
   static List<String> defaultJvmOpts(List<String> userOpts, long size) {
     long heapMiB = Math.max(512, (3 * size >> 20) + 256);
@@ -142,14 +177,19 @@ public final class ClusterBench {
     return List.copyOf(opts);
   }
 
-  /** The loopback ceiling, written to ceiling.csv; null (and a failure noted) if it could not be measured. */
+  /**
+   * The loopback ceiling, written to ceiling.csv; null (and a failure noted) if it could not be
+   * measured.
+   */
   private CeilingRun.Result measureCeiling(Path dir, PrintStream err, List<String> failures)
       throws IOException, InterruptedException {
-    err.printf("[ceiling] plain TCP over 127.0.0.1, %d x %s%n", CEILING_REPS,
-        io.swarmcast.conf.ByteSize.format(settings.ceilingBytes()));
+    err.printf(
+        "[ceiling] plain TCP over 127.0.0.1, %d x %s%n",
+        CEILING_REPS, ByteSize.format(settings.ceilingBytes()));
     try {
-      CeilingRun.Result r = CeilingRun.measure(javaCommand(null), settings.ceilingBytes(), CEILING_REPS,
-          dir.resolve("logs"));
+      CeilingRun.Result r =
+          CeilingRun.measure(
+              javaCommand(null), settings.ceilingBytes(), CEILING_REPS, dir.resolve("logs"));
       Files.writeString(dir.resolve("ceiling.csv"), r.csv());
       err.printf(Locale.ROOT, "      %.0f MiB/s (median)%n", r.medianMiBps());
       return r;
@@ -161,22 +201,54 @@ public final class ClusterBench {
   }
 
   /** One (factory, executors) run; adds its rows and returns a failure or null. */
-  private String runOne(BenchCleanup active, String prefix, String factory, int n, PrintStream err,
-      List<BenchRow> rows, List<BenchRun.ProcessCpu> cpu) throws InterruptedException {
-    BenchRun run = new BenchRun(javaCommand(settings.mainClass()), settings.out().resolve("logs").resolve(factory + "-" + n),
-        err, ticksPerSecond);
+  private String runOne(
+      BenchCleanup active,
+      String prefix,
+      String factory,
+      int n,
+      PrintStream err,
+      List<BenchRow> rows,
+      List<BenchRun.ProcessCpu> cpu)
+      throws InterruptedException {
+    BenchRun run =
+        new BenchRun(
+            javaCommand(settings.mainClass()),
+            settings.out().resolve("logs").resolve(factory + "-" + n),
+            err,
+            ticksPerSecond);
     try {
-      NetnsPlan plan = settings.loopback() ? null : new NetnsPlan(prefix, n, settings.rateBits(),
-          settings.driverRateBits() > 0 ? settings.driverRateBits() : settings.rateBits(), settings.delayMicros());
+      NetnsPlan plan =
+          settings.loopback()
+              ? null
+              : new NetnsPlan(
+                  prefix,
+                  n,
+                  settings.rateBits(),
+                  settings.driverRateBits() > 0 ? settings.driverRateBits() : settings.rateBits(),
+                  settings.delayMicros());
       if (!active.begin(run, plan, err)) {
         return "interrupted";
       }
-      BenchRun.Launch launch = plan == null
-          ? new BenchRun.Launch(List.of(), "127.0.0.1:" + freePort(), Collections.nCopies(n, List.of()),
-              Collections.nCopies(n, "127.0.0.1"))
-          : new BenchRun.Launch(plan.driverExec(), plan.driverEndpoint(), plan.executorExecs(), plan.executorIps());
-      BenchRun.Outcome outcome = run.execute(launch, driverArgs(factory), executorArgs(), settings.rateBits(),
-          settings.warmup(), timeout(n));
+      BenchRun.Launch launch =
+          plan == null
+              ? new BenchRun.Launch(
+                  List.of(),
+                  "127.0.0.1:" + freePort(),
+                  Collections.nCopies(n, List.of()),
+                  Collections.nCopies(n, "127.0.0.1"))
+              : new BenchRun.Launch(
+                  plan.driverExec(),
+                  plan.driverEndpoint(),
+                  plan.executorExecs(),
+                  plan.executorIps());
+      BenchRun.Outcome outcome =
+          run.execute(
+              launch,
+              driverArgs(factory),
+              executorArgs(),
+              settings.rateBits(),
+              settings.warmup(),
+              timeout(n));
       rows.addAll(outcome.rows());
       cpu.addAll(outcome.processes());
       if (outcome.failure() != null) {
@@ -184,7 +256,11 @@ public final class ClusterBench {
         return outcome.failure();
       }
       if (outcome.rows().size() < settings.reps()) {
-        return "the driver reported " + outcome.rows().size() + " of " + settings.reps() + " repetitions";
+        return "the driver reported "
+            + outcome.rows().size()
+            + " of "
+            + settings.reps()
+            + " repetitions";
       }
       return null;
     } catch (IOException e) {
@@ -197,10 +273,27 @@ public final class ClusterBench {
 
   private List<String> driverArgs(String factory) {
     long size = settings.sizeBytes();
-    List<String> args = new ArrayList<>(List.of("--size", Long.toString(size), "--factory", factory,
-        "--reps", Integer.toString(settings.reps()), "--warmup", Integer.toString(settings.warmup()), "--wait", "120"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--size",
+                Long.toString(size),
+                "--factory",
+                factory,
+                "--reps",
+                Integer.toString(settings.reps()),
+                "--warmup",
+                Integer.toString(settings.warmup()),
+                "--wait",
+                "120"));
     Long warmupSize = settings.warmupSizeBytes();
-    args.addAll(List.of("--warmup-size", Long.toString(warmupSize != null ? warmupSize : settings.files() ? Math.min(size, 64L << 20) : size)));
+    args.addAll(
+        List.of(
+            "--warmup-size",
+            Long.toString(
+                warmupSize != null
+                    ? warmupSize
+                    : settings.files() ? Math.min(size, 64L << 20) : size)));
     if (settings.blockSizeBytes() != null) {
       args.addAll(List.of("--block-size", Long.toString(settings.blockSizeBytes())));
     }
@@ -215,26 +308,32 @@ public final class ClusterBench {
   }
 
   private List<String> executorArgs() {
-    return settings.conf().isEmpty() ? List.of() : List.of("--conf", String.join(",", settings.conf()));
+    return settings.conf().isEmpty()
+        ? List.of()
+        : List.of("--conf", String.join(",", settings.conf()));
   }
 
-  /** java, options, this JVM's classpath, then {@code mainClass} unless null: the arguments follow. */
+  /**
+   * java, options, this JVM's classpath, then {@code mainClass} unless null: the arguments follow.
+   */
   private List<String> javaCommand(String mainClass) {
     return JavaOpts.childCommand(jvmOpts, mainClass);
   }
 
   /**
-   * Generous: 90 s to start, plus per repetition 30 s and four times what the direct factory needs at
-   * best (N copies through the driver's link); on loopback the "link" is taken as 25 MiB/s.
+   * Generous: 90 s to start, plus per repetition 30 s and four times what the direct factory needs
+   * at best (N copies through the driver's link); on loopback the "link" is taken as 25 MiB/s.
    */
   private long timeout(int n) {
     if (settings.timeoutSeconds() > 0) {
       return settings.timeoutSeconds();
     }
     long size = settings.sizeBytes();
-    long largest = settings.warmupSizeBytes() == null ? size : Math.max(size, settings.warmupSizeBytes());
+    long largest =
+        settings.warmupSizeBytes() == null ? size : Math.max(size, settings.warmupSizeBytes());
     long rate = settings.rateBits();
-    double oneCopy = !settings.loopback() && rate > 0 ? largest * 8.0 / rate : largest / (25.0 * (1 << 20));
+    double oneCopy =
+        !settings.loopback() && rate > 0 ? largest * 8.0 / rate : largest / (25.0 * (1 << 20));
     return (long) Math.ceil(90 + (settings.reps() + settings.warmup()) * (30 + 4 * n * oneCopy));
   }
 

@@ -13,15 +13,17 @@ import java.util.function.Function;
 
 /**
  * Follows a file of JSON lines that another process appends to: each {@link #poll} reads only the
- * bytes added since the last one and parses the lines they complete (a line still being written waits
- * for its newline). Why: the bench polls the driver's output every 200 ms while the driver runs, and
- * re-reading the whole file each time grew with the run — at 500 rows of 1 KiB broadcasts the bench's
- * own parsing and JIT took ~10 % of the two cores, beside the JVMs it was measuring. Not thread-safe.
+ * bytes added since the last one and parses the lines they complete (a line still being written
+ * waits for its newline). Why: the bench polls the driver's output every 200 ms while the driver
+ * runs, and re-reading the whole file each time grew with the run — at 500 rows of 1 KiB broadcasts
+ * the bench's own parsing and JIT took ~10 % of the two cores, beside the JVMs it was measuring.
+ * Not thread-safe.
  */
 final class JsonLinesTail<T> {
   private final Path file;
   private final Function<String, T> parser;
   private final List<T> rows = new ArrayList<>();
+
   /** Bytes of complete lines consumed so far. */
   private long offset;
 

@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
  * idempotent and safe to call from a shutdown hook.
  */
 final class NetnsCluster implements AutoCloseable {
-  /** This machine cannot run the emulated cluster (not root, no {@code ip netns}, no netem for --delay). */
+  /**
+   * This machine cannot run the emulated cluster (not root, no {@code ip netns}, no netem for
+   * --delay).
+   */
   static final class Unsupported extends Exception {
     Unsupported(String message) {
       super(message);
@@ -40,8 +43,8 @@ final class NetnsCluster implements AutoCloseable {
   }
 
   /**
-   * Before a sweep on the emulated network: {@link #preflight}, then {@link #removeLeftovers}. False,
-   * with the reason on {@code err}, if this machine cannot run the emulated cluster.
+   * Before a sweep on the emulated network: {@link #preflight}, then {@link #removeLeftovers}.
+   * False, with the reason on {@code err}, if this machine cannot run the emulated cluster.
    */
   static boolean prepare(String prefix, boolean needNetem, PrintStream err) {
     try {
@@ -54,30 +57,41 @@ final class NetnsCluster implements AutoCloseable {
     return true;
   }
 
-  /** Checks root, {@code ip}/{@code tc}, that namespaces can be made, and netem if a delay is wanted. */
+  /**
+   * Checks root, {@code ip}/{@code tc}, that namespaces can be made, and netem if a delay is
+   * wanted.
+   */
   static void preflight(String prefix, boolean needNetem) throws Unsupported {
     if (!isRoot()) {
-      throw new Unsupported("the emulated cluster needs root (network namespaces, veth, tc); "
-          + "run as root, or use --loopback to measure on 127.0.0.1 without shaping");
+      throw new Unsupported(
+          "the emulated cluster needs root (network namespaces, veth, tc); "
+              + "run as root, or use --loopback to measure on 127.0.0.1 without shaping");
     }
     for (String tool : List.of("ip", "tc")) {
       if (!onPath(tool)) {
-        throw new Unsupported("'" + tool + "' not found on PATH; install iproute2, or use --loopback");
+        throw new Unsupported(
+            "'" + tool + "' not found on PATH; install iproute2, or use --loopback");
       }
     }
     NetnsPlan probe = new NetnsPlan(prefix, 1, 1_000_000, 0);
     String ns = probe.bridgeNamespace();
     Result made = run(List.of("ip", "netns", "add", ns));
     if (!made.ok()) {
-      throw new Unsupported("cannot create a network namespace ('ip netns add " + ns + "' said: "
-          + made.output().strip() + "); the emulated cluster needs ip netns support, or use --loopback");
+      throw new Unsupported(
+          "cannot create a network namespace ('ip netns add "
+              + ns
+              + "' said: "
+              + made.output().strip()
+              + "); the emulated cluster needs ip netns support, or use --loopback");
     }
     try {
       if (needNetem) {
         Result netem = run(NetnsPlan.netemProbe(ns));
         if (!netem.ok()) {
-          throw new Unsupported("--delay needs tc's netem qdisc, which this kernel does not have (tc said: "
-              + netem.output().strip() + "); run without --delay (latency is then that of veth, a few microseconds)");
+          throw new Unsupported(
+              "--delay needs tc's netem qdisc, which this kernel does not have (tc said: "
+                  + netem.output().strip()
+                  + "); run without --delay (latency is then that of veth, a few microseconds)");
         }
         run(NetnsPlan.netemProbeUndo(ns));
       }
@@ -103,7 +117,9 @@ final class NetnsCluster implements AutoCloseable {
       }
       String pids = run(List.of("ip", "netns", "pids", ns)).output().strip().replace('\n', ' ');
       Result r = run(List.of("ip", "netns", "del", ns));
-      err.printf("bench: removed leftover namespace %s from an earlier run%s%s%n", ns,
+      err.printf(
+          "bench: removed leftover namespace %s from an earlier run%s%s%n",
+          ns,
           pids.isEmpty() ? "" : " (processes still inside it, not touched: " + pids + ")",
           r.ok() ? "" : " — failed: " + r.output().strip());
     }
@@ -116,7 +132,13 @@ final class NetnsCluster implements AutoCloseable {
       for (List<String> cmd : plan.setupCommands()) {
         Result r = run(cmd);
         if (!r.ok()) {
-          throw new IOException("'" + NetnsPlan.render(cmd) + "' failed (" + r.exitCode() + "): " + r.output().strip());
+          throw new IOException(
+              "'"
+                  + NetnsPlan.render(cmd)
+                  + "' failed ("
+                  + r.exitCode()
+                  + "): "
+                  + r.output().strip());
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -162,20 +184,25 @@ final class NetnsCluster implements AutoCloseable {
     return names;
   }
 
-  /** Runs a short command, returning its exit code and output; never throws (exit 127 if it cannot start). */
+  /**
+   * Runs a short command, returning its exit code and output; never throws (exit 127 if it cannot
+   * start).
+   */
   static Result run(List<String> cmd) {
-    java.nio.file.Path output = null;
+    Path output = null;
     try {
-      // Output goes to a file, read after the wait: reading a pipe first would block past the timeout
+      // Output goes to a file, read after the wait: reading a pipe first would block past the
+      // timeout
       // if the command hung with its output open.
-      output = java.nio.file.Files.createTempFile("swarmcast-cmd", ".out");
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      output = Files.createTempFile("swarmcast-cmd", ".out");
+      Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
       p.getOutputStream().close();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return new Result(124, "timed out: " + NetnsPlan.render(cmd));
       }
-      return new Result(p.exitValue(), java.nio.file.Files.readString(output, StandardCharsets.UTF_8));
+      return new Result(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     } catch (IOException e) {
       return new Result(127, e.getMessage());
     } catch (InterruptedException e) {
@@ -202,7 +229,8 @@ final class NetnsCluster implements AutoCloseable {
   }
 
   private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+    for (String dir :
+        System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
         return true;
       }

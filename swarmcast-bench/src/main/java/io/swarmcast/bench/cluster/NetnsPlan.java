@@ -8,31 +8,36 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code ip} and {@code tc} command lines that build, shape and remove one emulated cluster: pure,
- * it runs nothing ({@link NetnsCluster} does), so the commands can be tested without root.
+ * The {@code ip} and {@code tc} command lines that build, shape and remove one emulated cluster:
+ * pure, it runs nothing ({@link NetnsCluster} does), so the commands can be tested without root.
  *
- * <p>Topology: a star. One network namespace per host, {@code <prefix>d} for the driver and
- * {@code <prefix>e1}, {@code <prefix>e2}, ... for the executors, and one more, {@code <prefix>br},
- * holding a bridge {@code br0}. Each host has a veth pair: {@code eth0} inside the host's namespace
- * ({@code 10.77.0.1} for the driver, {@code 10.77.0.(1+i)} for executor i, a /24 that exists only in
- * these namespaces) and {@code v-d} / {@code v-e<i>} enslaved to the bridge. Every interface lives in a
- * namespace of ours, so deleting the namespaces removes everything and the root namespace is untouched.
+ * <p>Topology: a star. One network namespace per host, {@code <prefix>d} for the driver and {@code
+ * <prefix>e1}, {@code <prefix>e2}, ... for the executors, and one more, {@code <prefix>br}, holding
+ * a bridge {@code br0}. Each host has a veth pair: {@code eth0} inside the host's namespace ({@code
+ * 10.77.0.1} for the driver, {@code 10.77.0.(1+i)} for executor i, a /24 that exists only in these
+ * namespaces) and {@code v-d} / {@code v-e<i>} enslaved to the bridge. Every interface lives in a
+ * namespace of ours, so deleting the namespaces removes everything and the root namespace is
+ * untouched.
  *
  * <p>Shaping: each host's link is shaped to the rate in both directions. Egress on the host's
- * {@code eth0}; ingress by shaping the egress of the bridge-side end {@code v-*} (the traffic towards
- * the host), since a qdisc can only delay what it sends. Both use HTB with one class per other host
- * (filtered on destination IP on the host side and on source IP on the bridge side), each with
- * {@code rate = link/(hosts-1)} and {@code ceil = link} under a parent of {@code link}: a lone flow
- * gets the whole link, and flows sharing a link share it fairly per peer, as in a switched network
- * whose ports are the bottleneck. This replaces fq/sfq (not available here) and, unlike one FIFO per
- * link, keeps one busy peer from starving the others. Leaves are bfifo of max(256 KiB, 20 ms at link
- * rate); with {@code --delay} the host-side leaves are netem instead, so every packet between two hosts
- * is delayed once (one-way delay, RTT = 2 x delay). Non-IP traffic (ARP) matches no filter and goes
- * through HTB's direct queue unshaped.
+ * {@code eth0}; ingress by shaping the egress of the bridge-side end {@code v-*} (the traffic
+ * towards the host), since a qdisc can only delay what it sends. Both use HTB with one class per
+ * other host (filtered on destination IP on the host side and on source IP on the bridge side),
+ * each with {@code rate = link/(hosts-1)} and {@code ceil = link} under a parent of {@code link}: a
+ * lone flow gets the whole link, and flows sharing a link share it fairly per peer, as in a
+ * switched network whose ports are the bottleneck. This replaces fq/sfq (not available here) and,
+ * unlike one FIFO per link, keeps one busy peer from starving the others. Leaves are bfifo of
+ * max(256 KiB, 20 ms at link rate); with {@code --delay} the host-side leaves are netem instead, so
+ * every packet between two hosts is delayed once (one-way delay, RTT = 2 x delay). Non-IP traffic
+ * (ARP) matches no filter and goes through HTB's direct queue unshaped.
  */
 final class NetnsPlan {
-  /** Namespaces this bench creates: {@code swcb<pid>-br}, {@code swcb<pid>-d}, {@code swcb<pid>-e<i>}. */
+  /**
+   * Namespaces this bench creates: {@code swcb<pid>-br}, {@code swcb<pid>-d}, {@code
+   * swcb<pid>-e<i>}.
+   */
   static final Pattern OWN_NAMESPACE = Pattern.compile("swcb([0-9]{1,10})-(br|d|e[1-9][0-9]{0,3})");
+
   static final String SUBNET = "10.77.0.";
   static final int DRIVER_PORT = 7077;
   static final int MAX_EXECUTORS = 250;
@@ -44,8 +49,13 @@ final class NetnsPlan {
   private final String prefix;
   private final List<Host> hosts = new ArrayList<>();
   private final long rateBits;
-  /** The driver's link rate: {@link #rateBits} unless a run asks for another ({@code bench --driver-rate}). */
+
+  /**
+   * The driver's link rate: {@link #rateBits} unless a run asks for another ({@code bench
+   * --driver-rate}).
+   */
   private final long driverRateBits;
+
   private final long delayMicros;
 
   /**
@@ -57,14 +67,18 @@ final class NetnsPlan {
     this(prefix, executors, rateBits, rateBits, delayMicros);
   }
 
-  /** As above, with the driver's link at {@code driverRateBits} and every executor's at {@code rateBits}. */
+  /**
+   * As above, with the driver's link at {@code driverRateBits} and every executor's at {@code
+   * rateBits}.
+   */
   NetnsPlan(String prefix, int executors, long rateBits, long driverRateBits, long delayMicros) {
     if (driverRateBits <= 0) {
       throw new IllegalArgumentException("driver rate must be positive: " + driverRateBits);
     }
     this.driverRateBits = driverRateBits;
     if (executors < 1 || executors > MAX_EXECUTORS) {
-      throw new IllegalArgumentException("executors must be 1.." + MAX_EXECUTORS + ": " + executors);
+      throw new IllegalArgumentException(
+          "executors must be 1.." + MAX_EXECUTORS + ": " + executors);
     }
     if (rateBits <= 0) {
       throw new IllegalArgumentException("rate must be positive: " + rateBits);
@@ -135,16 +149,22 @@ final class NetnsPlan {
     return all;
   }
 
-  /** Fails where the kernel has no netem: run in a namespace of ours, undo with {@link #netemProbeUndo}. */
+  /**
+   * Fails where the kernel has no netem: run in a namespace of ours, undo with {@link
+   * #netemProbeUndo}.
+   */
   static List<String> netemProbe(String namespace) {
-    return List.of("tc", "-n", namespace, "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms");
+    return List.of(
+        "tc", "-n", namespace, "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms");
   }
 
   static List<String> netemProbeUndo(String namespace) {
     return List.of("tc", "-n", namespace, "qdisc", "del", "dev", "lo", "root");
   }
 
-  /** Creates the bridge namespace and bridge; the first step, also used as the netns support probe. */
+  /**
+   * Creates the bridge namespace and bridge; the first step, also used as the netns support probe.
+   */
   List<List<String>> bridgeCommands() {
     String br = bridgeNamespace();
     return List.of(
@@ -162,7 +182,21 @@ final class NetnsPlan {
       String ns = h.namespace();
       cmds.add(List.of("ip", "netns", "add", ns));
       cmds.add(List.of("ip", "-n", ns, "link", "set", "lo", "up"));
-      cmds.add(List.of("ip", "-n", br, "link", "add", h.bridgePort(), "type", "veth", "peer", "name", "eth0", "netns", ns));
+      cmds.add(
+          List.of(
+              "ip",
+              "-n",
+              br,
+              "link",
+              "add",
+              h.bridgePort(),
+              "type",
+              "veth",
+              "peer",
+              "name",
+              "eth0",
+              "netns",
+              ns));
       cmds.add(List.of("ip", "-n", br, "link", "set", h.bridgePort(), "master", "br0"));
       cmds.add(List.of("ip", "-n", br, "link", "set", h.bridgePort(), "up"));
       cmds.add(List.of("ip", "-n", ns, "addr", "add", h.ip() + "/24", "dev", "eth0"));
@@ -192,8 +226,12 @@ final class NetnsPlan {
     return cmds;
   }
 
-  /** HTB on {@code dev} in {@code ns} with one fair class per peer of {@code self}, matched on {@code field} (src|dst). */
-  private List<List<String>> shape(String ns, String dev, String field, Host self, long leafDelayMicros) {
+  /**
+   * HTB on {@code dev} in {@code ns} with one fair class per peer of {@code self}, matched on
+   * {@code field} (src|dst).
+   */
+  private List<List<String>> shape(
+      String ns, String dev, String field, Host self, long leafDelayMicros) {
     List<Host> peers = hosts.stream().filter(p -> p != self).toList();
     long rate = self == hosts.get(0) ? driverRateBits : rateBits;
     String link = rate + "bit";
@@ -202,29 +240,68 @@ final class NetnsPlan {
     String q = Integer.toString(QUANTUM);
     List<List<String>> cmds = new ArrayList<>();
     cmds.add(List.of("tc", "-n", ns, "qdisc", "add", "dev", dev, "root", "handle", "1:", "htb"));
-    cmds.add(List.of("tc", "-n", ns, "class", "add", "dev", dev, "parent", "1:", "classid", "1:1", "htb",
-        "rate", link, "ceil", link, "burst", burst, "cburst", burst, "quantum", q));
+    cmds.add(
+        List.of(
+            "tc", "-n", ns, "class", "add", "dev", dev, "parent", "1:", "classid", "1:1", "htb",
+            "rate", link, "ceil", link, "burst", burst, "cburst", burst, "quantum", q));
     for (int i = 0; i < peers.size(); i++) {
       Host peer = peers.get(i);
       String minor = Integer.toHexString(0x10 + hosts.indexOf(peer));
       String classId = "1:" + minor;
-      cmds.add(List.of("tc", "-n", ns, "class", "add", "dev", dev, "parent", "1:1", "classid", classId, "htb",
-          "rate", share, "ceil", link, "burst", burst, "cburst", burst, "quantum", q));
-      List<String> leaf = new ArrayList<>(List.of("tc", "-n", ns, "qdisc", "add", "dev", dev, "parent", classId,
-          "handle", minor + ":"));
+      cmds.add(
+          List.of(
+              "tc", "-n", ns, "class", "add", "dev", dev, "parent", "1:1", "classid", classId,
+              "htb", "rate", share, "ceil", link, "burst", burst, "cburst", burst, "quantum", q));
+      List<String> leaf =
+          new ArrayList<>(
+              List.of(
+                  "tc",
+                  "-n",
+                  ns,
+                  "qdisc",
+                  "add",
+                  "dev",
+                  dev,
+                  "parent",
+                  classId,
+                  "handle",
+                  minor + ":"));
       if (leafDelayMicros > 0) {
         leaf.addAll(List.of("netem", "delay", leafDelayMicros + "us", "limit", "1000"));
       } else {
         leaf.addAll(List.of("bfifo", "limit", Long.toString(fifoBytes(rate))));
       }
       cmds.add(leaf);
-      cmds.add(List.of("tc", "-n", ns, "filter", "add", "dev", dev, "parent", "1:", "protocol", "ip", "prio", "1",
-          "u32", "match", "ip", field, peer.ip() + "/32", "flowid", classId));
+      cmds.add(
+          List.of(
+              "tc",
+              "-n",
+              ns,
+              "filter",
+              "add",
+              "dev",
+              dev,
+              "parent",
+              "1:",
+              "protocol",
+              "ip",
+              "prio",
+              "1",
+              "u32",
+              "match",
+              "ip",
+              field,
+              peer.ip() + "/32",
+              "flowid",
+              classId));
     }
     return cmds;
   }
 
-  /** HTB bucket: ten full frames or 1 ms at the link rate, whichever is larger (keeps fast links accurate). */
+  /**
+   * HTB bucket: ten full frames or 1 ms at the link rate, whichever is larger (keeps fast links
+   * accurate).
+   */
   long burstBytes() {
     return burstBytes(rateBits);
   }

@@ -10,12 +10,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * CPU time of a process from {@code /proc/<pid>/stat}: {@code utime + stime} (fields 14 and 15, in
  * clock ticks), which count every thread of the process, those that already exited included. The
- * second field, the command name, is in parentheses and may itself hold spaces and parentheses, so the
- * fields are counted from the <em>last</em> {@code ')'}. Processes in other network namespaces share
- * this PID namespace, so their {@code /proc/<pid>} is readable here. Stateless, thread-safe.
+ * second field, the command name, is in parentheses and may itself hold spaces and parentheses, so
+ * the fields are counted from the <em>last</em> {@code ')'}. Processes in other network namespaces
+ * share this PID namespace, so their {@code /proc/<pid>} is readable here. Stateless, thread-safe.
  */
 final class ProcStat {
-  /** Ticks per second when {@code getconf CLK_TCK} cannot be asked: Linux's USER_HZ everywhere we know. */
+  /**
+   * Ticks per second when {@code getconf CLK_TCK} cannot be asked: Linux's USER_HZ everywhere we
+   * know.
+   */
   static final long DEFAULT_TICKS = 100;
 
   private ProcStat() {}
@@ -45,14 +48,19 @@ final class ProcStat {
   /** CPU ticks of process {@code pid} so far; empty if it is gone (or there is no /proc). */
   static OptionalLong cpuTicks(long pid) {
     try {
-      return OptionalLong.of(cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
-          StandardCharsets.US_ASCII)));
+      return OptionalLong.of(
+          cpuTicks(
+              Files.readString(
+                  Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII)));
     } catch (IOException | IllegalArgumentException e) {
       return OptionalLong.empty();
     }
   }
 
-  /** Clock ticks per second ({@code getconf CLK_TCK}), or {@link #DEFAULT_TICKS} if that cannot be run. */
+  /**
+   * Clock ticks per second ({@code getconf CLK_TCK}), or {@link #DEFAULT_TICKS} if that cannot be
+   * run.
+   */
   static long ticksPerSecond() {
     try {
       Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
@@ -73,19 +81,19 @@ final class ProcStat {
   }
 
   /**
-   * A process's peak resident memory, {@code VmHWM} of {@code /proc/<pid>/status}, in bytes; empty if it
-   * cannot be read (the process is gone, or no /proc).
+   * A process's peak resident memory, {@code VmHWM} of {@code /proc/<pid>/status}, in bytes; empty
+   * if it cannot be read (the process is gone, or no /proc).
    */
-  static java.util.OptionalLong peakRssBytes(long pid) {
+  static OptionalLong peakRssBytes(long pid) {
     try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(pid), "status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("VmHWM:")) {
-          return java.util.OptionalLong.of(Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024);
+          return OptionalLong.of(Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024);
         }
       }
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       // gone, or no /proc
     }
-    return java.util.OptionalLong.empty();
+    return OptionalLong.empty();
   }
 }

@@ -12,16 +12,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The plain TCP ceiling of this machine's loopback, the yardstick for {@code swarmcast bench --loopback}:
- * one JVM sends BYTES over one connection to another, which times from accepting the connection to the
- * last byte received. No framing, no copies beyond the kernel's, a 4 MiB direct buffer written again and
- * again; default socket options, as Swarmcast gets them. Run as two processes:
+ * The plain TCP ceiling of this machine's loopback, the yardstick for {@code swarmcast bench
+ * --loopback}: one JVM sends BYTES over one connection to another, which times from accepting the
+ * connection to the last byte received. No framing, no copies beyond the kernel's, a 4 MiB direct
+ * buffer written again and again; default socket options, as Swarmcast gets them. Run as two
+ * processes:
  *
  * <pre>
  * java -cp CP io.swarmcast.bench.cluster.TcpCeiling receive BYTES REPS   prints "port P", then per rep a JSON line
  * java -cp CP io.swarmcast.bench.cluster.TcpCeiling send PORT BYTES REPS
  * </pre>
- * The receiver's JSON lines are {@code {"rep":1,"bytes":536870912,"seconds":0.1234}}. Single-threaded.
+ *
+ * The receiver's JSON lines are {@code {"rep":1,"bytes":536870912,"seconds":0.1234}}.
+ * Single-threaded.
  */
 public final class TcpCeiling {
   private static final int BUFFER = 4 << 20;
@@ -39,7 +42,10 @@ public final class TcpCeiling {
     }
   }
 
-  /** Accepts {@code reps} connections one after another on 127.0.0.1, reading {@code bytes} from each. */
+  /**
+   * Accepts {@code reps} connections one after another on 127.0.0.1, reading {@code bytes} from
+   * each.
+   */
   static void receive(long bytes, int reps, PrintStream out) throws IOException {
     try (ServerSocketChannel server = ServerSocketChannel.open()) {
       server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -79,10 +85,13 @@ public final class TcpCeiling {
   static void send(int port, long bytes, int reps) throws IOException {
     ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
     for (int i = 0; i < BUFFER; i += Long.BYTES) {
-      buf.putLong(i, i * 0x9E37_79B9_7F4A_7C15L); // not zeros, though nothing on loopback would compress them
+      buf.putLong(
+          i,
+          i * 0x9E37_79B9_7F4A_7C15L); // not zeros, though nothing on loopback would compress them
     }
     for (int rep = 1; rep <= reps; rep++) {
-      try (SocketChannel out = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+      try (SocketChannel out =
+          SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
         long left = bytes;
         while (left > 0) {
           buf.clear().limit((int) Math.min(BUFFER, left));

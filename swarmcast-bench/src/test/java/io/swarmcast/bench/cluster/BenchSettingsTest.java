@@ -14,9 +14,29 @@ import org.junit.jupiter.api.Timeout;
 /** The settings the command line hands the engine check themselves; nothing is run. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class BenchSettingsTest {
-  private static BenchSettings settings(List<Integer> executors, boolean loopback, long delayMicros) {
-    return new BenchSettings(executors, List.of("torrent"), 1 << 20, 100_000_000, 0, delayMicros, 3, 2, null,
-        loopback, null, null, List.of(), 0, List.of(), 0, "io.example.Main", Path.of("out"), "swarmcast bench", false);
+  private static BenchSettings settings(
+      List<Integer> executors, boolean loopback, long delayMicros) {
+    return new BenchSettings(
+        executors,
+        List.of("torrent"),
+        1 << 20,
+        100_000_000,
+        0,
+        delayMicros,
+        3,
+        2,
+        null,
+        loopback,
+        null,
+        null,
+        List.of(),
+        0,
+        List.of(),
+        0,
+        "io.example.Main",
+        Path.of("out"),
+        "swarmcast bench",
+        false);
   }
 
   @Test
@@ -32,7 +52,8 @@ class BenchSettingsTest {
     assertThatThrownBy(() -> settings(List.of(0), false, 0)).hasMessageContaining(": 0");
     assertThatThrownBy(() -> settings(List.of(1, ClusterBench.MAX_EXECUTORS + 1), false, 0))
         .hasMessageContaining(": " + (ClusterBench.MAX_EXECUTORS + 1));
-    assertThatThrownBy(() -> settings(List.of(), false, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> settings(List.of(), false, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -46,6 +67,7 @@ class BenchSettingsTest {
     assertThat(ClusterBench.defaultJvmOpts(JavaOpts.DEFAULT, 64L << 20))
         .containsExactly("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1", "-Xms512m", "-Xmx512m");
     assertThat(ClusterBench.defaultJvmOpts(List.of("-XX:+UseG1GC", "-Xmx2g"), 512L << 20))
-        .as("the bench's heap comes last, so it wins").containsExactly("-XX:+UseG1GC", "-Xmx2g", "-Xms1792m", "-Xmx1792m");
+        .as("the bench's heap comes last, so it wins")
+        .containsExactly("-XX:+UseG1GC", "-Xmx2g", "-Xms1792m", "-Xmx1792m");
   }
 }

@@ -12,14 +12,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@link TcpCeiling} as the bench runs it: two JVMs on 127.0.0.1. */
 class CeilingRunIT {
-  @TempDir
-  Path logs;
+  @TempDir Path logs;
 
   @Test
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void twoJvmsMeasureEveryRepetition() throws Exception {
-    List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-        "-cp", System.getProperty("java.class.path"));
+    List<String> java =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx64m",
+            "-cp",
+            System.getProperty("java.class.path"));
     CeilingRun.Result r = CeilingRun.measure(java, 9L << 20, 2, logs);
     assertThat(r.bytes()).isEqualTo(9L << 20);
     assertThat(r.seconds()).hasSize(2).allSatisfy(s -> assertThat(s).isPositive());
