@@ -24,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +60,9 @@ class StreamedFileIT {
       assertThat(pieces).as("enough pieces to hold the reader inside the file").isGreaterThan(2);
       CompletableFuture<Path> read = readOn(swarm.executors().get(0), b);
       ExecutorNode executor = swarm.executors().get(0);
-      awaitTrue(() -> executor.blockManager().hasPiece(b.id(), 0), "the executor stored piece 0");
+      Awaitility.await("the executor stored piece 0")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> executor.blockManager().hasPiece(b.id(), 0));
       assertThat(swarm.driver().fileDigest(b))
           .as("the driver has not read the file to its end")
           .isNotDone();
@@ -223,16 +225,6 @@ class StreamedFileIT {
       latch.await(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Waits for something that must happen (polling, with the test's timeout as the bound). */
-  private static void awaitTrue(BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime() < deadline).as(what).isTrue();
-      Thread.sleep(5);
     }
   }
 
