@@ -129,8 +129,7 @@ class NodeLimitsIT {
                 }
               });
       // The pooled buffers behind the held bytes are larger than the bytes; the point is that the
-      // sum
-      // stays near the budget, not near 8 × 20 MiB.
+      // sum stays near the budget, not near 8 × 20 MiB.
       assertThat(peakMemory - memoryBefore)
           .as("direct memory the attack cost at its peak")
           .isLessThan(96L << 20);
@@ -139,10 +138,9 @@ class NodeLimitsIT {
           .until(() -> transport().acceptedConnections() == 0 && transport().bufferedBytes() == 0);
       if (round == 1) {
         // The allocator keeps freed chunks for reuse (per arena and per thread, and every executor
-        // brings
-        // new threads): memory returns to the pool, not all to the OS, and how much stays varies
-        // from run
-        // to run (32 to 38 MiB were seen here). What it must not be is the attack's 160 MiB.
+        // brings new threads): memory returns to the pool, not all to the OS, and how much stays
+        // varies from run to run (32 to 38 MiB were seen here). What it must not be is the attack's
+        // 160 MiB.
         long cached = 64L << 20;
         await("direct memory back near what it was before the attack")
             .atMost(Duration.ofSeconds(15))
@@ -153,9 +151,12 @@ class NodeLimitsIT {
                         .isLessThanOrEqualTo(memoryBefore + cached));
         afterFirstRound = usedDirectMemory();
       } else {
-        // A second attack reuses what the first left in the pool: nothing accumulates.
+        // A second attack reuses what the first left in the pool: nothing accumulates. The slack is
+        // what a new executor's threads may add: the allocator's arenas (two per core) can each
+        // take
+        // a fresh 4 MiB chunk for them, and 8 MiB was once exceeded in CI. The attack is 160 MiB.
         long first = afterFirstRound;
-        long slack = 8L << 20;
+        long slack = 24L << 20;
         await("direct memory after a second attack back near the first's")
             .atMost(Duration.ofSeconds(15))
             .untilAsserted(
