@@ -102,8 +102,7 @@ public final class BroadcastRounds {
     }
 
     // CPU is sampled on every node just before the clock starts and just after the last executor
-    // had
-    // the value, so the figures cover the broadcast: neither the value's making nor the reset
+    // had the value, so the figures cover the broadcast: neither the value's making nor the reset
     // above.
     long[] executorCpu0 = executorCpuNanos(executors);
     long driverCpu0 = ProcessCpu.nanos();

@@ -130,9 +130,8 @@ final class DemoCommand implements Callable<Integer> {
         passOn.addAll(List.of("--conf", String.join(",", round.extra)));
       }
       // The first `corrupt` processes corrupt their uploads; ExecutorFaults finds their executor
-      // ids.
-      // File rounds: the executors get what the wrapper gives `executor --out` (C2 for the JDK's
-      // SHA-256).
+      // ids. File rounds: the executors get what the wrapper gives `executor --out` (C2 for the
+      // JDK's SHA-256).
       try (LocalExecutors local =
           LocalExecutors.start(
               executors,

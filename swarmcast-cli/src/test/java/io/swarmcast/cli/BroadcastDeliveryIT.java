@@ -104,8 +104,7 @@ class BroadcastDeliveryIT {
         assertThat(fromPeers).isEqualTo((EXECUTORS - 1) * serialized);
       } else {
         // The driver sent each executor a copy. A later executor may still take a peer's copy
-        // first:
-        // the tracker's answer names holders while the driver's spare copy is on its way.
+        // first: the tracker's answer names holders while the driver's spare copy is on its way.
         assertThat(driverSent).isEqualTo(EXECUTORS * serialized);
       }
       b.destroy();

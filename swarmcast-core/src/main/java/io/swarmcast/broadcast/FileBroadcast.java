@@ -100,9 +100,8 @@ final class FileBroadcast extends PieceBroadcast<Path> {
     }
     CompletableFuture<byte[]> fetch = n.fetchFile(id(), pieceCount(), pieceSha256, mode);
     // The SHA-256 follows the fetch in piece order, each piece read back as soon as it is written
-    // (from
-    // the page cache), so that on a link slower than hashing the check is done when the last piece
-    // is.
+    // (from the page cache), so that on a link slower than hashing the check is done when the last
+    // piece is.
     byte[] got;
     try {
       got = digestFollowing(file, blocks, fetch);

@@ -177,10 +177,8 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
       throw new BroadcastException("cannot broadcast " + file + ": " + e, e);
     }
     // Returns now: the driver's reader checksums the pieces in order, and each is served as soon as
-    // it is
-    // checksummed (see DriverNode.broadcastStreamedFile), so the first piece is on the wire long
-    // before
-    // the last is read, and none leaves the driver unchecked.
+    // it is checksummed (see DriverNode.broadcastStreamedFile), so the first piece is on the wire
+    // long before the last is read, and none leaves the driver unchecked.
     try {
       driver.broadcastStreamedFile(id, source, sha256PerPiece, mode());
     } catch (IOException | RuntimeException e) {

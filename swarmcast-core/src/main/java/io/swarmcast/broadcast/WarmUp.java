@@ -167,8 +167,8 @@ final class WarmUp {
     new SplittableRandom(bytes).nextBytes(value);
     Broadcast<byte[]> sent = driver.newBroadcast(value, false);
     // As an application ships it: serialized. Each copy reads through one private executor, all at
-    // once,
-    // so they fetch from the driver and from each other, serve each other and relay what they hold.
+    // once, so they fetch from the driver and from each other, serve each other and relay what they
+    // hold.
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ObjectOutputStream o = new ObjectOutputStream(out)) {
       o.writeObject(sent);

@@ -588,8 +588,7 @@ public final class DriverNode extends SwarmNode {
         return;
       }
       // The piece is chosen when a slot frees, not now: a piece chosen is a piece booked, and by
-      // then
-      // the ledger knows more of what the others were sent.
+      // then the ledger knows more of what the others were sent.
       queueUpload(
           from,
           f.requestId(),

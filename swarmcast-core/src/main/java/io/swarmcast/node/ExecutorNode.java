@@ -207,8 +207,7 @@ public final class ExecutorNode extends SwarmNode {
         f -> f.cancel(new NodeException("the driver " + driverEndpoint + " was replaced")));
     if (previous == c.driverIncarnation()) {
       // Fetches that went on with the peers use the driver again; before the re-announcing below,
-      // so a
-      // piece stored meanwhile is announced on the new connection if not by the loop.
+      // so a piece stored meanwhile is announced on the new connection if not by the loop.
       resumed.forEach(f -> f.driverBack(c));
       // The same driver, after a broken link: it forgot what we hold when we left, so say it again.
       directory

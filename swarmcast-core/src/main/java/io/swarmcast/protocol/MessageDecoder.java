@@ -32,10 +32,8 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     LengthFieldBasedFrameDecoder framer =
         new LengthFieldBasedFrameDecoder(maxFrameLength, 0, 4, 0, 4, true);
     // A piece frame spans many socket reads. Merging them copies the frame again each time the
-    // buffer
-    // grows; a composite keeps the read buffers as they are, and PieceData.decode copies the piece
-    // out
-    // of them once, into a buffer of its own.
+    // buffer grows; a composite keeps the read buffers as they are, and PieceData.decode copies the
+    // piece out of them once, into a buffer of its own.
     framer.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
     return framer;
   }

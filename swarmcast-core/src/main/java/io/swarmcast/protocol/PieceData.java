@@ -76,9 +76,9 @@ public record PieceData(long requestId, long broadcastId, int piece, ByteBuf dat
     // Every check is done before the buffer is allocated, so a rejected frame leaks nothing.
     ByteBuf own = alloc.directBuffer(len, len);
     // Component by component: the frame is a slice of a composite of read buffers, and handing it
-    // to
-    // writeBytes as one made the adaptive allocator ask for one NIO buffer of it, which a composite
-    // builds by copying every byte into a new heap array (measured: 384 MB of garbage for 384 MiB).
+    // to writeBytes as one made the adaptive allocator ask for one NIO buffer of it, which a
+    // composite builds by copying every byte into a new heap array (measured: 384 MB of garbage for
+    // 384 MiB).
     for (ByteBuffer part : in.nioBuffers(in.readerIndex(), len)) {
       own.writeBytes(part);
     }

@@ -364,11 +364,10 @@ public final class FetchScheduler {
   public List<FetchAction> onPeerLocations(PeerAddress from, List<PeerPieces> holders) {
     if (policy.neighbourExchange() && !exchange.driverGone()) {
       // A neighbour's own pieces, and, while this fetch has fewer neighbours than it keeps, some of
-      // the
-      // holders it names, asked in turn: the tracker names only a few (its answers were most of the
-      // driver's control bytes at 10,000 executors), and neighbours' neighbours make up the rest.
-      // The
-      // others named are not used: fetching from them would grow the connections beyond the set.
+      // the holders it names, asked in turn: the tracker names only a few (its answers were most of
+      // the driver's control bytes at 10,000 executors), and neighbours' neighbours make up the
+      // rest. The others named are not used: fetching from them would grow the connections beyond
+      // the set.
       List<FetchAction> out = new ArrayList<>();
       List<PeerPieces> named = holders.stream().filter(h -> h.peer().id() != from.id()).toList();
       List<PeerPieces> own = holders.stream().filter(h -> h.peer().id() == from.id()).toList();

@@ -33,9 +33,9 @@ final class TorrentStrategy extends FetchStrategy {
       s.trackerDeferred = true;
     } else {
       // The question goes first, so its answer comes before the driver's pieces and later requests
-      // go
-      // to the peers it names; the driver's requests are booked with it, so they never exclude what
-      // the answer names (with spare copies, each executor gets a small broadcast from the driver).
+      // go to the peers it names; the driver's requests are booked with it, so they never exclude
+      // what the answer names (with spare copies, each executor gets a small broadcast from the
+      // driver).
       s.locating = true;
       out.add(new FetchAction.AskLocations());
     }

@@ -96,8 +96,8 @@ public final class Connection {
     CompletableFuture<Message> answer = new CompletableFuture<>();
     pending.put(id, new Pending(answer, expected));
     // A caller that cancels no longer waits: forget the request, so a stalled peer's connection
-    // does not
-    // count as busy for ever; an answer that still comes is freed as a late one (see complete).
+    // does not count as busy for ever; an answer that still comes is freed as a late one (see
+    // complete).
     answer.whenComplete(
         (m, e) -> {
           if (answer.isCancelled()) {

@@ -142,8 +142,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     connection.established(role, remoteNodeId, localNodeId, driverIncarnation);
     ChannelPipeline p = ctx.pipeline();
     // Leave before the framer is replaced: the old framer hands the bytes it holds to the new one
-    // at
-    // once, and the frames in them are the node's.
+    // at once, and the frames in them are the node's.
     p.remove(this);
     p.replace(FRAMER, FRAMER, MessageDecoder.framer(maxFrameLength));
   }

@@ -313,11 +313,10 @@ public final class TransportContext implements AutoCloseable {
         p.addLast("idle", IdleGuard.stateHandler(idleTimeout))
             .addLast("idleGuard", new IdleGuard(connection, idleTimeout));
         // TLS before anything that reads or writes messages, so that everything, the handshake
-        // included,
-        // is encrypted; after the idle guard, which counts (encrypted) bytes either way. Uploads
-        // are
-        // ByteBuf writes (no FileRegion), which SslHandler encrypts; pacing (TCP_NOTSENT_LOWAT and
-        // write completion) then counts ciphertext, a few bytes per 16 KiB record more.
+        // included, is encrypted; after the idle guard, which counts (encrypted) bytes either way.
+        // Uploads are ByteBuf writes (no FileRegion), which SslHandler encrypts; pacing
+        // (TCP_NOTSENT_LOWAT and write completion) then counts ciphertext, a few bytes per 16 KiB
+        // record more.
         Tls tls = security.tls();
         if (tls != null) {
           p.addLast(

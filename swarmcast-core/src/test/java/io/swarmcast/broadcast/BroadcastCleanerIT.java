@@ -90,10 +90,9 @@ class BroadcastCleanerIT {
       assertThat(d.destroyedAt(dropped.get(0))).contains("removed by the cleaner");
 
       // Real GCs while the kept handle is reachable: it is never removed. Each canary is a
-      // broadcast
-      // dropped at once; the cleaner removing it proves a run of the cleaner with a GC since the
-      // canary
-      // was dropped, and, one thread running them in turn, that every earlier run is over.
+      // broadcast dropped at once; the cleaner removing it proves a run of the cleaner with a GC
+      // since the canary was dropped, and, one thread running them in turn, that every earlier run
+      // is over.
       for (int i = 0; i < 3; i++) {
         long canary = dropACanary(driver);
         await("the cleaner removed canary Broadcast(" + canary + ")")

@@ -40,9 +40,8 @@ public final class LeakCheckExtension implements AfterAllCallback {
     ReferenceQueue<Object> queue = new ReferenceQueue<>();
     for (int i = 0; i < 3; i++) {
       // The reference handler enqueues the collected buffers' trackers after the GC, a whole GC's
-      // worth
-      // at a time: once a sentinel collected by this GC is enqueued, every earlier GC's trackers
-      // are.
+      // worth at a time: once a sentinel collected by this GC is enqueued, every earlier GC's
+      // trackers are.
       WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
       System.gc();
       if (queue.remove(10_000) != sentinel) {

@@ -74,8 +74,8 @@ class MembershipIT {
     int port = freePort();
     CompletableFuture<BroadcastManager> executor;
     // Until the driver listens, something at its port that hangs up on every connection: the
-    // executor's
-    // attempts arrive there, and after the third one it has plainly tried, failed and kept going.
+    // executor's attempts arrive there, and after the third one it has plainly tried, failed and
+    // kept going.
     try (ServerSocket refuser = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
       executor = CompletableFuture.supplyAsync(() -> executor(port, "127.0.0.1", "30s"));
       for (int attempt = 1; attempt <= 3; attempt++) {

@@ -365,8 +365,7 @@ class SwarmNodeIT {
               .get(5, TimeUnit.SECONDS);
       seederId[0] = toDriver.localNodeId();
       // The seeder takes every piece from the driver, as a first executor would: the driver has
-      // sent
-      // each once, so it sends the executor under test none, and all must come from the slow
+      // sent each once, so it sends the executor under test none, and all must come from the slow
       // seeder.
       BitSet got = new BitSet();
       for (int p = 0; p < pieces; p++) {
@@ -677,8 +676,8 @@ class SwarmNodeIT {
                     .get(20, TimeUnit.SECONDS))
             .isEqualTo(value);
         // Asked at least once; more if the driver's first pieces (asked for before the locations
-        // came)
-        // made a request to it redundant, which is then cancelled and the holder asked for another.
+        // came) made a request to it redundant, which is then cancelled and the holder asked for
+        // another.
         assertThat(askedTheSilent.get()).as("the silent holder was asked").isPositive();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
             .as("about the 1 s peer timeout")

@@ -132,9 +132,8 @@ class BlockManagerTest {
           Thread computing =
               Thread.currentThread(); // the condition below runs on Awaitility's thread
           // Keep the computation running until every other caller waits for it inside
-          // getOrComputeValue (or,
-          // were they not made to wait, until a second one computes too, which the assertion below
-          // catches).
+          // getOrComputeValue (or, were they not made to wait, until a second one computes too,
+          // which the assertion below catches).
           await("the other callers parked waiting for this computation")
               .atMost(Duration.ofSeconds(10))
               .until(

@@ -141,8 +141,7 @@ class TrackerTest {
     }
     assertThat(tracker.choosePieceToSend(ID, 7, new BitSet(), false)).isEqualTo(-1);
     // A stalled executor asks for a duplicate: a piece sent to it may have been lost (corrupt), so
-    // it
-    // must be able to get it again, or its fetch would spin forever.
+    // it must be able to get it again, or its fetch would spin forever.
     BitSet held = bits(0, 1, 3);
     assertThat(tracker.choosePieceToSend(ID, 7, held, true)).isEqualTo(2);
     assertThat(tracker.choosePieceToSend(ID, 8, new BitSet(), true)).isBetween(0, 3);

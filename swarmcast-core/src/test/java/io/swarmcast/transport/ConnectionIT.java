@@ -99,8 +99,7 @@ class ConnectionIT {
         .hasCauseInstanceOf(TimeoutException.class);
     CompletableFuture<?> patient = c.request(id -> new GetLocations(id, 1), Duration.ZERO);
     // A request with the default deadline, asked after it, times out: by then the patient one has
-    // waited
-    // longer than any deadline, and must still be waiting.
+    // waited longer than any deadline, and must still be waiting.
     CompletableFuture<?> witness = c.request(id -> new GetLocations(id, 2));
     assertThatThrownBy(() -> witness.get(5, TimeUnit.SECONDS))
         .hasCauseInstanceOf(TimeoutException.class);

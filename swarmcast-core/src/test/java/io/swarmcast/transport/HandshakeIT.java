@@ -106,9 +106,8 @@ class HandshakeIT {
         .singleElement()
         .isInstanceOfSatisfying(RunTask.class, t -> assertThat(t.payload()).hasSize(200_000));
     // A stranger that connected after it and never says who it is gets closed at the handshake
-    // deadline:
-    // by then that deadline has passed for the established connection too, which must still be
-    // open.
+    // deadline: by then that deadline has passed for the established connection too, which must
+    // still be open.
     try (RawSocket stranger = new RawSocket(server.port())) {
       assertThat(stranger.awaitClosed()).as("the stranger is closed at the deadline").isTrue();
     }

@@ -25,9 +25,8 @@ final class MaxMinFair {
    */
   static double level(double capacity, double[] caps, int n, int uncapped) {
     // Raise the level in rounds: flows capped below it take their cap and leave the rest to the
-    // others.
-    // Each round is one pass and most shares settle in one or two, where sorting cost n log n every
-    // time.
+    // others. Each round is one pass and most shares settle in one or two, where sorting cost n log
+    // n every time.
     double left = capacity;
     int open = n + uncapped;
     double level = open == 0 ? Double.POSITIVE_INFINITY : left / open;

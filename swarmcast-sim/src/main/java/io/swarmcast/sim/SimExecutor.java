@@ -376,8 +376,7 @@ final class SimExecutor implements FetchAction.Handler {
       } else {
         UploadQueue.Started<Integer, Request> started = next;
         // The slot frees when the write completes; the request is answered only when the piece
-        // arrives,
-        // so a death in between fails it, as a real closed connection does.
+        // arrives, so a death in between fails it, as a real closed connection does.
         sim.network.send(
             host,
             r.from.host,

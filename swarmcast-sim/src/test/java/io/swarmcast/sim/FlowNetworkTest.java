@@ -79,8 +79,7 @@ class FlowNetworkTest {
   @Test
   void aSharedWindowIsSplitAmongTheSendersConnections() {
     // 1 MB pieces to two receivers at once, a 600 kB window: alone, a write completes at 0.4 MB
-    // sent;
-    // shared, each connection has 64 KiB + (600 kB - 64 KiB) / 2 and completes later.
+    // sent; shared, each connection has 64 KiB + (600 kB - 64 KiB) / 2 and completes later.
     long[] own = writesCompleted(false);
     long[] shared = writesCompleted(true);
     assertThat(own[0] / 1e6).as("ms, own window").isCloseTo(80, Offset.offset(1.0));

@@ -27,8 +27,7 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
   public void init(PluginContext ctx, Map<String, String> extraConf) {
     if (DRIVER_ID.equals(ctx.executorID())) {
       // Local mode: tasks run in the driver's JVM, where the driver's node holds every piece
-      // already.
-      // A second node here would fetch over loopback what is in this very process.
+      // already. A second node here would fetch over loopback what is in this very process.
       LOG.info(
           "Spark runs in local mode: tasks read broadcasts from the Swarmcast driver node in this JVM");
       return;
@@ -36,8 +35,8 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
     SwarmConf conf =
         SparkSettings.executor(SwarmcastPlugin.settings(ctx.conf()), extraConf, hostname(ctx));
     // Blocks until joined: a task must not find the node unjoined. The driver node started before
-    // any
-    // executor was asked for, so this normally takes one round trip; it retries up to joinTimeout.
+    // any executor was asked for, so this normally takes one round trip; it retries up to
+    // joinTimeout.
     BroadcastManager m = new BroadcastManager(false, conf, new SecurityManager(conf));
     try {
       LocalNode.started(m);

@@ -189,8 +189,7 @@ public final class BroadcastDigestJob {
     lines.add("killed " + victim);
     awaitExecutorCount(jsc, n - 1);
     // An absolute target, as dynamic allocation sets it: requestExecutors(1) right after the kill
-    // counted
-    // the executor still pending removal and asked for nothing new.
+    // counted the executor still pending removal and asked for nothing new.
     jsc.sc().requestTotalExecutors(n, 0, scala.collection.immutable.Map$.MODULE$.empty());
     awaitExecutors(jsc, n);
     // Tasks that take a moment, so that the newcomer gets some even if the scheduler learns of it

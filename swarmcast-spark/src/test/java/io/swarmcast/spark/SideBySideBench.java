@@ -126,8 +126,7 @@ public final class SideBySideBench {
     phases(SPARK, rep, w0, handle, seconds, reads);
     boolean verified = verified(sc, reads, value.length, expected, n, i -> digest(b.value()));
     // Spark's destroy() removes the executors' blocks in the background; Swarmcast's destroy waits
-    // for
-    // its executors. Off the clock, wait for Spark's too, so neither leaves work behind for the
+    // for its executors. Off the clock, wait for Spark's too, so neither leaves work behind for the
     // other.
     b.unpersist(true);
     b.destroy();

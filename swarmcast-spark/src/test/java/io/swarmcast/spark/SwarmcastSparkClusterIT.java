@@ -119,8 +119,7 @@ class SwarmcastSparkClusterIT {
         .isBetween((long) VALUE_BYTES, VALUE_BYTES + VALUE_BYTES / 4L);
 
     // The counters reached Spark's metric system on every executor alive at the end, and the
-    // driver. (The
-    // one given back may have stopped before its sink's last report.)
+    // driver. (The one given back may have stopped before its sink's last report.)
     for (String id : Stream.concat(after.keySet().stream(), Stream.of("driver")).toList()) {
       assertThat(metricFiles(metrics, id))
           .as("metrics of %s in %s", id, metrics)

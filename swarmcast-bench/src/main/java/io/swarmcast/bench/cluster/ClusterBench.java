@@ -52,8 +52,7 @@ public final class ClusterBench {
     this.jvmOpts =
         settings.jvmOpts().isEmpty()
             // Files: exactly what the wrapper gives `send` and `executor --out`; a file is never on
-            // the heap,
-            // so no heap size either, as a user passes none.
+            // the heap, so no heap size either, as a user passes none.
             ? settings.files()
                 ? JavaOpts.forFiles(System.getenv())
                 : defaultJvmOpts(JavaOpts.fromEnvironment(), settings.sizeBytes())

@@ -192,8 +192,7 @@ final class NetnsCluster implements AutoCloseable {
     Path output = null;
     try {
       // Output goes to a file, read after the wait: reading a pipe first would block past the
-      // timeout
-      // if the command hung with its output open.
+      // timeout if the command hung with its output open.
       output = Files.createTempFile("swarmcast-cmd", ".out");
       Process p =
           new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();

@@ -47,8 +47,7 @@ public final class SparkBench {
     this.pluginJar = pluginJar.toAbsolutePath();
     this.benchJar = benchJar.toAbsolutePath();
     // As a Spark user's JVMs run: Spark's defaults, not the swarmcast wrapper's options, and a heap
-    // (what
-    // spark-submit --driver-memory sets) for the value, Spark's blocks of it and Swarmcast's
+    // (what spark-submit --driver-memory sets) for the value, Spark's blocks of it and Swarmcast's
     // pieces.
     this.jvmOpts =
         !settings.jvmOpts().isEmpty()

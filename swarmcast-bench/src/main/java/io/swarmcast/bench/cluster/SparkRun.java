@@ -200,12 +200,9 @@ final class SparkRun implements AutoCloseable, BenchCleanup.Processes {
             pluginJar.toString()));
     if (files) {
       // At Spark's defaults a large file through a shared link never arrived here (512 MiB, 8
-      // executors,
-      // 100 Mbit/s): every executor's download was cut after 120 s (spark.network.timeout's
-      // default; with
-      // only spark.files.fetchTimeout raised, the same) and its task started over. Let both
-      // timeouts
-      // last the run, so that Spark's time is measured.
+      // executors, 100 Mbit/s): every executor's download was cut after 120 s
+      // (spark.network.timeout's default; with only spark.files.fetchTimeout raised, the same) and
+      // its task started over. Let both timeouts last the run, so that Spark's time is measured.
       submit.addAll(
           List.of(
               "--conf",
