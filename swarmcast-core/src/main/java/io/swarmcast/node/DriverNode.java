@@ -322,11 +322,11 @@ public final class DriverNode extends SwarmNode {
   }
 
   /**
-   * Internal, for tests: {@code hook} runs on the reader thread before each piece of a file is read
-   * (see {@link #broadcastStreamedFile}), so that a test can hold the reader at a piece and watch
-   * what the swarm does meanwhile. Not for applications.
+   * For tests (through the test fixture {@code NodeFaults}): {@code hook} runs on the reader thread
+   * before each piece of a file is read (see {@link #broadcastStreamedFile}), so that a test can
+   * hold the reader at a piece and watch what the swarm does meanwhile.
    */
-  public void beforeFileRead(IntConsumer hook) {
+  void beforeFileRead(IntConsumer hook) {
     streamed.beforeRead = Objects.requireNonNull(hook, "hook");
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.ExecutorNode;
+import io.swarmcast.node.NodeFaults;
 import io.swarmcast.node.UploadFilter;
 import io.swarmcast.security.SecurityManager;
 import java.io.ByteArrayInputStream;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A file broadcast is served while the driver reads it: real nodes and sockets in this JVM, the
- * driver's reader held at a piece ({@link DriverNode#beforeFileRead}) to make "not read yet" an
+ * driver's reader held at a piece ({@link NodeFaults#beforeFileRead}) to make "not read yet" an
  * event, not a timing.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -46,7 +47,8 @@ class StreamedFileIT {
       DriverNode driver = (DriverNode) swarm.driver().node();
       CountDownLatch held = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      driver.beforeFileRead(
+      NodeFaults.beforeFileRead(
+          driver,
           piece -> {
             if (piece == 1) {
               held.countDown();
@@ -112,7 +114,8 @@ class StreamedFileIT {
       DriverNode driver = (DriverNode) swarm.driver().node();
       CountDownLatch held = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      driver.beforeFileRead(
+      NodeFaults.beforeFileRead(
+          driver,
           piece -> {
             if (piece == 2) {
               held.countDown();
