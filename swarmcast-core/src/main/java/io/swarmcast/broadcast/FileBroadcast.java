@@ -3,6 +3,7 @@ package io.swarmcast.broadcast;
 import io.netty.buffer.ByteBuf;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.storage.BlockManager;
+import io.swarmcast.storage.Checksums;
 import io.swarmcast.storage.PieceFile;
 import io.swarmcast.swarm.FetchMode;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.io.ObjectInputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 
@@ -134,7 +134,7 @@ final class FileBroadcast extends PieceBroadcast<Path> {
    */
   private byte[] digestFollowing(PieceFile file, BlockManager blocks, CompletableFuture<?> fetch)
       throws InterruptedException {
-    MessageDigest sha = sha256();
+    MessageDigest sha = Checksums.sha256();
     for (int i = 0; i < file.pieceCount(); i++) {
       ByteBuf piece = blocks.awaitPiece(id(), i, fetch);
       if (piece == null) {
@@ -149,14 +149,6 @@ final class FileBroadcast extends PieceBroadcast<Path> {
       }
     }
     return sha.digest();
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
   }
 
   /** A file name an executor can use as it is: no directories, nothing hidden or special. */

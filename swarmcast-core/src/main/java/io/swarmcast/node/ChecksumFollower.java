@@ -89,7 +89,7 @@ final class ChecksumFollower implements PieceVerifier {
       return Verdict.BAD;
     }
     if (digests != null) {
-      MessageDigest sha = StreamedFile.sha256();
+      MessageDigest sha = io.swarmcast.storage.Checksums.sha256(); // fqn-ok
       for (ByteBuffer part : data.nioBuffers(data.readerIndex(), data.readableBytes())) {
         sha.update(part);
       }

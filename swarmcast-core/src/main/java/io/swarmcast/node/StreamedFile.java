@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -93,7 +92,7 @@ final class StreamedFile {
    */
   void read(ByteBufAllocator memory, Published published, IntConsumer beforeRead) {
     try {
-      MessageDigest whole = sha256();
+      MessageDigest whole = io.swarmcast.storage.Checksums.sha256(); // fqn-ok
       int unpublished = 0;
       long bytesSince = 0;
       long lastPublished = System.nanoTime();
@@ -106,7 +105,8 @@ final class StreamedFile {
         try {
           // storage.Checksums computes the CRC; protocol.Checksums (imported) is the message
           crcs[i] = io.swarmcast.storage.Checksums.crc32c(piece); // fqn-ok
-          MessageDigest own = pieceDigests == null ? null : sha256();
+          MessageDigest own =
+              pieceDigests == null ? null : io.swarmcast.storage.Checksums.sha256(); // fqn-ok
           for (ByteBuffer part : piece.nioBuffers()) {
             whole.update(part.duplicate());
             if (own != null) {
@@ -276,13 +276,5 @@ final class StreamedFile {
 
   long openedNanos() {
     return openedNanos;
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
   }
 }
