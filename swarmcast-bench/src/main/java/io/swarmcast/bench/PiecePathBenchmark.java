@@ -2,7 +2,7 @@ package io.swarmcast.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.swarmcast.broadcast.Blockifier;
+import io.swarmcast.broadcast.internal.Blockifier;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.serializer.ByteArraySerializer;
 import io.swarmcast.serializer.CompressionCodec;

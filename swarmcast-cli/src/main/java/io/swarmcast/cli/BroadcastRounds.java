@@ -2,8 +2,7 @@ package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
-import io.swarmcast.broadcast.DirectBroadcast;
-import io.swarmcast.broadcast.TorrentBroadcast;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.ByteSize;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.NodeException;
@@ -53,7 +52,7 @@ public final class BroadcastRounds {
       ExecutorFaults faults,
       SeededReport seeded) {
     this.manager = manager;
-    this.driver = (DriverNode) manager.node();
+    this.driver = (DriverNode) BroadcastInternals.node(manager);
     this.factory = factory;
     this.human = human;
     this.faults = faults;
@@ -344,9 +343,7 @@ public final class BroadcastRounds {
   }
 
   private static int pieceCount(Broadcast<?> b) {
-    return b instanceof TorrentBroadcast<?> t
-        ? t.pieceCount()
-        : b instanceof DirectBroadcast<?> d ? d.pieceCount() : 0;
+    return BroadcastInternals.pieceCount(b);
   }
 
   static byte[] serialize(Broadcast<?> b) throws IOException {

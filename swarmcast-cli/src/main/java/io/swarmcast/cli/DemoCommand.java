@@ -1,6 +1,7 @@
 package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.security.SecurityManager;
@@ -120,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
             .set(SwarmConf.DRIVER_PORT, "0");
     SecurityManager checks = new SecurityManager(conf);
     try (BroadcastManager manager = new BroadcastManager(true, conf, checks)) {
-      DriverNode node = (DriverNode) manager.node();
+      DriverNode node = (DriverNode) BroadcastInternals.node(manager);
       System.err.printf(
           "driver on %s; starting %d executor processes%s%n",
           node.endpoint(), executors, SecurityOptions.describe(checks));

@@ -1,6 +1,7 @@
 package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.Endpoint;
@@ -72,7 +73,7 @@ final class DriverCommand implements Callable<Integer> {
             .set(SwarmConf.DRIVER_PORT, Integer.toString(at.port()));
     SecurityManager checks = new SecurityManager(conf);
     try (BroadcastManager manager = new BroadcastManager(true, conf, checks)) {
-      DriverNode node = (DriverNode) manager.node();
+      DriverNode node = (DriverNode) BroadcastInternals.node(manager);
       System.err.printf(
           "driver listening on %s; waiting for %d executors%s%n",
           node.endpoint(), executors, SecurityOptions.describe(checks));

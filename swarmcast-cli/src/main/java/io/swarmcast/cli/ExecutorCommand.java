@@ -1,10 +1,10 @@
 package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.Endpoint;
 import io.swarmcast.node.ExecutorNode;
-import io.swarmcast.node.UploadFilter;
 import io.swarmcast.security.SecurityManager;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,10 +107,10 @@ final class ExecutorCommand implements Callable<Integer> {
     }
     ui.apply(security.apply(RoundOptions.applyConf(conf, extra)));
     BroadcastManager manager = new BroadcastManager(false, conf, new SecurityManager(conf));
-    ExecutorNode node = (ExecutorNode) manager.node();
+    ExecutorNode node = (ExecutorNode) BroadcastInternals.node(manager);
     node.setTaskHandler(new ReadTaskHandler(node, resultsFile, out));
     if (corruptUploads) {
-      node.setUploadFilter(UploadFilter.FLIP_BITS);
+      node.setUploadFilter(new CorruptUploads());
     }
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(stop::countDown, "swarmcast-shutdown");

@@ -2,6 +2,7 @@ package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.ByteSize;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.tracker.ExecutorInfo;
@@ -39,7 +40,7 @@ final class FileBroadcastRounds {
 
   FileBroadcastRounds(BroadcastManager manager, String factory, PrintStream human) {
     this.manager = manager;
-    this.driver = (DriverNode) manager.node();
+    this.driver = (DriverNode) BroadcastInternals.node(manager);
     this.factory = factory;
     this.human = human;
   }

@@ -3,7 +3,8 @@ package io.swarmcast.cli;
 import io.swarmcast.conf.ConfKey;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
-import io.swarmcast.security.Tls;
+import io.swarmcast.security.internal.SecurityInternals;
+import io.swarmcast.security.internal.Tls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -236,7 +237,7 @@ public final class SecurityOptions {
    */
   static String describe(SecurityManager security) {
     boolean auth = security.isAuthenticationEnabled();
-    Tls tls = security.tls();
+    Tls tls = SecurityInternals.tls(security);
     if (!auth && tls == null) {
       return "";
     }

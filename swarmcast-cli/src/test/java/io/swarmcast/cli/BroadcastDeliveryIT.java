@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.security.SecurityManager;
@@ -120,7 +121,7 @@ class BroadcastDeliveryIT {
       assertThat(b.value()).isSameAs(value);
       Broadcast<?> copy = ReadTaskHandler.deserialize(BroadcastRounds.serialize(b));
       assertThat(copy.value()).isSameAs(value);
-      DriverNode node = (DriverNode) manager.node();
+      DriverNode node = (DriverNode) BroadcastInternals.node(manager);
       assertThat(node.blockManager().bytesStored()).isZero();
     }
   }

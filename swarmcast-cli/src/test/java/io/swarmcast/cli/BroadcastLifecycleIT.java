@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastException;
-import io.swarmcast.broadcast.TorrentBroadcast;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -91,7 +91,7 @@ class BroadcastLifecycleIT {
     int executor = cluster.executorIds().get(2);
     ReadTask.Result r = cluster.read(executor, b, value, 8);
     assertThat(r.verified()).isTrue();
-    long serialized = ((TorrentBroadcast<byte[]>) b).serializedBytes();
+    long serialized = BroadcastInternals.serializedBytes(b);
     assertThat(serialized).isBetween((long) value.length, value.length + 4096L);
     // Eight threads asked at once; the executor fetched one copy, and the driver sent one.
     assertThat(r.fromDriverBytes() + r.fromPeersBytes()).isEqualTo(serialized);

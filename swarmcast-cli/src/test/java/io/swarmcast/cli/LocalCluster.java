@@ -2,6 +2,7 @@ package io.swarmcast.cli;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.security.SecurityManager;
@@ -25,7 +26,7 @@ final class LocalCluster implements AutoCloseable {
 
   private LocalCluster(BroadcastManager manager, LocalExecutors executors) {
     this.manager = manager;
-    this.driver = (DriverNode) manager.node();
+    this.driver = (DriverNode) BroadcastInternals.node(manager);
     this.executors = executors;
   }
 
@@ -42,10 +43,10 @@ final class LocalCluster implements AutoCloseable {
       executors =
           LocalExecutors.start(
               n,
-              manager.node().endpoint(),
+              BroadcastInternals.node(manager).endpoint(),
               List.of("-Xmx512m", "-Dio.netty.leakDetection.level=paranoid"),
               List.of());
-      executors.awaitRegistered((DriverNode) manager.node(), n, 60);
+      executors.awaitRegistered((DriverNode) BroadcastInternals.node(manager), n, 60);
       return new LocalCluster(manager, executors);
     } catch (Exception | Error e) {
       if (executors != null) {

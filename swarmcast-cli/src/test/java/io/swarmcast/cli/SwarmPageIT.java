@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.security.SecurityManager;
@@ -66,7 +67,7 @@ class SwarmPageIT {
             .set(SwarmConf.BLOCK_SIZE, "256k")
             .set(SwarmConf.MIN_BLOCK_SIZE, "64k");
     try (BroadcastManager manager = new BroadcastManager(true, conf, SecurityManager.insecure())) {
-      DriverNode node = (DriverNode) manager.node();
+      DriverNode node = (DriverNode) BroadcastInternals.node(manager);
       try (LocalExecutors executors =
           LocalExecutors.start(EXECUTORS, node.endpoint(), List.of("-Xmx128m"), List.of())) {
         executors.awaitRegistered(node, EXECUTORS, 120);

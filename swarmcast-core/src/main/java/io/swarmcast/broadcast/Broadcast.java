@@ -27,6 +27,11 @@ public abstract class Broadcast<T> implements Serializable {
   private volatile boolean valid = true;
   private volatile String destroySite = "";
 
+  /**
+   * For a {@link BroadcastFactory}'s own broadcasts.
+   *
+   * @param id the id {@link BroadcastManager} passed to the factory
+   */
   protected Broadcast(long id) {
     this.id = id;
   }
@@ -36,7 +41,13 @@ public abstract class Broadcast<T> implements Serializable {
     return id;
   }
 
-  /** The broadcast value; on an executor, fetched on first use and cached by its node. */
+  /**
+   * The broadcast value; on an executor, fetched on first use and cached by its node.
+   *
+   * @return the value (for a file broadcast, the path of a local, read-only copy)
+   * @throws BroadcastException if the broadcast was destroyed (naming where), or cannot be fetched:
+   *     the message says why
+   */
   public final T value() {
     assertValid();
     return getValue();
@@ -53,6 +64,8 @@ public abstract class Broadcast<T> implements Serializable {
   /**
    * Deletes the executors' cached copies; if {@code blocking}, waits until every executor
    * confirmed.
+   *
+   * @param blocking wait for every executor's confirmation
    */
   public final void unpersist(boolean blocking) {
     assertValid();
@@ -99,10 +112,18 @@ public abstract class Broadcast<T> implements Serializable {
   /** Produces the value; called by {@link #value()} on a valid broadcast. */
   protected abstract T getValue();
 
-  /** Removes the executors' copies. */
+  /**
+   * Removes the executors' copies.
+   *
+   * @param blocking wait until every executor has dropped its copy
+   */
   protected abstract void doUnpersist(boolean blocking);
 
-  /** Removes every copy, the driver's included. */
+  /**
+   * Removes every copy, the driver's included.
+   *
+   * @param blocking wait until every executor has dropped its copy
+   */
   protected abstract void doDestroy(boolean blocking);
 
   /** Throws if this broadcast was destroyed, naming the call site of {@code destroy}. */

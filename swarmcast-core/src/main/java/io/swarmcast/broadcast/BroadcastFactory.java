@@ -1,7 +1,6 @@
 package io.swarmcast.broadcast;
 
 import io.swarmcast.conf.SwarmConf;
-import io.swarmcast.node.SwarmNode;
 import io.swarmcast.security.SecurityManager;
 import java.nio.file.Path;
 
@@ -10,11 +9,19 @@ import java.nio.file.Path;
  * swarmcast.broadcast.factory}. Implementations need a public no-argument constructor and must be
  * thread-safe after {@link #initialize}.
  *
- * <p>Unlike Spark's, {@code initialize} also receives the node (block manager, transport, tracker)
- * to work with, instead of looking it up in a global environment.
+ * <p>As in Spark, {@code initialize} receives the role, the configuration and the security
+ * settings. The built-in factories also work with this process's node (block manager, transport,
+ * tracker), which {@link BroadcastManager} hands them itself; the node is not public API, so a
+ * factory of your own delivers by its own means (a shared file system, an object store) and returns
+ * its own {@link Broadcast} subclass.
  */
 public interface BroadcastFactory {
-  void initialize(boolean isDriver, SwarmConf conf, SecurityManager security, SwarmNode node);
+  /**
+   * Called once, before any other method, on the driver ({@code isDriver}) or an executor.
+   *
+   * @throws io.swarmcast.conf.ConfigException if {@code conf} is not valid for this factory
+   */
+  void initialize(boolean isDriver, SwarmConf conf, SecurityManager security);
 
   /**
    * Creates a broadcast of {@code value} with the given id.
@@ -40,5 +47,6 @@ public interface BroadcastFactory {
    */
   void unbroadcast(long id, boolean removeFromDriver, boolean blocking);
 
+  /** Releases what the factory holds; called once, by {@link BroadcastManager#stop()}. */
   void stop();
 }

@@ -1,7 +1,9 @@
 package io.swarmcast.broadcast;
 
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.metrics.MetricFamily;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.ExecutorNode;
 import io.swarmcast.node.NodeException;
@@ -10,9 +12,11 @@ import io.swarmcast.security.SecurityManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Modifier;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +42,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  */
 public final class BroadcastManager implements AutoCloseable {
+  static {
+    BroadcastInternals.install(
+        new BroadcastInternals.Reader() {
+          @Override
+          public SwarmNode node(BroadcastManager manager) {
+            return manager.node;
+          }
+
+          @Override
+          public int pieceCount(Broadcast<?> broadcast) {
+            return broadcast instanceof PieceBroadcast<?> p ? p.pieceCount() : 0;
+          }
+
+          @Override
+          public long serializedBytes(Broadcast<?> broadcast) {
+            return broadcast instanceof PieceBroadcast<?> p ? p.serializedBytes() : -1;
+          }
+        });
+  }
+
   /** Short names accepted by {@code swarmcast.broadcast.factory}. */
   public static final Map<String, Class<? extends BroadcastFactory>> SHORT_NAMES =
       Map.of("torrent", TorrentBroadcastFactory.class, "direct", DirectBroadcastFactory.class);
@@ -61,6 +85,9 @@ public final class BroadcastManager implements AutoCloseable {
    * Starts a driver node ({@code isDriver}) listening on {@code swarmcast.driver.host:port}, or an
    * executor node that registers with that driver.
    *
+   * @param isDriver start a driver (which broadcasts) or an executor (which reads)
+   * @param conf the settings; copied, so later changes to it have no effect here
+   * @param security authentication and TLS; both sides of every connection must agree
    * @throws ConfigException if the factory name or another setting is invalid
    * @throws UncheckedIOException if the node cannot listen or reach the driver
    */
@@ -145,7 +172,10 @@ public final class BroadcastManager implements AutoCloseable {
     if (factory == null) {
       try {
         BroadcastFactory f = factoryClass.getDeclaredConstructor().newInstance();
-        f.initialize(isDriver, conf, security, node);
+        if (f instanceof PieceBroadcastFactory built) {
+          built.attach(node);
+        }
+        f.initialize(isDriver, conf, security);
         factory = f;
       } catch (ReflectiveOperationException e) {
         throw new ConfigException(
@@ -155,7 +185,16 @@ public final class BroadcastManager implements AutoCloseable {
     return factory;
   }
 
-  /** Broadcasts {@code value} to the cluster; only on the driver. */
+  /**
+   * Broadcasts {@code value} to the cluster; only on the driver. The value is serialized and cut
+   * into pieces now; executors fetch them when they first call {@link Broadcast#value()}.
+   *
+   * @param <T> the value's type
+   * @param value any value the configured serializer can write ({@code swarmcast.serializer})
+   * @param isLocal whether driver and executors share this JVM, so nothing crosses the network
+   * @return the handle: small and {@code Serializable}, to ship to executors by any channel
+   * @throws BroadcastException if the value cannot be serialized, or this is not the driver
+   */
   public <T> Broadcast<T> newBroadcast(T value, boolean isLocal) {
     return watched(factory().newBroadcast(value, isLocal, nextBroadcastId.getAndIncrement()));
   }
@@ -172,6 +211,8 @@ public final class BroadcastManager implements AutoCloseable {
    * checks the whole file's SHA-256 and returns its path; that file is read-only and is deleted on
    * {@code unpersist}, {@code destroy}, or when the executor stops.
    *
+   * @param file a regular file the driver can read
+   * @return the handle; on an executor its {@code value()} is the local copy's path
    * @throws BroadcastException naming the path if it is not a readable regular file
    */
   public Broadcast<Path> broadcastFile(Path file) {
@@ -225,7 +266,14 @@ public final class BroadcastManager implements AutoCloseable {
     }
   }
 
-  /** Removes a broadcast's blocks from executors and, if {@code removeFromDriver}, the driver. */
+  /**
+   * Removes a broadcast's blocks from executors and, if {@code removeFromDriver}, the driver: what
+   * {@link Broadcast#unpersist()} and {@link Broadcast#destroy()} call.
+   *
+   * @param id the broadcast's {@link Broadcast#id()}
+   * @param removeFromDriver also drop the driver's copy, so the broadcast cannot be read again
+   * @param blocking wait until every executor has dropped its copy
+   */
   public void unbroadcast(long id, boolean removeFromDriver, boolean blocking) {
     factory().unbroadcast(id, removeFromDriver, blocking);
   }
@@ -251,11 +299,29 @@ public final class BroadcastManager implements AutoCloseable {
     }
   }
 
-  /** This process's node: its endpoint, block manager and (on the driver) tracker. */
-  public SwarmNode node() {
+  /**
+   * This node's metrics as Prometheus families, read now: what {@code /metrics} serves and the JMX
+   * bean shows. Bind them to a Micrometer registry with {@code swarmcast-micrometer}.
+   */
+  public List<MetricFamily> metrics() {
+    return node.metrics();
+  }
+
+  /**
+   * Where this node listens, as others reach it: on a driver, what executors set as {@code
+   * swarmcast.driver.host} and {@code swarmcast.driver.port} (useful with port 0, which picks a
+   * free one).
+   */
+  public InetSocketAddress address() {
+    return InetSocketAddress.createUnresolved(node.endpoint().host(), node.endpoint().port());
+  }
+
+  /** This process's node; outside this package, through {@link BroadcastInternals#node}. */
+  SwarmNode node() {
     return node;
   }
 
+  /** Whether this manager started a driver, as opposed to an executor. */
   public boolean isDriver() {
     return isDriver;
   }
@@ -275,6 +341,7 @@ public final class BroadcastManager implements AutoCloseable {
     node.close();
   }
 
+  /** The same as {@link #stop()}, for try-with-resources. */
   @Override
   public void close() {
     stop();

@@ -8,7 +8,7 @@ import io.swarmcast.swarm.FetchMode;
  * the driver alone, so the driver sends one copy per executor through its one link. Kept to measure
  * the torrent against. Thread-safe.
  */
-public final class DirectBroadcast<T> extends PieceBroadcast<T> {
+final class DirectBroadcast<T> extends PieceBroadcast<T> {
   private static final long serialVersionUID = 1L;
 
   DirectBroadcast(long id, SwarmNode node, PieceLayout layout, boolean isLocal, T driverValue) {

@@ -3,8 +3,15 @@ package io.swarmcast.broadcast;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.swarm.FetchMode;
 
-/** Creates {@link DirectBroadcast}s; short name {@code direct}. */
+/**
+ * Direct broadcasts (short name {@code direct}), the baseline, like Spark's old {@code
+ * HttpBroadcast}: every executor fetches every piece from the driver, so the driver's link carries
+ * one copy per executor.
+ */
 public final class DirectBroadcastFactory extends PieceBroadcastFactory {
+  /** The constructor {@link BroadcastManager} calls. */
+  public DirectBroadcastFactory() {}
+
   @Override
   FetchMode mode() {
     return FetchMode.DRIVER_ONLY;

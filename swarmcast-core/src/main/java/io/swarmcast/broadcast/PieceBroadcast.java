@@ -1,6 +1,7 @@
 package io.swarmcast.broadcast;
 
 import io.netty.buffer.ByteBuf;
+import io.swarmcast.broadcast.internal.Blockifier;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.Endpoint;
 import io.swarmcast.node.NodeException;

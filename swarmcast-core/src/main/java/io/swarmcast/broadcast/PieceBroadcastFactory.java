@@ -2,6 +2,7 @@ package io.swarmcast.broadcast;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.swarmcast.broadcast.internal.Blockifier;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.NodeException;
@@ -37,9 +38,20 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
   private volatile int piecesAskedAtOnce;
   private volatile boolean sha256PerPiece;
 
+  /**
+   * The node this factory works with: called by {@link BroadcastManager} just before {@link
+   * #initialize}, since the node is not part of the public {@link BroadcastFactory} interface.
+   */
+  void attach(SwarmNode node) {
+    this.node = node;
+  }
+
   @Override
-  public void initialize(
-      boolean isDriver, SwarmConf conf, SecurityManager security, SwarmNode node) {
+  public void initialize(boolean isDriver, SwarmConf conf, SecurityManager security) {
+    SwarmNode node = this.node;
+    if (node == null) {
+      throw new IllegalStateException(getClass().getSimpleName() + " has no node attached");
+    }
     if (isDriver != node.isDriver()) {
       throw new IllegalArgumentException(
           "isDriver = "
@@ -56,7 +68,6 @@ abstract class PieceBroadcastFactory implements BroadcastFactory {
     this.piecesPerExecutor = conf.get(SwarmConf.PIECES_PER_EXECUTOR);
     this.piecesAskedAtOnce = conf.get(SwarmConf.FETCH_MAX_FROM_DRIVER);
     this.sha256PerPiece = "sha256".equals(conf.get(SwarmConf.FILE_PIECE_DIGEST));
-    this.node = node;
   }
 
   abstract FetchMode mode();

@@ -13,7 +13,7 @@ import io.swarmcast.swarm.FetchMode;
  *
  * <p>Thread-safe.
  */
-public final class TorrentBroadcast<T> extends PieceBroadcast<T> {
+final class TorrentBroadcast<T> extends PieceBroadcast<T> {
   private static final long serialVersionUID = 1L;
 
   TorrentBroadcast(long id, SwarmNode node, PieceLayout layout, boolean isLocal, T driverValue) {

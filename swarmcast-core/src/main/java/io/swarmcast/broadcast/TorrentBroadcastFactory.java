@@ -3,8 +3,16 @@ package io.swarmcast.broadcast;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.swarm.FetchMode;
 
-/** Creates {@link TorrentBroadcast}s; the default factory, short name {@code torrent}. */
+/**
+ * Torrent broadcasts, the default (short name {@code torrent}): the driver cuts the serialized
+ * value into checksummed pieces; each executor fetches them from the driver and from other
+ * executors, and serves what it holds, so the driver sends about one copy whatever the number of
+ * executors.
+ */
 public final class TorrentBroadcastFactory extends PieceBroadcastFactory {
+  /** The constructor {@link BroadcastManager} calls. */
+  public TorrentBroadcastFactory() {}
+
   @Override
   FetchMode mode() {
     return FetchMode.SWARM;

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * One named metric and its current samples, as Prometheus models it: a counter, a gauge or a
  * histogram, with units in the name ({@code _bytes}, {@code _seconds}) and counters ending in
  * {@code _total}. A node builds its families afresh for every scrape from counters it keeps anyway,
- * so the core needs no metrics library; {@link PrometheusText} writes them, {@link MetricsMBean}
+ * so the core needs no metrics library; {@link PrometheusText} writes them, {@code MetricsMBean}
  * offers them over JMX, and a bridge can hand them to Micrometer or Dropwizard.
  *
  * @param name the family's name, e.g. {@code swarmcast_received_bytes_total}

@@ -6,7 +6,6 @@ import io.netty.channel.FileRegion;
 import io.netty.util.internal.PlatformDependent;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.metrics.MetricFamily;
-import io.swarmcast.metrics.MetricsMBean;
 import io.swarmcast.metrics.PrometheusText;
 import io.swarmcast.protocol.Busy;
 import io.swarmcast.protocol.Failure;

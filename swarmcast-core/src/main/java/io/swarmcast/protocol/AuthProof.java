@@ -5,9 +5,9 @@ import java.util.Arrays;
 
 /**
  * One side's proof that it knows the shared secret: an HMAC-SHA256 over both sides' nonces and its
- * own role (see {@code io.swarmcast.security.SharedSecret}). The connecting side sends its nonce
- * with it, in answer to the {@link AuthChallenge}; the accepting side answers with its own proof
- * (and an all-zero nonce field) before it admits the connection. Consumed by the transport's
+ * own role (see {@code io.swarmcast.security.internal.SharedSecret}). The connecting side sends its
+ * nonce with it, in answer to the {@link AuthChallenge}; the accepting side answers with its own
+ * proof (and an all-zero nonce field) before it admits the connection. Consumed by the transport's
  * handshake; the secret itself never crosses the wire.
  *
  * <pre>auth-proof: &lt;i64 requestId&gt;&lt;32 bytes nonce&gt;&lt;32 bytes proof&gt;</pre>

@@ -2,6 +2,9 @@ package io.swarmcast.security;
 
 import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.security.internal.SecurityInternals;
+import io.swarmcast.security.internal.SharedSecret;
+import io.swarmcast.security.internal.Tls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,13 +15,17 @@ import java.nio.file.Path;
  *
  * <p>With a shared secret ({@code swarmcast.auth.secret}, or the contents of {@code
  * swarmcast.auth.secretFile}), every connection's handshake proves, in both directions, that both
- * sides know it (see {@link SharedSecret}); a side that does not is refused before anything is
- * registered or served. {@code swarmcast.authenticate=true} without a secret is a configuration
+ * sides know it (an HMAC over both sides' nonces); a side that does not is refused before anything
+ * is registered or served. {@code swarmcast.authenticate=true} without a secret is a configuration
  * error. With {@code swarmcast.tls.enabled}, every connection is TLS 1.3 with both sides'
- * certificates verified ({@link Tls}), and with a secret as well the proofs are bound to those
- * certificates ({@link ChannelBinding}). Immutable.
+ * certificates verified, and with a secret as well the proofs are bound to those certificates.
+ * Invalid settings fail here, at construction, with a {@link ConfigException}. Immutable.
  */
 public final class SecurityManager {
+  static {
+    SecurityInternals.install(m -> m.tls, m -> m.secret);
+  }
+
   private final SharedSecret secret;
 
   /** TLS, or null when off. */
@@ -69,17 +76,15 @@ public final class SecurityManager {
     return new SecurityManager(new SwarmConf());
   }
 
+  /**
+   * Whether every connection proves knowledge of a shared secret ({@code swarmcast.auth.secret}).
+   */
   public boolean isAuthenticationEnabled() {
     return secret != null;
   }
 
-  /** TLS settings, or null when TLS is off. */
-  public Tls tls() {
-    return tls;
-  }
-
-  /** The shared secret, or null when authentication is off. */
-  public SharedSecret secret() {
-    return secret;
+  /** Whether every connection is TLS ({@code swarmcast.tls.enabled}). */
+  public boolean isTlsEnabled() {
+    return tls != null;
   }
 }

@@ -6,7 +6,7 @@ import io.swarmcast.protocol.AuthChallenge;
 import io.swarmcast.protocol.AuthProof;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.Message;
-import io.swarmcast.security.SharedSecret;
+import io.swarmcast.security.internal.SharedSecret;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;

@@ -12,7 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.MessageDecoder;
-import io.swarmcast.security.ChannelBinding;
+import io.swarmcast.security.internal.ChannelBinding;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

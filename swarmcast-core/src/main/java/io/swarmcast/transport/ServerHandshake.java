@@ -9,7 +9,7 @@ import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.Hello;
 import io.swarmcast.protocol.Message;
 import io.swarmcast.protocol.RegisterExecutor;
-import io.swarmcast.security.SharedSecret;
+import io.swarmcast.security.internal.SharedSecret;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLPeerUnverifiedException;

@@ -32,7 +32,8 @@ import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.MessageDecoder;
 import io.swarmcast.protocol.MessageEncoder;
 import io.swarmcast.security.SecurityManager;
-import io.swarmcast.security.Tls;
+import io.swarmcast.security.internal.SecurityInternals;
+import io.swarmcast.security.internal.Tls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -208,7 +209,7 @@ public final class TransportContext implements AutoCloseable {
                         new ServerHandshake(
                             c,
                             admission,
-                            security.secret(),
+                            SecurityInternals.secret(security),
                             handshakeDeadline,
                             maxFrameLength,
                             authFailures)));
@@ -253,7 +254,7 @@ public final class TransportContext implements AutoCloseable {
                             c,
                             greeting,
                             result,
-                            security.secret(),
+                            SecurityInternals.secret(security),
                             handshakeDeadline,
                             maxFrameLength,
                             authFailures)));
@@ -317,7 +318,7 @@ public final class TransportContext implements AutoCloseable {
         // Uploads are ByteBuf writes (no FileRegion), which SslHandler encrypts; pacing
         // (TCP_NOTSENT_LOWAT and write completion) then counts ciphertext, a few bytes per 16 KiB
         // record more.
-        Tls tls = security.tls();
+        Tls tls = SecurityInternals.tls(security);
         if (tls != null) {
           p.addLast(
               HandshakeHandler.TLS,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
-import io.swarmcast.node.SwarmNode;
 import io.swarmcast.security.SecurityManager;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -19,8 +18,7 @@ class BroadcastManagerTest {
   /** A user-supplied factory, named by its class in the configuration. */
   public static final class CustomFactory implements BroadcastFactory {
     @Override
-    public void initialize(
-        boolean isDriver, SwarmConf conf, SecurityManager security, SwarmNode node) {}
+    public void initialize(boolean isDriver, SwarmConf conf, SecurityManager security) {}
 
     @Override
     public <T> Broadcast<T> newBroadcast(T value, boolean isLocal, long id) {
@@ -101,7 +99,7 @@ class BroadcastManagerTest {
       strings = {
         "java.lang.String",
         "java.util.ArrayList",
-        "io.swarmcast.broadcast.Blockifier",
+        "io.swarmcast.broadcast.internal.Blockifier",
         "io.swarmcast.broadcast.BroadcastFactory",
         "io.swarmcast.broadcast.PieceBroadcastFactory"
       })

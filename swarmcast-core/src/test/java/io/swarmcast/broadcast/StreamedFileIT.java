@@ -7,7 +7,6 @@ import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.ExecutorNode;
 import io.swarmcast.node.NodeFaults;
-import io.swarmcast.node.UploadFilter;
 import io.swarmcast.security.SecurityManager;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -152,7 +151,7 @@ class StreamedFileIT {
       Broadcast<Path> b = swarm.driver().broadcastFile(file);
       ExecutorNode liar = swarm.executors().get(0);
       readOn(liar, b).get(30, TimeUnit.SECONDS);
-      liar.setUploadFilter(UploadFilter.FLIP_BITS);
+      liar.setUploadFilter(NodeFaults.FLIP_BITS);
       ExecutorNode honest = swarm.executors().get(1);
       // The liar holds every piece, so the honest executor asks it first (the driver is asked for
       // the rest).

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.AuthChallenge;
@@ -63,7 +64,9 @@ class AuthIT {
   private BroadcastManager executor(BroadcastManager driver, String secret) {
     SwarmConf conf =
         new SwarmConf()
-            .set(SwarmConf.DRIVER_PORT, Integer.toString(driver.node().endpoint().port()))
+            .set(
+                SwarmConf.DRIVER_PORT,
+                Integer.toString(BroadcastInternals.node(driver).endpoint().port()))
             .set(SwarmConf.EXECUTOR_JOIN_TIMEOUT, "5s");
     if (secret != null) {
       conf.set(SwarmConf.AUTH_SECRET, secret);
@@ -85,7 +88,7 @@ class AuthIT {
   @Test
   void aWrongSecretIsRefusedAtTheDriverAtOnceAndNothingIsRegistered() {
     BroadcastManager driver = driver(SECRET);
-    int port = driver.node().endpoint().port();
+    int port = BroadcastInternals.node(driver).endpoint().port();
     long t0 = System.nanoTime();
     assertThatThrownBy(() -> executor(driver, "not the secret"))
         .isInstanceOf(UncheckedIOException.class)
@@ -93,7 +96,7 @@ class AuthIT {
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
         .as("refused, not retried or timed out")
         .isLessThan(4_000);
-    assertThat(((DriverNode) driver.node()).executors()).isEmpty();
+    assertThat(((DriverNode) BroadcastInternals.node(driver)).executors()).isEmpty();
   }
 
   @Test
@@ -102,7 +105,7 @@ class AuthIT {
     assertThatThrownBy(() -> executor(guarded, null))
         .hasMessageContaining("authentication failed with")
         .hasMessageContaining("requires a shared secret");
-    assertThat(((DriverNode) guarded.node()).executors()).isEmpty();
+    assertThat(((DriverNode) BroadcastInternals.node(guarded)).executors()).isEmpty();
 
     BroadcastManager open = driver(null);
     assertThatThrownBy(() -> executor(open, SECRET))
@@ -122,13 +125,14 @@ class AuthIT {
                   stranger
                       .connect(
                           "127.0.0.1",
-                          executor.node().endpoint().port(),
-                          Greeting.hello(77, executor.node().driverIncarnation()),
+                          BroadcastInternals.node(executor).endpoint().port(),
+                          Greeting.hello(77, BroadcastInternals.node(executor).driverIncarnation()),
                           TestHandlers.forAll((from, m) -> {}))
                       .get(5, TimeUnit.SECONDS))
           .hasCauseInstanceOf(HandshakeException.class)
           .hasMessageContaining(
-              "authentication failed with 127.0.0.1:" + executor.node().endpoint().port());
+              "authentication failed with 127.0.0.1:"
+                  + BroadcastInternals.node(executor).endpoint().port());
     }
   }
 
@@ -139,7 +143,7 @@ class AuthIT {
   @Test
   void aReplayedProofIsRefused() throws Exception {
     BroadcastManager driver = driver(SECRET);
-    int port = driver.node().endpoint().port();
+    int port = BroadcastInternals.node(driver).endpoint().port();
     AuthProof recorded;
     try (RawSocket honest = new RawSocket(port)) {
       honest.send(new RegisterExecutor(1, Message.PROTOCOL_VERSION, "127.0.0.1", 9));
@@ -152,7 +156,8 @@ class AuthIT {
     }
     await("the honest executor unregistered")
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(((DriverNode) driver.node()).executors()).isEmpty());
+        .untilAsserted(
+            () -> assertThat(((DriverNode) BroadcastInternals.node(driver)).executors()).isEmpty());
     try (RawSocket replayer = new RawSocket(port)) {
       replayer.send(new RegisterExecutor(1, Message.PROTOCOL_VERSION, "127.0.0.1", 9));
       assertThat(replayer.read()).isInstanceOf(AuthChallenge.class);
@@ -160,7 +165,7 @@ class AuthIT {
       assertThat(replayer.read()).isEqualTo(new Failure(1, "authentication failed"));
       assertThat(replayer.closedByPeer()).isTrue();
     }
-    assertThat(((DriverNode) driver.node()).executors())
+    assertThat(((DriverNode) BroadcastInternals.node(driver)).executors())
         .as("the replayer was not registered")
         .isEmpty();
   }

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.netty.util.ReferenceCountUtil;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
@@ -80,46 +81,51 @@ class AuthorizationIT {
   @Test
   void aRemoveRequestFromAPeerIsRefusedAndTheExecutorKeepsItsPieces() throws Exception {
     BroadcastManager driver = node(true, 0);
-    BroadcastManager executor = node(false, driver.node().endpoint().port());
+    BroadcastManager executor = node(false, BroadcastInternals.node(driver).endpoint().port());
     Broadcast<byte[]> b = driver.newBroadcast(random(300_000, 3), false);
     SwarmNodeTestSupport.roundTrip(b).value(); // the executor now holds every piece
-    assertThat(executor.node().blockManager().hasPiece(b.id(), 0)).isTrue();
+    assertThat(BroadcastInternals.node(executor).blockManager().hasPiece(b.id(), 0)).isTrue();
 
     Connection peer =
         open(
             member(),
-            executor.node().endpoint().port(),
-            Greeting.hello(77, executor.node().driverIncarnation()));
+            BroadcastInternals.node(executor).endpoint().port(),
+            Greeting.hello(77, BroadcastInternals.node(executor).driverIncarnation()));
     assertThatThrownBy(
             () ->
                 peer.request(id -> new RemoveBroadcast(id, b.id(), "by a peer"), Ack.class)
                     .get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasMessageContaining("from the driver only");
-    assertThat(executor.node().blockManager().hasPiece(b.id(), 0)).as("nothing removed").isTrue();
+    assertThat(BroadcastInternals.node(executor).blockManager().hasPiece(b.id(), 0))
+        .as("nothing removed")
+        .isTrue();
 
     Connection asExecutor =
-        open(member(), driver.node().endpoint().port(), Greeting.register("127.0.0.1", 9));
+        open(
+            member(),
+            BroadcastInternals.node(driver).endpoint().port(),
+            Greeting.register("127.0.0.1", 9));
     assertThatThrownBy(
             () ->
                 asExecutor
                     .request(id -> new RemoveBroadcast(id, b.id(), "by an executor"), Ack.class)
                     .get(10, TimeUnit.SECONDS))
         .hasMessageContaining("the driver does not handle");
-    assertThat(driver.node().blockManager().hasPiece(b.id(), 0)).isTrue();
+    assertThat(BroadcastInternals.node(driver).blockManager().hasPiece(b.id(), 0)).isTrue();
   }
 
   @Test
   void piecesOfUnknownOrDestroyedBroadcastsAreNeverServed() throws Exception {
     BroadcastManager driver = node(true, 0);
-    BroadcastManager executor = node(false, driver.node().endpoint().port());
+    BroadcastManager executor = node(false, BroadcastInternals.node(driver).endpoint().port());
     Broadcast<byte[]> b = driver.newBroadcast(random(300_000, 4), false);
     SwarmNodeTestSupport.roundTrip(b).value();
     Connection peer =
         open(
             member(),
-            executor.node().endpoint().port(),
-            Greeting.hello(78, executor.node().driverIncarnation()));
+            BroadcastInternals.node(executor).endpoint().port(),
+            Greeting.hello(78, BroadcastInternals.node(executor).driverIncarnation()));
     assertThat(
             peer.request(id -> new FetchPiece(id, b.id(), 0), PieceData.class)
                 .get(10, TimeUnit.SECONDS))
@@ -136,7 +142,10 @@ class AuthorizationIT {
           .hasMessageContaining("does not hold piece 0 of Broadcast(" + id + ")");
     }
     Connection asExecutor =
-        open(member(), driver.node().endpoint().port(), Greeting.register("127.0.0.1", 9));
+        open(
+            member(),
+            BroadcastInternals.node(driver).endpoint().port(),
+            Greeting.register("127.0.0.1", 9));
     assertThatThrownBy(
             () ->
                 asExecutor
@@ -148,10 +157,13 @@ class AuthorizationIT {
   @Test
   void anExecutorAnnouncingAPieceOutsideTheBroadcastIsDropped() throws Exception {
     BroadcastManager driver = node(true, 0);
-    DriverNode tracker = (DriverNode) driver.node();
+    DriverNode tracker = (DriverNode) BroadcastInternals.node(driver);
     Broadcast<byte[]> b = driver.newBroadcast(random(300_000, 5), false); // 5 pieces of 64 KiB
     Connection liar =
-        open(member(), driver.node().endpoint().port(), Greeting.register("127.0.0.1", 9));
+        open(
+            member(),
+            BroadcastInternals.node(driver).endpoint().port(),
+            Greeting.register("127.0.0.1", 9));
     assertThat(tracker.executors()).hasSize(1);
 
     liar.send(new Announce(987_654L, 0)); // unknown (perhaps just destroyed): ignored, not punished
@@ -176,10 +188,13 @@ class AuthorizationIT {
   @Test
   void anExecutorAnnouncingABatchOfTheWrongShapeIsDropped() throws Exception {
     BroadcastManager driver = node(true, 0);
-    DriverNode tracker = (DriverNode) driver.node();
+    DriverNode tracker = (DriverNode) BroadcastInternals.node(driver);
     Broadcast<byte[]> b = driver.newBroadcast(random(300_000, 5), false); // 5 pieces of 64 KiB
     Connection liar =
-        open(member(), driver.node().endpoint().port(), Greeting.register("127.0.0.1", 9));
+        open(
+            member(),
+            BroadcastInternals.node(driver).endpoint().port(),
+            Greeting.register("127.0.0.1", 9));
     BitSet two = new BitSet();
     two.set(2);
     two.set(4);
@@ -214,7 +229,7 @@ class AuthorizationIT {
         member()
             .connect(
                 "127.0.0.1",
-                driver.node().endpoint().port(),
+                BroadcastInternals.node(driver).endpoint().port(),
                 Greeting.register("127.0.0.1", 9),
                 TestHandlers.forAll((from, m) -> received.add(m)))
             .get(10, TimeUnit.SECONDS);
@@ -234,9 +249,15 @@ class AuthorizationIT {
     BroadcastManager driver = node(true, 0);
     TransportContext member = member();
     Connection first =
-        open(member, driver.node().endpoint().port(), Greeting.register("127.0.0.1", 9));
+        open(
+            member,
+            BroadcastInternals.node(driver).endpoint().port(),
+            Greeting.register("127.0.0.1", 9));
     Connection second =
-        open(member, driver.node().endpoint().port(), Greeting.register("127.0.0.1", 9));
+        open(
+            member,
+            BroadcastInternals.node(driver).endpoint().port(),
+            Greeting.register("127.0.0.1", 9));
     assertThat(second.localNodeId())
         .as("the same address does not make the same executor")
         .isNotEqualTo(first.localNodeId());

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.FetchPiece;
 import io.swarmcast.protocol.PieceData;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * An executor started with {@link UploadFilter#FLIP_BITS} (fault injection): a peer asking it for a
+ * An executor started with {@link NodeFaults#FLIP_BITS} (fault injection): a peer asking it for a
  * piece gets one bit flipped, while the executor's own copy stays as the driver cut it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -35,29 +36,33 @@ class CorruptUploadsIT {
             .set(SwarmConf.COMPRESS, "none");
     try (BroadcastManager driverManager =
         new BroadcastManager(true, driverConf, SecurityManager.insecure())) {
-      DriverNode driver = (DriverNode) driverManager.node();
+      DriverNode driver = (DriverNode) BroadcastInternals.node(driverManager);
       SwarmConf conf =
           new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()));
       try (BroadcastManager executor =
               new BroadcastManager(false, conf, SecurityManager.insecure());
           TransportContext transport =
               new TransportContext(new SwarmConf(), SecurityManager.insecure(), "peer")) {
-        executor.node().setUploadFilter(UploadFilter.FLIP_BITS);
+        BroadcastInternals.node(executor).setUploadFilter(NodeFaults.FLIP_BITS);
         byte[] value = random(1 << 20, 11);
         Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
         assertThat(SwarmNodeTestSupport.roundTrip(b).value())
             .as("the corrupting executor reads the value itself")
             .isEqualTo(value);
         int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality();
-        assertThat(executor.node().blockManager().piecesHeld(b.id(), pieces).cardinality())
+        assertThat(
+                BroadcastInternals.node(executor)
+                    .blockManager()
+                    .piecesHeld(b.id(), pieces)
+                    .cardinality())
             .isEqualTo(pieces);
 
         Connection peer =
             transport
                 .connect(
                     "127.0.0.1",
-                    executor.node().endpoint().port(),
-                    Greeting.hello(99, executor.node().driverIncarnation()),
+                    BroadcastInternals.node(executor).endpoint().port(),
+                    Greeting.hello(99, BroadcastInternals.node(executor).driverIncarnation()),
                     TestHandlers.forAll((from, m) -> {}))
                 .get(5, TimeUnit.SECONDS);
         for (int p = 0; p < pieces; p++) {
@@ -67,7 +72,7 @@ class CorruptUploadsIT {
                   peer.request(id -> new FetchPiece(id, b.id(), piece), PieceData.class)
                       .get(10, TimeUnit.SECONDS);
           ByteBuf original = driver.blockManager().getPiece(b.id(), piece);
-          ByteBuf kept = executor.node().blockManager().getPiece(b.id(), piece);
+          ByteBuf kept = BroadcastInternals.node(executor).blockManager().getPiece(b.id(), piece);
           try {
             assertThat(Checksums.crc32c(served.data()))
                 .as("piece %d as served", piece)

@@ -3,6 +3,7 @@ package io.swarmcast.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.ExecutorRegistered;
 import io.swarmcast.protocol.Message;
@@ -31,7 +32,7 @@ class ManyExecutorsJoinIT {
     List<RawSocket> sockets = new ArrayList<>();
     try (BroadcastManager driverManager =
         new BroadcastManager(true, conf, SecurityManager.insecure())) {
-      DriverNode driver = (DriverNode) driverManager.node();
+      DriverNode driver = (DriverNode) BroadcastInternals.node(driverManager);
       Set<Integer> ids = new HashSet<>();
       for (int i = 0; i < EXECUTORS; i++) {
         RawSocket s = new RawSocket(driver.endpoint().port());

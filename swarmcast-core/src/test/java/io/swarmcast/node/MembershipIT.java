@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
@@ -94,8 +95,8 @@ class MembershipIT {
     byte[] value = random(300_000, 1);
     Broadcast<byte[]> b = driver.newBroadcast(value, false);
     assertThat(SwarmNodeTestSupport.roundTrip(b).value()).isEqualTo(value);
-    assertThat(((ExecutorNode) joined.node()).driverIncarnation())
-        .isEqualTo(driver.node().driverIncarnation());
+    assertThat(((ExecutorNode) BroadcastInternals.node(joined)).driverIncarnation())
+        .isEqualTo(BroadcastInternals.node(driver).driverIncarnation());
   }
 
   @Test
@@ -115,12 +116,12 @@ class MembershipIT {
     int port = freePort();
     BroadcastManager first = driver(port, "127.0.0.1");
     BroadcastManager executor = executor(port, "127.0.0.1", "30s");
-    ExecutorNode node = (ExecutorNode) executor.node();
+    ExecutorNode node = (ExecutorNode) BroadcastInternals.node(executor);
     Broadcast<byte[]> old = first.newBroadcast(random(100_000, 2), false);
     Broadcast<byte[]> oldShipped = SwarmNodeTestSupport.roundTrip(old);
     assertThat(oldShipped.value()).isNotNull();
     assertThat(node.blockManager().bytesStored()).isPositive();
-    long firstIncarnation = first.node().driverIncarnation();
+    long firstIncarnation = BroadcastInternals.node(first).driverIncarnation();
 
     CompletableFuture<Void> lost = node.driverLost();
     first.stop();
@@ -134,8 +135,9 @@ class MembershipIT {
     second.awaitExecutors(1, Duration.ofSeconds(20));
     await("the executor rejoined")
         .atMost(Duration.ofSeconds(20))
-        .until(() -> node.driverIncarnation() == second.node().driverIncarnation());
-    assertThat(second.node().driverIncarnation()).isNotEqualTo(firstIncarnation);
+        .until(
+            () -> node.driverIncarnation() == BroadcastInternals.node(second).driverIncarnation());
+    assertThat(BroadcastInternals.node(second).driverIncarnation()).isNotEqualTo(firstIncarnation);
     assertThat(node.blockManager().bytesStored())
         .as("the old driver's pieces are dropped once replaced")
         .isZero();
@@ -174,7 +176,7 @@ class MembershipIT {
           .hasMessageContaining("no non-loopback address");
       return;
     }
-    Endpoint advertised = driver.node().endpoint();
+    Endpoint advertised = BroadcastInternals.node(driver).endpoint();
     assertThat(Addresses.isWildcard(advertised.host())).as("advertised %s", advertised).isFalse();
     assertThat(advertised.host()).isNotIn("127.0.0.1", "::1");
     // Executors may still reach it by any of its addresses, loopback included.

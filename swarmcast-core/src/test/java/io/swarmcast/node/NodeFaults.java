@@ -1,5 +1,6 @@
 package io.swarmcast.node;
 
+import io.netty.buffer.ByteBuf;
 import java.util.function.IntConsumer;
 
 /**
@@ -7,6 +8,23 @@ import java.util.function.IntConsumer;
  * must not have, kept out of the public API (the node's methods behind them are package-private).
  */
 public final class NodeFaults {
+  /**
+   * Uploads a copy of each piece with the lowest bit of its middle byte flipped, which fails the
+   * receiver's CRC32C check (a CRC detects every single-bit error); the node's own stored copy
+   * stays intact. An empty piece goes as it is. Install with {@link SwarmNode#setUploadFilter}.
+   */
+  public static final UploadFilter FLIP_BITS =
+      (broadcastId, piece, data) -> {
+        if (!data.isReadable()) {
+          return data;
+        }
+        ByteBuf copy = data.copy();
+        data.release();
+        int at = copy.readerIndex() + copy.readableBytes() / 2;
+        copy.setByte(at, copy.getByte(at) ^ 1);
+        return copy;
+      };
+
   private NodeFaults() {}
 
   /**

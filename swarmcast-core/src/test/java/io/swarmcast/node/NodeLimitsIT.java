@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.Message;
@@ -48,7 +49,7 @@ class NodeLimitsIT {
         .set(SwarmConf.BLOCK_SIZE, "64k")
         .set(SwarmConf.COMPRESS, "none");
     driverManager = new BroadcastManager(true, conf, SecurityManager.insecure());
-    driver = (DriverNode) driverManager.node();
+    driver = (DriverNode) BroadcastInternals.node(driverManager);
   }
 
   @AfterEach
@@ -268,7 +269,7 @@ class NodeLimitsIT {
       await("the executor registered")
           .atMost(Duration.ofSeconds(15))
           .until(() -> driver.executors().size() == 1);
-      int executorPort = executor.node().endpoint().port();
+      int executorPort = BroadcastInternals.node(executor).endpoint().port();
       List<RawSocket> idle = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         idle.add(open(driver.endpoint().port()));
@@ -278,7 +279,9 @@ class NodeLimitsIT {
       }
       for (int i = 0; i < 100; i++) {
         RawSocket s = open(executorPort);
-        s.send(Greeting.hello(1000 + i, executor.node().driverIncarnation()).opening(1));
+        s.send(
+            Greeting.hello(1000 + i, BroadcastInternals.node(executor).driverIncarnation())
+                .opening(1));
         assertThat(s.read()).isInstanceOf(Message.Response.class).isNotInstanceOf(Failure.class);
         idle.add(s);
       }
@@ -293,7 +296,7 @@ class NodeLimitsIT {
           .until(() -> driver.executors().size() == 1);
       await("no peer connection left on the executor")
           .atMost(Duration.ofSeconds(15))
-          .until(() -> executor.node().transport.acceptedConnections() == 0);
+          .until(() -> BroadcastInternals.node(executor).transport.acceptedConnections() == 0);
 
       byte[] value = random(1 << 20, 12);
       assertThat(SwarmNodeTestSupport.roundTrip(driverManager.newBroadcast(value, false)).value())

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.RemoveBroadcast;
 import io.swarmcast.security.SecurityManager;
@@ -41,7 +42,7 @@ class RemoveBroadcastIT {
             .set(SwarmConf.NETWORK_TIMEOUT, TIMEOUT_MILLIS + "ms");
     try (BroadcastManager driverManager =
         new BroadcastManager(true, driverConf, SecurityManager.insecure())) {
-      DriverNode driver = (DriverNode) driverManager.node();
+      DriverNode driver = (DriverNode) BroadcastInternals.node(driverManager);
       SwarmConf conf =
           new SwarmConf().set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()));
       AtomicInteger removalsIgnored = new AtomicInteger();
@@ -66,13 +67,17 @@ class RemoveBroadcastIT {
                     unresponsive)
                 .get(5, TimeUnit.SECONDS);
         int silentId = silent.localNodeId();
-        int liveId = ((ExecutorNode) live.node()).executorId();
+        int liveId = ((ExecutorNode) BroadcastInternals.node(live)).executorId();
 
         byte[] value = random(1 << 20, 12);
         Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
         int pieces = driver.blockManager().piecesHeld(b.id(), 1 << 10).cardinality();
         assertThat(SwarmNodeTestSupport.roundTrip(b).value()).isEqualTo(value);
-        assertThat(live.node().blockManager().piecesHeld(b.id(), pieces).cardinality())
+        assertThat(
+                BroadcastInternals.node(live)
+                    .blockManager()
+                    .piecesHeld(b.id(), pieces)
+                    .cardinality())
             .isEqualTo(pieces);
 
         long t0 = System.nanoTime();
@@ -84,7 +89,11 @@ class RemoveBroadcastIT {
         assertThat(elapsedMillis(t0))
             .as("returned after the network timeout")
             .isBetween(TIMEOUT_MILLIS - 100, 3 * TIMEOUT_MILLIS);
-        assertThat(live.node().blockManager().piecesHeld(b.id(), pieces).cardinality())
+        assertThat(
+                BroadcastInternals.node(live)
+                    .blockManager()
+                    .piecesHeld(b.id(), pieces)
+                    .cardinality())
             .as("the live executor's pieces")
             .isZero();
 
@@ -97,7 +106,12 @@ class RemoveBroadcastIT {
             .hasMessageContaining("executor " + silentId + " (")
             .hasMessageNotContaining("executor " + liveId + " (");
         assertThat(elapsedMillis(t0)).isBetween(TIMEOUT_MILLIS - 100, 3 * TIMEOUT_MILLIS);
-        assertThat(live.node().blockManager().piecesHeld(b.id(), pieces).cardinality()).isZero();
+        assertThat(
+                BroadcastInternals.node(live)
+                    .blockManager()
+                    .piecesHeld(b.id(), pieces)
+                    .cardinality())
+            .isZero();
         assertThat(driver.blockManager().piecesHeld(b.id(), pieces).cardinality())
             .as("the driver's pieces")
             .isZero();

@@ -11,7 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.broadcast.BroadcastManager;
-import io.swarmcast.broadcast.TorrentBroadcast;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
@@ -97,7 +97,7 @@ class SwarmNodeIT {
         .set(SwarmConf.COMPRESS, "none")
         .set(SwarmConf.TRACKER_NEIGHBOURS, RELAY);
     driverManager = new BroadcastManager(true, conf, SecurityManager.insecure());
-    driver = (DriverNode) driverManager.node();
+    driver = (DriverNode) BroadcastInternals.node(driverManager);
   }
 
   @AfterEach
@@ -134,7 +134,7 @@ class SwarmNodeIT {
                 SwarmConf.KRYO_CLASSES,
                 Model.class.getName()); // Kryo requires registration by default
     driverManager = new BroadcastManager(true, conf, SecurityManager.insecure());
-    driver = (DriverNode) driverManager.node();
+    driver = (DriverNode) BroadcastInternals.node(driverManager);
     Object value;
     if (serializer.equals("kryo")) {
       Model m = new Model();
@@ -154,7 +154,8 @@ class SwarmNodeIT {
       } else {
         assertThat((byte[]) read).isEqualTo((byte[]) value);
       }
-      assertThat(executor.node().stats().of(b.id()).fromDriverBytes()).isPositive();
+      assertThat(BroadcastInternals.node(executor).stats().of(b.id()).fromDriverBytes())
+          .isPositive();
     }
   }
 
@@ -168,7 +169,7 @@ class SwarmNodeIT {
             .set(SwarmConf.BLOCK_SIZE, "64k")
             .set(SwarmConf.SERIALIZER, "kryo");
     driverManager = new BroadcastManager(true, conf, SecurityManager.insecure());
-    driver = (DriverNode) driverManager.node();
+    driver = (DriverNode) BroadcastInternals.node(driverManager);
     SwarmConf executorConf =
         new SwarmConf()
             .set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()))
@@ -268,8 +269,8 @@ class SwarmNodeIT {
           transport
               .connect(
                   "127.0.0.1",
-                  executor.node().endpoint().port(),
-                  Greeting.hello(99, executor.node().driverIncarnation()),
+                  BroadcastInternals.node(executor).endpoint().port(),
+                  Greeting.hello(99, BroadcastInternals.node(executor).driverIncarnation()),
                   TestHandlers.forAll((from, m) -> {}))
               .get(5, TimeUnit.SECONDS);
       assertThatThrownBy(
@@ -295,7 +296,7 @@ class SwarmNodeIT {
                   transport
                       .connect(
                           "127.0.0.1",
-                          executor.node().endpoint().port(),
+                          BroadcastInternals.node(executor).endpoint().port(),
                           Greeting.register("127.0.0.1", 1),
                           TestHandlers.forAll((from, m) -> {}))
                       .get(5, TimeUnit.SECONDS))
@@ -388,7 +389,12 @@ class SwarmNodeIT {
             CompletableFuture.supplyAsync(SwarmNodeTestSupport.roundTrip(b)::value);
         await("the executor holds a first piece")
             .atMost(Duration.ofSeconds(10))
-            .until(() -> !executor.node().blockManager().piecesHeld(b.id(), pieces).isEmpty());
+            .until(
+                () ->
+                    !BroadcastInternals.node(executor)
+                        .blockManager()
+                        .piecesHeld(b.id(), pieces)
+                        .isEmpty());
         assertThat(read).as("still fetching when the driver dies").isNotDone();
         driverManager.stop();
 
@@ -409,7 +415,7 @@ class SwarmNodeIT {
     try (BroadcastManager executor = startExecutor();
         TransportContext transport =
             new TransportContext(new SwarmConf(), SecurityManager.insecure(), "stranger")) {
-      long mine = executor.node().driverIncarnation();
+      long mine = BroadcastInternals.node(executor).driverIncarnation();
       assertThat(mine).isEqualTo(driver.driverIncarnation()).isNotZero();
       for (long other : new long[] {0, mine + 1}) {
         assertThatThrownBy(
@@ -417,7 +423,7 @@ class SwarmNodeIT {
                     transport
                         .connect(
                             "127.0.0.1",
-                            executor.node().endpoint().port(),
+                            BroadcastInternals.node(executor).endpoint().port(),
                             Greeting.hello(7, other),
                             TestHandlers.forAll((from, m) -> {}))
                         .get(5, TimeUnit.SECONDS))
@@ -432,7 +438,7 @@ class SwarmNodeIT {
   void aLaterBroadcastReusesThePieceMemoryOfADestroyedOne() throws Exception {
     byte[] value = random(1 << 20, 21); // 16 pieces of 64 KiB
     try (BroadcastManager executor = startExecutor()) {
-      PieceMemory received = executor.node().blockManager().memory();
+      PieceMemory received = BroadcastInternals.node(executor).blockManager().memory();
       PieceMemory cut = driver.blockManager().memory();
       Broadcast<byte[]> first = driverManager.newBroadcast(value, false);
       assertThat(SwarmNodeTestSupport.roundTrip(first).value()).isEqualTo(value);
@@ -488,10 +494,10 @@ class SwarmNodeIT {
         assertThat(corruptServed.get())
             .as("the executor asked the liar, then stopped")
             .isBetween(1, 4);
-        assertThat(executor.node().stats().of(b.id()).corruptPieces())
+        assertThat(BroadcastInternals.node(executor).stats().of(b.id()).corruptPieces())
             .as("corrupt pieces counted")
             .isBetween(1L, (long) corruptServed.get());
-        assertThat(executor.node().stats().of(b.id()).fromDriverBytes())
+        assertThat(BroadcastInternals.node(executor).stats().of(b.id()).fromDriverBytes())
             .isGreaterThanOrEqualTo(value.length);
       }
     }
@@ -580,7 +586,7 @@ class SwarmNodeIT {
         assertThat(servedByThird.get())
             .as("pieces the fetcher got from the unannounced holder")
             .isPositive();
-        var stats = executor.node().stats().of(b.id());
+        var stats = BroadcastInternals.node(executor).stats().of(b.id());
         long serialized = 0;
         for (int p = 0; p < pieces; p++) {
           ByteBuf piece = driver.blockManager().getPiece(b.id(), p);
@@ -682,7 +688,7 @@ class SwarmNodeIT {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
             .as("about the 1 s peer timeout")
             .isBetween(900L, 10_000L);
-        assertThat(executor.node().stats().of(b.id()).fromDriverBytes())
+        assertThat(BroadcastInternals.node(executor).stats().of(b.id()).fromDriverBytes())
             .as("every byte came from the driver in the end")
             .isEqualTo(driver.blockManager().bytesStored());
       }
@@ -741,10 +747,10 @@ class SwarmNodeIT {
     Broadcast<byte[]> many = driverManager.newBroadcast(large, false);
     try (BroadcastManager executor = startExecutor()) {
       assertThat(SwarmNodeTestSupport.roundTrip(one).value()).isEqualTo(small);
-      var stats = executor.node().stats().of(one.id());
+      var stats = BroadcastInternals.node(executor).stats().of(one.id());
       assertThat(stats.fromDriverBytes())
           .as("the whole piece, from the driver")
-          .isEqualTo(((TorrentBroadcast<byte[]>) one).serializedBytes());
+          .isEqualTo(BroadcastInternals.serializedBytes(one));
       assertThat(stats.fromPeersBytes()).isZero();
       assertThat(driver.tracker().locationsAnswered()).as("questions about the one piece").isZero();
       assertThat(SwarmNodeTestSupport.roundTrip(many).value()).isEqualTo(large);
@@ -790,7 +796,7 @@ class SwarmNodeIT {
 
       try (BroadcastManager executor = startExecutor()) {
         assertThat(SwarmNodeTestSupport.roundTrip(b).value()).isEqualTo(value);
-        var stats = executor.node().stats().of(b.id());
+        var stats = BroadcastInternals.node(executor).stats().of(b.id());
         assertThat(stats.fromDriverBytes()).as("no duplicate from the driver").isZero();
         assertThat(stats.fromPeersBytes()).isEqualTo(held.get().length);
         assertThat(served.get()).isEqualTo(1);

@@ -7,9 +7,11 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.ConfigException;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
+import io.swarmcast.security.internal.SecurityInternals;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +101,7 @@ class TlsIT {
   private byte[] relayed(Consumer<SwarmConf> driverSettings, Consumer<SwarmConf> executorSettings)
       throws Exception {
     BroadcastManager driver = node(true, 0, driverSettings);
-    TcpRelay relay = new TcpRelay(driver.node().endpoint().port(), null);
+    TcpRelay relay = new TcpRelay(BroadcastInternals.node(driver).endpoint().port(), null);
     started.add(relay);
     node(false, relay.port(), executorSettings);
     byte[] value = markedValue();
@@ -137,9 +139,12 @@ class TlsIT {
     BroadcastManager driver = node(true, 0, pem(pki.node("driver"), "auto"));
     TestCertificates.Files3 expired =
         pki.node("expired", now.minus(10, ChronoUnit.DAYS), now.minus(1, ChronoUnit.DAYS));
-    assertThatThrownBy(() -> node(false, driver.node().endpoint().port(), pem(expired, "auto")))
+    assertThatThrownBy(
+            () ->
+                node(
+                    false, BroadcastInternals.node(driver).endpoint().port(), pem(expired, "auto")))
         .hasMessageContaining("TLS handshake failed");
-    assertThat(((DriverNode) driver.node()).executors()).isEmpty();
+    assertThat(((DriverNode) BroadcastInternals.node(driver)).executors()).isEmpty();
   }
 
   @Test
@@ -149,9 +154,13 @@ class TlsIT {
         new TestCertificates(Files.createDirectories(dir.resolve("other")), "other-ca");
     BroadcastManager driver = node(true, 0, pem(theirs.node("impostor"), "auto"));
     assertThatThrownBy(
-            () -> node(false, driver.node().endpoint().port(), pem(ours.node("executor"), "auto")))
+            () ->
+                node(
+                    false,
+                    BroadcastInternals.node(driver).endpoint().port(),
+                    pem(ours.node("executor"), "auto")))
         .hasMessageContaining("TLS handshake failed");
-    assertThat(((DriverNode) driver.node()).executors()).isEmpty();
+    assertThat(((DriverNode) BroadcastInternals.node(driver)).executors()).isEmpty();
   }
 
   @Test
@@ -159,9 +168,12 @@ class TlsIT {
     BroadcastManager driver = node(true, 0, selfSigned(SECRET, "auto"));
     assertThatThrownBy(
             () ->
-                node(false, driver.node().endpoint().port(), selfSigned("another secret", "auto")))
+                node(
+                    false,
+                    BroadcastInternals.node(driver).endpoint().port(),
+                    selfSigned("another secret", "auto")))
         .hasMessageContaining("authentication failed with");
-    assertThat(((DriverNode) driver.node()).executors()).isEmpty();
+    assertThat(((DriverNode) BroadcastInternals.node(driver)).executors()).isEmpty();
   }
 
   /**
@@ -185,11 +197,11 @@ class TlsIT {
         mitmCert.toKeyManagerFactory().getKeyManagers(),
         InsecureTrustManagerFactory.INSTANCE.getTrustManagers(),
         null);
-    TcpRelay relay = new TcpRelay(driver.node().endpoint().port(), mitm);
+    TcpRelay relay = new TcpRelay(BroadcastInternals.node(driver).endpoint().port(), mitm);
     started.add(relay);
     assertThatThrownBy(() -> node(false, relay.port(), selfSigned(SECRET, "auto")))
         .hasMessageContaining("authentication failed with");
-    assertThat(((DriverNode) driver.node()).executors()).isEmpty();
+    assertThat(((DriverNode) BroadcastInternals.node(driver)).executors()).isEmpty();
   }
 
   /**
@@ -201,23 +213,26 @@ class TlsIT {
     BroadcastManager tlsDriver = node(true, 0, pem(pki.node("driver"), "auto"));
     // A close is all a plain node sees; it cannot tell a TLS node from one restarting, so it
     // retries (joinTimeout).
-    assertThatThrownBy(() -> node(false, tlsDriver.node().endpoint().port(), c -> {}))
-        .hasMessageContaining("127.0.0.1:" + tlsDriver.node().endpoint().port())
+    assertThatThrownBy(
+            () -> node(false, BroadcastInternals.node(tlsDriver).endpoint().port(), c -> {}))
+        .hasMessageContaining("127.0.0.1:" + BroadcastInternals.node(tlsDriver).endpoint().port())
         .hasMessageContaining("if that node requires TLS, set swarmcast.tls.enabled here too");
     BroadcastManager plainDriver = node(true, 0, c -> {});
     long t0 = System.nanoTime();
     assertThatThrownBy(
             () ->
                 node(
-                    false, plainDriver.node().endpoint().port(), pem(pki.node("executor"), "auto")))
-        .hasMessageContaining("127.0.0.1:" + plainDriver.node().endpoint().port())
+                    false,
+                    BroadcastInternals.node(plainDriver).endpoint().port(),
+                    pem(pki.node("executor"), "auto")))
+        .hasMessageContaining("127.0.0.1:" + BroadcastInternals.node(plainDriver).endpoint().port())
         .hasMessageContaining("TLS handshake failed")
         .hasMessageContaining("is swarmcast.tls.enabled the same on both sides?");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
         .as("refused, not timed out")
         .isLessThan(4_000);
-    assertThat(((DriverNode) tlsDriver.node()).executors()).isEmpty();
-    assertThat(((DriverNode) plainDriver.node()).executors()).isEmpty();
+    assertThat(((DriverNode) BroadcastInternals.node(tlsDriver)).executors()).isEmpty();
+    assertThat(((DriverNode) BroadcastInternals.node(plainDriver)).executors()).isEmpty();
   }
 
   @Test
@@ -251,7 +266,7 @@ class TlsIT {
     for (String p : List.of("jdk", "openssl")) {
       SwarmConf conf = new SwarmConf();
       selfSigned(SECRET, p).accept(conf);
-      assertThat(new SecurityManager(conf).tls().provider()).isEqualTo(p);
+      assertThat(SecurityInternals.tls(new SecurityManager(conf)).provider()).isEqualTo(p);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.ExecutorNode;
@@ -58,14 +59,14 @@ class UiServerIT {
             .set(SwarmConf.COMPRESS, "none");
     try (BroadcastManager driverManager =
         new BroadcastManager(true, driverConf, SecurityManager.insecure())) {
-      DriverNode driver = (DriverNode) driverManager.node();
+      DriverNode driver = (DriverNode) BroadcastInternals.node(driverManager);
       SwarmConf conf =
           new SwarmConf()
               .set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()))
               .set(SwarmConf.UI_PORT, "0");
       try (BroadcastManager executorManager =
           new BroadcastManager(false, conf, SecurityManager.insecure())) {
-        ExecutorNode executor = (ExecutorNode) executorManager.node();
+        ExecutorNode executor = (ExecutorNode) BroadcastInternals.node(executorManager);
         byte[] value = new byte[SIZE];
         new SplittableRandom(7).nextBytes(value);
         Broadcast<byte[]> b = driverManager.newBroadcast(value, false);
@@ -151,7 +152,7 @@ class UiServerIT {
             .set(SwarmConf.AUTH_SECRET, "the driver's secret");
     try (BroadcastManager driverManager =
         new BroadcastManager(true, driverConf, new SecurityManager(driverConf))) {
-      DriverNode driver = (DriverNode) driverManager.node();
+      DriverNode driver = (DriverNode) BroadcastInternals.node(driverManager);
       SwarmConf wrong =
           new SwarmConf()
               .set(SwarmConf.DRIVER_PORT, Integer.toString(driver.endpoint().port()))

@@ -6,17 +6,17 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.swarmcast.broadcast.BroadcastManager;
 import io.swarmcast.metrics.MetricFamily;
-import io.swarmcast.node.SwarmNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Binds a node's metrics ({@link SwarmNode#metrics()}) to a Micrometer registry:
+ * Binds a node's metrics ({@link BroadcastManager#metrics()}) to a Micrometer registry:
  *
  * <pre>
- * new SwarmcastMetrics(manager.node()).bindTo(registry);
+ * new SwarmcastMetrics(manager).bindTo(registry);
  * </pre>
  *
  * Each Prometheus family becomes the Micrometer meter that a Prometheus registry writes back under
@@ -27,23 +27,24 @@ import java.util.concurrent.TimeUnit;
  * tag {@code source}. Values are read from the node whenever the registry polls; nothing is copied.
  */
 public final class SwarmcastMetrics implements MeterBinder {
-  private final SwarmNode node;
+  private final BroadcastManager manager;
   private final List<Tag> commonTags;
 
-  public SwarmcastMetrics(SwarmNode node) {
-    this(node, List.of(Tag.of("role", node.isDriver() ? "driver" : "executor")));
+  /** Every meter tagged {@code role=driver} or {@code role=executor}. */
+  public SwarmcastMetrics(BroadcastManager manager) {
+    this(manager, List.of(Tag.of("role", manager.isDriver() ? "driver" : "executor")));
   }
 
   /** With {@code commonTags} on every meter instead of {@code role}. */
-  public SwarmcastMetrics(SwarmNode node, Iterable<Tag> commonTags) {
-    this.node = node;
+  public SwarmcastMetrics(BroadcastManager manager, Iterable<Tag> commonTags) {
+    this.manager = manager;
     this.commonTags = new ArrayList<>();
     commonTags.forEach(this.commonTags::add);
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    for (MetricFamily f : node.metrics()) {
+    for (MetricFamily f : manager.metrics()) {
       switch (f.type()) {
         case COUNTER -> bindCounter(registry, f);
         case GAUGE -> bindGauge(registry, f);
@@ -56,7 +57,7 @@ public final class SwarmcastMetrics implements MeterBinder {
   private void bindCounter(MeterRegistry registry, MetricFamily f) {
     Name n = Name.of(f.name().substring(0, f.name().length() - "_total".length()));
     for (MetricFamily.Sample s : f.samples()) {
-      FunctionCounter.builder(n.dotted, node, x -> value(f.name(), s.suffix(), s.labels()))
+      FunctionCounter.builder(n.dotted, manager, x -> value(f.name(), s.suffix(), s.labels()))
           .description(f.help())
           .baseUnit(n.unit)
           .tags(tags(s.labels()))
@@ -67,7 +68,7 @@ public final class SwarmcastMetrics implements MeterBinder {
   private void bindGauge(MeterRegistry registry, MetricFamily f) {
     Name n = Name.of(f.name());
     for (MetricFamily.Sample s : f.samples()) {
-      Gauge.builder(n.dotted, node, x -> value(f.name(), s.suffix(), s.labels()))
+      Gauge.builder(n.dotted, manager, x -> value(f.name(), s.suffix(), s.labels()))
           .description(f.help())
           .baseUnit(n.unit)
           .tags(tags(s.labels()))
@@ -79,7 +80,7 @@ public final class SwarmcastMetrics implements MeterBinder {
     Name n = Name.of(f.name());
     FunctionTimer.builder(
             n.dotted,
-            node,
+            manager,
             x -> (long) value(f.name(), "_count", List.of()),
             x -> value(f.name(), "_sum", List.of()),
             TimeUnit.SECONDS)
@@ -98,7 +99,7 @@ public final class SwarmcastMetrics implements MeterBinder {
 
   /** The sample's current value, read from the node; NaN if the node no longer reports it. */
   private double value(String family, String suffix, List<String> labels) {
-    for (MetricFamily f : node.metrics()) {
+    for (MetricFamily f : manager.metrics()) {
       if (f.name().equals(family)) {
         for (MetricFamily.Sample s : f.samples()) {
           if (s.suffix().equals(suffix) && s.labels().equals(labels)) {

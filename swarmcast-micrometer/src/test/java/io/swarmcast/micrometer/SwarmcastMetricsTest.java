@@ -6,10 +6,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.metrics.MetricFamily;
 import io.swarmcast.metrics.PrometheusText;
-import io.swarmcast.node.DriverNode;
 import io.swarmcast.security.SecurityManager;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -32,16 +32,15 @@ class SwarmcastMetricsTest {
         new SwarmConf().set(SwarmConf.COMPRESS, "none").set(SwarmConf.METRICS_JMX, "false");
     try (BroadcastManager driver =
         new BroadcastManager(true, driverConf, SecurityManager.insecure())) {
-      DriverNode d = (DriverNode) driver.node();
       SwarmConf conf =
           new SwarmConf()
-              .set(SwarmConf.DRIVER_PORT, Integer.toString(d.endpoint().port()))
+              .set(SwarmConf.DRIVER_PORT, Integer.toString(driver.address().getPort()))
               .set(SwarmConf.METRICS_JMX, "false");
       try (BroadcastManager executor =
           new BroadcastManager(false, conf, SecurityManager.insecure())) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new SwarmcastMetrics(executor.node()).bindTo(registry);
-        new SwarmcastMetrics(d).bindTo(registry);
+        new SwarmcastMetrics(executor).bindTo(registry);
+        new SwarmcastMetrics(driver).bindTo(registry);
 
         byte[] value = new byte[2 << 20];
         new SplittableRandom(3).nextBytes(value);
@@ -49,7 +48,7 @@ class SwarmcastMetricsTest {
         assertThat(roundTrip(b).value()).isEqualTo(value);
 
         String scraped = registry.scrape();
-        long received = executor.node().stats().total().fromDriverBytes();
+        long received = BroadcastInternals.node(executor).stats().total().fromDriverBytes();
         assertThat(received).isPositive();
         assertThat(scraped)
             .contains(
@@ -57,16 +56,16 @@ class SwarmcastMetricsTest {
                     + (double) received)
             .contains(
                 "swarmcast_held_bytes{role=\"executor\"} "
-                    + (double) executor.node().blockManager().bytesStored())
+                    + (double) BroadcastInternals.node(executor).blockManager().bytesStored())
             .contains("swarmcast_fetch_seconds_count{role=\"executor\"} 1")
             .contains("swarmcast_tracker_requests_total{role=\"driver\",type=\"announce\"}")
             .contains("swarmcast_executors{role=\"driver\"} 1.0");
-        for (MetricFamily f : executor.node().metrics()) {
+        for (MetricFamily f : executor.metrics()) {
           String base = f.type() == MetricFamily.Type.HISTOGRAM ? f.name() + "_count" : f.name();
           assertThat(scraped)
               .as(
                   "every family of the node's own /metrics:%n%s",
-                  PrometheusText.write(executor.node().metrics()))
+                  PrometheusText.write(executor.metrics()))
               .contains(base + "{");
         }
       }

@@ -1,6 +1,6 @@
 package io.swarmcast.sim;
 
-import io.swarmcast.broadcast.Blockifier;
+import io.swarmcast.broadcast.internal.Blockifier;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.swarm.FetchLimits;
 import io.swarmcast.swarm.FetchPolicy;

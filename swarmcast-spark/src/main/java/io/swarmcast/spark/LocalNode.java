@@ -1,6 +1,7 @@
 package io.swarmcast.spark;
 
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 
 /**
  * The Swarmcast node the plugin started in this JVM, for {@link SwarmcastSpark}: Spark hands its
@@ -16,7 +17,8 @@ final class LocalNode {
   static synchronized void started(BroadcastManager m) {
     if (manager != null) {
       throw new IllegalStateException(
-          "a Swarmcast node already runs in this JVM: " + manager.node().endpoint());
+          "a Swarmcast node already runs in this JVM: "
+              + BroadcastInternals.node(manager).endpoint());
     }
     manager = m;
   }

@@ -1,6 +1,7 @@
 package io.swarmcast.spark;
 
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.node.Endpoint;
 import io.swarmcast.security.SecurityManager;
@@ -31,7 +32,7 @@ final class SwarmcastDriverPlugin implements DriverPlugin {
       throw e;
     }
     manager = m;
-    Endpoint at = m.node().endpoint();
+    Endpoint at = BroadcastInternals.node(m).endpoint();
     LOG.info("Swarmcast driver node listening on {}; {}", at, Transport.describe(conf));
     // What every executor's plugin receives: where to join.
     return Map.of(
@@ -57,7 +58,7 @@ final class SwarmcastDriverPlugin implements DriverPlugin {
   public void registerMetrics(String appId, PluginContext ctx) {
     BroadcastManager m = manager;
     if (m != null) {
-      NodeMetrics.register(ctx.metricRegistry(), m.node().stats());
+      NodeMetrics.register(ctx.metricRegistry(), BroadcastInternals.node(m).stats());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.swarmcast.spark;
 
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.conf.SwarmConf;
 import io.swarmcast.security.SecurityManager;
 import java.util.Map;
@@ -40,7 +41,7 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
     BroadcastManager m = new BroadcastManager(false, conf, new SecurityManager(conf));
     try {
       LocalNode.started(m);
-      NodeMetrics.register(ctx.metricRegistry(), m.node().stats());
+      NodeMetrics.register(ctx.metricRegistry(), BroadcastInternals.node(m).stats());
     } catch (RuntimeException e) {
       LocalNode.stop(m);
       throw e;
@@ -50,8 +51,8 @@ final class SwarmcastExecutorPlugin implements ExecutorPlugin {
     LOG.info(
         "Swarmcast executor node of Spark executor {} on {} joined driver {}; {}",
         ctx.executorID(),
-        m.node().endpoint(),
-        m.node().driverEndpoint(),
+        BroadcastInternals.node(m).endpoint(),
+        BroadcastInternals.node(m).driverEndpoint(),
         Transport.describe(conf));
   }
 

@@ -3,6 +3,7 @@ package io.swarmcast.spark;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.broadcast.BroadcastManager;
+import io.swarmcast.broadcast.internal.BroadcastInternals;
 import io.swarmcast.node.SwarmNode;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -98,6 +99,6 @@ public final class SwarmcastSpark {
               + SwarmcastPlugin.class.getName()
               + " in spark.plugins?)");
     }
-    return m.node();
+    return BroadcastInternals.node(m);
   }
 }

@@ -1,4 +1,4 @@
-package io.swarmcast.broadcast;
+package io.swarmcast.broadcast.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,4 +1,4 @@
-package io.swarmcast.security;
+package io.swarmcast.security.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package io.swarmcast.security;
+package io.swarmcast.security.internal;
 
 import io.swarmcast.protocol.AuthChallenge;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ public final class SharedSecret {
 
   private final SecretKeySpec key;
 
-  SharedSecret(byte[] secret) {
+  public SharedSecret(byte[] secret) {
     if (secret.length == 0) {
       throw new IllegalArgumentException("empty secret");
     }

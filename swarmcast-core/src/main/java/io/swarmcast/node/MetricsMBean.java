@@ -1,5 +1,6 @@
-package io.swarmcast.metrics;
+package io.swarmcast.node;
 
+import io.swarmcast.metrics.MetricFamily;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ import javax.management.ObjectName;
  * list is the one the node had when it was registered, plus whatever later samples appear in {@link
  * #getMBeanInfo()}.
  */
-public final class MetricsMBean implements DynamicMBean {
+final class MetricsMBean implements DynamicMBean {
   private final Supplier<List<MetricFamily>> metrics;
 
   private MetricsMBean(Supplier<List<MetricFamily>> metrics) {
@@ -37,7 +38,7 @@ public final class MetricsMBean implements DynamicMBean {
    * already taken (two nodes on one port number in one JVM cannot happen, but another library could
    * hold it) is an error naming it.
    */
-  public static AutoCloseable register(String role, int port, Supplier<List<MetricFamily>> metrics)
+  static AutoCloseable register(String role, int port, Supplier<List<MetricFamily>> metrics)
       throws JMException {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     ObjectName name =

@@ -1,4 +1,4 @@
-package io.swarmcast.security;
+package io.swarmcast.security.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.swarmcast.broadcast;
+package io.swarmcast.broadcast.internal;
 
 import io.swarmcast.serializer.CompressionCodec;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.swarmcast.broadcast;
+package io.swarmcast.broadcast.internal;
 
 import static io.swarmcast.TestData.random;
 import static org.assertj.core.api.Assertions.assertThat;

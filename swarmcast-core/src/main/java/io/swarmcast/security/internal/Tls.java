@@ -1,4 +1,4 @@
-package io.swarmcast.security;
+package io.swarmcast.security.internal;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
@@ -59,7 +59,7 @@ public final class Tls {
    * TLS as {@code conf} says, or null when {@code swarmcast.tls.enabled} is false; {@code
    * hasSecret}: a shared secret is set.
    */
-  static Tls fromConf(SwarmConf conf, boolean hasSecret) {
+  public static Tls fromConf(SwarmConf conf, boolean hasSecret) {
     boolean selfSigned = conf.get(SwarmConf.TLS_SELF_SIGNED);
     String cert = conf.get(SwarmConf.TLS_CERT_FILE);
     String key = conf.get(SwarmConf.TLS_KEY_FILE);

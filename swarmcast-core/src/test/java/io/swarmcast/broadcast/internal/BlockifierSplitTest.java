@@ -1,4 +1,4 @@
-package io.swarmcast.broadcast;
+package io.swarmcast.broadcast.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

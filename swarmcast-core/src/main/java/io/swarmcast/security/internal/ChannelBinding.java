@@ -1,4 +1,4 @@
-package io.swarmcast.security;
+package io.swarmcast.security.internal;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
