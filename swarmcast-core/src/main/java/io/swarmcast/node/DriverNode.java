@@ -435,8 +435,14 @@ public final class DriverNode extends SwarmNode {
   private final class Handler implements MessageHandler, Admission {
     @Override
     public int admitExecutor(Connection from, String host, int port) {
-      ExecutorInfo info = tracker.register(host, port);
-      executorConnections.put(info.id(), from);
+      ExecutorInfo info;
+      // Client-side locking on the tracker (whose methods lock it): no one who lists the executors
+      // sees this one before its connection is known, so runTask on any listed executor finds it.
+      // SendFileIT's send --until seeded once hit that window under load.
+      synchronized (tracker) {
+        info = tracker.register(host, port);
+        executorConnections.put(info.id(), from);
+      }
       LOG.info("{} registered from {}", info, from.remoteAddress());
       return info.id();
     }
@@ -668,9 +674,11 @@ public final class DriverNode extends SwarmNode {
     public void onClosed(Connection connection) {
       int id = connection.remoteNodeId();
       LOG.info("executor {} disconnected", id);
-      executorConnections.remove(id, connection);
       receipts.closed(connection);
-      tracker.unregister(id);
+      synchronized (tracker) { // as in admitExecutor: listed if and only if connected
+        executorConnections.remove(id, connection);
+        tracker.unregister(id);
+      }
     }
   }
 }
