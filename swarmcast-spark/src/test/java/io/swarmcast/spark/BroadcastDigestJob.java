@@ -6,6 +6,7 @@ import io.swarmcast.swarm.TransferStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -150,11 +151,7 @@ public final class BroadcastDigestJob {
     Broadcast<byte[]> kept = SwarmcastSpark.broadcast(jsc, value);
     long dropped = readAndDrop(jsc, value, partitions);
     DriverNode driver = (DriverNode) SwarmcastSpark.localNode();
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (driver.tracker().knows(dropped) && System.nanoTime() < deadline) {
-      System.gc();
-      Thread.sleep(100);
-    }
+    AppWait.poll(() -> !driver.tracker().knows(dropped), Duration.ofSeconds(60), System::gc);
     String again = jsc.parallelize(List.of(1), 1).map(i -> sha256(kept.value())).collect().get(0);
     return List.of(
         "dropped " + dropped + " " + driver.tracker().knows(dropped),
@@ -206,13 +203,11 @@ public final class BroadcastDigestJob {
   }
 
   private static void awaitExecutorCount(JavaSparkContext jsc, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (jsc.sc().statusTracker().getExecutorInfos().length != n + 1) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("executors did not drop to " + n + " within 60 s");
-      }
-      Thread.sleep(100);
-    }
+    AppWait.until(
+        () -> jsc.sc().statusTracker().getExecutorInfos().length == n + 1,
+        Duration.ofSeconds(60),
+        () -> false,
+        () -> "executors did not drop to " + n + " within 60 s");
   }
 
   private static String readOnExecutor(Broadcast<byte[]> b) throws Exception {
@@ -235,19 +230,16 @@ public final class BroadcastDigestJob {
    * wave.
    */
   private static void awaitExecutors(JavaSparkContext jsc, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    // getExecutorInfos counts the driver too.
-    while (jsc.sc().statusTracker().getExecutorInfos().length < n + 1) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
+    AppWait.until(
+        () -> jsc.sc().statusTracker().getExecutorInfos().length >= n + 1, // counts the driver
+        Duration.ofSeconds(120),
+        () -> false,
+        () ->
             "only "
                 + (jsc.sc().statusTracker().getExecutorInfos().length - 1)
                 + " of "
                 + n
                 + " executors registered within 120 s");
-      }
-      Thread.sleep(100);
-    }
   }
 
   static String sha256(byte[] bytes) throws Exception {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -295,22 +296,20 @@ public final class SideBySideBench {
   }
 
   private static void awaitExecutors(JavaSparkContext sc, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + 300_000_000_000L;
-    while (sc.sc().statusTracker().getExecutorInfos().length < n + 1) { // counts the driver too
-      if (sc.sc().isStopped()) {
-        throw new IllegalStateException(
-            "Spark stopped the application while waiting for " + n + " executors (see its log)");
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "only "
-                + (sc.sc().statusTracker().getExecutorInfos().length - 1)
-                + " of "
-                + n
-                + " executors registered within 300 s");
-      }
-      Thread.sleep(100);
-    }
+    AppWait.until(
+        () -> sc.sc().statusTracker().getExecutorInfos().length >= n + 1, // counts the driver
+        Duration.ofSeconds(300),
+        () -> sc.sc().isStopped(),
+        () ->
+            sc.sc().isStopped()
+                ? "Spark stopped the application while waiting for "
+                    + n
+                    + " executors (see its log)"
+                : "only "
+                    + (sc.sc().statusTracker().getExecutorInfos().length - 1)
+                    + " of "
+                    + n
+                    + " executors registered within 300 s");
   }
 
   /** SHA-256 of a value, hex. */
