@@ -377,7 +377,7 @@ final class SwarmFetcher {
           unwritable = e; // the buffer is released; below, outside the lock, the fetch stops
         }
       }
-      actions = unwritable == null ? scheduler.onPiece(token, piece) : List.of();
+      actions = unwritable == null ? scheduler.onPiece(token, piece, size) : List.of();
     }
     if (unwritable != null) {
       // A full disk: this fetch cannot go on, but every piece stored so far stays stored and

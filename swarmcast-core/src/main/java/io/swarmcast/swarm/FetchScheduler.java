@@ -59,6 +59,10 @@ public final class FetchScheduler {
 
   long driverBusyUntil = Long.MIN_VALUE;
   private int driverCorruptions;
+
+  /** Whether to hold requests to peers back while the driver fills our link on its own. */
+  final DriverPriority driverPriority = new DriverPriority();
+
   final Wakeups wakeups = new Wakeups();
 
   /** Where pieces are once the driver and its tracker are gone. */
@@ -205,10 +209,23 @@ public final class FetchScheduler {
    * counts, and any other request for it is cancelled.
    */
   public List<FetchAction> onPiece(long token, int piece) {
+    return onPiece(token, piece, 0);
+  }
+
+  /**
+   * As {@link #onPiece(long, int)}, with the piece's size in bytes: the arrivals' rates decide
+   * whether the driver alone fills this executor's link (see {@link DriverPriority}).
+   */
+  public List<FetchAction> onPiece(long token, int piece, int bytes) {
     if (finished) {
       return List.of();
     }
+    int busyPeers = bytes > 0 ? peers.busyPeers() : 0; // before the request ends its peer's
     OutstandingRequests.Request r = requests.end(token);
+    if (r != null) {
+      driverPriority.arrived(
+          clock.getAsLong(), bytes, r.source() == OutstandingRequests.DRIVER, busyPeers);
+    }
     if (!wants(piece)) {
       return r != null ? book() : List.of();
     }

@@ -47,6 +47,17 @@ final class PeerTable {
     this.holders = new int[pieceCount];
   }
 
+  /** How many known peers have requests from us outstanding. */
+  int busyPeers() {
+    int busy = 0;
+    for (Peer p : peers.values()) {
+      if (p.inFlight > 0) {
+        busy++;
+      }
+    }
+    return busy;
+  }
+
   /**
    * Records that {@code address} holds {@code piece}; ignored for a banned peer or a piece out of
    * range.
@@ -134,9 +145,15 @@ final class PeerTable {
    * now}) holds.
    */
   BitSet servable(long now, int maxPerPeer) {
+    return servable(now, maxPerPeer, DriverPriority.UNLIMITED);
+  }
+
+  /** As {@link #servable(long, int)}, with at most {@code peerLimit} distinct peers busy. */
+  BitSet servable(long now, int maxPerPeer, int peerLimit) {
     BitSet servable = new BitSet(pieceCount);
+    int busy = peerLimit == DriverPriority.UNLIMITED ? 0 : busyPeers();
     for (Peer p : peers.values()) {
-      if (canTake(p, now, maxPerPeer)) {
+      if (canTake(p, now, maxPerPeer) && withinLimit(p, busy, peerLimit)) {
         servable.or(p.pieces);
       }
     }
@@ -144,13 +161,32 @@ final class PeerTable {
   }
 
   /**
+   * Whether {@code p} may get another request with {@code busy} peers busy and at most {@code
+   * peerLimit} allowed: a busy one while they are within the limit, a new one while there is room.
+   */
+  private static boolean withinLimit(Peer p, int busy, int peerLimit) {
+    return peerLimit == DriverPriority.UNLIMITED
+        || (p.inFlight > 0 ? busy <= peerLimit : busy < peerLimit);
+  }
+
+  /**
    * The holder of {@code piece} other than peer {@code except} that {@code selector} picks among
    * those able to take another request; null if there is none.
    */
   Peer choose(int piece, long now, int except, int maxPerPeer, PeerSelector selector) {
+    return choose(piece, now, except, maxPerPeer, selector, DriverPriority.UNLIMITED);
+  }
+
+  /** As {@link #choose(int, long, int, int, PeerSelector)}, with at most {@code peerLimit} busy. */
+  Peer choose(
+      int piece, long now, int except, int maxPerPeer, PeerSelector selector, int peerLimit) {
     List<PeerSelector.Candidate> candidates = new ArrayList<>();
+    int busy = peerLimit == DriverPriority.UNLIMITED ? 0 : busyPeers();
     for (Peer p : peers.values()) {
-      if (p.address.id() != except && p.pieces.get(piece) && canTake(p, now, maxPerPeer)) {
+      if (p.address.id() != except
+          && p.pieces.get(piece)
+          && canTake(p, now, maxPerPeer)
+          && withinLimit(p, busy, peerLimit)) {
         candidates.add(new PeerSelector.Candidate(p.address, p.inFlight));
       }
     }

@@ -12,9 +12,10 @@ import java.util.List;
  *       holds" and sends one it has never sent, so the swarm gets every piece once before any piece
  *       twice, and the driver never sends what a peer could. Once it has declined, it is asked
  *       again (for a duplicate) only if nothing else is moving;
- *   <li>up to {@code maxInFlight} to peers, at most {@code maxPerPeer} each: the piece the {@link
- *       PieceSelector} picks among those some free peer holds, from the holder the {@link
- *       PeerSelector} picks; once every missing piece is being fetched, the {@link EndGame}.
+ *   <li>up to {@code maxInFlight} to peers, at most {@code maxPerPeer} each (and from fewer peers
+ *       while the driver alone can fill this executor's link: {@link DriverPriority}): the piece
+ *       the {@link PieceSelector} picks among those some free peer holds, from the holder the
+ *       {@link PeerSelector} picks; once every missing piece is being fetched, the {@link EndGame}.
  * </ul>
  *
  * The tracker is asked where pieces are at the start, in parallel with the driver (a small
@@ -60,9 +61,34 @@ final class TorrentStrategy extends FetchStrategy {
       s.locating = true;
       out.add(new FetchAction.AskLocations());
     }
-    while (s.requests.toPeers < s.policy.limits().maxInFlight() && bookPeer(s, out)) {
+    int peerLimit = peerLimit(s);
+    while (s.requests.toPeers < s.policy.limits().maxInFlight() && bookPeer(s, peerLimit, out)) {
       // booked one
     }
+  }
+
+  /**
+   * How many distinct peers may be busy: fewer than all only while the driver still has pieces no
+   * peer we know holds, and fewer peers let its pieces come faster (see {@link DriverPriority}).
+   */
+  private static int peerLimit(FetchScheduler s) {
+    int limit = s.driverPriority.peerLimit();
+    if (limit == DriverPriority.UNLIMITED) {
+      return limit; // the usual case: nothing to check
+    }
+    boolean driverUsable =
+        !s.driverHasNothing && s.now() >= s.driverBusyUntil && !s.exchange.driverGone();
+    if (driverUsable) {
+      BitSet notFromDriver = (BitSet) s.have.clone();
+      notFromDriver.or(s.requests.inFlight);
+      notFromDriver.or(s.peers.allPieces());
+      driverUsable = notFromDriver.cardinality() + s.requests.toDriver < s.pieceCount;
+    }
+    if (!driverUsable) {
+      s.driverPriority.driverUnavailable();
+      return DriverPriority.UNLIMITED;
+    }
+    return limit;
   }
 
   /** Books the next request to the driver; false if there is nothing to ask it for. */
@@ -93,17 +119,17 @@ final class TorrentStrategy extends FetchStrategy {
   }
 
   /** Books the next request to a peer; false if no usable peer holds a wanted piece. */
-  private static boolean bookPeer(FetchScheduler s, List<FetchAction> out) {
+  private static boolean bookPeer(FetchScheduler s, int peerLimit, List<FetchAction> out) {
     long now = s.now();
     int maxPerPeer = s.policy.limits().maxPerPeer();
-    BitSet servable = s.peers.servable(now, maxPerPeer);
+    BitSet servable = s.peers.servable(now, maxPerPeer, peerLimit);
     servable.and(s.wanted());
     if (servable.isEmpty()) {
       return endGame(s, now, out);
     }
     int piece = s.policy.pieces().select(servable, s.peers.holders());
     PeerTable.Peer peer =
-        s.peers.choose(piece, now, PeerTable.NO_PEER, maxPerPeer, s.policy.peers());
+        s.peers.choose(piece, now, PeerTable.NO_PEER, maxPerPeer, s.policy.peers(), peerLimit);
     out.add(
         new FetchAction.FetchFromPeer(s.requests.toPeer(peer, piece, now), peer.address, piece));
     return true;

@@ -193,7 +193,7 @@ final class SimExecutor implements FetchAction.Handler {
       SimDriver driver = sim.driver;
       sim.network.control(host, driver.host, Frames.ANNOUNCE, () -> driver.onAnnounce(this, piece));
     }
-    on(s -> s.onPiece(token, piece));
+    on(s -> s.onPiece(token, piece, sim.pieceSize(piece)));
   }
 
   void onBusy(long token) {

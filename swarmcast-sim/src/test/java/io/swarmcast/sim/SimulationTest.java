@@ -104,6 +104,28 @@ class SimulationTest {
   }
 
   @Test
+  void aDriverFasterThanTheExecutorsSeedsTheSwarmAtTheirCombinedRate() {
+    // The driver at 400 Mbit/s, 3 executors at 50: every piece can be out of the driver once the
+    // executors' combined download (150 Mbit/s) has carried one copy, a third of size ÷ bandwidth.
+    // Executors that also fetched from each other from the start gave the driver a third of each
+    // link, and the swarm was seeded only at 1.06 × size ÷ bandwidth.
+    SimResult r =
+        new Simulation(Scenario.of(3, 64 * MIB, 50e6).withDriverRate(400e6).withSeed(2)).run();
+    double ideal = 1.0 / 3;
+    assertThat(r.seededRatio()).isLessThanOrEqualTo(1.3 * ideal);
+    assertThat(r.finished()).isEqualTo(3);
+    assertThat(r.driverCopies()).isLessThanOrEqualTo(1.01);
+  }
+
+  @Test
+  void executorsAtTheDriversRateKeepFetchingFromEachOther() {
+    // The driver's own link is the bottleneck: holding peers back would only slow everyone.
+    SimResult r = new Simulation(Scenario.of(8, 32 * MIB, 100e6)).run();
+    assertThat(r.lastRatio()).isLessThan(1.15);
+    assertThat(r.seededRatio()).isGreaterThan(0.9); // one copy through the driver's link
+  }
+
+  @Test
   void theBroadcastIsCutAsARealDriverCutsIt() {
     // 128 MiB to 8 executors: 128 pieces per executor, so 128 KiB pieces (1,024 of them, the ramp
     // included).
