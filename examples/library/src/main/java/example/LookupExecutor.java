@@ -23,9 +23,7 @@ import java.util.Map;
 public final class LookupExecutor {
   /** What a handle may contain: Swarmcast's handle classes and a few JDK types, nothing else. */
   private static final ObjectInputFilter HANDLES =
-      ObjectInputFilter.Config.createFilter(
-          "maxdepth=8;io.swarmcast.broadcast.*;io.swarmcast.node.Endpoint;io.swarmcast.swarm.FetchMode;"
-              + "java.lang.Record;java.lang.Number;java.lang.Long;java.lang.Enum;[I;[B;!*");
+      ObjectInputFilter.Config.createFilter("maxdepth=8;" + Broadcast.HANDLE_CLASSES + ";!*");
 
   public static void main(String[] args) throws Exception {
     String host = args[0];

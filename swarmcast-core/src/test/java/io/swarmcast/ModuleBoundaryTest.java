@@ -7,11 +7,18 @@ import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
+import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,9 +29,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The module exports the API packages and nothing else, and the API names no type it does not
- * export: every public or protected member of a public class in an exported package takes, returns
- * and throws only JDK types and exported Swarmcast types. Read from the compiled module descriptor
- * and the compiled classes, so it checks what users get.
+ * export: every public or protected member (declared or inherited) of a public class in an exported
+ * package takes, returns and throws only JDK types and exported Swarmcast types, type arguments and
+ * bounds included, and no public class extends or implements an unexported public type. Read from
+ * the compiled module descriptor and the compiled classes, so it checks what users get.
  */
 @Timeout(30)
 class ModuleBoundaryTest {
@@ -60,31 +68,83 @@ class ModuleBoundaryTest {
     List<String> leaks = new ArrayList<>();
     for (String pkg : exported) {
       for (Class<?> c : publicClassesIn(pkg)) {
-        List<Executable> members = new ArrayList<>(List.of(c.getDeclaredMethods()));
+        // Declared and inherited members: a public method of a package-private superclass is
+        // API of its public subclass.
+        Set<Executable> members = new LinkedHashSet<>(List.of(c.getMethods()));
+        members.addAll(List.of(c.getDeclaredMethods()));
         members.addAll(List.of(c.getDeclaredConstructors()));
         for (Executable e : members) {
           if (!visible(e.getModifiers()) || e.isSynthetic()) {
             continue;
           }
-          List<Class<?>> types = new ArrayList<>(List.of(e.getParameterTypes()));
-          types.addAll(List.of(e.getExceptionTypes()));
+          List<Type> types = new ArrayList<>(List.of(e.getGenericParameterTypes()));
+          types.addAll(List.of(e.getGenericExceptionTypes()));
           if (e instanceof Method m) {
-            types.add(m.getReturnType());
+            types.add(m.getGenericReturnType());
           }
-          for (Class<?> t : types) {
-            if (!allowed(t, exported)) {
-              leaks.add(c.getName() + "." + e.getName() + " uses " + t.getName());
+          for (Type t : types) {
+            for (Class<?> named : classesIn(t, new HashSet<>())) {
+              if (!allowed(named, exported)) {
+                leaks.add(c.getName() + "." + e.getName() + " uses " + named.getName());
+              }
             }
           }
         }
-        for (Field f : c.getDeclaredFields()) {
-          if (visible(f.getModifiers()) && !allowed(f.getType(), exported)) {
-            leaks.add(c.getName() + "." + f.getName() + " is a " + f.getType().getName());
+        for (Field f : c.getFields()) {
+          for (Class<?> named : classesIn(f.getGenericType(), new HashSet<>())) {
+            if (!allowed(named, exported)) {
+              leaks.add(c.getName() + "." + f.getName() + " is a " + named.getName());
+            }
+          }
+        }
+        for (Type sup : supertypes(c)) {
+          for (Class<?> named : classesIn(sup, new HashSet<>())) {
+            if (Modifier.isPublic(named.getModifiers()) && !allowed(named, exported)) {
+              leaks.add(c.getName() + " extends or implements " + named.getName());
+            }
           }
         }
       }
     }
     assertThat(leaks).as("public API members naming types the module does not export").isEmpty();
+  }
+
+  private static List<Type> supertypes(Class<?> c) {
+    List<Type> all = new ArrayList<>(List.of(c.getGenericInterfaces()));
+    if (c.getGenericSuperclass() != null) {
+      all.add(c.getGenericSuperclass());
+    }
+    return all;
+  }
+
+  /** Every class {@code type} names: itself, its type arguments, bounds and array components. */
+  private static Set<Class<?>> classesIn(Type type, Set<Type> seen) {
+    Set<Class<?>> out = new LinkedHashSet<>();
+    if (!seen.add(type)) {
+      return out;
+    }
+    if (type instanceof Class<?> c) {
+      out.add(c);
+    } else if (type instanceof ParameterizedType p) {
+      out.addAll(classesIn(p.getRawType(), seen));
+      for (Type a : p.getActualTypeArguments()) {
+        out.addAll(classesIn(a, seen));
+      }
+    } else if (type instanceof GenericArrayType a) {
+      out.addAll(classesIn(a.getGenericComponentType(), seen));
+    } else if (type instanceof WildcardType w) {
+      for (Type b : w.getUpperBounds()) {
+        out.addAll(classesIn(b, seen));
+      }
+      for (Type b : w.getLowerBounds()) {
+        out.addAll(classesIn(b, seen));
+      }
+    } else if (type instanceof TypeVariable<?> v) {
+      for (Type b : v.getBounds()) {
+        out.addAll(classesIn(b, seen));
+      }
+    }
+    return out;
   }
 
   private static boolean visible(int modifiers) {

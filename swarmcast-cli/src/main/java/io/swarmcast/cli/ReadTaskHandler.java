@@ -36,8 +36,7 @@ final class ReadTaskHandler implements TaskHandler {
   /** Only the handle's own classes may be deserialized from the driver. */
   static final ObjectInputFilter HANDLE_FILTER =
       ObjectInputFilter.Config.createFilter(
-          "maxbytes=16777216;maxdepth=8;maxrefs=64;io.swarmcast.broadcast.*;io.swarmcast.node.Endpoint;java.lang.Record;"
-              + "java.lang.Number;java.lang.Long;java.lang.Enum;io.swarmcast.swarm.FetchMode;[I;[B;!*");
+          "maxbytes=16777216;maxdepth=8;maxrefs=64;" + Broadcast.HANDLE_CLASSES + ";!*");
 
   /**
    * From this size up, every node collects garbage and restarts its heap peak before a broadcast.

@@ -21,6 +21,16 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class Broadcast<T> implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /**
+   * The classes a handle's serialized form holds, as an {@link java.io.ObjectInputFilter} pattern:
+   * put it before a final {@code !*} to admit handles and nothing else, e.g. {@code
+   * ObjectInputFilter.Config.createFilter("maxdepth=8;" + Broadcast.HANDLE_CLASSES + ";!*")}.
+   */
+  public static final String HANDLE_CLASSES =
+      "io.swarmcast.broadcast.*;io.swarmcast.node.Endpoint;io.swarmcast.swarm.FetchMode;"
+          + "java.lang.Record;java.lang.Number;java.lang.Long;java.lang.Enum;[I;[B";
+
   private static final Logger LOG = LoggerFactory.getLogger(Broadcast.class);
 
   private final long id;

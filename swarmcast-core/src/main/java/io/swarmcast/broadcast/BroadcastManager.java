@@ -63,7 +63,7 @@ public final class BroadcastManager implements AutoCloseable {
   }
 
   /** Short names accepted by {@code swarmcast.broadcast.factory}. */
-  public static final Map<String, Class<? extends BroadcastFactory>> SHORT_NAMES =
+  static final Map<String, Class<? extends BroadcastFactory>> SHORT_NAMES =
       Map.of("torrent", TorrentBroadcastFactory.class, "direct", DirectBroadcastFactory.class);
 
   private final boolean isDriver;

@@ -8,9 +8,9 @@ import io.swarmcast.swarm.FetchMode;
  * HttpBroadcast}: every executor fetches every piece from the driver, so the driver's link carries
  * one copy per executor.
  */
-public final class DirectBroadcastFactory extends PieceBroadcastFactory {
+final class DirectBroadcastFactory extends PieceBroadcastFactory {
   /** The constructor {@link BroadcastManager} calls. */
-  public DirectBroadcastFactory() {}
+  DirectBroadcastFactory() {}
 
   @Override
   FetchMode mode() {

@@ -9,9 +9,9 @@ import io.swarmcast.swarm.FetchMode;
  * executors, and serves what it holds, so the driver sends about one copy whatever the number of
  * executors.
  */
-public final class TorrentBroadcastFactory extends PieceBroadcastFactory {
+final class TorrentBroadcastFactory extends PieceBroadcastFactory {
   /** The constructor {@link BroadcastManager} calls. */
-  public TorrentBroadcastFactory() {}
+  TorrentBroadcastFactory() {}
 
   @Override
   FetchMode mode() {

@@ -27,8 +27,11 @@ import java.util.random.RandomGenerator;
  * pieces the driver sent it), and a fetcher that loses its sources asks for {@link Locations}
  * again, which list every holder. Executors are forgotten when their connection closes. Notices go
  * out through the {@link NoticeSender} the tracker is given; the tracker itself knows no
- * connections. Thread-safe: every method holds the tracker's lock; it sends notices (non-blocking
- * writes) under it.
+ * connections.
+ *
+ * <p>Thread-safe: every method locks this tracker (its own monitor) and sends notices (non-blocking
+ * writes) under that lock, so a caller may also lock it to make several calls, or a call and its
+ * own bookkeeping, atomic: the driver registers an executor and its connection so.
  */
 public final class Tracker {
   /**

@@ -32,8 +32,7 @@ final class SharedFiles {
   /** What an answer may contain: a file broadcast's handle and nothing else. */
   private static final ObjectInputFilter HANDLE_FILTER =
       ObjectInputFilter.Config.createFilter(
-          "maxbytes=16777216;maxdepth=8;maxrefs=64;io.swarmcast.broadcast.*;io.swarmcast.node.Endpoint;java.lang.Record;"
-              + "java.lang.Number;java.lang.Long;java.lang.Enum;io.swarmcast.swarm.FetchMode;[I;[B;!*");
+          "maxbytes=16777216;maxdepth=8;maxrefs=64;" + Broadcast.HANDLE_CLASSES + ";!*");
 
   private static final Map<String, Broadcast<Path>> ADDED = new ConcurrentHashMap<>();
   private static final Map<String, Path> FETCHED = new ConcurrentHashMap<>();

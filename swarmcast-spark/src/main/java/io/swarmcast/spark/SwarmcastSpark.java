@@ -3,8 +3,6 @@ package io.swarmcast.spark;
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.broadcast.BroadcastException;
 import io.swarmcast.broadcast.BroadcastManager;
-import io.swarmcast.broadcast.internal.BroadcastInternals;
-import io.swarmcast.node.SwarmNode;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.apache.spark.SparkContext;
@@ -85,13 +83,13 @@ public final class SwarmcastSpark {
   }
 
   /**
-   * The Swarmcast node the plugin runs in this JVM — the driver's in the driver (and in local
-   * mode), the executor's in an executor — for its address and transfer counters ({@code
-   * localNode().stats()}).
+   * The Swarmcast node the plugin runs in this JVM, as its {@link BroadcastManager}: the driver's
+   * in the driver (and in local mode), the executor's in an executor. For its address ({@code
+   * address()}) and its metrics ({@code metrics()}, the counters Spark's metric system shows).
    *
    * @throws IllegalStateException if the plugin runs no node in this JVM
    */
-  public static SwarmNode localNode() {
+  public static BroadcastManager localManager() {
     BroadcastManager m = LocalNode.get();
     if (m == null) {
       throw new IllegalStateException(
@@ -99,6 +97,6 @@ public final class SwarmcastSpark {
               + SwarmcastPlugin.class.getName()
               + " in spark.plugins?)");
     }
-    return BroadcastInternals.node(m);
+    return m;
   }
 }

@@ -41,8 +41,10 @@ final class AppWait {
   static void until(
       BooleanSupplier done, Duration timeout, BooleanSupplier gaveUp, Supplier<String> failure)
       throws InterruptedException {
-    boolean held = poll(() -> done.getAsBoolean() || gaveUp.getAsBoolean(), timeout, () -> {});
-    if (!held || !done.getAsBoolean()) {
+    boolean[] stopped = {false}; // the outcome as poll saw it, not asked again
+    boolean held =
+        poll(() -> done.getAsBoolean() || (stopped[0] = gaveUp.getAsBoolean()), timeout, () -> {});
+    if (!held || stopped[0]) {
       throw new IllegalStateException(failure.get());
     }
   }

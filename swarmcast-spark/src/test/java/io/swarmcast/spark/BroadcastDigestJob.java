@@ -2,6 +2,7 @@ package io.swarmcast.spark;
 
 import io.swarmcast.broadcast.Broadcast;
 import io.swarmcast.node.DriverNode;
+import io.swarmcast.spark.internal.SparkInternals;
 import io.swarmcast.swarm.TransferStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ public final class BroadcastDigestJob {
               .collect();
       lines.addAll(tasks);
       lines.add("expected " + sha256(value));
-      lines.add("driverServed " + SwarmcastSpark.localNode().stats().of(b.id()).servedBytes());
+      lines.add("driverServed " + SparkInternals.localNode().stats().of(b.id()).servedBytes());
       if (mode.equals("churn")) {
         lines.addAll(
             addAFileAndReadItEverywhere(
@@ -150,7 +151,7 @@ public final class BroadcastDigestJob {
       throws Exception {
     Broadcast<byte[]> kept = SwarmcastSpark.broadcast(jsc, value);
     long dropped = readAndDrop(jsc, value, partitions);
-    DriverNode driver = (DriverNode) SwarmcastSpark.localNode();
+    DriverNode driver = (DriverNode) SparkInternals.localNode();
     AppWait.poll(() -> !driver.tracker().knows(dropped), Duration.ofSeconds(60), System::gc);
     String again = jsc.parallelize(List.of(1), 1).map(i -> sha256(kept.value())).collect().get(0);
     return List.of(
@@ -212,7 +213,7 @@ public final class BroadcastDigestJob {
 
   private static String readOnExecutor(Broadcast<byte[]> b) throws Exception {
     byte[] v = b.value();
-    TransferStats.Counters c = SwarmcastSpark.localNode().stats().of(b.id());
+    TransferStats.Counters c = SparkInternals.localNode().stats().of(b.id());
     return "task "
         + SparkEnv.get().executorId()
         + " "

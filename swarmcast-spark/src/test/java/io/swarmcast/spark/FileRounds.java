@@ -1,5 +1,6 @@
 package io.swarmcast.spark;
 
+import io.swarmcast.spark.internal.SparkInternals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -92,7 +93,7 @@ final class FileRounds {
   }
 
   private String viaSwarmcast(Path file, String expected, int rep) throws Exception {
-    long served0 = SwarmcastSpark.localNode().stats().total().servedBytes();
+    long served0 = SparkInternals.localNode().stats().total().servedBytes();
     long w0 = System.currentTimeMillis();
     long t0 = System.nanoTime();
     String name = SwarmcastSpark.addFile(sc, file.toString());
@@ -108,7 +109,7 @@ final class FileRounds {
     double seconds = (System.nanoTime() - t0) / 1e9;
     SideBySideBench.phases(SideBySideBench.SWARMCAST_FILES, rep, w0, handle, seconds, reads);
     boolean verified = verified(reads, expected, i -> digest(SwarmcastFiles.get(name)));
-    long driverSent = SwarmcastSpark.localNode().stats().total().servedBytes() - served0;
+    long driverSent = SparkInternals.localNode().stats().total().servedBytes() - served0;
     return SideBySideBench.json(
         SideBySideBench.SWARMCAST_FILES, n, size, rep, seconds, driverSent, -1, verified);
   }

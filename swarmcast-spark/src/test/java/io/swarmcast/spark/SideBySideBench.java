@@ -3,6 +3,7 @@ package io.swarmcast.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.swarmcast.conf.ByteSize;
+import io.swarmcast.spark.internal.SparkInternals;
 import io.swarmcast.swarm.TransferStats;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -148,12 +149,12 @@ public final class SideBySideBench {
             i -> {
               long start = System.currentTimeMillis();
               byte[] v = b.value();
-              return read(v, SwarmcastSpark.localNode().stats().of(b.id()).fromPeersBytes(), start);
+              return read(v, SparkInternals.localNode().stats().of(b.id()).fromPeersBytes(), start);
             });
     double seconds = (System.nanoTime() - t0) / 1e9;
     phases(SWARMCAST, rep, w0, handle, seconds, reads);
     boolean verified = verified(sc, reads, value.length, expected, n, i -> digest(b.value()));
-    TransferStats.Counters driver = SwarmcastSpark.localNode().stats().of(b.id());
+    TransferStats.Counters driver = SparkInternals.localNode().stats().of(b.id());
     long fromPeers = reads.stream().mapToLong(r -> Long.parseLong(r.split(" ")[1])).sum();
     long driverSent = driver.servedBytes();
     b.destroy();
