@@ -291,7 +291,7 @@ public final class FetchScheduler {
     } else {
       PeerTable.Peer p = peers.get(r.source());
       if (p != null) {
-        p.busyUntil = until;
+        peers.busyUntil(p, until);
       }
     }
     return book();

@@ -1,5 +1,6 @@
 package io.swarmcast.swarm;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -22,6 +23,14 @@ final class OutstandingRequests {
   record Request(long token, int source, int piece, long sentAt) {}
 
   private final Map<Long, Request> byToken = new HashMap<>();
+
+  /**
+   * Peer requests in the order they were sent, ended ones dropped lazily from the front: the oldest
+   * outstanding one is asked for on every event ({@link #oldestToPeers}), and a scan was a tenth of
+   * a simulation's time.
+   */
+  private final ArrayDeque<Request> peerRequestsBySending = new ArrayDeque<>();
+
   private final PeerTable peers;
   private long nextToken = 1;
 
@@ -54,7 +63,9 @@ final class OutstandingRequests {
     askedAt[piece] = now;
     peer.inFlight++;
     toPeers++;
-    return add(peer.address.id(), piece, now);
+    long token = add(peer.address.id(), piece, now);
+    peerRequestsBySending.add(byToken.get(token));
+    return token;
   }
 
   /** Books a request to the driver, for {@code piece} or (-1) any piece; returns its token. */
@@ -111,13 +122,13 @@ final class OutstandingRequests {
 
   /** When the oldest peer request was sent; {@link Long#MAX_VALUE} if none is outstanding. */
   long oldestToPeers() {
-    long oldest = Long.MAX_VALUE;
-    for (Request r : byToken.values()) {
-      if (r.source() != DRIVER) {
-        oldest = Math.min(oldest, r.sentAt());
-      }
+    // Sent in clock order, so the first still outstanding is the oldest.
+    Request first;
+    while ((first = peerRequestsBySending.peekFirst()) != null
+        && byToken.get(first.token()) != first) {
+      peerRequestsBySending.pollFirst();
     }
-    return oldest;
+    return first == null ? Long.MAX_VALUE : first.sentAt();
   }
 
   /** Ends every request to the driver (it is gone) and returns their tokens. */

@@ -153,9 +153,8 @@ final class PeerExchange {
    * anything again.
    */
   IllegalStateException cannotFinish(FetchScheduler s) {
-    BitSet wanted = s.wanted();
     if (driverGone && pending == 0) {
-      BitSet orphans = (BitSet) wanted.clone();
+      BitSet orphans = s.wanted(); // a copy: computed only when it may be needed, not every event
       orphans.andNot(s.peers.allPieces());
       if (!orphans.isEmpty()) {
         return new IllegalStateException(
@@ -168,7 +167,7 @@ final class PeerExchange {
     if (s.requests.size() == 0 && !s.locating && pending == 0 && !s.wakeups.anyPending()) {
       return new IllegalStateException(
           "nothing is left to ask for piece(s) "
-              + Describe.pieces(wanted)
+              + Describe.pieces(s.wanted())
               + " of "
               + s.pieceCount
               + (driverGone ? ": the driver is gone" : ""));

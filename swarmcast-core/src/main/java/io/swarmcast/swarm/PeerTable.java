@@ -42,6 +42,15 @@ final class PeerTable {
   private final Set<Integer> banned = new HashSet<>();
   private final int[] holders;
 
+  /** The latest {@link Peer#busyUntil} ever set: no peer is busy after it. */
+  private long latestBusyUntil = Long.MIN_VALUE;
+
+  /** {@code p} answered busy: it is not asked again before {@code until}. */
+  void busyUntil(Peer p, long until) {
+    p.busyUntil = until;
+    latestBusyUntil = Math.max(latestBusyUntil, until);
+  }
+
   PeerTable(int pieceCount) {
     this.pieceCount = pieceCount;
     this.holders = new int[pieceCount];
@@ -201,6 +210,9 @@ final class PeerTable {
    * Long#MAX_VALUE} if none is busy.
    */
   long earliestBusyUntilAfter(long now) {
+    if (latestBusyUntil <= now) {
+      return Long.MAX_VALUE; // the usual case, asked on every event: no peer busy, no scan
+    }
     long earliest = Long.MAX_VALUE;
     for (Peer p : peers.values()) {
       if (p.busyUntil > now) {

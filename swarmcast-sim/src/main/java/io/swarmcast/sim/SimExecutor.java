@@ -149,10 +149,11 @@ final class SimExecutor implements FetchAction.Handler {
 
   void onHave(Have h) {
     PeerAddress peer = new PeerAddress(h.executorId(), h.host(), h.port());
-    if (known != null) {
-      BitSet one = new BitSet();
-      one.set(h.piece());
-      learn(new PeerPieces(peer, one));
+    if (known != null && peer.id() != id) { // learn(), for one piece: no BitSet made per notice
+      known
+          .computeIfAbsent(peer.id(), k -> new PeerPieces(peer, new BitSet()))
+          .pieces()
+          .set(h.piece());
     }
     on(s -> s.onHave(peer, h.piece()));
   }
