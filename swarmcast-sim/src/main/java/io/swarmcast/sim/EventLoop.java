@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 final class EventLoop {
   /**
-   * The events in the future: a binary heap ordered by (time, sequence) kept in parallel arrays
+   * The events in the future: a 4-ary heap ordered by (time, sequence) kept in parallel arrays
    * rather than a PriorityQueue of objects, whose comparisons chased a pointer each and were a
    * sixth of a large run's time.
    */
@@ -91,7 +91,7 @@ final class EventLoop {
     }
     int i = heapSize++;
     while (i > 0) {
-      int parent = (i - 1) >>> 1;
+      int parent = (i - 1) >>> 2;
       if (!before(at, sq, heapAt[parent], heapSeq[parent])) {
         break;
       }
@@ -114,12 +114,17 @@ final class EventLoop {
     Runnable action = heapAction[last];
     heapAction[last] = null;
     int i = 0;
-    int half = last >>> 1;
-    while (i < half) {
-      int child = 2 * i + 1;
-      int right = child + 1;
-      if (right < last && before(heapAt[right], heapSeq[right], heapAt[child], heapSeq[child])) {
-        child = right;
+    while (true) {
+      int first4 = 4 * i + 1; // a 4-ary heap: half the levels of a binary one, children adjacent
+      if (first4 >= last) {
+        break;
+      }
+      int child = first4;
+      int end = Math.min(first4 + 4, last);
+      for (int k = first4 + 1; k < end; k++) {
+        if (before(heapAt[k], heapSeq[k], heapAt[child], heapSeq[child])) {
+          child = k;
+        }
       }
       if (!before(heapAt[child], heapSeq[child], at, sq)) {
         break;

@@ -56,6 +56,15 @@ final class FlowNetwork {
 
     final List<Conn> in = new ArrayList<>(4);
 
+    /** Bumped when a connection into (out of) this host starts, stops or changes its rate. */
+    long inRateVersion;
+
+    long outRateVersion;
+    double upForData;
+    double downForData;
+    long upForDataVersion = -1;
+    long downForDataVersion = -1;
+
     /**
      * Its connections to other hosts, by the receiver's id (a map of all pairs keyed by a long
      * hashed to from ^ to, and collided).
@@ -281,6 +290,8 @@ final class FlowNetwork {
       c.settledAt = loop.now();
       from.out.add(c);
       to.in.add(c);
+      from.outRateVersion++;
+      to.inRateVersion++;
       sendersChanged(from);
       reshare(from, to);
     } else {
@@ -320,6 +331,8 @@ final class FlowNetwork {
     if (c.from.out.remove(c)) {
       c.to.in.remove(c);
       c.to.inVersion++;
+      c.from.outRateVersion++;
+      c.to.inRateVersion++;
       sendersChanged(c.from);
       reshare(c.from, c.to);
     }
@@ -348,7 +361,7 @@ final class FlowNetwork {
         settle(g, now);
         double rate = Math.min(receiverShare(g), g.from.upLevel);
         if (!g.scheduled || Math.abs(rate - g.rate) > 1e-9 * g.rate) {
-          g.rate = rate;
+          setRate(g, rate);
           schedule(g);
         }
       }
@@ -399,7 +412,7 @@ final class FlowNetwork {
     long now = loop.now();
     for (Conn c : conns) {
       settle(c, now);
-      c.rate *= scale;
+      setRate(c, c.rate * scale);
       schedule(c);
     }
   }
@@ -429,7 +442,7 @@ final class FlowNetwork {
       // still holds.
       double rate = Math.min(caps[i], level);
       if (charged || !c.scheduled || Math.abs(rate - c.rate) > 1e-9 * c.rate) {
-        c.rate = rate;
+        setRate(c, rate);
         schedule(c);
       }
     }
@@ -470,22 +483,41 @@ final class FlowNetwork {
     return cap >= r.shareLevel ? r.shareLevel : r.shareDown - (r.shareUsed - cap);
   }
 
-  /** A host's upload less what the acknowledgements of its downloads take of it. */
-  private double upForData(Host h) {
-    double in = 0;
-    for (Conn c : h.in) {
-      in += c.rate;
-    }
-    return Math.max(h.upBytesPerSecond * 0.01, h.upBytesPerSecond - ackShare * in);
+  /** A connection's new rate; the sums over its hosts' connections are due again. */
+  private static void setRate(Conn c, double rate) {
+    c.rate = rate;
+    c.from.outRateVersion++;
+    c.to.inRateVersion++;
   }
 
-  /** A host's download less what the acknowledgements of its uploads take of it. */
-  private double downForData(Host h) {
-    double out = 0;
-    for (Conn c : h.out) {
-      out += c.rate;
+  /**
+   * A host's upload less what the acknowledgements of its downloads take of it. Kept until a rate
+   * into the host changes: it is asked for far more often than that, and the sum was a tenth of a
+   * large run's time. The same loop computes it, so results do not change.
+   */
+  private double upForData(Host h) {
+    if (h.upForDataVersion != h.inRateVersion) {
+      double in = 0;
+      for (Conn c : h.in) {
+        in += c.rate;
+      }
+      h.upForData = Math.max(h.upBytesPerSecond * 0.01, h.upBytesPerSecond - ackShare * in);
+      h.upForDataVersion = h.inRateVersion;
     }
-    return Math.max(h.downBytesPerSecond * 0.01, h.downBytesPerSecond - ackShare * out);
+    return h.upForData;
+  }
+
+  /** A host's download less what the acknowledgements of its uploads take of it; kept likewise. */
+  private double downForData(Host h) {
+    if (h.downForDataVersion != h.outRateVersion) {
+      double out = 0;
+      for (Conn c : h.out) {
+        out += c.rate;
+      }
+      h.downForData = Math.max(h.downBytesPerSecond * 0.01, h.downBytesPerSecond - ackShare * out);
+      h.downForDataVersion = h.outRateVersion;
+    }
+    return h.downForData;
   }
 
   /**
