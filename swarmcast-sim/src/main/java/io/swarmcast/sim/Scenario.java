@@ -2,6 +2,7 @@ package io.swarmcast.sim;
 
 import io.swarmcast.conf.SwarmConf;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What one simulation runs: how many executors, how large a broadcast, the links, and the faults.
@@ -114,234 +115,130 @@ public record Scenario(
   }
 
   public Scenario withSeed(long s) {
-    return new Scenario(
-        executors,
-        sizeBytes,
-        rateBitsPerSecond,
-        driverRateBitsPerSecond,
-        latencyNanos,
-        efficiency,
-        socketWindowBytes,
-        sharedWindow,
-        slowFraction,
-        slowFactor,
-        killFraction,
-        killAtRatio,
-        lateFraction,
-        lateAtRatio,
-        driverDiesWhenSeeded,
-        conf,
-        s);
+    return with(b -> b.seed = s);
   }
 
   public Scenario withSlow(double fraction, double factor) {
-    return new Scenario(
-        executors,
-        sizeBytes,
-        rateBitsPerSecond,
-        driverRateBitsPerSecond,
-        latencyNanos,
-        efficiency,
-        socketWindowBytes,
-        sharedWindow,
-        fraction,
-        factor,
-        killFraction,
-        killAtRatio,
-        lateFraction,
-        lateAtRatio,
-        driverDiesWhenSeeded,
-        conf,
-        seed);
+    return with(
+        b -> {
+          b.slowFraction = fraction;
+          b.slowFactor = factor;
+        });
   }
 
   public Scenario withKills(double fraction, double atRatio) {
-    return new Scenario(
-        executors,
-        sizeBytes,
-        rateBitsPerSecond,
-        driverRateBitsPerSecond,
-        latencyNanos,
-        efficiency,
-        socketWindowBytes,
-        sharedWindow,
-        slowFraction,
-        slowFactor,
-        fraction,
-        atRatio,
-        lateFraction,
-        lateAtRatio,
-        driverDiesWhenSeeded,
-        conf,
-        seed);
+    return with(
+        b -> {
+          b.killFraction = fraction;
+          b.killAtRatio = atRatio;
+        });
   }
 
   public Scenario withLateJoiners(double fraction, double atRatio) {
-    return new Scenario(
-        executors,
-        sizeBytes,
-        rateBitsPerSecond,
-        driverRateBitsPerSecond,
-        latencyNanos,
-        efficiency,
-        socketWindowBytes,
-        sharedWindow,
-        slowFraction,
-        slowFactor,
-        killFraction,
-        killAtRatio,
-        fraction,
-        atRatio,
-        driverDiesWhenSeeded,
-        conf,
-        seed);
+    return with(
+        b -> {
+          b.lateFraction = fraction;
+          b.lateAtRatio = atRatio;
+        });
   }
 
   public Scenario withDriverRate(double bitsPerSecond) {
-    return new Scenario(
-        executors,
-        sizeBytes,
-        rateBitsPerSecond,
-        bitsPerSecond,
-        latencyNanos,
-        efficiency,
-        socketWindowBytes,
-        sharedWindow,
-        slowFraction,
-        slowFactor,
-        killFraction,
-        killAtRatio,
-        lateFraction,
-        lateAtRatio,
-        driverDiesWhenSeeded,
-        conf,
-        seed);
+    return with(b -> b.driverRateBitsPerSecond = bitsPerSecond);
   }
 
   public Scenario withLatency(long nanos) {
-    return new Scenario(
-        executors,
-        sizeBytes,
-        rateBitsPerSecond,
-        driverRateBitsPerSecond,
-        nanos,
-        efficiency,
-        socketWindowBytes,
-        sharedWindow,
-        slowFraction,
-        slowFactor,
-        killFraction,
-        killAtRatio,
-        lateFraction,
-        lateAtRatio,
-        driverDiesWhenSeeded,
-        conf,
-        seed);
+    return with(b -> b.latencyNanos = nanos);
   }
 
   public Scenario withEfficiency(double e) {
-    return new Scenario(
-        executors,
-        sizeBytes,
-        rateBitsPerSecond,
-        driverRateBitsPerSecond,
-        latencyNanos,
-        e,
-        socketWindowBytes,
-        sharedWindow,
-        slowFraction,
-        slowFactor,
-        killFraction,
-        killAtRatio,
-        lateFraction,
-        lateAtRatio,
-        driverDiesWhenSeeded,
-        conf,
-        seed);
+    return with(b -> b.efficiency = e);
   }
 
   public Scenario withDriverDyingWhenSeeded(boolean dies) {
-    return new Scenario(
-        executors,
-        sizeBytes,
-        rateBitsPerSecond,
-        driverRateBitsPerSecond,
-        latencyNanos,
-        efficiency,
-        socketWindowBytes,
-        sharedWindow,
-        slowFraction,
-        slowFactor,
-        killFraction,
-        killAtRatio,
-        lateFraction,
-        lateAtRatio,
-        dies,
-        conf,
-        seed);
+    return with(b -> b.driverDiesWhenSeeded = dies);
   }
 
   public Scenario withSocketWindow(long bytes) {
-    return new Scenario(
-        executors,
-        sizeBytes,
-        rateBitsPerSecond,
-        driverRateBitsPerSecond,
-        latencyNanos,
-        efficiency,
-        bytes,
-        sharedWindow,
-        slowFraction,
-        slowFactor,
-        killFraction,
-        killAtRatio,
-        lateFraction,
-        lateAtRatio,
-        driverDiesWhenSeeded,
-        conf,
-        seed);
+    return with(b -> b.socketWindowBytes = bytes);
   }
 
   public Scenario withSharedWindow(boolean shared) {
-    return new Scenario(
-        executors,
-        sizeBytes,
-        rateBitsPerSecond,
-        driverRateBitsPerSecond,
-        latencyNanos,
-        efficiency,
-        socketWindowBytes,
-        shared,
-        slowFraction,
-        slowFactor,
-        killFraction,
-        killAtRatio,
-        lateFraction,
-        lateAtRatio,
-        driverDiesWhenSeeded,
-        conf,
-        seed);
+    return with(b -> b.sharedWindow = shared);
   }
 
   public Scenario withConf(SwarmConf c) {
-    return new Scenario(
-        executors,
-        sizeBytes,
-        rateBitsPerSecond,
-        driverRateBitsPerSecond,
-        latencyNanos,
-        efficiency,
-        socketWindowBytes,
-        sharedWindow,
-        slowFraction,
-        slowFactor,
-        killFraction,
-        killAtRatio,
-        lateFraction,
-        lateAtRatio,
-        driverDiesWhenSeeded,
-        c,
-        seed);
+    return with(b -> b.conf = c);
+  }
+
+  /** This scenario with what {@code change} sets, checked again by the constructor. */
+  private Scenario with(Consumer<Copy> change) {
+    Copy b = new Copy(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /**
+   * A scenario's fields, to change a few and build a new one: the one place that lists them all.
+   */
+  private static final class Copy {
+    int executors;
+    long sizeBytes;
+    double rateBitsPerSecond;
+    double driverRateBitsPerSecond;
+    long latencyNanos;
+    double efficiency;
+    long socketWindowBytes;
+    boolean sharedWindow;
+    double slowFraction;
+    double slowFactor;
+    double killFraction;
+    double killAtRatio;
+    double lateFraction;
+    double lateAtRatio;
+    boolean driverDiesWhenSeeded;
+    SwarmConf conf;
+    long seed;
+
+    Copy(Scenario s) {
+      executors = s.executors;
+      sizeBytes = s.sizeBytes;
+      rateBitsPerSecond = s.rateBitsPerSecond;
+      driverRateBitsPerSecond = s.driverRateBitsPerSecond;
+      latencyNanos = s.latencyNanos;
+      efficiency = s.efficiency;
+      socketWindowBytes = s.socketWindowBytes;
+      sharedWindow = s.sharedWindow;
+      slowFraction = s.slowFraction;
+      slowFactor = s.slowFactor;
+      killFraction = s.killFraction;
+      killAtRatio = s.killAtRatio;
+      lateFraction = s.lateFraction;
+      lateAtRatio = s.lateAtRatio;
+      driverDiesWhenSeeded = s.driverDiesWhenSeeded;
+      conf = s.conf;
+      seed = s.seed;
+    }
+
+    Scenario build() {
+      return new Scenario(
+          executors,
+          sizeBytes,
+          rateBitsPerSecond,
+          driverRateBitsPerSecond,
+          latencyNanos,
+          efficiency,
+          socketWindowBytes,
+          sharedWindow,
+          slowFraction,
+          slowFactor,
+          killFraction,
+          killAtRatio,
+          lateFraction,
+          lateAtRatio,
+          driverDiesWhenSeeded,
+          conf,
+          seed);
+    }
   }
 
   /** size ÷ bandwidth at the nominal rate, in seconds: the time one copy needs on one link. */
