@@ -29,9 +29,9 @@ package io.swarmcast.swarm;
  * executors share it now) lifts it.
  *
  * <p>Measured, driver 400 Mbit/s and 3 executors at 50, 64 MiB: simulated (seeds 1–3), seeded at
- * 0.40 × size ÷ bandwidth (was 1.06) and done at 1.10 (was 1.07); emulated, seeded at 1.14–1.16 ×
- * the ideal (was 2.9 ×), done at 1.16–1.18 (was 1.07–1.08). 2 to 32 executors at one rate,
- * simulated: within 1.1 % of before. Not thread-safe: part of a {@link FetchScheduler}.
+ * 0.40 × size ÷ bandwidth (was 1.06) and done at 1.10 (was 1.07); emulated, as users run it, seeded
+ * at 1.15–1.16 × the ideal (was 2.9 ×), done at 1.12–1.14 (was 1.06–1.08). 2 to 32 executors at one
+ * rate, simulated: within 1.1 % of before. Not thread-safe: part of a {@link FetchScheduler}.
  */
 final class DriverPriority {
   /** The driver's pieces per rate sample (the first arrival starts the clock). */
