@@ -11,8 +11,12 @@ import java.util.List;
  *
  * <pre>
  * locations: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;&lt;i32 pieceCount&gt;&lt;i32 holders&gt;
- *            holders × (&lt;i32 executorId&gt;&lt;string host&gt;&lt;u16 port&gt;&lt;bitset pieces&gt;)
+ *            holders × (&lt;i32 executorId&gt;&lt;string host&gt;&lt;u16 port&gt;[&lt;bitset pieces&gt;])
  * </pre>
+ *
+ * <p>A piece count of 0 means names only: the holders carry no bit set at all. That is the
+ * tracker's answer when executors keep neighbours (the asker asks each one what it holds), and the
+ * bit set's 4-byte count, every time 0, was 14 % of those answers.
  */
 public record Locations(long requestId, long broadcastId, int pieceCount, List<Holder> holders)
     implements Message.Response {
@@ -34,6 +38,14 @@ public record Locations(long requestId, long broadcastId, int pieceCount, List<H
       throw new ProtocolException(holders.size() + " holders exceed " + MAX_HOLDERS);
     }
     holders = List.copyOf(holders);
+    if (pieceCount == 0) {
+      for (Holder h : holders) {
+        if (!h.pieces().isEmpty()) {
+          throw new ProtocolException(
+              "holder " + h.executorId() + " has pieces in an answer of names only");
+        }
+      }
+    }
   }
 
   @Override
@@ -52,7 +64,7 @@ public record Locations(long requestId, long broadcastId, int pieceCount, List<H
 
   /** Encoded bytes of one holder entry, for senders that bound a reply's size. */
   public static int holderLength(String host, int pieceCount) {
-    return 4 + Wire.stringLength(host) + 2 + Wire.bitSetLength(pieceCount);
+    return 4 + Wire.stringLength(host) + 2 + (pieceCount == 0 ? 0 : Wire.bitSetLength(pieceCount));
   }
 
   @Override
@@ -62,7 +74,9 @@ public record Locations(long requestId, long broadcastId, int pieceCount, List<H
       out.writeInt(h.executorId());
       Wire.writeString(out, h.host());
       out.writeShort(h.port());
-      Wire.writeBitSet(out, h.pieces(), pieceCount);
+      if (pieceCount > 0) {
+        Wire.writeBitSet(out, h.pieces(), pieceCount);
+      }
     }
   }
 
@@ -79,7 +93,7 @@ public record Locations(long requestId, long broadcastId, int pieceCount, List<H
       int id = in.readInt();
       String host = Wire.readString(in);
       int port = in.readUnsignedShort();
-      BitSet pieces = Wire.readBitSet(in);
+      BitSet pieces = pieceCount == 0 ? new BitSet() : Wire.readBitSet(in);
       if (pieces.length() > pieceCount) {
         throw new ProtocolException(
             "holder " + id + " claims piece " + (pieces.length() - 1) + " of " + pieceCount);

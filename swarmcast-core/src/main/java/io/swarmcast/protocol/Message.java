@@ -38,9 +38,10 @@ public sealed interface Message permits Message.Opening, Message.Response, Messa
    * in handles and greetings. 3: a handle may name the serializer {@code bytes} (a {@code byte[]}
    * value, see {@code io.swarmcast.serializer.ByteArraySerializer}), which an older executor could
    * not read. 4: a file broadcast's handle carries no checksums; executors ask the driver for them
-   * ({@link GetChecksums}).
+   * ({@link GetChecksums}). 5: a {@link Locations} of names only (a piece count of 0) carries no
+   * bit sets.
    */
-  int PROTOCOL_VERSION = 4;
+  int PROTOCOL_VERSION = 5;
 
   MessageType type();
 

@@ -96,6 +96,13 @@ class MessageCodecTest {
     return List.of(
         new Failure(0, ""),
         new Locations(1, 2, 0, List.of()),
+        new Locations(
+            1,
+            2,
+            0,
+            List.of(
+                new Locations.Holder(4, "10.1.2.3", 7077, new BitSet()),
+                new Locations.Holder(5, "", 1, new BitSet()))),
         new Locations(1, 2, 9, List.of(new Locations.Holder(4, "h", 1, bits(8)))),
         new FetchAnyPiece(3, 4, false, 0, new BitSet()),
         new FetchAnyPiece(3, 4, false, 8, bits(0, 7)),
@@ -430,6 +437,19 @@ class MessageCodecTest {
         .cause()
         .isInstanceOf(ProtocolException.class)
         .hasMessageContaining("empty");
+  }
+
+  @Test
+  void anAnswerOfNamesOnlyCarriesNoBitSets() {
+    Locations names =
+        new Locations(1, 2, 0, List.of(new Locations.Holder(4, "10.1.2.3", 7077, new BitSet())));
+    // header (24), then id (4), host (2 + 8) and port (2): no bit set's count
+    assertThat(names.encodedLength()).isEqualTo(24 + 4 + 2 + 8 + 2);
+    assertThat(Locations.holderLength("10.1.2.3", 0)).isEqualTo(16);
+    assertThatThrownBy(
+            () -> new Locations(1, 2, 0, List.of(new Locations.Holder(4, "h", 1, bits(0)))))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("names only");
   }
 
   @Test
