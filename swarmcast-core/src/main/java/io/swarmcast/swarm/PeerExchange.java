@@ -114,6 +114,11 @@ final class PeerExchange {
     return fresh;
   }
 
+  /** A neighbour asked already is asked again (see {@code FetchScheduler#askAgainIfShort}). */
+  void askAgain() {
+    pending++;
+  }
+
   /** Whether {@code peerId} was asked already. */
   boolean wasAsked(int peerId) {
     return asked.contains(peerId);

@@ -58,16 +58,24 @@ class FetchSchedulerTest {
   }
 
   @Test
-  void startAsksTheTrackerFirstAndTheDriverForAnyPieceUpToItsLimit() {
+  void startAsksTheTrackerFirstAndTheDriverForOnePieceThenUpToItsLimit() {
     FetchScheduler s = torrent(8);
 
     List<FetchAction> first = s.start();
 
     assertThat(first.get(0)).isInstanceOf(AskLocations.class);
-    assertThat(of(first, FetchAnyFromDriver.class))
-        .hasSize(2)
-        .allSatisfy(a -> assertThat(a.allowDuplicate()).isFalse());
+    FetchAnyFromDriver any =
+        assertThat(of(first, FetchAnyFromDriver.class))
+            .as("one until the driver has sent a piece: thousands of executors get about one each")
+            .singleElement()
+            .actual();
+    assertThat(any.allowDuplicate()).isFalse();
     assertThat(of(first, FetchFromPeer.class)).isEmpty();
+
+    assertThat(of(s.onPiece(any.token(), 3), FetchAnyFromDriver.class))
+        .as("the driver sends to this executor: its limit of 2 from now on")
+        .hasSize(2)
+        .allSatisfy(a -> assertThat(a.exclude().get(3)).isTrue());
   }
 
   @Test
@@ -307,10 +315,10 @@ class FetchSchedulerTest {
     s.onLocations(List.of());
     FetchFromPeer fromA = of(s.onHave(A, 0), FetchFromPeer.class).get(0);
 
+    assertThat(asks).hasSize(1);
     assertThat(s.onDriverDeclined(asks.get(0).token()))
         .as("a peer request is moving: no duplicate")
         .isEmpty();
-    assertThat(of(s.onDriverDeclined(asks.get(1).token()), FetchAnyFromDriver.class)).isEmpty();
 
     // The peer's piece arrives; with nothing moving, the driver is asked again, for a duplicate.
     List<FetchAction> after = s.onPiece(fromA.token(), 0);
@@ -322,7 +330,8 @@ class FetchSchedulerTest {
   @Test
   void theDriverRefusingTheBroadcastFailsTheFetchWithItsReason() {
     FetchScheduler s = torrent(3);
-    long t = token(of(s.start(), FetchAnyFromDriver.class).get(0));
+    long first = token(of(s.start(), FetchAnyFromDriver.class).get(0));
+    long t = token(of(s.onPiece(first, 0), FetchAnyFromDriver.class).get(0));
     IllegalStateException why =
         new IllegalStateException("Broadcast(3) was destroyed (Main.java:12)");
 
@@ -449,7 +458,10 @@ class FetchSchedulerTest {
     assertThat(s.onPiece(999, 0)).isEmpty();
     assertThat(s.onBusy(999)).isEmpty();
     List<FetchAction> cancels = s.stop();
-    assertThat(cancels).hasSize(2).allMatch(a -> a instanceof Cancel);
+    assertThat(cancels)
+        .as("the driver's one request")
+        .hasSize(1)
+        .allMatch(a -> a instanceof Cancel);
     assertThat(s.onHave(A, 0)).isEmpty();
     assertThat(s.wants(0)).isFalse();
   }
@@ -667,33 +679,61 @@ class FetchSchedulerTest {
   }
 
   /**
-   * Neighbours that name nobody (they had not begun to fetch): the tracker is asked again, a
-   * bounded number of times.
+   * Neighbours that name nobody (they had not begun to fetch): the first of them to tell of a piece
+   * has begun, and is asked again for the holders it knows; the tracker is not.
    */
   @Test
-  void withNeighbourExchangeTooFewNamedAsksTheTrackerAgainAtMostThreeTimes() {
-    FetchScheduler s =
-        new FetchScheduler(
-            8,
-            new BitSet(),
-            FetchStrategy.torrent(),
-            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(16),
-            () -> 0L);
+  void withNeighbourExchangeTooFewNamedAsksTheFirstNeighbourToTellOfAPieceAgain() {
+    FetchScheduler s = neighbourScheduler();
     s.start();
     s.onLocations(List.of(new PeerPieces(A, new BitSet()), new PeerPieces(B, new BitSet())));
     assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1)))))
         .as("B has not answered yet")
-        .noneMatch(AskLocations.class::isInstance);
+        .noneMatch(a -> a instanceof AskLocations || a instanceof FetchAction.AskPeers);
     assertThat(s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2)))))
-        .as("both answered, two neighbours of 16")
+        .as("both answered, two neighbours of 16: nobody to ask yet")
+        .noneMatch(a -> a instanceof AskLocations || a instanceof FetchAction.AskPeers);
+
+    assertThat(of(s.onHave(B, 3), FetchAction.AskPeers.class))
+        .as("B has begun to fetch")
+        .singleElement()
+        .satisfies(a -> assertThat(a.peers()).containsExactly(B));
+    assertThat(s.onHave(A, 4))
+        .as("B's answer is awaited")
+        .noneMatch(a -> a instanceof AskLocations || a instanceof FetchAction.AskPeers);
+
+    PeerAddress d = new PeerAddress(4, "10.0.0.4", 7004);
+    List<FetchAction> fromB =
+        s.onPeerLocations(
+            B,
+            List.of(
+                new PeerPieces(B, bits(2, 3)),
+                new PeerPieces(C, bits(5)),
+                new PeerPieces(d, bits(6))));
+    assertThat(of(fromB, FetchAction.AskPeers.class))
+        .singleElement()
+        .satisfies(a -> assertThat(a.peers()).containsExactly(C, d));
+    assertThat(fromB).noneMatch(AskLocations.class::isInstance);
+  }
+
+  /**
+   * Once every neighbour was asked again and the set is still short, the tracker is asked; three
+   * times a fetch at most.
+   */
+  @Test
+  void withNeighbourExchangeTheTrackerIsAskedOnceEveryNeighbourWasAskedAgain() {
+    FetchScheduler s = neighbourScheduler();
+    s.start();
+    s.onLocations(List.of(new PeerPieces(A, new BitSet())));
+    assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1)))))
+        .noneMatch(AskLocations.class::isInstance);
+    assertThat(of(s.onHave(A, 2), FetchAction.AskPeers.class)).hasSize(1);
+    assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1, 2)))))
+        .as("A, asked again, named nobody: the tracker is next")
         .contains(new AskLocations());
-    PeerAddress[] more = {
-      C,
-      new PeerAddress(4, "10.0.0.4", 7004),
-      new PeerAddress(5, "10.0.0.5", 7005),
-      new PeerAddress(6, "10.0.0.6", 7006)
-    };
-    for (int round = 0; round < 3; round++) {
+
+    PeerAddress[] more = {C, new PeerAddress(5, "10.0.0.5", 7005)};
+    for (int round = 0; round < more.length; round++) {
       PeerAddress p = more[round];
       assertThat(
               of(
@@ -703,33 +743,30 @@ class FetchSchedulerTest {
           .satisfies(a -> assertThat(a.peers()).containsExactly(p));
       List<FetchAction> answered =
           s.onPeerLocations(p, List.of(new PeerPieces(p, bits(3 + round))));
-      if (round < 2) {
-        assertThat(answered).as("short again, round %d", round).contains(new AskLocations());
+      assertThat(answered).noneMatch(AskLocations.class::isInstance);
+      List<FetchAction> told = s.onHave(p, 5 + round);
+      if (round == 0) {
+        assertThat(of(told, FetchAction.AskPeers.class))
+            .as("short again: %s, not asked again before, is", p)
+            .hasSize(1);
+        assertThat(s.onPeerLocations(p, List.of(new PeerPieces(p, bits(3, 5)))))
+            .as("the third time short: nobody is asked")
+            .noneMatch(a -> a instanceof AskLocations || a instanceof FetchAction.AskPeers);
       } else {
-        assertThat(answered).as("three times at most").noneMatch(AskLocations.class::isInstance);
+        assertThat(told)
+            .as("three times a fetch at most")
+            .noneMatch(a -> a instanceof AskLocations || a instanceof FetchAction.AskPeers);
       }
     }
   }
 
-  /**
-   * A second answer that names only neighbours already asked: the tracker is asked again at once.
-   */
-  @Test
-  void withNeighbourExchangeATrackerAnswerOfKnownNeighboursOnlyAsksAgain() {
-    FetchScheduler s =
-        new FetchScheduler(
-            8,
-            new BitSet(),
-            FetchStrategy.torrent(),
-            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(16),
-            () -> 0L);
-    s.start();
-    s.onLocations(List.of(new PeerPieces(A, new BitSet())));
-    assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1)))))
-        .contains(new AskLocations());
-    assertThat(s.onLocations(List.of(new PeerPieces(A, new BitSet()))))
-        .as("nothing new was named")
-        .contains(new AskLocations());
+  private static FetchScheduler neighbourScheduler() {
+    return new FetchScheduler(
+        8,
+        new BitSet(),
+        FetchStrategy.torrent(),
+        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(16),
+        () -> 0L);
   }
 
   /**
