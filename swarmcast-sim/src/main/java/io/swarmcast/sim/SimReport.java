@@ -57,7 +57,8 @@ public final class SimReport {
           "driver_connections",
           "tracker_seconds",
           "tracker_calls",
-          "events");
+          "events",
+          "driver_join_bytes");
 
   private SimReport() {}
 
@@ -113,7 +114,8 @@ public final class SimReport {
               r.driverConnections(),
               f(r.trackerSeconds()),
               r.trackerCalls(),
-              r.events());
+              r.events(),
+              r.driverJoinBytes());
       b.append(String.join(",", row.stream().map(String::valueOf).toList())).append('\n');
     }
     return b.toString();
@@ -164,17 +166,18 @@ public final class SimReport {
       }
       b.append(
           "- Ratios are × size÷bandwidth, each executor against its own link, from when it started fetching. "
-              + "`driver data` and `control` are what the driver's link uploaded, in copies of the value and in % of it.\n\n");
+              + "`driver data` and `control` are what the driver's link uploaded, in copies of the value and in % of it; "
+              + "`of which joins` is the part of `control` that answered registrations, once per executor, not per broadcast.\n\n");
     }
     b.append(
-        "| executors | seed | pieces | last | p50 | p99 | fast last | driver data ×S | driver control | control msgs "
+        "| executors | seed | pieces | last | p50 | p99 | fast last | driver data ×S | driver control | of which joins | control msgs "
             + "| Have notices | Locations bytes | max conns | tracker s | failed/killed | wall s |\n");
-    b.append("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    b.append("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (SimResult r : results) {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %d | %d | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f %% | %d | %d | %s | %d | %.2f | %d/%d | %.1f |%n",
+              "| %d | %d | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f %% | %.2f %% | %d | %d | %s | %d | %.2f | %d/%d | %.1f |%n",
               r.scenario().executors(),
               r.scenario().seed(),
               r.pieceCount(),
@@ -184,6 +187,7 @@ public final class SimReport {
               r.fastLastRatio(),
               r.driverCopies(),
               100 * r.driverControlShare(),
+              100.0 * r.driverJoinBytes() / r.scenario().sizeBytes(),
               r.driverControlMessages(),
               r.haveNotices(),
               ByteSize.format(r.locationsBytes()),

@@ -11,8 +11,11 @@ import java.util.List;
  *
  * @param finishRatios every executor that finished, its ratio, ascending
  * @param driverDataBytes piece bytes (frames included) the driver uploaded
- * @param driverControlBytes control bytes the driver uploaded (notices, locations, answers)
+ * @param driverControlBytes control bytes the driver uploaded (notices, locations, answers, the
+ *     answers to registrations)
  * @param driverControlIn control bytes the driver received (announcements, questions)
+ * @param driverJoinBytes of {@code driverControlBytes}, the answers to registrations: once per
+ *     executor, whatever the broadcasts
  * @param maxConnections most connections any executor held
  * @param trackerSeconds wall-clock time spent inside the real {@code Tracker}'s methods
  */
@@ -36,6 +39,7 @@ public record SimResult(
     long driverControlBytes,
     long driverControlMessages,
     long driverControlIn,
+    long driverJoinBytes,
     long peerDataBytes,
     long haveNotices,
     long locationsBytes,
@@ -106,6 +110,7 @@ public record SimResult(
         driver.host.controlBytesSent,
         driver.host.controlMessagesSent,
         driver.host.controlBytesReceived,
+        driver.joinBytes,
         peerData,
         driver.haveNotices,
         driver.locationsBytes,

@@ -2,6 +2,9 @@ package io.swarmcast.sim;
 
 import io.swarmcast.broadcast.internal.Blockifier;
 import io.swarmcast.conf.SwarmConf;
+import io.swarmcast.protocol.ExecutorRegistered;
+import io.swarmcast.protocol.Message;
+import io.swarmcast.protocol.RegisterExecutor;
 import io.swarmcast.swarm.FetchLimits;
 import io.swarmcast.swarm.FetchPolicy;
 import java.util.ArrayList;
@@ -129,9 +132,6 @@ public final class Simulation {
     for (SimExecutor e : onTime) {
       join(e);
     }
-    for (SimExecutor e : onTime) {
-      e.start(policy(e));
-    }
     long lateAt = seconds(scenario.lateAtRatio() * ideal);
     for (SimExecutor e : executors.subList(n - late, n)) {
       loop.at(
@@ -145,7 +145,6 @@ public final class Simulation {
               return;
             }
             join(e);
-            e.start(policy(e));
           });
     }
     // Those that die are among the on-time ones, so that a death takes pieces away from the swarm.
@@ -169,10 +168,27 @@ public final class Simulation {
         (System.nanoTime() - wall0) / 1e9);
   }
 
+  /**
+   * An executor registers with the driver, as a real one does ({@code RegisterExecutor}, answered
+   * by {@code ExecutorRegistered}), and starts fetching once the answer is back: the answers are on
+   * the driver's link too, once per executor ({@link SimDriver#joinBytes}).
+   */
   private void join(SimExecutor e) {
-    e.id = driver.register(e.hostName, e.port);
-    byId.put(e.id, e);
     network.connect(e.host, driver.host);
+    network.control(
+        e.host,
+        driver.host,
+        Frames.of(new RegisterExecutor(1, Message.PROTOCOL_VERSION, e.hostName, e.port)),
+        () -> {
+          if (!driver.host.alive) {
+            return;
+          }
+          e.id = driver.register(e.hostName, e.port);
+          byId.put(e.id, e);
+          int bytes = Frames.of(new ExecutorRegistered(1, e.id, 1));
+          driver.joinBytes += bytes;
+          network.control(driver.host, e.host, bytes, () -> e.start(policy(e)));
+        });
   }
 
   private FetchPolicy policy(SimExecutor e) {
