@@ -183,6 +183,11 @@ final class FlowNetwork {
   private final List<Host> hosts = new ArrayList<>();
   private double[] scratch = new double[16];
 
+  /** {@link #shareUpload}'s caps, and the copy the water level overwrites: kept, not allocated. */
+  private double[] caps = new double[16];
+
+  private double[] capsScratch = new double[16];
+
   /** Numbers each reshare, so a receiver's level is computed once in it. */
   private long pass;
 
@@ -427,14 +432,18 @@ final class FlowNetwork {
     if (n == 0) {
       return;
     }
-    double[] caps = new double[n];
+    if (caps.length < n) {
+      caps = new double[Math.max(n, 2 * caps.length)];
+      capsScratch = new double[caps.length];
+    }
     for (int i = 0; i < n; i++) {
       Conn c = s.out.get(i);
       settle(c, now);
       caps[i] = receiverShare(c);
     }
     boolean charged = chargeControl(s);
-    double level = MaxMinFair.level(upForData(s), caps.clone(), n, 0);
+    System.arraycopy(caps, 0, capsScratch, 0, n);
+    double level = MaxMinFair.level(upForData(s), capsScratch, n, 0);
     s.upLevel = level;
     for (int i = 0; i < n; i++) {
       Conn c = s.out.get(i);
@@ -472,7 +481,7 @@ final class FlowNetwork {
       double level = MaxMinFair.level(down, scratch, m, 0);
       double used = 0;
       for (int k = 0; k < m; k++) {
-        used += Math.min(scratch[k], level);
+        used += Math.min(r.in.get(k).senderShare, level);
       }
       r.shareLevel = level;
       r.shareUsed = used;

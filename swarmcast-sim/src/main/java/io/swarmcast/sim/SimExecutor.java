@@ -16,10 +16,8 @@ import io.swarmcast.swarm.UploadQueue;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
@@ -57,7 +55,7 @@ final class SimExecutor implements FetchAction.Handler {
   private final Set<Request> accepted = new LinkedHashSet<>();
 
   /** With the driver gone: what this executor knows of others (peer exchange), and who asked it. */
-  private final Map<Integer, PeerPieces> known;
+  private final KnownHolders known;
 
   /** Where an answer to a peer starts in the holders known ({@link NamedHolders}). */
   private final Random random;
@@ -93,9 +91,7 @@ final class SimExecutor implements FetchAction.Handler {
     this.uploads =
         new UploadQueue<>(uploadSlots, maxWaiting, SwarmNode.MAX_PIECES_QUEUED_PER_CONNECTION);
     this.known =
-        exchange
-            ? new LinkedHashMap<>()
-            : null; // in the order learned, as PeerDirectory keeps them
+        exchange ? new KnownHolders() : null; // in the order learned, as PeerDirectory keeps them
     this.random = random;
   }
 
@@ -150,10 +146,7 @@ final class SimExecutor implements FetchAction.Handler {
   void onHave(Have h) {
     PeerAddress peer = new PeerAddress(h.executorId(), h.host(), h.port());
     if (known != null && peer.id() != id) { // learn(), for one piece: no BitSet made per notice
-      known
-          .computeIfAbsent(peer.id(), k -> new PeerPieces(peer, new BitSet()))
-          .pieces()
-          .set(h.piece());
+      known.getOrAdd(peer).pieces().set(h.piece());
     }
     on(s -> s.onHave(peer, h.piece()));
   }
@@ -254,7 +247,7 @@ final class SimExecutor implements FetchAction.Handler {
     if (known != null) {
       List<PeerPieces> named =
           NamedHolders.pick(
-              new ArrayList<>(known.values()),
+              known.inOrder(),
               p -> p.peer().id() == id || p.peer().id() == asker.id,
               Locations.MAX_HOLDERS - 1,
               random);
@@ -284,10 +277,7 @@ final class SimExecutor implements FetchAction.Handler {
 
   private void learn(PeerPieces p) {
     if (known != null && p.peer().id() != id) {
-      known
-          .computeIfAbsent(p.peer().id(), k -> new PeerPieces(p.peer(), new BitSet()))
-          .pieces()
-          .or(p.pieces());
+      known.getOrAdd(p.peer()).pieces().or(p.pieces());
     }
   }
 
