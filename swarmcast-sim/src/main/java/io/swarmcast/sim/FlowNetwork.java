@@ -183,6 +183,9 @@ final class FlowNetwork {
   private final List<Host> hosts = new ArrayList<>();
   private double[] scratch = new double[16];
 
+  /** {@link #receiverShare}'s copy of the senders' shares, which the water level overwrites. */
+  private double[] shares = new double[16];
+
   /** {@link #shareUpload}'s caps, and the copy the water level overwrites: kept, not allocated. */
   private double[] caps = new double[16];
 
@@ -474,14 +477,18 @@ final class FlowNetwork {
       if (scratch.length < m) {
         scratch = new double[Math.max(m, 2 * scratch.length)];
       }
+      if (shares.length < m) {
+        shares = new double[scratch.length];
+      }
       for (int k = 0; k < m; k++) {
         Conn g = r.in.get(k);
         scratch[k] = g.senderShare;
       }
+      System.arraycopy(scratch, 0, shares, 0, m);
       double level = MaxMinFair.level(down, scratch, m, 0);
       double used = 0;
       for (int k = 0; k < m; k++) {
-        used += Math.min(r.in.get(k).senderShare, level);
+        used += Math.min(shares[k], level);
       }
       r.shareLevel = level;
       r.shareUsed = used;

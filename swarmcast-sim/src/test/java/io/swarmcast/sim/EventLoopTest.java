@@ -46,6 +46,51 @@ class EventLoopTest {
     assertThat(ran).containsExactly("a@10", "b@10", "now@10", "d@15", "c@15");
   }
 
+  /**
+   * Events scheduled while running, most a fixed latency ahead (as messages are), some at random
+   * times and some due now: each runs at its time, ties in the order scheduled.
+   */
+  @Test
+  void eventsAFixedLatencyAheadMixedWithOthersRunInTimeAndScheduleOrder() {
+    EventLoop loop = new EventLoop();
+    Random random = new Random(11);
+    List<long[]> ran = new ArrayList<>(); // {time it ran, time it was due, order scheduled}
+    long[] order = {0};
+    Runnable[] spawn = new Runnable[1];
+    spawn[0] =
+        () -> {
+          if (order[0] >= 200_000) {
+            return;
+          }
+          int kind = random.nextInt(10);
+          long delay = kind < 7 ? 100 : kind < 9 ? random.nextInt(300) : 0;
+          long due = loop.now() + delay;
+          long me = order[0]++;
+          loop.after(
+              delay,
+              () -> {
+                ran.add(new long[] {loop.now(), due, me});
+                spawn[0].run();
+                if (random.nextInt(4) == 0) {
+                  spawn[0].run();
+                }
+              });
+        };
+    for (int i = 0; i < 50; i++) {
+      spawn[0].run();
+    }
+    loop.run(Long.MAX_VALUE);
+    assertThat(ran).hasSizeGreaterThan(100_000).allSatisfy(e -> assertThat(e[0]).isEqualTo(e[1]));
+    for (int i = 1; i < ran.size(); i++) {
+      long[] a = ran.get(i - 1);
+      long[] b = ran.get(i);
+      assertThat(b[0]).as("time order at %d", i).isGreaterThanOrEqualTo(a[0]);
+      if (a[0] == b[0] && a[1] == b[1]) {
+        assertThat(b[2]).as("ties in schedule order at %d", i).isGreaterThan(a[2]);
+      }
+    }
+  }
+
   @Test
   void runStopsAtItsLimitWithTheClockThere() {
     EventLoop loop = new EventLoop();
