@@ -34,7 +34,8 @@ class JavaOptsTest {
         .contains("export SWARMCAST_JAVA_OPTS")
         .contains("exec java $SWARMCAST_JAVA_OPTS -jar")
         .contains(
-            "exec java ${SWARMCAST_SIM_JAVA_OPTS:--XX:+UseParallelGC -XX:MaxRAMPercentage=60} -jar") // simulate: C2
+            "exec java ${SWARMCAST_SIM_JAVA_OPTS:--XX:+UseParallelGC -XX:MaxRAMPercentage=60"
+                + " -XX:+UseTransparentHugePages} -jar") // simulate: C2, huge pages
         .contains(
             "files_opts=\"${SWARMCAST_FILES_JAVA_OPTS:-"
                 + String.join(" ", JavaOpts.FILES_DEFAULT)
