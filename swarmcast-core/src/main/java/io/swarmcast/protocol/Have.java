@@ -8,7 +8,7 @@ import io.netty.buffer.ByteBuf;
  * could also send it to each other directly.
  *
  * <pre>
- * have: &lt;i64 broadcastId&gt;&lt;i32 piece&gt;&lt;i32 executorId&gt;&lt;string host&gt;&lt;u16 port&gt;
+ * have: &lt;i64 broadcastId&gt;&lt;i32 piece&gt;&lt;i32 executorId&gt;&lt;host host&gt;&lt;u16 port&gt;
  * </pre>
  */
 public record Have(long broadcastId, int piece, int executorId, String host, int port)
@@ -30,18 +30,18 @@ public record Have(long broadcastId, int piece, int executorId, String host, int
 
   @Override
   public int encodedLength() {
-    return 8 + 4 + 4 + Wire.stringLength(host) + 2;
+    return 8 + 4 + 4 + Wire.hostLength(host) + 2;
   }
 
   @Override
   public void encode(ByteBuf out) {
     out.writeLong(broadcastId).writeInt(piece).writeInt(executorId);
-    Wire.writeString(out, host);
+    Wire.writeHost(out, host);
     out.writeShort(port);
   }
 
   public static Have decode(ByteBuf in) {
     return new Have(
-        in.readLong(), in.readInt(), in.readInt(), Wire.readString(in), in.readUnsignedShort());
+        in.readLong(), in.readInt(), in.readInt(), Wire.readHost(in), in.readUnsignedShort());
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <pre>
  * locations: &lt;i64 requestId&gt;&lt;i64 broadcastId&gt;&lt;i32 pieceCount&gt;&lt;i32 holders&gt;
- *            holders × (&lt;i32 executorId&gt;&lt;string host&gt;&lt;u16 port&gt;[&lt;bitset pieces&gt;])
+ *            holders × (&lt;i32 executorId&gt;&lt;host host&gt;&lt;u16 port&gt;[&lt;bitset pieces&gt;])
  * </pre>
  *
  * <p>A piece count of 0 means names only: the holders carry no bit set at all. That is the
@@ -64,7 +64,7 @@ public record Locations(long requestId, long broadcastId, int pieceCount, List<H
 
   /** Encoded bytes of one holder entry, for senders that bound a reply's size. */
   public static int holderLength(String host, int pieceCount) {
-    return 4 + Wire.stringLength(host) + 2 + (pieceCount == 0 ? 0 : Wire.bitSetLength(pieceCount));
+    return 4 + Wire.hostLength(host) + 2 + (pieceCount == 0 ? 0 : Wire.bitSetLength(pieceCount));
   }
 
   @Override
@@ -72,7 +72,7 @@ public record Locations(long requestId, long broadcastId, int pieceCount, List<H
     out.writeLong(requestId).writeLong(broadcastId).writeInt(pieceCount).writeInt(holders.size());
     for (Holder h : holders) {
       out.writeInt(h.executorId());
-      Wire.writeString(out, h.host());
+      Wire.writeHost(out, h.host());
       out.writeShort(h.port());
       if (pieceCount > 0) {
         Wire.writeBitSet(out, h.pieces(), pieceCount);
@@ -91,7 +91,7 @@ public record Locations(long requestId, long broadcastId, int pieceCount, List<H
     List<Holder> holders = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       int id = in.readInt();
-      String host = Wire.readString(in);
+      String host = Wire.readHost(in);
       int port = in.readUnsignedShort();
       BitSet pieces = pieceCount == 0 ? new BitSet() : Wire.readBitSet(in);
       if (pieces.length() > pieceCount) {

@@ -39,7 +39,8 @@ public sealed interface Message permits Message.Opening, Message.Response, Messa
    * value, see {@code io.swarmcast.serializer.ByteArraySerializer}), which an older executor could
    * not read. 4: a file broadcast's handle carries no checksums; executors ask the driver for them
    * ({@link GetChecksums}). 5: a {@link Locations} of names only (a piece count of 0) carries no
-   * bit sets.
+   * bit sets, and hosts in {@link Locations} and {@link Have} that are IPv4 addresses travel as 4
+   * bytes.
    */
   int PROTOCOL_VERSION = 5;
 

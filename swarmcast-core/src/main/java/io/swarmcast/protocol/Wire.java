@@ -12,7 +12,13 @@ import java.util.BitSet;
  * string: &lt;u16 length&gt;&lt;UTF-8 bytes&gt;          (at most {@value #MAX_STRING_BYTES} bytes)
  * bitset: &lt;i32 bit count&gt;&lt;ceil(count/8) bytes, little-endian bit order&gt;  (at most {@value #MAX_PIECES} bits)
  * bytes:  &lt;i32 length&gt;&lt;bytes&gt;                (at most the frame that carries them)
+ * host:   &lt;u8 4&gt;&lt;4 bytes&gt;                 (an IPv4 address, as "10.1.39.16" writes it)
+ *       | &lt;u8 0&gt;&lt;string&gt;                  (anything else: a name, an IPv6 address)
  * </pre>
+ *
+ * <p>A host is an IPv4 address in dotted-decimal form without leading zeros, or kept as it is
+ * written; either way it reads back as the same string. The tracker's names and every {@code Have}
+ * between neighbours carry one, and "10.1.39.16" as a string took 12 bytes where 5 do.
  */
 final class Wire {
   /** Longest string field: host names and error messages. */
@@ -111,6 +117,75 @@ final class Wire {
       throw new ProtocolException("port " + port + " is out of range");
     }
     return port;
+  }
+
+  private static final int HOST_STRING = 0;
+  private static final int HOST_IPV4 = 4;
+
+  static void writeHost(ByteBuf out, String host) {
+    long v = ipv4(host);
+    if (v >= 0) {
+      out.writeByte(HOST_IPV4).writeInt((int) v);
+    } else {
+      out.writeByte(HOST_STRING);
+      writeString(out, host);
+    }
+  }
+
+  static int hostLength(String host) {
+    return ipv4(host) >= 0 ? 1 + 4 : 1 + stringLength(host);
+  }
+
+  static String readHost(ByteBuf in) {
+    checkReadable(in, 1, "host");
+    int kind = in.readUnsignedByte();
+    if (kind == HOST_STRING) {
+      return readString(in);
+    }
+    if (kind != HOST_IPV4) {
+      throw new ProtocolException("unknown host kind " + kind + " (0: a string, 4: IPv4)");
+    }
+    checkReadable(in, 4, "IPv4 host");
+    int v = in.readInt();
+    return (v >>> 24) + "." + ((v >>> 16) & 255) + "." + ((v >>> 8) & 255) + "." + (v & 255);
+  }
+
+  /**
+   * The address {@code host} names if it is four decimal numbers of 0 to 255 without leading zeros
+   * (so that it reads back as the same string); -1 otherwise.
+   */
+  static long ipv4(String host) {
+    int n = host.length();
+    if (n < 7 || n > 15) {
+      return -1;
+    }
+    long v = 0;
+    int part = 0;
+    int digits = 0;
+    int parts = 0;
+    for (int i = 0; i <= n; i++) {
+      char c = i < n ? host.charAt(i) : '.';
+      if (c == '.') {
+        if (digits == 0 || part > 255 || ++parts > 4) {
+          return -1;
+        }
+        v = (v << 8) | part;
+        part = 0;
+        digits = 0;
+      } else if (c >= '0' && c <= '9') {
+        if (digits == 1 && part == 0) {
+          return -1; // a leading zero: "010" would read back as "10"
+        }
+        part = part * 10 + (c - '0');
+        digits++;
+        if (digits > 3) {
+          return -1;
+        }
+      } else {
+        return -1;
+      }
+    }
+    return parts == 4 ? v : -1;
   }
 
   private static void checkReadable(ByteBuf in, int len, String what) {

@@ -112,6 +112,13 @@ class MessageCodecTest {
         new RunTask(7, new byte[0]),
         new TaskResult(8, new byte[0]),
         new Have(1, 0, 0, "ü", 65535),
+        new Have(1, 0, 0, "255.255.255.255", 1),
+        new Have(1, 0, 0, "0.0.0.0", 1),
+        new Have(1, 0, 0, "010.1.1.1", 1), // a leading zero: kept as a string, read back the same
+        new Have(1, 0, 0, "1.2.3", 1),
+        new Have(1, 0, 0, "1.2.3.4.5", 1),
+        new Have(1, 0, 0, "256.1.1.1", 1),
+        new Have(1, 0, 0, "::1", 1),
         new AnnounceMany(1, 0, new BitSet()),
         new AnnounceMany(1, 9, bits(8)),
         new FetchReport(1, 0, 0, 0, "peer timeout — ünïcödé", Map.of(), List.of()),
@@ -420,6 +427,18 @@ class MessageCodecTest {
   }
 
   @Test
+  void anIpv4HostTravelsAsFourBytesAndAnUnknownHostKindIsAProtocolError() {
+    assertThat(new Have(1, 0, 7, "10.1.39.16", 7077).encodedLength()).isEqualTo(8 + 4 + 4 + 5 + 2);
+    assertThat(new Have(1, 0, 7, "10.01.39.16", 7077).encodedLength())
+        .isEqualTo(8 + 4 + 4 + 1 + 2 + 11 + 2);
+    assertRejected(
+        frame(
+            MessageType.HAVE.id(),
+            Unpooled.buffer().writeLong(1).writeInt(0).writeInt(7).writeByte(6).writeInt(1)),
+        "unknown host kind 6");
+  }
+
+  @Test
   void anUnknownTypeByteIsAProtocolError() {
     assertRejected(frame(200, Unpooled.buffer().writeLong(1)), "unknown message type 200");
   }
@@ -443,9 +462,10 @@ class MessageCodecTest {
   void anAnswerOfNamesOnlyCarriesNoBitSets() {
     Locations names =
         new Locations(1, 2, 0, List.of(new Locations.Holder(4, "10.1.2.3", 7077, new BitSet())));
-    // header (24), then id (4), host (2 + 8) and port (2): no bit set's count
-    assertThat(names.encodedLength()).isEqualTo(24 + 4 + 2 + 8 + 2);
-    assertThat(Locations.holderLength("10.1.2.3", 0)).isEqualTo(16);
+    // header (24), then id (4), host (an IPv4 address: 1 + 4) and port (2): no bit set's count
+    assertThat(names.encodedLength()).isEqualTo(24 + 4 + 5 + 2);
+    assertThat(Locations.holderLength("10.1.2.3", 0)).isEqualTo(11);
+    assertThat(Locations.holderLength("exec-7.cluster.example", 0)).isEqualTo(4 + 1 + 2 + 22 + 2);
     assertThatThrownBy(
             () -> new Locations(1, 2, 0, List.of(new Locations.Holder(4, "h", 1, bits(0)))))
         .isInstanceOf(ProtocolException.class)
@@ -536,6 +556,7 @@ class MessageCodecTest {
             .writeInt(4)
             .writeInt(1)
             .writeInt(5)
+            .writeByte(0) // a host written as a string
             .writeShort(1)
             .writeByte('h')
             .writeShort(80)
