@@ -33,9 +33,10 @@ class JavaOptsTest {
                 + "}\"")
         .contains("export SWARMCAST_JAVA_OPTS")
         .contains("exec java $SWARMCAST_JAVA_OPTS -jar")
+        .contains("sim_opts=\"-XX:+UseParallelGC -XX:MaxRAMPercentage=60\"") // simulate: C2
         .contains(
-            "exec java ${SWARMCAST_SIM_JAVA_OPTS:--XX:+UseParallelGC -XX:MaxRAMPercentage=60"
-                + " -XX:+UseTransparentHugePages} -jar") // simulate: C2, huge pages
+            "[ \"$(uname -s)\" = Linux ] && sim_opts=\"$sim_opts -XX:+UseTransparentHugePages\"")
+        .contains("exec java ${SWARMCAST_SIM_JAVA_OPTS:-$sim_opts} -jar")
         .contains(
             "files_opts=\"${SWARMCAST_FILES_JAVA_OPTS:-"
                 + String.join(" ", JavaOpts.FILES_DEFAULT)

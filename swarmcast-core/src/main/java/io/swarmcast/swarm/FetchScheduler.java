@@ -193,16 +193,22 @@ public final class FetchScheduler {
    */
   private void askAgainIfShort(List<FetchAction> out, boolean answered) {
     if (answered
+        && !shortOfNeighbours
         && out.stream().noneMatch(FetchAction.AskPeers.class::isInstance)
-        && exchange.askedAndUsable(peers) < policy.neighbours()
+        && isShortOfNeighbours()
         && shortRelocates < MAX_SHORT_RELOCATES) {
       shortRelocates++;
+      askedAgain.removeIf(peers::isBanned);
       if (askedAgain.size() >= exchange.askedAndUsable(peers)) {
         relocate = true;
       } else {
         shortOfNeighbours = true;
       }
     }
+  }
+
+  private boolean isShortOfNeighbours() {
+    return exchange.askedAndUsable(peers) < policy.neighbours();
   }
 
   /** The tracker could not answer. */
@@ -220,6 +226,9 @@ public final class FetchScheduler {
   public List<FetchAction> onHave(PeerAddress peer, int piece) {
     boolean known = peers.get(peer.id()) != null;
     peers.add(peer, piece);
+    if (shortOfNeighbours && !isShortOfNeighbours()) {
+      shortOfNeighbours = false; // an answer filled the set meanwhile
+    }
     if (shortOfNeighbours
         && !finished
         && !exchange.asking()
@@ -406,6 +415,8 @@ public final class FetchScheduler {
    * still count.
    */
   public List<FetchAction> onDriverBack() {
+    askedAgain.clear(); // every neighbour is worth asking again, as every peer is (PeerExchange)
+    shortOfNeighbours = false;
     return exchange.onDriverBack(this);
   }
 

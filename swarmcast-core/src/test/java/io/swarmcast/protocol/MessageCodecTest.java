@@ -119,6 +119,12 @@ class MessageCodecTest {
         new Have(1, 0, 0, "1.2.3.4.5", 1),
         new Have(1, 0, 0, "256.1.1.1", 1),
         new Have(1, 0, 0, "::1", 1),
+        new Have(1, 0, 0, "1.2.3.a", 1),
+        new Have(1, 0, 0, "1..2.3", 1),
+        new Have(1, 0, 0, " 1.2.3.4", 1),
+        new Have(1, 0, 0, "1.2.3.4.", 1),
+        new Locations(
+            1, 2, 9, List.of(new Locations.Holder(4, "192.168.100.200", 65535, bits(0, 8)))),
         new AnnounceMany(1, 0, new BitSet()),
         new AnnounceMany(1, 9, bits(8)),
         new FetchReport(1, 0, 0, 0, "peer timeout — ünïcödé", Map.of(), List.of()),
@@ -436,6 +442,11 @@ class MessageCodecTest {
             MessageType.HAVE.id(),
             Unpooled.buffer().writeLong(1).writeInt(0).writeInt(7).writeByte(6).writeInt(1)),
         "unknown host kind 6");
+    assertRejected(
+        frame(
+            MessageType.HAVE.id(),
+            Unpooled.buffer().writeLong(1).writeInt(0).writeInt(7).writeByte(4).writeShort(1)),
+        "IPv4 host of 4 bytes");
   }
 
   @Test

@@ -717,6 +717,33 @@ class FetchSchedulerTest {
   }
 
   /**
+   * A set that another answer filled meanwhile asks nobody again when a neighbour tells of a piece.
+   */
+  @Test
+  void withNeighbourExchangeASetFilledMeanwhileAsksNobodyAgain() {
+    FetchScheduler s =
+        new FetchScheduler(
+            8,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(2),
+            () -> 0L);
+    s.start();
+    s.onLocations(List.of(new PeerPieces(A, new BitSet())));
+    assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1)))))
+        .as("one neighbour of 2: short")
+        .noneMatch(a -> a instanceof AskLocations || a instanceof FetchAction.AskPeers);
+    assertThat(
+            of(s.onLocations(List.of(new PeerPieces(B, new BitSet()))), FetchAction.AskPeers.class))
+        .singleElement()
+        .satisfies(a -> assertThat(a.peers()).containsExactly(B));
+    s.onPeerLocations(B, List.of(new PeerPieces(B, bits(2))));
+    assertThat(s.onHave(A, 3))
+        .as("two of 2 now")
+        .noneMatch(a -> a instanceof AskLocations || a instanceof FetchAction.AskPeers);
+  }
+
+  /**
    * Once every neighbour was asked again and the set is still short, the tracker is asked; three
    * times a fetch at most.
    */

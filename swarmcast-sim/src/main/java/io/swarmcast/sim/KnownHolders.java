@@ -21,6 +21,9 @@ final class KnownHolders {
   /** The holder {@code peer}, added with no pieces if it was not known. */
   PeerPieces getOrAdd(PeerAddress peer) {
     int id = peer.id();
+    if (id <= 0) {
+      throw new IllegalArgumentException("executor ids start at 1: " + id);
+    }
     int mask = ids.length - 1;
     int i = mix(id) & mask;
     while (ids[i] != 0) {

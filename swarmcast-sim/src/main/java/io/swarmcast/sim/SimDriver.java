@@ -40,10 +40,10 @@ final class SimDriver implements NoticeSender {
   private static final long RECEIPT_TIMEOUT = DriverNode.RECEIPT_TIMEOUT.toNanos();
 
   /** Pieces sent and not yet announced, by executor and piece: each holds an upload slot. */
+  private final Map<Long, Receipt> receipts = new HashMap<>();
+
   /** Bytes of the driver's answers to registrations: once per executor, not per broadcast. */
   long joinBytes;
-
-  private final Map<Long, Receipt> receipts = new HashMap<>();
 
   private record Receipt(SimExecutor to, int piece, long writtenAt) {}
 

@@ -180,14 +180,27 @@ public final class Simulation {
         driver.host,
         Frames.of(new RegisterExecutor(1, Message.PROTOCOL_VERSION, e.hostName, e.port)),
         () -> {
-          if (!driver.host.alive) {
-            return;
-          }
           e.id = driver.register(e.hostName, e.port);
           byId.put(e.id, e);
           int bytes = Frames.of(new ExecutorRegistered(1, e.id, 1));
           driver.joinBytes += bytes;
-          network.control(driver.host, e.host, bytes, () -> e.start(policy(e)));
+          network.control(
+              driver.host,
+              e.host,
+              bytes,
+              () -> {
+                e.start(policy(e));
+                if (!driver.host.alive) {
+                  e.onDriverLost(); // it died with the answer on its way: the executor sees it
+                  // close
+                }
+              });
+        },
+        () -> {
+          // The driver was gone before the registration reached it: a real executor would wait for
+          // one; here it is counted as failed, as a late joiner without a driver is.
+          e.failure = new IllegalStateException("no driver to join");
+          executorEnded(e);
         });
   }
 
