@@ -30,6 +30,13 @@ final class PeerExchange {
       return List.of();
     }
     driverGone = true;
+    // Every known peer is worth asking again: with neighbours, all of them were asked when they
+    // became neighbours, before they knew the holders of the pieces stored since. Without this, an
+    // executor whose neighbours had not told it of a piece failed the moment the driver left,
+    // though
+    // the swarm held every piece (simulated: all of 100 executors, the driver gone once seeded).
+    asked.clear();
+    widened = false;
     s.requests.endDriverRequests();
     s.locating = false;
     s.trackerDeferred = false;
@@ -82,19 +89,49 @@ final class PeerExchange {
     return s.book(out);
   }
 
-  /** Known peers not asked yet, now marked asked; empty while the driver is alive. */
-  List<PeerAddress> toAsk(PeerTable peers) {
+  /**
+   * Known peers not asked yet, now marked asked; empty while the driver is alive.
+   *
+   * <p>With neighbours, every known peer (the neighbours, mostly) at first; after that, only while
+   * some missing piece has no known holder and no question is out, and {@link #WIDEN} at a time.
+   * Asking every holder each answer named, as without neighbours, had each of 1,000 executors ask
+   * all the others (simulated: memory ran out), where the answers already carry what the named
+   * hold.
+   */
+  List<PeerAddress> toAsk(FetchScheduler s) {
     List<PeerAddress> fresh = new ArrayList<>();
     if (!driverGone) {
       return fresh;
     }
-    for (PeerAddress p : peers.addresses()) {
+    int most = Integer.MAX_VALUE;
+    if (s.policy.neighbourExchange() && widened) {
+      if (pending > 0 || !hasOrphans(s)) {
+        return fresh;
+      }
+      most = WIDEN;
+    }
+    for (PeerAddress p : s.peers.addresses()) {
+      if (fresh.size() >= most) {
+        break;
+      }
       if (asked.add(p.id())) {
         fresh.add(p);
       }
     }
+    widened = true;
     pending += fresh.size();
     return fresh;
+  }
+
+  /** Peers asked at a time, with neighbours, once the first round after the driver left is out. */
+  static final int WIDEN = 4;
+
+  private boolean widened;
+
+  private static boolean hasOrphans(FetchScheduler s) {
+    BitSet orphans = s.wanted();
+    orphans.andNot(s.peers.allPieces());
+    return !orphans.isEmpty();
   }
 
   /**

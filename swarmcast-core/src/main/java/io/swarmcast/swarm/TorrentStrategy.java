@@ -57,7 +57,7 @@ final class TorrentStrategy extends FetchStrategy {
     if (s.exchange.driverGone()) {
       // No tracker: ask every peer not asked yet (new ones come from answers and notices).
       s.relocate = false;
-      List<PeerAddress> ask = s.exchange.toAsk(s.peers);
+      List<PeerAddress> ask = s.exchange.toAsk(s);
       if (!ask.isEmpty()) {
         out.add(new FetchAction.AskPeers(ask));
       }

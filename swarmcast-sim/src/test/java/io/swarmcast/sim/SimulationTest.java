@@ -103,6 +103,20 @@ class SimulationTest {
     assertThat(r.driverCopies()).isLessThanOrEqualTo(1.05);
   }
 
+  /**
+   * More executors than neighbours: the last pieces the driver sent are on executors that most
+   * others do not neighbour. They must ask again and find them, not fail the moment the driver
+   * goes.
+   */
+  @Test
+  void executorsBeyondTheirNeighboursFinishWhenTheDriverDiesOnceTheSwarmIsSeeded() {
+    SimResult r =
+        new Simulation(Scenario.of(100, 16 * MIB, 10e9).withDriverDyingWhenSeeded(true)).run();
+    assertThat(r.seededRatio()).isPositive();
+    assertThat(r.failed() + r.unfinished()).isZero();
+    assertThat(r.finished()).isEqualTo(100);
+  }
+
   @Test
   void aDriverFasterThanTheExecutorsSeedsTheSwarmAtTheirCombinedRate() {
     // The driver at 400 Mbit/s, 3 executors at 50: every piece can be out of the driver once the
