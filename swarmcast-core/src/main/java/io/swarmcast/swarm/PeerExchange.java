@@ -129,9 +129,14 @@ final class PeerExchange {
   private boolean widened;
 
   private static boolean hasOrphans(FetchScheduler s) {
+    return !orphans(s).isEmpty();
+  }
+
+  /** Missing pieces that no known peer holds; a copy, computed only when it may be needed. */
+  private static BitSet orphans(FetchScheduler s) {
     BitSet orphans = s.wanted();
     orphans.andNot(s.peers.allPieces());
-    return !orphans.isEmpty();
+    return orphans;
   }
 
   /**
@@ -196,8 +201,7 @@ final class PeerExchange {
    */
   IllegalStateException cannotFinish(FetchScheduler s) {
     if (driverGone && pending == 0) {
-      BitSet orphans = s.wanted(); // a copy: computed only when it may be needed, not every event
-      orphans.andNot(s.peers.allPieces());
+      BitSet orphans = orphans(s);
       if (!orphans.isEmpty()) {
         return new IllegalStateException(
             "the driver is gone and no executor this one can reach holds piece(s) "

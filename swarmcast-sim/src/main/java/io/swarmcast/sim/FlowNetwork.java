@@ -513,11 +513,7 @@ final class FlowNetwork {
    */
   private double upForData(Host h) {
     if (h.upForDataVersion != h.inRateVersion) {
-      double in = 0;
-      for (Conn c : h.in) {
-        in += c.rate;
-      }
-      h.upForData = Math.max(h.upBytesPerSecond * 0.01, h.upBytesPerSecond - ackShare * in);
+      h.upForData = lessAcknowledgements(h.upBytesPerSecond, h.in);
       h.upForDataVersion = h.inRateVersion;
     }
     return h.upForData;
@@ -526,14 +522,22 @@ final class FlowNetwork {
   /** A host's download less what the acknowledgements of its uploads take of it; kept likewise. */
   private double downForData(Host h) {
     if (h.downForDataVersion != h.outRateVersion) {
-      double out = 0;
-      for (Conn c : h.out) {
-        out += c.rate;
-      }
-      h.downForData = Math.max(h.downBytesPerSecond * 0.01, h.downBytesPerSecond - ackShare * out);
+      h.downForData = lessAcknowledgements(h.downBytesPerSecond, h.out);
       h.downForDataVersion = h.outRateVersion;
     }
     return h.downForData;
+  }
+
+  /**
+   * One direction's capacity less the acknowledgements of what flows the other way on {@code
+   * opposite}; never under 1 % of it.
+   */
+  private double lessAcknowledgements(double capacity, List<Conn> opposite) {
+    double rate = 0;
+    for (Conn c : opposite) {
+      rate += c.rate;
+    }
+    return Math.max(capacity * 0.01, capacity - ackShare * rate);
   }
 
   /**
