@@ -5,6 +5,7 @@ import io.swarmcast.metrics.MetricFamily;
 import io.swarmcast.protocol.Ack;
 import io.swarmcast.protocol.Announce;
 import io.swarmcast.protocol.AnnounceMany;
+import io.swarmcast.protocol.Busy;
 import io.swarmcast.protocol.Failure;
 import io.swarmcast.protocol.FetchAnyPiece;
 import io.swarmcast.protocol.FetchPiece;
@@ -606,6 +607,10 @@ public final class DriverNode extends SwarmNode {
               int piece =
                   tracker.choosePieceToSend(
                       f.broadcastId(), from.remoteNodeId(), f.exclude(), f.allowDuplicate());
+              if (piece == Tracker.NOT_NOW) {
+                from.send(new Busy(f.requestId())); // it lags: its peers serve it meanwhile
+                return null;
+              }
               if (piece < 0) {
                 // A file still being read will have fresh pieces: wait for them rather than
                 // decline.

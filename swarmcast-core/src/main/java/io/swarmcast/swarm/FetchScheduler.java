@@ -73,6 +73,12 @@ public final class FetchScheduler {
 
   final Wakeups wakeups = new Wakeups();
 
+  /** Pieces stored between two looks at how many pieces the neighbours hold. */
+  static final int LAG_CHECK_EVERY = 2;
+
+  /** Which peers serve far more slowly than the others. */
+  final SlowPeers slowPeers = new SlowPeers();
+
   /** Where pieces are once the driver and its tracker are gone. */
   final PeerExchange exchange = new PeerExchange();
 
@@ -269,12 +275,19 @@ public final class FetchScheduler {
       driverPriority.arrived(
           clock.getAsLong(), bytes, r.source() == OutstandingRequests.DRIVER, busyPeers);
       driverSentOne |= r.source() == OutstandingRequests.DRIVER;
+      judge(r, bytes);
     }
     if (!wants(piece)) {
       return r != null ? book() : List.of();
     }
     List<FetchAction> out = new ArrayList<>();
     have.set(piece);
+    if (policy.neighbourExchange()
+        && have.cardinality() % LAG_CHECK_EVERY == 0
+        && slowPeers.judgeLag(peers, exchange.asked())
+        && isShortOfNeighbours()) {
+      shortOfNeighbours = true;
+    }
     // Another request for it (the end game's, or one made after its first holder stalled) is no
     // longer wanted.
     requests.endDuplicates(piece).forEach(t -> out.add(new FetchAction.Cancel(t)));
@@ -283,6 +296,25 @@ public final class FetchScheduler {
       return out;
     }
     return book(out);
+  }
+
+  /**
+   * Judges the peer that sent a piece by how long it took (see {@link SlowPeers}). A neighbour
+   * judged slow no longer counts towards the set: the next neighbour that tells of a piece is asked
+   * for the holders it knows, and one of them takes its place.
+   */
+  private void judge(OutstandingRequests.Request r, int bytes) {
+    if (bytes <= 0 || r.source() == OutstandingRequests.DRIVER) {
+      return;
+    }
+    PeerTable.Peer p = peers.get(r.source());
+    if (p != null
+        && slowPeers.served(peers, p, bytes, clock.getAsLong() - r.sentAt())
+        && policy.neighbourExchange()
+        && exchange.wasAsked(p.address.id())
+        && isShortOfNeighbours()) {
+      shortOfNeighbours = true;
+    }
   }
 
   /**

@@ -166,15 +166,23 @@ final class PeerExchange {
     return asked.contains(peerId);
   }
 
-  /** Peers asked and not banned: with neighbours, the neighbour set. */
+  /**
+   * Peers asked, not banned and not judged slow: with neighbours, the neighbour set ({@link
+   * SlowPeers}: a slow neighbour is replaced).
+   */
   int askedAndUsable(PeerTable peers) {
     int n = 0;
     for (int id : asked) {
-      if (!peers.isBanned(id)) {
+      if (!peers.isBanned(id) && !peers.isSlow(id)) {
         n++;
       }
     }
     return n;
+  }
+
+  /** The peers asked (with neighbours: the neighbours, banned ones included). */
+  Set<Integer> asked() {
+    return java.util.Collections.unmodifiableSet(asked);
   }
 
   /** Whether exactly one question to a peer is out: the answer being handled is the last. */

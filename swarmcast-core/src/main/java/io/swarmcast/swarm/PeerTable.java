@@ -26,6 +26,23 @@ final class PeerTable {
     /** Not asked before this time after it answered busy. */
     long busyUntil = Long.MIN_VALUE;
 
+    /** Pieces it delivered that {@link SlowPeers} judged it by, and their average time per byte. */
+    int piecesServed;
+
+    double nanosPerByte;
+
+    /** Pieces it holds, as far as we know. */
+    int held;
+
+    /** Its pieces came far more slowly than other peers' ({@link SlowPeers#served}). */
+    boolean slowToServe;
+
+    /** It holds far fewer pieces than the other neighbours ({@link SlowPeers#judgeLag}). */
+    boolean lagging;
+
+    /** Either of the two: asked last, and not counted as a neighbour. */
+    boolean slow;
+
     Peer(PeerAddress address) {
       this.address = address;
     }
@@ -41,6 +58,9 @@ final class PeerTable {
 
   private final Set<Integer> banned = new HashSet<>();
   private final int[] holders;
+
+  /** Known peers judged slow. */
+  private int slowPeers;
 
   /** The latest {@link Peer#busyUntil} ever set: no peer is busy after it. */
   private long latestBusyUntil = Long.MIN_VALUE;
@@ -78,6 +98,7 @@ final class PeerTable {
     Peer p = peers.computeIfAbsent(address.id(), id -> new Peer(address));
     if (!p.pieces.get(piece)) {
       p.pieces.set(piece);
+      p.held++;
       holders[piece]++;
     }
   }
@@ -103,8 +124,29 @@ final class PeerTable {
       return false;
     }
     p.pieces.clear(piece);
+    p.held--;
     holders[piece]--;
     return true;
+  }
+
+  /** Judges {@code p} slow or not from its two flags (see {@link SlowPeers}). */
+  void judged(Peer p) {
+    boolean slow = p.slowToServe || p.lagging;
+    if (p.slow != slow && peers.get(p.address.id()) == p) {
+      slowPeers += slow ? 1 : -1;
+    }
+    p.slow = slow;
+  }
+
+  /** Whether peer {@code id} is known and judged slow. */
+  boolean isSlow(int id) {
+    Peer p = peers.get(id);
+    return p != null && p.slow;
+  }
+
+  /** Whether any known peer is judged slow. */
+  boolean anySlow() {
+    return slowPeers > 0;
   }
 
   /** Forgets a peer and its pieces for the rest of the fetch. */
@@ -112,6 +154,9 @@ final class PeerTable {
     banned.add(id);
     Peer p = peers.remove(id);
     if (p != null) {
+      if (p.slow) {
+        slowPeers--;
+      }
       for (int i = p.pieces.nextSetBit(0); i >= 0; i = p.pieces.nextSetBit(i + 1)) {
         holders[i]--;
       }
@@ -159,10 +204,15 @@ final class PeerTable {
 
   /** As {@link #servable(long, int)}, with at most {@code peerLimit} distinct peers busy. */
   BitSet servable(long now, int maxPerPeer, int peerLimit) {
+    return servable(now, maxPerPeer, peerLimit, true);
+  }
+
+  /** As {@link #servable(long, int, int)}, leaving out slow peers unless {@code withSlow}. */
+  BitSet servable(long now, int maxPerPeer, int peerLimit, boolean withSlow) {
     BitSet servable = new BitSet(pieceCount);
     int busy = peerLimit == DriverPriority.UNLIMITED ? 0 : busyPeers();
     for (Peer p : peers.values()) {
-      if (canTake(p, now, maxPerPeer) && withinLimit(p, busy, peerLimit)) {
+      if ((withSlow || !p.slow) && canTake(p, now, maxPerPeer) && withinLimit(p, busy, peerLimit)) {
         servable.or(p.pieces);
       }
     }
@@ -201,6 +251,17 @@ final class PeerTable {
     }
     if (candidates.isEmpty()) {
       return null;
+    }
+    if (slowPeers > 0) {
+      List<PeerSelector.Candidate> fast = new ArrayList<>(candidates.size());
+      for (PeerSelector.Candidate c : candidates) {
+        if (!peers.get(c.peer().id()).slow) {
+          fast.add(c);
+        }
+      }
+      if (!fast.isEmpty()) {
+        candidates = fast; // a slow peer is asked last
+      }
     }
     return peers.get(selector.select(candidates).peer().id());
   }

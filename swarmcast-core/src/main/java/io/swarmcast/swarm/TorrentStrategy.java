@@ -127,8 +127,14 @@ final class TorrentStrategy extends FetchStrategy {
   private static boolean bookPeer(FetchScheduler s, int peerLimit, List<FetchAction> out) {
     long now = s.now();
     int maxPerPeer = s.policy.limits().maxPerPeer();
-    BitSet servable = s.peers.servable(now, maxPerPeer, peerLimit);
-    servable.and(s.wanted());
+    BitSet wanted = s.wanted();
+    // Pieces a slow peer alone could give wait while others can be asked (see SlowPeers).
+    BitSet servable = s.peers.servable(now, maxPerPeer, peerLimit, false);
+    servable.and(wanted);
+    if (servable.isEmpty() && s.peers.anySlow()) {
+      servable = s.peers.servable(now, maxPerPeer, peerLimit, true);
+      servable.and(wanted);
+    }
     if (servable.isEmpty()) {
       return endGame(s, now, out);
     }

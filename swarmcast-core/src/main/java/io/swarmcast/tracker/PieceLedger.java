@@ -13,6 +13,12 @@ import java.util.Set;
  * driver has sent each piece. Not thread-safe: the {@link Tracker} guards it.
  */
 final class PieceLedger {
+  /** How many times fewer pieces than the mean executor's make an executor lag. */
+  static final int LAG_BEHIND = 8;
+
+  /** The mean executor's pieces from which lagging is judged: before, all hold few. */
+  static final int LAG_MIN_MEAN = 64;
+
   final long broadcastId;
   final int pieceCount;
   final boolean peerSharing;
@@ -180,8 +186,21 @@ final class PieceLedger {
    * allowDuplicate}.
    */
   int chooseForDriver(int executor, BitSet exclude, boolean allowDuplicate, boolean slow) {
+    return chooseForDriver(executor, exclude, allowDuplicate, slow, false);
+  }
+
+  /**
+   * As above; an executor that {@code lags} (see {@link #lagsBehind}) is told {@link
+   * Tracker#NOT_NOW} instead of getting a fresh piece, unless {@code allowDuplicate}.
+   */
+  int chooseForDriver(
+      int executor, BitSet exclude, boolean allowDuplicate, boolean slow, boolean lags) {
     if (slow && !allowDuplicate) {
       return -1;
+    }
+    if (lags && !allowDuplicate) {
+      int fresh = leastSent(exclude, null);
+      return fresh >= 0 && sendCount[fresh] == 0 ? Tracker.NOT_NOW : -1;
     }
     BitSet sent = sentTo.computeIfAbsent(executor, k -> new BitSet(pieceCount));
     int fresh = leastSent(exclude, null);
@@ -221,6 +240,24 @@ final class PieceLedger {
       }
     }
     return best;
+  }
+
+  /**
+   * Whether {@code executor} holds fewer than a {@link #LAG_BEHIND}th of the pieces the mean of
+   * {@code executors} executors holds, once that mean is {@link #LAG_MIN_MEAN} or more: an executor
+   * on a slow link, or one that joined late. The driver sends it no fresh piece (see {@link
+   * Tracker#choosePieceToSend}).
+   */
+  boolean lagsBehind(int executor, int executors) {
+    if (executors <= 0) {
+      return false;
+    }
+    long mean = announced / executors;
+    if (mean < LAG_MIN_MEAN) {
+      return false;
+    }
+    BitSet h = holdings.get(executor);
+    return (long) (h == null ? 0 : h.cardinality()) * LAG_BEHIND < mean;
   }
 
   /** A copy of the holdings of {@code executors}, and of what the driver pushed to each. */
