@@ -178,6 +178,11 @@ final class SimDriver implements NoticeSender {
       if (!u.from.host.alive) {
         uploads.finished(next);
         uploads.confirmed();
+      } else if (piece == Tracker.NOT_NOW) {
+        // It lags behind the swarm: answered busy, as DriverNode does, and asks again later.
+        uploads.finished(next);
+        uploads.confirmed();
+        sim.network.control(host, u.from.host, Frames.BUSY, () -> u.from.onBusy(u.token));
       } else if (piece < 0) {
         uploads.finished(next);
         uploads.confirmed();
