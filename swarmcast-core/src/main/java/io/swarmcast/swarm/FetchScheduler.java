@@ -74,7 +74,7 @@ public final class FetchScheduler {
   final Wakeups wakeups = new Wakeups();
 
   /** Pieces stored between two looks at how many pieces the neighbours hold. */
-  static final int LAG_CHECK_EVERY = 2;
+  static final int LAG_CHECK_EVERY = 8;
 
   /** Which peers serve far more slowly than the others. */
   final SlowPeers slowPeers = new SlowPeers();
@@ -282,9 +282,10 @@ public final class FetchScheduler {
     }
     List<FetchAction> out = new ArrayList<>();
     have.set(piece);
+    int held = have.cardinality();
     if (policy.neighbourExchange()
-        && have.cardinality() % LAG_CHECK_EVERY == 0
-        && slowPeers.judgeLag(peers, exchange.asked())
+        && held % LAG_CHECK_EVERY == 0
+        && slowPeers.judgeLag(peers, held)
         && isShortOfNeighbours()) {
       shortOfNeighbours = true;
     }

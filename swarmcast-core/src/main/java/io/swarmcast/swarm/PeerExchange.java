@@ -180,11 +180,6 @@ final class PeerExchange {
     return n;
   }
 
-  /** The peers asked (with neighbours: the neighbours, banned ones included). */
-  Set<Integer> asked() {
-    return java.util.Collections.unmodifiableSet(asked);
-  }
-
   /** Whether exactly one question to a peer is out: the answer being handled is the last. */
   boolean lastQuestion() {
     return pending == 1;

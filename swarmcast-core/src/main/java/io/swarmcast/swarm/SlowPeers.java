@@ -1,8 +1,5 @@
 package io.swarmcast.swarm;
 
-import java.util.Arrays;
-import java.util.Collection;
-
 /**
  * Which peers serve this fetch far more slowly than the others: a peer on a link a tenth as fast,
  * or one whose upload is swamped. Judged from the fetch's own requests: each piece's bytes over the
@@ -39,11 +36,11 @@ final class SlowPeers {
   /** How many times the reference time per byte makes a peer slow. */
   static final double SLOWER_THAN = 4.0;
 
-  /** How many times fewer pieces than the median neighbour's make a neighbour lag. */
+  /** How many times fewer pieces than this fetch holds make a peer lag. */
   static final int LAG_BEHIND = 4;
 
-  /** The median neighbour's pieces from which lagging is judged: before, all have few. */
-  static final int LAG_MIN_MEDIAN = 8;
+  /** The pieces this fetch holds from which lagging is judged: before, all have few. */
+  static final int LAG_MIN_HELD = 8;
 
   /** Pieces from a peer before it can be judged: one piece may have waited behind a burst. */
   static final int MIN_SAMPLES = 2;
@@ -70,33 +67,20 @@ final class SlowPeers {
   }
 
   /**
-   * Judges the {@code neighbours} (ids) by how many pieces each holds: one with fewer than a {@link
-   * #LAG_BEHIND}th of the median, once that is {@link #LAG_MIN_MEDIAN} or more, lags. Returns
-   * whether one has just been judged slow so.
+   * Judges every known peer by how many pieces it holds against the {@code mine} this fetch holds:
+   * one with fewer than a {@link #LAG_BEHIND}th of them, once they are {@link #LAG_MIN_HELD} or
+   * more, lags. Returns whether one has just been judged slow so.
    */
-  boolean judgeLag(PeerTable peers, Collection<Integer> neighbours) {
-    int[] held = new int[neighbours.size()];
-    int n = 0;
-    for (int id : neighbours) {
-      PeerTable.Peer p = peers.get(id);
-      if (p != null) {
-        held[n++] = p.held;
-      }
-    }
-    if (n == 0) {
-      return false;
-    }
-    Arrays.sort(held, 0, n);
-    int median = held[n / 2];
-    if (median < LAG_MIN_MEDIAN) {
+  boolean judgeLag(PeerTable peers, int mine) {
+    if (mine < LAG_MIN_HELD) {
       return false;
     }
     boolean becameSlow = false;
-    for (int id : neighbours) {
-      PeerTable.Peer p = peers.get(id);
-      if (p != null) {
+    for (PeerTable.Peer p : peers.all()) {
+      boolean lagging = (long) p.held * LAG_BEHIND < mine;
+      if (lagging != p.lagging) {
         boolean was = p.slow;
-        p.lagging = (long) p.held * LAG_BEHIND < median;
+        p.lagging = lagging;
         peers.judged(p);
         becameSlow |= p.slow && !was;
       }
