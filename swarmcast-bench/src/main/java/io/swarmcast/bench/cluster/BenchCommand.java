@@ -94,6 +94,21 @@ public final class BenchCommand implements Callable<Integer>, SwarmcastSubcomman
   Long driverRateBits;
 
   @Option(
+      names = "--slow-executors",
+      paramLabel = "K",
+      description =
+          "Put the last K executors on links at --slow-rate: do slow peers drag the fast ones? The "
+              + "fast executors' times are in the driver's log (logs/<factory>-<n>/driver.log). Default: 0.")
+  int slowExecutors;
+
+  @Option(
+      names = "--slow-rate",
+      converter = LinkUnits.RateConverter.class,
+      paramLabel = "RATE",
+      description = "The link rate of the --slow-executors, each direction, in tc units.")
+  Long slowRateBits;
+
+  @Option(
       names = "--delay",
       converter = LinkUnits.DelayConverter.class,
       paramLabel = "DELAY",
@@ -281,7 +296,9 @@ public final class BenchCommand implements Callable<Integer>, SwarmcastSubcomman
             SwarmcastCli.class.getName(),
             out,
             commandLine(),
-            files);
+            files,
+            slowExecutors,
+            slowRateBits == null ? 0 : slowRateBits);
     return new ClusterBench(settings).run(System.out, System.err);
   }
 

@@ -38,6 +38,8 @@ import java.util.Objects;
  *     subcommands, started with this JVM's classpath
  * @param out where results.csv, summary.md, time-vs-executors.png and logs/ go
  * @param commandLine the command as typed, for summary.md
+ * @param slowExecutors how many executors, the last ones, are on slower links; 0 for none
+ * @param slowRateBits their link rate in bit/s (with {@code slowExecutors} only)
  */
 public record BenchSettings(
     List<Integer> executors,
@@ -59,7 +61,56 @@ public record BenchSettings(
     String mainClass,
     Path out,
     String commandLine,
-    boolean files) {
+    boolean files,
+    int slowExecutors,
+    long slowRateBits) {
+
+  /** As the canonical constructor, every executor on the same link. */
+  public BenchSettings(
+      List<Integer> executors,
+      List<String> factories,
+      long sizeBytes,
+      long rateBits,
+      long driverRateBits,
+      long delayMicros,
+      int reps,
+      int warmup,
+      Long warmupSizeBytes,
+      boolean loopback,
+      Long blockSizeBytes,
+      String compress,
+      List<String> conf,
+      long timeoutSeconds,
+      List<String> jvmOpts,
+      long ceilingBytes,
+      String mainClass,
+      Path out,
+      String commandLine,
+      boolean files) {
+    this(
+        executors,
+        factories,
+        sizeBytes,
+        rateBits,
+        driverRateBits,
+        delayMicros,
+        reps,
+        warmup,
+        warmupSizeBytes,
+        loopback,
+        blockSizeBytes,
+        compress,
+        conf,
+        timeoutSeconds,
+        jvmOpts,
+        ceilingBytes,
+        mainClass,
+        out,
+        commandLine,
+        files,
+        0,
+        0);
+  }
 
   public BenchSettings {
     executors = List.copyOf(executors);
@@ -87,6 +138,24 @@ public record BenchSettings(
     if (loopback && delayMicros != 0) {
       throw new IllegalArgumentException(
           "a delay needs the emulated network, not loopback: " + delayMicros + " us");
+    }
+    if (slowExecutors < 0 || (slowExecutors > 0 && (loopback || slowRateBits <= 0))) {
+      throw new IllegalArgumentException(
+          "slow executors need the emulated network and a positive --slow-rate: "
+              + slowExecutors
+              + " at "
+              + slowRateBits
+              + " bit/s");
+    }
+    for (int n : executors) {
+      if (slowExecutors >= n) {
+        throw new IllegalArgumentException(
+            "--slow-executors "
+                + slowExecutors
+                + " leaves no fast executor among "
+                + n
+                + ": the fast ones' time is what it measures");
+      }
     }
   }
 }

@@ -102,7 +102,34 @@ final class BenchSummary {
       List<String> jvmOpts,
       int warmup,
       CeilingRun.Result ceiling,
-      List<String> failures) {}
+      List<String> failures,
+      int slowExecutors,
+      long slowRateBits) {
+    /** Every executor on the same link. */
+    Setup(
+        String commandLine,
+        boolean loopback,
+        long sizeBytes,
+        long rateBits,
+        long delayMicros,
+        List<String> jvmOpts,
+        int warmup,
+        CeilingRun.Result ceiling,
+        List<String> failures) {
+      this(
+          commandLine,
+          loopback,
+          sizeBytes,
+          rateBits,
+          delayMicros,
+          jvmOpts,
+          warmup,
+          ceiling,
+          failures,
+          0,
+          0);
+    }
+  }
 
   /**
    * The median of {@code values}: the middle one, or the mean of the two middle ones; NaN if empty.
@@ -312,6 +339,15 @@ final class BenchSummary {
               "- Network: one Linux network namespace per host on a bridge; every host's link shaped to ")
           .append(LinkUnits.humanRate(setup.rateBits()))
           .append(" in each direction (HTB, one fair class per peer).")
+          .append(
+              setup.slowExecutors() > 0
+                  ? " The last "
+                      + setup.slowExecutors()
+                      + " executors' links at "
+                      + LinkUnits.humanRate(setup.slowRateBits())
+                      + ": `seconds` and `ratio` are the last executor's, a slow one's; each"
+                      + " executor's own time is in the driver's log (logs/)."
+                  : "")
           .append(
               setup.delayMicros() > 0
                   ? " One-way delay "

@@ -139,7 +139,9 @@ public final class ClusterBench {
             jvmOpts,
             settings.warmup(),
             ceiling,
-            failures);
+            failures,
+            settings.slowExecutors(),
+            settings.slowRateBits());
     Files.writeString(dir.resolve("summary.md"), BenchSummary.markdown(setup, groups));
     try {
       BenchChart.write(dir.resolve("time-vs-executors.png"), groups, setup);
@@ -224,7 +226,9 @@ public final class ClusterBench {
                   n,
                   settings.rateBits(),
                   settings.driverRateBits() > 0 ? settings.driverRateBits() : settings.rateBits(),
-                  settings.delayMicros());
+                  settings.delayMicros(),
+                  settings.slowExecutors(),
+                  settings.slowRateBits());
       if (!active.begin(run, plan, err)) {
         return "interrupted";
       }

@@ -59,6 +59,14 @@ final class NetnsPlan {
   private final long delayMicros;
 
   /**
+   * How many executors, the last ones, are on links at {@link #slowRateBits} ({@code bench
+   * --slow-executors}).
+   */
+  private final int slowExecutors;
+
+  private final long slowRateBits;
+
+  /**
    * @param prefix namespace prefix, e.g. {@link #prefixFor}
    * @param rateBits link rate in bit/s, each direction
    * @param delayMicros one-way delay to add with netem, 0 for none
@@ -72,6 +80,34 @@ final class NetnsPlan {
    * rateBits}.
    */
   NetnsPlan(String prefix, int executors, long rateBits, long driverRateBits, long delayMicros) {
+    this(prefix, executors, rateBits, driverRateBits, delayMicros, 0, 0);
+  }
+
+  /**
+   * As above, with the last {@code slowExecutors} executors' links at {@code slowRateBits}: the
+   * slow peers of a mixed fleet.
+   */
+  NetnsPlan(
+      String prefix,
+      int executors,
+      long rateBits,
+      long driverRateBits,
+      long delayMicros,
+      int slowExecutors,
+      long slowRateBits) {
+    if (slowExecutors < 0
+        || slowExecutors >= executors
+        || (slowExecutors > 0 && slowRateBits <= 0)) {
+      throw new IllegalArgumentException(
+          "slow executors must be 0 to executors - 1, with a positive rate: "
+              + slowExecutors
+              + " of "
+              + executors
+              + " at "
+              + slowRateBits);
+    }
+    this.slowExecutors = slowExecutors;
+    this.slowRateBits = slowRateBits;
     if (driverRateBits <= 0) {
       throw new IllegalArgumentException("driver rate must be positive: " + driverRateBits);
     }
@@ -233,7 +269,11 @@ final class NetnsPlan {
   private List<List<String>> shape(
       String ns, String dev, String field, Host self, long leafDelayMicros) {
     List<Host> peers = hosts.stream().filter(p -> p != self).toList();
-    long rate = self == hosts.get(0) ? driverRateBits : rateBits;
+    int index = hosts.indexOf(self); // 0 the driver, i executor i
+    long rate =
+        index == 0
+            ? driverRateBits
+            : index > hosts.size() - 1 - slowExecutors ? slowRateBits : rateBits;
     String link = rate + "bit";
     String share = Math.max(8, rate / peers.size()) + "bit";
     String burst = Long.toString(burstBytes(rate));

@@ -39,6 +39,45 @@ class BenchSettingsTest {
         false);
   }
 
+  private static BenchSettings withSlow(
+      List<Integer> executors, boolean loopback, int slow, long slowRate) {
+    BenchSettings s = settings(executors, loopback, 0);
+    return new BenchSettings(
+        s.executors(),
+        s.factories(),
+        s.sizeBytes(),
+        s.rateBits(),
+        s.driverRateBits(),
+        s.delayMicros(),
+        s.reps(),
+        s.warmup(),
+        s.warmupSizeBytes(),
+        s.loopback(),
+        s.blockSizeBytes(),
+        s.compress(),
+        s.conf(),
+        s.timeoutSeconds(),
+        s.jvmOpts(),
+        s.ceilingBytes(),
+        s.mainClass(),
+        s.out(),
+        s.commandLine(),
+        s.files(),
+        slow,
+        slowRate);
+  }
+
+  @Test
+  void slowExecutorsNeedARateTheNetworkAndAFastOneLeft() {
+    assertThat(withSlow(List.of(8), false, 1, 10_000_000).slowExecutors()).isEqualTo(1);
+    assertThatThrownBy(() -> withSlow(List.of(8), false, 1, 0))
+        .hasMessageContaining("positive --slow-rate");
+    assertThatThrownBy(() -> withSlow(List.of(8), true, 1, 10_000_000))
+        .hasMessageContaining("emulated network");
+    assertThatThrownBy(() -> withSlow(List.of(1, 8), false, 1, 10_000_000))
+        .hasMessageContaining("no fast executor among 1");
+  }
+
   @Test
   void copiesItsLists() {
     List<Integer> counts = new ArrayList<>(List.of(1, 2));

@@ -47,6 +47,43 @@ class NetnsPlanTest {
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void theLastExecutorsGetTheSlowRateBothWaysAndTheOthersKeepTheirs() {
+    List<String> setup =
+        rendered(
+            new NetnsPlan("swcb9-", 3, 100_000_000, 100_000_000, 0, 1, 10_000_000).setupCommands());
+    for (String fast : List.of("d", "e1", "e2")) {
+      String link =
+          "tc -n swcb9-"
+              + fast
+              + " class add dev eth0 parent 1: classid 1:1 htb rate 100000000bit ceil 100000000bit ";
+      assertThat(setup).anyMatch(c -> c.startsWith(link));
+    }
+    assertThat(setup)
+        .anyMatch(
+            c ->
+                c.startsWith(
+                    "tc -n swcb9-e3 class add dev eth0 parent 1: classid 1:1 htb rate 10000000bit ceil 10000000bit"))
+        .anyMatch(
+            c ->
+                c.startsWith(
+                    "tc -n swcb9-br class add dev v-e3 parent 1: classid 1:1 htb rate 10000000bit ceil 10000000bit"))
+        .noneMatch(
+            c ->
+                c.startsWith(
+                    "tc -n swcb9-e2 class add dev eth0 parent 1: classid 1:1 htb rate 10000000bit"));
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void refusesSlowExecutorsThatLeaveNoFastOne() {
+    assertThatThrownBy(() -> new NetnsPlan("swcb1-", 2, 100_000_000, 100_000_000, 0, 2, 10_000_000))
+        .hasMessageContaining("2 of 2");
+    assertThatThrownBy(() -> new NetnsPlan("swcb1-", 2, 100_000_000, 100_000_000, 0, 1, 0))
+        .hasMessageContaining("positive rate");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void buildsBridgeHostsAndLinks() {
     List<String> setup = rendered(plan.setupCommands());
     assertThat(setup.subList(0, 4))
