@@ -230,8 +230,7 @@ public final class FetchScheduler {
    * nothing.
    */
   public List<FetchAction> onHave(PeerAddress peer, int piece) {
-    boolean known = peers.get(peer.id()) != null;
-    peers.add(peer, piece);
+    boolean known = peers.add(peer, piece);
     if (shortOfNeighbours && !isShortOfNeighbours()) {
       shortOfNeighbours = false; // an answer filled the set meanwhile
     }

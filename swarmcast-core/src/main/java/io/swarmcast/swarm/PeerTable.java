@@ -89,18 +89,29 @@ final class PeerTable {
 
   /**
    * Records that {@code address} holds {@code piece}; ignored for a banned peer or a piece out of
-   * range.
+   * range. Returns whether the peer was known before.
    */
-  void add(PeerAddress address, int piece) {
-    if (piece < 0 || piece >= pieceCount || banned.contains(address.id())) {
-      return;
+  boolean add(PeerAddress address, int piece) {
+    // One lookup for the usual case, a notice from a known peer: notices are most of the events a
+    // fetch handles (a banned peer is never among the known ones).
+    Peer p = peers.get(address.id());
+    boolean known = p != null;
+    if (piece < 0 || piece >= pieceCount) {
+      return known;
     }
-    Peer p = peers.computeIfAbsent(address.id(), id -> new Peer(address));
+    if (p == null) {
+      if (banned.contains(address.id())) {
+        return false;
+      }
+      p = new Peer(address);
+      peers.put(address.id(), p);
+    }
     if (!p.pieces.get(piece)) {
       p.pieces.set(piece);
       p.held++;
       holders[piece]++;
     }
+    return known;
   }
 
   /** Records every piece of {@code pieces} (those in range) as held by {@code address}. */
