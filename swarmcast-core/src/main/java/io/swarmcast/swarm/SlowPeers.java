@@ -28,9 +28,9 @@ package io.swarmcast.swarm;
  * #LAG_BEHIND}th of the median neighbour's pieces, once that median is {@link #LAG_MIN_MEDIAN}, and
  * it lags (a slow link fills slowly, and its holder has little to give). Judged every {@link
  * FetchScheduler#LAG_CHECK_EVERY} pieces stored: the first slow pieces came only after 40 ms of a
- * 107 ms broadcast, and by then the set had done its harm. With both, the fast executors above
- * finished at 1.188 to 1.213 × (10 seeds, mean 1.199). Not thread-safe: part of a {@link
- * FetchScheduler}.
+ * 107 ms broadcast, and by then the set had done its harm. With both, and the driver's rule for
+ * executors that lag behind (Tracker.NOT_NOW), the fast executors above finished at 1.196 to 1.225
+ * × (10 seeds, mean 1.209). Not thread-safe: part of a {@link FetchScheduler}.
  */
 final class SlowPeers {
   /** How many times the reference time per byte makes a peer slow. */
