@@ -343,9 +343,8 @@ public final class Tracker {
    * peers serve it. Simulated, 1,000 executors at 10 Gbit/s with a tenth ten times slower: the
    * driver's last fresh pieces went to slow executors, whose 1 Gbit/s then held every fast one back
    * (the swarm seeded at 1.62 ×, the fast executors done at 1.81 × size ÷ bandwidth); with this,
-   * 1.09 × and 1.27 ×. A decline instead stops the executor asking the driver for fresh pieces at
-   * all, which cost the fast ones 0.015 × at 100 executors: an executor that lagged early never
-   * asked again.
+   * 1.09 × and 1.27 ×. Not a decline: a declined executor asks the driver for nothing fresh again,
+   * and one that lagged only for a while (it began later) should be able to.
    */
   public static final int NOT_NOW = -2;
 
