@@ -74,7 +74,7 @@ public final class FetchScheduler {
   final Wakeups wakeups = new Wakeups();
 
   /** Pieces stored between two looks at how many pieces the neighbours hold. */
-  static final int LAG_CHECK_EVERY = 8;
+  static final int LAG_CHECK_EVERY = 2;
 
   /** Which peers serve far more slowly than the others. */
   final SlowPeers slowPeers = new SlowPeers();
@@ -284,7 +284,7 @@ public final class FetchScheduler {
     int held = have.cardinality();
     if (policy.neighbourExchange()
         && held % LAG_CHECK_EVERY == 0
-        && slowPeers.judgeLag(peers, held)
+        && slowPeers.judgeLag(peers, exchange.asked())
         && isShortOfNeighbours()) {
       shortOfNeighbours = true;
     }

@@ -2,6 +2,7 @@ package io.swarmcast.swarm;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -178,6 +179,11 @@ final class PeerExchange {
       }
     }
     return n;
+  }
+
+  /** The peers asked (with neighbours: the neighbours, banned ones included). Read-only. */
+  Set<Integer> asked() {
+    return Collections.unmodifiableSet(asked);
   }
 
   /** Whether exactly one question to a peer is out: the answer being handled is the last. */

@@ -139,6 +139,10 @@ public record BenchSettings(
       throw new IllegalArgumentException(
           "a delay needs the emulated network, not loopback: " + delayMicros + " us");
     }
+    if (slowExecutors == 0 && slowRateBits != 0) {
+      throw new IllegalArgumentException(
+          "--slow-rate without --slow-executors: which executors should be slow?");
+    }
     if (slowExecutors < 0 || (slowExecutors > 0 && (loopback || slowRateBits <= 0))) {
       throw new IllegalArgumentException(
           "slow executors need the emulated network and a positive --slow-rate: "

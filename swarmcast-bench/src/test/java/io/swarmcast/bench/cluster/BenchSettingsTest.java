@@ -74,6 +74,8 @@ class BenchSettingsTest {
         .hasMessageContaining("positive --slow-rate");
     assertThatThrownBy(() -> withSlow(List.of(8), true, 1, 10_000_000))
         .hasMessageContaining("emulated network");
+    assertThatThrownBy(() -> withSlow(List.of(8), false, 0, 10_000_000))
+        .hasMessageContaining("without --slow-executors");
     assertThatThrownBy(() -> withSlow(List.of(1, 8), false, 1, 10_000_000))
         .hasMessageContaining("no fast executor among 1");
   }
