@@ -291,7 +291,7 @@ public final class FetchScheduler {
     // Another request for it (the end game's, or one made after its first holder stalled) is no
     // longer wanted.
     requests.endDuplicates(piece).forEach(t -> out.add(new FetchAction.Cancel(t)));
-    if (have.cardinality() == pieceCount) {
+    if (held == pieceCount) {
       finish(out);
       return out;
     }

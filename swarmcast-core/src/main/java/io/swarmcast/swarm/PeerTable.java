@@ -212,18 +212,9 @@ final class PeerTable {
 
   /**
    * Pieces that some peer able to take another request ({@code maxPerPeer}, not busy at {@code
-   * now}) holds.
+   * now}) holds, with at most {@code peerLimit} distinct peers busy; slow peers only if {@code
+   * withSlow}.
    */
-  BitSet servable(long now, int maxPerPeer) {
-    return servable(now, maxPerPeer, DriverPriority.UNLIMITED);
-  }
-
-  /** As {@link #servable(long, int)}, with at most {@code peerLimit} distinct peers busy. */
-  BitSet servable(long now, int maxPerPeer, int peerLimit) {
-    return servable(now, maxPerPeer, peerLimit, true);
-  }
-
-  /** As {@link #servable(long, int, int)}, leaving out slow peers unless {@code withSlow}. */
   BitSet servable(long now, int maxPerPeer, int peerLimit, boolean withSlow) {
     BitSet servable = new BitSet(pieceCount);
     int busy = peerLimit == DriverPriority.UNLIMITED ? 0 : busyPeers();

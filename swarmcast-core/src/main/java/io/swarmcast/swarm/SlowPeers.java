@@ -51,6 +51,9 @@ final class SlowPeers {
   /** Pieces from a peer before it can be judged: one piece may have waited behind a burst. */
   static final int MIN_SAMPLES = 2;
 
+  /** Scratch for {@link #judgeLag}, which runs every few pieces: the neighbours' piece counts. */
+  private int[] held = new int[0];
+
   /** The moving average of nanoseconds per byte over pieces from peers not judged slow. */
   private double reference;
 
@@ -78,7 +81,9 @@ final class SlowPeers {
    * whether one has just been judged slow so.
    */
   boolean judgeLag(PeerTable peers, Collection<Integer> neighbours) {
-    int[] held = new int[neighbours.size()];
+    if (held.length < neighbours.size()) {
+      held = new int[neighbours.size()];
+    }
     int n = 0;
     for (int id : neighbours) {
       PeerTable.Peer p = peers.get(id);

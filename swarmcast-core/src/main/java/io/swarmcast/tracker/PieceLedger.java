@@ -176,22 +176,10 @@ final class PieceLedger {
    *       it, and the last pieces of a large one leave the driver when its link has nothing fresh
    *       left.
    * </ol>
-   */
-  int chooseForDriver(int executor, BitSet exclude, boolean allowDuplicate) {
-    return chooseForDriver(executor, exclude, allowDuplicate, false);
-  }
-
-  /**
-   * As above; a {@code slow} executor (see {@link DeliveryPace}) gets a piece only if {@code
-   * allowDuplicate}.
-   */
-  int chooseForDriver(int executor, BitSet exclude, boolean allowDuplicate, boolean slow) {
-    return chooseForDriver(executor, exclude, allowDuplicate, slow, false);
-  }
-
-  /**
-   * As above; an executor that {@code lags} (see {@link #lagsBehind}) is told {@link
-   * Tracker#NOT_NOW} instead of getting a fresh piece, unless {@code allowDuplicate}.
+   *
+   * Unless {@code allowDuplicate}, a {@code slow} executor (see {@link DeliveryPace}) gets nothing,
+   * and one that {@code lags} (see {@link #lagsBehind}) is told {@link Tracker#NOT_NOW} while a
+   * fresh piece is left.
    */
   int chooseForDriver(
       int executor, BitSet exclude, boolean allowDuplicate, boolean slow, boolean lags) {

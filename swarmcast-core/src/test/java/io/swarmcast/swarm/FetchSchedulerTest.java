@@ -593,13 +593,7 @@ class FetchSchedulerTest {
   void
       withNeighbourExchangeTheTrackersPeersAreAskedOnceWhatTheyHoldAndALostOneIsReplacedNotAdded() {
     PeerAddress d = new PeerAddress(4, "10.0.0.4", 7004);
-    FetchScheduler s =
-        new FetchScheduler(
-            8,
-            new BitSet(),
-            FetchStrategy.torrent(),
-            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(2),
-            () -> 0L);
+    FetchScheduler s = neighbourScheduler(8, 2);
     s.start();
     List<FetchAction> first =
         s.onLocations(List.of(new PeerPieces(A, new BitSet()), new PeerPieces(B, new BitSet())));
@@ -639,13 +633,7 @@ class FetchSchedulerTest {
   void withNeighbourExchangeTheNeighboursNamedByANeighbourAreAskedUpToTheCount() {
     PeerAddress d = new PeerAddress(4, "10.0.0.4", 7004);
     PeerAddress e = new PeerAddress(5, "10.0.0.5", 7005);
-    FetchScheduler s =
-        new FetchScheduler(
-            8,
-            new BitSet(),
-            FetchStrategy.torrent(),
-            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(3),
-            () -> 0L);
+    FetchScheduler s = neighbourScheduler(8, 3);
     s.start();
     assertThat(
             of(s.onLocations(List.of(new PeerPieces(A, new BitSet()))), FetchAction.AskPeers.class))
@@ -684,7 +672,7 @@ class FetchSchedulerTest {
    */
   @Test
   void withNeighbourExchangeTooFewNamedAsksTheFirstNeighbourToTellOfAPieceAgain() {
-    FetchScheduler s = neighbourScheduler();
+    FetchScheduler s = neighbourScheduler(8, 16);
     s.start();
     s.onLocations(List.of(new PeerPieces(A, new BitSet()), new PeerPieces(B, new BitSet())));
     assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1)))))
@@ -721,13 +709,7 @@ class FetchSchedulerTest {
    */
   @Test
   void withNeighbourExchangeASetFilledMeanwhileAsksNobodyAgain() {
-    FetchScheduler s =
-        new FetchScheduler(
-            8,
-            new BitSet(),
-            FetchStrategy.torrent(),
-            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(2),
-            () -> 0L);
+    FetchScheduler s = neighbourScheduler(8, 2);
     s.start();
     s.onLocations(List.of(new PeerPieces(A, new BitSet())));
     assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1)))))
@@ -749,7 +731,7 @@ class FetchSchedulerTest {
    */
   @Test
   void withNeighbourExchangeTheTrackerIsAskedOnceEveryNeighbourWasAskedAgain() {
-    FetchScheduler s = neighbourScheduler();
+    FetchScheduler s = neighbourScheduler(8, 16);
     s.start();
     s.onLocations(List.of(new PeerPieces(A, new BitSet())));
     assertThat(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(1)))))
@@ -787,12 +769,16 @@ class FetchSchedulerTest {
     }
   }
 
-  private static FetchScheduler neighbourScheduler() {
+  /**
+   * A fetch of {@code pieces} keeping {@code neighbours} neighbours, 4 requests to peers and 1 to
+   * each, on a clock that stands still.
+   */
+  private static FetchScheduler neighbourScheduler(int pieces, int neighbours) {
     return new FetchScheduler(
-        8,
+        pieces,
         new BitSet(),
         FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(16),
+        FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(neighbours),
         () -> 0L);
   }
 
@@ -802,13 +788,7 @@ class FetchSchedulerTest {
    */
   @Test
   void withNeighbourExchangeNoDuplicateIsAskedOfTheDriverWhileNeighboursAreAsked() {
-    FetchScheduler s =
-        new FetchScheduler(
-            1,
-            new BitSet(),
-            FetchStrategy.torrent(),
-            FetchPolicy.standard(new FetchLimits(4, 1, 2), new Random(42)).withNeighbours(2),
-            () -> 0L);
+    FetchScheduler s = neighbourScheduler(1, 2);
     FetchAnyFromDriver any = of(s.start(), FetchAnyFromDriver.class).get(0);
     assertThat(s.onDriverDeclined(any.token())).containsExactly(new AskLocations());
 

@@ -358,7 +358,9 @@ public final class BenchCommand implements Callable<Integer>, SwarmcastSubcomman
             SwarmcastCli.class.getName(),
             out,
             commandLine(),
-            files);
+            files,
+            0,
+            0);
     return new SparkBench(settings, jars, plugin, app).run(System.out, System.err);
   }
 

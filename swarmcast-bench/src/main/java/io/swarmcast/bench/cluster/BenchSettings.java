@@ -65,53 +65,6 @@ public record BenchSettings(
     int slowExecutors,
     long slowRateBits) {
 
-  /** As the canonical constructor, every executor on the same link. */
-  public BenchSettings(
-      List<Integer> executors,
-      List<String> factories,
-      long sizeBytes,
-      long rateBits,
-      long driverRateBits,
-      long delayMicros,
-      int reps,
-      int warmup,
-      Long warmupSizeBytes,
-      boolean loopback,
-      Long blockSizeBytes,
-      String compress,
-      List<String> conf,
-      long timeoutSeconds,
-      List<String> jvmOpts,
-      long ceilingBytes,
-      String mainClass,
-      Path out,
-      String commandLine,
-      boolean files) {
-    this(
-        executors,
-        factories,
-        sizeBytes,
-        rateBits,
-        driverRateBits,
-        delayMicros,
-        reps,
-        warmup,
-        warmupSizeBytes,
-        loopback,
-        blockSizeBytes,
-        compress,
-        conf,
-        timeoutSeconds,
-        jvmOpts,
-        ceilingBytes,
-        mainClass,
-        out,
-        commandLine,
-        files,
-        0,
-        0);
-  }
-
   public BenchSettings {
     executors = List.copyOf(executors);
     factories = List.copyOf(factories);

@@ -104,32 +104,7 @@ final class BenchSummary {
       CeilingRun.Result ceiling,
       List<String> failures,
       int slowExecutors,
-      long slowRateBits) {
-    /** Every executor on the same link. */
-    Setup(
-        String commandLine,
-        boolean loopback,
-        long sizeBytes,
-        long rateBits,
-        long delayMicros,
-        List<String> jvmOpts,
-        int warmup,
-        CeilingRun.Result ceiling,
-        List<String> failures) {
-      this(
-          commandLine,
-          loopback,
-          sizeBytes,
-          rateBits,
-          delayMicros,
-          jvmOpts,
-          warmup,
-          ceiling,
-          failures,
-          0,
-          0);
-    }
-  }
+      long slowRateBits) {}
 
   /**
    * The median of {@code values}: the middle one, or the mean of the two middle ones; NaN if empty.

@@ -122,7 +122,9 @@ public final class SparkBench {
             jvmOpts,
             0,
             null,
-            failures);
+            failures,
+            0,
+            0);
     Files.writeString(dir.resolve("summary.md"), SparkSummary.markdown(setup, groups));
     try {
       BenchChart.write(dir.resolve("time-vs-executors.png"), groups, setup);

@@ -36,7 +36,9 @@ class BenchSettingsTest {
         "io.example.Main",
         Path.of("out"),
         "swarmcast bench",
-        false);
+        false,
+        0,
+        0);
   }
 
   private static BenchSettings withSlow(

@@ -48,7 +48,8 @@ class BenchSummaryTest {
       int warmup,
       CeilingRun.Result ceiling,
       List<String> failures) {
-    return new BenchSummary.Setup(cmd, loopback, MIB16, rate, 0, OPTS, warmup, ceiling, failures);
+    return new BenchSummary.Setup(
+        cmd, loopback, MIB16, rate, 0, OPTS, warmup, ceiling, failures, 0, 0);
   }
 
   @Test

@@ -64,7 +64,9 @@ class SparkSummaryTest {
             List.of("-Xmx1g"),
             0,
             null,
-            List.of("4 executors: timed out"));
+            List.of("4 executors: timed out"),
+            0,
+            0);
 
     String md = SparkSummary.markdown(setup, groups);
 
