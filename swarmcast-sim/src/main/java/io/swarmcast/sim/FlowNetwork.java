@@ -568,6 +568,12 @@ final class FlowNetwork {
    * its first unsent piece's write completes, or its first piece's last byte leaves, whichever
    * comes first.
    */
+  /**
+   * An event further off than this (a day) is never scheduled: only a rounding error's rate is so
+   * slow (see {@link #schedule}).
+   */
+  static final double STALLED_NANOS = 86_400e9;
+
   private void schedule(Conn c) {
     long now = loop.now();
     double unsent = 0;
@@ -594,7 +600,17 @@ final class FlowNetwork {
       c.version++;
       return;
     }
-    long at = now + (long) Math.ceil(Math.min(head.remaining, untilWrite) / c.rate * 1e9);
+    double nanos = Math.ceil(Math.min(head.remaining, untilWrite) / c.rate * 1e9);
+    if (nanos > STALLED_NANOS) {
+      // A rate that is all but nothing: a share of what the others leave a receiver, where they
+      // leave it only a rounding error. Its event would lie past the end of a long's time and wrap
+      // round to the past, where it fired again and again without time moving. It waits instead
+      // for the next change of its rate, which a connection into its receiver stopping brings.
+      c.scheduled = false;
+      c.version++;
+      return;
+    }
+    long at = now + (long) nanos;
     c.dueAt = at;
     if (c.scheduled && at >= c.eventAt) {
       return; // the pending event comes first and waits on for the new time: no second event in the

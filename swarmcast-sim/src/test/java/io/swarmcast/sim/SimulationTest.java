@@ -93,6 +93,22 @@ class SimulationTest {
     assertThat(r.fastLastRatio()).isGreaterThanOrEqualTo(1.0);
   }
 
+  /**
+   * The emulated cluster's one slow-link shape (bench --slow-executors 1 --slow-rate 10mbit): the
+   * fast peers left the slow receiver's last connection a rounding error's rate, whose event
+   * wrapped round to the past and fired forever, so this run never ended. A timeout on its own
+   * thread fails the test instead of waiting on a loop that never looks at interrupts.
+   */
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // the loop never yields
+  void oneExecutorOnALinkATenthAsFastFinishesWithTheOthers() {
+    SimResult r = new Simulation(Scenario.of(8, 64 * MIB, 100e6).withSlow(0.125, 10)).run();
+    assertThat(r.finished()).isEqualTo(8);
+    assertThat(r.unfinished() + r.failed()).isZero();
+    assertThat(r.slowLastRatio()).isBetween(1.0, 1.3);
+    assertThat(r.fastLastRatio()).isBetween(1.0, 1.5);
+  }
+
   @Test
   void executorsFinishFromEachOtherWhenTheDriverDiesOnceTheSwarmIsSeeded() {
     SimResult r =
