@@ -427,14 +427,14 @@ public final class ExecutorNode extends SwarmNode {
     BitSet held = blocks.piecesHeld(broadcastId, pieceCount);
     int neighbourCount = conf.get(SwarmConf.TRACKER_NEIGHBOURS);
     boolean neighbours = neighbourCount > 0;
+    FetchPolicy policy =
+        FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random)
+            .withNeighbours(neighbourCount);
+    if (follower != null) {
+      policy = policy.withInOrderReader(); // a file: its SHA-256 follows the fetch in piece order
+    }
     FetchScheduler scheduler =
-        new FetchScheduler(
-            pieceCount,
-            held,
-            FetchStrategy.of(mode),
-            FetchPolicy.standard(limits, conf.get(SwarmConf.FETCH_PEER_TIMEOUT), random)
-                .withNeighbours(neighbourCount),
-            System::nanoTime);
+        new FetchScheduler(pieceCount, held, FetchStrategy.of(mode), policy, System::nanoTime);
     // With the relay, the tracker relays a piece's first holders as they announce: no batching
     // then.
     AnnouncementBatch announcements =

@@ -138,7 +138,11 @@ final class TorrentStrategy extends FetchStrategy {
     if (servable.isEmpty()) {
       return endGame(s, now, out);
     }
-    int piece = s.policy.pieces().select(servable, s.peers.holders());
+    int lowest = s.policy.inOrderReader() ? s.have.nextClearBit(0) : -1; // see FetchPolicy
+    int piece =
+        lowest >= 0 && servable.get(lowest)
+            ? lowest
+            : s.policy.pieces().select(servable, s.peers.holders());
     PeerTable.Peer peer =
         s.peers.choose(piece, now, PeerTable.NO_PEER, maxPerPeer, s.policy.peers(), peerLimit);
     out.add(

@@ -115,6 +115,37 @@ class FetchSchedulerTest {
   }
 
   @Test
+  void aReaderInOrderGetsTheLowestMissingPieceFirstEvenWhenEveryPeerHoldsIt() {
+    // Piece 0 is held by all three peers, 1, 2 and 3 by one each: rarest-first leaves 0 for later,
+    // while a file's SHA-256, which follows the fetch in order, waits on it.
+    List<PeerPieces> holders =
+        List.of(
+            new PeerPieces(A, bits(0, 1)),
+            new PeerPieces(B, bits(0, 2)),
+            new PeerPieces(C, bits(0, 3)));
+    FetchPolicy standard = FetchPolicy.standard(new FetchLimits(1, 1, 1), new Random(42));
+
+    FetchScheduler rarest =
+        new FetchScheduler(4, new BitSet(), FetchStrategy.torrent(), standard, () -> now);
+    rarest.start();
+    assertThat(of(rarest.onLocations(holders), FetchFromPeer.class))
+        .singleElement()
+        .satisfies(r -> assertThat(r.piece()).as("rarest first").isNotZero());
+
+    FetchScheduler inOrder =
+        new FetchScheduler(
+            4, new BitSet(), FetchStrategy.torrent(), standard.withInOrderReader(), () -> now);
+    inOrder.start();
+    FetchFromPeer first = of(inOrder.onLocations(holders), FetchFromPeer.class).get(0);
+    assertThat(first.piece()).isZero();
+    FetchFromPeer next = of(inOrder.onPiece(first.token(), 0), FetchFromPeer.class).get(0);
+    assertThat(next.piece())
+        .as("the next lowest missing piece, 1, which only A holds")
+        .isEqualTo(1);
+    assertThat(next.peer()).isEqualTo(A);
+  }
+
+  @Test
   void theDriversExclusionSetNamesHeldInFlightAndPeerHeldPieces() {
     FetchScheduler s = torrent(6, bits(5), new FetchLimits(16, 1, 1));
     List<FetchAction> first = s.start();
