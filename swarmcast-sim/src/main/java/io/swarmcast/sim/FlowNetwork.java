@@ -179,6 +179,12 @@ final class FlowNetwork {
   /** {@code TCP_NOTSENT_LOWAT} of a node's sockets (TransportContext). */
   private static final long LOWAT = 64 << 10;
 
+  /**
+   * An event further off than this (a day) is never scheduled: only a rounding error's rate is so
+   * slow (see {@link #schedule}).
+   */
+  private static final double STALLED_NANOS = 86_400e9;
+
   private final double ackShare;
   private final List<Host> hosts = new ArrayList<>();
   private double[] scratch = new double[16];
@@ -568,12 +574,6 @@ final class FlowNetwork {
    * its first unsent piece's write completes, or its first piece's last byte leaves, whichever
    * comes first.
    */
-  /**
-   * An event further off than this (a day) is never scheduled: only a rounding error's rate is so
-   * slow (see {@link #schedule}).
-   */
-  static final double STALLED_NANOS = 86_400e9;
-
   private void schedule(Conn c) {
     long now = loop.now();
     double unsent = 0;
