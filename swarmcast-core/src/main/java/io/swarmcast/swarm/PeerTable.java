@@ -155,11 +155,6 @@ final class PeerTable {
     return p != null && p.slow;
   }
 
-  /** The known (not banned) peers. Read-only for callers. */
-  Iterable<Peer> all() {
-    return peers.values();
-  }
-
   /** Whether any known peer is judged slow. */
   boolean anySlow() {
     return slowPeers > 0;
