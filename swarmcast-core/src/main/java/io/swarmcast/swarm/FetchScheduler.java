@@ -281,6 +281,7 @@ public final class FetchScheduler {
     }
     List<FetchAction> out = new ArrayList<>();
     have.set(piece);
+    exchange.stored(clock.getAsLong());
     int held = have.cardinality();
     if (policy.neighbourExchange()
         && held % LAG_CHECK_EVERY == 0
@@ -471,6 +472,19 @@ public final class FetchScheduler {
         askAgainIfShort(out, exchange.lastQuestion());
       }
       return exchange.onPeerLocations(this, own, out);
+    }
+    if (policy.neighbourExchange()) {
+      // The driver is gone: the answering neighbour's own pieces are sources; the holders it names
+      // are asked only if a piece no neighbour holds stops coming (see PeerExchange#toAsk).
+      List<PeerPieces> own = new ArrayList<>(1);
+      for (PeerPieces h : holders) {
+        if (h.peer().id() == from.id()) {
+          own.add(h);
+        } else {
+          exchange.named(h);
+        }
+      }
+      return exchange.onPeerLocations(this, own, new ArrayList<>());
     }
     return exchange.onPeerLocations(this, holders, new ArrayList<>());
   }

@@ -4,17 +4,21 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * A fetch's way on once its driver is gone: the tracker died with it, so where pieces are is asked
  * of the peers themselves. Each known peer is asked once for what it holds and which holders it
- * knows (peer exchange); peers named in the answers are asked in turn. When no question is
- * outstanding and some missing piece has no known holder, no executor this one can reach has it,
- * and the fetch fails at once, naming the pieces, instead of waiting. If the driver comes back (the
- * same incarnation after a broken link), the fetch uses it and its tracker again. Not thread-safe:
- * the {@link FetchScheduler} owns it.
+ * knows (peer exchange); peers named in the answers are asked in turn. With neighbours, only the
+ * neighbours are asked at first, and the holders they name only once pieces stop coming (see {@link
+ * #waitingForNeighbours}), a few at a time. When no question is outstanding and some missing piece
+ * has no known holder, no executor this one can reach has it, and the fetch fails at once, naming
+ * the pieces, instead of waiting. If the driver comes back (the same incarnation after a broken
+ * link), the fetch uses it and its tracker again. Not thread-safe: the {@link FetchScheduler} owns
+ * it.
  */
 final class PeerExchange {
   private boolean driverGone;
@@ -34,8 +38,10 @@ final class PeerExchange {
     // Every known peer is worth asking again: with neighbours, all of them were asked when they
     // became neighbours, before they knew the holders of the pieces stored since. Without this, an
     // executor whose neighbours had not told it of a piece failed the moment the driver left,
-    // though
-    // the swarm held every piece (simulated: all of 100 executors, the driver gone once seeded).
+    // though the swarm held every piece (simulated: all of 100 executors, the driver gone once
+    // seeded).
+    neighboursAtLoss =
+        s.policy.neighbourExchange() && !asked.isEmpty() ? new HashSet<>(asked) : null;
     asked.clear();
     widened = false;
     s.requests.endDriverRequests();
@@ -93,8 +99,9 @@ final class PeerExchange {
   /**
    * Known peers not asked yet, now marked asked; empty while the driver is alive.
    *
-   * <p>With neighbours, every known peer (the neighbours, mostly) at first; after that, only while
-   * some missing piece has no known holder and no question is out, and {@link #WIDEN} at a time.
+   * <p>With neighbours, the neighbours at first; after that, only while some missing piece has no
+   * known holder, no question is out and no piece has come for a while ({@link
+   * #waitingForNeighbours}), and {@link #WIDEN} at a time, holders named of such a piece first.
    * Asking every holder each answer named, as without neighbours, had each of 1,000 executors ask
    * all the others (simulated: memory ran out), where the answers already carry what the named
    * hold.
@@ -106,14 +113,32 @@ final class PeerExchange {
     }
     int most = Integer.MAX_VALUE;
     if (s.policy.neighbourExchange() && widened) {
-      if (pending > 0 || !hasOrphans(s)) {
+      if (pending > 0 || !hasOrphans(s) || waitingForNeighbours(s.now())) {
         return fresh;
       }
       most = WIDEN;
     }
-    for (PeerAddress p : s.peers.addresses()) {
+    boolean neighboursOnly = !widened && neighboursAtLoss != null;
+    List<PeerAddress> pool = new ArrayList<>();
+    if (widened) {
+      // Holders named of a piece none of the known peers holds come first.
+      BitSet orphans = orphans(s);
+      for (PeerPieces h : named.values()) {
+        if (h.pieces().intersects(orphans)) {
+          pool.add(h.peer());
+        }
+      }
+    }
+    pool.addAll(s.peers.addresses());
+    if (widened) {
+      named.values().forEach(h -> pool.add(h.peer()));
+    }
+    for (PeerAddress p : pool) {
       if (fresh.size() >= most) {
         break;
+      }
+      if (neighboursOnly && !neighboursAtLoss.contains(p.id())) {
+        continue;
       }
       if (asked.add(p.id())) {
         fresh.add(p);
@@ -127,7 +152,85 @@ final class PeerExchange {
   /** Peers asked at a time, with neighbours, once the first round after the driver left is out. */
   static final int WIDEN = 4;
 
+  /**
+   * How many of this fetch's usual gaps between two stored pieces it waits, with no piece stored,
+   * before it asks beyond its neighbours for a piece none of them holds.
+   */
+  static final int GAPS_BEFORE_WIDENING = 16;
+
+  /** The shortest such wait. */
+  static final long MIN_WAIT_NANOS = 1_000_000;
+
+  private long lastStoredAt = Long.MIN_VALUE;
+  private double meanGapNanos;
+
+  /**
+   * A piece was stored at {@code now}: the fetch is moving, and a piece none of its neighbours
+   * holds yet may still reach one of them.
+   */
+  void stored(long now) {
+    if (lastStoredAt != Long.MIN_VALUE) {
+      long gap = now - lastStoredAt;
+      meanGapNanos = meanGapNanos == 0 ? gap : 0.9 * meanGapNanos + 0.1 * gap;
+    }
+    lastStoredAt = now;
+  }
+
+  /**
+   * Whether to wait before asking beyond the neighbours: until pieces have stopped coming for
+   * {@link #GAPS_BEFORE_WIDENING} of the usual gaps between them.
+   *
+   * <p>Why wait: the pieces the driver sent last before it left are each on one executor. Its
+   * neighbours know it holds them and fetch them, and theirs in turn, so such a piece spreads
+   * through the neighbours as every other piece does. Asking beyond the neighbours at once found
+   * its one holder instead, and every executor then fetched it from there (simulated: 1,000
+   * executors connected to each such holder, and the last finished at 2.1 × size ÷ bandwidth).
+   * Waiting while pieces still come keeps the connections bounded; asking further once they stop
+   * keeps a fetch whose neighbours cannot reach the piece from waiting for ever.
+   */
+  private boolean waitingForNeighbours(long now) {
+    return lastStoredAt != Long.MIN_VALUE && now < widenAt();
+  }
+
+  /** When to ask beyond the neighbours if no piece is stored before then. */
+  long widenAt() {
+    if (lastStoredAt == Long.MIN_VALUE) {
+      return Long.MIN_VALUE;
+    }
+    return lastStoredAt + Math.max(MIN_WAIT_NANOS, (long) (GAPS_BEFORE_WIDENING * meanGapNanos));
+  }
+
+  /**
+   * The time to look again whether to ask beyond the neighbours, or {@link Long#MAX_VALUE} if
+   * nothing waits on it.
+   */
+  long nextLook(FetchScheduler s) {
+    if (!driverGone || !widened || pending > 0 || !s.policy.neighbourExchange()) {
+      return Long.MAX_VALUE;
+    }
+    long at = widenAt();
+    return at > s.now() && hasOrphans(s) ? at : Long.MAX_VALUE;
+  }
+
   private boolean widened;
+
+  /**
+   * With neighbours, once the driver is gone: the holders that answers named besides the answering
+   * peers, by id, the latest answer's word on each. They are not fetched from but asked, a few at a
+   * time, when a piece none of the known peers holds stops coming.
+   */
+  private final Map<Integer, PeerPieces> named = new LinkedHashMap<>();
+
+  /** An answer named {@code h} (see {@link #named}). */
+  void named(PeerPieces h) {
+    named.put(h.peer().id(), h);
+  }
+
+  /**
+   * With neighbours: the peers asked when the driver left, the neighbours, which the first round
+   * after it asks again; null to ask every known peer.
+   */
+  private Set<Integer> neighboursAtLoss;
 
   private static boolean hasOrphans(FetchScheduler s) {
     return !orphans(s).isEmpty();
@@ -209,7 +312,7 @@ final class PeerExchange {
    * anything again.
    */
   IllegalStateException cannotFinish(FetchScheduler s) {
-    if (driverGone && pending == 0) {
+    if (driverGone && pending == 0 && !waitingForNeighbours(s.now())) {
       BitSet orphans = orphans(s);
       if (!orphans.isEmpty()) {
         return new IllegalStateException(

@@ -33,7 +33,8 @@ final class Wakeups {
 
   /**
    * Asks for a wake-up at the first moment after {@code now} when something could change by itself:
-   * a busy peer or driver may be asked again, or a peer request reaches its deadline.
+   * a busy peer or driver may be asked again, a peer request reaches its deadline, or a fetch whose
+   * driver is gone stops waiting for its neighbours ({@code PeerExchange#nextLook}).
    */
   void forDeadlines(FetchScheduler s, long now, List<FetchAction> out) {
     long next = s.peers.earliestBusyUntilAfter(now);
@@ -44,6 +45,7 @@ final class Wakeups {
     if (oldest != Long.MAX_VALUE) {
       next = Math.min(next, oldest + s.policy.peerTimeout().toNanos());
     }
+    next = Math.min(next, s.exchange.nextLook(s));
     if (next != Long.MAX_VALUE) {
       at(next, out);
     }

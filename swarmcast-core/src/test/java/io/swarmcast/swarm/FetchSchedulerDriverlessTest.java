@@ -230,6 +230,70 @@ class FetchSchedulerDriverlessTest {
         .satisfies(f -> assertThat(f.cause()).hasMessageContaining("piece(s) 1 of 2"));
   }
 
+  /**
+   * With neighbours, a piece the driver sent last may be on one executor that this one does not
+   * neighbour. A neighbour's answer names it, but the piece is left to spread through the
+   * neighbours while pieces still come; the named holder is asked only once they stop for 16 of the
+   * usual gaps. Fetching from every holder named had all of 1,000 simulated executors connect to
+   * each such holder.
+   */
+  @Test
+  void withNeighboursAHolderANeighbourNamesIsAskedOnlyOncePiecesStopComing() {
+    FetchScheduler s =
+        new FetchScheduler(
+            4,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(11)).withNeighbours(2),
+            () -> now);
+    s.start();
+    s.onLocations(List.of(new PeerPieces(A, new BitSet()), new PeerPieces(B, new BitSet())));
+    List<FetchAction> fetching =
+        new ArrayList<>(s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0, 1, 2)))));
+    fetching.addAll(s.onPeerLocations(B, List.of(new PeerPieces(B, bits(0, 1, 2)))));
+    List<FetchFromPeer> requests = new ArrayList<>(of(fetching, FetchFromPeer.class));
+    assertThat(requests).hasSize(2);
+
+    FetchFromPeer first = requests.remove(0);
+    requests.addAll(of(s.onPiece(first.token(), first.piece()), FetchFromPeer.class));
+    assertThat(of(s.onDriverLost(GONE), AskPeers.class))
+        .as("the neighbours, asked again")
+        .singleElement()
+        .satisfies(a -> assertThat(a.peers()).containsExactlyInAnyOrder(A, B));
+    List<FetchAction> fromA =
+        s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0, 1, 2)), new PeerPieces(C, bits(3))));
+    List<FetchAction> fromB = s.onPeerLocations(B, List.of(new PeerPieces(B, bits(0, 1, 2))));
+    for (List<FetchAction> answer : List.of(fromA, fromB)) {
+      assertThat(of(answer, AskPeers.class)).as("C is not asked yet").isEmpty();
+      assertThat(of(answer, FetchFromPeer.class)).extracting(FetchFromPeer::peer).doesNotContain(C);
+      assertThat(of(answer, Fail.class)).as("piece 3 may still come").isEmpty();
+      requests.addAll(of(answer, FetchFromPeer.class));
+    }
+
+    // The other pieces come a millisecond apart: the usual gap.
+    while (!requests.isEmpty()) {
+      FetchFromPeer r = requests.remove(0);
+      now += 1_000_000;
+      List<FetchAction> next = s.onPiece(r.token(), r.piece());
+      assertThat(of(next, AskPeers.class)).isEmpty();
+      requests.addAll(of(next, FetchFromPeer.class));
+    }
+    assertThat(s.held()).isEqualTo(bits(0, 1, 2));
+    long lastPieceAt = now;
+    now = lastPieceAt + 15_000_000;
+    List<FetchAction> early = s.onTimer();
+    assertThat(of(early, AskPeers.class)).as("still waiting").isEmpty();
+    assertThat(of(early, Fail.class)).isEmpty();
+    now = lastPieceAt + 16_000_000;
+    assertThat(of(s.onTimer(), AskPeers.class))
+        .as("pieces stopped: C, which holds piece 3, is asked")
+        .singleElement()
+        .satisfies(a -> assertThat(a.peers()).containsExactly(C));
+    assertThat(of(s.onPeerLocations(C, List.of(new PeerPieces(C, bits(3)))), FetchFromPeer.class))
+        .singleElement()
+        .satisfies(r -> assertThat(r.peer()).isEqualTo(C));
+  }
+
   private static <T extends FetchAction> List<T> of(List<FetchAction> actions, Class<T> type) {
     return actions.stream().filter(type::isInstance).map(type::cast).toList();
   }
