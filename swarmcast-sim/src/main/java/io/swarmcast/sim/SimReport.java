@@ -209,23 +209,40 @@ public final class SimReport {
             .height(560)
             .title("Executors done by time")
             .xAxisTitle("time × size÷bandwidth")
-            .yAxisTitle("share of executors done")
+            .yAxisTitle("executors done (%)")
             .build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
-    chart.getStyler().setYAxisDecimalPattern("0.0");
+    chart.getStyler().setYAxisDecimalPattern("0");
     chart.getStyler().setYAxisMin(0.0);
-    chart.getStyler().setYAxisMax(1.0);
+    chart.getStyler().setYAxisMax(100.0);
     for (SimResult r : results) {
       double[] x = r.finishRatios();
       if (x.length == 0) {
         continue;
       }
-      double[] y = new double[x.length];
+      // A step at each finish, in per cent of the executors, plus one point half-way up the first
+      // step, on the line already drawn. XChart 3.8 puts its ticks at the data's own values when
+      // they are equally spaced (within 1e-4), and the shares of n executors are; it then labelled
+      // a tick at 0.95 as "1.0", and the curve rose above it. The extra point breaks the spacing,
+      // so the ticks fall at round values.
+      double step = 100.0 / r.scenario().executors();
+      double[] sx = new double[2 * x.length + 1];
+      double[] sy = new double[2 * x.length + 1];
+      sx[0] = x[0];
+      sy[0] = 0;
+      sx[1] = x[0];
+      sy[1] = step / 2;
+      int k = 2;
       for (int i = 0; i < x.length; i++) {
-        y[i] = (i + 1) / (double) r.scenario().executors();
+        if (i > 0) {
+          sx[k] = x[i];
+          sy[k++] = i * step;
+        }
+        sx[k] = x[i];
+        sy[k++] = (i + 1) * step;
       }
-      XYSeries s = chart.addSeries(label(r), x, y);
+      XYSeries s = chart.addSeries(label(r), sx, sy);
       s.setMarker(SeriesMarkers.NONE);
     }
     return chart;
