@@ -359,7 +359,7 @@ public final class BroadcastRounds {
     out.printf(
         Locale.ROOT,
         "rep %d: %s to %d executors with %s in %.3f s; driver sent %s, peers sent %s; "
-            + "CPU driver %.3f s, executors %.3f s; %s%n",
+            + "CPU driver %s, executors %.3f s; %s%n",
         r.rep(),
         ByteSize.format(r.sizeBytes()),
         r.executors(),
@@ -367,7 +367,9 @@ public final class BroadcastRounds {
         r.seconds(),
         ByteSize.format(r.driverBytesSent()),
         ByteSize.format(r.peerBytesSent()),
-        r.driverCpuSeconds(),
+        Double.isNaN(r.driverCpuSeconds())
+            ? "not known (its process was killed)"
+            : String.format(Locale.ROOT, "%.3f s", r.driverCpuSeconds()),
         r.executorCpuSeconds(),
         verdict(r));
     out.printf(
