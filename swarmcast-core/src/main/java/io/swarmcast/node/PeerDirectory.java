@@ -80,8 +80,8 @@ final class PeerDirectory {
 
   /**
    * The answer to a peer's question about {@code broadcastId}: this executor ({@code self}, with
-   * the pieces {@code blocks} hold) first, then the holders it knows ({@link NamedHolders}), up to
-   * {@link Locations#MAX_HOLDERS}; the asker is sent this executor's later pieces. Null if this
+   * the pieces {@code blocks} hold) first, then at most {@link NamedHolders#MOST} of the holders it
+   * knows ({@link NamedHolders}); the asker is sent this executor's later pieces. Null if this
    * executor does not know the broadcast.
    */
   synchronized Locations answer(
@@ -117,7 +117,7 @@ final class PeerDirectory {
         NamedHolders.pick(
             new ArrayList<>(e.addresses.values()),
             p -> p.id() == self.id() || p.id() == asker.remoteNodeId(),
-            Locations.MAX_HOLDERS - 1,
+            NamedHolders.MOST,
             random);
     for (PeerAddress p : named) {
       int entry = Locations.holderLength(p.host(), e.pieceCount);

@@ -17,6 +17,16 @@ public final class NamedHolders {
   private NamedHolders() {}
 
   /**
+   * The most holders one answer names besides the answerer. While the driver is alive, an asker
+   * takes at most 4 of them as neighbours ({@code FetchScheduler.NEIGHBOURS_FROM_ONE_PEER}); once
+   * it is gone, an asker with neighbours asks those named only a few at a time, and one without
+   * asks them all, who name more in turn. Naming every holder known (up to 1 MiB an answer) grew
+   * the answers with the swarm: with 10,000 simulated executors whose driver left, each named
+   * thousands of holders to each of its neighbours, and the simulator ran out of memory.
+   */
+  public static final int MOST = 32;
+
+  /**
    * Up to {@code max} of {@code known} that {@code skip} does not reject, starting at a random one
    * and wrapping.
    */

@@ -6,6 +6,7 @@ import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
 import io.swarmcast.storage.BlockManager;
 import io.swarmcast.storage.MemoryPieceStore;
+import io.swarmcast.swarm.NamedHolders;
 import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.transport.Connection;
 import io.swarmcast.transport.LoopbackConnections;
@@ -97,6 +98,26 @@ class PeerDirectoryTest {
       firstNamed.add(named.get(0));
     }
     assertThat(firstNamed).as("each holder comes first for some askers").hasSize(10);
+  }
+
+  /**
+   * However many holders it knows, an answer names a few: the asker uses a few, and answers that
+   * named every holder known grew with the swarm.
+   */
+  @Test
+  void anAnswerNamesAtMostAFewOfTheHoldersKnownDifferentOnesForDifferentAskers() {
+    PeerDirectory directory = new PeerDirectory(new Random(7));
+    directory.fetching(42, 8);
+    for (int id = 100; id < 1100; id++) {
+      directory.learned(42, new PeerAddress(id, "10.0.1." + (id % 250), 7000), bits(id % 8));
+    }
+    Set<Integer> everNamed = new HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      Locations answer = directory.answer(i, 42, SELF, blocks, asker);
+      assertThat(answer.holders()).hasSize(1 + NamedHolders.MOST);
+      answer.holders().stream().skip(1).forEach(h -> everNamed.add(h.executorId()));
+    }
+    assertThat(everNamed).as("askers are spread over the holders known").hasSizeGreaterThan(500);
   }
 
   private static BitSet bits(int... set) {

@@ -249,7 +249,7 @@ final class SimExecutor implements FetchAction.Handler {
           NamedHolders.pick(
               known.inOrder(),
               p -> p.peer().id() == id || p.peer().id() == asker.id,
-              Locations.MAX_HOLDERS - 1,
+              NamedHolders.MOST,
               random);
       for (PeerPieces p : named) {
         holders.add(
