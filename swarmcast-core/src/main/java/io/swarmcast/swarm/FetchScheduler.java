@@ -481,7 +481,7 @@ public final class FetchScheduler {
         if (h.peer().id() == from.id()) {
           own.add(h);
         } else {
-          exchange.named(h);
+          exchange.named(this, h);
         }
       }
       return exchange.onPeerLocations(this, own, new ArrayList<>());
@@ -497,7 +497,8 @@ public final class FetchScheduler {
   /**
    * A wake-up asked for by {@link FetchAction.WakeAt} is due. Peer requests older than the policy's
    * peer timeout are given up: cancelled, their peer banned as stalled, their pieces asked
-   * elsewhere.
+   * elsewhere. Once the driver is gone, a fetch whose pieces stopped coming may now ask beyond its
+   * neighbours (see {@code PeerExchange#toAsk}).
    */
   public List<FetchAction> onTimer() {
     long now = clock.getAsLong();

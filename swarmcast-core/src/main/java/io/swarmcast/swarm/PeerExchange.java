@@ -14,11 +14,11 @@ import java.util.Set;
  * of the peers themselves. Each known peer is asked once for what it holds and which holders it
  * knows (peer exchange); peers named in the answers are asked in turn. With neighbours, only the
  * neighbours are asked at first, and the holders they name only once pieces stop coming (see {@link
- * #waitingForNeighbours}), a few at a time. When no question is outstanding and some missing piece
- * has no known holder, no executor this one can reach has it, and the fetch fails at once, naming
- * the pieces, instead of waiting. If the driver comes back (the same incarnation after a broken
- * link), the fetch uses it and its tracker again. Not thread-safe: the {@link FetchScheduler} owns
- * it.
+ * #waitingForNeighbours}), a few at a time. When no question is outstanding, no such wait is on,
+ * and some missing piece has no known holder, no executor this one can reach has it, and the fetch
+ * fails, naming the pieces, instead of waiting for ever. If the driver comes back (the same
+ * incarnation after a broken link), the fetch uses it and its tracker again. Not thread-safe: the
+ * {@link FetchScheduler} owns it.
  */
 final class PeerExchange {
   private boolean driverGone;
@@ -35,13 +35,15 @@ final class PeerExchange {
       return List.of();
     }
     driverGone = true;
-    // Every known peer is worth asking again: with neighbours, all of them were asked when they
-    // became neighbours, before they knew the holders of the pieces stored since. Without this, an
-    // executor whose neighbours had not told it of a piece failed the moment the driver left,
-    // though the swarm held every piece (simulated: all of 100 executors, the driver gone once
-    // seeded).
-    neighboursAtLoss =
-        s.policy.neighbourExchange() && !asked.isEmpty() ? new HashSet<>(asked) : null;
+    // The peers asked before are worth asking again (with neighbours, the neighbours alone: see
+    // toAsk): they were asked when they became neighbours, before they knew the holders of the
+    // pieces stored since. Without this, an executor whose neighbours had not told it of a piece
+    // failed the moment the driver left, though the swarm held every piece (simulated: all of 100
+    // executors, the driver gone once seeded). If the driver left, came back and leaves again
+    // before a new set was asked, the set from the first time stands.
+    if (s.policy.neighbourExchange() && !asked.isEmpty()) {
+      neighboursAtLoss = new HashSet<>(asked);
+    }
     asked.clear();
     widened = false;
     s.requests.endDriverRequests();
@@ -63,7 +65,7 @@ final class PeerExchange {
       return List.of();
     }
     driverGone = false;
-    asked.clear(); // should it leave again, every peer is worth asking again
+    asked.clear(); // should it leave again, its neighbours are worth asking again
     s.driverHasNothing = false;
     s.relocate = true; // the tracker knows holders that peer exchange may not have named
     return s.book();
@@ -97,7 +99,8 @@ final class PeerExchange {
   }
 
   /**
-   * Known peers not asked yet, now marked asked; empty while the driver is alive.
+   * Peers not asked yet, now marked asked: known ones, and with neighbours those that answers
+   * named; empty while the driver is alive. Banned peers are never asked.
    *
    * <p>With neighbours, the neighbours at first; after that, only while some missing piece has no
    * known holder, no question is out and no piece has come for a while ({@link
@@ -113,7 +116,7 @@ final class PeerExchange {
     }
     int most = Integer.MAX_VALUE;
     if (s.policy.neighbourExchange() && widened) {
-      if (pending > 0 || !hasOrphans(s) || waitingForNeighbours(s.now())) {
+      if (pending > 0 || !hasOrphans(s) || waitingForNeighbours(s)) {
         return fresh;
       }
       most = WIDEN;
@@ -137,11 +140,12 @@ final class PeerExchange {
       if (fresh.size() >= most) {
         break;
       }
-      if (neighboursOnly && !neighboursAtLoss.contains(p.id())) {
+      if ((neighboursOnly && !neighboursAtLoss.contains(p.id())) || s.peers.isBanned(p.id())) {
         continue;
       }
       if (asked.add(p.id())) {
         fresh.add(p);
+        named.remove(p.id()); // its own answer will tell what it holds
       }
     }
     widened = true;
@@ -170,8 +174,14 @@ final class PeerExchange {
    */
   void stored(long now) {
     if (lastStoredAt != Long.MIN_VALUE) {
-      long gap = now - lastStoredAt;
-      meanGapNanos = meanGapNanos == 0 ? gap : 0.9 * meanGapNanos + 0.1 * gap;
+      double gap = now - lastStoredAt;
+      if (meanGapNanos == 0) {
+        meanGapNanos = gap;
+      } else {
+        // A gap that was itself a wait (a stalled peer, the driver's loss noticed late, a round of
+        // widening) must not lengthen the next wait much: at most 4 usual gaps count.
+        meanGapNanos = 0.9 * meanGapNanos + 0.1 * Math.min(gap, 4 * meanGapNanos);
+      }
     }
     lastStoredAt = now;
   }
@@ -188,16 +198,20 @@ final class PeerExchange {
    * Waiting while pieces still come keeps the connections bounded; asking further once they stop
    * keeps a fetch whose neighbours cannot reach the piece from waiting for ever.
    */
-  private boolean waitingForNeighbours(long now) {
-    return lastStoredAt != Long.MIN_VALUE && now < widenAt();
+  private boolean waitingForNeighbours(FetchScheduler s) {
+    return s.policy.neighbourExchange()
+        && widened
+        && lastStoredAt != Long.MIN_VALUE
+        && s.now() < widenAt(s);
   }
 
-  /** When to ask beyond the neighbours if no piece is stored before then. */
-  long widenAt() {
-    if (lastStoredAt == Long.MIN_VALUE) {
-      return Long.MIN_VALUE;
-    }
-    return lastStoredAt + Math.max(MIN_WAIT_NANOS, (long) (GAPS_BEFORE_WIDENING * meanGapNanos));
+  /**
+   * When to ask beyond the neighbours if no piece is stored before then: at most a peer timeout
+   * after the last piece.
+   */
+  private long widenAt(FetchScheduler s) {
+    long wait = Math.max(MIN_WAIT_NANOS, (long) (GAPS_BEFORE_WIDENING * meanGapNanos));
+    return lastStoredAt + Math.min(wait, s.policy.peerTimeout().toNanos());
   }
 
   /**
@@ -205,11 +219,10 @@ final class PeerExchange {
    * nothing waits on it.
    */
   long nextLook(FetchScheduler s) {
-    if (!driverGone || !widened || pending > 0 || !s.policy.neighbourExchange()) {
+    if (!driverGone || pending > 0 || !waitingForNeighbours(s) || !hasOrphans(s)) {
       return Long.MAX_VALUE;
     }
-    long at = widenAt();
-    return at > s.now() && hasOrphans(s) ? at : Long.MAX_VALUE;
+    return widenAt(s);
   }
 
   private boolean widened;
@@ -221,9 +234,14 @@ final class PeerExchange {
    */
   private final Map<Integer, PeerPieces> named = new LinkedHashMap<>();
 
-  /** An answer named {@code h} (see {@link #named}). */
-  void named(PeerPieces h) {
-    named.put(h.peer().id(), h);
+  /**
+   * An answer named {@code h} (see {@link #named}); not kept if it was asked already or is banned.
+   */
+  void named(FetchScheduler s, PeerPieces h) {
+    int id = h.peer().id();
+    if (!s.isFinished() && !asked.contains(id) && !s.peers.isBanned(id)) {
+      named.put(id, h);
+    }
   }
 
   /**
@@ -305,14 +323,15 @@ final class PeerExchange {
   }
 
   /**
-   * Why the fetch {@code s} cannot finish, or null if it can still: once the driver is gone and
-   * every question is answered, a missing piece (neither held nor being fetched) that no known peer
+   * Why the fetch {@code s} cannot finish, or null if it can still: once the driver is gone, every
+   * question is answered and no wait for pieces to spread through the neighbours is on ({@link
+   * #waitingForNeighbours}), a missing piece (neither held nor being fetched) that no known peer
    * holds is held by nobody reachable; and a fetch with nothing out and nothing to wait for (no
    * request, no question, no wake-up: the direct strategy without its driver) will never hear of
    * anything again.
    */
   IllegalStateException cannotFinish(FetchScheduler s) {
-    if (driverGone && pending == 0 && !waitingForNeighbours(s.now())) {
+    if (driverGone && pending == 0 && !waitingForNeighbours(s)) {
       BitSet orphans = orphans(s);
       if (!orphans.isEmpty()) {
         return new IllegalStateException(

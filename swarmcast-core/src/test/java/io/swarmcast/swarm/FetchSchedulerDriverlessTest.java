@@ -27,6 +27,7 @@ class FetchSchedulerDriverlessTest {
   private static final PeerAddress A = new PeerAddress(1, "10.0.0.1", 7001);
   private static final PeerAddress B = new PeerAddress(2, "10.0.0.2", 7002);
   private static final PeerAddress C = new PeerAddress(3, "10.0.0.3", 7003);
+  private static final PeerAddress D = new PeerAddress(4, "10.0.0.4", 7004);
   private static final IOException GONE = new IOException("connection to driver closed");
 
   private long now = 5_000_000_000L;
@@ -234,8 +235,8 @@ class FetchSchedulerDriverlessTest {
    * With neighbours, a piece the driver sent last may be on one executor that this one does not
    * neighbour. A neighbour's answer names it, but the piece is left to spread through the
    * neighbours while pieces still come; the named holder is asked only once they stop for 16 of the
-   * usual gaps. Fetching from every holder named had all of 1,000 simulated executors connect to
-   * each such holder.
+   * usual gaps, and the fetch asks to be woken then. Fetching from every holder named had all of
+   * 1,000 simulated executors connect to each such holder.
    */
   @Test
   void withNeighboursAHolderANeighbourNamesIsAskedOnlyOncePiecesStopComing() {
@@ -253,11 +254,13 @@ class FetchSchedulerDriverlessTest {
     fetching.addAll(s.onPeerLocations(B, List.of(new PeerPieces(B, bits(0, 1, 2)))));
     List<FetchFromPeer> requests = new ArrayList<>(of(fetching, FetchFromPeer.class));
     assertThat(requests).hasSize(2);
+    // D, not a neighbour, tells of a piece: known, but not asked when the driver goes.
+    s.onHave(D, 0);
 
     FetchFromPeer first = requests.remove(0);
     requests.addAll(of(s.onPiece(first.token(), first.piece()), FetchFromPeer.class));
     assertThat(of(s.onDriverLost(GONE), AskPeers.class))
-        .as("the neighbours, asked again")
+        .as("the neighbours alone, asked again")
         .singleElement()
         .satisfies(a -> assertThat(a.peers()).containsExactlyInAnyOrder(A, B));
     List<FetchAction> fromA =
@@ -270,28 +273,52 @@ class FetchSchedulerDriverlessTest {
       requests.addAll(of(answer, FetchFromPeer.class));
     }
 
-    // The other pieces come a millisecond apart: the usual gap.
+    // The other pieces come 2 ms apart: the usual gap, so the wait is 32 ms.
     while (!requests.isEmpty()) {
       FetchFromPeer r = requests.remove(0);
-      now += 1_000_000;
+      now += 2_000_000;
       List<FetchAction> next = s.onPiece(r.token(), r.piece());
       assertThat(of(next, AskPeers.class)).isEmpty();
       requests.addAll(of(next, FetchFromPeer.class));
     }
     assertThat(s.held()).isEqualTo(bits(0, 1, 2));
     long lastPieceAt = now;
-    now = lastPieceAt + 15_000_000;
+
+    // Whatever wake-up was pending fires; the fetch asks for the next at the end of the wait.
+    List<FetchAction> woken = s.onTimer();
+    assertThat(of(woken, AskPeers.class)).isEmpty();
+    assertThat(of(woken, FetchAction.WakeAt.class))
+        .singleElement()
+        .satisfies(w -> assertThat(w.nanoTime()).isEqualTo(lastPieceAt + 32_000_000));
+    now = lastPieceAt + 31_000_000;
     List<FetchAction> early = s.onTimer();
     assertThat(of(early, AskPeers.class)).as("still waiting").isEmpty();
     assertThat(of(early, Fail.class)).isEmpty();
-    now = lastPieceAt + 16_000_000;
+    now = lastPieceAt + 32_000_000;
     assertThat(of(s.onTimer(), AskPeers.class))
-        .as("pieces stopped: C, which holds piece 3, is asked")
+        .as("pieces stopped: C, which holds piece 3, is asked first")
         .singleElement()
-        .satisfies(a -> assertThat(a.peers()).containsExactly(C));
+        .satisfies(a -> assertThat(a.peers()).startsWith(C).doesNotContain(A, B));
     assertThat(of(s.onPeerLocations(C, List.of(new PeerPieces(C, bits(3)))), FetchFromPeer.class))
         .singleElement()
         .satisfies(r -> assertThat(r.peer()).isEqualTo(C));
+  }
+
+  /** Without neighbours nothing waits: a piece nobody reachable holds fails the fetch at once. */
+  @Test
+  void withoutNeighboursAStoredPieceDoesNotDelayTheFailureOfAnUnreachableOne() {
+    FetchScheduler s = scheduler(3);
+    s.start();
+    List<FetchAction> asked = s.onLocations(List.of(new PeerPieces(A, bits(0))));
+    FetchFromPeer toA = of(asked, FetchFromPeer.class).get(0);
+    s.onPiece(toA.token(), toA.piece());
+    s.onDriverLost(GONE);
+
+    List<FetchAction> answer = s.onPeerLocations(A, List.of(new PeerPieces(A, bits(0))));
+
+    assertThat(of(answer, Fail.class))
+        .singleElement()
+        .satisfies(f -> assertThat(f.cause()).hasMessageContaining("holds piece(s) 1, 2 of 3"));
   }
 
   private static <T extends FetchAction> List<T> of(List<FetchAction> actions, Class<T> type) {
