@@ -105,7 +105,7 @@ class PeerDirectoryTest {
    * named every holder known grew with the swarm.
    */
   @Test
-  void anAnswerNamesAtMostAFewOfTheHoldersKnownDifferentOnesForDifferentAskers() {
+  void anAnswerNamesAtMostAFewOfTheHoldersKnownAndAnswersSpreadOverThem() {
     PeerDirectory directory = new PeerDirectory(new Random(7));
     directory.fetching(42, 8);
     for (int id = 100; id < 1100; id++) {
@@ -117,7 +117,7 @@ class PeerDirectoryTest {
       assertThat(answer.holders()).hasSize(1 + NamedHolders.MOST);
       answer.holders().stream().skip(1).forEach(h -> everNamed.add(h.executorId()));
     }
-    assertThat(everNamed).as("askers are spread over the holders known").hasSizeGreaterThan(500);
+    assertThat(everNamed).as("answers spread over the holders known").hasSizeGreaterThan(500);
   }
 
   private static BitSet bits(int... set) {
