@@ -115,27 +115,26 @@ final class PeerExchange {
       return fresh;
     }
     int most = Integer.MAX_VALUE;
+    List<PeerAddress> pool = new ArrayList<>();
     if (s.policy.neighbourExchange() && widened) {
-      if (pending > 0 || !hasOrphans(s) || waitingForNeighbours(s)) {
+      if (pending > 0 || waitingForNeighbours(s)) {
+        return fresh;
+      }
+      BitSet orphans = orphans(s);
+      if (orphans.isEmpty()) {
         return fresh;
       }
       most = WIDEN;
-    }
-    boolean neighboursOnly = !widened && neighboursAtLoss != null;
-    List<PeerAddress> pool = new ArrayList<>();
-    if (widened) {
-      // Holders named of a piece none of the known peers holds come first.
-      BitSet orphans = orphans(s);
+      // Holders named of a piece none of the known peers holds come first, the others named last.
       for (PeerPieces h : named.values()) {
         if (h.pieces().intersects(orphans)) {
           pool.add(h.peer());
         }
       }
     }
+    boolean neighboursOnly = !widened && neighboursAtLoss != null;
     pool.addAll(s.peers.addresses());
-    if (widened) {
-      named.values().forEach(h -> pool.add(h.peer()));
-    }
+    named.values().forEach(h -> pool.add(h.peer())); // empty until the driver is gone
     for (PeerAddress p : pool) {
       if (fresh.size() >= most) {
         break;

@@ -33,12 +33,11 @@ class FetchSchedulerDriverlessTest {
   private long now = 5_000_000_000L;
 
   private FetchScheduler scheduler(int pieces) {
-    return new FetchScheduler(
-        pieces,
-        new BitSet(),
-        FetchStrategy.torrent(),
-        FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(11)),
-        () -> now);
+    return scheduler(pieces, FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(11)));
+  }
+
+  private FetchScheduler scheduler(int pieces, FetchPolicy policy) {
+    return new FetchScheduler(pieces, new BitSet(), FetchStrategy.torrent(), policy, () -> now);
   }
 
   @Test
@@ -241,12 +240,8 @@ class FetchSchedulerDriverlessTest {
   @Test
   void withNeighboursAHolderANeighbourNamesIsAskedOnlyOncePiecesStopComing() {
     FetchScheduler s =
-        new FetchScheduler(
-            4,
-            new BitSet(),
-            FetchStrategy.torrent(),
-            FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(11)).withNeighbours(2),
-            () -> now);
+        scheduler(
+            4, FetchPolicy.standard(new FetchLimits(16, 1, 2), new Random(11)).withNeighbours(2));
     s.start();
     s.onLocations(List.of(new PeerPieces(A, new BitSet()), new PeerPieces(B, new BitSet())));
     List<FetchAction> fetching =
