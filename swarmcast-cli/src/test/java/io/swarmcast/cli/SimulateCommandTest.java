@@ -2,6 +2,7 @@ package io.swarmcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swarmcast.sim.SimReport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,12 @@ class SimulateCommandTest {
         .contains("| 8 |");
     assertThat(Files.size(out.resolve("finish-cdf.png"))).isPositive();
     assertThat(Files.size(out.resolve("driver-link.png"))).isPositive();
+    assertThat(Files.size(out.resolve("progress.png"))).isPositive();
+    List<String> progress = Files.readAllLines(out.resolve("progress.csv"));
+    assertThat(progress.get(0)).isEqualTo(String.join(",", SimReport.PROGRESS_COLUMNS));
+    assertThat(progress.stream().skip(1).map(l -> l.split(",")[0]).distinct())
+        .as("rows of both runs")
+        .containsExactly("2", "8");
   }
 
   @Test

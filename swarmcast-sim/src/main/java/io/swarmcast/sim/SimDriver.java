@@ -29,6 +29,9 @@ final class SimDriver implements NoticeSender {
   private final int[] pieceSizes;
   private final int fetchAnyFrame;
 
+  /** Pieces it has begun to send at least once. */
+  private final BitSet sent = new BitSet();
+
   /** Wall-clock nanoseconds spent inside the tracker's methods. */
   long trackerNanos;
 
@@ -81,6 +84,11 @@ final class SimDriver implements NoticeSender {
         true,
         Tracker.spareCopies(total, pieceSizes.length, spareCopyBytes));
     this.fetchAnyFrame = Frames.fetchAny(pieceSizes.length, new BitSet());
+  }
+
+  /** Distinct pieces it has begun to send. */
+  int piecesSent() {
+    return sent.cardinality();
   }
 
   int fetchAnyFrame() {
@@ -193,6 +201,7 @@ final class SimDriver implements NoticeSender {
         // DeliveryReceipts do.
         UploadQueue.Started<Integer, Upload> started = next;
         Receipt receipt = new Receipt(u.from, piece, sim.loop.now());
+        sent.set(piece);
         receipts.put(key(u.from, piece), receipt);
         sim.network.send(
             host,

@@ -95,6 +95,11 @@ final class SimExecutor implements FetchAction.Handler {
     this.random = random;
   }
 
+  /** Pieces stored so far. */
+  int heldCount() {
+    return held.cardinality();
+  }
+
   boolean isDone() {
     return finishedAt >= 0;
   }

@@ -1,25 +1,19 @@
 package io.swarmcast.sim;
 
 import io.swarmcast.conf.ByteSize;
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Writes a set of simulations to a directory: {@code results.csv} (one row per run), {@code
  * summary.md} (the command, the model's assumptions and the table), {@code finish-cdf.png}
- * (executors' finish times) and {@code driver-link.png} (the driver's data and control bytes over
- * time).
+ * (executors' finish times), {@code driver-link.png} (the driver's data and control bytes over
+ * time), and {@code progress.csv} with {@code progress.png} (the pieces the driver has sent and the
+ * executors hold over time: {@link SwarmProgress}).
  */
 public final class SimReport {
   /** The columns of {@code results.csv}, in order. */
@@ -67,13 +61,58 @@ public final class SimReport {
     Files.writeString(dir.resolve("results.csv"), csv(results));
     Files.writeString(dir.resolve("summary.md"), summary(command, results));
     BitmapEncoder.saveBitmap(
-        cdfChart(results),
+        SimCharts.cdfChart(results),
         dir.resolve("finish-cdf.png").toString(),
         BitmapEncoder.BitmapFormat.PNG);
     BitmapEncoder.saveBitmap(
-        driverLinkChart(results),
+        SimCharts.driverLinkChart(results),
         dir.resolve("driver-link.png").toString(),
         BitmapEncoder.BitmapFormat.PNG);
+    Files.writeString(dir.resolve("progress.csv"), progressCsv(results));
+    BitmapEncoder.saveBitmap(
+        SimCharts.progressChart(results),
+        dir.resolve("progress.png").toString(),
+        BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** The columns of progress.csv: see {@link SwarmProgress}. */
+  public static final List<String> PROGRESS_COLUMNS =
+      List.of(
+          "executors",
+          "seed",
+          "time_ratio",
+          "driver_pieces",
+          "held_min",
+          "held_p1",
+          "held_p50",
+          "held_p99",
+          "held_max",
+          "executors_counted",
+          "pieces");
+
+  static String progressCsv(List<SimResult> results) {
+    StringBuilder b = new StringBuilder(String.join(",", PROGRESS_COLUMNS)).append('\n');
+    for (SimResult r : results) {
+      double ideal = r.scenario().idealSeconds();
+      for (SwarmProgress.Point p : r.progress().points()) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "%d,%d,%.4f,%d,%d,%d,%d,%d,%d,%d,%d%n",
+                r.scenario().executors(),
+                r.scenario().seed(),
+                p.seconds() / ideal,
+                p.driverPieces(),
+                p.heldMin(),
+                p.heldP1(),
+                p.heldP50(),
+                p.heldP99(),
+                p.heldMax(),
+                p.executors(),
+                r.pieceCount()));
+      }
+    }
+    return b.toString();
   }
 
   static String csv(List<SimResult> results) {
@@ -200,88 +239,6 @@ public final class SimReport {
     b.append(
         "\nThe model, and how it was checked against the emulated cluster: docs/scaling.md.\n");
     return b.toString();
-  }
-
-  private static XYChart cdfChart(List<SimResult> results) {
-    XYChart chart =
-        new XYChartBuilder()
-            .width(900)
-            .height(560)
-            .title("Executors done by time")
-            .xAxisTitle("time × size÷bandwidth")
-            .yAxisTitle("executors done (%)")
-            .build();
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-    chart.getStyler().setChartBackgroundColor(Color.WHITE);
-    chart.getStyler().setYAxisDecimalPattern("0");
-    chart.getStyler().setYAxisMin(0.0);
-    chart.getStyler().setYAxisMax(100.0);
-    for (SimResult r : results) {
-      double[] x = r.finishRatios();
-      if (x.length == 0) {
-        continue;
-      }
-      // A step at each finish, in per cent of the executors, plus one point half-way up the first
-      // step, on the line already drawn. XChart 3.8 puts its ticks at the data's own values when
-      // they are equally spaced (within 1e-4), and the shares of n executors are; it then labelled
-      // a tick at 0.95 as "1.0", and the curve rose above it. The extra point breaks the spacing,
-      // so the ticks fall at round values.
-      double step = 100.0 / r.scenario().executors();
-      double[] sx = new double[2 * x.length + 1];
-      double[] sy = new double[2 * x.length + 1];
-      sx[0] = x[0];
-      sy[0] = 0;
-      sx[1] = x[0];
-      sy[1] = step / 2;
-      int k = 2;
-      for (int i = 0; i < x.length; i++) {
-        if (i > 0) {
-          sx[k] = x[i];
-          sy[k++] = i * step;
-        }
-        sx[k] = x[i];
-        sy[k++] = (i + 1) * step;
-      }
-      XYSeries s = chart.addSeries(label(r), sx, sy);
-      s.setMarker(SeriesMarkers.NONE);
-    }
-    return chart;
-  }
-
-  private static XYChart driverLinkChart(List<SimResult> results) {
-    XYChart chart =
-        new XYChartBuilder()
-            .width(900)
-            .height(560)
-            .title("The driver's link: bytes uploaded")
-            .xAxisTitle("time × size÷bandwidth")
-            .yAxisTitle("copies of the value")
-            .build();
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-    chart.getStyler().setChartBackgroundColor(Color.WHITE);
-    for (SimResult r : results) {
-      List<TimeSeries.Point> pts = r.driverLink().points();
-      if (pts.size() < 2) {
-        continue;
-      }
-      double ideal = r.scenario().idealSeconds();
-      double size = r.scenario().sizeBytes();
-      List<Double> t = new ArrayList<>();
-      List<Double> data = new ArrayList<>();
-      List<Double> control = new ArrayList<>();
-      for (TimeSeries.Point p : pts) {
-        t.add(p.seconds() / ideal);
-        data.add(p.dataBytes() / size);
-        control.add(p.controlBytes() / size);
-      }
-      chart.addSeries(label(r) + " data", t, data).setMarker(SeriesMarkers.NONE);
-      chart.addSeries(label(r) + " control", t, control).setMarker(SeriesMarkers.NONE);
-    }
-    return chart;
-  }
-
-  private static String label(SimResult r) {
-    return r.scenario().executors() + " executors, seed " + r.scenario().seed();
   }
 
   private static String f(double v) {

@@ -18,6 +18,7 @@ import java.util.List;
  *     executor, whatever the broadcasts
  * @param maxConnections most connections any executor held
  * @param trackerSeconds wall-clock time spent inside the real {@code Tracker}'s methods
+ * @param progress the driver's distinct pieces sent and the executors' pieces held, over time
  */
 public record SimResult(
     Scenario scenario,
@@ -50,7 +51,8 @@ public record SimResult(
     long trackerCalls,
     long events,
     double wallSeconds,
-    TimeSeries driverLink) {
+    TimeSeries driverLink,
+    SwarmProgress progress) {
 
   static SimResult of(
       Scenario sc,
@@ -59,6 +61,7 @@ public record SimResult(
       SimDriver driver,
       FlowNetwork net,
       TimeSeries driverLink,
+      SwarmProgress progress,
       long seededAt,
       long events,
       double wallSeconds) {
@@ -121,7 +124,8 @@ public record SimResult(
         driver.trackerCalls,
         events,
         wallSeconds,
-        driverLink);
+        driverLink,
+        progress);
   }
 
   /** The {@code q} quantile (nearest rank) of ascending {@code sorted}; NaN if empty. */

@@ -37,6 +37,7 @@ public final class Simulation {
   private final FetchLimits limits;
   private final SwarmConf conf;
   private final TimeSeries driverLink = new TimeSeries();
+  private final SwarmProgress swarmProgress = new SwarmProgress();
   private long piecesStored;
   private long piecesWanted;
   private int ended;
@@ -163,6 +164,7 @@ public final class Simulation {
         driver,
         network,
         driverLink,
+        swarmProgress,
         seededAt,
         loop.executed(),
         (System.nanoTime() - wall0) / 1e9);
@@ -232,7 +234,19 @@ public final class Simulation {
 
   private void sample(long step) {
     driverLink.add(loop.now(), driver.host.dataBytesSent, driver.host.controlBytesSent);
+    sampleHeld();
     loop.after(step, () -> sample(step));
+  }
+
+  private void sampleHeld() {
+    int[] held = new int[executors.size()];
+    int n = 0;
+    for (SimExecutor e : executors) {
+      if (e.startedAt >= 0 && e.isAlive()) {
+        held[n++] = e.isDone() ? pieceSizes.length : e.heldCount();
+      }
+    }
+    swarmProgress.add(loop.now(), driver.piecesSent(), held, n);
   }
 
   /**
@@ -257,6 +271,7 @@ public final class Simulation {
   void executorEnded(SimExecutor e) {
     if (++ended >= expected) {
       driverLink.add(loop.now(), driver.host.dataBytesSent, driver.host.controlBytesSent);
+      sampleHeld();
       loop.stop();
     }
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import io.swarmcast.conf.SwarmConf;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,6 +37,42 @@ class SimulationTest {
         .isZero();
     assertThat(r.driverControlBytes()).isPositive();
     assertThat(r.maxConnections()).isBetween(2, 8); // the driver and up to 7 peers
+  }
+
+  @Test
+  void noExecutorHoldsMorePiecesThanTheDriverHasSentAndAllEndWithEvery() {
+    SimResult r = new Simulation(Scenario.of(40, 16 * MIB, 1e9)).run();
+    List<SwarmProgress.Point> points = r.progress().points();
+    assertThat(points).hasSizeGreaterThan(100); // a sample every 1/200 of size÷bandwidth
+    SwarmProgress.Point previous = null;
+    for (SwarmProgress.Point p : points) {
+      assertThat(p.heldMin())
+          .isLessThanOrEqualTo(p.heldP1())
+          .isLessThanOrEqualTo(p.heldP50())
+          .isLessThanOrEqualTo(p.heldP99())
+          .isLessThanOrEqualTo(p.heldMax());
+      assertThat(p.heldMax())
+          .as("every piece starts at the driver, at %.6f s", p.seconds())
+          .isLessThanOrEqualTo(p.driverPieces());
+      assertThat(p.driverPieces()).isLessThanOrEqualTo(r.pieceCount());
+      if (previous != null) {
+        assertThat(p.seconds()).isGreaterThanOrEqualTo(previous.seconds());
+        assertThat(p.heldMin()).as("nobody dies here").isGreaterThanOrEqualTo(previous.heldMin());
+        assertThat(p.driverPieces()).isGreaterThanOrEqualTo(previous.driverPieces());
+      }
+      previous = p;
+    }
+    SwarmProgress.Point last = points.get(points.size() - 1);
+    assertThat(last.executors()).isEqualTo(40);
+    assertThat(last.heldMin()).isEqualTo(r.pieceCount());
+    assertThat(last.driverPieces()).isEqualTo(r.pieceCount());
+    double lastFetch = r.lastRatio() * r.scenario().idealSeconds();
+    assertThat(last.seconds())
+        .as("sampled when the last executor finished: its fetch began after it registered")
+        .isBetween(lastFetch, lastFetch + 0.001);
+    assertThat(points.get(points.size() / 3).heldP50())
+        .as("a third of the way in, the swarm holds something and not yet everything")
+        .isBetween(1, r.pieceCount() - 1);
   }
 
   @Test
