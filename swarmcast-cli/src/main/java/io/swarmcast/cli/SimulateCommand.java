@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
       "scheduler, tracker and upload policy decide, over a modelled network (per-host",
       "upload and download capacity, latency, fair sharing per connection, every",
       "control message at its encoded size).",
-      "Writes results.csv, summary.md, finish-cdf.png, driver-link.png, progress.csv and",
-      "progress.png (pieces the driver sent and the executors hold, over time) to --out.",
+      "Writes results.csv, summary.md, finish-cdf.png, driver-link.png, progress.csv",
+      "and progress.png (pieces the driver sent and the executors hold, over time)",
+      "to --out.",
       "How far the model is from the emulated cluster: docs/scaling.md."
     },
     footer = {
