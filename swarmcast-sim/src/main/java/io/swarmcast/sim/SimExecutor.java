@@ -182,8 +182,9 @@ final class SimExecutor implements FetchAction.Handler {
       }
       if (!subscribers.isEmpty()) {
         Have have = new Have(SimDriver.BROADCAST_ID, piece, id, hostName, port);
+        int haveBytes = Frames.of(have); // once, not per subscriber: it parses the host each time
         for (SimExecutor s : subscribers) {
-          sim.network.control(host, s.host, Frames.of(have), () -> s.onHave(have));
+          sim.network.control(host, s.host, haveBytes, () -> s.onHave(have));
         }
       }
     } else if (fromDriver && held.get(piece)) {
