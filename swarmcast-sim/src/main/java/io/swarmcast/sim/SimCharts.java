@@ -144,7 +144,7 @@ final class SimCharts {
     return chart;
   }
 
-  static String label(SimResult r) {
+  private static String label(SimResult r) {
     return r.scenario().executors() + " executors, seed " + r.scenario().seed();
   }
 }
