@@ -37,25 +37,28 @@ class EventLoopTest {
         10,
         () -> {
           ran.add("a@10");
-          loop.after(0, () -> ran.add("now@10")); // due now: after what the heap holds for 10
+          loop.after(0, () -> ran.add("now@10")); // due now: the rest of a@10, before b@10
           loop.after(5, () -> ran.add("c@15"));
         });
     loop.at(10, () -> ran.add("b@10"));
     loop.at(15, () -> ran.add("d@15"));
     loop.run(Long.MAX_VALUE);
-    assertThat(ran).containsExactly("a@10", "b@10", "now@10", "d@15", "c@15");
+    assertThat(ran).containsExactly("a@10", "now@10", "b@10", "d@15", "c@15");
   }
 
   /**
    * Events scheduled while running, most a fixed latency ahead (as messages are), some at random
-   * times and some due now: each runs at its time, ties in the order scheduled.
+   * times and some due now: each runs at its time, ties in the order scheduled, and events due now
+   * before any of the heap's for the same instant.
    */
   @Test
   void eventsAFixedLatencyAheadMixedWithOthersRunInTimeAndScheduleOrder() {
     EventLoop loop = new EventLoop();
     Random random = new Random(11);
-    List<long[]> ran = new ArrayList<>(); // {time it ran, time it was due, order scheduled}
+    List<long[]> ran = new ArrayList<>(); // {time it ran, time it was due, order scheduled, delay}
     long[] order = {0};
+    int[] dueNowPending = {0};
+    List<Long> heapRanWithDueNowPending = new ArrayList<>();
     Runnable[] spawn = new Runnable[1];
     spawn[0] =
         () -> {
@@ -66,10 +69,18 @@ class EventLoopTest {
           long delay = kind < 7 ? 100 : kind < 9 ? random.nextInt(300) : 0;
           long due = loop.now() + delay;
           long me = order[0]++;
+          if (delay == 0) {
+            dueNowPending[0]++;
+          }
           loop.after(
               delay,
               () -> {
-                ran.add(new long[] {loop.now(), due, me});
+                if (delay == 0) {
+                  dueNowPending[0]--;
+                } else if (dueNowPending[0] > 0) {
+                  heapRanWithDueNowPending.add(me);
+                }
+                ran.add(new long[] {loop.now(), due, me, delay});
                 spawn[0].run();
                 if (random.nextInt(4) == 0) {
                   spawn[0].run();
@@ -85,10 +96,11 @@ class EventLoopTest {
       long[] a = ran.get(i - 1);
       long[] b = ran.get(i);
       assertThat(b[0]).as("time order at %d", i).isGreaterThanOrEqualTo(a[0]);
-      if (a[0] == b[0] && a[1] == b[1]) {
+      if (a[0] == b[0] && (a[3] == 0) == (b[3] == 0)) {
         assertThat(b[2]).as("ties in schedule order at %d", i).isGreaterThan(a[2]);
       }
     }
+    assertThat(heapRanWithDueNowPending).as("events due now run before the heap's").isEmpty();
   }
 
   @Test
