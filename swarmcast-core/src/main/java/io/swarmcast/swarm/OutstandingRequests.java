@@ -61,7 +61,7 @@ final class OutstandingRequests {
     peerRequests[piece]++;
     askedPeer[piece] = peer.address.id();
     askedAt[piece] = now;
-    peer.inFlight++;
+    peers.requested(peer);
     toPeers++;
     long token = add(peer.address.id(), piece, now);
     peerRequestsBySending.add(byToken.get(token));
@@ -173,7 +173,7 @@ final class OutstandingRequests {
     }
     PeerTable.Peer p = peers.get(r.source());
     if (p != null) {
-      p.inFlight--;
+      peers.ended(p);
     }
     toPeers--;
     if (--peerRequests[r.piece()] == 0) {

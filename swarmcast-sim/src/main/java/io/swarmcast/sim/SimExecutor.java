@@ -149,11 +149,17 @@ final class SimExecutor implements FetchAction.Handler {
   }
 
   void onHave(Have h) {
-    PeerAddress peer = new PeerAddress(h.executorId(), h.host(), h.port());
+    onHave(new PeerAddress(h.executorId(), h.host(), h.port()), h.piece());
+  }
+
+  /**
+   * A {@code Have} of {@code piece} from {@code peer}: the address made once for every receiver.
+   */
+  private void onHave(PeerAddress peer, int piece) {
     if (known != null && peer.id() != id) { // learn(), for one piece: no BitSet made per notice
-      known.getOrAdd(peer).pieces().set(h.piece());
+      known.getOrAdd(peer).pieces().set(piece);
     }
-    on(s -> s.onHave(peer, h.piece()));
+    on(s -> s.onHave(peer, piece));
   }
 
   void onPieceArrived(long token, int piece, boolean fromDriver) {
@@ -183,9 +189,8 @@ final class SimExecutor implements FetchAction.Handler {
       if (!subscribers.isEmpty()) {
         Have have = new Have(SimDriver.BROADCAST_ID, piece, id, hostName, port);
         int haveBytes = Frames.of(have); // once, not per subscriber: it parses the host each time
-        for (SimExecutor s : subscribers) {
-          sim.network.control(host, s.host, haveBytes, () -> s.onHave(have));
-        }
+        sim.network.controlToEach(
+            host, subscribers, s -> s.host, haveBytes, s -> s.onHave(address, piece));
       }
     } else if (fromDriver && held.get(piece)) {
       // Already here: announced all the same, so the driver's upload slot frees (SwarmFetcher does

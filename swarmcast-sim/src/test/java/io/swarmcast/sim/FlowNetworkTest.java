@@ -120,6 +120,34 @@ class FlowNetworkTest {
     assertThat(a.controlBytesSent).isEqualTo(1_000_000);
   }
 
+  /**
+   * A notice to many ({@link FlowNetwork#controlToEach}) costs the sender what one message per
+   * receiver costs, arrives when the last of those would, and skips a receiver that died.
+   */
+  @Test
+  void aNoticeToEachCostsWhatOneMessageEachDoesAndArrivesWhenTheLastWould() {
+    EventLoop loop = new EventLoop();
+    FlowNetwork net = new FlowNetwork(loop, 1, 0);
+    FlowNetwork.Host a = net.addHost(10 * MB, 10 * MB, 1_000);
+    List<FlowNetwork.Host> receivers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      receivers.add(net.addHost(10 * MB, 10 * MB, 2_000));
+    }
+    receivers.get(1).alive = false;
+    List<long[]> arrived = new ArrayList<>(); // {receiver id, time}
+    net.controlToEach(a, receivers, h -> h, 1000, h -> arrived.add(new long[] {h.id, loop.now()}));
+    loop.run(Long.MAX_VALUE);
+    // 3 × 1000 bytes at 10 MB/s leave in 300 µs, then both latencies (3 µs).
+    assertThat(arrived)
+        .extracting(e -> e[0])
+        .containsExactly((long) receivers.get(0).id, (long) receivers.get(2).id);
+    assertThat(arrived).allSatisfy(e -> assertThat(e[1]).isEqualTo(300_000 + 3_000));
+    assertThat(a.controlBytesSent).isEqualTo(3000);
+    assertThat(a.controlMessagesSent).isEqualTo(3);
+    assertThat(receivers.get(0).controlBytesReceived).isEqualTo(1000);
+    assertThat(receivers.get(1).controlBytesReceived).isZero();
+  }
+
   @Test
   void aKilledHostStopsItsTransfersAndFreesItsSendersSlots() {
     EventLoop loop = new EventLoop();
