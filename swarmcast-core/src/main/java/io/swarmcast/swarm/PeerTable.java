@@ -3,9 +3,7 @@ package io.swarmcast.swarm;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,6 +41,9 @@ final class PeerTable {
     /** Either of the two: asked last, and not counted as a neighbour. */
     boolean slow;
 
+    /** Banned: no longer among the known peers, whatever still refers to it. */
+    boolean banned;
+
     Peer(PeerAddress address) {
       this.address = address;
     }
@@ -53,8 +54,7 @@ final class PeerTable {
 
   private final int pieceCount;
 
-  /** Insertion-ordered, so that iteration (and with it every random tie-break) is deterministic. */
-  private final Map<Integer, Peer> peers = new LinkedHashMap<>();
+  private final PeerIndex peers = new PeerIndex();
 
   private final Set<Integer> banned = new HashSet<>();
   private final int[] holders;
@@ -90,14 +90,14 @@ final class PeerTable {
 
   /** A request to {@code p} went out. */
   void requested(Peer p) {
-    if (p.inFlight++ == 0 && peers.get(p.address.id()) == p) {
+    if (p.inFlight++ == 0 && !p.banned) {
       busyPeers++;
     }
   }
 
   /** A request to {@code p} ended (answered, failed or given up). */
   void ended(Peer p) {
-    if (--p.inFlight == 0 && peers.get(p.address.id()) == p) {
+    if (--p.inFlight == 0 && !p.banned) {
       busyPeers--;
     }
   }
@@ -119,7 +119,7 @@ final class PeerTable {
         return false;
       }
       p = new Peer(address);
-      peers.put(address.id(), p);
+      peers.add(p);
     }
     if (!p.pieces.get(piece)) {
       p.pieces.set(piece);
@@ -158,7 +158,7 @@ final class PeerTable {
   /** Judges {@code p} slow or not from its two flags (see {@link SlowPeers}). */
   void judged(Peer p) {
     boolean slow = p.slowToServe || p.lagging;
-    if (p.slow != slow && peers.get(p.address.id()) == p) {
+    if (p.slow != slow && !p.banned) {
       slowPeers += slow ? 1 : -1;
     }
     p.slow = slow;
@@ -180,6 +180,7 @@ final class PeerTable {
     banned.add(id);
     Peer p = peers.remove(id);
     if (p != null) {
+      p.banned = true;
       if (p.slow) {
         slowPeers--;
       }

@@ -43,7 +43,64 @@ final class EventLoop {
     if (at <= now) {
       dueNow.add(action);
     } else {
-      push(at, seq++, action);
+      push(at, seq++ << 1, action);
+    }
+  }
+
+  /**
+   * An event that is moved, not scheduled again: it is in the heap at most once, at the time last
+   * set. A connection's next event moves whenever its rate changes to an earlier time; scheduled
+   * anew each time, the superseded events stayed in the heap until their time, 5.6 of the 12.6
+   * million events a run of 1,000 executors popped.
+   */
+  abstract static class Timer implements Runnable {
+    /** Its place in the heap; -1 when not set. */
+    private int slot = -1;
+
+    /** Whether it is set and has not run yet. */
+    final boolean isSet() {
+      return slot >= 0;
+    }
+  }
+
+  /**
+   * Sets {@code timer} to run at {@code at} (now if that is past), moving it if it was set. It then
+   * ranks after every event already scheduled for that instant, as a newly scheduled event would.
+   */
+  void set(Timer timer, long at) {
+    long when = Math.max(at, now);
+    long sq = (seq++ << 1) | 1; // the low bit marks a timer's place, to keep its slot up to date
+    int i = timer.slot;
+    if (i < 0) {
+      push(when, sq, timer);
+      return;
+    }
+    if (keyBefore(when, sq, i)) {
+      siftUp(i, when, sq, timer);
+    } else {
+      siftDown(i, when, sq, timer);
+    }
+  }
+
+  /** Takes {@code timer} out of the heap if it is set. */
+  void cancel(Timer timer) {
+    int i = timer.slot;
+    if (i < 0) {
+      return;
+    }
+    timer.slot = -1;
+    int last = --heapSize;
+    long at = heapKey[2 * last];
+    long sq = heapKey[2 * last + 1];
+    Runnable action = heapAction[last];
+    heapAction[last] = null;
+    if (i == last) {
+      return;
+    }
+    if (keyBefore(at, sq, i)) {
+      siftUp(i, at, sq, action);
+    } else {
+      siftDown(i, at, sq, action);
     }
   }
 
@@ -91,8 +148,22 @@ final class EventLoop {
 
   private void move(int from, int to) {
     heapKey[2 * to] = heapKey[2 * from];
-    heapKey[2 * to + 1] = heapKey[2 * from + 1];
-    heapAction[to] = heapAction[from];
+    long sq = heapKey[2 * from + 1];
+    heapKey[2 * to + 1] = sq;
+    Runnable a = heapAction[from];
+    heapAction[to] = a;
+    if ((sq & 1) != 0) {
+      ((Timer) a).slot = to;
+    }
+  }
+
+  private void place(int i, long at, long sq, Runnable action) {
+    heapKey[2 * i] = at;
+    heapKey[2 * i + 1] = sq;
+    heapAction[i] = action;
+    if ((sq & 1) != 0) {
+      ((Timer) action).slot = i;
+    }
   }
 
   private void push(long at, long sq, Runnable action) {
@@ -101,7 +172,11 @@ final class EventLoop {
       heapKey = Arrays.copyOf(heapKey, 2 * n);
       heapAction = Arrays.copyOf(heapAction, n);
     }
-    int i = heapSize++;
+    siftUp(heapSize++, at, sq, action);
+  }
+
+  /** Places (at, sq, action) at {@code i} or above it, moving the events it passes down. */
+  private void siftUp(int i, long at, long sq, Runnable action) {
     while (i > 0) {
       int parent = (i - 1) >>> 2;
       if (!keyBefore(at, sq, parent)) {
@@ -110,9 +185,7 @@ final class EventLoop {
       move(parent, i);
       i = parent;
     }
-    heapKey[2 * i] = at;
-    heapKey[2 * i + 1] = sq;
-    heapAction[i] = action;
+    place(i, at, sq, action);
   }
 
   /** Whether (at, sq) comes before event {@code i} of the heap. */
@@ -124,19 +197,30 @@ final class EventLoop {
   /** Removes the first event and returns its action. */
   private Runnable pop() {
     Runnable first = heapAction[0];
+    if ((heapKey[1] & 1) != 0) {
+      ((Timer) first).slot = -1;
+    }
     int last = --heapSize;
     long at = heapKey[2 * last];
     long sq = heapKey[2 * last + 1];
     Runnable action = heapAction[last];
     heapAction[last] = null;
-    int i = 0;
+    if (last > 0) {
+      siftDown(0, at, sq, action);
+    }
+    return first;
+  }
+
+  /** Places (at, sq, action) at {@code i} or below it, moving the events it passes up. */
+  private void siftDown(int i, long at, long sq, Runnable action) {
+    int size = heapSize;
     while (true) {
       int first4 = 4 * i + 1; // a 4-ary heap: half the levels of a binary one, children adjacent
-      if (first4 >= last) {
+      if (first4 >= size) {
         break;
       }
       int child = first4;
-      int end = Math.min(first4 + 4, last);
+      int end = Math.min(first4 + 4, size);
       for (int k = first4 + 1; k < end; k++) {
         if (eventBefore(k, heapKey[2 * child], heapKey[2 * child + 1])) {
           child = k;
@@ -148,12 +232,7 @@ final class EventLoop {
       move(child, i);
       i = child;
     }
-    if (last > 0) {
-      heapKey[2 * i] = at;
-      heapKey[2 * i + 1] = sq;
-      heapAction[i] = action;
-    }
-    return first;
+    place(i, at, sq, action);
   }
 
   /** Events run so far: the simulation's own cost. */

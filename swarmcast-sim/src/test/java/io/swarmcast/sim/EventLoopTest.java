@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -114,5 +117,68 @@ class EventLoopTest {
     loop.run(505);
     assertThat(ran).hasSize(50).endsWith(500L);
     assertThat(loop.now()).isEqualTo(505);
+  }
+
+  /**
+   * Timers moved earlier and later, cancelled and set again, among plain events: each timer runs
+   * once, at the time last set, and everything runs in (time, order scheduled) order, as if every
+   * move had cancelled the old event and scheduled a new one.
+   */
+  @Test
+  void timersRunOnceAtTheirLastTimeInOrderWithPlainEvents() {
+    EventLoop loop = new EventLoop();
+    Random random = new Random(5);
+    List<String> ran = new ArrayList<>();
+    // The expected order: (time, sequence) of each live entry, as a fresh scheduling would give.
+    TreeMap<long[], String> expected =
+        new TreeMap<>(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+    long[] seq = {0};
+    Map<Integer, long[]> timerKey = new HashMap<>();
+    EventLoop.Timer[] timers = new EventLoop.Timer[50];
+    for (int t = 0; t < timers.length; t++) {
+      String name = "t" + t;
+      timers[t] =
+          new EventLoop.Timer() {
+            @Override
+            public void run() {
+              ran.add(name);
+            }
+          };
+    }
+    for (int op = 0; op < 5_000; op++) {
+      int t = random.nextInt(timers.length);
+      long at = 1 + random.nextInt(1_000);
+      switch (random.nextInt(3)) {
+        case 0 -> {
+          long[] key = {at, seq[0]++};
+          String name = "p" + op;
+          loop.at(at, () -> ran.add(name));
+          expected.put(key, name);
+        }
+        case 1 -> {
+          long[] old = timerKey.remove(t);
+          if (old != null) {
+            expected.remove(old);
+          }
+          long[] key = {at, seq[0]++};
+          loop.set(timers[t], at);
+          timerKey.put(t, key);
+          expected.put(key, "t" + t);
+        }
+        default -> {
+          long[] old = timerKey.remove(t);
+          if (old != null) {
+            expected.remove(old);
+          }
+          loop.cancel(timers[t]);
+          assertThat(timers[t].isSet()).isFalse();
+        }
+      }
+    }
+    loop.run(Long.MAX_VALUE);
+    assertThat(ran).containsExactlyElementsOf(expected.values());
+    for (EventLoop.Timer timer : timers) {
+      assertThat(timer.isSet()).isFalse();
+    }
   }
 }
