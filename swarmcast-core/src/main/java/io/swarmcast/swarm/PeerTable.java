@@ -54,7 +54,8 @@ final class PeerTable {
 
   private final int pieceCount;
 
-  private final PeerIndex peers = new PeerIndex();
+  /** Insertion-ordered, so that iteration (and with it every random tie-break) is deterministic. */
+  private final IdIndex<Peer> peers = new IdIndex<>();
 
   private final Set<Integer> banned = new HashSet<>();
   private final int[] holders;
@@ -119,7 +120,7 @@ final class PeerTable {
         return false;
       }
       p = new Peer(address);
-      peers.add(p);
+      peers.add(address.id(), p);
     }
     if (!p.pieces.get(piece)) {
       p.pieces.set(piece);

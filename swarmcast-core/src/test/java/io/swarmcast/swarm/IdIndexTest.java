@@ -10,13 +10,13 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The peer index against a {@code LinkedHashMap}: the same lookups and the same order. */
+/** The id index against a {@code LinkedHashMap}: the same lookups and the same order. */
 @Timeout(10)
-class PeerIndexTest {
+class IdIndexTest {
   @Test
   void agreesWithAnInsertionOrderedMapThroughAddsRemovalsAndGrowth() {
     Random random = new Random(3);
-    PeerIndex index = new PeerIndex();
+    IdIndex<PeerTable.Peer> index = new IdIndex<>();
     Map<Integer, PeerTable.Peer> reference = new LinkedHashMap<>();
     for (int op = 0; op < 20_000; op++) {
       int id = random.nextInt(3_000) - 100; // negative and zero ids too
@@ -24,7 +24,7 @@ class PeerIndexTest {
         assertThat(index.remove(id)).isSameAs(reference.remove(id));
       } else if (!reference.containsKey(id)) {
         PeerTable.Peer p = new PeerTable.Peer(new PeerAddress(id, "10.0.0.1", 7000));
-        index.add(p);
+        index.add(id, p);
         reference.put(id, p);
       }
       int probe = random.nextInt(3_000) - 100;
