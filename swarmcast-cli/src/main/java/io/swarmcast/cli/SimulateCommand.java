@@ -103,6 +103,14 @@ final class SimulateCommand implements Callable<Integer> {
   double slowFactor;
 
   @Option(
+      names = "--stripes",
+      paramLabel = "K",
+      defaultValue = "0",
+      description =
+          "K > 0: the design under evaluation, K stripe trees (piece i in stripe i % K; each executor takes a stripe from one parent and forwards one stripe to at most K children; a stripe whose parent is lost comes from any holder). Real nodes do not speak it yet. Use with --conf swarmcast.tracker.neighbours=K and --conf swarmcast.fetch.maxPerPeer=2. 0: the nodes' mesh. docs/scaling.md, \"Stripe trees\". Default: ${DEFAULT-VALUE}.")
+  int stripes;
+
+  @Option(
       names = "--kill-fraction",
       paramLabel = "F",
       defaultValue = "0",
@@ -260,6 +268,7 @@ final class SimulateCommand implements Callable<Integer> {
             .withKills(killFraction, killAt)
             .withLateJoiners(lateFraction, lateAt)
             .withDriverDyingWhenSeeded(driverDies)
+            .withStripes(stripes)
             .withSharedWindow(sharedWindow);
     if (driverRateBits != null) {
       s = s.withDriverRate(driverRateBits);

@@ -82,6 +82,12 @@ public final class FetchScheduler {
   /** Where pieces are once the driver and its tracker are gone. */
   final PeerExchange exchange = new PeerExchange();
 
+  /** This executor's stripe parents; null without stripe trees. */
+  StripeParents stripes;
+
+  /** Stripe parents will come with the tracker's answer: the driver is not asked before. */
+  boolean stripesExpected;
+
   private boolean finished;
 
   /**
@@ -133,6 +139,54 @@ public final class FetchScheduler {
       strategy.start(this, out);
     }
     return out;
+  }
+
+  /**
+   * Whether a wanted piece is in a stripe whose parent is an executor not lost: its notices are
+   * awaited, with nothing in flight (the parent has not received the stripe's next piece yet).
+   */
+  boolean waitingForStripeParents() {
+    if (exchange.driverGone()) {
+      return false;
+    }
+    if (stripes == null) {
+      return stripesExpected;
+    }
+    BitSet wanted = wanted();
+    for (int st = 0; st < stripes.stripes(); st++) {
+      int parent = stripes.parent(st);
+      if (parent != StripeParents.DRIVER
+          && !stripes.isOpen(st)
+          && wanted.intersects(stripes.pieces(1 << st))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Called before {@link #start}: the tracker's answer will carry this executor's stripe parents
+   * ({@link #onStripeParents}), so the driver is not asked for a piece before it, which would send
+   * a piece outside the trees.
+   */
+  public void expectStripeParents() {
+    stripesExpected = true;
+  }
+
+  /**
+   * This executor's parents in the broadcast's stripe trees ({@link StripeParents}), given with the
+   * tracker's first answer: from now on a stripe's pieces come from its parent only, and from the
+   * driver only for the stripes it is the parent of, until a parent is lost.
+   */
+  public List<FetchAction> onStripeParents(StripeParents parents) {
+    // The first answer's parents stand for the whole fetch: a later answer (after a parent was
+    // lost) is computed over the executors left, and would hand this one a new place in trees its
+    // old parents and children still follow, and close the stripes opened since.
+    if (stripes == null && parents.stripes() > 0) {
+      this.stripes = parents;
+      peers.stripes(parents);
+    }
+    return book();
   }
 
   /** The tracker's answer: who holds which pieces. */
@@ -439,6 +493,9 @@ public final class FetchScheduler {
    * no reachable executor has some piece. A fetch that knows no peer at all fails at once.
    */
   public List<FetchAction> onDriverLost(Throwable cause) {
+    if (stripes != null) {
+      stripes.openAll(); // the trees' roots lost their source: any holder, as in the mesh
+    }
     return exchange.onDriverLost(this, cause);
   }
 
@@ -487,6 +544,22 @@ public final class FetchScheduler {
       return exchange.onPeerLocations(this, own, new ArrayList<>());
     }
     return exchange.onPeerLocations(this, holders, new ArrayList<>());
+  }
+
+  /**
+   * The connection to {@code peer} closed (its process ended) while no request to it was out: it is
+   * banned like a peer whose request failed, and a stripe it was the parent of is opened. With
+   * stripe trees a child often waits for its parent's next notice with nothing in flight, and would
+   * otherwise wait for ever.
+   */
+  public List<FetchAction> onPeerLost(PeerAddress peer) {
+    if (finished || peers.isBanned(peer.id())) {
+      return List.of();
+    }
+    List<FetchAction> out = new ArrayList<>();
+    out.add(new FetchAction.BanPeer(peer.id(), FetchAction.BanPeer.Reason.FAILED));
+    lose(peer.id());
+    return book(out);
   }
 
   /** {@code from} could not be asked: it is banned like any peer that fails. */
@@ -580,6 +653,9 @@ public final class FetchScheduler {
    * the tracker knows.
    */
   void lose(int peerId) {
+    if (stripes != null) {
+      stripes.lost(peerId); // its stripes come from any holder now
+    }
     peers.ban(peerId);
     driverHasNothing = false;
     relocate = true;

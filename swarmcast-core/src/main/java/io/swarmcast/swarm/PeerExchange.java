@@ -340,7 +340,11 @@ final class PeerExchange {
                 + s.pieceCount);
       }
     }
-    if (s.requests.size() == 0 && !s.locating && pending == 0 && !s.wakeups.anyPending()) {
+    if (s.requests.size() == 0
+        && !s.locating
+        && pending == 0
+        && !s.wakeups.anyPending()
+        && !s.waitingForStripeParents()) {
       return new IllegalStateException(
           "nothing is left to ask for piece(s) "
               + Describe.pieces(s.wanted())

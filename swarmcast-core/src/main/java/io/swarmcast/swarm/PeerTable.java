@@ -66,8 +66,19 @@ final class PeerTable {
   /** Known peers with requests from us outstanding ({@link #busyPeers}). */
   private int busyPeers;
 
+  /**
+   * Which peer may serve which stripe's pieces; null without stripe trees (any peer, any piece).
+   */
+  private StripeParents stripes;
+
+  private final BitSet scratch = new BitSet();
+
   /** The latest {@link Peer#busyUntil} ever set: no peer is busy after it. */
   private long latestBusyUntil = Long.MIN_VALUE;
+
+  void stripes(StripeParents stripes) {
+    this.stripes = stripes;
+  }
 
   /** {@code p} answered busy: it is not asked again before {@code until}. */
   void busyUntil(Peer p, long until) {
@@ -235,10 +246,27 @@ final class PeerTable {
     int busy = peerLimit == DriverPriority.UNLIMITED ? 0 : busyPeers();
     for (Peer p : peers.values()) {
       if ((withSlow || !p.slow) && canTake(p, now, maxPerPeer) && withinLimit(p, busy, peerLimit)) {
-        servable.or(p.pieces);
+        orServable(servable, p);
       }
     }
     return servable;
+  }
+
+  /** Adds the pieces {@code p} holds and may serve (with stripe trees, those of its stripes). */
+  private void orServable(BitSet servable, Peer p) {
+    if (stripes == null) {
+      servable.or(p.pieces);
+      return;
+    }
+    int bits = stripes.servedBy(p.address.id());
+    if (stripes.all(bits)) {
+      servable.or(p.pieces);
+    } else if (bits != 0) {
+      scratch.clear();
+      scratch.or(p.pieces);
+      scratch.and(stripes.pieces(bits));
+      servable.or(scratch);
+    }
   }
 
   /**
@@ -266,6 +294,7 @@ final class PeerTable {
     for (Peer p : peers.values()) {
       if (p.address.id() != except
           && p.pieces.get(piece)
+          && (stripes == null || stripes.mayServe(p.address.id(), piece))
           && canTake(p, now, maxPerPeer)
           && withinLimit(p, busy, peerLimit)) {
         candidates.add(new PeerSelector.Candidate(p.address, p.inFlight));

@@ -324,6 +324,27 @@ public final class Tracker {
   }
 
   /**
+   * The asker's parents in {@code stripes} stripe trees over the executors registered now ({@link
+   * StripeTree}): for each stripe an executor id, or {@link
+   * io.swarmcast.swarm.StripeParents#DRIVER}. Empty for an unknown executor.
+   */
+  public synchronized Optional<int[]> stripeParents(int askerId, int stripes) {
+    if (!executors.containsKey(askerId)) {
+      return Optional.empty();
+    }
+    int[] ids = executors.keySet().stream().mapToInt(Integer::intValue).toArray();
+    return Optional.of(StripeTree.parentIds(ids, askerId, stripes));
+  }
+
+  /** Where a registered executor can be reached, for naming it; empty if unknown. */
+  public synchronized Optional<Locations.Holder> holderName(int executorId) {
+    ExecutorInfo info = executors.get(executorId);
+    return info == null
+        ? Optional.empty()
+        : Optional.of(new Locations.Holder(info.id(), info.host(), info.port(), new BitSet()));
+  }
+
+  /**
    * Up to {@link #NAMES_PER_ANSWER} (at most {@link #neighbours}) registered executors other than
    * the asker, from the {@link NameCycle}, without their pieces: the asker finds the rest of its
    * neighbours through them.

@@ -27,6 +27,9 @@ import java.util.function.Consumer;
  * @param lateFraction the share of executors that join at {@code lateAtRatio} × size÷bandwidth
  * @param lateAtRatio when they join
  * @param driverDiesWhenSeeded the driver's process ends once every piece is held by some executor
+ * @param stripes 0 for the mesh (the nodes' design); K > 0 for {@code K} stripe trees ({@code
+ *     StripeParents}, {@code Tracker#stripeParents}), the design under evaluation, which real nodes
+ *     do not speak yet
  * @param conf the nodes' configuration: piece sizes, fetch limits, upload slots, timeouts
  * @param seed every random choice (the schedulers', the tracker's, who is slow or dies) follows
  *     from it
@@ -47,6 +50,7 @@ public record Scenario(
     double lateFraction,
     double lateAtRatio,
     boolean driverDiesWhenSeeded,
+    int stripes,
     SwarmConf conf,
     long seed) {
   /**
@@ -83,6 +87,7 @@ public record Scenario(
             + killFraction
             + ", late "
             + lateFraction);
+    check(stripes >= 0 && stripes <= 8, "stripes must be 0 to 8: " + stripes);
     check(slowFactor >= 1, "slow factor must be at least 1: " + slowFactor);
     check(
         killAtRatio >= 0 && lateAtRatio >= 0,
@@ -110,6 +115,7 @@ public record Scenario(
         0,
         0.5,
         false,
+        0,
         new SwarmConf(),
         1);
   }
@@ -166,6 +172,10 @@ public record Scenario(
     return with(b -> b.sharedWindow = shared);
   }
 
+  public Scenario withStripes(int k) {
+    return with(b -> b.stripes = k);
+  }
+
   public Scenario withConf(SwarmConf c) {
     return with(b -> b.conf = c);
   }
@@ -196,6 +206,7 @@ public record Scenario(
     double lateFraction;
     double lateAtRatio;
     boolean driverDiesWhenSeeded;
+    int stripes;
     SwarmConf conf;
     long seed;
 
@@ -215,6 +226,7 @@ public record Scenario(
       lateFraction = s.lateFraction;
       lateAtRatio = s.lateAtRatio;
       driverDiesWhenSeeded = s.driverDiesWhenSeeded;
+      stripes = s.stripes;
       conf = s.conf;
       seed = s.seed;
     }
@@ -236,6 +248,7 @@ public record Scenario(
           lateFraction,
           lateAtRatio,
           driverDiesWhenSeeded,
+          stripes,
           conf,
           seed);
     }

@@ -4,13 +4,17 @@ import io.swarmcast.node.DriverNode;
 import io.swarmcast.node.SwarmNode;
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
+import io.swarmcast.swarm.StripeParents;
 import io.swarmcast.swarm.UploadQueue;
 import io.swarmcast.tracker.NoticeSender;
 import io.swarmcast.tracker.Tracker;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -150,12 +154,36 @@ final class SimDriver implements NoticeSender {
 
   void onGetLocations(SimExecutor from) {
     long t0 = System.nanoTime();
-    Locations loc = tracker.locations(1, from.id, BROADCAST_ID).orElseThrow();
+    Locations answer = tracker.locations(1, from.id, BROADCAST_ID).orElseThrow();
+    int[] parents = null;
+    int stripeBytes = 0;
+    if (sim.stripes() > 0) {
+      // The stripe parents first, then the tracker's usual names (neighbours in the mesh, for a
+      // stripe whose parent is lost). Real nodes would carry the parents in the answer: counted as
+      // an executor id per stripe on top of the names.
+      parents = tracker.stripeParents(from.id, sim.stripes()).orElseThrow();
+      List<Locations.Holder> names = new ArrayList<>();
+      Set<Integer> named = new HashSet<>();
+      for (int p : parents) {
+        if (p != StripeParents.DRIVER && named.add(p)) {
+          names.add(tracker.holderName(p).orElseThrow());
+        }
+      }
+      for (Locations.Holder h : answer.holders()) {
+        if (named.add(h.executorId())) {
+          names.add(h);
+        }
+      }
+      answer = new Locations(1, BROADCAST_ID, 0, names);
+      stripeBytes = 4 * parents.length;
+    }
     timed(t0);
-    int bytes = Frames.of(loc);
+    Locations loc = answer;
+    int[] stripeParents = parents;
+    int bytes = Frames.of(loc) + stripeBytes;
     locationsBytes += bytes;
     locationsAnswered++;
-    sim.network.control(host, from.host, bytes, () -> from.onLocations(loc));
+    sim.network.control(host, from.host, bytes, () -> from.onLocations(loc, stripeParents));
   }
 
   void onFetchAny(SimExecutor from, long token, BitSet exclude, boolean allowDuplicate) {

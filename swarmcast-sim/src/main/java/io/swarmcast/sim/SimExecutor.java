@@ -12,6 +12,7 @@ import io.swarmcast.swarm.FetchStrategy;
 import io.swarmcast.swarm.NamedHolders;
 import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.swarm.PeerPieces;
+import io.swarmcast.swarm.StripeParents;
 import io.swarmcast.swarm.UploadQueue;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -115,6 +116,9 @@ final class SimExecutor implements FetchAction.Handler {
     scheduler =
         new FetchScheduler(
             sim.pieceCount(), new BitSet(), FetchStrategy.torrent(), policy, sim.loop::now);
+    if (sim.stripes() > 0) {
+      scheduler.expectStripeParents();
+    }
     announcements =
         new AnnouncementBatch(
             sim.pieceCount(),
@@ -136,6 +140,17 @@ final class SimExecutor implements FetchAction.Handler {
   }
 
   // ---- what comes back ----
+
+  /**
+   * The tracker's answer, with this executor's stripe parents ({@code null} in the mesh): given to
+   * the scheduler first, so the names that follow are judged by them.
+   */
+  void onLocations(Locations loc, int[] stripeParents) {
+    if (stripeParents != null) {
+      on(s -> s.onStripeParents(new StripeParents(stripeParents, sim.pieceCount())));
+    }
+    onLocations(loc);
+  }
 
   void onLocations(Locations loc) {
     List<PeerPieces> holders = new ArrayList<>(loc.holders().size());
@@ -407,5 +422,13 @@ final class SimExecutor implements FetchAction.Handler {
       sim.loop.after(path, () -> r.from.onSourceFailed(r.token));
     }
     accepted.clear();
+    if (sim.stripes() > 0) {
+      // Its connections close, and the executors that asked it (its children among them) see it:
+      // in the mesh that has always been left to their requests failing, which the trees' children
+      // may not have out.
+      for (SimExecutor s : subscribers) {
+        sim.loop.after(path, () -> s.on(f -> f.onPeerLost(address)));
+      }
+    }
   }
 }

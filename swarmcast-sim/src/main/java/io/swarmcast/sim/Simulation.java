@@ -287,6 +287,11 @@ public final class Simulation {
     return byId.get(id);
   }
 
+  /** Stripe trees in use; 0 for the mesh. */
+  int stripes() {
+    return scenario.stripes();
+  }
+
   int pieceCount() {
     return pieceSizes.length;
   }

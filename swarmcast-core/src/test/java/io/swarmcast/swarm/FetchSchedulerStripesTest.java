@@ -1,0 +1,123 @@
+package io.swarmcast.swarm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swarmcast.swarm.FetchAction.AskLocations;
+import io.swarmcast.swarm.FetchAction.BanPeer;
+import io.swarmcast.swarm.FetchAction.Fail;
+import io.swarmcast.swarm.FetchAction.FetchAnyFromDriver;
+import io.swarmcast.swarm.FetchAction.FetchFromPeer;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A fetch with stripe trees ({@link StripeParents}), driven by events alone. */
+@Timeout(10)
+class FetchSchedulerStripesTest {
+  private static final PeerAddress A = new PeerAddress(1, "10.0.0.1", 7001);
+  private static final PeerAddress B = new PeerAddress(2, "10.0.0.2", 7002);
+  private static final PeerAddress C = new PeerAddress(3, "10.0.0.3", 7003);
+  private static final int PIECES = 8;
+
+  private long now = 1_000_000_000L;
+
+  private FetchScheduler scheduler() {
+    FetchScheduler s =
+        new FetchScheduler(
+            PIECES,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(16, 2, 2, 2), new Random(42)).withNeighbours(2),
+            () -> now);
+    s.expectStripeParents();
+    return s;
+  }
+
+  @Test
+  void theDriverIsNotAskedBeforeTheParentsAreKnownNorByAnExecutorThatRootsNoStripe() {
+    FetchScheduler s = scheduler();
+    List<FetchAction> first = s.start();
+    assertThat(first).containsExactly(new AskLocations());
+
+    List<FetchAction> after = s.onStripeParents(new StripeParents(new int[] {1, 2}, PIECES));
+    assertThat(of(after, FetchAnyFromDriver.class)).isEmpty();
+    assertThat(of(after, Fail.class))
+        .as("waiting for its parents' notices with nothing in flight is not stuck")
+        .isEmpty();
+  }
+
+  @Test
+  void aStripeRootAsksTheDriverForItsOwnStripeOnly() {
+    FetchScheduler s = scheduler();
+    s.start();
+    List<FetchAction> after =
+        s.onStripeParents(new StripeParents(new int[] {StripeParents.DRIVER, 2}, PIECES));
+
+    FetchAnyFromDriver any = of(after, FetchAnyFromDriver.class).get(0);
+    for (int piece = 0; piece < PIECES; piece++) {
+      assertThat(any.exclude().get(piece)).as("piece %d", piece).isEqualTo(piece % 2 == 1);
+    }
+  }
+
+  @Test
+  void aStripesPiecesComeFromItsParentAloneUntilTheParentIsLost() {
+    FetchScheduler s = scheduler();
+    s.start();
+    s.onStripeParents(new StripeParents(new int[] {1, 2}, PIECES));
+
+    // C is no parent; A is stripe 0's (even pieces), B stripe 1's (odd pieces).
+    assertThat(of(s.onHave(C, 4), FetchFromPeer.class)).isEmpty();
+    assertThat(of(s.onHave(A, 3), FetchFromPeer.class))
+        .as("A is not the parent of piece 3's stripe")
+        .isEmpty();
+    assertThat(of(s.onHave(A, 2), FetchFromPeer.class))
+        .singleElement()
+        .satisfies(r -> assertThat(r.peer()).isEqualTo(A))
+        .satisfies(r -> assertThat(r.piece()).isEqualTo(2));
+    assertThat(of(s.onHave(B, 3), FetchFromPeer.class))
+        .singleElement()
+        .satisfies(r -> assertThat(r.peer()).isEqualTo(B));
+
+    // A's process ends: stripe 0 opens, and C's piece 4 is asked of C.
+    List<FetchAction> lost = s.onPeerLost(A);
+    assertThat(of(lost, BanPeer.class)).extracting(BanPeer::peerId).containsExactly(1);
+    assertThat(of(lost, FetchFromPeer.class))
+        .extracting(FetchFromPeer::peer, FetchFromPeer::piece)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(C, 4));
+    assertThat(of(lost, FetchAnyFromDriver.class))
+        .as("an opened stripe's fresh pieces stay the root's: the driver sends each piece once")
+        .isEmpty();
+    assertThat(s.onPeerLost(A)).as("lost once").isEmpty();
+  }
+
+  @Test
+  void laterAnswersDoNotMoveTheExecutorInTheTrees() {
+    FetchScheduler s = scheduler();
+    s.start();
+    s.onStripeParents(new StripeParents(new int[] {1, 2}, PIECES));
+    s.onPeerLost(A);
+    s.onStripeParents(new StripeParents(new int[] {2, 2}, PIECES));
+
+    assertThat(of(s.onHave(C, 6), FetchFromPeer.class))
+        .as("stripe 0 stays open, C serves it as any holder")
+        .singleElement()
+        .satisfies(r -> assertThat(r.peer()).isEqualTo(C));
+    assertThat(of(s.onHave(C, 5), FetchFromPeer.class)).as("stripe 1 is still B's").isEmpty();
+  }
+
+  @Test
+  void theDriverLeavingOpensEveryStripe() {
+    FetchScheduler s = scheduler();
+    s.start();
+    s.onStripeParents(new StripeParents(new int[] {1, 2}, PIECES));
+    s.onHave(C, 5);
+    List<FetchAction> gone = s.onDriverLost(new IllegalStateException("gone"));
+    assertThat(of(gone, FetchFromPeer.class)).extracting(FetchFromPeer::peer).contains(C);
+  }
+
+  private static <T extends FetchAction> List<T> of(List<FetchAction> actions, Class<T> type) {
+    return actions.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+}

@@ -1,0 +1,40 @@
+package io.swarmcast.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swarmcast.conf.SwarmConf;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Stripe trees ({@code --stripes}), through the real scheduler and tracker: what must hold whatever
+ * the model's constants.
+ */
+@Timeout(120)
+class SimulationStripesTest {
+  private static final long MIB = 1 << 20;
+
+  private static Scenario trees(int executors) {
+    SwarmConf conf =
+        new SwarmConf()
+            .set(SwarmConf.TRACKER_NEIGHBOURS, "2")
+            .set(SwarmConf.FETCH_MAX_PER_PEER, "2");
+    return Scenario.of(executors, 16 * MIB, 1e9).withStripes(2).withConf(conf);
+  }
+
+  @Test
+  void everyExecutorFinishesWithOneCopyFromTheDriverAndFewConnections() {
+    SimResult r = new Simulation(trees(60)).run();
+    assertThat(r.finished()).isEqualTo(60);
+    assertThat(r.driverCopies()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
+    // two parents, at most two children and a stripe root's one neighbour besides, and the driver
+    assertThat(r.maxConnections()).isLessThanOrEqualTo(8);
+    assertThat(r.driverConnections()).as("every executor registers").isEqualTo(60);
+  }
+
+  @Test
+  void theSwarmFinishesFromItselfWhenTheDriverLeavesOnceSeeded() {
+    SimResult r = new Simulation(trees(60).withDriverDyingWhenSeeded(true)).run();
+    assertThat(r.finished()).isEqualTo(60);
+  }
+}
