@@ -1,6 +1,7 @@
 package io.swarmcast.tracker;
 
 import io.swarmcast.swarm.StripeParents;
+import java.util.Arrays;
 
 /**
  * Where an executor sits in a broadcast's {@code k} stripe trees: SplitStream's layout, over the
@@ -58,7 +59,7 @@ final class StripeTree {
 
   /** {@link #parents} as executor ids, {@link StripeParents#DRIVER} for the driver. */
   static int[] parentIds(int[] sortedIds, int askerId, int k) {
-    int index = java.util.Arrays.binarySearch(sortedIds, askerId);
+    int index = Arrays.binarySearch(sortedIds, askerId);
     if (index < 0) {
       throw new IllegalArgumentException("executor " + askerId + " is not registered");
     }

@@ -10,6 +10,7 @@ import io.swarmcast.swarm.FetchAction.FetchFromPeer;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -85,7 +86,7 @@ class FetchSchedulerStripesTest {
     assertThat(of(lost, BanPeer.class)).extracting(BanPeer::peerId).containsExactly(1);
     assertThat(of(lost, FetchFromPeer.class))
         .extracting(FetchFromPeer::peer, FetchFromPeer::piece)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(C, 4));
+        .containsExactly(Tuple.tuple(C, 4));
     assertThat(of(lost, FetchAnyFromDriver.class))
         .as("an opened stripe's fresh pieces stay the root's: the driver sends each piece once")
         .isEmpty();

@@ -1,6 +1,7 @@
 package io.swarmcast.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import io.swarmcast.conf.SwarmConf;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class SimulationStripesTest {
   void everyExecutorFinishesWithOneCopyFromTheDriverAndFewConnections() {
     SimResult r = new Simulation(trees(60)).run();
     assertThat(r.finished()).isEqualTo(60);
-    assertThat(r.driverCopies()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(r.driverCopies()).isCloseTo(1.0, offset(0.01));
     // two parents, at most two children and a stripe root's one neighbour besides, and the driver
     assertThat(r.maxConnections()).isLessThanOrEqualTo(8);
     assertThat(r.driverConnections()).as("every executor registers").isEqualTo(60);
