@@ -107,8 +107,14 @@ final class SimulateCommand implements Callable<Integer> {
       paramLabel = "K",
       defaultValue = "0",
       description =
-          "K > 0: the design under evaluation, K stripe trees (piece i in stripe i % K; each executor takes a stripe from one parent and forwards one stripe to at most K children; a stripe whose parent is lost comes from any holder). Real nodes do not speak it yet. Use with --conf swarmcast.tracker.neighbours=K and --conf swarmcast.fetch.maxPerPeer=2. 0: the nodes' mesh. docs/scaling.md, \"Stripe trees\". Default: ${DEFAULT-VALUE}.")
+          "K > 0: the design under evaluation, K stripe trees (piece i in stripe i %% K; each executor takes a stripe from one parent, asking ahead for its next pieces, and forwards one stripe to at most K children; a stripe whose parent is lost or falls behind comes from any holder). Real nodes do not speak it yet. Use with --conf swarmcast.fetch.maxPerPeer=2. 0: the nodes' mesh. docs/scaling.md, \"Stripe trees\". Default: ${DEFAULT-VALUE}.")
   int stripes;
+
+  @Option(
+      names = "--slow-declared",
+      description =
+          "With --stripes: the slow executors say so when they register, and the tracker makes them leaves of every stripe tree. Without it they are placed as any other, and their children open a stripe that falls behind.")
+  boolean slowDeclared;
 
   @Option(
       names = "--kill-fraction",
@@ -269,6 +275,7 @@ final class SimulateCommand implements Callable<Integer> {
             .withLateJoiners(lateFraction, lateAt)
             .withDriverDyingWhenSeeded(driverDies)
             .withStripes(stripes)
+            .withSlowDeclared(slowDeclared)
             .withSharedWindow(sharedWindow);
     if (driverRateBits != null) {
       s = s.withDriverRate(driverRateBits);

@@ -63,8 +63,17 @@ public sealed interface FetchAction {
     }
   }
 
-  /** Ask {@code peer} for {@code piece}. */
-  record FetchFromPeer(long token, PeerAddress peer, int piece) implements FetchAction {
+  /**
+   * Ask {@code peer} for {@code piece}; {@code ahead}: before it holds it (its stripe's next piece,
+   * with stripe trees), to be sent once stored.
+   */
+  record FetchFromPeer(long token, PeerAddress peer, int piece, boolean ahead)
+      implements FetchAction {
+    /** A request for a piece the peer holds. */
+    public FetchFromPeer(long token, PeerAddress peer, int piece) {
+      this(token, peer, piece, false);
+    }
+
     @Override
     public void applyTo(Handler handler) {
       handler.fetchFromPeer(this);

@@ -28,20 +28,78 @@ public final class StripeParents {
   /** Stripes whose pieces any source may serve, as bits. */
   private int open;
 
+  /** Pieces stored so far, per stripe. */
+  private final int[] stored;
+
+  /**
+   * How far, in pieces, a stripe may fall behind the one furthest ahead before it is opened: its
+   * parent is slower than the others (on a slower link, or fed by one), and an inner node forwards
+   * no faster than it receives, so a slow executor held its children to its own rate (simulated: a
+   * tenth of 100 executors ten times slower, the fast ones at 10.75 × size ÷ bandwidth; 1.53 × with
+   * this). A quarter of a stripe: an eighth of one (64 of 1,024 pieces in 2 stripes) opened stripes
+   * below executors that died, one under another, and 1 % of 1,000 dying took 1.41 × where it takes
+   * 1.40 × with a quarter.
+   */
+  private final int lagLimit;
+
   /** Pieces of each combination of stripes, by its bits; made when first asked for. */
   private final BitSet[] masks;
 
+  /** Stripes whose parent is its stripe's root, as bits. */
+  private final int rootParents;
+
+  /**
+   * Stripes whose parent was its root and was lost: this executor may take their fresh pieces from
+   * the driver, as the root did; otherwise only the root may, and its orphans would wait for ever.
+   */
+  private int orphanedByRoot;
+
+  /** As {@link #StripeParents(int[], int, int)}, with no parent a root. */
+  public StripeParents(int[] parents, int pieceCount) {
+    this(parents, 0, pieceCount);
+  }
+
   /**
    * @param parents for each stripe, the id of the executor that sends it, or {@link #DRIVER}
+   * @param rootParents the stripes whose parent is that stripe's root (takes it from the driver),
+   *     as bits
    * @param pieceCount the broadcast's pieces
    */
-  public StripeParents(int[] parents, int pieceCount) {
+  public StripeParents(int[] parents, int rootParents, int pieceCount) {
     if (parents.length < 1 || parents.length > 8) {
       throw new IllegalArgumentException("stripes must be 1 to 8: " + parents.length);
     }
     this.parents = parents.clone();
+    this.rootParents = rootParents;
     this.pieceCount = pieceCount;
     this.masks = new BitSet[1 << parents.length];
+    this.stored = new int[parents.length];
+    this.lagLimit = Math.max(8, pieceCount / parents.length / 4);
+  }
+
+  /**
+   * {@code piece} was stored. Opens every stripe from an executor parent that fell more than {@code
+   * lagLimit} pieces behind the stripe furthest ahead; true if it opened one.
+   */
+  boolean stored(int piece) {
+    stored[stripeOf(piece)]++;
+    int lead = 0;
+    for (int n : stored) {
+      lead = Math.max(lead, n);
+    }
+    boolean opened = false;
+    for (int s = 0; s < parents.length; s++) {
+      if (!isOpen(s) && parents[s] != DRIVER && lead - stored[s] > lagLimit) {
+        open |= 1 << s;
+        opened = true;
+      }
+    }
+    return opened;
+  }
+
+  /** The stripes whose parent is its root, as bits. */
+  public int rootParents() {
+    return rootParents;
   }
 
   public int stripes() {
@@ -71,6 +129,37 @@ public final class StripeParents {
       }
     }
     return bits;
+  }
+
+  /**
+   * The stripes whose fresh pieces this executor may ask the driver for, as bits: those it is the
+   * root of, and those whose root, its parent, was lost.
+   */
+  int fromDriver() {
+    return rootOf() | orphanedByRoot;
+  }
+
+  /** How many executors are parents (the neighbours a fetch keeps while no stripe is open). */
+  int executorParents() {
+    int n = 0;
+    for (int s = 0; s < parents.length; s++) {
+      boolean seen = parents[s] == DRIVER;
+      for (int t = 0; t < s && !seen; t++) {
+        seen = parents[t] == parents[s];
+      }
+      n += seen ? 0 : 1;
+    }
+    return n;
+  }
+
+  /** The open stripes, as bits. */
+  int openStripes() {
+    return open;
+  }
+
+  /** Whether some stripe is open. */
+  boolean anyOpen() {
+    return open != 0;
   }
 
   /** The stripes whose parent is the driver (this executor is their root), as bits. */
@@ -119,6 +208,7 @@ public final class StripeParents {
     for (int s = 0; s < parents.length; s++) {
       if (parents[s] == peerId && peerId != DRIVER) {
         open |= 1 << s;
+        orphanedByRoot |= rootParents & (1 << s);
       }
     }
     return open != before;

@@ -70,6 +70,53 @@ final class TorrentStrategy extends FetchStrategy {
     while (s.requests.toPeers < s.policy.limits().maxInFlight() && bookPeer(s, peerLimit, out)) {
       // booked one
     }
+    if (s.stripes != null && s.stripeRequestsAhead) {
+      bookAhead(s, out);
+    }
+  }
+
+  /**
+   * With stripe trees, asks each parent (of a stripe not open) for the stripe's next pieces before
+   * it has them, up to {@code maxPerPeer}: it holds the request and sends the piece as soon as it
+   * is stored. Every node takes its stripes in index order, so the next piece a child lacks is the
+   * next its parent gets. Waiting for the parent's notice and then asking cost two paths per level
+   * of the tree, about two of the seven piece-times a level took at 10 Gbit/s (simulated).
+   */
+  private static void bookAhead(FetchScheduler s, List<FetchAction> out) {
+    StripeParents sp = s.stripes;
+    if (s.exchange.driverGone()) {
+      return;
+    }
+    int maxPerPeer = s.policy.limits().maxPerPeer();
+    long now = s.now();
+    BitSet wanted = null;
+    for (int st = 0; st < sp.stripes(); st++) {
+      int parent = sp.parent(st);
+      if (parent == StripeParents.DRIVER || sp.isOpen(st)) {
+        continue;
+      }
+      PeerTable.Peer p = s.peers.get(parent);
+      while (p != null
+          && !p.banned
+          && p.inFlight < maxPerPeer
+          && now >= p.busyUntil
+          && s.requests.toPeers < s.policy.limits().maxInFlight()) {
+        if (wanted == null) {
+          wanted = s.wanted();
+        }
+        BitSet next = (BitSet) wanted.clone();
+        next.and(sp.pieces(1 << st));
+        next.andNot(p.pieces);
+        int piece = next.nextSetBit(0);
+        if (piece < 0) {
+          break;
+        }
+        wanted.clear(piece);
+        out.add(
+            new FetchAction.FetchFromPeer(
+                s.requests.toPeer(p, piece, now), p.address, piece, true));
+      }
+    }
   }
 
   /**
@@ -106,7 +153,7 @@ final class TorrentStrategy extends FetchStrategy {
    */
   private static void notFromDriver(FetchScheduler s, BitSet exclude) {
     if (s.stripes != null) {
-      int fromDriver = s.stripes.rootOf();
+      int fromDriver = s.stripes.fromDriver();
       int others = ~fromDriver & ((1 << s.stripes.stripes()) - 1);
       if (others != 0) {
         exclude.or(s.stripes.pieces(others));
@@ -161,10 +208,21 @@ final class TorrentStrategy extends FetchStrategy {
       return endGame(s, now, out);
     }
     int lowest = s.policy.inOrderReader() ? s.have.nextClearBit(0) : -1; // see FetchPolicy
-    int piece =
-        lowest >= 0 && servable.get(lowest)
-            ? lowest
-            : s.policy.pieces().select(servable, s.peers.holders());
+    int piece;
+    BitSet fromParents = null;
+    if (s.stripes != null && s.stripeRequestsAhead) {
+      fromParents = (BitSet) servable.clone();
+      fromParents.andNot(s.stripes.pieces(s.stripes.openStripes()));
+    }
+    if (fromParents != null && !fromParents.isEmpty()) {
+      // a stripe still from its parent: in index order, as every node of its tree (bookAhead)
+      piece = fromParents.nextSetBit(0);
+    } else {
+      piece =
+          lowest >= 0 && servable.get(lowest)
+              ? lowest
+              : s.policy.pieces().select(servable, s.peers.holders());
+    }
     PeerTable.Peer peer =
         s.peers.choose(piece, now, PeerTable.NO_PEER, maxPerPeer, s.policy.peers(), peerLimit);
     out.add(

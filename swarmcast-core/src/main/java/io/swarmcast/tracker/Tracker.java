@@ -2,14 +2,17 @@ package io.swarmcast.tracker;
 
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
+import io.swarmcast.swarm.StripeParents;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
@@ -51,6 +54,10 @@ public final class Tracker {
   private static final int DESTROYED_REMEMBERED = 10_000;
 
   private final Map<Integer, ExecutorInfo> executors = new TreeMap<>();
+
+  /** Executors that said their link is slower than the others': leaves of every stripe tree. */
+  private final Set<Integer> leavesOnly = new HashSet<>();
+
   private final Map<Long, PieceLedger> ledgers = new LinkedHashMap<>();
   private final Map<Long, String> destroyed =
       new LinkedHashMap<>(16, 0.75f, false) {
@@ -140,6 +147,7 @@ public final class Tracker {
 
   /** Forgets an executor and every piece it held. */
   public synchronized void unregister(int executorId) {
+    leavesOnly.remove(executorId);
     if (executors.remove(executorId) != null) {
       ledgers.values().forEach(l -> l.forget(executorId));
       pace.forget(executorId);
@@ -324,16 +332,40 @@ public final class Tracker {
   }
 
   /**
-   * The asker's parents in {@code stripes} stripe trees over the executors registered now ({@link
-   * StripeTree}): for each stripe an executor id, or {@link
-   * io.swarmcast.swarm.StripeParents#DRIVER}. Empty for an unknown executor.
+   * The asker's place in {@code stripes} stripe trees of a broadcast, over the executors registered
+   * now ({@link StripeTree}): its parents, and which of them are roots. Empty for an unknown
+   * executor or broadcast.
    */
-  public synchronized Optional<int[]> stripeParents(int askerId, int stripes) {
-    if (!executors.containsKey(askerId)) {
+  public synchronized Optional<StripeParents> stripeParents(
+      int askerId, long broadcastId, int stripes) {
+    PieceLedger l = ledgers.get(broadcastId);
+    if (l == null || !executors.containsKey(askerId)) {
       return Optional.empty();
     }
-    int[] ids = executors.keySet().stream().mapToInt(Integer::intValue).toArray();
-    return Optional.of(StripeTree.parentIds(ids, askerId, stripes));
+    int[] order = new int[executors.size()];
+    int eligible = 0;
+    for (int id : executors.keySet()) {
+      if (!leavesOnly.contains(id)) {
+        order[eligible++] = id;
+      }
+    }
+    int next = eligible;
+    for (int id : executors.keySet()) {
+      if (leavesOnly.contains(id)) {
+        order[next++] = id;
+      }
+    }
+    return Optional.of(StripeTree.place(order, eligible, askerId, stripes, l.pieceCount));
+  }
+
+  /**
+   * {@code executorId} is on a link slower than the others' (it says so): with stripe trees it is a
+   * leaf of every stripe, so that it holds no children to its rate.
+   */
+  public synchronized void leafOnly(int executorId) {
+    if (executors.containsKey(executorId)) {
+      leavesOnly.add(executorId);
+    }
   }
 
   /** Where a registered executor can be reached, for naming it; empty if unknown. */

@@ -94,6 +94,53 @@ class FetchSchedulerStripesTest {
   }
 
   @Test
+  void theOrphanOfAStripesRootAsksTheDriverForThatStripesFreshPieces() {
+    FetchScheduler s = scheduler();
+    s.start();
+    // A is the root of stripe 0 (bit 0): its orphans may take its place at the driver.
+    s.onStripeParents(new StripeParents(new int[] {1, 2}, 0b01, PIECES));
+    assertThat(of(s.onHave(A, 0), FetchAnyFromDriver.class)).isEmpty();
+
+    List<FetchAction> lost = s.onPeerLost(A);
+    FetchAnyFromDriver any = of(lost, FetchAnyFromDriver.class).get(0);
+    for (int piece = 0; piece < PIECES; piece++) {
+      assertThat(any.exclude().get(piece))
+          .as("piece %d: stripe 1 stays B's; piece 0 is A's until that request fails", piece)
+          .isEqualTo(piece % 2 == 1 || piece == 0);
+    }
+    assertThat(s.onPeerLost(B).stream().filter(FetchAnyFromDriver.class::isInstance))
+        .as("B is no root: its orphan does not ask the driver for stripe 1")
+        .allSatisfy(a -> assertThat(((FetchAnyFromDriver) a).exclude().get(1)).isTrue());
+  }
+
+  @Test
+  void aStripeThatFallsBehindTheOthersIsOpenedToAnyHolder() {
+    int pieces = 64; // 32 a stripe: a stripe may fall 8 behind
+    FetchScheduler s =
+        new FetchScheduler(
+            pieces,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(16, 2, 2, 2), new Random(42)).withNeighbours(2),
+            () -> now);
+    s.expectStripeParents();
+    s.start();
+    s.onStripeParents(new StripeParents(new int[] {1, 2}, pieces));
+    s.onHave(C, 0);
+    // B's stripe (odd pieces) comes; A's (even) does not.
+    for (int i = 0; i < 8; i++) {
+      FetchFromPeer r = of(s.onHave(B, 2 * i + 1), FetchFromPeer.class).get(0);
+      assertThat(of(s.onPiece(r.token(), r.piece()), FetchFromPeer.class))
+          .as("%d behind: A's stripe still A's", i + 1)
+          .noneMatch(f -> f.peer().equals(C));
+    }
+    FetchFromPeer ninth = of(s.onHave(B, 17), FetchFromPeer.class).get(0);
+    assertThat(of(s.onPiece(ninth.token(), 17), FetchFromPeer.class))
+        .as("9 behind: stripe 0 is opened, and C's piece 0 asked of C")
+        .anySatisfy(f -> assertThat(f.peer()).isEqualTo(C));
+  }
+
+  @Test
   void laterAnswersDoNotMoveTheExecutorInTheTrees() {
     FetchScheduler s = scheduler();
     s.start();
@@ -116,6 +163,38 @@ class FetchSchedulerStripesTest {
     s.onHave(C, 5);
     List<FetchAction> gone = s.onDriverLost(new IllegalStateException("gone"));
     assertThat(of(gone, FetchFromPeer.class)).extracting(FetchFromPeer::peer).contains(C);
+  }
+
+  @Test
+  void withRequestsAheadEachParentIsAskedForItsStripesNextPiecesInIndexOrder() {
+    FetchScheduler s =
+        new FetchScheduler(
+            PIECES,
+            new BitSet(),
+            FetchStrategy.torrent(),
+            FetchPolicy.standard(new FetchLimits(16, 2, 2, 2), new Random(42)).withNeighbours(16),
+            () -> now);
+    s.expectStripeParents(true);
+    s.start();
+    s.onStripeParents(new StripeParents(new int[] {1, 2}, PIECES));
+    assertThat(of(s.onLocations(List.of(new PeerPieces(A, new BitSet()))), FetchFromPeer.class))
+        .as("A is not in the table until it tells of a piece")
+        .isEmpty();
+
+    // A tells of piece 4: asked for it, and ahead for 0, the lowest of its stripe, which A has not.
+    List<FetchFromPeer> asked = of(s.onHave(A, 4), FetchFromPeer.class);
+    assertThat(asked)
+        .extracting(FetchFromPeer::peer, FetchFromPeer::piece, FetchFromPeer::ahead)
+        .containsExactly(Tuple.tuple(A, 4, false), Tuple.tuple(A, 0, true));
+
+    // Piece 0 comes: the next ahead is 2; nothing of stripe 1 until B is known.
+    List<FetchFromPeer> next = of(s.onPiece(asked.get(1).token(), 0), FetchFromPeer.class);
+    assertThat(next)
+        .extracting(FetchFromPeer::peer, FetchFromPeer::piece, FetchFromPeer::ahead)
+        .containsExactly(Tuple.tuple(A, 2, true));
+
+    // A is lost: its stripe opens, and nobody is asked ahead for it any more.
+    assertThat(of(s.onPeerLost(A), FetchFromPeer.class)).isEmpty();
   }
 
   private static <T extends FetchAction> List<T> of(List<FetchAction> actions, Class<T> type) {

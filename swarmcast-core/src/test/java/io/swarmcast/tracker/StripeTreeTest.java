@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.swarmcast.swarm.StripeParents;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,6 +56,51 @@ class StripeTreeTest {
   }
 
   @Test
+  void executorsThatMayNotBeInnerNodesAreLeavesUnderTheDeepestInnerNodes() {
+    int k = 2;
+    int n = 100;
+    int eligible = 90;
+    int[] children = new int[n];
+    for (int j = 0; j < n; j++) {
+      int[] parents = StripeTree.parents(j, n, eligible, k);
+      for (int s = 0; s < k; s++) {
+        if (parents[s] >= 0) {
+          assertThat(parents[s]).as("j=%d s=%d", j, s).isLessThan(eligible);
+          children[parents[s]]++;
+        }
+      }
+    }
+    for (int j = 0; j < eligible; j++) {
+      assertThat(children[j]).as("j=%d", j).isLessThanOrEqualTo(k + 1);
+    }
+    for (int j = eligible; j < n; j++) {
+      assertThat(children[j]).as("a leaf-only executor %d has no children", j).isZero();
+    }
+    // the 45 inner nodes of each stripe have 90 child slots for 99 executors: 9 extra, at the
+    // deepest inner nodes (indices 80..89), none at the top
+    assertThat(children[0]).isEqualTo(k);
+    assertThat(children[89]).isEqualTo(k + 1);
+  }
+
+  @Test
+  void theTrackerMakesAnExecutorThatSaysItIsSlowALeafOfEveryTree() {
+    Tracker tracker = new Tracker((executor, notice) -> {}, new SplittableRandom(1), 16);
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      ids.add(tracker.register("10.0.0." + (i + 1), 7000).id());
+    }
+    tracker.leafOnly(ids.get(0));
+    tracker.leafOnly(ids.get(5));
+    tracker.addBroadcast(7, 64, true, 0);
+    for (int id : ids) {
+      StripeParents p = tracker.stripeParents(id, 7, 2).orElseThrow();
+      for (int s = 0; s < 2; s++) {
+        assertThat(p.parent(s)).as("executor %d stripe %d", id, s).isNotIn(ids.get(0), ids.get(5));
+      }
+    }
+  }
+
+  @Test
   void innerNodesKeepTheirParentsAsExecutorsJoin() {
     int k = 2;
     for (int j = 0; j < 50; j++) {
@@ -68,6 +116,13 @@ class StripeTreeTest {
     assertThat(StripeTree.parentIds(ids, 3, 2)).containsExactly(StripeParents.DRIVER, 5);
     assertThat(StripeTree.parentIds(ids, 5, 2)).containsExactly(3, StripeParents.DRIVER);
     assertThat(StripeTree.parentIds(ids, 8, 2)).containsExactly(3, 13);
+    assertThat(StripeTree.place(ids, 8, 2, 16).rootParents())
+        .as("8's parent in stripe 0 is that stripe's root, 3")
+        .isEqualTo(0b01);
+    assertThat(StripeTree.place(ids, 3, 2, 16).rootParents()).isEqualTo(0b10);
+    assertThat(StripeTree.place(ids, 13, 2, 16).rootParents())
+        .as("8, not a root, sends 13 stripe 0")
+        .isEqualTo(0b10);
     assertThatThrownBy(() -> StripeTree.parentIds(ids, 4, 2))
         .hasMessageContaining("executor 4 is not registered");
   }

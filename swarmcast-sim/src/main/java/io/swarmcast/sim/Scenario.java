@@ -30,6 +30,8 @@ import java.util.function.Consumer;
  * @param stripes 0 for the mesh (the nodes' design); K > 0 for {@code K} stripe trees ({@code
  *     StripeParents}, {@code Tracker#stripeParents}), the design under evaluation, which real nodes
  *     do not speak yet
+ * @param slowDeclared with stripe trees, slow executors say so when they register and are leaves of
+ *     every tree ({@code Tracker#leafOnly})
  * @param conf the nodes' configuration: piece sizes, fetch limits, upload slots, timeouts
  * @param seed every random choice (the schedulers', the tracker's, who is slow or dies) follows
  *     from it
@@ -51,6 +53,7 @@ public record Scenario(
     double lateAtRatio,
     boolean driverDiesWhenSeeded,
     int stripes,
+    boolean slowDeclared,
     SwarmConf conf,
     long seed) {
   /**
@@ -116,6 +119,7 @@ public record Scenario(
         0.5,
         false,
         0,
+        false,
         new SwarmConf(),
         1);
   }
@@ -176,6 +180,10 @@ public record Scenario(
     return with(b -> b.stripes = k);
   }
 
+  public Scenario withSlowDeclared(boolean declared) {
+    return with(b -> b.slowDeclared = declared);
+  }
+
   public Scenario withConf(SwarmConf c) {
     return with(b -> b.conf = c);
   }
@@ -207,6 +215,7 @@ public record Scenario(
     double lateAtRatio;
     boolean driverDiesWhenSeeded;
     int stripes;
+    boolean slowDeclared;
     SwarmConf conf;
     long seed;
 
@@ -227,6 +236,7 @@ public record Scenario(
       lateAtRatio = s.lateAtRatio;
       driverDiesWhenSeeded = s.driverDiesWhenSeeded;
       stripes = s.stripes;
+      slowDeclared = s.slowDeclared;
       conf = s.conf;
       seed = s.seed;
     }
@@ -249,6 +259,7 @@ public record Scenario(
           lateAtRatio,
           driverDiesWhenSeeded,
           stripes,
+          slowDeclared,
           conf,
           seed);
     }

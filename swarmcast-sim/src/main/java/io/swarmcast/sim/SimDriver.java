@@ -152,34 +152,47 @@ final class SimDriver implements NoticeSender {
     }
   }
 
+  /** Executors given their stripe parents already. */
+  private final Set<Integer> stripeAnswered = new HashSet<>();
+
+  void leafOnly(int executorId) {
+    tracker.leafOnly(executorId);
+  }
+
   void onGetLocations(SimExecutor from) {
     long t0 = System.nanoTime();
     Locations answer = tracker.locations(1, from.id, BROADCAST_ID).orElseThrow();
-    int[] parents = null;
+    StripeParents parents = null;
     int stripeBytes = 0;
     if (sim.stripes() > 0) {
       // The stripe parents first, then the tracker's usual names (neighbours in the mesh, for a
       // stripe whose parent is lost). Real nodes would carry the parents in the answer: counted as
       // an executor id per stripe on top of the names.
-      parents = tracker.stripeParents(from.id, sim.stripes()).orElseThrow();
+      parents = tracker.stripeParents(from.id, BROADCAST_ID, sim.stripes()).orElseThrow();
       List<Locations.Holder> names = new ArrayList<>();
       Set<Integer> named = new HashSet<>();
-      for (int p : parents) {
+      for (int st = 0; st < parents.stripes(); st++) {
+        int p = parents.parent(st);
         if (p != StripeParents.DRIVER && named.add(p)) {
           names.add(tracker.holderName(p).orElseThrow());
         }
       }
-      for (Locations.Holder h : answer.holders()) {
-        if (named.add(h.executorId())) {
-          names.add(h);
+      // The tracker's usual names only to an executor that asks again (it lost a parent and opened
+      // a stripe): at first it keeps its parents alone, and 4 names more to each of 10,000
+      // executors were a fifth of the driver's control bytes.
+      if (!stripeAnswered.add(from.id)) {
+        for (Locations.Holder h : answer.holders()) {
+          if (named.add(h.executorId())) {
+            names.add(h);
+          }
         }
       }
       answer = new Locations(1, BROADCAST_ID, 0, names);
-      stripeBytes = 4 * parents.length;
+      stripeBytes = 4 * parents.stripes() + 1; // and a byte of which parents are roots
     }
     timed(t0);
     Locations loc = answer;
-    int[] stripeParents = parents;
+    StripeParents stripeParents = parents;
     int bytes = Frames.of(loc) + stripeBytes;
     locationsBytes += bytes;
     locationsAnswered++;

@@ -16,9 +16,11 @@ import io.swarmcast.swarm.StripeParents;
 import io.swarmcast.swarm.UploadQueue;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
@@ -117,7 +119,7 @@ final class SimExecutor implements FetchAction.Handler {
         new FetchScheduler(
             sim.pieceCount(), new BitSet(), FetchStrategy.torrent(), policy, sim.loop::now);
     if (sim.stripes() > 0) {
-      scheduler.expectStripeParents();
+      scheduler.expectStripeParents(sim.stripesAhead());
     }
     announcements =
         new AnnouncementBatch(
@@ -145,9 +147,9 @@ final class SimExecutor implements FetchAction.Handler {
    * The tracker's answer, with this executor's stripe parents ({@code null} in the mesh): given to
    * the scheduler first, so the names that follow are judged by them.
    */
-  void onLocations(Locations loc, int[] stripeParents) {
+  void onLocations(Locations loc, StripeParents stripeParents) {
     if (stripeParents != null) {
-      on(s -> s.onStripeParents(new StripeParents(stripeParents, sim.pieceCount())));
+      on(s -> s.onStripeParents(stripeParents));
     }
     onLocations(loc);
   }
@@ -214,6 +216,14 @@ final class SimExecutor implements FetchAction.Handler {
       sim.network.control(host, driver.host, Frames.ANNOUNCE, () -> driver.onAnnounce(this, piece));
     }
     on(s -> s.onPiece(token, piece, sim.pieceSize(piece)));
+    List<Request> waiting = awaited.isEmpty() ? null : awaited.remove(piece);
+    if (waiting != null) {
+      for (Request r : waiting) {
+        if (r.from.host.alive) {
+          serve(r.from, r.token, r.piece);
+        }
+      }
+    }
   }
 
   void onBusy(long token) {
@@ -364,9 +374,23 @@ final class SimExecutor implements FetchAction.Handler {
 
   // ---- the block server ----
 
+  /**
+   * Requests for pieces this executor does not hold yet but is fetching (a child's request ahead,
+   * with stripe trees), by piece: served once the piece is stored.
+   */
+  private final Map<Integer, List<Request>> awaited = new HashMap<>();
+
   /** A peer asks for a piece: queued behind the upload slots, or "busy". */
   private void serve(SimExecutor from, long token, int piece) {
     Request r = new Request(from, token, piece);
+    if (sim.stripesAhead()
+        && !held.get(piece)
+        && scheduler != null
+        && scheduler.wants(piece)
+        && host.alive) {
+      awaited.computeIfAbsent(piece, p -> new ArrayList<>(2)).add(r);
+      return;
+    }
     if (!uploads.offer(from.id, r)) {
       sim.network.control(host, from.host, Frames.BUSY, () -> from.onBusy(token));
       return;
@@ -422,6 +446,12 @@ final class SimExecutor implements FetchAction.Handler {
       sim.loop.after(path, () -> r.from.onSourceFailed(r.token));
     }
     accepted.clear();
+    for (List<Request> waiting : awaited.values()) {
+      for (Request r : waiting) {
+        sim.loop.after(path, () -> r.from.onSourceFailed(r.token));
+      }
+    }
+    awaited.clear();
     if (sim.stripes() > 0) {
       // Its connections close, and the executors that asked it (its children among them) see it:
       // in the mesh that has always been left to their requests failing, which the trees' children

@@ -148,8 +148,12 @@ public final class Simulation {
             join(e);
           });
     }
-    // Those that die are among the on-time ones, so that a death takes pieces away from the swarm.
-    List<SimExecutor> victims = new ArrayList<>(onTime.subList(0, Math.min(killed, onTime.size())));
+    // Those that die are among the on-time ones, so that a death takes pieces away from the swarm,
+    // and drawn apart from the join order: the first in the list register first and get the lowest
+    // ids, which in stripe trees are the roots and the nodes under them (the mesh does not care).
+    List<SimExecutor> drawn = new ArrayList<>(onTime);
+    Collections.shuffle(drawn, new Random(scenario.seed() * 1_000_033L + 17));
+    List<SimExecutor> victims = new ArrayList<>(drawn.subList(0, Math.min(killed, drawn.size())));
     long killAt = seconds(scenario.killAtRatio() * ideal);
     for (SimExecutor v : victims) {
       loop.at(killAt, () -> kill(v));
@@ -183,6 +187,9 @@ public final class Simulation {
         Frames.of(new RegisterExecutor(1, Message.PROTOCOL_VERSION, e.hostName, e.port)),
         () -> {
           e.id = driver.register(e.hostName, e.port);
+          if (e.slow && scenario.stripes() > 0 && scenario.slowDeclared()) {
+            driver.leafOnly(e.id); // it said its link is slow: a leaf of every stripe tree
+          }
           byId.put(e.id, e);
           int bytes = Frames.of(new ExecutorRegistered(1, e.id, 1));
           driver.joinBytes += bytes;
@@ -285,6 +292,15 @@ public final class Simulation {
 
   SimExecutor executor(int id) {
     return byId.get(id);
+  }
+
+  /**
+   * With stripe trees, children ask their parents for pieces ahead ({@code
+   * FetchScheduler#expectStripeParents(boolean)}), and a block server holds such a request until
+   * the piece is stored.
+   */
+  boolean stripesAhead() {
+    return scenario.stripes() > 0;
   }
 
   /** Stripe trees in use; 0 for the mesh. */
