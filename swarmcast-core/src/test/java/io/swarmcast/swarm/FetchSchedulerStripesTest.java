@@ -25,14 +25,20 @@ class FetchSchedulerStripesTest {
   private long now = 1_000_000_000L;
 
   private FetchScheduler scheduler() {
+    return scheduler(PIECES, 2, false);
+  }
+
+  /** A fetch of {@code pieces} that keeps {@code neighbours}, told to expect stripe parents. */
+  private FetchScheduler scheduler(int pieces, int neighbours, boolean requestAhead) {
     FetchScheduler s =
         new FetchScheduler(
-            PIECES,
+            pieces,
             new BitSet(),
             FetchStrategy.torrent(),
-            FetchPolicy.standard(new FetchLimits(16, 2, 2, 2), new Random(42)).withNeighbours(2),
+            FetchPolicy.standard(new FetchLimits(16, 2, 2, 2), new Random(42))
+                .withNeighbours(neighbours),
             () -> now);
-    s.expectStripeParents();
+    s.expectStripeParents(requestAhead);
     return s;
   }
 
@@ -116,14 +122,7 @@ class FetchSchedulerStripesTest {
   @Test
   void aStripeThatFallsBehindTheOthersIsOpenedToAnyHolder() {
     int pieces = 64; // 32 a stripe: a stripe may fall 8 behind
-    FetchScheduler s =
-        new FetchScheduler(
-            pieces,
-            new BitSet(),
-            FetchStrategy.torrent(),
-            FetchPolicy.standard(new FetchLimits(16, 2, 2, 2), new Random(42)).withNeighbours(2),
-            () -> now);
-    s.expectStripeParents();
+    FetchScheduler s = scheduler(pieces, 2, false);
     s.start();
     s.onStripeParents(new StripeParents(new int[] {1, 2}, pieces));
     s.onHave(C, 0);
@@ -167,14 +166,7 @@ class FetchSchedulerStripesTest {
 
   @Test
   void withRequestsAheadEachParentIsAskedForItsStripesNextPiecesInIndexOrder() {
-    FetchScheduler s =
-        new FetchScheduler(
-            PIECES,
-            new BitSet(),
-            FetchStrategy.torrent(),
-            FetchPolicy.standard(new FetchLimits(16, 2, 2, 2), new Random(42)).withNeighbours(16),
-            () -> now);
-    s.expectStripeParents(true);
+    FetchScheduler s = scheduler(PIECES, 16, true);
     s.start();
     s.onStripeParents(new StripeParents(new int[] {1, 2}, PIECES));
     assertThat(of(s.onLocations(List.of(new PeerPieces(A, new BitSet()))), FetchFromPeer.class))
