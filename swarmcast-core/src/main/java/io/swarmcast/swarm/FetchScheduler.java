@@ -88,6 +88,9 @@ public final class FetchScheduler {
   /** Stripe parents will come with the tracker's answer: the driver is not asked before. */
   boolean stripesExpected;
 
+  /** New stripe parents (adoptive ones, after a parent was lost) to ask what they hold. */
+  final List<PeerAddress> adoptions = new ArrayList<>(0);
+
   /** With stripe trees, whether parents are asked for pieces before they hold them. */
   boolean stripeRequestsAhead;
 
@@ -680,7 +683,7 @@ public final class FetchScheduler {
    */
   void lose(int peerId) {
     if (stripes != null) {
-      stripes.lost(peerId); // its stripes come from any holder now
+      adoptions.addAll(stripes.lost(peerId)); // its stripes from adoptive parents, or opened
     }
     peers.ban(peerId);
     driverHasNothing = false;

@@ -1,7 +1,11 @@
 package io.swarmcast.swarm;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * One executor's place in a broadcast's stripe trees (SplitStream's idea, for a swarm whose links
@@ -74,6 +78,9 @@ public final class StripeParents {
     this.pieceCount = pieceCount;
     this.masks = new BitSet[1 << parents.length];
     this.stored = new int[parents.length];
+    this.adoptive = new int[parents.length];
+    Arrays.fill(adoptive, NONE);
+    this.adoptiveAddress = new PeerAddress[parents.length];
     this.lagLimit = Math.max(8, pieceCount / parents.length / 4);
   }
 
@@ -100,6 +107,35 @@ public final class StripeParents {
   /** The stripes whose parent is its root, as bits. */
   public int rootParents() {
     return rootParents;
+  }
+
+  /** No adoptive parent. */
+  private static final int NONE = -1;
+
+  /** Per stripe, whom to take it from if its parent is lost: an executor, the driver, or none. */
+  private final int[] adoptive;
+
+  private final PeerAddress[] adoptiveAddress;
+
+  /** Executors lost so far: never adopters. */
+  private final Set<Integer> lostIds = new HashSet<>();
+
+  /**
+   * Whom this executor takes {@code stripe} from if its parent there is lost: executor {@code id}
+   * at {@code address}, or {@link #DRIVER} (a lost root's child becomes the root). Set by the
+   * tracker as it places the executor; without one, a lost parent's stripe is opened.
+   */
+  public void adoptive(int stripe, int id, PeerAddress address) {
+    if (id != DRIVER && address == null) {
+      throw new IllegalArgumentException("executor " + id + " without an address");
+    }
+    adoptive[stripe] = id;
+    adoptiveAddress[stripe] = address;
+  }
+
+  /** Whom this executor takes {@code stripe} from if its parent there is lost; -1 for none. */
+  public int adoptive(int stripe) {
+    return adoptive[stripe];
   }
 
   public int stripes() {
@@ -200,18 +236,35 @@ public final class StripeParents {
   }
 
   /**
-   * Opens every stripe {@code peerId} was the parent of; true if it was one (it failed, stalled or
-   * was banned).
+   * {@code peerId} was lost (it failed, stalled or was banned). Each stripe it was the parent of
+   * goes to its adoptive parent, once, or is opened if there is none (or it was lost too). Returns
+   * the new parents to ask what they hold.
    */
-  boolean lost(int peerId) {
-    int before = open;
+  List<PeerAddress> lost(int peerId) {
+    if (peerId == DRIVER || !lostIds.add(peerId)) {
+      return List.of();
+    }
+    List<PeerAddress> ask = List.of();
     for (int s = 0; s < parents.length; s++) {
-      if (parents[s] == peerId && peerId != DRIVER) {
+      if (parents[s] != peerId) {
+        continue;
+      }
+      int adopter = adoptive[s];
+      adoptive[s] = NONE;
+      if (adopter == DRIVER) {
+        parents[s] = DRIVER;
+      } else if (adopter != NONE && !lostIds.contains(adopter)) {
+        parents[s] = adopter;
+        if (ask.isEmpty()) {
+          ask = new ArrayList<>(1);
+        }
+        ask.add(adoptiveAddress[s]);
+      } else {
         open |= 1 << s;
         orphanedByRoot |= rootParents & (1 << s);
       }
     }
-    return open != before;
+    return ask;
   }
 
   /** Opens every stripe: the driver is gone, or the fetch falls back to the mesh. */

@@ -1,5 +1,6 @@
 package io.swarmcast.swarm;
 
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
@@ -45,6 +46,19 @@ final class TorrentStrategy extends FetchStrategy {
 
   @Override
   void book(FetchScheduler s, List<FetchAction> out) {
+    if (!s.adoptions.isEmpty()) {
+      // A lost parent's stripe now comes from an adoptive parent: ask it what it holds (and hear
+      // of what comes), unless it is a neighbour already.
+      List<PeerPieces> named = new ArrayList<>(s.adoptions.size());
+      for (PeerAddress a : s.adoptions) {
+        named.add(new PeerPieces(a, new BitSet()));
+      }
+      s.adoptions.clear();
+      List<PeerAddress> ask = s.exchange.askNew(named);
+      if (!ask.isEmpty()) {
+        out.add(new FetchAction.AskPeers(ask));
+      }
+    }
     // The driver first: its upload is the scarcest link in the swarm and must never sit idle. One
     // request until it has sent a piece: with thousands of executors it sends each about one, and
     // a second request each was declined later, 19,000 answers for nothing (0.2 % of the value on

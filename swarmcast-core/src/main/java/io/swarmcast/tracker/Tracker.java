@@ -2,6 +2,7 @@ package io.swarmcast.tracker;
 
 import io.swarmcast.protocol.Have;
 import io.swarmcast.protocol.Locations;
+import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.swarm.StripeParents;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -355,7 +356,17 @@ public final class Tracker {
         order[next++] = id;
       }
     }
-    return Optional.of(StripeTree.place(order, eligible, askerId, stripes, l.pieceCount));
+    return Optional.of(
+        StripeTree.place(
+            order,
+            eligible,
+            askerId,
+            stripes,
+            l.pieceCount,
+            id -> {
+              ExecutorInfo info = executors.get(id);
+              return new PeerAddress(id, info.host(), info.port());
+            }));
   }
 
   /**

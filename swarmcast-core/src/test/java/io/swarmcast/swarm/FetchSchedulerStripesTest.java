@@ -140,6 +140,34 @@ class FetchSchedulerStripesTest {
   }
 
   @Test
+  void aLostParentsStripeGoesToItsAdoptiveParentAndStaysClosed() {
+    FetchScheduler s = scheduler();
+    s.start();
+    StripeParents place = new StripeParents(new int[] {1, 2}, PIECES);
+    place.adoptive(0, 3, C);
+    s.onStripeParents(place);
+    s.onHave(B, 7); // keeps B busy: what follows is about stripe 0
+
+    List<FetchAction> lost = s.onPeerLost(A);
+    assertThat(of(lost, FetchAction.AskPeers.class))
+        .as("C is asked what it holds, and from then on tells")
+        .singleElement()
+        .satisfies(a -> assertThat(a.peers()).containsExactly(C));
+    assertThat(of(s.onHave(C, 4), FetchFromPeer.class))
+        .as("C serves stripe 0 now")
+        .anySatisfy(f -> assertThat(f.peer()).isEqualTo(C));
+    assertThat(of(s.onHave(C, 5), FetchFromPeer.class))
+        .as("stripe 1 is still B's alone: nothing was opened")
+        .noneMatch(f -> f.piece() == 5);
+
+    // C is lost too: its adoption was the stripe's one, so stripe 0 opens to any holder.
+    PeerAddress d = new PeerAddress(4, "10.0.0.4", 7004);
+    s.onHave(d, 6);
+    assertThat(of(s.onPeerLost(C), FetchFromPeer.class))
+        .anySatisfy(f -> assertThat(f.peer()).isEqualTo(d));
+  }
+
+  @Test
   void laterAnswersDoNotMoveTheExecutorInTheTrees() {
     FetchScheduler s = scheduler();
     s.start();

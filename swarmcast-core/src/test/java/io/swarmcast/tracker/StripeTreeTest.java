@@ -101,6 +101,32 @@ class StripeTreeTest {
   }
 
   @Test
+  void theOrphansOfALostExecutorGoOneEachToItsParents() {
+    for (int k = 2; k <= 3; k++) {
+      int n = 200;
+      for (int x = 0; x < n; x++) {
+        int[] xParents = StripeTree.parents(x, n, k);
+        List<Integer> adopters = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+          int[] parents = StripeTree.parents(j, n, k);
+          int[] adoptive = StripeTree.adoptive(j, n, n, k);
+          for (int s = 0; s < k; s++) {
+            if (parents[s] == x) {
+              assertThat(adoptive[s]).as("k=%d x=%d j=%d s=%d", k, x, j, s).isNotEqualTo(j);
+              if (adoptive[s] != -2) {
+                assertThat(xParents).as("an adopter is one of x's parents").contains(adoptive[s]);
+                adopters.add(adoptive[s]);
+              }
+            }
+          }
+        }
+        // x's children each go to another of x's parents (k children at most, k parents)
+        assertThat(adopters).as("k=%d x=%d", k, x).doesNotHaveDuplicates();
+      }
+    }
+  }
+
+  @Test
   void innerNodesKeepTheirParentsAsExecutorsJoin() {
     int k = 2;
     for (int j = 0; j < 50; j++) {
