@@ -127,6 +127,29 @@ class StripeTreeTest {
   }
 
   @Test
+  void anExecutorThatJoinsAfterTheTreesWereFirstAskedForIsALeaf() {
+    Tracker tracker = new Tracker((executor, notice) -> {}, new SplittableRandom(1), 16);
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ids.add(tracker.register("10.0.0." + (i + 1), 7000).id());
+    }
+    tracker.addBroadcast(7, 64, true, 0);
+    StripeParents first = tracker.stripeParents(ids.get(3), 7, 2).orElseThrow();
+    for (int i = 10; i < 14; i++) {
+      ids.add(tracker.register("10.0.0." + (i + 1), 7000).id());
+    }
+    assertThat(tracker.stripeParents(ids.get(3), 7, 2).orElseThrow().parent(0))
+        .as("the place of one that asked before stands")
+        .isEqualTo(first.parent(0));
+    for (int id : ids) {
+      StripeParents p = tracker.stripeParents(id, 7, 2).orElseThrow();
+      for (int s = 0; s < 2; s++) {
+        assertThat(p.parent(s)).as("executor %d stripe %d", id, s).isNotIn(ids.subList(10, 14));
+      }
+    }
+  }
+
+  @Test
   void innerNodesKeepTheirParentsAsExecutorsJoin() {
     int k = 2;
     for (int j = 0; j < 50; j++) {
