@@ -58,6 +58,17 @@ public final class StripeParents {
    */
   private int orphanedByRoot;
 
+  /** No adoptive parent. */
+  private static final int NONE = -1;
+
+  /** Per stripe, whom to take it from if its parent is lost: an executor, the driver, or none. */
+  private final int[] adoptive;
+
+  private final PeerAddress[] adoptiveAddress;
+
+  /** Executors lost so far: never adopters. */
+  private final Set<Integer> lostIds = new HashSet<>();
+
   /** As {@link #StripeParents(int[], int, int)}, with no parent a root. */
   public StripeParents(int[] parents, int pieceCount) {
     this(parents, 0, pieceCount);
@@ -108,17 +119,6 @@ public final class StripeParents {
   public int rootParents() {
     return rootParents;
   }
-
-  /** No adoptive parent. */
-  private static final int NONE = -1;
-
-  /** Per stripe, whom to take it from if its parent is lost: an executor, the driver, or none. */
-  private final int[] adoptive;
-
-  private final PeerAddress[] adoptiveAddress;
-
-  /** Executors lost so far: never adopters. */
-  private final Set<Integer> lostIds = new HashSet<>();
 
   /**
    * Whom this executor takes {@code stripe} from if its parent there is lost: executor {@code id}
@@ -212,12 +212,17 @@ public final class StripeParents {
   /** Whether {@code peerId} may serve {@code piece}. */
   boolean mayServe(int peerId, int piece) {
     int s = stripeOf(piece);
-    return (open & (1 << s)) != 0 || parents[s] == peerId;
+    return isOpen(s) || parents[s] == peerId;
+  }
+
+  /** Every stripe, as bits. */
+  int allStripes() {
+    return (1 << parents.length) - 1;
   }
 
   /** Whether every stripe's pieces may come from {@code bits}' sources. */
   boolean all(int bits) {
-    return bits == (1 << parents.length) - 1;
+    return bits == allStripes();
   }
 
   /** The pieces of the stripes in {@code bits}. */
@@ -269,7 +274,7 @@ public final class StripeParents {
 
   /** Opens every stripe: the driver is gone, or the fetch falls back to the mesh. */
   void openAll() {
-    open = (1 << parents.length) - 1;
+    open = allStripes();
   }
 
   @Override

@@ -106,26 +106,24 @@ final class TorrentStrategy extends FetchStrategy {
     BitSet wanted = null;
     for (int st = 0; st < sp.stripes(); st++) {
       int parent = sp.parent(st);
-      if (parent == StripeParents.DRIVER || sp.isOpen(st)) {
+      PeerTable.Peer p =
+          parent == StripeParents.DRIVER || sp.isOpen(st) ? null : s.peers.get(parent);
+      if (p == null || p.banned || p.inFlight >= maxPerPeer || now < p.busyUntil) {
         continue;
       }
-      PeerTable.Peer p = s.peers.get(parent);
-      while (p != null
-          && !p.banned
-          && p.inFlight < maxPerPeer
-          && now >= p.busyUntil
-          && s.requests.toPeers < s.policy.limits().maxInFlight()) {
-        if (wanted == null) {
-          wanted = s.wanted();
-        }
-        BitSet next = (BitSet) wanted.clone();
-        next.and(sp.pieces(1 << st));
-        next.andNot(p.pieces);
-        int piece = next.nextSetBit(0);
-        if (piece < 0) {
-          break;
-        }
-        wanted.clear(piece);
+      if (wanted == null) {
+        wanted = s.wanted();
+      }
+      // this stripe's wanted pieces the parent does not hold yet, lowest first (stripes are
+      // disjoint, so no other stripe's booking takes them)
+      BitSet next = (BitSet) wanted.clone();
+      next.and(sp.pieces(1 << st));
+      next.andNot(p.pieces);
+      for (int piece = next.nextSetBit(0);
+          piece >= 0
+              && p.inFlight < maxPerPeer
+              && s.requests.toPeers < s.policy.limits().maxInFlight();
+          piece = next.nextSetBit(piece + 1)) {
         out.add(
             new FetchAction.FetchFromPeer(
                 s.requests.toPeer(p, piece, now), p.address, piece, true));
@@ -168,7 +166,7 @@ final class TorrentStrategy extends FetchStrategy {
   private static void notFromDriver(FetchScheduler s, BitSet exclude) {
     if (s.stripes != null) {
       int fromDriver = s.stripes.fromDriver();
-      int others = ~fromDriver & ((1 << s.stripes.stripes()) - 1);
+      int others = ~fromDriver & s.stripes.allStripes();
       if (others != 0) {
         exclude.or(s.stripes.pieces(others));
       }

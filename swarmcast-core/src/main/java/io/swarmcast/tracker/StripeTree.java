@@ -2,7 +2,6 @@ package io.swarmcast.tracker;
 
 import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.swarm.StripeParents;
-import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
@@ -112,35 +111,11 @@ final class StripeTree {
     return position * k + s;
   }
 
-  /** {@link #parents} as executor ids, {@link StripeParents#DRIVER} for the driver. */
-  static int[] parentIds(int[] sortedIds, int askerId, int k) {
-    int[] parents = parents(indexOf(sortedIds, askerId), sortedIds.length, k);
-    int[] ids = new int[k];
-    for (int s = 0; s < k; s++) {
-      ids[s] = parents[s] < 0 ? StripeParents.DRIVER : sortedIds[parents[s]];
-    }
-    return ids;
-  }
-
   /**
-   * The asker's place: its parents, and which of them are their stripe's root (the inner node at
-   * position 0 of stripe {@code s} has index {@code s}).
-   */
-  static StripeParents place(int[] sortedIds, int askerId, int k, int pieceCount) {
-    return place(sortedIds, sortedIds.length, askerId, k, pieceCount);
-  }
-
-  /**
-   * As {@link #place(int[], int, int, int)}, over executors in layout order: the first {@code
-   * eligible} may be inner nodes, the rest are leaves of every stripe; each part in id order.
-   */
-  static StripeParents place(int[] order, int eligible, int askerId, int k, int pieceCount) {
-    return place(order, eligible, askerId, k, pieceCount, null);
-  }
-
-  /**
-   * As {@link #place(int[], int, int, int, int)}, with each stripe's adoptive parent ({@link
-   * #adoptive}) reached at {@code address} (none without it).
+   * The asker's place over executors in layout order: its parents, which of them are their stripe's
+   * root (the inner node at position 0 of stripe {@code s} has index {@code s}), and each stripe's
+   * adoptive parent ({@link #adoptive}), reached at {@code address}. The first {@code eligible} may
+   * be inner nodes, the rest are leaves of every stripe; each part in id order.
    */
   static StripeParents place(
       int[] order,
@@ -166,24 +141,14 @@ final class StripeTree {
       }
     }
     StripeParents place = new StripeParents(ids, roots, pieceCount);
-    if (address != null) {
-      int[] adoptive = adoptive(index, order.length, eligible, k);
-      for (int s = 0; s < k; s++) {
-        if (adoptive[s] == -1) {
-          place.adoptive(s, StripeParents.DRIVER, null);
-        } else if (adoptive[s] >= 0) {
-          place.adoptive(s, order[adoptive[s]], address.apply(order[adoptive[s]]));
-        }
+    int[] adoptive = adoptive(index, order.length, eligible, k);
+    for (int s = 0; s < k; s++) {
+      if (adoptive[s] == -1) {
+        place.adoptive(s, StripeParents.DRIVER, null);
+      } else if (adoptive[s] >= 0) {
+        place.adoptive(s, order[adoptive[s]], address.apply(order[adoptive[s]]));
       }
     }
     return place;
-  }
-
-  private static int indexOf(int[] sortedIds, int askerId) {
-    int index = Arrays.binarySearch(sortedIds, askerId);
-    if (index < 0) {
-      throw new IllegalArgumentException("executor " + askerId + " is not registered");
-    }
-    return index;
   }
 }

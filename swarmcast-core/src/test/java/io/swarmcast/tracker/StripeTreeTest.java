@@ -3,6 +3,7 @@ package io.swarmcast.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.swarmcast.swarm.PeerAddress;
 import io.swarmcast.swarm.StripeParents;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,10 +86,7 @@ class StripeTreeTest {
   @Test
   void theTrackerMakesAnExecutorThatSaysItIsSlowALeafOfEveryTree() {
     Tracker tracker = new Tracker((executor, notice) -> {}, new SplittableRandom(1), 16);
-    List<Integer> ids = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
-      ids.add(tracker.register("10.0.0." + (i + 1), 7000).id());
-    }
+    List<Integer> ids = register(tracker, 12);
     tracker.leafOnly(ids.get(0));
     tracker.leafOnly(ids.get(5));
     tracker.addBroadcast(7, 64, true, 0);
@@ -129,15 +127,10 @@ class StripeTreeTest {
   @Test
   void anExecutorThatJoinsAfterTheTreesWereFirstAskedForIsALeaf() {
     Tracker tracker = new Tracker((executor, notice) -> {}, new SplittableRandom(1), 16);
-    List<Integer> ids = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      ids.add(tracker.register("10.0.0." + (i + 1), 7000).id());
-    }
+    List<Integer> ids = register(tracker, 10);
     tracker.addBroadcast(7, 64, true, 0);
     StripeParents first = tracker.stripeParents(ids.get(3), 7, 2).orElseThrow();
-    for (int i = 10; i < 14; i++) {
-      ids.add(tracker.register("10.0.0." + (i + 1), 7000).id());
-    }
+    ids.addAll(register(tracker, 4));
     assertThat(tracker.stripeParents(ids.get(3), 7, 2).orElseThrow().parent(0))
         .as("the place of one that asked before stands")
         .isEqualTo(first.parent(0));
@@ -160,19 +153,39 @@ class StripeTreeTest {
   }
 
   @Test
-  void parentIdsNameTheDriverForARootAndRefuseAStranger() {
+  void aPlaceNamesTheDriverForARootItsRootParentsAndRefusesAStranger() {
     int[] ids = {3, 5, 8, 13};
-    assertThat(StripeTree.parentIds(ids, 3, 2)).containsExactly(StripeParents.DRIVER, 5);
-    assertThat(StripeTree.parentIds(ids, 5, 2)).containsExactly(3, StripeParents.DRIVER);
-    assertThat(StripeTree.parentIds(ids, 8, 2)).containsExactly(3, 13);
-    assertThat(StripeTree.place(ids, 8, 2, 16).rootParents())
+    assertThat(parents(place(ids, 3))).containsExactly(StripeParents.DRIVER, 5);
+    assertThat(parents(place(ids, 5))).containsExactly(3, StripeParents.DRIVER);
+    assertThat(parents(place(ids, 8))).containsExactly(3, 13);
+    assertThat(place(ids, 8).rootParents())
         .as("8's parent in stripe 0 is that stripe's root, 3")
         .isEqualTo(0b01);
-    assertThat(StripeTree.place(ids, 3, 2, 16).rootParents()).isEqualTo(0b10);
-    assertThat(StripeTree.place(ids, 13, 2, 16).rootParents())
-        .as("8, not a root, sends 13 stripe 0")
-        .isEqualTo(0b10);
-    assertThatThrownBy(() -> StripeTree.parentIds(ids, 4, 2))
-        .hasMessageContaining("executor 4 is not registered");
+    assertThat(place(ids, 3).rootParents()).isEqualTo(0b10);
+    assertThat(place(ids, 13).rootParents()).as("8, not a root, sends 13 stripe 0").isEqualTo(0b10);
+    assertThatThrownBy(() -> place(ids, 4)).hasMessageContaining("executor 4 is not registered");
+  }
+
+  /** {@code askerId}'s place in 2 stripes of 16 pieces over {@code ids}, all eligible. */
+  private static StripeParents place(int[] ids, int askerId) {
+    return StripeTree.place(
+        ids, ids.length, askerId, 2, 16, id -> new PeerAddress(id, "10.0.0." + id, 7000));
+  }
+
+  private static int[] parents(StripeParents p) {
+    int[] out = new int[p.stripes()];
+    for (int s = 0; s < out.length; s++) {
+      out[s] = p.parent(s);
+    }
+    return out;
+  }
+
+  /** Registers {@code n} more executors with {@code tracker}; their ids. */
+  private static List<Integer> register(Tracker tracker, int n) {
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(tracker.register("10.1.0." + (i + 1), 7000).id());
+    }
+    return ids;
   }
 }
